@@ -1,0 +1,1 @@
+"""Go source tree -> per-file facts (tree-sitter); no graph, no database, no UI."""

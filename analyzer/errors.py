@@ -1,0 +1,60 @@
+"""The KubeatlasError hierarchy: every error a user can cause, with structured fields."""
+
+from __future__ import annotations
+
+
+class KubeatlasError(Exception):
+    """Base of every error kubeatlas reports to a user as one line (CLI exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, **fields: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):  # survives multiprocessing
+        return (_rebuild, (type(self), self.message, self.fields))
+
+
+def _rebuild(cls, message, fields):
+    return cls(message, **fields)
+
+
+class NotAKubernetesTree(KubeatlasError):
+    """The given path has none of pkg/, staging/src/k8s.io or cmd/ with a go.mod."""
+
+
+class SourceFetchError(KubeatlasError):
+    """Cloning or checking out a ref failed (bad URL, bad ref, no network)."""
+
+
+class IndexNotFound(KubeatlasError):
+    """No index database exists at the path given (or at the default)."""
+
+
+class IndexCorrupt(KubeatlasError):
+    """The index database exists but cannot be read as a kubeatlas index."""
+
+
+class NodeNotFound(KubeatlasError):
+    """A package, type, function or role named by the user is not in the graph."""
+
+
+class AmbiguousName(KubeatlasError):
+    """A short name matched several nodes; the message lists candidates."""
+
+
+class QueryRejected(KubeatlasError):
+    """A console query was refused: not read-only, or not allowed."""
+
+
+class QueryTimeout(KubeatlasError):
+    """A query ran past its time limit; the message names the setting to raise."""
+
+
+class StoreUnavailable(KubeatlasError):
+    """The graph server cannot be reached, refused the credentials, or is too old."""

@@ -1,0 +1,131 @@
+"""The analyzer's records: one frozen FileFacts per Go file, and its parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DeclKind(StrEnum):
+    FUNC = "func"
+    METHOD = "method"
+    STRUCT = "struct"
+    INTERFACE = "interface"
+    ALIAS = "alias"
+    TYPE = "type"  # any other named type: `type Phase string`, `type F func()`
+    CONST = "const"
+    VAR = "var"
+
+
+TYPE_KINDS = frozenset({DeclKind.STRUCT, DeclKind.INTERFACE, DeclKind.ALIAS, DeclKind.TYPE})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Go file found by discovery, before it is read."""
+
+    rel_path: str  # "pkg/kubelet/kubelet.go", relative to the tree root, always "/"
+    import_path: str  # "k8s.io/kubernetes/pkg/kubelet"
+    module: str  # "k8s.io/kubernetes"
+    is_test: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRef:
+    path: str
+    alias: str | None  # None, a name, "_" or "."
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A struct field; an embedded field has embedded=True and name = the type's name."""
+
+    name: str
+    type_expr: str
+    embedded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str  # "" when unnamed
+    type_expr: str
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """An interface's own method: name plus parameter and result type texts."""
+
+    name: str
+    params: tuple[str, ...]
+    results: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decl:
+    kind: DeclKind
+    name: str
+    line: int
+    end_line: int
+    exported: bool
+    doc: str = ""  # first sentence of the doc comment
+    receiver: str | None = None  # receiver type name for methods ("Kubelet")
+    pointer_receiver: bool = False
+    type_params: bool = False  # generic type or function
+    fields: tuple[Field, ...] = ()  # struct fields, embeddings included
+    methods: tuple[MethodSpec, ...] = ()  # interface methods
+    embeds: tuple[str, ...] = ()  # interface embeddings (type texts)
+    type_expr: str = ""  # alias target / underlying type / const-var type
+    params: tuple[Param, ...] = ()  # func and method parameters
+    results: tuple[str, ...] = ()  # func and method result types
+
+    @property
+    def qualified_name(self) -> str:
+        """`NewKubelet`, `Kubelet`, or `(*Kubelet).SyncPod` as in Go's own notation."""
+        if self.kind is DeclKind.METHOD:
+            star = "*" if self.pointer_receiver else ""
+            return f"({star}{self.receiver}).{self.name}"
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class CallRef:
+    caller: str  # qualified name of the enclosing func/method, "" at package level
+    callee_expr: str  # the call's function expression as written: "m.runtimeService.RunPodSandbox"
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LocalVar:
+    """A variable whose type is visible in the source: `x := &T{}`, `var x T`, `x := NewT()`."""
+
+    scope: str  # qualified name of the enclosing func/method
+    name: str
+    type_expr: str  # "*T", "pkg.T", or "call:pkg.NewT" when the type is a call's first result
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str  # syntax, encoding, too-large, unreadable, empty, no-package
+    message: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    rel_path: str
+    import_path: str
+    module: str
+    package: str  # the package clause ("" when missing)
+    is_test: bool
+    is_generated: bool
+    build_expr: str | None  # raw //go:build expression (or // +build lines joined as one)
+    imports: tuple[ImportRef, ...]
+    decls: tuple[Decl, ...]
+    calls: tuple[CallRef, ...]
+    locals: tuple[LocalVar, ...]
+    lines: int
+    size: int
+    sha: str  # sha1 of the content
+    problems: tuple[Problem, ...] = ()

@@ -1,0 +1,1 @@
+"""Facts -> knowledge graph: the KubeGraph facade, resolution, roles, stores and queries."""

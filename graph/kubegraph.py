@@ -1,0 +1,176 @@
+"""KubeGraph: a string-ID facade over a networkx MultiDiGraph; callers never see networkx."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from analyzer.errors import NodeNotFound
+from graph.schema import EdgeKind, NodeKind
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: NodeKind
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+class KubeGraph:
+    """Nodes and edges addressed by string IDs; at most one edge of a kind between two nodes."""
+
+    def __init__(self) -> None:
+        self._g = nx.MultiDiGraph()
+
+    # --- writing -------------------------------------------------------
+    def add_node(self, nid: str, kind: NodeKind, **attrs: Any) -> None:
+        if nid in self._g:
+            self._g.nodes[nid].update(attrs)
+            self._g.nodes[nid]["kind"] = str(kind)
+        else:
+            self._g.add_node(nid, kind=str(kind), **attrs)
+
+    def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
+        key = str(kind)
+        if self._g.has_edge(source, target, key):
+            self._g.edges[source, target, key].update(attrs)
+        else:
+            self._g.add_edge(source, target, key=key, kind=key, **attrs)
+
+    def remove_node(self, nid: str) -> None:
+        if nid in self._g:
+            self._g.remove_node(nid)
+
+    def remove_edges(self, kind: EdgeKind) -> None:
+        key = str(kind)
+        doomed = [(u, v, k) for u, v, k in self._g.edges(keys=True) if k == key]
+        self._g.remove_edges_from(doomed)
+
+    # --- reading -------------------------------------------------------
+    def __contains__(self, nid: str) -> bool:
+        return nid in self._g
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
+
+    @property
+    def edge_count(self) -> int:
+        return self._g.number_of_edges()
+
+    def node(self, nid: str) -> Node:
+        try:
+            data = self._g.nodes[nid]
+        except KeyError:
+            raise NodeNotFound(f"no node {nid!r} in the graph", node=nid) from None
+        return _node(nid, data)
+
+    def attrs(self, nid: str) -> Mapping[str, Any]:
+        return self._g.nodes[nid]
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for nid, data in self._g.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield _node(nid, data)
+
+    def node_ids(self, kind: NodeKind | None = None) -> Iterator[str]:
+        for nid, data in self._g.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield nid
+
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.edges(keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def edge(self, source: str, target: str, kind: EdgeKind) -> Edge | None:
+        data = self._g.get_edge_data(source, target, str(kind))
+        return None if data is None else _edge(source, target, data)
+
+    def out_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.out_edges(nid, keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def in_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.in_edges(nid, keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def successors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
+        return sorted({e.target for e in self.out_edges(nid, kind)})
+
+    def predecessors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
+        return sorted({e.source for e in self.in_edges(nid, kind)})
+
+    def find_shortest_chain(
+        self, source: str, target: str, kinds: Iterable[EdgeKind]
+    ) -> list[str] | None:
+        """Breadth-first shortest chain of IDs from source to target along the given edge kinds."""
+        allowed = {str(k) for k in kinds}
+        for nid in (source, target):
+            self.node(nid)
+        parent: dict[str, str | None] = {source: None}
+        queue = deque([source])
+        while queue:
+            current = queue.popleft()
+            if current == target:
+                chain = []
+                step: str | None = current
+                while step is not None:
+                    chain.append(step)
+                    step = parent[step]
+                return chain[::-1]
+            for _, nxt, k in self._g.out_edges(current, keys=True):
+                if k in allowed and nxt not in parent:
+                    parent[nxt] = current
+                    queue.append(nxt)
+        return None
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per node kind and edges per edge kind, sorted by name."""
+        tally: dict[str, int] = {}
+        for _, data in self._g.nodes(data=True):
+            tally[data["kind"]] = tally.get(data["kind"], 0) + 1
+        for _, _, k in self._g.edges(keys=True):
+            tally[k] = tally.get(k, 0) + 1
+        return dict(sorted(tally.items()))
+
+    def to_node_link(self) -> dict[str, Any]:
+        """networkx node-link data (readable back with `networkx.node_link_graph`)."""
+        return nx.node_link_data(self._g, edges="edges")
+
+    def write_graphml(self, path: str) -> None:
+        clean = nx.MultiDiGraph()
+        for nid, data in self._g.nodes(data=True):
+            clean.add_node(nid, **{k: _scalar(v) for k, v in data.items()})
+        for u, v, k, data in self._g.edges(keys=True, data=True):
+            clean.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in data.items()})
+        nx.write_graphml(clean, path)
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ",".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+def _node(nid: str, data: Mapping[str, Any]) -> Node:
+    return Node(nid, NodeKind(data["kind"]), {k: v for k, v in data.items() if k != "kind"})
+
+
+def _edge(u: str, v: str, data: Mapping[str, Any]) -> Edge:
+    return Edge(u, v, EdgeKind(data["kind"]), {k: w for k, w in data.items() if k != "kind"})
