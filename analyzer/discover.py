@@ -1,0 +1,121 @@
+"""Find the Go files of a Kubernetes tree and give each its module and import path."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.errors import NotAKubernetesTree
+from analyzer.model import SourceFile
+
+MAIN_MODULE = "k8s.io/kubernetes"
+MAIN_ROOTS = ("pkg", "cmd", "plugin")
+STAGING = "staging/src/k8s.io"
+SKIP_DIRS = frozenset({"vendor", "testdata"})
+_MODULE_LINE = re.compile(rb"^module\s+(\S+)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    path: str  # "k8s.io/client-go"
+    dir: str  # "staging/src/k8s.io/client-go" ("" for the main module)
+    staging: bool
+
+
+def check_tree(root: Path) -> None:
+    """Raise NotAKubernetesTree unless root looks like a Kubernetes checkout."""
+    if not root.is_dir():
+        raise NotAKubernetesTree(f"{root} is not a directory", path=str(root))
+    module = read_module_path(root / "go.mod")
+    if module != MAIN_MODULE:
+        found = f"module {module}" if module else "no go.mod"
+        raise NotAKubernetesTree(
+            f"{root} is not a Kubernetes tree ({found}; expected go.mod with module {MAIN_MODULE})",
+            path=str(root),
+        )
+    if not any((root / d).is_dir() for d in ("pkg", STAGING)):
+        raise NotAKubernetesTree(f"{root} has neither pkg/ nor {STAGING}/", path=str(root))
+
+
+def read_module_path(go_mod: Path) -> str | None:
+    try:
+        match = _MODULE_LINE.search(go_mod.read_bytes())
+    except OSError:
+        return None
+    return match.group(1).decode() if match else None
+
+
+def find_modules(root: Path) -> list[ModuleInfo]:
+    """The main module and each staging repository's go.mod (nested modules included)."""
+    modules = [ModuleInfo(MAIN_MODULE, "", False)]
+    staging = root / STAGING
+    if staging.is_dir():
+        for dirpath, dirnames, filenames in os.walk(staging):
+            dirnames[:] = sorted(d for d in dirnames if _walkable(d))
+            if "go.mod" in filenames:
+                path = read_module_path(Path(dirpath) / "go.mod")
+                if path:
+                    rel = Path(dirpath).relative_to(root).as_posix()
+                    modules.append(ModuleInfo(path, rel, True))
+    return sorted(modules, key=lambda m: m.dir)
+
+
+def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[SourceFile]:
+    """Every .go file under pkg/, cmd/, plugin/ and staging/src/k8s.io/*, each once, sorted."""
+    modules = modules if modules is not None else find_modules(root)
+    by_dir = {m.dir: m for m in modules if m.dir}
+    seen: set[tuple[int, int]] = set()
+    tops = [root / d for d in MAIN_ROOTS] + [root / m.dir for m in modules if m.dir]
+    for top in tops:
+        if not top.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):  # never follows directory symlinks
+            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if _walkable(d) and f"{rel_dir}/{d}" not in by_dir  # nested modules walk alone
+            )
+            module = _module_of(rel_dir, by_dir)
+            for name in sorted(filenames):
+                if not name.endswith(".go") or name[0] in "._":
+                    continue
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    st = None
+                if st is not None:
+                    key = (st.st_dev, st.st_ino)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield SourceFile(
+                    rel_path=f"{rel_dir}/{name}",
+                    import_path=import_path_of(rel_dir, module),
+                    module=module.path,
+                    is_test=name.endswith("_test.go"),
+                )
+
+
+def _walkable(name: str) -> bool:
+    return name not in SKIP_DIRS and name[0] not in "._"
+
+
+def _module_of(rel_dir: str, by_dir: dict[str, ModuleInfo]) -> ModuleInfo:
+    probe = rel_dir
+    while probe:
+        if probe in by_dir:
+            return by_dir[probe]
+        probe = probe.rpartition("/")[0]
+    return ModuleInfo(MAIN_MODULE, "", False)
+
+
+def import_path_of(rel_dir: str, module: ModuleInfo) -> str:
+    """`pkg/kubelet` -> k8s.io/kubernetes/pkg/kubelet; staging dirs map onto their module."""
+    if not module.dir:
+        return f"{MAIN_MODULE}/{rel_dir}"
+    rest = rel_dir[len(module.dir):].lstrip("/")
+    return f"{module.path}/{rest}" if rest else module.path

@@ -1,0 +1,136 @@
+"""Scan a tree's files into FileFacts, in parallel, reusing the cache; problems never stop it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.cache import FactsCache
+from analyzer.extract import extract_facts
+from analyzer.goparse import GoParser
+from analyzer.model import FileFacts, Problem, SourceFile
+from analyzer.rows import Row, facts_from_row, facts_to_row
+
+DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
+_DECLS_START = re.compile(rb"^(func|type|var|const)\b", re.MULTILINE)
+
+_parser: GoParser | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    files: int
+    parsed: int
+    reused: int
+    bytes_read: int
+
+
+def scan_files(
+    root: Path,
+    sources: Iterable[SourceFile],
+    *,
+    cache: FactsCache,
+    jobs: int = 0,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    on_progress: Callable[[int], None] = lambda n: None,
+) -> tuple[list[FileFacts], ScanStats]:
+    """FileFacts for every source (sorted by path); unchanged files come from the cache."""
+    facts: list[FileFacts] = []
+    todo: list[tuple[SourceFile, int, int]] = []
+    sources = list(sources)
+    for source in sources:
+        full = root / source.rel_path
+        try:
+            st = os.stat(full)
+        except OSError as exc:
+            facts.append(_unreadable(source, exc))
+            continue
+        hit = cache.lookup_stat(source.rel_path, st.st_mtime_ns, st.st_size)
+        if hit is not None and hit.import_path == source.import_path:
+            facts.append(hit)
+        else:
+            todo.append((source, st.st_mtime_ns, st.st_size))
+    on_progress(len(facts))
+    reused = len(facts)
+    bytes_read = 0
+    jobs = jobs or os.cpu_count() or 1
+    args = [(str(root), source, max_file_bytes) for source, _, _ in todo]
+    stamps = {source.rel_path: (mtime, size) for source, mtime, size in todo}
+    if jobs > 1 and len(args) > 64:
+        chunk = max(8, min(64, len(args) // (jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+            results = pool.map(_scan_one_row, args, chunksize=chunk)
+            for row in results:
+                bytes_read += _collect(facts_from_row(row), facts, cache, stamps)
+                on_progress(1)
+    else:
+        _init_worker()
+        for arg in args:
+            bytes_read += _collect(_scan_one(arg), facts, cache, stamps)
+            on_progress(1)
+    cache.keep_only({s.rel_path for s in sources})
+    facts.sort(key=lambda f: f.rel_path)
+    return facts, ScanStats(len(facts), len(todo), reused, bytes_read)
+
+
+def _collect(item: FileFacts, facts: list[FileFacts], cache: FactsCache, stamps) -> int:
+    facts.append(item)
+    mtime, size = stamps[item.rel_path]
+    if not any(p.kind == "unreadable" for p in item.problems):
+        cache.remember(item, mtime, size)
+    return item.size
+
+
+def _init_worker() -> None:
+    global _parser
+    if _parser is None:
+        _parser = GoParser()
+
+
+def _scan_one_row(arg: tuple[str, SourceFile, int]) -> Row:
+    return facts_to_row(_scan_one(arg))
+
+
+def _scan_one(arg: tuple[str, SourceFile, int]) -> FileFacts:
+    root, source, max_file_bytes = arg
+    try:
+        with open(os.path.join(root, source.rel_path), "rb") as fh:
+            content = fh.read()
+    except OSError as exc:
+        return _unreadable(source, exc)
+    assert _parser is not None
+    if len(content) <= max_file_bytes:
+        return extract_facts(_parser, source, content)
+    # Too large to parse whole: read the header (package clause, imports) only, so imports stay
+    # exact, and record the problem.
+    head = _DECLS_START.search(content)
+    facts = extract_facts(_parser, source, content[: head.start() if head else max_file_bytes])
+    problem = Problem("too-large", f"{len(content) // 1024} KiB > limit "
+                      f"{max_file_bytes // 1024} KiB (KUBEATLAS_MAX_FILE_MB): declarations skipped")
+    return _replace(facts, content, problem)
+
+
+def _replace(facts: FileFacts, content: bytes, problem: Problem) -> FileFacts:
+    from dataclasses import replace
+
+    return replace(
+        facts,
+        lines=content.count(b"\n"),
+        size=len(content),
+        sha=hashlib.sha1(content).hexdigest(),
+        problems=tuple(p for p in facts.problems if p.kind != "syntax") + (problem,),
+    )
+
+
+def _unreadable(source: SourceFile, exc: OSError) -> FileFacts:
+    return FileFacts(
+        rel_path=source.rel_path, import_path=source.import_path, module=source.module,
+        package="", is_test=source.is_test, is_generated=False, build_expr=None, imports=(),
+        decls=(), calls=(), locals=(), lines=0, size=0, sha="",
+        problems=(Problem("unreadable", exc.strerror or str(exc)),),
+    )
