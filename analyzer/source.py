@@ -1,0 +1,79 @@
+"""Getting the source: a local checkout's git facts, or a shallow sparse clone (gitpython)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.errors import SourceFetchError
+
+DEFAULT_URL = "https://github.com/kubernetes/kubernetes.git"
+SPARSE_PATHS = ("pkg/", "staging/", "cmd/", "plugin/", "go.mod", "CHANGELOG/")
+_VERSION_TAG = re.compile(r"^v\d+\.\d+\.\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    root: Path
+    ref: str  # what the user asked for, or the branch/tag found
+    commit: str  # full SHA, "" if not a git checkout
+    k8s_version: str  # "v1.28.7", "v1.28.x (from CHANGELOG)", or ""
+
+
+def describe_checkout(root: Path, ref: str = "", version: str = "") -> Checkout:
+    """Commit, ref and Kubernetes version of a local tree (git facts when it is a repository)."""
+    commit, found_ref, tag = "", ref, ""
+    try:
+        import git
+
+        repo = git.Repo(root, search_parent_directories=False)
+        commit = repo.head.commit.hexsha
+        tags = [t.name for t in repo.tags if t.commit.hexsha == commit]
+        tag = next((t for t in sorted(tags) if _VERSION_TAG.match(t)), "")
+        if not found_ref:
+            found_ref = tag or (repo.active_branch.name if not repo.head.is_detached else commit)
+    except Exception:  # not a git repository, or git is unhappy: the tree is still indexable
+        pass
+    k8s_version = version or tag or (ref if _VERSION_TAG.match(ref) else "") or _changelog_minor(root)
+    return Checkout(root, found_ref, commit, k8s_version)
+
+
+def _changelog_minor(root: Path) -> str:
+    """`v1.28.x` from the newest CHANGELOG/CHANGELOG-1.N.md, when there is no tag."""
+    best = None
+    for path in (root / "CHANGELOG").glob("CHANGELOG-1.*.md"):
+        match = re.search(r"CHANGELOG-1\.(\d+)\.md$", path.name)
+        if match and (best is None or int(match.group(1)) > best):
+            best = int(match.group(1))
+    return f"v1.{best}.x" if best is not None else ""
+
+
+def clone_tree(url: str, ref: str, dest: Path) -> Checkout:
+    """Shallow, sparse clone of `ref` (a tag or branch) into dest; a failed clone leaves nothing."""
+    import git
+
+    if dest.exists() and (dest / ".git").exists():
+        try:
+            repo = git.Repo(dest)
+            if ref in (t.name for t in repo.tags) or repo.head.commit.hexsha.startswith(ref):
+                return describe_checkout(dest, ref)
+        except Exception:
+            pass
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        repo = git.Repo.init(dest)
+        repo.create_remote("origin", url)
+        repo.git.config("core.sparseCheckout", "true")
+        repo.git.sparse_checkout("set", "--no-cone", *SPARSE_PATHS)
+        repo.git.fetch("--depth", "1", "--filter=blob:none", "origin",
+                       f"+refs/tags/{ref}:refs/tags/{ref}" if _VERSION_TAG.match(ref) else ref)
+        repo.git.checkout(ref if _VERSION_TAG.match(ref) else "FETCH_HEAD")
+    except Exception as exc:  # gitpython raises GitCommandError with the stderr
+        shutil.rmtree(dest, ignore_errors=True)
+        detail = str(getattr(exc, "stderr", "") or exc).strip().splitlines()
+        last = detail[-1].strip() if detail else type(exc).__name__
+        raise SourceFetchError(f"cannot clone {url} at {ref!r}: {last}", url=url, ref=ref) from None
+    return describe_checkout(dest, ref)

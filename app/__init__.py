@@ -1,0 +1,1 @@
+"""The delivery layer: the kubeatlas CLI (and, later, the web app and notes)."""

@@ -1,0 +1,274 @@
+"""The `kubeatlas` command line: index a tree, then ask the graph questions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from analyzer.errors import KubeatlasError
+from app import settings
+from app.console import RichProgress, err, out, print_error, print_json, print_table
+from graph.query import Atlas
+from graph.schema import NodeKind
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(fn)
+
+
+def store_options(fn):
+    """--db PATH (the SQLite index) or --neo4j [URI] (ask the server instead)."""
+    fn = click.option("--neo4j", "neo4j_uri", is_flag=False, flag_value="env", default=None,
+                      metavar="[URI]", help="Ask a Neo4j server instead of the index file "
+                      "(URI default: NEO4J_URI or the local `kubeatlas neo4j` server).")(fn)
+    return click.option("--db", "db", type=click.Path(path_type=Path), default=None,
+                        help="Index file (default: KUBEATLAS_DB or <cache>/index/default.sqlite)."
+                        )(fn)
+
+
+def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
+    if neo4j_uri is not None:
+        from graph.store.neo4j import open_neo4j_reader  # the driver loads only when asked for
+
+        return Atlas(open_neo4j_reader(None if neo4j_uri == "env" else neo4j_uri))
+    from graph.store.sqlite import SqliteReader
+
+    return Atlas(SqliteReader(db or settings.default_db()))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="kubeatlas")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """kubeatlas — an atlas of the Kubernetes source code."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--clone", "clone_url", is_flag=False, flag_value="default", default=None,
+              metavar="[URL]", help="Shallow sparse clone (gitpython) instead of a local PATH.")
+@click.option("--ref", default="", help="Tag or branch to clone (e.g. v1.28.7); recorded.")
+@click.option("--k8s-version", default="", help="Record this version when git has no tag.")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="Where to write the index (default: <cache>/index/default.sqlite).")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--force", is_flag=True, help="Re-index even if nothing changed.")
+@json_option
+def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
+    """Index a Kubernetes checkout (PATH) or a fresh clone (--clone --ref v1.28.7)."""
+    from analyzer.source import DEFAULT_URL, clone_tree, describe_checkout
+    from graph.pipeline import index_tree
+    from graph.stages import default_stages
+
+    if clone_url is not None:
+        if not ref:
+            raise click.UsageError("--clone needs --ref (a tag such as v1.28.7)")
+        url = DEFAULT_URL if clone_url == "default" else clone_url
+        dest = settings.cache_dir() / "src" / (ref.replace("/", "_"))
+        err.print(f"cloning {url} at {ref} into {dest} …")
+        checkout = clone_tree(url, ref, dest)
+    elif path is None:
+        raise click.UsageError("give a PATH to a Kubernetes checkout, or --clone --ref TAG")
+    else:
+        checkout = describe_checkout(path.resolve(), ref, k8s_version)
+    db = db or settings.default_db()
+    jobs = jobs if jobs is not None else int(settings.setting("jobs"))
+    max_bytes = int(float(settings.setting("max_file_mb")) * 1024 * 1024)
+    with RichProgress(enabled=err.is_terminal and not as_json) as progress:
+        summary = index_tree(checkout, db, jobs=jobs, max_file_bytes=max_bytes,
+                             stages=default_stages(), progress=progress, force=force)
+    if as_json:
+        print_json(summary.as_json())
+        return
+    if summary.up_to_date:
+        out.print(f"index {db} is up to date ({summary.files} files unchanged, "
+                  f"{sum(summary.phases.values()):.2f}s)")
+        return
+    _print_summary(summary, checkout)
+
+
+def _print_summary(summary, checkout) -> None:
+    c = summary.counts
+    edges = sum(v for k, v in c.items() if k.isupper())
+    rows = [
+        ("tree", f"{checkout.k8s_version or '?'}  {checkout.commit[:12] or '(no git)'}  "
+                 f"{checkout.root}"),
+        ("files", f"{summary.files}  ({summary.parsed} parsed, {summary.reused} from cache, "
+                  f"{summary.megabytes} MB)"),
+        ("packages", c.get("Package", 0)),
+        ("types", c.get("Type", 0)),
+        ("functions", f"{c.get('Function', 0)} funcs, {c.get('Method', 0)} methods"),
+        ("edges", f"{edges}  (" + ", ".join(f"{k} {v}" for k, v in c.items() if k.isupper())
+                  + ")"),
+        ("problems", f"{summary.problems}  (kubeatlas stats --problems)"),
+        ("time", f"{sum(summary.phases.values()):.2f}s  (" + ", ".join(
+            f"{k} {v:.2f}s" for k, v in summary.phases.items()) + ")"),
+        ("index", summary.db),
+    ]
+    print_table("kubeatlas index", ("", ""), rows)
+
+
+@cli.command()
+@click.option("--problems", is_flag=True, help="List the per-file problems.")
+@store_options
+@json_option
+def stats(problems, db, neo4j_uri, as_json) -> None:
+    """What the index holds: the tree, counts per node and edge kind, problems."""
+    atlas = open_atlas(db, neo4j_uri)
+    if problems:
+        rows = atlas.problems()
+        if as_json:
+            print_json(rows)
+        else:
+            print_table(f"{len(rows)} problems", ("file", "line", "kind", "message"),
+                        ((r["file"], r["line"], r["kind"], r["message"]) for r in rows))
+        return
+    data = atlas.stats()
+    if as_json:
+        print_json(data)
+        return
+    tree = data["tree"]
+    print_table("tree", ("", ""), ((k, tree.get(k, "")) for k in
+                                   ("tree", "k8s_version", "ref", "commit", "root", "indexed_at")))
+    print_table("counts", ("kind", "count"), data["counts"].items(),
+                caption=f"{data['problems']} problems (kubeatlas stats --problems)")
+    unresolved = (tree.get("figures") or {}).get("resolve", {})
+    if unresolved:
+        print_table("call resolution", ("", ""), unresolved.items())
+
+
+@cli.command()
+@click.argument("package")
+@click.option("--reverse", is_flag=True, help="Who imports PACKAGE (dependents).")
+@click.option("--depth", type=int, default=1, show_default=True, help="Levels to follow.")
+@click.option("--goos", default=None, help="Only files built for this GOOS (with --goarch).")
+@click.option("--goarch", default=None, help="Only files built for this GOARCH (with --goos).")
+@click.option("--tests", is_flag=True, help="Include imports made only by _test.go files.")
+@click.option("--no-external", is_flag=True, help="Only packages of the tree.")
+@store_options
+@json_option
+def deps(package, reverse, depth, goos, goarch, tests, no_external, db, neo4j_uri,
+         as_json) -> None:
+    """Packages PACKAGE imports (or, with --reverse, that import it).
+
+    PACKAGE is an import path (k8s.io/kubernetes/pkg/kubelet), a dir (pkg/kubelet) or an id."""
+    if bool(goos) != bool(goarch):
+        raise click.UsageError("--goos and --goarch go together")
+    atlas = open_atlas(db, neo4j_uri)
+    pid = atlas.resolve(package, (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE))
+    found = atlas.deps(pid, reverse=reverse, depth=depth, goos=goos, goarch=goarch, tests=tests,
+                       external=not no_external)
+    if as_json:
+        print_json({"package": pid, "reverse": reverse, "deps": [d.as_json() for d in found]})
+        return
+    title = f"{'dependents of' if reverse else 'imports of'} {pid} ({len(found)})"
+    print_table(title, ("depth", "package", "files", "platforms"),
+                ((d.depth, d.id, d.files, ",".join(d.platforms)) for d in found))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice([k.value for k in NodeKind], case_sensitive=False),
+              help="Only nodes of this kind (repeatable).")
+@click.option("--limit", type=int, default=50, show_default=True)
+@store_options
+@json_option
+def find(name, kinds, limit, db, neo4j_uri, as_json) -> None:
+    """Packages, types, functions and methods whose name contains NAME."""
+    atlas = open_atlas(db, neo4j_uri)
+    kinds = [k for k in NodeKind if k.value.lower() in {x.lower() for x in kinds}]
+    hits = atlas.find(name, kinds, limit)
+    if as_json:
+        print_json([h.as_json() for h in hits])
+        return
+    print_table(f"{len(hits)} matches for {name!r}", ("kind", "id", "where"),
+                ((h.kind, h.id, _where(h.attrs)) for h in hits))
+
+
+def _where(attrs) -> str:
+    return f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "csv"]), required=True)
+@click.argument("out_path", metavar="OUT", type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="Index file.")
+def export(fmt, out_path, db) -> None:
+    """Write the whole graph: JSON node-link data, GraphML, or CSV for neo4j-admin import."""
+    from graph.export import export_graph
+    from graph.store.sqlite_graph import load_graph
+
+    graph = load_graph(db or settings.default_db())
+    written = export_graph(graph, fmt, out_path)
+    err.print(f"wrote {written}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="Index file.")
+@json_option
+def sql(query, db, as_json) -> None:
+    """Run a read-only SQL query (SELECT/WITH) on the index, with a time limit and row cap."""
+    from graph.store.sqlite import SqliteReader
+
+    reader = SqliteReader(db or settings.default_db())
+    result = reader.run_readonly(query, limit_ms=int(settings.setting("query_ms")),
+                                 max_rows=int(settings.setting("max_rows")))
+    if as_json:
+        print_json(result.as_json())
+        return
+    print_table(f"{len(result.rows)} rows" + (" (truncated)" if result.truncated else ""),
+                result.columns, result.rows)
+
+
+def _register_optional_commands() -> None:
+    """Commands owned by other parts of the project, added when they are present."""
+    for module, names in (("app.knowledge_commands", ("role", "implements", "interfaces", "path",
+                                                      "kind", "callers", "callees")),
+                          ("app.neo4j_commands", ("neo4j", "load", "cypher")),
+                          ("minik8s.cli", ("mini",))):
+        try:
+            loaded = __import__(module, fromlist=list(names))
+        except ImportError:
+            continue
+        for name in names:
+            command = getattr(loaded, name, None)
+            if isinstance(command, click.Command):
+                cli.add_command(command, name)
+
+
+_register_optional_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one-line errors and exit code 2 for every KubeatlasError."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="kubeatlas", standalone_mode=False)
+    except KubeatlasError as exc:
+        if debug:
+            raise
+        print_error(str(exc))
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print_error("interrupted; the previous index is untouched")
+        return 130
+    except KeyboardInterrupt:
+        print_error("interrupted; the previous index is untouched")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

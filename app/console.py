@@ -1,0 +1,65 @@
+"""Terminal output: rich progress for long work, tables for answers, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn)
+from rich.table import Table
+
+out = Console(highlight=False)
+if not out.is_terminal:  # pipes and CI logs: wide tables rather than folded ids
+    out = Console(highlight=False, width=200)
+err = Console(stderr=True, highlight=False)
+
+
+class RichProgress:
+    """The pipeline's Progress, drawn with rich (only when stderr is a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+            disable=not enabled,
+        )
+        self._task = None
+
+    def __enter__(self) -> "RichProgress":
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.__exit__(*exc)
+
+    def start(self, phase: str, total: int | None) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, visible=False)
+        self._task = self._progress.add_task(phase, total=total)
+
+    def advance(self, n: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, n)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=list) + "\n")
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                caption: str | None = None) -> None:
+    table = Table(title=title, caption=caption, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+def print_error(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)

@@ -1,0 +1,158 @@
+"""Index a tree end to end: discover -> scan -> build -> resolve -> roles -> write, timed."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
+from analyzer.discover import check_tree, discover, find_modules
+from analyzer.model import FileFacts
+from analyzer.scan import scan_files
+from analyzer.source import Checkout
+from graph.build import TreeInfo, build_graph
+from graph.kubegraph import KubeGraph
+from graph.store.sqlite_write import write_index
+
+# Later stages (resolution, roles, API kinds, mini links) plug in here, each
+# `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
+Stage = Callable[[KubeGraph, Sequence[FileFacts]], dict[str, Any]]
+
+
+class Progress(Protocol):
+    def start(self, phase: str, total: int | None) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
+class SilentProgress:
+    def start(self, phase: str, total: int | None) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class IndexSummary:
+    db: str
+    up_to_date: bool = False
+    files: int = 0
+    parsed: int = 0
+    reused: int = 0
+    megabytes: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: int = 0
+    phases: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def facts_cache_path(db: Path) -> Path:
+    return db.with_name(db.name + ".facts")
+
+
+def index_tree(
+    checkout: Checkout,
+    db: Path,
+    *,
+    jobs: int = 0,
+    max_file_bytes: int,
+    stages: Sequence[tuple[str, Stage]] = (),
+    progress: Progress | None = None,
+    force: bool = False,
+) -> IndexSummary:
+    """Index `checkout` into the SQLite file `db`; the old index stays until the new one is whole."""
+    progress = progress or SilentProgress()
+    root = checkout.root
+    summary = IndexSummary(db=str(db))
+
+    @contextmanager
+    def phase(name: str):
+        began = time.perf_counter()
+        yield
+        summary.phases[name] = round(time.perf_counter() - began, 3)
+
+    with phase("discover"):
+        check_tree(root)
+        modules = find_modules(root)
+        sources = list(discover(root, modules))
+        manifest = [(s.rel_path, *_stat(root / s.rel_path)) for s in sources]
+    summary.files = len(sources)
+    if not force and _unchanged(db, manifest, checkout):
+        summary.up_to_date = True
+        return summary
+
+    with phase("scan"):
+        cache_path = facts_cache_path(db)
+        cache = load_cache(cache_path)
+        progress.start("parse", len(sources))
+        facts, stats = scan_files(root, sources, cache=cache, jobs=jobs,
+                                  max_file_bytes=max_file_bytes, on_progress=progress.advance)
+    summary.parsed, summary.reused = stats.parsed, stats.reused
+    summary.megabytes = round(sum(f.size for f in facts) / 1e6, 1)
+
+    with phase("build"):
+        progress.start("build graph", None)
+        tree = TreeInfo(
+            name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
+            commit=checkout.commit, k8s_version=checkout.k8s_version,
+            indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        graph = build_graph(facts, modules, tree)
+    for name, stage in stages:
+        with phase(name):
+            progress.start(name, None)
+            summary.figures[name] = stage(graph, facts)
+
+    problems = [(f.rel_path, p.kind, p.message, p.line) for f in facts for p in f.problems]
+    summary.problems = len(problems)
+    summary.counts = graph.counts()
+    with phase("write"):
+        progress.start("write index", len(graph) + graph.edge_count)
+        meta = {
+            "tree": tree.name, "root": tree.root, "ref": tree.ref, "commit": tree.commit,
+            "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
+            "analyzer_version": ANALYZER_VERSION, "files": len(facts),
+            "figures": summary.figures,
+        }
+        write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
+                    on_progress=progress.advance)
+        if stats.parsed:
+            save_cache(cache, cache_path)
+    return summary
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _unchanged(db: Path, manifest: list[tuple[str, int, int]], checkout: Checkout) -> bool:
+    """True when db indexes exactly these files, unchanged, with this analyzer version."""
+    if not db.is_file():
+        return False
+    from graph.store.sqlite import SqliteReader
+
+    try:
+        reader = SqliteReader(db)
+    except Exception:
+        return False
+    try:
+        same_meta = (reader.meta.get("analyzer_version") == ANALYZER_VERSION
+                     and reader.meta.get("root") == str(checkout.root)
+                     and reader.meta.get("commit") == checkout.commit)
+        return same_meta and reader.manifest() == {p: (m, s) for p, m, s in manifest}
+    finally:
+        reader.close()

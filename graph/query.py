@@ -1,0 +1,229 @@
+"""The questions users ask (deps, dependents, paths, implementers, roles, search), once for
+every store: a store only answers the small GraphReader protocol below."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from analyzer.buildtags import matches
+from analyzer.errors import AmbiguousName, NodeNotFound
+from graph.schema import EdgeKind, NodeKind, kind_of
+
+MAX_DEPTH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    id: str
+    kind: str
+    name: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "name": self.name, **dict(self.attrs)}
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRecord:
+    source: str
+    target: str
+    kind: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    truncated: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows],
+                "truncated": self.truncated}
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    id: str
+    depth: int
+    files: int
+    test_only: bool
+    platforms: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "depth": self.depth, "files": self.files,
+                "test_only": self.test_only, "platforms": list(self.platforms)}
+
+
+class GraphReader(Protocol):
+    """What a store must answer; every question in Atlas is built from these."""
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRecord]: ...
+
+    def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
+
+    def edges_to(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
+
+    def search(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]: ...
+
+    def ids_with_key(self, kind: str, key: str, value: str) -> list[str]: ...
+
+    def count_by_kind(self) -> dict[str, int]: ...
+
+    def tree_info(self) -> dict[str, Any]: ...
+
+    def problems(self) -> list[dict[str, Any]]: ...
+
+
+class Atlas:
+    """The query API over one store (SQLite file or Neo4j server): same answers from both."""
+
+    def __init__(self, reader: GraphReader) -> None:
+        self.reader = reader
+
+    # --- names -> ids ---------------------------------------------------------------
+    def resolve(self, text: str, kinds: Iterable[NodeKind] = ()) -> str:
+        """Turn what a user typed (an id, an import path, a dir, a name) into one node id."""
+        kinds = tuple(str(k) for k in kinds)
+        text = text.strip().rstrip("/")
+        candidates: list[str] = []
+        if ":" in text.split("/", 1)[0] and self.reader.get_nodes([text]):
+            return text
+        if not kinds or str(NodeKind.PACKAGE) in kinds:
+            for key in ("import_path", "dir"):
+                candidates = self.reader.ids_with_key(str(NodeKind.PACKAGE), key, text)
+                if candidates:
+                    return candidates[0]
+            ext = self.reader.get_nodes([f"ext:{text}"])
+            if ext:
+                return f"ext:{text}"
+        if not kinds or str(NodeKind.ROLE) in kinds:
+            if self.reader.get_nodes([f"role:{text}"]):
+                return f"role:{text}"
+        hits = [n for n in self.reader.search(text, kinds, 50) if n.name == text.rsplit(".", 1)[-1]
+                or n.id.endswith(text)]
+        exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
+                 or n.id.endswith("/" + text) or n.name == text]
+        pick = exact or hits
+        if len(pick) == 1:
+            return pick[0].id
+        if not pick:
+            raise NodeNotFound(f"nothing named {text!r} in the index (try `kubeatlas find`)",
+                               name=text)
+        listing = ", ".join(n.id for n in pick[:8])
+        raise AmbiguousName(f"{text!r} matches {len(pick)} nodes: {listing}"
+                            + (" …" if len(pick) > 8 else "") + " — give the full id",
+                            name=text, candidates=[n.id for n in pick])
+
+    def node(self, nid: str) -> NodeRecord:
+        found = self.reader.get_nodes([nid])
+        if nid not in found:
+            raise NodeNotFound(f"no node {nid!r} in the index", node=nid)
+        return found[nid]
+
+    # --- package dependencies -------------------------------------------------------
+    def deps(self, package: str, *, reverse: bool = False, depth: int = 1,
+             goos: str | None = None, goarch: str | None = None, tests: bool = False,
+             external: bool = True) -> list[Dependency]:
+        """Packages `package` imports (or, reverse, that import it), breadth-first to depth."""
+        depth = max(1, min(depth, MAX_DEPTH))
+        self.node(package)
+        seen: dict[str, Dependency] = {}
+        frontier = [package]
+        for level in range(1, depth + 1):
+            if not frontier:
+                break
+            fetch = self.reader.edges_to if reverse else self.reader.edges_from
+            edges = fetch(frontier, [str(EdgeKind.IMPORTS)])
+            nxt: list[str] = []
+            for e in sorted(edges, key=lambda e: (e.source, e.target)):
+                other = e.source if reverse else e.target
+                if other == package or other in seen:
+                    continue
+                if not self._keeps_import(e, goos, goarch, tests):
+                    continue
+                if not external and not other.startswith("pkg:"):
+                    continue
+                seen[other] = Dependency(other, level, int(e.attrs.get("files", 0)),
+                                         bool(e.attrs.get("test_only")),
+                                         tuple(e.attrs.get("platforms") or ()))
+                if other.startswith("pkg:"):
+                    nxt.append(other)
+            frontier = nxt
+        return sorted(seen.values(), key=lambda d: (d.depth, d.id))
+
+    def _keeps_import(self, e: EdgeRecord, goos, goarch, tests: bool) -> bool:
+        paths = list(e.attrs.get("file_paths") or ())
+        if not tests:
+            if e.attrs.get("test_only"):
+                return False
+            paths = [p for p in paths if not p.endswith("_test.go")]
+        if goos and goarch:
+            exprs = self._build_exprs(paths)
+            return any(matches(p, exprs.get(p), goos, goarch) for p in paths)
+        return True
+
+    def _build_exprs(self, paths: Sequence[str]) -> dict[str, str | None]:
+        files = self.reader.get_nodes([f"file:{p}" for p in paths])
+        return {n.attrs.get("path", n.id[5:]): (n.attrs.get("build_expr") or None)
+                for n in files.values()}
+
+    # --- chains ---------------------------------------------------------------------
+    def shortest_path(self, source: str, target: str,
+                      kinds: Sequence[EdgeKind] | None = None) -> list[str] | None:
+        """Shortest chain source -> target along import edges (packages), call edges
+        (functions; an interface method DISPATCHES to its implementations) or role edges."""
+        self.node(source)
+        self.node(target)
+        if kinds is None:
+            kinds = _default_chain_kinds(source)
+        names = [str(k) for k in kinds]
+        parent: dict[str, str | None] = {source: None}
+        frontier = [source]
+        while frontier and target not in parent:
+            nxt: list[str] = []
+            for e in sorted(self.reader.edges_from(frontier, names),
+                            key=lambda e: (e.source, e.target)):
+                if e.target not in parent:
+                    parent[e.target] = e.source
+                    nxt.append(e.target)
+            frontier = nxt
+            if len(parent) > 200_000:
+                break
+        if target not in parent:
+            return None
+        chain = [target]
+        while parent[chain[-1]] is not None:
+            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
+        return chain[::-1]
+
+    # --- search & summary -----------------------------------------------------------
+    def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50) -> list[NodeRecord]:
+        return self.reader.search(text, tuple(str(k) for k in kinds), limit)
+
+    def stats(self) -> dict[str, Any]:
+        return {"tree": self.reader.tree_info(), "counts": self.reader.count_by_kind(),
+                "problems": len(self.reader.problems())}
+
+    def problems(self) -> list[dict[str, Any]]:
+        return self.reader.problems()
+
+    def neighbours(self, nid: str, kinds: Sequence[EdgeKind], reverse: bool = False
+                   ) -> list[EdgeRecord]:
+        names = [str(k) for k in kinds]
+        edges = (self.reader.edges_to if reverse else self.reader.edges_from)([nid], names)
+        return sorted(edges, key=lambda e: (e.kind, e.source, e.target))
+
+
+def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
+    kind = kind_of(source)
+    if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
+        return (EdgeKind.CALLS, EdgeKind.DISPATCHES)
+    if kind is NodeKind.ROLE:
+        return (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO)
+    if kind is NodeKind.TYPE:
+        return (EdgeKind.EMBEDS, EdgeKind.IMPLEMENTS)
+    return (EdgeKind.IMPORTS,)

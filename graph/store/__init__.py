@@ -1,0 +1,1 @@
+"""Persistence of the graph: the embedded SQLite file and the Neo4j server."""

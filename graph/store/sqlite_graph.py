@@ -1,0 +1,29 @@
+"""Load a whole index file back into a KubeGraph (for export and whole-graph work)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from analyzer.errors import IndexNotFound
+from graph.kubegraph import KubeGraph
+from graph.schema import EdgeKind, NodeKind
+
+
+def load_graph(path: Path) -> KubeGraph:
+    path = Path(path)
+    if not path.is_file():
+        raise IndexNotFound(f"no index at {path} (run `kubeatlas index PATH` first, or pass --db)",
+                            path=str(path))
+    graph = KubeGraph()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for nid, kind, attrs in conn.execute("SELECT id, kind, attrs FROM nodes ORDER BY id"):
+            graph.add_node(nid, NodeKind(kind), **json.loads(attrs))
+        for s, t, kind, attrs in conn.execute(
+                "SELECT source, target, kind, attrs FROM edges ORDER BY source, target, kind"):
+            graph.add_edge(s, t, EdgeKind(kind), **json.loads(attrs))
+    finally:
+        conn.close()
+    return graph
