@@ -127,8 +127,7 @@ def _on_method(acc: _Accumulator, c: dict) -> None:
     name = text(c["method.name"][0])
     recv_name, recv_type, pointer = _receiver(c["method.receiver"][0])
     params, results = _signature(node)
-    if recv_name:
-        params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params
+    params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params  # receiver first
     decl = Decl(
         DeclKind.METHOD, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
         doc=_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,

@@ -77,7 +77,7 @@ class Decl:
     methods: tuple[MethodSpec, ...] = ()  # interface methods
     embeds: tuple[str, ...] = ()  # interface embeddings (type texts)
     type_expr: str = ""  # alias target / underlying type / const-var type
-    params: tuple[Param, ...] = ()  # func and method parameters
+    params: tuple[Param, ...] = ()  # parameters; for a method the receiver comes first
     results: tuple[str, ...] = ()  # func and method result types
 
     @property

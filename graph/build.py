@@ -106,9 +106,17 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
     for d in f.decls:
         if d.kind in TYPE_KINDS:
             nid = type_id(package, d.name)
-            graph.add_node(nid, NodeKind.TYPE, name=d.name, kind_of_type=_TYPE_KIND_NAME[d.kind],
+            graph.add_node(nid, NodeKind.TYPE, name=d.name, type_kind=_TYPE_KIND_NAME[d.kind],
                            line=d.line, end_line=d.end_line, exported=d.exported, doc=d.doc,
                            is_test=f.is_test, **common)
+            for spec in d.methods:  # an interface's own methods are Method nodes too (abstract)
+                mid = method_id(package, d.name, spec.name, False)
+                graph.add_node(mid, NodeKind.METHOD, name=spec.name, receiver=d.name,
+                               pointer_receiver=False, abstract=True, line=spec.line,
+                               end_line=spec.line, exported=_is_exported(spec.name), doc="",
+                               is_test=f.is_test, **common)
+                graph.add_edge(fid, mid, EdgeKind.DECLARES)
+                graph.add_edge(nid, mid, EdgeKind.HAS_METHOD)
         elif d.kind is DeclKind.FUNC:
             nid = function_id(package, d.name)
             if d.name in ("init", "_"):
@@ -123,6 +131,10 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
         else:
             continue
         graph.add_edge(fid, nid, EdgeKind.DECLARES)
+
+
+def _is_exported(name: str) -> bool:
+    return name[:1].isupper()
 
 
 def _add_method_owners(graph: KubeGraph, facts: Sequence[FileFacts]) -> None:

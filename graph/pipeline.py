@@ -20,6 +20,8 @@ from graph.build import TreeInfo, build_graph
 from graph.kubegraph import KubeGraph
 from graph.store.sqlite_write import write_index
 
+GRAPH_VERSION = 2  # bump when build or resolution changes: an index from before is rebuilt
+
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
 Stage = Callable[[KubeGraph, Sequence[FileFacts]], dict[str, Any]]
@@ -121,7 +123,8 @@ def index_tree(
         meta = {
             "tree": tree.name, "root": tree.root, "ref": tree.ref, "commit": tree.commit,
             "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
-            "analyzer_version": ANALYZER_VERSION, "files": len(facts),
+            "analyzer_version": ANALYZER_VERSION, "graph_version": GRAPH_VERSION,
+            "files": len(facts),
             "figures": summary.figures,
         }
         write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
@@ -151,6 +154,7 @@ def _unchanged(db: Path, manifest: list[tuple[str, int, int]], checkout: Checkou
         return False
     try:
         same_meta = (reader.meta.get("analyzer_version") == ANALYZER_VERSION
+                     and reader.meta.get("graph_version") == GRAPH_VERSION
                      and reader.meta.get("root") == str(checkout.root)
                      and reader.meta.get("commit") == checkout.commit)
         return same_meta and reader.manifest() == {p: (m, s) for p, m, s in manifest}

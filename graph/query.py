@@ -13,6 +13,7 @@ from analyzer.errors import AmbiguousName, NodeNotFound
 from graph.schema import EdgeKind, NodeKind, kind_of
 
 MAX_DEPTH = 50
+_PREFIX_KIND = {"type": "Type", "func": "Function", "method": "Method", "kind": "ApiKind"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,8 @@ class GraphReader(Protocol):
 
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]: ...
 
+    def ids_with_kind(self, kind: str) -> list[str]: ...
+
     def count_by_kind(self) -> dict[str, int]: ...
 
     def tree_info(self) -> dict[str, Any]: ...
@@ -92,6 +95,12 @@ class Atlas:
         candidates: list[str] = []
         if ":" in text.split("/", 1)[0] and self.reader.get_nodes([text]):
             return text
+        if "/" in text and "." in text.rsplit("/", 1)[-1]:  # import/path.Name, path.(*T).M
+            prefixes = [p for p in ("type", "func", "method", "kind")
+                        if not kinds or _PREFIX_KIND[p] in kinds]
+            found = self.reader.get_nodes([f"{p}:{text}" for p in prefixes])
+            if len(found) == 1:
+                return next(iter(found))
         if not kinds or str(NodeKind.PACKAGE) in kinds:
             for key in ("import_path", "dir"):
                 candidates = self.reader.ids_with_key(str(NodeKind.PACKAGE), key, text)
@@ -199,6 +208,68 @@ class Atlas:
         while parent[chain[-1]] is not None:
             chain.append(parent[chain[-1]])  # type: ignore[arg-type]
         return chain[::-1]
+
+    # --- types, interfaces and calls -------------------------------------------------
+    def implementers(self, interface: str) -> list[EdgeRecord]:
+        """Types implementing `interface` (IMPLEMENTS edges into it), sorted by type id."""
+        return self.neighbours(interface, (EdgeKind.IMPLEMENTS,), reverse=True)
+
+    def interfaces_of(self, type_: str) -> list[EdgeRecord]:
+        """Interfaces `type_` implements."""
+        return self.neighbours(type_, (EdgeKind.IMPLEMENTS,))
+
+    def callers(self, function: str) -> list[EdgeRecord]:
+        """Who calls `function` — directly, or through an interface method it implements."""
+        direct = self.neighbours(function, (EdgeKind.CALLS,), reverse=True)
+        abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
+                                                       reverse=True)]
+        via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
+        return direct + sorted(via, key=lambda e: (e.source, e.target))
+
+    def callees(self, function: str) -> list[EdgeRecord]:
+        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES))
+
+    def roles(self) -> list[NodeRecord]:
+        ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
+        return sorted(self.reader.get_nodes(ids).values(), key=lambda n: n.id)
+
+    def kind_summary(self, api_kind: str) -> dict[str, Any]:
+        """An API kind's card: defining types, storage, watching and reconciling packages."""
+        node = self.node(api_kind)
+        relations = []
+        for e in self.neighbours(api_kind, (EdgeKind.DEFINES_KIND, EdgeKind.STORES,
+                                            EdgeKind.WATCHES, EdgeKind.RECONCILES), reverse=True):
+            detail = "internal" if e.attrs.get("internal") else e.attrs.get("evidence", "")
+            relations.append((e.kind, e.source, detail))
+        return {"kind": node.as_json(), "relations": relations}
+
+    def role_summary(self, role: str) -> dict[str, Any]:
+        """A role's card: attributes, packages by rule, key interfaces with implementers,
+        and the roles it depends on, is depended on by, and talks to."""
+        node = self.node(role)
+        packages = self.neighbours(role, (EdgeKind.IN_ROLE,), reverse=True)
+        by_path = sorted(e.source for e in packages if e.attrs.get("how") == "path")
+        reachable = sorted(e.source for e in packages if e.attrs.get("how") != "path")
+        interfaces = []
+        for name in node.attrs.get("key_interfaces") or ():
+            hits = [n for n in self.reader.search(name.rsplit(".", 1)[-1], ["Type"], 50)
+                    if n.id == f"type:{name}" or n.id.endswith("." + name)]
+            for hit in hits[:1]:
+                interfaces.append({"id": hit.id, "implementers": [
+                    e.source for e in self.implementers(hit.id)]})
+        out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
+        in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON,), reverse=True)
+        return {
+            "role": node.as_json(),
+            "packages_by_path": by_path,
+            "packages_reachable": len(reachable),
+            "key_interfaces": interfaces,
+            "depends_on": [{"role": e.target, **e.attrs} for e in out_edges
+                           if e.kind == EdgeKind.DEPENDS_ON],
+            "depended_by": [{"role": e.source, **e.attrs} for e in in_edges],
+            "talks_to": [{"role": e.target, **e.attrs} for e in out_edges
+                         if e.kind == EdgeKind.TALKS_TO],
+        }
 
     # --- search & summary -----------------------------------------------------------
     def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50) -> list[NodeRecord]:

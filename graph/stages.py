@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from analyzer.model import FileFacts
+from graph.calls import add_calls
+from graph.implements import add_implements
+from graph.kubegraph import KubeGraph
 from graph.pipeline import Stage
+from graph.symbols import SymbolTable
+
+
+class Resolution:
+    """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table."""
+
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+        symbols = SymbolTable(facts)
+        figures = {"implements": add_implements(graph, symbols)}
+        figures["calls"] = add_calls(graph, facts, symbols)
+        return figures
 
 
 def default_stages() -> list[tuple[str, Stage]]:
     """(name, stage) pairs: resolution first, then the layers that read its edges."""
-    return []
+    return [("resolve", Resolution())]

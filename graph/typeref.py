@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from analyzer.model import FileFacts
 
-_QUALIFIED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)")
+# a bare or qualified name in a type expression as written (no import paths in it yet)
+_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?")
+_PUNCT_SPACE = re.compile(r"\s*([,()\[\]*{}])\s*")
+_KEYWORDS = frozenset({"func", "chan", "map", "struct", "interface"})
 _BUILTIN = frozenset(
     "bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string "
     "uint uint8 uint16 uint32 uint64 uintptr any comparable".split()
@@ -56,18 +59,15 @@ class FileScope:
             return "..." + self.qualify(type_expr[3:])
 
         def swap(match: re.Match) -> str:
-            path = self.imports.get(match.group(1))
-            return f"{path}.{match.group(2)}" if path else match.group(0)
+            head, tail = match.group(1), match.group(2)
+            if tail is not None:
+                path = self.imports.get(head)
+                return f"{path}.{tail}" if path else match.group(0)
+            if head in _BUILTIN or head in _KEYWORDS:
+                return head
+            return f"{self.package}.{head}"
 
-        out = _QUALIFIED.sub(swap, type_expr.replace(" ", ""))
-        return re.sub(
-            r"(?<![\w./])([A-Za-z_][A-Za-z0-9_]*)(?![\w.(])",
-            lambda m: m.group(1) if m.group(1) in _BUILTIN or m.group(1) in ("func", "chan",
-                                                                               "map", "struct",
-                                                                               "interface")
-            else f"{self.package}.{m.group(1)}",
-            out,
-        )
+        return _PUNCT_SPACE.sub(r"\1", _NAME.sub(swap, type_expr))
 
     def named_type(self, type_expr: str) -> tuple[str, str] | None:
         """(import path, type name) of a named type expression such as `*v1.Pod`, `T[K]`."""

@@ -95,6 +95,10 @@ class SqliteReader:
             "ORDER BY id", (kind, value))
         return [r[0] for r in rows]
 
+    def ids_with_kind(self, kind: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT id FROM nodes WHERE kind = ? ORDER BY id", (kind,))]
+
     def count_by_kind(self) -> dict[str, int]:
         counts = dict(self._conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
         counts.update(self._conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind"))

@@ -1,0 +1,163 @@
+"""CLI commands over the knowledge layer: implementers, interfaces, paths, callers, roles, kinds."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli_options import json_option, open_atlas, store_options
+from app.console import out, print_json, print_table
+from graph.schema import NodeKind
+
+_TYPES = (NodeKind.TYPE,)
+_FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
+
+
+@click.command()
+@click.argument("interface")
+@store_options
+@json_option
+def implements(interface, db, neo4j_uri, as_json) -> None:
+    """Types that implement INTERFACE (Go structural typing; pointer receivers marked)."""
+    atlas = open_atlas(db, neo4j_uri)
+    iid = atlas.resolve(interface, _TYPES)
+    edges = atlas.implementers(iid)
+    if as_json:
+        print_json({"interface": iid, "implementers": [
+            {"type": e.source, **e.attrs} for e in edges]})
+        return
+    print_table(f"{len(edges)} implementers of {iid}", ("type", "via pointer"),
+                ((e.source, "*T" if e.attrs.get("via_pointer") else "T") for e in edges))
+
+
+@click.command()
+@click.argument("type_name", metavar="TYPE")
+@store_options
+@json_option
+def interfaces(type_name, db, neo4j_uri, as_json) -> None:
+    """Interfaces that TYPE implements."""
+    atlas = open_atlas(db, neo4j_uri)
+    tid = atlas.resolve(type_name, _TYPES)
+    edges = atlas.interfaces_of(tid)
+    if as_json:
+        print_json({"type": tid, "interfaces": [{"interface": e.target, **e.attrs}
+                                                for e in edges]})
+        return
+    print_table(f"{tid} implements {len(edges)} interfaces", ("interface", "via pointer"),
+                ((e.target, "*T" if e.attrs.get("via_pointer") else "T") for e in edges))
+
+
+@click.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@store_options
+@json_option
+def path(source, target, db, neo4j_uri, as_json) -> None:
+    """Shortest chain FROM -> TO: imports between packages, calls between functions (through
+    interface dispatch), dependencies between roles."""
+    atlas = open_atlas(db, neo4j_uri)
+    src = atlas.resolve(source)
+    dst = atlas.resolve(target)
+    chain = atlas.shortest_path(src, dst)
+    if as_json:
+        print_json({"from": src, "to": dst, "chain": chain})
+        return
+    if chain is None:
+        out.print(f"no chain from {src} to {dst}")
+        raise SystemExit(1)
+    nodes = atlas.reader.get_nodes(chain)
+    rows = []
+    for step, nid in enumerate(chain):
+        attrs = nodes[nid].attrs if nid in nodes else {}
+        where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else ""
+        rows.append((step, nid, where))
+    print_table(f"{len(chain) - 1} hops", ("#", "node", "where"), rows)
+
+
+def _call_table(title: str, edges, column: str, as_json: bool, key: str) -> None:
+    if as_json:
+        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind, **e.attrs}
+                          for e in edges]})
+        return
+    print_table(title, ("caller" if column == "source" else "callee", "via", "line"),
+                ((getattr(e, column), e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
+                 for e in edges))
+
+
+@click.command()
+@click.argument("function")
+@store_options
+@json_option
+def callers(function, db, neo4j_uri, as_json) -> None:
+    """Functions and methods that call FUNCTION (also through the interface it implements)."""
+    atlas = open_atlas(db, neo4j_uri)
+    fid = atlas.resolve(function, _FUNCS)
+    _call_table(f"callers of {fid}", atlas.callers(fid), "source", as_json, "callers")
+
+
+@click.command()
+@click.argument("function")
+@store_options
+@json_option
+def callees(function, db, neo4j_uri, as_json) -> None:
+    """What FUNCTION calls (and, for an interface method, where it dispatches)."""
+    atlas = open_atlas(db, neo4j_uri)
+    fid = atlas.resolve(function, _FUNCS)
+    _call_table(f"callees of {fid}", atlas.callees(fid), "target", as_json, "callees")
+
+
+@click.command()
+@click.argument("role_id", required=False)
+@store_options
+@json_option
+def role(role_id, db, neo4j_uri, as_json) -> None:
+    """The architecture roles, or one role's card (packages, interfaces, neighbours)."""
+    atlas = open_atlas(db, neo4j_uri)
+    if role_id is None:
+        roles = atlas.roles()
+        if as_json:
+            print_json([r.as_json() for r in roles])
+            return
+        print_table(f"{len(roles)} roles", ("role", "plane", "entry point", "present"),
+                    ((r.id, r.attrs.get("plane", ""), r.attrs.get("entrypoint", ""),
+                      r.attrs.get("present", "")) for r in roles))
+        return
+    card = atlas.role_summary(atlas.resolve(role_id, (NodeKind.ROLE,)))
+    if as_json:
+        print_json(card)
+        return
+    attrs = card["role"]
+    out.print(f"[bold]{attrs['id']}[/] — {attrs.get('name', '')} ({attrs.get('plane', '')})")
+    out.print(attrs.get("summary_en", ""))
+    out.print(attrs.get("summary_zh", ""))
+    if attrs.get("note"):
+        out.print(f"[yellow]note:[/] {attrs['note']}")
+    out.print(f"entry point: {attrs.get('entrypoint') or '—'}")
+    print_table(f"core packages ({len(card['packages_by_path'])}; "
+                f"{card['packages_reachable']} more reachable from entry points)",
+                ("package",), ((p,) for p in card["packages_by_path"][:40]))
+    print_table("key interfaces", ("interface", "implementers"),
+                ((i["id"], ", ".join(i["implementers"][:6]) + (" …" if len(i["implementers"]) > 6
+                                                              else ""))
+                 for i in card["key_interfaces"]))
+    print_table("neighbours", ("relation", "role", "detail"),
+                [("depends on", d["role"], d.get("weight", "")) for d in card["depends_on"]]
+                + [("depended on by", d["role"], d.get("weight", ""))
+                   for d in card["depended_by"]]
+                + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
+
+
+@click.command()
+@click.argument("kind_name", metavar="KIND")
+@store_options
+@json_option
+def kind(kind_name, db, neo4j_uri, as_json) -> None:
+    """An API kind (Deployment, apps/v1.Deployment): its types, storage and controllers."""
+    atlas = open_atlas(db, neo4j_uri)
+    kid = atlas.resolve(kind_name, (NodeKind.API_KIND,))
+    card = atlas.kind_summary(kid)
+    if as_json:
+        print_json(card)
+        return
+    rows = [(rel, other, detail) for rel, other, detail in card["relations"]]
+    print_table(f"{kid}", ("relation", "node", "detail"), rows)
+

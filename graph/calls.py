@@ -1,0 +1,222 @@
+"""CALLS: resolve each call site's expression to the function or method it names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from analyzer.model import FileFacts
+from graph.kubegraph import KubeGraph
+from graph.schema import EdgeKind, function_id, method_id, node_id, NodeKind, type_id
+from graph.symbols import SymbolTable
+from graph.typeref import FileScope
+
+BUILTINS = frozenset(
+    "append cap clear close complex copy delete imag len make max min new panic print println "
+    "real recover bool byte complex64 complex128 error float32 float64 int int8 int16 int32 "
+    "int64 rune string uint uint8 uint16 uint32 uint64 uintptr any".split()
+)
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
+    """CALLS edges (via direct/method/field/interface, count, line); returns the tally."""
+    tally: Counter[str] = Counter()
+    for f in facts:
+        if not f.calls:
+            continue
+        scope = symbols.scopes[f.rel_path]
+        local_types = {(v.scope, v.name): v.type_expr for v in f.locals}
+        resolver = _Resolver(symbols, scope, local_types)
+        edges: dict[tuple[str, str], list] = {}
+        for call in f.calls:
+            if not call.caller:
+                tally["package_level"] += 1
+                continue
+            outcome, target, via = resolver.resolve(call.caller, call.callee_expr)
+            tally[outcome] += 1
+            if outcome != "resolved":
+                continue
+            tally[f"via_{via}"] += 1
+            caller = _caller_id(f.import_path, call.caller)
+            key = (caller, target)
+            if key in edges:
+                edges[key][1] += 1
+            else:
+                edges[key] = [via, 1, call.line]
+        for (caller, target), (via, count, line) in edges.items():
+            if caller in graph and target in graph:
+                graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
+                tally["edges"] += 1
+    considered = tally["resolved"] + tally["unresolved"]
+    tally["resolved_share_pct"] = round(100 * tally["resolved"] / considered, 1) if considered else 0
+    return dict(sorted(tally.items()))
+
+
+def _caller_id(package: str, caller: str) -> str:
+    if caller.startswith("("):
+        receiver, _, name = caller[1:].partition(").")
+        return method_id(package, receiver.lstrip("*"), name, receiver.startswith("*"))
+    return function_id(package, caller)
+
+
+def split_segments(expr: str) -> list[str] | None:
+    """`a.b(x).c` -> ["a", "b()", "c"]; None for expressions we do not follow."""
+    segments: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in expr:
+        if ch in "([{":
+            if depth == 0 and ch == "(":
+                current.append("()")
+            elif depth == 0:
+                return None  # index expressions, generics, composite literals
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0:
+            if ch == ".":
+                segments.append("".join(current))
+                current = []
+            else:
+                current.append(ch)
+    segments.append("".join(current))
+    for s in segments:
+        name = s[:-2] if s.endswith("()") else s
+        if not _PLAIN.match(name):
+            return None
+    return segments
+
+
+class _Resolver:
+    """Resolves call expressions within one file."""
+
+    def __init__(self, symbols: SymbolTable, scope: FileScope,
+                 local_types: dict[tuple[str, str], str]) -> None:
+        self.symbols = symbols
+        self.scope = scope
+        self.local_types = local_types
+
+    def resolve(self, caller: str, expr: str) -> tuple[str, str, str]:
+        """(outcome, target id, via) with outcome resolved/builtin/conversion/external/unresolved."""
+        segments = split_segments(expr)
+        if not segments:
+            return "unresolved", "", ""
+        head = segments[0]
+        if len(segments) == 1:
+            return self._plain_call(caller, head)
+        current = self._head_type(caller, head)
+        rest = segments[1:]
+        if current is None and not head.endswith("()") and self._variable_type(caller, head) is None:
+            path = self.scope.imports.get(head)
+            if path is not None:
+                return self._package_member(path, rest)
+        if current is None:
+            return "unresolved", "", ""
+        type_id_, scope = current
+        for segment in rest[:-1]:
+            step = self._member_type(type_id_, segment)
+            if step is None:
+                return "unresolved", "", ""
+            type_id_ = step
+        name = rest[-1]
+        if name.endswith("()"):
+            return "unresolved", "", ""
+        entry = self.symbols.method_set(type_id_).get(name)
+        if entry is None:
+            field = self.symbols.field_type(type_id_, name)
+            return ("unresolved", "", "") if field is None else ("dynamic", "", "")
+        via = "interface" if self.symbols.is_interface(type_id_) else (
+            "field" if len(segments) > 2 else "method")
+        return "resolved", entry[0].id, via
+
+    def _plain_call(self, caller: str, head: str) -> tuple[str, str, str]:
+        name = head[:-2] if head.endswith("()") else head
+        if head.endswith("()"):
+            return "unresolved", "", ""  # f()() — a call of a call's result
+        if self._variable_type(caller, name) is not None:
+            return "dynamic", "", ""
+        fid = function_id(self.scope.package, name)
+        if fid in self.symbols.funcs:
+            return "resolved", fid, "direct"
+        if name in BUILTINS:
+            return "builtin", "", ""
+        if type_id(self.scope.package, name) in self.symbols.types:
+            return "conversion", "", ""
+        return "unresolved", "", ""
+
+    def _package_member(self, path: str, rest: list[str]) -> tuple[str, str, str]:
+        if path not in self.symbols.packages:
+            return "external", "", ""
+        name = rest[0]
+        if len(rest) == 1:
+            fid = function_id(path, name)
+            if fid in self.symbols.funcs:
+                return "resolved", fid, "direct"
+            if type_id(path, name) in self.symbols.types:
+                return "conversion", "", ""
+            return "unresolved", "", ""
+        if name.endswith("()"):
+            info = self.symbols.funcs.get(function_id(path, name[:-2]))
+            if info is None or not info.results:
+                return "unresolved", "", ""
+            tid = self.symbols.named(info.scope, info.results[0])
+            if tid is None:
+                return "unresolved", "", ""
+            for segment in rest[1:-1]:
+                tid = self._member_type(tid, segment)
+                if tid is None:
+                    return "unresolved", "", ""
+            entry = self.symbols.method_set(tid).get(rest[-1])
+            if entry is None:
+                return "unresolved", "", ""
+            return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
+        return "unresolved", "", ""  # pkg.Var.M(): package-level variables are not typed here
+
+    def _variable_type(self, caller: str, name: str) -> str | None:
+        text = self.local_types.get((caller, name))
+        if text is not None:
+            return text
+        info = self.symbols.funcs.get(_caller_id(self.scope.package, caller))
+        if info is not None:
+            for pname, ptype in info.params:
+                if pname == name:
+                    return ptype
+        return None
+
+    def _head_type(self, caller: str, head: str) -> tuple[str, FileScope] | None:
+        if head.endswith("()"):
+            return self._result_type(function_id(self.scope.package, head[:-2]))
+        text = self._variable_type(caller, head)
+        if text is None:
+            return None
+        if text.startswith("call:"):
+            callee = text[5:]
+            if "." in callee:
+                alias, _, fname = callee.partition(".")
+                path = self.scope.imports.get(alias)
+                if path is None:
+                    return None
+                return self._result_type(function_id(path, fname))
+            return self._result_type(function_id(self.scope.package, callee))
+        tid = self.symbols.named(self.scope, text)
+        return (tid, self.scope) if tid else None
+
+    def _result_type(self, fid: str) -> tuple[str, FileScope] | None:
+        info = self.symbols.funcs.get(fid)
+        if info is None or not info.results:
+            return None
+        tid = self.symbols.named(info.scope, info.results[0])
+        return (tid, info.scope) if tid else None
+
+    def _member_type(self, tid: str, segment: str) -> str | None:
+        if segment.endswith("()"):
+            entry = self.symbols.method_set(tid).get(segment[:-2])
+            if entry is None or not entry[0].results:
+                return None
+            return self.symbols.named(entry[0].scope, entry[0].results[0])
+        found = self.symbols.field_type(tid, segment)
+        if found is None:
+            return None
+        return self.symbols.named(found[1], found[0])

@@ -1,0 +1,197 @@
+"""The symbol table resolution needs: named types, their fields, declared and promoted methods
+with normalised signatures, and functions' result types — all across packages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from analyzer.model import Decl, DeclKind, FileFacts
+from graph.build import package_names
+from graph.schema import function_id, method_id, type_id
+from graph.typeref import FileScope
+
+MAX_EMBED_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class MethodInfo:
+    id: str  # graph node id of the declaring method (concrete or interface method)
+    name: str
+    signature: str  # "(p1,p2)(r1,r2)" with every type qualified by import path
+    pointer: bool  # declared on *T (only in the method set of *T)
+    results: tuple[str, ...]  # result type texts as written
+    scope: FileScope  # the declaring file's scope, to resolve `results`
+
+
+@dataclass(slots=True)
+class TypeInfo:
+    id: str
+    decl: Decl
+    scope: FileScope
+    methods: dict[str, MethodInfo] = field(default_factory=dict)  # declared on this type
+
+
+@dataclass(frozen=True, slots=True)
+class FuncInfo:
+    id: str
+    results: tuple[str, ...]
+    scope: FileScope
+    params: tuple[tuple[str, str], ...]  # (name, type) including the receiver for methods
+
+
+class SymbolTable:
+    """Everything declared in the tree, indexed by graph id, with method-set computation."""
+
+    def __init__(self, facts: Sequence[FileFacts]) -> None:
+        by_package: dict[str, list[FileFacts]] = defaultdict(list)
+        for f in facts:
+            by_package[f.import_path].append(f)
+        self.package_names = package_names(by_package)
+        self.packages = set(by_package)
+        self.scopes: dict[str, FileScope] = {}
+        self.types: dict[str, TypeInfo] = {}
+        self.funcs: dict[str, FuncInfo] = {}  # func and method ids -> info
+        self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
+        self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
+        self._embedders: dict[str, set[str]] | None = None
+        for f in facts:
+            scope = FileScope.of(f, self.package_names)
+            self.scopes[f.rel_path] = scope
+            for d in f.decls:
+                if d.kind in (DeclKind.STRUCT, DeclKind.INTERFACE, DeclKind.ALIAS, DeclKind.TYPE):
+                    tid = type_id(f.import_path, d.name)
+                    if tid not in self.types or self.types[tid].decl.kind is DeclKind.ALIAS:
+                        self.types[tid] = TypeInfo(tid, d, scope)
+        for f in facts:
+            scope = self.scopes[f.rel_path]
+            for d in f.decls:
+                if d.kind is DeclKind.FUNC:
+                    fid = function_id(f.import_path, d.name)
+                    self.funcs[fid] = FuncInfo(fid, d.results, scope,
+                                               tuple((p.name, p.type_expr) for p in d.params))
+                elif d.kind is DeclKind.METHOD and d.receiver:
+                    self._add_method(f, d, scope)
+                elif d.kind is DeclKind.INTERFACE:
+                    tid = type_id(f.import_path, d.name)
+                    info = self.types[tid]
+                    for spec in d.methods:
+                        sig = _signature(scope, spec.params, spec.results)
+                        info.methods.setdefault(spec.name, MethodInfo(
+                            method_id(f.import_path, d.name, spec.name, False), spec.name, sig,
+                            False, spec.results, scope))
+
+    def _add_method(self, f: FileFacts, d: Decl, scope: FileScope) -> None:
+        mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
+        params = d.params[1:]  # the receiver comes first
+        sig = _signature(scope, tuple(p.type_expr for p in params), d.results)
+        self.funcs[mid] = FuncInfo(mid, d.results, scope,
+                                   tuple((p.name, p.type_expr) for p in d.params))
+        tid = type_id(f.import_path, d.receiver)
+        info = self.types.get(tid)
+        if info is not None:
+            info.methods.setdefault(d.name, MethodInfo(mid, d.name, sig, d.pointer_receiver,
+                                                       d.results, scope))
+            self.by_method_name[d.name].add(tid)
+
+    # --- types ----------------------------------------------------------------------------
+    def named(self, scope: FileScope, type_expr: str) -> str | None:
+        """Graph id of the named type a type expression denotes (aliases followed)."""
+        found = scope.named_type(type_expr)
+        if found is None:
+            return None
+        tid = type_id(*found)
+        for _ in range(4):
+            info = self.types.get(tid)
+            if info is None or info.decl.kind is not DeclKind.ALIAS:
+                break
+            target = info.scope.named_type(info.decl.type_expr)
+            if target is None:
+                return None
+            tid = type_id(*target)
+        return tid if tid in self.types else None
+
+    def is_interface(self, tid: str) -> bool:
+        info = self.types.get(tid)
+        return info is not None and info.decl.kind is DeclKind.INTERFACE
+
+    def method_set(self, tid: str) -> dict[str, tuple[MethodInfo, bool]]:
+        """name -> (method, needs pointer) for T (pointer=False entries) and *T (all entries).
+        Interfaces: own and embedded interfaces' methods. Structs: declared methods, then
+        methods promoted through embedded fields (shallower depth wins)."""
+        cached = self._method_sets.get(tid)
+        if cached is None:
+            self._method_sets[tid] = {}  # guards against embedding cycles
+            cached = self._compute_method_set(tid, 0)
+            self._method_sets[tid] = cached
+        return cached
+
+    def _compute_method_set(self, tid: str, depth: int) -> dict[str, tuple[MethodInfo, bool]]:
+        info = self.types.get(tid)
+        if info is None:
+            return {}
+        result = {name: (m, m.pointer) for name, m in info.methods.items()}
+        if depth > MAX_EMBED_DEPTH:
+            return result
+        decl = info.decl
+        if decl.kind is DeclKind.INTERFACE:
+            for embedded in decl.embeds:
+                inner = self.named(info.scope, embedded)
+                if inner is not None:
+                    for name, entry in self.method_set(inner).items():
+                        result.setdefault(name, entry)
+        elif decl.kind is DeclKind.STRUCT:
+            promoted: dict[str, tuple[MethodInfo, bool]] = {}
+            for fld in decl.fields:
+                if not fld.embedded:
+                    continue
+                inner = self.named(info.scope, fld.type_expr)
+                if inner is None:
+                    continue
+                by_pointer = fld.type_expr.startswith("*") or self.is_interface(inner)
+                for name, (method, needs_pointer) in self.method_set(inner).items():
+                    if name not in result and name not in promoted:
+                        promoted[name] = (method, needs_pointer and not by_pointer)
+            result.update(promoted)
+        return result
+
+    def embedders(self) -> dict[str, set[str]]:
+        """embedded type id -> ids of the structs and interfaces that embed it."""
+        if self._embedders is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for tid, info in self.types.items():
+                decl = info.decl
+                texts = [f.type_expr for f in decl.fields if f.embedded] + list(decl.embeds)
+                for text in texts:
+                    inner = self.named(info.scope, text)
+                    if inner is not None:
+                        index[inner].add(tid)
+            self._embedders = dict(index)
+        return self._embedders
+
+    def field_type(self, tid: str, name: str, depth: int = 0) -> tuple[str, FileScope] | None:
+        """Type text (and its scope) of field `name` of struct tid, promoted fields included."""
+        info = self.types.get(tid)
+        if info is None or info.decl.kind is not DeclKind.STRUCT or depth > MAX_EMBED_DEPTH:
+            return None
+        for fld in info.decl.fields:
+            if fld.name == name:
+                return fld.type_expr, info.scope
+        for fld in info.decl.fields:
+            if fld.embedded:
+                inner = self.named(info.scope, fld.type_expr)
+                if inner is not None:
+                    found = self.field_type(inner, name, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+
+def _signature(scope: FileScope, params: Sequence[str], results: Sequence[str]) -> str:
+    return ("(" + ",".join(scope.qualify(p) for p in params) + ")("
+            + ",".join(scope.qualify(r) for r in results) + ")")
+
+
+def signature_map(entries: Mapping[str, tuple[MethodInfo, bool]]) -> dict[str, str]:
+    return {name: m.signature for name, (m, _) in entries.items()}
