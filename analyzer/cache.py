@@ -11,7 +11,7 @@ from pathlib import Path
 from analyzer.model import FileFacts
 from analyzer.rows import facts_from_row, facts_to_row
 
-ANALYZER_VERSION = 2  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 3  # bump when extraction changes, so old caches are ignored
 
 
 @dataclass(slots=True)

@@ -315,6 +315,8 @@ def _struct_fields(body: Node) -> tuple[Field, ...]:
             if names:
                 fields.extend(Field(n, type_expr) for n in names)
             else:
+                if any(child.type == "*" for child in decl.children):
+                    type_expr = "*" + type_expr  # the grammar keeps an embedded pointer's star apart
                 embedded = type_expr.lstrip("*")
                 short = embedded.split("[")[0].rsplit(".", 1)[-1]
                 fields.append(Field(short, type_expr, embedded=True))

@@ -1,0 +1,70 @@
+"""The house rules of DESIGN.md §1 that an AST can check: who imports whom, module sizes."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("analyzer", "graph", "app", "minik8s")
+# heavy library -> the only places it may be imported from
+CONFINED = {
+    "tree_sitter": ("analyzer/goparse.py",),
+    "tree_sitter_go": ("analyzer/goparse.py",),
+    "networkx": ("graph/",),
+    "neo4j": ("graph/store/neo4j.py",),
+    "streamlit": ("app/web/",),
+}
+# package -> packages it must not import
+LAYERS = {
+    "analyzer": ("graph", "app", "minik8s"),
+    "graph": ("app", "minik8s"),
+    "minik8s": ("analyzer", "graph", "app"),
+}
+
+
+def _modules():
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), path
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+MODULES = list(_modules())
+
+
+@pytest.mark.parametrize("rel, path", MODULES, ids=[m[0] for m in MODULES])
+def test_module_respects_layers_and_confinement(rel, path):
+    imported = _imports(path)
+    tops = {name.split(".")[0] for name in imported}
+    for library, allowed in CONFINED.items():
+        if library in tops:
+            assert rel.startswith(allowed), f"{rel} imports {library} (only {allowed})"
+    own = rel.split("/")[0]
+    for forbidden in LAYERS.get(own, ()):
+        assert forbidden not in tops, f"{rel} ({own}) must not import {forbidden}"
+
+
+@pytest.mark.parametrize("rel, path", MODULES, ids=[m[0] for m in MODULES])
+def test_module_is_small_named_and_documented(rel, path):
+    assert path.name not in {"utils.py", "helpers.py", "common.py", "misc.py"}
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 400, f"{rel} is over the 400-line ceiling"
+    if text.strip():
+        assert ast.get_docstring(ast.parse(text)), f"{rel} has no module docstring"
+
+
+def test_nothing_imports_app():
+    for rel, path in MODULES:
+        if not rel.startswith("app/"):
+            assert "app" not in {n.split(".")[0] for n in _imports(path)}, rel
