@@ -9,30 +9,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.model import FileFacts
-from analyzer.rows import facts_from_row, facts_to_row
+from analyzer.rows import Row, facts_from_row
 
 ANALYZER_VERSION = 3  # bump when extraction changes, so old caches are ignored
 
 
 @dataclass(slots=True)
 class FactsCache:
-    """rel_path -> (mtime_ns, size, facts); loaded whole, saved atomically."""
+    """rel_path -> (mtime_ns, size, facts row); kept in the compact row form, loaded whole and
+    saved atomically, rows turned into FileFacts only when used."""
 
-    entries: dict[str, tuple[int, int, FileFacts]] = field(default_factory=dict)
-    by_sha: dict[str, FileFacts] = field(default_factory=dict)
+    entries: dict[str, tuple[int, int, Row]] = field(default_factory=dict)
 
     def lookup_stat(self, rel_path: str, mtime_ns: int, size: int) -> FileFacts | None:
         entry = self.entries.get(rel_path)
         if entry is not None and entry[0] == mtime_ns and entry[1] == size:
-            return entry[2]
+            return facts_from_row(entry[2])
         return None
 
-    def lookup_sha(self, rel_path: str, sha: str) -> FileFacts | None:
-        facts = self.by_sha.get(sha)
-        return facts if facts is not None and facts.rel_path == rel_path else None
+    def sha_of(self, rel_path: str) -> str:
+        """The content sha1 recorded for rel_path ("" if none): equal bytes need no parse."""
+        entry = self.entries.get(rel_path)
+        return entry[2][13] if entry is not None else ""
 
-    def remember(self, facts: FileFacts, mtime_ns: int, size: int) -> None:
-        self.entries[facts.rel_path] = (mtime_ns, size, facts)
+    def remember(self, row: Row, mtime_ns: int, size: int) -> None:
+        self.entries[row[0]] = (mtime_ns, size, row)
 
     def keep_only(self, rel_paths: set[str]) -> None:
         for gone in set(self.entries) - rel_paths:
@@ -43,13 +44,12 @@ def load_cache(path: Path) -> FactsCache:
     """The cache at path, or an empty one if absent, unreadable or from another version."""
     try:
         with open(path, "rb") as fh:
-            version, rows = pickle.load(fh)
+            version, entries = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
         return FactsCache()
-    if version != ANALYZER_VERSION:
+    if version != ANALYZER_VERSION or not isinstance(entries, dict):
         return FactsCache()
-    entries = {path: (mtime, size, facts_from_row(row)) for path, (mtime, size, row) in rows.items()}
-    return FactsCache(entries, {facts.sha: facts for _, _, facts in entries.values()})
+    return FactsCache(entries)
 
 
 def save_cache(cache: FactsCache, path: Path) -> None:
@@ -58,9 +58,7 @@ def save_cache(cache: FactsCache, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            rows = {path: (mtime, size, facts_to_row(facts))
-                    for path, (mtime, size, facts) in cache.entries.items()}
-            pickle.dump((ANALYZER_VERSION, rows), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((ANALYZER_VERSION, cache.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.cache import FactsCache
@@ -20,6 +20,7 @@ DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _DECLS_START = re.compile(rb"^(func|type|var|const)\b", re.MULTILINE)
 
 _parser: GoParser | None = None
+_SAME = "\0same"  # a worker's answer for a file whose bytes match the cached sha
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,30 +60,34 @@ def scan_files(
     reused = len(facts)
     bytes_read = 0
     jobs = jobs or os.cpu_count() or 1
-    args = [(str(root), source, max_file_bytes) for source, _, _ in todo]
+    args = [(str(root), source, max_file_bytes, cache.sha_of(source.rel_path))
+            for source, _, _ in todo]
     stamps = {source.rel_path: (mtime, size) for source, mtime, size in todo}
     if jobs > 1 and len(args) > 64:
         chunk = max(8, min(64, len(args) // (jobs * 8) or 1))
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
             results = pool.map(_scan_one_row, args, chunksize=chunk)
             for row in results:
-                bytes_read += _collect(facts_from_row(row), facts, cache, stamps)
+                bytes_read += _collect(row, facts, cache, stamps)
                 on_progress(1)
     else:
         _init_worker()
         for arg in args:
-            bytes_read += _collect(_scan_one(arg), facts, cache, stamps)
+            bytes_read += _collect(_scan_one_row(arg), facts, cache, stamps)
             on_progress(1)
     cache.keep_only({s.rel_path for s in sources})
     facts.sort(key=lambda f: f.rel_path)
     return facts, ScanStats(len(facts), len(todo), reused, bytes_read)
 
 
-def _collect(item: FileFacts, facts: list[FileFacts], cache: FactsCache, stamps) -> int:
+def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps) -> int:
+    if row[0] == _SAME:  # touched but byte-identical: the cached facts stand
+        row = cache.entries[row[1]][2]
+    item = facts_from_row(row)
     facts.append(item)
     mtime, size = stamps[item.rel_path]
     if not any(p.kind == "unreadable" for p in item.problems):
-        cache.remember(item, mtime, size)
+        cache.remember(row, mtime, size)
     return item.size
 
 
@@ -92,17 +97,19 @@ def _init_worker() -> None:
         _parser = GoParser()
 
 
-def _scan_one_row(arg: tuple[str, SourceFile, int]) -> Row:
-    return facts_to_row(_scan_one(arg))
-
-
-def _scan_one(arg: tuple[str, SourceFile, int]) -> FileFacts:
-    root, source, max_file_bytes = arg
+def _scan_one_row(arg: tuple[str, SourceFile, int, str]) -> Row:
+    root, source, max_file_bytes, cached_sha = arg
     try:
         with open(os.path.join(root, source.rel_path), "rb") as fh:
             content = fh.read()
     except OSError as exc:
-        return _unreadable(source, exc)
+        return facts_to_row(_unreadable(source, exc))
+    if cached_sha and hashlib.sha1(content).hexdigest() == cached_sha:
+        return (_SAME, source.rel_path)
+    return facts_to_row(_scan_content(source, content, max_file_bytes))
+
+
+def _scan_content(source: SourceFile, content: bytes, max_file_bytes: int) -> FileFacts:
     assert _parser is not None
     if len(content) <= max_file_bytes:
         return extract_facts(_parser, source, content)
@@ -116,8 +123,6 @@ def _scan_one(arg: tuple[str, SourceFile, int]) -> FileFacts:
 
 
 def _replace(facts: FileFacts, content: bytes, problem: Problem) -> FileFacts:
-    from dataclasses import replace
-
     return replace(
         facts,
         lines=content.count(b"\n"),

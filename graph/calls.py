@@ -18,6 +18,7 @@ BUILTINS = frozenset(
     "int64 rune string uint uint8 uint16 uint32 uint64 uintptr any".split()
 )
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
@@ -30,6 +31,7 @@ def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable
         local_types = {(v.scope, v.name): v.type_expr for v in f.locals}
         resolver = _Resolver(symbols, scope, local_types)
         edges: dict[tuple[str, str], list] = {}
+        caller_ids: dict[str, str] = {}
         for call in f.calls:
             if not call.caller:
                 tally["package_level"] += 1
@@ -39,7 +41,9 @@ def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable
             if outcome != "resolved":
                 continue
             tally[f"via_{via}"] += 1
-            caller = _caller_id(f.import_path, call.caller)
+            caller = caller_ids.get(call.caller)
+            if caller is None:
+                caller = caller_ids[call.caller] = _caller_id(f.import_path, call.caller)
             key = (caller, target)
             if key in edges:
                 edges[key][1] += 1
@@ -63,6 +67,8 @@ def _caller_id(package: str, caller: str) -> str:
 
 def split_segments(expr: str) -> list[str] | None:
     """`a.b(x).c` -> ["a", "b()", "c"]; None for expressions we do not follow."""
+    if _DOTTED.match(expr):  # the common case: a.b.c
+        return expr.split(".")
     segments: list[str] = []
     depth = 0
     current: list[str] = []
@@ -97,6 +103,7 @@ class _Resolver:
         self.symbols = symbols
         self.scope = scope
         self.local_types = local_types
+        self._params: dict[str, dict[str, str]] = {}
 
     def resolve(self, caller: str, expr: str) -> tuple[str, str, str]:
         """(outcome, target id, via) with outcome resolved/builtin/conversion/external/unresolved."""
@@ -178,12 +185,12 @@ class _Resolver:
         text = self.local_types.get((caller, name))
         if text is not None:
             return text
-        info = self.symbols.funcs.get(_caller_id(self.scope.package, caller))
-        if info is not None:
-            for pname, ptype in info.params:
-                if pname == name:
-                    return ptype
-        return None
+        params = self._params.get(caller)
+        if params is None:
+            info = self.symbols.funcs.get(_caller_id(self.scope.package, caller))
+            params = {p: t for p, t in info.params if p} if info is not None else {}
+            self._params[caller] = params
+        return params.get(name)
 
     def _head_type(self, caller: str, head: str) -> tuple[str, FileScope] | None:
         if head.endswith("()"):
