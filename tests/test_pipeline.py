@@ -12,27 +12,11 @@ from analyzer.errors import NotAKubernetesTree
 from analyzer.source import describe_checkout
 from graph.pipeline import index_tree
 from graph.stages import default_stages
-
-FILES = {
-    "go.mod": "module k8s.io/kubernetes\n\ngo 1.20\n",
-    "pkg/a/a.go": "package a\n\nimport \"k8s.io/kubernetes/pkg/b\"\n\nfunc A() { b.B() }\n",
-    "pkg/b/b.go": "package b\n\nfunc B() {}\n",
-    "pkg/b/b_linux.go": "package b\n\nimport \"os\"\n\nvar _ = os.Getpid\n",
-    "staging/src/k8s.io/api/go.mod": "module k8s.io/api\n",
-    "staging/src/k8s.io/api/core/v1/types.go": "package v1\n\ntype Pod struct{}\n",
-}
+from conftest import SMALL_TREE as FILES, write_tree
 
 
-def make_tree(root: Path, files: dict[str, str | bytes] = FILES) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
+def make_tree(root: Path, files=FILES) -> Path:
+    return write_tree(root, files)
 
 def run(root: Path, db: Path, stages=None, **kw):
     return index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=kw.pop("max", 1 << 20),

@@ -1,0 +1,43 @@
+"""Shared fixtures: small Kubernetes-shaped trees written into tmp, the fixture tree, the real one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURE_TREE = Path(__file__).resolve().parent / "fixtures" / "ktree"
+
+SMALL_TREE = {
+    "go.mod": "module k8s.io/kubernetes\n\ngo 1.20\n",
+    "pkg/a/a.go": "package a\n\nimport \"k8s.io/kubernetes/pkg/b\"\n\nfunc A() { b.B() }\n",
+    "pkg/b/b.go": "package b\n\nfunc B() {}\n",
+    "pkg/b/b_linux.go": "package b\n\nimport \"os\"\n\nvar _ = os.Getpid\n",
+    "staging/src/k8s.io/api/go.mod": "module k8s.io/api\n",
+    "staging/src/k8s.io/api/core/v1/types.go": "package v1\n\ntype Pod struct{}\n",
+}
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def small_tree(tmp_path) -> Path:
+    return write_tree(tmp_path / "kubernetes", SMALL_TREE)
+
+
+@pytest.fixture(scope="session")
+def k8s_root() -> Path:
+    root = os.environ.get("KUBEATLAS_K8S_ROOT")
+    if not root:
+        pytest.skip("set KUBEATLAS_K8S_ROOT to a Kubernetes checkout for the real-tree checks")
+    return Path(root)
