@@ -41,24 +41,49 @@ class FactsCache:
 
 
 def load_cache(path: Path) -> FactsCache:
-    """The cache at path, or an empty one if absent, unreadable or from another version."""
+    """The cache at path (plus its delta file), or an empty one if absent, unreadable or
+    from another analyzer version."""
+    entries = _read(path)
+    if entries is None:
+        return FactsCache()
+    entries.update(_read(_delta_path(path)) or {})
+    return FactsCache(entries)
+
+
+def save_cache(cache: FactsCache, path: Path, only: set[str] | None = None) -> None:
+    """Write the whole cache atomically; with `only`, write just those entries to a small
+    delta file beside it (a body edit then costs milliseconds, not a full rewrite)."""
+    delta = _delta_path(path)
+    if only is not None and path.is_file():
+        rows = _read(delta) or {}
+        rows.update({p: cache.entries[p] for p in only if p in cache.entries})
+        _write(rows, delta)
+        return
+    _write(cache.entries, path)
+    delta.unlink(missing_ok=True)
+
+
+def _delta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".delta")
+
+
+def _read(path: Path) -> dict | None:
     try:
         with open(path, "rb") as fh:
             version, entries = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return FactsCache()
+        return None
     if version != ANALYZER_VERSION or not isinstance(entries, dict):
-        return FactsCache()
-    return FactsCache(entries)
+        return None
+    return entries
 
 
-def save_cache(cache: FactsCache, path: Path) -> None:
-    """Write the cache atomically (temp file + rename)."""
+def _write(entries: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((ANALYZER_VERSION, cache.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((ANALYZER_VERSION, entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -69,22 +69,23 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[So
     by_dir = {m.dir: m for m in modules if m.dir}
     seen: set[tuple[int, int]] = set()
     tops = [root / d for d in MAIN_ROOTS] + [root / m.dir for m in modules if m.dir]
+    base = str(root).rstrip("/") + "/"
     for top in tops:
         if not top.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(top):  # never follows directory symlinks
-            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            rel_dir = dirpath[len(base):]
             dirnames[:] = sorted(
                 d for d in dirnames
                 if _walkable(d) and f"{rel_dir}/{d}" not in by_dir  # nested modules walk alone
             )
             module = _module_of(rel_dir, by_dir)
+            import_path = import_path_of(rel_dir, module)
             for name in sorted(filenames):
                 if not name.endswith(".go") or name[0] in "._":
                     continue
-                full = os.path.join(dirpath, name)
                 try:
-                    st = os.stat(full)
+                    st = os.stat(os.path.join(dirpath, name))
                 except OSError:
                     st = None
                 if st is not None:
@@ -94,7 +95,7 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[So
                     seen.add(key)
                 yield SourceFile(
                     rel_path=f"{rel_dir}/{name}",
-                    import_path=import_path_of(rel_dir, module),
+                    import_path=import_path,
                     module=module.path,
                     is_test=name.endswith("_test.go"),
                 )

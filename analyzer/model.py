@@ -129,3 +129,15 @@ class FileFacts:
     size: int
     sha: str  # sha1 of the content
     problems: tuple[Problem, ...] = ()
+
+    def declaration_shape(self) -> tuple:
+        """Everything other files can see of this one: package clause, imports, build
+        constraint and declarations without their lines and docs. Equal shapes mean an edit
+        touched function bodies (or comments) only."""
+        return (
+            self.import_path, self.package, self.is_test, self.is_generated, self.build_expr,
+            tuple((i.path, i.alias) for i in self.imports),
+            tuple((d.kind, d.name, d.exported, d.receiver, d.pointer_receiver, d.type_params,
+                   d.fields, tuple((m.name, m.params, m.results) for m in d.methods), d.embeds,
+                   d.type_expr, d.params, d.results) for d in self.decls),
+        )

@@ -88,7 +88,8 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
         files=len(files), test_files=sum(f.is_test for f in files), lines=lines,
         generated_share=round(generated / lines, 3) if lines else 0.0,
     )
-    graph.add_edge(module_id(first.module), pid, EdgeKind.CONTAINS)
+    if module_id(first.module) in graph:
+        graph.add_edge(module_id(first.module), pid, EdgeKind.CONTAINS)
     for f in files:
         fid = file_id(f.rel_path)
         graph.add_node(
@@ -103,6 +104,7 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
 def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
     package = f.import_path
     common = {"package": package, "file": f.rel_path}
+    ordinal = 0
     for d in f.decls:
         if d.kind in TYPE_KINDS:
             nid = type_id(package, d.name)
@@ -119,8 +121,9 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
                 graph.add_edge(nid, mid, EdgeKind.HAS_METHOD)
         elif d.kind is DeclKind.FUNC:
             nid = function_id(package, d.name)
-            if d.name in ("init", "_"):
-                nid = f"{nid}#{f.rel_path.rsplit('/', 1)[-1]}:{d.line}"
+            if d.name in ("init", "_"):  # may repeat: the file and its ordinal make it unique
+                ordinal += 1
+                nid = f"{nid}#{f.rel_path.rsplit('/', 1)[-1]}#{ordinal}"
             graph.add_node(nid, NodeKind.FUNCTION, name=d.name, line=d.line, end_line=d.end_line,
                            exported=d.exported, doc=d.doc, is_test=f.is_test, **common)
         elif d.kind is DeclKind.METHOD:

@@ -25,37 +25,48 @@ def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable
     """CALLS edges (via direct/method/field/interface, count, line); returns the tally."""
     tally: Counter[str] = Counter()
     for f in facts:
-        if not f.calls:
-            continue
-        scope = symbols.scopes[f.rel_path]
-        local_types = {(v.scope, v.name): v.type_expr for v in f.locals}
-        resolver = _Resolver(symbols, scope, local_types)
-        edges: dict[tuple[str, str], list] = {}
-        caller_ids: dict[str, str] = {}
-        for call in f.calls:
-            if not call.caller:
-                tally["package_level"] += 1
-                continue
-            outcome, target, via = resolver.resolve(call.caller, call.callee_expr)
-            tally[outcome] += 1
-            if outcome != "resolved":
-                continue
-            tally[f"via_{via}"] += 1
-            caller = caller_ids.get(call.caller)
-            if caller is None:
-                caller = caller_ids[call.caller] = _caller_id(f.import_path, call.caller)
-            key = (caller, target)
-            if key in edges:
-                edges[key][1] += 1
-            else:
-                edges[key] = [via, 1, call.line]
-        for (caller, target), (via, count, line) in edges.items():
+        for caller, target, via, count, line in resolve_file_calls(f, symbols, tally):
             if caller in graph and target in graph:
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
                 tally["edges"] += 1
+    return finish_tally(tally)
+
+
+def finish_tally(tally: Counter[str]) -> dict:
     considered = tally["resolved"] + tally["unresolved"]
     tally["resolved_share_pct"] = round(100 * tally["resolved"] / considered, 1) if considered else 0
     return dict(sorted(tally.items()))
+
+
+def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]
+                       ) -> list[tuple[str, str, str, int, int]]:
+    """One file's call sites aggregated per (caller, callee): (caller, callee, via, count, line)."""
+    if not f.calls:
+        return []
+    symbols.ensure(f.import_path)
+    scope = symbols.scopes[f.rel_path]
+    local_types = {(v.scope, v.name): v.type_expr for v in f.locals}
+    resolver = _Resolver(symbols, scope, local_types)
+    edges: dict[tuple[str, str], list] = {}
+    caller_ids: dict[str, str] = {}
+    for call in f.calls:
+        if not call.caller:
+            tally["package_level"] += 1
+            continue
+        outcome, target, via = resolver.resolve(call.caller, call.callee_expr)
+        tally[outcome] += 1
+        if outcome != "resolved":
+            continue
+        tally[f"via_{via}"] += 1
+        caller = caller_ids.get(call.caller)
+        if caller is None:
+            caller = caller_ids[call.caller] = _caller_id(f.import_path, call.caller)
+        key = (caller, target)
+        if key in edges:
+            edges[key][1] += 1
+        else:
+            edges[key] = [via, 1, call.line]
+    return [(c, t, via, n, line) for (c, t), (via, n, line) in edges.items()]
 
 
 def _caller_id(package: str, caller: str) -> str:

@@ -35,7 +35,7 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
                 via_pointer = via_pointer or entry[1]
             else:
                 graph.add_edge(tid, iface, EdgeKind.IMPLEMENTS, via_pointer=via_pointer,
-                               confidence="exact")
+                               confidence=_confidence(symbols, tid, iface))
                 tally["implements"] += 1
                 for name, (spec, _) in wanted.items():
                     concrete = have[name][0].id
@@ -45,6 +45,14 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
                         tally["dispatches"] += 1
     tally["interfaces"] = len(interfaces)
     return dict(tally)
+
+
+def _confidence(symbols: SymbolTable, tid: str, iface: str) -> str:
+    """"exact" when every name in both signatures resolved through imports; "approximate"
+    when a dot-import could have supplied an unqualified name (compared as written)."""
+    if symbols.types[tid].scope.dot_imports or symbols.types[iface].scope.dot_imports:
+        return "approximate"
+    return "exact"
 
 
 def _types_with_method(symbols: SymbolTable, name: str) -> set[str]:

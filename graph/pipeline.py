@@ -17,10 +17,11 @@ from analyzer.model import FileFacts
 from analyzer.scan import scan_files
 from analyzer.source import Checkout
 from graph.build import TreeInfo, build_graph
+from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
 from graph.store.sqlite_write import write_index
 
-GRAPH_VERSION = 2  # bump when build or resolution changes: an index from before is rebuilt
+GRAPH_VERSION = 3  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
@@ -87,15 +88,36 @@ def index_tree(
         check_tree(root)
         modules = find_modules(root)
         sources = list(discover(root, modules))
-        manifest = [(s.rel_path, *_stat(root / s.rel_path)) for s in sources]
+        base = str(root)
+        manifest = [(s.rel_path, *_stat(os.path.join(base, s.rel_path))) for s in sources]
     summary.files = len(sources)
-    if not force and _unchanged(db, manifest, checkout):
+    tree = TreeInfo(
+        name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
+        commit=checkout.commit, k8s_version=checkout.k8s_version,
+        indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    current = {p: (m, s) for p, m, s in manifest}
+    previous = None if force else _previous_manifest(db, checkout)
+    if previous == current:
         summary.up_to_date = True
         return summary
+    cache_path = facts_cache_path(db)
+    cache = None
+    if previous is not None and previous.keys() == current.keys():
+        with phase("patch"):
+            changed = [s for s in sources if previous[s.rel_path] != current[s.rel_path]]
+            cache = load_cache(cache_path)
+            patched = patch_index(db, root, changed, cache, current, tree, jobs=jobs,
+                                  max_file_bytes=max_file_bytes)
+            if patched is not None:
+                save_cache(cache, cache_path, only={s.rel_path for s in changed})
+        if patched is not None:
+            summary.parsed, summary.reused = patched.files, len(sources) - patched.files
+            summary.figures["patch"] = {"files": patched.files, "calls": patched.calls}
+            return summary
 
     with phase("scan"):
-        cache_path = facts_cache_path(db)
-        cache = load_cache(cache_path)
+        cache = cache if cache is not None else load_cache(cache_path)
         progress.start("parse", len(sources))
         facts, stats = scan_files(root, sources, cache=cache, jobs=jobs,
                                   max_file_bytes=max_file_bytes, on_progress=progress.advance)
@@ -104,11 +126,6 @@ def index_tree(
 
     with phase("build"):
         progress.start("build graph", None)
-        tree = TreeInfo(
-            name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
-            commit=checkout.commit, k8s_version=checkout.k8s_version,
-            indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
         graph = build_graph(facts, modules, tree)
     for name, stage in stages:
         with phase(name):
@@ -134,7 +151,7 @@ def index_tree(
     return summary
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     try:
         st = os.stat(path)
     except OSError:
@@ -142,21 +159,21 @@ def _stat(path: Path) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _unchanged(db: Path, manifest: list[tuple[str, int, int]], checkout: Checkout) -> bool:
-    """True when db indexes exactly these files, unchanged, with this analyzer version."""
+def _previous_manifest(db: Path, checkout: Checkout) -> dict[str, tuple[int, int]] | None:
+    """The manifest of the index at db when it was built from this tree by this version."""
     if not db.is_file():
-        return False
+        return None
     from graph.store.sqlite import SqliteReader
 
     try:
         reader = SqliteReader(db)
     except Exception:
-        return False
+        return None
     try:
-        same_meta = (reader.meta.get("analyzer_version") == ANALYZER_VERSION
-                     and reader.meta.get("graph_version") == GRAPH_VERSION
-                     and reader.meta.get("root") == str(checkout.root)
-                     and reader.meta.get("commit") == checkout.commit)
-        return same_meta and reader.manifest() == {p: (m, s) for p, m, s in manifest}
+        same = (reader.meta.get("analyzer_version") == ANALYZER_VERSION
+                and reader.meta.get("graph_version") == GRAPH_VERSION
+                and reader.meta.get("root") == str(checkout.root)
+                and reader.meta.get("commit") == checkout.commit)
+        return reader.manifest() if same else None
     finally:
         reader.close()

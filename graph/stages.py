@@ -16,7 +16,7 @@ class Resolution:
     """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table."""
 
     def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
-        symbols = SymbolTable(facts)
+        symbols = SymbolTable.of(facts)
         figures = {"implements": add_implements(graph, symbols)}
         figures["calls"] = add_calls(graph, facts, symbols)
         return figures

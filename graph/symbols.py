@@ -4,7 +4,7 @@ with normalised signatures, and functions' result types — all across packages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzer.model import Decl, DeclKind, FileFacts
@@ -41,41 +41,99 @@ class FuncInfo:
     params: tuple[tuple[str, str], ...]  # (name, type) including the receiver for methods
 
 
-class SymbolTable:
-    """Everything declared in the tree, indexed by graph id, with method-set computation."""
+class _LazyIndex(dict):
+    """A dict keyed by graph id that loads the id's package on a miss (lazy symbol tables)."""
 
-    def __init__(self, facts: Sequence[FileFacts]) -> None:
+    def __init__(self, load: Callable[[str], None]) -> None:
+        super().__init__()
+        self._load = load
+
+    def get(self, key, default=None):
+        if not dict.__contains__(self, key):
+            self._load(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        if not dict.__contains__(self, key):
+            self._load(key)
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        if not dict.__contains__(self, key):
+            self._load(key)
+        return dict.__getitem__(self, key)
+
+
+def package_of_id(nid: str) -> str:
+    """`type:k8s.io/api/core/v1.Pod` -> k8s.io/api/core/v1 (also func: and method: ids)."""
+    key = nid.partition(":")[2]
+    if ".(" in key:
+        return key.split(".(", 1)[0]
+    head, _, _ = key.rpartition(".")
+    return head
+
+
+class SymbolTable:
+    """Everything declared in the tree, indexed by graph id, with method-set computation.
+
+    Built eagerly from all facts (`SymbolTable.of(facts)`), or lazily: packages are read from
+    `provider` the first time an id of theirs is looked up, so resolving one file's calls
+    touches only the packages that file reaches."""
+
+    def __init__(self, provider: Callable[[str], Sequence[FileFacts]], packages: set[str],
+                 names: Mapping[str, str]) -> None:
+        self._provider = provider
+        self.packages = packages
+        self.package_names = dict(names)
+        self.scopes: dict[str, FileScope] = {}
+        self.types: dict[str, TypeInfo] = _LazyIndex(self._load_id)
+        self.funcs: dict[str, FuncInfo] = _LazyIndex(self._load_id)  # func and method ids
+        self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
+        self._loaded: set[str] = set()
+        self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
+        self._embedders: dict[str, set[str]] | None = None
+
+    @classmethod
+    def of(cls, facts: Sequence[FileFacts]) -> "SymbolTable":
+        """Eager table over every file (what IMPLEMENTS needs)."""
         by_package: dict[str, list[FileFacts]] = defaultdict(list)
         for f in facts:
             by_package[f.import_path].append(f)
-        self.package_names = package_names(by_package)
-        self.packages = set(by_package)
-        self.scopes: dict[str, FileScope] = {}
-        self.types: dict[str, TypeInfo] = {}
-        self.funcs: dict[str, FuncInfo] = {}  # func and method ids -> info
-        self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
-        self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
-        self._embedders: dict[str, set[str]] | None = None
-        for f in facts:
+        table = cls(by_package.__getitem__, set(by_package), package_names(by_package))
+        for import_path in sorted(by_package):
+            table.ensure(import_path)
+        return table
+
+    def _load_id(self, nid: str) -> None:
+        self.ensure(package_of_id(nid))
+
+    def ensure(self, import_path: str) -> None:
+        """Load one package's declarations (once)."""
+        if import_path in self._loaded or import_path not in self.packages:
+            return
+        self._loaded.add(import_path)
+        files = self._provider(import_path)
+        types = self.types
+        for f in files:
             scope = FileScope.of(f, self.package_names)
             self.scopes[f.rel_path] = scope
             for d in f.decls:
                 if d.kind in (DeclKind.STRUCT, DeclKind.INTERFACE, DeclKind.ALIAS, DeclKind.TYPE):
                     tid = type_id(f.import_path, d.name)
-                    if tid not in self.types or self.types[tid].decl.kind is DeclKind.ALIAS:
-                        self.types[tid] = TypeInfo(tid, d, scope)
-        for f in facts:
+                    old = dict.get(types, tid)
+                    if old is None or old.decl.kind is DeclKind.ALIAS:
+                        dict.__setitem__(types, tid, TypeInfo(tid, d, scope))
+        for f in files:
             scope = self.scopes[f.rel_path]
             for d in f.decls:
                 if d.kind is DeclKind.FUNC:
                     fid = function_id(f.import_path, d.name)
-                    self.funcs[fid] = FuncInfo(fid, d.results, scope,
-                                               tuple((p.name, p.type_expr) for p in d.params))
+                    dict.__setitem__(self.funcs, fid, FuncInfo(
+                        fid, d.results, scope, tuple((p.name, p.type_expr) for p in d.params)))
                 elif d.kind is DeclKind.METHOD and d.receiver:
                     self._add_method(f, d, scope)
                 elif d.kind is DeclKind.INTERFACE:
-                    tid = type_id(f.import_path, d.name)
-                    info = self.types[tid]
+                    info = dict.__getitem__(types, type_id(f.import_path, d.name))
                     for spec in d.methods:
                         sig = _signature(scope, spec.params, spec.results)
                         info.methods.setdefault(spec.name, MethodInfo(
@@ -86,10 +144,10 @@ class SymbolTable:
         mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
         params = d.params[1:]  # the receiver comes first
         sig = _signature(scope, tuple(p.type_expr for p in params), d.results)
-        self.funcs[mid] = FuncInfo(mid, d.results, scope,
-                                   tuple((p.name, p.type_expr) for p in d.params))
+        dict.__setitem__(self.funcs, mid, FuncInfo(mid, d.results, scope,
+                                                   tuple((p.name, p.type_expr) for p in d.params)))
         tid = type_id(f.import_path, d.receiver)
-        info = self.types.get(tid)
+        info = dict.get(self.types, tid)
         if info is not None:
             info.methods.setdefault(d.name, MethodInfo(mid, d.name, sig, d.pointer_receiver,
                                                        d.results, scope))

@@ -1,0 +1,74 @@
+"""Incremental runs must equal a clean rebuild, whichever path (patch or rebuild) they take."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from analyzer.source import describe_checkout
+from graph.pipeline import index_tree
+from graph.stages import default_stages
+from conftest import FIXTURE_TREE
+
+
+def index(root: Path, db: Path):
+    return index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=8 << 20,
+                      stages=default_stages())
+
+
+def dump(db: Path) -> dict:
+    with sqlite3.connect(db) as conn:
+        meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        meta.pop("indexed_at")
+        return {
+            "nodes": sorted((i, k, json.dumps(json.loads(a), sort_keys=True))
+                            for i, k, a in conn.execute("SELECT id, kind, attrs FROM nodes")),
+            "edges": sorted((s, t, k, json.dumps(json.loads(a), sort_keys=True))
+                            for s, t, k, a in conn.execute("SELECT * FROM edges")),
+            "problems": sorted(conn.execute("SELECT * FROM problems")),
+            "manifest": sorted(conn.execute("SELECT * FROM manifest")),
+            "meta": meta,
+        }
+
+
+BODY_EDITS = {
+    # file -> (old text, new text): bodies and comments only, so the patch path applies
+    "pkg/a/a.go": ("func A() { b.B() }", "// A calls b twice now.\nfunc A() {\n\tb.B()\n\tA()\n}"),
+}
+SHAPE_EDITS = {
+    "pkg/b/b.go": ("func B() {}", "func B() {}\n\nfunc Extra(x int) string { return \"\" }"),
+}
+
+
+@pytest.mark.parametrize("edits, patched", [(BODY_EDITS, True), (SHAPE_EDITS, False)])
+def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
+    db = tmp_path / "incremental.sqlite"
+    index(small_tree, db)
+    for rel, (old, new) in edits.items():
+        path = small_tree / rel
+        path.write_text(path.read_text().replace(old, new))
+    summary = index(small_tree, db)
+    assert ("patch" in summary.figures) is patched
+    clean = tmp_path / "clean.sqlite"
+    index(small_tree, clean)  # same root, fresh index and cache
+    assert dump(db) == dump(clean)
+
+
+def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path):
+    if not FIXTURE_TREE.is_dir():
+        pytest.fail("tests/fixtures/ktree is missing")
+    root = tmp_path / "ktree"
+    shutil.copytree(FIXTURE_TREE, root, symlinks=True)
+    db = tmp_path / "i.sqlite"
+    index(root, db)
+    target = root / "pkg/kubelet/kuberuntime/kuberuntime_sandbox.go"
+    text = target.read_text()
+    target.write_text(text.replace("\n}\n", "\n\t_ = 1 // edited\n}\n", 1))
+    summary = index(root, db)
+    assert summary.figures.get("patch", {}).get("files") == 1
+    index(root, tmp_path / "clean.sqlite")
+    assert dump(db) == dump(tmp_path / "clean.sqlite")
