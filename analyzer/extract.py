@@ -354,6 +354,8 @@ def _type_of_value(value: Node) -> str:
         if fn is not None and fn.type in ("identifier", "selector_expression"):
             callee = flat(fn)
             return "call:" + callee if len(callee) <= MAX_CALLEE else ""
+    if value.type == "func_literal":
+        return "func"  # a closure: calls through it are dynamic
     if value.type == "type_assertion_expression":
         type_node = value.child_by_field_name("type")
         return flat(type_node) if type_node else ""
