@@ -58,3 +58,7 @@ class QueryTimeout(KubeatlasError):
 
 class StoreUnavailable(KubeatlasError):
     """The graph server cannot be reached, refused the credentials, or is too old."""
+
+
+class CatalogError(KubeatlasError):
+    """A data file under data/ (role catalog, minik8s links) is missing or malformed."""

@@ -21,7 +21,7 @@ from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
 from graph.store.sqlite_write import write_index
 
-GRAPH_VERSION = 3  # bump when build or resolution changes: an index from before is rebuilt
+GRAPH_VERSION = 4  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
@@ -97,7 +97,8 @@ def index_tree(
         indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     current = {p: (m, s) for p, m, s in manifest}
-    previous = None if force else _previous_manifest(db, checkout)
+    inputs = stage_fingerprint(stages)
+    previous = None if force else _previous_manifest(db, checkout, inputs)
     if previous == current:
         summary.up_to_date = True
         return summary
@@ -142,7 +143,7 @@ def index_tree(
             "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
             "analyzer_version": ANALYZER_VERSION, "graph_version": GRAPH_VERSION,
             "files": len(facts),
-            "figures": summary.figures,
+            "figures": summary.figures, "stage_inputs": inputs,
         }
         write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
                     on_progress=progress.advance)
@@ -159,8 +160,15 @@ def _stat(path: str) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def _previous_manifest(db: Path, checkout: Checkout) -> dict[str, tuple[int, int]] | None:
-    """The manifest of the index at db when it was built from this tree by this version."""
+def stage_fingerprint(stages: Sequence[tuple[str, Stage]]) -> str:
+    """What the stages read besides the tree (catalogs, data files), as one string."""
+    return ";".join(f"{name}={getattr(stage, 'fingerprint', '')}" for name, stage in stages)
+
+
+def _previous_manifest(db: Path, checkout: Checkout,
+                       inputs: str) -> dict[str, tuple[int, int]] | None:
+    """The manifest of the index at db when it was built from this tree by this version,
+    with the same stage inputs."""
     if not db.is_file():
         return None
     from graph.store.sqlite import SqliteReader
@@ -173,7 +181,8 @@ def _previous_manifest(db: Path, checkout: Checkout) -> dict[str, tuple[int, int
         same = (reader.meta.get("analyzer_version") == ANALYZER_VERSION
                 and reader.meta.get("graph_version") == GRAPH_VERSION
                 and reader.meta.get("root") == str(checkout.root)
-                and reader.meta.get("commit") == checkout.commit)
+                and reader.meta.get("commit") == checkout.commit
+                and reader.meta.get("stage_inputs", "") == inputs)
         return reader.manifest() if same else None
     finally:
         reader.close()

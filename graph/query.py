@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from analyzer.buildtags import matches
 from analyzer.errors import AmbiguousName, NodeNotFound
+from graph.apikinds import version_rank
 from graph.schema import EdgeKind, NodeKind, kind_of
 
 MAX_DEPTH = 50
@@ -116,7 +117,7 @@ class Atlas:
                 or n.id.endswith(text)]
         exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
                  or n.id.endswith("/" + text) or n.name == text]
-        pick = exact or hits
+        pick = _prefer_stable_api_version(exact or hits)
         if len(pick) == 1:
             return pick[0].id
         if not pick:
@@ -287,6 +288,15 @@ class Atlas:
         names = [str(k) for k in kinds]
         edges = (self.reader.edges_to if reverse else self.reader.edges_from)([nid], names)
         return sorted(edges, key=lambda e: (e.kind, e.source, e.target))
+
+
+def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:
+    """`Deployment` means apps/v1.Deployment: among API kinds of one name, the most stable
+    version wins (a tie across groups stays ambiguous)."""
+    if len(hits) < 2 or any(n.kind != NodeKind.API_KIND for n in hits):
+        return hits
+    best = max(version_rank(n.attrs.get("version", "")) for n in hits)
+    return [n for n in hits if version_rank(n.attrs.get("version", "")) == best]
 
 
 def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
