@@ -113,8 +113,13 @@ class Atlas:
         if not kinds or str(NodeKind.ROLE) in kinds:
             if self.reader.get_nodes([f"role:{text}"]):
                 return f"role:{text}"
-        hits = [n for n in self.reader.search(text, kinds, 50) if n.name == text.rsplit(".", 1)[-1]
-                or n.id.endswith(text)]
+        name = text.rsplit(".", 1)[-1]
+        if name != text:  # `kuberuntime.(*kubeGenericRuntimeManager).SyncPod`, `v1.Pod`
+            hits = [n for n in self.reader.search(name, kinds, 2000)
+                    if n.name == name and _ends_with_qualified(n.id, text)]
+        else:
+            hits = [n for n in self.reader.search(text, kinds, 50) if n.name == text
+                    or n.id.endswith(text)]
         exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
                  or n.id.endswith("/" + text) or n.name == text]
         pick = _prefer_stable_api_version(exact or hits)
@@ -288,6 +293,12 @@ class Atlas:
         names = [str(k) for k in kinds]
         edges = (self.reader.edges_to if reverse else self.reader.edges_from)([nid], names)
         return sorted(edges, key=lambda e: (e.kind, e.source, e.target))
+
+
+def _ends_with_qualified(nid: str, text: str) -> bool:
+    """`method:k8s.io/x/kuberuntime.(*M).SyncPod` ends with `kuberuntime.(*M).SyncPod` at a
+    path or prefix boundary."""
+    return nid.endswith(text) and nid[-len(text) - 1] in "/:."
 
 
 def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:

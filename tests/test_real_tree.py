@@ -1,0 +1,115 @@
+"""Checks on a real Kubernetes tree (KUBEATLAS_K8S_ROOT): the kubelet -> CRI chain, known
+interface implementations, the role map, API kinds and every minik8s link."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.source import describe_checkout
+from graph.illustrations import load_links
+from graph.pipeline import index_tree
+from graph.query import Atlas
+from graph.schema import NodeKind
+from graph.stages import default_stages
+from graph.store.sqlite import SqliteReader
+
+pytestmark = pytest.mark.k8s
+K = "k8s.io/kubernetes/pkg"
+
+
+@pytest.fixture(scope="module")
+def atlas(k8s_root, tmp_path_factory) -> Atlas:
+    db = tmp_path_factory.mktemp("real") / "k8s.sqlite"
+    index_tree(describe_checkout(k8s_root), db, jobs=2, max_file_bytes=64 << 20,
+               stages=default_stages())
+    return Atlas(SqliteReader(db))
+
+
+def test_kubelet_reaches_cri_run_pod_sandbox(atlas):
+    chain = atlas.shortest_path(
+        atlas.resolve("kuberuntime.(*kubeGenericRuntimeManager).SyncPod"),
+        "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService).RunPodSandbox")
+    assert chain is not None
+    assert "method:k8s.io/cri-api/pkg/apis.(RuntimeService).RunPodSandbox" in chain \
+        or "method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox" in chain
+
+
+@pytest.mark.parametrize("interface, implementer, via_pointer", [
+    ("k8s.io/cri-api/pkg/apis.RuntimeService", f"{K}/kubelet/cri/remote.remoteRuntimeService", True),
+    ("k8s.io/cri-api/pkg/apis.ImageManagerService", f"{K}/kubelet/cri/remote.remoteImageService",
+     True),
+    (f"{K}/kubelet/container.Runtime", f"{K}/kubelet/kuberuntime.kubeGenericRuntimeManager", True),
+    (f"{K}/scheduler/framework.FilterPlugin", f"{K}/scheduler/framework/plugins/noderesources.Fit",
+     True),
+    (f"{K}/scheduler/framework.ScorePlugin",
+     f"{K}/scheduler/framework/plugins/imagelocality.ImageLocality", True),
+    ("k8s.io/apiserver/pkg/storage.Interface", "k8s.io/apiserver/pkg/storage/etcd3.store", True),
+    ("k8s.io/client-go/tools/cache.SharedIndexInformer",
+     "k8s.io/client-go/tools/cache.sharedIndexInformer", True),
+    (f"{K}/proxy.Provider", f"{K}/proxy/iptables.Proxier", True),
+    ("k8s.io/apiserver/pkg/admission.MutationInterface",
+     "k8s.io/kubernetes/plugin/pkg/admission/alwayspullimages.AlwaysPullImages", True),
+    ("k8s.io/apimachinery/pkg/runtime.Object", "k8s.io/api/core/v1.Pod", True),
+    (f"{K}/kubelet/cm/devicemanager.Manager", f"{K}/kubelet/cm/devicemanager.ManagerImpl", True),
+    # methods promoted through an embedded *genericregistry.Store: the value type implements
+    ("k8s.io/apiserver/pkg/registry/rest.Storage", f"{K}/registry/core/pod/storage.REST", False),
+])
+def test_known_implementations(atlas, interface, implementer, via_pointer):
+    found = {e.source: e.attrs["via_pointer"] for e in atlas.implementers(f"type:{interface}")}
+    assert found.get(f"type:{implementer}") is via_pointer
+
+
+@pytest.mark.parametrize("role, package", [
+    ("kubelet", f"{K}/kubelet/kuberuntime"), ("cri", f"{K}/kubelet/cri/remote"),
+    ("cri", "k8s.io/cri-api/pkg/apis"), ("kube-scheduler", f"{K}/scheduler/framework"),
+    ("kube-controller-manager", f"{K}/controller/deployment"),
+    ("kube-apiserver", f"{K}/controlplane"), ("etcd-storage", "k8s.io/apiserver/pkg/storage/etcd3"),
+    ("kube-proxy", f"{K}/proxy/iptables"), ("csi", f"{K}/volume/csi"),
+    ("device-plugin", f"{K}/kubelet/cm/devicemanager"),
+    ("informer-machinery", "k8s.io/client-go/tools/cache"),
+])
+def test_role_core_packages(atlas, role, package):
+    assert f"pkg:{package}" in atlas.role_summary(f"role:{role}")["packages_by_path"]
+
+
+def test_release_specific_roles(atlas):
+    assert atlas.node("role:cri").attrs["variants"] == ["CRI v1"]
+    for gone in ("cni", "dockershim"):
+        attrs = atlas.node(f"role:{gone}").attrs
+        assert attrs["present"] is False and "v1.24" in attrs["note"]
+    assert atlas.node("role:oci-runtime").attrs["present"] is True  # runc's libcontainer
+
+
+def test_kubelet_talks_to_and_depends_on_cri(atlas):
+    card = atlas.role_summary("role:kubelet")
+    assert "role:cri" in {d["role"] for d in card["depends_on"]}
+    assert "role:cri" in {d["role"] for d in card["talks_to"]}
+
+
+@pytest.mark.parametrize("kind, reconciler", [
+    ("Deployment", "deployment"), ("ReplicaSet", "replicaset"), ("StatefulSet", "statefulset"),
+    ("DaemonSet", "daemon"), ("Job", "job"), ("CronJob", "cronjob"),
+    ("Endpoints", "endpoint"), ("EndpointSlice", "endpointslice"),
+    ("HorizontalPodAutoscaler", "podautoscaler"), ("Node", "nodelifecycle"),
+    ("PersistentVolume", "volume/persistentvolume"),
+    ("Pod", None), ("Service", None), ("Secret", None), ("ConfigMap", None),
+    ("PersistentVolumeClaim", None),
+])
+def test_api_kinds_and_their_code(atlas, kind, reconciler):
+    kid = atlas.resolve(kind, [NodeKind.API_KIND])
+    relations = atlas.kind_summary(kid)["relations"]
+    kinds = {rel for rel, _, _ in relations}
+    assert {"DEFINES_KIND", "STORES"} <= kinds
+    assert any(detail == "internal" for rel, _, detail in relations if rel == "DEFINES_KIND")
+    if reconciler:
+        assert ("RECONCILES", f"pkg:{K}/controller/{reconciler}") in {
+            (rel, node) for rel, node, _ in relations}
+
+
+def test_every_minik8s_link_resolves(atlas):
+    links, _ = load_links()
+    if not links:
+        pytest.skip("no data/minik8s_links.yaml")
+    targets = [t for link in links for t in link.illustrates]
+    missing = [t for t in targets if not atlas.reader.get_nodes([t])]
+    assert targets and missing == []
