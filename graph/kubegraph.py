@@ -138,6 +138,17 @@ class KubeGraph:
                     queue.append(nxt)
         return None
 
+    def node_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(id, kind, attrs) for every node: the bulk path for writers, no records built."""
+        for nid, data in self._g.nodes(data=True):
+            yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+        """(source, target, kind, attrs or None when the edge has none): the bulk path."""
+        for u, v, k, data in self._g.edges(keys=True, data=True):
+            yield u, v, k, ({a: w for a, w in data.items() if a != "kind"}
+                            if len(data) > 1 else None)
+
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
         tally: dict[str, int] = {}

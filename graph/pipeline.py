@@ -137,7 +137,7 @@ def index_tree(
     summary.problems = len(problems)
     summary.counts = graph.counts()
     with phase("write"):
-        progress.start("write index", len(graph) + graph.edge_count)
+        progress.start("write index", sum(summary.counts.values()))
         meta = {
             "tree": tree.name, "root": tree.root, "ref": tree.ref, "commit": tree.commit,
             "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,

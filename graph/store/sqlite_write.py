@@ -73,10 +73,8 @@ def _insert_all(conn, graph, meta, problems, manifest, on_progress) -> None:
     meta_rows = [(k, dumps(v)) for k, v in {**meta, "schema_version": SCHEMA_VERSION}.items()]
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta_rows)
     batch: list[tuple] = []
-    for node in graph.nodes():
-        attrs = node.attrs
-        batch.append((node.id, str(node.kind), attrs.get("name", ""), attrs.get("package"),
-                      dumps(attrs)))
+    for nid, kind, attrs in graph.node_rows():
+        batch.append((nid, kind, attrs.get("name", ""), attrs.get("package"), dumps(attrs)))
         if len(batch) >= _BATCH:
             conn.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", batch)
             on_progress(len(batch))
@@ -84,8 +82,8 @@ def _insert_all(conn, graph, meta, problems, manifest, on_progress) -> None:
     conn.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", batch)
     on_progress(len(batch))
     batch.clear()
-    for edge in graph.edges():
-        batch.append((edge.source, edge.target, str(edge.kind), dumps(edge.attrs)))
+    for source, target, kind, attrs in graph.edge_rows():
+        batch.append((source, target, kind, "{}" if attrs is None else dumps(attrs)))
         if len(batch) >= _BATCH:
             conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", batch)
             on_progress(len(batch))
