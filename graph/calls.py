@@ -190,7 +190,17 @@ class _Resolver:
             if entry is None:
                 return "unresolved", "", ""
             return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
-        return "unresolved", "", ""  # pkg.Var.M(): package-level variables are not typed here
+        tid = self.symbols.package_var_type(path, name)  # pkg.Var.M()
+        if tid is None:
+            return "unresolved", "", ""
+        for segment in rest[1:-1]:
+            tid = self._member_type(tid, segment)
+            if tid is None:
+                return "unresolved", "", ""
+        entry = self.symbols.method_set(tid).get(rest[-1]) if not rest[-1].endswith("()") else None
+        if entry is None:
+            return "unresolved", "", ""
+        return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
 
     def _variable_type(self, caller: str, name: str) -> str | None:
         text = self.local_types.get((caller, name))
@@ -208,7 +218,8 @@ class _Resolver:
             return self._result_type(function_id(self.scope.package, head[:-2]))
         text = self._variable_type(caller, head)
         if text is None:
-            return None
+            tid = self.symbols.package_var_type(self.scope.package, head)
+            return (tid, self.scope) if tid else None
         if text.startswith("call:"):
             callee = text[5:]
             if "." in callee:

@@ -89,6 +89,7 @@ class SymbolTable:
         self.types: dict[str, TypeInfo] = _LazyIndex(self._load_id)
         self.funcs: dict[str, FuncInfo] = _LazyIndex(self._load_id)  # func and method ids
         self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
+        self.package_vars: dict[str, tuple[str, FileScope]] = {}  # "pkg.Name" -> (type, scope)
         self._loaded: set[str] = set()
         self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
         self._embedders: dict[str, set[str]] | None = None
@@ -132,6 +133,8 @@ class SymbolTable:
                         fid, d.results, scope, tuple((p.name, p.type_expr) for p in d.params)))
                 elif d.kind is DeclKind.METHOD and d.receiver:
                     self._add_method(f, d, scope)
+                elif d.kind is DeclKind.VAR and d.type_expr:
+                    self.package_vars[f"{f.import_path}.{d.name}"] = (d.type_expr, scope)
                 elif d.kind is DeclKind.INTERFACE:
                     info = dict.__getitem__(types, type_id(f.import_path, d.name))
                     for spec in d.methods:
@@ -152,6 +155,12 @@ class SymbolTable:
             info.methods.setdefault(d.name, MethodInfo(mid, d.name, sig, d.pointer_receiver,
                                                        d.results, scope))
             self.by_method_name[d.name].add(tid)
+
+    def package_var_type(self, import_path: str, name: str) -> str | None:
+        """Type id of a package-level `var name T` (declared with an explicit type)."""
+        self.ensure(import_path)
+        found = self.package_vars.get(f"{import_path}.{name}")
+        return self.named(found[1], found[0]) if found else None
 
     # --- types ----------------------------------------------------------------------------
     def named(self, scope: FileScope, type_expr: str) -> str | None:

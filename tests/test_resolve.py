@@ -66,6 +66,9 @@ func (Missing) Run(p *corev1.Pod, n int) error { return nil }
 
 type Holder struct{ runner iface.Runner }
 
+// a package-level variable with an explicit type, used from this package and another
+var Default iface.Namer
+
 func NewPointer() *Pointer { return &Pointer{} }
 
 func (h *Holder) Drive(p *corev1.Pod) {
@@ -76,6 +79,7 @@ func (h *Holder) Drive(p *corev1.Pod) {
 	y.Run(p, 2)
 	z := NewPointer()
 	z.Name()
+	Default.Name()
 	helper()
 	unknown.Do()
 	fn := func() {}
@@ -132,6 +136,7 @@ def test_interface_method_dispatches_to_implementations(atlas):
     (f"method:{K}/impl.(*Pointer).Name", "method"),  # z := NewPointer()
     (f"func:{K}/impl.NewPointer", "direct"),
     (f"func:{K}/impl.helper", "direct"),
+    (f"method:{K}/iface.(Namer).Name", "interface"),  # Default.Name(), a package var
 ])
 def test_calls_resolve(atlas, callee, via):
     edges = {e.target: e.attrs["via"] for e in atlas.callees(f"method:{K}/impl.(*Holder).Drive")}
