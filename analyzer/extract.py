@@ -193,6 +193,10 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
     name = text(c["var.name"][0])
     type_node = c.get("var.type")
     type_expr = flat(type_node[0]) if type_node else ""
+    if not type_expr:  # `var x = &T{}`, `var SchemeGroupVersion = schema.GroupVersion{...}`
+        value = node.child_by_field_name("value")
+        if value is not None and value.named_child_count:
+            type_expr = _type_of_value(value.named_children[0])
     scope = acc.scope_of(node)
     if scope:
         if type_expr:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from analyzer.model import FileFacts
 from graph.kubegraph import KubeGraph
 from graph.schema import EdgeKind, function_id, method_id, node_id, NodeKind, type_id
+from graph.call_outcome import embeds_external, head_outcome, member_outcome
 from graph.symbols import SymbolTable
 from graph.typeref import FileScope
 
@@ -92,7 +93,7 @@ def split_segments(expr: str) -> list[str] | None:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif depth == 0:
+        elif depth == 0 and not ch.isspace():  # chains broken over lines: `c.Get().\n\tName()`
             if ch == ".":
                 segments.append("".join(current))
                 current = []
@@ -115,6 +116,7 @@ class _Resolver:
         self.scope = scope
         self.local_types = local_types
         self._params: dict[str, dict[str, str]] = {}
+        self._depth = 0
 
     def resolve(self, caller: str, expr: str) -> tuple[str, str, str]:
         """(outcome, target id, via) with outcome resolved/builtin/conversion/external/unresolved."""
@@ -131,12 +133,12 @@ class _Resolver:
             if path is not None:
                 return self._package_member(path, rest)
         if current is None:
-            return "unresolved", "", ""
+            return head_outcome(self.symbols, self.scope, head, self._variable_type(caller, head)), "", ""
         type_id_, scope = current
         for segment in rest[:-1]:
             step = self._member_type(type_id_, segment)
             if step is None:
-                return "unresolved", "", ""
+                return member_outcome(self.symbols, type_id_, segment), "", ""
             type_id_ = step
         name = rest[-1]
         if name.endswith("()"):
@@ -144,7 +146,9 @@ class _Resolver:
         entry = self.symbols.method_set(type_id_).get(name)
         if entry is None:
             field = self.symbols.field_type(type_id_, name)
-            return ("unresolved", "", "") if field is None else ("dynamic", "", "")
+            if field is not None:
+                return "dynamic", "", ""
+            return embeds_external(self.symbols, type_id_), "", ""
         via = "interface" if self.symbols.is_interface(type_id_) else (
             "field" if len(segments) > 2 else "method")
         return "resolved", entry[0].id, via
@@ -221,23 +225,41 @@ class _Resolver:
             tid = self.symbols.package_var_type(self.scope.package, head)
             return (tid, self.scope) if tid else None
         if text.startswith("call:"):
-            callee = text[5:]
-            if "." in callee:
-                alias, _, fname = callee.partition(".")
-                path = self.scope.imports.get(alias)
-                if path is None:
-                    return None
-                return self._result_type(function_id(path, fname))
-            return self._result_type(function_id(self.scope.package, callee))
+            return self._call_result(caller, text[5:])
         tid = self.symbols.named(self.scope, text)
         return (tid, self.scope) if tid else None
 
+    def _call_result(self, caller: str, callee: str) -> tuple[str, FileScope] | None:
+        """Type of `x := callee(...)`: a function, pkg.F, or a method chain (`c.Pods(ns).Get`)."""
+        alias, dot, fname = callee.partition(".")
+        if not dot:
+            return self._result_type(function_id(self.scope.package, callee))
+        path = self.scope.imports.get(alias)
+        if path is not None and "." not in fname and self._variable_type(caller, alias) is None:
+            return self._result_type(function_id(path, fname))
+        if self._depth > 3:  # x := x.Next(): a chain through itself
+            return None
+        self._depth += 1
+        try:
+            outcome, target, _ = self.resolve(caller, callee)
+        finally:
+            self._depth -= 1
+        return self._result_type(target) if outcome == "resolved" else None
+
     def _result_type(self, fid: str) -> tuple[str, FileScope] | None:
         info = self.symbols.funcs.get(fid)
-        if info is None or not info.results:
-            return None
-        tid = self.symbols.named(info.scope, info.results[0])
-        return (tid, info.scope) if tid else None
+        if info is not None:
+            results, scope = info.results, info.scope
+        else:  # an interface method: method:pkg.(Iface).Name
+            owner, _, name = fid.partition(":")[2].rpartition(").")
+            package, _, iface = owner.partition(".(")
+            declared = self.symbols.types.get(type_id(package, iface)) if iface else None
+            method = declared.methods.get(name) if declared is not None else None
+            if method is None:
+                return None
+            results, scope = method.results, method.scope
+        tid = self.symbols.named(scope, results[0]) if results else None
+        return (tid, scope) if tid else None
 
     def _member_type(self, tid: str, segment: str) -> str | None:
         if segment.endswith("()"):

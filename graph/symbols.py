@@ -157,10 +157,18 @@ class SymbolTable:
             self.by_method_name[d.name].add(tid)
 
     def package_var_type(self, import_path: str, name: str) -> str | None:
-        """Type id of a package-level `var name T` (declared with an explicit type)."""
+        """Type id of a package-level `var name T`, `var name = T{...}` or `var name = F()`."""
         self.ensure(import_path)
         found = self.package_vars.get(f"{import_path}.{name}")
-        return self.named(found[1], found[0]) if found else None
+        if found is None:
+            return None
+        text, scope = found
+        if text.startswith("call:"):  # var x = F() / pkg.F()
+            alias, dot, fname = text[5:].partition(".")
+            path = scope.imports.get(alias) if dot else scope.package
+            info = self.funcs.get(function_id(path, fname if dot else alias)) if path else None
+            return self.named(info.scope, info.results[0]) if info and info.results else None
+        return self.named(scope, text) if text != "func" else None
 
     # --- types ----------------------------------------------------------------------------
     def named(self, scope: FileScope, type_expr: str) -> str | None:

@@ -30,6 +30,8 @@ type Runner interface {
     "pkg/impl/impl.go": """package impl
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/kubernetes/pkg/iface"
 )
@@ -69,6 +71,13 @@ type Holder struct{ runner iface.Runner }
 // a package-level variable with an explicit type, used from this package and another
 var Default iface.Namer
 
+// package-level variables typed by their value
+var Fallback = &Value{}
+var Made = NewPointer()
+
+func (p *Pointer) Self() *Value { return &Value{} }
+func (p *Pointer) Stop()        {}
+
 func NewPointer() *Pointer { return &Pointer{} }
 
 func (h *Holder) Drive(p *corev1.Pod) {
@@ -80,6 +89,14 @@ func (h *Holder) Drive(p *corev1.Pod) {
 	z := NewPointer()
 	z.Name()
 	Default.Name()
+	Fallback.Run(p, 3)
+	Made.Stop()
+	v := z.Self()
+	v.Name()
+	var b strings.Builder
+	b.WriteString("x")
+	var err error
+	err.Error()
 	helper()
 	unknown.Do()
 	fn := func() {}
@@ -137,16 +154,29 @@ def test_interface_method_dispatches_to_implementations(atlas):
     (f"func:{K}/impl.NewPointer", "direct"),
     (f"func:{K}/impl.helper", "direct"),
     (f"method:{K}/iface.(Namer).Name", "interface"),  # Default.Name(), a package var
+    (f"method:{K}/impl.(Value).Run", "method"),  # Fallback.Run(): var Fallback = &Value{}
+    (f"method:{K}/impl.(*Pointer).Stop", "method"),  # Made.Stop(): var Made = NewPointer()
+    (f"method:{K}/impl.(*Pointer).Self", "method"),
 ])
+
 def test_calls_resolve(atlas, callee, via):
     edges = {e.target: e.attrs["via"] for e in atlas.callees(f"method:{K}/impl.(*Holder).Drive")}
     assert edges.get(callee) == via
 
 
+def test_local_from_a_method_chain_resolves(atlas):
+    # v := z.Self(); v.Name() -> (Value).Name, found through Self's result type
+    lines = {e.attrs["line"] for e in atlas.callees(f"method:{K}/impl.(*Holder).Drive")
+             if e.target == f"method:{K}/impl.(Value).Name"}
+    assert len(lines) == 1
+
+
 def test_unresolved_calls_are_counted(atlas):
     calls = atlas.stats()["tree"]["figures"]["resolve"]["calls"]
-    assert calls["unresolved"] >= 1  # unknown.Do()
+    assert calls["unresolved"] == 1  # unknown.Do()
     assert calls["dynamic"] >= 1  # fn()
+    assert calls["external"] >= 1  # b.WriteString on strings.Builder: outside the tree
+    assert calls["builtin"] >= 1  # err.Error()
 
 
 def test_call_chain_reaches_implementation_through_dispatch(atlas):
