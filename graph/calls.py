@@ -179,29 +179,24 @@ class _Resolver:
             if type_id(path, name) in self.symbols.types:
                 return "conversion", "", ""
             return "unresolved", "", ""
-        if name.endswith("()"):
+        if name.endswith("()"):  # pkg.F().M()
             info = self.symbols.funcs.get(function_id(path, name[:-2]))
-            if info is None or not info.results:
-                return "unresolved", "", ""
-            tid = self.symbols.named(info.scope, info.results[0])
-            if tid is None:
-                return "unresolved", "", ""
-            for segment in rest[1:-1]:
-                tid = self._member_type(tid, segment)
-                if tid is None:
-                    return "unresolved", "", ""
-            entry = self.symbols.method_set(tid).get(rest[-1])
-            if entry is None:
-                return "unresolved", "", ""
-            return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
-        tid = self.symbols.package_var_type(path, name)  # pkg.Var.M()
+            tid = (self.symbols.named(info.scope, info.results[0])
+                   if info is not None and info.results else None)
+        else:  # pkg.Var.M()
+            tid = self.symbols.package_var_type(path, name)
+        return self._chain_to_method(tid, rest[1:])
+
+    def _chain_to_method(self, tid: str | None, rest: list[str]) -> tuple[str, str, str]:
+        """Walk `.a.b().M` from type tid to the method M."""
         if tid is None:
             return "unresolved", "", ""
-        for segment in rest[1:-1]:
-            tid = self._member_type(tid, segment)
-            if tid is None:
-                return "unresolved", "", ""
-        entry = self.symbols.method_set(tid).get(rest[-1]) if not rest[-1].endswith("()") else None
+        for segment in rest[:-1]:
+            step = self._member_type(tid, segment)
+            if step is None:
+                return member_outcome(self.symbols, tid, segment), "", ""
+            tid = step
+        entry = None if rest[-1].endswith("()") else self.symbols.method_set(tid).get(rest[-1])
         if entry is None:
             return "unresolved", "", ""
         return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
