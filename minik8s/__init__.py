@@ -1,0 +1,1 @@
+"""minik8s: a small, runnable Kubernetes in Python whose every part names the real code it mirrors."""

@@ -1,0 +1,323 @@
+"""The mini kube-apiserver: Kubernetes-style REST and watch over HTTP on 127.0.0.1.
+
+Mirrors k8s.io/apiserver/pkg/endpoints/handlers (`createHandler`, `GetResource`,
+`ListResource` with `serveWatch` / `(*WatchServer).ServeHTTP`, `UpdateResource`,
+`PatchResource`, `DeleteResource`), served by a stdlib ThreadingHTTPServer; storage is
+the generic registry over the MVCC store, errors are Status objects. At start it creates
+the system namespaces, as the control plane's bootstrap controller does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from minik8s import discovery, status, subresource
+from minik8s.registry import Registry
+from minik8s.resources import for_kind, lookup
+from minik8s.routing import RequestInfo, request_info
+from minik8s.selector import parse_fields, parse_labels
+from minik8s.store import Store, WatchClosed
+from minik8s.watchstream import ERROR, WatchStream
+
+log = logging.getLogger("minik8s.apiserver")
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, fmt, *args):  # route http.server's access log to logging
+        log.debug("%s " + fmt, self.address_string(), *args)
+
+    def do_GET(self):
+        self._serve("GET")
+
+    def do_POST(self):
+        self._serve("POST")
+
+    def do_PUT(self):
+        self._serve("PUT")
+
+    def do_PATCH(self):
+        self._serve("PATCH")
+
+    def do_DELETE(self):
+        self._serve("DELETE")
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _json(self, raw: bytes, *, optional: bool = False):
+        if not raw.strip() and optional:
+            return {}
+        try:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise status.bad_request(f"invalid JSON in request body: {exc}") from None
+
+    def _send(self, code: int, body, content_type: str = "application/json") -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        raw = self._body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        watch = query.get("watch", "").lower() in ("true", "1")
+        info = request_info(method, url.path, watch)
+        try:
+            if not info.is_resource_request:
+                self._non_resource(method, url.path)
+            elif info.verb == "watch":
+                self._watch(info, query)
+            else:
+                code, body = self._resource(method, info, query, raw)
+                self._send(code, body)
+        except status.ApiError as err:
+            self._send(err.code, err.status())
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as exc:  # noqa: BLE001 - a handler bug must become a 500, not a hang
+            log.exception("%s %s failed", method, self.path)
+            self._send(500, status.internal(f"{type(exc).__name__}: {exc}").status())
+
+    def _non_resource(self, method: str, path: str) -> None:
+        path = path.rstrip("/") or "/"
+        if path in ("/healthz", "/livez", "/readyz"):
+            self._send(200, b"ok", "text/plain")
+            return
+        parts = path.strip("/").split("/")
+        doc = None
+        if method == "GET":
+            if path == "/version":
+                doc = discovery.version_info()
+            elif path == "/api":
+                doc = discovery.api_versions()
+            elif path == "/apis":
+                doc = discovery.api_group_list()
+            elif parts[0] == "api" and len(parts) == 2:
+                doc = discovery.resource_list("", parts[1])
+            elif parts[0] == "apis" and len(parts) == 2:
+                doc = discovery.api_group(parts[1])
+            elif parts[0] == "apis" and len(parts) == 3:
+                doc = discovery.resource_list(parts[1], parts[2])
+        if doc is None:
+            raise status.ApiError(404, "NotFound", "the server could not find the requested resource")
+        self._send(200, doc)
+
+    # -- resources -----------------------------------------------------------------------
+    def _resource(self, method: str, info: RequestInfo, query: dict, raw: bytes):
+        resource = lookup(info.group, info.version, info.resource)
+        if resource is None:
+            raise status.ApiError(404, "NotFound", f"the server could not find the requested "
+                                  f"resource ({info.resource}.{info.group or 'core'}/{info.version})")
+        if info.subresource and info.subresource not in resource.subresources:
+            raise status.ApiError(404, "NotFound", f"{resource.plural} has no subresource "
+                                  f"{info.subresource!r}")
+        registry: Registry = self.server.registry
+        ns, name, sub, verb = info.namespace, info.name, info.subresource, info.verb
+        if resource.namespaced and not ns and verb not in ("list", "deletecollection"):
+            raise status.bad_request(f"{resource.plural} are namespaced: use /namespaces/<ns>/...")
+        if sub == "binding" and verb == "create":
+            return 201, subresource.bind(registry, ns, name, self._json(raw))
+        if sub == "scale":
+            if verb == "get":
+                return 200, subresource.get_scale(registry, resource, ns, name)
+            if verb in ("update", "patch"):
+                content_type = self.headers.get("Content-Type", "") if verb == "patch" else None
+                return 200, subresource.update_scale(registry, resource, ns, name, raw, content_type)
+        if verb == "get":
+            return 200, registry.get(resource, ns, name)
+        if verb == "list":
+            items, revision = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
+                                            parse_fields(query.get("fieldSelector")))
+            return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
+                         "metadata": {"resourceVersion": str(revision)}, "items": items}
+        if verb == "create" and not sub:
+            return 201, registry.create(resource, ns, self._json(raw))
+        if verb == "update":
+            return 200, registry.update(resource, ns, name, self._json(raw), sub)
+        if verb == "patch":
+            return 200, registry.patch(resource, ns, name, raw,
+                                       self.headers.get("Content-Type", ""), sub)
+        if verb == "delete" and not sub:
+            return self._delete(registry, resource, ns, name, query, raw)
+        if verb == "deletecollection":
+            items, _ = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
+                                     parse_fields(query.get("fieldSelector")))
+            options = self._json(raw, optional=True)
+            for item in items:
+                try:
+                    registry.delete(resource, item["metadata"].get("namespace", ""),
+                                    item["metadata"]["name"], options)
+                except status.ApiError as err:
+                    if err.code != 404:
+                        raise
+            return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
+                         "metadata": {}, "items": items}
+        raise status.method_not_allowed(f"{info.verb} is not supported on {resource.plural}"
+                                        + (f"/{sub}" if sub else ""))
+
+    def _delete(self, registry: Registry, resource, ns: str, name: str, query: dict, raw: bytes):
+        options = self._json(raw, optional=True)
+        if not isinstance(options, dict):
+            raise status.bad_request("DeleteOptions must be an object")
+        if "gracePeriodSeconds" in query:
+            options["gracePeriodSeconds"] = int(query["gracePeriodSeconds"])
+        if "propagationPolicy" in query:
+            options["propagationPolicy"] = query["propagationPolicy"]
+        policy = options.get("propagationPolicy")
+        if policy not in (None, "Orphan", "Background", "Foreground"):
+            raise status.bad_request(f"unsupported propagationPolicy {policy!r}")
+        body, _ = registry.delete(resource, ns, name, options)
+        return 200, body
+
+    # -- watch ---------------------------------------------------------------------------
+    def _watch(self, info: RequestInfo, query: dict) -> None:
+        resource = lookup(info.group, info.version, info.resource)
+        if resource is None:
+            raise status.ApiError(404, "NotFound", "the server could not find the requested resource")
+        try:
+            stream = WatchStream(self.server.registry, resource, info.namespace,
+                                 query.get("resourceVersion"), parse_labels(query.get("labelSelector")),
+                                 parse_fields(query.get("fieldSelector")))
+        except status.ApiError as err:
+            if err.code != 410:
+                raise
+            self._start_stream()
+            self._chunk({"type": ERROR, "object": err.status()})
+            self._end_stream()
+            return
+        timeout = float(query.get("timeoutSeconds") or self.server.watch_timeout)
+        bookmarks = query.get("allowWatchBookmarks", "").lower() in ("true", "1")
+        deadline = time.monotonic() + timeout
+        self._start_stream()
+        idle_since = time.monotonic()
+        try:
+            while not self.server.stopping.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    event = stream.next(min(left, 0.5))
+                except WatchClosed:
+                    break
+                if event is None:
+                    if bookmarks and time.monotonic() - idle_since > self.server.bookmark_interval:
+                        kind, obj = stream.bookmark()
+                        self._chunk({"type": kind, "object": obj})
+                        idle_since = time.monotonic()
+                    continue
+                self._chunk({"type": event[0], "object": event[1]})
+                idle_since = time.monotonic()
+            self._end_stream()
+        finally:
+            stream.stop()
+
+    def _start_stream(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+    def _chunk(self, event: dict) -> None:
+        data = json.dumps(event).encode() + b"\n"
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _end_stream(self) -> None:
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    registry: Registry
+    stopping: threading.Event
+    watch_timeout: float
+    bookmark_interval: float
+
+    def __init__(self, address, handler) -> None:
+        super().__init__(address, handler)
+        self.connections: set = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections too, so no client talks to a stopped server."""
+        with self.connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class ApiServer:
+    """The apiserver: `start()` serves on 127.0.0.1:port (0 picks a free port), `stop()` ends it."""
+
+    def __init__(self, store: Store | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 watch_timeout: float = 1800.0, bookmark_interval: float = 5.0) -> None:
+        self.store = store or Store()
+        self.registry = Registry(self.store)
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.registry = self.registry
+        self._httpd.stopping = threading.Event()
+        self._httpd.watch_timeout = watch_timeout
+        self._httpd.bookmark_interval = bookmark_interval
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ApiServer":
+        self._bootstrap()
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="apiserver",
+                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        log.info("serving on %s", self.url)
+        return self
+
+    def _bootstrap(self) -> None:
+        namespaces = for_kind("v1", "Namespace")
+        for name in SYSTEM_NAMESPACES:
+            if self.store.get(namespaces.key("", name)) is None:
+                self.registry.create(namespaces, "", {"apiVersion": "v1", "kind": "Namespace",
+                                                      "metadata": {"name": name}})
+
+    def stop(self) -> None:
+        self._httpd.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._httpd.close_connections()
+        if self._thread:
+            self._thread.join(timeout=5)

@@ -1,0 +1,1 @@
+"""The controller-manager's controllers: deployment, replicaset, endpoints, node lifecycle, GC, node IPAM."""

@@ -1,0 +1,103 @@
+"""Defaulting of incoming objects, per kind (the first admission step in minik8s).
+
+Mirrors pkg/apis/core/v1/defaults.go (`SetDefaults_Pod`, `SetDefaults_PodSpec`,
+`SetDefaults_Container`, `SetDefaults_Service`) and pkg/apis/apps/v1/defaults.go
+(`SetDefaults_Deployment`, `SetDefaults_ReplicaSet`). In Kubernetes these run while the
+request body is decoded; minik8s runs them as the first plugin of its admission chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def default_pod_spec(spec: dict) -> None:
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("dnsPolicy", "ClusterFirst")
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("securityContext", {})
+    for container in spec.get("containers") or ():
+        if not isinstance(container, dict):
+            continue
+        image = str(container.get("image", ""))
+        tag = image.rsplit("/", 1)[-1]
+        latest = ":" not in tag or tag.endswith(":latest")
+        container.setdefault("imagePullPolicy", "Always" if latest else "IfNotPresent")
+        container.setdefault("terminationMessagePath", "/dev/termination-log")
+        container.setdefault("terminationMessagePolicy", "File")
+        container.setdefault("resources", {})
+        for port in container.get("ports") or ():
+            if isinstance(port, dict):
+                port.setdefault("protocol", "TCP")
+
+
+def default_pod(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    if isinstance(spec, dict):
+        default_pod_spec(spec)
+        spec.setdefault("tolerations", [])
+
+
+def _default_template(spec: dict) -> None:
+    template = spec.get("template")
+    if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+        default_pod_spec(template["spec"])
+
+
+def default_deployment(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    if not isinstance(spec, dict):
+        return
+    spec.setdefault("replicas", 1)
+    strategy = spec.setdefault("strategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.setdefault("rollingUpdate", {})
+        rolling.setdefault("maxUnavailable", "25%")
+        rolling.setdefault("maxSurge", "25%")
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    spec.setdefault("minReadySeconds", 0)
+    _default_template(spec)
+
+
+def default_replica_set(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    if isinstance(spec, dict):
+        spec.setdefault("replicas", 1)
+        spec.setdefault("minReadySeconds", 0)
+        _default_template(spec)
+
+
+def default_service(obj: dict) -> None:
+    spec = obj.setdefault("spec", {})
+    if not isinstance(spec, dict):
+        return
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    for port in spec.get("ports") or ():
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+            port.setdefault("targetPort", port.get("port"))
+
+
+def default_namespace(obj: dict) -> None:
+    obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
+    obj.setdefault("status", {}).setdefault("phase", "Active")
+
+
+DEFAULTERS: dict[str, Callable[[dict], None]] = {
+    "Pod": default_pod,
+    "Deployment": default_deployment,
+    "ReplicaSet": default_replica_set,
+    "Service": default_service,
+    "Namespace": default_namespace,
+}
+
+
+def apply_defaults(obj: dict) -> None:
+    """Run the defaulter registered for obj's kind (scheme.Default)."""
+    defaulter = DEFAULTERS.get(obj.get("kind", ""))
+    if defaulter:
+        defaulter(obj)

@@ -1,0 +1,95 @@
+"""The kinds the mini apiserver serves: group, version, plural, scope, subresources, storage key.
+
+Mirrors the REST storage wiring of pkg/controlplane (`legacyRESTStorageProvider` for the core
+group, pkg/registry/apps/rest for apps) and the `APIResource` entries discovery returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One served resource (schema.GroupVersionResource plus its kind and scope)."""
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    namespaced: bool
+    subresources: tuple[str, ...] = ()
+    short_names: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def list_kind(self) -> str:
+        return f"{self.kind}List"
+
+    @property
+    def base_path(self) -> str:
+        return f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
+
+    def key(self, namespace: str, name: str) -> str:
+        """The storage key, as kube-apiserver lays them out in etcd (/registry/pods/ns/name)."""
+        return f"{self.prefix(namespace)}{name}"
+
+    def prefix(self, namespace: str = "") -> str:
+        if self.namespaced and namespace:
+            return f"/registry/{self.group or 'core'}/{self.plural}/{namespace}/"
+        return f"/registry/{self.group or 'core'}/{self.plural}/"
+
+    def path(self, namespace: str = "", name: str = "") -> str:
+        """The REST path of the collection or of one object."""
+        path = self.base_path
+        if self.namespaced and namespace:
+            path += f"/namespaces/{namespace}"
+        path += f"/{self.plural}"
+        return f"{path}/{name}" if name else path
+
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource("", "v1", "Namespace", "namespaces", False, ("status",), ("ns",)),
+    Resource("", "v1", "Node", "nodes", False, ("status",), ("no",)),
+    Resource("", "v1", "Pod", "pods", True, ("status", "binding"), ("po",)),
+    Resource("", "v1", "Service", "services", True, ("status",), ("svc",)),
+    Resource("", "v1", "Endpoints", "endpoints", True, (), ("ep",)),
+    Resource("", "v1", "Event", "events", True, (), ("ev",)),
+    Resource("apps", "v1", "Deployment", "deployments", True, ("status", "scale"), ("deploy",)),
+    Resource("apps", "v1", "ReplicaSet", "replicasets", True, ("status", "scale"), ("rs",)),
+    Resource("coordination.k8s.io", "v1", "Lease", "leases", True, (), ()),
+)
+
+_BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}
+_BY_KIND = {(r.api_version, r.kind): r for r in RESOURCES}
+
+
+def lookup(group: str, version: str, plural: str) -> Resource | None:
+    return _BY_PATH.get((group, version, plural))
+
+
+def for_kind(api_version: str, kind: str) -> Resource | None:
+    return _BY_KIND.get((api_version, kind))
+
+
+def find(name: str) -> Resource | None:
+    """A resource by plural, singular, kind or short name, as `kubectl get` accepts them."""
+    wanted = name.lower()
+    for resource in RESOURCES:
+        names = {resource.plural, resource.kind.lower(), *resource.short_names}
+        if wanted in names or wanted == resource.plural.rstrip("s"):
+            return resource
+    return None
+
+
+def groups() -> dict[str, tuple[str, ...]]:
+    """group -> versions, for discovery."""
+    found: dict[str, tuple[str, ...]] = {}
+    for resource in RESOURCES:
+        versions = found.get(resource.group, ())
+        if resource.version not in versions:
+            found[resource.group] = versions + (resource.version,)
+    return found

@@ -1,0 +1,306 @@
+"""An etcd-like MVCC key-value store: revisions, compare-and-swap, watch from a revision, compaction.
+
+Mirrors what kube-apiserver relies on in etcd v3 through k8s.io/apiserver/pkg/storage/etcd3:
+one global revision bumped by every write, a per-key create/mod revision and version,
+transactions guarded by `ModRevision(key) == rev` (the `GuaranteedUpdate` and
+`conditionalDelete` paths of etcd3's `store`), watches that replay history from a start
+revision (`watcher.Watch`), and compaction that drops old history (`etcd3.compactor`).
+With `path`, every commit is appended to a write-ahead log and compaction rewrites it as a
+snapshot, so a restarted store comes back at the same revision.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+PUT, DELETE = "PUT", "DELETE"
+
+
+class StoreError(Exception):
+    """Base of the store's errors."""
+
+
+class KeyExists(StoreError):
+    """A create found the key already present."""
+
+
+class KeyNotFound(StoreError):
+    """An update or delete found no such key."""
+
+
+class RevisionConflict(StoreError):
+    """A compare-and-swap saw another mod revision; `current` is what is stored now."""
+
+    def __init__(self, key: str, current: "KeyValue | None") -> None:
+        super().__init__(f"{key}: mod revision changed")
+        self.current = current
+
+
+class Compacted(StoreError):
+    """A watch asked for history older than the compaction revision."""
+
+    def __init__(self, requested: int, compacted: int) -> None:
+        super().__init__(f"required revision {requested} has been compacted (at {compacted})")
+        self.compacted = compacted
+
+
+class WatchClosed(StoreError):
+    """The watcher was stopped, overflowed or the store closed."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """One stored version of a key (etcd's mvccpb.KeyValue)."""
+
+    key: str
+    value: bytes
+    create_revision: int
+    mod_revision: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A committed change; for DELETE, `kv.mod_revision` is the deletion revision."""
+
+    type: str
+    kv: KeyValue
+    prev_kv: KeyValue | None
+
+    @property
+    def revision(self) -> int:
+        return self.kv.mod_revision
+
+
+class Watcher:
+    """A bounded stream of events under a key prefix; closed on overflow (as etcd drops slow watchers)."""
+
+    def __init__(self, store: "Store", prefix: str, capacity: int) -> None:
+        self.prefix = prefix
+        self._store = store
+        self._queue: queue.Queue = queue.Queue(maxsize=capacity)
+        self.closed_reason = ""
+
+    def _offer(self, event: Event) -> bool:
+        try:
+            self._queue.put_nowait(event)
+            return True
+        except queue.Full:
+            self._close("watcher fell behind and was dropped")
+            return False
+
+    def _close(self, reason: str) -> None:
+        if not self.closed_reason:
+            self.closed_reason = reason
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                pass
+
+    def get(self, timeout: float | None = None) -> Event | None:
+        """The next event, None on timeout; WatchClosed once closed and drained."""
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is None:
+            self._queue.put_nowait(None)
+            raise WatchClosed(self.closed_reason)
+        return item
+
+    def stop(self) -> None:
+        self._store._remove_watcher(self)
+        self._close("stopped")
+
+
+class Store:
+    """The MVCC store; thread-safe, one lock serialises commits and watch fan-out."""
+
+    def __init__(self, path: str | Path | None = None, *, sync: bool = False) -> None:
+        self._lock = threading.Lock()
+        self._data: dict[str, KeyValue] = {}
+        self._history: deque[Event] = deque()
+        self._watchers: list[Watcher] = []
+        self._revision = 1  # etcd starts at 1
+        self._compacted = 0
+        self._sync = sync
+        self._path = Path(path) if path else None
+        self._log = None
+        if self._path:
+            self._recover()
+            self._log = open(self._path, "a", encoding="utf-8")
+
+    # -- reads ---------------------------------------------------------------------------
+    @property
+    def revision(self) -> int:
+        return self._revision
+
+    @property
+    def compacted_revision(self) -> int:
+        return self._compacted
+
+    def get(self, key: str) -> KeyValue | None:
+        return self._data.get(key)
+
+    def range(self, prefix: str) -> tuple[list[KeyValue], int]:
+        """Every current key under prefix, sorted, and the revision the read was made at."""
+        with self._lock:
+            items = [kv for k, kv in self._data.items() if k.startswith(prefix)]
+            revision = self._revision
+        items.sort(key=lambda kv: kv.key)
+        return items, revision
+
+    # -- writes (each is one etcd Txn: If(mod_revision == expected) Then(op) Else(get)) --
+    def put(self, key: str, value: bytes, *, expect_mod_revision: int | None = None) -> KeyValue:
+        """Write key; expect 0 = create only, N = only if the key is at mod revision N."""
+        with self._lock:
+            prev = self._data.get(key)
+            self._check(key, prev, expect_mod_revision)
+            revision = self._revision + 1
+            kv = KeyValue(key, value, prev.create_revision if prev else revision, revision,
+                          prev.version + 1 if prev else 1)
+            self._commit(Event(PUT, kv, prev))
+            return kv
+
+    def delete(self, key: str, *, expect_mod_revision: int | None = None) -> KeyValue:
+        """Delete key (optionally only at mod revision N); returns the deleted version."""
+        with self._lock:
+            prev = self._data.get(key)
+            if prev is None:
+                raise KeyNotFound(key)
+            self._check(key, prev, expect_mod_revision)
+            tomb = KeyValue(key, b"", prev.create_revision, self._revision + 1, 0)
+            self._commit(Event(DELETE, tomb, prev))
+            return prev
+
+    @staticmethod
+    def _check(key: str, prev: KeyValue | None, expected: int | None) -> None:
+        if expected is None:
+            return
+        if expected == 0 and prev is not None:
+            raise KeyExists(key)
+        if expected != 0 and prev is None:
+            raise KeyNotFound(key)
+        if expected != 0 and prev.mod_revision != expected:
+            raise RevisionConflict(key, prev)
+
+    def _commit(self, event: Event) -> None:
+        self._apply(event)
+        if self._log:
+            self._log.write(json.dumps(_event_record(event)) + "\n")
+            self._log.flush()
+            if self._sync:
+                os.fsync(self._log.fileno())
+        for watcher in list(self._watchers):
+            if event.kv.key.startswith(watcher.prefix) and not watcher._offer(event):
+                self._watchers.remove(watcher)
+
+    def _apply(self, event: Event) -> None:
+        self._revision = event.revision
+        if event.type == PUT:
+            self._data[event.kv.key] = event.kv
+        else:
+            self._data.pop(event.kv.key, None)
+        self._history.append(event)
+
+    # -- watch and compaction ------------------------------------------------------------
+    def watch(self, prefix: str, start_revision: int, *, capacity: int = 10_000) -> Watcher:
+        """Events under prefix with revision >= start_revision: history first, then live."""
+        with self._lock:
+            if start_revision < self._compacted:
+                raise Compacted(start_revision, self._compacted)
+            watcher = Watcher(self, prefix, capacity)
+            for event in self._history:
+                if event.revision >= start_revision and event.kv.key.startswith(prefix):
+                    if not watcher._offer(event):
+                        return watcher
+            self._watchers.append(watcher)
+            return watcher
+
+    def _remove_watcher(self, watcher: Watcher) -> None:
+        with self._lock:
+            if watcher in self._watchers:
+                self._watchers.remove(watcher)
+
+    def compact(self, revision: int) -> None:
+        """Drop history older than revision; watches from before it get Compacted."""
+        with self._lock:
+            revision = min(revision, self._revision)
+            if revision <= self._compacted:
+                return
+            while self._history and self._history[0].revision < revision:
+                self._history.popleft()
+            self._compacted = revision
+            if self._path:
+                self._write_snapshot()
+
+    def close(self) -> None:
+        with self._lock:
+            for watcher in self._watchers:
+                watcher._close("store closed")
+            self._watchers.clear()
+            if self._log:
+                self._log.close()
+                self._log = None
+
+    # -- persistence ---------------------------------------------------------------------
+    def _recover(self) -> None:
+        if not self._path.exists():
+            return
+        with open(self._path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    break  # a torn last write: keep what was committed before it
+                if "snapshot" in record:
+                    self._load_snapshot(record)
+                else:
+                    self._apply(_record_event(record, self._data.get(record["k"])))
+
+    def _load_snapshot(self, record: dict) -> None:
+        self._data = {kv["k"]: _record_kv(kv) for kv in record["kvs"]}
+        self._history.clear()
+        self._revision = record["snapshot"]
+        self._compacted = record["compacted"]
+
+    def _write_snapshot(self) -> None:
+        tmp = self._path.with_suffix(self._path.suffix + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            snapshot = {"snapshot": self._revision, "compacted": self._compacted,
+                        "kvs": [_kv_record(kv) for kv in self._data.values()]}
+            fh.write(json.dumps(snapshot) + "\n")
+            for event in self._history:
+                fh.write(json.dumps(_event_record(event)) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        if self._log:
+            self._log.close()
+        os.replace(tmp, self._path)
+        self._log = open(self._path, "a", encoding="utf-8")
+
+
+def _kv_record(kv: KeyValue) -> dict:
+    return {"k": kv.key, "v": kv.value.decode("utf-8", "surrogateescape"),
+            "c": kv.create_revision, "m": kv.mod_revision, "n": kv.version}
+
+
+def _record_kv(record: dict) -> KeyValue:
+    return KeyValue(record["k"], record["v"].encode("utf-8", "surrogateescape"),
+                    record["c"], record["m"], record["n"])
+
+
+def _event_record(event: Event) -> dict:
+    return {"t": event.type, **_kv_record(event.kv)}
+
+
+def _record_event(record: dict, prev: KeyValue | None) -> Event:
+    return Event(record["t"], _record_kv(record), prev)

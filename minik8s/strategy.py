@@ -1,0 +1,139 @@
+"""Per-kind registry strategies: what create, update, status update and delete may change.
+
+Mirrors pkg/registry/*/strategy.go: `PrepareForCreate` (status reset, generation 1),
+`PrepareForUpdate` (main resource keeps the stored status; spec changes bump
+`metadata.generation`), the status strategies (`podStatusStrategy.PrepareForUpdate` keeps
+the stored spec), `ValidateUpdate` (pod spec is immutable but for images), graceful
+deletion (`podStrategy.CheckGracefulDelete`), and the ClusterIP allocator of
+pkg/registry/core/service/ipallocator.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from minik8s import status
+from minik8s.resources import Resource
+from minik8s.status import Cause
+
+WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace"}
+WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service"}
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
+
+
+def prepare_for_create(resource: Resource, obj: dict) -> None:
+    kind = resource.kind
+    if kind in WITH_GENERATION:
+        obj["metadata"]["generation"] = 1
+    if kind == "Pod":
+        obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec") or {})}
+    elif kind in ("Deployment", "ReplicaSet"):
+        obj["status"] = {}
+    elif kind == "Service":
+        obj["status"] = {"loadBalancer": {}}
+    elif kind == "Namespace":
+        obj["status"] = {"phase": "Active"}
+
+
+def prepare_for_update(resource: Resource, obj: dict, old: dict) -> None:
+    """Main-resource update: status comes from the stored object; spec changes bump generation."""
+    if resource.kind in WITH_STATUS and "status" in old:
+        obj["status"] = old["status"]
+    elif resource.kind in WITH_STATUS:
+        obj.pop("status", None)
+    generation = old["metadata"].get("generation")
+    if generation is not None:
+        changed = obj.get("spec") != old.get("spec")
+        obj["metadata"]["generation"] = generation + 1 if changed else generation
+
+
+def prepare_for_status_update(resource: Resource, obj: dict, old: dict) -> None:
+    """Status update: everything but status (and labels/annotations) comes from the stored object."""
+    if "spec" in old:
+        obj["spec"] = old["spec"]
+    else:
+        obj.pop("spec", None)
+    meta, old_meta = obj["metadata"], old["metadata"]
+    for field in ("generation", "deletionTimestamp", "deletionGracePeriodSeconds",
+                  "ownerReferences", "finalizers"):
+        if field in old_meta:
+            meta[field] = old_meta[field]
+        else:
+            meta.pop(field, None)
+
+
+def validate_update(resource: Resource, obj: dict, old: dict) -> None:
+    """ValidatePodUpdate: only container images (and added tolerations) may change in a pod spec."""
+    if resource.kind != "Pod":
+        return
+    new_spec, old_spec = dict(obj.get("spec") or {}), dict(old.get("spec") or {})
+    for spec in (new_spec, old_spec):
+        spec["containers"] = [{k: v for k, v in c.items() if k != "image"}
+                              for c in spec.get("containers") or ()]
+        spec.pop("tolerations", None)
+        spec.pop("activeDeadlineSeconds", None)
+    if new_spec != old_spec:
+        raise status.invalid("Pod", obj["metadata"].get("name", ""), (Cause(
+            "spec", "Forbidden: pod updates may not change fields other than "
+            "`spec.containers[*].image`, `spec.activeDeadlineSeconds` or `spec.tolerations`",
+            "FieldValueForbidden"),))
+
+
+def grace_period(resource: Resource, obj: dict, requested: int | None) -> int:
+    """Seconds of graceful deletion; 0 deletes at once (podStrategy.CheckGracefulDelete)."""
+    if resource.kind != "Pod":
+        return 0
+    spec, phase = obj.get("spec") or {}, (obj.get("status") or {}).get("phase")
+    if not spec.get("nodeName") or phase in ("Succeeded", "Failed"):
+        return 0  # never started on a node: nothing to stop
+    if requested is not None:
+        return max(int(requested), 0)
+    return int(spec.get("terminationGracePeriodSeconds", 30))
+
+
+def qos_class(spec: dict) -> str:
+    """pkg/apis/core/v1/helper/qos.GetPodQOS, simplified to the three classes."""
+    requests = limits = 0
+    guaranteed = True
+    for container in spec.get("containers") or ():
+        resources = container.get("resources") or {} if isinstance(container, dict) else {}
+        req, lim = resources.get("requests") or {}, resources.get("limits") or {}
+        requests += len(req)
+        limits += len(lim)
+        if not lim or any(req.get(k, lim[k]) != lim[k] for k in lim) or not {"cpu", "memory"} <= set(lim):
+            guaranteed = False
+    if requests == 0 and limits == 0:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def allocate_cluster_ip(obj: dict, used: set[str]) -> None:
+    """Give a ClusterIP service the next free address of the service CIDR (or check its own)."""
+    spec = obj.setdefault("spec", {})
+    if spec.get("type", "ClusterIP") not in ("ClusterIP", "NodePort", "LoadBalancer"):
+        return
+    wanted = spec.get("clusterIP")
+    if wanted == "None":
+        spec["clusterIPs"] = ["None"]
+        return
+    if wanted:
+        try:
+            address = ipaddress.ip_address(wanted)
+        except ValueError:
+            address = None
+        if address is None or address not in SERVICE_CIDR:
+            raise status.invalid("Service", obj["metadata"].get("name", ""), (Cause(
+                "spec.clusterIP", f"Invalid value: {wanted!r}: not in {SERVICE_CIDR}"),))
+        if wanted in used:
+            raise status.invalid("Service", obj["metadata"].get("name", ""), (Cause(
+                "spec.clusterIP", f"Invalid value: {wanted!r}: provided IP is already "
+                "allocated"),))
+    else:
+        for host in SERVICE_CIDR.hosts():
+            if str(host) not in used and not str(host).endswith(".0.1"):
+                wanted = str(host)
+                break
+        else:
+            raise status.internal(f"service CIDR {SERVICE_CIDR} is full")
+    spec["clusterIP"] = wanted
+    spec["clusterIPs"] = [wanted]
