@@ -1,0 +1,3 @@
+module kubeatlas/tools/goimports
+
+go 1.21
