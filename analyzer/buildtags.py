@@ -29,33 +29,65 @@ _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
 def read_build_expr(header: bytes) -> str | None:
     """The file's constraint as a //go:build expression (legacy +build lines converted), or None.
 
-    As in go/build: a //go:build line counts anywhere in the leading run of // comments; legacy
-    +build lines count only above the last blank line of that run. `header` ends where the
+    As go/build's parseFileHeader: the header is the leading run of blank lines, // comments
+    and /* */ comments (a UTF-8 byte-order mark skipped); a `//go:build ` line anywhere in it
+    outside a block comment controls; otherwise legacy `// +build` lines count when they lie
+    above the last blank line before the first non-comment line. `header` ends where the
     package clause starts, so its last, partial line is not a line of its own.
     """
     go_build: str | None = None
-    plus_lines: list[str] = []
-    block_end = 0
-    lines = header.split(b"\n")[:-1]
-    candidates: list[tuple[int, bytes]] = []
+    plus_end = 0  # lines [0, plus_end) may hold +build lines
+    ended = False
+    in_block = False
+    lines = header.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:-1]
     for index, raw in enumerate(lines):
         line = raw.strip()
-        if not line:
-            block_end = index
+        if not line and not ended:
+            plus_end = index
             continue
         if not line.startswith(b"//"):
-            break
-        candidates.append((index, line))
-    for index, line in candidates:
-        if line.startswith(b"//go:build") and go_build is None:
+            ended = True
+        if not in_block and _is_go_build(line) and go_build is None:
             go_build = line[len(b"//go:build"):].decode("utf-8", "replace").strip()
-        elif index < block_end and (line.startswith(b"// +build") or line.startswith(b"//+build")):
-            plus_lines.append(line.split(b"build", 1)[1].decode("utf-8", "replace").strip())
+        rest = line
+        while rest:
+            if in_block:
+                close = rest.find(b"*/")
+                if close < 0:
+                    break
+                in_block, rest = False, rest[close + 2:].strip()
+            elif rest.startswith(b"//"):
+                break
+            elif rest.startswith(b"/*"):
+                in_block, rest = True, rest[2:].strip()
+            else:
+                return go_build if go_build is not None else _plus_build(lines[:plus_end])
     if go_build is not None:
         return go_build
-    if plus_lines:
-        return " && ".join(_plus_line_expr(line) for line in plus_lines)
-    return None
+    return _plus_build(lines[:plus_end])
+
+
+def _is_go_build(line: bytes) -> bool:
+    return line.startswith(b"//go:build") and (len(line) == 10 or line[10:11] in (b" ", b"\t"))
+
+
+def _plus_build(lines: list[bytes]) -> str | None:
+    plus_lines = []
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith(b"//") and line[2:].strip().startswith(b"+build") and (
+                line[2:].strip()[6:7] in (b" ", b"\t", b"")):
+            plus_lines.append(line[2:].strip()[6:].decode("utf-8", "replace").strip())
+    if not plus_lines:
+        return None
+    return " && ".join(_plus_line_expr(line) for line in plus_lines)
+
+
+def with_cgo(build_expr: str | None, imports_c: bool) -> str | None:
+    """A file importing "C" is a cgo file: it builds only with cgo on, as go/build decides."""
+    if not imports_c:
+        return build_expr
+    return f"cgo && ({build_expr})" if build_expr else "cgo"
 
 
 def _plus_line_expr(line: str) -> str:
@@ -99,6 +131,17 @@ def matches(rel_path: str, build_expr: str | None, goos: str, goarch: str,
     if not build_expr:
         return True
     return _compile(build_expr)(_satisfied(goos, goarch, tags, cgo))
+
+
+@lru_cache(maxsize=4096)
+def buildable_somewhere(build_expr: str | None) -> bool:
+    """False for files no platform builds with default tags (`//go:build ignore`, tools):
+    go/build does not let them name their package."""
+    if not build_expr:
+        return True
+    predicate = _compile(build_expr)
+    return any(predicate(_satisfied(goos, goarch, frozenset(), cgo))
+               for goos in KNOWN_OS for goarch in KNOWN_ARCH for cgo in (False, True))
 
 
 def platforms_of(rel_path: str, build_expr: str | None) -> tuple[str, ...]:

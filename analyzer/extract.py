@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from analyzer.buildtags import read_build_expr
+from analyzer.buildtags import read_build_expr, with_cgo
 from analyzer.goparse import GoParser, Node
 from analyzer.model import (
     CallRef,
@@ -61,7 +61,7 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
         package=acc.package,
         is_test=source.is_test,
         is_generated=bool(GENERATED.search(header)),
-        build_expr=read_build_expr(header),
+        build_expr=with_cgo(read_build_expr(header), any(i.path == "C" for i in acc.imports)),
         imports=tuple(acc.imports),
         decls=tuple(acc.decls),
         calls=tuple(acc.calls),

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from analyzer.buildtags import PLATFORMS, platforms_of
+from analyzer.buildtags import PLATFORMS, buildable_somewhere, platforms_of
 from analyzer.discover import ModuleInfo
 from analyzer.model import DeclKind, FileFacts, TYPE_KINDS
 from graph.kubegraph import KubeGraph
@@ -66,10 +66,11 @@ def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo],
 
 
 def package_names(by_package: Mapping[str, Sequence[FileFacts]]) -> dict[str, str]:
-    """import path -> package clause name of its non-test files (the most common one)."""
+    """import path -> package clause name of its buildable non-test files (the most common)."""
     names: dict[str, str] = {}
     for import_path, files in by_package.items():
-        clauses = Counter(f.package for f in files if f.package and not f.is_test)
+        clauses = Counter(f.package for f in files if f.package and not f.is_test
+                          and buildable_somewhere(f.build_expr))
         if clauses:
             names[import_path] = clauses.most_common(1)[0][0]
     return names

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.buildtags import buildable_somewhere
 from analyzer.cache import FactsCache
 from analyzer.model import FileFacts, SourceFile
 from analyzer.rows import facts_from_row
@@ -105,7 +106,7 @@ def _lazy_symbols(cache: FactsCache) -> SymbolTable:
     clauses: dict[str, Counter[str]] = defaultdict(Counter)
     for path, (_, _, row) in cache.entries.items():
         paths_by_package[row[1]].append(path)
-        if row[3] and not row[4]:
+        if row[3] and not row[4] and buildable_somewhere(row[6]):
             clauses[row[1]][row[3]] += 1
     names = {p: c.most_common(1)[0][0] for p, c in clauses.items()}
 
@@ -116,9 +117,19 @@ def _lazy_symbols(cache: FactsCache) -> SymbolTable:
 
 
 def _rewrite_nodes(conn: sqlite3.Connection, fragment) -> None:
+    """New attributes over the old ones: later stages add attributes (a package's `binaries`)
+    that the structural build does not know, and those must survive the patch."""
     dumps = json.JSONEncoder(separators=(",", ":"), default=list).encode
-    rows = [(node.attrs.get("name", ""), dumps(node.attrs), node.id)
-            for node in fragment.nodes() if str(node.kind) not in _STRUCTURAL]
+    fresh = {node.id: node.attrs for node in fragment.nodes()
+             if str(node.kind) not in _STRUCTURAL}
+    old: dict[str, dict] = {}
+    ids = list(fresh)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        old.update((nid, json.loads(attrs)) for nid, attrs in conn.execute(
+            f"SELECT id, attrs FROM nodes WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    rows = [(attrs.get("name", ""), dumps({**old.get(nid, {}), **attrs}), nid)
+            for nid, attrs in fresh.items()]
     conn.executemany("UPDATE nodes SET name = ?, attrs = ? WHERE id = ?", rows)
 
 

@@ -334,8 +334,6 @@ def test_kubelet_to_cri_call_chain(db):
 
 # --- where the index and Go still disagree -------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="graph/build.py package_names counts the //go:build "
-                   "ignore file's `package main`; the tie makes pkg/scheduler's name 'main'")
 def test_ignored_file_does_not_name_the_package(graph):
     assert graph["nodes"][f"pkg:{K}/scheduler"][1]["name"] == "scheduler"
     assert edge(graph, "CALLS", "func:k8s.io/kubernetes/cmd/kube-scheduler.run",
@@ -347,10 +345,6 @@ def import_tool(tmp_path_factory) -> Path:
     if not go_available():
         pytest.skip("Go toolchain not found: Go's parser is the ground truth")
     return build_tool(tmp_path_factory.mktemp("go"))
-
-
-def _xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 # One small file per header rule, checked on linux/amd64 against go/build.
@@ -366,20 +360,13 @@ HEADER_PROBES = [
     pytest.param("linux.go", "package p\n\nimport \"os\"\n", id="bare-goos-name-is-no-suffix"),
     pytest.param("probe_windows_test.go", "package p\n\nimport \"os\"\n", id="test-file"),
     pytest.param("probe.go", "/*\nCopyright\n*/\n\n//go:build windows\n\npackage p\n\nimport \"os\"\n",
-                 id="go-build-after-license-block-comment",
-                 marks=_xfail("analyzer/buildtags.py read_build_expr stops at the first "
-                              "non-// line; go/build reads //go:build after a /* */ block")),
+                 id="go-build-after-license-block-comment"),
     pytest.param("probe.go", "\ufeff//go:build windows\n\npackage p\n\nimport \"os\"\n",
-                 id="byte-order-mark-before-go-build",
-                 marks=_xfail("read_build_expr does not skip a UTF-8 BOM; go/build does")),
+                 id="byte-order-mark-before-go-build"),
     pytest.param("probe.go", "//go:buildx windows\n\npackage p\n\nimport \"os\"\n",
-                 id="go-buildx-is-not-a-constraint",
-                 marks=_xfail("read_build_expr matches the prefix //go:build without "
-                              "requiring a space after it")),
+                 id="go-buildx-is-not-a-constraint"),
     pytest.param("probe.go", "package p\n\nimport \"C\"\nimport \"os\"\n",
-                 id="cgo-file-with-cgo-off",
-                 marks=_xfail("analyzer/buildtags.py matches() ignores that the file imports "
-                              "\"C\": with cgo off go/build leaves it out")),
+                 id="cgo-file-with-cgo-off"),
 ]
 
 
