@@ -11,7 +11,7 @@ from pathlib import Path
 from analyzer.model import FileFacts
 from analyzer.rows import Row, facts_from_row
 
-ANALYZER_VERSION = 6  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 7  # bump when extraction changes, so old caches are ignored
 
 
 @dataclass(slots=True)

@@ -78,18 +78,21 @@ def _caller_id(package: str, caller: str) -> str:
 
 
 def split_segments(expr: str) -> list[str] | None:
-    """`a.b(x).c` -> ["a", "b()", "c"]; None for expressions we do not follow."""
+    """`a.b(x).c` -> ["a", "b()", "c"]; `sets.New[string]` -> ["sets", "New"] (type arguments
+    dropped); None for expressions we do not follow (index expressions, literals)."""
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
     segments: list[str] = []
     depth = 0
     current: list[str] = []
-    for ch in expr:
+    for position, ch in enumerate(expr):
         if ch in "([{":
             if depth == 0 and ch == "(":
                 current.append("()")
+            elif depth == 0 and ch == "[" and _type_arguments(expr, position):
+                pass  # F[T](...): an instantiation, F is what is called
             elif depth == 0:
-                return None  # index expressions, generics, composite literals
+                return None  # index expressions, composite literals
             depth += 1
         elif ch in ")]}":
             depth -= 1
@@ -105,6 +108,21 @@ def split_segments(expr: str) -> list[str] | None:
         if not _PLAIN.match(name):
             return None
     return segments
+
+
+def _type_arguments(expr: str, open_at: int) -> bool:
+    """Is the `[` at open_at the start of type arguments, i.e. is its `]` the callee's end
+    (the call expression's own text stops there) or followed by `(`?"""
+    depth = 0
+    for position in range(open_at, len(expr)):
+        if expr[position] == "[":
+            depth += 1
+        elif expr[position] == "]":
+            depth -= 1
+            if depth == 0:
+                tail = expr[position + 1:].lstrip()
+                return tail == "" or tail.startswith("(")
+    return False
 
 
 class _Resolver:

@@ -78,6 +78,8 @@ var Made = NewPointer()
 func (p *Pointer) Self() *Value { return &Value{} }
 func (p *Pointer) Stop()        {}
 
+func Identity[T any](x T) T { return x }
+
 func NewPointer() *Pointer { return &Pointer{} }
 
 func (h *Holder) Drive(p *corev1.Pod) {
@@ -91,6 +93,7 @@ func (h *Holder) Drive(p *corev1.Pod) {
 	Default.Name()
 	Fallback.Run(p, 3)
 	Made.Stop()
+	Identity[int](1)
 	v := z.Self()
 	v.Name()
 	var b strings.Builder
@@ -157,6 +160,7 @@ def test_interface_method_dispatches_to_implementations(atlas):
     (f"method:{K}/impl.(Value).Run", "method"),  # Fallback.Run(): var Fallback = &Value{}
     (f"method:{K}/impl.(*Pointer).Stop", "method"),  # Made.Stop(): var Made = NewPointer()
     (f"method:{K}/impl.(*Pointer).Self", "method"),
+    (f"func:{K}/impl.Identity", "direct"),  # Identity[int](1): explicit type arguments
 ])
 
 def test_calls_resolve(atlas, callee, via):
