@@ -1,0 +1,147 @@
+"""A whole mini cluster in one process: store, apiserver, controller-manager, scheduler, nodes, proxy.
+
+Each component runs on its own threads and talks to the others only through the
+apiserver's HTTP API, as the real binaries do (cmd/kube-apiserver, cmd/kube-controller-
+manager, cmd/kube-scheduler, cmd/kubelet, cmd/kube-proxy); only the store is shared
+in-process, standing in for etcd. The etcd3 compactor (k8s.io/apiserver/pkg/storage/
+etcd3 `compactor`) runs here too: every interval it compacts at the revision it saw the
+time before.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from minik8s.apiserver import ApiServer
+from minik8s.client import Client
+from minik8s.controllermanager import ControllerManager, ControllerSettings
+from minik8s.csi import DirectoryDriver
+from minik8s.deviceplugin import GpuPlugin
+from minik8s.kubelet import Kubelet, KubeletConfig
+from minik8s.proxy import Proxier
+from minik8s.runtime import process_runtime, simulated_runtime
+from minik8s.scheduler.scheduler import Scheduler
+from minik8s.store import Store
+from minik8s.trace import Tracer
+
+log = logging.getLogger("minik8s.cluster")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """How to run the cluster; the defaults suit a person watching, `fast()` suits tests."""
+
+    port: int = 0
+    nodes: int = 1
+    runtime: str = "sim"  # "sim" or "process"
+    data_dir: str = ""  # where the store persists (empty: memory only)
+    gpus_per_node: int = 0
+    node_capacity: dict = field(default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"})
+    node_status_interval: float = 10.0
+    lease_interval: float = 10.0
+    relist_period: float = 1.0
+    housekeeping_interval: float = 2.0
+    kubelet_workers: int = 4
+    crash_backoff: float = 10.0
+    scheduler_backoff: float = 1.0
+    compaction_interval: float = 300.0
+    record_events: bool = True
+    controllers: ControllerSettings = ControllerSettings()
+
+    def fast(self) -> "ClusterConfig":
+        """Short intervals for tests and demos (seconds become tenths)."""
+        return replace(self, node_status_interval=0.5, lease_interval=0.3, relist_period=0.2,
+                       housekeeping_interval=0.5, crash_backoff=0.5, scheduler_backoff=0.1,
+                       controllers=replace(self.controllers, node_monitor_period=0.3,
+                                           node_monitor_grace_period=2.0, force_delete_after=1.0))
+
+
+class Cluster:
+    def __init__(self, config: ClusterConfig = ClusterConfig(), *, trace: Tracer | None = None) -> None:
+        self.config = config
+        self.trace = trace
+        self.work_dir = Path(config.data_dir or tempfile.mkdtemp(prefix="minik8s-"))
+        self.store = Store(self.work_dir / "store.wal" if config.data_dir else None)
+        self.apiserver = ApiServer(self.store, port=config.port)
+        self.csi = DirectoryDriver(self.work_dir / "csi")
+        self.kubelets: dict[str, Kubelet] = {}
+        self.controller_manager: ControllerManager | None = None
+        self.scheduler: Scheduler | None = None
+        self.proxy: Proxier | None = None
+        self._stop = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return self.apiserver.url
+
+    def client(self, agent: str = "minik8s") -> Client:
+        return Client(self.url, user_agent=agent)
+
+    def start(self) -> "Cluster":
+        self.apiserver.start()
+        self.start_controller_manager()
+        self.scheduler = Scheduler(self.client("kube-scheduler"), initial_backoff=self.config.scheduler_backoff,
+                                   record_events=self.config.record_events, trace=self.trace).start()
+        log.info("scheduler started")
+        for i in range(1, self.config.nodes + 1):
+            self.add_node(f"node-{i}")
+        self.proxy = Proxier(self.client("kube-proxy"), trace=self.trace).start()
+        threading.Thread(target=self._compact, daemon=True, name="compactor").start()
+        return self
+
+    def start_controller_manager(self) -> ControllerManager:
+        self.controller_manager = ControllerManager(self.client("kube-controller-manager"),
+                                                    self.config.controllers, trace=self.trace).start()
+        return self.controller_manager
+
+    def stop_controller_manager(self) -> None:
+        if self.controller_manager is not None:
+            self.controller_manager.stop()
+            self.controller_manager = None
+
+    def add_node(self, name: str, *, labels: dict | None = None, taints: tuple = (),
+                 capacity: dict | None = None, gpus: int | None = None) -> Kubelet:
+        c = self.config
+        index = len(self.kubelets) + 1
+        runtime_factory = process_runtime if c.runtime == "process" else simulated_runtime
+        runtime = runtime_factory(root=str(self.work_dir / "nodes" / name / "runtime"))
+        gpu_count = c.gpus_per_node if gpus is None else gpus
+        plugins = (GpuPlugin(count=gpu_count),) if gpu_count else ()
+        config = KubeletConfig(name, capacity=dict(capacity or c.node_capacity), labels=dict(labels or {}),
+                               taints=tuple(taints), node_ip=f"192.168.{index // 250}.{index % 250 + 1}",
+                               node_status_interval=c.node_status_interval, lease_interval=c.lease_interval,
+                               relist_period=c.relist_period, housekeeping_interval=c.housekeeping_interval,
+                               workers=c.kubelet_workers, crash_backoff=c.crash_backoff,
+                               root=str(self.work_dir / "nodes" / name / "kubelet"))
+        kubelet = Kubelet(self.client(f"kubelet/{name}"), config, runtime, device_plugins=plugins,
+                          csi_drivers=(self.csi,), record_events=c.record_events, trace=self.trace)
+        self.kubelets[name] = kubelet.start()
+        log.info("node %s started (%s runtime)", name, c.runtime)
+        return kubelet
+
+    def stop_node(self, name: str, *, kill_containers: bool = False) -> None:
+        """The node goes silent: kubelet stopped (containers keep running unless asked)."""
+        kubelet = self.kubelets.pop(name)
+        kubelet.stop(kill_containers=kill_containers)
+
+    def _compact(self) -> None:
+        seen = self.store.revision
+        while not self._stop.wait(self.config.compaction_interval):
+            self.store.compact(seen)
+            seen = self.store.revision
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.proxy:
+            self.proxy.stop()
+        for name in list(self.kubelets):
+            self.kubelets.pop(name).stop(kill_containers=True)
+        if self.scheduler:
+            self.scheduler.stop()
+        self.stop_controller_manager()
+        self.apiserver.stop()
+        self.store.close()

@@ -1,0 +1,59 @@
+"""Event recording: components report what happened to an object as core/v1 Events.
+
+Mirrors k8s.io/client-go/tools/record (`(*recorder).Event` / `Eventf` producing an Event
+with an involvedObject, handed to the `EventBroadcaster`, which writes to the apiserver
+asynchronously and drops events rather than block the caller when it falls behind).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import uuid
+
+from minik8s import meta
+from minik8s.client import Client, ServerUnreachable
+from minik8s.resources import for_kind
+from minik8s.status import ApiError
+
+EVENT = for_kind("v1", "Event")
+log = logging.getLogger("minik8s.events")
+
+
+class EventRecorder:
+    """Queue events and write them from one background thread."""
+
+    def __init__(self, client: Client, component: str, host: str = "", capacity: int = 1000) -> None:
+        self.client = client
+        self.component = component
+        self.host = host
+        self._queue: queue.Queue = queue.Queue(maxsize=capacity)
+        self._thread = threading.Thread(target=self._drain, daemon=True, name=f"events-{component}")
+        self._thread.start()
+
+    def record(self, obj: dict, kind: str, reason: str, message: str) -> None:
+        md = obj.get("metadata") or {}
+        namespace = md.get("namespace") or "default"
+        event = {"apiVersion": "v1", "kind": "Event",
+                 "metadata": {"name": f"{md.get('name', 'unknown')}.{uuid.uuid4().hex[:16]}",
+                              "namespace": namespace},
+                 "involvedObject": {"kind": obj.get("kind", ""), "apiVersion": obj.get("apiVersion", ""),
+                                    "namespace": md.get("namespace", ""), "name": md.get("name", ""),
+                                    "uid": md.get("uid", ""), "resourceVersion": md.get("resourceVersion", "")},
+                 "reason": reason, "message": message, "type": kind, "count": 1,
+                 "firstTimestamp": meta.now(), "lastTimestamp": meta.now(),
+                 "source": {"component": self.component, **({"host": self.host} if self.host else {})},
+                 "reportingComponent": self.component}
+        try:
+            self._queue.put_nowait(event)
+        except queue.Full:
+            log.debug("event queue full; dropping %s %s", reason, md.get("name"))
+
+    def _drain(self) -> None:
+        while True:
+            event = self._queue.get()
+            try:
+                self.client.create(EVENT, event["metadata"]["namespace"], event)
+            except (ApiError, ServerUnreachable) as exc:
+                log.debug("could not write event: %s", exc)

@@ -1,0 +1,249 @@
+"""The kubelet: watch the pods bound to this node and make the runtime match them.
+
+Mirrors pkg/kubelet: `(*Kubelet).syncLoop` / `syncLoopIteration` (pod updates from the
+apiserver watch, PLEG events, periodic housekeeping all wake pod syncs), `podWorkers`
+(`UpdatePod`, `podWorkerLoop`: one sync at a time per pod, on a work queue here),
+`(*Kubelet).SyncPod` (admission of device requests, volumes, then the runtime manager's
+SyncPod, then the status manager), `SyncTerminatingPod` (kill containers within the
+grace period, then delete the pod object), `HandlePodAdditions`, `updatePodCIDR` (hand
+the node's pod CIDR to the runtime), plus node registration, status and lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from minik8s import meta
+from minik8s.client import Client
+from minik8s.csi import DirectoryDriver
+from minik8s.devicemanager import DeviceManager
+from minik8s.deviceplugin import GpuPlugin
+from minik8s.events import EventRecorder
+from minik8s.informer import Handler, InformerFactory
+from minik8s.kuberuntime import RuntimeManager
+from minik8s.nodestatus import NodeStatusReporter
+from minik8s.pleg import GenericPleg
+from minik8s.podstatus import generate_api_pod_status
+from minik8s.resources import for_kind
+from minik8s.statusmanager import StatusManager
+from minik8s.trace import Step, Tracer, no_trace
+from minik8s.volumemanager import VolumeError, VolumeManager
+from minik8s.workqueue import ExponentialBackoff, WorkQueue
+
+POD = for_kind("v1", "Pod")
+NODE = for_kind("v1", "Node")
+MIRROR = "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet)."
+log = logging.getLogger("minik8s.kubelet")
+
+
+@dataclass(frozen=True)
+class KubeletConfig:
+    """The KubeletConfiguration fields minik8s uses."""
+
+    node_name: str
+    capacity: dict = field(default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"})
+    labels: dict = field(default_factory=dict)
+    taints: tuple = ()
+    node_ip: str = "127.0.0.1"
+    node_status_interval: float = 10.0
+    lease_interval: float = 10.0
+    relist_period: float = 1.0
+    housekeeping_interval: float = 2.0
+    workers: int = 4
+    crash_backoff: float = 10.0
+    root: str = ""
+
+
+class Kubelet:
+    def __init__(self, client: Client, config: KubeletConfig, runtime, *,
+                 device_plugins: tuple[GpuPlugin, ...] = (), csi_drivers: tuple[DirectoryDriver, ...] = (),
+                 record_events: bool = True, trace: Tracer | None = None) -> None:
+        self.client = client
+        self.config = config
+        self.name = config.node_name
+        self.runtime = runtime
+        self.trace = trace or no_trace
+        self.root = Path(config.root or tempfile.mkdtemp(prefix=f"minik8s-kubelet-{self.name}-"))
+        self.devices = DeviceManager()
+        self._device_plugins = device_plugins
+        self.volumes = VolumeManager(self.root, self.name, {d.name: d for d in csi_drivers})
+        self.runtime_manager = RuntimeManager(runtime, self.volumes, self.devices, node=self.name,
+                                              crash_backoff=config.crash_backoff, trace=self.trace)
+        self.status_manager = StatusManager(client, self.name, self.trace)
+        self.node_status = NodeStatusReporter(client, self.name, capacity=config.capacity,
+                                              labels=config.labels, taints=list(config.taints),
+                                              devices=self.devices, node_ip=config.node_ip)
+        self.events = EventRecorder(client, "kubelet", self.name) if record_events else None
+        self.informers = InformerFactory(client)
+        self.pods = self.informers.informer(POD, field_selector=f"spec.nodeName={self.name}")
+        self.node = self.informers.informer(NODE, field_selector=f"metadata.name={self.name}")
+        self.pods.add_handler(Handler(self._pod_event, lambda _o, p: self._pod_event(p), self._pod_event))
+        self.node.add_handler(Handler(self._node_event, lambda _o, n: self._node_event(n)))
+        self.queue = WorkQueue(f"podworkers-{self.name}", ExponentialBackoff(0.2, 5.0))
+        self.pleg = GenericPleg(runtime, lambda e: self.queue.add(e.pod_uid), period=config.relist_period)
+        self._known: dict[str, dict] = {}  # uid -> last pod object seen (for deleted pods)
+        self._synced_once: set[str] = set()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # -- sources of work -----------------------------------------------------------------
+    def _pod_event(self, pod: dict) -> None:
+        """podWorkers.UpdatePod: remember the pod, schedule a sync of it."""
+        uid = meta.uid_of(pod)
+        self._known[uid] = pod
+        if uid not in self._synced_once:
+            self._emit("pod added", MIRROR + "HandlePodAdditions", meta.key_of(pod))
+        self.queue.add(uid)
+
+    def _node_event(self, node: dict) -> None:
+        cidr = (node.get("spec") or {}).get("podCIDR")
+        if cidr:
+            network = getattr(self.runtime, "network", None)
+            if network is None or network.config.subnet != cidr:
+                self._emit("pod CIDR", MIRROR + "updatePodCIDR", f"{self.name}: {cidr}")
+                self.runtime.update_runtime_config(cidr)
+                for uid in list(self._known):
+                    self.queue.add(uid)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> "Kubelet":
+        for plugin in self._device_plugins:
+            self.devices.register(plugin)
+        self.devices.on_change = lambda: self._kick(self._sync_node_status)
+        self.node_status.register()
+        self._emit("register node", MIRROR + "registerWithAPIServer", self.name)
+        self.node_status.renew_lease()
+        self.informers.start()
+        self.informers.wait_for_sync()
+        self.pleg.start()
+        for i in range(self.config.workers):
+            self._spawn(self._pod_worker, f"podworker-{self.name}-{i}")
+        self._spawn(lambda: self._every(self.config.lease_interval, self.node_status.renew_lease),
+                    f"lease-{self.name}")
+        self._spawn(lambda: self._every(self.config.node_status_interval, self._sync_node_status),
+                    f"nodestatus-{self.name}")
+        self._spawn(lambda: self._every(self.config.housekeeping_interval, self._housekeeping),
+                    f"housekeeping-{self.name}")
+        return self
+
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, daemon=True, name=name)
+        thread.start()
+        self._threads.append(thread)
+
+    def _every(self, interval: float, action) -> None:
+        while not self._stop.wait(interval):
+            try:
+                action()
+            except Exception as exc:  # noqa: BLE001 - keep heartbeating through API errors
+                log.debug("%s: periodic task failed: %s", self.name, exc)
+
+    def _kick(self, action) -> None:
+        if not self._stop.is_set() and self._threads:
+            threading.Thread(target=action, daemon=True).start()
+
+    def _sync_node_status(self) -> None:
+        try:
+            self.node_status.sync_node_status()
+        except Exception as exc:  # noqa: BLE001
+            log.debug("%s: node status update failed: %s", self.name, exc)
+
+    def _housekeeping(self) -> None:
+        for uid in list(self._known):
+            self.queue.add(uid)
+
+    def _pod_worker(self) -> None:
+        while True:
+            uid = self.queue.get()
+            if uid is None:
+                return
+            try:
+                self.sync(uid)
+                self.queue.forget(uid)
+            except Exception as exc:  # noqa: BLE001 - retried with backoff
+                log.debug("%s: sync of pod %s failed: %s", self.name, uid, exc)
+                self.queue.add_rate_limited(uid)
+            finally:
+                self.queue.done(uid)
+
+    def stop(self, *, kill_containers: bool = True) -> None:
+        """Stop the kubelet; kill_containers=False leaves them running, like a crashed kubelet."""
+        self._stop.set()
+        self.queue.shut_down()
+        self.pleg.stop()
+        self.informers.stop()
+        self.devices.stop()
+        for thread in self._threads:
+            thread.join(timeout=2)
+        if kill_containers:
+            self.runtime.close()
+
+    # -- syncing one pod -----------------------------------------------------------------
+    def _emit(self, action: str, mirrors: str, detail: str) -> None:
+        self.trace(Step(f"kubelet/{self.name}", action, mirrors, detail))
+
+    def sync(self, uid: str) -> None:
+        cached = self.pods.indexer.get(meta.key_of(self._known[uid])) if uid in self._known else None
+        pod = cached if cached is not None and meta.uid_of(cached) == uid else None
+        if pod is None:
+            last = self._known.get(uid)
+            if last is not None:  # removed from the API (force-deleted): tear down what is left
+                self.runtime_manager.kill_pod(uid, 0)
+                self.runtime_manager.release(uid)
+                self.status_manager.forget(uid)
+                self._known.pop(uid, None)
+            return
+        if meta.is_deleting(pod):
+            return self.sync_terminating_pod(pod)
+        if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            return self.sync_terminated_pod(pod)
+        self.sync_pod(pod)
+
+    def sync_pod(self, pod: dict) -> None:
+        uid = meta.uid_of(pod)
+        if uid not in self._synced_once:
+            self._synced_once.add(uid)
+            self._emit("sync pod", MIRROR + "SyncPod", meta.key_of(pod))
+        runtime_status = self.runtime_manager.get_pod_status(uid)
+        if runtime_status.sandbox is None and getattr(self.runtime, "network", None) is None:
+            self.queue.add_after(uid, 0.2)  # network not ready: no pod CIDR yet
+            return
+        try:
+            self.runtime_manager.sync_pod(pod, runtime_status)
+        except RuntimeError as exc:  # device admission failed (UnexpectedAdmissionError)
+            return self._reject(pod, "UnexpectedAdmissionError", str(exc))
+        except VolumeError as exc:
+            if self.events:
+                self.events.record(pod, "Warning", "FailedMount", str(exc))
+            raise
+        new_status = generate_api_pod_status(pod, self.runtime_manager.get_pod_status(uid),
+                                             self.config.node_ip)
+        self.status_manager.set_pod_status(pod, new_status)
+
+    def _reject(self, pod: dict, reason: str, message: str) -> None:
+        status = {"phase": "Failed", "reason": reason, "message": message,
+                  "conditions": (pod.get("status") or {}).get("conditions") or []}
+        self.runtime_manager.kill_pod(meta.uid_of(pod), 0)
+        self.runtime_manager.release(meta.uid_of(pod))
+        self.status_manager.set_pod_status(pod, {**(pod.get("status") or {}), **status})
+
+    def sync_terminating_pod(self, pod: dict) -> None:
+        uid = meta.uid_of(pod)
+        grace = float(pod["metadata"].get("deletionGracePeriodSeconds") or 0)
+        self._emit("terminate pod", MIRROR + "SyncTerminatingPod", f"{meta.key_of(pod)} (grace {grace:.0f}s)")
+        self.runtime_manager.kill_pod(uid, grace)
+        self.runtime_manager.release(uid)
+        self.status_manager.delete_pod(pod)
+        self._known.pop(uid, None)
+
+    def sync_terminated_pod(self, pod: dict) -> None:
+        """Finished pods keep their status; their sandbox and resources are released."""
+        uid = meta.uid_of(pod)
+        runtime_status = self.runtime_manager.get_pod_status(uid)
+        if runtime_status.sandbox is not None:
+            self.runtime_manager.kill_pod(uid, 0)
+            self.runtime_manager.release(uid)

@@ -1,0 +1,92 @@
+"""How a container's process is run: as a real local subprocess, or simulated.
+
+The runtime side of StartContainer / StopContainer / ContainerStatus. Real runtimes hand
+an OCI spec to runc (outside the Kubernetes tree); `SubprocessLauncher` instead starts the
+container's command as a local process in its own session, with the pod's env, its
+working directory at the container's root (where volume mounts are linked), and output to
+the CRI log path; stopping sends SIGTERM to the process group, then SIGKILL after the
+grace period. `SimulatedLauncher` keeps no process at all, like cri-api's
+FakeRuntimeService, and can be told to "exit" after a while through the env.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+DEFAULT_ENTRYPOINT = ("sleep", "infinity")  # what an image without a command runs here
+
+
+class Launcher(Protocol):
+    def start(self, command: list[str], env: dict[str, str], cwd: str, log_path: str): ...
+
+    def exit_code(self, handle) -> int | None: ...
+
+    def stop(self, handle, timeout: float) -> int: ...
+
+
+class SubprocessLauncher:
+    """Each container is a real process (group) on this machine."""
+
+    def start(self, command: list[str], env: dict[str, str], cwd: str, log_path: str):
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd}
+        with open(log_path, "ab") as log:
+            return subprocess.Popen(command or list(DEFAULT_ENTRYPOINT), env={**base, **env}, cwd=cwd,
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+
+    def exit_code(self, handle: subprocess.Popen) -> int | None:
+        code = handle.poll()
+        if code is not None and code < 0:
+            return 128 - code  # killed by signal N -> 128+N, as container runtimes report
+        return code
+
+    def stop(self, handle: subprocess.Popen, timeout: float) -> int:
+        if handle.poll() is None:
+            self._signal(handle, signal.SIGTERM)
+            try:
+                handle.wait(timeout=max(timeout, 0.01))
+            except subprocess.TimeoutExpired:
+                self._signal(handle, signal.SIGKILL)
+                handle.wait()
+        return self.exit_code(handle) or 0
+
+    @staticmethod
+    def _signal(handle: subprocess.Popen, sig: int) -> None:
+        try:
+            os.killpg(handle.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+@dataclass(slots=True)
+class SimulatedProcess:
+    started: float
+    exit_after: float | None
+    exit_code: int
+    stopped_code: int | None = None
+
+
+class SimulatedLauncher:
+    """No processes: a container "runs" until stopped, or until SIM_EXIT_AFTER seconds pass."""
+
+    def start(self, command: list[str], env: dict[str, str], cwd: str, log_path: str):
+        after = env.get("SIM_EXIT_AFTER")
+        return SimulatedProcess(time.monotonic(), float(after) if after else None,
+                                int(env.get("SIM_EXIT_CODE", "0")))
+
+    def exit_code(self, handle: SimulatedProcess) -> int | None:
+        if handle.stopped_code is not None:
+            return handle.stopped_code
+        if handle.exit_after is not None and time.monotonic() - handle.started >= handle.exit_after:
+            return handle.exit_code
+        return None
+
+    def stop(self, handle: SimulatedProcess, timeout: float) -> int:
+        if self.exit_code(handle) is None:
+            handle.stopped_code = 143  # SIGTERM honoured
+        return handle.stopped_code if handle.stopped_code is not None else handle.exit_code
