@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -83,36 +82,40 @@ class Watcher:
 
     def __init__(self, store: "Store", prefix: str, capacity: int) -> None:
         self.prefix = prefix
+        self.capacity = capacity
         self._store = store
-        self._queue: queue.Queue = queue.Queue(maxsize=capacity)
+        self._events: deque[Event] = deque()
+        self._cond = threading.Condition()
         self.closed_reason = ""
 
     def _offer(self, event: Event) -> bool:
-        try:
-            self._queue.put_nowait(event)
+        with self._cond:
+            if self.closed_reason:
+                return False
+            if len(self._events) >= self.capacity:
+                self.closed_reason = "watcher fell behind and was dropped"
+                self._cond.notify_all()
+                return False
+            self._events.append(event)
+            self._cond.notify()
             return True
-        except queue.Full:
-            self._close("watcher fell behind and was dropped")
-            return False
 
     def _close(self, reason: str) -> None:
-        if not self.closed_reason:
-            self.closed_reason = reason
-            try:
-                self._queue.put_nowait(None)
-            except queue.Full:
-                pass
+        with self._cond:
+            if not self.closed_reason:
+                self.closed_reason = reason
+            self._cond.notify_all()
 
     def get(self, timeout: float | None = None) -> Event | None:
         """The next event, None on timeout; WatchClosed once closed and drained."""
-        try:
-            item = self._queue.get(timeout=timeout)
-        except queue.Empty:
+        with self._cond:
+            if not self._events and not self.closed_reason:
+                self._cond.wait(timeout)
+            if self._events:
+                return self._events.popleft()
+            if self.closed_reason:
+                raise WatchClosed(self.closed_reason)
             return None
-        if item is None:
-            self._queue.put_nowait(None)
-            raise WatchClosed(self.closed_reason)
-        return item
 
     def stop(self) -> None:
         self._store._remove_watcher(self)

@@ -27,7 +27,9 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["metadata"]["generation"] = 1
     if kind == "Pod":
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec") or {})}
-    elif kind in ("Deployment", "ReplicaSet"):
+    elif kind == "ReplicaSet":
+        obj["status"] = {"replicas": 0}  # a non-omitempty int32 in apps/v1
+    elif kind == "Deployment":
         obj["status"] = {}
     elif kind == "Service":
         obj["status"] = {"loadBalancer": {}}

@@ -1,0 +1,96 @@
+"""The official `kubernetes` Python client (written by nobody here) drives a Deployment's life on minik8s."""
+
+from __future__ import annotations
+
+import pytest
+from kubernetes import client as k8s
+from kubernetes import watch
+
+from minik8s.cluster import Cluster, ClusterConfig
+
+
+@pytest.fixture
+def cluster():
+    cluster = Cluster(ClusterConfig(nodes=2).fast()).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def api(cluster):
+    config = k8s.Configuration(host=cluster.url)
+    with k8s.ApiClient(config) as api_client:
+        yield k8s.CoreV1Api(api_client), k8s.AppsV1Api(api_client)
+
+
+def _deployment(name: str, replicas: int) -> k8s.V1Deployment:
+    labels = {"app": name}
+    return k8s.V1Deployment(
+        api_version="apps/v1", kind="Deployment", metadata=k8s.V1ObjectMeta(name=name),
+        spec=k8s.V1DeploymentSpec(
+            replicas=replicas, selector=k8s.V1LabelSelector(match_labels=labels),
+            template=k8s.V1PodTemplateSpec(
+                metadata=k8s.V1ObjectMeta(labels=labels),
+                spec=k8s.V1PodSpec(containers=[k8s.V1Container(name=name, image="nginx:1.25")]))))
+
+
+def _watch_pods_until(core, selector: str, done, pods: dict, resource_version: str | None = None,
+                      timeout: int = 20) -> tuple[dict, str]:
+    """Follow the pod watch (resumed from resource_version), keeping name -> pod, until done(pods)."""
+    stream = watch.Watch()
+    extra = {"resource_version": resource_version} if resource_version else {}
+    for event in stream.stream(core.list_namespaced_pod, "default", label_selector=selector,
+                               timeout_seconds=timeout, **extra):
+        pod = event["object"]
+        if event["type"] == "DELETED":
+            pods.pop(pod.metadata.name, None)
+        else:
+            pods[pod.metadata.name] = pod
+        if done(pods):
+            stream.stop()
+            return pods, stream.resource_version
+    raise AssertionError(f"watch ended before the condition held: {sorted(pods)}")
+
+
+def _running(count: int):
+    return lambda pods: len(pods) == count and all(
+        p.status.phase == "Running" and p.status.pod_ip for p in pods.values())
+
+
+def test_create_watch_scale_delete_with_the_official_client(api):
+    core, apps = api
+    created = apps.create_namespaced_deployment("default", _deployment("web", 3))
+    assert created.metadata.uid and created.metadata.resource_version
+    assert created.spec.strategy.type == "RollingUpdate"  # defaulted by admission
+
+    pods, rv = _watch_pods_until(core, "app=web", _running(3), {})
+    assert {p.spec.node_name for p in pods.values()} <= {"node-1", "node-2"}
+    for pod in pods.values():
+        owner = pod.metadata.owner_references[0]
+        assert (owner.kind, owner.controller) == ("ReplicaSet", True)
+        assert {c.type: c.status for c in pod.status.conditions}["Ready"] == "True"
+
+    apps.patch_namespaced_deployment_scale("web", "default", {"spec": {"replicas": 5}})
+    pods, rv = _watch_pods_until(core, "app=web", _running(5), pods, rv)
+    assert apps.read_namespaced_deployment_scale("web", "default").spec.replicas == 5
+
+    replica_sets = apps.list_namespaced_replica_set("default", label_selector="app=web").items
+    assert len(replica_sets) == 1
+    apps.delete_namespaced_deployment("web", "default")
+    _watch_pods_until(core, "app=web", lambda p: not p, pods, rv)  # resumed: no event missed
+    assert core.list_namespaced_pod("default", label_selector="app=web").items == []
+    assert apps.list_namespaced_replica_set("default").items == []
+
+
+def test_errors_reach_the_official_client_as_api_exceptions(api):
+    core, apps = api
+    apps.create_namespaced_deployment("default", _deployment("dup", 1))
+    with pytest.raises(k8s.ApiException) as exc:
+        apps.create_namespaced_deployment("default", _deployment("dup", 1))
+    assert exc.value.status == 409
+    with pytest.raises(k8s.ApiException) as exc:
+        core.read_namespaced_pod("no-such-pod", "default")
+    assert exc.value.status == 404
+    nodes = core.list_node().items
+    assert sorted(n.metadata.name for n in nodes) == ["node-1", "node-2"]
+    assert all(n.status.node_info.kubelet_version.startswith("v1.28") for n in nodes)
