@@ -23,6 +23,7 @@ from minik8s.resources import for_kind, lookup
 from minik8s.routing import RequestInfo, request_info
 from minik8s.selector import parse_fields, parse_labels
 from minik8s.store import Store, WatchClosed
+from minik8s.trace import Tracer
 from minik8s.watchstream import ERROR, WatchStream
 
 log = logging.getLogger("minik8s.apiserver")
@@ -277,14 +278,22 @@ class _Server(ThreadingHTTPServer):
                 pass
 
 
+class ApiServerError(Exception):
+    """The apiserver could not start (the port is taken, say)."""
+
+
 class ApiServer:
     """The apiserver: `start()` serves on 127.0.0.1:port (0 picks a free port), `stop()` ends it."""
 
     def __init__(self, store: Store | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                 watch_timeout: float = 1800.0, bookmark_interval: float = 5.0) -> None:
+                 watch_timeout: float = 1800.0, bookmark_interval: float = 5.0,
+                 trace: Tracer | None = None) -> None:
         self.store = store or Store()
-        self.registry = Registry(self.store)
-        self._httpd = _Server((host, port), _Handler)
+        self.registry = Registry(self.store, trace=trace)
+        try:
+            self._httpd = _Server((host, port), _Handler)
+        except OSError as exc:
+            raise ApiServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         self._httpd.registry = self.registry
         self._httpd.stopping = threading.Event()
         self._httpd.watch_timeout = watch_timeout

@@ -66,7 +66,7 @@ class Cluster:
         self.trace = trace
         self.work_dir = Path(config.data_dir or tempfile.mkdtemp(prefix="minik8s-"))
         self.store = Store(self.work_dir / "store.wal" if config.data_dir else None)
-        self.apiserver = ApiServer(self.store, port=config.port)
+        self.apiserver = ApiServer(self.store, port=config.port, trace=trace)
         self.csi = DirectoryDriver(self.work_dir / "csi")
         self.kubelets: dict[str, Kubelet] = {}
         self.controller_manager: ControllerManager | None = None

@@ -18,8 +18,10 @@ from minik8s.patch import apply_patch
 from minik8s.resources import RESOURCES, Resource, for_kind
 from minik8s.selector import EVERYTHING, Selector, fields_match
 from minik8s.store import KeyExists, KeyNotFound, KeyValue, RevisionConflict, Store
+from minik8s.trace import Step, Tracer, no_trace
 
 ORPHAN, FOREGROUND = "orphan", "foregroundDeletion"
+QUIET_KINDS = {"Event", "Lease", "Namespace", "Node"}  # not narrated: bookkeeping, not the story
 _STALE = "the object has been modified; please apply your changes to the latest version and try again"
 
 
@@ -47,10 +49,16 @@ def parse_rv(value: str | None) -> int | None:
 class Registry:
     """REST semantics over the MVCC store, with the admission chain in front of every write."""
 
-    def __init__(self, store: Store, chain: admission.Chain | None = None) -> None:
+    def __init__(self, store: Store, chain: admission.Chain | None = None, *,
+                 trace: Tracer | None = None) -> None:
         self.store = store
         self.chain = chain or admission.default_chain(self._namespace)
+        self.trace = trace or no_trace
         self._ip_lock = threading.Lock()
+
+    def emit(self, resource: Resource, action: str, mirrors: str, detail: str) -> None:
+        if resource.kind not in QUIET_KINDS:
+            self.trace(Step("apiserver", action, mirrors, detail))
 
     def _namespace(self, name: str) -> dict | None:
         kv = self.store.get(for_kind("v1", "Namespace").key("", name))
@@ -93,6 +101,8 @@ class Registry:
         strategy.prepare_for_create(resource, obj)
         self.chain.run(admission.Attributes(admission.CREATE, resource, "", namespace,
                                             md.get("name", ""), obj, None))
+        self.emit(resource, "admit", "method:k8s.io/apiserver/pkg/admission.(chainAdmissionHandler).Admit",
+                  f"{resource.kind} {namespace}/{md.get('name', '')}: defaulted and validated")
         if resource.kind == "Service":
             with self._ip_lock:
                 strategy.allocate_cluster_ip(obj, self._used_cluster_ips())
@@ -106,6 +116,8 @@ class Registry:
         except KeyExists:
             raise status.already_exists(resource.plural, name, resource.group) from None
         obj["metadata"]["resourceVersion"] = str(kv.mod_revision)
+        self.emit(resource, "store", "method:k8s.io/apiserver/pkg/storage/etcd3.(*store).Create",
+                  f"{kv.key} at revision {kv.mod_revision}")
         return obj
 
     def _used_cluster_ips(self) -> set[str]:

@@ -44,6 +44,8 @@ def bind(registry: Registry, namespace: str, name: str, body) -> dict:
         return pod
 
     registry.guaranteed_update(POD, namespace, name, assign, subresource="binding")
+    registry.emit(POD, "bind", "method:k8s.io/kubernetes/pkg/registry/core/pod/storage.(*BindingREST).Create",
+                  f"{namespace}/{name} -> spec.nodeName={node}")
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
 

@@ -130,7 +130,9 @@ class NodeLifecycleController(Controller):
         for pod in self.pods.indexer.by_index("node", name):
             namespace, pod_name = meta.namespace_of(pod), meta.name_of(pod)
             if meta.is_deleting(pod):
-                deadline = meta.parse_time(pod["metadata"]["deletionTimestamp"]) + self.force_delete_after
+                md = pod["metadata"]
+                started = meta.parse_time(md["deletionTimestamp"]) - float(md.get("deletionGracePeriodSeconds") or 0)
+                deadline = started + self.force_delete_after
                 if unreachable and time.time() >= deadline:
                     self.emit("force delete pod", "method:k8s.io/kubernetes/pkg/controller/podgc."
                               "(*PodGCController).gcTerminating", f"{namespace}/{pod_name}")
