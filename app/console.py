@@ -53,9 +53,12 @@ def print_json(data: Any) -> None:
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
                 caption: str | None = None) -> None:
-    table = Table(title=title, caption=caption, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    keyed = all(not c for c in columns)  # a key/value card: no header row
+    table = Table(title=title, caption=caption, title_justify="left", show_lines=False,
+                  show_header=not keyed)
+    for index, column in enumerate(columns):
+        table.add_column(column, overflow="fold", style="bold" if keyed and index == 0 else None,
+                         max_width=None if keyed and index == 0 else 120)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)

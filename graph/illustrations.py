@@ -58,6 +58,9 @@ def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict:
     edges, missing = 0, []
     for link in links:
         absent = [t for t in link.illustrates if t not in graph]
+        missing.extend(absent)
+        if len(absent) == len(link.illustrates):
+            continue  # nothing it mirrors is in this tree (a fixture, another release)
         mid = node_id(NodeKind.MINI_COMPONENT, link.id)
         graph.add_node(mid, NodeKind.MINI_COMPONENT, name=link.id, module=link.module,
                        summary=link.summary, missing=absent)
@@ -65,5 +68,4 @@ def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict:
             if target in graph:
                 graph.add_edge(mid, target, EdgeKind.ILLUSTRATES)
                 edges += 1
-        missing.extend(absent)
     return {"components": len(links), "links": edges, "missing": sorted(missing)}

@@ -241,13 +241,17 @@ def test_illustrations_link_mini_components_and_report_missing_targets(tmp_path)
     links = tmp_path / "links.yaml"
     links.write_text("components:\n  - id: kubelet\n    module: minik8s/kubelet.py\n"
                      "    illustrates:\n      - func:k8s.io/kubernetes/pkg/kubelet.Run\n"
-                     "      - func:k8s.io/kubernetes/pkg/kubelet.Gone\n")
+                     "      - func:k8s.io/kubernetes/pkg/kubelet.Gone\n"
+                     "  - id: etcd\n    illustrates: [func:go.etcd.io/etcd.Put]\n")
     stages = [*default_stages()[:-1], ("mini", Illustrations(links))]
     atlas = _index(write_tree(tmp_path / "kubernetes", RECENT), stages)
     node = atlas.node("mini:kubelet")
     assert node.attrs["missing"] == ["func:k8s.io/kubernetes/pkg/kubelet.Gone"]
     assert [e.target for e in atlas.neighbours("mini:kubelet", ("ILLUSTRATES",))] == [
         "func:k8s.io/kubernetes/pkg/kubelet.Run"]
+    assert not atlas.reader.get_nodes(["mini:etcd"])  # nothing it mirrors is in this tree
+    assert atlas.stats()["tree"]["figures"]["mini"]["missing"] == [
+        "func:go.etcd.io/etcd.Put", "func:k8s.io/kubernetes/pkg/kubelet.Gone"]
 
 
 @pytest.mark.parametrize("text, message", [
