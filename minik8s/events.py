@@ -1,6 +1,6 @@
 """Event recording: components report what happened to an object as core/v1 Events.
 
-Mirrors k8s.io/client-go/tools/record (`(*recorder).Event` / `Eventf` producing an Event
+Mirrors k8s.io/client-go/tools/record (`EventRecorder.Event` / `Eventf` producing an Event
 with an involvedObject, handed to the `EventBroadcaster`, which writes to the apiserver
 asynchronously and drops events rather than block the caller when it falls behind).
 """

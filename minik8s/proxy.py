@@ -42,7 +42,7 @@ class ServicePortName:
 
 
 def _chain(prefix: str, *parts: str) -> str:
-    """servicePortChainName / servicePortEndpointChainName: prefix + 16 chars of a hash."""
+    """Chain names as servicePortEndpointChainName makes them: prefix + 16 chars of a hash."""
     digest = hashlib.sha256("".join(parts).encode()).digest()
     return prefix + base64.b32encode(digest).decode()[:16]
 

@@ -1,7 +1,7 @@
 """Resource quantities: "100m" CPU, "128Mi" memory, "2" GPUs, and pod resource requests.
 
 Mirrors k8s.io/apimachinery/pkg/api/resource (`ParseQuantity`, `(*Quantity).MilliValue`,
-`Value`) and k8s.io/component-helpers/resource / pkg/api/v1/resource `PodRequests` (the sum
+`Value`) and pkg/api/v1/resource `PodRequests` (the sum
 over containers, at least the largest init container). CPU is kept in millicores,
 everything else in whole units.
 """
