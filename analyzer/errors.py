@@ -62,3 +62,11 @@ class StoreUnavailable(KubeatlasError):
 
 class CatalogError(KubeatlasError):
     """A data file under data/ (role catalog, minik8s links) is missing or malformed."""
+
+
+class ServerSetupError(KubeatlasError):
+    """The local Neo4j server could not be fetched, set up, started or stopped."""
+
+
+class TreeNotLoaded(KubeatlasError):
+    """The Neo4j server has no (complete) copy of the tree asked for; `kubeatlas load` first."""

@@ -29,6 +29,14 @@ SETTINGS = (
     Setting("query_ms", "KUBEATLAS_QUERY_MS", "2000", "Time limit of a console query (ms)"),
     Setting("max_rows", "KUBEATLAS_MAX_ROWS", "1000", "Row cap of a console query "
             "(results past it are cut and flagged truncated)"),
+    Setting("neo4j_uri", "NEO4J_URI", "", "Neo4j server for `load`, `cypher` and --neo4j "
+            "(default: the local `kubeatlas neo4j` server)"),
+    Setting("neo4j_user", "NEO4J_USER", "neo4j", "Neo4j user"),
+    Setting("neo4j_password", "NEO4J_PASSWORD", "", "Neo4j password (default: the local "
+            "server's, kept in <cache>/neo4j/password)"),
+    Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", "Neo4j database to load into and read"),
+    Setting("neo4j_tree", "KUBEATLAS_NEO4J_TREE", "", "Which loaded tree --neo4j queries read "
+            "(default: the most recently loaded)"),
     Setting("k8s_root", "KUBEATLAS_K8S_ROOT", "", "A real Kubernetes checkout for the extra "
             "tests and the benchmarks"),
 )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["neo4j_server_fixture"]  # the real Neo4j server (session fixture)
+
 FIXTURE_TREE = Path(__file__).resolve().parent / "fixtures" / "ktree"
 
 SMALL_TREE = {

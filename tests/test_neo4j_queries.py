@@ -1,0 +1,136 @@
+"""Every question of the query API, asked of the SQLite index and of the same index loaded into
+the real Neo4j server: the answers must be equal. Trees: the resolution tree of
+test_resolve.py and the fixture tree tests/fixtures/ktree, loaded side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.source import describe_checkout
+from conftest import FIXTURE_TREE, write_tree
+from graph.pipeline import index_tree
+from graph.query import Atlas
+from graph.schema import EdgeKind, NodeKind
+from graph.stages import default_stages
+from graph.store.neo4j_load import load_index
+from graph.store.neo4j_reader import Neo4jReader
+from graph.store.sqlite import SqliteReader
+from neo4j_server_fixture import connect_to
+from test_resolve import TREE as RESOLVE_TREE
+
+pytestmark = pytest.mark.neo4j
+TREES = ["resolve", "ktree"]
+
+
+@pytest.fixture(scope="module")
+def stores(neo4j_server, tmp_path_factory):
+    """{tree name: (sqlite Atlas, neo4j Atlas)} for both trees, loaded into one server."""
+    base = tmp_path_factory.mktemp("cross")
+    roots = {"resolve": write_tree(base / "resolve", RESOLVE_TREE), "ktree": FIXTURE_TREE}
+    store = connect_to(neo4j_server)
+    out = {}
+    for name, root in roots.items():
+        db = base / f"{name}.sqlite"
+        index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=1 << 20,
+                   stages=default_stages())
+        load_index(store, db, tree=f"cross-{name}", batch_size=50)
+        out[name] = (Atlas(SqliteReader(db)), Atlas(Neo4jReader(store, f"cross-{name}")))
+    yield out
+    store.close()
+
+
+def _first(atlas: Atlas, kind: NodeKind, edge: EdgeKind | None = None, reverse=False) -> str:
+    """A node of `kind` (having an `edge` out of it, or into it) chosen from the SQLite side."""
+    ids = atlas.reader.ids_with_kind(str(kind))
+    if edge is None:
+        return ids[0]
+    fetch = atlas.reader.edges_to if reverse else atlas.reader.edges_from
+    with_edges = sorted({e.target if reverse else e.source for e in fetch(ids, [str(edge)])})
+    return with_edges[len(with_edges) // 2] if with_edges else ids[0]
+
+
+def _deep_package(atlas: Atlas) -> str:
+    pkgs = atlas.reader.ids_with_kind(str(NodeKind.PACKAGE))
+    return max(pkgs, key=lambda p: (len(atlas.deps(p, depth=3)), p))
+
+
+def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
+    source = max(atlas.reader.ids_with_kind(str(kind)),
+                 key=lambda n: (len(atlas.reader.edges_from([n], [str(edge)])), n))
+    reach = {e.target for e in atlas.reader.edges_from([source], [str(edge)])}
+    second = {e.target for e in atlas.reader.edges_from(sorted(reach), [str(edge)])} - reach
+    return source, sorted(second or reach or {source})[0]
+
+
+QUERIES = {
+    "deps": lambda a: a.deps(_deep_package(a)),
+    "deps_depth3_linux": lambda a: a.deps(_deep_package(a), depth=3, goos="linux",
+                                          goarch="amd64"),
+    "deps_windows_tests": lambda a: a.deps(_deep_package(a), depth=2, goos="windows",
+                                           goarch="amd64", tests=True),
+    "deps_no_external": lambda a: a.deps(_deep_package(a), depth=2, external=False),
+    "dependents": lambda a: a.deps(_first(a, NodeKind.PACKAGE, EdgeKind.IMPORTS, reverse=True),
+                                   reverse=True, depth=3),
+    "shortest_path_imports": lambda a: a.shortest_path(
+        *_path_pair(a, NodeKind.PACKAGE, EdgeKind.IMPORTS)),
+    "shortest_path_calls": lambda a: a.shortest_path(
+        *_path_pair(a, NodeKind.METHOD, EdgeKind.CALLS)),
+    "shortest_path_none": lambda a: a.shortest_path(
+        a.reader.ids_with_kind("Package")[-1], a.reader.ids_with_kind("Package")[0]),
+    "implementers": lambda a: a.implementers(_first(a, NodeKind.TYPE, EdgeKind.IMPLEMENTS,
+                                                    reverse=True)),
+    "interfaces_of": lambda a: a.interfaces_of(_first(a, NodeKind.TYPE, EdgeKind.IMPLEMENTS)),
+    "callers": lambda a: a.callers(_first(a, NodeKind.METHOD, EdgeKind.DISPATCHES)),
+    "callees": lambda a: a.callees(_first(a, NodeKind.METHOD, EdgeKind.CALLS)),
+    "roles": lambda a: a.roles(),
+    "role_summary": lambda a: [a.role_summary(r.id) for r in a.roles()],
+    "kind_summary": lambda a: [a.kind_summary(k) for k in a.reader.ids_with_kind("ApiKind")],
+    "find": lambda a: a.find("Run"),
+    "find_short": lambda a: a.find("Po"),
+    "find_kinds_limit": lambda a: a.find("e", [NodeKind.TYPE, NodeKind.FUNCTION], limit=7),
+    "find_nothing": lambda a: a.find("zzzNoSuchName"),
+    "resolve_dir": lambda a: a.resolve(a.node(_deep_package(a)).attrs["dir"]),
+    "resolve_import_path": lambda a: a.resolve(a.node(_deep_package(a)).attrs["import_path"]),
+    "resolve_name": lambda a: a.resolve(a.node(_first(a, NodeKind.TYPE)).name,
+                                        [NodeKind.TYPE]),
+    "node": lambda a: a.node(_first(a, NodeKind.FILE)),
+    "neighbours_contains": lambda a: a.neighbours(_first(a, NodeKind.PACKAGE, EdgeKind.CONTAINS),
+                                                  (EdgeKind.CONTAINS,)),
+    "get_nodes_all": lambda a: a.reader.get_nodes(
+        [i for k in NodeKind for i in a.reader.ids_with_kind(str(k))]),
+    "stats": lambda a: a.stats(),
+    "problems": lambda a: a.problems(),
+}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("tree", TREES)
+def test_both_stores_answer_the_same(stores, tree, query):
+    sqlite_atlas, neo4j_atlas = stores[tree]
+    expected = _answer(QUERIES[query], sqlite_atlas)
+    assert _answer(QUERIES[query], neo4j_atlas) == expected
+    if query in ("deps", "implementers", "roles", "find", "stats", "get_nodes_all"):
+        assert expected not in ([], {}, None), f"{query} on {tree} should find something"
+
+
+def _answer(query, atlas):
+    try:
+        return query(atlas)
+    except Exception as exc:  # both stores must fail the same way, too
+        return (type(exc).__name__, str(exc))
+
+
+def test_every_edge_kind_reads_back_identically(stores):
+    for sqlite_atlas, neo4j_atlas in stores.values():
+        ids = [i for k in NodeKind for i in sqlite_atlas.reader.ids_with_kind(str(k))]
+        for kind in EdgeKind:
+            key = lambda e: (e.source, e.target, e.kind)  # noqa: E731
+            expected = sorted(sqlite_atlas.reader.edges_from(ids, [str(kind)]), key=key)
+            assert sorted(neo4j_atlas.reader.edges_from(ids, [str(kind)]), key=key) == expected
+            assert sorted(neo4j_atlas.reader.edges_to(ids, [str(kind)]), key=key) == sorted(
+                sqlite_atlas.reader.edges_to(ids, [str(kind)]), key=key)
+
+
+def test_the_fixture_tree_is_not_trivial(stores):
+    counts = stores["ktree"][0].stats()["counts"]
+    assert counts.get("Package", 0) > 5 and counts.get("IMPORTS", 0) > 5
