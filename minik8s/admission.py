@@ -86,11 +86,19 @@ class Chain:
         self.mutating = tuple(mutating)
         self.validating = tuple(validating)
 
-    def run(self, attrs: Attributes) -> None:
+    def admit(self, attrs: Attributes) -> None:
+        """The mutating phase (runs before the registry strategy prepares the object)."""
         for plugin in self.mutating:
             plugin.admit(attrs)
+
+    def validate(self, attrs: Attributes) -> None:
+        """The validating phase (runs last, just before the object is stored)."""
         for plugin in self.validating:
             plugin.validate(attrs)
+
+    def run(self, attrs: Attributes) -> None:
+        self.admit(attrs)
+        self.validate(attrs)
 
 
 def default_chain(get_namespace: Callable[[str], dict | None]) -> Chain:

@@ -18,6 +18,7 @@ import click
 import yaml
 
 from minik8s import resources as kinds
+from minik8s.apply import apply_object
 from minik8s.client import Client, ServerUnreachable
 from minik8s.printers import table
 from minik8s.status import ApiError
@@ -135,22 +136,7 @@ def apply(file, file_option, namespace, server):
         ns = ((doc.get("metadata") or {}).get("namespace") or namespace) if resource.namespaced else ""
         name = (doc.get("metadata") or {}).get("name", "")
         label = f"{resource.kind.lower()}{'.' + resource.group if resource.group else ''}/{name}"
-        click.echo(f"{label} {_call(server, lambda: _apply_one(client, resource, ns, doc))}")
-
-
-def _apply_one(client: Client, resource, namespace: str, doc: dict) -> str:
-    try:
-        client.create(resource, namespace, doc)
-        return "created"
-    except ApiError as err:
-        if err.reason != "AlreadyExists":
-            raise
-    current = client.get(resource, namespace, doc["metadata"]["name"])
-    body = json.loads(json.dumps(doc))
-    body["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
-    updated = client.update(resource, body)
-    same = updated["metadata"]["resourceVersion"] == current["metadata"]["resourceVersion"]
-    return "unchanged" if same else "configured"
+        click.echo(f"{label} {_call(server, lambda: apply_object(client, resource, ns, doc))}")
 
 
 @mini.command()

@@ -98,9 +98,10 @@ class Registry:
             md.pop(field, None)
         md["uid"] = meta.new_uid()
         md["creationTimestamp"] = meta.now()
+        attrs = admission.Attributes(admission.CREATE, resource, "", namespace, md.get("name", ""), obj, None)
+        self.chain.admit(attrs)
         strategy.prepare_for_create(resource, obj)
-        self.chain.run(admission.Attributes(admission.CREATE, resource, "", namespace,
-                                            md.get("name", ""), obj, None))
+        self.chain.validate(attrs)
         self.emit(resource, "admit", "method:k8s.io/apiserver/pkg/admission.(chainAdmissionHandler).Admit",
                   f"{resource.kind} {namespace}/{md.get('name', '')}: defaulted and validated")
         if resource.kind == "Service":
@@ -165,13 +166,14 @@ class Registry:
             old = decode(kv)
             obj = mutate(meta.deep_copy(old))
             self._fix_identity(resource, namespace, name, obj, old)
+            attrs = admission.Attributes(admission.UPDATE, resource, subresource, namespace, name, obj, old)
+            self.chain.admit(attrs)
             if subresource == "status":
                 strategy.prepare_for_status_update(resource, obj, old)
             elif not subresource:
                 strategy.prepare_for_update(resource, obj, old)
                 strategy.validate_update(resource, obj, old)
-            self.chain.run(admission.Attributes(admission.UPDATE, resource, subresource,
-                                                namespace, name, obj, old))
+            self.chain.validate(attrs)
             if obj == old:
                 return old  # a no-op update writes nothing, as in GuaranteedUpdate
             try:
