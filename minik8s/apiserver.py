@@ -1,10 +1,12 @@
 """The mini kube-apiserver: Kubernetes-style REST and watch over HTTP on 127.0.0.1.
 
-Mirrors k8s.io/apiserver/pkg/endpoints/handlers (`createHandler`, `GetResource`,
-`ListResource` with `serveWatch` / `(*WatchServer).ServeHTTP`, `UpdateResource`,
-`PatchResource`, `DeleteResource`), served by a stdlib ThreadingHTTPServer; storage is
-the generic registry over the MVCC store, errors are Status objects. At start it creates
-the system namespaces, as the control plane's bootstrap controller does.
+Mirrors the serving half of k8s.io/apiserver/pkg/endpoints: the HTTP handler chain (here a
+stdlib ThreadingHTTPServer), non-resource paths (health, version, discovery), resource
+requests handed to handlers.py, and watch streaming (`serveWatch` /
+`(*WatchServer).ServeHTTP`: chunked JSON events, ERROR with a 410 Status for a compacted
+resourceVersion, BOOKMARKs, timeoutSeconds). Errors are Status objects. At start it creates
+the system namespaces, as the systemnamespaces controller
+of pkg/controlplane does (`createNamespaceIfNeeded`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from minik8s import discovery, status, subresource
+from minik8s import discovery, status
+from minik8s.handlers import serve_resource
 from minik8s.registry import Registry
 from minik8s.resources import for_kind, lookup
 from minik8s.routing import RequestInfo, request_info
@@ -57,14 +60,6 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _json(self, raw: bytes, *, optional: bool = False):
-        if not raw.strip() and optional:
-            return {}
-        try:
-            return json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise status.bad_request(f"invalid JSON in request body: {exc}") from None
-
     def _send(self, code: int, body, content_type: str = "application/json") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(code)
@@ -85,7 +80,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif info.verb == "watch":
                 self._watch(info, query)
             else:
-                code, body = self._resource(method, info, query, raw)
+                code, body = serve_resource(self.server.registry, info, query, raw,
+                                            self.headers.get("Content-Type", ""))
                 self._send(code, body)
         except status.ApiError as err:
             self._send(err.code, err.status())
@@ -118,73 +114,6 @@ class _Handler(BaseHTTPRequestHandler):
         if doc is None:
             raise status.ApiError(404, "NotFound", "the server could not find the requested resource")
         self._send(200, doc)
-
-    # -- resources -----------------------------------------------------------------------
-    def _resource(self, method: str, info: RequestInfo, query: dict, raw: bytes):
-        resource = lookup(info.group, info.version, info.resource)
-        if resource is None:
-            raise status.ApiError(404, "NotFound", f"the server could not find the requested "
-                                  f"resource ({info.resource}.{info.group or 'core'}/{info.version})")
-        if info.subresource and info.subresource not in resource.subresources:
-            raise status.ApiError(404, "NotFound", f"{resource.plural} has no subresource "
-                                  f"{info.subresource!r}")
-        registry: Registry = self.server.registry
-        ns, name, sub, verb = info.namespace, info.name, info.subresource, info.verb
-        if resource.namespaced and not ns and verb not in ("list", "deletecollection"):
-            raise status.bad_request(f"{resource.plural} are namespaced: use /namespaces/<ns>/...")
-        if sub == "binding" and verb == "create":
-            return 201, subresource.bind(registry, ns, name, self._json(raw))
-        if sub == "scale":
-            if verb == "get":
-                return 200, subresource.get_scale(registry, resource, ns, name)
-            if verb in ("update", "patch"):
-                content_type = self.headers.get("Content-Type", "") if verb == "patch" else None
-                return 200, subresource.update_scale(registry, resource, ns, name, raw, content_type)
-        if verb == "get":
-            return 200, registry.get(resource, ns, name)
-        if verb == "list":
-            items, revision = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
-                                            parse_fields(query.get("fieldSelector")))
-            return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
-                         "metadata": {"resourceVersion": str(revision)}, "items": items}
-        if verb == "create" and not sub:
-            return 201, registry.create(resource, ns, self._json(raw))
-        if verb == "update":
-            return 200, registry.update(resource, ns, name, self._json(raw), sub)
-        if verb == "patch":
-            return 200, registry.patch(resource, ns, name, raw,
-                                       self.headers.get("Content-Type", ""), sub)
-        if verb == "delete" and not sub:
-            return self._delete(registry, resource, ns, name, query, raw)
-        if verb == "deletecollection":
-            items, _ = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
-                                     parse_fields(query.get("fieldSelector")))
-            options = self._json(raw, optional=True)
-            for item in items:
-                try:
-                    registry.delete(resource, item["metadata"].get("namespace", ""),
-                                    item["metadata"]["name"], options)
-                except status.ApiError as err:
-                    if err.code != 404:
-                        raise
-            return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
-                         "metadata": {}, "items": items}
-        raise status.method_not_allowed(f"{info.verb} is not supported on {resource.plural}"
-                                        + (f"/{sub}" if sub else ""))
-
-    def _delete(self, registry: Registry, resource, ns: str, name: str, query: dict, raw: bytes):
-        options = self._json(raw, optional=True)
-        if not isinstance(options, dict):
-            raise status.bad_request("DeleteOptions must be an object")
-        if "gracePeriodSeconds" in query:
-            options["gracePeriodSeconds"] = int(query["gracePeriodSeconds"])
-        if "propagationPolicy" in query:
-            options["propagationPolicy"] = query["propagationPolicy"]
-        policy = options.get("propagationPolicy")
-        if policy not in (None, "Orphan", "Background", "Foreground"):
-            raise status.bad_request(f"unsupported propagationPolicy {policy!r}")
-        body, _ = registry.delete(resource, ns, name, options)
-        return 200, body
 
     # -- watch ---------------------------------------------------------------------------
     def _watch(self, info: RequestInfo, query: dict) -> None:

@@ -95,7 +95,7 @@ class GpuPlugin:
             self.allocations.append(tuple(device_ids))
         return ContainerAllocateResponse(
             envs=(("MINI_VISIBLE_GPUS", ",".join(device_ids)),),
-            devices=tuple(cri.Device(f"/dev/mini{d}", f"/dev/null") for d in device_ids),
+            devices=tuple(cri.Device(f"/dev/mini{d}", "/dev/null") for d in device_ids),
             annotations=((f"{self.resource_name}/allocated", ",".join(device_ids)),))
 
     def pre_start_container(self, device_ids: list[str]) -> None:

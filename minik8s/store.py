@@ -5,18 +5,18 @@ one global revision bumped by every write, a per-key create/mod revision and ver
 transactions guarded by `ModRevision(key) == rev` (the `GuaranteedUpdate` and
 `conditionalDelete` paths of etcd3's `store`), watches that replay history from a start
 revision (`watcher.Watch`), and compaction that drops old history (`etcd3.compactor`).
-With `path`, every commit is appended to a write-ahead log and compaction rewrites it as a
-snapshot, so a restarted store comes back at the same revision.
+With `path`, every commit is appended to a write-ahead log (wal.py) and compaction rewrites
+it as a snapshot, so a restarted store comes back at the same revision.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+
+from minik8s.wal import WriteAheadLog
 
 PUT, DELETE = "PUT", "DELETE"
 
@@ -132,12 +132,9 @@ class Store:
         self._watchers: list[Watcher] = []
         self._revision = 1  # etcd starts at 1
         self._compacted = 0
-        self._sync = sync
-        self._path = Path(path) if path else None
-        self._log = None
-        if self._path:
+        self._log = WriteAheadLog(path, sync=sync) if path else None
+        if self._log:
             self._recover()
-            self._log = open(self._path, "a", encoding="utf-8")
 
     # -- reads ---------------------------------------------------------------------------
     @property
@@ -196,10 +193,7 @@ class Store:
     def _commit(self, event: Event) -> None:
         self._apply(event)
         if self._log:
-            self._log.write(json.dumps(_event_record(event)) + "\n")
-            self._log.flush()
-            if self._sync:
-                os.fsync(self._log.fileno())
+            self._log.append(_event_record(event))
         for watcher in list(self._watchers):
             if event.kv.key.startswith(watcher.prefix) and not watcher._offer(event):
                 self._watchers.remove(watcher)
@@ -240,7 +234,7 @@ class Store:
             while self._history and self._history[0].revision < revision:
                 self._history.popleft()
             self._compacted = revision
-            if self._path:
+            if self._log:
                 self._write_snapshot()
 
     def close(self) -> None:
@@ -250,45 +244,23 @@ class Store:
             self._watchers.clear()
             if self._log:
                 self._log.close()
-                self._log = None
 
     # -- persistence ---------------------------------------------------------------------
     def _recover(self) -> None:
-        if not self._path.exists():
-            return
-        with open(self._path, encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    break  # a torn last write: keep what was committed before it
-                if "snapshot" in record:
-                    self._load_snapshot(record)
-                else:
-                    self._apply(_record_event(record, self._data.get(record["k"])))
-
-    def _load_snapshot(self, record: dict) -> None:
-        self._data = {kv["k"]: _record_kv(kv) for kv in record["kvs"]}
-        self._history.clear()
-        self._revision = record["snapshot"]
-        self._compacted = record["compacted"]
+        for record in self._log.replay():
+            if "snapshot" in record:
+                self._data = {kv["k"]: _record_kv(kv) for kv in record["kvs"]}
+                self._history.clear()
+                self._revision = record["snapshot"]
+                self._compacted = record["compacted"]
+            else:
+                prev = self._data.get(record["k"])
+                self._apply(Event(record["t"], _record_kv(record), prev))
 
     def _write_snapshot(self) -> None:
-        tmp = self._path.with_suffix(self._path.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            snapshot = {"snapshot": self._revision, "compacted": self._compacted,
-                        "kvs": [_kv_record(kv) for kv in self._data.values()]}
-            fh.write(json.dumps(snapshot) + "\n")
-            for event in self._history:
-                fh.write(json.dumps(_event_record(event)) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        if self._log:
-            self._log.close()
-        os.replace(tmp, self._path)
-        self._log = open(self._path, "a", encoding="utf-8")
+        snapshot = {"snapshot": self._revision, "compacted": self._compacted,
+                    "kvs": [_kv_record(kv) for kv in self._data.values()]}
+        self._log.rewrite([snapshot, *(_event_record(e) for e in self._history)])
 
 
 def _kv_record(kv: KeyValue) -> dict:
@@ -304,6 +276,3 @@ def _record_kv(record: dict) -> KeyValue:
 def _event_record(event: Event) -> dict:
     return {"t": event.type, **_kv_record(event.kv)}
 
-
-def _record_event(record: dict, prev: KeyValue | None) -> Event:
-    return Event(record["t"], _record_kv(record), prev)

@@ -1,0 +1,94 @@
+"""Resource request handlers: dispatch a RequestInfo to the registry and shape the answer.
+
+Mirrors k8s.io/apiserver/pkg/endpoints/handlers: `createHandler` (201 Created),
+`GetResource`, `ListResource` (a List with the store revision as its resourceVersion and
+label/field selectors applied), `UpdateResource`, `PatchResource`, `DeleteResource`
+(DeleteOptions from the body or the query: gracePeriodSeconds, propagationPolicy,
+preconditions) and `DeleteCollection`, plus the subresources pods/binding and */scale.
+"""
+
+from __future__ import annotations
+
+import json
+
+from minik8s import status, subresource
+from minik8s.registry import Registry
+from minik8s.resources import lookup
+from minik8s.routing import RequestInfo
+from minik8s.selector import parse_fields, parse_labels
+
+
+def _json(raw: bytes, *, optional: bool = False):
+    if not raw.strip() and optional:
+        return {}
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise status.bad_request(f"invalid JSON in request body: {exc}") from None
+
+
+def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: bytes,
+                   content_type: str) -> tuple[int, dict]:
+    """(HTTP code, body) for one resource request; ApiError for failures."""
+    resource = lookup(info.group, info.version, info.resource)
+    if resource is None:
+        raise status.ApiError(404, "NotFound", f"the server could not find the requested "
+                              f"resource ({info.resource}.{info.group or 'core'}/{info.version})")
+    if info.subresource and info.subresource not in resource.subresources:
+        raise status.ApiError(404, "NotFound", f"{resource.plural} has no subresource "
+                              f"{info.subresource!r}")
+    ns, name, sub, verb = info.namespace, info.name, info.subresource, info.verb
+    if resource.namespaced and not ns and verb not in ("list", "deletecollection"):
+        raise status.bad_request(f"{resource.plural} are namespaced: use /namespaces/<ns>/...")
+    if sub == "binding" and verb == "create":
+        return 201, subresource.bind(registry, ns, name, _json(raw))
+    if sub == "scale":
+        if verb == "get":
+            return 200, subresource.get_scale(registry, resource, ns, name)
+        if verb in ("update", "patch"):
+            patch_type = content_type if verb == "patch" else None
+            return 200, subresource.update_scale(registry, resource, ns, name, raw, patch_type)
+    if verb == "get":
+        return 200, registry.get(resource, ns, name)
+    if verb == "list":
+        items, revision = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
+                                        parse_fields(query.get("fieldSelector")))
+        return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
+                     "metadata": {"resourceVersion": str(revision)}, "items": items}
+    if verb == "create" and not sub:
+        return 201, registry.create(resource, ns, _json(raw))
+    if verb == "update":
+        return 200, registry.update(resource, ns, name, _json(raw), sub)
+    if verb == "patch":
+        return 200, registry.patch(resource, ns, name, raw, content_type, sub)
+    if verb == "delete" and not sub:
+        return _delete(registry, resource, ns, name, query, raw)
+    if verb == "deletecollection":
+        items, _ = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
+                                 parse_fields(query.get("fieldSelector")))
+        options = _json(raw, optional=True)
+        for item in items:
+            try:
+                registry.delete(resource, item["metadata"].get("namespace", ""),
+                                item["metadata"]["name"], options)
+            except status.ApiError as err:
+                if err.code != 404:
+                    raise
+        return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
+                     "metadata": {}, "items": items}
+    raise status.method_not_allowed(f"{info.verb} is not supported on {resource.plural}"
+                                    + (f"/{sub}" if sub else ""))
+
+def _delete(registry: Registry, resource, ns: str, name: str, query: dict, raw: bytes):
+    options = _json(raw, optional=True)
+    if not isinstance(options, dict):
+        raise status.bad_request("DeleteOptions must be an object")
+    if "gracePeriodSeconds" in query:
+        options["gracePeriodSeconds"] = int(query["gracePeriodSeconds"])
+    if "propagationPolicy" in query:
+        options["propagationPolicy"] = query["propagationPolicy"]
+    policy = options.get("propagationPolicy")
+    if policy not in (None, "Orphan", "Background", "Foreground"):
+        raise status.bad_request(f"unsupported propagationPolicy {policy!r}")
+    body, _ = registry.delete(resource, ns, name, options)
+    return 200, body
