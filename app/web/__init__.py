@@ -1,0 +1,1 @@
+"""The Streamlit web app (`kubeatlas web`): the only place streamlit is imported."""

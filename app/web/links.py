@@ -1,0 +1,85 @@
+"""Links from a page: `file:line` to GitHub at the pinned commit, and to the app's own pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from app.web import nav
+from graph.notes_citation import source_url
+from graph.notes_source import short_name
+from graph.query import NodeRecord
+from graph.schema import NodeKind, key_of, kind_of
+
+# node kind -> (page, query parameter) that shows it
+_PAGE_OF = {
+    NodeKind.ROLE: (nav.ROLE, "role"),
+    NodeKind.PACKAGE: (nav.PACKAGE, "pkg"),
+    NodeKind.EXTERNAL_PACKAGE: (nav.PACKAGE, "pkg"),
+    NodeKind.TYPE: (nav.INTERFACES, "type"),
+    NodeKind.API_KIND: (nav.KINDS, "kind"),
+}
+
+
+def where(attrs: Mapping[str, Any]) -> str:
+    """`path:line` of a declaration, '' when it has none."""
+    if not attrs.get("file"):
+        return ""
+    return f"{attrs['file']}:{attrs['line']}" if attrs.get("line") else str(attrs["file"])
+
+
+def code_url(tree: Mapping[str, Any], attrs: Mapping[str, Any]) -> str:
+    return source_url(tree, str(attrs.get("file") or attrs.get("path") or ""),
+                      attrs.get("line") or None)
+
+
+def code_md(tree: Mapping[str, Any], attrs: Mapping[str, Any]) -> str:
+    """`[path:line](github)` for Markdown, or plain `path:line` when the tree is not pinned."""
+    label = where(attrs) or str(attrs.get("path") or "")
+    url = code_url(tree, attrs)
+    return f"[{label}]({url})" if url and label else label
+
+
+def node_md(tree: Mapping[str, Any], node: NodeRecord) -> str:
+    shown = f"`{short_name(node.id)}`"
+    loc = code_md(tree, node.attrs)
+    return f"{shown} — {loc}" if loc else shown
+
+
+def page_of(nid: str) -> tuple[str, dict[str, str]] | None:
+    try:
+        kind = kind_of(nid)
+    except ValueError:
+        return None
+    found = _PAGE_OF.get(kind)
+    if found is None:
+        return None
+    page, name = found
+    return page, {name: key_of(nid) if kind is NodeKind.ROLE else nid}
+
+
+def node_link(nid: str, label: str | None = None, container: Any = st, help: str | None = None
+              ) -> None:
+    """An st.page_link to the page that shows `nid`, or its name as text."""
+    target = page_of(nid)
+    text = label or short_name(nid)
+    if target is None:
+        container.markdown(f"`{text}`")
+        return
+    page, params = target
+    container.page_link(page, label=text, query_params=params, help=help)
+
+
+def capped_links(ids: Sequence[str], cap: int, container: Any = st,
+                 labels: Mapping[str, str] | None = None) -> None:
+    """Page links for the first `cap` ids and an "N more" marker for the rest."""
+    for nid in ids[:cap]:
+        node_link(nid, (labels or {}).get(nid), container)
+    more_marker(len(ids) - cap, container)
+
+
+def more_marker(count: int, container: Any = st) -> None:
+    if count > 0:
+        container.caption(f"… {count} more (raise the cap to see them)")

@@ -1,0 +1,32 @@
+"""The app's pages: their scripts, titles and URL paths, grouped as the sidebar shows them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+ARCHITECTURE = "views/architecture.py"
+ROLE = "views/role.py"
+PACKAGE = "views/package.py"
+DEPS = "views/deps.py"
+INTERFACES = "views/interfaces.py"
+KINDS = "views/kinds.py"
+CONSOLE = "views/console.py"
+NOTES = "views/notes.py"
+
+SECTIONS = (
+    ("Architecture", ((ARCHITECTURE, "Architecture map", "architecture", ":material/map:"),
+                      (ROLE, "Role", "role", ":material/hub:"),
+                      (PACKAGE, "Package", "package", ":material/inventory_2:"))),
+    ("Questions", ((DEPS, "Dependencies & paths", "deps", ":material/route:"),
+                   (INTERFACES, "Interfaces", "interfaces", ":material/power:"),
+                   (KINDS, "API kinds", "kinds", ":material/description:"))),
+    ("Tools", ((CONSOLE, "Query console", "console", ":material/terminal:"),
+               (NOTES, "Study notes", "notes", ":material/edit_note:"))),
+)
+
+
+def pages() -> dict[str, list[st.Page]]:
+    return {section: [st.Page(path, title=title, url_path=url, icon=icon,
+                              default=path == ARCHITECTURE)
+                      for path, title, url, icon in entries]
+            for section, entries in SECTIONS}

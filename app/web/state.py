@@ -1,0 +1,82 @@
+"""The app's link to the index: where it is (KUBEATLAS_DB or the CLI default), the cached
+Atlas, the tree it describes, and KubeatlasError shown as st.error instead of a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from analyzer.errors import KubeatlasError
+from app import settings
+from graph.notes_citation import tree_url
+from graph.query import Atlas
+
+
+def db_path() -> Path:
+    return settings.default_db()
+
+
+@st.cache_resource(show_spinner="Opening the index …", max_entries=4)
+def _open(path: str, mtime_ns: int) -> Atlas:
+    from graph.store.sqlite import SqliteReader
+
+    return Atlas(SqliteReader(Path(path)))
+
+
+def atlas() -> Atlas:
+    """The Atlas over the index, opened once per file version; stops the page with an
+    st.error when the index is missing or unreadable."""
+    path = db_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    try:
+        return _open(str(path), mtime)
+    except KubeatlasError as exc:
+        _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        _fail(f"{path} is not a readable kubeatlas index ({exc})")
+    raise AssertionError("unreachable")
+
+
+def _fail(message: str) -> None:
+    st.error(message)
+    st.info("The web app reads the index named by `KUBEATLAS_DB` (default "
+            "`<cache>/index/default.sqlite`). Build one with `kubeatlas index PATH`, "
+            "or start the app with `kubeatlas web --db FILE`.")
+    st.stop()
+
+
+def tree(atlas_: Atlas) -> dict[str, Any]:
+    return atlas_.stats()["tree"]
+
+
+def sidebar(atlas_: Atlas) -> None:
+    info = tree(atlas_)
+    commit = str(info.get("commit") or "")
+    url = tree_url(info)
+    version = info.get("k8s_version") or info.get("ref") or "?"
+    pinned = f"[{commit[:12]}]({url})" if commit and url else (commit[:12] or "no commit")
+    st.sidebar.caption(f"Kubernetes **{version}** at {pinned}  \nindex `{db_path()}`")
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """Turn what a user can cause (unknown names, rejected queries) into st.error."""
+    try:
+        yield
+    except KubeatlasError as exc:
+        st.error(str(exc))
+    except sqlite3.DatabaseError as exc:
+        st.error(f"the index could not be read ({exc}); re-run `kubeatlas index`")
+
+
+def param(name: str, default: str = "") -> str:
+    value = st.query_params.get(name, default)
+    return value if isinstance(value, str) else default

@@ -1,0 +1,67 @@
+"""Dependencies & paths page: what a package imports or is imported by (depth, platform, tests),
+and the shortest chain between two things (imports, calls through interfaces, roles)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.web import links, picker, state
+from graph.schema import NodeKind, key_of
+
+GOOS = ("", "linux", "windows", "darwin", "freebsd")
+GOARCH = ("", "amd64", "arm64", "arm", "386", "ppc64le", "s390x")
+
+atlas = state.atlas()
+tree = state.tree(atlas)
+st.title("Dependencies & paths")
+
+st.subheader("Dependencies")
+pid = picker.pick(atlas, "package", "pkg", (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE),
+                  placeholder="pkg/kubelet")
+c1, c2, c3, c4, c5, c6 = st.columns(6)
+reverse = c1.toggle("dependents", help="who imports the package, instead of what it imports")
+tests = c2.toggle("tests", help="include imports made only by _test.go files")
+external = c3.toggle("external", value=True, help="std library and vendored modules")
+depth = c4.number_input("depth", 1, 20, 1)
+goos = c5.selectbox("GOOS", GOOS, format_func=lambda v: v or "any")
+goarch = c6.selectbox("GOARCH", GOARCH, format_func=lambda v: v or "any")
+cap = st.slider("rows shown", 10, 2000, 200, step=10)
+if pid:
+    with state.reported():
+        if bool(goos) != bool(goarch):
+            st.warning("GOOS and GOARCH go together; showing all platforms.")
+        platform = (goos, goarch) if goos and goarch else (None, None)
+        found = atlas.deps(pid, reverse=reverse, depth=int(depth), goos=platform[0],
+                           goarch=platform[1], tests=tests, external=external)
+        verb = "imported by" if reverse else "imports"
+        st.markdown(f"`{key_of(pid)}` {verb} **{len(found)}** packages"
+                    + (f" (first {cap} shown)" if len(found) > cap else ""))
+        st.dataframe([{"depth": d.depth, "package": key_of(d.id), "files": d.files,
+                       "test only": d.test_only, "platforms": ", ".join(d.platforms)}
+                      for d in found[:cap]], hide_index=True)
+        links.more_marker(len(found) - cap)
+        near = [d.id for d in found if d.depth == 1]
+        if near:
+            with st.expander("open a direct dependency"):
+                links.capped_links(near, 30)
+
+st.subheader("Shortest path")
+st.caption("Between packages the chain follows imports; between functions and methods it follows "
+           "calls, through interface methods to their implementations; between roles, role edges.")
+c1, c2 = st.columns(2)
+source = picker.pick(atlas, "from", "from", (), container=c1,
+                     placeholder="method:…kuberuntime.(*kubeGenericRuntimeManager).SyncPod")
+target = picker.pick(atlas, "to", "to", (), container=c2,
+                     placeholder="method:…remote.(*remoteRuntimeService).RunPodSandbox")
+if source and target:
+    with state.reported():
+        chain = atlas.shortest_path(source, target)
+        if chain is None:
+            st.warning(f"No chain from `{source}` to `{target}`.")
+        else:
+            nodes = atlas.reader.get_nodes(chain)
+            st.markdown(f"**{len(chain) - 1} hops**")
+            for step, nid in enumerate(chain):
+                node = nodes.get(nid)
+                loc = links.code_md(tree, node.attrs) if node else ""
+                st.markdown(f"{step}. `{nid}`" + (f" — {loc}" if loc else ""))

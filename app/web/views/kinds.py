@@ -1,0 +1,54 @@
+"""API kinds page: a kind's card — the Go types that define it, the registry that stores it,
+the packages that watch it and the controllers that reconcile it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analyzer.errors import KubeatlasError
+from app.web import links, state
+from graph.schema import EdgeKind, NodeKind, key_of
+
+SECTIONS = ((EdgeKind.DEFINES_KIND, "Defining types"), (EdgeKind.STORES, "Storage (registry)"),
+            (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"))
+
+atlas = state.atlas()
+tree = state.tree(atlas)
+st.title("API kinds")
+kinds = atlas.reader.get_nodes(atlas.reader.ids_with_kind(str(NodeKind.API_KIND)))
+if not kinds:
+    st.info("This index holds no API kinds.")
+    st.stop()
+ids = sorted(kinds, key=lambda k: (kinds[k].name, k))
+with state.reported():
+    wanted = state.param("kind", "Deployment")
+    try:
+        current = wanted if wanted in kinds else atlas.resolve(wanted, (NodeKind.API_KIND,))
+    except KubeatlasError:  # an unknown or ambiguous name: start from the first kind
+        current = ids[0]
+    kid = st.selectbox("kind", ids, index=ids.index(current) if current in ids else 0,
+                       format_func=lambda k: f"{kinds[k].name} ({key_of(k)})")
+    if kid != current:
+        st.query_params["kind"] = kid
+    card = atlas.kind_summary(kid)
+    a = card["kind"]
+    st.header(f"{a.get('name')}  ·  {a.get('group') or 'core'}/{a.get('version')}")
+    st.caption(f"served versions: {', '.join(a.get('versions') or [])} · "
+               f"preferred: {a.get('preferred', False)} · top-level resource: "
+               f"{a.get('resource', False)}")
+    by_relation: dict[str, list[tuple[str, str]]] = {}
+    for relation, other, detail in card["relations"]:
+        by_relation.setdefault(relation, []).append((other, detail))
+    others = atlas.reader.get_nodes([o for rel in by_relation.values() for o, _ in rel])
+    for relation, title in SECTIONS:
+        found = by_relation.get(str(relation), [])
+        st.subheader(f"{title} ({len(found)})")
+        if not found:
+            st.caption("none found in this tree")
+        for other, detail in found:
+            left, right = st.columns([2, 3])
+            links.node_link(other, key_of(other), left)
+            node = others.get(other)
+            loc = links.code_md(tree, node.attrs) if node else ""
+            right.markdown(" · ".join(x for x in (loc, f"`{detail}`" if detail else "") if x)
+                           or " ")

@@ -1,0 +1,44 @@
+"""Study notes page: a role's note or the Deployment-creation flow as Markdown, every claim
+cited at the pinned commit; download it, and check its citations against a tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app.web import state
+from graph.notes import FLOW, build_note
+from graph.notes_citation import check_citations
+from graph.schema import key_of
+
+atlas = state.atlas()
+tree = state.tree(atlas)
+st.title("Study notes")
+roles = {key_of(r.id): r.attrs.get("name") or r.name for r in atlas.roles()}
+subjects = [FLOW, *roles]
+wanted = state.param("subject", FLOW)
+subject = st.selectbox("note", subjects, index=subjects.index(wanted) if wanted in subjects else 0,
+                       format_func=lambda s: "Creating a Deployment (the whole flow)" if s == FLOW
+                       else f"role: {roles[s]}")
+if subject != wanted:
+    st.query_params["subject"] = subject
+
+with state.reported():
+    note = build_note(atlas, subject)
+    c1, c2 = st.columns([1, 3])
+    c1.download_button("Download Markdown", note.markdown, file_name=f"{subject}.md",
+                       mime="text/markdown")
+    with c2.expander(f"Check the {len(note.citations)} citations against a tree"):
+        root = st.text_input("Kubernetes tree", value=str(tree.get("root") or ""))
+        if st.button("Check citations"):
+            if not root or not Path(root).is_dir():
+                st.error(f"no tree at {root!r}")
+            else:
+                stale = check_citations(list(note.citations), Path(root))
+                if stale:
+                    st.warning(f"{len(stale)} stale citations")
+                    st.dataframe([s.as_json() for s in stale], hide_index=True)
+                else:
+                    st.success(f"all {len(note.citations)} citations hold in {root}")
+    st.markdown(note.markdown)

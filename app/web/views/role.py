@@ -1,0 +1,104 @@
+"""Role page: one architecture role — summary (en, zh), absence note, entry point, core packages,
+key interfaces with implementers, and the roles around it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.web import dot, links, nav, state
+from graph.notes_source import citation_of
+from graph.schema import NodeKind, key_of
+
+atlas = state.atlas()
+tree = state.tree(atlas)
+roles = atlas.roles()
+keys = [key_of(r.id) for r in roles]
+names = {key_of(r.id): r.attrs.get("name") or r.name for r in roles}
+wanted = state.param("role", "kubelet")
+choice = st.selectbox("role", keys, index=keys.index(wanted) if wanted in keys else 0,
+                      format_func=lambda k: f"{names[k]} ({k})")
+if choice != wanted:
+    st.query_params["role"] = choice
+
+with state.reported():
+    card = atlas.role_summary(atlas.resolve(choice, (NodeKind.ROLE,)))
+    attrs = card["role"]
+    st.title(attrs.get("name") or choice)
+    st.caption(f"plane: **{attrs.get('plane', '?')}** · role id `{choice}`")
+    st.markdown(attrs.get("summary_en", ""))
+    st.markdown(attrs.get("summary_zh", ""))
+    if not attrs.get("present", True):
+        st.warning(attrs.get("note") or "No package of this tree belongs to this role.")
+    elif attrs.get("note"):
+        st.info(attrs["note"])
+    if attrs.get("variants"):
+        st.info("Generation in this tree: " + ", ".join(attrs["variants"]))
+
+    st.subheader("Entry point")
+    entry = attrs.get("entry_package") or ""
+    if entry:
+        main = atlas.reader.get_nodes([f"func:{key_of(entry)}.main"])
+        links.node_link(entry, attrs.get("entrypoint") or key_of(entry))
+        for node in main.values():
+            st.markdown(f"`main` is declared at {links.code_md(tree, node.attrs)}")
+    else:
+        st.caption("No binary of its own (a library, an interface, or code inside other binaries).")
+
+    cap = st.slider("packages shown", 5, 200, 25, step=5)
+    st.subheader(f"Core packages ({len(card['packages_by_path'])})")
+    st.caption(f"Under the role's directories; {card['packages_reachable']} more packages are "
+               "reached only from its entry point.")
+    nodes = atlas.reader.get_nodes(card["packages_by_path"])
+    ranked = sorted(card["packages_by_path"],
+                    key=lambda p: (-int(nodes[p].attrs.get("lines", 0)) if p in nodes else 0, p))
+    left, right = st.columns(2)
+    shown = min(cap, len(ranked))
+    half = (shown + 1) // 2
+    labels = {p: f"{key_of(p)}" + (f" · {nodes[p].attrs.get('lines', 0)} lines" if p in nodes
+                                   else "") for p in ranked}
+    links.capped_links(ranked[:half], half, left, labels)
+    links.capped_links(ranked[half:shown], shown - half, right, labels)
+    links.more_marker(len(ranked) - shown)
+
+    st.subheader("Key interfaces")
+    for item in card["key_interfaces"]:
+        found = atlas.reader.get_nodes([item["id"], *item["implementers"]])
+        iface = found.get(item["id"])
+        loc = links.code_md(tree, iface.attrs) if iface else ""
+        with st.expander(f"{key_of(item['id'])} — {len(item['implementers'])} implementers",
+                         expanded=True):
+            st.markdown(f"declared at {loc}" if loc else "")
+            links.node_link(item["id"], "open in Interfaces")
+            for impl in item["implementers"][:cap]:
+                node = found.get(impl)
+                c = citation_of(node) if node else None
+                st.markdown(f"- `{key_of(impl)}`" + (f" — {links.code_md(tree, node.attrs)}"
+                                                     if c else ""))
+            links.more_marker(len(item["implementers"]) - cap)
+    for name in attrs.get("missing_interfaces") or ():
+        st.caption(f"`{name}` is not in this tree.")
+    if not card["key_interfaces"] and not attrs.get("missing_interfaces"):
+        st.caption("The catalog names no key interface for this role.")
+
+    st.subheader("Neighbours")
+    rel = ([("depends on", d["role"], f"{d.get('weight', 0)} imports") for d in card["depends_on"]]
+           + [("depended on by", d["role"], f"{d.get('weight', 0)} imports")
+              for d in card["depended_by"]]
+           + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
+    if rel:
+        outgoing = [(d["role"], f"{key_of(d['role'])}\n{d.get('protocol', '')}".strip())
+                    for d in card["talks_to"]] + \
+                   [(d["role"], f"{key_of(d['role'])} ({d.get('weight', 0)})")
+                    for d in card["depends_on"]]
+        incoming = [(d["role"], f"{key_of(d['role'])} ({d.get('weight', 0)})")
+                    for d in card["depended_by"]]
+        st.graphviz_chart(dot.neighbourhood(f"role:{choice}", names[choice], outgoing, incoming,
+                                            cap=12, out_label="roles", in_label="roles"))
+        for relation, other, detail in rel:
+            a, b = st.columns([1, 3])
+            a.caption(relation)
+            links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {detail}", b)
+    else:
+        st.caption("No dependencies recorded for this role.")
+    st.page_link(nav.NOTES, label=f"Study note for {names[choice]}",
+                 query_params={"subject": choice}, icon=":material/edit_note:")
