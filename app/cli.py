@@ -207,6 +207,8 @@ def _register_optional_commands() -> None:
     for module, names in (("app.knowledge_commands", ("role", "implements", "interfaces", "path",
                                                       "kind", "callers", "callees")),
                           ("app.neo4j_commands", ("neo4j", "load", "cypher")),
+                          ("app.web_command", ("web",)),
+                          ("app.notes", ("notes",)),
                           ("minik8s.cli", ("mini",))):
         try:
             loaded = __import__(module, fromlist=list(names))
