@@ -88,9 +88,15 @@ type store struct{ prefix string }
 
 func (s *store) Create(obj string) error { return nil }
 """,
+    "staging/src/k8s.io/client-go/go.mod": "module k8s.io/client-go\n",
+    "staging/src/k8s.io/client-go/informers/apps/v1/deployment.go":
+        "package v1\n\ntype DeploymentInformer interface{ Run() }\n",
+    "pkg/apis/apps/types.go": "package apps\n\ntype Deployment struct{ Replicas int32 }\n",
     "pkg/controller/deployment/deployment_controller.go": """package deployment
 
-type DeploymentController struct{ synced bool }
+import appsinformers "k8s.io/client-go/informers/apps/v1"
+
+type DeploymentController struct{ dInformer appsinformers.DeploymentInformer }
 
 func (dc *DeploymentController) syncDeployment(key string) error {
 	_, err := dc.getNewReplicaSet(key)
@@ -228,6 +234,11 @@ import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 type Deployment struct {
 	metav1.TypeMeta
 	Replicas int32
+}
+
+type DeploymentList struct {
+	metav1.TypeMeta
+	Items []Deployment
 }
 """,
     "pkg/registry/apps/deployment/storage/storage.go": "package storage\n\ntype REST struct{}\n",

@@ -30,7 +30,7 @@ with state.reported():
                             format_func=labels.get,
                             help="Libraries are imported by everything; add them to see how much")
     options = dot.MapOptions(talks, depends, min_weight, tuple(planes))
-    st.graphviz_chart(dot.architecture(roles, edges, options), use_container_width=True)
+    st.graphviz_chart(dot.architecture(roles, edges, options), width="stretch")
     hidden = sum(1 for w in weights if w < min_weight) if depends else len(weights)
     if hidden:
         st.caption(f"{hidden} DEPENDS_ON edges with fewer imports are hidden.")

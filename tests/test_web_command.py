@@ -1,0 +1,78 @@
+"""`kubeatlas web` through the real entry point (streamlit itself is not started here), and the
+DOT text behind the graph views: planes, edge filters, absent roles, node cap markers."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from app.cli import main
+from app.web_command import MAIN
+from graph.query import EdgeRecord, NodeRecord
+
+
+def test_web_runs_streamlit_on_the_app_with_the_index_in_env(tmp_path, monkeypatch):
+    db = tmp_path / "index.sqlite"
+    db.write_bytes(b"")
+    seen = {}
+
+    def fake_call(cmd, env):
+        seen.update(cmd=cmd, env=env)
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    assert main(["web", "--db", str(db), "--port", "8765"]) == 0
+    assert seen["cmd"][1:5] == ["-m", "streamlit", "run", str(MAIN)]
+    assert seen["cmd"][seen["cmd"].index("--server.port") + 1] == "8765"
+    assert seen["env"]["KUBEATLAS_DB"] == str(db.resolve())
+    assert MAIN.is_file()
+
+
+def test_web_without_an_index_is_a_one_line_error(tmp_path, capsys):
+    assert main(["web", "--db", str(tmp_path / "missing.sqlite")]) == 2
+    assert "no index at" in capsys.readouterr().err
+
+
+# --- DOT --------------------------------------------------------------------------------
+dot = pytest.importorskip("app.web.dot")
+
+
+def _role(key: str, plane: str, present: bool = True) -> NodeRecord:
+    return NodeRecord(f"role:{key}", "Role", key, {"name": key, "plane": plane,
+                                                   "present": present})
+
+
+ROLES = [_role("kube-apiserver", "control"), _role("kubelet", "node"),
+         _role("dockershim", "node", present=False), _role("cri", "interface"),
+         _role("client-go", "library")]
+EDGES = [EdgeRecord("role:kubelet", "role:kube-apiserver", "TALKS_TO", {"protocol": "REST + watch"}),
+         EdgeRecord("role:kubelet", "role:cri", "TALKS_TO",
+                    {"protocol": "gRPC (CRI) over a unix socket"}),
+         EdgeRecord("role:kubelet", "role:client-go", "DEPENDS_ON", {"weight": 40}),
+         EdgeRecord("role:kubelet", "role:kube-apiserver", "DEPENDS_ON", {"weight": 3})]
+
+
+@pytest.mark.parametrize("options, present, absent", [
+    (dot.MapOptions(), ['label="REST + watch"', 'label="gRPC (CRI)"', "label=40", "label=3",
+                        "subgraph cluster_library", 'style="rounded,dashed"'], []),
+    (dot.MapOptions(min_weight=10), ["label=40"], ["label=3"]),
+    (dot.MapOptions(talks_to=False), ["label=40"], ["REST + watch"]),
+    (dot.MapOptions(planes=("control", "node", "interface")), ["cluster_node"],
+     ["client-go", "label=40"]),
+])
+def test_architecture_dot_filters_edges_and_planes(options, present, absent):
+    text = dot.architecture(ROLES, EDGES, options)
+    assert text.startswith("digraph architecture {") and text.endswith("}")
+    for fragment in present:
+        assert fragment in text
+    for fragment in absent:
+        assert fragment not in text
+
+
+def test_neighbourhood_caps_nodes_with_an_n_more_marker():
+    outgoing = [(f"pkg:x/{i}", f"x/{i}") for i in range(7)]
+    text = dot.neighbourhood("pkg:center", "center", outgoing, [("pkg:y", "y")], cap=5)
+    assert text.count('"out:pkg:x/') == 10  # 5 nodes, each declared once and linked once
+    assert "… 2 more imports" in text
+    assert "more:in" not in text

@@ -1,0 +1,153 @@
+"""One render test per page of the Streamlit app (streamlit.testing AppTest) against an index
+of the small notes tree, plus the error pages for a missing or corrupt index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from test_notes import build_index  # noqa: E402
+
+MAIN = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory) -> Path:
+    return build_index(tmp_path_factory.mktemp("web") / "kubernetes")
+
+
+@pytest.fixture
+def open_page(web_db, monkeypatch):
+    def run(page: str | None = None, db: Path | None = None, **params: str) -> AppTest:
+        monkeypatch.setenv("KUBEATLAS_DB", str(db or web_db))
+        at = AppTest.from_file(str(MAIN), default_timeout=30)
+        at.run()
+        if page:
+            at.switch_page(page)
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return run
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + \
+            [h.value for h in at.header] + [s.value for s in at.subheader] + \
+            [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def _links(at: AppTest) -> list[tuple[str, str]]:
+    return [(p.proto.label, p.proto.page) for p in at.get("page_link")]
+
+
+def _commit(at: AppTest) -> str:
+    return next(m.value for m in at.sidebar.caption).split("tree/")[1].split(")")[0]
+
+
+def test_architecture_map_draws_roles_by_plane_and_links_each(open_page):
+    at = open_page()
+    assert at.title[0].value == "Architecture map"
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "subgraph cluster_control" in dot and "cluster_interface" in dot
+    assert '"role:kubelet" -> "role:cri"' in dot  # TALKS_TO with its protocol
+    assert 'URL="role?role=kubelet"' in dot
+    labels = [label for label, _ in _links(at)]
+    assert "kubelet" in labels and "dockershim (not in this release)" in labels
+
+
+def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(open_page):
+    at = open_page("views/role.py", role="kubelet")
+    text = _text(at)
+    assert at.title[0].value == "kubelet"
+    assert "The node agent" in text and "节点代理" in text
+    commit = _commit(at)
+    assert f"[cmd/kubelet/kubelet.go:5](https://github.com/kubernetes/kubernetes/blob/{commit}/" \
+           "cmd/kubelet/kubelet.go#L5)" in text
+    assert "Core packages (5)" in text
+    links = _links(at)
+    assert any(label.startswith("k8s.io/kubernetes/pkg/kubelet/kuberuntime") for label, _ in links)
+    assert any(label.startswith("Container Runtime Interface (CRI)") for label, _ in links)
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in text
+
+
+def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
+    at = open_page("views/role.py", role="dockershim")
+    assert "No dockershim in this tree" in at.warning[0].value
+
+
+def test_package_page_lists_files_types_imports_with_toggles(open_page):
+    at = open_page("views/package.py", pkg="pkg/kubelet")
+    assert at.header[0].value == "k8s.io/kubernetes/pkg/kubelet"
+    files = at.dataframe[0].value
+    assert list(files["file"]) == ["pkg/kubelet/kubelet.go", "pkg/kubelet/pod_workers.go"]
+    assert files["source"][0].endswith("/pkg/kubelet/kubelet.go")
+    types = at.dataframe[1].value
+    assert "Kubelet" in " ".join(types["name"]) and "pkg/kubelet/kubelet.go:" in types["where"][0]
+    labels = [label for label, _ in _links(at)]
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in labels  # an import
+    assert "kubelet" in labels  # its role
+    assert [t.label for t in at.toggle] == ["tests", "generated code", "external packages"]
+
+
+def test_dependencies_page_lists_deps_and_finds_a_call_chain(open_page):
+    at = open_page("views/deps.py", pkg="pkg/kubelet", **{
+        "from": "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).syncLoop",
+        "to": "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService)."
+              "RunPodSandbox"})
+    deps = at.dataframe[0].value
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in list(deps["package"])
+    text = _text(at)
+    assert "hops" in text and "remote_runtime.go:5" in text
+
+
+def test_interfaces_page_lists_implementers(open_page):
+    at = open_page("views/interfaces.py", type="k8s.io/kubernetes/pkg/kubelet/container.Runtime")
+    assert at.header[0].value == "k8s.io/kubernetes/pkg/kubelet/container.Runtime"
+    implementers = at.dataframe[0].value
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in \
+        list(implementers["type"])
+
+
+def test_api_kinds_page_shows_the_kind_card(open_page):
+    at = open_page("views/kinds.py", kind="Deployment")
+    assert at.header[0].value.startswith("Deployment")
+    text = _text(at)
+    assert "Defining types (2)" in text and "Storage (registry) (1)" in text
+    assert "Watchers (1)" in text and "Reconcilers (1)" in text
+    assert "staging/src/k8s.io/api/apps/v1/types.go:5" in text
+
+
+def test_query_console_runs_read_only_sql_and_flags_truncation(open_page, monkeypatch):
+    monkeypatch.setenv("KUBEATLAS_MAX_ROWS", "2")
+    at = open_page("views/console.py")
+    assert len(at.dataframe[0].value) == 2
+    assert "truncated" in at.warning[0].value
+    at.text_area[0].input("DELETE FROM nodes")
+    at.button[0].click().run()
+    assert "read-only" in at.error[0].value
+
+
+def test_notes_page_renders_a_role_note(open_page):
+    at = open_page("views/notes.py", subject="kubelet")
+    text = _text(at)
+    assert "# kubelet — study note" in text and "/blob/" in text
+    at = open_page("views/notes.py")
+    assert "Creating a Deployment" in _text(at)
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no index at"),
+    (b"this is not sqlite at all" * 100, "not a kubeatlas index"),
+])
+def test_a_missing_or_corrupt_index_is_an_error_page(open_page, tmp_path, content, message):
+    db = tmp_path / "index.sqlite"
+    if content is not None:
+        db.write_bytes(content)
+    at = open_page(db=db)
+    assert message in at.error[0].value
