@@ -46,6 +46,11 @@ def _links(at: AppTest) -> list[tuple[str, str]]:
     return [(p.proto.label, p.proto.page) for p in at.get("page_link")]
 
 
+def _frame(at: AppTest, column: str):
+    """The first table on the page with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def _commit(at: AppTest) -> str:
     return next(m.value for m in at.sidebar.caption).split("tree/")[1].split(")")[0]
 
@@ -84,11 +89,13 @@ def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
 def test_package_page_lists_files_types_imports_with_toggles(open_page):
     at = open_page("views/package.py", pkg="pkg/kubelet")
     assert at.header[0].value == "k8s.io/kubernetes/pkg/kubelet"
-    files = at.dataframe[0].value
+    files = _frame(at, "file")
     assert list(files["file"]) == ["pkg/kubelet/kubelet.go", "pkg/kubelet/pod_workers.go"]
     assert files["source"][0].endswith("/pkg/kubelet/kubelet.go")
-    types = at.dataframe[1].value
-    assert "Kubelet" in " ".join(types["name"]) and "pkg/kubelet/kubelet.go:" in types["where"][0]
+    types = _frame(at, "name")
+    assert "kubelet.Kubelet" in list(types["name"])
+    assert "pkg/kubelet/kubelet.go:" in types["where"][0]
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in list(_frame(at, "package")["package"])
     labels = [label for label, _ in _links(at)]
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in labels  # an import
     assert "kubelet" in labels  # its role

@@ -57,7 +57,7 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
             continue
         if e.kind == EdgeKind.TALKS_TO and options.talks_to:
             out.append(f"  {quote(e.source)} -> {quote(e.target)} [label="
-                       f"{quote(_short(e.attrs.get('protocol', '')))}, color=\"#1a73e8\", "
+                       f"{quote(short_protocol(e.attrs.get('protocol', '')))}, color=\"#1a73e8\", "
                        "fontcolor=\"#1a73e8\", penwidth=2.2];")
         elif e.kind == EdgeKind.DEPENDS_ON and options.depends_on:
             weight = int(e.attrs.get("weight", 0))
@@ -70,7 +70,7 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
     return "\n".join(out)
 
 
-def _short(protocol: str) -> str:
+def short_protocol(protocol: str) -> str:
     """`exec (CNI) — by the kubelet until v1.23 …` -> `exec (CNI)`."""
     short = protocol.split(" — ")[0].replace(" over a unix socket", "")
     return short if len(short) <= 28 else short[:26].rsplit(" ", 1)[0] + " …"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.web import links, picker, state
-from graph.schema import NodeKind, key_of
+from graph.schema import EdgeKind, NodeKind, key_of
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -18,6 +18,9 @@ cap = st.slider("rows shown", 10, 1000, 100, step=10)
 
 def _table(edges, column: str) -> None:
     other = [getattr(e, column) for e in edges]
+    if not other:
+        st.caption("none")
+        return
     nodes = atlas.reader.get_nodes(other[:cap])
     st.dataframe([{"type": key_of(e_id), "receiver": "*T" if e.attrs.get("via_pointer") else "T",
                    "where": links.where(nodes[e_id].attrs) if e_id in nodes else "",
@@ -47,3 +50,9 @@ if tid:
         edges = atlas.interfaces_of(tid)
         st.subheader(f"Implements {len(edges)} interfaces")
         _table(edges, "target")
+        methods = atlas.reader.get_nodes(
+            [e.target for e in atlas.neighbours(tid, (EdgeKind.HAS_METHOD,))])
+        st.subheader(f"Methods ({len(methods)})")
+        for m in sorted(methods.values(), key=lambda m: (m.attrs.get("line", 0), m.id))[:cap]:
+            st.markdown(f"- `{m.name}` — {links.code_md(tree, m.attrs)}")
+        links.more_marker(len(methods) - cap)

@@ -20,7 +20,8 @@ c1, c2, c3, c4 = st.columns(4)
 tests = c1.toggle("tests", value=False, help="_test.go files and imports made only by them")
 generated = c2.toggle("generated code", value=False, help="zz_generated*, *.pb.go, openapi")
 external = c3.toggle("external packages", value=True, help="std library and vendored modules")
-cap = c4.number_input("node cap", 5, 500, 40, step=5)
+cap = int(c4.number_input("node cap", 5, 200, 15, step=5,
+                          help="Nodes drawn and links listed per side; the rest is counted"))
 
 
 def _keep_file(attrs) -> bool:
@@ -65,10 +66,13 @@ with state.reported():
     with tabs[0]:
         st.graphviz_chart(dot.neighbourhood(
             pid, key_of(pid), [(d.id, key_of(d.id)) for d in imports],
-            [(d.id, key_of(d.id)) for d in importers], int(cap)))
+            [(d.id, key_of(d.id)) for d in importers], cap))
     for tab, found in ((tabs[1], imports), (tabs[2], importers)):
         with tab:
-            links.capped_links([d.id for d in found], int(cap))
+            st.dataframe([{"package": key_of(d.id), "files": d.files, "test only": d.test_only,
+                           "platforms": ", ".join(d.platforms)} for d in found],
+                         hide_index=True)
+            links.capped_links([d.id for d in found], cap)
     if node.kind == NodeKind.PACKAGE:
         contents = read_package(atlas, pid)
         files = [f for f in contents.files if _keep_file(f.attrs)]
@@ -85,6 +89,9 @@ with state.reported():
         for tab, decls in ((tabs[4], contents.types()), (tabs[5], contents.funcs())):
             with tab:
                 shown = [d for d in decls if d.attrs.get("file") in kept]
+                if shown and shown[0].kind == NodeKind.TYPE:
+                    with st.expander("open a type"):
+                        links.capped_links([d.id for d in shown], cap)
                 st.dataframe([{"name": key_of(d.id).rsplit("/", 1)[-1],
                                "kind": d.attrs.get("type_kind") or d.kind,
                                "exported": bool(d.attrs.get("exported")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.web import dot, links, nav, state
-from graph.notes_source import citation_of
+from graph.notes_source import is_test_double
 from graph.schema import NodeKind, key_of
 
 atlas = state.atlas()
@@ -69,11 +69,12 @@ with state.reported():
                          expanded=True):
             st.markdown(f"declared at {loc}" if loc else "")
             links.node_link(item["id"], "open in Interfaces")
-            for impl in item["implementers"][:cap]:
+            impls = sorted(item["implementers"], key=lambda i: (
+                i not in found or is_test_double(found[i]), i))
+            for impl in impls[:cap]:
                 node = found.get(impl)
-                c = citation_of(node) if node else None
-                st.markdown(f"- `{key_of(impl)}`" + (f" — {links.code_md(tree, node.attrs)}"
-                                                     if c else ""))
+                loc = links.code_md(tree, node.attrs) if node else ""
+                st.markdown(f"- `{key_of(impl)}`" + (f" — {loc}" if loc else ""))
             links.more_marker(len(item["implementers"]) - cap)
     for name in attrs.get("missing_interfaces") or ():
         st.caption(f"`{name}` is not in this tree.")
@@ -86,14 +87,17 @@ with state.reported():
               for d in card["depended_by"]]
            + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
     if rel:
-        outgoing = [(d["role"], f"{key_of(d['role'])}\n{d.get('protocol', '')}".strip())
-                    for d in card["talks_to"]] + \
-                   [(d["role"], f"{key_of(d['role'])} ({d.get('weight', 0)})")
-                    for d in card["depends_on"]]
-        incoming = [(d["role"], f"{key_of(d['role'])} ({d.get('weight', 0)})")
+        outgoing: dict[str, list[str]] = {}
+        for d in card["talks_to"]:
+            outgoing.setdefault(d["role"], []).append(dot.short_protocol(d.get("protocol", "")))
+        for d in card["depends_on"]:
+            outgoing.setdefault(d["role"], []).append(f"{d.get('weight', 0)} imports")
+        incoming = [(d["role"], f"{key_of(d['role'])}\n{d.get('weight', 0)} imports")
                     for d in card["depended_by"]]
-        st.graphviz_chart(dot.neighbourhood(f"role:{choice}", names[choice], outgoing, incoming,
-                                            cap=12, out_label="roles", in_label="roles"))
+        st.graphviz_chart(dot.neighbourhood(
+            f"role:{choice}", names[choice],
+            [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
+            incoming, cap=12, out_label="roles", in_label="roles"))
         for relation, other, detail in rel:
             a, b = st.columns([1, 3])
             a.caption(relation)
