@@ -128,6 +128,7 @@ def test_api_kinds_page_shows_the_kind_card(open_page):
     assert "Defining types (2)" in text and "Storage (registry) (1)" in text
     assert "Watchers (1)" in text and "Reconcilers (1)" in text
     assert "staging/src/k8s.io/api/apps/v1/types.go:5" in text
+    assert "/pkg/controller/deployment/deployment_controller.go#L" in text  # watch evidence
 
 
 def test_query_console_runs_read_only_sql_and_flags_truncation(open_page, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from graph.notes_source import short_name
 from graph.query import NodeRecord
 from graph.schema import NodeKind, key_of, kind_of
 
+_LOCATION = re.compile(r"^([\w./+-]+\.go):(\d+)(.*)$")
 # node kind -> (page, query parameter) that shows it
 _PAGE_OF = {
     NodeKind.ROLE: (nav.ROLE, "role"),
@@ -40,6 +42,15 @@ def code_md(tree: Mapping[str, Any], attrs: Mapping[str, Any]) -> str:
     label = where(attrs) or str(attrs.get("path") or "")
     url = code_url(tree, attrs)
     return f"[{label}]({url})" if url and label else label
+
+
+def evidence_md(tree: Mapping[str, Any], text: str) -> str:
+    """`pkg/x/y.go:12 rest` -> a GitHub link for the location and the rest as code."""
+    match = _LOCATION.match(text)
+    if not match:
+        return f"`{text}`" if text else ""
+    path, line, rest = match.group(1), int(match.group(2)), match.group(3).strip()
+    return code_md(tree, {"file": path, "line": line}) + (f" `{rest}`" if rest else "")
 
 
 def node_md(tree: Mapping[str, Any], node: NodeRecord) -> str:

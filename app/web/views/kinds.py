@@ -50,5 +50,5 @@ with state.reported():
             links.node_link(other, key_of(other), left)
             node = others.get(other)
             loc = links.code_md(tree, node.attrs) if node else ""
-            right.markdown(" · ".join(x for x in (loc, f"`{detail}`" if detail else "") if x)
+            right.markdown(" · ".join(x for x in (loc, links.evidence_md(tree, detail)) if x)
                            or " ")
