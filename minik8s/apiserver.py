@@ -35,6 +35,7 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server: "_Server"
 
     def log_message(self, fmt, *args):  # route http.server's access log to logging
@@ -151,7 +152,16 @@ class _Handler(BaseHTTPRequestHandler):
                         self._chunk({"type": kind, "object": obj})
                         idle_since = time.monotonic()
                     continue
-                self._chunk({"type": event[0], "object": event[1]})
+                batch = [{"type": event[0], "object": event[1]}]
+                while len(batch) < 200:  # what is already queued goes out in the same chunk
+                    try:
+                        more = stream.next(0)
+                    except WatchClosed:
+                        more = None
+                    if more is None:
+                        break
+                    batch.append({"type": more[0], "object": more[1]})
+                self._chunk(*batch)
                 idle_since = time.monotonic()
             self._end_stream()
         finally:
@@ -163,8 +173,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
 
-    def _chunk(self, event: dict) -> None:
-        data = json.dumps(event).encode() + b"\n"
+    def _chunk(self, *events: dict) -> None:
+        """One HTTP chunk holding one JSON event per line."""
+        data = b"".join(json.dumps(event).encode() + b"\n" for event in events)
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 

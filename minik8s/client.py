@@ -37,14 +37,17 @@ class Watch:
         self._stopped = False
 
     def __iter__(self) -> Iterator[tuple[str, dict]]:
+        pending = b""
         try:
             while not self._stopped:
-                line = self._response.readline()
-                if not line:
+                data = self._response.read1(65536)  # a whole chunk: one or many events
+                if not data:
                     return
-                if line.strip():
-                    event = json.loads(line)
-                    yield event["type"], event["object"]
+                *lines, pending = (pending + data).split(b"\n")
+                for line in lines:
+                    if line.strip():
+                        event = json.loads(line)
+                        yield event["type"], event["object"]
         except (OSError, http.client.HTTPException, ValueError, AttributeError):
             if not self._stopped:  # AttributeError: http.client racing a shutdown socket
                 raise ServerUnreachable("watch connection lost") from None
@@ -99,12 +102,13 @@ class Client:
                 raw = response.read()
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
-                    http.client.CannotSendRequest, http.client.ResponseNotReady) as exc:
+                    http.client.CannotSendRequest, http.client.ResponseNotReady,
+                    http.client.IncompleteRead) as exc:
                 connection.close()
                 self._local.connection = None
                 if attempt == 2:
                     raise ServerUnreachable(f"{self.base_url}: {exc}") from None
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 connection.close()
                 self._local.connection = None
                 raise ServerUnreachable(f"{self.base_url}: {exc}") from None

@@ -44,7 +44,7 @@ class ClusterConfig:
     node_status_interval: float = 10.0
     lease_interval: float = 10.0
     relist_period: float = 1.0
-    housekeeping_interval: float = 2.0
+    sync_frequency: float = 60.0
     kubelet_workers: int = 4
     crash_backoff: float = 10.0
     scheduler_backoff: float = 1.0
@@ -55,7 +55,7 @@ class ClusterConfig:
     def fast(self) -> "ClusterConfig":
         """Short intervals for tests and demos (seconds become tenths)."""
         return replace(self, node_status_interval=0.5, lease_interval=0.3, relist_period=0.2,
-                       housekeeping_interval=0.5, crash_backoff=0.5, scheduler_backoff=0.1,
+                       sync_frequency=1.0, crash_backoff=0.5, scheduler_backoff=0.1,
                        controllers=replace(self.controllers, node_monitor_period=0.3,
                                            node_monitor_grace_period=2.0, force_delete_after=1.0))
 
@@ -114,7 +114,7 @@ class Cluster:
         config = KubeletConfig(name, capacity=dict(capacity or c.node_capacity), labels=dict(labels or {}),
                                taints=tuple(taints), node_ip=f"192.168.{index // 250}.{index % 250 + 1}",
                                node_status_interval=c.node_status_interval, lease_interval=c.lease_interval,
-                               relist_period=c.relist_period, housekeeping_interval=c.housekeeping_interval,
+                               relist_period=c.relist_period, sync_frequency=c.sync_frequency,
                                workers=c.kubelet_workers, crash_backoff=c.crash_backoff,
                                root=str(self.work_dir / "nodes" / name / "kubelet"))
         kubelet = Kubelet(self.client(f"kubelet/{name}"), config, runtime, device_plugins=plugins,

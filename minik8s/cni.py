@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,12 +57,22 @@ class NetworkConfig:
 
 
 class HostLocalIpam:
-    """Lease IPs from one subnet; one file per IP holds the container id that owns it."""
+    """Lease IPs from one subnet; one file per IP holds the container id that owns it.
+
+    The directory is read once; a lease is taken by creating its file exclusively, so
+    plugins in other processes (exec mode) never hand out the same address twice."""
 
     def __init__(self, config: NetworkConfig) -> None:
         self.network = ipaddress.ip_network(config.subnet)
         self.dir = Path(config.data_dir) / config.name
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._hosts = [str(h) for h in list(self.network.hosts())[1:]]  # .1 is the gateway
+        self._owner = {e.name: e.read_text() for e in self.dir.iterdir()
+                       if e.name not in ("lock", "last_reserved_ip")}
+        last = self.dir / "last_reserved_ip"
+        last_ip = last.read_text().strip() if last.exists() else ""
+        self._next = self._hosts.index(last_ip) + 1 if last_ip in self._hosts else 0  # round robin
+        self._mutex = threading.Lock()
 
     def _locked(self):
         handle = open(self.dir / "lock", "a+")
@@ -69,39 +80,41 @@ class HostLocalIpam:
         return handle
 
     def allocate(self, container_id: str) -> ipaddress.IPv4Address:
-        with self._locked():
-            for entry in self.dir.iterdir():
-                if entry.name not in ("lock", "last_reserved_ip") and entry.read_text() == container_id:
-                    return ipaddress.ip_address(entry.name)  # ADD is idempotent
-            hosts = list(self.network.hosts())[1:]  # .1 is the gateway
-            last_file = self.dir / "last_reserved_ip"
-            start = 0
-            if last_file.exists():
-                last = ipaddress.ip_address(last_file.read_text().strip())
-                start = (hosts.index(last) + 1) if last in hosts else 0
-            for offset in range(len(hosts)):
-                candidate = hosts[(start + offset) % len(hosts)]
-                lease = self.dir / str(candidate)
-                if not lease.exists():
-                    lease.write_text(container_id)
-                    last_file.write_text(str(candidate))
-                    return candidate
+        with self._mutex, self._locked():
+            for ip, owner in self._owner.items():
+                if owner == container_id:
+                    return ipaddress.ip_address(ip)  # ADD is idempotent
+            for offset in range(len(self._hosts)):
+                candidate = self._hosts[(self._next + offset) % len(self._hosts)]
+                if candidate in self._owner:
+                    continue
+                try:
+                    fd = os.open(self.dir / candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                except FileExistsError:  # taken by another process meanwhile
+                    self._owner[candidate] = (self.dir / candidate).read_text()
+                    continue
+                with os.fdopen(fd, "w") as lease:
+                    lease.write(container_id)
+                self._owner[candidate] = container_id
+                self._next = (self._next + offset + 1) % len(self._hosts)
+                (self.dir / "last_reserved_ip").write_text(candidate)
+                return ipaddress.ip_address(candidate)
         raise CniError(11, f"no IP addresses available in range set: {self.network}")
 
     def release(self, container_id: str) -> None:
-        with self._locked():
-            for entry in self.dir.iterdir():
-                if entry.name not in ("lock", "last_reserved_ip") and entry.read_text() == container_id:
-                    entry.unlink()
+        with self._mutex, self._locked():
+            for ip in [ip for ip, owner in self._owner.items() if owner == container_id]:
+                (self.dir / ip).unlink(missing_ok=True)
+                del self._owner[ip]
 
     def leases(self) -> dict[str, str]:
-        return {e.name: e.read_text() for e in self.dir.iterdir()
-                if e.name not in ("lock", "last_reserved_ip")}
+        return dict(self._owner)
 
 
-def add(config: NetworkConfig, container_id: str, netns: str, ifname: str) -> dict:
+def add(config: NetworkConfig, container_id: str, netns: str, ifname: str,
+        ipam: HostLocalIpam | None = None) -> dict:
     """CNI ADD: the Result with the leased address."""
-    ip = HostLocalIpam(config).allocate(container_id)
+    ip = (ipam or HostLocalIpam(config)).allocate(container_id)
     gateway = next(ipaddress.ip_network(config.subnet).hosts())
     prefix = ipaddress.ip_network(config.subnet).prefixlen
     return {"cniVersion": CNI_VERSION,
@@ -110,9 +123,9 @@ def add(config: NetworkConfig, container_id: str, netns: str, ifname: str) -> di
             "routes": [{"dst": "0.0.0.0/0", "gw": str(gateway)}], "dns": {}}
 
 
-def delete(config: NetworkConfig, container_id: str) -> None:
+def delete(config: NetworkConfig, container_id: str, ipam: HostLocalIpam | None = None) -> None:
     """CNI DEL: release whatever the container holds (idempotent)."""
-    HostLocalIpam(config).release(container_id)
+    (ipam or HostLocalIpam(config)).release(container_id)
 
 
 class CniPlugin:
@@ -121,18 +134,19 @@ class CniPlugin:
     def __init__(self, config: NetworkConfig, *, exec_mode: bool = False) -> None:
         self.config = config
         self.exec_mode = exec_mode
+        self._ipam = None if exec_mode else HostLocalIpam(config)
 
     def setup(self, container_id: str, netns: str, ifname: str = "eth0") -> str:
         """ADD; returns the pod IP."""
         result = self._call("ADD", container_id, netns, ifname) if self.exec_mode \
-            else add(self.config, container_id, netns, ifname)
+            else add(self.config, container_id, netns, ifname, self._ipam)
         return result["ips"][0]["address"].split("/")[0]
 
     def teardown(self, container_id: str, netns: str, ifname: str = "eth0") -> None:
         if self.exec_mode:
             self._call("DEL", container_id, netns, ifname)
         else:
-            delete(self.config, container_id)
+            delete(self.config, container_id, self._ipam)
 
     def _call(self, command: str, container_id: str, netns: str, ifname: str) -> dict:
         env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=container_id, CNI_NETNS=netns,

@@ -1,8 +1,9 @@
 """The kubelet: watch the pods bound to this node and make the runtime match them.
 
 Mirrors pkg/kubelet: `(*Kubelet).syncLoop` / `syncLoopIteration` (pod updates from the
-apiserver watch, PLEG events, periodic housekeeping all wake pod syncs), `podWorkers`
-(`UpdatePod`, `podWorkerLoop`: one sync at a time per pod, on a work queue here),
+apiserver watch, PLEG events and a periodic resync every syncFrequency all wake pod
+syncs), `podWorkers` (`UpdatePod`, `podWorkerLoop`: one sync at a time per pod, on a work
+queue here),
 `(*Kubelet).SyncPod` (admission of device requests, volumes, then the runtime manager's
 SyncPod, then the status manager), `SyncTerminatingPod` (kill containers within the
 grace period, then delete the pod object), `HandlePodAdditions`, `updatePodCIDR` (hand
@@ -52,7 +53,7 @@ class KubeletConfig:
     node_status_interval: float = 10.0
     lease_interval: float = 10.0
     relist_period: float = 1.0
-    housekeeping_interval: float = 2.0
+    sync_frequency: float = 60.0
     workers: int = 4
     crash_backoff: float = 10.0
     root: str = ""
@@ -126,8 +127,8 @@ class Kubelet:
                     f"lease-{self.name}")
         self._spawn(lambda: self._every(self.config.node_status_interval, self._sync_node_status),
                     f"nodestatus-{self.name}")
-        self._spawn(lambda: self._every(self.config.housekeeping_interval, self._housekeeping),
-                    f"housekeeping-{self.name}")
+        self._spawn(lambda: self._every(self.config.sync_frequency, self._resync_all),
+                    f"resync-{self.name}")
         return self
 
     def _spawn(self, target, name: str) -> None:
@@ -152,7 +153,8 @@ class Kubelet:
         except Exception as exc:  # noqa: BLE001
             log.debug("%s: node status update failed: %s", self.name, exc)
 
-    def _housekeeping(self) -> None:
+    def _resync_all(self) -> None:
+        """syncFrequency: every pod is synced again now and then, whatever happened."""
         for uid in list(self._known):
             self.queue.add(uid)
 
@@ -213,7 +215,7 @@ class Kubelet:
             self.queue.add_after(uid, 0.2)  # network not ready: no pod CIDR yet
             return
         try:
-            self.runtime_manager.sync_pod(pod, runtime_status)
+            retry = self.runtime_manager.sync_pod(pod, runtime_status)
         except RuntimeError as exc:  # device admission failed (UnexpectedAdmissionError)
             return self._reject(pod, "UnexpectedAdmissionError", str(exc))
         except VolumeError as exc:
@@ -223,6 +225,8 @@ class Kubelet:
         new_status = generate_api_pod_status(pod, self.runtime_manager.get_pod_status(uid),
                                              self.config.node_ip)
         self.status_manager.set_pod_status(pod, new_status)
+        if retry is not None:
+            self.queue.add_after(uid, retry)  # the pod worker comes back when the backoff ends
 
     def _reject(self, pod: dict, reason: str, message: str) -> None:
         status = {"phase": "Failed", "reason": reason, "message": message,

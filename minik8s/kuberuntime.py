@@ -61,7 +61,8 @@ class RuntimeManager:
         return status
 
     # -- SyncPod ---------------------------------------------------------------------------
-    def sync_pod(self, pod: dict, status: PodRuntimeStatus) -> None:
+    def sync_pod(self, pod: dict, status: PodRuntimeStatus) -> float | None:
+        """Converge the pod; returns seconds until a backed-off container may restart, if any."""
         uid = pod["metadata"]["uid"]
         key = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
         spec = pod.get("spec") or {}
@@ -74,14 +75,16 @@ class RuntimeManager:
             status = PodRuntimeStatus(sandbox)
         mounts = self.volumes.mount_pod_volumes(pod)
         waiting: dict[str, tuple[str, str]] = {}
+        retry: float | None = None
         for container in spec.get("containers") or ():
             current = status.containers.get(container["name"])
-            action = self._container_action(spec.get("restartPolicy", "Always"), current)
+            action, wait = self._container_action(spec.get("restartPolicy", "Always"), current)
             if action == "keep":
                 continue
             if action == "backoff":
-                waiting[container["name"]] = ("CrashLoopBackOff", f"back-off restarting failed "
-                                              f"container {container['name']} in pod {key}")
+                waiting[container["name"]] = ("CrashLoopBackOff", f"back-off {wait:.1f}s restarting "
+                                              f"failed container {container['name']} in pod {key}")
+                retry = wait if retry is None else min(retry, wait)
                 continue
             attempt = current.attempt + 1 if current else 0
             try:
@@ -90,16 +93,19 @@ class RuntimeManager:
                 reason = "ErrImageNeverPull" if "never pull" in str(exc) else "CreateContainerError"
                 waiting[container["name"]] = (reason, str(exc))
         self._waiting[uid] = waiting
+        return retry
 
-    def _container_action(self, policy: str, current: cri.ContainerStatus | None) -> str:
+    def _container_action(self, policy: str, current: cri.ContainerStatus | None) -> tuple[str, float]:
+        """('start' | 'keep' | 'backoff', seconds left of the crash-loop backoff)."""
         if current is None or current.state == cri.CONTAINER_CREATED:
-            return "start"
+            return "start", 0.0
         if current.state == cri.CONTAINER_RUNNING:
-            return "keep"
+            return "keep", 0.0
         if policy == "Never" or (policy == "OnFailure" and current.exit_code == 0):
-            return "keep"
+            return "keep", 0.0
         delay = min(self.crash_backoff * (2 ** current.attempt), self.max_crash_backoff)
-        return "start" if time.time() - current.finished_at >= delay else "backoff"
+        left = current.finished_at + delay - time.time()
+        return ("start", 0.0) if left <= 0 else ("backoff", left)
 
     def _sandbox_config(self, pod: dict) -> cri.PodSandboxConfig:
         md = pod["metadata"]

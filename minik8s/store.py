@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +81,18 @@ class Event:
 class Watcher:
     """A bounded stream of events under a key prefix; closed on overflow (as etcd drops slow watchers)."""
 
-    def __init__(self, store: "Store", prefix: str, capacity: int) -> None:
+    def __init__(self, store: "Store", prefix: str, capacity: int,
+                 prefilter: Callable[[Event], bool] | None = None) -> None:
         self.prefix = prefix
         self.capacity = capacity
+        self.prefilter = prefilter
         self._store = store
         self._events: deque[Event] = deque()
         self._cond = threading.Condition()
         self.closed_reason = ""
+
+    def wants(self, event: Event) -> bool:
+        return event.kv.key.startswith(self.prefix) and (self.prefilter is None or self.prefilter(event))
 
     def _offer(self, event: Event) -> bool:
         with self._cond:
@@ -195,7 +201,7 @@ class Store:
         if self._log:
             self._log.append(_event_record(event))
         for watcher in list(self._watchers):
-            if event.kv.key.startswith(watcher.prefix) and not watcher._offer(event):
+            if watcher.wants(event) and not watcher._offer(event):
                 self._watchers.remove(watcher)
 
     def _apply(self, event: Event) -> None:
@@ -207,14 +213,18 @@ class Store:
         self._history.append(event)
 
     # -- watch and compaction ------------------------------------------------------------
-    def watch(self, prefix: str, start_revision: int, *, capacity: int = 10_000) -> Watcher:
-        """Events under prefix with revision >= start_revision: history first, then live."""
+    def watch(self, prefix: str, start_revision: int, *, capacity: int = 10_000,
+              prefilter: Callable[[Event], bool] | None = None) -> Watcher:
+        """Events under prefix with revision >= start_revision: history first, then live.
+
+        `prefilter` runs in the writer's thread and drops events early, so a watcher that
+        cannot match is never woken (the role of the watch cache's indexed triggers)."""
         with self._lock:
             if start_revision < self._compacted:
                 raise Compacted(start_revision, self._compacted)
-            watcher = Watcher(self, prefix, capacity)
+            watcher = Watcher(self, prefix, capacity, prefilter)
             for event in self._history:
-                if event.revision >= start_revision and event.kv.key.startswith(prefix):
+                if event.revision >= start_revision and watcher.wants(event):
                     if not watcher._offer(event):
                         return watcher
             self._watchers.append(watcher)

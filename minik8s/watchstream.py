@@ -9,7 +9,9 @@ An rv older than the compaction revision is a 410 Gone, as in etcd3's watcher.
 
 from __future__ import annotations
 
+import json
 from collections import deque
+from collections.abc import Callable
 
 from minik8s import meta, status
 from minik8s.registry import Registry, decode, parse_rv
@@ -18,6 +20,25 @@ from minik8s.selector import EVERYTHING, Selector, fields_match
 from minik8s.store import DELETE, Compacted, Event
 
 ADDED, MODIFIED, DELETED, BOOKMARK, ERROR = "ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"
+
+
+def field_prefilter(fields: tuple) -> Callable[[Event], bool] | None:
+    """A cheap test on the stored bytes that an event may match `path=value` field selectors.
+
+    Stored objects are compact JSON, so a pod on node-3 contains `"nodeName":"node-3"`; an
+    event whose old and new bytes both lack a needle cannot match. This mirrors the watch
+    cache's indexed trigger on spec.nodeName (pod strategy `NodeNameTriggerFunc`), which
+    spares every kubelet from decoding every other node's pods."""
+    needles = [(f'"{path.rsplit(".", 1)[-1]}":{json.dumps(value)}'.encode(),
+                f'"{path.rsplit(".", 1)[-1]}":{value}'.encode())
+               for path, op, value in fields if op == "=" and value]
+    if not needles:
+        return None
+
+    def may_match(event: Event) -> bool:
+        values = (event.kv.value, event.prev_kv.value if event.prev_kv else b"")
+        return all(any(n in v for n in pair for v in values) for pair in needles)
+    return may_match
 
 
 class WatchStream:
@@ -40,7 +61,7 @@ class WatchStream:
             start = rv + 1
         self.last_revision = start - 1
         try:
-            self._watcher = registry.store.watch(prefix, start)
+            self._watcher = registry.store.watch(prefix, start, prefilter=field_prefilter(fields))
         except Compacted as exc:
             raise status.gone(f"too old resource version: {rv} ({exc.compacted})") from None
 

@@ -37,7 +37,7 @@ log = logging.getLogger("minik8s.scheduler")
 class Scheduler:
     def __init__(self, client: Client, informers: InformerFactory | None = None, *,
                  plugins: list | None = None, name: str = "default-scheduler",
-                 initial_backoff: float = 1.0, max_backoff: float = 10.0, bind_workers: int = 4,
+                 initial_backoff: float = 1.0, max_backoff: float = 10.0, bind_workers: int = 16,
                  record_events: bool = True, trace: Tracer | None = None) -> None:
         self.client = client
         self.name = name
