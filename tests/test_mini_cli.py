@@ -88,7 +88,10 @@ def test_apply_get_delete(run, tmp_path):
     assert "node-1" in nodes and "Ready" in nodes
     as_json = json.loads(run("get", "svc", "web", "-o", "json").output)
     assert as_json["spec"]["clusterIP"].startswith("10.96.")
-    assert "web" in run("get", "endpoints").output
+    deadline = time.monotonic() + 10
+    while "web" not in run("get", "endpoints").output and time.monotonic() < deadline:
+        time.sleep(0.1)  # the endpoints controller catches up on its own time
+    assert "web" in run("get", "endpoints", "-o", "wide").output
 
     deleted = run("delete", "deployment", "web")
     assert deleted.exit_code == 0 and deleted.output.strip() == 'deployment.apps "web" deleted'

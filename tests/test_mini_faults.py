@@ -30,14 +30,20 @@ def deployment(name: str, replicas: int, image: str = "app:v1", **spec) -> dict:
                                   "spec": {"containers": [{"name": "app", "image": image}]}}, **spec}}
 
 
-def wait_for(condition, timeout: float = 15.0, what: str = "condition"):
+def wait_for(condition, timeout: float = 15.0, what: str = "condition", client=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    state = ""
+    if client is not None:  # say what the cluster looked like, for the post-mortem
+        state = "\n" + "\n".join(
+            f"{o['kind']} {o['metadata']['name']}: spec={o.get('spec', {}).get('replicas')} "
+            f"status={ {k: v for k, v in (o.get('status') or {}).items() if k != 'conditions'} }"
+            for r in (DEPLOYMENT, RS, POD) for o in client.list(r, "default")[0])
+    raise AssertionError(f"timed out waiting for {what}{state}")
 
 
 def running(client, selector: str) -> list[dict]:
@@ -64,7 +70,7 @@ def test_controller_manager_restart_mid_rollout_converges(cluster):
         s = d["status"]
         return (s.get("updatedReplicas") == 4 and s.get("availableReplicas") == 4 and s.get("replicas") == 4
                 and s.get("observedGeneration") == d["metadata"]["generation"])
-    wait_for(converged, timeout=20, what="rollout to converge after restart")
+    wait_for(converged, timeout=20, what="rollout to converge after restart", client=client)
     images = {p["spec"]["containers"][0]["image"] for p in running(client, "app=web")}
     assert images == {"app:v2"}
     old = [rs for rs in client.list(RS, "default")[0] if "v1" in str(rs["spec"]["template"])]

@@ -177,10 +177,10 @@ class ReplicaSetController(Controller):
             readyReplicas=sum(1 for p in pods if is_ready(p)),
             availableReplicas=sum(1 for p in pods if is_available(p, min_ready)),
             observedGeneration=rs["metadata"].get("generation", 1))
+        if min_ready and new_status["readyReplicas"] > new_status["availableReplicas"]:
+            self.queue.add_after(meta.key_of(rs), float(min_ready))  # look again once they may count
         if new_status == (rs.get("status") or {}):
             return
         updated = dict(rs)
         updated["status"] = new_status
         self.client.update_status(RS, updated)
-        if min_ready and new_status["readyReplicas"] > new_status["availableReplicas"]:
-            self.queue.add_after(meta.key_of(rs), float(min_ready))
