@@ -15,7 +15,7 @@ from graph.pipeline import index_tree
 from graph.stages import default_stages
 from graph.store.neo4j import check_server_version
 from graph.store.neo4j_load import delete_tree, load_index, trees
-from graph.store.neo4j_props import edge_attrs, edge_properties, node_attrs, node_properties
+from graph.store.neo4j_props import attrs_of, edge_properties, node_properties
 from graph.store.neo4j_reader import Neo4jReader
 from neo4j_server_fixture import connect_to, start_server, stop_server
 from test_resolve import TREE as RESOLVE_TREE
@@ -54,9 +54,13 @@ def dump(store, tree: str) -> tuple[list, list]:
 def test_attributes_round_trip_losslessly(attrs):
     props = node_properties("t", "type:x.Pod", "Type", attrs)
     assert props["tree"] == "t" and props["id"] == "type:x.Pod" and props["kind"] == "Type"
-    assert node_attrs(props) == attrs
-    assert edge_attrs(edge_properties("t", attrs)) == attrs
+    assert attrs_of(props["_attrs"]) == attrs
+    assert attrs_of(edge_properties("t", attrs)["_attrs"]) == attrs
     assert all(not isinstance(v, (dict, type(None))) for v in props.values())
+    native = {k: v for k, v in props.items() if k not in ("tree", "id", "kind", "name_lc",
+                                                           "_attrs")}
+    assert native == {k: v for k, v in attrs.items() if k in native}  # a faithful subset
+    assert props.get("name_lc") == (attrs["name"].lower() if "name" in attrs else None)
 
 
 @pytest.mark.parametrize("agent, ok", [("Neo4j/5.26.30", True), ("Neo4j/2025.08.0", True),

@@ -204,11 +204,13 @@ def check_server_version(agent: str, uri: str) -> str:
 
 def plain(value: Any) -> Any:
     """Driver values -> JSON-friendly Python (nodes and relationships as maps)."""
-    if isinstance(value, neo4j.graph.Node):
-        return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Node):  # native properties; `_attrs` repeats them as JSON
+        return {"_labels": sorted(value.labels),
+                **{k: plain(v) for k, v in value.items() if k != "_attrs"}}
     if isinstance(value, neo4j.graph.Relationship):
         return {"_type": value.type, "_start": _node_key(value.start_node),
-                "_end": _node_key(value.end_node), **{k: plain(v) for k, v in value.items()}}
+                "_end": _node_key(value.end_node),
+                **{k: plain(v) for k, v in value.items() if k != "_attrs"}}
     if isinstance(value, neo4j.graph.Path):
         return {"nodes": [plain(n) for n in value.nodes],
                 "relationships": [plain(r) for r in value.relationships]}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,27 +118,65 @@ def load_index(store, db: Path, *, tree: str | None = None, batch_size: int = DE
     return LoadSummary(name, nodes, edges, batch_size, replaced, phases)
 
 
+class _Writer:
+    """Send batches from a background thread, at most `depth` in flight, so the next batch is
+    built (SQLite read, JSON, properties) while the server writes the previous one. Results are
+    handed to `done` in order, on the caller's thread; a failure surfaces on the next call."""
+
+    def __init__(self, store, depth: int = 2) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-load")
+        self._pending: deque = deque()
+        self._depth = depth
+
+    def submit(self, query: str, rows: list[dict], done) -> None:
+        self._pending.append((self._pool.submit(self._store.write, query, {"rows": rows}),
+                              done, len(rows)))
+        while len(self._pending) > self._depth:
+            self._finish_one()
+
+    def drain(self) -> None:
+        while self._pending:
+            self._finish_one()
+
+    def _finish_one(self) -> None:
+        future, done, count = self._pending.popleft()
+        done(future.result(), count)
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for future, _, _ in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+
+
 def _load_nodes(store, conn, tree: str, batch: int, progress) -> tuple[dict[str, str], int]:
     total = conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
     progress.start("nodes", total)
     element_ids: dict[str, str] = {}
     rows_by_kind: dict[str, list[dict]] = defaultdict(list)
 
-    def flush(kind: str) -> None:
-        rows = rows_by_kind.pop(kind, [])
-        if rows:
-            label = _label(kind)
-            element_ids.update(store.write(
-                f"UNWIND $rows AS r CREATE (n:Node:{label}) SET n = r "
-                "RETURN collect([r.id, elementId(n)])", {"rows": rows})[0][0])
-            progress.advance(len(rows))
+    def done(result, count: int) -> None:
+        element_ids.update(result[0][0])
+        progress.advance(count)
 
-    for nid, kind, attrs in conn.execute("SELECT id, kind, attrs FROM nodes ORDER BY kind, id"):
-        rows_by_kind[kind].append(node_properties(tree, nid, kind, json.loads(attrs)))
-        if len(rows_by_kind[kind]) >= batch:
+    with _Writer(store) as writer:
+        def flush(kind: str) -> None:
+            rows = rows_by_kind.pop(kind, [])
+            if rows:
+                writer.submit(f"UNWIND $rows AS r CREATE (n:Node:{_label(kind)}) SET n = r "
+                              "RETURN collect([r.id, elementId(n)])", rows, done)
+
+        for nid, kind, attrs in conn.execute(
+                "SELECT id, kind, attrs FROM nodes ORDER BY kind, id"):
+            rows_by_kind[kind].append(node_properties(tree, nid, kind, json.loads(attrs), attrs))
+            if len(rows_by_kind[kind]) >= batch:
+                flush(kind)
+        for kind in list(rows_by_kind):
             flush(kind)
-    for kind in list(rows_by_kind):
-        flush(kind)
+        writer.drain()
     return element_ids, len(element_ids)
 
 
@@ -146,32 +185,35 @@ def _load_edges(store, conn, tree: str, element_ids: dict[str, str], batch: int,
     total = conn.execute("SELECT count(*) FROM edges").fetchone()[0]
     progress.start("edges", total)
     written = 0
-    rows: list[dict] = []
+    rows: list[list] = []
     current = None
 
-    def flush() -> None:
+    def done(_result, count: int) -> None:
         nonlocal written
-        if rows:
-            store.write(f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.s "
-                        f"MATCH (b) WHERE elementId(b) = r.t CREATE (a)-[e:{_label(current)}]->(b) "
-                        "SET e = r.p", {"rows": rows})
-            written += len(rows)
-            progress.advance(len(rows))
-            rows.clear()
+        written += count
+        progress.advance(count)
 
-    for source, target, kind, attrs in conn.execute(
-            "SELECT source, target, kind, attrs FROM edges ORDER BY kind, source, target"):
-        if kind != current or len(rows) >= batch:
-            flush()
+    with _Writer(store) as writer:
+        for source, target, kind, attrs in conn.execute(
+                "SELECT source, target, kind, attrs FROM edges ORDER BY kind, source, target"):
+            if (kind != current or len(rows) >= batch) and rows:
+                writer.submit(_EDGE_WRITE % _label(current), rows, done)
+                rows = []
             current = kind
-        try:
-            rows.append({"s": element_ids[source], "t": element_ids[target],
-                         "p": edge_properties(tree, json.loads(attrs))})
-        except KeyError as exc:
-            raise StoreUnavailable(f"the index has a {kind} edge to a missing node {exc}; "
-                                   "re-run `kubeatlas index`", tree=tree) from None
-    flush()
+            try:
+                rows.append([element_ids[source], element_ids[target],
+                             edge_properties(tree, json.loads(attrs), attrs)])
+            except KeyError as exc:
+                raise StoreUnavailable(f"the index has a {kind} edge to a missing node {exc}; "
+                                       "re-run `kubeatlas index`", tree=tree) from None
+        if rows:
+            writer.submit(_EDGE_WRITE % _label(current), rows, done)
+        writer.drain()
     return written
+
+
+_EDGE_WRITE = ("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] "  # lists pack faster
+               "MATCH (b) WHERE elementId(b) = r[1] CREATE (a)-[e:%s]->(b) SET e = r[2]")
 
 
 def delete_tree(store, tree: str, *, progress=None) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from analyzer.errors import TreeNotLoaded
 from graph.query import EdgeRecord, NodeRecord, QueryResult
-from graph.store.neo4j_props import edge_attrs, node_attrs
+from graph.store.neo4j_props import attrs_of
 
 _CHUNK = 5000  # ids per UNWIND
 _PREFETCH_MAX = 100_000  # File nodes kept from prefetching (the tree does not change under us)
@@ -51,11 +51,11 @@ class Neo4jReader:
     def _fetch_nodes(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
         found: dict[str, NodeRecord] = {}
         for chunk in _chunks(ids):
-            for nid, kind, props in self._collected(
+            for nid, kind, raw in self._collected(
                     "UNWIND $ids AS id MATCH (n:Node {tree: $tree, id: id}) "
-                    "RETURN collect([n.id, n.kind, properties(n)])",
+                    "RETURN collect([n.id, n.kind, n._attrs])",
                     {"ids": chunk, "tree": self.tree}):
-                attrs = node_attrs(props)
+                attrs = attrs_of(raw)
                 found[nid] = NodeRecord(nid, kind, attrs.get("name") or "", attrs)
         return found
 
@@ -68,11 +68,11 @@ class Neo4jReader:
     def _edges(self, pattern: str, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]:
         types = ":" + "|".join(_quoted(k) for k in kinds) if kinds else ""
         query = (f"UNWIND $ids AS id MATCH {pattern % types} "
-                 "RETURN collect([startNode(r).id, endNode(r).id, type(r), properties(r)])")
+                 "RETURN collect([startNode(r).id, endNode(r).id, type(r), r._attrs])")
         out: list[EdgeRecord] = []
         for chunk in _chunks(ids):
-            for s, t, k, props in self._collected(query, {"ids": chunk, "tree": self.tree}):
-                out.append(EdgeRecord(s, t, k, edge_attrs(props)))
+            for s, t, k, raw in self._collected(query, {"ids": chunk, "tree": self.tree}):
+                out.append(EdgeRecord(s, t, k, attrs_of(raw)))
         for edge in out:
             if edge.kind == "IMPORTS":
                 self._wanted.update(f"file:{p}" for p in edge.attrs.get("file_paths") or ())
@@ -86,12 +86,12 @@ class Neo4jReader:
         rows = self._collected(
             "MATCH (n:Node) WHERE n.name_lc CONTAINS $lc AND n.tree = $tree" + kind_filter +
             " WITH n ORDER BY n.name = $text DESC, n.name_lc STARTS WITH $lc DESC, size(n.id), "
-            "n.id LIMIT $limit RETURN collect([n.id, n.kind, properties(n)])",
+            "n.id LIMIT $limit RETURN collect([n.id, n.kind, n._attrs])",
             {"lc": text.lower(), "text": text, "tree": self.tree, "kinds": list(kinds),
              "limit": int(limit)})
         out = []
-        for nid, kind, props in rows:
-            attrs = node_attrs(props)
+        for nid, kind, raw in rows:
+            attrs = attrs_of(raw)
             out.append(NodeRecord(nid, kind, attrs.get("name") or "", attrs))
         return out
 
