@@ -132,18 +132,26 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
     if attrs.get("note"):
         out.print(f"[yellow]note:[/] {attrs['note']}")
     out.print(f"entry point: {attrs.get('entrypoint') or '—'}")
-    print_table(f"core packages ({len(card['packages_by_path'])}; "
-                f"{card['packages_reachable']} more reachable from entry points)",
-                ("package",), ((p,) for p in card["packages_by_path"][:40]))
-    print_table("key interfaces", ("interface", "implementers"),
-                ((i["id"], ", ".join(i["implementers"][:6]) + (" …" if len(i["implementers"]) > 6
-                                                              else ""))
-                 for i in card["key_interfaces"]))
+    core = card["packages_by_path"]
+    out.print(f"core packages: {len(core)} by path rule, {card['packages_reachable']} more "
+              "only reachable from entry points" + (" (first 40 below)" if len(core) > 40 else ""))
+    if core:
+        print_table("", ("package",), ((p,) for p in core[:40]))
+    if card["external_packages"]:
+        print_table("", ("out-of-tree package standing for this role",),
+                    ((p,) for p in card["external_packages"]))
+    if card["key_interfaces"]:
+        print_table("", ("key interface", "implementers"),
+                    ((i["id"], ", ".join(i["implementers"][:6])
+                      + (" …" if len(i["implementers"]) > 6 else ""))
+                     for i in card["key_interfaces"]))
     print_table("neighbours", ("relation", "role", "detail"),
                 [("depends on", d["role"], d.get("weight", "")) for d in card["depends_on"]]
                 + [("depended on by", d["role"], d.get("weight", ""))
                    for d in card["depended_by"]]
-                + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
+                + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]]
+                + [("talked to by", d["role"], d.get("protocol", ""))
+                   for d in card["talked_to_by"]])
 
 
 @click.command()

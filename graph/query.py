@@ -255,7 +255,8 @@ class Atlas:
         node = self.node(role)
         packages = self.neighbours(role, (EdgeKind.IN_ROLE,), reverse=True)
         by_path = sorted(e.source for e in packages if e.attrs.get("how") == "path")
-        reachable = sorted(e.source for e in packages if e.attrs.get("how") != "path")
+        reachable = sorted(e.source for e in packages if e.attrs.get("how") == "reachable")
+        external = sorted(e.source for e in packages if e.attrs.get("how") == "external")
         interfaces = []
         for name in node.attrs.get("key_interfaces") or ():
             hits = [n for n in self.reader.search(name.rsplit(".", 1)[-1], ["Type"], 50)
@@ -264,15 +265,19 @@ class Atlas:
                 interfaces.append({"id": hit.id, "implementers": [
                     e.source for e in self.implementers(hit.id)]})
         out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
-        in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON,), reverse=True)
+        in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)
         return {
             "role": node.as_json(),
             "packages_by_path": by_path,
             "packages_reachable": len(reachable),
+            "external_packages": external,
             "key_interfaces": interfaces,
             "depends_on": [{"role": e.target, **e.attrs} for e in out_edges
                            if e.kind == EdgeKind.DEPENDS_ON],
-            "depended_by": [{"role": e.source, **e.attrs} for e in in_edges],
+            "depended_by": [{"role": e.source, **e.attrs} for e in in_edges
+                            if e.kind == EdgeKind.DEPENDS_ON],
+            "talked_to_by": [{"role": e.source, **e.attrs} for e in in_edges
+                             if e.kind == EdgeKind.TALKS_TO],
             "talks_to": [{"role": e.target, **e.attrs} for e in out_edges
                          if e.kind == EdgeKind.TALKS_TO],
         }
