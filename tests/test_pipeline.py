@@ -10,7 +10,7 @@ import pytest
 
 from analyzer.errors import NotAKubernetesTree
 from analyzer.source import describe_checkout
-from graph.pipeline import index_tree
+from graph.pipeline import facts_cache_path, index_tree
 from graph.stages import default_stages
 from conftest import SMALL_TREE as FILES, write_tree
 
@@ -100,3 +100,13 @@ def test_not_a_kubernetes_tree(tmp_path):
     (tmp_path / "go.mod").write_text("module example.com/x\n")
     with pytest.raises(NotAKubernetesTree, match="not a Kubernetes tree"):
         run(tmp_path, tmp_path / "i.sqlite")
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x00not a cache", b"\xe9" * 64])
+def test_a_broken_facts_cache_means_a_full_parse_not_a_failure(tmp_path, garbage):
+    root = make_tree(tmp_path / "k")
+    db = tmp_path / "i.sqlite"
+    run(root, db)
+    facts_cache_path(db).write_bytes(garbage)
+    summary = run(root, db, force=True)
+    assert summary.parsed == summary.files and summary.reused == 0
