@@ -34,8 +34,10 @@ def neo4j() -> None:
 @click.option("--password", default=None, help="Initial password (first start; default: "
               "generated and kept in <cache>/neo4j/password, mode 0600).")
 @click.option("--port", type=int, default=None, help="Bolt port (default: a free one).")
-@click.option("--heap-mb", type=int, default=2048, show_default=True, help="JVM heap.")
-@click.option("--pagecache-mb", type=int, default=1024, show_default=True, help="Page cache.")
+@click.option("--heap-mb", type=int, default=4096, show_default=True,
+              help="JVM heap (a full Kubernetes load is GC-bound below ~4 GB).")
+@click.option("--pagecache-mb", type=int, default=2048, show_default=True,
+              help="Page cache (one full tree takes ~0.9 GB on disk).")
 @click.option("--reset", is_flag=True, help="Wipe the server's data (all loaded trees) first.")
 @json_option
 def start(password, port, heap_mb, pagecache_mb, reset, as_json) -> None:

@@ -169,3 +169,10 @@ def test_labels_and_types_cannot_be_injected(store, name):
         reader.edges_from(["pkg:x"], [name])
     with pytest.raises(ValueError):
         reader.ids_with_key("Package", name, "x")
+
+
+@pytest.mark.neo4j
+def test_one_trailing_semicolon_is_fine(store):
+    result = store.run_readonly("MATCH (n:Package {tree: $t}) RETURN count(n) AS n;  ",
+                                {"t": TREE})
+    assert result.columns == ("n",) and result.rows == ((3,),)

@@ -124,6 +124,7 @@ class Neo4jStore:
         """The console: allow-listed statement, EXPLAIN says read-only, READ access mode
         transaction with a server-side time limit, row cap with a truncated flag."""
         check_cypher(query)
+        query = query.strip().rstrip(";")
         params = dict(params or {})
         try:
             with self._driver.session(database=self.config.database,
@@ -238,4 +239,8 @@ def open_neo4j_reader(uri: str | None = None, tree: str | None = None):
     from graph.store.neo4j_reader import Neo4jReader
 
     store = connect(uri)
-    return Neo4jReader(store, tree or store.config.tree)
+    try:
+        return Neo4jReader(store, tree or store.config.tree)
+    except BaseException:
+        store.close()
+        raise

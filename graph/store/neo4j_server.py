@@ -68,7 +68,7 @@ def status(where: ServerLayout) -> ServerStatus:
 
 
 def start(where: ServerLayout, *, password: str | None = None, port: int | None = None,
-          heap_mb: int = 2048, pagecache_mb: int = 1024, reset: bool = False,
+          heap_mb: int = 4096, pagecache_mb: int = 2048, reset: bool = False,
           timeout: float = 180, log=lambda line: None) -> ServerStatus:
     """Start the server (fetching the jars on first use) and wait until it accepts Bolt."""
     current = status(where)
