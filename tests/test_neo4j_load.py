@@ -156,6 +156,31 @@ def test_unreachable_server_is_one_clear_error():
         Neo4jStore(Neo4jConfig("http://127.0.0.1:9", "neo4j", "x", "neo4j"))
 
 
+def test_server_too_old_is_one_clear_error():
+    """A server that agrees on no Bolt version (as Neo4j 3.4 and older) is named too old."""
+    import socket
+
+    from graph.store.neo4j import Neo4jConfig, Neo4jStore
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def refuse_every_version():
+        for _ in range(4):
+            conn, _ = listener.accept()
+            conn.recv(20)
+            conn.sendall(b"\x00\x00\x00\x00")
+            conn.close()
+
+    threading.Thread(target=refuse_every_version, daemon=True).start()
+    uri = f"bolt://127.0.0.1:{listener.getsockname()[1]}"
+    with pytest.raises(StoreUnavailable, match="too old or not Neo4j.*Neo4j 5 or newer") as info:
+        Neo4jStore(Neo4jConfig(uri, "neo4j", "x", "neo4j"))
+    assert info.value.fields["reason"] == "version"
+    listener.close()
+
+
 @pytest.mark.neo4j
 def test_server_stopped_mid_load_then_next_load_is_correct(neo4j_server, indexes,
                                                            tmp_path_factory):

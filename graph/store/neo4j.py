@@ -166,17 +166,18 @@ class Neo4jStore:
         if isinstance(exc, nx.Neo4jError) and exc.code and "DatabaseNotFound" in exc.code:
             return StoreUnavailable(f"{where} has no database {self.config.database!r} "
                                     "(NEO4J_DATABASE)", uri=self.uri, reason="database")
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if any(m in text.lower() for m in ("does not support communication", "protocol version",
+                                            "handshake")):
+            return StoreUnavailable(f"{where} is too old or not Neo4j (no common Bolt protocol "
+                                    f"version); kubeatlas needs Neo4j {MIN_MAJOR} or newer",
+                                    uri=self.uri, reason="version")
         if isinstance(exc, nx.ConfigurationError) or isinstance(exc, ValueError):
             return StoreUnavailable(f"bad Neo4j URI {self.uri!r} ({exc}); use "
                                     "bolt://host:7687 or neo4j://host", uri=self.uri,
                                     reason="uri")
         if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.IncompleteCommit,
                             OSError)):
-            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "protocol version" in text.lower() or "handshake" in text.lower():
-                return StoreUnavailable(f"{where} is too old or not Neo4j ({text}); kubeatlas "
-                                        f"needs Neo4j {MIN_MAJOR} or newer", uri=self.uri,
-                                        reason="version")
             hint = ("start it with `kubeatlas neo4j start` or set NEO4J_URI" if action ==
                     "connect" else "the server went away; run the command again once it is up")
             return StoreUnavailable(f"cannot reach {where} during {action}: {text}; {hint}",
