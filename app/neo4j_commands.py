@@ -78,13 +78,32 @@ def fetch() -> None:
 
 
 def _print_status(state, where, as_json: bool) -> None:
-    data = {**state.as_json(), "password_file": str(where.password_file)}
+    data = {**state.as_json(), "password_file": str(where.password_file),
+            "trees": _trees(state.uri) if state.running else []}
     if as_json:
         print_json(data)
         return
-    print_table("local Neo4j server", ("", ""), data.items())
+    print_table("local Neo4j server", ("", ""),
+                ((k, v) for k, v in data.items() if k != "trees"))
     if state.running:
         out.print(f"connect: {state.uri}  user neo4j, password in {where.password_file}")
+        out.print("trees: " + (", ".join(f"{t['tree']}{'' if t['complete'] else ' (partial)'}"
+                                          for t in data["trees"]) or "none loaded yet"))
+
+
+def _trees(uri: str) -> list[dict]:
+    from analyzer.errors import KubeatlasError
+    from graph.store.neo4j import connect
+    from graph.store.neo4j_load import trees
+
+    try:
+        store = connect(uri)
+    except KubeatlasError as exc:
+        return [{"tree": f"? ({exc})", "complete": False}]
+    try:
+        return trees(store)
+    finally:
+        store.close()
 
 
 @click.command()

@@ -130,6 +130,8 @@ def test_local_server_is_the_default(neo4j_server, indexes, capsys, monkeypatch)
     status = json.loads(out)
     assert code == 0 and status["running"] and status["uri"] == neo4j_server.uri
     assert main(["load", "--db", str(indexes["small"]), "--replace", "cli-local"]) == 0
+    code, out, _ = run(capsys, "neo4j", "status", "--json")
+    assert any(t["tree"] == "cli-local" and t["complete"] for t in json.loads(out)["trees"])
     monkeypatch.setenv("KUBEATLAS_NEO4J_TREE", "cli-local")
     code, out, _ = run(capsys, "deps", "pkg/a", "--neo4j", "--json")
     assert [d["id"] for d in json.loads(out)["deps"]] == ["pkg:k8s.io/kubernetes/pkg/b"]
