@@ -21,7 +21,7 @@ from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
 from graph.store.sqlite_write import write_index
 
-GRAPH_VERSION = 8  # bump when build or resolution changes: an index from before is rebuilt
+GRAPH_VERSION = 9  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
@@ -143,7 +143,7 @@ def index_tree(
             "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
             "analyzer_version": ANALYZER_VERSION, "graph_version": GRAPH_VERSION,
             "files": len(facts),
-            "figures": summary.figures, "stage_inputs": inputs,
+            "figures": summary.figures, "stage_inputs": inputs, "counts": summary.counts,
         }
         write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
                     on_progress=progress.advance)

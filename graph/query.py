@@ -153,12 +153,15 @@ class Atlas:
                 break
             fetch = self.reader.edges_to if reverse else self.reader.edges_from
             edges = fetch(frontier, [str(EdgeKind.IMPORTS)])
+            exprs = (self._build_exprs(sorted({p for e in edges
+                                               for p in e.attrs.get("file_paths") or ()}))
+                     if goos and goarch else {})  # one lookup per level, not per edge
             nxt: list[str] = []
             for e in sorted(edges, key=lambda e: (e.source, e.target)):
                 other = e.source if reverse else e.target
                 if other == package or other in seen:
                     continue
-                if not self._keeps_import(e, goos, goarch, tests):
+                if not self._keeps_import(e, exprs, goos, goarch, tests):
                     continue
                 if not external and not other.startswith("pkg:"):
                     continue
@@ -170,14 +173,15 @@ class Atlas:
             frontier = nxt
         return sorted(seen.values(), key=lambda d: (d.depth, d.id))
 
-    def _keeps_import(self, e: EdgeRecord, goos, goarch, tests: bool) -> bool:
+    @staticmethod
+    def _keeps_import(e: EdgeRecord, exprs: dict[str, str | None], goos, goarch,
+                      tests: bool) -> bool:
         paths = list(e.attrs.get("file_paths") or ())
         if not tests:
             if e.attrs.get("test_only"):
                 return False
             paths = [p for p in paths if not p.endswith("_test.go")]
         if goos and goarch:
-            exprs = self._build_exprs(paths)
             return any(matches(p, exprs.get(p), goos, goarch) for p in paths)
         return True
 

@@ -100,6 +100,9 @@ class SqliteReader:
             "SELECT id FROM nodes WHERE kind = ? ORDER BY id", (kind,))]
 
     def count_by_kind(self) -> dict[str, int]:
+        recorded = self.meta.get("counts")
+        if isinstance(recorded, dict):  # written with the index (and kept by the patch path)
+            return dict(sorted(recorded.items()))
         counts = dict(self._conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
         counts.update(self._conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind"))
         return dict(sorted(counts.items()))
