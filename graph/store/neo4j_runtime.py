@@ -150,7 +150,8 @@ def run_admin(where: ServerLayout, *args: str, timeout: float = 300) -> str:
     env = {**os.environ, "NEO4J_HOME": str(where.home), "NEO4J_CONF": str(where.conf)}
     proc = subprocess.run([find_java(), *JVM_FLAGS, "-cp", str(where.jars / "*"),
                            "org.neo4j.cli.AdminTool", *args],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+                          capture_output=True, text=True, env=env, timeout=timeout,
+                          cwd=where.home)  # `database import` leaves import.report in its cwd
     if proc.returncode != 0:
         tail = " ".join((proc.stdout + proc.stderr).strip().splitlines()[-4:])[:600]
         raise ServerSetupError(f"neo4j-admin {' '.join(args[:3])} failed: {tail}",
