@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer.gcpolicy import paused_gc
 from analyzer.model import FileFacts
 from analyzer.rows import Row, facts_from_row
 
@@ -73,8 +74,8 @@ def _delta_path(path: Path) -> Path:
 
 def _read(path: Path) -> dict | None:
     try:
-        with open(path, "rb") as fh:
-            version, python, entries = marshal.load(fh)
+        with open(path, "rb") as fh, paused_gc():
+            version, python, entries = marshal.loads(fh.read())  # one read: load(fh) is slow
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if version != ANALYZER_VERSION or python != _PYTHON or not isinstance(entries, dict):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analyzer.cache import FactsCache
 from analyzer.extract import extract_facts
+from analyzer.gcpolicy import relax_for_worker
 from analyzer.goparse import GoParser
 from analyzer.model import FileFacts, Problem, SourceFile
 from analyzer.rows import Row, facts_from_row, facts_to_row
@@ -93,6 +94,7 @@ def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps) -> int
 
 def _init_worker() -> None:
     global _parser
+    relax_for_worker()
     if _parser is None:
         _parser = GoParser()
 

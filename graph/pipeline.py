@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
 from analyzer.discover import check_tree, discover, find_modules
+from analyzer.gcpolicy import relaxed_gc
 from analyzer.model import FileFacts
 from analyzer.scan import scan_files
 from analyzer.source import Checkout
@@ -74,6 +75,21 @@ def index_tree(
     force: bool = False,
 ) -> IndexSummary:
     """Index `checkout` into the SQLite file `db`; the old index stays until the new one is whole."""
+    with relaxed_gc():
+        return _index_tree(checkout, db, jobs=jobs, max_file_bytes=max_file_bytes, stages=stages,
+                           progress=progress, force=force)
+
+
+def _index_tree(
+    checkout: Checkout,
+    db: Path,
+    *,
+    jobs: int = 0,
+    max_file_bytes: int,
+    stages: Sequence[tuple[str, Stage]] = (),
+    progress: Progress | None = None,
+    force: bool = False,
+) -> IndexSummary:
     progress = progress or SilentProgress()
     root = checkout.root
     summary = IndexSummary(db=str(db))
@@ -115,6 +131,8 @@ def index_tree(
         if patched is not None:
             summary.parsed, summary.reused = patched.files, len(sources) - patched.files
             summary.figures["patch"] = {"files": patched.files, "calls": patched.calls}
+            summary.megabytes = round(sum(size for _, size in current.values()) / 1e6, 1)
+            summary.counts, summary.problems = _recorded_totals(db)
             return summary
 
     with phase("scan"):
@@ -158,6 +176,17 @@ def _stat(path: str) -> tuple[int, int]:
     except OSError:
         return (0, -1)
     return (st.st_mtime_ns, st.st_size)
+
+
+def _recorded_totals(db: Path) -> tuple[dict[str, int], int]:
+    """Counts and number of problems of the index at db, as the patch left them."""
+    from graph.store.sqlite import SqliteReader
+
+    reader = SqliteReader(db)
+    try:
+        return reader.count_by_kind(), len(reader.problems())
+    finally:
+        reader.close()
 
 
 def stage_fingerprint(stages: Sequence[tuple[str, Stage]]) -> str:
