@@ -12,6 +12,7 @@ from __future__ import annotations
 from minik8s import meta, status
 from minik8s.client import Client
 from minik8s.controllers import rollout
+from minik8s.controllers.adoption import AdoptionCheck
 from minik8s.controllers.worker import Controller
 from minik8s.informer import Handler, InformerFactory
 from minik8s.resources import for_kind
@@ -65,12 +66,13 @@ class DeploymentController(Controller):
         """ReplicaSets this Deployment controls, adopting matching orphans."""
         selector = from_label_selector((deployment.get("spec") or {}).get("selector"))
         owned = []
+        can_adopt = AdoptionCheck(self.client, DEPLOYMENT, deployment)
         for rs in self.rs_informer.indexer.by_index("namespace", meta.namespace_of(deployment)):
             ref = meta.controller_of(rs)
             if ref is not None:
                 if ref.get("uid") == meta.uid_of(deployment):
                     owned.append(rs)
-            elif selector.matches(meta.labels_of(rs)) and not meta.is_deleting(deployment):
+            elif selector.matches(meta.labels_of(rs)) and can_adopt():
                 patch = {"metadata": {"ownerReferences": [meta.controller_ref(deployment)]}}
                 owned.append(self.client.patch(RS, meta.namespace_of(rs), meta.name_of(rs), patch))
         return owned

@@ -98,7 +98,10 @@ class GarbageCollector(Controller):
             return "waiting"
         return "solid"
 
-    def attempt_to_delete(self, resource: Resource, obj: dict) -> None:
+    def attempt_to_delete(self, resource: Resource, cached: dict) -> None:
+        obj = self._latest(resource, cached)  # the cache may still show orphaned references
+        if obj is None:
+            return
         if meta.is_deleting(obj) and FOREGROUND not in (obj["metadata"].get("finalizers") or ()):
             return  # already on its way out
         refs = obj["metadata"].get("ownerReferences") or []
@@ -123,6 +126,17 @@ class GarbageCollector(Controller):
         except status.ApiError as err:
             if not (status.is_not_found(err) or status.is_conflict(err)):
                 raise
+
+    def _latest(self, resource: Resource, cached: dict) -> dict | None:
+        """The live object if it is still the one cached (attemptToDeleteItem's getObject and
+        UID check); None when it is gone or was replaced."""
+        try:
+            live = self.client.get(resource, meta.namespace_of(cached), meta.name_of(cached))
+        except status.ApiError as err:
+            if status.is_not_found(err):
+                return None
+            raise
+        return live if meta.uid_of(live) == meta.uid_of(cached) else None
 
     def process_deleting_owner(self, resource: Resource, owner: dict) -> None:
         finalizers = list(owner["metadata"].get("finalizers") or ())

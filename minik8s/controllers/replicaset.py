@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from minik8s import meta, status
 from minik8s.client import Client
+from minik8s.controllers.adoption import AdoptionCheck
 from minik8s.controllers.expectations import Expectations
 from minik8s.controllers.podstate import deletion_rank, is_active, is_available, is_ready
 from minik8s.controllers.worker import Controller
@@ -94,6 +95,7 @@ class ReplicaSetController(Controller):
         """Active pods this RS controls, adopting matching orphans (ClaimPods)."""
         selector = from_label_selector((rs.get("spec") or {}).get("selector"))
         owned = []
+        can_adopt = AdoptionCheck(self.client, RS, rs)
         for pod in self.pod_informer.indexer.by_index("namespace", meta.namespace_of(rs)):
             if not is_active(pod):
                 continue
@@ -102,7 +104,7 @@ class ReplicaSetController(Controller):
                 if ref.get("uid") == meta.uid_of(rs):
                     owned.append(pod)
                 continue
-            if selector.matches(meta.labels_of(pod)) and not meta.is_deleting(rs):
+            if selector.matches(meta.labels_of(pod)) and can_adopt():
                 refs = [meta.controller_ref(rs)]
                 patch = {"metadata": {"ownerReferences": refs}}
                 try:
