@@ -64,6 +64,7 @@ def facts_cache_path(db: Path) -> Path:
     return db.with_name(db.name + ".facts")
 
 
+@relaxed_gc()  # millions of short-lived records, no cycles: see analyzer/gcpolicy.py
 def index_tree(
     checkout: Checkout,
     db: Path,
@@ -75,21 +76,6 @@ def index_tree(
     force: bool = False,
 ) -> IndexSummary:
     """Index `checkout` into the SQLite file `db`; the old index stays until the new one is whole."""
-    with relaxed_gc():
-        return _index_tree(checkout, db, jobs=jobs, max_file_bytes=max_file_bytes, stages=stages,
-                           progress=progress, force=force)
-
-
-def _index_tree(
-    checkout: Checkout,
-    db: Path,
-    *,
-    jobs: int = 0,
-    max_file_bytes: int,
-    stages: Sequence[tuple[str, Stage]] = (),
-    progress: Progress | None = None,
-    force: bool = False,
-) -> IndexSummary:
     progress = progress or SilentProgress()
     root = checkout.root
     summary = IndexSummary(db=str(db))
