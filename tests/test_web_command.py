@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from app.cli import main
+from app.web import dot
 from app.web_command import MAIN
 from graph.query import EdgeRecord, NodeRecord
 
@@ -35,9 +36,6 @@ def test_web_without_an_index_is_a_one_line_error(tmp_path, capsys):
 
 
 # --- DOT --------------------------------------------------------------------------------
-dot = pytest.importorskip("app.web.dot")
-
-
 def _role(key: str, plane: str, present: bool = True) -> NodeRecord:
     return NodeRecord(f"role:{key}", "Role", key, {"name": key, "plane": plane,
                                                    "present": present})
