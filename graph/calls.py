@@ -151,25 +151,13 @@ class _Resolver:
             if path is not None:
                 return self._package_member(path, rest)
         if current is None:
-            return head_outcome(self.symbols, self.scope, head, self._variable_type(caller, head)), "", ""
-        type_id_, scope = current
-        for segment in rest[:-1]:
-            step = self._member_type(type_id_, segment)
-            if step is None:
-                return member_outcome(self.symbols, type_id_, segment), "", ""
-            type_id_ = step
-        name = rest[-1]
-        if name.endswith("()"):
-            return "unresolved", "", ""
-        entry = self.symbols.method_set(type_id_).get(name)
-        if entry is None:
-            field = self.symbols.field_type(type_id_, name)
-            if field is not None:
-                return "dynamic", "", ""
-            return embeds_external(self.symbols, type_id_), "", ""
-        via = "interface" if self.symbols.is_interface(type_id_) else (
-            "field" if len(segments) > 2 else "method")
-        return "resolved", entry[0].id, via
+            outcome = head_outcome(self.symbols, self.scope, head,
+                                   self._variable_type(caller, head))
+            return outcome, "", ""
+        outcome, target, via = self._chain_to_method(current[0], rest)
+        if via == "method" and len(segments) > 2:
+            via = "field"  # recv.field.M(): through a struct field
+        return outcome, target, via
 
     def _plain_call(self, caller: str, head: str) -> tuple[str, str, str]:
         name = head[:-2] if head.endswith("()") else head
@@ -206,7 +194,7 @@ class _Resolver:
         return self._chain_to_method(tid, rest[1:])
 
     def _chain_to_method(self, tid: str | None, rest: list[str]) -> tuple[str, str, str]:
-        """Walk `.a.b().M` from type tid to the method M."""
+        """Walk `.a.b().M` from type tid to the method M: (outcome, method id, via)."""
         if tid is None:
             return "unresolved", "", ""
         for segment in rest[:-1]:
@@ -214,9 +202,14 @@ class _Resolver:
             if step is None:
                 return member_outcome(self.symbols, tid, segment), "", ""
             tid = step
-        entry = None if rest[-1].endswith("()") else self.symbols.method_set(tid).get(rest[-1])
+        name = rest[-1]
+        if name.endswith("()"):
+            return "unresolved", "", ""  # f()(): a call of a call's result
+        entry = self.symbols.method_set(tid).get(name)
         if entry is None:
-            return "unresolved", "", ""
+            if self.symbols.field_type(tid, name) is not None:
+                return "dynamic", "", ""  # a func-typed field
+            return embeds_external(self.symbols, tid), "", ""
         return "resolved", entry[0].id, "interface" if self.symbols.is_interface(tid) else "method"
 
     def _variable_type(self, caller: str, name: str) -> str | None:
@@ -244,12 +237,11 @@ class _Resolver:
 
     def _call_result(self, caller: str, callee: str) -> tuple[str, FileScope] | None:
         """Type of `x := callee(...)`: a function, pkg.F, or a method chain (`c.Pods(ns).Get`)."""
-        alias, dot, fname = callee.partition(".")
-        if not dot:
-            return self._result_type(function_id(self.scope.package, callee))
-        path = self.scope.imports.get(alias)
-        if path is not None and "." not in fname and self._variable_type(caller, alias) is None:
-            return self._result_type(function_id(path, fname))
+        alias, dot, rest = callee.partition(".")
+        package_func = (dot and alias in self.scope.imports
+                        and self._variable_type(caller, alias) is None)
+        if (not dot or package_func) and "." not in rest:
+            return self.symbols.call_result(self.scope, callee)
         if self._depth > 3:  # x := x.Next(): a chain through itself
             return None
         self._depth += 1

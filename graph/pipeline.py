@@ -22,7 +22,7 @@ from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
 from graph.store.sqlite_write import write_index
 
-GRAPH_VERSION = 9  # bump when build or resolution changes: an index from before is rebuilt
+GRAPH_VERSION = 10  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.

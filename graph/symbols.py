@@ -164,11 +164,22 @@ class SymbolTable:
             return None
         text, scope = found
         if text.startswith("call:"):  # var x = F() / pkg.F()
-            alias, dot, fname = text[5:].partition(".")
-            path = scope.imports.get(alias) if dot else scope.package
-            info = self.funcs.get(function_id(path, fname if dot else alias)) if path else None
-            return self.named(info.scope, info.results[0]) if info and info.results else None
+            result = self.call_result(scope, text[5:])
+            return result[0] if result else None
         return self.named(scope, text) if text != "func" else None
+
+    def call_result(self, scope: FileScope, callee: str) -> tuple[str, FileScope] | None:
+        """(type id, declaring scope) of what `F(...)` or `pkg.F(...)`, as written in `scope`,
+        returns first; None for anything else (a method chain, an unknown function)."""
+        alias, dot, name = callee.partition(".")
+        if dot and "." in name:
+            return None
+        path = scope.imports.get(alias) if dot else scope.package
+        info = self.funcs.get(function_id(path, name if dot else alias)) if path else None
+        if info is None or not info.results:
+            return None
+        tid = self.named(info.scope, info.results[0])
+        return (tid, info.scope) if tid else None
 
     # --- types ----------------------------------------------------------------------------
     def named(self, scope: FileScope, type_expr: str) -> str | None:
