@@ -41,7 +41,7 @@ def notes(subject, out_path, check, tree_root, db, neo4j_uri) -> None:
         else:
             click.echo(note.markdown, nl=False)
     if check:
-        root = tree_root or Path(str(atlas.stats()["tree"].get("root") or ""))
+        root = tree_root or Path(str(atlas.reader.tree_info().get("root") or ""))
         _check(citations, root)
 
 

@@ -32,7 +32,7 @@ class _Writer:
 
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
-        self.tree: dict[str, Any] = atlas.stats()["tree"]
+        self.tree: dict[str, Any] = atlas.reader.tree_info()
         self.lines: list[str] = []
         self.citations: list[Citation] = []
 

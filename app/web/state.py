@@ -54,7 +54,7 @@ def _fail(message: str) -> None:
 
 
 def tree(atlas_: Atlas) -> dict[str, Any]:
-    return atlas_.stats()["tree"]
+    return atlas_.reader.tree_info()
 
 
 def sidebar(atlas_: Atlas) -> None:
