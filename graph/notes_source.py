@@ -40,8 +40,9 @@ def read_package(atlas: Atlas, package: str) -> PackageContents:
 
 def key_declarations(contents: PackageContents, limit: int = 3) -> list[NodeRecord]:
     """The exported, hand-written types with the most methods, then exported functions."""
+    generated = {f.attrs.get("path") for f in contents.files if f.attrs.get("is_generated")}
     usable = [d for d in contents.decls if d.attrs.get("exported") and d.attrs.get("file")
-              and not d.attrs.get("is_test") and not _generated(d.attrs["file"])
+              and not d.attrs.get("is_test") and d.attrs["file"] not in generated
               and not is_test_double(d)]
     types = sorted((d for d in usable if d.kind == NodeKind.TYPE),
                    key=lambda d: (-contents.method_counts.get(d.id, 0), d.id))
@@ -80,8 +81,3 @@ def is_test_double(node: NodeRecord) -> bool:
     package = str(node.attrs.get("package", ""))
     return (name.startswith(("fake", "mock", "stub")) or name.endswith(("stub", "mock"))
             or package.endswith(("/testing", "/fake", "/testutil")))
-
-
-def _generated(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return name.startswith("zz_generated") or name.endswith(".pb.go") or "openapi" in path

@@ -18,8 +18,9 @@ from app.cli import main
 from graph.notes import build_note, flow_note, role_note
 from graph.notes_citation import (Citation, bare_name, check_citations, parse_citations,
                                   source_url)
+from graph.notes_source import PackageContents, key_declarations
 from graph.pipeline import index_tree
-from graph.query import Atlas
+from graph.query import Atlas, NodeRecord
 from graph.stages import default_stages
 from graph.store.sqlite import SqliteReader
 from conftest import write_tree
@@ -311,6 +312,20 @@ def test_flow_note_walks_the_call_chain_and_names_what_is_missing(atlas):
     cited = {bare_name(c.symbol) for c in flow_note(atlas).citations}
     assert {"RunCreate", "createHandler", "Create", "syncDeployment", "scheduleOne",
             "syncLoop", "SyncPod", "RunPodSandbox"} <= cited
+
+
+def test_key_declarations_leave_out_generated_test_and_fake_code():
+    def decl(name: str, path: str, **attrs) -> NodeRecord:
+        return NodeRecord(f"type:k8s.io/x.{name}", "Type", name,
+                          {"file": path, "line": 3, "exported": True, **attrs})
+
+    files = (NodeRecord("file:x/types.go", "File", "types.go", {"path": "x/types.go"}),
+             NodeRecord("file:x/zz_generated.deepcopy.go", "File", "zz_generated.deepcopy.go",
+                        {"path": "x/zz_generated.deepcopy.go", "is_generated": True}))
+    decls = (decl("Pod", "x/types.go"), decl("PodList", "x/zz_generated.deepcopy.go"),
+             decl("FakePod", "x/types.go"), decl("PodCase", "x/types_test.go", is_test=True))
+    contents = PackageContents(NodeRecord("pkg:k8s.io/x", "Package", "x"), files, decls, {})
+    assert [d.name for d in key_declarations(contents)] == ["Pod"]
 
 
 def test_stale_citations_are_reported(tmp_path, notes_db):
