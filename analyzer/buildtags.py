@@ -75,9 +75,9 @@ def _plus_build(lines: list[bytes]) -> str | None:
     plus_lines = []
     for raw in lines:
         line = raw.strip()
-        if line.startswith(b"//") and line[2:].strip().startswith(b"+build") and (
-                line[2:].strip()[6:7] in (b" ", b"\t", b"")):
-            plus_lines.append(line[2:].strip()[6:].decode("utf-8", "replace").strip())
+        text = line[2:].strip() if line.startswith(b"//") else b""
+        if text.startswith(b"+build") and text[6:7] in (b" ", b"\t", b""):
+            plus_lines.append(text[6:].decode("utf-8", "replace").strip())
     if not plus_lines:
         return None
     return " && ".join(_plus_line_expr(line) for line in plus_lines)

@@ -164,15 +164,14 @@ def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]
     calls.pop("edges", None)
     calls.subtract({k: v for k, v in before.items()})
     calls.update({k: v for k, v in after.items()})
+    edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'").fetchone()[0]
     if "resolve" in figures:
-        edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'").fetchone()[0]
         figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
                                                                if v})), "edges": edges}
     updates = [(json.dumps(tree.indexed_at), "indexed_at"), (json.dumps(figures), "figures")]
     if "counts" in meta:  # node counts stay (body edits only); CALLS may not
         counts = meta["counts"]
-        counts["CALLS"] = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'"
-                                       ).fetchone()[0]
+        counts["CALLS"] = edges
         updates.append((json.dumps(dict(sorted((k, v) for k, v in counts.items() if v))),
                         "counts"))
     conn.executemany("UPDATE meta SET value = ? WHERE key = ?", updates)

@@ -261,13 +261,11 @@ class Atlas:
         by_path = sorted(e.source for e in packages if e.attrs.get("how") == "path")
         reachable = sorted(e.source for e in packages if e.attrs.get("how") == "reachable")
         external = sorted(e.source for e in packages if e.attrs.get("how") == "external")
-        interfaces = []
-        for name in node.attrs.get("key_interfaces") or ():
-            hits = [n for n in self.reader.search(name.rsplit(".", 1)[-1], ["Type"], 50)
-                    if n.id == f"type:{name}" or n.id.endswith("." + name)]
-            for hit in hits[:1]:
-                interfaces.append({"id": hit.id, "implementers": [
-                    e.source for e in self.implementers(hit.id)]})
+        names = node.attrs.get("key_interfaces") or ()  # found in this tree by the roles stage
+        found = self.reader.get_nodes([f"type:{name}" for name in names])
+        interfaces = [{"id": f"type:{name}", "implementers": [
+            e.source for e in self.implementers(f"type:{name}")]}
+            for name in names if f"type:{name}" in found]
         out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
         in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)
         return {

@@ -31,4 +31,3 @@ def default_stages() -> list[tuple[str, Stage]]:
     """(name, stage) pairs: resolution first, then the layers that read its edges."""
     return [("resolve", Resolution()), ("roles", RoleMapping()), ("kinds", ApiKinds()),
             ("mini", Illustrations())]
-
