@@ -145,6 +145,8 @@ def test_notes_page_renders_a_role_note(open_page):
     at = open_page("views/notes.py", subject="kubelet")
     text = _text(at)
     assert "# kubelet — study note" in text and "/blob/" in text
+    next(b for b in at.button if b.label == "Check citations").click().run()
+    assert "citations hold in" in at.success[0].value
     at = open_page("views/notes.py")
     assert "Creating a Deployment" in _text(at)
 

@@ -28,16 +28,21 @@ def _open(path: str, mtime_ns: int) -> Atlas:
     return Atlas(SqliteReader(Path(path)))
 
 
+def version() -> tuple[str, int]:
+    """The index file and its mtime: a cache key that changes when the index is rebuilt."""
+    path = db_path()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
 def atlas() -> Atlas:
     """The Atlas over the index, opened once per file version; stops the page with an
     st.error when the index is missing or unreadable."""
-    path = db_path()
+    path, mtime = version()
     try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    try:
-        return _open(str(path), mtime)
+        return _open(path, mtime)
     except KubeatlasError as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:

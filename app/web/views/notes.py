@@ -8,9 +8,17 @@ from pathlib import Path
 import streamlit as st
 
 from app.web import state
-from graph.notes import FLOW, build_note
+from graph.notes import FLOW, Note, build_note
 from graph.notes_citation import check_citations
+from graph.query import Atlas
 from graph.schema import key_of
+
+
+@st.cache_resource(show_spinner="Writing the note …", max_entries=32)
+def _note(_atlas: Atlas, index: tuple[str, int], subject: str) -> Note:
+    """Built once per index version and subject, not on every rerun (e.g. `Check citations`)."""
+    return build_note(_atlas, subject)
+
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -25,7 +33,7 @@ if subject != wanted:
     st.query_params["subject"] = subject
 
 with state.reported():
-    note = build_note(atlas, subject)
+    note = _note(atlas, state.version(), subject)
     c1, c2 = st.columns([1, 3])
     c1.download_button("Download Markdown", note.markdown, file_name=f"{subject}.md",
                        mime="text/markdown")
