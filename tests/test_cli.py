@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from app.cli import main
+from conftest import SMALL_TREE, write_tree
 
 
 def kubeatlas(*args: str) -> tuple[int, str, str]:
@@ -111,3 +112,34 @@ def test_export_formats_read_back(indexed, tmp_path):
     header = (tmp_path / "csv" / "nodes_Package.csv").read_text().splitlines()[0]
     assert header.startswith("id:ID,") and header.endswith(":LABEL")
     assert (tmp_path / "csv" / "rels_IMPORTS.csv").read_text().startswith(":START_ID,:END_ID,:TYPE")
+
+
+def _tagged_repo(root, files, tag: str):
+    write_tree(root, files)
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x"],
+                 ["tag", tag], ["config", "uploadpack.allowFilter", "true"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_index_clone_is_shallow_sparse_and_records_ref(tmp_path, monkeypatch, capsys):
+    files = {**SMALL_TREE, "README.md": "not wanted\n", "docs/x.go": "package docs\n"}
+    commit = _tagged_repo(tmp_path / "upstream", files, "v1.28.7")
+    monkeypatch.setenv("KUBEATLAS_CACHE", str(tmp_path / "cache"))
+    url = (tmp_path / "upstream").as_uri()
+    assert main(["index", "--clone", url, "--ref", "v1.28.7", "--jobs", "1", "--json"]) == 0
+    capsys.readouterr()
+    clone = tmp_path / "cache" / "src" / "v1.28.7"
+    assert (clone / "pkg/a/a.go").is_file() and not (clone / "README.md").exists()
+    assert not (clone / "docs").exists()  # only pkg/ staging/ cmd/ plugin/ go.mod CHANGELOG/
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=clone,
+                             capture_output=True, text=True).stdout.strip()
+    assert shallow == "true"
+    assert main(["stats", "--json"]) == 0
+    tree = json.loads(capsys.readouterr().out)["tree"]
+    assert (tree["ref"], tree["commit"], tree["k8s_version"]) == ("v1.28.7", commit, "v1.28.7")
+    assert main(["index", "--clone", url, "--ref", "v9.9.9"]) == 2
+    assert "cannot clone" in capsys.readouterr().err
+    assert not (tmp_path / "cache" / "src" / "v9.9.9").exists()
