@@ -68,4 +68,4 @@ def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict:
             if target in graph:
                 graph.add_edge(mid, target, EdgeKind.ILLUSTRATES)
                 edges += 1
-    return {"components": len(links), "links": edges, "missing": sorted(missing)}
+    return {"components": len(links), "links": edges, "missing": sorted(set(missing))}
