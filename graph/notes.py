@@ -219,26 +219,9 @@ def flow_note(atlas: Atlas, steps: tuple[FlowStep, ...] = DEPLOYMENT_FLOW) -> No
 def _call_chain(atlas: Atlas, source: str, target: str) -> list[str]:
     """The nodes strictly between source and target on the shortest CALLS/DISPATCHES chain of
     at most MAX_HOPS hops, or [] when there is none that short."""
-    kinds = [str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES)]
-    parent: dict[str, str | None] = {source: None}
-    frontier = [source]
-    for _ in range(MAX_HOPS):
-        if target in parent or not frontier:
-            break
-        nxt = []
-        for e in sorted(atlas.reader.edges_from(frontier, kinds), key=lambda e: (e.source, e.target)):
-            if e.target not in parent:
-                parent[e.target] = e.source
-                nxt.append(e.target)
-        frontier = nxt
-    if target not in parent:
-        return []
-    chain = []
-    step = parent[target]
-    while step is not None and step != source:
-        chain.append(step)
-        step = parent[step]
-    return chain[::-1]
+    chain = atlas.shortest_path(source, target, (EdgeKind.CALLS, EdgeKind.DISPATCHES),
+                                max_hops=MAX_HOPS)
+    return chain[1:-1] if chain else []
 
 
 def build_note(atlas: Atlas, subject: str) -> Note:

@@ -192,9 +192,11 @@ class Atlas:
 
     # --- chains ---------------------------------------------------------------------
     def shortest_path(self, source: str, target: str,
-                      kinds: Sequence[EdgeKind] | None = None) -> list[str] | None:
+                      kinds: Sequence[EdgeKind] | None = None,
+                      max_hops: int | None = None) -> list[str] | None:
         """Shortest chain source -> target along import edges (packages), call edges
-        (functions; an interface method DISPATCHES to its implementations) or role edges."""
+        (functions; an interface method DISPATCHES to its implementations) or role edges;
+        None when there is none (of at most max_hops hops, if given)."""
         self.node(source)
         self.node(target)
         if kinds is None:
@@ -202,7 +204,9 @@ class Atlas:
         names = [str(k) for k in kinds]
         parent: dict[str, str | None] = {source: None}
         frontier = [source]
-        while frontier and target not in parent:
+        hops = 0
+        while frontier and target not in parent and (max_hops is None or hops < max_hops):
+            hops += 1
             nxt: list[str] = []
             for e in sorted(self.reader.edges_from(frontier, names),
                             key=lambda e: (e.source, e.target)):

@@ -188,3 +188,9 @@ def test_call_chain_reaches_implementation_through_dispatch(atlas):
                                 f"method:{K}/impl.(*Pointer).Run")
     assert chain == [f"method:{K}/impl.(*Holder).Drive", f"method:{K}/iface.(Runner).Run",
                      f"method:{K}/impl.(*Pointer).Run"]
+
+
+def test_shortest_path_respects_a_hop_limit(atlas):
+    source, target = f"method:{K}/impl.(*Holder).Drive", f"method:{K}/impl.(*Pointer).Run"
+    assert len(atlas.shortest_path(source, target, max_hops=2)) == 3
+    assert atlas.shortest_path(source, target, max_hops=1) is None
