@@ -4,6 +4,7 @@ replace, delete), query commands with --neo4j answering like --db, cypher, one-l
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -109,16 +110,10 @@ def test_cypher_command(neo4j_env, indexes, capsys):
 ])
 def test_errors_are_one_line_with_exit_code_2(neo4j_env, indexes, args, env, message):
     proc = subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
-                          text=True, timeout=120, env={**_environ(), **env})
+                          text=True, timeout=120, env={**os.environ, **env})
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("error:")
     assert message in " ".join(proc.stderr.split())
-
-
-def _environ():
-    import os
-
-    return dict(os.environ)
 
 
 def test_local_server_is_the_default(neo4j_server, indexes, capsys, monkeypatch):
@@ -136,7 +131,7 @@ def test_local_server_is_the_default(neo4j_server, indexes, capsys, monkeypatch)
     code, out, _ = run(capsys, "deps", "pkg/a", "--neo4j", "--json")
     assert [d["id"] for d in json.loads(out)["deps"]] == ["pkg:k8s.io/kubernetes/pkg/b"]
     proc = subprocess.run([sys.executable, "-m", "graph.store.neo4j_server", "status"],
-                          capture_output=True, text=True, env=_environ(), timeout=60)
+                          capture_output=True, text=True, env=os.environ, timeout=60)
     assert json.loads(proc.stdout)["running"] is True
 
 

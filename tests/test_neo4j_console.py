@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.errors import QueryRejected, QueryTimeout
+from analyzer.errors import NodeNotFound, QueryRejected, QueryTimeout
 from analyzer.source import describe_checkout
 from conftest import SMALL_TREE, write_tree
 from graph.pipeline import index_tree
@@ -150,7 +150,7 @@ def test_hostile_strings_through_the_query_api_are_data(store, text):
     assert reader.edges_from([text], ["IMPORTS"]) == [] and reader.edges_to([text], []) == []
     assert reader.search(text, ["Package"], 10) == []
     assert reader.ids_with_key("Package", "dir", text) == []
-    with pytest.raises(Exception):
+    with pytest.raises(NodeNotFound):
         atlas.resolve(text)
     result = store.run_readonly("MATCH (n:Node) WHERE n.id = $v OR n.name = $v RETURN n.id",
                                 {"v": text})
