@@ -39,6 +39,7 @@ from minik8s.cluster import Cluster, ClusterConfig  # noqa: E402
 from minik8s.controllermanager import ControllerSettings  # noqa: E402
 from minik8s.resources import for_kind  # noqa: E402
 from minik8s.trace import Step  # noqa: E402
+from minik8s.wait import wait_for  # noqa: E402
 
 POD = for_kind("v1", "Pod")
 DEPLOYMENT = for_kind("apps/v1", "Deployment")
@@ -109,8 +110,7 @@ def main() -> int:
     tracer: list = []
     cluster = Cluster(config, trace=lambda step: tracer[0](step) if tracer else None).start()
     client = cluster.client("bench")
-    while any(k.runtime.network is None for k in cluster.kubelets.values()):
-        time.sleep(0.05)
+    wait_for(lambda: all(k.runtime.network is not None for k in cluster.kubelets.values()), 60, "pod networks")
     print(f"cluster up: {args.nodes} nodes in {time.perf_counter() - started:.2f}s; "
           f"{args.pods} pods, {args.clients} client threads, events {'off' if args.no_events else 'on'}")
 

@@ -17,6 +17,7 @@ from minik8s.cluster import Cluster, ClusterConfig
 from minik8s.printers import table
 from minik8s.resources import for_kind
 from minik8s.trace import Step
+from minik8s.wait import poll
 
 DEPLOYMENT = for_kind("apps/v1", "Deployment")
 SERVICE = for_kind("v1", "Service")
@@ -58,15 +59,6 @@ class Narrator:
             self.echo(f"       mirrors {step.mirrors}")
 
 
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def run_demo(*, replicas: int = 2, runtime: str = "sim", echo: Callable[[str], None] = print,
              timeout: float = 30.0) -> list[Step]:
     narrator = Narrator(echo)
@@ -74,7 +66,7 @@ def run_demo(*, replicas: int = 2, runtime: str = "sim", echo: Callable[[str], N
     cluster = Cluster(config, trace=narrator).start()
     try:
         client = cluster.client("demo")
-        _wait(lambda: all(n.runtime.network for n in cluster.kubelets.values()), 10)
+        poll(lambda: all(n.runtime.network for n in cluster.kubelets.values()), 10)
         echo(f"minik8s demo: 2 nodes ({runtime} runtime), apiserver at {cluster.url}")
         echo("Creating Deployment 'hello' with "
              f"{replicas} replica(s), then Service 'hello'. Each step names the real code it mirrors.")
@@ -89,12 +81,12 @@ def run_demo(*, replicas: int = 2, runtime: str = "sim", echo: Callable[[str], N
                                   "spec": {"containers": [{"name": "hello", "image": "hello:1.0",
                                                            "command": ["sleep", "30"],
                                                            "ports": [{"containerPort": 8080}]}]}}}})
-        available = _wait(lambda: (client.get(DEPLOYMENT, "default", "hello").get("status") or {})
+        available = poll(lambda: (client.get(DEPLOYMENT, "default", "hello").get("status") or {})
                           .get("availableReplicas") == replicas, timeout)
         client.create(SERVICE, "default", {
             "apiVersion": "v1", "kind": "Service", "metadata": {"name": "hello"},
             "spec": {"selector": labels, "ports": [{"port": 80, "targetPort": 8080}]}})
-        _wait(lambda: any(b for b in cluster.proxy.table.values()), 10)
+        poll(lambda: any(b for b in cluster.proxy.table.values()), 10)
         time.sleep(0.3)
         narrator.quiet = True
         pods = client.list(POD, "default", label_selector="app=hello")[0]

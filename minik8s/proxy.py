@@ -14,7 +14,6 @@ import base64
 import hashlib
 import random
 import threading
-import time
 from dataclasses import dataclass
 
 from minik8s import meta
@@ -22,6 +21,7 @@ from minik8s.client import Client
 from minik8s.informer import Handler, InformerFactory
 from minik8s.resources import for_kind
 from minik8s.trace import Step, Tracer, no_trace
+from minik8s.wait import poll
 
 SERVICE = for_kind("v1", "Service")
 ENDPOINTS = for_kind("v1", "Endpoints")
@@ -152,12 +152,7 @@ class Proxier:
                 self._stop.wait(self.min_sync_period)  # BoundedFrequencyRunner's minimum interval
 
     def wait_synced(self, predicate, timeout: float = 5.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate(self.table):
-                return True
-            time.sleep(0.02)
-        return predicate(self.table)
+        return bool(poll(lambda: predicate(self.table), timeout))
 
     def stop(self) -> None:
         self._stop.set()

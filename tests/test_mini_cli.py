@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 
 import pytest
 from click.testing import CliRunner
 
 from minik8s.cli import mini
 from minik8s.cluster import Cluster, ClusterConfig
+from minik8s.wait import poll
 
 MANIFEST = """\
 apiVersion: apps/v1
@@ -74,13 +74,8 @@ def test_apply_get_delete(run, tmp_path):
     manifest.write_text(MANIFEST.replace("replicas: 2", "replicas: 3"))
     assert run("apply", str(manifest)).output.splitlines()[0] == "deployment.apps/web configured"
 
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        table = run("get", "pods", "-o", "wide").output
-        if table.count("Running") == 3:
-            break
-        time.sleep(0.1)
-    lines = table.splitlines()
+    poll(lambda: run("get", "pods", "-o", "wide").output.count("Running") == 3, 10)
+    lines = run("get", "pods", "-o", "wide").output.splitlines()
     assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
     assert len(lines) == 4 and all("1/1" in line and "10.244." in line for line in lines[1:])
     assert run("get", "deploy").output.splitlines()[1].split()[:4] == ["web", "3/3", "3", "3"]
@@ -88,9 +83,7 @@ def test_apply_get_delete(run, tmp_path):
     assert "node-1" in nodes and "Ready" in nodes
     as_json = json.loads(run("get", "svc", "web", "-o", "json").output)
     assert as_json["spec"]["clusterIP"].startswith("10.96.")
-    deadline = time.monotonic() + 10
-    while "web" not in run("get", "endpoints").output and time.monotonic() < deadline:
-        time.sleep(0.1)  # the endpoints controller catches up on its own time
+    poll(lambda: "web" in run("get", "endpoints").output, 10)  # the endpoints controller is asynchronous
     assert "web" in run("get", "endpoints", "-o", "wide").output
 
     deleted = run("delete", "deployment", "web")

@@ -9,6 +9,7 @@ import pytest
 from minik8s.cluster import Cluster, ClusterConfig
 from minik8s.resources import for_kind
 from minik8s.status import ApiError
+from minik8s.wait import poll
 
 POD = for_kind("v1", "Pod")
 NODE = for_kind("v1", "Node")
@@ -31,12 +32,9 @@ def deployment(name: str, replicas: int, image: str = "app:v1", **spec) -> dict:
 
 
 def wait_for(condition, timeout: float = 15.0, what: str = "condition", client=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
+    value = poll(condition, timeout, interval=0.05)
+    if value:
+        return value
     state = ""
     if client is not None:  # say what the cluster looked like, for the post-mortem
         state = "\n" + "\n".join(

@@ -15,6 +15,7 @@ from minik8s.devicemanager import DeviceManager
 from minik8s.deviceplugin import HEALTHY, UNHEALTHY, GpuPlugin
 from minik8s.resources import for_kind
 from minik8s.runtime import process_runtime, simulated_runtime
+from minik8s.wait import wait_for
 
 POD = for_kind("v1", "Pod")
 
@@ -61,16 +62,6 @@ def test_csi_controller_and_node_services(tmp_path):
     driver.delete_volume(volume.volume_id)
     assert driver.calls[-4:] == ["NodeUnpublishVolume", "NodeUnstageVolume", "ControllerUnpublishVolume",
                                  "DeleteVolume"]
-
-
-def wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out")
 
 
 def test_device_plugin_list_and_watch_health_and_allocate():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from minik8s.cluster import Cluster, ClusterConfig
 from minik8s.controllers.endpoints import build_subsets
 from minik8s.proxy import ServicePortName, build_table, render_iptables
@@ -84,9 +82,6 @@ def test_live_service_gets_endpoints_and_proxy_rules():
         endpoints = client.get(ENDPOINTS, "default", "api")
         assert len(endpoints["subsets"][0]["addresses"]) == 1
         client.delete(SERVICE, "default", "api")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and cluster.proxy.table:
-            time.sleep(0.05)
-        assert cluster.proxy.table == {}
+        assert cluster.proxy.wait_synced(lambda t: t == {}, timeout=10)
     finally:
         cluster.stop()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from minik8s.cluster import Cluster, ClusterConfig
@@ -11,6 +9,7 @@ from minik8s.resources import for_kind
 from minik8s.scheduler.framework import OK, UNRESOLVABLE, UNSCHEDULABLE, CycleState, Framework, NodeInfo
 from minik8s.scheduler.plugins import NodeAffinity, NodeResourcesFit, NodeUnschedulable, TaintToleration
 from minik8s.scheduler.queue import SchedulingQueue
+from minik8s.wait import wait_for
 
 POD = for_kind("v1", "Pod")
 
@@ -146,16 +145,6 @@ def test_queue_backoff_and_move_on_cluster_event():
     queue.move_all_to_active_or_backoff()
     again = queue.pop(1.0)
     assert again is not None and again.attempts == 2
-
-
-def wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_scheduling_on_a_live_cluster_with_gpus_taints_and_selectors():
