@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import IndexNotFound
 from app import settings
+from graph.store.sqlite import SqliteReader
 
 MAIN = Path(__file__).resolve().parent / "web" / "main.py"
 
@@ -33,9 +33,7 @@ def web(db: Path | None, port: int, headless: bool) -> None:
     if importlib.util.find_spec("streamlit") is None:
         raise click.ClickException("the web app needs streamlit: pip install 'kubeatlas[web]'")
     path = Path(db or settings.default_db()).expanduser().resolve()
-    if not path.is_file():
-        raise IndexNotFound(f"no index at {path} (run `kubeatlas index PATH` first, "
-                            "or pass --db)", path=str(path))
+    SqliteReader(path).close()  # a missing or unreadable index fails here, in one line
     env = {**os.environ, "KUBEATLAS_DB": str(path)}
     try:
         code = subprocess.call(streamlit_command(port, headless), env=env)

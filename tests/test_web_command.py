@@ -13,9 +13,9 @@ from app.web_command import MAIN
 from graph.query import EdgeRecord, NodeRecord
 
 
-def test_web_runs_streamlit_on_the_app_with_the_index_in_env(tmp_path, monkeypatch):
+def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_path, monkeypatch):
     db = tmp_path / "index.sqlite"
-    db.write_bytes(b"")
+    assert main(["index", str(small_tree), "--db", str(db), "--jobs", "1", "--json"]) == 0
     seen = {}
 
     def fake_call(cmd, env):
@@ -30,9 +30,12 @@ def test_web_runs_streamlit_on_the_app_with_the_index_in_env(tmp_path, monkeypat
     assert MAIN.is_file()
 
 
-def test_web_without_an_index_is_a_one_line_error(tmp_path, capsys):
+def test_web_without_a_readable_index_is_a_one_line_error(tmp_path, capsys):
     assert main(["web", "--db", str(tmp_path / "missing.sqlite")]) == 2
     assert "no index at" in capsys.readouterr().err
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database")
+    assert main(["web", "--db", str(tmp_path / "junk.sqlite")]) == 2
+    assert "is not a kubeatlas index" in capsys.readouterr().err
 
 
 # --- DOT --------------------------------------------------------------------------------
