@@ -60,7 +60,8 @@ def test_controller_manager_restart_mid_rollout_converges(cluster):
     cluster.stop_controller_manager()  # killed in the middle of the rollout
     replica_sets = client.list(RS, "default")[0]
     assert sum(rs["spec"]["replicas"] for rs in replica_sets if "v1" in str(rs["spec"]["template"])) > 0
-    time.sleep(0.5)  # nothing moves while no controller runs
+    time.sleep(0.5)
+    assert client.list(RS, "default")[0] == replica_sets  # nothing moves while no controller runs
     cluster.start_controller_manager()
 
     def converged():
