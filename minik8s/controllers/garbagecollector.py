@@ -143,27 +143,38 @@ class GarbageCollector(Controller):
         uid = meta.uid_of(owner)
         if ORPHAN in finalizers:
             self.emit("orphan dependents", MIRROR + "orphanDependents", meta.key_of(owner))
-            for dependent in self.graph.dependents(uid):
-                current = self.informers[dependent.resource.kind].indexer.get(dependent.key)
-                if current is None:
-                    continue
-                kept = [r for r in current["metadata"].get("ownerReferences") or () if r.get("uid") != uid]
+            for dependent_resource, dependent in self._live_dependents(owner):
+                kept = [r for r in dependent["metadata"].get("ownerReferences") or ()
+                        if r.get("uid") != uid]
                 try:
-                    self.client.patch(dependent.resource, dependent.namespace, dependent.name,
+                    self.client.patch(dependent_resource, meta.namespace_of(dependent),
+                                      meta.name_of(dependent),
                                       {"metadata": {"ownerReferences": kept or None}})
                 except status.ApiError as err:
                     if not status.is_not_found(err):
                         raise
             self._remove_finalizer(resource, owner, ORPHAN)
         elif FOREGROUND in finalizers:
-            dependents = self.graph.dependents(uid)
+            dependents = self._live_dependents(owner)
             if dependents:
-                for dependent in dependents:
-                    self.queue.add(("delete", dependent.resource.kind, dependent.key))
-                return
+                for dependent_resource, dependent in dependents:
+                    self.queue.add(("delete", dependent_resource.kind, meta.key_of(dependent)))
+                return  # a dependent's deletion (or first sighting) requeues the owner
             self.emit("finish foreground deletion", MIRROR + "processDeletingDependentsItem",
                       meta.key_of(owner))
             self._remove_finalizer(resource, owner, FOREGROUND)
+
+    def _live_dependents(self, owner: dict) -> list[tuple[Resource, dict]]:
+        """Objects that name owner in their ownerReferences, as the apiserver has them now.
+        The graph, fed by informers, can miss one created a moment ago; finishing an orphan or
+        foreground deletion on that stale view would leave a dependent behind."""
+        uid = meta.uid_of(owner)
+        found = []
+        for informer in self.informers.values():
+            items, _ = self.client.list(informer.resource, meta.namespace_of(owner))
+            found += [(informer.resource, obj) for obj in items if any(
+                r.get("uid") == uid for r in obj["metadata"].get("ownerReferences") or ())]
+        return found
 
     def _remove_finalizer(self, resource: Resource, owner: dict, finalizer: str) -> None:
         namespace, name = meta.namespace_of(owner), meta.name_of(owner)
