@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
 from analyzer.discover import check_tree, discover, find_modules
@@ -20,6 +20,7 @@ from analyzer.source import Checkout
 from graph.build import TreeInfo, build_graph
 from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
+from graph.progress import Progress, SilentProgress
 from graph.store.sqlite_write import write_index
 
 GRAPH_VERSION = 10  # bump when build or resolution changes: an index from before is rebuilt
@@ -27,20 +28,6 @@ GRAPH_VERSION = 10  # bump when build or resolution changes: an index from befor
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
 Stage = Callable[[KubeGraph, Sequence[FileFacts]], dict[str, Any]]
-
-
-class Progress(Protocol):
-    def start(self, phase: str, total: int | None) -> None: ...
-
-    def advance(self, n: int) -> None: ...
-
-
-class SilentProgress:
-    def start(self, phase: str, total: int | None) -> None:
-        pass
-
-    def advance(self, n: int) -> None:
-        pass
 
 
 @dataclass(slots=True)

@@ -111,14 +111,6 @@ class Neo4jStore:
         except Exception as exc:  # noqa: BLE001
             raise self._translate(exc, "write") from None
 
-    def write_autocommit(self, query: str, params: Mapping[str, Any] | None = None) -> None:
-        """Run a statement that commits itself (`CALL { … } IN TRANSACTIONS`)."""
-        try:
-            with self._driver.session(database=self.config.database) as session:
-                session.run(query, dict(params or {})).consume()
-        except Exception as exc:  # noqa: BLE001
-            raise self._translate(exc, "write") from None
-
     def run_readonly(self, query: str, params: Mapping[str, Any] | None = None, *,
                      limit_ms: int = 2000, max_rows: int = 1000) -> QueryResult:
         """The console: allow-listed statement, EXPLAIN says read-only, READ access mode

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import StoreUnavailable
+from graph.progress import SilentProgress
 from graph.store.neo4j_props import edge_properties, node_properties
 from graph.store.neo4j_reader import list_trees
 from graph.store.sqlite import SqliteReader
@@ -61,14 +62,6 @@ class LoadSummary:
                 "seconds": self.seconds, "entities_per_s": self.entities_per_s}
 
 
-class _Silent:
-    def start(self, phase: str, total: int | None) -> None:
-        pass
-
-    def advance(self, n: int) -> None:
-        pass
-
-
 def ensure_schema(store) -> None:
     for statement in SCHEMA:
         store.write(statement)
@@ -79,7 +72,7 @@ def load_index(store, db: Path, *, tree: str | None = None, batch_size: int = DE
                progress=None) -> LoadSummary:
     """Load index file `db` as tree `tree` (default: the index's own tree name), replacing a
     tree of that name if one is loaded; other trees are not touched."""
-    progress = progress or _Silent()
+    progress = progress or SilentProgress()
     index = SqliteReader(Path(db))
     phases: dict[str, float] = {}
     try:
@@ -218,7 +211,7 @@ _EDGE_WRITE = ("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] "  # lists
 
 def delete_tree(store, tree: str, *, progress=None) -> bool:
     """Remove one tree (its nodes, relationships and LoadedTree record); False if absent."""
-    progress = progress or _Silent()
+    progress = progress or SilentProgress()
     existing = store.read("MATCH (t:LoadedTree {tree: $tree}) RETURN count(t)", {"tree": tree})
     total = store.read("MATCH (n:Node {tree: $tree}) RETURN count(n)", {"tree": tree})[0][0]
     if not existing[0][0] and not total:
