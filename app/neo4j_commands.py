@@ -9,20 +9,14 @@ from pathlib import Path
 import click
 
 from app import settings
+from app.cli_options import json_option, neo4j_option, neo4j_uri_of
 from app.console import RichProgress, err, out, print_json, print_table
-from app.cli_options import json_option
 
 
 def _layout():
     from graph.store.neo4j_runtime import layout
 
     return layout(settings.cache_dir())
-
-
-def _neo4j_option(fn):
-    return click.option("--neo4j", "neo4j_uri", is_flag=False, flag_value="env", default=None,
-                        metavar="[URI]", help="Neo4j server (default: NEO4J_URI or the local "
-                        "`kubeatlas neo4j` server).")(fn)
 
 
 @click.group()
@@ -109,7 +103,7 @@ def _trees(uri: str) -> list[dict]:
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="Index file to load (default: KUBEATLAS_DB or <cache>/index/default.sqlite).")
-@_neo4j_option
+@neo4j_option()
 @click.option("--replace", "tree", default=None, metavar="TREE",
               help="Load as tree TREE, replacing a tree of that name (default name: the "
               "index's tree, which a reload also replaces).")
@@ -123,7 +117,7 @@ def load(db, neo4j_uri, tree, delete, list_trees, batch_size, as_json) -> None:
     from graph.store.neo4j import connect
     from graph.store.neo4j_load import DEFAULT_BATCH, delete_tree, load_index, trees
 
-    store = connect(None if neo4j_uri in (None, "env") else neo4j_uri)
+    store = connect(neo4j_uri_of(neo4j_uri))
     try:
         if list_trees:
             rows = trees(store)
@@ -160,7 +154,7 @@ def load(db, neo4j_uri, tree, delete, list_trees, batch_size, as_json) -> None:
 
 @click.command()
 @click.argument("query")
-@_neo4j_option
+@neo4j_option()
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Query parameter $NAME (VALUE parsed as JSON, else a string); repeatable.")
 @json_option
@@ -177,7 +171,7 @@ def cypher(query, neo4j_uri, params, as_json) -> None:
             values[name] = json.loads(raw)
         except ValueError:
             values[name] = raw
-    store = connect(None if neo4j_uri in (None, "env") else neo4j_uri)
+    store = connect(neo4j_uri_of(neo4j_uri))
     try:
         result = store.run_readonly(query, values, limit_ms=int(settings.setting("query_ms")),
                                     max_rows=int(settings.setting("max_rows")))
