@@ -100,22 +100,33 @@ def _plus_line_expr(line: str) -> str:
 
 def file_name_matches(rel_path: str, goos: str, goarch: str) -> bool:
     """go/build's goodOSArchFile: *_GOOS, *_GOARCH, *_GOOS_GOARCH (before an optional _test)."""
+    return _name_allows(_name_constraint(rel_path), goos, goarch)
+
+
+def _name_allows(constraint: tuple[str | None, str | None], goos: str, goarch: str) -> bool:
+    name_os, name_arch = constraint
+    return ((name_os is None or _os_matches(name_os, goos))
+            and (name_arch is None or name_arch == goarch))
+
+
+def _name_constraint(rel_path: str) -> tuple[str | None, str | None]:
+    """The GOOS and GOARCH a file name demands (None: any)."""
     name = rel_path.rsplit("/", 1)[-1]
     name = name.split(".", 1)[0]
     underscore = name.find("_")
     if underscore < 0:
-        return True
+        return None, None
     parts = name[underscore:].split("_")
     if parts and parts[-1] == "test":
         parts = parts[:-1]
     n = len(parts)
     if n >= 2 and parts[n - 2] in KNOWN_OS and parts[n - 1] in KNOWN_ARCH:
-        return _os_matches(parts[n - 2], goos) and parts[n - 1] == goarch
+        return parts[n - 2], parts[n - 1]
     if n >= 1 and parts[n - 1] in KNOWN_OS:
-        return _os_matches(parts[n - 1], goos)
+        return parts[n - 1], None
     if n >= 1 and parts[n - 1] in KNOWN_ARCH:
-        return parts[n - 1] == goarch
-    return True
+        return None, parts[n - 1]
+    return None, None
 
 
 def _os_matches(name: str, goos: str) -> bool:
@@ -146,7 +157,20 @@ def buildable_somewhere(build_expr: str | None) -> bool:
 
 def platforms_of(rel_path: str, build_expr: str | None) -> tuple[str, ...]:
     """The PLATFORMS on which this file is compiled with default tags."""
-    return tuple(p for p in PLATFORMS if matches(rel_path, build_expr, *p.split("/")))
+    return _platforms_of(_name_constraint(rel_path), build_expr)
+
+
+@lru_cache(maxsize=4096)
+def _platforms_of(name_constraint: tuple[str | None, str | None],
+                  build_expr: str | None) -> tuple[str, ...]:
+    predicate = _compile(build_expr) if build_expr else None
+    out = []
+    for platform in PLATFORMS:
+        goos, goarch = platform.split("/")
+        if _name_allows(name_constraint, goos, goarch) and (
+                predicate is None or predicate(_satisfied(goos, goarch, frozenset(), False))):
+            out.append(platform)
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)

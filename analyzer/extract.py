@@ -32,7 +32,10 @@ def text(node: Node) -> str:
 
 def flat(node: Node) -> str:
     """Node text on one line with runs of whitespace collapsed (type and callee texts)."""
-    return _SPACE.sub(" ", text(node)).strip()
+    raw = text(node)
+    if " " in raw or "\n" in raw or "\t" in raw:
+        return _SPACE.sub(" ", raw).strip()
+    return raw
 
 
 def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileFacts:
@@ -180,12 +183,13 @@ def _on_call(acc: _Accumulator, c: dict) -> None:
 
 
 def _on_local(acc: _Accumulator, c: dict) -> None:
-    scope = acc.scope_of(c["local"][0])
+    name = c["local.name"][0]
+    scope = acc.scope_of(name)
     if not scope:
         return
     type_expr = _type_of_value(c["local.value"][0])
     if type_expr:
-        acc.locals.append(LocalVar(scope, text(c["local.name"][0]), type_expr))
+        acc.locals.append(LocalVar(scope, text(name), type_expr))
 
 
 def _on_var(acc: _Accumulator, c: dict) -> None:

@@ -17,9 +17,9 @@ GO_QUERY = r"""
 (method_declaration receiver: (parameter_list) @method.receiver name: (field_identifier) @method.name) @method
 (type_spec name: (type_identifier) @type.name type: (_) @type.body) @type
 (type_alias name: (type_identifier) @alias.name type: (_) @alias.body) @alias
-(call_expression function: (_) @call.fn) @call
-(type_conversion_expression type: (generic_type) @call.fn) @call
-(short_var_declaration left: (expression_list . (identifier) @local.name) right: (expression_list . (_) @local.value)) @local
+(call_expression function: (_) @call.fn)
+(type_conversion_expression type: (generic_type) @call.fn)
+(short_var_declaration left: (expression_list . (identifier) @local.name) right: (expression_list . (_) @local.value))
 (var_spec name: (identifier) @var.name type: (_)? @var.type) @var
 (const_spec name: (identifier) @const.name) @const
 (ERROR) @error
