@@ -8,7 +8,6 @@ the caller rebuilds the whole index."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from analyzer.scan import scan_files
 from graph.build import TreeInfo, build_graph
 from graph.calls import finish_tally, resolve_file_calls
 from graph.schema import NodeKind
+from graph.store.attrs_json import dump_json, load_json
 from graph.symbols import SymbolTable
 
 MAX_PATCHED_FILES = 64
@@ -119,16 +119,15 @@ def _lazy_symbols(cache: FactsCache) -> SymbolTable:
 def _rewrite_nodes(conn: sqlite3.Connection, fragment) -> None:
     """New attributes over the old ones: later stages add attributes (a package's `binaries`)
     that the structural build does not know, and those must survive the patch."""
-    dumps = json.JSONEncoder(separators=(",", ":"), default=list).encode
     fresh = {node.id: node.attrs for node in fragment.nodes()
              if str(node.kind) not in _STRUCTURAL}
     old: dict[str, dict] = {}
     ids = list(fresh)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        old.update((nid, json.loads(attrs)) for nid, attrs in conn.execute(
+        old.update((nid, load_json(attrs)) for nid, attrs in conn.execute(
             f"SELECT id, attrs FROM nodes WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    rows = [(attrs.get("name", ""), dumps({**old.get(nid, {}), **attrs}), nid)
+    rows = [(attrs.get("name", ""), dump_json({**old.get(nid, {}), **attrs}), nid)
             for nid, attrs in fresh.items()]
     conn.executemany("UPDATE nodes SET name = ?, attrs = ? WHERE id = ?", rows)
 
@@ -150,14 +149,13 @@ def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
         chunk = callers[i:i + 500]
         conn.execute(f"DELETE FROM edges WHERE kind = 'CALLS' AND source IN "
                      f"({','.join('?' * len(chunk))})", chunk)
-    dumps = json.JSONEncoder(separators=(",", ":")).encode
     conn.executemany("INSERT INTO edges VALUES (?, ?, 'CALLS', ?)", [
-        (c, t, dumps({"via": via, "count": n, "line": line}))
+        (c, t, dump_json({"via": via, "count": n, "line": line}))
         for c, t, via, n, line in calls if c in existing and t in existing])
 
 
 def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
-    meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    meta = {k: load_json(v) for k, v in conn.execute("SELECT key, value FROM meta")}
     figures = meta.get("figures") or {}
     calls = Counter((figures.get("resolve") or {}).get("calls") or {})
     calls.pop("resolved_share_pct", None)
@@ -168,10 +166,10 @@ def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]
     if "resolve" in figures:
         figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
                                                                if v})), "edges": edges}
-    updates = [(json.dumps(tree.indexed_at), "indexed_at"), (json.dumps(figures), "figures")]
+    updates = [(dump_json(tree.indexed_at), "indexed_at"), (dump_json(figures), "figures")]
     if "counts" in meta:  # node counts stay (body edits only); CALLS may not
         counts = meta["counts"]
         counts["CALLS"] = edges
-        updates.append((json.dumps(dict(sorted((k, v) for k, v in counts.items() if v))),
+        updates.append((dump_json(dict(sorted((k, v) for k, v in counts.items() if v))),
                         "counts"))
     conn.executemany("UPDATE meta SET value = ? WHERE key = ?", updates)

@@ -137,9 +137,9 @@ def index_tree(
             "figures": summary.figures, "stage_inputs": inputs, "counts": summary.counts,
         }
         write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
-                    on_progress=progress.advance)
-        if stats.parsed:
-            save_cache(cache, cache_path)
+                    on_progress=progress.advance,
+                    meanwhile=(lambda: save_cache(cache, cache_path)) if stats.parsed
+                    else lambda: None)
     return summary
 
 

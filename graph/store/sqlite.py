@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import time
@@ -12,6 +11,7 @@ from typing import Any
 
 from analyzer.errors import IndexCorrupt, IndexNotFound, QueryRejected, QueryTimeout
 from graph.query import EdgeRecord, NodeRecord, QueryResult
+from graph.store.attrs_json import load_json
 from graph.store.sqlite_write import SCHEMA_VERSION
 
 _CHUNK = 500  # ids per IN (...) list
@@ -34,7 +34,7 @@ class SqliteReader:
             rows = dict(self._conn.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"{path} is not a kubeatlas index ({exc})", path=str(path)) from None
-        self.meta = {k: json.loads(v) for k, v in rows.items()}
+        self.meta = {k: load_json(v) for k, v in rows.items()}
         if self.meta.get("schema_version") != SCHEMA_VERSION:
             raise IndexCorrupt(f"{path} was written by another kubeatlas version "
                                "(re-run `kubeatlas index`)", path=str(path))
@@ -67,7 +67,7 @@ class SqliteReader:
             sql = (f"SELECT source, target, kind, attrs FROM edges WHERE {column} IN ({marks})"
                    + (f" AND kind IN ({kind_marks})" if kinds else ""))
             for s, t, k, a in self._conn.execute(sql, [*chunk, *kinds]):
-                out.append(EdgeRecord(s, t, k, json.loads(a)))
+                out.append(EdgeRecord(s, t, k, load_json(a)))
         return out
 
     def search(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]:
@@ -145,7 +145,7 @@ class SqliteReader:
 
 
 def _node(row) -> NodeRecord:
-    return NodeRecord(row[0], row[1], row[2] or "", json.loads(row[3]))
+    return NodeRecord(row[0], row[1], row[2] or "", load_json(row[3]))
 
 
 def _chunks(items: list[str]):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 from analyzer.errors import IndexNotFound
 from graph.kubegraph import KubeGraph
 from graph.schema import EdgeKind, NodeKind
+from graph.store.attrs_json import load_json
 
 
 def load_graph(path: Path) -> KubeGraph:
@@ -20,10 +20,10 @@ def load_graph(path: Path) -> KubeGraph:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         for nid, kind, attrs in conn.execute("SELECT id, kind, attrs FROM nodes ORDER BY id"):
-            graph.add_node(nid, NodeKind(kind), **json.loads(attrs))
+            graph.add_node(nid, NodeKind(kind), **load_json(attrs))
         for s, t, kind, attrs in conn.execute(
                 "SELECT source, target, kind, attrs FROM edges ORDER BY source, target, kind"):
-            graph.add_edge(s, t, EdgeKind(kind), **json.loads(attrs))
+            graph.add_edge(s, t, EdgeKind(kind), **load_json(attrs))
     finally:
         conn.close()
     return graph

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from graph.kubegraph import KubeGraph
+from graph.store.attrs_json import dump_json
 
 SCHEMA_VERSION = 1
 
@@ -43,21 +44,28 @@ def write_index(
     problems: Iterable[tuple[str, str, str, int]],
     manifest: Iterable[tuple[str, int, int]],
     on_progress: Callable[[int], None] = lambda n: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> None:
     """Write the whole index to a temp file beside `path`, then rename it into place: an
-    interrupted or failed write leaves the previous index untouched."""
+    interrupted or failed write leaves the previous index untouched. `meanwhile` runs while
+    SQLite builds the indexes and the search table (C code that releases the GIL)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        conn = sqlite3.connect(tmp)
+        conn = sqlite3.connect(tmp, check_same_thread=False)
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
             conn.executescript(SCHEMA)
             _insert_all(conn, graph, meta, problems, manifest, on_progress)
-            conn.executescript(INDEXES)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                indexing = pool.submit(conn.executescript, INDEXES)
+                try:
+                    meanwhile()
+                finally:
+                    indexing.result()
             conn.commit()
         finally:
             conn.close()
@@ -69,12 +77,12 @@ def write_index(
 
 
 def _insert_all(conn, graph, meta, problems, manifest, on_progress) -> None:
-    dumps = json.JSONEncoder(separators=(",", ":"), default=list).encode
-    meta_rows = [(k, dumps(v)) for k, v in {**meta, "schema_version": SCHEMA_VERSION}.items()]
+    meta = {**meta, "schema_version": SCHEMA_VERSION}
+    meta_rows = [(k, dump_json(v)) for k, v in meta.items()]
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta_rows)
     batch: list[tuple] = []
     for nid, kind, attrs in graph.node_rows():
-        batch.append((nid, kind, attrs.get("name", ""), attrs.get("package"), dumps(attrs)))
+        batch.append((nid, kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs)))
         if len(batch) >= _BATCH:
             conn.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", batch)
             on_progress(len(batch))
@@ -83,7 +91,7 @@ def _insert_all(conn, graph, meta, problems, manifest, on_progress) -> None:
     on_progress(len(batch))
     batch.clear()
     for source, target, kind, attrs in graph.edge_rows():
-        batch.append((source, target, kind, "{}" if attrs is None else dumps(attrs)))
+        batch.append((source, target, kind, "{}" if attrs is None else dump_json(attrs)))
         if len(batch) >= _BATCH:
             conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", batch)
             on_progress(len(batch))
