@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import tree_sitter
@@ -45,11 +44,10 @@ class GoParser:
         """Parse Go source and return the root node."""
         return self._parser.parse(source).root_node
 
-    def matches(self, root: Node) -> Iterator[tuple[str, dict[str, list[Node]]]]:
-        """Yield (pattern name, {capture name: nodes}) for each query match, in document order."""
-        names = PATTERN_NAMES
-        for index, captures in self._cursor.matches(root):
-            yield names[index], captures
+    def matches(self, root: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+        """(pattern index into PATTERN_NAMES, {capture name: nodes}) for each query match, in
+        document order."""
+        return self._cursor.matches(root)
 
     def first_missing_line(self, root: Node) -> int:
         """1-based line of the first MISSING or ERROR node (0 if the tree is clean)."""
