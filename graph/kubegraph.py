@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from itertools import islice
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,23 @@ class Edge:
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class GraphMark:
+    nodes: int  # nodes in the graph at the mark (they keep their insertion order)
+    edges: int  # edges in the graph at the mark (the edge log's length)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphDelta:
+    """Rows added since a mark, and rows written before it whose attributes changed since;
+    changed_edges are (position in edge order, attrs or None)."""
+
+    new_nodes: Iterator[tuple[str, str, dict[str, Any]]]
+    new_edges: Iterator[tuple[str, str, str, dict[str, Any] | None]]
+    changed_nodes: Iterator[tuple[str, str, dict[str, Any]]]
+    changed_edges: list[tuple[int, dict[str, Any] | None]]
+
+
 class KubeGraph:
     """Nodes and edges addressed by string IDs; at most one edge of a kind between two nodes."""
 
@@ -38,6 +56,11 @@ class KubeGraph:
         self._node: dict[str, dict[str, Any]] = self._g._node
         self._succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = self._g._succ
         self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = self._g._pred
+        # Every edge in the order it was added (nodes keep theirs in _node), and what changed
+        # in place since the last mark(): what a writer needs to append to a snapshot.
+        self._edge_log: list[tuple[str, str, str]] = []
+        self._touched_nodes: set[str] | None = None
+        self._touched_edges: set[tuple[str, str, str]] | None = None
 
     # --- writing -------------------------------------------------------
     def add_node(self, nid: str, kind: NodeKind, **attrs: Any) -> None:
@@ -50,12 +73,15 @@ class KubeGraph:
         else:
             data.update(attrs)
             data["kind"] = str(kind)
+            if self._touched_nodes is not None:
+                self._touched_nodes.add(nid)
 
     def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
         key = str(kind)
         out = self._succ.get(source)
         if out is None or target not in self._succ:
             self._g.add_edge(source, target, key=key, kind=key, **attrs)  # adds the missing node
+            self._edge_log.append((source, target, key))
             return
         keyed = out.get(target)
         if keyed is None:
@@ -63,18 +89,18 @@ class KubeGraph:
             keyed = out[target] = self._pred[target][source] = {key: attrs}
         elif key in keyed:
             keyed[key].update(attrs)
+            if self._touched_edges is not None:
+                self._touched_edges.add((source, target, key))
+            return
         else:
             attrs["kind"] = key
             keyed[key] = attrs
+        self._edge_log.append((source, target, key))
 
-    def remove_node(self, nid: str) -> None:
-        if nid in self._g:
-            self._g.remove_node(nid)
-
-    def remove_edges(self, kind: EdgeKind) -> None:
-        key = str(kind)
-        doomed = [(u, v, k) for u, v, k in self._g.edges(keys=True) if k == key]
-        self._g.remove_edges_from(doomed)
+    def mark(self) -> GraphMark:
+        """Where the graph stands now; rows_since(mark) later gives what was added or changed."""
+        self._touched_nodes, self._touched_edges = set(), set()
+        return GraphMark(len(self._node), len(self._edge_log))
 
     # --- reading -------------------------------------------------------
     def __contains__(self, nid: str) -> bool:
@@ -158,22 +184,36 @@ class KubeGraph:
 
     def node_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(id, kind, attrs) for every node: the bulk path for writers, no records built."""
-        for nid, data in self._g.nodes(data=True):
-            yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
+        return _node_rows(self._node.items())
 
     def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
-        """(source, target, kind, attrs or None when the edge has none): the bulk path."""
-        for u, v, k, data in self._g.edges(keys=True, data=True):
-            yield u, v, k, ({a: w for a, w in data.items() if a != "kind"}
-                            if len(data) > 1 else None)
+        """(source, target, kind, attrs or None when the edge has none), in the order the edges
+        were added: the bulk path."""
+        return self._edge_rows(self._edge_log)
+
+    def rows_since(self, mark: GraphMark) -> GraphDelta:
+        """What a writer holding the graph as it was at `mark` must add and rewrite."""
+        touched = self._touched_edges or set()
+        changed_edges = [(position, _without_kind(self._succ[u][v][k]))
+                         for position, (u, v, k) in enumerate(self._edge_log[:mark.edges])
+                         if (u, v, k) in touched] if touched else []
+        return GraphDelta(
+            new_nodes=_node_rows(islice(self._node.items(), mark.nodes, None)),
+            new_edges=self._edge_rows(self._edge_log[mark.edges:]),
+            changed_nodes=_node_rows((nid, self._node[nid])
+                                     for nid in sorted(self._touched_nodes or ())),
+            changed_edges=changed_edges,
+        )
+
+    def _edge_rows(self, log) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+        succ = self._succ
+        for u, v, k in log:
+            yield u, v, k, _without_kind(succ[u][v][k])
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
-        tally: dict[str, int] = {}
-        for _, data in self._g.nodes(data=True):
-            tally[data["kind"]] = tally.get(data["kind"], 0) + 1
-        for _, _, k in self._g.edges(keys=True):
-            tally[k] = tally.get(k, 0) + 1
+        tally = Counter(data["kind"] for data in self._node.values())
+        tally.update(k for _, _, k in self._edge_log)
         return dict(sorted(tally.items()))
 
     def to_node_link(self) -> dict[str, Any]:
@@ -187,6 +227,15 @@ class KubeGraph:
         for u, v, k, data in self._g.edges(keys=True, data=True):
             clean.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in data.items()})
         nx.write_graphml(clean, path)
+
+
+def _node_rows(items) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for nid, data in items:
+        yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
+
+
+def _without_kind(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    return {a: w for a, w in data.items() if a != "kind"} if len(data) > 1 else None
 
 
 def _scalar(value: Any) -> Any:

@@ -21,7 +21,7 @@ from graph.build import TreeInfo, build_graph
 from graph.incremental import patch_index
 from graph.kubegraph import KubeGraph
 from graph.progress import Progress, SilentProgress
-from graph.store.sqlite_write import write_index
+from graph.store.sqlite_write import IndexWriter
 
 GRAPH_VERSION = 10  # bump when build or resolution changes: an index from before is rebuilt
 
@@ -119,27 +119,30 @@ def index_tree(
     with phase("build"):
         progress.start("build graph", None)
         graph = build_graph(facts, modules, tree)
-    for name, stage in stages:
-        with phase(name):
-            progress.start(name, None)
-            summary.figures[name] = stage(graph, facts)
+    with IndexWriter(db) as writer:
+        if stages:  # a forked process writes the structural graph while the stages run
+            writer.snapshot(graph)
+        for name, stage in stages:
+            with phase(name):
+                progress.start(name, None)
+                summary.figures[name] = stage(graph, facts)
 
-    problems = [(f.rel_path, p.kind, p.message, p.line) for f in facts for p in f.problems]
-    summary.problems = len(problems)
-    summary.counts = graph.counts()
-    with phase("write"):
-        progress.start("write index", sum(summary.counts.values()))
-        meta = {
-            "tree": tree.name, "root": tree.root, "ref": tree.ref, "commit": tree.commit,
-            "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
-            "analyzer_version": ANALYZER_VERSION, "graph_version": GRAPH_VERSION,
-            "files": len(facts),
-            "figures": summary.figures, "stage_inputs": inputs, "counts": summary.counts,
-        }
-        write_index(graph, db, meta=meta, problems=problems, manifest=manifest,
-                    on_progress=progress.advance,
-                    meanwhile=(lambda: save_cache(cache, cache_path)) if stats.parsed
-                    else lambda: None)
+        problems = [(f.rel_path, p.kind, p.message, p.line) for f in facts for p in f.problems]
+        summary.problems = len(problems)
+        summary.counts = graph.counts()
+        with phase("write"):
+            progress.start("write index", sum(summary.counts.values()))
+            meta = {
+                "tree": tree.name, "root": tree.root, "ref": tree.ref, "commit": tree.commit,
+                "k8s_version": tree.k8s_version, "indexed_at": tree.indexed_at,
+                "analyzer_version": ANALYZER_VERSION, "graph_version": GRAPH_VERSION,
+                "files": len(facts),
+                "figures": summary.figures, "stage_inputs": inputs, "counts": summary.counts,
+            }
+            writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
+                          on_progress=progress.advance,
+                          meanwhile=(lambda: save_cache(cache, cache_path)) if stats.parsed
+                          else lambda: None)
     return summary
 
 

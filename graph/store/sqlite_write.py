@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import sqlite3
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from graph.kubegraph import KubeGraph
+from graph.kubegraph import GraphDelta, GraphMark, KubeGraph
 from graph.store.attrs_json import dump_json
 
 SCHEMA_VERSION = 1
@@ -46,20 +49,71 @@ def write_index(
     on_progress: Callable[[int], None] = lambda n: None,
     meanwhile: Callable[[], None] = lambda: None,
 ) -> None:
-    """Write the whole index to a temp file beside `path`, then rename it into place: an
-    interrupted or failed write leaves the previous index untouched. `meanwhile` runs while
-    SQLite builds the indexes and the search table (C code that releases the GIL)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        conn = sqlite3.connect(tmp, check_same_thread=False)
+    """Write the whole index in one go (see IndexWriter)."""
+    with IndexWriter(path) as writer:
+        writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
+                      on_progress=on_progress, meanwhile=meanwhile)
+
+
+class IndexWriter:
+    """One index in the making: a temp file beside `path` that finish() renames into place.
+    Leaving the `with` block without finish() (an error, Ctrl-C) removes the temp file, so the
+    previous index stays untouched.
+
+    snapshot(graph) hands the graph as it stands to a forked process that writes it while this
+    one goes on (the knowledge stages run meanwhile); finish() waits for it and appends only
+    what was added or changed since. Where fork is missing, finish() writes everything."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                        suffix=".tmp")
+        os.close(fd)
+        self._tmp = Path(tmp_name)
+        self._snapshot: tuple[int, GraphMark] | None = None  # (writer pid, graph mark)
+        self._done = False
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._done:
+            self._end_snapshot(kill=True)
+            self._tmp.unlink(missing_ok=True)
+
+    def snapshot(self, graph: KubeGraph) -> None:
+        if not hasattr(os, "fork"):
+            return
+        mark = graph.mark()
+        pid = os.fork()
+        if pid == 0:
+            _write_snapshot_and_exit(graph, self._tmp)
+        self._snapshot = (pid, mark)
+
+    def finish(
+        self,
+        graph: KubeGraph,
+        *,
+        meta: Mapping[str, Any],
+        problems: Iterable[tuple[str, str, str, int]],
+        manifest: Iterable[tuple[str, int, int]],
+        on_progress: Callable[[int], None] = lambda n: None,
+        meanwhile: Callable[[], None] = lambda: None,
+    ) -> None:
+        """Complete the index and rename it into place. `meanwhile` runs while SQLite builds
+        the indexes and the search table (C code that releases the GIL)."""
+        mark = self._end_snapshot(kill=False)
+        conn = sqlite3.connect(self._tmp, check_same_thread=False)
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-            conn.executescript(SCHEMA)
-            _insert_all(conn, graph, meta, problems, manifest, on_progress)
+            if mark is None:
+                _reset(conn)
+                _insert_rows(conn, graph.node_rows(), graph.edge_rows(), on_progress)
+            else:
+                on_progress(mark.nodes + mark.edges)  # written by the snapshot
+                _append_delta(conn, graph.rows_since(mark), on_progress)
+            _insert_tables(conn, meta, problems, manifest)
             with ThreadPoolExecutor(max_workers=1) as pool:
                 indexing = pool.submit(conn.executescript, INDEXES)
                 try:
@@ -69,34 +123,85 @@ def write_index(
             conn.commit()
         finally:
             conn.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self.path)
+        self._done = True
+
+    def _end_snapshot(self, *, kill: bool) -> GraphMark | None:
+        """Reap the snapshot writer (killed first when `kill`); the graph mark it wrote up to,
+        or None when there was none or it failed."""
+        if self._snapshot is None:
+            return None
+        pid, mark = self._snapshot
+        if kill:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        self._snapshot = None
+        return mark if os.waitstatus_to_exitcode(status) == 0 and not kill else None
 
 
-def _insert_all(conn, graph, meta, problems, manifest, on_progress) -> None:
-    meta = {**meta, "schema_version": SCHEMA_VERSION}
-    meta_rows = [(k, dump_json(v)) for k, v in meta.items()]
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta_rows)
+def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path) -> None:
+    """In the forked child: write the graph's nodes and edges, then leave at once (no atexit
+    handlers, no flushing of the parent's buffers)."""
+    status = 1
+    try:
+        gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
+        conn = sqlite3.connect(tmp)
+        _reset(conn)
+        _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
+        conn.commit()
+        conn.close()
+        status = 0
+    except BaseException as exc:  # the parent sees the status and writes everything itself
+        with suppress(OSError):
+            os.write(2, f"kubeatlas: background index writer failed ({exc}); "
+                        "writing in the foreground\n".encode())
+    finally:
+        os._exit(status)
+
+
+def _reset(conn: sqlite3.Connection) -> None:
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                       "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
+                       "DROP TABLE IF EXISTS edges; DROP TABLE IF EXISTS problems; "
+                       "DROP TABLE IF EXISTS manifest;")
+    conn.executescript(SCHEMA)
+
+
+def _insert_rows(conn, nodes, edges, on_progress) -> None:
+    _insert_batched(conn, "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
+                    ((nid, kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs))
+                     for nid, kind, attrs in nodes), on_progress)
+    _insert_batched(conn, "INSERT INTO edges VALUES (?, ?, ?, ?)",
+                    ((source, target, kind, "{}" if attrs is None else dump_json(attrs))
+                     for source, target, kind, attrs in edges), on_progress)
+
+
+def _append_delta(conn, delta: GraphDelta, on_progress) -> None:
+    _insert_rows(conn, delta.new_nodes, delta.new_edges, on_progress)
+    conn.executemany("UPDATE nodes SET kind = ?, name = ?, package = ?, attrs = ? WHERE id = ?",
+                     [(kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs), nid)
+                      for nid, kind, attrs in delta.changed_nodes])
+    conn.executemany("UPDATE edges SET attrs = ? WHERE rowid = ?",  # rowids follow edge order
+                     [("{}" if attrs is None else dump_json(attrs), position + 1)
+                      for position, attrs in delta.changed_edges])
+
+
+def _insert_batched(conn, sql: str, rows: Iterable[tuple], on_progress) -> None:
     batch: list[tuple] = []
-    for nid, kind, attrs in graph.node_rows():
-        batch.append((nid, kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs)))
+    for row in rows:
+        batch.append(row)
         if len(batch) >= _BATCH:
-            conn.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", batch)
+            conn.executemany(sql, batch)
             on_progress(len(batch))
             batch.clear()
-    conn.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", batch)
+    conn.executemany(sql, batch)
     on_progress(len(batch))
-    batch.clear()
-    for source, target, kind, attrs in graph.edge_rows():
-        batch.append((source, target, kind, "{}" if attrs is None else dump_json(attrs)))
-        if len(batch) >= _BATCH:
-            conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", batch)
-            on_progress(len(batch))
-            batch.clear()
-    conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", batch)
-    on_progress(len(batch))
+
+
+def _insert_tables(conn, meta, problems, manifest) -> None:
+    meta = {**meta, "schema_version": SCHEMA_VERSION}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, dump_json(v)) for k, v in meta.items()])
     conn.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
     conn.executemany("INSERT INTO manifest VALUES (?, ?, ?)", manifest)

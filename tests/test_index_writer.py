@@ -1,0 +1,128 @@
+"""IndexWriter: a snapshot written by a forked process plus the delta written after it must
+give exactly the index a one-go write gives, and a failed or abandoned snapshot must leave
+nothing behind."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import graph.store.sqlite_write as sqlite_write
+from graph.kubegraph import KubeGraph
+from graph.schema import EdgeKind, NodeKind
+from graph.store.sqlite_write import IndexWriter, write_index
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the snapshot needs os.fork")
+
+META = {"tree": "t"}
+
+
+def structural_graph() -> KubeGraph:
+    graph = KubeGraph()
+    graph.add_node("pkg:a", NodeKind.PACKAGE, name="a", import_path="a")
+    graph.add_node("pkg:b", NodeKind.PACKAGE, name="b", import_path="b")
+    for i in range(50):
+        graph.add_node(f"func:a.F{i}", NodeKind.FUNCTION, name=f"F{i}", package="a", line=i)
+        graph.add_edge("pkg:a", f"func:a.F{i}", EdgeKind.CONTAINS)
+    graph.add_edge("pkg:a", "pkg:b", EdgeKind.IMPORTS, files=1, platforms=["all"])
+    return graph
+
+
+def later_stages(graph: KubeGraph) -> None:
+    """What the knowledge stages do after the snapshot: new nodes and edges, new attributes on
+    an old node, and an old edge updated in place."""
+    graph.add_node("pkg:a", NodeKind.PACKAGE, binaries=["kubelet"])
+    graph.add_edge("pkg:a", "pkg:b", EdgeKind.IMPORTS, files=2)
+    graph.add_node("role:kubelet", NodeKind.ROLE, name="kubelet")
+    graph.add_edge("pkg:a", "role:kubelet", EdgeKind.IN_ROLE, how="path")
+    for i in range(49):
+        graph.add_edge(f"func:a.F{i}", f"func:a.F{i + 1}", EdgeKind.CALLS, count=1)
+
+
+def tables(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "nodes": conn.execute("SELECT * FROM nodes ORDER BY id").fetchall(),
+            "edges": conn.execute("SELECT * FROM edges ORDER BY source, target, kind").fetchall(),
+            "search": conn.execute("SELECT id, name FROM node_search ORDER BY id").fetchall(),
+            "meta": conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def one_go(tmp_path: Path) -> dict[str, list[tuple]]:
+    graph = structural_graph()
+    later_stages(graph)
+    db = tmp_path / "one-go.sqlite"
+    write_index(graph, db, meta=META, problems=[], manifest=[])
+    return tables(db)
+
+
+def reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def snapshot_pid(writer: IndexWriter) -> int:
+    return writer._snapshot[0]
+
+
+def test_snapshot_plus_delta_equals_one_go_write(tmp_path):
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    progress: list[int] = []
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        pid = snapshot_pid(writer)
+        later_stages(graph)
+        writer.finish(graph, meta=META, problems=[], manifest=[], on_progress=progress.append)
+    got = tables(db)
+    assert got == one_go(tmp_path)
+    assert ("pkg:a", "pkg:b", "IMPORTS", '{"files":2,"platforms":["all"]}') in got["edges"]
+    assert '"binaries":["kubelet"]' in dict((r[0], r[4]) for r in got["nodes"])["pkg:a"]
+    assert sum(progress) == sum(graph.counts().values())
+    assert reaped(pid)
+
+
+def test_failed_snapshot_falls_back_to_writing_everything(tmp_path, monkeypatch, capfd):
+    parent = os.getpid()
+    real_reset = sqlite_write._reset
+
+    def reset_failing_in_child(conn):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        real_reset(conn)
+
+    monkeypatch.setattr(sqlite_write, "_reset", reset_failing_in_child)
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        pid = snapshot_pid(writer)
+        later_stages(graph)
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    assert tables(db) == one_go(tmp_path)
+    assert "background index writer failed (disk full)" in capfd.readouterr().err
+    assert reaped(pid)
+
+
+def test_abandoned_snapshot_leaves_the_old_index_and_no_child(tmp_path):
+    db = tmp_path / "snap.sqlite"
+    db.write_bytes(b"the previous index")
+    graph = structural_graph()
+    with pytest.raises(KeyboardInterrupt):
+        with IndexWriter(db) as writer:
+            writer.snapshot(graph)
+            pid = snapshot_pid(writer)
+            raise KeyboardInterrupt
+    assert db.read_bytes() == b"the previous index"
+    assert [p.name for p in tmp_path.iterdir()] == ["snap.sqlite"]
+    assert reaped(pid)
