@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.buildtags import PLATFORMS, buildable_somewhere, platforms_of
@@ -40,9 +40,11 @@ class TreeInfo:
     indexed_at: str
 
 
-def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo],
-                tree: TreeInfo) -> KubeGraph:
-    """The structural graph of a scanned tree (no cross-package resolution yet)."""
+def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo], tree: TreeInfo,
+                on_declarations: Callable[[KubeGraph], None] = lambda graph: None) -> KubeGraph:
+    """The structural graph of a scanned tree (no cross-package resolution yet).
+    `on_declarations` sees the graph once every package, file and declaration is in, before
+    the edges between packages (the bulk of the nodes, for a writer to start on)."""
     graph = KubeGraph()
     tree_node = node_id(NodeKind.TREE, tree.name)
     graph.add_node(tree_node, NodeKind.TREE, name=tree.name, root=tree.root, ref=tree.ref,
@@ -58,6 +60,7 @@ def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo],
     names = package_names(by_package)
     for import_path, files in sorted(by_package.items()):
         _add_package(graph, import_path, files, names)
+    on_declarations(graph)
     _add_method_owners(graph, facts)
     scopes = {f.rel_path: FileScope.of(f, names) for f in facts}
     _add_imports(graph, by_package)

@@ -116,12 +116,11 @@ def index_tree(
     summary.parsed, summary.reused = stats.parsed, stats.reused
     summary.megabytes = round(sum(f.size for f in facts) / 1e6, 1)
 
-    with phase("build"):
-        progress.start("build graph", None)
-        graph = build_graph(facts, modules, tree)
     with IndexWriter(db) as writer:
-        if stages:  # a forked process writes the structural graph while the stages run
-            writer.snapshot(graph)
+        with phase("build"):
+            progress.start("build graph", None)
+            # a forked process writes the declarations while the rest is built and resolved
+            graph = build_graph(facts, modules, tree, on_declarations=writer.snapshot)
         for name, stage in stages:
             with phase(name):
                 progress.start(name, None)
