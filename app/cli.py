@@ -56,7 +56,7 @@ def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
     max_bytes = int(float(settings.setting("max_file_mb")) * 1024 * 1024)
     with RichProgress(enabled=err.is_terminal and not as_json) as progress:
         summary = index_tree(checkout, db, jobs=jobs, max_file_bytes=max_bytes,
-                             stages=default_stages(), progress=progress, force=force)
+                             stages=default_stages(jobs), progress=progress, force=force)
     if as_json:
         print_json(summary.as_json())
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from analyzer.model import FileFacts
 from graph.kubegraph import KubeGraph
@@ -22,14 +22,24 @@ _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
+CallEdge = tuple[str, str, str, int, int]  # (caller, callee, via, count, first line)
+
+
 def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
-    """CALLS edges (via direct/method/field/interface, count, line); returns the tally."""
+    """CALLS edges (via direct/method/field/interface, count, line), resolved file by file in
+    this process; returns the tally."""
     tally: Counter[str] = Counter()
-    for f in facts:
-        for caller, target, via, count, line in resolve_file_calls(f, symbols, tally):
-            if caller in graph and target in graph:
-                graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
-                tally["edges"] += 1
+    edges = (edge for f in facts for edge in resolve_file_calls(f, symbols, tally))
+    return add_call_edges(graph, edges, tally)
+
+
+def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
+    """Add the resolved calls whose two ends are in the graph, in the order given; `tally` holds
+    the resolution counts once `edges` is exhausted. Returns the finished tally."""
+    for caller, target, via, count, line in edges:
+        if caller in graph and target in graph:
+            graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
+            tally["edges"] += 1
     return finish_tally(tally)
 
 
@@ -39,8 +49,7 @@ def finish_tally(tally: Counter[str]) -> dict:
     return dict(sorted(tally.items()))
 
 
-def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]
-                       ) -> list[tuple[str, str, str, int, int]]:
+def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) -> list[CallEdge]:
     """One file's call sites aggregated per (caller, callee): (caller, callee, via, count, line)."""
     if not f.calls:
         return []

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from analyzer.model import FileFacts
 from graph.apikinds import ApiKinds
-from graph.calls import add_calls
+from graph.call_workers import MIN_FILES, CallWorkers
+from graph.calls import add_call_edges
 from graph.illustrations import Illustrations
 from graph.implements import add_implements
 from graph.kubegraph import KubeGraph
@@ -15,19 +19,28 @@ from graph.roles import RoleMapping
 from graph.symbols import SymbolTable
 
 
+@dataclass(frozen=True)
 class Resolution:
-    """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table."""
+    """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table. With `jobs` other than 1
+    (0: all cores) and at least `min_parallel_files` files, forked workers resolve most calls
+    while this process finds IMPLEMENTS; the graph gets the same edges in the same order."""
 
-    fingerprint = "resolve"
+    jobs: int = 0
+    min_parallel_files: int = MIN_FILES
+    fingerprint: ClassVar[str] = "resolve"
 
     def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
         symbols = SymbolTable.of(facts)
-        figures = {"implements": add_implements(graph, symbols)}
-        figures["calls"] = add_calls(graph, facts, symbols)
+        with CallWorkers(facts, symbols, jobs=self.jobs,
+                         min_files=self.min_parallel_files) as calls:
+            figures = {"implements": add_implements(graph, symbols)}
+            tally: Counter[str] = Counter()
+            figures["calls"] = add_call_edges(graph, calls.resolved(tally), tally)
         return figures
 
 
-def default_stages() -> list[tuple[str, Stage]]:
-    """(name, stage) pairs: resolution first, then the layers that read its edges."""
-    return [("resolve", Resolution()), ("roles", RoleMapping()), ("kinds", ApiKinds()),
+def default_stages(jobs: int = 0) -> list[tuple[str, Stage]]:
+    """(name, stage) pairs: resolution first, then the layers that read its edges; `jobs`
+    worker processes (0: all cores) where a stage can use them."""
+    return [("resolve", Resolution(jobs)), ("roles", RoleMapping()), ("kinds", ApiKinds()),
             ("mini", Illustrations())]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from analyzer.model import Decl, DeclKind, FileFacts
 from graph.build import package_names
@@ -103,6 +104,8 @@ class SymbolTable:
         table = cls(by_package.__getitem__, set(by_package), package_names(by_package))
         for import_path in sorted(by_package):
             table.ensure(import_path)
+        # Everything is loaded: plain dicts answer the many lookups without the lazy hook.
+        table.types, table.funcs = dict(table.types), dict(table.funcs)
         return table
 
     def _load_id(self, nid: str) -> None:
@@ -126,27 +129,29 @@ class SymbolTable:
                         dict.__setitem__(types, tid, TypeInfo(tid, d, scope))
         for f in files:
             scope = self.scopes[f.rel_path]
+            qualify = cache(scope.qualify)  # a file repeats its types: error, context.Context
             for d in f.decls:
                 if d.kind is DeclKind.FUNC:
                     fid = function_id(f.import_path, d.name)
                     dict.__setitem__(self.funcs, fid, FuncInfo(
                         fid, d.results, scope, tuple((p.name, p.type_expr) for p in d.params)))
                 elif d.kind is DeclKind.METHOD and d.receiver:
-                    self._add_method(f, d, scope)
+                    self._add_method(f, d, scope, qualify)
                 elif d.kind is DeclKind.VAR and d.type_expr:
                     self.package_vars[f"{f.import_path}.{d.name}"] = (d.type_expr, scope)
                 elif d.kind is DeclKind.INTERFACE:
                     info = dict.__getitem__(types, type_id(f.import_path, d.name))
                     for spec in d.methods:
-                        sig = _signature(scope, spec.params, spec.results)
+                        sig = _signature(qualify, spec.params, spec.results)
                         info.methods.setdefault(spec.name, MethodInfo(
                             method_id(f.import_path, d.name, spec.name, False), spec.name, sig,
                             False, spec.results, scope))
 
-    def _add_method(self, f: FileFacts, d: Decl, scope: FileScope) -> None:
+    def _add_method(self, f: FileFacts, d: Decl, scope: FileScope,
+                    qualify: Callable[[str], str]) -> None:
         mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
         params = d.params[1:]  # the receiver comes first
-        sig = _signature(scope, tuple(p.type_expr for p in params), d.results)
+        sig = _signature(qualify, tuple(p.type_expr for p in params), d.results)
         dict.__setitem__(self.funcs, mid, FuncInfo(mid, d.results, scope,
                                                    tuple((p.name, p.type_expr) for p in d.params)))
         tid = type_id(f.import_path, d.receiver)
@@ -274,9 +279,9 @@ class SymbolTable:
         return None
 
 
-def _signature(scope: FileScope, params: Sequence[str], results: Sequence[str]) -> str:
-    return ("(" + ",".join(scope.qualify(p) for p in params) + ")("
-            + ",".join(scope.qualify(r) for r in results) + ")")
+def _signature(qualify: Callable[[str], str], params: Sequence[str],
+               results: Sequence[str]) -> str:
+    return "(" + ",".join(map(qualify, params)) + ")(" + ",".join(map(qualify, results)) + ")"
 
 
 def signature_map(entries: Mapping[str, tuple[MethodInfo, bool]]) -> dict[str, str]:
