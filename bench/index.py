@@ -61,7 +61,7 @@ def timed_index(root: Path, db: Path, jobs: int):
     gc.collect()  # the previous run's graph is garbage: do not bill its collection to this run
     began = time.perf_counter()
     summary = index_tree(describe_checkout(root), db, jobs=jobs, max_file_bytes=8 << 20,
-                         stages=default_stages())
+                         stages=default_stages(jobs))
     return time.perf_counter() - began, summary
 
 
