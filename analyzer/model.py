@@ -1,9 +1,13 @@
-"""The analyzer's records: one frozen FileFacts per Go file, and its parts."""
+"""The analyzer's records: one FileFacts per Go file, and its parts.
+
+Records are immutable NamedTuples rather than frozen dataclasses: a Kubernetes tree yields
+about a million of them, each built in a worker and rebuilt from a plain tuple in the main
+process, and a NamedTuple costs a third of a frozen dataclass to build (analyzer/rows.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class DeclKind(StrEnum):
@@ -20,8 +24,7 @@ class DeclKind(StrEnum):
 TYPE_KINDS = frozenset({DeclKind.STRUCT, DeclKind.INTERFACE, DeclKind.ALIAS, DeclKind.TYPE})
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A Go file found by discovery, before it is read."""
 
     rel_path: str  # "pkg/kubelet/kubelet.go", relative to the tree root, always "/"
@@ -30,15 +33,13 @@ class SourceFile:
     is_test: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRef:
+class ImportRef(NamedTuple):
     path: str
     alias: str | None  # None, a name, "_" or "."
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """A struct field; an embedded field has embedded=True and name = the type's name."""
 
     name: str
@@ -46,14 +47,12 @@ class Field:
     embedded: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     name: str  # "" when unnamed
     type_expr: str
 
 
-@dataclass(frozen=True, slots=True)
-class MethodSpec:
+class MethodSpec(NamedTuple):
     """An interface's own method: name plus parameter and result type texts."""
 
     name: str
@@ -62,8 +61,7 @@ class MethodSpec:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Decl:
+class Decl(NamedTuple):
     kind: DeclKind
     name: str
     line: int
@@ -89,15 +87,13 @@ class Decl:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class CallRef:
+class CallRef(NamedTuple):
     caller: str  # qualified name of the enclosing func/method, "" at package level
     callee_expr: str  # the call's function expression as written: "m.runtimeService.RunPodSandbox"
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class LocalVar:
+class LocalVar(NamedTuple):
     """A variable whose type is visible in the source: `x := &T{}`, `var x T`, `x := NewT()`."""
 
     scope: str  # qualified name of the enclosing func/method
@@ -105,15 +101,13 @@ class LocalVar:
     type_expr: str  # "*T", "pkg.T", or "call:pkg.NewT" when the type is a call's first result
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     kind: str  # syntax, encoding, too-large, unreadable, empty, no-package
     message: str
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     rel_path: str
     import_path: str
     module: str

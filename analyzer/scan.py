@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.cache import FactsCache
@@ -125,8 +125,7 @@ def _scan_content(source: SourceFile, content: bytes, max_file_bytes: int) -> Fi
 
 
 def _replace(facts: FileFacts, content: bytes, problem: Problem) -> FileFacts:
-    return replace(
-        facts,
+    return facts._replace(
         lines=content.count(b"\n"),
         size=len(content),
         sha=hashlib.sha1(content).hexdigest(),
