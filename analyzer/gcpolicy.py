@@ -35,5 +35,5 @@ def paused_gc() -> Iterator[None]:
 
 
 def relax_for_worker() -> None:
-    """Worker processes live only for the scan: relaxed for their whole life."""
+    """Scan workers live only for the scan and make no cycles: no cyclic collection at all."""
     gc.disable()
