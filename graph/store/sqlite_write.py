@@ -106,7 +106,8 @@ class IndexWriter:
         mark = self._end_snapshot(kill=False)
         conn = sqlite3.connect(self._tmp, check_same_thread=False)
         try:
-            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                               "PRAGMA threads=2;")  # sorter threads for CREATE INDEX
             if mark is None:
                 _reset(conn)
                 _insert_rows(conn, graph.node_rows(), graph.edge_rows(), on_progress)
