@@ -14,6 +14,7 @@ import gc
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,10 +80,19 @@ def peak_rss_mb() -> float:
     return max(own, kids) / 1024
 
 
+def _spread(values, unit: str = "s") -> str:
+    """Median and range of a few measurements: '9.81 s (9.61-10.02, 3 rounds)'."""
+    values = sorted(values)
+    return (f"{statistics.median(values):.2f} {unit} "
+            f"({values[0]:.2f}-{values[-1]:.2f}, {len(values)} rounds)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", type=Path, nargs="?", default=os.environ.get("KUBEATLAS_K8S_ROOT"))
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds of floor + cold indexes; medians and ranges are printed")
     args = ap.parse_args()
     if not args.root:
         sys.exit("give a Kubernetes tree (or set KUBEATLAS_K8S_ROOT)")
@@ -90,11 +100,14 @@ def main() -> None:
         root = Path(scratch) / "kubernetes"
         root.mkdir()
         copy_tree(args.root.resolve(), root)
-        db = Path(scratch) / "index.sqlite"
-        floor, nfiles, size = parse_floor(root, args.jobs)
-        spine, spine_summary = timed_index(root, Path(scratch) / "spine.sqlite", args.jobs,
-                                           spine_only=True)
-        cold, summary = timed_index(root, db, args.jobs)
+        rounds = []  # floor, spine and full cold index side by side, so drift hits all three
+        for n in range(args.repeat):
+            floor, nfiles, size = parse_floor(root, args.jobs)
+            spine, spine_summary = timed_index(root, Path(scratch) / f"spine{n}.sqlite",
+                                               args.jobs, spine_only=True)
+            db = Path(scratch) / f"index{n}.sqlite"
+            cold, summary = timed_index(root, db, args.jobs)
+            rounds.append((floor, spine, cold))
         rss_cold = peak_rss_mb()
         unchanged, again = timed_index(root, db, args.jobs)
         unchanged_cli = cli_wall(root, db, args.jobs)
@@ -112,12 +125,15 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; jobs={args.jobs}")
     print(f"files {nfiles}  MB {size / 1e6:.1f}  packages {counts.get('Package', 0)}  "
           f"nodes {nodes}  edges {edges}")
-    print(f"parse floor (tree-sitter parse only, {args.jobs} workers): {floor:.2f} s")
-    print(f"cold index, spine only (no knowledge stages): {spine:.2f} s  = "
-          f"{spine / floor:.2f} x floor  phases {spine_summary.phases}")
-    print(f"cold index, full (with the knowledge stages): {cold:.2f} s  = "
-          f"{cold / floor:.2f} x floor, knowledge stages +{100 * (cold - spine) / spine:.0f} % "
-          f"over the spine  phases {summary.phases}")
+    print(f"parse floor (tree-sitter parse only, {args.jobs} workers): "
+          f"{_spread(r[0] for r in rounds)}")
+    print(f"cold index, spine only (no knowledge stages): {_spread(r[1] for r in rounds)}  = "
+          f"{_spread((r[1] / r[0] for r in rounds), 'x')} floor  "
+          f"phases (last round) {spine_summary.phases}")
+    print(f"cold index, full (with the knowledge stages): {_spread(r[2] for r in rounds)}  = "
+          f"{_spread((r[2] / r[0] for r in rounds), 'x')} floor; knowledge stages "
+          f"{_spread((100 * (r[2] - r[1]) / r[1] for r in rounds), '%')} over the spine  "
+          f"phases (last round) {summary.phases}")
     print(f"unchanged re-index: {unchanged:.2f} s in-process, {unchanged_cli:.2f} s as CLI "
           f"(up_to_date={again.up_to_date})")
     print(f"one changed file: {one_file:.2f} s in-process (parsed {changed.parsed}), "
