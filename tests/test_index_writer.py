@@ -13,7 +13,7 @@ import pytest
 import graph.store.sqlite_write as sqlite_write
 from graph.kubegraph import KubeGraph
 from graph.schema import EdgeKind, NodeKind
-from graph.store.sqlite_write import IndexWriter, write_index
+from graph.store.sqlite_write import IndexWriter
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the snapshot needs os.fork")
 
@@ -59,7 +59,8 @@ def one_go(tmp_path: Path) -> dict[str, list[tuple]]:
     graph = structural_graph()
     later_stages(graph)
     db = tmp_path / "one-go.sqlite"
-    write_index(graph, db, meta=META, problems=[], manifest=[])
+    with IndexWriter(db) as writer:
+        writer.finish(graph, meta=META, problems=[], manifest=[])
     return tables(db)
 
 

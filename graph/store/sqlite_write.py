@@ -39,22 +39,6 @@ INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
 _BATCH = 20_000
 
 
-def write_index(
-    graph: KubeGraph,
-    path: Path,
-    *,
-    meta: Mapping[str, Any],
-    problems: Iterable[tuple[str, str, str, int]],
-    manifest: Iterable[tuple[str, int, int]],
-    on_progress: Callable[[int], None] = lambda n: None,
-    meanwhile: Callable[[], None] = lambda: None,
-) -> None:
-    """Write the whole index in one go (see IndexWriter)."""
-    with IndexWriter(path) as writer:
-        writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
-                      on_progress=on_progress, meanwhile=meanwhile)
-
-
 class IndexWriter:
     """One index in the making: a temp file beside `path` that finish() renames into place.
     Leaving the `with` block without finish() (an error, Ctrl-C) removes the temp file, so the
