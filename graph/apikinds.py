@@ -90,7 +90,7 @@ def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict]) -> int:
         m = _INTERNAL.match(node.attrs.get("dir", ""))
         if not m:
             continue
-        for kid in {kid for kid, k in kinds.items() if k["group"] == m.group(1)}:
+        for kid in sorted(kid for kid, k in kinds.items() if k["group"] == m.group(1)):
             tid = f"type:{node.attrs['import_path']}.{kinds[kid]['kind']}"
             if tid in graph and graph.attrs(tid).get("type_kind") == "struct":
                 graph.add_edge(tid, kid, EdgeKind.DEFINES_KIND, internal=True)

@@ -125,7 +125,7 @@ def _add_reachable_members(graph: KubeGraph, roles: Iterable[Role], dirs: dict[s
         entry = _entry_package(dirs, role.entrypoint)
         if entry is None:
             continue
-        for pid in _closure(entry, imports):
+        for pid in sorted(_closure(entry, imports)):
             reached_by[pid].append(role.id)
     for pid, binaries in reached_by.items():
         graph.add_node(pid, NodeKind.PACKAGE, binaries=sorted(binaries))

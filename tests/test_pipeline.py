@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from analyzer.errors import NotAKubernetesTree
 from analyzer.source import describe_checkout
 from graph.pipeline import facts_cache_path, index_tree
 from graph.stages import default_stages
-from conftest import SMALL_TREE as FILES, write_tree
+from conftest import FIXTURE_TREE, SMALL_TREE as FILES, write_tree
 
 
 def make_tree(root: Path, files=FILES) -> Path:
@@ -110,3 +112,24 @@ def test_a_broken_facts_cache_means_a_full_parse_not_a_failure(tmp_path, garbage
     facts_cache_path(db).write_bytes(garbage)
     summary = run(root, db, force=True)
     assert summary.parsed == summary.files and summary.reused == 0
+
+
+def test_the_index_is_the_same_whatever_the_hash_seed(tmp_path):
+    """Rows are written in the order the graph got them, so no stage may add edges in set
+    order (which changes with PYTHONHASHSEED from one run to the next)."""
+    script = ("import sys; from pathlib import Path; from analyzer.source import describe_checkout;"
+              "from graph.pipeline import index_tree; from graph.stages import default_stages;"
+              "index_tree(describe_checkout(Path(sys.argv[1])), Path(sys.argv[2]), jobs=1,"
+              " max_file_bytes=1 << 20, stages=default_stages(1))")
+    dumps = []
+    for seed in ("1", "2"):
+        db = tmp_path / f"seed{seed}.sqlite"
+        subprocess.run([sys.executable, "-c", script, str(FIXTURE_TREE), str(db)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed},
+                       cwd=Path(__file__).resolve().parents[1])
+        with sqlite3.connect(db) as conn:
+            dumps.append((
+                conn.execute("SELECT * FROM edges ORDER BY rowid").fetchall(),
+                conn.execute("SELECT * FROM nodes WHERE kind != 'Tree' ORDER BY id").fetchall(),
+            ))
+    assert dumps[0] == dumps[1]
