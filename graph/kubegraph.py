@@ -97,6 +97,12 @@ class KubeGraph:
             keyed[key] = attrs
         self._edge_log.append((source, target, key))
 
+    def clear(self) -> None:
+        """Drop every node and edge (frees the memory of a graph that has been written)."""
+        self._g.clear()
+        self._edge_log.clear()
+        self._touched_nodes = self._touched_edges = None
+
     def mark(self) -> GraphMark:
         """Where the graph stands now; rows_since(mark) later gives what was added or changed."""
         self._touched_nodes, self._touched_edges = set(), set()

@@ -142,7 +142,8 @@ def index_tree(
             def meanwhile() -> None:  # while SQLite builds its indexes
                 if stats.parsed:
                     save_cache(cache, cache_path)
-                facts.clear()  # a million records freed now rather than on return
+                facts.clear()  # the records and the written graph are freed now, not
+                graph.clear()  # on return
 
             writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
                           on_progress=progress.advance, meanwhile=meanwhile)
