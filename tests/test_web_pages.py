@@ -141,6 +141,25 @@ def test_query_console_runs_read_only_sql_and_flags_truncation(open_page, monkey
     assert "read-only" in at.error[0].value
 
 
+def test_query_console_runs_a_query_on_submit_not_on_every_rerun(open_page, monkeypatch):
+    from graph.store.sqlite import SqliteReader
+
+    calls: list[str] = []
+    real = SqliteReader.run_readonly
+
+    def counting(self, sql, **kw):
+        calls.append(sql)
+        return real(self, sql, **kw)
+
+    monkeypatch.setattr(SqliteReader, "run_readonly", counting)
+    at = open_page("views/console.py")
+    assert len(calls) == 1  # the example's result is shown at once
+    at.run()
+    assert len(calls) == 1 and at.dataframe  # a rerun shows it again without running it
+    at.button[0].click().run()
+    assert len(calls) == 2
+
+
 def test_notes_page_renders_a_role_note(open_page):
     at = open_page("views/notes.py", subject="kubelet")
     text = _text(at)

@@ -32,9 +32,16 @@ with st.form("console"):
 run = getattr(atlas.reader, "run_readonly", None)
 if run is None:
     st.error("The console reads the SQLite index; this store has no SQL console.")
-elif submitted or sql:
+else:
     with state.reported():
-        result = run(sql, limit_ms=limit_ms, max_rows=max_rows)
+        # run on submit, or for new text (a newly picked example); a rerun caused by anything
+        # else shows the last result instead of running the query again
+        last = st.session_state.get("console_result")
+        if submitted or last is None or last[0] != (sql, limit_ms, max_rows):
+            result = run(sql, limit_ms=limit_ms, max_rows=max_rows)
+            st.session_state["console_result"] = ((sql, limit_ms, max_rows), result)
+        else:
+            result = last[1]
         st.caption(f"{len(result.rows)} rows · truncated: {result.truncated}")
         if result.truncated:
             st.warning(f"truncated: only the first {max_rows} rows are shown "
