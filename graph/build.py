@@ -164,6 +164,8 @@ def _add_imports(graph: KubeGraph, by_package: Mapping[str, Sequence[FileFacts]]
                 importers[path].append(f)
         source = package_id(import_path)
         for target_path, via in sorted(importers.items()):
+            if target_path == import_path:  # an external test package (foo_test) importing
+                continue  # foo: folded into foo, it would read as foo importing itself
             if target_path in by_package:
                 target = package_id(target_path)
             else:
