@@ -37,24 +37,24 @@ def config_from_env(uri: str | None = None) -> Neo4jConfig:
     env = os.environ
     uri = uri or env.get("NEO4J_URI") or None
     password = env.get("NEO4J_PASSWORD") or None
+    local = status(layout())
     if uri is None:
-        local = status(layout())
         if not local.running:
             raise StoreUnavailable("no Neo4j to ask: NEO4J_URI is not set and the local server "
                                    "is not running (`kubeatlas neo4j start`)", uri=None)
         uri = local.uri
-    if password is None and _is_local_server(uri):
+    if password is None and _is_local_server(uri, local.port):
         password = read_password(layout())
     return Neo4jConfig(uri=uri, user=env.get("NEO4J_USER") or "neo4j", password=password or "",
                        database=env.get("NEO4J_DATABASE") or "neo4j",
                        tree=env.get("KUBEATLAS_NEO4J_TREE") or None)
 
 
-def _is_local_server(uri: str) -> bool:
+def _is_local_server(uri: str, local_port: int | None) -> bool:
+    """Does uri name the local `kubeatlas neo4j` server (listening on local_port)?"""
     found = re.match(r"^[a-z+]+://([^:/]+):?(\d+)?", uri)
-    local = status(layout())
-    return bool(found and found.group(1) in _LOCAL_HOSTS and local.port
-                and int(found.group(2) or 7687) == local.port)
+    return bool(found and found.group(1) in _LOCAL_HOSTS and local_port
+                and int(found.group(2) or 7687) == local_port)
 
 
 class Neo4jStore:
