@@ -67,6 +67,7 @@ class IndexWriter:
             self._tmp.unlink(missing_ok=True)
 
     def snapshot(self, graph: KubeGraph) -> None:
+        """Start writing the graph as it stands now in a forked process."""
         if not hasattr(os, "fork"):
             return
         mark = graph.mark()
@@ -131,6 +132,7 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path) -> None:
     handlers, no flushing of the parent's buffers)."""
     status = 1
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
         conn = sqlite3.connect(tmp)
         _reset(conn)
