@@ -104,7 +104,8 @@ class KubeGraph:
         self._touched_nodes = self._touched_edges = None
 
     def mark(self) -> GraphMark:
-        """Where the graph stands now; rows_since(mark) later gives what was added or changed."""
+        """Where the graph stands now; rows_since(mark) later gives what was added or changed
+        (in-place changes are tracked from the latest mark on)."""
         self._touched_nodes, self._touched_edges = set(), set()
         return GraphMark(len(self._node), len(self._edge_log))
 

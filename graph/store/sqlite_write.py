@@ -6,6 +6,7 @@ import gc
 import os
 import signal
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +47,7 @@ class IndexWriter:
 
     snapshot(graph) hands the graph as it stands to a forked process that writes it while this
     one goes on (the knowledge stages run meanwhile); finish() waits for it and appends only
-    what was added or changed since. Where fork is missing, finish() writes everything."""
+    what was added or changed since. Off Linux, finish() writes everything."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -67,8 +68,9 @@ class IndexWriter:
             self._tmp.unlink(missing_ok=True)
 
     def snapshot(self, graph: KubeGraph) -> None:
-        """Start writing the graph as it stands now in a forked process."""
-        if not hasattr(os, "fork"):
+        """Start writing the graph as it stands now in a forked process (on Linux; elsewhere
+        forking a threaded process is not safe, and finish() writes everything)."""
+        if not sys.platform.startswith("linux"):
             return
         mark = graph.mark()
         pid = os.fork()
