@@ -129,3 +129,15 @@ def test_abandoned_snapshot_leaves_the_old_index_and_no_child(tmp_path):
     assert db.read_bytes() == b"the previous index"
     assert [p.name for p in tmp_path.iterdir()] == ["snap.sqlite"]
     assert reaped(pid)
+
+
+def test_off_linux_the_index_is_written_in_one_go(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        assert writer._snapshot is None  # no child forked
+        later_stages(graph)
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    assert tables(db) == one_go(tmp_path)
