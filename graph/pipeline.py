@@ -125,6 +125,7 @@ def index_tree(
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
+            writer.snapshot(graph)  # what the stage added, written while the next ones run
 
         problems = [(f.rel_path, p.kind, p.message, p.line) for f in facts for p in f.problems]
         summary.problems = len(problems)

@@ -75,7 +75,7 @@ def reaped(pid: int) -> bool:
 
 
 def snapshot_pid(writer: IndexWriter) -> int:
-    return writer._snapshot[0]
+    return writer._running[0]
 
 
 def test_snapshot_plus_delta_equals_one_go_write(tmp_path):
@@ -93,6 +93,30 @@ def test_snapshot_plus_delta_equals_one_go_write(tmp_path):
     assert '"binaries":["kubelet"]' in dict((r[0], r[4]) for r in got["nodes"])["pkg:a"]
     assert sum(progress) == sum(graph.counts().values())
     assert reaped(pid)
+
+
+def test_two_snapshots_plus_delta_equal_one_go_write(tmp_path):
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        first = snapshot_pid(writer)
+        graph.add_node("pkg:a", NodeKind.PACKAGE, files=3)  # changed between the snapshots
+        graph.add_edge("func:a.F0", "func:a.F2", EdgeKind.CALLS, count=7)
+        while writer._running is not None and writer._running[0] == first:
+            writer.snapshot(graph)  # busy: skipped until the first writer is done
+        second = snapshot_pid(writer)
+        later_stages(graph)
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    expected = structural_graph()
+    expected.add_node("pkg:a", NodeKind.PACKAGE, files=3)
+    expected.add_edge("func:a.F0", "func:a.F2", EdgeKind.CALLS, count=7)
+    later_stages(expected)
+    other = tmp_path / "expected.sqlite"
+    with IndexWriter(other) as writer:
+        writer.finish(expected, meta=META, problems=[], manifest=[])
+    assert tables(db) == tables(other)
+    assert reaped(first) and reaped(second)
 
 
 def test_failed_snapshot_falls_back_to_writing_everything(tmp_path, monkeypatch, capfd):
@@ -137,7 +161,7 @@ def test_off_linux_the_index_is_written_in_one_go(tmp_path, monkeypatch):
     db = tmp_path / "snap.sqlite"
     with IndexWriter(db) as writer:
         writer.snapshot(graph)
-        assert writer._snapshot is None  # no child forked
+        assert writer._running is None  # no child forked
         later_stages(graph)
         writer.finish(graph, meta=META, problems=[], manifest=[])
     assert tables(db) == one_go(tmp_path)

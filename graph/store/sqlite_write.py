@@ -45,9 +45,10 @@ class IndexWriter:
     Leaving the `with` block without finish() (an error, Ctrl-C) removes the temp file, so the
     previous index stays untouched.
 
-    snapshot(graph) hands the graph as it stands to a forked process that writes it while this
-    one goes on (the knowledge stages run meanwhile); finish() waits for it and appends only
-    what was added or changed since. Off Linux, finish() writes everything."""
+    snapshot(graph) hands the graph as it stands to a forked process that writes it (or what
+    was added or changed since the last snapshot) while this one goes on: the build's second
+    half, the knowledge stages. finish() waits for the last one and appends the rest. Off Linux,
+    or after a snapshot writer failed, finish() writes everything."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -56,7 +57,9 @@ class IndexWriter:
                                         suffix=".tmp")
         os.close(fd)
         self._tmp = Path(tmp_name)
-        self._snapshot: tuple[int, GraphMark] | None = None  # (writer pid, graph mark)
+        self._running: tuple[int, GraphMark] | None = None  # (writer pid, mark it writes up to)
+        self._written: GraphMark | None = None  # what the temp file holds, when trustworthy
+        self._broken = False  # a snapshot writer failed: the file is rewritten by finish()
         self._done = False
 
     def __enter__(self) -> IndexWriter:
@@ -64,19 +67,26 @@ class IndexWriter:
 
     def __exit__(self, *exc_info) -> None:
         if not self._done:
-            self._end_snapshot(kill=True)
+            if self._running is not None:
+                with suppress(ProcessLookupError):
+                    os.kill(self._running[0], signal.SIGKILL)
+                self._reap(block=True)
             self._tmp.unlink(missing_ok=True)
 
     def snapshot(self, graph: KubeGraph) -> None:
-        """Start writing the graph as it stands now in a forked process (on Linux; elsewhere
-        forking a threaded process is not safe, and finish() writes everything)."""
-        if not sys.platform.startswith("linux"):
+        """Start writing the graph as it stands now in a forked process, unless the previous
+        one is still busy (Linux only: elsewhere forking a threaded process is not safe)."""
+        if not sys.platform.startswith("linux") or self._broken:
             return
-        mark = graph.mark()
+        if self._running is not None and not self._reap(block=False):
+            return  # still writing; a later snapshot or finish() covers this
+        if self._broken:
+            return
+        since = self._written
         pid = os.fork()
         if pid == 0:
-            _write_snapshot_and_exit(graph, self._tmp)
-        self._snapshot = (pid, mark)
+            _write_snapshot_and_exit(graph, self._tmp, since)
+        self._running = (pid, graph.mark())  # no change between the fork and the mark
 
     def finish(
         self,
@@ -90,17 +100,19 @@ class IndexWriter:
     ) -> None:
         """Complete the index and rename it into place. `meanwhile` runs while SQLite builds
         the indexes and the search table (C code that releases the GIL)."""
-        mark = self._end_snapshot(kill=False)
+        if self._running is not None:
+            self._reap(block=True)
+        written = None if self._broken else self._written
         conn = sqlite3.connect(self._tmp, check_same_thread=False)
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
                                "PRAGMA threads=2;")  # sorter threads for CREATE INDEX
-            if mark is None:
+            if written is None:
                 _reset(conn)
                 _insert_rows(conn, graph.node_rows(), graph.edge_rows(), on_progress)
             else:
-                on_progress(mark.nodes + mark.edges)  # written by the snapshot
-                _append_delta(conn, graph.rows_since(mark), on_progress)
+                on_progress(written.nodes + written.edges)  # written by the snapshots
+                _append_delta(conn, graph.rows_since(written), on_progress)
             _insert_tables(conn, meta, problems, manifest)
             with ThreadPoolExecutor(max_workers=1) as pool:
                 indexing = pool.submit(conn.executescript, INDEXES)
@@ -115,30 +127,36 @@ class IndexWriter:
         os.replace(self._tmp, self.path)
         self._done = True
 
-    def _end_snapshot(self, *, kill: bool) -> GraphMark | None:
-        """Reap the snapshot writer (killed first when `kill`); the graph mark it wrote up to,
-        or None when there was none or it failed."""
-        if self._snapshot is None:
-            return None
-        pid, mark = self._snapshot
-        if kill:
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        self._snapshot = None
-        return mark if os.waitstatus_to_exitcode(status) == 0 and not kill else None
+    def _reap(self, *, block: bool) -> bool:
+        """Collect the running snapshot writer; False if it is still running (block=False).
+        Its success moves `_written` up to its mark; a failure marks the file broken."""
+        assert self._running is not None
+        pid, mark = self._running
+        done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+        if done == 0:
+            return False
+        self._running = None
+        if os.waitstatus_to_exitcode(status) == 0:
+            self._written = mark
+        else:
+            self._broken = True
+        return True
 
 
-def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path) -> None:
-    """In the forked child: write the graph's nodes and edges, then leave at once (no atexit
-    handlers, no flushing of the parent's buffers)."""
+def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None) -> None:
+    """In the forked child: write the graph (or what changed since the last snapshot), then
+    leave at once (no atexit handlers, no flushing of the parent's buffers)."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
         conn = sqlite3.connect(tmp)
-        _reset(conn)
-        _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        if since is None:
+            _reset(conn)
+            _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
+        else:
+            _append_delta(conn, graph.rows_since(since), lambda n: None)
         conn.commit()
         conn.close()
         status = 0
