@@ -55,8 +55,7 @@ class Neo4jReader:
                     "UNWIND $ids AS id MATCH (n:Node {tree: $tree, id: id}) "
                     "RETURN collect([n.id, n.kind, n._attrs])",
                     {"ids": chunk, "tree": self.tree}):
-                attrs = attrs_of(raw)
-                found[nid] = NodeRecord(nid, kind, attrs.get("name") or "", attrs)
+                found[nid] = _node_record(nid, kind, raw)
         return found
 
     def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]:
@@ -89,11 +88,7 @@ class Neo4jReader:
             "n.id LIMIT $limit RETURN collect([n.id, n.kind, n._attrs])",
             {"lc": text.lower(), "text": text, "tree": self.tree, "kinds": list(kinds),
              "limit": int(limit)})
-        out = []
-        for nid, kind, raw in rows:
-            attrs = attrs_of(raw)
-            out.append(NodeRecord(nid, kind, attrs.get("name") or "", attrs))
-        return out
+        return [_node_record(nid, kind, raw) for nid, kind, raw in rows]
 
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]:
         if not _NAME.match(key):
@@ -175,3 +170,8 @@ def _chunks(ids: Sequence[str]):
     unique = list(dict.fromkeys(ids))
     for i in range(0, len(unique), _CHUNK):
         yield unique[i:i + _CHUNK]
+
+
+def _node_record(nid: str, kind: str, raw) -> NodeRecord:
+    attrs = attrs_of(raw)
+    return NodeRecord(nid, kind, attrs.get("name") or "", attrs)
