@@ -100,9 +100,7 @@ class CallWorkers:
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> CallWorkers:
-        # A ring of embedded types makes method sets depend on the order they are asked for,
-        # and workers ask in another order than one process does: stay serial then.
-        if self._wanted and not embeds_cyclically(self.symbols):
+        if self._wanted:
             self._start(_shares(self.facts, self._wanted))
         return self
 
@@ -136,31 +134,6 @@ class CallWorkers:
         for worker in self._workers:
             for piece in worker.pieces(tally):
                 yield from piece
-
-
-def embeds_cyclically(symbols: SymbolTable) -> bool:
-    """Do some types embed each other in a ring (`A{*B}`, `B{*A}`)? Only then does a method
-    set depend on which type was asked for first (SymbolTable cuts the ring where it meets it)."""
-    embedders = symbols.embedders()
-    done: set[str] = set()
-    for root in embedders:
-        if root in done:
-            continue
-        on_path = {root}
-        stack = [(root, iter(embedders.get(root, ())))]
-        while stack:
-            tid, outers = stack[-1]
-            outer = next(outers, None)
-            if outer is None:
-                stack.pop()
-                on_path.discard(tid)
-                done.add(tid)
-            elif outer in on_path:
-                return True
-            elif outer not in done:
-                on_path.add(outer)
-                stack.append((outer, iter(embedders.get(outer, ()))))
-    return False
 
 
 def _shares(facts: Sequence[FileFacts], workers: int) -> list[int]:

@@ -211,26 +211,40 @@ class SymbolTable:
         """name -> (method, needs pointer) for T (pointer=False entries) and *T (all entries).
         Interfaces: own and embedded interfaces' methods. Structs: declared methods, then
         methods promoted through embedded fields (shallower depth wins)."""
-        cached = self._method_sets.get(tid)
-        if cached is None:
-            self._method_sets[tid] = {}  # guards against embedding cycles
-            cached = self._compute_method_set(tid, 0)
-            self._method_sets[tid] = cached
-        return cached
+        return self._method_set(tid, frozenset())[0]
 
-    def _compute_method_set(self, tid: str, depth: int) -> dict[str, tuple[MethodInfo, bool]]:
+    def _method_set(self, tid: str, visiting: frozenset[str]
+                    ) -> tuple[dict[str, tuple[MethodInfo, bool]], frozenset[str]]:
+        """The method set, and the types of `visiting` where an embedding ring
+        (`A{*B}`, `B{*A}`) was cut below tid. A set cut only at tid itself is whole (what the
+        cut left out are tid's own methods, already in), so it is cached; any other cut set is
+        not, which keeps every answer the same whichever type is asked for first."""
+        cached = self._method_sets.get(tid)
+        if cached is not None:
+            return cached, frozenset()
+        if tid in visiting:
+            return {}, frozenset({tid})
+        result, cuts = self._compute_method_set(tid, visiting | {tid})
+        cuts = cuts - {tid}
+        if not cuts:
+            self._method_sets[tid] = result
+        return result, cuts
+
+    def _compute_method_set(self, tid: str, visiting: frozenset[str]
+                            ) -> tuple[dict[str, tuple[MethodInfo, bool]], frozenset[str]]:
         info = self.types.get(tid)
         if info is None:
-            return {}
+            return {}, frozenset()
         result = {name: (m, m.pointer) for name, m in info.methods.items()}
-        if depth > MAX_EMBED_DEPTH:
-            return result
+        cuts: frozenset[str] = frozenset()
         decl = info.decl
         if decl.kind is DeclKind.INTERFACE:
             for embedded in decl.embeds:
                 inner = self.named(info.scope, embedded)
                 if inner is not None:
-                    for name, entry in self.method_set(inner).items():
+                    entries, inner_cuts = self._method_set(inner, visiting)
+                    cuts |= inner_cuts
+                    for name, entry in entries.items():
                         result.setdefault(name, entry)
         elif decl.kind is DeclKind.STRUCT:
             promoted: dict[str, tuple[MethodInfo, bool]] = {}
@@ -241,11 +255,13 @@ class SymbolTable:
                 if inner is None:
                     continue
                 by_pointer = fld.type_expr.startswith("*") or self.is_interface(inner)
-                for name, (method, needs_pointer) in self.method_set(inner).items():
+                entries, inner_cuts = self._method_set(inner, visiting)
+                cuts |= inner_cuts
+                for name, (method, needs_pointer) in entries.items():
                     if name not in result and name not in promoted:
                         promoted[name] = (method, needs_pointer and not by_pointer)
             result.update(promoted)
-        return result
+        return result, cuts
 
     def embedders(self) -> dict[str, set[str]]:
         """embedded type id -> ids of the structs and interfaces that embed it."""

@@ -1,6 +1,6 @@
 """CALLS resolved by forked workers equal the one-process resolution exactly (same edges in the
 same order, same tallies); a failing, dying or interrupted worker surfaces in the parent and
-leaves no process behind; a ring of embedded types keeps resolution in one process."""
+leaves no process behind; a ring of embedded types resolves the same in workers."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from analyzer.cache import load_cache
 from analyzer.discover import discover, find_modules
 from analyzer.scan import scan_files
 from analyzer.source import describe_checkout
-from graph.call_workers import CallWorkerFailed, CallWorkers, embeds_cyclically
+from graph.call_workers import CallWorkerFailed, CallWorkers
 from graph.pipeline import index_tree
 from graph.stages import Resolution, default_stages
 from graph.symbols import SymbolTable
@@ -92,14 +92,17 @@ def test_few_files_stay_in_one_process(tmp_path, started):
     assert not started
 
 
-def test_a_ring_of_embedded_types_stays_in_one_process(tmp_path, started):
+def test_a_ring_of_embedded_types_resolves_the_same_in_workers(tmp_path, started):
     root = write_tree(tmp_path / "kubernetes", RING)
     serial_edges, serial_figures = _index(root, tmp_path / "serial.sqlite", Resolution(jobs=1))
     edges, figures = _index(root, tmp_path / "ring.sqlite",
                             Resolution(jobs=2, min_parallel_files=1))
-    assert not started
+    assert started
     assert (edges, figures) == (serial_edges, serial_figures)
-    assert figures["calls"]["edges"] >= 3
+    calls = {(s, t) for s, t, k, _ in edges if k == "CALLS"}
+    ring = "k8s.io/kubernetes/pkg/ring"
+    assert (f"func:{ring}.Use", f"method:{ring}.(*B).Right") in calls
+    assert (f"func:{ring}.Use", f"method:{ring}.(*A).Left") in calls  # b.Left() through *A
 
 
 def _facts_and_symbols(root: Path):
@@ -108,9 +111,16 @@ def _facts_and_symbols(root: Path):
     return facts, SymbolTable.of(facts)
 
 
-def test_embedding_rings_are_found(tmp_path):
-    assert not embeds_cyclically(_facts_and_symbols(FIXTURE_TREE)[1])
-    assert embeds_cyclically(_facts_and_symbols(write_tree(tmp_path / "k", RING))[1])
+def test_method_sets_in_a_ring_do_not_depend_on_which_type_is_asked_first(tmp_path):
+    root = write_tree(tmp_path / "k", RING)
+    ring = "type:k8s.io/kubernetes/pkg/ring"
+    answers = []
+    for first, second in ((f"{ring}.A", f"{ring}.B"), (f"{ring}.B", f"{ring}.A")):
+        symbols = _facts_and_symbols(root)[1]
+        sets = {first: symbols.method_set(first), second: symbols.method_set(second)}
+        answers.append({tid: sorted(entries) for tid, entries in sets.items()})
+    assert answers[0] == answers[1]
+    assert answers[0][f"{ring}.A"] == answers[0][f"{ring}.B"] == ["Left", "Right"]
 
 
 def _in_workers_only(action):
