@@ -103,10 +103,8 @@ class IndexWriter:
         if self._running is not None:
             self._reap(block=True)
         written = None if self._broken else self._written
-        conn = sqlite3.connect(self._tmp, check_same_thread=False)
+        conn = _connect(self._tmp)
         try:
-            conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-                               "PRAGMA threads=2;")  # sorter threads for CREATE INDEX
             if written is None:
                 _reset(conn)
                 _insert_rows(conn, graph.node_rows(), graph.edge_rows(), on_progress)
@@ -150,8 +148,7 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
-        conn = sqlite3.connect(tmp)
-        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        conn = _connect(tmp)
         if since is None:
             _reset(conn)
             _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
@@ -168,9 +165,16 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
         os._exit(status)
 
 
+def _connect(tmp: Path) -> sqlite3.Connection:
+    """A connection to the temp file: no journal, no syncs (the rename is what commits), and
+    sorter threads for CREATE INDEX; usable from the indexing thread."""
+    conn = sqlite3.connect(tmp, check_same_thread=False)
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA threads=2;")
+    return conn
+
+
 def _reset(conn: sqlite3.Connection) -> None:
-    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-                       "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
+    conn.executescript("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
                        "DROP TABLE IF EXISTS edges; DROP TABLE IF EXISTS problems; "
                        "DROP TABLE IF EXISTS manifest;")
     conn.executescript(SCHEMA)
