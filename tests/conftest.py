@@ -20,6 +20,22 @@ SMALL_TREE = {
     "staging/src/k8s.io/api/core/v1/types.go": "package v1\n\ntype Pod struct{}\n",
 }
 
+# apps/v1 shaped like k8s.io/api: a kind (TypeMeta embedded) and its List
+APPS_V1_TYPES = """package v1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+type Deployment struct {
+	metav1.TypeMeta
+	Replicas int32
+}
+
+type DeploymentList struct {
+	metav1.TypeMeta
+	Items []Deployment
+}
+"""
+
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     for rel, content in files.items():

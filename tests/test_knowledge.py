@@ -17,25 +17,10 @@ from graph.query import Atlas
 from graph.schema import NodeKind
 from graph.stages import default_stages
 from graph.store.sqlite import SqliteReader
-from conftest import write_tree
+from conftest import APPS_V1_TYPES, write_tree
 
 META = "k8s.io/apimachinery/pkg/apis/meta/v1"
-API_TYPES = """package v1
-
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-type Deployment struct {
-	metav1.TypeMeta
-	Replicas int32
-}
-
-type DeploymentList struct {
-	metav1.TypeMeta
-	Items []Deployment
-}
-
-type DeploymentSpec struct{ Paused bool }
-"""
+API_TYPES = APPS_V1_TYPES + "\ntype DeploymentSpec struct{ Paused bool }\n"
 
 # A tree shaped like a recent release: CRI v1 in staging, no dockershim, runc for cgroups.
 RECENT = {

@@ -23,7 +23,7 @@ from graph.pipeline import index_tree
 from graph.query import Atlas, NodeRecord
 from graph.stages import default_stages
 from graph.store.sqlite import SqliteReader
-from conftest import write_tree
+from conftest import APPS_V1_TYPES, write_tree
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("KUBEATLAS_UPDATE_GOLDEN") == "1"
@@ -228,20 +228,7 @@ func main() {
     "staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go":
         "package v1\n\ntype TypeMeta struct{ Kind string }\n",
     "staging/src/k8s.io/api/go.mod": "module k8s.io/api\n",
-    "staging/src/k8s.io/api/apps/v1/types.go": """package v1
-
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-type Deployment struct {
-	metav1.TypeMeta
-	Replicas int32
-}
-
-type DeploymentList struct {
-	metav1.TypeMeta
-	Items []Deployment
-}
-""",
+    "staging/src/k8s.io/api/apps/v1/types.go": APPS_V1_TYPES,
     "pkg/registry/apps/deployment/storage/storage.go": "package storage\n\ntype REST struct{}\n",
 }
 
