@@ -9,9 +9,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.gcpolicy import paused_gc
-from analyzer.model import FileFacts
-from analyzer.rows import Row, facts_from_row
+from kubeatlas.analyzer.gcpolicy import paused_gc
+from kubeatlas.analyzer.model import FileFacts
+from kubeatlas.analyzer.rows import Row, facts_from_row
 
 ANALYZER_VERSION = 7  # bump when extraction changes, so old caches are ignored
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)

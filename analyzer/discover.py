@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.errors import NotAKubernetesTree
-from analyzer.model import SourceFile
+from kubeatlas.analyzer.model import SourceFile
+from kubeatlas.errors import NotAKubernetesTree
 
 MAIN_MODULE = "k8s.io/kubernetes"
 MAIN_ROOTS = ("pkg", "cmd", "plugin")

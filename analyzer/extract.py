@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from analyzer.buildtags import read_build_expr, with_cgo
-from analyzer.goparse import PATTERN_NAMES, GoParser, Node
-from analyzer.model import (
+from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
+from kubeatlas.analyzer.goparse import PATTERN_NAMES, GoParser, Node
+from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
     DeclKind,

@@ -8,7 +8,7 @@ on arrival.
 
 from __future__ import annotations
 
-from analyzer.model import (
+from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
     DeclKind,

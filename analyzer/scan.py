@@ -10,12 +10,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.cache import FactsCache
-from analyzer.extract import extract_facts
-from analyzer.gcpolicy import relax_for_worker
-from analyzer.goparse import GoParser
-from analyzer.model import FileFacts, Problem, SourceFile
-from analyzer.rows import Row, facts_from_row, facts_to_row
+from kubeatlas.analyzer.cache import FactsCache
+from kubeatlas.analyzer.extract import extract_facts
+from kubeatlas.analyzer.gcpolicy import relax_for_worker
+from kubeatlas.analyzer.goparse import GoParser
+from kubeatlas.analyzer.model import FileFacts, Problem, SourceFile
+from kubeatlas.analyzer.rows import Row, facts_from_row, facts_to_row
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _DECLS_START = re.compile(rb"^(func|type|var|const)\b", re.MULTILINE)

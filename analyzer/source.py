@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.errors import SourceFetchError
+from kubeatlas.errors import SourceFetchError
 
 DEFAULT_URL = "https://github.com/kubernetes/kubernetes.git"
 SPARSE_PATHS = ("pkg/", "staging/", "cmd/", "plugin/", "go.mod", "CHANGELOG/")

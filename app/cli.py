@@ -7,11 +7,18 @@ from pathlib import Path
 
 import click
 
-from analyzer.errors import KubeatlasError
-from app import settings
-from app.console import RichProgress, err, out, print_error, print_json, print_table
-from app.cli_options import json_option, open_atlas, store_options
-from graph.schema import NodeKind
+from kubeatlas import settings
+from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.console import (
+    RichProgress,
+    err,
+    out,
+    print_error,
+    print_json,
+    print_table,
+)
+from kubeatlas.errors import KubeatlasError
+from kubeatlas.graph.model.schema import NodeKind
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,9 +43,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @json_option
 def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
     """Index a Kubernetes checkout (PATH) or a fresh clone (--clone --ref v1.28.7)."""
-    from analyzer.source import DEFAULT_URL, clone_tree, describe_checkout
-    from graph.pipeline import index_tree
-    from graph.stages import default_stages
+    from kubeatlas.analyzer.source import DEFAULT_URL, clone_tree, describe_checkout
+    from kubeatlas.graph.index.pipeline import index_tree
+    from kubeatlas.graph.index.stages import default_stages
 
     if clone_url is not None:
         if not ref:
@@ -176,8 +183,8 @@ def _where(attrs) -> str:
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="Index file.")
 def export(fmt, out_path, db) -> None:
     """Write the whole graph: JSON node-link data, GraphML, or CSV for neo4j-admin import."""
-    from graph.export import export_graph
-    from graph.store.sqlite_graph import load_graph
+    from kubeatlas.graph.index.export import export_graph
+    from kubeatlas.graph.store.sqlite.graph_load import load_graph
 
     graph = load_graph(db or settings.default_db())
     written = export_graph(graph, fmt, out_path)
@@ -190,7 +197,7 @@ def export(fmt, out_path, db) -> None:
 @json_option
 def sql(query, db, as_json) -> None:
     """Run a read-only SQL query (SELECT/WITH) on the index, with a time limit and row cap."""
-    from graph.store.sqlite import SqliteReader
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     reader = SqliteReader(db or settings.default_db())
     result = reader.run_readonly(query, limit_ms=int(settings.setting("query_ms")),
@@ -204,12 +211,12 @@ def sql(query, db, as_json) -> None:
 
 def _register_optional_commands() -> None:
     """Commands owned by other parts of the project, added when they are present."""
-    for module, names in (("app.knowledge_commands", ("role", "implements", "interfaces", "path",
+    for module, names in (("kubeatlas.app.knowledge_commands", ("role", "implements", "interfaces", "path",
                                                       "kind", "callers", "callees")),
-                          ("app.neo4j_commands", ("neo4j", "load", "cypher")),
-                          ("app.web_command", ("web",)),
-                          ("app.notes", ("notes",)),
-                          ("minik8s.cli", ("mini",))):
+                          ("kubeatlas.app.neo4j_commands", ("neo4j", "load", "cypher")),
+                          ("kubeatlas.app.web_command", ("web",)),
+                          ("kubeatlas.app.notes", ("notes",)),
+                          ("kubeatlas.minik8s.cli", ("mini",))):
         try:
             loaded = __import__(module, fromlist=list(names))
         except ImportError:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from app import settings
-from graph.query import Atlas
+from kubeatlas import settings
+from kubeatlas.graph.query.atlas import Atlas
 
 
 def json_option(fn):
@@ -36,9 +36,11 @@ def store_options(fn):
 
 def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
     if neo4j_uri is not None:
-        from graph.store.neo4j import open_neo4j_reader  # the driver loads only when asked for
+        from kubeatlas.graph.store.neo4j.connection import (
+            open_neo4j_reader,  # the driver loads only when asked for
+        )
 
         return Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
-    from graph.store.sqlite import SqliteReader
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     return Atlas(SqliteReader(db or settings.default_db()))

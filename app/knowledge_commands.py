@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from app.cli_options import json_option, open_atlas, store_options
-from app.console import out, print_json, print_table
-from graph.schema import NodeKind
+from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.console import out, print_json, print_table
+from kubeatlas.graph.model.schema import NodeKind
 
 _TYPES = (NodeKind.TYPE,)
 _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)

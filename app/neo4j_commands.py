@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from app import settings
-from app.cli_options import json_option, neo4j_option, neo4j_uri_of
-from app.console import RichProgress, err, out, print_json, print_table
+from kubeatlas import settings
+from kubeatlas.app.cli_options import json_option, neo4j_option, neo4j_uri_of
+from kubeatlas.app.console import RichProgress, err, out, print_json, print_table
 
 
 def _layout():
-    from graph.store.neo4j_runtime import layout
+    from kubeatlas.graph.store.neo4j.local.runtime import layout
 
     return layout(settings.cache_dir())
 
@@ -36,7 +36,7 @@ def neo4j() -> None:
 @json_option
 def start(password, port, heap_mb, pagecache_mb, reset, as_json) -> None:
     """Start the server on 127.0.0.1 (fetching the jars with Maven on first use)."""
-    from graph.store.neo4j_server import start as start_server
+    from kubeatlas.graph.store.neo4j.local.server import start as start_server
 
     where = _layout()
     state = start_server(where, password=password, port=port, heap_mb=heap_mb,
@@ -47,7 +47,7 @@ def start(password, port, heap_mb, pagecache_mb, reset, as_json) -> None:
 @neo4j.command()
 def stop() -> None:
     """Stop the local server (its data stays under the cache dir)."""
-    from graph.store.neo4j_server import stop as stop_server
+    from kubeatlas.graph.store.neo4j.local.server import stop as stop_server
 
     out.print("stopped" if stop_server(_layout()) else "the local Neo4j server is not running")
 
@@ -56,7 +56,7 @@ def stop() -> None:
 @json_option
 def status(as_json) -> None:
     """Is the local server running, where, and which trees does it hold."""
-    from graph.store.neo4j_server import status as server_status
+    from kubeatlas.graph.store.neo4j.local.server import status as server_status
 
     where = _layout()
     _print_status(server_status(where), where, as_json)
@@ -65,7 +65,8 @@ def status(as_json) -> None:
 @neo4j.command()
 def fetch() -> None:
     """Only download the server jars (Maven) into the cache dir."""
-    from graph.store.neo4j_runtime import fetch as fetch_jars, find_java
+    from kubeatlas.graph.store.neo4j.local.runtime import fetch as fetch_jars
+    from kubeatlas.graph.store.neo4j.local.runtime import find_java
 
     path = fetch_jars(_layout(), log=err.print)
     out.print(f"Neo4j jars in {path}; java: {find_java()}")
@@ -86,9 +87,9 @@ def _print_status(state, where, as_json: bool) -> None:
 
 
 def _trees(uri: str) -> list[dict]:
-    from analyzer.errors import KubeatlasError
-    from graph.store.neo4j import connect
-    from graph.store.neo4j_load import trees
+    from kubeatlas.errors import KubeatlasError
+    from kubeatlas.graph.store.neo4j.connection import connect
+    from kubeatlas.graph.store.neo4j.load import trees
 
     try:
         store = connect(uri)
@@ -114,8 +115,13 @@ def _trees(uri: str) -> list[dict]:
 @json_option
 def load(db, neo4j_uri, tree, delete, list_trees, batch_size, as_json) -> None:
     """Load an index into Neo4j as one tree, side by side with other trees (versions)."""
-    from graph.store.neo4j import connect
-    from graph.store.neo4j_load import DEFAULT_BATCH, delete_tree, load_index, trees
+    from kubeatlas.graph.store.neo4j.connection import connect
+    from kubeatlas.graph.store.neo4j.load import (
+        DEFAULT_BATCH,
+        delete_tree,
+        load_index,
+        trees,
+    )
 
     store = connect(neo4j_uri_of(neo4j_uri))
     try:
@@ -160,7 +166,7 @@ def load(db, neo4j_uri, tree, delete, list_trees, batch_size, as_json) -> None:
 @json_option
 def cypher(query, neo4j_uri, params, as_json) -> None:
     """Run read-only Cypher (READ transaction, time limit, row cap) on the server."""
-    from graph.store.neo4j import connect
+    from kubeatlas.graph.store.neo4j.connection import connect
 
     values = {}
     for item in params:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from app.cli_options import open_atlas, store_options
-from app.console import err, print_table
-from graph.notes_citation import Citation, check_citations, parse_citations
+from kubeatlas.app.cli_options import open_atlas, store_options
+from kubeatlas.app.console import err, print_table
+from kubeatlas.graph.notes.citation import Citation, check_citations, parse_citations
 
 
 @click.command()
@@ -30,7 +30,7 @@ def notes(subject, out_path, check, tree_root, db, neo4j_uri) -> None:
     if check and saved.suffix == ".md" and saved.is_file():
         citations = parse_citations(saved.read_text(encoding="utf-8"))
     else:
-        from graph.notes import build_note
+        from kubeatlas.graph.notes.render import build_note
 
         note = build_note(atlas, subject)
         citations = list(note.citations)

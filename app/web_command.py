@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from app import settings
-from graph.store.sqlite import SqliteReader
+from kubeatlas import settings
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 MAIN = Path(__file__).resolve().parent / "web" / "main.py"
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyzer.discover import discover  # noqa: E402
-from analyzer.goparse import GoParser  # noqa: E402
-from analyzer.source import describe_checkout  # noqa: E402
-from graph.pipeline import index_tree  # noqa: E402
-from graph.stages import default_stages  # noqa: E402
+from kubeatlas.analyzer.discover import discover  # noqa: E402
+from kubeatlas.analyzer.goparse import GoParser  # noqa: E402
+from kubeatlas.analyzer.source import describe_checkout  # noqa: E402
+from kubeatlas.graph.index.pipeline import index_tree  # noqa: E402
+from kubeatlas.graph.index.stages import default_stages  # noqa: E402
 
 _parser = None
 
@@ -68,7 +68,7 @@ def timed_index(root: Path, db: Path, jobs: int, *, spine_only: bool = False):
 
 def cli_wall(root: Path, db: Path, jobs: int) -> float:
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app.cli", "index", str(root), "--db", str(db),
+    subprocess.run([sys.executable, "-m", "kubeatlas.app.cli", "index", str(root), "--db", str(db),
                     "--jobs", str(jobs)], check=True, capture_output=True,
                    cwd=Path(__file__).resolve().parents[1])
     return time.perf_counter() - began

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.query import Atlas  # noqa: E402
-from graph.schema import NodeKind  # noqa: E402
-from graph.store.neo4j import connect  # noqa: E402
-from graph.store.neo4j_load import delete_tree, load_index  # noqa: E402
-from graph.store.neo4j_reader import Neo4jReader  # noqa: E402
-from graph.store.sqlite import SqliteReader  # noqa: E402
+from kubeatlas.graph.model.schema import NodeKind  # noqa: E402
+from kubeatlas.graph.query.atlas import Atlas  # noqa: E402
+from kubeatlas.graph.store.neo4j.connection import connect  # noqa: E402
+from kubeatlas.graph.store.neo4j.load import delete_tree, load_index  # noqa: E402
+from kubeatlas.graph.store.neo4j.reader import Neo4jReader  # noqa: E402
+from kubeatlas.graph.store.sqlite.reader import SqliteReader  # noqa: E402
 
 K = "k8s.io/kubernetes/pkg/kubelet"
 SYNC_POD = f"method:{K}/kuberuntime.(*kubeGenericRuntimeManager).SyncPod"

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from minik8s import status
-from minik8s.defaults import apply_defaults
-from minik8s.resources import Resource
-from minik8s.validation import validate
+from kubeatlas.minik8s import status
+from kubeatlas.minik8s.defaults import apply_defaults
+from kubeatlas.minik8s.resources import Resource
+from kubeatlas.minik8s.validation import validate
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
 

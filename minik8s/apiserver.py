@@ -19,17 +19,17 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from minik8s import discovery, status
-from minik8s.handlers import serve_resource
-from minik8s.registry import Registry
-from minik8s.resources import for_kind, lookup
-from minik8s.routing import RequestInfo, request_info
-from minik8s.selector import parse_fields, parse_labels
-from minik8s.store import Store, WatchClosed
-from minik8s.trace import Tracer
-from minik8s.watchstream import ERROR, WatchStream
+from kubeatlas.minik8s import discovery, status
+from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.registry import Registry
+from kubeatlas.minik8s.resources import for_kind, lookup
+from kubeatlas.minik8s.routing import RequestInfo, request_info
+from kubeatlas.minik8s.selector import parse_fields, parse_labels
+from kubeatlas.minik8s.store import Store, WatchClosed
+from kubeatlas.minik8s.trace import Tracer
+from kubeatlas.minik8s.watchstream import ERROR, WatchStream
 
-log = logging.getLogger("minik8s.apiserver")
+log = logging.getLogger("kubeatlas.minik8s.apiserver")
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 

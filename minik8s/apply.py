@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 
-from minik8s.client import Client
-from minik8s.resources import Resource
-from minik8s.status import ApiError
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.resources import Resource
+from kubeatlas.minik8s.status import ApiError
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 

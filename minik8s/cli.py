@@ -17,11 +17,11 @@ import time
 import click
 import yaml
 
-from minik8s import resources as kinds
-from minik8s.apply import apply_object
-from minik8s.client import Client, ServerUnreachable
-from minik8s.printers import table
-from minik8s.status import ApiError
+from kubeatlas.minik8s import resources as kinds
+from kubeatlas.minik8s.apply import apply_object
+from kubeatlas.minik8s.client import Client, ServerUnreachable
+from kubeatlas.minik8s.printers import table
+from kubeatlas.minik8s.status import ApiError
 
 DEFAULT_SERVER = "http://127.0.0.1:6443"
 
@@ -70,8 +70,8 @@ mini = click.Group("mini", help="minik8s: a runnable mini-Kubernetes whose parts
 @click.option("--verbose", "-v", is_flag=True, help="Debug logs (every request).")
 def up(port, nodes, runtime, gpus, data_dir, verbose):
     """Run apiserver, controller-manager, scheduler, kubelets and kube-proxy until Ctrl-C."""
-    from minik8s.apiserver import ApiServerError
-    from minik8s.cluster import Cluster, ClusterConfig
+    from kubeatlas.minik8s.apiserver import ApiServerError
+    from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_ComponentFormatter())
@@ -99,7 +99,7 @@ def up(port, nodes, runtime, gpus, data_dir, verbose):
 @click.option("--runtime", type=click.Choice(["process", "sim"]), default="sim", show_default=True)
 def demo(replicas, runtime):
     """Create a Deployment and narrate every step, naming the real Kubernetes function it mirrors."""
-    from minik8s.demo import run_demo
+    from kubeatlas.minik8s.demo import run_demo
 
     run_demo(replicas=replicas, runtime=runtime, echo=click.echo)
 

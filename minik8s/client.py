@@ -15,8 +15,8 @@ import threading
 from collections.abc import Iterator
 from urllib.parse import quote, urlencode, urlsplit
 
-from minik8s.resources import Resource, for_kind
-from minik8s.status import ApiError
+from kubeatlas.minik8s.resources import Resource, for_kind
+from kubeatlas.minik8s.status import ApiError
 
 PATCH_TYPES = {"merge": "application/merge-patch+json", "json": "application/json-patch+json",
                "strategic": "application/strategic-merge-patch+json"}

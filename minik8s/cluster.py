@@ -16,19 +16,19 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from minik8s.apiserver import ApiServer
-from minik8s.client import Client
-from minik8s.controllermanager import ControllerManager, ControllerSettings
-from minik8s.csi import DirectoryDriver
-from minik8s.deviceplugin import GpuPlugin
-from minik8s.kubelet import Kubelet, KubeletConfig
-from minik8s.proxy import Proxier
-from minik8s.runtime import process_runtime, simulated_runtime
-from minik8s.scheduler.scheduler import Scheduler
-from minik8s.store import Store
-from minik8s.trace import Tracer
+from kubeatlas.minik8s.apiserver import ApiServer
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllermanager import ControllerManager, ControllerSettings
+from kubeatlas.minik8s.csi import DirectoryDriver
+from kubeatlas.minik8s.deviceplugin import GpuPlugin
+from kubeatlas.minik8s.kubelet import Kubelet, KubeletConfig
+from kubeatlas.minik8s.proxy import Proxier
+from kubeatlas.minik8s.runtime import process_runtime, simulated_runtime
+from kubeatlas.minik8s.scheduler.scheduler import Scheduler
+from kubeatlas.minik8s.store import Store
+from kubeatlas.minik8s.trace import Tracer
 
-log = logging.getLogger("minik8s.cluster")
+log = logging.getLogger("kubeatlas.minik8s.cluster")
 
 
 @dataclass(frozen=True)

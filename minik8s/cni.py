@@ -151,7 +151,7 @@ class CniPlugin:
     def _call(self, command: str, container_id: str, netns: str, ifname: str) -> dict:
         env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=container_id, CNI_NETNS=netns,
                    CNI_IFNAME=ifname, CNI_PATH=os.path.dirname(sys.executable))
-        done = subprocess.run([sys.executable, "-m", "minik8s.cni"], env=env, capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "kubeatlas.minik8s.cni"], env=env, capture_output=True,
                               input=json.dumps(self.config.as_json()).encode(), timeout=30)
         output = json.loads(done.stdout or b"{}")
         if done.returncode != 0:

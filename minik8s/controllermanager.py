@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from minik8s.client import Client
-from minik8s.controllers.deployment import DeploymentController
-from minik8s.controllers.endpoints import EndpointsController
-from minik8s.controllers.garbagecollector import GarbageCollector
-from minik8s.controllers.nodeipam import NodeIpamController
-from minik8s.controllers.nodelifecycle import NodeLifecycleController
-from minik8s.controllers.replicaset import ReplicaSetController
-from minik8s.controllers.worker import Controller
-from minik8s.informer import InformerFactory
-from minik8s.trace import Tracer
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.deployment import DeploymentController
+from kubeatlas.minik8s.controllers.endpoints import EndpointsController
+from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
+from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
+from kubeatlas.minik8s.controllers.nodelifecycle import NodeLifecycleController
+from kubeatlas.minik8s.controllers.replicaset import ReplicaSetController
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import InformerFactory
+from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam")

@@ -13,11 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.printers import table
-from minik8s.resources import for_kind
-from minik8s.trace import Step
-from minik8s.wait import poll
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.printers import table
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Step
+from kubeatlas.minik8s.wait import poll
 
 DEPLOYMENT = for_kind("apps/v1", "Deployment")
 SERVICE = for_kind("v1", "Service")

@@ -14,10 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 
-from minik8s.deviceplugin import API_VERSION, HEALTHY, ContainerAllocateResponse, Device, GpuPlugin
-from minik8s.quantity import amount, is_extended
+from kubeatlas.minik8s.deviceplugin import (
+    API_VERSION,
+    HEALTHY,
+    ContainerAllocateResponse,
+    Device,
+    GpuPlugin,
+)
+from kubeatlas.minik8s.quantity import amount, is_extended
 
-log = logging.getLogger("minik8s.devicemanager")
+log = logging.getLogger("kubeatlas.minik8s.devicemanager")
 
 
 class DeviceManager:

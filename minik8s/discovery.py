@@ -6,7 +6,7 @@ Mirrors k8s.io/apiserver/pkg/endpoints/discovery (`(*APIVersionHandler).handle`,
 
 from __future__ import annotations
 
-from minik8s.resources import RESOURCES, groups
+from kubeatlas.minik8s.resources import RESOURCES, groups
 
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 

@@ -12,13 +12,13 @@ import queue
 import threading
 import uuid
 
-from minik8s import meta
-from minik8s.client import Client, ServerUnreachable
-from minik8s.resources import for_kind
-from minik8s.status import ApiError
+from kubeatlas.minik8s import meta
+from kubeatlas.minik8s.client import Client, ServerUnreachable
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.status import ApiError
 
 EVENT = for_kind("v1", "Event")
-log = logging.getLogger("minik8s.events")
+log = logging.getLogger("kubeatlas.minik8s.events")
 
 
 class EventRecorder:

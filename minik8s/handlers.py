@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 
-from minik8s import status, subresource
-from minik8s.registry import Registry
-from minik8s.resources import lookup
-from minik8s.routing import RequestInfo
-from minik8s.selector import parse_fields, parse_labels
+from kubeatlas.minik8s import status, subresource
+from kubeatlas.minik8s.registry import Registry
+from kubeatlas.minik8s.resources import lookup
+from kubeatlas.minik8s.routing import RequestInfo
+from kubeatlas.minik8s.selector import parse_fields, parse_labels
 
 
 def _json(raw: bytes, *, optional: bool = False):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from minik8s.meta import key_of, namespace_of
+from kubeatlas.minik8s.meta import key_of, namespace_of
 
 NAMESPACE_INDEX = "namespace"
 IndexFunc = Callable[[dict], Iterable[str]]

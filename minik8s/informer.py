@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from minik8s.client import Client
-from minik8s.indexer import Indexer, IndexFunc
-from minik8s.meta import key_of, resource_version
-from minik8s.reflector import Reflector
-from minik8s.resources import Resource
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.indexer import Indexer, IndexFunc
+from kubeatlas.minik8s.meta import key_of, resource_version
+from kubeatlas.minik8s.reflector import Reflector
+from kubeatlas.minik8s.resources import Resource
 
-log = logging.getLogger("minik8s.informer")
+log = logging.getLogger("kubeatlas.minik8s.informer")
 
 
 @dataclass(frozen=True, slots=True)

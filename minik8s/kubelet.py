@@ -18,27 +18,27 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minik8s import meta
-from minik8s.client import Client
-from minik8s.csi import DirectoryDriver
-from minik8s.devicemanager import DeviceManager
-from minik8s.deviceplugin import GpuPlugin
-from minik8s.events import EventRecorder
-from minik8s.informer import Handler, InformerFactory
-from minik8s.kuberuntime import RuntimeManager
-from minik8s.nodestatus import NodeStatusReporter
-from minik8s.pleg import GenericPleg
-from minik8s.podstatus import generate_api_pod_status
-from minik8s.resources import for_kind
-from minik8s.statusmanager import StatusManager
-from minik8s.trace import Step, Tracer, no_trace
-from minik8s.volumemanager import VolumeError, VolumeManager
-from minik8s.workqueue import ExponentialBackoff, WorkQueue
+from kubeatlas.minik8s import meta
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.csi import DirectoryDriver
+from kubeatlas.minik8s.devicemanager import DeviceManager
+from kubeatlas.minik8s.deviceplugin import GpuPlugin
+from kubeatlas.minik8s.events import EventRecorder
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.kuberuntime import RuntimeManager
+from kubeatlas.minik8s.nodestatus import NodeStatusReporter
+from kubeatlas.minik8s.pleg import GenericPleg
+from kubeatlas.minik8s.podstatus import generate_api_pod_status
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.statusmanager import StatusManager
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s.volumemanager import VolumeError, VolumeManager
+from kubeatlas.minik8s.workqueue import ExponentialBackoff, WorkQueue
 
 POD = for_kind("v1", "Pod")
 NODE = for_kind("v1", "Node")
 MIRROR = "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet)."
-log = logging.getLogger("minik8s.kubelet")
+log = logging.getLogger("kubeatlas.minik8s.kubelet")
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from minik8s import cri
-from minik8s.devicemanager import DeviceManager
-from minik8s.trace import Step, Tracer, no_trace
-from minik8s.volumemanager import VolumeManager
+from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.devicemanager import DeviceManager
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s.volumemanager import VolumeManager
 
 POD_UID, POD_NAME, POD_NAMESPACE = "io.kubernetes.pod.uid", "io.kubernetes.pod.name", "io.kubernetes.pod.namespace"
 CONTAINER_NAME = "io.kubernetes.container.name"

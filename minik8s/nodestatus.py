@@ -14,10 +14,10 @@ from __future__ import annotations
 import platform
 import socket
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.devicemanager import DeviceManager
-from minik8s.resources import for_kind
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.devicemanager import DeviceManager
+from kubeatlas.minik8s.resources import for_kind
 
 NODE = for_kind("v1", "Node")
 LEASE = for_kind("coordination.k8s.io/v1", "Lease")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 
-from minik8s import status
+from kubeatlas.minik8s import status
 
 MERGE = "application/merge-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"

@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from minik8s import cri
-from minik8s.kuberuntime import POD_UID
+from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.kuberuntime import POD_UID
 
-log = logging.getLogger("minik8s.pleg")
+log = logging.getLogger("kubeatlas.minik8s.pleg")
 STARTED, DIED, REMOVED = "ContainerStarted", "ContainerDied", "ContainerRemoved"
 
 

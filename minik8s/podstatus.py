@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from minik8s import cri, meta
-from minik8s.kuberuntime import PodRuntimeStatus
+from kubeatlas.minik8s import cri, meta
+from kubeatlas.minik8s.kuberuntime import PodRuntimeStatus
 
 
 def _time(seconds: float) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from minik8s import meta
+from kubeatlas.minik8s import meta
 
 
 def age(obj: dict, now: float | None = None) -> str:

@@ -16,12 +16,12 @@ import random
 import threading
 from dataclasses import dataclass
 
-from minik8s import meta
-from minik8s.client import Client
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.trace import Step, Tracer, no_trace
-from minik8s.wait import poll
+from kubeatlas.minik8s import meta
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s.wait import poll
 
 SERVICE = for_kind("v1", "Service")
 ENDPOINTS = for_kind("v1", "Endpoints")

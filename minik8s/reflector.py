@@ -14,11 +14,11 @@ import random
 import threading
 from typing import Protocol
 
-from minik8s.client import Client, ServerUnreachable
-from minik8s.resources import Resource
-from minik8s.status import ApiError
+from kubeatlas.minik8s.client import Client, ServerUnreachable
+from kubeatlas.minik8s.resources import Resource
+from kubeatlas.minik8s.status import ApiError
 
-log = logging.getLogger("minik8s.reflector")
+log = logging.getLogger("kubeatlas.minik8s.reflector")
 
 
 class Sink(Protocol):

@@ -13,12 +13,18 @@ import json
 import threading
 import time
 
-from minik8s import admission, meta, status, strategy
-from minik8s.patch import apply_patch
-from minik8s.resources import RESOURCES, Resource, for_kind
-from minik8s.selector import EVERYTHING, Selector, fields_match
-from minik8s.store import KeyExists, KeyNotFound, KeyValue, RevisionConflict, Store
-from minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s import admission, meta, status, strategy
+from kubeatlas.minik8s.patch import apply_patch
+from kubeatlas.minik8s.resources import RESOURCES, Resource, for_kind
+from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
+from kubeatlas.minik8s.store import (
+    KeyExists,
+    KeyNotFound,
+    KeyValue,
+    RevisionConflict,
+    Store,
+)
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 
 ORPHAN, FOREGROUND = "orphan", "foregroundDeletion"
 QUIET_KINDS = {"Event", "Lease", "Namespace", "Node"}  # not narrated: bookkeeping, not the story

@@ -22,9 +22,9 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from minik8s import cri
-from minik8s.cni import CniPlugin, NetworkConfig
-from minik8s.launcher import Launcher, SimulatedLauncher, SubprocessLauncher
+from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.cni import CniPlugin, NetworkConfig
+from kubeatlas.minik8s.launcher import Launcher, SimulatedLauncher, SubprocessLauncher
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minik8s.status import bad_request
+from kubeatlas.minik8s.status import bad_request
 
 OPERATORS = ("in", "notin", "exists", "!", "=", "==", "!=")
 

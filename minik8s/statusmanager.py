@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.resources import for_kind
-from minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 
 POD = for_kind("v1", "Pod")
 MIRROR = "method:k8s.io/kubernetes/pkg/kubelet/status.(*manager)."

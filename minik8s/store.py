@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from minik8s.wal import WriteAheadLog
+from kubeatlas.minik8s.wal import WriteAheadLog
 
 PUT, DELETE = "PUT", "DELETE"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from minik8s import status
-from minik8s.resources import Resource
-from minik8s.status import Cause
+from kubeatlas.minik8s import status
+from kubeatlas.minik8s.resources import Resource
+from kubeatlas.minik8s.status import Cause
 
 WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace"}
 WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service"}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 
-from minik8s import meta, status
-from minik8s.patch import apply_patch
-from minik8s.registry import Registry, parse_rv
-from minik8s.resources import Resource, for_kind
-from minik8s.selector import to_query
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.patch import apply_patch
+from kubeatlas.minik8s.registry import Registry, parse_rv
+from kubeatlas.minik8s.resources import Resource, for_kind
+from kubeatlas.minik8s.selector import to_query
 
 POD = for_kind("v1", "Pod")
 

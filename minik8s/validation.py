@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from minik8s.selector import from_label_selector
-from minik8s.status import ApiError, Cause
+from kubeatlas.minik8s.selector import from_label_selector
+from kubeatlas.minik8s.status import ApiError, Cause
 
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

@@ -16,8 +16,8 @@ import shutil
 import threading
 from pathlib import Path
 
-from minik8s import cri
-from minik8s.csi import CsiError, DirectoryDriver
+from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.csi import CsiError, DirectoryDriver
 
 
 class VolumeError(Exception):

@@ -13,11 +13,11 @@ import json
 from collections import deque
 from collections.abc import Callable
 
-from minik8s import meta, status
-from minik8s.registry import Registry, decode, parse_rv
-from minik8s.resources import Resource
-from minik8s.selector import EVERYTHING, Selector, fields_match
-from minik8s.store import DELETE, Compacted, Event
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.registry import Registry, decode, parse_rv
+from kubeatlas.minik8s.resources import Resource
+from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
+from kubeatlas.minik8s.store import DELETE, Compacted, Event
 
 ADDED, MODIFIED, DELETED, BOOKMARK, ERROR = "ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"
 

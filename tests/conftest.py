@@ -9,6 +9,12 @@ import pytest
 
 pytest_plugins = ["neo4j_server_fixture"]  # the real Neo4j server (session fixture)
 
+# Subprocesses (`python -m kubeatlas...`, `streamlit run`) import this checkout's `kubeatlas/`,
+# the same modules pytest imports (pyproject: pythonpath = ["."]), whatever else is installed.
+CHECKOUT = Path(__file__).resolve().parents[1]
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(CHECKOUT), os.environ.get("PYTHONPATH", "")) if p)
+
 FIXTURE_TREE = Path(__file__).resolve().parent / "fixtures" / "ktree"
 
 SMALL_TREE = {

@@ -26,8 +26,8 @@ def _require_runtime():
     """The shared jars (fetched into the default cache) and a Java 17/21, or a failed test."""
     if os.environ.get("KUBEATLAS_SKIP_NEO4J") == "1":
         pytest.skip("KUBEATLAS_SKIP_NEO4J=1: Neo4j tests skipped on request")
-    from analyzer.errors import ServerSetupError
-    from graph.store.neo4j_runtime import fetch, find_java, layout
+    from kubeatlas.errors import ServerSetupError
+    from kubeatlas.graph.store.neo4j.local.runtime import fetch, find_java, layout
 
     shared = layout()
     try:
@@ -35,15 +35,15 @@ def _require_runtime():
         fetch(shared)
     except ServerSetupError as exc:
         pytest.fail(f"the Neo4j tests need the server jars and Java 17: {exc} — run "
-                    "`tools/setup-test` (or `python -m graph.store.neo4j_server fetch`), or set "
+                    "`tools/setup-test` (or `python -m kubeatlas.graph.store.neo4j.local.server fetch`), or set "
                     "KUBEATLAS_SKIP_NEO4J=1 to skip them knowingly", pytrace=False)
     return shared
 
 
 def start_server(cache: Path, password: str = PASSWORD) -> RunningServer:
     """A fresh server with its data under `cache`, sharing the fetched jars."""
-    from graph.store.neo4j_runtime import layout
-    from graph.store.neo4j_server import start
+    from kubeatlas.graph.store.neo4j.local.runtime import layout
+    from kubeatlas.graph.store.neo4j.local.server import start
 
     shared = _require_runtime()
     where = layout(cache)
@@ -55,8 +55,8 @@ def start_server(cache: Path, password: str = PASSWORD) -> RunningServer:
 
 
 def stop_server(server: RunningServer) -> None:
-    from graph.store.neo4j_runtime import layout
-    from graph.store.neo4j_server import stop
+    from kubeatlas.graph.store.neo4j.local.runtime import layout
+    from kubeatlas.graph.store.neo4j.local.server import stop
 
     stop(layout(server.cache))
 
@@ -81,7 +81,7 @@ def neo4j_env(neo4j_server, monkeypatch):
 
 
 def connect_to(server: RunningServer, password: str | None = None, **kwargs):
-    from graph.store.neo4j import Neo4jConfig, Neo4jStore
+    from kubeatlas.graph.store.neo4j.connection import Neo4jConfig, Neo4jStore
 
     return Neo4jStore(Neo4jConfig(server.uri, "neo4j", password or server.password, "neo4j"),
                       **kwargs)

@@ -9,7 +9,7 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-from analyzer.buildtags import matches
+from kubeatlas.analyzer.buildtags import matches
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "goimports"
 

@@ -2,7 +2,12 @@
 
 import pytest
 
-from analyzer.buildtags import file_name_matches, matches, platforms_of, read_build_expr
+from kubeatlas.analyzer.buildtags import (
+    file_name_matches,
+    matches,
+    platforms_of,
+    read_build_expr,
+)
 
 
 @pytest.mark.parametrize("header, expected", [

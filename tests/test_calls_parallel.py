@@ -12,17 +12,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-import graph.call_workers as call_workers
-from analyzer.cache import load_cache
-from analyzer.discover import discover, find_modules
-from analyzer.scan import scan_files
-from analyzer.source import describe_checkout
-from graph.call_workers import CallWorkerFailed, CallWorkers
-from graph.pipeline import index_tree
-from graph.stages import Resolution, default_stages
-from graph.symbols import SymbolTable
 from conftest import FIXTURE_TREE, write_tree
+
+import kubeatlas.graph.resolve.call_workers as call_workers
+from kubeatlas.analyzer.cache import load_cache
+from kubeatlas.analyzer.discover import discover, find_modules
+from kubeatlas.analyzer.scan import scan_files
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import Resolution, default_stages
+from kubeatlas.graph.resolve.call_workers import CallWorkerFailed, CallWorkers
+from kubeatlas.graph.resolve.symbols import SymbolTable
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="workers need Linux")
 

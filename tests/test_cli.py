@@ -7,14 +7,14 @@ import subprocess
 import sys
 
 import pytest
-
-from app.cli import main
 from conftest import SMALL_TREE, write_tree
+
+from kubeatlas.app.cli import main
 
 
 def kubeatlas(*args: str) -> tuple[int, str, str]:
     """Run the CLI in a fresh interpreter, as a user would."""
-    proc = subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "kubeatlas.app.cli", *args], capture_output=True,
                           text=True, timeout=120)
     return proc.returncode, proc.stdout, proc.stderr
 

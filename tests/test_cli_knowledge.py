@@ -6,10 +6,10 @@ import json
 
 import networkx as nx
 import pytest
-
-from app.cli import main
 from conftest import write_tree
 from test_knowledge import RECENT
+
+from kubeatlas.app.cli import main
 
 
 @pytest.fixture(scope="module")

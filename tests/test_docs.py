@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import SETTINGS
+from kubeatlas.settings import SETTINGS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from analyzer.extract import extract_facts
-from analyzer.goparse import GoParser
-from analyzer.model import DeclKind, SourceFile
+from kubeatlas.analyzer.extract import extract_facts
+from kubeatlas.analyzer.goparse import GoParser
+from kubeatlas.analyzer.model import DeclKind, SourceFile
 
 SOURCE = b'''// Copyright
 

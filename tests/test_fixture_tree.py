@@ -14,14 +14,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from analyzer.source import describe_checkout
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.stages import default_stages
-from graph.store.sqlite import SqliteReader
 from conftest import FIXTURE_TREE, write_tree
-from oracle import TOOL, _go_env, build_tool, compare, go_available, go_imports, index_imports
+from oracle import (
+    TOOL,
+    _go_env,
+    build_tool,
+    compare,
+    go_available,
+    go_imports,
+    index_imports,
+)
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ktree"
 UPDATE = os.environ.get("KUBEATLAS_UPDATE_GOLDEN") == "1"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from analyzer.source import describe_checkout
-from graph.pipeline import index_tree
-from oracle import build_tool, compare, go_available, go_imports, index_imports
 from conftest import FIXTURE_TREE
+from oracle import build_tool, compare, go_available, go_imports, index_imports
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
 
 pytestmark = pytest.mark.skipif(not go_available(),
                                 reason="Go toolchain not found: Go's parser is the ground truth")

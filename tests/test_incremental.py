@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from analyzer.source import describe_checkout
-from graph.pipeline import index_tree
-from graph.stages import default_stages
 from conftest import FIXTURE_TREE
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
 
 
 def index(root: Path, db: Path):

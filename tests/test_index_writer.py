@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import graph.store.sqlite_write as sqlite_write
-from graph.kubegraph import KubeGraph
-from graph.schema import EdgeKind, NodeKind
-from graph.store.sqlite_write import IndexWriter
+import kubeatlas.graph.store.sqlite.writer as sqlite_write
+from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.store.sqlite.writer import IndexWriter
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the snapshot writer forks on Linux only")

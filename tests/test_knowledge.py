@@ -7,17 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from analyzer.errors import AmbiguousName, CatalogError
-from analyzer.source import describe_checkout
-from graph.catalog import load_catalog
-from graph.illustrations import Illustrations
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.schema import NodeKind
-from graph.stages import default_stages
-from graph.store.sqlite import SqliteReader
 from conftest import APPS_V1_TYPES, write_tree
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.errors import AmbiguousName, CatalogError
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.knowledge.catalog import load_catalog
+from kubeatlas.graph.knowledge.illustrations import Illustrations
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 META = "k8s.io/apimachinery/pkg/apis/meta/v1"
 API_TYPES = APPS_V1_TYPES + "\ntype DeploymentSpec struct{ Paused bool }\n"

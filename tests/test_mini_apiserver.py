@@ -9,11 +9,11 @@ import urllib.request
 
 import pytest
 
-from minik8s.apiserver import ApiServer
-from minik8s.client import Client, ServerUnreachable
-from minik8s.resources import for_kind
-from minik8s.status import ApiError
-from minik8s.store import Store
+from kubeatlas.minik8s.apiserver import ApiServer
+from kubeatlas.minik8s.client import Client, ServerUnreachable
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.status import ApiError
+from kubeatlas.minik8s.store import Store
 
 POD = for_kind("v1", "Pod")
 DEPLOYMENT = for_kind("apps/v1", "Deployment")

@@ -8,9 +8,9 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from minik8s.cli import mini
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.wait import poll
+from kubeatlas.minik8s.cli import mini
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.wait import poll
 
 MANIFEST = """\
 apiVersion: apps/v1
@@ -151,7 +151,7 @@ def test_demo_narrates_each_step_with_the_real_function():
 
 
 def test_through_the_kubeatlas_entry_point(cluster, capsys):
-    from app.cli import main
+    from kubeatlas.app.cli import main
 
     assert main(["mini", "get", "nodes", "--server", cluster.url]) == 0
     assert "node-2" in capsys.readouterr().out

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.resources import for_kind
-from minik8s.status import ApiError
-from minik8s.wait import poll
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.status import ApiError
+from kubeatlas.minik8s.wait import poll
 
 POD = for_kind("v1", "Pod")
 NODE = for_kind("v1", "Node")

@@ -6,7 +6,7 @@ import pytest
 from kubernetes import client as k8s
 from kubernetes import watch
 
-from minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 
 
 @pytest.fixture

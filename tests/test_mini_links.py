@@ -72,7 +72,7 @@ def real_graph(tmp_path_factory):
     root = os.environ.get("KUBEATLAS_K8S_ROOT")
     if not root:
         pytest.skip("set KUBEATLAS_K8S_ROOT to a Kubernetes v1.28.7 checkout to resolve the links")
-    from app.cli import main
+    from kubeatlas.app.cli import main
     db = tmp_path_factory.mktemp("links") / "k8s.sqlite"
     assert main(["index", root, "--db", str(db)]) == 0
     return sqlite3.connect(db)

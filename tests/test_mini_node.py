@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from minik8s import cri
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.cni import CniError, CniPlugin, NetworkConfig
-from minik8s.csi import CsiError, DirectoryDriver
-from minik8s.devicemanager import DeviceManager
-from minik8s.deviceplugin import HEALTHY, UNHEALTHY, GpuPlugin
-from minik8s.resources import for_kind
-from minik8s.runtime import process_runtime, simulated_runtime
-from minik8s.wait import wait_for
+from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.cni import CniError, CniPlugin, NetworkConfig
+from kubeatlas.minik8s.csi import CsiError, DirectoryDriver
+from kubeatlas.minik8s.devicemanager import DeviceManager
+from kubeatlas.minik8s.deviceplugin import HEALTHY, UNHEALTHY, GpuPlugin
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.runtime import process_runtime, simulated_runtime
+from kubeatlas.minik8s.wait import wait_for
 
 POD = for_kind("v1", "Pod")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.controllers.endpoints import build_subsets
-from minik8s.proxy import ServicePortName, build_table, render_iptables
-from minik8s.resources import for_kind
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.controllers.endpoints import build_subsets
+from kubeatlas.minik8s.proxy import ServicePortName, build_table, render_iptables
+from kubeatlas.minik8s.resources import for_kind
 
 SERVICE = for_kind("v1", "Service")
 DEPLOYMENT = for_kind("apps/v1", "Deployment")

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from minik8s.cluster import Cluster, ClusterConfig
-from minik8s.resources import for_kind
-from minik8s.scheduler.framework import OK, UNRESOLVABLE, UNSCHEDULABLE, CycleState, Framework, NodeInfo
-from minik8s.scheduler.plugins import NodeAffinity, NodeResourcesFit, NodeUnschedulable, TaintToleration
-from minik8s.scheduler.queue import SchedulingQueue
-from minik8s.wait import wait_for
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.scheduler.framework import (
+    OK,
+    UNRESOLVABLE,
+    UNSCHEDULABLE,
+    CycleState,
+    Framework,
+    NodeInfo,
+)
+from kubeatlas.minik8s.scheduler.plugins import (
+    NodeAffinity,
+    NodeResourcesFit,
+    NodeUnschedulable,
+    TaintToleration,
+)
+from kubeatlas.minik8s.scheduler.queue import SchedulingQueue
+from kubeatlas.minik8s.wait import wait_for
 
 POD = for_kind("v1", "Pod")
 

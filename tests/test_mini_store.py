@@ -6,8 +6,16 @@ import threading
 
 import pytest
 
-from minik8s.store import (
-    DELETE, PUT, Compacted, KeyExists, KeyNotFound, RevisionConflict, Store, WatchClosed)
+from kubeatlas.minik8s.store import (
+    DELETE,
+    PUT,
+    Compacted,
+    KeyExists,
+    KeyNotFound,
+    RevisionConflict,
+    Store,
+    WatchClosed,
+)
 
 
 def test_revisions_are_global_and_per_key():

@@ -4,12 +4,12 @@ AdminTool in the same Maven jars as the server): same node and relationship coun
 from __future__ import annotations
 
 import pytest
-
-from app.cli import main
 from conftest import FIXTURE_TREE
-from graph.store.neo4j_runtime import layout, run_admin
-from graph.store.sqlite import SqliteReader
 from neo4j_server_fixture import PASSWORD, connect_to, start_server, stop_server
+
+from kubeatlas.app.cli import main
+from kubeatlas.graph.store.neo4j.local.runtime import layout, run_admin
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 pytestmark = pytest.mark.neo4j
 

@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
-
-from app.cli import main
 from conftest import SMALL_TREE, write_tree
 from test_resolve import TREE as RESOLVE_TREE
+
+from kubeatlas.app.cli import main
 
 pytestmark = pytest.mark.neo4j
 
@@ -109,7 +109,7 @@ def test_cypher_command(neo4j_env, indexes, capsys):
     (["cypher", "MATCH (n RETURN n"], {}, "query refused"),
 ])
 def test_errors_are_one_line_with_exit_code_2(neo4j_env, indexes, args, env, message):
-    proc = subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "kubeatlas.app.cli", *args], capture_output=True,
                           text=True, timeout=120, env={**os.environ, **env})
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("error:")
@@ -130,14 +130,14 @@ def test_local_server_is_the_default(neo4j_server, indexes, capsys, monkeypatch)
     monkeypatch.setenv("KUBEATLAS_NEO4J_TREE", "cli-local")
     code, out, _ = run(capsys, "deps", "pkg/a", "--neo4j", "--json")
     assert [d["id"] for d in json.loads(out)["deps"]] == ["pkg:k8s.io/kubernetes/pkg/b"]
-    proc = subprocess.run([sys.executable, "-m", "graph.store.neo4j_server", "status"],
+    proc = subprocess.run([sys.executable, "-m", "kubeatlas.graph.store.neo4j.local.server", "status"],
                           capture_output=True, text=True, env=os.environ, timeout=60)
     assert json.loads(proc.stdout)["running"] is True
 
 
 def test_neo4j_start_status_stop(neo4j_server, tmp_path, capsys, monkeypatch):
     """A second server through the CLI, in its own cache dir (jars shared)."""
-    from graph.store.neo4j_runtime import layout
+    from kubeatlas.graph.store.neo4j.local.runtime import layout
 
     for name in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USER", "KUBEATLAS_NEO4J_TREE"):
         monkeypatch.delenv(name, raising=False)

@@ -4,17 +4,17 @@ cap and time limit hold, and hostile strings passed as parameters stay data."""
 from __future__ import annotations
 
 import pytest
-
-from analyzer.errors import NodeNotFound, QueryRejected, QueryTimeout
-from analyzer.source import describe_checkout
 from conftest import SMALL_TREE, write_tree
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.stages import default_stages
-from graph.store.neo4j_guard import check_cypher
-from graph.store.neo4j_load import delete_tree, load_index
-from graph.store.neo4j_reader import Neo4jReader
 from neo4j_server_fixture import connect_to
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.errors import NodeNotFound, QueryRejected, QueryTimeout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.neo4j.guard import check_cypher
+from kubeatlas.graph.store.neo4j.load import delete_tree, load_index
+from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 
 TREE = "console"
 
@@ -105,7 +105,7 @@ def test_write_attempts_are_refused_and_change_nothing(store, query):
 @pytest.mark.neo4j
 def test_read_access_mode_is_the_last_line(store, monkeypatch):
     """Even with the first two lines of defence switched off, the READ transaction refuses."""
-    import graph.store.neo4j as module
+    import kubeatlas.graph.store.neo4j.connection as module
 
     monkeypatch.setattr(module, "check_cypher", lambda query: None)
     before = _snapshot(store)

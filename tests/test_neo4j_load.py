@@ -7,18 +7,18 @@ import json
 import threading
 
 import pytest
-
-from analyzer.errors import StoreUnavailable, TreeNotLoaded
-from analyzer.source import describe_checkout
 from conftest import SMALL_TREE, write_tree
-from graph.pipeline import index_tree
-from graph.stages import default_stages
-from graph.store.neo4j import check_server_version
-from graph.store.neo4j_load import delete_tree, load_index, trees
-from graph.store.neo4j_props import attrs_of, edge_properties, node_properties
-from graph.store.neo4j_reader import Neo4jReader
 from neo4j_server_fixture import connect_to, start_server, stop_server
 from test_resolve import TREE as RESOLVE_TREE
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.errors import StoreUnavailable, TreeNotLoaded
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.store.neo4j.connection import check_server_version
+from kubeatlas.graph.store.neo4j.load import delete_tree, load_index, trees
+from kubeatlas.graph.store.neo4j.props import attrs_of, edge_properties, node_properties
+from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 
 
 def _index(root, db):
@@ -150,7 +150,7 @@ def test_wrong_password_is_one_clear_error(neo4j_server):
 
 
 def test_unreachable_server_is_one_clear_error():
-    from graph.store.neo4j import Neo4jConfig, Neo4jStore
+    from kubeatlas.graph.store.neo4j.connection import Neo4jConfig, Neo4jStore
 
     with pytest.raises(StoreUnavailable, match="cannot reach Neo4j at bolt://127.0.0.1:9") as info:
         Neo4jStore(Neo4jConfig("bolt://127.0.0.1:9", "neo4j", "x", "neo4j"))
@@ -163,7 +163,7 @@ def test_server_too_old_is_one_clear_error():
     """A server that agrees on no Bolt version (as Neo4j 3.4 and older) is named too old."""
     import socket
 
-    from graph.store.neo4j import Neo4jConfig, Neo4jStore
+    from kubeatlas.graph.store.neo4j.connection import Neo4jConfig, Neo4jStore
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -5,18 +5,18 @@ test_resolve.py and the fixture tree tests/fixtures/ktree, loaded side by side."
 from __future__ import annotations
 
 import pytest
-
-from analyzer.source import describe_checkout
 from conftest import FIXTURE_TREE, write_tree
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.schema import EdgeKind, NodeKind
-from graph.stages import default_stages
-from graph.store.neo4j_load import load_index
-from graph.store.neo4j_reader import Neo4jReader
-from graph.store.sqlite import SqliteReader
 from neo4j_server_fixture import connect_to
 from test_resolve import TREE as RESOLVE_TREE
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.neo4j.load import load_index
+from kubeatlas.graph.store.neo4j.reader import Neo4jReader
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 pytestmark = pytest.mark.neo4j
 TREES = ["resolve", "ktree"]

@@ -12,18 +12,23 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from analyzer.source import describe_checkout
-from app.cli import main
-from graph.notes import build_note, flow_note, role_note
-from graph.notes_citation import (Citation, bare_name, check_citations, parse_citations,
-                                  source_url)
-from graph.notes_source import PackageContents, key_declarations
-from graph.pipeline import index_tree
-from graph.query import Atlas, NodeRecord
-from graph.stages import default_stages
-from graph.store.sqlite import SqliteReader
 from conftest import APPS_V1_TYPES, write_tree
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.app.cli import main
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.notes.citation import (
+    Citation,
+    bare_name,
+    check_citations,
+    parse_citations,
+    source_url,
+)
+from kubeatlas.graph.notes.render import build_note, flow_note, role_note
+from kubeatlas.graph.notes.source import PackageContents, key_declarations
+from kubeatlas.graph.query.atlas import Atlas, NodeRecord
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("KUBEATLAS_UPDATE_GOLDEN") == "1"

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_TREE, write_tree
+from conftest import SMALL_TREE as FILES
 
-from analyzer.errors import NotAKubernetesTree
-from analyzer.source import describe_checkout
-from graph.pipeline import facts_cache_path, index_tree
-from graph.stages import default_stages
-from conftest import FIXTURE_TREE, SMALL_TREE as FILES, write_tree
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.errors import NotAKubernetesTree
+from kubeatlas.graph.index.pipeline import facts_cache_path, index_tree
+from kubeatlas.graph.index.stages import default_stages
 
 
 def make_tree(root: Path, files=FILES) -> Path:
@@ -117,8 +118,9 @@ def test_a_broken_facts_cache_means_a_full_parse_not_a_failure(tmp_path, garbage
 def test_the_index_is_the_same_whatever_the_hash_seed(tmp_path):
     """Rows are written in the order the graph got them, so no stage may add edges in set
     order (which changes with PYTHONHASHSEED from one run to the next)."""
-    script = ("import sys; from pathlib import Path; from analyzer.source import describe_checkout;"
-              "from graph.pipeline import index_tree; from graph.stages import default_stages;"
+    script = ("import sys; from pathlib import Path; from kubeatlas.analyzer.source import describe_checkout;"
+              "from kubeatlas.graph.index.pipeline import index_tree;"
+              " from kubeatlas.graph.index.stages import default_stages;"
               "index_tree(describe_checkout(Path(sys.argv[1])), Path(sys.argv[2]), jobs=1,"
               " max_file_bytes=1 << 20, stages=default_stages(1))")
     dumps = []

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.source import describe_checkout
-from graph.illustrations import load_links
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.schema import NodeKind
-from graph.stages import default_stages
-from graph.store.sqlite import SqliteReader
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.knowledge.illustrations import load_links
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 pytestmark = pytest.mark.k8s
 K = "k8s.io/kubernetes/pkg"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from analyzer.source import describe_checkout
-from graph.pipeline import index_tree
-from graph.query import Atlas
-from graph.stages import default_stages
-from graph.store.sqlite import SqliteReader
 from conftest import write_tree
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 K = "k8s.io/kubernetes/pkg"
 TREE = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from graph.typeref import FileScope, default_import_name
+from kubeatlas.graph.build.typeref import FileScope, default_import_name
 
 SCOPE = FileScope("k8s.io/kubernetes/pkg/a", {"v1": "k8s.io/api/core/v1",
                                                "corev1": "k8s.io/api/core/v1",

@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from test_notes import build_index
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from app.cli import main
-from app.web import dot
-from app.web_command import MAIN
-from graph.query import EdgeRecord, NodeRecord
+from kubeatlas.app.cli import main
+from kubeatlas.app.web import dot
+from kubeatlas.app.web_command import MAIN
+from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord
 
 
 def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_path, monkeypatch):

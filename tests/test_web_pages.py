@@ -9,7 +9,6 @@ import pytest
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from test_notes import build_index  # noqa: E402
 
 MAIN = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
@@ -142,7 +141,7 @@ def test_query_console_runs_read_only_sql_and_flags_truncation(open_page, monkey
 
 
 def test_query_console_runs_a_query_on_submit_not_on_every_rerun(open_page, monkeypatch):
-    from graph.store.sqlite import SqliteReader
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     calls: list[str] = []
     real = SqliteReader.run_readonly

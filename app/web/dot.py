@@ -7,8 +7,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from graph.query import EdgeRecord, NodeRecord
-from graph.schema import EdgeKind
+from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord
 
 PLANES = (("control", "control plane", "#e8f0fe"), ("node", "node", "#e6f4ea"),
           ("interface", "interfaces", "#fef7e0"), ("library", "libraries", "#f3e8fd"),

@@ -8,11 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from app.web import nav
-from graph.notes_citation import source_url
-from graph.notes_source import short_name
-from graph.query import NodeRecord
-from graph.schema import NodeKind, key_of, kind_of
+from kubeatlas.app.web import nav
+from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
+from kubeatlas.graph.notes.citation import source_url
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.atlas import NodeRecord
 
 _LOCATION = re.compile(r"^([\w./+-]+\.go):(\d+)(.*)$")
 # node kind -> (page, query parameter) that shows it

@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:  # `streamlit run` puts only app/web on the path
-    sys.path.insert(0, _ROOT)
+try:  # installed (wheel or editable), or run from a checkout with kubeatlas/ on the path
+    import kubeatlas  # noqa: F401
+except ImportError:  # `streamlit run app/web/main.py` from a checkout puts only app/web on it
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import streamlit as st  # noqa: E402
 
-from app.web import nav, state  # noqa: E402
+from kubeatlas.app.web import nav, state  # noqa: E402
 
 st.set_page_config(page_title="kubeatlas", page_icon=":material/map:", layout="wide")
 page = st.navigation(nav.pages())

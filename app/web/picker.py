@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from analyzer.errors import AmbiguousName, NodeNotFound
-from app.web import state
-from graph.query import Atlas
-from graph.schema import NodeKind
+from kubeatlas.app.web import state
+from kubeatlas.errors import AmbiguousName, NodeNotFound
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
 
 
 def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], default: str = "",

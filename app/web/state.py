@@ -11,10 +11,10 @@ from typing import Any
 
 import streamlit as st
 
-from analyzer.errors import KubeatlasError
-from app import settings
-from graph.notes_citation import tree_url
-from graph.query import Atlas
+from kubeatlas import settings
+from kubeatlas.errors import KubeatlasError
+from kubeatlas.graph.notes.citation import tree_url
+from kubeatlas.graph.query.atlas import Atlas
 
 
 def db_path() -> Path:
@@ -23,7 +23,7 @@ def db_path() -> Path:
 
 @st.cache_resource(show_spinner="Opening the index …", max_entries=4)
 def _open(path: str, mtime_ns: int) -> Atlas:
-    from graph.store.sqlite import SqliteReader
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     return Atlas(SqliteReader(Path(path)))
 

@@ -6,9 +6,9 @@ its owner alive re-adopts dependents that the garbage collector has just orphane
 
 from __future__ import annotations
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.resources import Resource
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.resources import Resource
 
 
 class AdoptionCheck:

@@ -9,15 +9,15 @@ current template, named `<deployment>-<pod-template-hash>`), `rolloutRolling` wi
 
 from __future__ import annotations
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.controllers import rollout
-from minik8s.controllers.adoption import AdoptionCheck
-from minik8s.controllers.worker import Controller
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.selector import from_label_selector
-from minik8s.trace import Tracer
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers import rollout
+from kubeatlas.minik8s.controllers.adoption import AdoptionCheck
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.selector import from_label_selector
+from kubeatlas.minik8s.trace import Tracer
 
 DEPLOYMENT = for_kind("apps/v1", "Deployment")
 RS = for_kind("apps/v1", "ReplicaSet")

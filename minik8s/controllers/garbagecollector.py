@@ -11,14 +11,14 @@ owner reference from every dependent, then drop the finalizer).
 
 from __future__ import annotations
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.controllers.ownergraph import OwnerGraph, Ref
-from minik8s.controllers.worker import Controller
-from minik8s.informer import Handler, InformerFactory
-from minik8s.registry import FOREGROUND, ORPHAN
-from minik8s.resources import Resource, for_kind
-from minik8s.trace import Tracer
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.ownergraph import OwnerGraph, Ref
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.registry import FOREGROUND, ORPHAN
+from kubeatlas.minik8s.resources import Resource, for_kind
+from kubeatlas.minik8s.trace import Tracer
 
 MONITORED = (for_kind("apps/v1", "Deployment"), for_kind("apps/v1", "ReplicaSet"),
              for_kind("v1", "Pod"))

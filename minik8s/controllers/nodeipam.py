@@ -11,12 +11,12 @@ from __future__ import annotations
 import ipaddress
 import threading
 
-from minik8s import meta
-from minik8s.client import Client
-from minik8s.controllers.worker import Controller
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.trace import Tracer
+from kubeatlas.minik8s import meta
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Tracer
 
 NODE = for_kind("v1", "Node")
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import threading
 import time
 
-from minik8s import meta, status, toleration
-from minik8s.client import Client
-from minik8s.controllers.worker import Controller
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.trace import Tracer
+from kubeatlas.minik8s import meta, status, toleration
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Tracer
 
 NODE = for_kind("v1", "Node")
 LEASE = for_kind("coordination.k8s.io/v1", "Lease")

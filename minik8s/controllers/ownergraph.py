@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from minik8s import meta
-from minik8s.resources import Resource
+from kubeatlas.minik8s import meta
+from kubeatlas.minik8s.resources import Resource
 
 
 @dataclass(frozen=True, slots=True)

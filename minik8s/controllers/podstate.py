@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from minik8s.meta import condition, is_deleting, parse_time
+from kubeatlas.minik8s.meta import condition, is_deleting, parse_time
 
 
 def is_active(pod: dict) -> bool:

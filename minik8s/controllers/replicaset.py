@@ -9,16 +9,21 @@ ownerReference), and `calculateStatus` / `updateReplicaSetStatus`.
 
 from __future__ import annotations
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.controllers.adoption import AdoptionCheck
-from minik8s.controllers.expectations import Expectations
-from minik8s.controllers.podstate import deletion_rank, is_active, is_available, is_ready
-from minik8s.controllers.worker import Controller
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.selector import from_label_selector
-from minik8s.trace import Tracer
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.adoption import AdoptionCheck
+from kubeatlas.minik8s.controllers.expectations import Expectations
+from kubeatlas.minik8s.controllers.podstate import (
+    deletion_rank,
+    is_active,
+    is_available,
+    is_ready,
+)
+from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.selector import from_label_selector
+from kubeatlas.minik8s.trace import Tracer
 
 RS = for_kind("apps/v1", "ReplicaSet")
 POD = for_kind("v1", "Pod")

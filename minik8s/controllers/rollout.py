@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 
-from minik8s import meta
+from kubeatlas.minik8s import meta
 
 HASH_LABEL = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"

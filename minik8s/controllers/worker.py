@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from minik8s.trace import Step, Tracer, no_trace
-from minik8s.workqueue import ExponentialBackoff, WorkQueue
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s.workqueue import ExponentialBackoff, WorkQueue
 
 MAX_RETRIES = 15
 

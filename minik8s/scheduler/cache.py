@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from minik8s.scheduler.framework import NodeInfo
+from kubeatlas.minik8s.scheduler.framework import NodeInfo
 
 
 class SchedulerCache:

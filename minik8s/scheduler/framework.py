@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from minik8s.quantity import pod_requests, resource_list
+from kubeatlas.minik8s.quantity import pod_requests, resource_list
 
 SUCCESS, UNSCHEDULABLE, UNRESOLVABLE, ERROR, SKIP = (
     "Success", "Unschedulable", "UnschedulableAndUnresolvable", "Error", "Skip")

@@ -10,13 +10,20 @@ pods/binding).
 
 from __future__ import annotations
 
-from minik8s import status as api_status
-from minik8s import toleration
-from minik8s.client import Client
-from minik8s.quantity import pod_requests
-from minik8s.scheduler.framework import (
-    MAX_NODE_SCORE, OK, UNRESOLVABLE, UNSCHEDULABLE, CycleState, NodeInfo, Status,
-    default_normalize)
+from kubeatlas.minik8s import status as api_status
+from kubeatlas.minik8s import toleration
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.quantity import pod_requests
+from kubeatlas.minik8s.scheduler.framework import (
+    MAX_NODE_SCORE,
+    OK,
+    UNRESOLVABLE,
+    UNSCHEDULABLE,
+    CycleState,
+    NodeInfo,
+    Status,
+    default_normalize,
+)
 
 REQUESTS_KEY = "PreFilterNodeResourcesFit"
 

@@ -17,21 +17,21 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from minik8s import meta, status
-from minik8s.client import Client
-from minik8s.events import EventRecorder
-from minik8s.informer import Handler, InformerFactory
-from minik8s.resources import for_kind
-from minik8s.scheduler.cache import SchedulerCache
-from minik8s.scheduler.framework import CycleState, Framework
-from minik8s.scheduler.plugins import default_plugins
-from minik8s.scheduler.queue import QueuedPod, SchedulingQueue
-from minik8s.trace import Step, Tracer, no_trace
+from kubeatlas.minik8s import meta, status
+from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.events import EventRecorder
+from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.scheduler.cache import SchedulerCache
+from kubeatlas.minik8s.scheduler.framework import CycleState, Framework
+from kubeatlas.minik8s.scheduler.plugins import default_plugins
+from kubeatlas.minik8s.scheduler.queue import QueuedPod, SchedulingQueue
+from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 
 POD = for_kind("v1", "Pod")
 NODE = for_kind("v1", "Node")
 MIRROR = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler)."
-log = logging.getLogger("minik8s.scheduler")
+log = logging.getLogger("kubeatlas.minik8s.scheduler")
 
 
 class Scheduler:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.web import dot, links, nav, state
-from graph.schema import EdgeKind
+from kubeatlas.app.web import dot, links, nav, state
+from kubeatlas.graph.model.schema import EdgeKind
 
 atlas = state.atlas()
 st.title("Architecture map")

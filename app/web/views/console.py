@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import settings
-from app.web import state
+from kubeatlas import settings
+from kubeatlas.app.web import state
 
 EXAMPLES = {
     "node counts": "SELECT kind, count(*) AS n FROM nodes GROUP BY kind ORDER BY n DESC",

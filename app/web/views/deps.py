@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.web import links, picker, state
-from graph.schema import NodeKind, key_of
+from kubeatlas.app.web import links, picker, state
+from kubeatlas.graph.model.schema import NodeKind, key_of
 
 GOOS = ("", "linux", "windows", "darwin", "freebsd")
 GOARCH = ("", "amd64", "arm64", "arm", "386", "ppc64le", "s390x")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.web import links, picker, state
-from graph.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.app.web import links, picker, state
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 
 atlas = state.atlas()
 tree = state.tree(atlas)

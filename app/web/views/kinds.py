@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analyzer.errors import KubeatlasError
-from app.web import links, state
-from graph.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.app.web import links, state
+from kubeatlas.errors import KubeatlasError
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 
 SECTIONS = ((EdgeKind.DEFINES_KIND, "Defining types"), (EdgeKind.STORES, "Storage (registry)"),
             (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.web import state
-from graph.notes import FLOW, Note, build_note
-from graph.notes_citation import check_citations
-from graph.query import Atlas
-from graph.schema import key_of
+from kubeatlas.app.web import state
+from kubeatlas.graph.model.schema import key_of
+from kubeatlas.graph.notes.citation import check_citations
+from kubeatlas.graph.notes.render import FLOW, Note, build_note
+from kubeatlas.graph.query.atlas import Atlas
 
 
 @st.cache_resource(show_spinner="Writing the note …", max_entries=32)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.web import dot, links, picker, state
-from graph.notes_citation import tree_url
-from graph.notes_source import read_package
-from graph.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.app.web import dot, links, picker, state
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.graph.notes.citation import tree_url
+from kubeatlas.graph.notes.source import read_package
 
 atlas = state.atlas()
 tree = state.tree(atlas)

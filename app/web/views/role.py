@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.web import dot, links, nav, state
-from graph.notes_source import is_test_double
-from graph.schema import NodeKind, key_of
+from kubeatlas.app.web import dot, links, nav, state
+from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.notes.source import is_test_double
 
 atlas = state.atlas()
 tree = state.tree(atlas)

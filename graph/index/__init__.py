@@ -1,0 +1,1 @@
+"""The index pipeline: discover, scan, build, stages, incremental patching, export."""

@@ -1,0 +1,175 @@
+"""Patch an index in place for edits that keep every declaration's shape (bodies, comments).
+
+Such an edit changes only the edited files' line numbers, docs, problems and outgoing calls:
+the patch rewrites exactly those rows in one SQLite transaction (atomic: an interruption rolls
+back), resolving the new calls against a lazy symbol table that reads only the packages the
+edited files reach. Anything else — a new, removed or reshaped declaration — returns None and
+the caller rebuilds the whole index."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kubeatlas.analyzer.buildtags import buildable_somewhere
+from kubeatlas.analyzer.cache import FactsCache
+from kubeatlas.analyzer.model import FileFacts, SourceFile
+from kubeatlas.analyzer.rows import facts_from_row
+from kubeatlas.analyzer.scan import scan_files
+from kubeatlas.graph.build.structure import TreeInfo, build_graph
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.resolve.calls import finish_tally, resolve_file_calls
+from kubeatlas.graph.resolve.symbols import SymbolTable
+from kubeatlas.graph.store.attrs_json import dump_json, load_json
+
+MAX_PATCHED_FILES = 64
+_STRUCTURAL = {str(NodeKind.TREE), str(NodeKind.MODULE), str(NodeKind.EXTERNAL_PACKAGE)}
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    files: int  # files patched
+    calls: int  # CALLS edges rewritten
+
+
+def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: FactsCache,
+                manifest: dict[str, tuple[int, int]], tree: TreeInfo, *, jobs: int,
+                max_file_bytes: int) -> Patch | None:
+    """Apply body-only edits to db; None when the edit needs a full rebuild."""
+    if not changed or len(changed) > MAX_PATCHED_FILES:
+        return None
+    old_rows = {s.rel_path: cache.entries.get(s.rel_path) for s in changed}
+    if any(entry is None for entry in old_rows.values()):
+        return None
+    old = {path: facts_from_row(entry[2]) for path, entry in old_rows.items()}
+    new, _ = scan_files(root, changed, cache=_Partial(cache), jobs=1,
+                        max_file_bytes=max_file_bytes)
+    if any(f.declaration_shape() != old[f.rel_path].declaration_shape() for f in new):
+        _restore(cache, old_rows)
+        return None
+    symbols = _lazy_symbols(cache)
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    for f in old.values():
+        resolve_file_calls(f, symbols, before)
+    new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
+    by_package = defaultdict(list)
+    for path, (_, _, row) in cache.entries.items():
+        by_package[row[1]].append(path)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for package in sorted({f.import_path for f in new}):
+            files = [facts_from_row(cache.entries[p][2]) for p in sorted(by_package[package])]
+            _rewrite_nodes(conn, build_graph(files, [], tree))
+        existing = _existing_ids(conn, {c for calls in new_calls.values() for c, t, *_ in calls}
+                                 | {t for calls in new_calls.values() for c, t, *_ in calls})
+        for f in new:
+            _rewrite_calls(conn, f, new_calls[f.rel_path], existing)
+            conn.execute("DELETE FROM problems WHERE file = ?", (f.rel_path,))
+            conn.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)",
+                             [(f.rel_path, p.kind, p.message, p.line) for p in f.problems])
+            conn.execute("UPDATE manifest SET mtime_ns = ?, size = ? WHERE path = ?",
+                         (*manifest[f.rel_path], f.rel_path))
+        _update_meta(conn, tree, before, after)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        _restore(cache, old_rows)
+        raise
+    finally:
+        conn.close()
+    return Patch(len(new), sum(len(calls) for calls in new_calls.values()))
+
+
+class _Partial(FactsCache):
+    """Scan only the changed files, remembering into the real cache."""
+
+    def __init__(self, real: FactsCache) -> None:
+        super().__init__(real.entries)
+
+    def keep_only(self, rel_paths: set[str]) -> None:  # the other files stay cached
+        pass
+
+
+def _restore(cache: FactsCache, old_rows) -> None:
+    for path, entry in old_rows.items():
+        cache.entries[path] = entry
+
+
+def _lazy_symbols(cache: FactsCache) -> SymbolTable:
+    paths_by_package: dict[str, list[str]] = defaultdict(list)
+    clauses: dict[str, Counter[str]] = defaultdict(Counter)
+    for path, (_, _, row) in cache.entries.items():
+        paths_by_package[row[1]].append(path)
+        if row[3] and not row[4] and buildable_somewhere(row[6]):
+            clauses[row[1]][row[3]] += 1
+    names = {p: c.most_common(1)[0][0] for p, c in clauses.items()}
+
+    def provider(import_path: str) -> list[FileFacts]:
+        return [facts_from_row(cache.entries[p][2]) for p in sorted(paths_by_package[import_path])]
+
+    return SymbolTable(provider, set(paths_by_package), names)
+
+
+def _rewrite_nodes(conn: sqlite3.Connection, fragment) -> None:
+    """New attributes over the old ones: later stages add attributes (a package's `binaries`)
+    that the structural build does not know, and those must survive the patch."""
+    fresh = {node.id: node.attrs for node in fragment.nodes()
+             if str(node.kind) not in _STRUCTURAL}
+    old: dict[str, dict] = {}
+    ids = list(fresh)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        old.update((nid, load_json(attrs)) for nid, attrs in conn.execute(
+            f"SELECT id, attrs FROM nodes WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    rows = [(attrs.get("name", ""), dump_json({**old.get(nid, {}), **attrs}), nid)
+            for nid, attrs in fresh.items()]
+    conn.executemany("UPDATE nodes SET name = ?, attrs = ? WHERE id = ?", rows)
+
+
+def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    items = sorted(ids)
+    for i in range(0, len(items), 500):
+        chunk = items[i:i + 500]
+        found.update(r[0] for r in conn.execute(
+            f"SELECT id FROM nodes WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
+    callers = [r[0] for r in conn.execute(
+        "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
+    for i in range(0, len(callers), 500):
+        chunk = callers[i:i + 500]
+        conn.execute(f"DELETE FROM edges WHERE kind = 'CALLS' AND source IN "
+                     f"({','.join('?' * len(chunk))})", chunk)
+    conn.executemany("INSERT INTO edges VALUES (?, ?, 'CALLS', ?)", [
+        (c, t, dump_json({"via": via, "count": n, "line": line}))
+        for c, t, via, n, line in calls if c in existing and t in existing])
+
+
+def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
+    meta = {k: load_json(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    figures = meta.get("figures") or {}
+    calls = Counter((figures.get("resolve") or {}).get("calls") or {})
+    calls.pop("resolved_share_pct", None)
+    calls.pop("edges", None)
+    calls.subtract({k: v for k, v in before.items()})
+    calls.update({k: v for k, v in after.items()})
+    edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'").fetchone()[0]
+    if "resolve" in figures:
+        figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
+                                                               if v})), "edges": edges}
+    updates = [(dump_json(tree.indexed_at), "indexed_at"), (dump_json(figures), "figures")]
+    if "counts" in meta:  # node counts stay (body edits only); CALLS may not
+        counts = meta["counts"]
+        counts["CALLS"] = edges
+        updates.append((dump_json(dict(sorted((k, v) for k, v in counts.items() if v))),
+                        "counts"))
+    conn.executemany("UPDATE meta SET value = ? WHERE key = ?", updates)

@@ -1,0 +1,198 @@
+"""The API-kinds stage: ApiKind nodes from the types that embed TypeMeta, and the code around
+each kind - defining types (versioned and internal), registry storage, and the packages that
+watch it through client-go informers or listers and reconcile it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from kubeatlas.analyzer.model import DeclKind, FileFacts
+from kubeatlas.graph.build.typeref import FileScope
+from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, api_kind_id
+
+TYPE_META = "type:k8s.io/apimachinery/pkg/apis/meta/v1.TypeMeta"
+_VERSIONED = re.compile(r"^staging/src/k8s\.io/api/([a-z0-9]+)/(v\d+(?:(?:alpha|beta)\d+)?)$")
+_INTERNAL = re.compile(r"^pkg/apis/([a-z0-9]+)$")
+_REGISTRY = re.compile(r"^pkg/registry/([a-z0-9]+)/([a-z0-9]+)(?:/storage)?$")
+_WATCHED = re.compile(r"k8s\.io/client-go/(informers|listers)/([a-z0-9]+)/(v\d+(?:(?:alpha|beta)\d+)?)"
+                      r"\.([A-Z]\w*?)(?:Informer|NamespaceLister|Lister)\b")
+_STABILITY = {"": 3, "beta": 2, "alpha": 1}
+
+
+class ApiKinds:
+    """A pipeline stage; reads only declarations, so body edits never change its edges."""
+
+    fingerprint = "apikinds-1"
+
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+        return add_api_kinds(graph, facts)
+
+
+def version_rank(version: str) -> tuple[int, int, int]:
+    """Sort key of API versions as Kubernetes prefers them: v1 > v1beta2 > v1beta1 > v1alpha1."""
+    m = re.fullmatch(r"v(\d+)(alpha|beta)?(\d+)?", version)
+    if not m:
+        return (0, 0, 0)
+    return (_STABILITY[m.group(2) or ""], int(m.group(1)), int(m.group(3) or 0))
+
+
+def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    kinds = _add_kind_nodes(graph)
+    figures = {"kinds": len(kinds), "resources": sum(1 for k in kinds.values() if k["list"])}
+    figures["internal"] = _add_internal_types(graph, kinds)
+    figures["stores"] = _add_registry(graph, kinds)
+    watches = _find_watches(graph, facts)
+    figures["watches"], figures["reconciles"] = _add_watchers(graph, watches)
+    return figures
+
+
+def _add_kind_nodes(graph: KubeGraph) -> dict[str, dict]:
+    """kind id -> {group, version, kind, list}, one per versioned type embedding TypeMeta."""
+    found: dict[str, dict] = {}
+    if TYPE_META not in graph:
+        return found
+    for tid in graph.predecessors(TYPE_META, EdgeKind.EMBEDS):
+        attrs = graph.attrs(tid)
+        m = _VERSIONED.match(_package_dir(graph, attrs["package"]))
+        if m:
+            found[api_kind_id(m.group(1), m.group(2), attrs["name"])] = {
+                "group": m.group(1), "version": m.group(2), "kind": attrs["name"], "type": tid}
+    by_group_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kid, k in sorted(found.items()):
+        k["list"] = api_kind_id(k["group"], k["version"], k["kind"] + "List") in found
+        by_group_kind[k["group"], k["kind"]].append(k["version"])
+    for kid, k in sorted(found.items()):
+        versions = sorted(by_group_kind[k["group"], k["kind"]], key=version_rank, reverse=True)
+        graph.add_node(kid, NodeKind.API_KIND, name=k["kind"], group=k["group"],
+                       version=k["version"], kind_name=k["kind"], resource=k["list"],
+                       versions=versions, preferred=versions[0] == k["version"])
+        graph.add_edge(k["type"], kid, EdgeKind.DEFINES_KIND, internal=False)
+    return found
+
+
+def _package_dir(graph: KubeGraph, import_path: str) -> str:
+    pid = f"pkg:{import_path}"
+    return graph.attrs(pid).get("dir", "") if pid in graph else ""
+
+
+def _preferred(kinds: dict[str, dict], group: str, kind: str) -> str | None:
+    ids = [kid for kid, k in kinds.items() if k["group"] == group and k["kind"] == kind]
+    return max(ids, key=lambda kid: version_rank(kinds[kid]["version"]), default=None)
+
+
+def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict]) -> int:
+    """pkg/apis/<group>.<Kind> is the internal form every version converts through."""
+    count = 0
+    for node in graph.nodes(NodeKind.PACKAGE):
+        m = _INTERNAL.match(node.attrs.get("dir", ""))
+        if not m:
+            continue
+        for kid in sorted(kid for kid, k in kinds.items() if k["group"] == m.group(1)):
+            tid = f"type:{node.attrs['import_path']}.{kinds[kid]['kind']}"
+            if tid in graph and graph.attrs(tid).get("type_kind") == "struct":
+                graph.add_edge(tid, kid, EdgeKind.DEFINES_KIND, internal=True)
+                count += 1
+    return count
+
+
+def _add_registry(graph: KubeGraph, kinds: dict[str, dict]) -> int:
+    """pkg/registry/<group>/<resource>/... stores the kind whose name the resource dir spells."""
+    count = 0
+    names = defaultdict(dict)  # group -> lower-case spelling -> kind
+    for k in kinds.values():
+        if k["list"]:
+            names[k["group"]][k["kind"].lower()] = k["kind"]
+    for node in graph.nodes(NodeKind.PACKAGE):
+        directory = node.attrs.get("dir", "")
+        m = _REGISTRY.match(directory)
+        if not m:
+            continue
+        group, resource = m.groups()
+        kind = names[group].get(resource) or names[group].get(resource + "s")
+        target = _preferred(kinds, group, kind) if kind else None
+        if target:
+            graph.add_edge(node.id, target, EdgeKind.STORES,
+                           evidence=f"registry dir pkg/registry/{group}/{resource}")
+            count += 1
+    return count
+
+
+def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[tuple[str, str], str]:
+    """(package id, kind id) -> evidence: a field or parameter typed with a client-go
+    informer or lister of that kind, outside client-go itself."""
+    names = {n.attrs["import_path"]: n.attrs["name"] for n in graph.nodes(NodeKind.PACKAGE)}
+    found: dict[tuple[str, str], str] = {}
+    for f in facts:
+        if f.is_test or f.import_path.startswith("k8s.io/client-go/"):
+            continue
+        scope = None
+        for d in f.decls:
+            if d.kind is DeclKind.STRUCT:
+                typed = [(fld.name, fld.type_expr) for fld in d.fields]
+            elif d.kind in (DeclKind.FUNC, DeclKind.METHOD):
+                typed = [(p.name, p.type_expr) for p in d.params]
+            else:
+                continue
+            for name, expr in typed:
+                if "Informer" not in expr and "Lister" not in expr:
+                    continue
+                scope = scope or FileScope.of(f, names)
+                for m in _WATCHED.finditer(scope.qualify(expr)):
+                    kid = api_kind_id(m.group(2), m.group(3), m.group(4))
+                    key = (f"pkg:{f.import_path}", kid)
+                    evidence = f"{f.rel_path}:{d.line} {d.qualified_name} {name} {expr}"
+                    if kid in graph and (key not in found or evidence < found[key]):
+                        found[key] = evidence
+    return found
+
+
+def _add_watchers(graph: KubeGraph, watches: dict[tuple[str, str], str]) -> tuple[int, int]:
+    by_package: dict[str, list[str]] = defaultdict(list)
+    for (pid, kid), evidence in sorted(watches.items()):
+        graph.add_edge(pid, kid, EdgeKind.WATCHES, evidence=evidence)
+        by_package[pid].append(kid)
+    reconciles = 0
+    for pid, kids in by_package.items():
+        if not _declares_controller(graph, pid):
+            continue
+        for kid, how in _reconciled(graph, pid, kids):
+            graph.add_edge(pid, kid, EdgeKind.RECONCILES, evidence=how)
+            reconciles += 1
+    return len(watches), reconciles
+
+
+def _declares_controller(graph: KubeGraph, pid: str) -> bool:
+    """A control loop names itself: some type or function of the package says Controller."""
+    for fid in graph.successors(pid, EdgeKind.CONTAINS):
+        for nid in graph.successors(fid, EdgeKind.DECLARES):
+            if "Controller" in graph.attrs(nid).get("name", ""):
+                return True
+    return False
+
+
+def _reconciled(graph: KubeGraph, pid: str, kids: list[str]) -> list[tuple[str, str]]:
+    """Of the kinds a package watches, the ones it owns: the package dir names the kind
+    (`deployment`, `endpoint` for Endpoints), else it declares `<Kind>Controller`, else one
+    name starts or ends the other (`podautoscaler` for HorizontalPodAutoscaler,
+    `nodelifecycle` for Node), the longest such name winning."""
+    directory = graph.attrs(pid).get("dir", "")
+    base = directory.rsplit("/", 1)[-1].lower()
+    import_path = graph.attrs(pid)["import_path"]
+    kinds = {kid: graph.attrs(kid)["kind_name"] for kid in kids}
+    exact = [(kid, f"dir {directory} names {k}") for kid, k in kinds.items()
+             if k.lower() in (base, base + "s")]
+    if exact:
+        return exact
+    declared = [(kid, f"declares {k}Controller") for kid, k in kinds.items()
+                if f"type:{import_path}.{k}Controller" in graph
+                or f"type:{import_path}.{k}sController" in graph]
+    if declared:
+        return declared
+    shared = [(len(k), kid, f"dir {directory} shares its name with {k}")
+              for kid, k in kinds.items()
+              if (len(base) >= 5 and (k.lower().endswith(base) or k.lower().startswith(base)))
+              or (len(k) >= 3 and base.startswith(k.lower()))]
+    return [(kid, how) for _, kid, how in sorted(shared)[-1:]]  # the longest name only

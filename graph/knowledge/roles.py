@@ -1,0 +1,176 @@
+"""The roles stage: Role nodes from the catalog, IN_ROLE by path rule, external import or
+entry-point reachability, DEPENDS_ON aggregated from imports, TALKS_TO from the catalog."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Sequence
+
+from kubeatlas.analyzer.model import FileFacts
+from kubeatlas.graph.knowledge.catalog import Catalog, Role, load_catalog
+from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, role_id
+
+_EVIDENCE_SAMPLES = 3
+
+
+class RoleMapping:
+    """A pipeline stage; the catalog's fingerprint makes a changed catalog rebuild the index."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or load_catalog()
+        self.fingerprint = self.catalog.fingerprint
+
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+        return map_roles(graph, self.catalog)
+
+
+def map_roles(graph: KubeGraph, catalog: Catalog) -> dict:
+    dirs = {n.attrs["dir"]: n.id for n in graph.nodes(NodeKind.PACKAGE)}
+    imports = _package_imports(graph)
+    members: dict[str, set[str]] = {}  # role -> packages claimed by a path rule
+    figures: dict = {"roles": len(catalog.roles), "absent": []}
+    for role in catalog.roles:
+        _add_role_node(graph, role, dirs)
+        members[role.id] = _add_path_members(graph, role, dirs)
+        present = bool(members[role.id] | _add_external_members(graph, role))
+        graph.add_node(role_id(role.id), NodeKind.ROLE, present=present,
+                       note="" if present else role.absent_note)
+        if not present:
+            figures["absent"].append(role.id)
+    claimed = set().union(*members.values())
+    reached = _add_reachable_members(graph, catalog.roles, dirs, imports, claimed)
+    figures["depends_on"] = _add_depends_on(graph, members, imports)
+    for role in catalog.roles:
+        for link in role.talks_to:
+            graph.add_edge(role_id(role.id), role_id(link.role), EdgeKind.TALKS_TO,
+                           protocol=link.protocol)
+    figures["packages_by_path"] = len(claimed)
+    figures["packages_reachable_only"] = len(reached - claimed)
+    figures["packages_unmapped"] = len(set(dirs.values()) - claimed - reached)
+    return figures
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _add_path_members(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> set[str]:
+    found = set()
+    for directory, pid in dirs.items():
+        rules = [p for p in role.paths if _within(directory, p)]
+        if rules:
+            rule = max(rules, key=len)  # the most specific rule is the evidence
+            graph.add_edge(pid, role_id(role.id), EdgeKind.IN_ROLE, how="path",
+                           evidence=f"path rule {rule}/")
+            found.add(pid)
+    return found
+
+
+def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
+    found = set()
+    if not role.external:
+        return found
+    for node in graph.nodes(NodeKind.EXTERNAL_PACKAGE):
+        path = node.attrs.get("import_path", "")
+        rules = [p for p in role.external if _within(path, p)]
+        if rules:
+            importers = graph.predecessors(node.id, EdgeKind.IMPORTS)
+            graph.add_edge(node.id, role_id(role.id), EdgeKind.IN_ROLE, how="external",
+                           evidence=f"import rule {rules[0]}; imported by {len(importers)} "
+                                    f"package(s)")
+            found.add(node.id)
+    return found
+
+
+def _add_role_node(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> None:
+    interfaces, missing = [], []
+    for group in role.key_interfaces:
+        hit = next((n for n in group if _is_interface(graph, f"type:{n}")), None)
+        (interfaces if hit else missing).append(hit or group[0])
+    variants = [v.label for v in role.variants if any(_within(d, v.path) for d in dirs)]
+    entry = _entry_package(dirs, role.entrypoint)
+    graph.add_node(
+        role_id(role.id), NodeKind.ROLE, name=role.name, plane=role.plane,
+        summary_en=role.summary_en, summary_zh=role.summary_zh,
+        entrypoint=role.entrypoint, entry_package=entry or "",
+        path_rules=list(role.paths), external_rules=list(role.external),
+        key_interfaces=interfaces, missing_interfaces=missing, variants=variants,
+    )
+
+
+def _entry_package(dirs: dict[str, str], directory: str) -> str | None:
+    return dirs.get(directory) if directory else None
+
+
+def _is_interface(graph: KubeGraph, nid: str) -> bool:
+    return nid in graph and graph.attrs(nid).get("type_kind") == "interface"
+
+
+def _package_imports(graph: KubeGraph) -> dict[str, list[str]]:
+    """In-tree package -> the in-tree packages its non-test files import."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for e in graph.edges(EdgeKind.IMPORTS):
+        if not e.attrs.get("test_only") and e.target.startswith("pkg:"):
+            out[e.source].append(e.target)
+    return out
+
+
+def _add_reachable_members(graph: KubeGraph, roles: Iterable[Role], dirs: dict[str, str],
+                           imports: dict[str, list[str]], claimed: set[str]) -> set[str]:
+    """Every package in a binary's import closure learns which binaries reach it; those no
+    path rule claims join each such binary's role, by reachability."""
+    reached_by: dict[str, list[str]] = defaultdict(list)
+    for role in roles:
+        entry = _entry_package(dirs, role.entrypoint)
+        if entry is None:
+            continue
+        for pid in sorted(_closure(entry, imports)):
+            reached_by[pid].append(role.id)
+    for pid, binaries in reached_by.items():
+        graph.add_node(pid, NodeKind.PACKAGE, binaries=sorted(binaries))
+        if pid in claimed:
+            continue
+        for rid in binaries:
+            entry = graph.attrs(role_id(rid))["entrypoint"]
+            graph.add_edge(pid, role_id(rid), EdgeKind.IN_ROLE, how="reachable",
+                           evidence=f"in the import closure of {entry}")
+    return set(reached_by)
+
+
+def _closure(start: str, imports: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in imports.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _add_depends_on(graph: KubeGraph, members: dict[str, set[str]],
+                    imports: dict[str, list[str]]) -> int:
+    """Role A depends on role B once per import from a package of A (not of B) into a
+    package of B (not of A); the weight is that count, with a few edges as evidence."""
+    roles_of: dict[str, list[str]] = defaultdict(list)
+    for rid, pids in members.items():
+        for pid in pids:
+            roles_of[pid].append(rid)
+    weight: Counter[tuple[str, str]] = Counter()
+    samples: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for source, targets in imports.items():
+        for target in targets:
+            for a in roles_of.get(source, ()):
+                if target in members[a]:
+                    continue
+                for b in roles_of.get(target, ()):
+                    if source in members[b]:
+                        continue
+                    weight[a, b] += 1
+                    samples[a, b].append(f"{source[4:]} -> {target[4:]}")
+    for (a, b), count in weight.items():
+        graph.add_edge(role_id(a), role_id(b), EdgeKind.DEPENDS_ON, weight=count,
+                       evidence=sorted(samples[a, b])[:_EVIDENCE_SAMPLES])
+    return len(weight)
+

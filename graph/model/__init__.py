@@ -1,0 +1,1 @@
+"""The graph model: node ids and kinds (schema), the KubeGraph string-id facade, progress."""

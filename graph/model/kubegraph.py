@@ -1,0 +1,261 @@
+"""KubeGraph: a string-ID facade over a networkx MultiDiGraph; callers never see networkx."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import networkx as nx
+
+from kubeatlas.errors import NodeNotFound
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: NodeKind
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphMark:
+    nodes: int  # nodes in the graph at the mark (they keep their insertion order)
+    edges: int  # edges in the graph at the mark (the edge log's length)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphDelta:
+    """Rows added since a mark, and rows written before it whose attributes changed since;
+    changed_edges are (position in edge order, attrs or None)."""
+
+    new_nodes: Iterator[tuple[str, str, dict[str, Any]]]
+    new_edges: Iterator[tuple[str, str, str, dict[str, Any] | None]]
+    changed_nodes: Iterator[tuple[str, str, dict[str, Any]]]
+    changed_edges: list[tuple[int, dict[str, Any] | None]]
+
+
+class KubeGraph:
+    """Nodes and edges addressed by string IDs; at most one edge of a kind between two nodes."""
+
+    def __init__(self) -> None:
+        self._g = nx.MultiDiGraph()
+        # networkx's own adjacency dicts, written directly by add_node/add_edge: indexing adds
+        # ~350k nodes and edges, and the public calls cost three times as much per item.
+        self._node: dict[str, dict[str, Any]] = self._g._node
+        self._succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = self._g._succ
+        self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = self._g._pred
+        # Every edge in the order it was added (nodes keep theirs in _node), and what changed
+        # in place since the last mark(): what a writer needs to append to a snapshot.
+        self._edge_log: list[tuple[str, str, str]] = []
+        self._touched_nodes: set[str] | None = None
+        self._touched_edges: set[tuple[str, str, str]] | None = None
+
+    # --- writing -------------------------------------------------------
+    def add_node(self, nid: str, kind: NodeKind, **attrs: Any) -> None:
+        data = self._node.get(nid)
+        if data is None:
+            attrs["kind"] = str(kind)
+            self._node[nid] = attrs
+            self._succ[nid] = {}
+            self._pred[nid] = {}
+        else:
+            data.update(attrs)
+            data["kind"] = str(kind)
+            if self._touched_nodes is not None:
+                self._touched_nodes.add(nid)
+
+    def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
+        key = str(kind)
+        out = self._succ.get(source)
+        if out is None or target not in self._succ:
+            self._g.add_edge(source, target, key=key, kind=key, **attrs)  # adds the missing node
+            self._edge_log.append((source, target, key))
+            return
+        keyed = out.get(target)
+        if keyed is None:
+            attrs["kind"] = key
+            keyed = out[target] = self._pred[target][source] = {key: attrs}
+        elif key in keyed:
+            keyed[key].update(attrs)
+            if self._touched_edges is not None:
+                self._touched_edges.add((source, target, key))
+            return
+        else:
+            attrs["kind"] = key
+            keyed[key] = attrs
+        self._edge_log.append((source, target, key))
+
+    def clear(self) -> None:
+        """Drop every node and edge (frees the memory of a graph that has been written)."""
+        self._g.clear()
+        self._edge_log.clear()
+        self._touched_nodes = self._touched_edges = None
+
+    def mark(self) -> GraphMark:
+        """Where the graph stands now; rows_since(mark) later gives what was added or changed
+        (in-place changes are tracked from the latest mark on)."""
+        self._touched_nodes, self._touched_edges = set(), set()
+        return GraphMark(len(self._node), len(self._edge_log))
+
+    # --- reading -------------------------------------------------------
+    def __contains__(self, nid: str) -> bool:
+        return nid in self._g
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
+
+    @property
+    def edge_count(self) -> int:
+        return self._g.number_of_edges()
+
+    def node(self, nid: str) -> Node:
+        try:
+            data = self._g.nodes[nid]
+        except KeyError:
+            raise NodeNotFound(f"no node {nid!r} in the graph", node=nid) from None
+        return _node(nid, data)
+
+    def attrs(self, nid: str) -> Mapping[str, Any]:
+        return self._g.nodes[nid]
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for nid, data in self._g.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield _node(nid, data)
+
+    def node_ids(self, kind: NodeKind | None = None) -> Iterator[str]:
+        for nid, data in self._g.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield nid
+
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.edges(keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def edge(self, source: str, target: str, kind: EdgeKind) -> Edge | None:
+        data = self._g.get_edge_data(source, target, str(kind))
+        return None if data is None else _edge(source, target, data)
+
+    def out_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.out_edges(nid, keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def in_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for u, v, k, data in self._g.in_edges(nid, keys=True, data=True):
+            if kind is None or k == kind:
+                yield _edge(u, v, data)
+
+    def successors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
+        return sorted({e.target for e in self.out_edges(nid, kind)})
+
+    def predecessors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
+        return sorted({e.source for e in self.in_edges(nid, kind)})
+
+    def find_shortest_chain(
+        self, source: str, target: str, kinds: Iterable[EdgeKind]
+    ) -> list[str] | None:
+        """Breadth-first shortest chain of IDs from source to target along the given edge kinds."""
+        allowed = {str(k) for k in kinds}
+        for nid in (source, target):
+            self.node(nid)
+        parent: dict[str, str | None] = {source: None}
+        queue = deque([source])
+        while queue:
+            current = queue.popleft()
+            if current == target:
+                chain = []
+                step: str | None = current
+                while step is not None:
+                    chain.append(step)
+                    step = parent[step]
+                return chain[::-1]
+            for _, nxt, k in self._g.out_edges(current, keys=True):
+                if k in allowed and nxt not in parent:
+                    parent[nxt] = current
+                    queue.append(nxt)
+        return None
+
+    def node_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(id, kind, attrs) for every node: the bulk path for writers, no records built."""
+        return _node_rows(self._node.items())
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+        """(source, target, kind, attrs or None when the edge has none), in the order the edges
+        were added: the bulk path."""
+        return self._edge_rows(self._edge_log)
+
+    def rows_since(self, mark: GraphMark) -> GraphDelta:
+        """What a writer holding the graph as it was at `mark` must add and rewrite."""
+        touched = self._touched_edges or set()
+        changed_edges = [(position, _without_kind(self._succ[u][v][k]))
+                         for position, (u, v, k) in enumerate(self._edge_log[:mark.edges])
+                         if (u, v, k) in touched] if touched else []
+        return GraphDelta(
+            new_nodes=_node_rows(islice(self._node.items(), mark.nodes, None)),
+            new_edges=self._edge_rows(self._edge_log[mark.edges:]),
+            changed_nodes=_node_rows((nid, self._node[nid])
+                                     for nid in sorted(self._touched_nodes or ())),
+            changed_edges=changed_edges,
+        )
+
+    def _edge_rows(self, log) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+        succ = self._succ
+        for u, v, k in log:
+            yield u, v, k, _without_kind(succ[u][v][k])
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per node kind and edges per edge kind, sorted by name."""
+        tally = Counter(data["kind"] for data in self._node.values())
+        tally.update(k for _, _, k in self._edge_log)
+        return dict(sorted(tally.items()))
+
+    def to_node_link(self) -> dict[str, Any]:
+        """networkx node-link data (readable back with `networkx.node_link_graph`)."""
+        return nx.node_link_data(self._g, edges="edges")
+
+    def write_graphml(self, path: str) -> None:
+        clean = nx.MultiDiGraph()
+        for nid, data in self._g.nodes(data=True):
+            clean.add_node(nid, **{k: _scalar(v) for k, v in data.items()})
+        for u, v, k, data in self._g.edges(keys=True, data=True):
+            clean.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in data.items()})
+        nx.write_graphml(clean, path)
+
+
+def _node_rows(items) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for nid, data in items:
+        yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
+
+
+def _without_kind(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    return {a: w for a, w in data.items() if a != "kind"} if len(data) > 1 else None
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ",".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return value
+
+
+def _node(nid: str, data: Mapping[str, Any]) -> Node:
+    return Node(nid, NodeKind(data["kind"]), {k: v for k, v in data.items() if k != "kind"})
+
+
+def _edge(u: str, v: str, data: Mapping[str, Any]) -> Edge:
+    return Edge(u, v, EdgeKind(data["kind"]), {k: w for k, w in data.items() if k != "kind"})

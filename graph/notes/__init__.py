@@ -1,0 +1,1 @@
+"""Study notes generated from the graph: citations, sources, flows and renderers."""

@@ -1,0 +1,331 @@
+"""The questions users ask (deps, dependents, paths, implementers, roles, search), once for
+every store: a store only answers the small GraphReader protocol below."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kubeatlas.analyzer.buildtags import matches
+from kubeatlas.errors import AmbiguousName, NodeNotFound
+from kubeatlas.graph.knowledge.apikinds import version_rank
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+
+MAX_DEPTH = 50
+_PREFIX_KIND = {"type": "Type", "func": "Function", "method": "Method", "kind": "ApiKind"}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    id: str
+    kind: str
+    name: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "name": self.name, **dict(self.attrs)}
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRecord:
+    source: str
+    target: str
+    kind: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    truncated: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows],
+                "truncated": self.truncated}
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    id: str
+    depth: int
+    files: int
+    test_only: bool
+    platforms: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "depth": self.depth, "files": self.files,
+                "test_only": self.test_only, "platforms": list(self.platforms)}
+
+
+class GraphReader(Protocol):
+    """What a store must answer; every question in Atlas is built from these."""
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRecord]: ...
+
+    def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
+
+    def edges_to(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
+
+    def search(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]: ...
+
+    def ids_with_key(self, kind: str, key: str, value: str) -> list[str]: ...
+
+    def ids_with_kind(self, kind: str) -> list[str]: ...
+
+    def count_by_kind(self) -> dict[str, int]: ...
+
+    def tree_info(self) -> dict[str, Any]: ...
+
+    def problems(self) -> list[dict[str, Any]]: ...
+
+
+class Atlas:
+    """The query API over one store (SQLite file or Neo4j server): same answers from both."""
+
+    def __init__(self, reader: GraphReader) -> None:
+        self.reader = reader
+
+    # --- names -> ids ---------------------------------------------------------------
+    def resolve(self, text: str, kinds: Iterable[NodeKind] = ()) -> str:
+        """Turn what a user typed (an id, an import path, a dir, a name) into one node id."""
+        kinds = tuple(str(k) for k in kinds)
+        text = text.strip().rstrip("/")
+        candidates: list[str] = []
+        if ":" in text.split("/", 1)[0] and self.reader.get_nodes([text]):
+            return text
+        if "/" in text and "." in text.rsplit("/", 1)[-1]:  # import/path.Name, path.(*T).M
+            prefixes = [p for p in ("type", "func", "method", "kind")
+                        if not kinds or _PREFIX_KIND[p] in kinds]
+            found = self.reader.get_nodes([f"{p}:{text}" for p in prefixes])
+            if len(found) == 1:
+                return next(iter(found))
+        if not kinds or str(NodeKind.PACKAGE) in kinds:
+            for key in ("import_path", "dir"):
+                candidates = self.reader.ids_with_key(str(NodeKind.PACKAGE), key, text)
+                if candidates:
+                    return candidates[0]
+            ext = self.reader.get_nodes([f"ext:{text}"])
+            if ext:
+                return f"ext:{text}"
+        if not kinds or str(NodeKind.ROLE) in kinds:
+            if self.reader.get_nodes([f"role:{text}"]):
+                return f"role:{text}"
+        name = text.rsplit(".", 1)[-1]
+        if name != text:  # `kuberuntime.(*kubeGenericRuntimeManager).SyncPod`, `v1.Pod`
+            hits = [n for n in self.reader.search(name, kinds, 2000)
+                    if n.name == name and _ends_with_qualified(n.id, text)]
+        else:
+            hits = [n for n in self.reader.search(text, kinds, 50) if n.name == text
+                    or n.id.endswith(text)]
+        exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
+                 or n.id.endswith("/" + text) or n.name == text]
+        pick = _prefer_stable_api_version(exact or hits)
+        if len(pick) == 1:
+            return pick[0].id
+        if not pick:
+            raise NodeNotFound(f"nothing named {text!r} in the index (try `kubeatlas find`)",
+                               name=text)
+        listing = ", ".join(n.id for n in pick[:8])
+        raise AmbiguousName(f"{text!r} matches {len(pick)} nodes: {listing}"
+                            + (" …" if len(pick) > 8 else "") + " — give the full id",
+                            name=text, candidates=[n.id for n in pick])
+
+    def node(self, nid: str) -> NodeRecord:
+        found = self.reader.get_nodes([nid])
+        if nid not in found:
+            raise NodeNotFound(f"no node {nid!r} in the index", node=nid)
+        return found[nid]
+
+    # --- package dependencies -------------------------------------------------------
+    def deps(self, package: str, *, reverse: bool = False, depth: int = 1,
+             goos: str | None = None, goarch: str | None = None, tests: bool = False,
+             external: bool = True) -> list[Dependency]:
+        """Packages `package` imports (or, reverse, that import it), breadth-first to depth."""
+        depth = max(1, min(depth, MAX_DEPTH))
+        self.node(package)
+        seen: dict[str, Dependency] = {}
+        frontier = [package]
+        for level in range(1, depth + 1):
+            if not frontier:
+                break
+            fetch = self.reader.edges_to if reverse else self.reader.edges_from
+            edges = fetch(frontier, [str(EdgeKind.IMPORTS)])
+            exprs = (self._build_exprs(sorted({p for e in edges
+                                               for p in e.attrs.get("file_paths") or ()}))
+                     if goos and goarch else {})  # one lookup per level, not per edge
+            nxt: list[str] = []
+            for e in sorted(edges, key=lambda e: (e.source, e.target)):
+                other = e.source if reverse else e.target
+                if other == package or other in seen:
+                    continue
+                if not self._keeps_import(e, exprs, goos, goarch, tests):
+                    continue
+                if not external and not other.startswith("pkg:"):
+                    continue
+                seen[other] = Dependency(other, level, int(e.attrs.get("files", 0)),
+                                         bool(e.attrs.get("test_only")),
+                                         tuple(e.attrs.get("platforms") or ()))
+                if other.startswith("pkg:"):
+                    nxt.append(other)
+            frontier = nxt
+        return sorted(seen.values(), key=lambda d: (d.depth, d.id))
+
+    @staticmethod
+    def _keeps_import(e: EdgeRecord, exprs: dict[str, str | None], goos, goarch,
+                      tests: bool) -> bool:
+        paths = list(e.attrs.get("file_paths") or ())
+        if not tests:
+            if e.attrs.get("test_only"):
+                return False
+            paths = [p for p in paths if not p.endswith("_test.go")]
+        if goos and goarch:
+            return any(matches(p, exprs.get(p), goos, goarch) for p in paths)
+        return True
+
+    def _build_exprs(self, paths: Sequence[str]) -> dict[str, str | None]:
+        files = self.reader.get_nodes([f"file:{p}" for p in paths])
+        return {n.attrs.get("path", n.id[5:]): (n.attrs.get("build_expr") or None)
+                for n in files.values()}
+
+    # --- chains ---------------------------------------------------------------------
+    def shortest_path(self, source: str, target: str,
+                      kinds: Sequence[EdgeKind] | None = None,
+                      max_hops: int | None = None) -> list[str] | None:
+        """Shortest chain source -> target along import edges (packages), call edges
+        (functions; an interface method DISPATCHES to its implementations) or role edges;
+        None when there is none (of at most max_hops hops, if given)."""
+        self.node(source)
+        self.node(target)
+        if kinds is None:
+            kinds = _default_chain_kinds(source)
+        names = [str(k) for k in kinds]
+        parent: dict[str, str | None] = {source: None}
+        frontier = [source]
+        hops = 0
+        while frontier and target not in parent and (max_hops is None or hops < max_hops):
+            hops += 1
+            nxt: list[str] = []
+            for e in sorted(self.reader.edges_from(frontier, names),
+                            key=lambda e: (e.source, e.target)):
+                if e.target not in parent:
+                    parent[e.target] = e.source
+                    nxt.append(e.target)
+            frontier = nxt
+            if len(parent) > 200_000:
+                break
+        if target not in parent:
+            return None
+        chain = [target]
+        while parent[chain[-1]] is not None:
+            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
+        return chain[::-1]
+
+    # --- types, interfaces and calls -------------------------------------------------
+    def implementers(self, interface: str) -> list[EdgeRecord]:
+        """Types implementing `interface` (IMPLEMENTS edges into it), sorted by type id."""
+        return self.neighbours(interface, (EdgeKind.IMPLEMENTS,), reverse=True)
+
+    def interfaces_of(self, type_: str) -> list[EdgeRecord]:
+        """Interfaces `type_` implements."""
+        return self.neighbours(type_, (EdgeKind.IMPLEMENTS,))
+
+    def callers(self, function: str) -> list[EdgeRecord]:
+        """Who calls `function` — directly, or through an interface method it implements."""
+        direct = self.neighbours(function, (EdgeKind.CALLS,), reverse=True)
+        abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
+                                                       reverse=True)]
+        via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
+        return direct + sorted(via, key=lambda e: (e.source, e.target))
+
+    def callees(self, function: str) -> list[EdgeRecord]:
+        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES))
+
+    def roles(self) -> list[NodeRecord]:
+        ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
+        return sorted(self.reader.get_nodes(ids).values(), key=lambda n: n.id)
+
+    def kind_summary(self, api_kind: str) -> dict[str, Any]:
+        """An API kind's card: defining types, storage, watching and reconciling packages."""
+        node = self.node(api_kind)
+        relations = []
+        for e in self.neighbours(api_kind, (EdgeKind.DEFINES_KIND, EdgeKind.STORES,
+                                            EdgeKind.WATCHES, EdgeKind.RECONCILES), reverse=True):
+            detail = "internal" if e.attrs.get("internal") else e.attrs.get("evidence", "")
+            relations.append((e.kind, e.source, detail))
+        return {"kind": node.as_json(), "relations": relations}
+
+    def role_summary(self, role: str) -> dict[str, Any]:
+        """A role's card: attributes, packages by rule, key interfaces with implementers,
+        and the roles it depends on, is depended on by, and talks to."""
+        node = self.node(role)
+        packages = self.neighbours(role, (EdgeKind.IN_ROLE,), reverse=True)
+        by_path = sorted(e.source for e in packages if e.attrs.get("how") == "path")
+        reachable = sorted(e.source for e in packages if e.attrs.get("how") == "reachable")
+        external = sorted(e.source for e in packages if e.attrs.get("how") == "external")
+        names = node.attrs.get("key_interfaces") or ()  # found in this tree by the roles stage
+        found = self.reader.get_nodes([f"type:{name}" for name in names])
+        interfaces = [{"id": f"type:{name}", "implementers": [
+            e.source for e in self.implementers(f"type:{name}")]}
+            for name in names if f"type:{name}" in found]
+        out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
+        in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)
+        return {
+            "role": node.as_json(),
+            "packages_by_path": by_path,
+            "packages_reachable": len(reachable),
+            "external_packages": external,
+            "key_interfaces": interfaces,
+            "depends_on": [{"role": e.target, **e.attrs} for e in out_edges
+                           if e.kind == EdgeKind.DEPENDS_ON],
+            "depended_by": [{"role": e.source, **e.attrs} for e in in_edges
+                            if e.kind == EdgeKind.DEPENDS_ON],
+            "talked_to_by": [{"role": e.source, **e.attrs} for e in in_edges
+                             if e.kind == EdgeKind.TALKS_TO],
+            "talks_to": [{"role": e.target, **e.attrs} for e in out_edges
+                         if e.kind == EdgeKind.TALKS_TO],
+        }
+
+    # --- search & summary -----------------------------------------------------------
+    def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50) -> list[NodeRecord]:
+        return self.reader.search(text, tuple(str(k) for k in kinds), limit)
+
+    def stats(self) -> dict[str, Any]:
+        return {"tree": self.reader.tree_info(), "counts": self.reader.count_by_kind(),
+                "problems": len(self.reader.problems())}
+
+    def problems(self) -> list[dict[str, Any]]:
+        return self.reader.problems()
+
+    def neighbours(self, nid: str, kinds: Sequence[EdgeKind], reverse: bool = False
+                   ) -> list[EdgeRecord]:
+        names = [str(k) for k in kinds]
+        edges = (self.reader.edges_to if reverse else self.reader.edges_from)([nid], names)
+        return sorted(edges, key=lambda e: (e.kind, e.source, e.target))
+
+
+def _ends_with_qualified(nid: str, text: str) -> bool:
+    """`method:k8s.io/x/kuberuntime.(*M).SyncPod` ends with `kuberuntime.(*M).SyncPod` at a
+    path or prefix boundary."""
+    return nid.endswith(text) and nid[-len(text) - 1] in "/:."
+
+
+def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:
+    """`Deployment` means apps/v1.Deployment: among API kinds of one name, the most stable
+    version wins (a tie across groups stays ambiguous)."""
+    if len(hits) < 2 or any(n.kind != NodeKind.API_KIND for n in hits):
+        return hits
+    best = max(version_rank(n.attrs.get("version", "")) for n in hits)
+    return [n for n in hits if version_rank(n.attrs.get("version", "")) == best]
+
+
+def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
+    kind = kind_of(source)
+    if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
+        return (EdgeKind.CALLS, EdgeKind.DISPATCHES)
+    if kind is NodeKind.ROLE:
+        return (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO)
+    if kind is NodeKind.TYPE:
+        return (EdgeKind.EMBEDS, EdgeKind.IMPLEMENTS)
+    return (EdgeKind.IMPORTS,)

@@ -1,0 +1,1 @@
+"""Resolution over the structural graph: method sets, IMPLEMENTS, CALLS and DISPATCHES."""

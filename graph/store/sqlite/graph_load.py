@@ -1,0 +1,29 @@
+"""Load a whole index file back into a KubeGraph (for export and whole-graph work)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from kubeatlas.errors import IndexNotFound
+from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.store.attrs_json import load_json
+
+
+def load_graph(path: Path) -> KubeGraph:
+    path = Path(path)
+    if not path.is_file():
+        raise IndexNotFound(f"no index at {path} (run `kubeatlas index PATH` first, or pass --db)",
+                            path=str(path))
+    graph = KubeGraph()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for nid, kind, attrs in conn.execute("SELECT id, kind, attrs FROM nodes ORDER BY id"):
+            graph.add_node(nid, NodeKind(kind), **load_json(attrs))
+        for s, t, kind, attrs in conn.execute(
+                "SELECT source, target, kind, attrs FROM edges ORDER BY source, target, kind"):
+            graph.add_edge(s, t, EdgeKind(kind), **load_json(attrs))
+    finally:
+        conn.close()
+    return graph

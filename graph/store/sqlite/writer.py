@@ -1,0 +1,218 @@
+"""Write a KubeGraph (plus problems and manifest) to one SQLite file, atomically."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from kubeatlas.graph.model.kubegraph import GraphDelta, GraphMark, KubeGraph
+from kubeatlas.graph.store.attrs_json import dump_json
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT, package TEXT,
+                    attrs TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
+                    attrs TEXT NOT NULL);
+CREATE TABLE problems (file TEXT NOT NULL, kind TEXT NOT NULL, message TEXT, line INTEGER);
+CREATE TABLE manifest (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER) WITHOUT ROWID;
+"""
+INDEXES = """
+CREATE INDEX nodes_kind ON nodes(kind, name);
+CREATE INDEX nodes_package ON nodes(package);
+CREATE INDEX edges_source ON edges(source, kind);
+CREATE INDEX edges_target ON edges(target, kind);
+CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram');
+INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
+"""
+
+_BATCH = 20_000
+
+
+class IndexWriter:
+    """One index in the making: a temp file beside `path` that finish() renames into place.
+    Leaving the `with` block without finish() (an error, Ctrl-C) removes the temp file, so the
+    previous index stays untouched.
+
+    snapshot(graph) hands the graph as it stands to a forked process that writes it (or what
+    was added or changed since the last snapshot) while this one goes on: the build's second
+    half, the knowledge stages. finish() waits for the last one and appends the rest. Off Linux,
+    or after a snapshot writer failed, finish() writes everything."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                        suffix=".tmp")
+        os.close(fd)
+        self._tmp = Path(tmp_name)
+        self._running: tuple[int, GraphMark] | None = None  # (writer pid, mark it writes up to)
+        self._written: GraphMark | None = None  # what the temp file holds, when trustworthy
+        self._broken = False  # a snapshot writer failed: the file is rewritten by finish()
+        self._done = False
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self._done:
+            if self._running is not None:
+                with suppress(ProcessLookupError):
+                    os.kill(self._running[0], signal.SIGKILL)
+                self._reap(block=True)
+            self._tmp.unlink(missing_ok=True)
+
+    def snapshot(self, graph: KubeGraph) -> None:
+        """Start writing the graph as it stands now in a forked process, unless the previous
+        one is still busy (Linux only: elsewhere forking a threaded process is not safe)."""
+        if not sys.platform.startswith("linux") or self._broken:
+            return
+        if self._running is not None and not self._reap(block=False):
+            return  # still writing; a later snapshot or finish() covers this
+        if self._broken:
+            return
+        since = self._written
+        pid = os.fork()
+        if pid == 0:
+            _write_snapshot_and_exit(graph, self._tmp, since)
+        self._running = (pid, graph.mark())  # no change between the fork and the mark
+
+    def finish(
+        self,
+        graph: KubeGraph,
+        *,
+        meta: Mapping[str, Any],
+        problems: Iterable[tuple[str, str, str, int]],
+        manifest: Iterable[tuple[str, int, int]],
+        on_progress: Callable[[int], None] = lambda n: None,
+        meanwhile: Callable[[], None] = lambda: None,
+    ) -> None:
+        """Complete the index and rename it into place. `meanwhile` runs while SQLite builds
+        the indexes and the search table (C code that releases the GIL)."""
+        if self._running is not None:
+            self._reap(block=True)
+        written = None if self._broken else self._written
+        conn = _connect(self._tmp)
+        try:
+            if written is None:
+                _reset(conn)
+                _insert_rows(conn, graph.node_rows(), graph.edge_rows(), on_progress)
+            else:
+                on_progress(written.nodes + written.edges)  # written by the snapshots
+                _append_delta(conn, graph.rows_since(written), on_progress)
+            _insert_tables(conn, meta, problems, manifest)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                indexing = pool.submit(conn.executescript, INDEXES)
+                try:
+                    meanwhile()
+                finally:
+                    indexing.result()
+            conn.commit()
+        finally:
+            conn.close()
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self.path)
+        self._done = True
+
+    def _reap(self, *, block: bool) -> bool:
+        """Collect the running snapshot writer; False if it is still running (block=False).
+        Its success moves `_written` up to its mark; a failure marks the file broken."""
+        assert self._running is not None
+        pid, mark = self._running
+        done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+        if done == 0:
+            return False
+        self._running = None
+        if os.waitstatus_to_exitcode(status) == 0:
+            self._written = mark
+        else:
+            self._broken = True
+        return True
+
+
+def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None) -> None:
+    """In the forked child: write the graph (or what changed since the last snapshot), then
+    leave at once (no atexit handlers, no flushing of the parent's buffers)."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
+        conn = _connect(tmp)
+        if since is None:
+            _reset(conn)
+            _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
+        else:
+            _append_delta(conn, graph.rows_since(since), lambda n: None)
+        conn.commit()
+        conn.close()
+        status = 0
+    except BaseException as exc:  # the parent sees the status and writes everything itself
+        with suppress(OSError):
+            os.write(2, f"kubeatlas: background index writer failed ({exc}); "
+                        "writing in the foreground\n".encode())
+    finally:
+        os._exit(status)
+
+
+def _connect(tmp: Path) -> sqlite3.Connection:
+    """A connection to the temp file: no journal, no syncs (the rename is what commits), and
+    sorter threads for CREATE INDEX; usable from the indexing thread."""
+    conn = sqlite3.connect(tmp, check_same_thread=False)
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA threads=2;")
+    return conn
+
+
+def _reset(conn: sqlite3.Connection) -> None:
+    conn.executescript("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
+                       "DROP TABLE IF EXISTS edges; DROP TABLE IF EXISTS problems; "
+                       "DROP TABLE IF EXISTS manifest;")
+    conn.executescript(SCHEMA)
+
+
+def _insert_rows(conn, nodes, edges, on_progress) -> None:
+    _insert_batched(conn, "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
+                    ((nid, kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs))
+                     for nid, kind, attrs in nodes), on_progress)
+    _insert_batched(conn, "INSERT INTO edges VALUES (?, ?, ?, ?)",
+                    ((source, target, kind, "{}" if attrs is None else dump_json(attrs))
+                     for source, target, kind, attrs in edges), on_progress)
+
+
+def _append_delta(conn, delta: GraphDelta, on_progress) -> None:
+    _insert_rows(conn, delta.new_nodes, delta.new_edges, on_progress)
+    conn.executemany("UPDATE nodes SET kind = ?, name = ?, package = ?, attrs = ? WHERE id = ?",
+                     [(kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs), nid)
+                      for nid, kind, attrs in delta.changed_nodes])
+    conn.executemany("UPDATE edges SET attrs = ? WHERE rowid = ?",  # rowids follow edge order
+                     [("{}" if attrs is None else dump_json(attrs), position + 1)
+                      for position, attrs in delta.changed_edges])
+
+
+def _insert_batched(conn, sql: str, rows: Iterable[tuple], on_progress) -> None:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            conn.executemany(sql, batch)
+            on_progress(len(batch))
+            batch.clear()
+    conn.executemany(sql, batch)
+    on_progress(len(batch))
+
+
+def _insert_tables(conn, meta, problems, manifest) -> None:
+    meta = {**meta, "schema_version": SCHEMA_VERSION}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, dump_json(v)) for k, v in meta.items()])
+    conn.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
+    conn.executemany("INSERT INTO manifest VALUES (?, ?, ?)", manifest)
