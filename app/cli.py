@@ -9,6 +9,10 @@ import click
 
 from kubeatlas import settings
 from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
+from kubeatlas.app.neo4j_commands import cypher, load, neo4j
+from kubeatlas.app.notes import notes
+from kubeatlas.app.web_command import web
 from kubeatlas.app.console import (
     RichProgress,
     err,
@@ -19,6 +23,7 @@ from kubeatlas.app.console import (
 )
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.minik8s.cli import mini
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,25 +214,11 @@ def sql(query, db, as_json) -> None:
                 result.columns, result.rows)
 
 
-def _register_optional_commands() -> None:
-    """Commands owned by other parts of the project, added when they are present."""
-    for module, names in (("kubeatlas.app.knowledge_commands", ("role", "implements", "interfaces", "path",
-                                                      "kind", "callers", "callees")),
-                          ("kubeatlas.app.neo4j_commands", ("neo4j", "load", "cypher")),
-                          ("kubeatlas.app.web_command", ("web",)),
-                          ("kubeatlas.app.notes", ("notes",)),
-                          ("kubeatlas.minik8s.cli", ("mini",))):
-        try:
-            loaded = __import__(module, fromlist=list(names))
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(loaded, name, None)
-            if isinstance(command, click.Command):
-                cli.add_command(command, name)
-
-
-_register_optional_commands()
+# The commands other modules own, registered by name: a broken import fails here, loudly,
+# instead of dropping commands from the CLI.
+for _command in (implements, interfaces, path, kind, callers, callees, role,
+                 neo4j, load, cypher, web, notes, mini):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,3 +78,40 @@ def test_nothing_imports_app():
     for rel, path in MODULES:
         if not rel.startswith("app/"):
             assert "app" not in _tops(_imports(path)), rel
+
+
+@pytest.mark.parametrize("nid, kind, package, name, receiver, pointer", [
+    ("pkg:k8s.io/kubernetes/pkg/kubelet", "Package", "k8s.io/kubernetes/pkg/kubelet", "kubelet", "", False),
+    ("type:k8s.io/api/core/v1.Pod", "Type", "k8s.io/api/core/v1", "Pod", "", False),
+    ("func:k8s.io/kubernetes/pkg/kubelet.NewMainKubelet", "Function", "k8s.io/kubernetes/pkg/kubelet",
+     "NewMainKubelet", "", False),
+    ("func:k8s.io/kubernetes/pkg/a.init#a.go#3", "Function", "k8s.io/kubernetes/pkg/a", "init", "", False),
+    ("method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).SyncPod", "Method", "k8s.io/kubernetes/pkg/kubelet",
+     "SyncPod", "Kubelet", True),
+    ("method:k8s.io/cri-api/pkg/apis.(RuntimeService).RunPodSandbox", "Method", "k8s.io/cri-api/pkg/apis",
+     "RunPodSandbox", "RuntimeService", False),
+])
+def test_parse_id_takes_every_id_apart(nid, kind, package, name, receiver, pointer):
+    from kubeatlas.graph.model.schema import parse_id
+
+    parsed = parse_id(nid)
+    assert (parsed.kind, parsed.package, parsed.name, parsed.receiver, parsed.pointer) == (
+        kind, package, name, receiver, pointer)
+    assert parsed.key == nid.partition(":")[2]
+
+
+@pytest.mark.parametrize("text", ["", "pkg", "nope:x", "k8s.io/kubernetes/pkg/kubelet"])
+def test_parse_id_refuses_what_is_not_an_id(text):
+    from kubeatlas.graph.model.schema import parse_id
+
+    with pytest.raises(ValueError, match="not a kubeatlas node id"):
+        parse_id(text)
+
+
+def test_no_module_slices_an_id_by_hand():
+    """`parse_id`/`key_of` take ids apart; `nid[5:]`-style slicing of a prefix is not allowed."""
+    import re
+
+    sliced = re.compile(r"""(\bn?id|\.id|source|target)\[\d:\]""")
+    offenders = [rel for rel, path in MODULES if sliced.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -12,7 +12,6 @@ from kubeatlas.app.web import nav
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.citation import source_url
 from kubeatlas.graph.notes.source import short_name
-from kubeatlas.graph.query.atlas import NodeRecord
 
 _LOCATION = re.compile(r"^([\w./+-]+\.go):(\d+)(.*)$")
 # node kind -> (page, query parameter) that shows it
@@ -51,12 +50,6 @@ def evidence_md(tree: Mapping[str, Any], text: str) -> str:
         return f"`{text}`" if text else ""
     path, line, rest = match.group(1), int(match.group(2)), match.group(3).strip()
     return code_md(tree, {"file": path, "line": line}) + (f" `{rest}`" if rest else "")
-
-
-def node_md(tree: Mapping[str, Any], node: NodeRecord) -> str:
-    shown = f"`{short_name(node.id)}`"
-    loc = code_md(tree, node.attrs)
-    return f"{shown} — {loc}" if loc else shown
 
 
 def page_of(nid: str) -> tuple[str, dict[str, str]] | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.knowledge.catalog import Catalog, Role, load_catalog
 from kubeatlas.graph.model.kubegraph import KubeGraph
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, role_id
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, role_id
 
 _EVIDENCE_SAMPLES = 3
 
@@ -111,7 +111,7 @@ def _package_imports(graph: KubeGraph) -> dict[str, list[str]]:
     """In-tree package -> the in-tree packages its non-test files import."""
     out: dict[str, list[str]] = defaultdict(list)
     for e in graph.edges(EdgeKind.IMPORTS):
-        if not e.attrs.get("test_only") and e.target.startswith("pkg:"):
+        if not e.attrs.get("test_only") and kind_of(e.target) is NodeKind.PACKAGE:
             out[e.source].append(e.target)
     return out
 
@@ -168,7 +168,7 @@ def _add_depends_on(graph: KubeGraph, members: dict[str, set[str]],
                     if source in members[b]:
                         continue
                     weight[a, b] += 1
-                    samples[a, b].append(f"{source[4:]} -> {target[4:]}")
+                    samples[a, b].append(f"{key_of(source)} -> {key_of(target)}")
     for (a, b), count in weight.items():
         graph.add_edge(role_id(a), role_id(b), EdgeKind.DEPENDS_ON, weight=count,
                        evidence=sorted(samples[a, b])[:_EVIDENCE_SAMPLES])

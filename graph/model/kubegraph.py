@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 import networkx as nx
 
 from kubeatlas.errors import NodeNotFound
+from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    id: str
-    kind: NodeKind
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    source: str
-    target: str
-    kind: EdgeKind
-    attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +106,7 @@ class KubeGraph:
     def edge_count(self) -> int:
         return self._g.number_of_edges()
 
-    def node(self, nid: str) -> Node:
+    def node(self, nid: str) -> NodeRecord:
         try:
             data = self._g.nodes[nid]
         except KeyError:
@@ -130,31 +116,26 @@ class KubeGraph:
     def attrs(self, nid: str) -> Mapping[str, Any]:
         return self._g.nodes[nid]
 
-    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[NodeRecord]:
         for nid, data in self._g.nodes(data=True):
             if kind is None or data["kind"] == kind:
                 yield _node(nid, data)
 
-    def node_ids(self, kind: NodeKind | None = None) -> Iterator[str]:
-        for nid, data in self._g.nodes(data=True):
-            if kind is None or data["kind"] == kind:
-                yield nid
-
-    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         for u, v, k, data in self._g.edges(keys=True, data=True):
             if kind is None or k == kind:
                 yield _edge(u, v, data)
 
-    def edge(self, source: str, target: str, kind: EdgeKind) -> Edge | None:
+    def edge(self, source: str, target: str, kind: EdgeKind) -> EdgeRecord | None:
         data = self._g.get_edge_data(source, target, str(kind))
         return None if data is None else _edge(source, target, data)
 
-    def out_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+    def out_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         for u, v, k, data in self._g.out_edges(nid, keys=True, data=True):
             if kind is None or k == kind:
                 yield _edge(u, v, data)
 
-    def in_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[Edge]:
+    def in_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         for u, v, k, data in self._g.in_edges(nid, keys=True, data=True):
             if kind is None or k == kind:
                 yield _edge(u, v, data)
@@ -164,30 +145,6 @@ class KubeGraph:
 
     def predecessors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
         return sorted({e.source for e in self.in_edges(nid, kind)})
-
-    def find_shortest_chain(
-        self, source: str, target: str, kinds: Iterable[EdgeKind]
-    ) -> list[str] | None:
-        """Breadth-first shortest chain of IDs from source to target along the given edge kinds."""
-        allowed = {str(k) for k in kinds}
-        for nid in (source, target):
-            self.node(nid)
-        parent: dict[str, str | None] = {source: None}
-        queue = deque([source])
-        while queue:
-            current = queue.popleft()
-            if current == target:
-                chain = []
-                step: str | None = current
-                while step is not None:
-                    chain.append(step)
-                    step = parent[step]
-                return chain[::-1]
-            for _, nxt, k in self._g.out_edges(current, keys=True):
-                if k in allowed and nxt not in parent:
-                    parent[nxt] = current
-                    queue.append(nxt)
-        return None
 
     def node_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(id, kind, attrs) for every node: the bulk path for writers, no records built."""
@@ -253,9 +210,10 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _node(nid: str, data: Mapping[str, Any]) -> Node:
-    return Node(nid, NodeKind(data["kind"]), {k: v for k, v in data.items() if k != "kind"})
+def _node(nid: str, data: Mapping[str, Any]) -> NodeRecord:
+    return NodeRecord(nid, NodeKind(data["kind"]), str(data.get("name", "")),
+                      {k: v for k, v in data.items() if k != "kind"})
 
 
-def _edge(u: str, v: str, data: Mapping[str, Any]) -> Edge:
-    return Edge(u, v, EdgeKind(data["kind"]), {k: w for k, w in data.items() if k != "kind"})
+def _edge(u: str, v: str, data: Mapping[str, Any]) -> EdgeRecord:
+    return EdgeRecord(u, v, EdgeKind(data["kind"]), {k: w for k, w in data.items() if k != "kind"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -61,18 +62,52 @@ def node_id(kind: NodeKind, key: str) -> str:
     return f"{_PREFIX[kind]}:{key}"
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedId:
+    """A node id taken apart: `method:k8s.io/x/pkg.(*T).M` -> kind METHOD, key `k8s.io/x/pkg.(*T).M`,
+    package `k8s.io/x/pkg`, receiver `T`, pointer True, name `M`. For packages and files the
+    package is the key; for roles, kinds and the rest only `kind` and `key` are meaningful."""
+
+    kind: NodeKind
+    key: str
+    package: str = ""
+    name: str = ""
+    receiver: str = ""
+    pointer: bool = False
+
+
+def parse_id(nid: str) -> ParsedId:
+    """The one parser of node ids; a string that is not one is a ValueError."""
+    prefix, colon, key = nid.partition(":")
+    kind = _KIND_OF_PREFIX.get(prefix)
+    if kind is None or not colon:
+        raise ValueError(f"not a kubeatlas node id: {nid!r}")
+    if kind in (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE, NodeKind.MODULE):
+        return ParsedId(kind, key, package=key, name=key.rsplit("/", 1)[-1])
+    if kind is NodeKind.METHOD and ".(" in key:
+        package, _, rest = key.partition(".(")
+        receiver, _, name = rest.rpartition(").")
+        pointer = receiver.startswith("*")
+        return ParsedId(kind, key, package, name, receiver.lstrip("*"), pointer)
+    if kind in (NodeKind.TYPE, NodeKind.FUNCTION):
+        package, _, name = key.partition("#")[0].rpartition(".")  # func:pkg.init#file.go#N
+        return ParsedId(kind, key, package, name)
+    return ParsedId(kind, key)
+
+
 def kind_of(nid: str) -> NodeKind:
     """The node kind encoded in an ID's prefix."""
-    prefix, _, _ = nid.partition(":")
-    try:
-        return _KIND_OF_PREFIX[prefix]
-    except KeyError:
-        raise ValueError(f"not a kubeatlas node id: {nid!r}") from None
+    return parse_id(nid).kind
 
 
 def key_of(nid: str) -> str:
     """The part of an ID after its kind prefix."""
     return nid.partition(":")[2]
+
+
+def prefix_of(kind: NodeKind) -> str:
+    """The id prefix of a node kind (`func` for FUNCTION)."""
+    return _PREFIX[kind]
 
 
 def package_id(import_path: str) -> str:

@@ -3,36 +3,18 @@ every store: a store only answers the small GraphReader protocol below."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.analyzer.buildtags import matches
 from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, prefix_of
 
 MAX_DEPTH = 50
-_PREFIX_KIND = {"type": "Type", "func": "Function", "method": "Method", "kind": "ApiKind"}
-
-
-@dataclass(frozen=True, slots=True)
-class NodeRecord:
-    id: str
-    kind: str
-    name: str
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "name": self.name, **dict(self.attrs)}
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeRecord:
-    source: str
-    target: str
-    kind: str
-    attrs: Mapping[str, Any] = field(default_factory=dict)
+_NAMED_KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.API_KIND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +78,7 @@ class Atlas:
         if ":" in text.split("/", 1)[0] and self.reader.get_nodes([text]):
             return text
         if "/" in text and "." in text.rsplit("/", 1)[-1]:  # import/path.Name, path.(*T).M
-            prefixes = [p for p in ("type", "func", "method", "kind")
-                        if not kinds or _PREFIX_KIND[p] in kinds]
+            prefixes = [prefix_of(k) for k in _NAMED_KINDS if not kinds or k in kinds]
             found = self.reader.get_nodes([f"{p}:{text}" for p in prefixes])
             if len(found) == 1:
                 return next(iter(found))
@@ -162,12 +143,12 @@ class Atlas:
                     continue
                 if not self._keeps_import(e, exprs, goos, goarch, tests):
                     continue
-                if not external and not other.startswith("pkg:"):
+                if not external and kind_of(other) is not NodeKind.PACKAGE:
                     continue
                 seen[other] = Dependency(other, level, int(e.attrs.get("files", 0)),
                                          bool(e.attrs.get("test_only")),
                                          tuple(e.attrs.get("platforms") or ()))
-                if other.startswith("pkg:"):
+                if kind_of(other) is NodeKind.PACKAGE:
                     nxt.append(other)
             frontier = nxt
         return sorted(seen.values(), key=lambda d: (d.depth, d.id))
@@ -186,7 +167,7 @@ class Atlas:
 
     def _build_exprs(self, paths: Sequence[str]) -> dict[str, str | None]:
         files = self.reader.get_nodes([f"file:{p}" for p in paths])
-        return {n.attrs.get("path", n.id[5:]): (n.attrs.get("build_expr") or None)
+        return {n.attrs.get("path", key_of(n.id)): (n.attrs.get("build_expr") or None)
                 for n in files.values()}
 
     # --- chains ---------------------------------------------------------------------

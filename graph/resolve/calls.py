@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.build.typeref import FileScope
@@ -32,14 +32,6 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 CallEdge = tuple[str, str, str, int, int]  # (caller, callee, via, count, first line)
-
-
-def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
-    """CALLS edges (via direct/method/field/interface, count, line), resolved file by file in
-    this process; returns the tally."""
-    tally: Counter[str] = Counter()
-    edges = (edge for f in facts for edge in resolve_file_calls(f, symbols, tally))
-    return add_call_edges(graph, edges, tally)
 
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:

@@ -11,7 +11,7 @@ from functools import cache
 from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts
 from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.build.typeref import FileScope
-from kubeatlas.graph.model.schema import function_id, method_id, type_id
+from kubeatlas.graph.model.schema import function_id, method_id, parse_id, type_id
 
 MAX_EMBED_DEPTH = 6
 
@@ -67,11 +67,7 @@ class _LazyIndex(dict):
 
 def package_of_id(nid: str) -> str:
     """`type:k8s.io/api/core/v1.Pod` -> k8s.io/api/core/v1 (also func: and method: ids)."""
-    key = nid.partition(":")[2]
-    if ".(" in key:
-        return key.split(".(", 1)[0]
-    head, _, _ = key.rpartition(".")
-    return head
+    return parse_id(nid).package
 
 
 class SymbolTable:
@@ -298,7 +294,3 @@ class SymbolTable:
 def _signature(qualify: Callable[[str], str], params: Sequence[str],
                results: Sequence[str]) -> str:
     return "(" + ",".join(map(qualify, params)) + ")(" + ",".join(map(qualify, results)) + ")"
-
-
-def signature_map(entries: Mapping[str, tuple[MethodInfo, bool]]) -> dict[str, str]:
-    return {name: m.signature for name, (m, _) in entries.items()}
