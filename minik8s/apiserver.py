@@ -19,7 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, status
+from kubeatlas.minik8s import discovery, openapi, status
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -98,6 +98,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"ok", "text/plain")
             return
         parts = path.strip("/").split("/")
+        answer = openapi.serve(path, self.headers.get("Accept", "")) if method == "GET" else None
+        if answer is not None:
+            self._send(answer[0], answer[1], answer[2])
+            return
         doc = None
         if method == "GET":
             if path == "/version":
