@@ -1,15 +1,17 @@
 """Field managers: managedFields bookkeeping on every write, and server-side apply with conflicts.
 
-Mirrors k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager (`(*FieldManager).UpdateNoErrors`
-and `Apply`, the default manager from the user agent `prefixFromUserAgent`) over
-k8s.io/apimachinery/pkg/util/managedfields/internal (`structuredMergeManager.Update` and
-`.Apply`, `managedFieldsUpdater`, `NewConflictError` → a 409 Conflict whose causes are
-`FieldManagerConflict`s naming the field and its manager). Updates take the fields they change
-from other managers; an apply owns exactly what its configuration sets, drops what it stopped
-setting (unless someone else owns it), and conflicts where another manager owns a field it
-would change, unless force=true moves the ownership. Simplified: ownership is tracked per leaf
-path; atomic structs such as label selectors are owned field by field; the `.` marker is kept
-only for list items and maps.
+Mirrors k8s.io/apimachinery/pkg/util/managedfields/internal (`(*FieldManager).UpdateNoErrors`
+and `(*FieldManager).Apply`, `structuredMergeManager.Update` and `.Apply`,
+`managedFieldsUpdater`, `NewConflictError`: a 409 Conflict whose causes are
+`FieldManagerConflict`s naming the field and its manager) as the handlers of
+k8s.io/apiserver/pkg/endpoints/handlers call them (`createHandler`, `UpdateResource`,
+`(*patcher).patchResource`, `(*applyPatcher).applyPatchToCurrentObject`, the default manager
+from `prefixFromUserAgent`). Updates take the fields they change from other managers; an apply
+owns exactly what its configuration sets, drops what it stopped setting (unless someone else
+owns it), and conflicts where another manager owns a field it would change, unless force=true
+moves the ownership. Simplified: ownership is per leaf path (atomic structs such as label
+selectors are owned field by field); `.` markers only for list items and maps; no
+last-applied interop nor managedFields reset through the request body.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import copy
 import json
 from typing import Any
 
-from kubeatlas.minik8s.schema import Schema, resolve
+from kubeatlas.minik8s.schema import META, Schema, ref, resolve
 
 Path = tuple[str, ...]
 ITSELF = "."
@@ -48,14 +48,15 @@ def field_set(obj: dict, node: Schema | None, *, status: bool = False) -> set[Pa
             value = {k: v for k, v in value.items() if k not in IGNORED_METADATA}
             if not value:
                 continue
-        _collect(value, _child(resolve(node), key), ("f:" + key,), out)
+        child = _child(resolve(node), key) or (resolve(ref(META + "ObjectMeta")) if key == "metadata" else None)
+        _collect(value, child, ("f:" + key,), out)
     return out
 
 
 def _collect(value: Any, node: Schema | None, path: Path, out: set[Path]) -> None:
     node = resolve(node)
-    if isinstance(value, dict) and value and node is not None and node.type in ("object", "map"):
-        if node.type == "map":
+    if isinstance(value, dict) and value and (node is None or node.type in ("object", "map")):
+        if node is None or node.type == "map":  # a kind without a schema is taken as nested maps
             out.add((*path, ITSELF))
         for key, item in value.items():
             _collect(item, _child(node, key), (*path, "f:" + key), out)

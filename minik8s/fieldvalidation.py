@@ -1,10 +1,11 @@
 """Field validation: unknown and duplicate fields are dropped, then warned about or refused (fieldValidation=).
 
 Mirrors what kube-apiserver does while decoding a request body: unknown fields are pruned
-(k8s.io/apimachinery/pkg/runtime/serializer/json strict decoding, `runtime.NewStrictDecodingError`),
-and k8s.io/apiserver/pkg/endpoints/handlers `fieldValidation` / `fieldValidationDirective`
-picks what happens: Strict (400 BadRequest naming each field), Warn (the default: Warning headers)
-or Ignore. Duplicate JSON keys are found while parsing, as the strict JSON decoder does.
+(k8s.io/apimachinery/pkg/runtime/serializer/json strict decoding,
+`runtime.NewStrictDecodingError`), and k8s.io/apiserver/pkg/endpoints/handlers `fieldValidation`
+picks what happens: Strict (400 BadRequest naming each field), Warn (the default: Warning
+headers) or Ignore. Duplicate JSON keys are found while parsing, as the strict JSON decoder
+does.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """OpenAPI v2 and v3 documents of the served kinds, generated from minik8s's own schemas.
 
-Mirrors k8s.io/kube-openapi: the v2 builder (`builder.BuildOpenAPISpecFromRoutes`, definitions
-with `x-kubernetes-group-version-kind`, patch strategy and list-type extensions), the v3 builder
-(`builder3.BuildOpenAPISpecFromRoutes`: refs wrapped in `allOf` so fields keep their
-descriptions) and the handlers serving them (`handler.(*OpenAPIService).ServeHTTP` at
-/openapi/v2, `handler3.(*OpenAPIService).HandleDiscovery` and `HandleGroupVersion` at
-/openapi/v3[/<group-version>]). Paths carry each kind's verbs, the patch media types and the
-`fieldValidation`/`fieldManager`/`force`/`dryRun` query parameters kubectl looks for.
+Mirrors what k8s.io/apiserver/pkg/server/routes `OpenAPI.InstallV2` / `InstallV3` serve at
+/openapi/v2 and /openapi/v3[/<group-version>] with k8s.io/kube-openapi's builders and handlers:
+definitions named as `(*DefinitionNamer).GetDefinitionName` names them, carrying
+`x-kubernetes-group-version-kind` and the patch strategy and list-type extensions that
+k8s.io/kubernetes/pkg/generated/openapi `GetOpenAPIDefinitions` records; in v3 refs are wrapped in
+`allOf` so fields keep their descriptions; v3 discovery lists each group-version with a hash.
+Paths carry each kind's verbs, the patch media types kubectl reads (`(*document).GetConsumes` in
+k8s.io/kubectl/pkg/util/openapi) and the `fieldValidation` parameter its query-param verifier
+looks for.
 """
 
 from __future__ import annotations

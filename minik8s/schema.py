@@ -1,9 +1,9 @@
 """Declarative schemas of the served kinds: one small record per type, with patch strategies and merge keys.
 
 Mirrors what the Go struct tags and `+listType`/`+patchStrategy` markers of k8s.io/api carry
-into the OpenAPI definitions (k8s.io/kube-openapi/pkg/builder `(*openAPI).buildDefinitionRecursively`),
-and the lookups strategic merge patch and server-side apply make through them
-(k8s.io/apimachinery/pkg/util/strategicpatch `PatchMetaFromOpenAPI`,
+into the OpenAPI definitions (k8s.io/kubernetes/pkg/generated/openapi `GetOpenAPIDefinitions`,
+built by k8s.io/kube-openapi), and the lookups strategic merge patch and server-side apply make
+through them (k8s.io/apimachinery/pkg/util/strategicpatch `PatchMetaFromOpenAPI`,
 sigs.k8s.io/structured-merge-diff list-map keys). A kind's schema is a few lines: see schema_core.py.
 """
 
