@@ -1,11 +1,11 @@
 """The protobuf encoding of the OpenAPI v2 document, as kubectl asks for it, written without a protobuf library.
 
-Mirrors what k8s.io/kube-openapi/pkg/handler serves for `Accept: application/com.github.proto-
-openapi.spec.v2@v1.0+protobuf` (a github.com/google/gnostic-models/openapiv2 `Document` in
-protobuf), which k8s.io/client-go's `(*DiscoveryClient).OpenAPISchema` decodes for kubectl
-(`NewOpenAPIData`). Only the messages a Kubernetes document uses are written: Document, Info,
-Paths, PathItem, Operation, Definitions, Schema and vendor extensions (NamedAny whose Any holds
-the YAML, here JSON, text of the value).
+Mirrors what k8s.io/kube-openapi/pkg/handler serves for
+`Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf` (a
+github.com/google/gnostic-models/openapiv2 `Document` in protobuf), which k8s.io/client-go's
+`(*DiscoveryClient).OpenAPISchema` decodes for kubectl (`NewOpenAPIData`). Only the messages a
+Kubernetes document uses are written: Document, Info, Paths, PathItem, Operation, Definitions,
+Schema and vendor extensions (NamedAny whose Any holds the YAML, here JSON, text of the value).
 """
 
 from __future__ import annotations
