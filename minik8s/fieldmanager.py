@@ -54,9 +54,11 @@ class FieldManager:
         return for_kind(self.resource.group, self.resource.version, self.resource.kind)
 
     # -- every write -------------------------------------------------------------------
-    def decoded(self, obj: dict, duplicates: list[str] | None = None) -> dict:
-        """A request body after field validation (unknown fields pruned, reported per directive)."""
-        return fieldvalidation.check(obj, self.schema, self.validation, duplicates)
+    def decoded(self, obj: dict, duplicates: list[str] | None = None, old: dict | None = None) -> dict:
+        """A request body (or a patch's result, given the old object) after field validation."""
+        if old is None:
+            return fieldvalidation.check(obj, self.schema, self.validation, duplicates)
+        return fieldvalidation.check(obj, self.schema, self.validation, duplicates, old)
 
     def decoded_body(self, raw: bytes, old: dict | None) -> dict:
         """A create (old None) or update body: parsed, validated, with this manager's Update recorded.
@@ -71,21 +73,44 @@ class FieldManager:
     def record_update(self, new: dict, old: dict | None) -> dict:
         """new with managedFields updated for an Update by this manager (takes the fields it changed)."""
         on_status = self.subresource == "status"
-        node = self.schema
-        new_fields = fieldpath.field_set(new, node, status=on_status)
-        old_fields = fieldpath.field_set(old, node, status=on_status) if old else set()
-        changed = {p for p in new_fields if p not in old_fields
-                   or fieldpath.lookup(new, p) != fieldpath.lookup(old, p)}
-        removed = old_fields - new_fields
-        entries = _entries(old if old is not None else new)
+        source = (old if old is not None else new).get("metadata") or {}
+        entries = [e for e in source.get("managedFields") or () if isinstance(e, dict) and "manager" in e]
+        if old is None:
+            changed, removed = fieldpath.field_set(new, self.schema, status=on_status), set()
+        else:
+            changed, removed = fieldpath.diff(new, old, self.schema, status=on_status)
+        mine_key = (self.manager, UPDATE, self.subresource)
+        listed = []
+        mine = None
         for entry in entries:
-            if (entry.manager, entry.operation, entry.subresource) != (self.manager, UPDATE, self.subresource):
-                entry.fields -= changed | removed
-        mine = _entry(entries, self.manager, UPDATE, self.subresource, self.resource.api_version)
-        mine.fields = (mine.fields | changed) - removed
-        if changed:
-            mine.time = meta.now()
-        _store(new, entries)
+            entry = meta.deep_copy(entry)
+            key = (entry["manager"], entry.get("operation", UPDATE), entry.get("subresource", ""))
+            trie = entry.setdefault("fieldsV1", {})
+            if key == mine_key:
+                mine = entry
+            else:
+                for path in changed | removed:
+                    fieldpath.trie_remove(trie, path)
+            listed.append(entry)
+        if mine is None and changed:
+            mine = {"manager": self.manager, "operation": UPDATE, "apiVersion": self.resource.api_version,
+                    "time": meta.now(), "fieldsType": "FieldsV1", "fieldsV1": {}}
+            if self.subresource:
+                mine["subresource"] = self.subresource
+            listed.append(mine)
+        if mine is not None:
+            for path in removed:
+                fieldpath.trie_remove(mine["fieldsV1"], path)
+            for path in changed:
+                fieldpath.trie_add(mine["fieldsV1"], path)
+            if changed:
+                mine["time"], mine["apiVersion"] = meta.now(), self.resource.api_version
+        listed = [e for e in listed if e.get("fieldsV1")]
+        md = new.setdefault("metadata", {})
+        if listed:
+            md["managedFields"] = listed
+        else:
+            md.pop("managedFields", None)
         return new
 
     # -- server-side apply -------------------------------------------------------------

@@ -28,19 +28,25 @@ def _key_element(item: dict, keys: tuple[str, ...]) -> str:
     return "k:" + json.dumps({k: item[k] for k in sorted(keys) if k in item}, separators=(",", ":"))
 
 
+_FIELD_INDEX: dict[int, dict[str, Schema]] = {}
+
+
 def _child(node: Schema | None, key: str) -> Schema | None:
     if node is None:
         return None
     if node.type == "object":
-        return resolve(node.field(key))
+        index = _FIELD_INDEX.get(id(node))
+        if index is None:  # definitions live for the process: index their fields once
+            index = _FIELD_INDEX[id(node)] = {name: resolve(field) for name, field in node.fields}  # type: ignore
+        return index.get(key)
     if node.type == "map":
         return resolve(node.items)
     return None
 
 
-def field_set(obj: dict, node: Schema | None, *, status: bool = False) -> set[Path]:
-    """The paths obj sets (top-level: apiVersion/kind/identity skipped; status only when `status`)."""
-    out: set[Path] = set()
+def _top_level(obj: dict, node: Schema | None, status: bool) -> dict[str, tuple[Any, Schema | None]]:
+    """The top-level fields that carry ownership: no apiVersion/kind/identity; status only when `status`."""
+    out = {}
     for key, value in obj.items():
         if key in ("apiVersion", "kind") or (key == "status") != status:
             continue
@@ -48,9 +54,62 @@ def field_set(obj: dict, node: Schema | None, *, status: bool = False) -> set[Pa
             value = {k: v for k, v in value.items() if k not in IGNORED_METADATA}
             if not value:
                 continue
-        child = _child(resolve(node), key) or (resolve(ref(META + "ObjectMeta")) if key == "metadata" else None)
+        out[key] = (value, _child(resolve(node), key) or (resolve(ref(META + "ObjectMeta"))
+                                                          if key == "metadata" else None))
+    return out
+
+
+def field_set(obj: dict, node: Schema | None, *, status: bool = False) -> set[Path]:
+    """The paths obj sets (top-level: apiVersion/kind/identity skipped; status only when `status`)."""
+    out: set[Path] = set()
+    for key, (value, child) in _top_level(obj, node, status).items():
         _collect(value, child, ("f:" + key,), out)
     return out
+
+
+def diff(new: dict, old: dict, node: Schema | None, *, status: bool = False) -> tuple[set[Path], set[Path]]:
+    """(paths new sets with a new value, paths old set that new no longer sets), walking only what differs."""
+    changed: set[Path] = set()
+    removed: set[Path] = set()
+    before, after = _top_level(old, node, status), _top_level(new, node, status)
+    for key in after.keys() | before.keys():
+        _, child = after.get(key) or before[key]
+        _diff(after[key][0] if key in after else _MISSING, before[key][0] if key in before else _MISSING,
+              child, ("f:" + key,), changed, removed)
+    return changed, removed - changed
+
+
+def _diff(new: Any, old: Any, node: Schema | None, path: Path, changed: set[Path], removed: set[Path]) -> None:
+    if new is not _MISSING and old is not _MISSING and new == old:
+        return
+    if new is _MISSING or old is _MISSING or type(new) is not type(old):
+        if old is not _MISSING:
+            _collect(old, node, path, removed)
+        if new is not _MISSING:
+            _collect(new, node, path, changed)
+        return
+    node = resolve(node)
+    if isinstance(new, dict) and new and old and (node is None or node.type in ("object", "map")):
+        for key in new.keys() | old.keys():
+            _diff(new.get(key, _MISSING), old.get(key, _MISSING), _child(node, key), (*path, "f:" + key),
+                  changed, removed)
+    elif isinstance(new, list) and node is not None and node.type == "array" and node.list_type == "map" \
+            and all(isinstance(i, dict) for i in new + old):
+        before = {_key_element(i, node.map_keys): i for i in old}
+        after = {_key_element(i, node.map_keys): i for i in new}
+        for element in after.keys() | before.keys():
+            item_new, item_old = after.get(element, _MISSING), before.get(element, _MISSING)
+            if item_new is _MISSING or item_old is _MISSING:
+                _collect([item_new if item_old is _MISSING else item_old], node, path,
+                         changed if item_old is _MISSING else removed)
+            else:
+                _diff(item_new, item_old, node.items, (*path, element), changed, removed)
+    elif isinstance(new, list) and node is not None and node.type == "array" and node.list_type == "set":
+        _collect([v for v in new if v not in old], node, path, changed)
+        _collect([v for v in old if v not in new], node, path, removed)
+    else:
+        _collect(old, node, path, removed)
+        _collect(new, node, path, changed)
 
 
 def _collect(value: Any, node: Schema | None, path: Path, out: set[Path]) -> None:
@@ -82,6 +141,28 @@ def to_fields_v1(paths: set[Path]) -> dict:
         for element in path:
             node = node.setdefault(element, {})
     return trie
+
+
+def trie_add(trie: dict, path: Path) -> None:
+    for element in path:
+        trie = trie.setdefault(element, {})
+
+
+def trie_remove(trie: dict, path: Path) -> bool:
+    """Remove the leaf path (and parents left empty); True when something was removed."""
+    if not path or path[0] not in trie:
+        return False
+    head, rest = path[0], path[1:]
+    if rest:
+        if not trie_remove(trie[head], rest):
+            return False
+        if not trie[head]:
+            del trie[head]
+        return True
+    if trie[head]:
+        return False  # an inner node: only its leaves are owned
+    del trie[head]
+    return True
 
 
 def from_fields_v1(trie: dict, prefix: Path = ()) -> set[Path]:

@@ -46,20 +46,28 @@ def parse(raw: bytes) -> tuple[Any, list[str]]:
         raise status.bad_request(f"invalid JSON in request body: {exc}") from None
 
 
-def prune(value: Any, node: Schema | None, path: str = "") -> list[str]:
-    """Remove fields the schema does not know from value (in place); their paths, spec.foo[0].bar style."""
+_SAME = object()
+
+
+def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> list[str]:
+    """Remove fields the schema does not know from value (in place); their paths, spec.foo[0].bar style.
+
+    With `old` (the stored object a patch started from, already clean) only what differs is walked."""
+    if old is not _SAME and value == old:
+        return []
     node = resolve(node)
     found: list[str] = []
     if node is None or node.type == "any":
         return found
     if node.type == "object" and isinstance(value, dict):
         known = dict(node.fields)
+        previous = old if isinstance(old, dict) else {}
         for key in list(value):
             if key not in known and not node.open:
                 found.append(path + key)
                 del value[key]
             elif key in known:
-                found.extend(prune(value[key], known[key], f"{path}{key}."))
+                found.extend(prune(value[key], known[key], f"{path}{key}.", previous.get(key, _SAME)))
     elif node.type == "map" and isinstance(value, dict):
         for key, item in value.items():
             found.extend(prune(item, node.items, f"{path}{key}."))
@@ -83,7 +91,7 @@ def unknown(paths: list[str]) -> list[str]:
     return [f'unknown field "{p}"' for p in paths]
 
 
-def check(obj: Any, node: Schema | None, mode: str, duplicates: list[str] | None = None) -> Any:
-    """Prune obj against node and report unknown and duplicate fields under mode; obj itself."""
-    report(list(duplicates or ()) + unknown(prune(obj, node)), mode)
+def check(obj: Any, node: Schema | None, mode: str, duplicates: list[str] | None = None, old: Any = _SAME) -> Any:
+    """Prune obj against node (where it differs from old) and report unknown and duplicate fields; obj itself."""
+    report(list(duplicates or ()) + unknown(prune(obj, node, "", old)), mode)
     return obj

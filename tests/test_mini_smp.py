@@ -157,3 +157,26 @@ def test_duplicate_fields_are_found_while_parsing():
     with pytest.raises(ApiError) as err:
         fieldvalidation.report(problems, fieldvalidation.STRICT)
     assert err.value.code == 400 and 'duplicate field "replicas"' in err.value.message
+
+
+def _naive_diff(new: dict, old: dict) -> tuple[set, set]:
+    """The definition: paths new sets that old did not, or leaves set to another value; paths only old sets."""
+    after, before = fieldpath.field_set(new, DEPLOYMENT), fieldpath.field_set(old, DEPLOYMENT)
+    changed = {p for p in after if p not in before
+               or (p[-1] != "." and fieldpath.lookup(new, p) != fieldpath.lookup(old, p))}
+    return changed, before - after
+
+
+@pytest.mark.parametrize("change", [
+    {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:9"}]}}}},
+    {"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}}},
+    {"spec": {"template": {"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 81}]}]}}}},
+    {"metadata": {"labels": {"app": None, "tier": "db"}, "finalizers": ["x"]}, "spec": {"replicas": 5}},
+    {"spec": {"template": {"spec": {"containers": [{"name": "web", "env": None}]}}, "paused": True}},
+], ids=["image", "drop sidecar", "add port", "labels and replicas", "drop env"])
+def test_the_update_diff_walks_only_what_changed_and_agrees_with_the_definition(change):
+    old = deployment([WEB, SIDECAR])
+    old["metadata"]["labels"] = {"app": "web"}
+    new = smp.strategic_merge(old, change, DEPLOYMENT)
+    assert fieldpath.diff(new, old, DEPLOYMENT) == _naive_diff(new, old)
+    assert any(fieldpath.diff(new, old, DEPLOYMENT)), "something changed"
