@@ -19,7 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, status
+from kubeatlas.minik8s import discovery, openapi, status, warning
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -64,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, code: int, body, content_type: str = "application/json") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(code)
+        for value in warning.headers():
+            self.send_header("Warning", value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -75,6 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
         watch = query.get("watch", "").lower() in ("true", "1")
         info = request_info(method, url.path, watch)
+        warning.start()
         try:
             if not info.is_resource_request:
                 self._non_resource(method, url.path)
@@ -82,7 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._watch(info, query)
             else:
                 code, body = serve_resource(self.server.registry, info, query, raw,
-                                            self.headers.get("Content-Type", ""))
+                                            self.headers.get("Content-Type", ""),
+                                            self.headers.get("User-Agent", ""))
                 self._send(code, body)
         except status.ApiError as err:
             self._send(err.code, err.status())
@@ -98,6 +102,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"ok", "text/plain")
             return
         parts = path.strip("/").split("/")
+        answer = openapi.serve(path, self.headers.get("Accept", "")) if method == "GET" else None
+        if answer is not None:
+            self._send(answer[0], answer[1], answer[2])
+            return
         doc = None
         if method == "GET":
             if path == "/version":

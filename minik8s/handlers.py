@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from kubeatlas.minik8s import status, subresource
+from kubeatlas.minik8s.fieldmanager import FieldManager, patch_or_apply
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import lookup
 from kubeatlas.minik8s.routing import RequestInfo
@@ -28,7 +29,7 @@ def _json(raw: bytes, *, optional: bool = False):
 
 
 def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: bytes,
-                   content_type: str) -> tuple[int, dict]:
+                   content_type: str, user_agent: str = "") -> tuple[int, dict]:
     """(HTTP code, body) for one resource request; ApiError for failures."""
     resource = lookup(info.group, info.version, info.resource)
     if resource is None:
@@ -55,12 +56,13 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
                                         parse_fields(query.get("fieldSelector")))
         return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
                      "metadata": {"resourceVersion": str(revision)}, "items": items}
+    fields = FieldManager.for_request(resource, query, user_agent, sub)
     if verb == "create" and not sub:
-        return 201, registry.create(resource, ns, _json(raw))
+        return 201, registry.create(resource, ns, fields.decoded_body(raw, None))
     if verb == "update":
-        return 200, registry.update(resource, ns, name, _json(raw), sub)
+        return 200, registry.update(resource, ns, name, fields.decoded_body(raw, {}), sub, fields=fields)
     if verb == "patch":
-        return 200, registry.patch(resource, ns, name, raw, content_type, sub)
+        return patch_or_apply(registry, resource, ns, name, raw, content_type, fields)
     if verb == "delete" and not sub:
         return _delete(registry, resource, ns, name, query, raw)
     if verb == "deletecollection":

@@ -1,10 +1,9 @@
-"""PATCH bodies: JSON merge patch (RFC 7386) and JSON patch (RFC 6902).
+"""PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch.
 
-Mirrors the patcher of k8s.io/apiserver/pkg/endpoints/handlers/patch.go
-(`jsonPatcher.applyPatchToCurrentObject` for json-patch and merge-patch). Strategic merge
-patch (`smpPatcher`) is accepted and applied as a merge patch: for the kinds served here
-that differs only in how lists keyed by name (containers, ports) merge, which minik8s
-replaces whole.
+Mirrors the patchers of k8s.io/apiserver/pkg/endpoints/handlers/patch.go
+(`jsonPatcher.applyPatchToCurrentObject` for json-patch and merge-patch,
+`smpPatcher.applyPatchToCurrentObject` for strategic merge patch, done by smp.py with the
+kind's schema from schema.py). Server-side apply (`applyPatcher`) is handled by fieldmanager.py.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 
-from kubeatlas.minik8s import status
+from kubeatlas.minik8s import schema, smp, status
 
 MERGE = "application/merge-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
@@ -129,6 +128,9 @@ def apply_patch(current: dict, body: bytes, content_type: str) -> dict:
         raise status.bad_request(f"invalid patch body: {exc}") from None
     if media == JSON_PATCH:
         result = json_patch(current, document)
+    elif media == STRATEGIC:
+        group, _, version = str(current.get("apiVersion", "")).rpartition("/")
+        result = smp.strategic_merge(current, document, schema.for_kind(group, version, current.get("kind", "")))
     else:
         if not isinstance(document, dict):
             raise status.bad_request("merge patch body must be a JSON object")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from kubeatlas.minik8s import admission, meta, status, strategy
-from kubeatlas.minik8s.patch import apply_patch
+from kubeatlas.minik8s.patch import APPLY, apply_patch
 from kubeatlas.minik8s.resources import RESOURCES, Resource, for_kind
 from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
 from kubeatlas.minik8s.store import (
@@ -25,6 +26,9 @@ from kubeatlas.minik8s.store import (
     Store,
 )
 from kubeatlas.minik8s.trace import Step, Tracer, no_trace
+
+if TYPE_CHECKING:
+    from kubeatlas.minik8s.fieldmanager import FieldManager
 
 ORPHAN, FOREGROUND = "orphan", "foregroundDeletion"
 QUIET_KINDS = {"Event", "Lease", "Namespace", "Node"}  # not narrated: bookkeeping, not the story
@@ -149,15 +153,16 @@ class Registry:
 
     # -- update (GuaranteedUpdate) -------------------------------------------------------
     def update(self, resource: Resource, namespace: str, name: str, body: dict,
-               subresource: str = "") -> dict:
+               subresource: str = "", *, fields: FieldManager | None = None) -> dict:
         obj = self._check_body(resource, body)
         md = obj.setdefault("metadata", {})
         if md.get("name", name) != name:
             raise status.bad_request(f"the name of the object ({md.get('name')}) does not match "
                                      f"the name on the URL ({name})")
         wanted = parse_rv(md.get("resourceVersion"))
-        return self.guaranteed_update(resource, namespace, name, lambda _old: obj, wanted,
-                                      subresource)
+        return self.guaranteed_update(resource, namespace, name,
+                                      lambda old: fields.record_update(obj, old) if fields else obj,
+                                      wanted, subresource)
 
     def guaranteed_update(self, resource: Resource, namespace: str, name: str, mutate,
                           precondition: int | None = None, subresource: str = "") -> dict:
@@ -211,9 +216,14 @@ class Registry:
         md["resourceVersion"] = old_md["resourceVersion"]
 
     def patch(self, resource: Resource, namespace: str, name: str, body: bytes,
-              content_type: str, subresource: str = "") -> dict:
+              content_type: str, subresource: str = "", *, fields: FieldManager | None = None) -> dict:
         def mutate(current: dict) -> dict:
-            patched = apply_patch(current, body, content_type)
+            if fields is not None and content_type.split(";")[0].strip() == APPLY:
+                patched = fields.apply(current, body)
+            else:
+                patched = apply_patch(current, body, content_type)
+                if fields is not None:
+                    patched = fields.record_update(fields.decoded(patched, old=current), current)
             wanted = parse_rv((patched.get("metadata") or {}).get("resourceVersion"))
             if wanted is not None and wanted != int(current["metadata"]["resourceVersion"]):
                 raise status.conflict(resource.plural, name, _STALE, resource.group)

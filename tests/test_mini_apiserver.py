@@ -72,8 +72,8 @@ BAD_REQUESTS = [
      422, "Invalid"),
     ("namespace does not exist", "POST", "/api/v1/namespaces/ghost/pods",
      json.dumps(pod("x")).encode(), 404, "NotFound"),
-    ("unsupported patch type", "PATCH", "/api/v1/namespaces/default/pods/existing",
-     b"spec: {}", 415, "UnsupportedMediaType"),
+    ("apply configuration without apiVersion and kind", "PATCH", "/api/v1/namespaces/default/pods/existing",
+     b"spec: {}", 400, "BadRequest"),
     ("bad resourceVersion", "PUT", "/api/v1/namespaces/default/pods/existing",
      json.dumps({**pod("existing"), "metadata": {"name": "existing", "resourceVersion": "abc"}}).encode(),
      400, "BadRequest"),
@@ -185,7 +185,8 @@ def test_list_selectors_and_resource_version(client):
     client.create(POD, "default", pod("a", app="x", tier="web"))
     client.create(POD, "default", pod("b", app="x", tier="db"))
     client.create(POD, "default", pod("c", app="y"))
-    names = lambda sel: sorted(p["metadata"]["name"] for p in client.list(POD, "default", label_selector=sel)[0])
+    def names(sel):
+        return sorted(p["metadata"]["name"] for p in client.list(POD, "default", label_selector=sel)[0])
     assert names("app=x") == ["a", "b"]
     assert names("app=x,tier!=db") == ["a"]
     assert names("tier in (web,db)") == ["a", "b"]

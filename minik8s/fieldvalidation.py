@@ -1,0 +1,97 @@
+"""Field validation: unknown and duplicate fields are dropped, then warned about or refused (fieldValidation=).
+
+Mirrors what kube-apiserver does while decoding a request body: unknown fields are pruned
+(k8s.io/apimachinery/pkg/runtime/serializer/json strict decoding,
+`runtime.NewStrictDecodingError`), and k8s.io/apiserver/pkg/endpoints/handlers `fieldValidation`
+picks what happens: Strict (400 BadRequest naming each field), Warn (the default: Warning
+headers) or Ignore. Duplicate JSON keys are found while parsing, as the strict JSON decoder
+does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kubeatlas.minik8s import status, warning
+from kubeatlas.minik8s.schema import Schema, resolve
+
+STRICT, WARN, IGNORE = "Strict", "Warn", "Ignore"
+
+
+def directive(query: dict) -> str:
+    """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28)."""
+    value = query.get("fieldValidation") or WARN
+    if value not in (STRICT, WARN, IGNORE):
+        raise status.bad_request(f"fieldValidation parameter unsupported: {value}; "
+                                 "must be one of Ignore, Warn or Strict")
+    return value
+
+
+def parse(raw: bytes) -> tuple[Any, list[str]]:
+    """JSON body -> (value, duplicate-field problems); the last duplicate wins, as encoding/json does."""
+    problems: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for key, value in items:
+            if key in out:
+                problems.append(f'duplicate field "{key}"')
+            out[key] = value
+        return out
+
+    try:
+        return json.loads(raw, object_pairs_hook=pairs), problems
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise status.bad_request(f"invalid JSON in request body: {exc}") from None
+
+
+_SAME = object()
+
+
+def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> list[str]:
+    """Remove fields the schema does not know from value (in place); their paths, spec.foo[0].bar style.
+
+    With `old` (the stored object a patch started from, already clean) only what differs is walked."""
+    if old is not _SAME and value == old:
+        return []
+    node = resolve(node)
+    found: list[str] = []
+    if node is None or node.type == "any":
+        return found
+    if node.type == "object" and isinstance(value, dict):
+        known = dict(node.fields)
+        previous = old if isinstance(old, dict) else {}
+        for key in list(value):
+            if key not in known and not node.open:
+                found.append(path + key)
+                del value[key]
+            elif key in known:
+                found.extend(prune(value[key], known[key], f"{path}{key}.", previous.get(key, _SAME)))
+    elif node.type == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(prune(item, node.items, f"{path}{key}."))
+    elif node.type == "array" and isinstance(value, list):
+        for i, item in enumerate(value):
+            found.extend(prune(item, node.items, f"{path.rstrip('.')}[{i}]."))
+    return found
+
+
+def report(problems: list[str], mode: str) -> None:
+    """Strict: one 400 naming every problem; Warn: one warning each; Ignore: nothing."""
+    if not problems or mode == IGNORE:
+        return
+    if mode == STRICT:
+        raise status.bad_request("strict decoding error: " + ", ".join(problems))
+    for problem in problems:
+        warning.add(problem)
+
+
+def unknown(paths: list[str]) -> list[str]:
+    return [f'unknown field "{p}"' for p in paths]
+
+
+def check(obj: Any, node: Schema | None, mode: str, duplicates: list[str] | None = None, old: Any = _SAME) -> Any:
+    """Prune obj against node (where it differs from old) and report unknown and duplicate fields; obj itself."""
+    report(list(duplicates or ()) + unknown(prune(obj, node, "", old)), mode)
+    return obj
