@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kubeatlas.minik8s import discovery, podsubresource, status, tableformat
+from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -274,6 +275,7 @@ class ApiServer:
             if self.store.get(namespaces.key("", name)) is None:
                 self.registry.create(namespaces, "", {"apiVersion": "v1", "kind": "Namespace",
                                                       "metadata": {"name": name}})
+        ensure_kubernetes_service(self.registry, self.port)
 
     def stop(self) -> None:
         self._httpd.stopping.set()
