@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from kubeatlas.minik8s.defaults import default_pod_spec
 from kubeatlas.minik8s.status import Cause
@@ -47,7 +47,7 @@ def default_job(obj: dict) -> None:
     md = obj.get("metadata") or {}
     if not spec.get("manualSelector") and md.get("uid") and not spec.get("selector"):
         uid, name = md["uid"], md.get("name", "")
-        labels = dict(zip(JOB_LABELS, (uid, name, uid, name)))
+        labels = dict(zip(JOB_LABELS, (uid, name, uid, name), strict=True))
         spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
         template = spec.setdefault("template", {})
         template.setdefault("metadata", {}).setdefault("labels", {}).update(labels)

@@ -25,8 +25,8 @@ from kubeatlas.minik8s.devicemanager import DeviceManager
 from kubeatlas.minik8s.deviceplugin import GpuPlugin
 from kubeatlas.minik8s.events import EventRecorder
 from kubeatlas.minik8s.informer import Handler, InformerFactory
-from kubeatlas.minik8s.kuberuntime import RuntimeManager
 from kubeatlas.minik8s.kubeletserver import KubeletServer, LogSource
+from kubeatlas.minik8s.kuberuntime import RuntimeManager
 from kubeatlas.minik8s.nodestatus import NodeStatusReporter
 from kubeatlas.minik8s.pleg import GenericPleg
 from kubeatlas.minik8s.podstatus import generate_api_pod_status

@@ -16,10 +16,11 @@ import logging
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kubeatlas.minik8s import cri
@@ -29,7 +30,7 @@ POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name
 
 
 def _stamp(at: float) -> bytes:
-    return datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ ").encode()
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ ").encode()
 
 
 class LogSource:
@@ -79,12 +80,12 @@ class LogSource:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, fmt: str, *args: Any) -> None:
         log.debug(fmt, *args)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
@@ -139,7 +140,7 @@ class KubeletServer:
     def port(self) -> int:
         return int(self._httpd.server_address[1])
 
-    def start(self) -> "KubeletServer":
+    def start(self) -> KubeletServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         daemon=True, name=f"kubelet-server-{self.port}")
         self._thread.start()

@@ -12,7 +12,7 @@ pkg/registry/core/pod/rest/subresources.go (`ExecREST`, `AttachREST`,
 from __future__ import annotations
 
 import http.client
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote, urlencode
 
 from kubeatlas.minik8s import status

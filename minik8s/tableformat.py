@@ -11,7 +11,8 @@ are converted one by one (`kubectl get -w`).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kubeatlas.minik8s import status
 from kubeatlas.minik8s.routing import RequestInfo

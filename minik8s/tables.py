@@ -11,8 +11,9 @@ Mirrors pkg/printers/internalversion/printers.go (`AddHandlers`: the `podColumnD
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from kubeatlas.minik8s import meta
 from kubeatlas.minik8s.selector import to_query
@@ -208,7 +209,8 @@ NAME = Column("Name", _name, format="name",
 AGE = Column("Age", _age, description="CreationTimestamp is a timestamp representing the server time "
              "when this object was created.")
 _WORKLOAD_WIDE = (Column("Containers", _containers, priority=1, description="Names of each container in the template."),
-                  Column("Images", _images, priority=1, description="Images referenced by each container in the template."),
+                  Column("Images", _images, priority=1,
+                         description="Images referenced by each container in the template."),
                   Column("Selector", _selector, priority=1, description="Label selector for pods."))
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -218,7 +220,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             Column("Restarts", _pod_restarts, description="The number of times the containers in this pod have "
                    "been restarted and when the last container in this pod has restarted."),
             AGE,
-            Column("IP", lambda p: _none(_status(p).get("podIP")), priority=1, description="IP address allocated to the pod."),
+            Column("IP", lambda p: _none(_status(p).get("podIP")), priority=1,
+                   description="IP address allocated to the pod."),
             Column("Node", lambda p: _none(_spec(p).get("nodeName")), priority=1, description="Name of the node."),
             Column("Nominated Node", lambda p: _none(_status(p).get("nominatedNodeName")), priority=1,
                    description="Name of the node where the pod is nominated to run on."),
@@ -248,7 +251,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             AGE, *_WORKLOAD_WIDE),
     "Service": (NAME,
                 Column("Type", lambda s: _spec(s).get("type", "ClusterIP"), description="The type of the service."),
-                Column("Cluster-IP", lambda s: _none(_spec(s).get("clusterIP")), description="The IP address of the service."),
+                Column("Cluster-IP", lambda s: _none(_spec(s).get("clusterIP")),
+                       description="The IP address of the service."),
                 Column("External-IP", _external_ip, description="The external IP address of the service."),
                 Column("Port(s)", _service_ports, description="The ports that this service is serving on."),
                 AGE,

@@ -123,7 +123,7 @@ class JobController(Controller):
                                     and meta.condition(p, "Ready").get("status") == "True"),
                           uncountedTerminatedPods={})
         if finished is not None:
-            new_status["conditions"] = list(new_status.get("conditions") or []) + [finished]
+            new_status["conditions"] = [*(new_status.get("conditions") or []), finished]
             if finished["type"] == "Complete":
                 new_status["completionTime"] = meta.now()
         for field in ("active", "succeeded", "failed"):
@@ -134,7 +134,8 @@ class JobController(Controller):
             updated["status"] = new_status
             self.client.update_status(JOB, updated)
         if finished is not None:
-            self.emit("finish job", MIRROR + "syncJob", f"{key}: {finished['type']} {finished.get('reason', '')}".strip())
+            self.emit("finish job", MIRROR + "syncJob",
+                      f"{key}: {finished['type']} {finished.get('reason', '')}".strip())
             if finished["type"] == "Complete":
                 self.record(job, "Normal", "Completed", "Job completed")
             else:
@@ -161,7 +162,7 @@ class JobController(Controller):
             self.expectations.expect_creations(key, missing)
             for _ in range(missing):
                 try:
-                    active = active + [self._create_pod(job)]
+                    active = [*active, self._create_pod(job)]
                 except status.ApiError as err:
                     self.expectations.creation_observed(key)
                     self.record(job, "Warning", "FailedCreate", f"Error creating: {err.message}")
