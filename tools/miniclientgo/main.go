@@ -17,9 +17,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/watch"
+	appsclient "k8s.io/client-go/kubernetes/typed/apps/v1"
+	coreclient "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
@@ -50,7 +52,7 @@ func deployment(name, image string, replicas int32) *appsv1.Deployment {
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: image}}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: image}}},
 			},
 		},
 	}
@@ -75,6 +77,12 @@ func metaOf(item interface{}) (metav1.Object, error) {
 	return m, nil
 }
 
+// informer is what a SharedInformerFactory builds for one resource: a shared index informer over list+watch.
+func informer(obj runtime.Object, list cache.ListFunc, watchFunc cache.WatchFunc) cache.SharedIndexInformer {
+	return cache.NewSharedIndexInformer(&cache.ListWatch{ListFunc: list, WatchFunc: watchFunc}, obj, 0,
+		cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
+}
+
 func fail(format string, args ...interface{}) {
 	fmt.Fprintf(os.Stderr, "miniclientgo: "+format+"\n", args...)
 	os.Exit(1)
@@ -92,7 +100,12 @@ func main() {
 	if err != nil {
 		fail("%v", err)
 	}
-	clients, err := kubernetes.NewForConfig(cfg)
+	// The typed clients of two groups, not the whole clientset: a much smaller build.
+	core, err := coreclient.NewForConfig(cfg)
+	if err != nil {
+		fail("%v", err)
+	}
+	apps, err := appsclient.NewForConfig(cfg)
 	if err != nil {
 		fail("%v", err)
 	}
@@ -102,7 +115,7 @@ func main() {
 	step := func(s string) { out.Steps = append(out.Steps, s) }
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: *namespace}}
-	if _, err := clients.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+	if _, err := core.Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		fail("create namespace: %v", err)
 	}
 
@@ -112,24 +125,27 @@ func main() {
 		UpdateFunc: func(interface{}, interface{}) { atomic.AddInt64(&events, 1) },
 		DeleteFunc: func(interface{}) { atomic.AddInt64(&events, 1) },
 	}
-	factory := informers.NewSharedInformerFactoryWithOptions(clients, 0, informers.WithNamespace(*namespace))
-	pods := factory.Core().V1().Pods().Informer()
-	deploys := factory.Apps().V1().Deployments().Informer()
-	replicaSets := factory.Apps().V1().ReplicaSets().Informer()
-	for _, informer := range []cache.SharedIndexInformer{pods, deploys, replicaSets} {
-		if _, err := informer.AddEventHandler(count); err != nil {
+	pods := informer(&corev1.Pod{},
+		func(o metav1.ListOptions) (runtime.Object, error) { return core.Pods(*namespace).List(ctx, o) },
+		func(o metav1.ListOptions) (watch.Interface, error) { return core.Pods(*namespace).Watch(ctx, o) })
+	deploys := informer(&appsv1.Deployment{},
+		func(o metav1.ListOptions) (runtime.Object, error) { return apps.Deployments(*namespace).List(ctx, o) },
+		func(o metav1.ListOptions) (watch.Interface, error) { return apps.Deployments(*namespace).Watch(ctx, o) })
+	replicaSets := informer(&appsv1.ReplicaSet{},
+		func(o metav1.ListOptions) (runtime.Object, error) { return apps.ReplicaSets(*namespace).List(ctx, o) },
+		func(o metav1.ListOptions) (watch.Interface, error) { return apps.ReplicaSets(*namespace).Watch(ctx, o) })
+	for _, inf := range []cache.SharedIndexInformer{pods, deploys, replicaSets} {
+		if _, err := inf.AddEventHandler(count); err != nil {
 			fail("add handler: %v", err)
 		}
+		go inf.Run(ctx.Done())
 	}
-	factory.Start(ctx.Done())
-	for informerType, ok := range factory.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			fail("cache of %v did not sync", informerType)
-		}
+	if !cache.WaitForCacheSync(ctx.Done(), pods.HasSynced, deploys.HasSynced, replicaSets.HasSynced) {
+		fail("the informer caches did not sync")
 	}
 	step("informers synced")
 
-	deployments := clients.AppsV1().Deployments(*namespace)
+	deployments := apps.Deployments(*namespace)
 	if _, err := deployments.Create(ctx, deployment("web", "nginx:1.25", 2), metav1.CreateOptions{}); err != nil {
 		fail("create web: %v", err)
 	}
