@@ -81,7 +81,7 @@ class Kubelet:
                                               devices=self.devices, node_ip=config.node_ip)
         self.events = EventRecorder(client, "kubelet", self.name) if record_events else None
         self.runtime_manager.events = self.events
-        self.server = KubeletServer(LogSource(runtime, self._uid_of))
+        self.server = KubeletServer(LogSource(runtime, self._uid_of, self.runtime_manager.log_dir))
         self.informers = InformerFactory(client)
         self.pods = self.informers.informer(POD, field_selector=f"spec.nodeName={self.name}")
         self.node = self.informers.informer(NODE, field_selector=f"metadata.name={self.name}")
@@ -205,6 +205,7 @@ class Kubelet:
             if last is not None:  # removed from the API (force-deleted): tear down what is left
                 self.runtime_manager.kill_pod(uid, 0)
                 self.runtime_manager.release(uid)
+                self.runtime_manager.remove_logs(uid)
                 self.status_manager.forget(uid)
                 self._known.pop(uid, None)
             return
@@ -254,6 +255,7 @@ class Kubelet:
                                    field_path=f"spec.containers{{{container.get('name')}}}")
         self.runtime_manager.kill_pod(uid, grace)
         self.runtime_manager.release(uid)
+        self.runtime_manager.remove_logs(uid)
         self.status_manager.delete_pod(pod)
         self._known.pop(uid, None)
 

@@ -36,9 +36,11 @@ def _stamp(at: float) -> bytes:
 class LogSource:
     """Where a container's log is: the runtime's containers of a pod, found by namespace and name."""
 
-    def __init__(self, runtime: Any, find_uid: Callable[[str, str], str | None]) -> None:
+    def __init__(self, runtime: Any, find_uid: Callable[[str, str], str | None],
+                 log_dir: Callable[[str], Path]) -> None:
         self.runtime = runtime
         self.find_uid = find_uid
+        self.log_dir = log_dir
 
     def container(self, namespace: str, pod: str, name: str, previous: bool) -> cri.ContainerStatus | None:
         uid = self.find_uid(namespace, pod)
@@ -47,6 +49,10 @@ class LogSource:
         attempts = sorted((c for c in self.runtime.list_containers()
                            if dict(c.labels).get(POD_UID) == uid and dict(c.labels).get(CONTAINER_NAME) == name),
                           key=lambda c: c.attempt)
+        if not attempts:  # the containers are gone (a finished pod): their log files stay
+            files = sorted(self.log_dir(uid).glob(f"{name}_*.log"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+            attempts = [cri.ContainerStatus("", "", name, int(p.stem.rsplit("_", 1)[1]), cri.CONTAINER_EXITED, "", "",
+                                            p.stat().st_mtime, p.stat().st_mtime, log_path=str(p)) for p in files]
         if previous:
             attempts = attempts[:-1]
         return attempts[-1] if attempts else None
@@ -72,10 +78,17 @@ class LogSource:
             for line in complete.splitlines(keepends=True):
                 yield (_stamp(time.time()) if timestamps else b"") + line
             offset += len(complete)
-            if not complete and self.runtime.container_status(status.id).state != cri.CONTAINER_RUNNING:
+            if not complete and (not status.id or self._state(status.id) != cri.CONTAINER_RUNNING):
                 return
             if not complete:
                 stopping.wait(0.2)
+
+
+    def _state(self, container_id: str) -> str:
+        try:
+            return str(self.runtime.container_status(container_id).state)
+        except cri.CriError:
+            return cri.CONTAINER_EXITED
 
 
 class _Handler(BaseHTTPRequestHandler):

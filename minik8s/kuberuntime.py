@@ -10,8 +10,10 @@ StartContainer), and `KillPod` / `killPodWithSyncResult` / `killContainer`.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kubeatlas.minik8s import cri
 from kubeatlas.minik8s.devicemanager import DeviceManager
@@ -168,7 +170,7 @@ class RuntimeManager:
         envs = [(e["name"], str(e.get("value", ""))) for e in container.get("env") or () if "name" in e]
         envs += [("POD_NAME", pod["metadata"]["name"]), ("POD_NAMESPACE", pod["metadata"]["namespace"])]
         devices = self.devices.allocate(pod["metadata"]["uid"], container)
-        log_path = self.volumes.pod_dir(pod["metadata"]["uid"]) / "logs" / f"{container['name']}_{attempt}.log"
+        log_path = self.log_dir(pod["metadata"]["uid"]) / f"{container['name']}_{attempt}.log"
         return cri.ContainerConfig(
             name=container["name"], image=container.get("image", ""), attempt=attempt,
             command=tuple(container.get("command") or ()), args=tuple(container.get("args") or ()),
@@ -194,6 +196,13 @@ class RuntimeManager:
             self._emit("StopPodSandbox", MIRROR + "killPodWithSyncResult",
                        f"sandbox {sandbox.id[:12]} stopped and removed (CNI DEL)")
         self._waiting.pop(uid, None)
+
+    def log_dir(self, uid: str) -> Path:
+        """Where a pod's container logs live (/var/log/pods/...): they outlast the containers, not the pod."""
+        return self.volumes.root / "logs" / uid
+
+    def remove_logs(self, uid: str) -> None:
+        shutil.rmtree(self.log_dir(uid), ignore_errors=True)
 
     def release(self, uid: str) -> None:
         """After the pod is gone: volumes torn down, devices freed."""
