@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kubeatlas.minik8s import status
+from kubeatlas.minik8s import kindrules, status
 from kubeatlas.minik8s.defaults import apply_defaults
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.validation import validate
@@ -48,6 +48,7 @@ class Defaulting:
     def admit(self, attrs: Attributes) -> None:
         if attrs.obj is not None and attrs.operation in (CREATE, UPDATE) and not attrs.subresource:
             apply_defaults(attrs.obj)
+            kindrules.apply_defaults(attrs.obj)
 
 
 class NamespaceLifecycle:
@@ -74,7 +75,7 @@ class Validation:
     def validate(self, attrs: Attributes) -> None:
         if attrs.obj is None or attrs.operation == DELETE:
             return
-        causes = validate(attrs.obj, attrs.resource.namespaced)
+        causes = validate(attrs.obj, attrs.resource.namespaced) + kindrules.validate(attrs.obj)
         if causes:
             raise status.invalid(attrs.resource.kind, attrs.name, causes, attrs.resource.group)
 

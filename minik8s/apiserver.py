@@ -19,7 +19,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, openapi, status, warning
+from kubeatlas.minik8s import discovery, openapi, podsubresource, status, tableformat, warning
+from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -83,11 +84,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._non_resource(method, url.path)
             elif info.verb == "watch":
                 self._watch(info, query)
+            elif info.resource == "pods" and info.subresource == "log" and info.verb == "get":
+                self._send_chunks("text/plain", podsubresource.open_log(self.server.registry, info.namespace,
+                                                                        info.name, query))
             else:
                 code, body = serve_resource(self.server.registry, info, query, raw,
                                             self.headers.get("Content-Type", ""),
                                             self.headers.get("User-Agent", ""))
-                self._send(code, body)
+                self._send(code, tableformat.as_table(info, query, self.headers.get("Accept", ""), body))
         except status.ApiError as err:
             self._send(err.code, err.status())
         except (BrokenPipeError, ConnectionResetError):
@@ -140,6 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk({"type": ERROR, "object": err.status()})
             self._end_stream()
             return
+        table = tableformat.watch_converter(query, self.headers.get("Accept", ""))
         timeout = float(query.get("timeoutSeconds") or self.server.watch_timeout)
         bookmarks = query.get("allowWatchBookmarks", "").lower() in ("true", "1")
         deadline = time.monotonic() + timeout
@@ -160,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
                         self._chunk({"type": kind, "object": obj})
                         idle_since = time.monotonic()
                     continue
-                batch = [{"type": event[0], "object": event[1]}]
+                batch = [{"type": event[0], "object": table(*event)}]
                 while len(batch) < 200:  # what is already queued goes out in the same chunk
                     try:
                         more = stream.next(0)
@@ -168,16 +173,24 @@ class _Handler(BaseHTTPRequestHandler):
                         more = None
                     if more is None:
                         break
-                    batch.append({"type": more[0], "object": more[1]})
+                    batch.append({"type": more[0], "object": table(*more)})
                 self._chunk(*batch)
                 idle_since = time.monotonic()
             self._end_stream()
         finally:
             stream.stop()
 
-    def _start_stream(self) -> None:
+    def _send_chunks(self, content_type: str, chunks) -> None:
+        """A streamed answer (pods/log): chunked, flushed as each piece arrives."""
+        self._start_stream(content_type)
+        for data in chunks:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+        self._end_stream()
+
+    def _start_stream(self, content_type: str = "application/json") -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
 
@@ -270,6 +283,7 @@ class ApiServer:
             if self.store.get(namespaces.key("", name)) is None:
                 self.registry.create(namespaces, "", {"apiVersion": "v1", "kind": "Namespace",
                                                       "metadata": {"name": name}})
+        ensure_kubernetes_service(self.registry, self.port)
 
     def stop(self) -> None:
         self._httpd.stopping.set()

@@ -94,8 +94,9 @@ class Cluster:
         return self
 
     def start_controller_manager(self) -> ControllerManager:
+        settings = replace(self.config.controllers, record_events=self.config.record_events)
         self.controller_manager = ControllerManager(self.client("kube-controller-manager"),
-                                                    self.config.controllers, trace=self.trace).start()
+                                                    settings, trace=self.trace).start()
         return self.controller_manager
 
     def stop_controller_manager(self) -> None:

@@ -14,15 +14,19 @@ from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllers.deployment import DeploymentController
 from kubeatlas.minik8s.controllers.endpoints import EndpointsController
 from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
+from kubeatlas.minik8s.controllers.job import JobController
 from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
 from kubeatlas.minik8s.controllers.nodelifecycle import NodeLifecycleController
 from kubeatlas.minik8s.controllers.replicaset import ReplicaSetController
+from kubeatlas.minik8s.controllers.serviceaccounts import ServiceAccountsController
 from kubeatlas.minik8s.controllers.worker import Controller
+from kubeatlas.minik8s.events import EventRecorder
 from kubeatlas.minik8s.informer import InformerFactory
 from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
-ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam")
+ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
+       "serviceaccount")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,7 @@ class ControllerSettings:
     cluster_cidr: str = "10.244.0.0/16"
     resync: float = 0.0
     enabled: tuple[str, ...] = ALL
+    record_events: bool = True
 
 
 class ControllerManager:
@@ -58,8 +63,12 @@ class ControllerManager:
             "garbagecollector": lambda: GarbageCollector(client, self.informers, trace=trace),
             "nodeipam": lambda: NodeIpamController(client, self.informers,
                                                    cluster_cidr=s.cluster_cidr, trace=trace),
+            "job": lambda: JobController(client, self.informers, trace=trace),
+            "serviceaccount": lambda: ServiceAccountsController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
+        for controller in self.controllers.values() if s.record_events else ():
+            controller.recorder = EventRecorder(client, controller.name)  # NewBroadcaster + NewRecorder
 
     def start(self, sync_timeout: float = 10.0) -> "ControllerManager":
         self.informers.start()

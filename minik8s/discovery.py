@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from kubeatlas.minik8s.resources import RESOURCES, groups
 
+SUBRESOURCES = {  # the kind and verbs discovery lists for a subresource (others: the parent kind, get/patch/update)
+    "binding": {"kind": "Binding", "verbs": ["create"]},
+    "scale": {"group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]},
+    "log": {"kind": "Pod", "verbs": ["get"]},
+    "exec": {"kind": "PodExecOptions", "verbs": ["create", "get"]},
+    "attach": {"kind": "PodAttachOptions", "verbs": ["create", "get"]},
+    "portforward": {"kind": "PodPortForwardOptions", "verbs": ["create", "get"]},
+    "eviction": {"group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]},
+}
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
 
@@ -40,12 +49,12 @@ def resource_list(group: str, version: str) -> dict | None:
             continue
         entries.append({"name": resource.plural, "singularName": resource.kind.lower(),
                         "namespaced": resource.namespaced, "kind": resource.kind,
-                        "verbs": VERBS, "shortNames": list(resource.short_names)})
+                        "verbs": VERBS, "shortNames": list(resource.short_names),
+                        **({"categories": list(resource.categories)} if resource.categories else {})})
         for sub in resource.subresources:
-            kind = {"binding": "Binding", "scale": "Scale"}.get(sub, resource.kind)
             entries.append({"name": f"{resource.plural}/{sub}", "singularName": "",
-                            "namespaced": resource.namespaced, "kind": kind,
-                            "verbs": ["create"] if sub == "binding" else ["get", "patch", "update"]})
+                            "namespaced": resource.namespaced, **SUBRESOURCES.get(sub, {
+                                "kind": resource.kind, "verbs": ["get", "patch", "update"]})})
     if not entries:
         return None
     group_version = f"{group}/{version}" if group else version

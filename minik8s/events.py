@@ -32,19 +32,22 @@ class EventRecorder:
         self._thread = threading.Thread(target=self._drain, daemon=True, name=f"events-{component}")
         self._thread.start()
 
-    def record(self, obj: dict, kind: str, reason: str, message: str) -> None:
+    def record(self, obj: dict, kind: str, reason: str, message: str, *, field_path: str = "",
+               object_kind: str = "") -> None:
         md = obj.get("metadata") or {}
         namespace = md.get("namespace") or "default"
         event = {"apiVersion": "v1", "kind": "Event",
                  "metadata": {"name": f"{md.get('name', 'unknown')}.{uuid.uuid4().hex[:16]}",
                               "namespace": namespace},
-                 "involvedObject": {"kind": obj.get("kind", ""), "apiVersion": obj.get("apiVersion", ""),
+                 "involvedObject": {"kind": obj.get("kind") or object_kind, "apiVersion": obj.get("apiVersion", ""),
                                     "namespace": md.get("namespace", ""), "name": md.get("name", ""),
-                                    "uid": md.get("uid", ""), "resourceVersion": md.get("resourceVersion", "")},
+                                    "uid": md.get("uid", ""), "resourceVersion": md.get("resourceVersion", ""),
+                                    **({"fieldPath": field_path} if field_path else {})},
                  "reason": reason, "message": message, "type": kind, "count": 1,
                  "firstTimestamp": meta.now(), "lastTimestamp": meta.now(),
                  "source": {"component": self.component, **({"host": self.host} if self.host else {})},
-                 "reportingComponent": self.component}
+                 "reportingComponent": self.component,
+                 **({"reportingInstance": self.host} if self.host else {})}
         try:
             self._queue.put_nowait(event)
         except queue.Full:

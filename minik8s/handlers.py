@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from kubeatlas.minik8s import status, subresource
+from kubeatlas.minik8s import podsubresource, status, subresource
 from kubeatlas.minik8s.fieldmanager import FieldManager, patch_or_apply
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import lookup
@@ -43,6 +43,10 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         raise status.bad_request(f"{resource.plural} are namespaced: use /namespaces/<ns>/...")
     if sub == "binding" and verb == "create":
         return 201, subresource.bind(registry, ns, name, _json(raw))
+    if sub == "eviction" and verb == "create":
+        return 201, podsubresource.evict(registry, ns, name, _json(raw))
+    if sub in podsubresource.STREAMING:
+        raise podsubresource.not_streaming(sub, name)
     if sub == "scale":
         if verb == "get":
             return 200, subresource.get_scale(registry, resource, ns, name)

@@ -25,6 +25,7 @@ from kubeatlas.minik8s.devicemanager import DeviceManager
 from kubeatlas.minik8s.deviceplugin import GpuPlugin
 from kubeatlas.minik8s.events import EventRecorder
 from kubeatlas.minik8s.informer import Handler, InformerFactory
+from kubeatlas.minik8s.kubeletserver import KubeletServer, LogSource
 from kubeatlas.minik8s.kuberuntime import RuntimeManager
 from kubeatlas.minik8s.nodestatus import NodeStatusReporter
 from kubeatlas.minik8s.pleg import GenericPleg
@@ -79,6 +80,8 @@ class Kubelet:
                                               labels=config.labels, taints=list(config.taints),
                                               devices=self.devices, node_ip=config.node_ip)
         self.events = EventRecorder(client, "kubelet", self.name) if record_events else None
+        self.runtime_manager.events = self.events
+        self.server = KubeletServer(LogSource(runtime, self._uid_of, self.runtime_manager.log_dir))
         self.informers = InformerFactory(client)
         self.pods = self.informers.informer(POD, field_selector=f"spec.nodeName={self.name}")
         self.node = self.informers.informer(NODE, field_selector=f"metadata.name={self.name}")
@@ -110,8 +113,13 @@ class Kubelet:
                 for uid in list(self._known):
                     self.queue.add(uid)
 
+    def _uid_of(self, namespace: str, name: str) -> str | None:
+        return next((uid for uid, pod in list(self._known.items())
+                     if meta.namespace_of(pod) == namespace and meta.name_of(pod) == name), None)
+
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> "Kubelet":
+        self.node_status.kubelet_port = self.server.start().port
         for plugin in self._device_plugins:
             self.devices.register(plugin)
         self.devices.on_change = lambda: self._kick(self._sync_node_status)
@@ -179,6 +187,7 @@ class Kubelet:
         self.pleg.stop()
         self.informers.stop()
         self.devices.stop()
+        self.server.stop()
         for thread in self._threads:
             thread.join(timeout=2)
         if kill_containers:
@@ -196,6 +205,7 @@ class Kubelet:
             if last is not None:  # removed from the API (force-deleted): tear down what is left
                 self.runtime_manager.kill_pod(uid, 0)
                 self.runtime_manager.release(uid)
+                self.runtime_manager.remove_logs(uid)
                 self.status_manager.forget(uid)
                 self._known.pop(uid, None)
             return
@@ -239,8 +249,13 @@ class Kubelet:
         uid = meta.uid_of(pod)
         grace = float(pod["metadata"].get("deletionGracePeriodSeconds") or 0)
         self._emit("terminate pod", MIRROR + "SyncTerminatingPod", f"{meta.key_of(pod)} (grace {grace:.0f}s)")
+        if self.events and uid in self._synced_once:
+            for container in (pod.get("spec") or {}).get("containers") or ():
+                self.events.record(pod, "Normal", "Killing", f"Stopping container {container.get('name')}",
+                                   field_path=f"spec.containers{{{container.get('name')}}}")
         self.runtime_manager.kill_pod(uid, grace)
         self.runtime_manager.release(uid)
+        self.runtime_manager.remove_logs(uid)
         self.status_manager.delete_pod(pod)
         self._known.pop(uid, None)
 

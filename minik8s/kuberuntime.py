@@ -10,8 +10,10 @@ StartContainer), and `KillPod` / `killPodWithSyncResult` / `killContainer`.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kubeatlas.minik8s import cri
 from kubeatlas.minik8s.devicemanager import DeviceManager
@@ -45,6 +47,12 @@ class RuntimeManager:
         self.max_crash_backoff = max_crash_backoff
         self.trace = trace or no_trace
         self._waiting: dict[str, dict[str, tuple[str, str]]] = {}  # pod uid -> container -> reason
+        self.events = None  # the kubelet's EventRecorder (Pulling, Pulled, Created, Started)
+
+    def _event(self, pod: dict | None, container: dict, reason: str, message: str) -> None:
+        if self.events is not None and pod is not None:
+            self.events.record(pod, "Normal", reason, message, object_kind="Pod",
+                               field_path=f"spec.containers{{{container.get('name')}}}")
 
     def _emit(self, action: str, mirrors: str, detail: str) -> None:
         self.trace(Step(f"kubelet/{self.node}", action, mirrors, detail))
@@ -122,26 +130,37 @@ class RuntimeManager:
                    f"{pod['metadata']['name']}: sandbox {sandbox_id[:12]}, CNI ADD gave {sandbox.ip}")
         return sandbox
 
-    def ensure_image(self, container: dict, sandbox_config: cri.PodSandboxConfig) -> None:
+    def ensure_image(self, container: dict, sandbox_config: cri.PodSandboxConfig, pod: dict | None = None) -> None:
         image, policy = container.get("image", ""), container.get("imagePullPolicy", "IfNotPresent")
         present = self.runtime.image_status(image) is not None
         if policy == "Never" and not present:
             raise cri.CriError(f'container image "{image}" is not present with pull policy of Never '
                                "(never pull)")
         if policy == "Always" or not present:
+            self._event(pod, container, "Pulling", f'Pulling image "{image}"')
+            started = time.monotonic()
             self.runtime.pull_image(image, sandbox_config)
+            took = f"{time.monotonic() - started:.3f}s"
+            self._event(pod, container, "Pulled", f'Successfully pulled image "{image}" in {took} '
+                        f"({took} including waiting)")
             self._emit("PullImage", "method:k8s.io/kubernetes/pkg/kubelet/images.(*imageManager)."
                        "EnsureImageExists", f"{image} ({policy})")
 
     def start_container(self, pod: dict, container: dict, sandbox: cri.PodSandboxStatus,
                         attempt: int, mounts: dict[str, str]) -> str:
         sandbox_config = self._sandbox_config(pod)
-        self.ensure_image(container, sandbox_config)
+        present = self.runtime.image_status(container.get("image", "")) is not None
+        self.ensure_image(container, sandbox_config, pod)
+        if present and container.get("imagePullPolicy", "IfNotPresent") != "Always":
+            self._event(pod, container, "Pulled", f'Container image "{container.get("image", "")}" '
+                        "already present on machine")
         config = self.generate_container_config(pod, container, attempt, mounts)
         container_id = self.runtime.create_container(sandbox.id, config, sandbox_config)
+        self._event(pod, container, "Created", f"Created container {container['name']}")
         self._emit("CreateContainer", CREATE_CONTAINER, f"{pod['metadata']['name']}/{container['name']} "
                    f"attempt {attempt}: {container_id[:12]}")
         self.runtime.start_container(container_id)
+        self._event(pod, container, "Started", f"Started container {container['name']}")
         self._emit("StartContainer", MIRROR + "startContainer",
                    f"{pod['metadata']['name']}/{container['name']} running")
         return container_id
@@ -151,7 +170,7 @@ class RuntimeManager:
         envs = [(e["name"], str(e.get("value", ""))) for e in container.get("env") or () if "name" in e]
         envs += [("POD_NAME", pod["metadata"]["name"]), ("POD_NAMESPACE", pod["metadata"]["namespace"])]
         devices = self.devices.allocate(pod["metadata"]["uid"], container)
-        log_path = self.volumes.pod_dir(pod["metadata"]["uid"]) / "logs" / f"{container['name']}_{attempt}.log"
+        log_path = self.log_dir(pod["metadata"]["uid"]) / f"{container['name']}_{attempt}.log"
         return cri.ContainerConfig(
             name=container["name"], image=container.get("image", ""), attempt=attempt,
             command=tuple(container.get("command") or ()), args=tuple(container.get("args") or ()),
@@ -177,6 +196,13 @@ class RuntimeManager:
             self._emit("StopPodSandbox", MIRROR + "killPodWithSyncResult",
                        f"sandbox {sandbox.id[:12]} stopped and removed (CNI DEL)")
         self._waiting.pop(uid, None)
+
+    def log_dir(self, uid: str) -> Path:
+        """Where a pod's container logs live (/var/log/pods/...): they outlast the containers, not the pod."""
+        return self.volumes.root / "logs" / uid
+
+    def remove_logs(self, uid: str) -> None:
+        shutil.rmtree(self.log_dir(uid), ignore_errors=True)
 
     def release(self, uid: str) -> None:
         """After the pod is gone: volumes torn down, devices freed."""

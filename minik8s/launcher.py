@@ -6,7 +6,8 @@ container's command as a local process in its own session, with the pod's env, i
 working directory at the container's root (where volume mounts are linked), and output to
 the CRI log path; stopping sends SIGTERM to the process group, then SIGKILL after the
 grace period. `SimulatedLauncher` keeps no process at all, like cri-api's
-FakeRuntimeService, and can be told to "exit" after a while through the env.
+FakeRuntimeService (it writes two synthetic log lines), and can be told to "exit" after a
+while through the env.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class SimulatedLauncher:
     """No processes: a container "runs" until stopped, or until SIM_EXIT_AFTER seconds pass."""
 
     def start(self, command: list[str], env: dict[str, str], cwd: str, log_path: str):
+        with open(log_path, "a") as log:  # synthetic output, so `kubectl logs` has something to show
+            log.write(f"minik8s simulated container of pod {env.get('POD_NAMESPACE', '')}/{env.get('POD_NAME', '')}"
+                      f" started\nsimulating: {' '.join(command) or ' '.join(DEFAULT_ENTRYPOINT)}\n")
         after = env.get("SIM_EXIT_AFTER")
         return SimulatedProcess(time.monotonic(), float(after) if after else None,
                                 int(env.get("SIM_EXIT_CODE", "0")))

@@ -40,6 +40,7 @@ class NodeStatusReporter:
         self.node_ip = node_ip
         self.lease_duration = lease_duration
         self.runtime_version = runtime_version
+        self.kubelet_port = 10250  # the kubelet server's port, set once it listens
 
     def _resources(self) -> tuple[dict[str, str], dict[str, str]]:
         capacity, allocatable = dict(self.capacity), dict(self.capacity)
@@ -57,7 +58,7 @@ class NodeStatusReporter:
                            "conditions": [self._ready_condition()],
                            "addresses": [{"type": "InternalIP", "address": self.node_ip},
                                          {"type": "Hostname", "address": self.name}],
-                           "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                           "daemonEndpoints": {"kubeletEndpoint": {"Port": self.kubelet_port}},
                            "nodeInfo": self._node_info()}}
 
     def _ready_condition(self) -> dict:

@@ -20,6 +20,7 @@ class Resource:
     namespaced: bool
     subresources: tuple[str, ...] = ()
     short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -51,15 +52,21 @@ class Resource:
         return f"{path}/{name}" if name else path
 
 
+ALL = ("all",)  # the discovery category `kubectl get all` expands (upstream's `Categories()` of each storage)
+POD_SUBRESOURCES = ("status", "binding", "log", "exec", "attach", "portforward", "eviction")
 RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "Namespace", "namespaces", False, ("status",), ("ns",)),
     Resource("", "v1", "Node", "nodes", False, ("status",), ("no",)),
-    Resource("", "v1", "Pod", "pods", True, ("status", "binding"), ("po",)),
-    Resource("", "v1", "Service", "services", True, ("status",), ("svc",)),
+    Resource("", "v1", "Pod", "pods", True, POD_SUBRESOURCES, ("po",), ALL),
+    Resource("", "v1", "Service", "services", True, ("status",), ("svc",), ALL),
     Resource("", "v1", "Endpoints", "endpoints", True, (), ("ep",)),
     Resource("", "v1", "Event", "events", True, (), ("ev",)),
-    Resource("apps", "v1", "Deployment", "deployments", True, ("status", "scale"), ("deploy",)),
-    Resource("apps", "v1", "ReplicaSet", "replicasets", True, ("status", "scale"), ("rs",)),
+    Resource("", "v1", "ConfigMap", "configmaps", True, (), ("cm",)),
+    Resource("", "v1", "Secret", "secrets", True, (), ()),
+    Resource("", "v1", "ServiceAccount", "serviceaccounts", True, (), ("sa",)),
+    Resource("apps", "v1", "Deployment", "deployments", True, ("status", "scale"), ("deploy",), ALL),
+    Resource("apps", "v1", "ReplicaSet", "replicasets", True, ("status", "scale"), ("rs",), ALL),
+    Resource("batch", "v1", "Job", "jobs", True, ("status",), (), ALL),
     Resource("coordination.k8s.io", "v1", "Lease", "leases", True, (), ()),
 )
 

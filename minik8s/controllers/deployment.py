@@ -153,6 +153,9 @@ class DeploymentController(Controller):
                   f"{meta.name_of(rs)} revision {revision}, {rs['spec']['replicas']} replicas")
         try:
             created = self.client.create(RS, meta.namespace_of(deployment), rs)
+            if rs["spec"]["replicas"] > 0:
+                self.record(deployment, "Normal", "ScalingReplicaSet",
+                            f"Scaled up replica set {meta.name_of(rs)} to {rs['spec']['replicas']}")
         except status.ApiError as err:
             if not status.is_already_exists(err):
                 raise
@@ -170,6 +173,10 @@ class DeploymentController(Controller):
         return created
 
     def scale(self, rs: dict, size: int, deployment: dict, step: str) -> dict:
+        old = rollout.replicas(rs)
+        if size != old:  # scaleReplicaSet
+            self.record(deployment, "Normal", "ScalingReplicaSet", f"Scaled {'up' if size > old else 'down'} "
+                        f"replica set {meta.name_of(rs)} to {size} from {old}")
         self.emit("scale replicaset", MIRROR + step,
                   f"{meta.name_of(rs)}: {rollout.replicas(rs)} -> {size}")
         patch = {"metadata": {"annotations": {rollout.DESIRED: str(deployment['spec'].get('replicas', 1))}},

@@ -140,6 +140,7 @@ class ReplicaSetController(Controller):
             for pod in victims:
                 try:
                     self.client.delete(POD, namespace, meta.name_of(pod))
+                    self.record(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {meta.name_of(pod)}")
                 except status.ApiError as err:
                     self.expectations.deletion_observed(key)
                     if not status.is_not_found(err):
@@ -169,7 +170,12 @@ class ReplicaSetController(Controller):
                             "annotations": dict(tmeta.get("annotations") or {}),
                             "ownerReferences": [meta.controller_ref(rs)]},
                "spec": meta.deep_copy(template.get("spec") or {})}
-        self.client.create(POD, namespace, pod)
+        try:
+            created = self.client.create(POD, namespace, pod)
+        except status.ApiError as err:
+            self.record(rs, "Warning", "FailedCreate", f"Error creating: {err.message}")
+            raise
+        self.record(rs, "Normal", "SuccessfulCreate", f"Created pod: {meta.name_of(created)}")
 
     def update_status(self, rs: dict, pods: list[dict]) -> None:
         """calculateStatus + updateReplicaSetStatus (only when something changed)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 from kubeatlas.minik8s.workqueue import ExponentialBackoff, WorkQueue
@@ -28,6 +29,12 @@ class Controller:
         self.trace = trace or no_trace
         self.log = logging.getLogger(f"minik8s.{self.name}")
         self._threads: list[threading.Thread] = []
+        self.recorder: Any = None  # an events.EventRecorder, set by the controller-manager
+
+    def record(self, obj: dict, event_type: str, reason: str, message: str) -> None:
+        """recorder.Eventf: an Event about obj, when this controller records events."""
+        if self.recorder is not None:
+            self.recorder.record(obj, event_type, reason, message)
 
     def sync(self, key: str) -> None:
         raise NotImplementedError

@@ -1,0 +1,165 @@
+"""The kubelet's HTTP server: `/containerLogs/{namespace}/{pod}/{container}` read from the runtime's log files.
+
+Mirrors pkg/kubelet/server (`(*Server).getContainerLogs`, reading through
+`(*Kubelet).GetContainerLogs` and pkg/kubelet/kuberuntime `ReadLogs` with `follow`,
+`tailLines`, `timestamps`, `previous`). The server listens on 127.0.0.1 on a free port,
+which the kubelet reports as the Node's `status.daemonEndpoints.kubeletEndpoint.Port`; the
+apiserver's log REST proxies to it (all nodes of a mini cluster share this machine, so the
+apiserver dials 127.0.0.1 rather than the node's simulated InternalIP). Log files hold a
+process's raw output, not the CRI log format, so `timestamps` stamps each line with the
+time the kubelet read it (the container's start time for lines already written).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from kubeatlas.minik8s import cri
+
+log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
+POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
+
+
+def _stamp(at: float) -> bytes:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ ").encode()
+
+
+class LogSource:
+    """Where a container's log is: the runtime's containers of a pod, found by namespace and name."""
+
+    def __init__(self, runtime: Any, find_uid: Callable[[str, str], str | None],
+                 log_dir: Callable[[str], Path]) -> None:
+        self.runtime = runtime
+        self.find_uid = find_uid
+        self.log_dir = log_dir
+
+    def container(self, namespace: str, pod: str, name: str, previous: bool) -> cri.ContainerStatus | None:
+        uid = self.find_uid(namespace, pod)
+        if uid is None:
+            return None
+        attempts = sorted((c for c in self.runtime.list_containers()
+                           if dict(c.labels).get(POD_UID) == uid and dict(c.labels).get(CONTAINER_NAME) == name),
+                          key=lambda c: c.attempt)
+        if not attempts:  # the containers are gone (a finished pod): their log files stay
+            files = sorted(self.log_dir(uid).glob(f"{name}_*.log"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+            attempts = [cri.ContainerStatus("", "", name, int(p.stem.rsplit("_", 1)[1]), cri.CONTAINER_EXITED, "", "",
+                                            p.stat().st_mtime, p.stat().st_mtime, log_path=str(p)) for p in files]
+        if previous:
+            attempts = attempts[:-1]
+        return attempts[-1] if attempts else None
+
+    def lines(self, status: cri.ContainerStatus, *, follow: bool, tail: int | None, timestamps: bool,
+              stopping: threading.Event) -> Iterator[bytes]:
+        """The log's lines (the last `tail` of them), then, following, new lines until the container exits."""
+        path = Path(status.log_path)
+        data = path.read_bytes() if path.exists() else b""
+        lines = data.splitlines(keepends=True)
+        offset = len(data)
+        if data and not data.endswith(b"\n"):
+            offset -= len(lines[-1])
+            lines = lines[:-1]
+        shown = deque(lines, maxlen=tail) if tail is not None and tail >= 0 else lines
+        for line in shown:
+            yield (_stamp(status.started_at or time.time()) if timestamps else b"") + line
+        while follow and not stopping.is_set():
+            with path.open("rb") as f:
+                f.seek(offset)
+                chunk = f.read()
+            complete = chunk[:chunk.rfind(b"\n") + 1]
+            for line in complete.splitlines(keepends=True):
+                yield (_stamp(time.time()) if timestamps else b"") + line
+            offset += len(complete)
+            if not complete and (not status.id or self._state(status.id) != cri.CONTAINER_RUNNING):
+                return
+            if not complete:
+                stopping.wait(0.2)
+
+
+    def _state(self, container_id: str) -> str:
+        try:
+            return str(self.runtime.container_status(container_id).state)
+        except cri.CriError:
+            return cri.CONTAINER_EXITED
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, fmt: str, *args: Any) -> None:
+        log.debug(fmt, *args)
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        parts = url.path.strip("/").split("/")
+        if len(parts) != 4 or parts[0] != "containerLogs":
+            return self._plain(404, b"not found\n")
+        try:
+            found = self.server.source.container(parts[1], parts[2], parts[3],
+                                                 query.get("previous") in ("true", "1"))
+        except cri.CriError as exc:
+            return self._plain(500, f"{exc}\n".encode())
+        if found is None:
+            return self._plain(404, f'container "{parts[3]}" in pod "{parts[2]}" has no log\n'.encode())
+        tail = int(query["tailLines"]) if query.get("tailLines", "").lstrip("-").isdigit() else None
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for line in self.server.source.lines(found, follow=query.get("follow") in ("true", "1"), tail=tail,
+                                                 timestamps=query.get("timestamps") in ("true", "1"),
+                                                 stopping=self.server.stopping):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _plain(self, code: int, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    source: LogSource
+    stopping: threading.Event
+
+
+class KubeletServer:
+    """`start()` serves on 127.0.0.1:<free port>; `port` is what the Node status advertises."""
+
+    def __init__(self, source: LogSource) -> None:
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.source = source
+        self._httpd.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    def start(self) -> KubeletServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        daemon=True, name=f"kubelet-server-{self.port}")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()

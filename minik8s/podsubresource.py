@@ -1,0 +1,102 @@
+"""The pod subresources beyond binding: log (proxied to the kubelet), eviction, and exec/attach/portforward refused.
+
+Mirrors pkg/registry/core/pod/rest/log.go (`(*LogREST).Get`: validate PodLogOptions, find
+the container, then `pod.LogLocation` — the node's kubelet endpoint and
+`/containerLogs/{ns}/{pod}/{container}` — streamed back as text/plain),
+pkg/registry/core/pod/storage/eviction.go (`(*EvictionREST).Create`: a policy/v1 Eviction
+deletes the pod with its DeleteOptions; minik8s has no PodDisruptionBudgets to check) and
+pkg/registry/core/pod/rest/subresources.go (`ExecREST`, `AttachREST`,
+`PortForwardREST`), which minik8s answers with a 501 Status saying why.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Iterator
+from urllib.parse import quote, urlencode
+
+from kubeatlas.minik8s import status
+from kubeatlas.minik8s.registry import Registry
+from kubeatlas.minik8s.resources import for_kind
+
+POD, NODE = for_kind("v1", "Pod"), for_kind("v1", "Node")
+STREAMING = ("exec", "attach", "portforward")
+LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous")
+
+
+def not_streaming(sub: str, name: str) -> status.ApiError:
+    """The answer to exec/attach/portforward: minik8s serves no SPDY or WebSocket streams."""
+    return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): "
+                           "its containers are plain local processes with no namespaces to enter, and the "
+                           "streaming protocols kubectl uses (SPDY/3.1, WebSocket v5.channel.k8s.io) are not "
+                           "served; read the container's output with `kubectl logs` instead")
+
+
+def evict(registry: Registry, namespace: str, name: str, body: object) -> dict:
+    """EvictionREST.Create: delete the pod as the Eviction's deleteOptions say."""
+    if not isinstance(body, dict) or body.get("kind") != "Eviction":
+        raise status.bad_request("the body of pods/eviction must be a policy/v1 Eviction")
+    if (body.get("metadata") or {}).get("name", name) != name:
+        raise status.bad_request("name in URL does not match name in Eviction object")
+    options = body.get("deleteOptions") or {}
+    if not isinstance(options, dict):
+        raise status.bad_request("deleteOptions must be an object")
+    registry.get(POD, namespace, name)  # 404 for a pod that is not there
+    registry.delete(POD, namespace, name, dict(options))
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+
+def _container(pod: dict, wanted: str) -> str:
+    names = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or ()]
+    name = pod["metadata"]["name"]
+    if not wanted:
+        if len(names) == 1:
+            return names[0]
+        raise status.bad_request(f"a container name must be specified for pod {name}, "
+                                 f"choose one of: [{' '.join(names)}]")
+    if wanted not in names:
+        raise status.bad_request(f"container {wanted} is not valid for pod {name}")
+    return wanted
+
+
+def open_log(registry: Registry, namespace: str, name: str, query: dict) -> Iterator[bytes]:
+    """LogREST.Get: check the options and the pod now (ApiError), then stream the kubelet's answer."""
+    tail = query.get("tailLines")
+    if tail is not None and not tail.lstrip("-").isdigit():
+        raise status.bad_request(f"tailLines: Invalid value: {tail!r}")
+    pod = registry.get(POD, namespace, name)
+    container = _container(pod, query.get("container", ""))
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if not node_name:
+        return iter(())  # LogLocation: a pod without a host has an empty log
+    node = registry.get(NODE, "", node_name)
+    port = (((node.get("status") or {}).get("daemonEndpoints") or {}).get("kubeletEndpoint") or {}).get("Port")
+    if not port:
+        raise status.ApiError(503, "ServiceUnavailable", f"node {node_name} reports no kubelet endpoint")
+    params = urlencode({k: query[k] for k in LOG_OPTIONS if k in query})
+    path = f"/containerLogs/{quote(namespace)}/{quote(name)}/{quote(container)}" + (f"?{params}" if params else "")
+    connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=None)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+    except OSError as exc:
+        connection.close()
+        raise status.ApiError(503, "ServiceUnavailable", f"cannot reach the kubelet of {node_name}: {exc}") from None
+    if response.status != 200:
+        message = response.read().decode(errors="replace").strip()
+        connection.close()
+        if "has no log" in message:
+            message = f'container "{container}" in pod "{name}" is waiting to start: ContainerCreating'
+        raise status.bad_request(message)
+    return _relay(connection, response)
+
+
+def _relay(connection: http.client.HTTPConnection, response: http.client.HTTPResponse) -> Iterator[bytes]:
+    try:
+        while True:
+            chunk = response.read1(65536)
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        connection.close()

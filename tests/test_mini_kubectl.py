@@ -1,0 +1,235 @@
+"""A learner's session with the real kubectl against an in-process minik8s (process runtime, two nodes).
+
+The steps run in file order on one cluster. `apply`, re-`apply`, `diff` and `explain` need
+the OpenAPI documents and strategic merge patch that minik8s serves from miniwrite's work.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from tests.mini_clients import kubectl_args
+
+KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if Path("/usr/bin/kubectl").exists() else None)
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH (Debian: apt-get install "
+                                "kubernetes-client); the kubectl session cannot run")
+
+MANIFEST = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: shop}}
+  template:
+    metadata:
+      labels: {{app: shop}}
+    spec:
+      containers:
+      - name: web
+        image: {image}
+        ports:
+        - containerPort: 80
+      - name: sidecar
+        image: busybox:1.36
+        command: ["sh", "-c", "echo sidecar up; sleep 3600"]
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    cluster = Cluster(ClusterConfig(nodes=2, runtime="process").fast()).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def kubectl(cluster, tmp_path_factory):
+    home = tmp_path_factory.mktemp("kubectl")
+    (home / "config").write_text("")
+    version = subprocess.run([KUBECTL, "version", "--client"], capture_output=True, text=True, timeout=30)
+    print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")
+
+    def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache"), *args],
+                              capture_output=True, text=True, timeout=90, input=stdin,
+                              env={"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"})
+        if check and done.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+        return done
+
+    return run
+
+
+def table(output: str) -> tuple[list[str], list[list[str]]]:
+    """kubectl's columns: headers split on runs of 2+ spaces, cells aligned under them."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    header = lines[0]
+    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 2:i] == "  ")]
+    bounds = list(zip(starts, [*starts[1:], None], strict=True))
+    headers = [header[a:b].strip() for a, b in bounds]
+    return headers, [[line[a:b].strip() for a, b in bounds] for line in lines[1:]]
+
+
+def eventually(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_create_deployment_and_get_its_columns(kubectl):
+    kubectl("create", "deployment", "web", "--image=nginx:1.25", "--replicas=2")
+    kubectl("rollout", "status", "deployment/web", "--timeout=60s")
+
+    def ready() -> None:
+        headers, rows = table(kubectl("get", "deployments").stdout)
+        assert headers == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+        assert rows[0][:4] == ["web", "2/2", "2", "2"]
+    eventually(ready)
+    headers, rows = table(kubectl("get", "deployment", "web", "-o", "wide").stdout)
+    assert headers[5:] == ["CONTAINERS", "IMAGES", "SELECTOR"] and rows[0][5:] == ["nginx", "nginx:1.25", "app=web"]
+
+
+def test_get_pods_wide_shows_ip_and_node(kubectl):
+    headers, rows = table(kubectl("get", "pods", "-l", "app=web", "-o", "wide").stdout)
+    assert headers == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE",
+                       "READINESS GATES"]
+    ips = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}").stdout.split()
+    assert sorted(row[5] for row in rows) == sorted(ips) and len(rows) == 2
+    assert all(row[1:4] == ["1/1", "Running", "0"] and row[6].startswith("node-") for row in rows)
+
+
+def test_set_image_rollout_status_and_undo(kubectl):
+    image = "jsonpath={.spec.template.spec.containers[0].image}"
+    kubectl("set", "image", "deployment/web", "nginx=nginx:1.26")
+    kubectl("rollout", "status", "deployment/web", "--timeout=60s")
+    assert kubectl("get", "deployment", "web", "-o", image).stdout == "nginx:1.26"
+    kubectl("rollout", "undo", "deployment/web")
+    kubectl("rollout", "status", "deployment/web", "--timeout=60s")
+    assert kubectl("get", "deployment", "web", "-o", image).stdout == "nginx:1.25"
+    headers, rows = table(kubectl("get", "replicasets", "-l", "app=web").stdout)
+    assert headers == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] and len(rows) == 2
+
+
+def test_describe_shows_the_events_components_recorded(kubectl):
+    described = kubectl("describe", "deployment", "web").stdout
+    assert "ScalingReplicaSet" in described and "deployment-controller" in described
+    pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    described = kubectl("describe", "pod", pod).stdout
+    for reason in ("Scheduled", "Created", "Started"):
+        assert reason in described, described
+
+
+def test_create_job_and_read_its_logs(kubectl):
+    kubectl("create", "job", "hello", "--image=busybox:1.36", "--", "sh", "-c", "echo hello from a job")
+    kubectl("wait", "--for=condition=complete", "job/hello", "--timeout=60s")
+    headers, rows = table(kubectl("get", "jobs").stdout)
+    assert headers == ["NAME", "COMPLETIONS", "DURATION", "AGE"] and rows[0][:2] == ["hello", "1/1"]
+    assert kubectl("logs", "job/hello").stdout == "hello from a job\n"
+    assert "Completed" in kubectl("describe", "job", "hello").stdout
+
+
+def test_create_configmap_and_secret(kubectl):
+    kubectl("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")
+    kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")
+    headers, rows = table(kubectl("get", "configmap", "settings").stdout)
+    assert headers == ["NAME", "DATA", "AGE"] and rows[0][:2] == ["settings", "2"]
+    headers, rows = table(kubectl("get", "secret", "creds").stdout)
+    assert headers == ["NAME", "TYPE", "DATA", "AGE"] and rows[0][:3] == ["creds", "Opaque", "1"]
+    encoded = kubectl("get", "secret", "creds", "-o", "jsonpath={.data.password}").stdout
+    assert encoded == "czNjcmV0"  # base64 of s3cret
+    assert table(kubectl("get", "serviceaccounts").stdout)[1][0][0] == "default"
+
+
+def test_get_all_lists_the_all_category(kubectl):
+    output = kubectl("get", "all").stdout
+    for name in ("service/kubernetes", "deployment.apps/web", "job.batch/hello", "pod/web-"):
+        assert name in output, output
+    assert "replicaset.apps/web-" in output and "configmap" not in output
+
+
+def test_get_watch_receives_table_rows(kubectl, cluster, tmp_path):
+    watcher = subprocess.Popen([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(tmp_path), "get", "configmaps",
+                                "-w", "--request-timeout=4s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True,
+                               env={"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    time.sleep(1.0)
+    kubectl("create", "configmap", "late", "--from-literal=a=b")
+    out, _ = watcher.communicate(timeout=30)
+    headers, rows = table(out)
+    assert headers == ["NAME", "DATA", "AGE"] and ["late", "1"] in [row[:2] for row in rows]
+
+
+def test_drain_evicts_pods_to_the_other_node(kubectl):
+    nodes = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}").stdout.split()
+    victim = nodes[0]
+    drained = kubectl("drain", victim, "--ignore-daemonsets", "--force", "--timeout=60s")
+    assert "evicting pod" in drained.stderr + drained.stdout and f"node/{victim} drained" in drained.stdout
+    assert "SchedulingDisabled" in kubectl("get", "node", victim).stdout
+
+    def moved() -> None:
+        where = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}").stdout.split()
+        assert len(where) == 2 and victim not in where
+    eventually(moved)
+    kubectl("uncordon", victim)
+
+
+def test_exec_says_why_it_is_not_served(kubectl):
+    pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    done = kubectl("exec", pod, "--", "true", check=False)
+    assert done.returncode != 0 and "not implemented by minik8s" in done.stderr
+
+
+def test_delete_deployment_removes_its_pods(kubectl):
+    kubectl("delete", "deployment", "web", "--wait=true", "--timeout=60s")
+    eventually(lambda: _no_pods(kubectl, "app=web"))
+
+
+def _no_pods(kubectl, selector: str) -> None:
+    assert kubectl("get", "pods", "-l", selector, "-o", "name").stdout.strip() == ""
+
+
+# -- steps that need OpenAPI and strategic merge patch (miniwrite) ------------------------
+def test_apply_and_reapply_keeps_the_sidecar(kubectl, tmp_path):
+    manifest = tmp_path / "shop.yaml"
+    manifest.write_text(MANIFEST.format(image="nginx:1.25"))
+    kubectl("apply", "-f", str(manifest))
+    kubectl("rollout", "status", "deployment/shop", "--timeout=60s")
+    manifest.write_text(MANIFEST.format(image="nginx:1.26"))
+    kubectl("apply", "-f", str(manifest))
+    kubectl("rollout", "status", "deployment/shop", "--timeout=60s")
+    names = kubectl("get", "deployment", "shop", "-o", "jsonpath={.spec.template.spec.containers[*].name}").stdout
+    images = kubectl("get", "deployment", "shop", "-o", "jsonpath={.spec.template.spec.containers[*].image}").stdout
+    assert names.split() == ["web", "sidecar"] and images.split() == ["nginx:1.26", "busybox:1.36"]
+    assert "$setElementOrder" not in kubectl("get", "deployment", "shop", "-o", "json").stdout
+    pod = kubectl("get", "pods", "-l", "app=shop", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    eventually(lambda: _logged(kubectl, pod, "sidecar", "sidecar up\n"))
+
+
+def _logged(kubectl, pod: str, container: str, text: str) -> None:
+    assert kubectl("logs", pod, "-c", container).stdout == text
+
+
+def test_diff_shows_a_changed_manifest(kubectl, tmp_path):
+    manifest = tmp_path / "shop.yaml"
+    manifest.write_text(MANIFEST.format(image="nginx:1.27"))
+    done = kubectl("diff", "-f", str(manifest), check=False)
+    assert done.returncode == 1, done.stderr  # 1: differences found
+    assert "-        image: nginx:1.26" in done.stdout and "+        image: nginx:1.27" in done.stdout
+
+
+def test_explain_describes_a_field(kubectl):
+    explained = kubectl("explain", "deployment.spec.replicas").stdout
+    assert "KIND:" in explained and "replicas" in explained
