@@ -19,7 +19,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, status
+from kubeatlas.minik8s import discovery, guard, request, status
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -35,6 +35,7 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a read (a slow body, an idle keep-alive) or a watch write may block
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server: "_Server"
 
@@ -57,13 +58,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
     # -- plumbing ------------------------------------------------------------------------
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def _send(self, code: int, body, content_type: str = "application/json") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(code)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -72,7 +71,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        raw = self._body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        try:  # Host, Origin, token, body size and media type, before a byte of the body is read
+            raw, content_type = guard.admit(method, url.path, self.headers, self.rfile, self.server.policy)
+        except (status.ApiError, TimeoutError, OSError) as err:
+            self.close_connection = True
+            if isinstance(err, status.ApiError):
+                self._send(err.code, err.status())
+            return
         watch = query.get("watch", "").lower() in ("true", "1")
         info = request_info(method, url.path, watch)
         try:
@@ -81,12 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
             elif info.verb == "watch":
                 self._watch(info, query)
             else:
-                code, body = serve_resource(self.server.registry, info, query, raw,
-                                            self.headers.get("Content-Type", ""))
+                code, body = serve_resource(self.server.registry, info, query, raw, content_type)
                 self._send(code, body)
         except status.ApiError as err:
             self._send(err.code, err.status())
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - a handler bug must become a 500, not a hang
             log.exception("%s %s failed", method, self.path)
@@ -121,10 +125,20 @@ class _Handler(BaseHTTPRequestHandler):
         resource = lookup(info.group, info.version, info.resource)
         if resource is None:
             raise status.ApiError(404, "NotFound", "the server could not find the requested resource")
+        timeout = request.watch_timeout(query, self.server.watch_timeout)
+        if not self.server.watch_slots.acquire(blocking=False):
+            raise status.ApiError(429, "TooManyRequests", f"too many open watches (the limit is "
+                                  f"{self.server.max_watches}); please try again later")
         try:
-            stream = WatchStream(self.server.registry, resource, info.namespace,
+            self._stream(resource, info.namespace, query, timeout)
+        finally:
+            self.server.watch_slots.release()
+
+    def _stream(self, resource, namespace: str, query: dict, timeout: float) -> None:
+        try:
+            stream = WatchStream(self.server.registry, resource, namespace,
                                  query.get("resourceVersion"), parse_labels(query.get("labelSelector")),
-                                 parse_fields(query.get("fieldSelector")))
+                                 parse_fields(query.get("fieldSelector")), buffer=self.server.watch_buffer)
         except status.ApiError as err:
             if err.code != 410:
                 raise
@@ -132,7 +146,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk({"type": ERROR, "object": err.status()})
             self._end_stream()
             return
-        timeout = float(query.get("timeoutSeconds") or self.server.watch_timeout)
         bookmarks = query.get("allowWatchBookmarks", "").lower() in ("true", "1")
         deadline = time.monotonic() + timeout
         self._start_stream()
@@ -145,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
                 try:
                     event = stream.next(min(left, 0.5))
                 except WatchClosed:
+                    if stream.overflowed:  # the cacher's verdict on a watcher that does not keep up
+                        self._chunk({"type": ERROR, "object": status.gone(
+                            "watch closed: the client is too slow to keep up with events").status()})
                     break
                 if event is None:
                     if bookmarks and time.monotonic() - idle_since > self.server.bookmark_interval:
@@ -191,6 +207,10 @@ class _Server(ThreadingHTTPServer):
     stopping: threading.Event
     watch_timeout: float
     bookmark_interval: float
+    policy: guard.Policy
+    max_watches: int
+    watch_slots: threading.BoundedSemaphore
+    watch_buffer: int
 
     def __init__(self, address, handler) -> None:
         super().__init__(address, handler)
@@ -227,8 +247,11 @@ class ApiServer:
 
     def __init__(self, store: Store | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  watch_timeout: float = 1800.0, bookmark_interval: float = 5.0,
-                 trace: Tracer | None = None) -> None:
+                 trace: Tracer | None = None, token: str | None = None, max_watches: int = 1000,
+                 watch_buffer: int = 1000, max_body: int = guard.MAX_BODY) -> None:
+        """`token`: the bearer token every request but health and version must carry (None: none)."""
         self.store = store or Store()
+        self.token = token
         self.registry = Registry(self.store, trace=trace)
         try:
             self._httpd = _Server((host, port), _Handler)
@@ -238,6 +261,10 @@ class ApiServer:
         self._httpd.stopping = threading.Event()
         self._httpd.watch_timeout = watch_timeout
         self._httpd.bookmark_interval = bookmark_interval
+        self._httpd.policy = guard.Policy(self.port, token, guard.LOOPBACK_NAMES | {host}, max_body)
+        self._httpd.max_watches = max_watches
+        self._httpd.watch_slots = threading.BoundedSemaphore(max_watches)
+        self._httpd.watch_buffer = watch_buffer
         self._thread: threading.Thread | None = None
 
     @property

@@ -69,13 +69,15 @@ class Watch:
 class Client:
     """Talks to one apiserver base URL such as http://127.0.0.1:6443."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, user_agent: str = "minik8s") -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30.0, user_agent: str = "minik8s",
+                 token: str | None = None) -> None:
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
         self.timeout = timeout
         self.user_agent = user_agent
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._local = threading.local()
 
     # -- transport -----------------------------------------------------------------------
@@ -93,7 +95,7 @@ class Client:
                       if query else "")
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         headers = {"Content-Type": content_type, "Accept": "application/json",
-                   "User-Agent": self.user_agent}
+                   "User-Agent": self.user_agent, **self._auth}
         for attempt in (1, 2):
             connection = self._connection()
             try:
@@ -181,7 +183,7 @@ class Client:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=read_timeout)
         try:
             connection.request("GET", url, headers={"Accept": "application/json",
-                                                    "User-Agent": self.user_agent})
+                                                    "User-Agent": self.user_agent, **self._auth})
             response = connection.getresponse()
         except OSError as exc:
             connection.close()

@@ -1,0 +1,83 @@
+"""The cluster's credentials: a bearer token per run, and the kubeconfig file that carries it.
+
+Mirrors what kubeadm does for an admin (cmd/kubeadm/app/util/kubeconfig `CreateWithToken`,
+phases/kubeconfig `WriteKubeConfigWithToken`) and how client-go writes and reads the file
+(k8s.io/client-go/tools/clientcmd `WriteToFile`, mode 0600): a cluster with its server
+URL, a user with its token, and a current context joining them. The apiserver side checks
+the token as the static token file authenticator does
+(k8s.io/apiserver/pkg/authentication/token/tokenfile `(*TokenAuthenticator).AuthenticateToken`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CONTEXT = "minik8s"
+USER = "minik8s-admin"
+
+
+class KubeconfigError(ValueError):
+    """A kubeconfig that cannot be read or names no server."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Where the apiserver is and the token it wants (None: an insecure cluster)."""
+
+    server: str
+    token: str | None
+
+
+def new_token() -> str:
+    """A fresh random bearer token (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def kubeconfig_document(server: str, token: str | None) -> dict:
+    """The kubeconfig for `server`, with the token as the admin user's credential."""
+    user: dict = {"token": token} if token else {}
+    return {"apiVersion": "v1", "kind": "Config", "preferences": {},
+            "clusters": [{"name": CONTEXT, "cluster": {"server": server}}],
+            "users": [{"name": USER, "user": user}],
+            "contexts": [{"name": CONTEXT, "context": {"cluster": CONTEXT, "user": USER,
+                                                       "namespace": "default"}}],
+            "current-context": CONTEXT}
+
+
+def write_kubeconfig(path: Path, server: str, token: str | None) -> Path:
+    """Write the kubeconfig with mode 0600 (created so, never world-readable for an instant)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(kubeconfig_document(server, token), sort_keys=False)
+    if path.exists():
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
+
+
+def read_kubeconfig(path: str | Path) -> Credentials:
+    """The server and token of the kubeconfig's current context."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KubeconfigError(f"cannot read kubeconfig {path}: {exc.strerror}") from None
+    except yaml.YAMLError:
+        raise KubeconfigError(f"kubeconfig {path} is not valid YAML") from None
+    if not isinstance(doc, dict):
+        raise KubeconfigError(f"kubeconfig {path} is not a kubeconfig")
+    current = doc.get("current-context")
+    context = next((c.get("context") or {} for c in doc.get("contexts") or ()
+                    if isinstance(c, dict) and c.get("name") == current), {})
+    cluster = next((c.get("cluster") or {} for c in doc.get("clusters") or ()
+                    if isinstance(c, dict) and c.get("name") == context.get("cluster")), {})
+    user = next((u.get("user") or {} for u in doc.get("users") or ()
+                 if isinstance(u, dict) and u.get("name") == context.get("user")), {})
+    if not cluster.get("server"):
+        raise KubeconfigError(f"kubeconfig {path} names no server for context {current!r}")
+    return Credentials(str(cluster["server"]), user.get("token") or None)
