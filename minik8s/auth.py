@@ -81,3 +81,10 @@ def read_kubeconfig(path: str | Path) -> Credentials:
     if not cluster.get("server"):
         raise KubeconfigError(f"kubeconfig {path} names no server for context {current!r}")
     return Credentials(str(cluster["server"]), user.get("token") or None)
+
+
+def resolve(server: str | None, kubeconfig: str | None, token: str | None, default_server: str) -> Credentials:
+    """Flags first, then the kubeconfig, then the default: what a client command talks to."""
+    from_file = read_kubeconfig(kubeconfig) if kubeconfig else None
+    return Credentials(server or (from_file.server if from_file else default_server),
+                       token or (from_file.token if from_file else None))

@@ -146,6 +146,8 @@ class Cluster:
             seen = self.store.revision
 
     def stop(self) -> None:
+        if self._stop.is_set():
+            return  # stopped already
         self._stop.set()
         if self.proxy:
             self.proxy.stop()
