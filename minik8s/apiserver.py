@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, guard, request, status
+from kubeatlas.minik8s import discovery, guard, request, status, tlsmux
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -211,6 +212,7 @@ class _Server(ThreadingHTTPServer):
     max_watches: int
     watch_slots: threading.BoundedSemaphore
     watch_buffer: int
+    tls: ssl.SSLContext | None
 
     def __init__(self, address, handler) -> None:
         super().__init__(address, handler)
@@ -221,6 +223,21 @@ class _Server(ThreadingHTTPServer):
         with self.connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
+
+    def finish_request(self, request, client_address):  # in the connection's thread
+        served = tlsmux.accept(request, self.tls)
+        if served is None:
+            return
+        if served is not request:
+            with self.connections_lock:
+                self.connections.add(served)
+        try:
+            super().finish_request(served, client_address)
+        finally:
+            if served is not request:
+                with self.connections_lock:
+                    self.connections.discard(served)
+                served.close()
 
     def shutdown_request(self, request):
         with self.connections_lock:
@@ -248,7 +265,8 @@ class ApiServer:
     def __init__(self, store: Store | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  watch_timeout: float = 1800.0, bookmark_interval: float = 5.0,
                  trace: Tracer | None = None, token: str | None = None, max_watches: int = 1000,
-                 watch_buffer: int = 1000, max_body: int = guard.MAX_BODY) -> None:
+                 watch_buffer: int = 1000, max_body: int = guard.MAX_BODY,
+                 tls: ssl.SSLContext | None = None) -> None:
         """`token`: the bearer token every request but health and version must carry (None: none)."""
         self.store = store or Store()
         self.token = token
@@ -265,6 +283,7 @@ class ApiServer:
         self._httpd.max_watches = max_watches
         self._httpd.watch_slots = threading.BoundedSemaphore(max_watches)
         self._httpd.watch_buffer = watch_buffer
+        self._httpd.tls = tls  # TLS on the same port, for clients that send a token only over TLS
         self._thread: threading.Thread | None = None
 
     @property
@@ -274,6 +293,10 @@ class ApiServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
 
     def start(self) -> "ApiServer":
         self._bootstrap()

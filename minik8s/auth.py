@@ -10,6 +10,8 @@ the token as the static token file authenticator does
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from dataclasses import dataclass
@@ -27,10 +29,11 @@ class KubeconfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """Where the apiserver is and the token it wants (None: an insecure cluster)."""
+    """Where the apiserver is, the token it wants (None: an insecure cluster), the CA of its certificate."""
 
     server: str
     token: str | None
+    ca_pem: bytes | None = None
 
 
 def new_token() -> str:
@@ -38,21 +41,24 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def kubeconfig_document(server: str, token: str | None) -> dict:
+def kubeconfig_document(server: str, token: str | None, ca_pem: bytes | None = None) -> dict:
     """The kubeconfig for `server`, with the token as the admin user's credential."""
     user: dict = {"token": token} if token else {}
+    cluster: dict = {"server": server}
+    if ca_pem:
+        cluster["certificate-authority-data"] = base64.b64encode(ca_pem).decode()
     return {"apiVersion": "v1", "kind": "Config", "preferences": {},
-            "clusters": [{"name": CONTEXT, "cluster": {"server": server}}],
+            "clusters": [{"name": CONTEXT, "cluster": cluster}],
             "users": [{"name": USER, "user": user}],
             "contexts": [{"name": CONTEXT, "context": {"cluster": CONTEXT, "user": USER,
                                                        "namespace": "default"}}],
             "current-context": CONTEXT}
 
 
-def write_kubeconfig(path: Path, server: str, token: str | None) -> Path:
+def write_kubeconfig(path: Path, server: str, token: str | None, ca_pem: bytes | None = None) -> Path:
     """Write the kubeconfig with mode 0600 (created so, never world-readable for an instant)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(kubeconfig_document(server, token), sort_keys=False)
+    text = yaml.safe_dump(kubeconfig_document(server, token, ca_pem), sort_keys=False)
     if path.exists():
         path.unlink()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -80,11 +86,18 @@ def read_kubeconfig(path: str | Path) -> Credentials:
                  if isinstance(u, dict) and u.get("name") == context.get("user")), {})
     if not cluster.get("server"):
         raise KubeconfigError(f"kubeconfig {path} names no server for context {current!r}")
-    return Credentials(str(cluster["server"]), user.get("token") or None)
+    try:
+        ca_pem = base64.b64decode(cluster["certificate-authority-data"]) \
+            if cluster.get("certificate-authority-data") else None
+    except (binascii.Error, TypeError):
+        raise KubeconfigError(f"kubeconfig {path}: certificate-authority-data is not base64") from None
+    return Credentials(str(cluster["server"]), user.get("token") or None, ca_pem)
 
 
 def resolve(server: str | None, kubeconfig: str | None, token: str | None, default_server: str) -> Credentials:
     """Flags first, then the kubeconfig, then the default: what a client command talks to."""
     from_file = read_kubeconfig(kubeconfig) if kubeconfig else None
-    return Credentials(server or (from_file.server if from_file else default_server),
-                       token or (from_file.token if from_file else None))
+    if server or not from_file:  # a server named on the command line: the file's CA may not fit it
+        return Credentials(server or default_server, token or (from_file.token if from_file else None),
+                           from_file.ca_pem if from_file else None)
+    return Credentials(from_file.server, token or from_file.token, from_file.ca_pem)

@@ -50,7 +50,7 @@ def _client(server: str, kubeconfig: str, token: str) -> Client:
         credentials = auth.resolve(server, kubeconfig, token, DEFAULT_SERVER)
     except auth.KubeconfigError as exc:
         raise MiniError(str(exc)) from None
-    return Client(credentials.server, token=credentials.token)
+    return Client(credentials.server, token=credentials.token, ca_pem=credentials.ca_pem)
 
 
 def _call(server: str, action):

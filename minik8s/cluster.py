@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kubeatlas.minik8s import auth
+from kubeatlas.minik8s import auth, certs
 from kubeatlas.minik8s.apiserver import ApiServer
 from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllermanager import ControllerManager, ControllerSettings
@@ -71,8 +71,10 @@ class Cluster:
         self.work_dir = Path(config.data_dir or tempfile.mkdtemp(prefix="minik8s-"))
         self.store = Store(self.work_dir / "store.wal" if config.data_dir else None)
         self.token: str | None = None if config.insecure else auth.new_token()
+        self._cert = None if config.insecure else certs.self_signed(self.work_dir / "pki")
         try:
-            self.apiserver = ApiServer(self.store, port=config.port, trace=trace, token=self.token)
+            self.apiserver = ApiServer(self.store, port=config.port, trace=trace, token=self.token,
+                                       tls=certs.server_context(*self._cert) if self._cert else None)
         except Exception:
             self._remove_work_dir()
             raise
@@ -92,7 +94,9 @@ class Cluster:
         return Client(self.url, user_agent=agent, token=self.token)
 
     def start(self) -> "Cluster":
-        auth.write_kubeconfig(self.kubeconfig, self.url, self.token)
+        # kubectl and client-go send a token only over TLS: the kubeconfig names the https address
+        auth.write_kubeconfig(self.kubeconfig, self.apiserver.https_url if self._cert else self.url,
+                              self.token, self._cert[0].read_bytes() if self._cert else None)
         self.apiserver.start()
         self.start_controller_manager()
         self.scheduler = Scheduler(self.client("kube-scheduler"), initial_backoff=self.config.scheduler_backoff,
@@ -166,3 +170,4 @@ class Cluster:
             shutil.rmtree(self.work_dir, ignore_errors=True)
         else:
             (self.work_dir / "kubeconfig").unlink(missing_ok=True)
+            shutil.rmtree(self.work_dir / "pki", ignore_errors=True)

@@ -79,7 +79,7 @@ def check_origin(headers: Mapping[str, str], policy: Policy) -> None:
         return  # not a cross-origin browser request
     scheme, _, rest = origin.strip().lower().partition("://")
     host, port = _split_host(rest)
-    if scheme != "http" or host not in policy.hosts or (port if port is not None else 80) != policy.port:
+    if scheme not in ("http", "https") or host not in policy.hosts or (port if port is not None else 80) != policy.port:
         raise status.ApiError(403, "Forbidden", f"origin {origin!r} is not allowed: requests from "
                               "web pages on other origins are refused")
 
