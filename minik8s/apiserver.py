@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import select
 import socket
 import ssl
 import threading
@@ -31,6 +32,12 @@ from kubeatlas.minik8s.trace import Tracer
 from kubeatlas.minik8s.watchstream import ERROR, WatchStream
 
 log = logging.getLogger("kubeatlas.minik8s.apiserver")
+CHUNK_BYTES = 64 * 1024  # a watch batches queued events into chunks of about this size
+
+
+def _line(event: tuple[str, dict]) -> bytes:
+    return json.dumps({"type": event[0], "object": event[1]}).encode() + b"\n"
+
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
@@ -164,21 +171,26 @@ class _Handler(BaseHTTPRequestHandler):
                             "watch closed: the client is too slow to keep up with events").status()})
                     break
                 if event is None:
+                    if self._client_gone():  # frees the watch slot without waiting for a failed write
+                        self.close_connection = True
+                        return
                     if bookmarks and time.monotonic() - idle_since > self.server.bookmark_interval:
                         kind, obj = stream.bookmark()
                         self._chunk({"type": kind, "object": obj})
                         idle_since = time.monotonic()
                     continue
-                batch = [{"type": event[0], "object": event[1]}]
-                while len(batch) < 200:  # what is already queued goes out in the same chunk
+                batch = [_line(event)]
+                size = len(batch[0])
+                while size < CHUNK_BYTES:  # what is already queued goes out in the same chunk
                     try:
                         more = stream.next(0)
                     except WatchClosed:
                         more = None
                     if more is None:
                         break
-                    batch.append({"type": more[0], "object": more[1]})
-                self._chunk(*batch)
+                    batch.append(_line(more))
+                    size += len(batch[-1])
+                self._write_chunk(b"".join(batch))
                 idle_since = time.monotonic()
             self._end_stream()
         finally:
@@ -192,9 +204,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _chunk(self, *events: dict) -> None:
         """One HTTP chunk holding one JSON event per line."""
-        data = b"".join(json.dumps(event).encode() + b"\n" for event in events)
+        self._write_chunk(b"".join(json.dumps(event).encode() + b"\n" for event in events))
+
+    def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
+
+    def _client_gone(self) -> bool:
+        """The watch client closed its end (a watch client sends nothing while it reads events)."""
+        try:
+            return bool(select.select([self.connection], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def _end_stream(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
