@@ -108,7 +108,7 @@ def test_a_page_on_another_origin_cannot_run_a_command(mini_up, attacker_site, t
     url, token, log = mini_up
     port = int(url.rsplit(":", 1)[1])
     site, site_url = attacker_site
-    markers = {name: tmp_path / f"marker-{i}" for i, name in enumerate(VARIANTS + ("rebinding", "control"))}
+    markers = {name: tmp_path / f"marker-{i}" for i, name in enumerate((*VARIANTS, "rebinding", "control"))}
     pods = {name: pod(f"attack-{i}", markers[name]) for i, name in enumerate(VARIANTS)}
     (site / "index.html").write_text(attack_page(url, port, pods))
     with sync_api.sync_playwright() as p:

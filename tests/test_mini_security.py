@@ -68,10 +68,10 @@ def test_a_request_without_the_token_is_401_as_kube_apiserver_answers(cluster):
     assert code == "401"
     assert json.loads(body) == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                                 "message": "Unauthorized", "reason": "Unauthorized", "code": 401}
-    wrong = subprocess.run(run[:1] + ["-H", "Authorization: Bearer nope"] + run[1:], capture_output=True,
+    wrong = subprocess.run([*run[:1], "-H", "Authorization: Bearer nope", *run[1:]], capture_output=True,
                            text=True, timeout=30).stdout.rsplit("\n", 1)[1]
     assert wrong == "401"
-    with_token = subprocess.run(run[:1] + ["-H", f"Authorization: Bearer {cluster.token}"] + run[1:],
+    with_token = subprocess.run([*run[:1], "-H", f"Authorization: Bearer {cluster.token}", *run[1:]],
                                 capture_output=True, text=True, timeout=30).stdout.rsplit("\n", 1)[1]
     assert with_token == "201"
     health = subprocess.run([run[0], "-s", cluster.url + "/healthz"], capture_output=True, text=True, timeout=30)
