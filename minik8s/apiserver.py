@@ -12,14 +12,17 @@ of pkg/controlplane does (`createNamespaceIfNeeded`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 import logging
+import select
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import discovery, openapi, podsubresource, status, tableformat, warning
+from kubeatlas.minik8s import discovery, guard, openapi, podsubresource, request, status, tableformat, tlsmux, warning
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
@@ -31,11 +34,19 @@ from kubeatlas.minik8s.trace import Tracer
 from kubeatlas.minik8s.watchstream import ERROR, WatchStream
 
 log = logging.getLogger("kubeatlas.minik8s.apiserver")
+CHUNK_BYTES = 64 * 1024  # a watch batches queued events into chunks of about this size
+
+
+def _line(event: tuple[str, dict], table: Callable[[str, dict], dict]) -> bytes:
+    """One watch event as a JSON line, its object converted (to a Table row when asked)."""
+    return json.dumps({"type": event[0], "object": table(*event)}).encode() + b"\n"
+
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a read (a slow body, an idle keep-alive) or a watch write may block
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server: "_Server"
 
@@ -58,15 +69,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
     # -- plumbing ------------------------------------------------------------------------
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def _send(self, code: int, body, content_type: str = "application/json") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(code)
         for value in warning.headers():
             self.send_header("Warning", value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -75,7 +84,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        raw = self._body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        try:  # Host, Origin, token, body size and media type, before a byte of the body is read
+            raw, content_type = guard.admit(method, url.path, self.headers, self.rfile, self.server.policy)
+        except (status.ApiError, TimeoutError, OSError) as err:
+            self.close_connection = True
+            if isinstance(err, status.ApiError):
+                self._send(err.code, err.status())
+            return
         watch = query.get("watch", "").lower() in ("true", "1")
         info = request_info(method, url.path, watch)
         warning.start()
@@ -88,13 +103,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_chunks("text/plain", podsubresource.open_log(self.server.registry, info.namespace,
                                                                         info.name, query))
             else:
-                code, body = serve_resource(self.server.registry, info, query, raw,
-                                            self.headers.get("Content-Type", ""),
+                code, body = serve_resource(self.server.registry, info, query, raw, content_type,
                                             self.headers.get("User-Agent", ""))
                 self._send(code, tableformat.as_table(info, query, self.headers.get("Accept", ""), body))
         except status.ApiError as err:
             self._send(err.code, err.status())
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - a handler bug must become a 500, not a hang
             log.exception("%s %s failed", method, self.path)
@@ -133,10 +147,20 @@ class _Handler(BaseHTTPRequestHandler):
         resource = lookup(info.group, info.version, info.resource)
         if resource is None:
             raise status.ApiError(404, "NotFound", "the server could not find the requested resource")
+        timeout = request.watch_timeout(query, self.server.watch_timeout)
+        if not self.server.watch_slots.acquire(blocking=False):
+            raise status.ApiError(429, "TooManyRequests", f"too many open watches (the limit is "
+                                  f"{self.server.max_watches}); please try again later")
         try:
-            stream = WatchStream(self.server.registry, resource, info.namespace,
+            self._stream(resource, info.namespace, query, timeout)
+        finally:
+            self.server.watch_slots.release()
+
+    def _stream(self, resource, namespace: str, query: dict, timeout: float) -> None:
+        try:
+            stream = WatchStream(self.server.registry, resource, namespace,
                                  query.get("resourceVersion"), parse_labels(query.get("labelSelector")),
-                                 parse_fields(query.get("fieldSelector")))
+                                 parse_fields(query.get("fieldSelector")), buffer=self.server.watch_buffer)
         except status.ApiError as err:
             if err.code != 410:
                 raise
@@ -145,7 +169,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._end_stream()
             return
         table = tableformat.watch_converter(query, self.headers.get("Accept", ""))
-        timeout = float(query.get("timeoutSeconds") or self.server.watch_timeout)
         bookmarks = query.get("allowWatchBookmarks", "").lower() in ("true", "1")
         deadline = time.monotonic() + timeout
         self._start_stream()
@@ -158,23 +181,31 @@ class _Handler(BaseHTTPRequestHandler):
                 try:
                     event = stream.next(min(left, 0.5))
                 except WatchClosed:
+                    if stream.overflowed:  # the cacher's verdict on a watcher that does not keep up
+                        self._chunk({"type": ERROR, "object": status.gone(
+                            "watch closed: the client is too slow to keep up with events").status()})
                     break
                 if event is None:
+                    if self._client_gone():  # frees the watch slot without waiting for a failed write
+                        self.close_connection = True
+                        return
                     if bookmarks and time.monotonic() - idle_since > self.server.bookmark_interval:
                         kind, obj = stream.bookmark()
                         self._chunk({"type": kind, "object": obj})
                         idle_since = time.monotonic()
                     continue
-                batch = [{"type": event[0], "object": table(*event)}]
-                while len(batch) < 200:  # what is already queued goes out in the same chunk
+                batch = [_line(event, table)]
+                size = len(batch[0])
+                while size < CHUNK_BYTES:  # what is already queued goes out in the same chunk
                     try:
                         more = stream.next(0)
                     except WatchClosed:
                         more = None
                     if more is None:
                         break
-                    batch.append({"type": more[0], "object": table(*more)})
-                self._chunk(*batch)
+                    batch.append(_line(more, table))
+                    size += len(batch[-1])
+                self._write_chunk(b"".join(batch))
                 idle_since = time.monotonic()
             self._end_stream()
         finally:
@@ -184,8 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
         """A streamed answer (pods/log): chunked, flushed as each piece arrives."""
         self._start_stream(content_type)
         for data in chunks:
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            self.wfile.flush()
+            self._write_chunk(data)
         self._end_stream()
 
     def _start_stream(self, content_type: str = "application/json") -> None:
@@ -196,9 +226,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _chunk(self, *events: dict) -> None:
         """One HTTP chunk holding one JSON event per line."""
-        data = b"".join(json.dumps(event).encode() + b"\n" for event in events)
+        self._write_chunk(b"".join(json.dumps(event).encode() + b"\n" for event in events))
+
+    def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
+
+    def _client_gone(self) -> bool:
+        """The watch client closed its end (a watch client sends nothing while it reads events)."""
+        try:
+            return bool(select.select([self.connection], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def _end_stream(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
@@ -212,6 +251,11 @@ class _Server(ThreadingHTTPServer):
     stopping: threading.Event
     watch_timeout: float
     bookmark_interval: float
+    policy: guard.Policy
+    max_watches: int
+    watch_slots: threading.BoundedSemaphore
+    watch_buffer: int
+    tls: ssl.SSLContext | None
 
     def __init__(self, address, handler) -> None:
         super().__init__(address, handler)
@@ -222,6 +266,21 @@ class _Server(ThreadingHTTPServer):
         with self.connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
+
+    def finish_request(self, request, client_address):  # in the connection's thread
+        served = tlsmux.accept(request, self.tls)
+        if served is None:
+            return
+        if served is not request:
+            with self.connections_lock:
+                self.connections.add(served)
+        try:
+            super().finish_request(served, client_address)
+        finally:
+            if served is not request:
+                with self.connections_lock:
+                    self.connections.discard(served)
+                served.close()
 
     def shutdown_request(self, request):
         with self.connections_lock:
@@ -248,8 +307,12 @@ class ApiServer:
 
     def __init__(self, store: Store | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  watch_timeout: float = 1800.0, bookmark_interval: float = 5.0,
-                 trace: Tracer | None = None) -> None:
+                 trace: Tracer | None = None, token: str | None = None, max_watches: int = 1000,
+                 watch_buffer: int = 1000, max_body: int = guard.MAX_BODY,
+                 tls: ssl.SSLContext | None = None) -> None:
+        """`token`: the bearer token every request but health and version must carry (None: none)."""
         self.store = store or Store()
+        self.token = token
         self.registry = Registry(self.store, trace=trace)
         try:
             self._httpd = _Server((host, port), _Handler)
@@ -259,6 +322,11 @@ class ApiServer:
         self._httpd.stopping = threading.Event()
         self._httpd.watch_timeout = watch_timeout
         self._httpd.bookmark_interval = bookmark_interval
+        self._httpd.policy = guard.Policy(self.port, token, guard.LOOPBACK_NAMES | {host}, max_body)
+        self._httpd.max_watches = max_watches
+        self._httpd.watch_slots = threading.BoundedSemaphore(max_watches)
+        self._httpd.watch_buffer = watch_buffer
+        self._httpd.tls = tls  # TLS on the same port, for clients that send a token only over TLS
         self._thread: threading.Thread | None = None
 
     @property
@@ -268,6 +336,10 @@ class ApiServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
 
     def start(self) -> "ApiServer":
         self._bootstrap()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from urllib.parse import quote, urlencode, urlsplit
@@ -69,20 +70,30 @@ class Watch:
 class Client:
     """Talks to one apiserver base URL such as http://127.0.0.1:6443."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, user_agent: str = "minik8s") -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30.0, user_agent: str = "minik8s",
+                 token: str | None = None, ca_pem: bytes | None = None) -> None:
+        """`token`: the bearer token to send; `ca_pem`: the certificate to trust for an https URL."""
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 80
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self._tls = ssl.create_default_context(cadata=ca_pem.decode() if ca_pem else None) \
+            if parts.scheme == "https" else None
         self.timeout = timeout
         self.user_agent = user_agent
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._local = threading.local()
 
     # -- transport -----------------------------------------------------------------------
+    def _open(self, timeout: float) -> http.client.HTTPConnection:
+        if self._tls is not None:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self._tls)
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
     def _connection(self) -> http.client.HTTPConnection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            connection = self._open(self.timeout)
             self._local.connection = connection
         return connection
 
@@ -93,7 +104,7 @@ class Client:
                       if query else "")
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         headers = {"Content-Type": content_type, "Accept": "application/json",
-                   "User-Agent": self.user_agent}
+                   "User-Agent": self.user_agent, **self._auth}
         for attempt in (1, 2):
             connection = self._connection()
             try:
@@ -178,10 +189,10 @@ class Client:
         url = self._path(resource, namespace) + "?" + urlencode(
             {k: v for k, v in query.items() if v not in (None, "")})
         read_timeout = (timeout_seconds or 1800) + self.timeout
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=read_timeout)
+        connection = self._open(read_timeout)
         try:
             connection.request("GET", url, headers={"Accept": "application/json",
-                                                    "User-Agent": self.user_agent})
+                                                    "User-Agent": self.user_agent, **self._auth})
             response = connection.getresponse()
         except OSError as exc:
             connection.close()

@@ -11,11 +11,13 @@ time before.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kubeatlas.minik8s import auth, certs
 from kubeatlas.minik8s.apiserver import ApiServer
 from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllermanager import ControllerManager, ControllerSettings
@@ -37,7 +39,8 @@ class ClusterConfig:
 
     port: int = 0
     nodes: int = 1
-    runtime: str = "sim"  # "sim" or "process"
+    runtime: str = "sim"  # "sim" or "process" (real local processes: asked for, never the default)
+    insecure: bool = False  # True: no bearer token (any local process may call the apiserver)
     data_dir: str = ""  # where the store persists (empty: memory only)
     gpus_per_node: int = 0
     node_capacity: dict = field(default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"})
@@ -64,9 +67,18 @@ class Cluster:
     def __init__(self, config: ClusterConfig = ClusterConfig(), *, trace: Tracer | None = None) -> None:
         self.config = config
         self.trace = trace
+        self._temporary = not config.data_dir
         self.work_dir = Path(config.data_dir or tempfile.mkdtemp(prefix="minik8s-"))
         self.store = Store(self.work_dir / "store.wal" if config.data_dir else None)
-        self.apiserver = ApiServer(self.store, port=config.port, trace=trace)
+        self.token: str | None = None if config.insecure else auth.new_token()
+        self._cert = None if config.insecure else certs.self_signed(self.work_dir / "pki")
+        try:
+            self.apiserver = ApiServer(self.store, port=config.port, trace=trace, token=self.token,
+                                       tls=certs.server_context(*self._cert) if self._cert else None)
+        except Exception:
+            self._remove_work_dir()
+            raise
+        self.kubeconfig = self.work_dir / "kubeconfig"
         self.csi = DirectoryDriver(self.work_dir / "csi")
         self.kubelets: dict[str, Kubelet] = {}
         self.controller_manager: ControllerManager | None = None
@@ -79,9 +91,12 @@ class Cluster:
         return self.apiserver.url
 
     def client(self, agent: str = "minik8s") -> Client:
-        return Client(self.url, user_agent=agent)
+        return Client(self.url, user_agent=agent, token=self.token)
 
     def start(self) -> "Cluster":
+        # kubectl and client-go send a token only over TLS: the kubeconfig names the https address
+        auth.write_kubeconfig(self.kubeconfig, self.apiserver.https_url if self._cert else self.url,
+                              self.token, self._cert[0].read_bytes() if self._cert else None)
         self.apiserver.start()
         self.start_controller_manager()
         self.scheduler = Scheduler(self.client("kube-scheduler"), initial_backoff=self.config.scheduler_backoff,
@@ -136,6 +151,8 @@ class Cluster:
             seen = self.store.revision
 
     def stop(self) -> None:
+        if self._stop.is_set():
+            return  # stopped already
         self._stop.set()
         if self.proxy:
             self.proxy.stop()
@@ -146,3 +163,12 @@ class Cluster:
         self.stop_controller_manager()
         self.apiserver.stop()
         self.store.close()
+        self._remove_work_dir()
+
+    def _remove_work_dir(self) -> None:
+        """Nothing of a run is left in /tmp; a --data-dir keeps its store but not the token."""
+        if self._temporary:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+        else:
+            (self.work_dir / "kubeconfig").unlink(missing_ok=True)
+            shutil.rmtree(self.work_dir / "pki", ignore_errors=True)

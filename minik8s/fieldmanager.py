@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from kubeatlas.minik8s import fieldpath, fieldvalidation, meta, status
+from kubeatlas.minik8s import fieldpath, fieldvalidation, meta, request, status
 from kubeatlas.minik8s.fieldpath import Path
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import Resource
@@ -67,7 +67,7 @@ class FieldManager:
         body, duplicates = fieldvalidation.parse(raw)
         if not isinstance(body, dict):
             return body
-        body = self.decoded(body, duplicates)
+        body = self.decoded(request.with_defaults(self.resource, body), duplicates)
         return self.record_update(body, None) if old is None else body
 
     def record_update(self, new: dict, old: dict | None) -> dict:

@@ -5,13 +5,15 @@ Mirrors k8s.io/apiserver/pkg/endpoints/handlers: `createHandler` (201 Created),
 label/field selectors applied), `UpdateResource`, `PatchResource`, `DeleteResource`
 (DeleteOptions from the body or the query: gracePeriodSeconds, propagationPolicy,
 preconditions) and `DeleteCollection`, plus the subresources pods/binding and */scale.
+dryRun, kind/apiVersion defaults and limit/continue come from request.py, dryrun.py and paging.py.
 """
 
 from __future__ import annotations
 
 import json
 
-from kubeatlas.minik8s import podsubresource, status, subresource
+from kubeatlas.minik8s import paging, podsubresource, request, status, subresource
+from kubeatlas.minik8s.dryrun import dry_run_registry
 from kubeatlas.minik8s.fieldmanager import FieldManager, patch_or_apply
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import lookup
@@ -39,6 +41,9 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         raise status.ApiError(404, "NotFound", f"{resource.plural} has no subresource "
                               f"{info.subresource!r}")
     ns, name, sub, verb = info.namespace, info.name, info.subresource, info.verb
+    dry_run = verb in ("create", "update", "patch", "delete", "deletecollection") and request.is_dry_run(query)
+    if dry_run:
+        registry = dry_run_registry(registry)
     if resource.namespaced and not ns and verb not in ("list", "deletecollection"):
         raise status.bad_request(f"{resource.plural} are namespaced: use /namespaces/<ns>/...")
     if sub == "binding" and verb == "create":
@@ -55,6 +60,8 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
             return 200, subresource.update_scale(registry, resource, ns, name, raw, patch_type)
     if verb == "get":
         return 200, registry.get(resource, ns, name)
+    if verb == "list" and (query.get("limit") or query.get("continue")):
+        return 200, paging.list_page(registry.store, resource, ns, query)
     if verb == "list":
         items, revision = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
                                         parse_fields(query.get("fieldSelector")))
@@ -62,7 +69,8 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
                      "metadata": {"resourceVersion": str(revision)}, "items": items}
     fields = FieldManager.for_request(resource, query, user_agent, sub)
     if verb == "create" and not sub:
-        return 201, registry.create(resource, ns, fields.decoded_body(raw, None))
+        created = registry.create(resource, ns, fields.decoded_body(raw, None))
+        return 201, request.dry_run_result(created) if dry_run else created
     if verb == "update":
         return 200, registry.update(resource, ns, name, fields.decoded_body(raw, {}), sub, fields=fields)
     if verb == "patch":

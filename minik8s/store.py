@@ -20,6 +20,7 @@ from pathlib import Path
 from kubeatlas.minik8s.wal import WriteAheadLog
 
 PUT, DELETE = "PUT", "DELETE"
+OVERFLOW = "watcher fell behind and was dropped"
 
 
 class StoreError(Exception):
@@ -99,7 +100,7 @@ class Watcher:
             if self.closed_reason:
                 return False
             if len(self._events) >= self.capacity:
-                self.closed_reason = "watcher fell behind and was dropped"
+                self.closed_reason = OVERFLOW
                 self._cond.notify_all()
                 return False
             self._events.append(event)
@@ -122,6 +123,12 @@ class Watcher:
             if self.closed_reason:
                 raise WatchClosed(self.closed_reason)
             return None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing queued: every event offered so far was taken."""
+        with self._cond:
+            return not self._events
 
     def stop(self) -> None:
         self._store._remove_watcher(self)
@@ -151,8 +158,32 @@ class Store:
     def compacted_revision(self) -> int:
         return self._compacted
 
+    def settled_revision(self) -> int:
+        """The current revision, read under the commit lock: its events have reached every watcher."""
+        with self._lock:
+            return self._revision
+
     def get(self, key: str) -> KeyValue | None:
         return self._data.get(key)
+
+    def range_at(self, prefix: str, revision: int) -> list[KeyValue]:
+        """The keys under prefix as they were at `revision` (etcd's Range with a revision), sorted.
+
+        Built from the current data by undoing newer history; Compacted when history no
+        longer reaches back that far."""
+        with self._lock:
+            if revision < self._compacted:
+                raise Compacted(revision, self._compacted)
+            data = {k: kv for k, kv in self._data.items() if k.startswith(prefix)}
+            for event in reversed(self._history):
+                if event.revision <= revision:
+                    break
+                if event.kv.key.startswith(prefix):
+                    if event.prev_kv is None:
+                        data.pop(event.kv.key, None)
+                    else:
+                        data[event.kv.key] = event.prev_kv
+        return sorted(data.values(), key=lambda kv: kv.key)
 
     def range(self, prefix: str) -> tuple[list[KeyValue], int]:
         """Every current key under prefix, sorted, and the revision the read was made at."""

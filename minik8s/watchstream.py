@@ -5,6 +5,11 @@ without a previous value is ADDED, with one MODIFIED, DELETE is DELETED carrying
 state; a selector change turns MODIFIED into ADDED or DELETED) and the "Get State and
 Start at Most Recent" rule for resourceVersion "" / "0" (synthetic ADDED events first).
 An rv older than the compaction revision is a 410 Gone, as in etcd3's watcher.
+The initial state is kept as references to the stored values and decoded one event at a
+time, so a client that never reads costs no copy of the list; the live queue is bounded
+and a watcher that lets it fill is dropped (`(*cacheWatcher).add` / `stopLocked` in
+k8s.io/apiserver/pkg/storage/cacher). A BOOKMARK carries the store's current revision once
+every event up to it was sent, as the cacher's bookmarks carry its current resourceVersion.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from kubeatlas.minik8s import meta, status
 from kubeatlas.minik8s.registry import Registry, decode, parse_rv
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
-from kubeatlas.minik8s.store import DELETE, Compacted, Event
+from kubeatlas.minik8s.store import DELETE, OVERFLOW, Compacted, Event, KeyValue
 
 ADDED, MODIFIED, DELETED, BOOKMARK, ERROR = "ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"
 
@@ -46,22 +51,24 @@ class WatchStream:
 
     def __init__(self, registry: Registry, resource: Resource, namespace: str,
                  resource_version: str | None, labels: Selector = EVERYTHING,
-                 fields: tuple = ()) -> None:
+                 fields: tuple = (), *, buffer: int = 10_000) -> None:
         self.resource = resource
+        self._store = registry.store
         self.labels = labels
         self.fields = fields
-        self._pending: deque = deque()
+        self._pending: deque[KeyValue] = deque()
         rv = parse_rv(resource_version)
         prefix = resource.prefix(namespace)
         if not rv:
-            items, revision = registry.list(resource, namespace, labels, fields)
-            self._pending.extend((ADDED, item) for item in items)
+            kvs, revision = registry.store.range(prefix)
+            self._pending.extend(kvs)  # references to the stored bytes, decoded when sent
             start = revision + 1
         else:
             start = rv + 1
         self.last_revision = start - 1
         try:
-            self._watcher = registry.store.watch(prefix, start, prefilter=field_prefilter(fields))
+            self._watcher = registry.store.watch(prefix, start, capacity=buffer,
+                                                 prefilter=field_prefilter(fields))
         except Compacted as exc:
             raise status.gone(f"too old resource version: {rv} ({exc.compacted})") from None
 
@@ -88,8 +95,10 @@ class WatchStream:
 
     def next(self, timeout: float) -> tuple[str, dict] | None:
         """The next event; None on timeout; raises WatchClosed when the watch ended."""
-        if self._pending:
-            return self._pending.popleft()
+        while self._pending:
+            obj = decode(self._pending.popleft())
+            if self._matches(obj):
+                return ADDED, obj
         while True:
             event = self._watcher.get(timeout)
             if event is None:
@@ -99,8 +108,16 @@ class WatchStream:
             if result is not None:
                 return result
 
+    @property
+    def overflowed(self) -> bool:
+        """The store dropped this watcher because its queue filled (the client read too slowly)."""
+        return self._watcher.closed_reason == OVERFLOW
+
     def bookmark(self) -> tuple[str, dict]:
-        """A BOOKMARK event: the watch has seen everything up to last_revision."""
+        """A BOOKMARK at the store's current revision when nothing is left to send, else at the last sent."""
+        revision = self._store.settled_revision()
+        if not self._pending and self._watcher.empty:
+            self.last_revision = max(self.last_revision, revision)
         return BOOKMARK, {"kind": self.resource.kind, "apiVersion": self.resource.api_version,
                           "metadata": {"resourceVersion": str(self.last_revision)}}
 

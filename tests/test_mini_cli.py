@@ -53,7 +53,7 @@ def run(cluster):
     runner = CliRunner()
 
     def invoke(*args, input=None):
-        return runner.invoke(mini, [*args, "--server", cluster.url], input=input)
+        return runner.invoke(mini, [*args, "--kubeconfig", str(cluster.kubeconfig)], input=input)
     return invoke
 
 
@@ -117,6 +117,17 @@ def test_bad_manifests(run, tmp_path):
     assert result.exit_code == 2 and "Invalid" in result.output and "spec.containers" in result.output
 
 
+def test_the_token_comes_from_the_kubeconfig_or_the_environment(cluster, monkeypatch):
+    assert oct(cluster.kubeconfig.stat().st_mode & 0o777) == "0o600"
+    denied = CliRunner().invoke(mini, ["get", "nodes", "--server", cluster.url])
+    assert denied.exit_code == 2 and "Unauthorized" in denied.output and "--kubeconfig" in denied.output
+    monkeypatch.setenv("MINIK8S_KUBECONFIG", str(cluster.kubeconfig))
+    allowed = CliRunner().invoke(mini, ["get", "nodes"])
+    assert allowed.exit_code == 0 and "node-1" in allowed.output
+    wrong = CliRunner().invoke(mini, ["get", "nodes", "--token", "not-the-token"])
+    assert wrong.exit_code == 2 and "Unauthorized" in wrong.output
+
+
 def test_unreachable_server_is_a_clean_error():
     result = CliRunner().invoke(mini, ["get", "pods", "--server", f"http://127.0.0.1:{_free_port()}"])
     assert result.exit_code == 2
@@ -153,7 +164,9 @@ def test_demo_narrates_each_step_with_the_real_function():
 def test_through_the_kubeatlas_entry_point(cluster, capsys):
     from kubeatlas.app.cli import main
 
-    assert main(["mini", "get", "nodes", "--server", cluster.url]) == 0
+    assert main(["mini", "get", "nodes", "--server", cluster.url, "--token", cluster.token]) == 0
     assert "node-2" in capsys.readouterr().out
+    assert main(["mini", "get", "nodes", "--server", cluster.url]) == 2
+    assert "Unauthorized" in capsys.readouterr().err
     assert main(["mini", "get", "pods", "--server", f"http://127.0.0.1:{_free_port()}"]) == 2
     assert "cannot reach the mini apiserver" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from kubernetes import client as k8s
 from kubernetes import watch
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from tests.mini_clients import k8s_configuration
 
 
 @pytest.fixture
@@ -18,8 +19,7 @@ def cluster():
 
 @pytest.fixture
 def api(cluster):
-    config = k8s.Configuration(host=cluster.url)
-    with k8s.ApiClient(config) as api_client:
+    with k8s.ApiClient(k8s_configuration(cluster)) as api_client:
         yield k8s.CoreV1Api(api_client), k8s.AppsV1Api(api_client)
 
 
