@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from kubeatlas.graph.query.atlas import QueryResult
 # or LIKE over values of this size is one VM step of a few tenths of a second at worst (the
 # largest value of a v1.28.7 index is 5 KB); at 1 MB such a step takes 10-15 s
 MAX_VALUE_BYTES = 100_000
-PROGRESS_STEPS = 1_000  # VM instructions between two checks of the time limit
 LIMITS = {  # sqlite3 limit -> value for a console connection
     sqlite3.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
     sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
@@ -66,7 +64,7 @@ def connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.C
 def run_console_query(path: Path, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), *,
                       limit_ms: int = 2000, max_rows: int = 1000) -> QueryResult:
     """Run one statement on its own sandboxed connection: only reads, allow-listed functions
-    and pragmas; values up to MAX_VALUE_BYTES; a time limit checked every PROGRESS_STEPS."""
+    and pragmas; values up to MAX_VALUE_BYTES; interrupted at the time limit."""
     conn = connect_readonly(path)
     denied: list[str] = []
     try:
@@ -74,9 +72,10 @@ def run_console_query(path: Path, sql: str, params: Sequence[Any] | Mapping[str,
             conn.setlimit(limit, value)
         conn.set_authorizer(lambda action, arg1, arg2, db, source: _authorize(
             action, arg1, arg2, denied))
-        deadline = time.monotonic() + limit_ms / 1000
-        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
-        watchdog = threading.Timer(limit_ms / 1000, conn.interrupt)  # between any two VM steps
+        # the time limit: sqlite3_interrupt from a timer thread, seen by SQLite between any
+        # two VM steps without the GIL (a Python progress handler takes the GIL every N steps,
+        # which slows every other thread of the web server while a long query runs)
+        watchdog = threading.Timer(limit_ms / 1000, conn.interrupt)
         watchdog.daemon = True
         watchdog.start()
         try:
