@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kubeatlas.analyzer.model import SourceFile
+from kubeatlas.analyzer.reading import read_small
 from kubeatlas.errors import NotAKubernetesTree
 
 MAIN_MODULE = "k8s.io/kubernetes"
@@ -41,11 +42,9 @@ def check_tree(root: Path) -> None:
 
 
 def read_module_path(go_mod: Path) -> str | None:
-    try:
-        match = _MODULE_LINE.search(go_mod.read_bytes())
-    except OSError:
-        return None
-    return match.group(1).decode() if match else None
+    content = read_small(go_mod)  # a regular file, bounded: a FIFO go.mod neither hangs us
+    match = _MODULE_LINE.search(content) if content is not None else None
+    return match.group(1).decode(errors="replace") if match else None
 
 
 def find_modules(root: Path) -> list[ModuleInfo]:
@@ -54,7 +53,7 @@ def find_modules(root: Path) -> list[ModuleInfo]:
     staging = root / STAGING
     if staging.is_dir():
         for dirpath, dirnames, filenames in os.walk(staging):
-            dirnames[:] = sorted(d for d in dirnames if _walkable(d))
+            dirnames[:] = sorted(d for d in dirnames if _walkable(d) and _utf8(d))
             if "go.mod" in filenames:
                 path = read_module_path(Path(dirpath) / "go.mod")
                 if path:
@@ -63,8 +62,10 @@ def find_modules(root: Path) -> list[ModuleInfo]:
     return sorted(modules, key=lambda m: m.dir)
 
 
-def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[SourceFile]:
-    """Every .go file under pkg/, cmd/, plugin/ and staging/src/k8s.io/*, each once, sorted."""
+def discover(root: Path, modules: list[ModuleInfo] | None = None,
+             problems: list[NameProblem] | None = None) -> Iterator[SourceFile]:
+    """Every .go file under pkg/, cmd/, plugin/ and staging/src/k8s.io/*, each once, sorted.
+    A file or directory whose name is not UTF-8 is skipped and appended to `problems`."""
     modules = modules if modules is not None else find_modules(root)
     by_dir = {m.dir: m for m in modules if m.dir}
     seen: set[tuple[int, int]] = set()
@@ -78,11 +79,14 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[So
             dirnames[:] = sorted(
                 d for d in dirnames
                 if _walkable(d) and f"{rel_dir}/{d}" not in by_dir  # nested modules walk alone
+                and _named_in_utf8(f"{rel_dir}/{d}", "directory", problems)
             )
             module = _module_of(rel_dir, by_dir)
             import_path = import_path_of(rel_dir, module)
             for name in sorted(filenames):
                 if not name.endswith(".go") or name[0] in "._":
+                    continue
+                if not _named_in_utf8(f"{rel_dir}/{name}", "file", problems):
                     continue
                 try:
                     st = os.stat(os.path.join(dirpath, name))
@@ -99,6 +103,28 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None) -> Iterator[So
                     module=module.path,
                     is_test=name.endswith("_test.go"),
                 )
+
+
+NameProblem = tuple[str, str, str, int]  # (path, kind, message, line) as the problems table holds
+
+
+def _utf8(name: str) -> bool:
+    """os.walk decodes names with surrogateescape: a surrogate is a byte that is not UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _named_in_utf8(rel: str, what: str, problems: list[NameProblem] | None) -> bool:
+    if _utf8(rel):
+        return True
+    if problems is not None:
+        shown = os.fsencode(rel).decode("utf-8", "backslashreplace")
+        problems.append((shown, "bad-name", f"{what} name is not valid UTF-8: "
+                         + ("not indexed" if what == "file" else "not walked"), 0))
+    return False
 
 
 def _walkable(name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from kubeatlas.analyzer.extract import extract_facts
 from kubeatlas.analyzer.gcpolicy import relax_for_worker
 from kubeatlas.analyzer.goparse import GoParser
 from kubeatlas.analyzer.model import FileFacts, Problem, SourceFile
+from kubeatlas.analyzer.reading import NotRegular, read_head
 from kubeatlas.analyzer.rows import Row, facts_from_row, facts_to_row
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -49,6 +51,8 @@ def scan_files(
         full = root / source.rel_path
         try:
             st = os.stat(full)
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read, a device never end
+                raise NotRegular(0, "not a regular file: not read", str(full))
         except OSError as exc:
             facts.append(_unreadable(source, exc))
             continue
@@ -87,7 +91,7 @@ def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps) -> int
     item = facts_from_row(row)
     facts.append(item)
     mtime, size = stamps[item.rel_path]
-    if not any(p.kind == "unreadable" for p in item.problems):
+    if not any(p.kind in ("unreadable", "not-regular") for p in item.problems):
         cache.remember(row, mtime, size)
     return item.size
 
@@ -101,42 +105,45 @@ def _init_worker() -> None:
 
 def _scan_one_row(arg: tuple[str, SourceFile, int, str]) -> Row:
     root, source, max_file_bytes, cached_sha = arg
-    try:
-        with open(os.path.join(root, source.rel_path), "rb") as fh:
-            content = fh.read()
+    try:  # regular files only, size from fstat, never more than max_file_bytes + 1 read
+        head = read_head(os.path.join(root, source.rel_path), max_file_bytes + 1)
     except OSError as exc:
         return facts_to_row(_unreadable(source, exc))
-    if cached_sha and hashlib.sha1(content).hexdigest() == cached_sha:
+    if cached_sha and hashlib.sha1(head.data).hexdigest() == cached_sha:
         return (_SAME, source.rel_path)
-    return facts_to_row(_scan_content(source, content, max_file_bytes))
+    return facts_to_row(_scan_content(source, head.data, head.size, max_file_bytes))
 
 
-def _scan_content(source: SourceFile, content: bytes, max_file_bytes: int) -> FileFacts:
+def _scan_content(source: SourceFile, content: bytes, size: int, max_file_bytes: int) -> FileFacts:
+    """Facts of a file whose first bytes are `content` (all of it unless size says more)."""
     assert _parser is not None
-    if len(content) <= max_file_bytes:
+    if size <= max_file_bytes and len(content) == size:
         return extract_facts(_parser, source, content)
-    # Too large to parse whole: read the header (package clause, imports) only, so imports stay
-    # exact, and record the problem.
+    # Too large to parse whole (and only its first max_file_bytes were read): parse the header
+    # (package clause, imports) only, so imports stay exact, and record the problem.
+    content = content[:max_file_bytes]
     head = _DECLS_START.search(content)
     facts = extract_facts(_parser, source, content[: head.start() if head else max_file_bytes])
-    problem = Problem("too-large", f"{len(content) // 1024} KiB > limit "
-                      f"{max_file_bytes // 1024} KiB (KUBEATLAS_MAX_FILE_MB): declarations skipped")
-    return _replace(facts, content, problem)
+    problem = Problem("too-large", f"{size // 1024} KiB > limit "
+                      f"{max_file_bytes // 1024} KiB (KUBEATLAS_MAX_FILE_MB): declarations skipped"
+                      " (lines and sha of the first part only)")
+    return _replace(facts, content, size, problem)
 
 
-def _replace(facts: FileFacts, content: bytes, problem: Problem) -> FileFacts:
+def _replace(facts: FileFacts, content: bytes, size: int, problem: Problem) -> FileFacts:
     return facts._replace(
         lines=content.count(b"\n"),
-        size=len(content),
+        size=size,
         sha=hashlib.sha1(content).hexdigest(),
-        problems=tuple(p for p in facts.problems if p.kind != "syntax") + (problem,),
+        problems=(*(p for p in facts.problems if p.kind != "syntax"), problem),
     )
 
 
 def _unreadable(source: SourceFile, exc: OSError) -> FileFacts:
+    kind = "not-regular" if isinstance(exc, NotRegular) else "unreadable"
     return FileFacts(
         rel_path=source.rel_path, import_path=source.import_path, module=source.module,
         package="", is_test=source.is_test, is_generated=False, build_expr=None, imports=(),
         decls=(), calls=(), locals=(), lines=0, size=0, sha="",
-        problems=(Problem("unreadable", exc.strerror or str(exc)),),
+        problems=(Problem(kind, exc.strerror or str(exc)),),
     )

@@ -3,31 +3,36 @@ DOT text behind the graph views: planes, edge filters, absent roles, node cap ma
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
+from kubeatlas.app import web_command
 from kubeatlas.app.cli import main
 from kubeatlas.app.web import dot
 from kubeatlas.app.web_command import MAIN
 from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord
 
 
-def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_path, monkeypatch):
+def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_path, monkeypatch,
+                                                              capsys):
     db = tmp_path / "index.sqlite"
     assert main(["index", str(small_tree), "--db", str(db), "--jobs", "1", "--json"]) == 0
     seen = {}
 
-    def fake_call(cmd, env):
+    def fake_supervise(cmd, env):
         seen.update(cmd=cmd, env=env)
         return 0
 
-    monkeypatch.setattr(subprocess, "call", fake_call)
+    monkeypatch.setattr(web_command, "supervise", fake_supervise)
     assert main(["web", "--db", str(db), "--port", "8765"]) == 0
     assert seen["cmd"][1:5] == ["-m", "streamlit", "run", str(MAIN)]
     assert seen["cmd"][seen["cmd"].index("--server.port") + 1] == "8765"
+    assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "127.0.0.1"  # by default
     assert seen["env"]["KUBEATLAS_DB"] == str(db.resolve())
     assert MAIN.is_file()
+    assert "warning" not in capsys.readouterr().err
+    assert main(["web", "--db", str(db), "--host", "0.0.0.0"]) == 0  # only asked, not started
+    assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "0.0.0.0"
+    assert "warning: serving on 0.0.0.0:8501" in capsys.readouterr().err
 
 
 def test_web_without_a_readable_index_is_a_one_line_error(tmp_path, capsys):

@@ -1,5 +1,6 @@
-"""The app's link to the index: where it is (KUBEATLAS_DB or the CLI default), the cached
-Atlas, the tree it describes, and KubeatlasError shown as st.error instead of a traceback."""
+"""The app's link to the index: where it is (KUBEATLAS_DB or the CLI default), each browser
+session's own Atlas (its own read-only connection: sessions never share one), the tree it
+describes, and KubeatlasError shown as st.error instead of a traceback."""
 
 from __future__ import annotations
 
@@ -21,11 +22,23 @@ def db_path() -> Path:
     return settings.default_db()
 
 
-@st.cache_resource(show_spinner="Opening the index …", max_entries=4)
+_SESSION_KEY = "kubeatlas_atlas"
+
+
 def _open(path: str, mtime_ns: int) -> Atlas:
+    """This session's Atlas for this version of the index. A connection shared by sessions
+    serialises them on its mutex, and a query's progress handler waiting for the GIL while
+    another thread waits for that mutex deadlocked the server (issue 11, item 2)."""
     from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
-    return Atlas(SqliteReader(Path(path)))
+    held = st.session_state.get(_SESSION_KEY)
+    if held is not None and held[0] == (path, mtime_ns):
+        return held[1]
+    if held is not None:
+        held[1].reader.close()
+    opened = Atlas(SqliteReader(Path(path)))
+    st.session_state[_SESSION_KEY] = ((path, mtime_ns), opened)
+    return opened
 
 
 def version() -> tuple[str, int]:

@@ -76,7 +76,8 @@ def index_tree(
     with phase("discover"):
         check_tree(root)
         modules = find_modules(root)
-        sources = list(discover(root, modules))
+        name_problems: list[tuple[str, str, str, int]] = []  # names that are not UTF-8
+        sources = list(discover(root, modules, problems=name_problems))
         base = str(root)
         manifest = [(s.rel_path, *_stat(os.path.join(base, s.rel_path))) for s in sources]
     summary.files = len(sources)
@@ -127,7 +128,8 @@ def index_tree(
                 summary.figures[name] = stage(graph, facts)
             writer.snapshot(graph)  # what the stage added, written while the next ones run
 
-        problems = [(f.rel_path, p.kind, p.message, p.line) for f in facts for p in f.problems]
+        problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
+                                    for p in f.problems]
         summary.problems = len(problems)
         summary.counts = graph.counts()
         with phase("write"):

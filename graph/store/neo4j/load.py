@@ -9,7 +9,6 @@ completed: readers refuse a tree whose load was interrupted, and the next load r
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ from kubeatlas.graph.model.progress import SilentProgress
 from kubeatlas.graph.store.neo4j.props import edge_properties, node_properties
 from kubeatlas.graph.store.neo4j.reader import list_trees
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
+from kubeatlas.graph.store.sqlite.sandbox import connect_readonly
 
 DEFAULT_BATCH = 10_000  # rows per UNWIND transaction; see bench/neo4j_load.py
 DELETE_BATCH = 10_000
@@ -84,7 +84,7 @@ def load_index(store, db: Path, *, tree: str | None = None, batch_size: int = DE
         phases["delete"] = _lap(started) - phases["schema"]
         store.write("CREATE (t:LoadedTree {tree: $tree, complete: false, source: $source, "
                     "started_at: $now})", {"tree": name, "source": str(db), "now": _now()})
-        conn = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
+        conn = connect_readonly(Path(db))
         try:
             mark = time.perf_counter()
             element_ids, nodes = _load_nodes(store, conn, name, batch_size, progress)

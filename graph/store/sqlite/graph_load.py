@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from kubeatlas.errors import IndexNotFound
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.store.attrs_json import load_json
+from kubeatlas.graph.store.sqlite.sandbox import connect_readonly
 
 
 def load_graph(path: Path) -> KubeGraph:
@@ -17,7 +17,7 @@ def load_graph(path: Path) -> KubeGraph:
         raise IndexNotFound(f"no index at {path} (run `kubeatlas index PATH` first, or pass --db)",
                             path=str(path))
     graph = KubeGraph()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = connect_readonly(path)
     try:
         for nid, kind, attrs in conn.execute("SELECT id, kind, attrs FROM nodes ORDER BY id"):
             graph.add_node(nid, NodeKind(kind), **load_json(attrs))

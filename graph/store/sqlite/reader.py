@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kubeatlas.errors import IndexCorrupt, IndexNotFound, QueryRejected, QueryTimeout
+from kubeatlas.errors import IndexCorrupt, IndexNotFound
 from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord, QueryResult
 from kubeatlas.graph.store.attrs_json import load_json
+from kubeatlas.graph.store.sqlite.sandbox import connect_readonly, run_console_query
 from kubeatlas.graph.store.sqlite.writer import SCHEMA_VERSION
 
 _CHUNK = 500  # ids per IN (...) list
-_ALLOWED_START = re.compile(r"^\s*(select|with|explain)\b", re.IGNORECASE)
-_FORBIDDEN = re.compile(r"\b(pragma|attach|detach|vacuum|insert|update|delete|replace|create|"
-                        r"drop|alter|reindex)\b", re.IGNORECASE)
 
 
 class SqliteReader:
@@ -29,8 +26,7 @@ class SqliteReader:
             raise IndexNotFound(f"no index at {path} (run `kubeatlas index PATH` first, "
                                 "or pass --db)", path=str(path))
         try:
-            self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                         check_same_thread=False)
+            self._conn = connect_readonly(path, check_same_thread=False)
             rows = dict(self._conn.execute("SELECT key, value FROM meta"))
         except sqlite3.DatabaseError as exc:
             raise IndexCorrupt(f"{path} is not a kubeatlas index ({exc})", path=str(path)) from None
@@ -121,27 +117,9 @@ class SqliteReader:
     # --- read-only console ----------------------------------------------------------
     def run_readonly(self, sql: str, params: Sequence[Any] | dict = (), *, limit_ms: int = 2000,
                      max_rows: int = 1000) -> QueryResult:
-        """Run one SELECT/WITH statement with a time limit and a row cap."""
-        if not _ALLOWED_START.match(sql) or _FORBIDDEN.search(_strip_strings(sql)):
-            raise QueryRejected("only read-only SELECT / WITH / EXPLAIN queries are allowed",
-                                query=sql)
-        deadline = time.monotonic() + limit_ms / 1000
-        self._conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        try:
-            cursor = self._conn.execute(sql, params)
-            columns = tuple(d[0] for d in cursor.description or ())
-            rows = cursor.fetchmany(max_rows + 1)
-        except sqlite3.OperationalError as exc:
-            if "interrupted" in str(exc):
-                raise QueryTimeout(f"query exceeded {limit_ms} ms; raise KUBEATLAS_QUERY_MS",
-                                   limit_ms=limit_ms) from None
-            raise QueryRejected(f"query failed: {exc}", query=sql) from None
-        except (sqlite3.Warning, sqlite3.ProgrammingError) as exc:
-            raise QueryRejected(f"query refused: {exc}", query=sql) from None
-        finally:
-            self._conn.set_progress_handler(None, 0)
-        return QueryResult(columns, tuple(tuple(r) for r in rows[:max_rows]),
-                           len(rows) > max_rows)
+        """Run one read-only statement on a fresh sandboxed connection (see sandbox.py):
+        allow-listed reads, functions and pragmas, value-size limits, a time limit, a row cap."""
+        return run_console_query(self.path, sql, params, limit_ms=limit_ms, max_rows=max_rows)
 
 
 def _node(row) -> NodeRecord:
@@ -156,6 +134,3 @@ def _chunks(items: list[str]):
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
-
-def _strip_strings(sql: str) -> str:
-    return re.sub(r"'(?:[^']|'')*'", "''", sql)
