@@ -24,7 +24,7 @@ def shown(text: str, limit: int = SHOWN) -> str:
 def problem(text: str, what: str) -> str:
     """Why `text` is refused as a `what` ('' when it is acceptable)."""
     if _CONTROL.search(text):
-        return f"the {what} {shown(text)!r} contains control characters; refused"
+        return f"the {what} '{shown(text)}' contains control characters; refused"
     if len(text) > MAX_INPUT:
         return f"the {what} is too long ({len(text)} characters, at most {MAX_INPUT}); refused"
     return ""
@@ -49,5 +49,5 @@ def param(name: str, default: str = "", container: Any = st) -> str | None:
 
 def unknown(what: str, text: str, container: Any = st) -> None:
     """The message for a well-formed name that names nothing in this index."""
-    container.error(f"no {what} {shown(text)!r} in this index; pick one below or search "
+    container.error(f"no {what} '{shown(text)}' in this index; pick one below or search "
                     "in the sidebar")

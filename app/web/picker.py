@@ -45,14 +45,14 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
         found = atlas.reader.get_nodes(ids)
         hits = sorted((Hit(n, match_class(n, text.rsplit(".", 1)[-1]), tier_of(n))
                        for n in found.values()), key=lambda h: rank_key(h, text))
-        prompt = f"{guard.shown(text)!r} matches {len(ids)} nodes — pick one (best first)"
+        prompt = f"'{guard.shown(text)}' matches {len(ids)} nodes — pick one (best first)"
     except NodeNotFound:
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,
                              names or SEARCHED_KINDS)
         if not hits:
-            container.error(f"nothing named {guard.shown(text)!r} in this index")
+            container.error(f"nothing named '{guard.shown(text)}' in this index")
             return None
-        prompt = f"no exact match for {guard.shown(text)!r} — did you mean (best first)"
+        prompt = f"no exact match for '{guard.shown(text)}' — did you mean (best first)"
     options = [h.id for h in hits[:MAX_CANDIDATES]]
     labels = {h.id: search_box.label(h) for h in hits}
     return container.selectbox(prompt, options, index=None, key=key,

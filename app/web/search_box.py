@@ -37,7 +37,7 @@ def _box(atlas: Atlas) -> None:
         return
     hits = ranked_search(atlas.reader, text, SHOWN_HITS + 1)
     if not hits:
-        st.caption(f"nothing named like {guard.shown(text)!r}")
+        st.caption(f"nothing named like '{guard.shown(text)}'")
         return
     for hit in hits[:SHOWN_HITS]:
         links.node_link(hit.id, label(hit), help=hit.id)

@@ -26,7 +26,7 @@ limit = 200
 with state.reported():
     hits = ranked_search(atlas.reader, text, limit + 1)
     if not hits:
-        st.warning(f"Nothing named like {guard.shown(text)!r} in this index.")
+        st.warning(f"Nothing named like '{guard.shown(text)}' in this index.")
         st.stop()
     st.caption(f"{min(len(hits), limit)} hits" + (" (first 200)" if len(hits) > limit else ""))
     for hit in hits[:limit]:
