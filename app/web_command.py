@@ -19,7 +19,8 @@ MAIN = Path(__file__).resolve().parent / "web" / "main.py"
 def streamlit_command(port: int, headless: bool) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
             "--server.headless", "true" if headless else "false",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"]
 
 
 @click.command()

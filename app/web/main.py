@@ -15,6 +15,9 @@ import streamlit as st
 
 from kubeatlas.app.web import nav, search_box, state
 
+# a reader's app: no Deploy button or developer menu, and no traceback (or server path) shown
+st.set_option("client.toolbarMode", "viewer")
+st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="kubeatlas", page_icon=":material/map:", layout="wide")
 page = st.navigation(nav.pages())
 state.sidebar(state.atlas())
