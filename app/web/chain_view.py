@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
-from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
+from st_link_analysis import st_link_analysis
 
-from kubeatlas.app.web import graph_export, links
+from kubeatlas.app.web import links, live_graph
+from kubeatlas.app.web.live_graph import ReadableEdge
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chains import Chains, Hop
@@ -41,9 +42,9 @@ def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> Non
                 "the shortest in red, alternatives in grey")
     st_link_analysis(
         elements(chains), layout="breadthfirst", height=420, key=f"chain-{key}",
-        node_styles=[NodeStyle(k, c, "name") for k, c in graph_export.COLOURS.items()],
-        edge_styles=[EdgeStyle("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
-                     EdgeStyle("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])
+        node_styles=live_graph.node_styles(),
+        edge_styles=[ReadableEdge("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
+                     ReadableEdge("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])
     for number, chain in enumerate(chains.found):
         title = "Shortest chain" if number == 0 else f"Alternative {number} ({len(chain)} hops)"
         with st.expander(title, expanded=number == 0):

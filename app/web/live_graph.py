@@ -22,6 +22,27 @@ _EDGE_COLOURS = {"IMPORTS": "#1f77b4", "CALLS": "#ff7f0e", "DISPATCHES": "#d6272
 _EDGE_KINDS = sorted({k for kinds in EDGE_FILTERS.values() for k in kinds})
 
 
+class ReadableNode(NodeStyle):
+    """A node style whose caption is readable at the zoom a page opens with (the component's
+    own 3.6px text shows only when zoomed in three times)."""
+
+    def dump(self) -> dict:
+        out = super().dump()
+        out["style"].update({"font-size": "9px", "text-max-width": "160px", "text-wrap": "ellipsis"})
+        return out
+
+
+class ReadableEdge(EdgeStyle):
+    def dump(self) -> dict:
+        out = super().dump()
+        out["style"]["font-size"] = "8px"
+        return out
+
+
+def node_styles() -> list[NodeStyle]:
+    return [ReadableNode(k, colour, "name") for k, colour in graph_export.COLOURS.items()]
+
+
 def elements(sub: Subgraph) -> dict[str, list[dict]]:
     nodes = [{"data": {"id": n.id, "label": n.kind,
                        "name": short_name(n.id) + (f" (+{sub.more[n.id]} more)"
@@ -50,7 +71,7 @@ def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = Non
     layout = "cose" if len(sub.nodes) <= 150 else "concentric"
     event = st_link_analysis(
         elements(sub), layout=layout, height=520, key=f"{state_key}-view",
-        node_styles=[NodeStyle(k, colour, "name") for k, colour in graph_export.COLOURS.items()],
+        node_styles=node_styles(),
         edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)  # type: ignore[arg-type]
                      for k in _EDGE_KINDS],
         node_actions=["expand"], events=[Event("pick", "tap", "node")])

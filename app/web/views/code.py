@@ -74,10 +74,9 @@ with state.reported():
     if source.text:
         st.code(source.signature, language="go")
     if card.roles:
-        st.markdown("roles: " + ", ".join(f"`{key_of(r)}`" for r in card.roles))
         cols = st.columns(min(4, len(card.roles)))
         for i, r in enumerate(card.roles):
-            links.node_link(r, key_of(r), cols[i % len(cols)])
+            links.node_link(r, f"role: {key_of(r)}", cols[i % len(cols)])
     tabs = st.tabs(["Source", "Graph",
                     f"Callers ({len(card.callers)})", f"Callees ({len(card.callees)})",
                     f"Value references ({len(card.referenced_by) + len(card.references)})",
@@ -86,6 +85,9 @@ with state.reported():
                     f"minik8s ({len(card.illustrated_by)})"])
     with tabs[0]:
         if source.text:
+            last = source.first_line + source.text.count("\n")
+            st.caption(f"{source.path} lines {source.first_line}–{last}, from the indexed "
+                       "checkout")
             st.code(source.text, language="go", line_numbers=True)
             if source.truncated:
                 st.caption("cut at 400 lines; the GitHub link shows the rest")
