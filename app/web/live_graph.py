@@ -28,14 +28,15 @@ class ReadableNode(NodeStyle):
 
     def dump(self) -> dict:
         out = super().dump()
-        out["style"].update({"font-size": "9px", "text-max-width": "160px", "text-wrap": "ellipsis"})
+        out["style"].update({"font-size": "11px", "min-zoomed-font-size": "3px",
+                             "text-max-width": "160px", "text-wrap": "ellipsis"})
         return out
 
 
 class ReadableEdge(EdgeStyle):
     def dump(self) -> dict:
         out = super().dump()
-        out["style"]["font-size"] = "8px"
+        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px"})
         return out
 
 
@@ -43,9 +44,18 @@ def node_styles() -> list[NodeStyle]:
     return [ReadableNode(k, colour, "name") for k, colour in graph_export.COLOURS.items()]
 
 
+def caption(nid: str) -> str:
+    """A short caption: `pkg/kubelet`, `client-go/tools/cache`, `kubelet.(*Kubelet).SyncPod`."""
+    name = short_name(nid)
+    for prefix in ("k8s.io/kubernetes/", "k8s.io/"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def elements(sub: Subgraph) -> dict[str, list[dict]]:
     nodes = [{"data": {"id": n.id, "label": n.kind,
-                       "name": short_name(n.id) + (f" (+{sub.more[n.id]} more)"
+                       "name": caption(n.id) + (f" (+{sub.more[n.id]} more)"
                                                    if n.id in sub.more else "")}}
              for n in sub.nodes]
     edges = [{"data": {"id": f"e{i}", "source": e.source, "target": e.target, "label": e.kind}}

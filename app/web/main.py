@@ -15,8 +15,8 @@ import streamlit as st
 
 from kubeatlas.app.web import nav, search_box, state
 
-# a reader's app: no Deploy button or developer menu, and no traceback (or server path) shown
-st.set_option("client.toolbarMode", "viewer")
+# no traceback (or server path) shown, however the app is started; the Deploy button and the
+# developer menu are hidden by `kubeatlas web` (client.toolbarMode=viewer: a start-up option)
 st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="kubeatlas", page_icon=":material/map:", layout="wide")
 page = st.navigation(nav.pages())
