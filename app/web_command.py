@@ -30,7 +30,8 @@ def is_loopback(host: str) -> bool:
 def streamlit_command(port: int, headless: bool, host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true" if headless else "false",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"]
 
 
 @click.command()

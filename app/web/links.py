@@ -19,7 +19,10 @@ _PAGE_OF = {
     NodeKind.ROLE: (nav.ROLE, "role"),
     NodeKind.PACKAGE: (nav.PACKAGE, "pkg"),
     NodeKind.EXTERNAL_PACKAGE: (nav.PACKAGE, "pkg"),
-    NodeKind.TYPE: (nav.INTERFACES, "type"),
+    NodeKind.TYPE: (nav.CODE, "id"),
+    NodeKind.FUNCTION: (nav.CODE, "id"),
+    NodeKind.METHOD: (nav.CODE, "id"),
+    NodeKind.MINI_COMPONENT: (nav.CODE, "id"),
     NodeKind.API_KIND: (nav.KINDS, "kind"),
 }
 

@@ -11,11 +11,15 @@ try:  # installed (wheel or editable), or run from a checkout with kubeatlas/ on
 except ImportError:  # `streamlit run app/web/main.py` from a checkout puts only app/web on it
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from kubeatlas.app.web import nav, state  # noqa: E402
+from kubeatlas.app.web import nav, search_box, state
 
+# no traceback (or server path) shown, however the app is started; the Deploy button and the
+# developer menu are hidden by `kubeatlas web` (client.toolbarMode=viewer: a start-up option)
+st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="kubeatlas", page_icon=":material/map:", layout="wide")
 page = st.navigation(nav.pages())
 state.sidebar(state.atlas())
+search_box.sidebar(state.atlas())
 page.run()

@@ -12,11 +12,15 @@ INTERFACES = "views/interfaces.py"
 KINDS = "views/kinds.py"
 CONSOLE = "views/console.py"
 NOTES = "views/notes.py"
+SEARCH = "views/search.py"
+CODE = "views/code.py"
 
 SECTIONS = (
     ("Architecture", ((ARCHITECTURE, "Architecture map", "architecture", ":material/map:"),
                       (ROLE, "Role", "role", ":material/hub:"),
-                      (PACKAGE, "Package", "package", ":material/inventory_2:"))),
+                      (PACKAGE, "Package", "package", ":material/inventory_2:"),
+                      (CODE, "Type or function", "code", ":material/code:"),
+                      (SEARCH, "Search", "search", ":material/search:"))),
     ("Questions", ((DEPS, "Dependencies & paths", "deps", ":material/route:"),
                    (INTERFACES, "Interfaces", "interfaces", ":material/power:"),
                    (KINDS, "API kinds", "kinds", ":material/description:"))),

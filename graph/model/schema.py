@@ -37,6 +37,7 @@ class EdgeKind(StrEnum):
     RECONCILES = "RECONCILES"  # Package->ApiKind
     STORES = "STORES"  # Package(registry)->ApiKind
     ILLUSTRATES = "ILLUSTRATES"  # MiniComponent->any code node
+    REFERENCES = "REFERENCES"
 
 
 CODE_KINDS = frozenset({NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD})

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import links, picker, state
+from kubeatlas.app.web import chain_view, links, picker, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.chains import find_chains
 
 GOOS = ("", "linux", "windows", "darwin", "freebsd")
 GOARCH = ("", "amd64", "arm64", "arm", "386", "ppc64le", "s390x")
@@ -45,23 +47,22 @@ if pid:
             with st.expander("open a direct dependency"):
                 links.capped_links(near, 30)
 
-st.subheader("Shortest path")
+st.subheader("Paths")
 st.caption("Between packages the chain follows imports; between functions and methods it follows "
-           "calls, through interface methods to their implementations; between roles, role edges.")
+           "calls, interface calls, dispatch to implementations and function values; between "
+           "roles, role edges. Short names work: pick from the ranked candidates.")
 c1, c2 = st.columns(2)
 source = picker.pick(atlas, "from", "from", (), container=c1,
-                     placeholder="method:…kuberuntime.(*kubeGenericRuntimeManager).SyncPod")
+                     placeholder="kuberuntime.(*kubeGenericRuntimeManager).SyncPod or syncLoop")
 target = picker.pick(atlas, "to", "to", (), container=c2,
-                     placeholder="method:…remote.(*remoteRuntimeService).RunPodSandbox")
+                     placeholder="remote.(*remoteRuntimeService).RunPodSandbox")
+alternatives = st.slider("alternatives", 0, 5, 2)
 if source and target:
     with state.reported():
-        chain = atlas.shortest_path(source, target)
-        if chain is None:
-            st.warning(f"No chain from `{source}` to `{target}`.")
+        chains = find_chains(atlas, source, target, alternatives=alternatives)
+        if not chains.found:
+            why = "" if chains.complete else " within the time budget"
+            st.warning(f"No chain from `{short_name(source)}` to `{short_name(target)}`{why} "
+                       f"along {', '.join(chains.edge_kinds)}.")
         else:
-            nodes = atlas.reader.get_nodes(chain)
-            st.markdown(f"**{len(chain) - 1} hops**")
-            for step, nid in enumerate(chain):
-                node = nodes.get(nid)
-                loc = links.code_md(tree, node.attrs) if node else ""
-                st.markdown(f"{step}. `{nid}`" + (f" — {loc}" if loc else ""))
+            chain_view.show(atlas, tree, chains, f"{source}-{target}")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kubeatlas.app.web import links, picker, state
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.code import method_set
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -25,7 +27,7 @@ def _table(edges, column: str) -> None:
     st.dataframe([{"type": key_of(e_id), "receiver": "*T" if e.attrs.get("via_pointer") else "T",
                    "where": links.where(nodes[e_id].attrs) if e_id in nodes else "",
                    "source": links.code_url(tree, nodes[e_id].attrs) if e_id in nodes else ""}
-                  for e_id, e in zip(other[:cap], edges)],
+                  for e_id, e in zip(other[:cap], edges, strict=False)],
                  column_config={"source": st.column_config.LinkColumn("source",
                                                                       display_text="GitHub")},
                  hide_index=True)
@@ -50,9 +52,14 @@ if tid:
         edges = atlas.interfaces_of(tid)
         st.subheader(f"Implements {len(edges)} interfaces")
         _table(edges, "target")
-        methods = atlas.reader.get_nodes(
-            [e.target for e in atlas.neighbours(tid, (EdgeKind.HAS_METHOD,))])
-        st.subheader(f"Methods ({len(methods)})")
-        for m in sorted(methods.values(), key=lambda m: (m.attrs.get("line", 0), m.id))[:cap]:
-            st.markdown(f"- `{m.name}` — {links.code_md(tree, m.attrs)}")
-        links.more_marker(len(methods) - cap)
+        members = method_set(atlas, tid)
+        methods = atlas.reader.get_nodes([m.method for m in members[:cap]])
+        own = sum(1 for m in members if m.depth == 0)
+        st.subheader(f"Methods ({len(members)}: {own} declared here, {len(members) - own} "
+                     "embedded)")
+        for m in members[:cap]:
+            origin = "" if m.depth == 0 else f" (from `{short_name(m.origin)}`)"
+            loc = links.code_md(tree, methods[m.method].attrs) if m.method in methods else ""
+            st.markdown(f"- `{m.name}`{origin} — {loc}")
+        links.more_marker(len(members) - cap)
+        links.node_link(tid, "open the type page (source, graph, callers)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import links, state
+from kubeatlas.app.web import guard, links, state
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 
@@ -21,13 +21,20 @@ if not kinds:
     st.stop()
 ids = sorted(kinds, key=lambda k: (kinds[k].name, k))
 with state.reported():
-    wanted = state.param("kind", "Deployment")
+    wanted = guard.param("kind", "Deployment")
+    if wanted is None:
+        st.stop()
     try:
-        current = wanted if wanted in kinds else atlas.resolve(wanted, (NodeKind.API_KIND,))
-    except KubeatlasError:  # an unknown or ambiguous name: start from the first kind
-        current = ids[0]
-    kid = st.selectbox("kind", ids, index=ids.index(current) if current in ids else 0,
-                       format_func=lambda k: f"{kinds[k].name} ({key_of(k)})")
+        current: str | None = wanted if wanted in kinds else atlas.resolve(
+            wanted, (NodeKind.API_KIND,))
+    except KubeatlasError:  # unknown or ambiguous: say so, never show another kind
+        guard.unknown("API kind", wanted)
+        current = None
+    kid = st.selectbox("kind", ids, index=ids.index(current) if current in ids else None,
+                       format_func=lambda k: f"{kinds[k].name} ({key_of(k)})",
+                       placeholder="choose an API kind")
+    if kid is None:
+        st.stop()
     if kid != current:
         st.query_params["kind"] = kid
     card = atlas.kind_summary(kid)

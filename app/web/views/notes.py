@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kubeatlas.app.web import state
+from kubeatlas.app.web import guard, state
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import check_citations
 from kubeatlas.graph.notes.render import FLOW, Note, build_note
@@ -25,10 +25,17 @@ tree = state.tree(atlas)
 st.title("Study notes")
 roles = {key_of(r.id): r.attrs.get("name") or r.name for r in atlas.roles()}
 subjects = [FLOW, *roles]
-wanted = state.param("subject", FLOW)
-subject = st.selectbox("note", subjects, index=subjects.index(wanted) if wanted in subjects else 0,
+wanted = guard.param("subject", FLOW)
+if wanted is None:
+    st.stop()
+if wanted not in subjects:
+    guard.unknown("note subject", wanted)
+subject = st.selectbox("note", subjects,
+                       index=subjects.index(wanted) if wanted in subjects else None,
                        format_func=lambda s: "Creating a Deployment (the whole flow)" if s == FLOW
-                       else f"role: {roles[s]}")
+                       else f"role: {roles[s]}", placeholder="choose a note")
+if subject is None:
+    st.stop()
 if subject != wanted:
     st.query_params["subject"] = subject
 

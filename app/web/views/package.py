@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, links, picker, state
+from kubeatlas.app.web import links, live_graph, minik8s_panel, picker, state
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.notes.source import read_package
+from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -61,12 +62,13 @@ with state.reported():
     imports = atlas.deps(pid, tests=tests, external=external) if node.kind == NodeKind.PACKAGE \
         else []
     importers = atlas.deps(pid, reverse=True, tests=tests, external=external)
+    minis = illustrations(atlas, [pid])
     tabs = st.tabs(["Graph", f"Imports ({len(imports)})", f"Importers ({len(importers)})",
-                    "Files", "Types", "Functions"])
+                    "Files", "Types", "Functions", f"minik8s ({len(minis)})"])
+    with tabs[6]:
+        minik8s_panel.illustrations(atlas, tree, minis)
     with tabs[0]:
-        st.graphviz_chart(dot.neighbourhood(
-            pid, key_of(pid), [(d.id, key_of(d.id)) for d in imports],
-            [(d.id, key_of(d.id)) for d in importers], cap))
+        live_graph.show(atlas, pid, "package", cap=cap)
     for tab, found in ((tabs[1], imports), (tabs[2], importers)):
         with tab:
             st.dataframe([{"package": key_of(d.id), "files": d.files, "test only": d.test_only,

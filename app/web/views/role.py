@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, links, nav, state
+from kubeatlas.app.web import dot, guard, links, live_graph, minik8s_panel, nav, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import is_test_double
+from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
 tree = state.tree(atlas)
 roles = atlas.roles()
 keys = [key_of(r.id) for r in roles]
 names = {key_of(r.id): r.attrs.get("name") or r.name for r in roles}
-wanted = state.param("role", "kubelet")
-choice = st.selectbox("role", keys, index=keys.index(wanted) if wanted in keys else 0,
-                      format_func=lambda k: f"{names[k]} ({k})")
+wanted = guard.param("role", "kubelet")
+if wanted is None:
+    st.stop()
+if wanted not in keys:
+    guard.unknown("role", wanted)
+choice = st.selectbox("role", keys, index=keys.index(wanted) if wanted in keys else None,
+                      format_func=lambda k: f"{names[k]} ({k})", placeholder="choose a role")
+if choice is None:
+    st.stop()
 if choice != wanted:
     st.query_params["role"] = choice
 
@@ -104,5 +111,9 @@ with state.reported():
             links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {detail}", b)
     else:
         st.caption("No dependencies recorded for this role.")
+    st.subheader("Live graph")
+    live_graph.show(atlas, f"role:{choice}", "role")
+    st.subheader("minik8s")
+    minik8s_panel.illustrations(atlas, tree, illustrations(atlas, card["packages_by_path"]))
     st.page_link(nav.NOTES, label=f"Study note for {names[choice]}",
                  query_params={"subject": choice}, icon=":material/edit_note:")

@@ -90,6 +90,18 @@ class Neo4jReader:
              "limit": int(limit)})
         return [_node_record(nid, kind, raw) for nid, kind, raw in rows]
 
+    def search_prefix(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]:
+        """Nodes whose name starts with (short) `text` in any case, in (name, id) order."""
+        text = text.strip()
+        if not text or len(text) > 4 or not kinds:  # as graph/store/sqlite/prefix.py
+            return []
+        rows = self._collected(
+            "MATCH (n:Node) WHERE n.name_lc STARTS WITH $lc AND n.tree = $tree AND n.kind IN "
+            "$kinds WITH n ORDER BY n.name, n.id LIMIT $limit "
+            "RETURN collect([n.id, n.kind, n._attrs])",
+            {"lc": text.lower(), "tree": self.tree, "kinds": list(kinds), "limit": int(limit)})
+        return [_node_record(nid, kind, raw) for nid, kind, raw in rows]
+
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]:
         if not _NAME.match(key):
             raise ValueError(key)

@@ -11,6 +11,7 @@ from typing import Any
 from kubeatlas.errors import IndexCorrupt, IndexNotFound
 from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord, QueryResult
 from kubeatlas.graph.store.attrs_json import load_json
+from kubeatlas.graph.store.sqlite.prefix import prefix_search
 from kubeatlas.graph.store.sqlite.sandbox import connect_readonly, run_console_query
 from kubeatlas.graph.store.sqlite.writer import SCHEMA_VERSION
 
@@ -82,6 +83,10 @@ class SqliteReader:
                    + kind_sql + order)
             params = [f"%{text}%", *kinds, text, text + "%", limit]
         return [_node(row) for row in self._conn.execute(sql, params)]
+
+    def search_prefix(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]:
+        """Nodes whose name starts with (short) `text` in any case, in (name, id) order."""
+        return prefix_search(self._conn, text, kinds, limit)
 
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]:
         if not re.fullmatch(r"[a-z_]+", key):

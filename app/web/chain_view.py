@@ -1,0 +1,75 @@
+"""A chain drawn as a picture (the live graph component, hops labelled with their kind: call,
+interface call, dispatch, function value, import …) with its hops listed, and the
+next-shortest alternatives below."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+from st_link_analysis import st_link_analysis
+
+from kubeatlas.app.web import links, live_graph
+from kubeatlas.app.web.live_graph import ReadableEdge
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.chains import Chains, Hop
+
+
+def elements(chains: Chains) -> dict[str, list[dict]]:
+    ids: dict[str, None] = {}
+    edges: dict[tuple[str, str, str], Hop] = {}
+    for chain in chains.found:
+        for hop in chain:
+            ids.setdefault(hop.source)
+            ids.setdefault(hop.target)
+            edges.setdefault((hop.source, hop.target, hop.kind), hop)
+    best = {(h.source, h.target, h.kind) for h in chains.found[0]} if chains.found else set()
+    return {"nodes": [{"data": {"id": nid, "label": _kind(nid), "name": short_name(nid)}}
+                      for nid in ids],
+            "edges": [{"data": {"id": f"h{i}", "source": h.source, "target": h.target,
+                                "label": "SHORTEST" if k in best else "ALTERNATIVE",
+                                "how": h.how}}
+                      for i, (k, h) in enumerate(edges.items())]}
+
+
+def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> None:
+    if not chains.found:
+        return
+    best = chains.found[0]
+    st.markdown(f"**{len(best)} hops** along {', '.join(sorted(set(chains.edge_kinds)))} — "
+                "the shortest in red, alternatives in grey")
+    st_link_analysis(
+        elements(chains), layout="breadthfirst", height=420, key=f"chain-{key}",
+        node_styles=live_graph.node_styles(),
+        edge_styles=[ReadableEdge("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
+                     ReadableEdge("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])
+    for number, chain in enumerate(chains.found):
+        title = "Shortest chain" if number == 0 else f"Alternative {number} ({len(chain)} hops)"
+        with st.expander(title, expanded=number == 0):
+            _hops(atlas, tree, chain)
+    if not chains.complete:
+        st.caption("The search for alternatives stopped at its time budget.")
+    elif len(chains.found) == 1:
+        st.caption("No other chain of similar length.")
+
+
+def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None:
+    nodes = atlas.reader.get_nodes([chain[0].source, *(h.target for h in chain)])
+    rows = [(None, chain[0].source)] + [(h, h.target) for h in chain]
+    for step, (hop, nid) in enumerate(rows):
+        left, right = st.columns([2, 3])
+        prefix = f"{step}. " + (f"—{hop.how}→ " if hop else "")
+        links.node_link(nid, prefix + short_name(nid), left, help=nid)
+        node = nodes.get(nid)
+        where = links.code_md(tree, node.attrs) if node else ""
+        at_line = f" (at line {hop.line} of the caller)" if hop and hop.line else ""
+        right.markdown((where or f"`{nid}`") + at_line)
+
+
+def _kind(nid: str) -> str:
+    prefix = nid.split(":", 1)[0]
+    return {"pkg": "Package", "ext": "ExternalPackage", "type": "Type", "func": "Function",
+            "method": "Method", "role": "Role", "kind": "ApiKind", "mini": "MiniComponent"
+            }.get(prefix, "Node")

@@ -1,0 +1,125 @@
+"""The one live graph every page draws (st-link-analysis, Cytoscape.js): click a node to select
+and open it, double-click to expand its neighbours, pan and zoom, filter by node and edge kind,
+a node cap with "N more", and the drawing exported as JSON, GraphML, SVG or PNG."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
+from st_link_analysis.component.events import Event
+
+from kubeatlas.app.web import graph_export, links
+from kubeatlas.graph.model.schema import kind_of
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.neighbourhood import DEFAULT_FILTERS, EDGE_FILTERS, MAX_NODES, Subgraph, neighbourhood
+
+NODE_KINDS = tuple(graph_export.COLOURS)
+_EDGE_COLOURS = {"IMPORTS": "#1f77b4", "CALLS": "#ff7f0e", "DISPATCHES": "#d62728",
+                 "REFERENCES": "#8c564b", "IMPLEMENTS": "#2ca02c", "IN_ROLE": "#9467bd"}
+_EDGE_KINDS = sorted({k for kinds in EDGE_FILTERS.values() for k in kinds})
+
+
+class ReadableNode(NodeStyle):
+    """A node style whose caption is readable at the zoom a page opens with (the component's
+    own 3.6px text shows only when zoomed in three times)."""
+
+    def dump(self) -> dict:
+        out = super().dump()
+        out["style"].update({"font-size": "11px", "min-zoomed-font-size": "3px",
+                             "text-max-width": "160px", "text-wrap": "ellipsis"})
+        return out
+
+
+class ReadableEdge(EdgeStyle):
+    def dump(self) -> dict:
+        out = super().dump()
+        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px"})
+        return out
+
+
+def node_styles() -> list[NodeStyle]:
+    return [ReadableNode(k, colour, "name") for k, colour in graph_export.COLOURS.items()]
+
+
+def caption(nid: str) -> str:
+    """A short caption: `pkg/kubelet`, `client-go/tools/cache`, `kubelet.(*Kubelet).SyncPod`."""
+    name = short_name(nid)
+    for prefix in ("k8s.io/kubernetes/", "k8s.io/"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def elements(sub: Subgraph) -> dict[str, list[dict]]:
+    nodes = [{"data": {"id": n.id, "label": n.kind,
+                       "name": caption(n.id) + (f" (+{sub.more[n.id]} more)"
+                                                   if n.id in sub.more else "")}}
+             for n in sub.nodes]
+    edges = [{"data": {"id": f"e{i}", "source": e.source, "target": e.target, "label": e.kind}}
+             for i, e in enumerate(sub.edges)]
+    return {"nodes": nodes, "edges": edges}
+
+
+def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = None,
+         cap: int = 25) -> Subgraph | None:
+    """Draw `focus` with its neighbours; expansions are kept per page and focus."""
+    state_key = f"graph-{key}-{focus}"
+    expanded: list[str] = st.session_state.setdefault(state_key, [focus])
+    try:
+        default = list(filters or DEFAULT_FILTERS.get(str(kind_of(focus)), ("imports",)))
+    except ValueError:
+        default = ["imports"]
+    c1, c2, c3 = st.columns([3, 3, 1])
+    chosen = c1.multiselect("edges", list(EDGE_FILTERS), default=default, key=f"{state_key}-e")
+    kinds = c2.multiselect("node kinds (all when empty)", NODE_KINDS, key=f"{state_key}-k")
+    cap = int(c3.number_input("cap", 5, 500, cap, step=5, key=f"{state_key}-c",
+                              help="Neighbours drawn per expanded node; the rest is counted"))
+    sub = neighbourhood(atlas, expanded, chosen, kinds, cap=cap, max_nodes=MAX_NODES)
+    layout = "cose" if len(sub.nodes) <= 150 else "concentric"
+    event = st_link_analysis(
+        elements(sub), layout=layout, height=520, key=f"{state_key}-view",
+        node_styles=node_styles(),
+        edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)  # type: ignore[arg-type]
+                     for k in _EDGE_KINDS],
+        node_actions=["expand"], events=[Event("pick", "tap", "node")])
+    _handle(event, state_key, expanded)
+    hidden = sum(sub.more.values())
+    st.caption(f"{len(sub.nodes)} nodes, {len(sub.edges)} edges drawn"
+               + (f" · {hidden} more neighbours not drawn (raise the cap or expand)" if hidden
+                  else "") + " · click to select, double-click to expand, scroll to zoom")
+    picked = st.session_state.get(f"{state_key}-picked")
+    row = st.columns([4, 1, 1, 1, 1, 1])
+    if picked and any(n.id == picked for n in sub.nodes):
+        links.node_link(picked, f"open {short_name(picked)}", row[0])
+    if len(expanded) > 1 and row[1].button("reset", key=f"{state_key}-reset"):
+        st.session_state[state_key] = [focus]
+        st.rerun()
+    name = short_name(focus).replace("/", "_").replace("*", "")[:60]
+    row[2].download_button("JSON", graph_export.to_json(sub), f"{name}.json", "application/json",
+                           key=f"{state_key}-json", on_click="ignore")
+    row[3].download_button("GraphML", graph_export.to_graphml(sub), f"{name}.graphml",
+                           "application/xml", key=f"{state_key}-graphml", on_click="ignore")
+    row[4].download_button("SVG", graph_export.to_svg(sub), f"{name}.svg", "image/svg+xml",
+                           key=f"{state_key}-svg", on_click="ignore")
+    row[5].download_button("PNG", lambda: graph_export.to_png(sub), f"{name}.png", "image/png",
+                           key=f"{state_key}-png", on_click="ignore")
+    return sub
+
+
+def _handle(event: object, state_key: str, expanded: list[str]) -> None:
+    """Apply a click or an expansion reported by the component, once per event."""
+    if not isinstance(event, dict) or event.get("timestamp") == st.session_state.get(
+            f"{state_key}-seen"):
+        return
+    st.session_state[f"{state_key}-seen"] = event.get("timestamp")
+    data = event.get("data") or {}
+    if event.get("action") == "expand":
+        new = [n for n in data.get("node_ids") or () if isinstance(n, str) and n not in expanded]
+        if new:
+            expanded.extend(new)
+            st.rerun()
+    elif event.get("action") == "pick" and isinstance(data.get("target_id"), str):
+        st.session_state[f"{state_key}-picked"] = data["target_id"]

@@ -1,0 +1,65 @@
+"""minik8s beside the real code: the mini component(s) illustrating a role, package, type or
+function — the Python module, its source, the real code it mirrors and what it simplifies."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from kubeatlas.app.web import links
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.atlas import Atlas, NodeRecord
+from kubeatlas.graph.query.code import mirrored
+from kubeatlas.graph.query.source_text import SourceText, read_mini_module
+
+
+def docstring(source: SourceText) -> str:
+    """The module docstring: how the mini component mirrors, and simplifies, the real one."""
+    try:
+        return ast.get_docstring(ast.parse(source.text)) or ""
+    except SyntaxError:
+        return ""
+
+
+def illustrations(atlas: Atlas, tree: Mapping[str, Any], minis: Sequence[NodeRecord]) -> None:
+    if not minis:
+        st.caption("No minik8s component illustrates this.")
+        return
+    for mini in minis:
+        st.markdown(f"**minik8s `{mini.attrs.get('module', '')}`** — {mini.attrs.get('summary', '')}")
+        links.node_link(mini.id, f"open the minik8s component {mini.name}")
+        _body(atlas, tree, mini, expanded=False)
+
+
+def component_page(atlas: Atlas, tree: Mapping[str, Any], mini_id: str) -> None:
+    mini = atlas.node(mini_id)
+    st.title(f"minik8s: {mini.name}")
+    st.caption(f"`{mini.attrs.get('module', '')}` — {mini.attrs.get('summary', '')}")
+    _body(atlas, tree, mini, expanded=True)
+
+
+def _body(atlas: Atlas, tree: Mapping[str, Any], mini: NodeRecord, expanded: bool) -> None:
+    source = read_mini_module(str(mini.attrs.get("module") or ""))
+    doc = docstring(source)
+    if doc:
+        st.markdown("*What it mirrors and what it simplifies:*")
+        st.markdown(doc)
+    real = mirrored(atlas, mini.id)
+    found = atlas.reader.get_nodes(real)
+    with st.expander(f"The real Kubernetes code it mirrors ({len(real)})", expanded=expanded):
+        for nid in real:
+            left, right = st.columns([2, 3])
+            links.node_link(nid, short_name(nid), left, help=nid)
+            node = found.get(nid)
+            right.markdown(links.code_md(tree, node.attrs) if node else "not in this tree")
+    missing = mini.attrs.get("missing") or []
+    if missing:
+        st.caption("Not in this tree: " + ", ".join(f"`{m}`" for m in missing))
+    with st.expander("Python source", expanded=False):
+        if source.text:
+            st.code(source.text, language="python", line_numbers=True)
+        else:
+            st.warning(f"Source not shown: {source.problem}.")
