@@ -35,12 +35,18 @@ def kubernetes_endpoints(port: int) -> dict:
 
 
 def ensure_kubernetes_service(registry: Registry, port: int) -> None:
-    """Create the Service if missing; point its Endpoints at this apiserver's port."""
+    """Create the Service if missing (another apiserver on the same store may have made it);
+    point its Endpoints at this apiserver's port."""
     try:
-        registry.create(SERVICE, "default", kubernetes_service(port))
+        registry.get(SERVICE, "default", "kubernetes")
     except status.ApiError as err:
-        if err.code != 409:
+        if err.code != 404:
             raise
+        try:
+            registry.create(SERVICE, "default", kubernetes_service(port))
+        except status.ApiError as again:
+            if again.code != 409:
+                raise
     wanted = kubernetes_endpoints(port)
     try:
         registry.create(ENDPOINTS, "default", wanted)
