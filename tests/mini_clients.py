@@ -24,6 +24,9 @@ def k8s_configuration(cluster: Any) -> k8s.Configuration:
 
 
 def kubectl_args(cluster: Any) -> list[str]:
-    """kubectl's global flags that reach `cluster`."""
-    token = getattr(cluster, "token", None)
-    return ["--server", cluster.url, *(["--token", token] if token else [])]
+    """kubectl's global flags that reach `cluster`: its kubeconfig (https + token: kubectl sends a
+    token only over TLS), or the plain URL of an insecure cluster."""
+    kubeconfig = getattr(cluster, "kubeconfig", None)
+    if getattr(cluster, "token", None) and kubeconfig is not None and kubeconfig.exists():
+        return ["--kubeconfig", str(kubeconfig)]
+    return ["--server", cluster.url]

@@ -227,7 +227,10 @@ def test_diff_shows_a_changed_manifest(kubectl, tmp_path):
     manifest.write_text(MANIFEST.format(image="nginx:1.27"))
     done = kubectl("diff", "-f", str(manifest), check=False)
     assert done.returncode == 1, done.stderr  # 1: differences found
-    assert "-        image: nginx:1.26" in done.stdout and "+        image: nginx:1.27" in done.stdout
+    removed = [line for line in done.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in done.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert any("image: nginx:1.26" in line for line in removed), done.stdout
+    assert any("image: nginx:1.27" in line for line in added), done.stdout
 
 
 def test_explain_describes_a_field(kubectl):
