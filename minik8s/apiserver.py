@@ -6,7 +6,10 @@ requests handed to handlers.py, and watch streaming (`serveWatch` /
 `(*WatchServer).ServeHTTP`: chunked JSON events, ERROR with a 410 Status for a compacted
 resourceVersion, BOOKMARKs, timeoutSeconds). Errors are Status objects. At start it creates
 the system namespaces, as the systemnamespaces controller
-of pkg/controlplane does (`createNamespaceIfNeeded`).
+of pkg/controlplane does (`createNamespaceIfNeeded`). Every request first passes guard.py
+(Host, Origin, token, body size, media type); watches are capped (429 past `max_watches`,
+as `errors.NewTooManyRequests`), their queues bounded (a slow watcher ends with a 410 ERROR,
+as the cacher's `(*cacheWatcher).add` drops it) and a blocked write times out.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ apiserver's HTTP API, as the real binaries do (cmd/kube-apiserver, cmd/kube-cont
 manager, cmd/kube-scheduler, cmd/kubelet, cmd/kube-proxy); only the store is shared
 in-process, standing in for etcd. The etcd3 compactor (k8s.io/apiserver/pkg/storage/
 etcd3 `compactor`) runs here too: every interval it compacts at the revision it saw the
-time before.
+time before. The apiserver wants the run's bearer token (unless `insecure`) and serves TLS
+with a self-signed certificate on its port too; `kubeconfig` (mode 0600) names the https
+address, the certificate and the token. `stop()` kills the containers and removes the run's
+temporary folder.
 """
 
 from __future__ import annotations
