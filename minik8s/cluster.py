@@ -17,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -152,17 +153,22 @@ class Cluster:
             self.store.compact(seen)
             seen = self.store.revision
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop every component at once (waiting at most `timeout` for them), kill containers, clean up."""
         if self._stop.is_set():
             return  # stopped already
         self._stop.set()
-        if self.proxy:
-            self.proxy.stop()
-        for name in list(self.kubelets):
-            self.kubelets.pop(name).stop(kill_containers=True)
-        if self.scheduler:
-            self.scheduler.stop()
-        self.stop_controller_manager()
+        kubelets = [self.kubelets.pop(name) for name in list(self.kubelets)]
+        parts = [*(k.stop for k in kubelets), *((self.proxy.stop,) if self.proxy else ()),
+                 *((self.scheduler.stop,) if self.scheduler else ()), self.stop_controller_manager]
+        threads = [threading.Thread(target=part, daemon=True, name="stop") for part in parts]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        for kubelet in kubelets:  # what a slow kubelet has not killed yet (idempotent)
+            kubelet.runtime.close()
         self.apiserver.stop()
         self.store.close()
         self._remove_work_dir()
