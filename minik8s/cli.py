@@ -168,7 +168,7 @@ def apply(file, file_option, namespace, server, kubeconfig, token):
         ns = ((doc.get("metadata") or {}).get("namespace") or namespace) if resource.namespaced else ""
         name = (doc.get("metadata") or {}).get("name", "")
         label = f"{resource.kind.lower()}{'.' + resource.group if resource.group else ''}/{name}"
-        click.echo(f"{label} {_call(client.base_url, lambda: apply_object(client, resource, ns, doc))}")
+        click.echo(f"{label} {_call(client.base_url, lambda r=resource, n=ns, d=doc: apply_object(client, r, n, d))}")
 
 
 @mini.command()

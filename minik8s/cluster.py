@@ -57,9 +57,9 @@ class ClusterConfig:
     scheduler_backoff: float = 1.0
     compaction_interval: float = 300.0
     record_events: bool = True
-    controllers: ControllerSettings = ControllerSettings()
+    controllers: ControllerSettings = ControllerSettings()  # noqa: RUF009 - frozen, so one shared default is safe
 
-    def fast(self) -> "ClusterConfig":
+    def fast(self) -> ClusterConfig:
         """Short intervals for tests and demos (seconds become tenths)."""
         return replace(self, node_status_interval=0.5, lease_interval=0.3, relist_period=0.2,
                        sync_frequency=1.0, crash_backoff=0.5, scheduler_backoff=0.1,
@@ -97,7 +97,7 @@ class Cluster:
     def client(self, agent: str = "minik8s") -> Client:
         return Client(self.url, user_agent=agent, token=self.token)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         # kubectl and client-go send a token only over TLS: the kubeconfig names the https address
         auth.write_kubeconfig(self.kubeconfig, self.apiserver.https_url if self._cert else self.url,
                               self.token, self._cert[0].read_bytes() if self._cert else None)
