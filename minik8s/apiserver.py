@@ -6,7 +6,10 @@ requests handed to handlers.py, and watch streaming (`serveWatch` /
 `(*WatchServer).ServeHTTP`: chunked JSON events, ERROR with a 410 Status for a compacted
 resourceVersion, BOOKMARKs, timeoutSeconds). Errors are Status objects. At start it creates
 the system namespaces, as the systemnamespaces controller
-of pkg/controlplane does (`createNamespaceIfNeeded`).
+of pkg/controlplane does (`createNamespaceIfNeeded`). Every request first passes guard.py
+(Host, Origin, token, body size, media type); watches are capped (429 past `max_watches`,
+as `errors.NewTooManyRequests`), their queues bounded (a slow watcher ends with a 410 ERROR,
+as the cacher's `(*cacheWatcher).add` drops it) and a blocked write times out.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60  # seconds a read (a slow body, an idle keep-alive) or a watch write may block
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
-    server: "_Server"
+    server: _Server
 
     def log_message(self, fmt, *args):  # route http.server's access log to logging
         log.debug("%s " + fmt, self.address_string(), *args)
@@ -110,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(err.code, err.status())
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
-        except Exception as exc:  # noqa: BLE001 - a handler bug must become a 500, not a hang
+        except Exception as exc:
             log.exception("%s %s failed", method, self.path)
             self._send(500, status.internal(f"{type(exc).__name__}: {exc}").status())
 
@@ -341,7 +344,7 @@ class ApiServer:
     def https_url(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
-    def start(self) -> "ApiServer":
+    def start(self) -> ApiServer:
         self._bootstrap()
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="apiserver",
                                         kwargs={"poll_interval": 0.1}, daemon=True)

@@ -116,9 +116,14 @@ def up(port, nodes, runtime, insecure, gpus, data_dir, verbose):
         click.echo(f"kubeconfig (mode 0600, removed on exit): {cluster.kubeconfig}\n"
                    f"  export MINIK8S_KUBECONFIG={cluster.kubeconfig}; kubeatlas mini get nodes\n"
                    f"  kubectl --kubeconfig {cluster.kubeconfig} get pods")
-        run_until_signalled(cluster.stop, on_signal=lambda name: click.echo(f"stopping ({name or 'done'})..."))
+        signalled = run_until_signalled(cluster.stop, on_signal=lambda name: click.echo(f"stopping ({name})..."))
     finally:
         cluster.stop()
+    if signalled:  # all cleaned up: skip the interpreter's slow teardown of every imported module
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @mini.command()
@@ -163,7 +168,7 @@ def apply(file, file_option, namespace, server, kubeconfig, token):
         ns = ((doc.get("metadata") or {}).get("namespace") or namespace) if resource.namespaced else ""
         name = (doc.get("metadata") or {}).get("name", "")
         label = f"{resource.kind.lower()}{'.' + resource.group if resource.group else ''}/{name}"
-        click.echo(f"{label} {_call(client.base_url, lambda: apply_object(client, resource, ns, doc))}")
+        click.echo(f"{label} {_call(client.base_url, lambda r=resource, n=ns, d=doc: apply_object(client, r, n, d))}")
 
 
 @mini.command()

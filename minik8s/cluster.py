@@ -5,7 +5,10 @@ apiserver's HTTP API, as the real binaries do (cmd/kube-apiserver, cmd/kube-cont
 manager, cmd/kube-scheduler, cmd/kubelet, cmd/kube-proxy); only the store is shared
 in-process, standing in for etcd. The etcd3 compactor (k8s.io/apiserver/pkg/storage/
 etcd3 `compactor`) runs here too: every interval it compacts at the revision it saw the
-time before.
+time before. The apiserver wants the run's bearer token (unless `insecure`) and serves TLS
+with a self-signed certificate on its port too; `kubeconfig` (mode 0600) names the https
+address, the certificate and the token. `stop()` kills the containers and removes the run's
+temporary folder.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,9 +57,9 @@ class ClusterConfig:
     scheduler_backoff: float = 1.0
     compaction_interval: float = 300.0
     record_events: bool = True
-    controllers: ControllerSettings = ControllerSettings()
+    controllers: ControllerSettings = ControllerSettings()  # noqa: RUF009 - frozen, so one shared default is safe
 
-    def fast(self) -> "ClusterConfig":
+    def fast(self) -> ClusterConfig:
         """Short intervals for tests and demos (seconds become tenths)."""
         return replace(self, node_status_interval=0.5, lease_interval=0.3, relist_period=0.2,
                        sync_frequency=1.0, crash_backoff=0.5, scheduler_backoff=0.1,
@@ -93,7 +97,7 @@ class Cluster:
     def client(self, agent: str = "minik8s") -> Client:
         return Client(self.url, user_agent=agent, token=self.token)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         # kubectl and client-go send a token only over TLS: the kubeconfig names the https address
         auth.write_kubeconfig(self.kubeconfig, self.apiserver.https_url if self._cert else self.url,
                               self.token, self._cert[0].read_bytes() if self._cert else None)
@@ -150,17 +154,22 @@ class Cluster:
             self.store.compact(seen)
             seen = self.store.revision
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop every component at once (waiting at most `timeout` for them), kill containers, clean up."""
         if self._stop.is_set():
             return  # stopped already
         self._stop.set()
-        if self.proxy:
-            self.proxy.stop()
-        for name in list(self.kubelets):
-            self.kubelets.pop(name).stop(kill_containers=True)
-        if self.scheduler:
-            self.scheduler.stop()
-        self.stop_controller_manager()
+        kubelets = [self.kubelets.pop(name) for name in list(self.kubelets)]
+        parts = [*(k.stop for k in kubelets), *((self.proxy.stop,) if self.proxy else ()),
+                 *((self.scheduler.stop,) if self.scheduler else ()), self.stop_controller_manager]
+        threads = [threading.Thread(target=part, daemon=True, name="stop") for part in parts]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        for kubelet in kubelets:  # what a slow kubelet has not killed yet (idempotent)
+            kubelet.runtime.close()
         self.apiserver.stop()
         self.store.close()
         self._remove_work_dir()

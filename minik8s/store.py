@@ -38,7 +38,7 @@ class KeyNotFound(StoreError):
 class RevisionConflict(StoreError):
     """A compare-and-swap saw another mod revision; `current` is what is stored now."""
 
-    def __init__(self, key: str, current: "KeyValue | None") -> None:
+    def __init__(self, key: str, current: KeyValue | None) -> None:
         super().__init__(f"{key}: mod revision changed")
         self.current = current
 
@@ -82,7 +82,7 @@ class Event:
 class Watcher:
     """A bounded stream of events under a key prefix; closed on overflow (as etcd drops slow watchers)."""
 
-    def __init__(self, store: "Store", prefix: str, capacity: int,
+    def __init__(self, store: Store, prefix: str, capacity: int,
                  prefilter: Callable[[Event], bool] | None = None) -> None:
         self.prefix = prefix
         self.capacity = capacity
@@ -255,9 +255,8 @@ class Store:
                 raise Compacted(start_revision, self._compacted)
             watcher = Watcher(self, prefix, capacity, prefilter)
             for event in self._history:
-                if event.revision >= start_revision and watcher.wants(event):
-                    if not watcher._offer(event):
-                        return watcher
+                if event.revision >= start_revision and watcher.wants(event) and not watcher._offer(event):
+                    return watcher
             self._watchers.append(watcher)
             return watcher
 

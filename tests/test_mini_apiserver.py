@@ -185,7 +185,7 @@ def test_list_selectors_and_resource_version(client):
     client.create(POD, "default", pod("a", app="x", tier="web"))
     client.create(POD, "default", pod("b", app="x", tier="db"))
     client.create(POD, "default", pod("c", app="y"))
-    def names(sel):
+    def names(sel: str) -> list[str]:
         return sorted(p["metadata"]["name"] for p in client.list(POD, "default", label_selector=sel)[0])
     assert names("app=x") == ["a", "b"]
     assert names("app=x,tier!=db") == ["a"]

@@ -16,6 +16,7 @@ import pytest
 
 from kubeatlas.minik8s.auth import read_kubeconfig
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.guard import check_media_type
 from tests.mini_clients import auth_headers
 
 PODS = "/api/v1/namespaces/default/pods"
@@ -169,3 +170,12 @@ def test_kubectl_reaches_the_cluster_through_the_kubeconfig(cluster):
                              "--token", "wrong", "get", "--raw", "/api/v1/nodes"],
                             capture_output=True, text=True, timeout=60)
     assert denied.returncode != 0 and "Unauthorized" in denied.stderr
+
+
+@pytest.mark.parametrize("method, content_type", [
+    ("PATCH", "application/apply-patch+yaml"), ("PATCH", "application/strategic-merge-patch+json"),
+    ("PATCH", "application/merge-patch+json; charset=utf-8"), ("PATCH", "application/json-patch+json"),
+    ("POST", "application/json"), ("POST", "application/yaml"), ("POST", ""), ("PUT", "Application/JSON"),
+    ("DELETE", "text/plain")])  # a DELETE without a body has nothing to decode
+def test_the_media_types_kube_apiserver_decodes_pass_the_filter(method, content_type):
+    check_media_type(method, content_type, 0 if method == "DELETE" else 10)

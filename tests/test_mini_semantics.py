@@ -92,9 +92,9 @@ def test_the_python_clients_v1deployment_without_kind_or_api_version_is_accepted
             created = apps.create_namespaced_deployment("default", body)
             assert (created.kind, created.api_version) == ("Deployment", "apps/v1")
             assert apps.read_namespaced_deployment("bare", "default").spec.replicas == 1
-            with pytest.raises(ApiException) as err:  # and the token is what let it in
-                with k8s.ApiClient(k8s.Configuration(host=cluster.url)) as anonymous:
-                    k8s.AppsV1Api(anonymous).list_namespaced_deployment("default")
+            with pytest.raises(ApiException) as err, \
+                    k8s.ApiClient(k8s.Configuration(host=cluster.url)) as anonymous:  # the token let it in
+                k8s.AppsV1Api(anonymous).list_namespaced_deployment("default")
             assert err.value.status == 401
     finally:
         cluster.stop()
