@@ -51,12 +51,13 @@ EDGE_ATTRS = {
     "IMPORTS": ("files", "test_only", "platforms"),
     "IMPLEMENTS": ("via_pointer", "confidence"),
     "CALLS": ("via", "count"),
+    "REFERENCES": ("via", "file", "line"),
 }
 EDGE_FILES = {  # golden file -> the edge kinds it lists
     "structure.tsv": ("CONTAINS", "DECLARES", "HAS_METHOD", "EMBEDS"),
     "imports.tsv": ("IMPORTS",),
     "implements.tsv": ("IMPLEMENTS",),
-    "calls.tsv": ("CALLS",),
+    "calls.tsv": ("CALLS", "REFERENCES"),
 }
 
 K = "k8s.io/kubernetes/pkg"
