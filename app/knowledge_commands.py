@@ -7,6 +7,7 @@ import click
 from kubeatlas.app.cli_options import json_option, open_atlas, store_options
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import hop_kind
 
 _TYPES = (NodeKind.TYPE,)
 _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
@@ -53,33 +54,39 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 @json_option
 def path(source, target, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
-    interface dispatch), dependencies between roles."""
+    interface dispatch, and through functions passed as values), dependencies between roles."""
     atlas = open_atlas(db, neo4j_uri)
     src = atlas.resolve(source)
     dst = atlas.resolve(target)
-    chain = atlas.shortest_path(src, dst)
+    hops = atlas.shortest_chain(src, dst)
     if as_json:
-        print_json({"from": src, "to": dst, "chain": chain})
+        print_json({"from": src, "to": dst, "chain": None if hops is None else [h.id for h in hops],
+                    "hops": None if hops is None else [h.as_json() for h in hops]})
         return
-    if chain is None:
+    if hops is None:
         out.print(f"no chain from {src} to {dst}")
         raise SystemExit(1)
-    nodes = atlas.reader.get_nodes(chain)
+    nodes = atlas.reader.get_nodes([h.id for h in hops])
     rows = []
-    for step, nid in enumerate(chain):
-        attrs = nodes[nid].attrs if nid in nodes else {}
+    for step, hop in enumerate(hops):
+        attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else ""
-        rows.append((step, nid, where))
-    print_table(f"{len(chain) - 1} hops", ("#", "node", "where"), rows)
+        rows.append((step, _HOP_TEXT.get(hop.kind, hop.kind), hop.id, where))
+    print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
+
+
+_HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
+             "value": "passes as a value"}
 
 
 def _call_table(title: str, edges, column: str, as_json: bool, key: str) -> None:
     if as_json:
-        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind, **e.attrs}
-                          for e in edges]})
+        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind,
+                           "hop": hop_kind(e.kind), **e.attrs} for e in edges]})
         return
-    print_table(title, ("caller" if column == "source" else "callee", "via", "line"),
-                ((getattr(e, column), e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
+    print_table(title, ("caller" if column == "source" else "callee", "how", "via", "line"),
+                ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
+                  e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
                  for e in edges))
 
 

@@ -59,6 +59,27 @@ class Dependency:
                 "test_only": self.test_only, "platforms": list(self.platforms)}
 
 
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a chain: the node reached and how (`kind`: call, dispatch, value, or the
+    edge kind in lower case for imports and roles; `via`: the edge's via attribute, if any)."""
+
+    id: str
+    kind: str
+    via: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "via": self.via}
+
+
+HOP_KIND = {"CALLS": "call", "DISPATCHES": "dispatch", "REFERENCES": "value"}
+
+
+def hop_kind(edge_kind: str) -> str:
+    """call (CALLS), dispatch (DISPATCHES), value (REFERENCES), else the kind in lower case."""
+    return HOP_KIND.get(edge_kind, edge_kind.lower())
+
+
 class GraphReader(Protocol):
     """What a store must answer; every question in Atlas is built from these."""
 
@@ -194,23 +215,31 @@ class Atlas:
                       kinds: Sequence[EdgeKind] | None = None,
                       max_hops: int | None = None) -> list[str] | None:
         """Shortest chain source -> target along import edges (packages), call edges
-        (functions; an interface method DISPATCHES to its implementations) or role edges;
-        None when there is none (of at most max_hops hops, if given)."""
+        (functions; an interface method DISPATCHES to its implementations, a function value
+        is followed as REFERENCES) or role edges; None when there is none (of at most
+        max_hops hops, if given)."""
+        hops = self.shortest_chain(source, target, kinds, max_hops)
+        return None if hops is None else [h.id for h in hops]
+
+    def shortest_chain(self, source: str, target: str,
+                       kinds: Sequence[EdgeKind] | None = None,
+                       max_hops: int | None = None) -> list[Hop] | None:
+        """shortest_path with each step's kind: the first Hop is the source (kind "start")."""
         self.node(source)
         self.node(target)
         if kinds is None:
             kinds = _default_chain_kinds(source)
         names = [str(k) for k in kinds]
-        parent: dict[str, str | None] = {source: None}
+        parent: dict[str, EdgeRecord | None] = {source: None}
         frontier = [source]
         hops = 0
         while frontier and target not in parent and (max_hops is None or hops < max_hops):
             hops += 1
             nxt: list[str] = []
             for e in sorted(self.reader.edges_from(frontier, names),
-                            key=lambda e: (e.source, e.target)):
+                            key=lambda e: (e.source, e.target, e.kind)):
                 if e.target not in parent:
-                    parent[e.target] = e.source
+                    parent[e.target] = e
                     nxt.append(e.target)
             frontier = nxt
             if len(parent) > 200_000:
@@ -218,9 +247,13 @@ class Atlas:
         if target not in parent:
             return None
         chain = [target]
-        while parent[chain[-1]] is not None:
-            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
-        return chain[::-1]
+        edges: list[EdgeRecord | None] = [parent[target]]
+        while edges[-1] is not None:
+            chain.append(edges[-1].source)  # type: ignore[union-attr]
+            edges.append(parent[chain[-1]])
+        return [Hop(nid, "start") if e is None else
+                Hop(nid, hop_kind(e.kind), str(e.attrs.get("via", "")))
+                for nid, e in zip(chain[::-1], edges[::-1], strict=True)]
 
     # --- types, interfaces and calls -------------------------------------------------
     def implementers(self, interface: str) -> list[EdgeRecord]:
@@ -232,15 +265,18 @@ class Atlas:
         return self.neighbours(type_, (EdgeKind.IMPLEMENTS,))
 
     def callers(self, function: str) -> list[EdgeRecord]:
-        """Who calls `function` — directly, or through an interface method it implements."""
-        direct = self.neighbours(function, (EdgeKind.CALLS,), reverse=True)
+        """Who calls `function` — directly, or through an interface method it implements —
+        or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value")."""
+        direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
         return direct + sorted(via, key=lambda e: (e.source, e.target))
 
     def callees(self, function: str) -> list[EdgeRecord]:
-        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES))
+        """What `function` calls, dispatches to (an interface method), or takes as a value."""
+        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES,
+                                          EdgeKind.REFERENCES))
 
     def roles(self) -> list[NodeRecord]:
         ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
@@ -323,7 +359,7 @@ def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:
 def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
     kind = kind_of(source)
     if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
-        return (EdgeKind.CALLS, EdgeKind.DISPATCHES)
+        return (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES)
     if kind is NodeKind.ROLE:
         return (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO)
     if kind is NodeKind.TYPE:
