@@ -42,9 +42,10 @@ NODE_ATTRS = {
     "Package": ("name", "dir", "module", "files", "test_files"),
     "ExternalPackage": ("std",),
     "File": ("package", "is_test", "is_generated", "build_expr", "problems"),
-    "Type": ("type_kind", "file", "line", "exported"),
-    "Function": ("file", "line", "end_line", "exported"),
-    "Method": ("file", "line", "end_line", "pointer_receiver", "abstract"),
+    "Type": ("type_kind", "file", "line", "exported", "test_helper", "generated", "variants"),
+    "Function": ("file", "line", "end_line", "exported", "test_helper", "generated", "variants"),
+    "Method": ("file", "line", "end_line", "pointer_receiver", "abstract", "test_helper",
+               "generated", "variants"),
 }
 EDGE_ATTRS = {
     "CONTAINS": (), "DECLARES": (), "HAS_METHOD": (), "EMBEDS": ("pointer",),

@@ -60,6 +60,15 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         if not call.caller:
             tally["package_level"] += 1
             continue
+        caller = caller_ids.get(call.caller)
+        if caller is None:
+            caller = caller_ids[call.caller] = caller_id(f.import_path, call.caller, file_name)
+            info = symbols.func_info(caller)
+            if info is not None and info.file != f.rel_path:
+                caller_ids[call.caller] = ""  # another platform's variant: not in this view
+        if not caller:
+            tally["other_platform"] += 1
+            continue
         if call.value:
             target, via = resolver.reference(call.caller, call.callee_expr, call.line)
             if not target:
@@ -71,9 +80,6 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if outcome is not CallOutcome.RESOLVED:
                 continue
             tally[f"via_{via.value if via else via}"] += 1
-        caller = caller_ids.get(call.caller)
-        if caller is None:
-            caller = caller_ids[call.caller] = caller_id(f.import_path, call.caller, file_name)
         key = (caller, target, call.value)
         if key in edges:
             edges[key][1] += 1

@@ -10,6 +10,7 @@ from functools import cache
 
 from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts
 from kubeatlas.graph.build.structure import package_names
+from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.schema import function_id, method_id, type_id
 
@@ -40,6 +41,7 @@ class FuncInfo:
     results: tuple[str, ...]
     scope: FileScope
     params: tuple[tuple[str, str], ...]  # (name, type) including the receiver for methods
+    file: str = ""  # the declaring file (of the linux/amd64 variant when there are several)
 
 
 def package_of_id(nid: str) -> str:
@@ -122,7 +124,9 @@ class SymbolTable:
         if import_path in self._loaded or import_path not in self.packages:
             return
         self._loaded.add(import_path)
-        files = self._provider(import_path)
+        # best variant first (linux/amd64, then other platforms, then tests): the first wins
+        files = sorted(self._provider(import_path),
+                       key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test))
         types = self.types
         for f in files:
             scope = FileScope.of(f, self.package_names)
@@ -139,8 +143,9 @@ class SymbolTable:
             for d in f.decls:
                 if d.kind is DeclKind.FUNC:
                     fid = function_id(f.import_path, d.name)
-                    self.funcs[fid] = FuncInfo(
-                        fid, d.results, scope, tuple((p.name, p.type_expr) for p in d.params))
+                    if fid not in self.funcs:
+                        self.funcs[fid] = FuncInfo(fid, d.results, scope, tuple(
+                            (p.name, p.type_expr) for p in d.params), f.rel_path)
                 elif d.kind is DeclKind.METHOD and d.receiver:
                     self._add_method(f, d, scope, qualify)
                 elif d.kind is DeclKind.VAR and d.type_expr:
@@ -160,8 +165,10 @@ class SymbolTable:
         mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
         params = d.params[1:]  # the receiver comes first
         sig = _signature(qualify, tuple(p.type_expr for p in params), d.results)
+        if mid in self.funcs:
+            return  # a variant for another platform
         self.funcs[mid] = FuncInfo(mid, d.results, scope,
-                                   tuple((p.name, p.type_expr) for p in d.params))
+                                   tuple((p.name, p.type_expr) for p in d.params), f.rel_path)
         tid = type_id(f.import_path, d.receiver)
         info = self.types.get(tid)
         if info is not None:
