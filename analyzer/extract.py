@@ -20,7 +20,7 @@ from kubeatlas.analyzer.model import (
     SourceFile,
 )
 from kubeatlas.analyzer.typesyntax import read_interface_elems, read_params, read_results, read_struct_fields
-from kubeatlas.analyzer.values import MAX_CALLEE, callee_text, flat, local_of_value, text
+from kubeatlas.analyzer.values import MAX_CALLEE, block_end, callee_text, flat, local_of_value, text
 
 GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 _NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})
@@ -202,13 +202,14 @@ def _on_local(acc: _Accumulator, c: dict) -> None:
     if not scope:
         return
     line = names.start_point[0] + 1
+    until = block_end(names)
     left = [text(n) for n in names.named_children]
     right = c["local.values"][0].named_children
     if len(left) == len(right):
         for name, value in zip(left, right, strict=True):
             found = local_of_value(value) if name != "_" else None
             if found:
-                acc.locals.append(LocalVar(scope, name, line, *found))
+                acc.locals.append(LocalVar(scope, name, line, *found, until=until))
     elif len(right) == 1:
         value = right[0]
         for position, name in enumerate(left):
@@ -217,11 +218,12 @@ def _on_local(acc: _Accumulator, c: dict) -> None:
             if value.type == "call_expression":
                 callee = callee_text(value)
                 if callee:
-                    acc.locals.append(LocalVar(scope, name, line, callee, LocalSource.CALL, position))
+                    acc.locals.append(LocalVar(scope, name, line, callee, LocalSource.CALL, position,
+                                               until))
             elif position == 0:  # v, ok := m[k] / <-ch / x.(T)
                 found = local_of_value(value)
                 if found:
-                    acc.locals.append(LocalVar(scope, name, line, *found))
+                    acc.locals.append(LocalVar(scope, name, line, *found, until=until))
 
 
 def _on_range(acc: _Accumulator, c: dict) -> None:
@@ -236,7 +238,8 @@ def _on_range(acc: _Accumulator, c: dict) -> None:
     for name, how in zip(c["range.names"][0].named_children[:2],
                          (LocalSource.RANGE_KEY, LocalSource.RANGE_VALUE), strict=False):
         if text(name) != "_":
-            acc.locals.append(LocalVar(scope, text(name), line, ranged, how))
+            acc.locals.append(LocalVar(scope, text(name), line, ranged, how,
+                                       until=block_end(node)))
 
 
 def _on_closure(acc: _Accumulator, c: dict) -> None:
@@ -244,7 +247,8 @@ def _on_closure(acc: _Accumulator, c: dict) -> None:
     scope = acc.scope_of(plist)
     if scope:
         line = plist.start_point[0] + 1
-        acc.locals.extend(LocalVar(scope, p.name, line, p.type_expr)
+        until = plist.parent.end_point[0] + 1
+        acc.locals.extend(LocalVar(scope, p.name, line, p.type_expr, until=until)
                           for p in read_params(plist) if p.name and p.name != "_")
 
 
@@ -261,7 +265,8 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
     scope = acc.scope_of(node)
     if scope:
         if found:
-            acc.locals.append(LocalVar(scope, name, node.start_point[0] + 1, *found))
+            acc.locals.append(LocalVar(scope, name, node.start_point[0] + 1, *found,
+                                       until=block_end(node)))
         return
     if found and found[1] is LocalSource.CALL:
         type_expr = "call:" + found[0]  # a package variable's type text (FuncInfo-free), see symbols

@@ -119,6 +119,7 @@ class LocalVar(NamedTuple):
     expr: str  # a type, or the expression whose result/element/value it is (see `how`)
     how: LocalSource = LocalSource.TYPE
     result: int = 0  # which result of a CALL: `_, x := f()` -> 1
+    until: int = 0  # last line of the block declaring it (0: the whole function)
 
 
 class Problem(NamedTuple):

@@ -50,6 +50,10 @@ def local_of_value(value: Node) -> tuple[str, LocalSource] | None:
     if kind == "call_expression":
         callee = callee_text(value)
         return (callee, LocalSource.CALL) if callee else None
+    if kind == "type_conversion_expression":  # F[T](x): a generic call, or a conversion
+        generic = value.child_by_field_name("type")
+        named = generic.child_by_field_name("type") if generic is not None else None
+        return _bounded(flat(named), LocalSource.CALL) if named is not None else None
     if kind == "func_literal":
         return "func", LocalSource.TYPE  # a closure: calls through it are dynamic
     if kind == "type_assertion_expression":
@@ -65,3 +69,19 @@ def local_of_value(value: Node) -> tuple[str, LocalSource] | None:
 
 def _bounded(expr: str, how: LocalSource) -> tuple[str, LocalSource] | None:
     return (expr, how) if len(expr) <= MAX_CALLEE else None
+
+
+_BLOCKS = frozenset({"block", "if_statement", "for_statement", "expression_switch_statement",
+                     "type_switch_statement", "select_statement", "func_literal",
+                     "communication_case", "expression_case", "type_case", "default_case"})
+
+
+def block_end(node: Node) -> int:
+    """Last line of the innermost block (or if/for/switch/case, or closure) around node: where
+    a variable declared there goes out of scope."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _BLOCKS:
+            return parent.end_point[0] + 1
+        parent = parent.parent
+    return 0

@@ -40,7 +40,7 @@ class CallResolver:
         self.symbols = symbols
         self.scope = scope
         self._locals: dict[tuple[str, str], list[LocalVar]] = defaultdict(list)
-        for v in locals_:  # in source order, so each list is sorted by line
+        for v in sorted(locals_, key=lambda v: v.line):
             self._locals[(v.scope, v.name)].append(v)
         self._params: dict[str, dict[str, str]] = {}
         self._depth = 0
@@ -182,7 +182,8 @@ class CallResolver:
         for v in self._locals.get((caller, name), ()):
             if v.line > line:
                 break
-            found = v
+            if not v.until or line <= v.until:
+                found = v  # declared before and still in scope
         if found is not None:
             return found
         params = self._params.get(caller)

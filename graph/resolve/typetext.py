@@ -21,7 +21,7 @@ def element_text(type_text: str, key: bool = False) -> str | None:
         return None if close < 0 else ("int" if key else text[close + 1:].strip())
     for prefix in ("<-chan ", "chan<- ", "chan "):
         if text.startswith(prefix):
-            return None if key else text[len(prefix):].strip()
+            return text[len(prefix):].strip()  # ranging over a channel: its one variable
     return None
 
 
