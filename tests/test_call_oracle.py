@@ -35,7 +35,7 @@ def test_fixture_tree_calls_and_values_equal_go_types(tool, tmp_path, capsys):
     db = _index(FIXTURE_TREE, tmp_path / "f.sqlite")
     sites = go_sites(tool, FIXTURE_TREE)
     ours = index_pairs(db)
-    scores, precision = score(sites, ours)
+    scores, _ = score(sites, ours)
     categories = {r.category for r in scores["call"]}
     assert set(SHAPES) <= categories  # the fixture has every shape go/types tells apart
     for kind in ("call", "value"):
