@@ -196,6 +196,47 @@ def _on_ref(acc: _Accumulator, c: dict) -> None:
             acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True))
 
 
+def _on_keyed(acc: _Accumulator, c: dict) -> None:
+    """`T{Field: f}`: the value f stored into T's field (the type of an elided `{...}` literal
+    is not known here: then only the value is kept)."""
+    node = c["keyed.value"][0]
+    if node.start_byte >= acc.scope_end:
+        return
+    expr = flat(node)
+    if len(expr) > MAX_CALLEE:
+        return
+    literal = node.parent.parent.parent  # literal_element < keyed_element < literal_value
+    owner = literal.parent if literal is not None else None
+    type_node = (owner.child_by_field_name("type")
+                 if owner is not None and owner.type == "composite_literal" else None)
+    holder = flat(type_node) + "{}" if type_node is not None else ""
+    acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True,
+                             text(c["keyed.key"][0]) if holder else "", holder))
+
+
+def _on_assign(acc: _Accumulator, c: dict) -> None:
+    """`a, x.f = g, h`: values on the right; one assigned to `x.f` is stored into field f."""
+    right = c["assign.right"][0]
+    if right.start_byte >= acc.scope_end:
+        return
+    left = c["assign.left"][0].named_children
+    values = right.named_children
+    for position, value in enumerate(values):
+        if value.type not in ("identifier", "selector_expression"):
+            continue
+        expr = flat(value)
+        if len(expr) > MAX_CALLEE:
+            continue
+        field = holder = ""
+        target = left[position] if len(left) == len(values) else None
+        if target is not None and target.type == "selector_expression":
+            operand = target.child_by_field_name("operand")
+            name = target.child_by_field_name("field")
+            if operand is not None and name is not None:
+                field, holder = text(name), flat(operand)
+        acc.calls.append(CallRef(acc.scope, expr, value.start_point[0] + 1, True, field, holder))
+
+
 def _on_local(acc: _Accumulator, c: dict) -> None:
     names = c["local.names"][0]
     scope = acc.scope_of(names)
@@ -295,7 +336,7 @@ _HANDLERS = {
     "package": _on_package, "import": _on_import, "func": _on_func, "method": _on_method,
     "type": _on_type, "alias": _on_alias, "call": _on_call, "local": _on_local, "var": _on_var,
     "const": _on_const, "error": _on_error, "range": _on_range, "closure": _on_closure,
-    "ref": _on_ref,
+    "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)
 

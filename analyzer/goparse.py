@@ -22,9 +22,9 @@ GO_QUERY = r"""
 (range_clause left: (expression_list) @range.names right: (_) @range.value) @range
 (func_literal parameters: (parameter_list) @closure.params)
 (argument_list [(identifier) (selector_expression)] @ref)
-(keyed_element value: (literal_element [(identifier) (selector_expression)] @ref))
+(literal_value (keyed_element key: (literal_element (identifier) @keyed.key) value: (literal_element [(identifier) (selector_expression)] @keyed.value)))
 (literal_value (literal_element [(identifier) (selector_expression)] @ref))
-(assignment_statement right: (expression_list [(identifier) (selector_expression)] @ref))
+(assignment_statement left: (expression_list) @assign.left right: (expression_list) @assign.right)
 (short_var_declaration right: (expression_list [(identifier) (selector_expression)] @ref))
 (return_statement (expression_list [(identifier) (selector_expression)] @ref))
 (send_statement value: [(identifier) (selector_expression)] @ref)

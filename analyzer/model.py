@@ -95,6 +95,11 @@ class CallRef(NamedTuple):
     callee_expr: str  # the call's function expression as written: "m.runtimeService.RunPodSandbox"
     line: int
     value: bool = False  # a value passed, assigned, stored or returned, not called here
+    # a value stored into a struct field: the field's name, and what holds it — the expression
+    # before `.field =` (`dc` in `dc.syncHandler = dc.syncDeployment`) or the literal's type
+    # with `{}` (`cache.ResourceEventHandlerFuncs{}` in `…{AddFunc: c.addPod}`)
+    field: str = ""
+    holder: str = ""
 
 
 class LocalSource(StrEnum):

@@ -82,7 +82,9 @@ def path(source, target, pick_from, pick_to, db, neo4j_uri, as_json) -> None:
     for step, hop in enumerate(hops):
         attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else ""
-        rows.append((step, _HOP_TEXT.get(hop.kind, hop.kind), hop.id, where))
+        how = _HOP_TEXT.get(hop.kind, hop.kind)
+        rows.append((step, how + (" what a field holds" if hop.via == "stored" else ""), hop.id,
+                     where))
     print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
 
 

@@ -68,7 +68,8 @@ def _in_scope(path: str, scope: tuple[str, ...]) -> bool:
 def index_pairs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
                 goarch: str = "amd64") -> dict[str, set[tuple[str, str]]]:
     """kind (call/value) -> (caller, callee) pairs of the index whose caller is declared in a
-    non-test file of the scope that goos/goarch builds."""
+    non-test file of the scope that goos/goarch builds. Calls through func-typed fields to the
+    functions stored there (via "stored") are no static calls, so no part of the comparison."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         build = dict(conn.execute("SELECT json_extract(attrs, '$.path'), "
@@ -78,7 +79,8 @@ def index_pairs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
                                   "WHERE kind IN ('Function', 'Method')"))
         out: dict[str, set[tuple[str, str]]] = {"call": set(), "value": set()}
         for source, target, kind in conn.execute(
-                "SELECT source, target, kind FROM edges WHERE kind IN ('CALLS', 'REFERENCES')"):
+                "SELECT source, target, kind FROM edges WHERE kind IN ('CALLS', 'REFERENCES') "
+                "AND coalesce(json_extract(attrs, '$.via'), '') != 'stored'"):  # not static
             path = files.get(source) or ""
             if (not path or path.endswith("_test.go") or not _in_scope(path, scope)
                     or not matches(path, build.get(path) or None, goos, goarch)):

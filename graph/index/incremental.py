@@ -21,7 +21,7 @@ from kubeatlas.analyzer.rows import facts_from_row
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
-from kubeatlas.graph.resolve.calls import finish_tally, resolve_file_calls
+from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, finish_tally, resolve_file_calls
 from kubeatlas.graph.resolve.symbols import SymbolTable
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -53,9 +53,12 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     symbols = _lazy_symbols(cache)
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
-    for f in old.values():
-        resolve_file_calls(f, symbols, before)
+    old_calls = [edge for f in old.values() for edge in resolve_file_calls(f, symbols, before)]
     new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
+    if any(edge[2] in (STORED, FIELD_CALL) for edge in old_calls) or any(
+            edge[2] in (STORED, FIELD_CALL) for calls in new_calls.values() for edge in calls):
+        _restore(cache, old_rows)  # calls through func fields join across files: rebuild
+        return None
     by_package = defaultdict(list)
     for path, (_, _, row) in cache.entries.items():
         by_package[row[1]].append(path)

@@ -47,6 +47,7 @@ class CallVia(StrEnum):
     FIELD = "field"  # x.f.M(): through a struct field
     INTERFACE = "interface"  # x.M() on an interface: DISPATCHES edges lead on
     VALUE = "value"  # F or x.M named as a value (REFERENCES): passed, assigned, stored, returned
+    STORED = "stored"  # x.f() through a func-typed field, to each function stored into that field
 
 
 CODE_KINDS = frozenset({NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD})

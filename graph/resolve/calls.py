@@ -3,7 +3,7 @@ value, to the function or method it names; aggregate them into edges per caller.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from kubeatlas.analyzer.model import FileFacts
@@ -14,6 +14,10 @@ from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
 CallEdge = tuple[str, str, str, int, int, str]  # (caller, callee, via, count, first line, file)
+# Two more kinds of CallEdge meet in add_call_edges: (field key, function, STORED, …) — a value
+# stored into a func-typed field — and (caller, field key, FIELD_CALL, …) — a call through it.
+STORED = "store"
+FIELD_CALL = "field-call"
 
 
 def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
@@ -25,9 +29,17 @@ def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
     """Add the resolved calls (and, via "value", references) whose two ends are in the graph,
-    in the order given; `tally` holds the resolution counts once `edges` is exhausted."""
-    for caller, target, via, count, line, file in edges:
-        if caller in graph and target in graph:
+    in the order given; then the calls through func-typed fields to what was stored in them
+    (via "stored"). `tally` holds the resolution counts once `edges` is exhausted."""
+    stored: dict[str, set[str]] = defaultdict(set)
+    field_calls: list[CallEdge] = []
+    for edge in edges:
+        caller, target, via, count, line, file = edge
+        if via == STORED:
+            stored[caller].add(target)
+        elif via == FIELD_CALL:
+            field_calls.append(edge)
+        elif caller in graph and target in graph:
             if via == CallVia.VALUE:
                 graph.add_edge(caller, target, EdgeKind.REFERENCES, via=via, count=count,
                                line=line, file=file)
@@ -35,6 +47,14 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
             else:
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
                 tally["edges"] += 1
+    for caller, field, _, count, line, _ in field_calls:
+        for target in sorted(stored.get(field, ())):
+            if caller in graph and target in graph and graph.edge(caller, target,
+                                                                   EdgeKind.CALLS) is None:
+                graph.add_edge(caller, target, EdgeKind.CALLS, via=CallVia.STORED.value,
+                               count=count, line=line, field=field.partition(":")[2])
+                tally["edges"] += 1
+                tally["via_stored"] += 1
     return finish_tally(tally)
 
 
@@ -53,7 +73,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     symbols.ensure(f.import_path)
     scope = symbols.scopes[f.rel_path]
     resolver = CallResolver(symbols, scope, f.locals)
-    edges: dict[tuple[str, str, bool], list] = {}
+    edges: dict[tuple[str, str, str], list[int]] = {}
     caller_ids: dict[str, str] = {}
     file_name = f.rel_path.rsplit("/", 1)[-1]
     for call in f.calls:
@@ -74,18 +94,30 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if not target:
                 continue
             tally["references"] += 1
+            if call.field:
+                key = resolver.store(call.caller, call.holder, call.field, call.line)
+                if key:
+                    _count(edges, key, target, STORED, call.line)
         else:
             outcome, target, via = resolver.resolve(call.caller, call.callee_expr, call.line)
             tally[outcome.value] += 1
+            if outcome is CallOutcome.DYNAMIC and target:
+                _count(edges, caller, target, FIELD_CALL, call.line)
+                continue
             if outcome is not CallOutcome.RESOLVED:
                 continue
             tally[f"via_{via.value if via else via}"] += 1
-        key = (caller, target, call.value)
-        if key in edges:
-            edges[key][1] += 1
-        else:
-            edges[key] = [str(via), 1, call.line]
-    return [(c, t, via, n, line, f.rel_path) for (c, t, _), (via, n, line) in edges.items()]
+        _count(edges, caller, target, str(via), call.line)
+    return [(c, t, via, n, line, f.rel_path) for (c, t, via), (n, line) in edges.items()]
+
+
+def _count(edges: dict[tuple[str, str, str], list[int]], source: str, target: str, via: str,
+           line: int) -> None:
+    entry = edges.get((source, target, via))
+    if entry is None:
+        edges[(source, target, via)] = [1, line]
+    else:
+        entry[0] += 1
 
 
 def caller_id(package: str, caller: str, file_name: str = "") -> str:

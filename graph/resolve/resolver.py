@@ -33,6 +33,12 @@ Resolution = tuple[CallOutcome, str, CallVia | None]  # (outcome, target id, via
 _UNRESOLVED: Resolution = (CallOutcome.UNRESOLVED, "", None)
 
 
+def field_key(tid: str, field: str) -> str:
+    """`field:k8s.io/…/deployment.DeploymentController.syncHandler`: a func-typed struct field,
+    the meeting point of the values stored into it and the calls made through it."""
+    return f"field:{tid.partition(':')[2]}.{field}"
+
+
 class CallResolver:
     """Resolves call expressions and function values within one file."""
 
@@ -78,6 +84,18 @@ class CallResolver:
             return (fid, CallVia.VALUE) if self.symbols.has_func(fid) else ("", None)
         outcome, target, _ = self.resolve(caller, expr, line)
         return (target, CallVia.VALUE) if outcome is CallOutcome.RESOLVED else ("", None)
+
+    def store(self, caller: str, holder: str, field: str, line: int) -> str:
+        """The field key (see field_key) a value is stored into: `holder.field = v` or
+        `Holder{field: v}` (holder "Holder{}"); "" when the holder's type is not known."""
+        if holder.endswith("{}"):
+            tid = self.symbols.named(self.scope, holder[:-2])
+        else:
+            typed = self._expr_type(caller, holder, line)
+            tid = self.symbols.named(typed[1], typed[0]) if typed is not None else None
+        if tid is None or self.symbols.field_type(tid, field) is None:
+            return ""
+        return field_key(tid, field)
 
     # --- calls ----------------------------------------------------------------------------
     def _plain_call(self, caller: str, head: str, line: int) -> Resolution:
@@ -155,8 +173,8 @@ class CallResolver:
             return external, "", None
         entry = self.symbols.method_set(tid).get(name)
         if entry is None:
-            if self.symbols.field_type(tid, name) is not None:
-                return CallOutcome.DYNAMIC, "", None  # a func-typed field
+            if self.symbols.field_type(tid, name) is not None:  # a func-typed field: what
+                return CallOutcome.DYNAMIC, field_key(tid, name), None  # was stored there
             return embeds_external(self.symbols, tid), "", None
         if self.symbols.is_interface(tid):
             via = CallVia.INTERFACE
