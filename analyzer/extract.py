@@ -313,6 +313,8 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
         type_expr = "call:" + found[0]  # a package variable's type text (FuncInfo-free), see symbols
     elif found and found[1] is LocalSource.TYPE:
         type_expr = found[0]
+    elif found and found[1] is LocalSource.ADDRESS:
+        type_expr = "&" + found[0]  # `localSchemeBuilder = &SchemeBuilder`
     acc.decls.append(Decl(DeclKind.VAR, name, node.start_point[0] + 1, node.end_point[0] + 1,
                           _exported(name), _doc(node), type_expr=type_expr))
 

@@ -112,6 +112,7 @@ class LocalSource(StrEnum):
     INDEX = "index"  # `v, ok := expr[k]` / `v := expr[k]` (expr's element)
     RECEIVE = "receive"  # `v, ok := <-expr`
     VARIABLE = "variable"  # `x := y` (y's type)
+    ADDRESS = "address"  # `x := &y` (a pointer to y's type)
 
 
 class LocalVar(NamedTuple):

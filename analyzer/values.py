@@ -24,8 +24,8 @@ def flat(node: Node) -> str:
 
 
 def callee_text(call: Node) -> str:
-    fn = call.child_by_field_name("function")
-    if fn is not None and fn.type in ("identifier", "selector_expression"):
+    fn = call.child_by_field_name("function")  # F, pkg.F, x.M, F[T] / pkg.F[T]
+    if fn is not None and fn.type in ("identifier", "selector_expression", "index_expression"):
         callee = flat(fn)
         return callee if len(callee) <= MAX_CALLEE else ""
     return ""
@@ -43,6 +43,9 @@ def local_of_value(value: Node) -> tuple[str, LocalSource] | None:
             return ("*" + flat(type_node), LocalSource.TYPE) if type_node else None
         if operand is not None and operator == "<-":
             return _bounded(flat(operand), LocalSource.RECEIVE)
+        if operand is not None and operator[:1] == "&" and operand.type in ("identifier",
+                                                                         "selector_expression"):
+            return _bounded(flat(operand), LocalSource.ADDRESS)
         return None
     if kind == "composite_literal":
         type_node = value.child_by_field_name("type")

@@ -14,6 +14,8 @@ def split_segments(expr: str) -> list[str] | None:
     (literals, parenthesised heads)."""
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
+    if expr.startswith("("):
+        return _parenthesised(expr)
     segments: list[str] = []
     depth = 0
     current: list[str] = []
@@ -41,6 +43,38 @@ def split_segments(expr: str) -> list[str] | None:
         if not _PLAIN.match(base_name(s)):
             return None
     return segments
+
+
+def _parenthesised(expr: str) -> list[str] | None:
+    """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`
+    and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference changes no method set)."""
+    close = _closing(expr, 0)
+    if close < 0:
+        return None
+    inner, rest = expr[1:close].strip(), expr[close + 1:]
+    if rest.startswith("("):
+        end = _closing(rest, 0)
+        if end < 0 or not (rest[end + 1:] == "" or rest[end + 1:].startswith(".")):
+            return None
+        more = split_segments(rest[end + 2:]) if rest[end + 1:] else []
+        return None if more is None else ["(" + inner + ")()", *more]
+    inner = inner.lstrip("*").strip()
+    if not _PLAIN.match(inner):
+        return None
+    return split_segments(inner + rest)
+
+
+def _closing(text: str, open_at: int) -> int:
+    """Index of the bracket closing the one at open_at, -1 if none."""
+    depth = 0
+    for position in range(open_at, len(text)):
+        if text[position] in "([{":
+            depth += 1
+        elif text[position] in ")]}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return -1
 
 
 def base_name(segment: str) -> str:

@@ -60,9 +60,10 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
 
 def finish_tally(tally: Counter[str]) -> dict:
     considered = tally[CallOutcome.RESOLVED] + tally[CallOutcome.UNRESOLVED]
-    tally["resolved_share_pct"] = (round(100 * tally[CallOutcome.RESOLVED] / considered, 1)
-                                   if considered else 0)
-    return {str(k): v for k, v in sorted(tally.items())}
+    share = round(100 * tally[CallOutcome.RESOLVED] / considered, 1) if considered else 0
+    out: dict[str, float] = {str(k): v for k, v in tally.items() if k != "resolved_share_pct"}
+    out["resolved_share_pct"] = share
+    return dict(sorted(out.items()))
 
 
 def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) -> list[CallEdge]:

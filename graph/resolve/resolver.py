@@ -99,6 +99,8 @@ class CallResolver:
 
     # --- calls ----------------------------------------------------------------------------
     def _plain_call(self, caller: str, head: str, line: int) -> Resolution:
+        if head.startswith("("):
+            return CallOutcome.CONVERSION, "", None  # (*T)(x)
         if head != base_name(head):
             return _UNRESOLVED  # f()(), fs[i](): a call of a value
         if self._declared(caller, head, line) is not None:
@@ -200,6 +202,9 @@ class CallResolver:
         for v in self._locals.get((caller, name), ()):
             if v.line > line:
                 break
+            if v.line == line and v.how is not LocalSource.TYPE and (
+                    v.expr == name or v.expr.startswith((name + ".", name + "["))):
+                continue  # `claim := claim.DeepCopy()`: the right side sees the outer claim
             if not v.until or line <= v.until:
                 found = v  # declared before and still in scope
         if found is not None:
@@ -217,6 +222,8 @@ class CallResolver:
         name = base_name(head)
         steps = suffixes(head)
         current: Typed | None
+        if name.startswith("("):  # (*T)(x): a conversion names its type
+            return self._apply((name[1:-1], self.scope), steps[1:])
         if steps and steps[0] == "()" and self._declared(caller, name, line) is None:
             steps = steps[1:]
             current = self._result_type(function_id(self.scope.package, name), 0)
@@ -237,6 +244,14 @@ class CallResolver:
 
     def _package_var_type(self, found: Typed) -> Typed | None:
         text, scope = found
+        if text.startswith("&") and self._depth < MAX_DEPTH:  # var b = &SchemeBuilder
+            self._depth += 1
+            try:
+                target = self.symbols.package_var(scope.package, text[1:])
+                inner = self._package_var_type(target) if target else None
+            finally:
+                self._depth -= 1
+            return ("*" + inner[0].lstrip("*"), inner[1]) if inner else None
         if not text.startswith("call:"):
             return (text, scope) if text != "func" else None
         result = self.symbols.call_result(scope, text[5:])
@@ -255,9 +270,11 @@ class CallResolver:
         try:
             if v.how is LocalSource.CALL:
                 return self._call_result(caller, v.expr, v.result, v.line)
-            ranged = self._expr_type(caller, v.expr, v.line - (v.how is LocalSource.VARIABLE))
+            ranged = self._expr_type(caller, v.expr, v.line)
             if ranged is None:
                 return None
+            if v.how is LocalSource.ADDRESS:
+                return "*" + ranged[0].lstrip("*"), ranged[1]
             return self._element(ranged, key=v.how is LocalSource.RANGE_KEY,
                                  same=v.how is LocalSource.VARIABLE)
         finally:

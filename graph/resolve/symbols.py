@@ -162,6 +162,7 @@ class SymbolTable:
 
     def _add_method(self, f: FileFacts, d: Decl, scope: FileScope,
                     qualify: Callable[[str], str]) -> None:
+        assert d.receiver, d  # only methods with a receiver come here
         mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
         params = d.params[1:]  # the receiver comes first
         sig = _signature(qualify, tuple(p.type_expr for p in params), d.results)
