@@ -19,7 +19,14 @@ from kubeatlas.analyzer.model import (
     Problem,
     SourceFile,
 )
-from kubeatlas.analyzer.typesyntax import read_interface_elems, read_params, read_results, read_struct_fields
+from kubeatlas.analyzer.typesyntax import (
+    read_doc,
+    read_interface_elems,
+    read_params,
+    read_receiver,
+    read_results,
+    read_struct_fields,
+)
 from kubeatlas.analyzer.values import MAX_CALLEE, block_end, callee_text, flat, local_of_value, text
 
 GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
@@ -68,7 +75,8 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("calls", "decls", "imports", "locals", "ordinal", "package", "package_offset",
+    __slots__ = ("calls", "decls", "imports", "known", "known_upto", "locals", "ordinal", "package",
+                 "package_offset",
                  "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
@@ -82,9 +90,21 @@ class _Accumulator:
         self.scope = ""  # qualified name of the function being walked
         self.scope_end = -1
         self.ordinal = 0  # init and _ functions so far: they may repeat, their ordinal names them
+        self.known: set[str] = set()
+        self.known_upto = 0
 
     def enter(self, node: Node, qualified: str) -> None:
         self.scope, self.scope_end = qualified, node.end_byte
+        params = self.decls[-1].params if self.decls else ()
+        self.known = {p.name for p in params}  # the function's variables: never function values
+        self.known_upto = len(self.locals)
+
+    def is_variable(self, name: str) -> bool:
+        """Is name a parameter or a local declared so far in the current function?"""
+        if self.known_upto < len(self.locals):
+            self.known.update(v.name for v in self.locals[self.known_upto:])
+            self.known_upto = len(self.locals)
+        return name in self.known
 
     def scope_of(self, node: Node) -> str:
         return self.scope if node.start_byte < self.scope_end else ""
@@ -109,7 +129,7 @@ def _on_func(acc: _Accumulator, c: dict) -> None:
     params, results = _signature(node)
     acc.decls.append(Decl(
         DeclKind.FUNC, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        doc=_doc(node), type_params=node.child_by_field_name("type_parameters") is not None,
+        doc=read_doc(node), type_params=node.child_by_field_name("type_parameters") is not None,
         params=params, results=results,
     ))
     if name in ("init", "_"):
@@ -131,12 +151,12 @@ def _namedresults(acc: _Accumulator, node: Node) -> None:
 def _on_method(acc: _Accumulator, c: dict) -> None:
     node = c["method"][0]
     name = text(c["method.name"][0])
-    recv_name, recv_type, pointer = _receiver(c["method.receiver"][0])
+    recv_name, recv_type, pointer = read_receiver(c["method.receiver"][0])
     params, results = _signature(node)
     params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params  # receiver first
     decl = Decl(
         DeclKind.METHOD, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        doc=_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
+        doc=read_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
         results=results,
     )
     acc.decls.append(decl)
@@ -152,7 +172,7 @@ def _on_type(acc: _Accumulator, c: dict) -> None:
     body = c["type.body"][0]
     start, end, exported = node.start_point[0] + 1, node.end_point[0] + 1, _exported(name)
     generic = node.child_by_field_name("type_parameters") is not None
-    doc = _doc(node) or _doc(node.parent)
+    doc = read_doc(node) or read_doc(node.parent)
     if body.type == "struct_type":
         decl = Decl(DeclKind.STRUCT, name, start, end, exported, doc, type_params=generic,
                     fields=read_struct_fields(body))
@@ -173,7 +193,7 @@ def _on_alias(acc: _Accumulator, c: dict) -> None:
     name = text(c["alias.name"][0])
     acc.decls.append(Decl(
         DeclKind.ALIAS, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        _doc(node) or _doc(node.parent), type_expr=flat(c["alias.body"][0]),
+        read_doc(node) or read_doc(node.parent), type_expr=flat(c["alias.body"][0]),
     ))
 
 
@@ -192,6 +212,8 @@ def _on_ref(acc: _Accumulator, c: dict) -> None:
     node = c["ref"][0]
     if node.start_byte < acc.scope_end:  # values at package level have no function to start from
         expr = flat(node)
+        if node.type == "identifier" and acc.is_variable(expr):
+            return
         if len(expr) <= MAX_CALLEE:
             acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True))
 
@@ -316,7 +338,7 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
     elif found and found[1] is LocalSource.ADDRESS:
         type_expr = "&" + found[0]  # `localSchemeBuilder = &SchemeBuilder`
     acc.decls.append(Decl(DeclKind.VAR, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), _doc(node), type_expr=type_expr))
+                          _exported(name), read_doc(node), type_expr=type_expr))
 
 
 def _on_const(acc: _Accumulator, c: dict) -> None:
@@ -326,7 +348,7 @@ def _on_const(acc: _Accumulator, c: dict) -> None:
     name = text(c["const.name"][0])
     type_node = node.child_by_field_name("type")
     acc.decls.append(Decl(DeclKind.CONST, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), _doc(node),
+                          _exported(name), read_doc(node),
                           type_expr=flat(type_node) if type_node else ""))
 
 
@@ -352,44 +374,6 @@ def _exported(name: str) -> bool:
 def _top_level(spec: Node) -> bool:
     decl = spec.parent
     return decl is not None and decl.parent is not None and decl.parent.type == "source_file"
-
-
-def _doc(node: Node | None) -> str:
-    """First sentence of the // comment block directly above node."""
-    if node is None:
-        return ""
-    lines: list[str] = []
-    row = node.start_point[0]
-    prev = node.prev_sibling
-    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
-        lines.append(text(prev))
-        row = prev.start_point[0]
-        prev = prev.prev_sibling
-    if not lines:
-        return ""
-    body = " ".join(line.lstrip("/").strip() for line in reversed(lines) if line.startswith("//"))
-    if body.startswith("+") or body.startswith("go:"):
-        return ""
-    end = body.find(". ")
-    return (body if end < 0 else body[: end + 1]).strip()[:300]
-
-
-def _receiver(params: Node) -> tuple[str, str, bool]:
-    """(receiver variable, receiver type name without type args, pointer?)."""
-    for child in params.named_children:
-        if child.type != "parameter_declaration":
-            continue
-        name_node = child.child_by_field_name("name")
-        type_node = child.child_by_field_name("type")
-        pointer = False
-        while type_node is not None and type_node.type in ("pointer_type", "parenthesized_type"):
-            pointer = pointer or type_node.type == "pointer_type"
-            type_node = type_node.named_children[0] if type_node.named_children else None
-        if type_node is not None and type_node.type == "generic_type":
-            type_node = type_node.child_by_field_name("type")
-        return (text(name_node) if name_node else "", text(type_node) if type_node else "?",
-                pointer)
-    return "", "?", False
 
 
 def _signature(node: Node) -> tuple[tuple[Param, ...], tuple[str, ...]]:

@@ -1,4 +1,5 @@
-"""Parameter lists, results, struct fields and interface elements read from syntax nodes."""
+"""Parameter lists, results, receivers, struct fields, interface elements and doc comments read
+from syntax nodes."""
 
 from __future__ import annotations
 
@@ -64,3 +65,41 @@ def read_interface_elems(body: Node) -> tuple[tuple[MethodSpec, ...], tuple[str,
         elif elem.type == "type_elem":
             embeds.append(flat(elem))
     return tuple(methods), tuple(embeds)
+
+
+def read_doc(node: Node | None) -> str:
+    """First sentence of the // comment block directly above node."""
+    if node is None:
+        return ""
+    lines: list[str] = []
+    row = node.start_point[0]
+    prev = node.prev_sibling
+    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
+        lines.append(text(prev))
+        row = prev.start_point[0]
+        prev = prev.prev_sibling
+    if not lines:
+        return ""
+    body = " ".join(line.lstrip("/").strip() for line in reversed(lines) if line.startswith("//"))
+    if body.startswith("+") or body.startswith("go:"):
+        return ""
+    end = body.find(". ")
+    return (body if end < 0 else body[: end + 1]).strip()[:300]
+
+
+def read_receiver(params: Node) -> tuple[str, str, bool]:
+    """(receiver variable, receiver type name without type args, pointer?)."""
+    for child in params.named_children:
+        if child.type != "parameter_declaration":
+            continue
+        name_node = child.child_by_field_name("name")
+        type_node = child.child_by_field_name("type")
+        pointer = False
+        while type_node is not None and type_node.type in ("pointer_type", "parenthesized_type"):
+            pointer = pointer or type_node.type == "pointer_type"
+            type_node = type_node.named_children[0] if type_node.named_children else None
+        if type_node is not None and type_node.type == "generic_type":
+            type_node = type_node.child_by_field_name("type")
+        return (text(name_node) if name_node else "", text(type_node) if type_node else "?",
+                pointer)
+    return "", "?", False
