@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURE_TREE
+from conftest import FIXTURE_TREE, write_tree
 
 from kubeatlas.app.cli import main
 
@@ -47,3 +47,25 @@ def test_callers_and_callees_list_values_apart_from_calls(db, capsys, command, n
     assert value and value[0]["kind"] == "REFERENCES" and value[0]["hop"] == "value"
     assert value[0]["file"] == "pkg/scheduler/scheduler.go" and value[0]["line"] == 34
     assert all(r["hop"] in ("call", "dispatch", "value") for r in rows)
+
+
+PLATFORM_TREE = {
+    "go.mod": "module k8s.io/kubernetes\n",
+    "pkg/util/util_unix.go": "//go:build linux || darwin\n\npackage util\n\n"
+                             "// Listen listens.\nfunc Listen() { unixOnly() }\n\nfunc unixOnly() {}\n",
+    "pkg/util/util_windows.go": "//go:build windows\n\npackage util\n\n"
+                                "func Listen() { windowsOnly() }\n\nfunc windowsOnly() {}\n",
+}
+
+
+def test_one_platform_view_keeps_linux_calls_and_lists_variants(tmp_path, capsys):
+    root = write_tree(tmp_path / "kubernetes", PLATFORM_TREE)
+    db = str(tmp_path / "p.sqlite")
+    assert main(["index", str(root), "--db", db, "--jobs", "1", "--json"]) == 0
+    callees = run_json(capsys, "callees", "util.Listen", "--db", db)["callees"]
+    assert [c["target"] for c in callees] == ["func:k8s.io/kubernetes/pkg/util.unixOnly"]
+    node = run_json(capsys, "find", "Listen", "--kind", "Function", "--db", db)[0]
+    assert (node["file"], node["line"]) == ("pkg/util/util_unix.go", 6)
+    assert node["variants"] == [{"file": "pkg/util/util_windows.go", "line": 5,
+                                 "platforms": ["windows/amd64", "windows/arm64"]}]
+    assert node["test_helper"] is False and node["generated"] is False

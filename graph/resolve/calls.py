@@ -86,7 +86,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             caller = caller_ids[call.caller] = caller_id(f.import_path, call.caller, file_name)
             info = symbols.func_info(caller)
             if info is not None and info.file != f.rel_path:
-                caller_ids[call.caller] = ""  # another platform's variant: not in this view
+                caller = caller_ids[call.caller] = ""  # another platform's variant: not in view
         if not caller:
             tally["other_platform"] += 1
             continue
