@@ -4,7 +4,7 @@ value, to the function or method it names; aggregate them into edges per caller.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.model.kubegraph import KubeGraph
@@ -18,13 +18,6 @@ CallEdge = tuple[str, str, str, int, int, str]  # (caller, callee, via, count, f
 # stored into a func-typed field — and (caller, field key, FIELD_CALL, …) — a call through it.
 STORED = "store"
 FIELD_CALL = "field-call"
-
-
-def add_calls(graph: KubeGraph, facts: Sequence[FileFacts], symbols: SymbolTable) -> dict:
-    """CALLS and REFERENCES edges, resolved file by file in this process; returns the tally."""
-    tally: Counter[str] = Counter()
-    edges = (edge for f in facts for edge in resolve_file_calls(f, symbols, tally))
-    return add_call_edges(graph, edges, tally)
 
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
