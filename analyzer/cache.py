@@ -13,7 +13,7 @@ from kubeatlas.analyzer.gcpolicy import paused_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
-ANALYZER_VERSION = 7  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 12  # bump when extraction changes, so old caches are ignored
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
 _PYTHON = "%d.%d" % sys.version_info[:2]

@@ -11,32 +11,26 @@ from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
     DeclKind,
-    Field,
     FileFacts,
     ImportRef,
+    LocalSource,
     LocalVar,
-    MethodSpec,
     Param,
     Problem,
     SourceFile,
 )
+from kubeatlas.analyzer.typesyntax import (
+    read_doc,
+    read_interface_elems,
+    read_params,
+    read_receiver,
+    read_results,
+    read_struct_fields,
+)
+from kubeatlas.analyzer.values import MAX_CALLEE, block_end, callee_text, flat, local_of_value, text
 
 GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
-MAX_CALLEE = 200
 _NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})
-
-
-def text(node: Node) -> str:
-    return node.text.decode("utf-8", "replace")
-
-
-def flat(node: Node) -> str:
-    """Node text on one line with runs of whitespace collapsed (type and callee texts)."""
-    raw = text(node)
-    if " " in raw or "\n" in raw or "\t" in raw:
-        return _SPACE.sub(" ", raw).strip()
-    return raw
 
 
 def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileFacts:
@@ -81,8 +75,9 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("rel_path", "package", "package_offset", "imports", "decls", "calls", "locals",
-                 "scope", "scope_end")
+    __slots__ = ("calls", "decls", "imports", "known", "known_upto", "locals", "ordinal", "package",
+                 "package_offset",
+                 "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
         self.rel_path = rel_path
@@ -94,9 +89,22 @@ class _Accumulator:
         self.locals: list[LocalVar] = []
         self.scope = ""  # qualified name of the function being walked
         self.scope_end = -1
+        self.ordinal = 0  # init and _ functions so far: they may repeat, their ordinal names them
+        self.known: set[str] = set()
+        self.known_upto = 0
 
     def enter(self, node: Node, qualified: str) -> None:
         self.scope, self.scope_end = qualified, node.end_byte
+        params = self.decls[-1].params if self.decls else ()
+        self.known = {p.name for p in params}  # the function's variables: never function values
+        self.known_upto = len(self.locals)
+
+    def is_variable(self, name: str) -> bool:
+        """Is name a parameter or a local declared so far in the current function?"""
+        if self.known_upto < len(self.locals):
+            self.known.update(v.name for v in self.locals[self.known_upto:])
+            self.known_upto = len(self.locals)
+        return name in self.known
 
     def scope_of(self, node: Node) -> str:
         return self.scope if node.start_byte < self.scope_end else ""
@@ -121,25 +129,39 @@ def _on_func(acc: _Accumulator, c: dict) -> None:
     params, results = _signature(node)
     acc.decls.append(Decl(
         DeclKind.FUNC, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        doc=_doc(node), type_params=node.child_by_field_name("type_parameters") is not None,
+        doc=read_doc(node), type_params=node.child_by_field_name("type_parameters") is not None,
         params=params, results=results,
     ))
+    if name in ("init", "_"):
+        acc.ordinal += 1
+        name = f"{name}#{acc.ordinal}"
     acc.enter(node, name)
+    _namedresults(acc, node)
+
+
+def _namedresults(acc: _Accumulator, node: Node) -> None:
+    """`func f() (pod *v1.Pod, err error)`: pod and err are variables of the body."""
+    result = node.child_by_field_name("result")
+    if result is not None and result.type == "parameter_list":
+        line = node.start_point[0] + 1
+        acc.locals.extend(LocalVar(acc.scope, p.name, line, p.type_expr)
+                          for p in read_params(result) if p.name and p.name != "_")
 
 
 def _on_method(acc: _Accumulator, c: dict) -> None:
     node = c["method"][0]
     name = text(c["method.name"][0])
-    recv_name, recv_type, pointer = _receiver(c["method.receiver"][0])
+    recv_name, recv_type, pointer = read_receiver(c["method.receiver"][0])
     params, results = _signature(node)
     params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params  # receiver first
     decl = Decl(
         DeclKind.METHOD, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        doc=_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
+        doc=read_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
         results=results,
     )
     acc.decls.append(decl)
     acc.enter(node, decl.qualified_name)
+    _namedresults(acc, node)
 
 
 def _on_type(acc: _Accumulator, c: dict) -> None:
@@ -150,12 +172,12 @@ def _on_type(acc: _Accumulator, c: dict) -> None:
     body = c["type.body"][0]
     start, end, exported = node.start_point[0] + 1, node.end_point[0] + 1, _exported(name)
     generic = node.child_by_field_name("type_parameters") is not None
-    doc = _doc(node) or _doc(node.parent)
+    doc = read_doc(node) or read_doc(node.parent)
     if body.type == "struct_type":
         decl = Decl(DeclKind.STRUCT, name, start, end, exported, doc, type_params=generic,
-                    fields=_struct_fields(body))
+                    fields=read_struct_fields(body))
     elif body.type == "interface_type":
-        methods, embeds = _interface_elems(body)
+        methods, embeds = read_interface_elems(body)
         decl = Decl(DeclKind.INTERFACE, name, start, end, exported, doc, type_params=generic,
                     methods=methods, embeds=embeds)
     else:
@@ -171,7 +193,7 @@ def _on_alias(acc: _Accumulator, c: dict) -> None:
     name = text(c["alias.name"][0])
     acc.decls.append(Decl(
         DeclKind.ALIAS, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
-        _doc(node) or _doc(node.parent), type_expr=flat(c["alias.body"][0]),
+        read_doc(node) or read_doc(node.parent), type_expr=flat(c["alias.body"][0]),
     ))
 
 
@@ -186,14 +208,111 @@ def _on_call(acc: _Accumulator, c: dict) -> None:  # the hot one: ~60 calls per 
                                  fn.start_point[0] + 1))
 
 
+def _on_ref(acc: _Accumulator, c: dict) -> None:
+    node = c["ref"][0]
+    if node.start_byte < acc.scope_end:  # values at package level have no function to start from
+        expr = flat(node)
+        if node.type == "identifier" and acc.is_variable(expr):
+            return
+        if len(expr) <= MAX_CALLEE:
+            acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True))
+
+
+def _on_keyed(acc: _Accumulator, c: dict) -> None:
+    """`T{Field: f}`: the value f stored into T's field (the type of an elided `{...}` literal
+    is not known here: then only the value is kept)."""
+    node = c["keyed.value"][0]
+    if node.start_byte >= acc.scope_end:
+        return
+    expr = flat(node)
+    if len(expr) > MAX_CALLEE:
+        return
+    literal = node.parent.parent.parent  # literal_element < keyed_element < literal_value
+    owner = literal.parent if literal is not None else None
+    type_node = (owner.child_by_field_name("type")
+                 if owner is not None and owner.type == "composite_literal" else None)
+    holder = flat(type_node) + "{}" if type_node is not None else ""
+    acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True,
+                             text(c["keyed.key"][0]) if holder else "", holder))
+
+
+def _on_assign(acc: _Accumulator, c: dict) -> None:
+    """`a, x.f = g, h`: values on the right; one assigned to `x.f` is stored into field f."""
+    right = c["assign.right"][0]
+    if right.start_byte >= acc.scope_end:
+        return
+    left = c["assign.left"][0].named_children
+    values = right.named_children
+    for position, value in enumerate(values):
+        if value.type not in ("identifier", "selector_expression"):
+            continue
+        expr = flat(value)
+        if len(expr) > MAX_CALLEE:
+            continue
+        field = holder = ""
+        target = left[position] if len(left) == len(values) else None
+        if target is not None and target.type == "selector_expression":
+            operand = target.child_by_field_name("operand")
+            name = target.child_by_field_name("field")
+            if operand is not None and name is not None:
+                field, holder = text(name), flat(operand)
+        acc.calls.append(CallRef(acc.scope, expr, value.start_point[0] + 1, True, field, holder))
+
+
 def _on_local(acc: _Accumulator, c: dict) -> None:
-    name = c["local.name"][0]
-    scope = acc.scope_of(name)
+    names = c["local.names"][0]
+    scope = acc.scope_of(names)
     if not scope:
         return
-    type_expr = _type_of_value(c["local.value"][0])
-    if type_expr:
-        acc.locals.append(LocalVar(scope, text(name), type_expr))
+    line = names.start_point[0] + 1
+    until = block_end(names)
+    left = [text(n) for n in names.named_children]
+    right = c["local.values"][0].named_children
+    if len(left) == len(right):
+        for name, value in zip(left, right, strict=True):
+            found = local_of_value(value) if name != "_" else None
+            if found:
+                acc.locals.append(LocalVar(scope, name, line, *found, until=until))
+    elif len(right) == 1:
+        value = right[0]
+        for position, name in enumerate(left):
+            if name == "_":
+                continue
+            if value.type == "call_expression":
+                callee = callee_text(value)
+                if callee:
+                    acc.locals.append(LocalVar(scope, name, line, callee, LocalSource.CALL, position,
+                                               until))
+            elif position == 0:  # v, ok := m[k] / <-ch / x.(T)
+                found = local_of_value(value)
+                if found:
+                    acc.locals.append(LocalVar(scope, name, line, *found, until=until))
+
+
+def _on_range(acc: _Accumulator, c: dict) -> None:
+    node = c["range"][0]
+    scope = acc.scope_of(node)
+    if not scope or not any(child.type == ":=" for child in node.children):
+        return
+    ranged = flat(c["range.value"][0])
+    if len(ranged) > MAX_CALLEE:
+        return
+    line = node.start_point[0] + 1
+    for name, how in zip(c["range.names"][0].named_children[:2],
+                         (LocalSource.RANGE_KEY, LocalSource.RANGE_VALUE), strict=False):
+        if text(name) != "_":
+            acc.locals.append(LocalVar(scope, text(name), line, ranged, how,
+                                       until=block_end(node)))
+
+
+def _on_closure(acc: _Accumulator, c: dict) -> None:
+    plist = c["closure.params"][0]
+    scope = acc.scope_of(plist)
+    if scope:
+        line = plist.start_point[0] + 1
+        until = plist.parent.end_point[0] + 1
+        acc.locals.extend(LocalVar(scope, p.name, line, p.type_expr, until=until)
+                          for p in read_params(plist) if p.name and p.name != "_")
 
 
 def _on_var(acc: _Accumulator, c: dict) -> None:
@@ -201,17 +320,25 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
     name = text(c["var.name"][0])
     type_node = c.get("var.type")
     type_expr = flat(type_node[0]) if type_node else ""
+    found = (type_expr, LocalSource.TYPE) if type_expr else None
     if not type_expr:  # `var x = &T{}`, `var SchemeGroupVersion = schema.GroupVersion{...}`
         value = node.child_by_field_name("value")
         if value is not None and value.named_child_count:
-            type_expr = _type_of_value(value.named_children[0])
+            found = local_of_value(value.named_children[0])
     scope = acc.scope_of(node)
     if scope:
-        if type_expr:
-            acc.locals.append(LocalVar(scope, name, type_expr))
+        if found:
+            acc.locals.append(LocalVar(scope, name, node.start_point[0] + 1, *found,
+                                       until=block_end(node)))
         return
+    if found and found[1] is LocalSource.CALL:
+        type_expr = "call:" + found[0]  # a package variable's type text (FuncInfo-free), see symbols
+    elif found and found[1] is LocalSource.TYPE:
+        type_expr = found[0]
+    elif found and found[1] is LocalSource.ADDRESS:
+        type_expr = "&" + found[0]  # `localSchemeBuilder = &SchemeBuilder`
     acc.decls.append(Decl(DeclKind.VAR, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), _doc(node), type_expr=type_expr))
+                          _exported(name), read_doc(node), type_expr=type_expr))
 
 
 def _on_const(acc: _Accumulator, c: dict) -> None:
@@ -221,7 +348,7 @@ def _on_const(acc: _Accumulator, c: dict) -> None:
     name = text(c["const.name"][0])
     type_node = node.child_by_field_name("type")
     acc.decls.append(Decl(DeclKind.CONST, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), _doc(node),
+                          _exported(name), read_doc(node),
                           type_expr=flat(type_node) if type_node else ""))
 
 
@@ -232,7 +359,8 @@ def _on_error(acc: _Accumulator, c: dict) -> None:
 _HANDLERS = {
     "package": _on_package, "import": _on_import, "func": _on_func, "method": _on_method,
     "type": _on_type, "alias": _on_alias, "call": _on_call, "local": _on_local, "var": _on_var,
-    "const": _on_const, "error": _on_error,
+    "const": _on_const, "error": _on_error, "range": _on_range, "closure": _on_closure,
+    "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)
 
@@ -248,128 +376,9 @@ def _top_level(spec: Node) -> bool:
     return decl is not None and decl.parent is not None and decl.parent.type == "source_file"
 
 
-def _doc(node: Node | None) -> str:
-    """First sentence of the // comment block directly above node."""
-    if node is None:
-        return ""
-    lines: list[str] = []
-    row = node.start_point[0]
-    prev = node.prev_sibling
-    while prev is not None and prev.type == "comment" and prev.end_point[0] == row - 1:
-        lines.append(text(prev))
-        row = prev.start_point[0]
-        prev = prev.prev_sibling
-    if not lines:
-        return ""
-    body = " ".join(line.lstrip("/").strip() for line in reversed(lines) if line.startswith("//"))
-    if body.startswith("+") or body.startswith("go:"):
-        return ""
-    end = body.find(". ")
-    return (body if end < 0 else body[: end + 1]).strip()[:300]
-
-
-def _receiver(params: Node) -> tuple[str, str, bool]:
-    """(receiver variable, receiver type name without type args, pointer?)."""
-    for child in params.named_children:
-        if child.type != "parameter_declaration":
-            continue
-        name_node = child.child_by_field_name("name")
-        type_node = child.child_by_field_name("type")
-        pointer = False
-        while type_node is not None and type_node.type in ("pointer_type", "parenthesized_type"):
-            pointer = pointer or type_node.type == "pointer_type"
-            type_node = type_node.named_children[0] if type_node.named_children else None
-        if type_node is not None and type_node.type == "generic_type":
-            type_node = type_node.child_by_field_name("type")
-        return (text(name_node) if name_node else "", text(type_node) if type_node else "?",
-                pointer)
-    return "", "?", False
-
-
 def _signature(node: Node) -> tuple[tuple[Param, ...], tuple[str, ...]]:
     params_node = node.child_by_field_name("parameters")
-    params = _params(params_node) if params_node else ()
-    return params, _results(node.child_by_field_name("result"))
+    params = read_params(params_node) if params_node else ()
+    return params, read_results(node.child_by_field_name("result"))
 
 
-def _params(plist: Node) -> tuple[Param, ...]:
-    out: list[Param] = []
-    for child in plist.named_children:
-        if child.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        type_node = child.child_by_field_name("type")
-        type_expr = flat(type_node) if type_node else "?"
-        if child.type == "variadic_parameter_declaration":
-            type_expr = "..." + type_expr
-        names = [text(n) for n in child.children_by_field_name("name")]
-        out.extend(Param(n, type_expr) for n in names) if names else out.append(Param("", type_expr))
-    return tuple(out)
-
-
-def _results(result: Node | None) -> tuple[str, ...]:
-    if result is None:
-        return ()
-    if result.type == "parameter_list":
-        return tuple(p.type_expr for p in _params(result))
-    return (flat(result),)
-
-
-def _struct_fields(body: Node) -> tuple[Field, ...]:
-    fields: list[Field] = []
-    for flist in body.named_children:
-        if flist.type != "field_declaration_list":
-            continue
-        for decl in flist.named_children:
-            if decl.type != "field_declaration":
-                continue
-            type_node = decl.child_by_field_name("type")
-            type_expr = flat(type_node) if type_node else "?"
-            names = [text(n) for n in decl.children_by_field_name("name")]
-            if names:
-                fields.extend(Field(n, type_expr) for n in names)
-            else:
-                if any(child.type == "*" for child in decl.children):
-                    type_expr = "*" + type_expr  # the grammar keeps an embedded pointer's star apart
-                embedded = type_expr.lstrip("*")
-                short = embedded.split("[")[0].rsplit(".", 1)[-1]
-                fields.append(Field(short, type_expr, embedded=True))
-    return tuple(fields)
-
-
-def _interface_elems(body: Node) -> tuple[tuple[MethodSpec, ...], tuple[str, ...]]:
-    methods: list[MethodSpec] = []
-    embeds: list[str] = []
-    for elem in body.named_children:
-        if elem.type == "method_elem":
-            name = text(elem.child_by_field_name("name"))
-            params_node = elem.child_by_field_name("parameters")
-            params = tuple(p.type_expr for p in _params(params_node)) if params_node else ()
-            results = _results(elem.child_by_field_name("result"))
-            methods.append(MethodSpec(name, params, results, elem.start_point[0] + 1))
-        elif elem.type == "type_elem":
-            embeds.append(flat(elem))
-    return tuple(methods), tuple(embeds)
-
-
-def _type_of_value(value: Node) -> str:
-    """The type a right-hand side makes visible: &T{} -> *T, T{} -> T, NewT() -> call:NewT."""
-    if value.type == "unary_expression" and text(value)[:1] == "&":
-        operand = value.child_by_field_name("operand")
-        if operand is not None and operand.type == "composite_literal":
-            type_node = operand.child_by_field_name("type")
-            return "*" + flat(type_node) if type_node else ""
-        return ""
-    if value.type == "composite_literal":
-        type_node = value.child_by_field_name("type")
-        return flat(type_node) if type_node else ""
-    if value.type == "call_expression":
-        fn = value.child_by_field_name("function")
-        if fn is not None and fn.type in ("identifier", "selector_expression"):
-            callee = flat(fn)
-            return "call:" + callee if len(callee) <= MAX_CALLEE else ""
-    if value.type == "func_literal":
-        return "func"  # a closure: calls through it are dynamic
-    if value.type == "type_assertion_expression":
-        type_node = value.child_by_field_name("type")
-        return flat(type_node) if type_node else ""
-    return ""

@@ -18,14 +18,24 @@ GO_QUERY = r"""
 (type_alias name: (type_identifier) @alias.name type: (_) @alias.body) @alias
 (call_expression function: (_) @call.fn)
 (type_conversion_expression type: (generic_type) @call.fn)
-(short_var_declaration left: (expression_list . (identifier) @local.name) right: (expression_list . (_) @local.value))
+(short_var_declaration left: (expression_list) @local.names right: (expression_list) @local.values)
+(range_clause left: (expression_list) @range.names right: (_) @range.value) @range
+(func_literal parameters: (parameter_list) @closure.params)
+(argument_list [(identifier) (selector_expression)] @ref)
+(literal_value (keyed_element key: (literal_element (identifier) @keyed.key) value: (literal_element [(identifier) (selector_expression)] @keyed.value)))
+(literal_value (literal_element [(identifier) (selector_expression)] @ref))
+(assignment_statement left: (expression_list) @assign.left right: (expression_list) @assign.right)
+(short_var_declaration right: (expression_list [(identifier) (selector_expression)] @ref))
+(return_statement (expression_list [(identifier) (selector_expression)] @ref))
+(send_statement value: [(identifier) (selector_expression)] @ref)
+(var_spec value: (expression_list [(identifier) (selector_expression)] @ref))
 (var_spec name: (identifier) @var.name type: (_)? @var.type) @var
 (const_spec name: (identifier) @const.name) @const
 (ERROR) @error
 """
 
 PATTERN_NAMES = tuple(
-    line.split("@")[-1].split(".")[0].strip() for line in GO_QUERY.strip().splitlines()
+    line.split("@")[-1].split(".")[0].rstrip(") ").strip() for line in GO_QUERY.strip().splitlines()
 )
 
 Node = Any  # a tree_sitter.Node; callers only use its attributes, never import tree_sitter

@@ -88,17 +88,44 @@ class Decl(NamedTuple):
 
 
 class CallRef(NamedTuple):
-    caller: str  # qualified name of the enclosing func/method, "" at package level
+    """A call site, or (value=True) a function or method named as a value: `wait.Until(c.worker)`
+    gives the call `wait.Until` and the value `c.worker`."""
+
+    caller: str  # enclosing func/method's qualified name ("init#2": the file's 2nd init or _); "" at package level
     callee_expr: str  # the call's function expression as written: "m.runtimeService.RunPodSandbox"
     line: int
+    value: bool = False  # a value passed, assigned, stored or returned, not called here
+    # a value stored into a struct field: the field's name, and what holds it — the expression
+    # before `.field =` (`dc` in `dc.syncHandler = dc.syncDeployment`) or the literal's type
+    # with `{}` (`cache.ResourceEventHandlerFuncs{}` in `…{AddFunc: c.addPod}`)
+    field: str = ""
+    holder: str = ""
+
+
+class LocalSource(StrEnum):
+    """Where a local variable's type comes from: what LocalVar.expr holds."""
+
+    TYPE = "type"  # the type as written: `x := &T{}` -> "*T", `var x pkg.T`
+    CALL = "call"  # a result of calling expr: `x, err := pkg.NewT()` -> "pkg.NewT"
+    RANGE_KEY = "range-key"  # `for k := range expr`
+    RANGE_VALUE = "range-value"  # `for _, v := range expr`
+    INDEX = "index"  # `v, ok := expr[k]` / `v := expr[k]` (expr's element)
+    RECEIVE = "receive"  # `v, ok := <-expr`
+    VARIABLE = "variable"  # `x := y` (y's type)
+    ADDRESS = "address"  # `x := &y` (a pointer to y's type)
 
 
 class LocalVar(NamedTuple):
-    """A variable whose type is visible in the source: `x := &T{}`, `var x T`, `x := NewT()`."""
+    """A variable whose type can be found from the source: `x := &T{}`, `var x T`, `x := NewT()`,
+    `for _, x := range xs`."""
 
     scope: str  # qualified name of the enclosing func/method
     name: str
-    type_expr: str  # "*T", "pkg.T", or "call:pkg.NewT" when the type is a call's first result
+    line: int  # where it is declared: a later `:=` of the same name wins from its line on
+    expr: str  # a type, or the expression whose result/element/value it is (see `how`)
+    how: LocalSource = LocalSource.TYPE
+    result: int = 0  # which result of a CALL: `_, x := f()` -> 1
+    until: int = 0  # last line of the block declaring it (0: the whole function)
 
 
 class Problem(NamedTuple):

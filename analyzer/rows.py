@@ -15,6 +15,7 @@ from kubeatlas.analyzer.model import (
     Field,
     FileFacts,
     ImportRef,
+    LocalSource,
     LocalVar,
     MethodSpec,
     Param,
@@ -24,6 +25,7 @@ from kubeatlas.analyzer.model import (
 Row = tuple
 
 _KINDS = {k.value: k for k in DeclKind}
+_SOURCES = {s.value: s for s in LocalSource}
 
 
 def facts_to_row(f: FileFacts) -> Row:
@@ -32,7 +34,7 @@ def facts_to_row(f: FileFacts) -> Row:
         tuple(map(tuple, f.imports)),
         tuple(_decl_row(d) for d in f.decls),
         tuple(map(tuple, f.calls)),
-        tuple(map(tuple, f.locals)),
+        tuple((v.scope, v.name, v.line, v.expr, v.how.value, v.result, v.until) for v in f.locals),
         f.lines, f.size, f.sha,
         tuple(map(tuple, f.problems)),
     )
@@ -58,7 +60,7 @@ def facts_from_row(r: Row) -> FileFacts:
         tuple([_new(ImportRef, i) for i in r[7]]),
         tuple([_decl_from_row(d) for d in r[8]]),
         tuple([_new(CallRef, c) for c in r[9]]),
-        tuple([_new(LocalVar, v) for v in r[10]]),
+        tuple([_new(LocalVar, (v[0], v[1], v[2], v[3], _SOURCES[v[4]], v[5], v[6])) for v in r[10]]),
         r[11], r[12], r[13],
         tuple([_new(Problem, p) for p in r[14]]),
     ))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kubeatlas import settings
-from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.cli_options import json_option, open_atlas, production_option, store_options
 from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
 from kubeatlas.app.neo4j_commands import cypher, load, neo4j
 from kubeatlas.app.notes import notes
@@ -164,13 +164,14 @@ def deps(package, reverse, depth, goos, goarch, tests, no_external, db, neo4j_ur
               type=click.Choice([k.value for k in NodeKind], case_sensitive=False),
               help="Only nodes of this kind (repeatable).")
 @click.option("--limit", type=int, default=50, show_default=True)
+@production_option
 @store_options
 @json_option
-def find(name, kinds, limit, db, neo4j_uri, as_json) -> None:
-    """Packages, types, functions and methods whose name contains NAME."""
+def find(name, kinds, limit, production_only, db, neo4j_uri, as_json) -> None:
+    """Packages, types, functions and methods whose name contains NAME (production code first)."""
     atlas = open_atlas(db, neo4j_uri)
     kinds = [k for k in NodeKind if k.value.lower() in {x.lower() for x in kinds}]
-    hits = atlas.find(name, kinds, limit)
+    hits = atlas.find(name, kinds, limit, production_only=production_only)
     if as_json:
         print_json([h.as_json() for h in hits])
         return

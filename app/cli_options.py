@@ -44,3 +44,14 @@ def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
     from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     return Atlas(SqliteReader(db or settings.default_db()))
+
+
+def production_option(fn):
+    return click.option("--production", "production_only", is_flag=True,
+                        help="Hide test helpers and generated code (shown last otherwise).")(fn)
+
+
+def pick_option(fn):
+    return click.option("--pick", "choice", type=int, default=1, show_default=True,
+                        help="Which candidate to take when a name matches several (ranked: "
+                        "production code first).")(fn)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.cli_options import json_option, open_atlas, pick_option, production_option, store_options
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.chain import hop_kind
+from kubeatlas.graph.query.names import Pick
 
 _TYPES = (NodeKind.TYPE,)
 _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
@@ -14,13 +16,15 @@ _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
 
 @click.command()
 @click.argument("interface")
+@production_option
 @store_options
 @json_option
-def implements(interface, db, neo4j_uri, as_json) -> None:
-    """Types that implement INTERFACE (Go structural typing; pointer receivers marked)."""
+def implements(interface, production_only, db, neo4j_uri, as_json) -> None:
+    """Types that implement INTERFACE (Go structural typing; pointer receivers marked),
+    production code first."""
     atlas = open_atlas(db, neo4j_uri)
     iid = atlas.resolve(interface, _TYPES)
-    edges = atlas.implementers(iid)
+    edges = atlas.implementers(iid, production_only=production_only)
     if as_json:
         print_json({"interface": iid, "implementers": [
             {"type": e.source, **e.attrs} for e in edges]})
@@ -49,60 +53,92 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 @click.command()
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
+@click.option("--pick-from", "pick_from", type=int, default=1, show_default=True,
+              help="Which candidate FROM means when it matches several (ranked).")
+@click.option("--pick", "pick_to", type=int, default=1, show_default=True,
+              help="Which candidate TO means when it matches several (ranked).")
 @store_options
 @json_option
-def path(source, target, db, neo4j_uri, as_json) -> None:
+def path(source, target, pick_from, pick_to, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
-    interface dispatch), dependencies between roles."""
+    interface dispatch, and through functions passed as values), dependencies between roles."""
     atlas = open_atlas(db, neo4j_uri)
-    src = atlas.resolve(source)
-    dst = atlas.resolve(target)
-    chain = atlas.shortest_path(src, dst)
+    src = atlas.pick(source, choice=pick_from)
+    dst = atlas.pick(target, choice=pick_to)
+    hops = atlas.shortest_chain(src.id, dst.id)
     if as_json:
-        print_json({"from": src, "to": dst, "chain": chain})
+        print_json({"from": src.id, "to": dst.id,
+                    "chain": None if hops is None else [h.id for h in hops],
+                    "hops": None if hops is None else [h.as_json() for h in hops],
+                    "candidates": {"from": src.as_json(), "to": dst.as_json()}})
         return
-    if chain is None:
-        out.print(f"no chain from {src} to {dst}")
+    _say_pick(source, src, "--pick-from")
+    _say_pick(target, dst, "--pick")
+    if hops is None:
+        out.print(f"no chain from {src.id} to {dst.id}")
         raise SystemExit(1)
-    nodes = atlas.reader.get_nodes(chain)
+    nodes = atlas.reader.get_nodes([h.id for h in hops])
     rows = []
-    for step, nid in enumerate(chain):
-        attrs = nodes[nid].attrs if nid in nodes else {}
+    for step, hop in enumerate(hops):
+        attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else ""
-        rows.append((step, nid, where))
-    print_table(f"{len(chain) - 1} hops", ("#", "node", "where"), rows)
+        how = _HOP_TEXT.get(hop.kind, hop.kind)
+        rows.append((step, how + (" what a field holds" if hop.via == "stored" else ""), hop.id,
+                     where))
+    print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
 
 
-def _call_table(title: str, edges, column: str, as_json: bool, key: str) -> None:
+def _say_pick(typed: str, pick: Pick, option: str) -> None:
+    if len(pick.candidates) > 1:
+        out.print(f"{typed!r} matches {len(pick.candidates)} nodes; took #{pick.picked} "
+                  f"{pick.id} ({option} N for another, --json lists them)")
+
+
+_HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
+             "value": "passes as a value"}
+
+
+def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick) -> None:
     if as_json:
-        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind, **e.attrs}
-                          for e in edges]})
+        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind,
+                           "hop": hop_kind(e.kind), **e.attrs} for e in edges],
+                    "function": picked.as_json()})
         return
-    print_table(title, ("caller" if column == "source" else "callee", "via", "line"),
-                ((getattr(e, column), e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
+    print_table(title, ("caller" if column == "source" else "callee", "how", "via", "line"),
+                ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
+                  e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
                  for e in edges))
 
 
 @click.command()
 @click.argument("function")
+@pick_option
 @store_options
 @json_option
-def callers(function, db, neo4j_uri, as_json) -> None:
-    """Functions and methods that call FUNCTION (also through the interface it implements)."""
+def callers(function, choice, db, neo4j_uri, as_json) -> None:
+    """Functions and methods that call FUNCTION (also through the interface it implements),
+    or take it as a value."""
     atlas = open_atlas(db, neo4j_uri)
-    fid = atlas.resolve(function, _FUNCS)
-    _call_table(f"callers of {fid}", atlas.callers(fid), "source", as_json, "callers")
+    picked = atlas.pick(function, _FUNCS, choice)
+    if not as_json:
+        _say_pick(function, picked, "--pick")
+    _call_table(f"callers of {picked.id}", atlas.callers(picked.id), "source", as_json, "callers",
+                picked)
 
 
 @click.command()
 @click.argument("function")
+@pick_option
 @store_options
 @json_option
-def callees(function, db, neo4j_uri, as_json) -> None:
-    """What FUNCTION calls (and, for an interface method, where it dispatches)."""
+def callees(function, choice, db, neo4j_uri, as_json) -> None:
+    """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
     atlas = open_atlas(db, neo4j_uri)
-    fid = atlas.resolve(function, _FUNCS)
-    _call_table(f"callees of {fid}", atlas.callees(fid), "target", as_json, "callees")
+    picked = atlas.pick(function, _FUNCS, choice)
+    if not as_json:
+        _say_pick(function, picked, "--pick")
+    _call_table(f"callees of {picked.id}", atlas.callees(picked.id), "target", as_json, "callees",
+                picked)
 
 
 @click.command()

@@ -30,6 +30,10 @@ from kubeatlas.analyzer.source import describe_checkout  # noqa: E402
 from kubeatlas.graph.index.pipeline import index_tree  # noqa: E402
 from kubeatlas.graph.index.stages import default_stages  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the oracle helpers
+from call_oracle import K8S_SCOPE, build_calls_tool, go_sites, index_pairs, render, score
+from oracle import go_available
+
 _parser = None
 
 
@@ -93,6 +97,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3,
                     help="rounds of floor + cold indexes; medians and ranges are printed")
+    ap.add_argument("--no-oracle", action="store_true",
+                    help="skip the go/types comparison of CALLS and REFERENCES")
     args = ap.parse_args()
     if not args.root:
         sys.exit("give a Kubernetes tree (or set KUBEATLAS_K8S_ROOT)")
@@ -109,6 +115,7 @@ def main() -> None:
             cold, summary = timed_index(root, db, args.jobs)
             rounds.append((floor, spine, cold))
         rss_cold = peak_rss_mb()
+        accuracy = "" if args.no_oracle else call_accuracy(args.root.resolve(), db, scratch)
         unchanged, again = timed_index(root, db, args.jobs)
         unchanged_cli = cli_wall(root, db, args.jobs)
         victim = root / "pkg/kubelet/kubelet.go"
@@ -142,6 +149,21 @@ def main() -> None:
     print(f"calls resolved: {calls.get('resolved_share_pct')} % of {calls.get('resolved', 0) + calls.get('unresolved', 0)} "
           f"in-tree call sites ({calls.get('external', 0)} to external packages, "
           f"{calls.get('builtin', 0)} builtins)")
+    print(f"load average during the run (1, 5, 15 min): {os.getloadavg()}")
+    if accuracy:
+        print("CALLS and REFERENCES against go/types (linux/amd64, non-test files), "
+              f"scope {', '.join(K8S_SCOPE)}:\n{accuracy}")
+
+
+def call_accuracy(source: Path, db: Path, scratch: str) -> str:
+    """Recall per category and precision of the index's CALLS/REFERENCES against go/types
+    (tools/goimports/calls) over the issue's scope; "" without a Go toolchain."""
+    if not go_available():
+        return ""
+    tool = build_calls_tool(Path(scratch))
+    sites = go_sites(tool, source, K8S_SCOPE)
+    scores, precision = score(sites, index_pairs(db, K8S_SCOPE))
+    return render(scores, precision)
 
 
 if __name__ == "__main__":

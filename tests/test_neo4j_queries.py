@@ -100,6 +100,15 @@ QUERIES = {
         [i for k in NodeKind for i in a.reader.ids_with_kind(str(k))]),
     "stats": lambda a: a.stats(),
     "problems": lambda a: a.problems(),
+    # function values (REFERENCES), hop kinds, names as typed, production-first listings
+    "shortest_chain_values": lambda a: a.shortest_chain(
+        *_path_pair(a, NodeKind.METHOD, EdgeKind.REFERENCES)),
+    "callers_of_a_value": lambda a: a.callers(_first(a, NodeKind.METHOD, EdgeKind.REFERENCES,
+                                                     reverse=True)),
+    "pick_ambiguous": lambda a: [a.pick("Run", [NodeKind.METHOD], n) for n in (1, 2)],
+    "implementers_production": lambda a: a.implementers(
+        _first(a, NodeKind.TYPE, EdgeKind.IMPLEMENTS, reverse=True), production_only=True),
+    "find_production": lambda a: a.find("Fake", production_only=True),
 }
 
 
@@ -110,7 +119,8 @@ def test_both_stores_answer_the_same(stores, tree, query):
     expected = _answer(QUERIES[query], sqlite_atlas)
     assert _answer(QUERIES[query], neo4j_atlas) == expected
     if query in ("deps", "implementers", "callers", "roles", "find", "stats",
-                 "get_nodes_all"):
+                 "get_nodes_all") or (tree == "ktree" and query in (
+                     "shortest_chain_values", "callers_of_a_value", "pick_ambiguous")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
 
 

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from kubeatlas.analyzer.buildtags import PLATFORMS, buildable_somewhere, platforms_of
 from kubeatlas.analyzer.discover import ModuleInfo
-from kubeatlas.analyzer.model import DeclKind, FileFacts, TYPE_KINDS
+from kubeatlas.analyzer.model import TYPE_KINDS, DeclKind, FileFacts
+from kubeatlas.graph.build.codeflags import is_test_helper
+from kubeatlas.graph.build.platform import variant_rank, variant_record
+from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import (
     EdgeKind,
@@ -22,7 +25,6 @@ from kubeatlas.graph.model.schema import (
     package_id,
     type_id,
 )
-from kubeatlas.graph.build.typeref import FileScope
 
 _TYPE_KIND_NAME = {
     DeclKind.STRUCT: "struct", DeclKind.INTERFACE: "interface", DeclKind.ALIAS: "alias",
@@ -102,12 +104,25 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
             build_expr=f.build_expr or "", lines=f.lines, problems=len(f.problems),
         )
         graph.add_edge(pid, fid, EdgeKind.CONTAINS)
-        _add_decls(graph, f, fid)
+    # the linux/amd64 variant of a declaration is added last, so its file and line stay
+    ranked = sorted(files, key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test),
+                    reverse=True)
+    declared: dict[str, list[tuple[FileFacts, int]]] = defaultdict(list)
+    for f in ranked:
+        for nid, line in _add_decls(graph, f, file_id(f.rel_path)):
+            declared[nid].append((f, line))
+    for nid, where in declared.items():
+        if len(where) > 1:  # the last is the node's own; keep the others as variants
+            graph.add_node(nid, NodeKind(graph.attrs(nid)["kind"]), variants=[
+                variant_record(f.rel_path, f.build_expr, line) for f, line in where[-2::-1]])
 
 
-def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
+def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> list[tuple[str, int]]:
+    """Add one file's declarations; returns (node id, line) of each."""
+    added: list[tuple[str, int]] = []
     package = f.import_path
-    common = {"package": package, "file": f.rel_path}
+    common = {"package": package, "file": f.rel_path,
+              "test_helper": is_test_helper(f.rel_path, f.is_test), "generated": f.is_generated}
     ordinal = 0
     for d in f.decls:
         if d.kind in TYPE_KINDS:
@@ -138,6 +153,8 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> None:
         else:
             continue
         graph.add_edge(fid, nid, EdgeKind.DECLARES)
+        added.append((nid, d.line))
+    return added
 
 
 def _is_exported(name: str) -> bool:

@@ -20,8 +20,8 @@ from kubeatlas.analyzer.model import FileFacts, SourceFile
 from kubeatlas.analyzer.rows import facts_from_row
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
-from kubeatlas.graph.model.schema import NodeKind
-from kubeatlas.graph.resolve.calls import finish_tally, resolve_file_calls
+from kubeatlas.graph.model.schema import CallVia, NodeKind
+from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, finish_tally, resolve_file_calls
 from kubeatlas.graph.resolve.symbols import SymbolTable
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -53,9 +53,12 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     symbols = _lazy_symbols(cache)
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
-    for f in old.values():
-        resolve_file_calls(f, symbols, before)
+    old_calls = [edge for f in old.values() for edge in resolve_file_calls(f, symbols, before)]
     new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
+    if any(edge[2] in (STORED, FIELD_CALL) for edge in old_calls) or any(
+            edge[2] in (STORED, FIELD_CALL) for calls in new_calls.values() for edge in calls):
+        _restore(cache, old_rows)  # calls through func fields join across files: rebuild
+        return None
     by_package = defaultdict(list)
     for path, (_, _, row) in cache.entries.items():
         by_package[row[1]].append(path)
@@ -147,11 +150,17 @@ def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
         "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
     for i in range(0, len(callers), 500):
         chunk = callers[i:i + 500]
-        conn.execute(f"DELETE FROM edges WHERE kind = 'CALLS' AND source IN "
+        conn.execute(f"DELETE FROM edges WHERE kind IN ('CALLS', 'REFERENCES') AND source IN "
                      f"({','.join('?' * len(chunk))})", chunk)
-    conn.executemany("INSERT INTO edges VALUES (?, ?, 'CALLS', ?)", [
-        (c, t, dump_json({"via": via, "count": n, "line": line}))
-        for c, t, via, n, line in calls if c in existing and t in existing])
+    rows = []
+    for c, t, via, n, line, file in calls:
+        if c in existing and t in existing:
+            if via == CallVia.VALUE:
+                rows.append((c, t, "REFERENCES", dump_json({"via": via, "count": n, "line": line,
+                                                             "file": file})))
+            else:
+                rows.append((c, t, "CALLS", dump_json({"via": via, "count": n, "line": line})))
+    conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", rows)
 
 
 def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
@@ -160,16 +169,20 @@ def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]
     calls = Counter((figures.get("resolve") or {}).get("calls") or {})
     calls.pop("resolved_share_pct", None)
     calls.pop("edges", None)
+    calls.pop("reference_edges", None)
     calls.subtract({k: v for k, v in before.items()})
     calls.update({k: v for k, v in after.items()})
     edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'").fetchone()[0]
+    references = conn.execute("SELECT count(*) FROM edges WHERE kind = 'REFERENCES'").fetchone()[0]
     if "resolve" in figures:
         figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
-                                                               if v})), "edges": edges}
+                                                               if v})), "edges": edges,
+                                       **({"reference_edges": references} if references else {})}
     updates = [(dump_json(tree.indexed_at), "indexed_at"), (dump_json(figures), "figures")]
     if "counts" in meta:  # node counts stay (body edits only); CALLS may not
         counts = meta["counts"]
         counts["CALLS"] = edges
+        counts["REFERENCES"] = references
         updates.append((dump_json(dict(sorted((k, v) for k, v in counts.items() if v))),
                         "counts"))
     conn.executemany("UPDATE meta SET value = ? WHERE key = ?", updates)

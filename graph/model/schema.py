@@ -27,7 +27,8 @@ class EdgeKind(StrEnum):
     IMPORTS = "IMPORTS"  # Package->Package/ExternalPackage (files, test_only, platforms)
     EMBEDS = "EMBEDS"  # Type->Type
     IMPLEMENTS = "IMPLEMENTS"  # Type->Type(interface) (via_pointer, confidence)
-    CALLS = "CALLS"  # Function/Method->Function/Method (via, count)
+    CALLS = "CALLS"  # Function/Method->Function/Method (via, count, line)
+    REFERENCES = "REFERENCES"  # Function/Method->Function/Method it takes as a value (via=value, file, line)
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
     IN_ROLE = "IN_ROLE"  # Package->Role (how, evidence)
     DEPENDS_ON = "DEPENDS_ON"  # Role->Role (weight)
@@ -37,7 +38,17 @@ class EdgeKind(StrEnum):
     RECONCILES = "RECONCILES"  # Package->ApiKind
     STORES = "STORES"  # Package(registry)->ApiKind
     ILLUSTRATES = "ILLUSTRATES"  # MiniComponent->any code node
-    REFERENCES = "REFERENCES"
+
+
+class CallVia(StrEnum):
+    """How a CALLS or REFERENCES edge reaches its target (the edge's `via` attribute)."""
+
+    DIRECT = "direct"  # F(), pkg.F()
+    METHOD = "method"  # x.M() on a concrete type
+    FIELD = "field"  # x.f.M(): through a struct field
+    INTERFACE = "interface"  # x.M() on an interface: DISPATCHES edges lead on
+    VALUE = "value"  # F or x.M named as a value (REFERENCES): passed, assigned, stored, returned
+    STORED = "stored"  # x.f() through a func-typed field, to each function stored into that field
 
 
 CODE_KINDS = frozenset({NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD})

@@ -12,8 +12,11 @@ from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, prefix_of
+from kubeatlas.graph.query.chain import Hop, find_chain
+from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
 
 MAX_DEPTH = 50
+TRIVIAL_METHODS = frozenset({"Name", "String"})
 _NAMED_KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.API_KIND)
 
 
@@ -105,6 +108,10 @@ class Atlas:
         pick = _prefer_stable_api_version(exact or hits)
         if len(pick) == 1:
             return pick[0].id
+        if not pick and ".(" in text and ")." in text:
+            through = self._embedded_method(text)
+            if through is not None:
+                return through
         if not pick:
             raise NodeNotFound(f"nothing named {text!r} in the index (try `kubeatlas find`)",
                                name=text)
@@ -112,6 +119,30 @@ class Atlas:
         raise AmbiguousName(f"{text!r} matches {len(pick)} nodes: {listing}"
                             + (" …" if len(pick) > 8 else "") + " — give the full id",
                             name=text, candidates=[n.id for n in pick])
+
+    def pick(self, text: str, kinds: Iterable[NodeKind] = (), choice: int = 1) -> Pick:
+        """Like resolve, but a name matching several nodes is no dead end: the candidates are
+        ranked (production before test helpers and generated code) and the `choice`-th
+        (1-based) is taken."""
+        try:
+            return Pick(self.resolve(text, kinds), ())
+        except AmbiguousName as exc:
+            candidates = rank_ids(self.reader, list(exc.fields.get("candidates") or ()))
+        if not 1 <= choice <= len(candidates):
+            raise NodeNotFound(f"--pick {choice}: {text!r} has {len(candidates)} candidates",
+                               name=text)
+        return Pick(candidates[choice - 1], tuple(candidates), choice)
+
+    def _embedded_method(self, text: str) -> str | None:
+        """`apis.(RuntimeService).RunPodSandbox`: a method an interface gets by embedding."""
+        owner, _, method = text.rpartition(").")
+        package, _, interface = owner.partition(".(")
+        package = package.removeprefix("method:")
+        try:
+            tid = self.resolve(f"{package}.{interface.lstrip('*')}", (NodeKind.TYPE,))
+        except (NodeNotFound, AmbiguousName):
+            return None
+        return method_through_embedding(self.reader, tid, method)
 
     def node(self, nid: str) -> NodeRecord:
         found = self.reader.get_nodes([nid])
@@ -175,53 +206,60 @@ class Atlas:
                       kinds: Sequence[EdgeKind] | None = None,
                       max_hops: int | None = None) -> list[str] | None:
         """Shortest chain source -> target along import edges (packages), call edges
-        (functions; an interface method DISPATCHES to its implementations) or role edges;
-        None when there is none (of at most max_hops hops, if given)."""
+        (functions; an interface method DISPATCHES to its implementations, a function value
+        is followed as REFERENCES) or role edges; None when there is none (of at most
+        max_hops hops, if given)."""
+        hops = self.shortest_chain(source, target, kinds, max_hops)
+        return None if hops is None else [h.id for h in hops]
+
+    def shortest_chain(self, source: str, target: str,
+                       kinds: Sequence[EdgeKind] | None = None,
+                       max_hops: int | None = None) -> list[Hop] | None:
+        """shortest_path with each step's kind: the first Hop is the source (kind "start")."""
         self.node(source)
         self.node(target)
-        if kinds is None:
-            kinds = _default_chain_kinds(source)
-        names = [str(k) for k in kinds]
-        parent: dict[str, str | None] = {source: None}
-        frontier = [source]
-        hops = 0
-        while frontier and target not in parent and (max_hops is None or hops < max_hops):
-            hops += 1
-            nxt: list[str] = []
-            for e in sorted(self.reader.edges_from(frontier, names),
-                            key=lambda e: (e.source, e.target)):
-                if e.target not in parent:
-                    parent[e.target] = e.source
-                    nxt.append(e.target)
-            frontier = nxt
-            if len(parent) > 200_000:
-                break
-        if target not in parent:
-            return None
-        chain = [target]
-        while parent[chain[-1]] is not None:
-            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
-        return chain[::-1]
+        names = [str(k) for k in (kinds if kinds is not None else _default_chain_kinds(source))]
+        return find_chain(self.reader, source, target, names, max_hops)
 
     # --- types, interfaces and calls -------------------------------------------------
-    def implementers(self, interface: str) -> list[EdgeRecord]:
-        """Types implementing `interface` (IMPLEMENTS edges into it), sorted by type id."""
-        return self.neighbours(interface, (EdgeKind.IMPLEMENTS,), reverse=True)
+    def implementers(self, interface: str, production_only: bool = False) -> list[EdgeRecord]:
+        """Types implementing `interface` (IMPLEMENTS edges into it): production code first
+        (test helpers and generated code after, or left out with production_only), each
+        group by type id."""
+        edges = self.neighbours(interface, (EdgeKind.IMPLEMENTS,), reverse=True)
+        return self._production_first(edges, "source", production_only)
+
+    def _production_first(self, edges: list[EdgeRecord], end: str,
+                          production_only: bool) -> list[EdgeRecord]:
+        nodes = self.reader.get_nodes(sorted({getattr(e, end) for e in edges}))
+        helper = {nid: not is_production(n.attrs) for nid, n in nodes.items()}
+        if production_only:
+            edges = [e for e in edges if not helper.get(getattr(e, end), False)]
+        return sorted(edges, key=lambda e: (helper.get(getattr(e, end), False), getattr(e, end)))
+
+    def is_trivial_interface(self, interface: str) -> bool:
+        """An interface whose one method is `Name()` or `String()`: everything implements it,
+        so its implementers say nothing about a role."""
+        methods = self.neighbours(interface, (EdgeKind.HAS_METHOD,))
+        return len(methods) == 1 and methods[0].target.rsplit(".", 1)[-1] in TRIVIAL_METHODS
 
     def interfaces_of(self, type_: str) -> list[EdgeRecord]:
         """Interfaces `type_` implements."""
         return self.neighbours(type_, (EdgeKind.IMPLEMENTS,))
 
     def callers(self, function: str) -> list[EdgeRecord]:
-        """Who calls `function` — directly, or through an interface method it implements."""
-        direct = self.neighbours(function, (EdgeKind.CALLS,), reverse=True)
+        """Who calls `function` — directly, or through an interface method it implements —
+        or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value")."""
+        direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
         return direct + sorted(via, key=lambda e: (e.source, e.target))
 
     def callees(self, function: str) -> list[EdgeRecord]:
-        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES))
+        """What `function` calls, dispatches to (an interface method), or takes as a value."""
+        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES,
+                                          EdgeKind.REFERENCES))
 
     def roles(self) -> list[NodeRecord]:
         ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
@@ -247,8 +285,9 @@ class Atlas:
         external = sorted(e.source for e in packages if e.attrs.get("how") == "external")
         names = node.attrs.get("key_interfaces") or ()  # found in this tree by the roles stage
         found = self.reader.get_nodes([f"type:{name}" for name in names])
-        interfaces = [{"id": f"type:{name}", "implementers": [
-            e.source for e in self.implementers(f"type:{name}")]}
+        interfaces = [{"id": f"type:{name}", "implementers": (
+            [] if self.is_trivial_interface(f"type:{name}") else
+            [e.source for e in self.implementers(f"type:{name}", production_only=True)])}
             for name in names if f"type:{name}" in found]
         out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
         in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)
@@ -269,8 +308,14 @@ class Atlas:
         }
 
     # --- search & summary -----------------------------------------------------------
-    def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50) -> list[NodeRecord]:
-        return self.reader.search(text, tuple(str(k) for k in kinds), limit)
+    def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50,
+             production_only: bool = False) -> list[NodeRecord]:
+        """Nodes whose name matches, production code first (the store's order within each
+        group); test helpers and generated code left out with production_only."""
+        found = self.reader.search(text, tuple(str(k) for k in kinds), limit)
+        if production_only:
+            found = [n for n in found if is_production(n.attrs)]
+        return sorted(found, key=lambda n: not is_production(n.attrs))
 
     def stats(self) -> dict[str, Any]:
         return {"tree": self.reader.tree_info(), "counts": self.reader.count_by_kind(),
@@ -304,7 +349,7 @@ def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:
 def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
     kind = kind_of(source)
     if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
-        return (EdgeKind.CALLS, EdgeKind.DISPATCHES)
+        return (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES)
     if kind is NodeKind.ROLE:
         return (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO)
     if kind is NodeKind.TYPE:

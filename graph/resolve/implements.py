@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kubeatlas.analyzer.model import DeclKind
+from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.resolve.symbols import SymbolTable
@@ -50,7 +51,7 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
 def _confidence(symbols: SymbolTable, tid: str, iface: str) -> str:
     """"exact" when every name in both signatures resolved through imports; "approximate"
     when a dot-import could have supplied an unqualified name (compared as written)."""
-    if symbols.types[tid].scope.dot_imports or symbols.types[iface].scope.dot_imports:
+    if _scope(symbols, tid).dot_imports or _scope(symbols, iface).dot_imports:
         return "approximate"
     return "exact"
 
@@ -69,3 +70,9 @@ def _types_with_method(symbols: SymbolTable, name: str) -> set[str]:
                     nxt.append(outer)
         frontier = nxt
     return found
+
+
+def _scope(symbols: SymbolTable, tid: str) -> FileScope:
+    info = symbols.type_info(tid)
+    assert info is not None, tid  # only ids the table listed reach here
+    return info.scope

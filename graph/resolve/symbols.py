@@ -10,6 +10,7 @@ from functools import cache
 
 from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts
 from kubeatlas.graph.build.structure import package_names
+from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.schema import function_id, method_id, parse_id, type_id
 
@@ -40,29 +41,7 @@ class FuncInfo:
     results: tuple[str, ...]
     scope: FileScope
     params: tuple[tuple[str, str], ...]  # (name, type) including the receiver for methods
-
-
-class _LazyIndex(dict):
-    """A dict keyed by graph id that loads the id's package on a miss (lazy symbol tables)."""
-
-    def __init__(self, load: Callable[[str], None]) -> None:
-        super().__init__()
-        self._load = load
-
-    def get(self, key, default=None):
-        if not dict.__contains__(self, key):
-            self._load(key)
-        return dict.get(self, key, default)
-
-    def __contains__(self, key) -> bool:
-        if not dict.__contains__(self, key):
-            self._load(key)
-        return dict.__contains__(self, key)
-
-    def __getitem__(self, key):
-        if not dict.__contains__(self, key):
-            self._load(key)
-        return dict.__getitem__(self, key)
+    file: str = ""  # the declaring file (of the linux/amd64 variant when there are several)
 
 
 def package_of_id(nid: str) -> str:
@@ -74,8 +53,8 @@ class SymbolTable:
     """Everything declared in the tree, indexed by graph id, with method-set computation.
 
     Built eagerly from all facts (`SymbolTable.of(facts)`), or lazily: packages are read from
-    `provider` the first time an id of theirs is looked up, so resolving one file's calls
-    touches only the packages that file reaches."""
+    `provider` the first time an id of theirs is looked up (`type_info`, `func_info`,
+    `package_var`), so resolving one file's calls touches only the packages that file reaches."""
 
     def __init__(self, provider: Callable[[str], Sequence[FileFacts]], packages: set[str],
                  names: Mapping[str, str]) -> None:
@@ -83,16 +62,17 @@ class SymbolTable:
         self.packages = packages
         self.package_names = dict(names)
         self.scopes: dict[str, FileScope] = {}
-        self.types: dict[str, TypeInfo] = _LazyIndex(self._load_id)
-        self.funcs: dict[str, FuncInfo] = _LazyIndex(self._load_id)  # func and method ids
+        self.types: dict[str, TypeInfo] = {}  # what is loaded so far; look up with type_info
+        self.funcs: dict[str, FuncInfo] = {}  # func and method ids; look up with func_info
         self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
         self.package_vars: dict[str, tuple[str, FileScope]] = {}  # "pkg.Name" -> (type, scope)
         self._loaded: set[str] = set()
+        self._complete = False  # every package loaded: a miss is final
         self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
         self._embedders: dict[str, set[str]] | None = None
 
     @classmethod
-    def of(cls, facts: Sequence[FileFacts]) -> "SymbolTable":
+    def of(cls, facts: Sequence[FileFacts]) -> SymbolTable:
         """Eager table over every file (what IMPLEMENTS needs)."""
         by_package: dict[str, list[FileFacts]] = defaultdict(list)
         for f in facts:
@@ -100,19 +80,49 @@ class SymbolTable:
         table = cls(by_package.__getitem__, set(by_package), package_names(by_package))
         for import_path in sorted(by_package):
             table.ensure(import_path)
-        # Everything is loaded: plain dicts answer the many lookups without the lazy hook.
-        table.types, table.funcs = dict(table.types), dict(table.funcs)
+        table._complete = True
         return table
 
-    def _load_id(self, nid: str) -> None:
-        self.ensure(package_of_id(nid))
+    # --- lookups (each loads the package it needs) -------------------------------------
+    def type_info(self, tid: str) -> TypeInfo | None:
+        found = self.types.get(tid)
+        if found is None and not self._complete:
+            self.ensure(package_of_id(tid))
+            found = self.types.get(tid)
+        return found
+
+    def func_info(self, fid: str) -> FuncInfo | None:
+        """A function's or a concrete method's signature facts."""
+        found = self.funcs.get(fid)
+        if found is None and not self._complete:
+            self.ensure(package_of_id(fid))
+            found = self.funcs.get(fid)
+        return found
+
+    def has_type(self, tid: str) -> bool:
+        return self.type_info(tid) is not None
+
+    def has_func(self, fid: str) -> bool:
+        return self.func_info(fid) is not None
+
+    def has_package(self, import_path: str) -> bool:
+        """Is this package in the tree (loaded or not)?"""
+        return import_path in self.packages
+
+    def package_var(self, import_path: str, name: str) -> tuple[str, FileScope] | None:
+        """(type text, declaring scope) of a package-level variable; the text is "call:F" when
+        the variable is initialised from F's result."""
+        self.ensure(import_path)
+        return self.package_vars.get(f"{import_path}.{name}")
 
     def ensure(self, import_path: str) -> None:
         """Load one package's declarations (once)."""
         if import_path in self._loaded or import_path not in self.packages:
             return
         self._loaded.add(import_path)
-        files = self._provider(import_path)
+        # best variant first (linux/amd64, then other platforms, then tests): the first wins
+        files = sorted(self._provider(import_path),
+                       key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test))
         types = self.types
         for f in files:
             scope = FileScope.of(f, self.package_names)
@@ -120,38 +130,44 @@ class SymbolTable:
             for d in f.decls:
                 if d.kind in (DeclKind.STRUCT, DeclKind.INTERFACE, DeclKind.ALIAS, DeclKind.TYPE):
                     tid = type_id(f.import_path, d.name)
-                    old = dict.get(types, tid)
+                    old = types.get(tid)
                     if old is None or old.decl.kind is DeclKind.ALIAS:
-                        dict.__setitem__(types, tid, TypeInfo(tid, d, scope))
+                        types[tid] = TypeInfo(tid, d, scope)
         for f in files:
             scope = self.scopes[f.rel_path]
             qualify = cache(scope.qualify)  # a file repeats its types: error, context.Context
             for d in f.decls:
                 if d.kind is DeclKind.FUNC:
                     fid = function_id(f.import_path, d.name)
-                    dict.__setitem__(self.funcs, fid, FuncInfo(
-                        fid, d.results, scope, tuple((p.name, p.type_expr) for p in d.params)))
+                    if fid not in self.funcs:
+                        self.funcs[fid] = FuncInfo(fid, d.results, scope, tuple(
+                            (p.name, p.type_expr) for p in d.params), f.rel_path)
                 elif d.kind is DeclKind.METHOD and d.receiver:
                     self._add_method(f, d, scope, qualify)
                 elif d.kind is DeclKind.VAR and d.type_expr:
                     self.package_vars[f"{f.import_path}.{d.name}"] = (d.type_expr, scope)
                 elif d.kind is DeclKind.INTERFACE:
-                    info = dict.__getitem__(types, type_id(f.import_path, d.name))
+                    info = types[type_id(f.import_path, d.name)]
                     for spec in d.methods:
                         sig = _signature(qualify, spec.params, spec.results)
                         info.methods.setdefault(spec.name, MethodInfo(
                             method_id(f.import_path, d.name, spec.name, False), spec.name, sig,
                             False, spec.results, scope))
+                        # structs embedding this interface get the method too (see _types_with_method)
+                        self.by_method_name[spec.name].add(info.id)
 
     def _add_method(self, f: FileFacts, d: Decl, scope: FileScope,
                     qualify: Callable[[str], str]) -> None:
+        assert d.receiver, d  # only methods with a receiver come here
         mid = method_id(f.import_path, d.receiver, d.name, d.pointer_receiver)
         params = d.params[1:]  # the receiver comes first
         sig = _signature(qualify, tuple(p.type_expr for p in params), d.results)
-        dict.__setitem__(self.funcs, mid, FuncInfo(mid, d.results, scope,
-                                                   tuple((p.name, p.type_expr) for p in d.params)))
+        if mid in self.funcs:
+            return  # a variant for another platform
+        self.funcs[mid] = FuncInfo(mid, d.results, scope,
+                                   tuple((p.name, p.type_expr) for p in d.params), f.rel_path)
         tid = type_id(f.import_path, d.receiver)
-        info = dict.get(self.types, tid)
+        info = self.types.get(tid)
         if info is not None:
             info.methods.setdefault(d.name, MethodInfo(mid, d.name, sig, d.pointer_receiver,
                                                        d.results, scope))
@@ -159,8 +175,7 @@ class SymbolTable:
 
     def package_var_type(self, import_path: str, name: str) -> str | None:
         """Type id of a package-level `var name T`, `var name = T{...}` or `var name = F()`."""
-        self.ensure(import_path)
-        found = self.package_vars.get(f"{import_path}.{name}")
+        found = self.package_var(import_path, name)
         if found is None:
             return None
         text, scope = found
@@ -176,7 +191,7 @@ class SymbolTable:
         if dot and "." in name:
             return None
         path = scope.imports.get(alias) if dot else scope.package
-        info = self.funcs.get(function_id(path, name if dot else alias)) if path else None
+        info = self.func_info(function_id(path, name if dot else alias)) if path else None
         if info is None or not info.results:
             return None
         tid = self.named(info.scope, info.results[0])
@@ -190,17 +205,17 @@ class SymbolTable:
             return None
         tid = type_id(*found)
         for _ in range(4):
-            info = self.types.get(tid)
+            info = self.type_info(tid)
             if info is None or info.decl.kind is not DeclKind.ALIAS:
                 break
             target = info.scope.named_type(info.decl.type_expr)
             if target is None:
                 return None
             tid = type_id(*target)
-        return tid if tid in self.types else None
+        return tid if self.has_type(tid) else None
 
     def is_interface(self, tid: str) -> bool:
-        info = self.types.get(tid)
+        info = self.type_info(tid)
         return info is not None and info.decl.kind is DeclKind.INTERFACE
 
     def method_set(self, tid: str) -> dict[str, tuple[MethodInfo, bool]]:
@@ -228,7 +243,7 @@ class SymbolTable:
 
     def _compute_method_set(self, tid: str, visiting: frozenset[str]
                             ) -> tuple[dict[str, tuple[MethodInfo, bool]], frozenset[str]]:
-        info = self.types.get(tid)
+        info = self.type_info(tid)
         if info is None:
             return {}, frozenset()
         result = {name: (m, m.pointer) for name, m in info.methods.items()}
@@ -275,7 +290,7 @@ class SymbolTable:
 
     def field_type(self, tid: str, name: str, depth: int = 0) -> tuple[str, FileScope] | None:
         """Type text (and its scope) of field `name` of struct tid, promoted fields included."""
-        info = self.types.get(tid)
+        info = self.type_info(tid)
         if info is None or info.decl.kind is not DeclKind.STRUCT or depth > MAX_EMBED_DEPTH:
             return None
         for fld in info.decl.fields:
@@ -291,6 +306,15 @@ class SymbolTable:
         return None
 
 
+# Out-of-tree aliases the compiler sees through: generated gRPC code of older releases takes
+# golang.org/x/net/context.Context, an alias of context.Context since Go 1.9.
+EXTERNAL_ALIASES = {"golang.org/x/net/context.Context": "context.Context"}
+
+
 def _signature(qualify: Callable[[str], str], params: Sequence[str],
                results: Sequence[str]) -> str:
-    return "(" + ",".join(map(qualify, params)) + ")(" + ",".join(map(qualify, results)) + ")"
+    text = "(" + ",".join(map(qualify, params)) + ")(" + ",".join(map(qualify, results)) + ")"
+    if "golang.org/x/net/context." in text:
+        for alias, target in EXTERNAL_ALIASES.items():
+            text = text.replace(alias, target)
+    return text

@@ -1,3 +1,3 @@
 module kubeatlas/tools/goimports
 
-go 1.21
+go 1.22

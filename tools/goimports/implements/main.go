@@ -5,8 +5,9 @@
 //
 // It type-checks from source every package directory the analyzer walks, with the files
 // `go build` would compile for GOOS/GOARCH (go/build's MatchFile, cgo off, no tests). Files
-// go/parser rejects are left out. Packages outside the tree and the standard library (say
-// google.golang.org/grpc) are not available, so they are replaced by empty packages and the
+// go/parser rejects are left out. Packages of the tree's vendor/ directory are read from
+// source too (golang.org/x/net/context.Context is then an alias of context.Context); other
+// packages outside the tree and the standard library are replaced by empty packages and the
 // checker keeps going past the errors that causes; a signature that mentions such a type
 // then matches only the same mention. It prints one line per (type, interface) pair, sorted:
 //
@@ -19,30 +20,14 @@ package main
 import (
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/build"
-	"go/importer"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 
+	"kubeatlas/tools/goimports/internal/check"
 	"kubeatlas/tools/goimports/internal/tree"
 )
-
-type checker struct {
-	fset    *token.FileSet
-	dirs    map[string]string // import path -> directory
-	ctxt    build.Context
-	std     types.Importer
-	done    map[string]*types.Package
-	errors  int
-	visited map[string]bool
-}
 
 func main() {
 	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
@@ -50,16 +35,14 @@ func main() {
 	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
 	flag.Parse()
 
-	ctxt := build.Default
-	ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled, ctxt.Compiler, ctxt.BuildTags = *goos, *goarch, false, "gc", nil
-	c := &checker{
-		fset: token.NewFileSet(), dirs: map[string]string{}, ctxt: ctxt,
-		std: importer.Default(), done: map[string]*types.Package{}, visited: map[string]bool{},
+	c := check.New(*goos, *goarch)
+	if st, err := os.Stat(filepath.Join(*root, "vendor")); err == nil && st.IsDir() {
+		c.Vendor = filepath.Join(*root, "vendor")
 	}
 	var order []string
 	err := tree.WalkDirs(*root, func(dir string) {
 		ip := tree.ImportPath(tree.Rel(*root, dir))
-		c.dirs[ip] = dir
+		c.Dirs[ip] = dir
 		order = append(order, ip)
 	})
 	if err != nil {
@@ -102,7 +85,7 @@ func main() {
 		fmt.Println(l)
 	}
 	fmt.Fprintf(os.Stderr, "implements: %d packages, %d named types, %d type errors (missing out-of-tree packages)\n",
-		len(c.done), len(named), c.errors)
+		len(order), len(named), c.Errors)
 }
 
 func isGeneric(tn *types.TypeName) bool {
@@ -112,65 +95,4 @@ func isGeneric(tn *types.TypeName) bool {
 
 func line(t, i *types.TypeName, how string) string {
 	return fmt.Sprintf("type:%s.%s -> type:%s.%s %s", t.Pkg().Path(), t.Name(), i.Pkg().Path(), i.Name(), how)
-}
-
-// Import type-checks an in-tree package from source, the standard library from export data,
-// and stands in an empty package for anything else.
-func (c *checker) Import(ip string) (*types.Package, error) {
-	if pkg, ok := c.done[ip]; ok {
-		return pkg, nil
-	}
-	dir, inTree := c.dirs[ip]
-	if !inTree {
-		if !strings.Contains(strings.SplitN(ip, "/", 2)[0], ".") {
-			pkg, err := c.std.Import(ip)
-			c.done[ip] = pkg
-			return pkg, err
-		}
-		pkg := types.NewPackage(ip, path.Base(ip))
-		pkg.MarkComplete()
-		c.done[ip] = pkg
-		return pkg, nil
-	}
-	if c.visited[ip] {
-		return nil, fmt.Errorf("import cycle through %s", ip)
-	}
-	c.visited[ip] = true
-	files := c.parseDir(dir)
-	if len(files) == 0 {
-		c.done[ip] = nil
-		return nil, fmt.Errorf("no buildable Go files in %s", dir)
-	}
-	conf := types.Config{Importer: c, Error: func(error) { c.errors++ }}
-	pkg, _ := conf.Check(ip, c.fset, files, nil)
-	c.done[ip] = pkg
-	return pkg, nil
-}
-
-func (c *checker) parseDir(dir string) []*ast.File {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var files []*ast.File
-	for _, e := range entries {
-		if !tree.PackageFile(e) {
-			continue
-		}
-		if ok, err := c.ctxt.MatchFile(dir, e.Name()); err != nil || !ok {
-			continue
-		}
-		f, err := parser.ParseFile(c.fset, filepath.Join(dir, e.Name()), nil, 0)
-		if err != nil {
-			continue
-		}
-		cgo := false
-		for _, spec := range f.Imports {
-			cgo = cgo || spec.Path.Value == `"C"`
-		}
-		if !cgo {
-			files = append(files, f)
-		}
-	}
-	return files
 }

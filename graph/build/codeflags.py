@@ -1,0 +1,18 @@
+"""Code flags of a declaration: test_helper (test files, testing/fake/mock packages, gomock
+output) and generated (the `// Code generated … DO NOT EDIT.` header)."""
+
+from __future__ import annotations
+
+TEST_PACKAGE_SEGMENTS = frozenset({"testing", "fake", "fakes", "mock", "mocks", "testutil",
+                                   "testutils", "testhelper", "testhelpers"})
+
+
+def is_test_helper(rel_path: str, is_test: bool) -> bool:
+    """Declared in a _test.go file, in a directory named testing/fake/fakes/mock(s)/testutil
+    (any level), or in a gomock file (`mock_*.go`, `*_mock.go`)."""
+    if is_test:
+        return True
+    directory, _, name = rel_path.rpartition("/")
+    if name.startswith("mock_") or name.endswith("_mock.go"):
+        return True
+    return any(segment in TEST_PACKAGE_SEGMENTS for segment in directory.split("/"))

@@ -1,0 +1,351 @@
+// Command calls is kubeatlas's ground truth for CALLS and REFERENCES: Go's own type checker
+// (go/types) says which in-tree function or method each call site calls statically, and
+// which functions and methods are named as values (passed, assigned, stored, returned).
+//
+//	calls -root DIR -goos linux -goarch amd64 [-scope pkg/kubelet/...,staging/src/k8s.io/client-go/tools/cache]
+//
+// It type-checks the packages of the scope directories ("dir/..." for dir and every directory
+// below it; all when -scope is empty), with
+// the files `go build` compiles for GOOS/GOARCH (cgo off, no tests); their dependencies come
+// from the tree, its vendor/ directory, or the standard library. It prints one line per site,
+// in kubeatlas's id format, tab-separated:
+//
+//	call|value <caller id> <callee id> <category> <file>:<line>
+//
+// Callers are the enclosing function declarations (a closure belongs to its declaration;
+// package-level initialisers are left out); callees are in-tree functions and methods, an
+// interface method named by the interface that declares it. A call through a func-typed
+// variable or field has no static callee and is not listed. The category says what shape
+// the call has: init (inside an init function), generic, function (F(), pkg.F()), and for
+// method calls the receiver's shape: param, local, local-call (x := f()), multi-value
+// (x, err := f()), range, named-result, closure-param, package-var, index, call-result,
+// conversion, field, promoted (through embedding), other; value for REFERENCES.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"kubeatlas/tools/goimports/internal/check"
+	"kubeatlas/tools/goimports/internal/tree"
+)
+
+func main() {
+	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
+	goos := flag.String("goos", "linux", "GOOS whose files are compiled")
+	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
+	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
+	flag.Parse()
+
+	c := check.New(*goos, *goarch)
+	if st, err := os.Stat(filepath.Join(*root, "vendor")); err == nil && st.IsDir() {
+		c.Vendor = filepath.Join(*root, "vendor")
+	}
+	var prefixes []string
+	for _, p := range strings.Split(*scope, ",") {
+		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
+			prefixes = append(prefixes, p)
+		}
+	}
+	var order []string
+	relOf := map[string]string{}
+	err := tree.WalkDirs(*root, func(dir string) {
+		rel := tree.Rel(*root, dir)
+		ip := tree.ImportPath(rel)
+		c.Dirs[ip] = dir
+		relOf[ip] = rel
+		if inScope(rel, prefixes) {
+			order = append(order, ip)
+		}
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "calls:", err)
+		os.Exit(1)
+	}
+	wanted := map[string]bool{}
+	for _, ip := range order {
+		wanted[ip] = true
+	}
+	c.WantInfo = func(ip string) bool { return wanted[ip] }
+	var lines []string
+	for _, ip := range order {
+		_, _ = c.Import(ip)
+		info := c.Infos[ip]
+		if info == nil {
+			continue
+		}
+		w := &walker{c: c, info: info, root: *root}
+		for _, f := range c.Files[ip] {
+			lines = append(lines, w.file(ip, f)...)
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Println(l)
+	}
+	fmt.Fprintf(os.Stderr, "calls: %d packages reported, %d sites, %d type errors\n",
+		len(order), len(lines), c.Errors)
+}
+
+func inScope(rel string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		return true
+	}
+	for _, p := range prefixes {
+		if base, recursive := strings.CutSuffix(p, "/..."); recursive {
+			if rel == base || strings.HasPrefix(rel, base+"/") {
+				return true
+			}
+		} else if rel == p {
+			return true
+		}
+	}
+	return false
+}
+
+type walker struct {
+	c    *check.Checker
+	info *types.Info
+	root string
+	defs map[types.Object]string // local variable -> how it was declared
+}
+
+func (w *walker) file(ip string, f *ast.File) []string {
+	var out []string
+	ordinal := 0
+	name := filepath.Base(w.c.Fset.Position(f.Pos()).Filename)
+	for _, decl := range f.Decls {
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		var caller string
+		isInit := fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "_")
+		if isInit {
+			ordinal++
+			caller = fmt.Sprintf("func:%s.%s#%s#%d", ip, fd.Name.Name, name, ordinal)
+		} else if obj, ok := w.info.Defs[fd.Name].(*types.Func); ok {
+			caller = funcID(obj)
+		}
+		if caller == "" {
+			continue
+		}
+		w.defs = declarations(fd, w.info)
+		out = append(out, w.body(caller, fd, isInit && fd.Name.Name == "init")...)
+	}
+	return out
+}
+
+// body lists the static calls and function values of one declaration.
+func (w *walker) body(caller string, fd *ast.FuncDecl, isInit bool) []string {
+	called := map[ast.Expr]bool{}
+	selNames := map[*ast.Ident]bool{}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.CallExpr:
+			called[callee(x.Fun)] = true
+		case *ast.SelectorExpr:
+			selNames[x.Sel] = true
+		}
+		return true
+	})
+	var out []string
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		expr, ok := n.(ast.Expr)
+		if !ok {
+			return true
+		}
+		if id, isIdent := expr.(*ast.Ident); isIdent && selNames[id] {
+			return true
+		}
+		fn, recv, promoted := w.funcOf(expr)
+		if fn == nil || !w.inTree(fn) {
+			return true
+		}
+		kind, category := "value", "value"
+		if called[expr] {
+			kind = "call"
+			category = w.category(fn, recv, promoted, isInit)
+		}
+		pos := w.c.Fset.Position(expr.Pos())
+		out = append(out, fmt.Sprintf("%s\t%s\t%s\t%s\t%s:%d", kind, caller, funcID(fn), category,
+			tree.Rel(w.root, pos.Filename), pos.Line))
+		return true
+	})
+	return out
+}
+
+// callee strips parentheses and type arguments from a call's function expression.
+func callee(e ast.Expr) ast.Expr {
+	for {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		default:
+			return e
+		}
+	}
+}
+
+// funcOf: the function or method an identifier or selector names statically, the method's
+// receiver expression, and whether the method is promoted through embedding.
+func (w *walker) funcOf(e ast.Expr) (*types.Func, ast.Expr, bool) {
+	switch x := e.(type) {
+	case *ast.Ident:
+		fn, _ := w.info.Uses[x].(*types.Func)
+		return fn, nil, false
+	case *ast.SelectorExpr:
+		if sel := w.info.Selections[x]; sel != nil {
+			if sel.Kind() == types.FieldVal {
+				return nil, nil, false
+			}
+			fn, _ := sel.Obj().(*types.Func)
+			return fn, x.X, len(sel.Index()) > 1
+		}
+		fn, _ := w.info.Uses[x.Sel].(*types.Func) // pkg.F
+		return fn, nil, false
+	}
+	return nil, nil, false
+}
+
+func (w *walker) inTree(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	_, ok := w.c.Dirs[fn.Pkg().Path()]
+	return ok
+}
+
+func (w *walker) category(fn *types.Func, recv ast.Expr, promoted, isInit bool) string {
+	sig, _ := fn.Type().(*types.Signature)
+	switch {
+	case isInit:
+		return "init"
+	case fn.Origin() != fn || (sig != nil && (sig.TypeParams().Len() > 0 || sig.RecvTypeParams().Len() > 0)):
+		return "generic"
+	case recv == nil:
+		return "function"
+	case promoted:
+		return "promoted"
+	}
+	switch x := ast.Unparen(recv).(type) {
+	case *ast.Ident:
+		obj := w.info.Uses[x]
+		if how, ok := w.defs[obj]; ok {
+			return how
+		}
+		if v, ok := obj.(*types.Var); ok && v.Parent() == v.Pkg().Scope() {
+			return "package-var"
+		}
+		return "other"
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		return "index"
+	case *ast.CallExpr:
+		if tv, ok := w.info.Types[x.Fun]; ok && tv.IsType() {
+			return "conversion"
+		}
+		return "call-result"
+	case *ast.SelectorExpr:
+		return "field"
+	}
+	return "other"
+}
+
+// declarations: how each local variable of fd is declared.
+func declarations(fd *ast.FuncDecl, info *types.Info) map[types.Object]string {
+	defs := map[types.Object]string{}
+	mark := func(id *ast.Ident, how string) {
+		if id == nil {
+			return
+		}
+		if obj := info.Defs[id]; obj != nil {
+			if _, seen := defs[obj]; !seen {
+				defs[obj] = how
+			}
+		}
+	}
+	fields := func(list *ast.FieldList, how string) {
+		if list == nil {
+			return
+		}
+		for _, f := range list.List {
+			for _, id := range f.Names {
+				mark(id, how)
+			}
+		}
+	}
+	fields(fd.Recv, "param")
+	fields(fd.Type.Params, "param")
+	fields(fd.Type.Results, "named-result")
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			fields(x.Type.Params, "closure-param")
+			fields(x.Type.Results, "named-result")
+		case *ast.RangeStmt:
+			if id, ok := x.Key.(*ast.Ident); ok {
+				mark(id, "range")
+			}
+			if id, ok := x.Value.(*ast.Ident); ok {
+				mark(id, "range")
+			}
+		case *ast.AssignStmt:
+			if x.Tok != token.DEFINE {
+				return true
+			}
+			how := "local"
+			if len(x.Lhs) > 1 && len(x.Rhs) == 1 {
+				how = "multi-value"
+			} else if len(x.Rhs) == 1 {
+				if _, ok := ast.Unparen(x.Rhs[0]).(*ast.CallExpr); ok {
+					how = "local-call"
+				}
+			}
+			for _, l := range x.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					mark(id, how)
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range x.Names {
+				mark(id, "local")
+			}
+		}
+		return true
+	})
+	return defs
+}
+
+// funcID is kubeatlas's id of a function or method (generic ones by their origin).
+func funcID(fn *types.Func) string {
+	fn = fn.Origin()
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil {
+		return fmt.Sprintf("func:%s.%s", fn.Pkg().Path(), fn.Name())
+	}
+	t := sig.Recv().Type()
+	star := ""
+	if p, ok := t.(*types.Pointer); ok {
+		star, t = "*", p.Elem()
+	}
+	switch n := t.(type) {
+	case *types.Named:
+		obj := n.Origin().Obj()
+		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
+	case *types.Alias:
+		obj := n.Obj()
+		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
+	}
+	return fmt.Sprintf("method:%s.(?).%s", fn.Pkg().Path(), fn.Name())
+}
