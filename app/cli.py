@@ -215,7 +215,7 @@ def _register_optional_commands() -> None:
                                                       "kind", "callers", "callees")),
                           ("kubeatlas.app.neo4j_commands", ("neo4j", "load", "cypher")),
                           ("kubeatlas.app.web_command", ("web",)),
-                          ("kubeatlas.app.notes", ("notes",)),
+                          ("kubeatlas.app.notes", ("notes", "diff")),
                           ("kubeatlas.minik8s.cli", ("mini",))):
         try:
             loaded = __import__(module, fromlist=list(names))

@@ -74,6 +74,10 @@ def _step(role: str, part: str, index: int, raw: object, path: Path | Traversabl
     where = f"{path}: walkthrough {role}.{part}[{index}]"
     if not isinstance(raw, dict) or not raw.get("at") or not raw.get("en") or not raw.get("zh"):
         raise CatalogError(f"{where} needs `at` (node ids), `en` and `zh`")
+    unknown = sorted(set(raw) - {"at", "en", "zh", "after", "break"})
+    if unknown:  # a comma in an unquoted flow-mapping value splits the sentence into a key
+        raise CatalogError(f"{where} has unknown keys {', '.join(map(str, unknown))}: "
+                           "quote sentences that contain commas")
     at = raw["at"] if isinstance(raw["at"], list) else [raw["at"]]
     after = raw.get("after")
     if after is not None and not (isinstance(after, int) and 0 <= after < index):

@@ -27,6 +27,7 @@ class EdgeKind(StrEnum):
     EMBEDS = "EMBEDS"  # Type->Type
     IMPLEMENTS = "IMPLEMENTS"  # Type->Type(interface) (via_pointer, confidence)
     CALLS = "CALLS"  # Function/Method->Function/Method (via, count)
+    REFERENCES = "REFERENCES"
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
     IN_ROLE = "IN_ROLE"  # Package->Role (how, evidence)
     DEPENDS_ON = "DEPENDS_ON"  # Role->Role (weight)
