@@ -67,12 +67,12 @@ def _roles(old: Atlas, new: Atlas, d: ReleaseDiff) -> None:
 
 
 def _package_types(atlas: Atlas) -> dict[str, set[str]]:
-    """Package import path -> exported type names (from type ids)."""
+    """Package import path -> its type names, case-folded (from type ids)."""
     out: dict[str, set[str]] = {key_of(p): set() for p in atlas.reader.ids_with_kind(str(NodeKind.PACKAGE))}
     for tid in atlas.reader.ids_with_kind(str(NodeKind.TYPE)):
         package, _, name = key_of(tid).rpartition(".")
-        if package in out and name[:1].isupper():
-            out[package].add(name)
+        if package in out:
+            out[package].add(name.lower())
     return out
 
 

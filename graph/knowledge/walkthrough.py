@@ -5,6 +5,7 @@ English and a Chinese sentence, plus how to watch the role in minik8s."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -41,10 +42,11 @@ class Walkthrough:
     mini_watch_zh: str = ""
 
 
+@cache
 def load_walkthroughs(path: Path | Traversable = ROLES_FILE) -> dict[str, Walkthrough]:
     """Role id -> walkthrough; roles without one are simply absent from the mapping."""
     try:
-        doc = yaml.safe_load(path.read_bytes()) or {}
+        doc = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"cannot read walkthroughs from {path}: {exc}") from None
     out: dict[str, Walkthrough] = {}

@@ -14,7 +14,7 @@ def changes_markdown(d: ReleaseDiff, lang: str = "en") -> str:
         return say(lang, key, **values)
 
     def names(items: list[str]) -> str:
-        shown = ", ".join(f"`{i}`" for i in items[:MAX_LISTED])
+        shown = s("sep").join(f"`{i}`" for i in items[:MAX_LISTED])
         more = " " + s("and_more", count=len(items) - MAX_LISTED) if len(items) > MAX_LISTED else ""
         return (shown + more) if items else s("none")
 
@@ -23,7 +23,7 @@ def changes_markdown(d: ReleaseDiff, lang: str = "en") -> str:
         lines += [f"## {s(key)}", "", names(items), ""]
     lines += [f"## {s('ch_variants')}", ""]
     def listed(items: list[str]) -> str:
-        return ", ".join(items) or s("none")
+        return s("sep").join(items) or s("none")
 
     lines += [f"- {s('ch_variant', role=v['role'], old=listed(v['old']), new=listed(v['new']))}"
               for v in d.variants] or [s("none")]

@@ -43,7 +43,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "omitted": ("{count} step(s) of the catalog's walkthrough are left out: the graph of this "
                 "tree does not link them ({names}).",
                 "目录中有 {count} 个步骤被省略：本源码树的图没有把它们连接起来（{names}）。"),
-    "implemented_by": ("Implemented in production code by", "生产代码中的实现"),
+    "implemented_by": ("Implemented in production code by: ", "生产代码中的实现："),
+    "sep": (", ", "、"),
     "no_implementers": ("no production implementer in this tree", "本源码树中没有生产代码实现"),
     "and_more": ("and {count} more", "另有 {count} 个"),
     "where_starts": ("Where it starts", "入口"),

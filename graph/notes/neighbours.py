@@ -72,7 +72,7 @@ def write_minik8s(w: Writer, walk: Walkthrough | None, cited: list[str], package
     minis = w.atlas.reader.get_nodes(list(by_mini))
     for mid, targets in by_mini.items():
         module = str(minis[mid].attrs.get("module", key_of(mid))) if mid in minis else key_of(mid)
-        shown = ", ".join(f"`{short_name(t)}`" for t in targets[:MAX_MIRRORS])
+        shown = w.say("sep").join(f"`{short_name(t)}`" for t in targets[:MAX_MIRRORS])
         more = f" (+{len(targets) - MAX_MIRRORS})" if len(targets) > MAX_MIRRORS else ""
         w.add("- " + w.say("mirrors", module=module, cites=shown + more))
     if by_mini:

@@ -32,7 +32,7 @@ def package_line(w: Writer, c: PackageContents) -> str:
     files = sum(1 for f in c.files if not f.attrs.get("is_test"))
     decls = [d for d in key_declarations(c) if not is_test_code(d)
              and not d.attrs.get("test_helper", False)]
-    shown = ", ".join(w.cite_node(d) for d in decls) or _what_else(w, c)
+    shown = w.say("sep").join(w.cite_node(d) for d in decls) or _what_else(w, c)
     return w.say("pkg_line", dir=c.package.attrs.get("dir", c.package.id), files=files, lines=prod,
                  tests=w.say("pkg_tests", lines=tests) if tests else "", decls=shown)
 
@@ -41,14 +41,15 @@ def _what_else(w: Writer, c: PackageContents) -> str:
     """Never "no exported declarations" when there are some: name the generated API or the
     test helpers the ranking left out."""
     generated = {str(f.attrs.get("path")) for f in c.files if f.attrs.get("is_generated")}
-    exported = [d for d in c.decls if d.attrs.get("exported") and not d.attrs.get("is_test")]
+    exported = [d for d in c.decls if d.attrs.get("exported") and not d.attrs.get("is_test")
+                and d.kind != NodeKind.METHOD]
     gen = [d for d in exported if is_generated(d, generated)]
     helpers = [d for d in exported if d not in gen and is_test_code(d)]
     types_first = sorted(gen, key=lambda d: (d.kind != NodeKind.TYPE, d.id))
     if gen:
-        return w.say("generated_api", names=", ".join(w.cite_node(d) for d in types_first[:MAX_NAMES]))
+        return w.say("generated_api", names=w.say("sep").join(w.cite_node(d) for d in types_first[:MAX_NAMES]))
     if helpers:
-        return w.say("test_helpers", names=", ".join(w.cite_node(d) for d in helpers[:MAX_NAMES]))
+        return w.say("test_helpers", names=w.say("sep").join(w.cite_node(d) for d in helpers[:MAX_NAMES]))
     if c.package.attrs.get("name") == "main" or any(d.name == "main" for d in c.decls):
         return w.say("main_only")
     return w.say("unexported_only")

@@ -40,7 +40,7 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
     if attrs.get("note"):
         w.add("> " + w.say("not_in_release", note=attrs["note"]), "")
     if attrs.get("variants"):
-        w.add(w.say("generation", variants=", ".join(attrs["variants"])), "")
+        w.add(w.say("generation", variants=w.say("sep").join(attrs["variants"])), "")
     placed_all: list[Placed] = []
     shown_interfaces: set[str] = set()
     parts = dict(walk.parts) if walk else {}
@@ -57,9 +57,13 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
                 shown_interfaces.add(p.node.id)
             else:
                 _step(w, p, str(attrs.get("name") or rid))
-        if left_out:
+        if part == "extend":
+            for missing in left_out:
+                w.claim(Claim("absent", missing))
+                w.add("- " + w.say("missing_interface", name=key_of(missing)))
+        elif left_out:
             w.add("", w.say("omitted", count=len(left_out),
-                            names=", ".join(f"`{short_name(i)}`" for i in left_out)))
+                            names=w.say("sep").join(f"`{short_name(i)}`" for i in left_out)))
         w.add("")
         placed_all.extend(p for p in placed if part != "extend")
     _reading_path(w, placed_all)
@@ -117,11 +121,12 @@ def _interface(w: Writer, iface: NodeRecord, sentence: str, role: str) -> None:
         w.claim(Claim("implements", impl.id, iface.id, str(impl.attrs.get("file", "")),
                       int(impl.attrs.get("line", 0)), object_path=str(iface.attrs.get("file", "")),
                       object_line=int(iface.attrs.get("line", 0))))
-    listed = ", ".join(w.cite_node(n) for n in impls[:MAX_IMPLEMENTERS]) or w.say("no_implementers")
+    head = w.cite_node(iface)
+    listed = w.say("sep").join(w.cite_node(n) for n in impls[:MAX_IMPLEMENTERS]) or w.say("no_implementers")
     more = (" " + w.say("and_more", count=len(impls) - MAX_IMPLEMENTERS)
             if len(impls) > MAX_IMPLEMENTERS else "")
     lead = f" — {sentence}" if sentence else ""
-    w.add(f"- {w.cite_node(iface)}{lead} {w.say('implemented_by')}: {listed}{more}")
+    w.add(f"- {head}{lead} {w.say('implemented_by')}{listed}{more}")
     if impls:
         w.card(w.say("card_impl", role=role, name=short_name(iface.id)), "; ".join(
             f"{short_name(n.id)} ({n.attrs.get('file')}:{n.attrs.get('line')})" for n in impls[:MAX_IMPLEMENTERS]))
@@ -171,8 +176,9 @@ def _core_packages(w: Writer, card: dict[str, Any]) -> None:
 
 def _key_interfaces(w: Writer, card: dict[str, Any], attrs: dict[str, Any], shown: set[str]) -> None:
     items = [i for i in card["key_interfaces"] if i["id"] not in shown]
+    reported = {c.subject for c in w.claims if c.kind == "absent"}
     missing = [m for m in attrs.get("missing_interfaces") or ()
-               if find_anchor(w.atlas, (f"type:{m}",))[0] is None]
+               if f"type:{m}" not in reported and find_anchor(w.atlas, (f"type:{m}",))[0] is None]
     if not items and not missing:
         return
     w.add(f"## {w.say('key_interfaces')}", "")

@@ -89,8 +89,9 @@ def _declares(lines: list[str], line: int, nid: str, where: str) -> str:
     receiver, name = identifier(nid)
     text = lines[line - 1]
     n = re.escape(name)
-    if receiver:
-        ok = re.search(rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{n}\s*[\[(]", text)
+    if receiver:  # a method, or a method of an interface (declared inside its body)
+        ok = re.search(rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{n}\s*[\[(]", text) or (
+            not text.startswith("func") and re.search(rf"^\s+{n}\s*\(", text))
     else:
         ok = re.search(rf"^\s*(func\s+{n}\s*[\[(]|type\s+{n}\b|{n}\s+(struct|interface)\b|{n}\s*[=\w\[])",
                        text)
@@ -143,7 +144,9 @@ def _struct_embeds(lines: list[str], line: int) -> bool:
 
 
 def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
-    """Absent id -> 'declared at path:line' for those the tree declares under any spelling."""
+    """Absent id -> 'declared at path:line' for those the tree declares under any spelling: the
+    same name ignoring case, in any directory named like its package (`remote` in pkg/kubelet/remote
+    and pkg/kubelet/cri/remote)."""
     wanted = {}
     for nid in ids:
         receiver, name = identifier(nid)
@@ -151,7 +154,9 @@ def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
             rx = rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{re.escape(name)}\s*[\[(]"
         else:
             rx = rf"^(func\s+{re.escape(name)}\s*[\[(]|type\s+{re.escape(name)}\b)"
-        wanted[nid] = (name.lower().encode(), re.compile(rx, re.IGNORECASE | re.MULTILINE))
+        package = key_of(nid).rpartition(".(")[0] if receiver else key_of(nid).rpartition(".")[0]
+        wanted[nid] = (name.lower().encode(), re.compile(rx, re.IGNORECASE | re.MULTILINE),
+                       package.rsplit("/", 1)[-1].lower())
     found: dict[str, str] = {}
     for directory, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
@@ -161,8 +166,8 @@ def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
             path = Path(directory) / fname
             data = path.read_bytes()
             low = data.lower()
-            for nid, (needle, rx) in wanted.items():
-                if nid in found or needle not in low:
+            for nid, (needle, rx, base) in wanted.items():
+                if nid in found or needle not in low or Path(directory).name.lower() != base:
                     continue
                 text = data.decode("utf-8", errors="replace")
                 m = rx.search(text)

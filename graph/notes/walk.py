@@ -80,6 +80,8 @@ def place_steps(atlas: Atlas, steps: tuple[Step, ...], linked: bool = True
             placed[index] = Placed(step, node, (), spelled)
             continue
         parent = placed.get(index - 1 if step.after is None else step.after)
+        if parent is None and placed:  # the step it hangs off is missing: link from the last one
+            parent = placed[max(placed)]
         chain = find_chain(atlas, parent.node.id, node.id) if parent else None
         if chain is None:
             left_out.append(node.id)
