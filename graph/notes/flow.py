@@ -90,7 +90,8 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             w.add(f"- {w.cite_node(hit)}{note}")
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
             previous = hit.id
-        w.card(w.say("card_flow", flow=title, number=number, title=pick(lang, *step.title)),
-               pick(lang, *step.text) + " — " + "; ".join(cited))
+        if cited:
+            w.card(w.say("card_flow", flow=title, number=number, title=pick(lang, *step.title)),
+                   pick(lang, *step.text) + " — " + "; ".join(cited))
         w.add("")
     return w.note(title, slug=flow, tags=("flow",))

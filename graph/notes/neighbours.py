@@ -9,6 +9,7 @@ from typing import Any
 from kubeatlas.graph.knowledge.walkthrough import Walkthrough
 from kubeatlas.graph.model.schema import EdgeKind, key_of
 from kubeatlas.graph.notes.citation import Citation
+from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.rank import is_library_import
 from kubeatlas.graph.notes.source import short_name
@@ -26,7 +27,8 @@ def write_neighbours(w: Writer, card: dict[str, Any]) -> None:
     if talks:
         w.add(w.say("wires"), "")
         for t in talks:
-            w.add("- " + w.say("talks_to", role=key_of(t["role"]), protocol=t.get("protocol", "?")))
+            w.add("- " + w.say("talks_to", role=key_of(t["role"]),
+                               protocol=phrase(str(t.get("protocol", "?")), w.lang)))
         w.add("")
     ranked = sorted(deps, key=lambda d: (-int(d.get("weight", 0)), d["role"]))
     libraries = [d for d in ranked if is_library_import(d.get("evidence") or [], planes.get(d["role"], ""))]

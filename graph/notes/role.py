@@ -125,8 +125,8 @@ def _interface(w: Writer, iface: NodeRecord, sentence: str, role: str) -> None:
     listed = w.say("sep").join(w.cite_node(n) for n in impls[:MAX_IMPLEMENTERS]) or w.say("no_implementers")
     more = (" " + w.say("and_more", count=len(impls) - MAX_IMPLEMENTERS)
             if len(impls) > MAX_IMPLEMENTERS else "")
-    lead = f" — {sentence}" if sentence else ""
-    w.add(f"- {head}{lead} {w.say('implemented_by')}{listed}{more}")
+    lead = f" — {sentence}" if sentence else " —"
+    w.add(f"- {head}{lead} {w.say('implemented_by')}{listed}{more}".replace("。 ", "。"))
     if impls:
         w.card(w.say("card_impl", role=role, name=short_name(iface.id)), "; ".join(
             f"{short_name(n.id)} ({n.attrs.get('file')}:{n.attrs.get('line')})" for n in impls[:MAX_IMPLEMENTERS]))
