@@ -97,9 +97,19 @@ def _packages(old: Atlas, new: Atlas, d: ReleaseDiff) -> None:
 
 
 def _methods(atlas: Atlas, ids: list[str]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {i: set() for i in ids if atlas.reader.get_nodes([i])}
-    for e in atlas.reader.edges_from(list(out), [str(EdgeKind.HAS_METHOD)]):
-        out[e.source].add(key_of(e.target).rpartition(").")[2])
+    """Interface id -> its method names, embedded interfaces' methods included."""
+    out: dict[str, set[str]] = {}
+    for i in ids:
+        if not atlas.reader.get_nodes([i]):
+            continue
+        seen, frontier, names = {i}, [i], set()
+        while frontier:
+            for e in atlas.reader.edges_from(frontier, [str(EdgeKind.HAS_METHOD)]):
+                names.add(key_of(e.target).rpartition(").")[2])
+            embedded = {e.target for e in atlas.reader.edges_from(frontier, [str(EdgeKind.EMBEDS)])}
+            frontier = sorted(embedded - seen)
+            seen |= embedded
+        out[i] = names
     return out
 
 
