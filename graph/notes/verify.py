@@ -74,13 +74,26 @@ def _check(c: Claim, files: _Files) -> str:
             return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
         name = identifier(c.object)[1]
         pattern = rf"\b{re.escape(name)}\b" + (r"(?!\s*\()" if c.kind == "references" else "")
-        if not re.search(pattern, lines[c.line - 1]):
+        if not re.search(pattern, _statement(lines, c.line)):
             verb = "call" if c.kind == "calls" else "function value"
             return f"{c.label} has no {verb} {name}"
         return ""
     if c.kind == "implements":
         return _implements(c, files, lines)
     return f"unknown claim kind {c.kind}"
+
+
+def _statement(lines: list[str], line: int, limit: int = 15) -> str:
+    """The cited line and, for a chained or wrapped expression that starts there
+    (`resource.\\n NewHelper(...).\\n Create(...)`), its continuation lines."""
+    text, depth = [], 0
+    for code in lines[line - 1:line - 1 + limit]:
+        code = code.split("//", 1)[0]
+        text.append(code)
+        depth += code.count("(") - code.count(")")
+        if depth <= 0 and not code.rstrip().endswith((".", ",", "(", "&&", "||")):
+            break
+    return "\n".join(text)
 
 
 def _declares(lines: list[str], line: int, nid: str, where: str) -> str:
@@ -133,10 +146,19 @@ def _body(lines: list[str], line: int) -> list[str]:
 
 
 def _interface_methods(lines: list[str], line: int) -> tuple[set[str], bool]:
-    """Names of the methods an interface body declares, and whether it embeds others."""
-    body = _body(lines, line)
-    methods = {m.group(1) for code in body if (m := re.match(r"^\s*([A-Za-z_]\w*)\s*[\[(]", code))}
-    return methods, any(re.match(r"^\s*[\w.]+\s*$", code) for code in body)
+    """Names of the methods an interface body declares, and whether it embeds others; lines
+    inside a multi-line parameter list are skipped."""
+    methods: set[str] = set()
+    embeds, parens = False, 0
+    for code in _body(lines, line):
+        if parens == 0:
+            m = re.match(r"^\s*([A-Za-z_]\w*)(\[[^\]]*\])?\(", code)
+            if m:
+                methods.add(m.group(1))
+            elif re.match(r"^\s*[\w.]+\s*$", code):
+                embeds = True
+        parens += code.count("(") - code.count(")")
+    return methods, embeds
 
 
 def _struct_embeds(lines: list[str], line: int) -> bool:
