@@ -15,6 +15,8 @@ from kubeatlas.errors import IndexNotFound
 from kubeatlas.graph.notes.citation import Citation, check_citations, parse_citations
 from kubeatlas.graph.notes.claim import Claim, parse_claims
 from kubeatlas.graph.notes.lang import LANGS
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 _DB = click.Path(path_type=Path)
 
@@ -36,7 +38,9 @@ _DB = click.Path(path_type=Path)
 @click.option("--from", "old_db", type=_DB, default=None, help="`notes changes`: the older index.")
 @click.option("--to", "new_db", type=_DB, default=None, help="`notes changes`: the newer index.")
 @store_options
-def notes(subject, all_notes, out_path, lang, fmt, check, tree_root, old_db, new_db, db, neo4j_uri) -> None:
+def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str, fmt: str, check: bool,
+          tree_root: Path | None, old_db: Path | None, new_db: Path | None, db: Path | None,
+          neo4j_uri: str | None) -> None:
     """Study note for a ROLE (kubelet, kube-scheduler, …) or a FLOW (deployment-flow, pod-flow,
     service-flow, pvc-flow, informer-flow, request-flow); `changes` compares two indexes."""
     if subject == "changes":
@@ -91,9 +95,7 @@ def _check(citations: list[Citation], claims: list[Claim], root: Path) -> None:
     raise SystemExit(1)
 
 
-def _open_db(path: Path | None, option: str):  # -> Atlas
-    from kubeatlas.graph.query.atlas import Atlas
-    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+def _open_db(path: Path | None, option: str) -> Atlas:
 
     if path is None:
         raise click.UsageError(f"`notes changes` needs {option} INDEX.sqlite")
@@ -106,7 +108,7 @@ def _changes(old_db: Path | None, new_db: Path | None, lang: str, out_path: Path
     from kubeatlas.graph.diff.release import diff_releases
     from kubeatlas.graph.notes.changes import changes_markdown
 
-    text = changes_markdown(diff_releases(_open_db(old_db, "--from"), _open_db(new_db, "--to")), lang)
+    text = changes_markdown(diff_releases(_open_db(old_db, "--from"), _open_db(new_db, "--to")).as_json(), lang)
     if out_path:
         out_path.write_text(text, encoding="utf-8")
         err.print(f"wrote {out_path}")
@@ -118,7 +120,7 @@ def _changes(old_db: Path | None, new_db: Path | None, lang: str, out_path: Path
 @click.argument("old_db", type=_DB)
 @click.argument("new_db", type=_DB)
 @json_option
-def diff(old_db, new_db, as_json) -> None:
+def diff(old_db: Path, new_db: Path, as_json: bool) -> None:
     """What changed between two indexed releases: roles, interface generations, packages,
     key interfaces' methods, API kinds, main-loop functions."""
     from kubeatlas.graph.diff.release import diff_releases

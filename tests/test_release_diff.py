@@ -144,7 +144,7 @@ def test_diff_and_notes_changes_commands(trees, capsys):
     text = capsys.readouterr().out
     assert text.startswith("# 从 ") and "离开的角色" in text and "`dockershim`" in text
     assert "移动：`k8s.io/kubernetes/pkg/kubelet/remote` → `k8s.io/kubernetes/pkg/kubelet/cri/remote`" in text
-    assert changes_markdown(diff_releases(*trees[:2])).startswith("# What changed from ")
+    assert changes_markdown(diff_releases(*trees[:2]).as_json()).startswith("# What changed from ")
 
 
 def test_diff_errors_are_one_line(tmp_path, capsys):

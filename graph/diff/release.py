@@ -102,7 +102,7 @@ def _methods(atlas: Atlas, ids: list[str]) -> dict[str, set[str]]:
     for i in ids:
         if not atlas.reader.get_nodes([i]):
             continue
-        seen, frontier, names = {i}, [i], set()
+        seen, frontier, names = {i}, [i], set[str]()
         while frontier:
             for e in atlas.reader.edges_from(frontier, [str(EdgeKind.HAS_METHOD)]):
                 names.add(key_of(e.target).rpartition(").")[2])
@@ -114,7 +114,7 @@ def _methods(atlas: Atlas, ids: list[str]) -> dict[str, set[str]]:
 
 
 def _interfaces(old: Atlas, new: Atlas, d: ReleaseDiff) -> None:
-    names = set()
+    names: set[str] = set()
     for attrs in (*_role_attrs(old).values(), *_role_attrs(new).values()):
         names.update(attrs.get("key_interfaces") or ())
     ids = sorted(f"type:{n}" for n in names)

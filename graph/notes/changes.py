@@ -1,15 +1,19 @@
-"""`notes changes --from OLD --to NEW`: a release diff told as a note, in English or Chinese."""
+"""`notes changes --from OLD --to NEW`: a release diff (graph/diff, as its JSON mapping, so notes
+and diff stay sibling layers) told as a note, in English or Chinese."""
 
 from __future__ import annotations
 
-from kubeatlas.graph.diff.release import ReleaseDiff
+from collections.abc import Mapping
+from typing import Any
+
 from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.source import short_name
 
 MAX_LISTED = 40
 
 
-def changes_markdown(d: ReleaseDiff, lang: str = "en") -> str:
+def changes_markdown(diff: Mapping[str, Any], lang: str = "en") -> str:
+    d = _Fields(diff)
     def s(key: str, **values: object) -> str:
         return say(lang, key, **values)
 
@@ -46,3 +50,13 @@ def changes_markdown(d: ReleaseDiff, lang: str = "en") -> str:
     if not d.anchors:
         lines.append(s("none"))
     return "\n".join(lines) + "\n"
+
+
+class _Fields:
+    """Attribute access over the diff's mapping."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        return self._data[name]

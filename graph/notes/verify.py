@@ -169,7 +169,7 @@ def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
     """Absent id -> 'declared at path:line' for those the tree declares under any spelling: the
     same name ignoring case, in any directory named like its package (`remote` in pkg/kubelet/remote
     and pkg/kubelet/cri/remote)."""
-    wanted = {}
+    wanted: dict[str, tuple[bytes, re.Pattern[str], str]] = {}
     for nid in ids:
         receiver, name = identifier(nid)
         if receiver:
@@ -188,11 +188,11 @@ def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
             path = Path(directory) / fname
             data = path.read_bytes()
             low = data.lower()
-            for nid, (needle, rx, base) in wanted.items():
+            for nid, (needle, pattern, base) in wanted.items():
                 if nid in found or needle not in low or Path(directory).name.lower() != base:
                     continue
                 text = data.decode("utf-8", errors="replace")
-                m = rx.search(text)
+                m = pattern.search(text)
                 if m:
                     line = text.count("\n", 0, m.start()) + 1
                     found[nid] = f"declared at {path.relative_to(root).as_posix()}:{line}"

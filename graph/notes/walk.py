@@ -4,6 +4,7 @@ holds, and the claims that chain makes. Steps the graph cannot link are dropped,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -110,7 +111,7 @@ def find_chain(atlas: Atlas, source: str, target: str, max_hops: int = MAX_HOPS
     return hops
 
 
-def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: dict[str, Any]) -> Hop | None:
+def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[str, Any]) -> Hop | None:
     span = (int(a.attrs.get("line", 0)), int(a.attrs.get("end_line", 0) or a.attrs.get("line", 0)))
     if kind == EdgeKind.CALLS:
         line, path = int(attrs.get("line", 0)), str(a.attrs.get("file", ""))
