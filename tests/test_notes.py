@@ -6,6 +6,7 @@ Regenerate the goldens after an intended change with KUBEATLAS_UPDATE_GOLDEN=1."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -887,3 +888,44 @@ def test_notes_all_writes_every_note_in_each_format(tmp_path, notes_db, atlas, f
         assert page == build_note(atlas, "kubelet").markdown
     index = (out / ("_index.md" if fmt == "hugo" else "index.md")).read_text()
     assert "(pod-flow.md)" in index and "(kubelet.md)" in index
+
+
+def test_value_references_from_the_resolver_complete_the_loops(tmp_path, notes_db):
+    """REFERENCES edges as the call resolver writes them (function values passed or stored) link
+    `Run` to `scheduleOne` and the controller table to its start function; the notes then write
+    those steps, and `--check` verifies each as a function value at the cited line."""
+    import sqlite3
+
+    db = tmp_path / "with-references.sqlite"
+    shutil.copy(notes_db, db)
+    def line_of(path: str, text: str) -> int:
+        return next(i for i, x in enumerate(NOTES_TREE[path].splitlines(), 1) if text in x)
+
+    rows = [("method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run",
+             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne", "pkg/scheduler/run.go",
+             line_of("pkg/scheduler/run.go", "sched.scheduleOne")),
+            ("func:k8s.io/kubernetes/cmd/kube-controller-manager/app.NewControllerInitializers",
+             "func:k8s.io/kubernetes/cmd/kube-controller-manager/app.startDeploymentController",
+             "cmd/kube-controller-manager/app/controllermanager.go",
+             line_of("cmd/kube-controller-manager/app/controllermanager.go", "startDeploymentController)")),
+            ("method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).Run",
+             "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).worker",
+             "pkg/controller/deployment/deployment_controller.go",
+             line_of("pkg/controller/deployment/deployment_controller.go", "dc.worker"))]
+    with sqlite3.connect(db) as con:
+        con.executemany("INSERT INTO edges (source, target, kind, attrs) VALUES (?, ?, 'REFERENCES', ?)",
+                        [(s, t, json.dumps({"via": "value", "file": f, "line": n})) for s, t, f, n in rows])
+    linked = Atlas(SqliteReader(db))
+    root = notes_db.parent / "kubernetes"
+    sched = build_note(linked, "kube-scheduler")
+    start = _section(sched.markdown, "Start-up")
+    assert "`scheduler.(*Scheduler).Run` passes the function value `scheduleOne`" in start
+    assert "left out" not in start
+    kcm = _section(build_note(linked, "kube-controller-manager").markdown, "Start-up")
+    for name in ("app.startDeploymentController", "deployment.(*DeploymentController).Run",
+                 "deployment.(*DeploymentController).worker",
+                 "deployment.(*DeploymentController).processNextWorkItem"):
+        assert f"- `{name}` (" in kcm
+    for note in (sched, build_note(linked, "kube-controller-manager")):
+        assert {"references"} <= {c.kind for c in note.claims}
+        assert check_claims(list(note.claims), root) == []
