@@ -87,6 +87,8 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if chain:
                 w.claim(chain[-1].claim)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
+            if previous and chain is None:
+                note += " " + w.say("flow_unlinked")
             w.add(f"- {w.cite_node(hit)}{note}")
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
             previous = hit.id
