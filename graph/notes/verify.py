@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
+from kubeatlas.graph.notes.citation import statement
 from kubeatlas.graph.notes.claim import Claim
 
 _SKIP_DIRS = {".git", "vendor", "_output", "node_modules", "testdata"}
@@ -74,26 +75,13 @@ def _check(c: Claim, files: _Files) -> str:
             return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
         name = identifier(c.object)[1]
         pattern = rf"\b{re.escape(name)}\b" + (r"(?!\s*\()" if c.kind == "references" else "")
-        if not re.search(pattern, _statement(lines, c.line)):
+        if not re.search(pattern, statement(lines, c.line)):
             verb = "call" if c.kind == "calls" else "function value"
             return f"{c.label} has no {verb} {name}"
         return ""
     if c.kind == "implements":
         return _implements(c, files, lines)
     return f"unknown claim kind {c.kind}"
-
-
-def _statement(lines: list[str], line: int, limit: int = 15) -> str:
-    """The cited line and, for a chained or wrapped expression that starts there
-    (`resource.\\n NewHelper(...).\\n Create(...)`), its continuation lines."""
-    text, depth = [], 0
-    for code in lines[line - 1:line - 1 + limit]:
-        code = code.split("//", 1)[0]
-        text.append(code)
-        depth += code.count("(") - code.count(")")
-        if depth <= 0 and not code.rstrip().endswith((".", ",", "(", "&&", "||")):
-            break
-    return "\n".join(text)
 
 
 def _declares(lines: list[str], line: int, nid: str, where: str) -> str:
