@@ -83,7 +83,7 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             chain = find_chain(atlas, previous, hit.id, MAX_HOPS) if previous else None
             for hop in (chain or [])[:-1]:
                 w.claim(hop.claim)
-                w.add(f"  - via {w.cite_node(hop.target)}")
+                w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
             if chain:
                 w.claim(chain[-1].claim)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""

@@ -91,6 +91,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_mini": ("minik8s has no component for this role.", "minik8s 中没有对应这个角色的组件。"),
     "flow_missing": ("`{name}` is not declared anywhere in this tree (no spelling of it).",
                      "`{name}` 在本源码树中没有任何声明（任何拼写都没有）。"),
+    "via": ("via", "经由"),
     "flow_unlinked": ("— no call or function value links the line above to it in this graph",
                       "—— 本图中没有从上一行到这里的调用或函数值引用"),
     "spelled": ("(spelled `{name}` in this tree)", "（本源码树中拼写为 `{name}`）"),
