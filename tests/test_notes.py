@@ -689,13 +689,15 @@ def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
 
 
 def test_chinese_edition_translates_every_heading_and_sentence(atlas):
-    text = build_note(atlas, "kubelet", "zh").markdown
-    prose = [x for x in text.splitlines() if x and not x.startswith(("<!--", "- `", "  - `"))
-             and not re.match(r"^\d+\. `break", x)]
-    for line in prose:
-        assert re.search(r"[\u4e00-\u9fff]", line), line
-    for english in ("Start-up", "Main loop", "Where to start reading", "Core packages", "calls `"):
-        assert english not in text
+    for subject in subjects(atlas):
+        text = build_note(atlas, subject, "zh").markdown
+        prose = [x for x in text.splitlines() if x and not x.startswith(("<!--", "- `", "  - `"))
+                 and not re.match(r"^\d+\. `break", x)]
+        for line in prose:
+            assert re.search(r"[\u4e00-\u9fff]", line), (subject, line)
+        for english in ("Start-up", "Main loop", "Where to start reading", "Core packages", "calls `",
+                        "  - via ", "Implemented in"):
+            assert english not in text, (subject, english)
 
 
 def test_key_declarations_leave_out_generated_test_and_fake_code():
