@@ -11,7 +11,7 @@ from kubeatlas import settings
 from kubeatlas.app.cli_options import json_option, open_atlas, production_option, store_options
 from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
 from kubeatlas.app.neo4j_commands import cypher, load, neo4j
-from kubeatlas.app.notes import notes
+from kubeatlas.app.notes import diff, notes
 from kubeatlas.app.web_command import web
 from kubeatlas.app.console import (
     RichProgress,
@@ -218,7 +218,7 @@ def sql(query, db, as_json) -> None:
 # The commands other modules own, registered by name: a broken import fails here, loudly,
 # instead of dropping commands from the CLI.
 for _command in (implements, interfaces, path, kind, callers, callees, role,
-                 neo4j, load, cypher, web, notes, mini):
+                 neo4j, load, cypher, web, notes, diff, mini):
     cli.add_command(_command)
 
 

@@ -1,5 +1,7 @@
-"""`kubeatlas notes ROLE`: a study note as Markdown whose every claim cites `path:line` at the
-index's pinned commit, and `--check`, which reports citations the tree no longer backs."""
+"""`kubeatlas notes SUBJECT|--all`: study notes whose every claim cites `path:line` at the index's
+pinned commit (`--lang en|zh`, `--format markdown|hugo|anki`), `--check` (citations hold and
+each claim's meaning is in the source), `notes changes --from OLD --to NEW`, and
+`kubeatlas diff OLD.db NEW.db [--json]`."""
 
 from __future__ import annotations
 
@@ -7,51 +9,133 @@ from pathlib import Path
 
 import click
 
-from kubeatlas.app.cli_options import open_atlas, store_options
-from kubeatlas.app.console import err, print_table
+from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.console import err, print_json, print_table
+from kubeatlas.errors import IndexNotFound
 from kubeatlas.graph.notes.citation import Citation, check_citations, parse_citations
+from kubeatlas.graph.notes.claim import Claim, parse_claims
+from kubeatlas.graph.notes.lang import LANGS
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+_DB = click.Path(path_type=Path)
 
 
 @click.command()
-@click.argument("subject", metavar="ROLE")
+@click.argument("subject", metavar="ROLE|FLOW|changes", required=False)
+@click.option("--all", "all_notes", is_flag=True, help="Every note of the tree plus an index, into --out DIR.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-              help="Write the note here instead of printing it.")
+              help="Write the note (a file) or, with --all, every note (a directory) here.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the notes.")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "hugo", "anki")), default="markdown",
+              show_default=True, help="With --all: Markdown, Hugo content, or an Anki import file (tab-separated).")
 @click.option("--check", is_flag=True,
-              help="Verify every cited file:line exists in the tree and still names its symbol; "
-                   "exit 1 on stale citations. ROLE may then be a saved note (FILE.md).")
+              help="Verify every citation and the meaning of every claim (A calls/references B at the "
+                   "cited line, T implements I, absent means declared nowhere) against the tree; exit 1 on "
+                   "failures. SUBJECT may then be a saved note (FILE.md).")
 @click.option("--tree", "tree_root", type=click.Path(path_type=Path), default=None,
               help="Tree to check against (default: the root the index was built from).")
+@click.option("--from", "old_db", type=_DB, default=None, help="`notes changes`: the older index.")
+@click.option("--to", "new_db", type=_DB, default=None, help="`notes changes`: the newer index.")
 @store_options
-def notes(subject, out_path, check, tree_root, db, neo4j_uri) -> None:
-    """Study note for ROLE (a role id such as kubelet, or deployment-flow for the whole
-    Deployment-creation flow)."""
+def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str, fmt: str, check: bool,
+          tree_root: Path | None, old_db: Path | None, new_db: Path | None, db: Path | None,
+          neo4j_uri: str | None) -> None:
+    """Study note for a ROLE (kubelet, kube-scheduler, …) or a FLOW (deployment-flow, pod-flow,
+    service-flow, pvc-flow, informer-flow, request-flow); `changes` compares two indexes."""
+    if subject == "changes":
+        _changes(old_db, new_db, lang, out_path)
+        return
     atlas = open_atlas(db, neo4j_uri)
+    if all_notes:
+        from kubeatlas.graph.notes.export import write_all
+
+        if out_path is None:
+            raise click.UsageError("--all needs --out DIR")
+        written = write_all(atlas, out_path, lang, fmt)
+        err.print(f"wrote {len(written)} files to {out_path}")
+        return
+    if not subject:
+        raise click.UsageError("name a ROLE or FLOW, or pass --all")
     saved = Path(subject)
     if check and saved.suffix == ".md" and saved.is_file():
-        citations = parse_citations(saved.read_text(encoding="utf-8"))
+        text = saved.read_text(encoding="utf-8")
+        citations, claims = parse_citations(text), parse_claims(text)
     else:
         from kubeatlas.graph.notes.render import build_note
 
-        note = build_note(atlas, subject)
-        citations = list(note.citations)
+        note = build_note(atlas, subject, lang)
+        citations, claims = list(note.citations), list(note.claims)
         if out_path:
             out_path.parent.mkdir(parents=True, exist_ok=True)
             out_path.write_text(note.markdown, encoding="utf-8")
-            err.print(f"wrote {out_path} ({len(citations)} citations)")
+            err.print(f"wrote {out_path} ({len(citations)} citations, {len(claims)} claims)")
         else:
             click.echo(note.markdown, nl=False)
     if check:
         root = tree_root or Path(str(atlas.reader.tree_info().get("root") or ""))
-        _check(citations, root)
+        _check(citations, claims, root)
 
 
-def _check(citations: list[Citation], root: Path) -> None:
+def _check(citations: list[Citation], claims: list[Claim], root: Path) -> None:
+    from kubeatlas.graph.notes.verify import check_claims
+
     if not str(root) or not root.is_dir():
         raise click.UsageError(f"no tree at {str(root)!r} to check against; pass --tree PATH")
     stale = check_citations(citations, root)
-    if not stale:
-        err.print(f"all {len(citations)} citations hold in {root}")
+    failed = check_claims(claims, root)
+    if not stale and not failed:
+        err.print(f"all {len(citations)} citations and {len(claims)} claims hold in {root}")
         return
-    print_table(f"{len(stale)} stale citations of {len(citations)}", ("cited", "symbol", "reason"),
-                ((s.citation.label, s.citation.symbol, s.reason) for s in stale))
+    rows = [(s.citation.label, s.citation.symbol, s.reason) for s in stale]
+    rows += [(f.claim.label, f"{f.claim.kind} {f.claim.subject} {f.claim.object}".strip(), f.reason)
+             for f in failed]
+    print_table(f"{len(stale)} stale citations of {len(citations)}, {len(failed)} failed claims of "
+                f"{len(claims)}", ("cited", "claim", "reason"), rows)
     raise SystemExit(1)
+
+
+def _open_db(path: Path | None, option: str) -> Atlas:
+
+    if path is None:
+        raise click.UsageError(f"`notes changes` needs {option} INDEX.sqlite")
+    if not path.is_file():
+        raise IndexNotFound(f"no index at {path} ({option})")
+    return Atlas(SqliteReader(path))
+
+
+def _changes(old_db: Path | None, new_db: Path | None, lang: str, out_path: Path | None) -> None:
+    from kubeatlas.graph.diff.release import diff_releases
+    from kubeatlas.graph.notes.changes import changes_markdown
+
+    text = changes_markdown(diff_releases(_open_db(old_db, "--from"), _open_db(new_db, "--to")).as_json(), lang)
+    if out_path:
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("old_db", type=_DB)
+@click.argument("new_db", type=_DB)
+@json_option
+def diff(old_db: Path, new_db: Path, as_json: bool) -> None:
+    """What changed between two indexed releases: roles, interface generations, packages,
+    key interfaces' methods, API kinds, main-loop functions."""
+    from kubeatlas.graph.diff.release import diff_releases
+
+    d = diff_releases(_open_db(old_db, "OLD"), _open_db(new_db, "NEW"))
+    if as_json:
+        print_json(d.as_json())
+        return
+    rows = [("roles added", ", ".join(d.roles_added)), ("roles removed", ", ".join(d.roles_removed))]
+    rows += [(f"variants of {v['role']}", f"{', '.join(v['old'])} -> {', '.join(v['new'])}") for v in d.variants]
+    rows += [("packages", f"{len(d.packages_added)} added, {len(d.packages_removed)} removed, "
+                          f"{len(d.packages_moved)} moved")]
+    rows += [("moved", f"{m['old']} -> {m['new']}") for m in d.packages_moved[:20]]
+    rows += [(f"methods of {i['id']}", f"+{','.join(i['added'])} -{','.join(i['removed'])}") for i in d.interfaces]
+    rows += [("API kinds", f"{len(d.kinds_added)} added, {len(d.kinds_removed)} removed, "
+                           f"{len(d.kinds_graduated)} graduated")]
+    rows += [(f"{a['role']} anchor", f"{a['old'] or '-'} -> {a['new'] or 'gone'}") for a in d.anchors]
+    print_table(f"{d.old} -> {d.new}", ("what", "change"), rows)

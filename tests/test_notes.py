@@ -6,7 +6,9 @@ Regenerate the goldens after an intended change with KUBEATLAS_UPDATE_GOLDEN=1."
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +20,8 @@ from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.app.cli import main
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.knowledge.catalog import load_catalog
+from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import (
     Citation,
     bare_name,
@@ -25,8 +29,10 @@ from kubeatlas.graph.notes.citation import (
     parse_citations,
     source_url,
 )
-from kubeatlas.graph.notes.render import build_note, flow_note, role_note
-from kubeatlas.graph.notes.source import PackageContents, key_declarations
+from kubeatlas.graph.notes.claim import parse_claims
+from kubeatlas.graph.notes.render import build_note, flow_note, role_note, subjects
+from kubeatlas.graph.notes.source import PackageContents, key_declarations, short_name
+from kubeatlas.graph.notes.verify import check_claims
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
@@ -238,6 +244,270 @@ func main() {
 }
 
 
+# How the components work, in miniature (issue 12): start-up chains from `main`, main loops
+# reached through function values (`wait.UntilWithContext(ctx, sched.scheduleOne, 0)`,
+# `register("deployment", startDeploymentController)`), and the shapes the learner-facing
+# ranking must get right: a test-helper package, a generated API, a one-method interface that
+# unrelated types happen to satisfy, a fake scheduler plugin, a package mostly made of tests,
+# and a library import from the apiserver module.
+NOTES_TREE.update({
+    "staging/src/k8s.io/apimachinery/pkg/util/wait/wait.go": """package wait
+
+func UntilWithContext(ctx string, f func(string), period int) { f(ctx) }
+""",
+    "staging/src/k8s.io/apimachinery/pkg/runtime/scheme.go": """package runtime
+
+type Scheme struct{ name string }
+
+func (s *Scheme) Name() string { return s.name }
+""",
+    "cmd/kube-scheduler/scheduler.go": """package main
+
+import "k8s.io/kubernetes/cmd/kube-scheduler/app"
+
+func main() {
+	command := app.NewSchedulerCommand()
+	command.Execute()
+}
+""",
+    "cmd/kube-scheduler/app/server.go": """package app
+
+import "k8s.io/kubernetes/pkg/scheduler"
+
+type Command struct{ run func() }
+
+func (c *Command) Execute() { c.run() }
+
+func NewSchedulerCommand() *Command {
+	return &Command{run: func() { runCommand() }}
+}
+
+func runCommand() {
+	sched := Setup()
+	Run(sched)
+}
+
+func Setup() *scheduler.Scheduler { return &scheduler.Scheduler{} }
+
+func Run(sched *scheduler.Scheduler) { sched.Run("ctx") }
+""",
+    "pkg/scheduler/run.go": """package scheduler
+
+import "k8s.io/apimachinery/pkg/util/wait"
+
+func (sched *Scheduler) Run(ctx string) {
+	wait.UntilWithContext(ctx, sched.scheduleOne, 0)
+}
+""",
+    "pkg/scheduler/schedule_one.go": """package scheduler
+
+type Scheduler struct{ Name string }
+
+func (sched *Scheduler) scheduleOne(ctx string) {
+	node := sched.schedulingCycle()
+	sched.bindingCycle(node)
+}
+
+func (sched *Scheduler) schedulingCycle() string { return sched.schedulePod() }
+
+func (sched *Scheduler) schedulePod() string { return "node-1" }
+
+func (sched *Scheduler) bindingCycle(node string) { sched.bind(node) }
+
+func (sched *Scheduler) bind(node string) {}
+""",
+    "pkg/scheduler/framework/interface.go": """package framework
+
+// FilterPlugin rules nodes out.
+type FilterPlugin interface {
+	Filter(pod string, node string) bool
+}
+""",
+    "pkg/scheduler/framework/plugins/nodename/node_name.go": """package nodename
+
+import "k8s.io/kubernetes/pkg/scheduler/framework"
+
+var _ framework.FilterPlugin = &NodeName{}
+
+type NodeName struct{ handle string }
+
+func (pl *NodeName) Filter(pod string, node string) bool { return pod == node }
+""",
+    "pkg/scheduler/testing/fake_plugins.go": """package testing
+
+import "k8s.io/kubernetes/pkg/scheduler/framework"
+
+var _ framework.FilterPlugin = &FalseFilterPlugin{}
+
+type FalseFilterPlugin struct{}
+
+func (pl *FalseFilterPlugin) Filter(pod string, node string) bool { return false }
+""",
+    "staging/src/k8s.io/controller-manager/go.mod": "module k8s.io/controller-manager\n",
+    "staging/src/k8s.io/controller-manager/controller/interfaces.go": """package controller
+
+// Interface defines the base of a controller managed by a controller manager.
+type Interface interface {
+	Name() string
+}
+""",
+    "cmd/kube-controller-manager/controller-manager.go": """package main
+
+import "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+
+func main() {
+	command := app.NewControllerManagerCommand()
+	command.Run()
+}
+""",
+    "cmd/kube-controller-manager/app/controllermanager.go": """package app
+
+type Command struct{ run func() }
+
+func (c *Command) Run() { c.run() }
+
+func NewControllerManagerCommand() *Command {
+	return &Command{run: func() { Run() }}
+}
+
+type InitFunc func(ctx string) error
+
+func Run() {
+	for name, start := range NewControllerInitializers() {
+		_ = name
+		_ = start("ctx")
+	}
+}
+
+func NewControllerInitializers() map[string]InitFunc {
+	controllers := map[string]InitFunc{}
+	register := func(name string, fn InitFunc) { controllers[name] = fn }
+	register("deployment", startDeploymentController)
+	return controllers
+}
+""",
+    "cmd/kube-controller-manager/app/apps.go": """package app
+
+import "k8s.io/kubernetes/pkg/controller/deployment"
+
+func startDeploymentController(ctx string) error {
+	dc := deployment.NewDeploymentController()
+	go dc.Run(ctx, 5)
+	return nil
+}
+""",
+    "pkg/controller/deployment/deployment_controller.go": """package deployment
+
+import (
+	"k8s.io/apimachinery/pkg/util/wait"
+	appsinformers "k8s.io/client-go/informers/apps/v1"
+	"k8s.io/controller-manager/controller"
+)
+
+var _ controller.Interface = &DeploymentController{}
+
+type DeploymentController struct {
+	dInformer   appsinformers.DeploymentInformer
+	syncHandler func(key string) error
+	queue       []string
+}
+
+func NewDeploymentController() *DeploymentController {
+	dc := &DeploymentController{}
+	dc.syncHandler = dc.syncDeployment
+	return dc
+}
+
+func (dc *DeploymentController) Name() string { return "deployment" }
+
+func (dc *DeploymentController) Run(ctx string, workers int) {
+	for i := 0; i < workers; i++ {
+		go wait.UntilWithContext(ctx, dc.worker, 0)
+	}
+}
+
+func (dc *DeploymentController) worker(ctx string) {
+	for dc.processNextWorkItem(ctx) {
+	}
+}
+
+func (dc *DeploymentController) processNextWorkItem(ctx string) bool {
+	key := dc.queue[0]
+	return dc.syncHandler(key) == nil
+}
+
+func (dc *DeploymentController) syncDeployment(key string) error {
+	if dc.isScalingEvent(key) {
+		return nil
+	}
+	return dc.rolloutRolling(key)
+}
+
+func (dc *DeploymentController) isScalingEvent(key string) bool {
+	_, err := dc.getNewReplicaSet(key, false)
+	return err == nil
+}
+""",
+    "pkg/controller/deployment/rolling.go": """package deployment
+
+func (dc *DeploymentController) rolloutRolling(key string) error {
+	_, err := dc.getNewReplicaSet(key, true)
+	return err
+}
+""",
+    "pkg/controller/deployment/sync.go": """package deployment
+
+func (dc *DeploymentController) getNewReplicaSet(key string, create bool) (string, error) {
+	return key, nil
+}
+""",
+    "staging/src/k8s.io/cri-api/pkg/apis/testing/fake_runtime_service.go": """package testing
+
+// FakeRuntimeService is a fake runtime service for tests.
+type FakeRuntimeService struct{ Called []string }
+
+func (r *FakeRuntimeService) RunPodSandbox(name string) error { return nil }
+""",
+    "staging/src/k8s.io/kubelet/go.mod": "module k8s.io/kubelet\n",
+    "pkg/kubelet/kuberuntime/kuberuntime_manager.go": """package kuberuntime
+
+import kubecontainer "k8s.io/kubernetes/pkg/kubelet/container"
+
+var _ kubecontainer.Runtime = &kubeGenericRuntimeManager{}
+""",
+    "pkg/kubelet/cri/remote/utils.go": """package remote
+
+import cri "k8s.io/cri-api/pkg/apis"
+
+var _ cri.RuntimeService = &remoteRuntimeService{}
+""",
+    "staging/src/k8s.io/cri-api/pkg/apis/runtime/v1/api.pb.go":
+        "// Code generated by protoc-gen-gogo. DO NOT EDIT.\n\npackage v1\n\ntype PodSandbox struct{}\n",
+    "staging/src/k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1/api.pb.go":
+        """// Code generated by protoc-gen-gogo. DO NOT EDIT.
+// source: api.proto
+
+package v1beta1
+
+type AllocateRequest struct{ ContainerRequests []string }
+
+type AllocateResponse struct{ ContainerResponses []string }
+""",
+    "pkg/kubelet/server/server.go": """package server
+
+import "k8s.io/apiserver/pkg/endpoints/handlers"
+
+type Server struct{ auth string }
+
+func (s *Server) InstallDefaultHandlers() { handlers.Install() }
+""",
+    f"{A}/pkg/endpoints/handlers/install.go": "package handlers\n\nfunc Install() {}\n",
+    "pkg/kubelet/prober/prober.go": "package prober\n\ntype Prober struct{ runner string }\n",
+    "pkg/kubelet/prober/prober_test.go": "package prober\n\n" + "".join(
+        f"func TestProbe{i}(t string) {{}}\n" for i in range(60)),
+})
+
+
 def build_index(root: Path) -> Path:
     """Write NOTES_TREE as a git checkout (fixed author and dates, so a fixed commit) tagged
     v1.28.0, and index it next to the tree."""
@@ -267,10 +537,11 @@ def atlas(notes_db) -> Atlas:
     return Atlas(SqliteReader(notes_db))
 
 
-@pytest.mark.parametrize("subject", ["kubelet", "deployment-flow"])
-def test_note_matches_golden(atlas, subject):
-    text = build_note(atlas, subject).markdown
-    golden = GOLDEN / f"notes_{subject}.md"
+@pytest.mark.parametrize("subject, lang", [("kubelet", "en"), ("deployment-flow", "en"),
+                                           ("kube-scheduler", "en"), ("kubelet", "zh")])
+def test_note_matches_golden(atlas, subject, lang):
+    text = build_note(atlas, subject, lang).markdown
+    golden = GOLDEN / (f"notes_{subject}.md" if lang == "en" else f"notes_{subject}.{lang}.md")
     if UPDATE:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
@@ -278,12 +549,18 @@ def test_note_matches_golden(atlas, subject):
     assert text == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("subject", ["kubelet", "cri", "kube-scheduler", "deployment-flow"])
-def test_every_citation_is_read_back_and_holds_in_the_tree(atlas, notes_db, subject):
-    note = build_note(atlas, subject)
-    assert note.citations, "a note without citations cites nothing"
-    assert parse_citations(note.markdown) == list(note.citations)
-    assert check_citations(list(note.citations), notes_db.parent / "kubernetes") == []
+def test_every_note_cites_and_claims_only_what_the_tree_holds(atlas, notes_db):
+    root = notes_db.parent / "kubernetes"
+    for subject in subjects(atlas):
+        for lang in ("en", "zh"):
+            note = build_note(atlas, subject, lang)
+            assert parse_citations(note.markdown) == list(note.citations), subject
+            assert parse_claims(note.markdown) == list(note.claims), subject
+            assert check_citations(list(note.citations), root) == [], subject
+            assert check_claims(list(note.claims), root) == [], subject
+    kinds = {c.kind for s in ("kubelet", "kube-scheduler", "kube-controller-manager")
+             for c in build_note(atlas, s).claims}
+    assert {"declares", "calls", "implements", "absent"} <= kinds
 
 
 def test_citations_link_to_the_pinned_commit(atlas):
@@ -296,14 +573,131 @@ def test_citations_link_to_the_pinned_commit(atlas):
     assert f"/blob/{commit}/{first.path}#L{first.line}" in note.markdown
 
 
-def test_flow_note_walks_the_call_chain_and_names_what_is_missing(atlas):
+def _section(text: str, heading: str) -> str:
+    return text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_start_up_chain_runs_from_main_to_the_component_run(atlas):
+    text = build_note(atlas, "kube-scheduler").markdown
+    start = _section(text, "Start-up")
+    for name in ("kube-scheduler.main", "app.NewSchedulerCommand", "app.runCommand", "app.Setup",
+                 "app.Run", "scheduler.(*Scheduler).Run"):
+        assert f"- `{name}` (" in start
+    assert "`app.runCommand` calls `Run(…)`" in start  # Run hangs off runCommand, not Setup
+
+
+def _has_reference(atlas, source: str, target: str) -> bool:
+    return any(e.target == target for e in atlas.reader.edges_from([source], ["REFERENCES"]))
+
+
+@pytest.mark.parametrize("role, part, source, target", [
+    ("kube-scheduler", "Start-up", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run",
+     "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne"),
+    ("kube-controller-manager", "Start-up",
+     "func:k8s.io/kubernetes/cmd/kube-controller-manager/app.NewControllerInitializers",
+     "func:k8s.io/kubernetes/cmd/kube-controller-manager/app.startDeploymentController"),
+    ("kube-controller-manager", "Main loop",
+     "func:k8s.io/kubernetes/pkg/controller/deployment.NewDeploymentController",
+     "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).syncDeployment"),
+])
+def test_a_step_reached_through_a_function_value_is_written_only_when_the_graph_backs_it(
+        atlas, role, part, source, target):
+    text = _section(build_note(atlas, role).markdown, part)
+    step = f"- `{short_name(target)}` ("
+    if _has_reference(atlas, source, target):
+        assert step in text and f"passes the function value `{key_of(target).rsplit('.', 1)[-1]}`" in text
+        assert "left out" not in text
+    else:
+        assert step not in text
+        assert re.search(r"step\(s\) of the catalog's walkthrough are left out: .*"
+                         + re.escape(f"`{short_name(target)}`"), text)
+
+
+def test_main_loops_follow_calls_and_interface_dispatch(atlas):
+    loop = _section(build_note(atlas, "kubelet").markdown, "Main loop")
+    assert "`kubelet.(*Kubelet).syncLoop`" in loop
+    assert "`kubelet.(*podWorkers).UpdatePod` calls `SyncPod(…)`" in loop
+    claims = build_note(atlas, "kubelet").claims
+    assert any(c.kind == "calls" and c.subject.endswith("(*Kubelet).HandlePodAdditions")
+               and c.object.endswith("(*podWorkers).UpdatePod") for c in claims)
+
+
+def test_reading_path_lists_breakpoints_in_order(atlas):
+    path = _section(build_note(atlas, "kubelet").markdown, "Where to start reading")
+    lines = [x for x in path.splitlines() if re.match(r"^\d+\. `break ", x)]
+    assert lines[0] == "1. `break cmd/kubelet/kubelet.go:5` — `kubelet.main`"
+    assert any("kuberuntime.(*kubeGenericRuntimeManager).SyncPod" in x for x in lines)
+
+
+def test_generated_apis_and_test_helpers_are_named_never_called_absent(atlas):
+    notes = {s: build_note(atlas, s).markdown for s in subjects(atlas)}
+    assert not any("no exported declarations" in text for text in notes.values())
+    assert "generated API: `v1beta1.AllocateRequest`" in notes["device-plugin"]
+    assert "test helpers only: `testing.FakeRuntimeService`" in notes["cri"]
+    assert "the `main` package" in notes["kubelet"]
+
+
+def test_key_lists_hold_production_implementers_that_mean_it(atlas):
+    kcm = build_note(atlas, "kube-controller-manager").markdown
+    line = next(x for x in kcm.splitlines() if x.startswith("- `controller.Interface`"))
+    assert "deployment.DeploymentController" in line and "runtime.Scheme" not in line
+    sched = build_note(atlas, "kube-scheduler").markdown
+    line = next(x for x in sched.splitlines() if x.startswith("- `framework.FilterPlugin`"))
+    assert "nodename.NodeName" in line and "FalseFilterPlugin" not in line
+
+
+def test_package_sizes_count_production_lines_only(atlas):
+    text = build_note(atlas, "kubelet").markdown
+    assert "**pkg/kubelet/prober** (1 files, 3 production lines; 62 more in tests)" in text
+
+
+def test_library_imports_are_told_apart_from_component_wires(atlas):
+    text = build_note(atlas, "kubelet").markdown
+    libraries = text.split("Libraries it builds on", 1)[1].split("\n\n", 2)[1]
+    assert "imports **kube-apiserver** library code (1 package imports)" in libraries
+    assert "depends on **kube-apiserver**" not in text
+    wires = text.split("Wires (", 1)[1].split("\n\n", 2)[1]
+    assert "talks to **kube-apiserver** over REST + watch" in wires
+    assert "exec (CNI) — by the kubelet until v1.23 (dockershim), by the runtime since" in wires
+
+
+def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
+    step = _section(flow_note(atlas).markdown, "4. controllers")
+    assert "`deployment.(*DeploymentController).rolloutRolling`" in step
+    assert "isScalingEvent" not in step
+
+
+def test_flow_names_what_is_missing_and_walks_the_call_chain(atlas):
     text = flow_note(atlas).markdown
-    assert "`cacher.Cacher` is not in this tree." in text
-    # manageReplicas reaches RealPodControl.CreatePods through the interface method
+    assert "`cacher.Cacher` is not declared anywhere in this tree (no spelling of it)." in text
     assert "via `controller.(PodControlInterface).CreatePods`" in text
     cited = {bare_name(c.symbol) for c in flow_note(atlas).citations}
     assert {"RunCreate", "createHandler", "Create", "syncDeployment", "scheduleOne",
             "syncLoop", "SyncPod", "RunPodSandbox"} <= cited
+
+
+@pytest.mark.parametrize("flow", ["pod-flow", "service-flow", "pvc-flow", "informer-flow", "request-flow"])
+def test_every_flow_renders_in_both_languages(atlas, flow):
+    en, zh = flow_note(atlas, flow, "en"), flow_note(atlas, flow, "zh")
+    assert en.markdown.startswith("# ") and zh.markdown.startswith("# ")
+    assert all(re.search(r"[\u4e00-\u9fff]", x) for x in zh.markdown.splitlines() if x.startswith("#"))
+
+
+def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
+    text = build_note(atlas, "oci-runtime").markdown
+    assert "No OCI runtime lives in the Kubernetes tree" in text
+
+
+def test_chinese_edition_translates_every_heading_and_sentence(atlas):
+    for subject in subjects(atlas):
+        text = build_note(atlas, subject, "zh").markdown
+        prose = [x for x in text.splitlines() if x and not x.startswith(("<!--", "- `", "  - `"))
+                 and not re.match(r"^\d+\. `break", x)]
+        for line in prose:
+            assert re.search(r"[\u4e00-\u9fff]", line), (subject, line)
+        for english in ("Start-up", "Main loop", "Where to start reading", "Core packages", "calls `",
+                        "  - via ", "Implemented in"):
+            assert english not in text, (subject, english)
 
 
 def test_key_declarations_leave_out_generated_test_and_fake_code():
@@ -343,7 +737,7 @@ def test_notes_command_writes_and_checks(tmp_path, notes_db, capsys):
     out = tmp_path / "kubelet.md"
     assert main(["notes", "kubelet", "--db", str(notes_db), "--out", str(out), "--check"]) == 0
     assert out.read_text() == (GOLDEN / "notes_kubelet.md").read_text()
-    assert "citations hold" in capsys.readouterr().err
+    assert "claims hold" in capsys.readouterr().err.replace("\n", " ")
     assert main(["notes", "deployment-flow", "--db", str(notes_db)]) == 0
     assert capsys.readouterr().out.startswith("# Creating a Deployment")
 
@@ -366,3 +760,174 @@ def test_notes_command_checks_a_saved_note_against_a_moved_tree(tmp_path, notes_
 def test_notes_command_errors_are_one_line(notes_db, capsys, args, message):
     assert main([*args, "--db", str(notes_db)]) == 2
     assert message in capsys.readouterr().err
+
+
+def _chinese_texts() -> list[str]:
+    """Every Chinese sentence kubeatlas ships: catalog summaries and walkthroughs, flows, the
+    notes' fixed text and the glossary's phrases."""
+    import yaml
+
+    from kubeatlas.graph.notes import lang
+    from kubeatlas.graph.notes.flow import load_flows
+    from kubeatlas.resources import data_file
+
+    doc = yaml.safe_load(data_file("roles.yaml").read_bytes())
+    texts = [r["summary"]["zh"] for r in doc["roles"]]
+    for w in doc["walkthroughs"].values():
+        texts += [s["zh"] for part in ("start", "loop", "flow", "extend") for s in w.get(part) or ()]
+        texts += [w.get("intro", {}).get("zh", ""), w.get("mini", {}).get("watch", {}).get("zh", "")]
+    for f in load_flows():
+        texts += [f.title[1], *(s.title[1] for s in f.steps), *(s.text[1] for s in f.steps)]
+    texts += [zh for _, zh in lang._TEXT.values()]
+    return [t for t in texts if t]
+
+
+def test_the_chinese_text_follows_the_reviewed_glossary():
+    from kubeatlas.graph.notes.glossary import load_glossary
+
+    glossary = load_glossary()
+    texts = _chinese_texts()
+    assert len(texts) > 150
+    for text in texts:
+        for bad in glossary.avoid:
+            assert bad not in text, f"{bad!r} in {text!r}"
+    joined = "\n".join(texts)
+    for term in ("Pod", "informer", "CRI", "kubelet", "resourceVersion"):
+        assert term in glossary.keep and term in joined  # kept in English, and used
+    for en, zh in (("controller", "控制器"), ("reconcile", "调谐"), ("work queue", "工作队列")):
+        assert glossary.terms[en] == zh and zh in joined
+    catalog = load_catalog()
+    protocols = {link.protocol for role in catalog.roles for link in role.talks_to}
+    assert protocols <= set(glossary.phrases), protocols - set(glossary.phrases)
+
+
+def test_catalog_sentences_keep_their_commas():
+    kubelet = load_catalog().role("kubelet")
+    cni = next(link for link in kubelet.talks_to if link.role == "cni")
+    assert cni.protocol.endswith("by the runtime since")
+
+
+@pytest.fixture()
+def tree_copy(tmp_path, notes_db) -> Path:
+    root = tmp_path / "tree"
+    shutil.copytree(notes_db.parent / "kubernetes", root, ignore=shutil.ignore_patterns(".git"))
+    return root
+
+
+def test_check_verifies_what_each_claim_means(atlas, tree_copy):
+    claims = [c for s in ("kube-scheduler", "kubelet") for c in build_note(atlas, s).claims]
+    assert check_claims(claims, tree_copy) == []
+    # the call moves out of the caller's body, an implementer loses its method, and an absent
+    # interface turns up under another spelling
+    one = tree_copy / "pkg/scheduler/schedule_one.go"
+    one.write_text(one.read_text().replace("sched.bindingCycle(node)", "_ = node"))
+    plugin = tree_copy / "pkg/scheduler/framework/plugins/nodename/node_name.go"
+    plugin.write_text(plugin.read_text().replace("func (pl *NodeName) Filter", "func (pl *NodeName) filterOld"))
+    (tree_copy / "pkg/scheduler/framework/score.go").write_text(
+        "package framework\n\ntype scorePlugin interface{ Score() int }\n")
+    reasons = sorted(f.reason for f in check_claims(claims, tree_copy))
+    assert reasons == [
+        "NodeName lacks Filter of the interface at pkg/scheduler/framework/interface.go:4",
+        "declared at pkg/scheduler/framework/score.go:3",
+        "pkg/scheduler/schedule_one.go:7 has no call bindingCycle",
+    ]
+
+
+def test_check_tells_a_function_value_from_a_call(tree_copy):
+    from kubeatlas.graph.notes.claim import Claim
+
+    run = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run"
+    one = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne"
+    value = Claim("references", run, one, "pkg/scheduler/run.go", 6, (5, 7))
+    assert check_claims([value], tree_copy) == []
+    as_call = Claim("calls", run, one, "pkg/scheduler/run.go", 6, (5, 7))
+    assert check_claims([as_call], tree_copy) == []  # the name is there; a value is not a call site
+    elsewhere = Claim("references", run, one, "pkg/scheduler/run.go", 3, (5, 7))
+    assert [f.reason for f in check_claims([elsewhere], tree_copy)] == [
+        "pkg/scheduler/run.go:3 lies outside Run (lines 5-7)"]
+    called = Claim("references", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne",
+                   "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).schedulingCycle",
+                   "pkg/scheduler/schedule_one.go", 6, (5, 8))
+    assert [f.reason for f in check_claims([called], tree_copy)] == [
+        "pkg/scheduler/schedule_one.go:6 has no function value schedulingCycle"]
+
+
+def test_notes_check_reads_the_claims_of_a_saved_note(tmp_path, notes_db, capsys):
+    saved = tmp_path / "scheduler.md"
+    assert main(["notes", "kube-scheduler", "--db", str(notes_db), "--out", str(saved)]) == 0
+    text = saved.read_text()
+    claim = next(c for c in parse_claims(text) if c.kind == "calls")
+    saved.write_text(text.replace(claim.as_comment(), claim.as_comment().replace(
+        f" | {claim.line} | ", f" | {claim.line + 1} | ")))
+    with pytest.raises(SystemExit) as exit_:
+        main(["notes", str(saved), "--check", "--db", str(notes_db)])
+    assert exit_.value.code == 1
+    assert "1 failed claims" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt, lang", [("markdown", "en"), ("hugo", "zh"), ("anki", "en")])
+def test_notes_all_writes_every_note_in_each_format(tmp_path, notes_db, atlas, fmt, lang):
+    out = tmp_path / "notes"
+    assert main(["notes", "--all", "--out", str(out), "--format", fmt, "--lang", lang,
+                 "--db", str(notes_db)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    if fmt == "anki":
+        assert names == [f"kubeatlas-v1.28.0-{lang}.txt"]
+        lines = (out / names[0]).read_text().splitlines()
+        assert lines[0] == "#separator:tab" and "#tags column:3" in lines
+        cards = [x.split("\t") for x in lines if not x.startswith("#")]
+        assert len(cards) > 30 and all(len(c) == 3 for c in cards)
+        assert all(re.search(r"\.go:\d+", answer) for _, answer, _ in cards)
+        return
+    expected = sorted([*(f"{s}.md" for s in subjects(atlas)),
+                       "_index.md" if fmt == "hugo" else "index.md"])
+    assert names == expected
+    page = (out / "kubelet.md").read_text()
+    if fmt == "hugo":
+        assert page.startswith('---\ntitle: "kubelet —— 工作原理"\ndate: ')
+        assert 'tags: ["k8s", "node", "kubelet"]' in page and 'categories: ["kubeatlas"]' in page
+    else:
+        assert page == build_note(atlas, "kubelet").markdown
+    index = (out / ("_index.md" if fmt == "hugo" else "index.md")).read_text()
+    assert "(pod-flow.md)" in index and "(kubelet.md)" in index
+
+
+def test_value_references_from_the_resolver_complete_the_loops(tmp_path, notes_db):
+    """REFERENCES edges as the call resolver writes them (function values passed or stored) link
+    `Run` to `scheduleOne` and the controller table to its start function; the notes then write
+    those steps, and `--check` verifies each as a function value at the cited line."""
+    import sqlite3
+
+    db = tmp_path / "with-references.sqlite"
+    shutil.copy(notes_db, db)
+    def line_of(path: str, text: str) -> int:
+        return next(i for i, x in enumerate(NOTES_TREE[path].splitlines(), 1) if text in x)
+
+    rows = [("method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run",
+             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne", "pkg/scheduler/run.go",
+             line_of("pkg/scheduler/run.go", "sched.scheduleOne")),
+            ("func:k8s.io/kubernetes/cmd/kube-controller-manager/app.NewControllerInitializers",
+             "func:k8s.io/kubernetes/cmd/kube-controller-manager/app.startDeploymentController",
+             "cmd/kube-controller-manager/app/controllermanager.go",
+             line_of("cmd/kube-controller-manager/app/controllermanager.go", "startDeploymentController)")),
+            ("method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).Run",
+             "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).worker",
+             "pkg/controller/deployment/deployment_controller.go",
+             line_of("pkg/controller/deployment/deployment_controller.go", "dc.worker"))]
+    with sqlite3.connect(db) as con:
+        con.executemany("INSERT INTO edges (source, target, kind, attrs) VALUES (?, ?, 'REFERENCES', ?)",
+                        [(s, t, json.dumps({"via": "value", "file": f, "line": n})) for s, t, f, n in rows])
+    linked = Atlas(SqliteReader(db))
+    root = notes_db.parent / "kubernetes"
+    sched = build_note(linked, "kube-scheduler")
+    start = _section(sched.markdown, "Start-up")
+    assert "`scheduler.(*Scheduler).Run` passes the function value `scheduleOne`" in start
+    assert "left out" not in start
+    kcm = _section(build_note(linked, "kube-controller-manager").markdown, "Start-up")
+    for name in ("app.startDeploymentController", "deployment.(*DeploymentController).Run",
+                 "deployment.(*DeploymentController).worker",
+                 "deployment.(*DeploymentController).processNextWorkItem"):
+        assert f"- `{name}` (" in kcm
+    for note in (sched, build_note(linked, "kube-controller-manager")):
+        assert {"references"} <= {c.kind for c in note.claims}
+        assert check_claims(list(note.claims), root) == []

@@ -162,7 +162,7 @@ def test_query_console_runs_a_query_on_submit_not_on_every_rerun(open_page, monk
 def test_notes_page_renders_a_role_note(open_page):
     at = open_page("views/notes.py", subject="kubelet")
     text = _text(at)
-    assert "# kubelet — study note" in text and "/blob/" in text
+    assert "# kubelet — how it works" in text and "/blob/" in text
     next(b for b in at.button if b.label == "Check citations").click().run()
     assert "citations hold in" in at.success[0].value
     at = open_page("views/notes.py")

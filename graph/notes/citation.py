@@ -100,7 +100,7 @@ def check_citations(citations: list[Citation], root: Path) -> list[StaleCitation
         elif c.line > len(lines):
             stale.append(StaleCitation(c, f"line {c.line} is past the end of {c.path} "
                                           f"({len(lines)} lines)"))
-        elif not _names(lines[c.line - 1], c.symbol):
+        elif not _names(statement(lines, c.line), c.symbol):
             stale.append(StaleCitation(c, f"{c.label} does not contain {bare_name(c.symbol)}"))
     return stale
 
@@ -113,3 +113,16 @@ def bare_name(symbol: str) -> str:
 
 def _names(line: str, symbol: str) -> bool:
     return re.search(rf"\b{re.escape(bare_name(symbol))}\b", line) is not None
+
+
+def statement(lines: list[str], line: int, limit: int = 15) -> str:
+    """The cited line and, for a chained or wrapped expression that starts there
+    (`resource.\\n NewHelper(...).\\n Create(...)`), its continuation lines."""
+    text, depth = [], 0
+    for raw in lines[line - 1:line - 1 + limit]:
+        text.append(raw)
+        code = raw.split("//", 1)[0]
+        depth += code.count("(") - code.count(")")
+        if depth <= 0 and not code.rstrip().endswith((".", ",", "(", "&&", "||")):
+            break
+    return "\n".join(text)

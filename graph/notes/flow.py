@@ -1,77 +1,99 @@
-"""The Deployment-creation flow as the architecture diagrams draw it (kubectl -> apiserver -> etcd
--> controllers -> scheduler -> kubelet -> CRI): steps, each with the code anchors that carry it.
-An anchor lists node ids across releases; the first one the index holds is cited."""
+"""Flows across components (data/flows.yaml): Deployment creation, a Pod from `kubectl run` to a
+container, Service to kube-proxy rules, PVC to a CSI mount, an informer from list-watch to a
+handler, a request through the apiserver to etcd. Each step's anchors are cited; between
+consecutive anchors the call / value-reference chain the graph holds is shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
-K = "k8s.io/kubernetes/pkg"
+import yaml
+
+from kubeatlas.errors import CatalogError
+from kubeatlas.graph.notes.claim import Claim
+from kubeatlas.graph.notes.lang import pick
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.notes.walk import anchor_id, find_anchor, find_chain
+from kubeatlas.graph.notes.writer import Note, Writer
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.resources import data_file
+
+FLOWS_FILE = data_file("flows.yaml")
+MAX_HOPS = 6
 
 
 @dataclass(frozen=True, slots=True)
 class FlowStep:
     role: str
-    title: str
-    text: str
+    title: tuple[str, str]  # en, zh
+    text: tuple[str, str]
     anchors: tuple[tuple[str, ...], ...]
 
 
-DEPLOYMENT_FLOW = (
-    FlowStep("kubectl", "kubectl sends the Deployment",
-             "`kubectl create -f deployment.yaml` builds the object from the file and POSTs it "
-             "to the apiserver through cli-runtime's REST helper.",
-             (("func:k8s.io/kubectl/pkg/cmd/create.NewCmdCreate",
-               f"func:{K}/kubectl/cmd/create.NewCmdCreate"),
-              ("method:k8s.io/kubectl/pkg/cmd/create.(*CreateOptions).RunCreate",
-               f"method:{K}/kubectl/cmd/create.(*CreateOptions).RunCreate"),
-              ("method:k8s.io/cli-runtime/pkg/resource.(*Helper).Create",
-               f"method:{K}/kubectl/resource.(*Helper).Create"))),
-    FlowStep("kube-apiserver", "the apiserver admits and stores it",
-             "The generic REST handler decodes the request, runs the admission chain (mutating, "
-             "then validating) and hands the object to the registry store for its resource.",
-             (("func:k8s.io/apiserver/pkg/endpoints/handlers.createHandler",),
-              ("type:k8s.io/apiserver/pkg/admission.Interface",),
-              ("method:k8s.io/apiserver/pkg/registry/generic/registry.(*Store).Create",))),
-    FlowStep("etcd-storage", "etcd persists it and the watch fans out",
-             "The storage layer writes the encoded object to etcd v3 in a transaction; the etcd "
-             "revision becomes the resourceVersion, and the watch cache streams the event to "
-             "every watcher.",
-             (("method:k8s.io/apiserver/pkg/storage/etcd3.(*store).Create",),
-              ("type:k8s.io/apiserver/pkg/storage/cacher.Cacher",
-               "type:k8s.io/apiserver/pkg/storage.Cacher"))),
-    FlowStep("kube-controller-manager", "controllers create a ReplicaSet, then Pods",
-             "The Deployment controller, woken by its informer, creates a ReplicaSet for the "
-             "new template; the ReplicaSet controller then creates the missing Pods.",
-             ((f"method:{K}/controller/deployment.(*DeploymentController).syncDeployment",),
-              (f"method:{K}/controller/deployment.(*DeploymentController).getNewReplicaSet",),
-              (f"method:{K}/controller/replicaset.(*ReplicaSetController).syncReplicaSet",),
-              (f"method:{K}/controller/replicaset.(*ReplicaSetController).manageReplicas",),
-              (f"method:{K}/controller.(RealPodControl).CreatePods",
-               f"method:{K}/controller.(RealPodControl).CreatePodsWithControllerRef"))),
-    FlowStep("kube-scheduler", "the scheduler binds each Pod to a node",
-             "The scheduler pops an unscheduled Pod, runs the framework's filter and score "
-             "plugins to pick a node, and writes the Binding back to the apiserver.",
-             ((f"method:{K}/scheduler.(*Scheduler).scheduleOne",),
-              (f"method:{K}/scheduler.(*Scheduler).schedulePod",
-               f"method:{K}/scheduler/core.(*genericScheduler).Schedule"),
-              (f"method:{K}/scheduler.(*Scheduler).bind",),
-              (f"method:{K}/scheduler/framework/plugins/defaultbinder.(DefaultBinder).Bind",))),
-    FlowStep("kubelet", "the kubelet on that node syncs the Pod",
-             "The kubelet's sync loop sees the Pod bound to its node, hands it to a pod worker, "
-             "and SyncPod asks the container runtime manager to make it real.",
-             ((f"method:{K}/kubelet.(*Kubelet).syncLoop",),
-              (f"method:{K}/kubelet.(*Kubelet).HandlePodAdditions",),
-              (f"method:{K}/kubelet.(*podWorkers).UpdatePod",),
-              (f"method:{K}/kubelet.(*Kubelet).SyncPod", f"method:{K}/kubelet.(*Kubelet).syncPod"),
-              (f"method:{K}/kubelet/kuberuntime.(*kubeGenericRuntimeManager).SyncPod",))),
-    FlowStep("cri", "the runtime starts the sandbox and containers over CRI",
-             "kuberuntime creates the pod sandbox and its containers through CRI gRPC calls; "
-             "the runtime (containerd, CRI-O) sets up the network with CNI and runs them with "
-             "an OCI runtime.",
-             ((f"method:{K}/kubelet/kuberuntime.(*kubeGenericRuntimeManager).createPodSandbox",),
-              ("method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox",
-               f"method:{K}/kubelet/apis/cri.(PodSandboxManager).RunPodSandbox"),
-              (f"method:{K}/kubelet/cri/remote.(*remoteRuntimeService).RunPodSandbox",
-               f"method:{K}/kubelet/remote.(*remoteRuntimeService).RunPodSandbox"))),
-)
+@dataclass(frozen=True, slots=True)
+class Flow:
+    id: str
+    title: tuple[str, str]
+    steps: tuple[FlowStep, ...]
+
+
+@cache
+def load_flows(path: Path | Traversable = FLOWS_FILE) -> tuple[Flow, ...]:
+    try:
+        doc = yaml.safe_load(path.read_bytes()) or {}
+        return tuple(Flow(str(f["id"]), _pair(f["title"]), tuple(
+            FlowStep(str(s["role"]), _pair(s["title"]), _pair(s["text"]),
+                     tuple(tuple(str(i) for i in a) for a in s["anchors"]))
+            for s in f["steps"])) for f in doc.get("flows") or ())
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CatalogError(f"the flows file {path} is malformed: {exc}") from None
+
+
+def _pair(raw: dict[str, str]) -> tuple[str, str]:
+    return str(raw["en"]).strip(), str(raw.get("zh", "")).strip()
+
+
+def flow_ids() -> tuple[str, ...]:
+    return tuple(f.id for f in load_flows())
+
+
+def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> Note:
+    """The flow's note: each step's story, its anchors cited, and between consecutive anchors
+    the chain of calls, value references and interface dispatches the graph finds."""
+    found = [f for f in load_flows() if f.id == flow]
+    if not found:
+        raise CatalogError(f"no flow {flow!r}; flows: {', '.join(flow_ids())}")
+    spec = found[0]
+    w = Writer(atlas, lang)
+    title = pick(lang, *spec.title)
+    w.header(title)
+    for number, step in enumerate(spec.steps, 1):
+        w.add(f"## {number}. {pick(lang, *step.title)} ({step.role})", "", pick(lang, *step.text), "")
+        previous: str | None = None
+        cited: list[str] = []
+        for anchor in step.anchors:
+            hit, spelled = find_anchor(atlas, anchor)
+            if hit is None:
+                w.claim(Claim("absent", anchor_id(anchor[0])))
+                w.add("- " + w.say("flow_missing", name=short_name(anchor_id(anchor[0]))))
+                continue
+            chain = find_chain(atlas, previous, hit.id, MAX_HOPS) if previous else None
+            for hop in (chain or [])[:-1]:
+                w.claim(hop.claim)
+                w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
+            if chain:
+                w.claim(chain[-1].claim)
+            note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
+            if previous and chain is None:
+                note += " " + w.say("flow_unlinked")
+            w.add(f"- {w.cite_node(hit)}{note}")
+            cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
+            previous = hit.id
+        if cited:
+            w.card(w.say("card_flow", flow=title, number=number, title=pick(lang, *step.title)),
+                   pick(lang, *step.text) + " — " + "; ".join(cited))
+        w.add("")
+    return w.note(title, slug=flow, tags=("flow",))

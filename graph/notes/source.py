@@ -3,6 +3,7 @@ and short display name — all from graph node attributes."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
@@ -45,9 +46,15 @@ def key_declarations(contents: PackageContents, limit: int = 3) -> list[NodeReco
               and not d.attrs.get("is_test") and d.attrs["file"] not in generated
               and not is_test_double(d)]
     types = sorted((d for d in usable if d.kind == NodeKind.TYPE),
-                   key=lambda d: (-contents.method_counts.get(d.id, 0), d.id))
-    funcs = [d for d in usable if d.kind == NodeKind.FUNCTION]
+                   key=lambda d: (_other_os(d), -contents.method_counts.get(d.id, 0), d.id))
+    funcs = sorted((d for d in usable if d.kind == NodeKind.FUNCTION), key=_other_os)
     return (types + funcs)[:limit]
+
+
+def _other_os(node: NodeRecord) -> bool:
+    """Declared in a file only other platforms than Linux compile (`_windows.go`, …)."""
+    return re.search(r"_(windows|darwin|freebsd|solaris|unsupported|others)(_\w+)?\.go$",
+                     str(node.attrs.get("file", ""))) is not None
 
 
 def citation_of(node: NodeRecord) -> Citation | None:

@@ -1,0 +1,1 @@
+"""Differences between two indexed releases (graph/diff/release.py)."""

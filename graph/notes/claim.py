@@ -1,0 +1,50 @@
+"""What a note asserts, as data: `A declares at`, `A calls B`, `A references B`, `T implements
+I`, `X is absent` — each with the file:line it rests on, embedded in the Markdown as a comment
+so a saved note can be checked for meaning, not only for citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("declares", "calls", "references", "implements", "absent")
+_LINE = re.compile(r"^<!-- kubeatlas:claim (?P<body>.+) -->$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """`subject` and `object` are node ids (`absent`: the id that was looked for).
+    calls/references: the call or value sits at `path:line`, inside subject's declaration
+    `span`. implements: subject (a type) is declared at `path:line`, the interface at
+    `object_path:object_line`. declares: subject is declared at `path:line`."""
+
+    kind: str
+    subject: str
+    object: str = ""
+    path: str = ""
+    line: int = 0
+    span: tuple[int, int] = (0, 0)
+    object_path: str = ""
+    object_line: int = 0
+
+    def as_comment(self) -> str:
+        fields = (self.kind, self.subject, self.object, self.path, str(self.line),
+                  f"{self.span[0]}-{self.span[1]}", self.object_path, str(self.object_line))
+        return "<!-- kubeatlas:claim " + " | ".join(fields) + " -->"
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.line}" if self.path else self.subject
+
+
+def parse_claims(markdown: str) -> list[Claim]:
+    """The claims a rendered note carries, in order."""
+    out = []
+    for m in _LINE.finditer(markdown):
+        parts = [p.strip() for p in m.group("body").split(" | ")]
+        if len(parts) != 8 or parts[0] not in KINDS:
+            continue
+        start, _, end = parts[5].partition("-")
+        out.append(Claim(parts[0], parts[1], parts[2], parts[3], int(parts[4] or 0),
+                         (int(start or 0), int(end or 0)), parts[6], int(parts[7] or 0)))
+    return out

@@ -1,0 +1,81 @@
+"""What a learner should see first: production code (no tests, fakes, mocks, generated code),
+Linux files before other platforms, package sizes without tests, implementers that mean to
+implement an interface, and library imports told apart from component wires."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kubeatlas.graph.model.schema import EdgeKind, key_of
+from kubeatlas.graph.notes.source import PackageContents, is_test_double
+from kubeatlas.graph.query.atlas import Atlas, NodeRecord
+
+_OTHER_OS = re.compile(r"_(windows|darwin|freebsd|openbsd|netbsd|solaris|plan9|js|wasip1|aix|"
+                       r"dragonfly|illumos|unsupported|others|nonlinux|unix_other)(_\w+)?\.go$")
+_GENERATED_FILE = re.compile(r"(^|/)(zz_generated[^/]*|[^/]*\.pb\.go|generated\.pb\.go|"
+                             r"[^/]*_generated\.go|openapi_generated\.go)$")
+LIBRARY_MODULES = ("k8s.io/client-go", "k8s.io/apimachinery", "k8s.io/apiserver",
+                   "k8s.io/component-base", "k8s.io/component-helpers", "k8s.io/api",
+                   "k8s.io/controller-manager", "k8s.io/cloud-provider", "k8s.io/kubelet",
+                   "k8s.io/cri-api", "k8s.io/utils", "k8s.io/klog")
+
+
+def platform_rank(path: str) -> int:
+    """0 for files every build or Linux compiles, 1 for files of other platforms."""
+    return 1 if _OTHER_OS.search(path) else 0
+
+
+def is_generated(node: NodeRecord, generated_files: Iterable[str] = ()) -> bool:
+    path = str(node.attrs.get("file") or node.attrs.get("path") or "")
+    return bool(node.attrs.get("generated", False) or node.attrs.get("is_generated", False)
+                or path in set(generated_files) or _GENERATED_FILE.search(path))
+
+
+def is_test_code(node: NodeRecord) -> bool:
+    """Tests, test helpers (attribute from the resolver, or by name and package) and fakes."""
+    path = str(node.attrs.get("file") or "")
+    return bool(node.attrs.get("is_test", False) or node.attrs.get("test_helper", False)
+                or path.endswith("_test.go") or is_test_double(node)
+                or re.search(r"(^|/)(testing|fake|fakes|testutil|testutils|testdata|e2e)(/|$)",
+                             str(node.attrs.get("package", "")).replace("k8s.io/", "/")))
+
+
+def is_production(node: NodeRecord) -> bool:
+    return not is_test_code(node) and not is_generated(node)
+
+
+def production_lines(contents: PackageContents) -> tuple[int, int]:
+    """(lines in non-test files, lines in test files) of a package."""
+    prod = tests = 0
+    for f in contents.files:
+        lines = int(f.attrs.get("lines", 0))
+        if f.attrs.get("is_test") or str(f.attrs.get("path", "")).endswith("_test.go"):
+            tests += lines
+        else:
+            prod += lines
+    return prod, tests
+
+
+def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: list[NodeRecord]
+                          ) -> list[NodeRecord]:
+    """Production implementers declared in the interface's package or in a package that imports
+    it (outside tests): a type that merely happens to have the method set is left out.
+    Ordered: Linux files first, then by id."""
+    home = str(interface.attrs.get("package", ""))
+    packages = sorted({str(n.attrs.get("package", "")) for n in implementers})
+    importing = {key_of(e.source) for e in atlas.reader.edges_from(
+        [f"pkg:{p}" for p in packages if p != home], [str(EdgeKind.IMPORTS)])
+        if key_of(e.target) == home and not e.attrs.get("test_only")}
+    keep = [n for n in implementers if is_production(n)
+            and (n.attrs.get("package") == home or n.attrs.get("package") in importing)]
+    return sorted(keep, key=lambda n: (platform_rank(str(n.attrs.get("file", ""))), n.id))
+
+
+def is_library_import(evidence: list[str], target_plane: str) -> bool:
+    """An import between roles is library use when the target role is a library or the sample
+    imports land in a published staging library module, not in k8s.io/kubernetes."""
+    if target_plane == "library":
+        return True
+    targets = [pair.partition(" -> ")[2] for pair in evidence if " -> " in pair]
+    return bool(targets) and all(t.startswith(LIBRARY_MODULES) for t in targets)
