@@ -169,7 +169,9 @@ def test_server_side_apply_creates_and_then_updates(kubectl):
     obj = json.loads(kubectl("get", "deployment", "fresh", "-o", "json", "--show-managed-fields").stdout)
     assert next((e["manager"], e["operation"]) for e in obj["metadata"]["managedFields"]) == ("kubectl", "Apply")
     kubectl("apply", "--server-side", "-f", "-", stdin=doc.replace("nginx:1.25", "nginx:1.26"))
-    assert containers(deployment(kubectl, "fresh"))["web"]["image"] == "nginx:1.26"
+    web = containers(deployment(kubectl, "fresh"))["web"]
+    assert web["image"] == "nginx:1.26"
+    assert web["ports"] == [{"containerPort": 80, "protocol": "TCP"}], "the defaulted protocol is part of the key"
 
 
 def test_diff_shows_what_apply_would_change(kubectl, tmp_path):
