@@ -118,7 +118,7 @@ class FieldManager:
         """The object after applying the YAML/JSON configuration in body as this manager."""
         config = self._config(body, live)
         node = self.schema
-        applied = fieldpath.field_set(config, node)
+        applied = fieldpath.field_set(config, node, status=self.subresource == "status")
         base = meta.deep_copy(live) if live else {"apiVersion": config["apiVersion"], "kind": config["kind"],
                                                    "metadata": {}}
         entries = _entries(base)
