@@ -42,12 +42,14 @@ class FieldManager:
     subresource: str = ""
 
     @classmethod
-    def for_request(cls, resource: Resource, query: dict, user_agent: str, subresource: str = "") -> FieldManager:
+    def for_request(cls, resource: Resource, query: dict, user_agent: str, subresource: str = "",
+                    verb: str = "create") -> FieldManager:
         manager = query.get("fieldManager") or (user_agent.split("/")[0].strip() or "unknown")
         if len(manager) > 128:
             raise status.bad_request("fieldManager: Too long: may not be longer than 128")
         force = str(query.get("force", "")).lower() in ("true", "1")
-        return cls(resource, manager, fieldvalidation.directive(query), force, subresource)
+        options = {"update": "UpdateOptions", "patch": "PatchOptions"}.get(verb, "CreateOptions")
+        return cls(resource, manager, fieldvalidation.directive(query, options), force, subresource)
 
     @property
     def schema(self) -> Schema | None:

@@ -19,12 +19,16 @@ from kubeatlas.minik8s.schema import Schema, resolve
 STRICT, WARN, IGNORE = "Strict", "Warn", "Ignore"
 
 
-def directive(query: dict) -> str:
-    """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28)."""
+def directive(query: dict, options_kind: str = "CreateOptions") -> str:
+    """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28).
+
+    An unsupported value is a 422 on the request's options, as `ValidateCreateOptions` reports it."""
     value = query.get("fieldValidation") or WARN
     if value not in (STRICT, WARN, IGNORE):
-        raise status.bad_request(f"fieldValidation parameter unsupported: {value}; "
-                                 "must be one of Ignore, Warn or Strict")
+        cause = status.Cause("fieldValidation", f'Unsupported value: "{value}": supported values: '
+                             '"Ignore", "Strict", "Warn"', "FieldValueNotSupported")
+        raise status.ApiError(422, "Invalid", f'{options_kind}.meta.k8s.io "" is invalid: {cause.field}: '
+                              f"{cause.message}", kind=options_kind, group="meta.k8s.io", causes=(cause,))
     return value
 
 
