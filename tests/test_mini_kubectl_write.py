@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
+def kubectl(cluster, tmp_path_factory, pytestconfig):
     home = tmp_path_factory.mktemp("kubectl-home")
     env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "config")}
 
@@ -65,7 +64,14 @@ def kubectl(cluster, tmp_path_factory):
 
     version = run("version", "-o", "json").stdout
     client = json.loads(version)["clientVersion"]["gitVersion"]
-    sys.__stdout__.write(f"\n[kubectl] {KUBECTL} -> client {client}\n")
+    line = f"kubectl on PATH: {KUBECTL} ran as client {client} against minik8s {cluster.url}"
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if capture is not None and reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("\n" + line)
+    else:
+        print(line)
     return run
 
 
