@@ -54,7 +54,7 @@ _SAME = object()
 
 
 def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> list[str]:
-    """Remove fields the schema does not know from value (in place); their paths, spec.foo[0].bar style.
+    """Remove fields the schema does not know (and nulls in known ones) from value, in place; the unknown paths.
 
     With `old` (the stored object a patch started from, already clean) only what differs is walked."""
     if old is not _SAME and value == old:
@@ -70,6 +70,8 @@ def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> 
             if key not in known and not node.open:
                 found.append(path + key)
                 del value[key]
+            elif key in known and value[key] is None:
+                del value[key]  # a typed decoder reads null as the zero value, which is omitted
             elif key in known:
                 found.extend(prune(value[key], known[key], f"{path}{key}.", previous.get(key, _SAME)))
     elif node.type == "map" and isinstance(value, dict):

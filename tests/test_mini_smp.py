@@ -149,6 +149,9 @@ def test_unknown_fields_are_pruned_with_their_paths_and_open_objects_keep_theirs
     assert "bogus" not in obj["spec"] and "imagePullPolicyy" not in containers_of(obj)[0]
     assert containers_of(obj)[0]["livenessProbe"] == {"anything": {"goes": 1}}
     assert obj["status"] == {"someFutureField": 1}
+    template = {"metadata": {"creationTimestamp": None, "labels": {"app": "x"}}}
+    assert fieldvalidation.prune(template, schema.resolve(schema.ref("io.k8s.api.core.v1.PodTemplateSpec"))) == []
+    assert template == {"metadata": {"labels": {"app": "x"}}}, "null reads as the omitted zero value"
 
 
 def test_duplicate_fields_are_found_while_parsing():
