@@ -72,6 +72,11 @@ class FieldManager:
         body = self.decoded(body, duplicates)
         return self.record_update(body, None) if old is None else body
 
+    def patched(self, new: dict, old: dict, body: bytes) -> dict:
+        """A patch's result: validated where it differs from old (duplicates looked for in the JSON body), recorded."""
+        duplicates = fieldvalidation.parse(body)[1] if self.validation != fieldvalidation.IGNORE else []
+        return self.record_update(self.decoded(new, duplicates, old), old)
+
     def record_update(self, new: dict, old: dict | None) -> dict:
         """new with managedFields updated for an Update by this manager (takes the fields it changed)."""
         on_status = self.subresource == "status"
