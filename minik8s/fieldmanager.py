@@ -42,25 +42,25 @@ class FieldManager:
     subresource: str = ""
 
     @classmethod
-    def for_request(cls, resource: Resource, query: dict, user_agent: str, subresource: str = "",
-                    verb: str = "create") -> FieldManager:
+    def for_request(cls, resource: Resource, query: dict, user_agent: str, subresource: str = "") -> FieldManager:
         manager = query.get("fieldManager") or (user_agent.split("/")[0].strip() or "unknown")
         if len(manager) > 128:
             raise status.bad_request("fieldManager: Too long: may not be longer than 128")
         force = str(query.get("force", "")).lower() in ("true", "1")
-        options = {"update": "UpdateOptions", "patch": "PatchOptions"}.get(verb, "CreateOptions")
-        return cls(resource, manager, fieldvalidation.directive(query, options), force, subresource)
+        return cls(resource, manager, query.get("fieldValidation") or fieldvalidation.WARN, force, subresource)
 
     @property
     def schema(self) -> Schema | None:
         return for_kind(self.resource.group, self.resource.version, self.resource.kind)
 
     # -- every write -------------------------------------------------------------------
-    def decoded(self, obj: dict, duplicates: list[str] | None = None, old: dict | None = None) -> dict:
+    def decoded(self, obj: dict, duplicates: list[str] | None = None, old: dict | None = None,
+                options: str = "CreateOptions") -> dict:
         """A request body (or a patch's result, given the old object) after field validation."""
+        mode = fieldvalidation.directive(self.validation, options)
         if old is None:
-            return fieldvalidation.check(obj, self.schema, self.validation, duplicates)
-        return fieldvalidation.check(obj, self.schema, self.validation, duplicates, old)
+            return fieldvalidation.check(obj, self.schema, mode, duplicates)
+        return fieldvalidation.check(obj, self.schema, mode, duplicates, old)
 
     def decoded_body(self, raw: bytes, old: dict | None) -> dict:
         """A create (old None) or update body: parsed, validated, with this manager's Update recorded.
@@ -69,13 +69,13 @@ class FieldManager:
         body, duplicates = fieldvalidation.parse(raw)
         if not isinstance(body, dict):
             return body
-        body = self.decoded(body, duplicates)
+        body = self.decoded(body, duplicates, options="CreateOptions" if old is None else "UpdateOptions")
         return self.record_update(body, None) if old is None else body
 
     def patched(self, new: dict, old: dict, body: bytes) -> dict:
         """A patch's result: validated where it differs from old (duplicates looked for in the JSON body), recorded."""
         duplicates = fieldvalidation.parse(body)[1] if self.validation != fieldvalidation.IGNORE else []
-        return self.record_update(self.decoded(new, duplicates, old), old)
+        return self.record_update(self.decoded(new, duplicates, old, "PatchOptions"), old)
 
     def record_update(self, new: dict, old: dict | None) -> dict:
         """new with managedFields updated for an Update by this manager (takes the fields it changed)."""
@@ -164,7 +164,7 @@ class FieldManager:
                                      f"{self.resource.api_version} {self.resource.kind}")
         config = json.loads(json.dumps(config, default=str))  # YAML timestamps and the like as strings
         config.setdefault("metadata", {}).pop("managedFields", None)
-        return self.decoded(config)
+        return self.decoded(config, options="PatchOptions")
 
 
 class _Entry:

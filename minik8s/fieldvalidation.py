@@ -19,11 +19,11 @@ from kubeatlas.minik8s.schema import Schema, resolve
 STRICT, WARN, IGNORE = "Strict", "Warn", "Ignore"
 
 
-def directive(query: dict, options_kind: str = "CreateOptions") -> str:
+def directive(value: str | None, options_kind: str = "CreateOptions") -> str:
     """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28).
 
     An unsupported value is a 422 on the request's options, as `ValidateCreateOptions` reports it."""
-    value = query.get("fieldValidation") or WARN
+    value = value or WARN
     if value not in (STRICT, WARN, IGNORE):
         cause = status.Cause("fieldValidation", f'Unsupported value: "{value}": supported values: '
                              '"Ignore", "Strict", "Warn"', "FieldValueNotSupported")

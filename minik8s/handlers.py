@@ -56,12 +56,12 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
                                         parse_fields(query.get("fieldSelector")))
         return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
                      "metadata": {"resourceVersion": str(revision)}, "items": items}
-    if verb in ("update", "patch") or (verb == "create" and not sub):
-        fields = FieldManager.for_request(resource, query, user_agent, sub, verb)
-        if verb == "create":
-            return 201, registry.create(resource, ns, fields.decoded_body(raw, None))
-        if verb == "update":
-            return 200, registry.update(resource, ns, name, fields.decoded_body(raw, {}), sub, fields=fields)
+    fields = FieldManager.for_request(resource, query, user_agent, sub)
+    if verb == "create" and not sub:
+        return 201, registry.create(resource, ns, fields.decoded_body(raw, None))
+    if verb == "update":
+        return 200, registry.update(resource, ns, name, fields.decoded_body(raw, {}), sub, fields=fields)
+    if verb == "patch":
         return patch_or_apply(registry, resource, ns, name, raw, content_type, fields)
     if verb == "delete" and not sub:
         return _delete(registry, resource, ns, name, query, raw)
