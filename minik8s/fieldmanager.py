@@ -67,9 +67,10 @@ class FieldManager:
 
         For an update the managedFields are recorded later, against the stored object (old={})."""
         body, duplicates = fieldvalidation.parse(raw)
+        fieldvalidation.directive(self.validation, "CreateOptions" if old is None else "UpdateOptions")
         if not isinstance(body, dict):
             return body
-        body = self.decoded(body, duplicates, options="CreateOptions" if old is None else "UpdateOptions")
+        body = self.decoded(body, duplicates)
         return self.record_update(body, None) if old is None else body
 
     def patched(self, new: dict, old: dict, body: bytes) -> dict:
