@@ -90,15 +90,16 @@ class FieldManager:
         mine_key = (self.manager, UPDATE, self.subresource)
         listed = []
         mine = None
+        touched = changed | removed
         for entry in entries:
-            entry = meta.deep_copy(entry)
             key = (entry["manager"], entry.get("operation", UPDATE), entry.get("subresource", ""))
-            trie = entry.setdefault("fieldsV1", {})
+            trie = entry.get("fieldsV1") or {}
             if key == mine_key:
-                mine = entry
-            else:
-                for path in changed | removed:
-                    fieldpath.trie_remove(trie, path)
+                entry = mine = {**entry, "fieldsV1": meta.deep_copy(trie)}
+            elif any(fieldpath.trie_has(trie, path) for path in touched):  # copied only when it loses fields
+                entry = {**entry, "fieldsV1": meta.deep_copy(trie)}
+                for path in touched:
+                    fieldpath.trie_remove(entry["fieldsV1"], path)
             listed.append(entry)
         if mine is None and changed:
             mine = {"manager": self.manager, "operation": UPDATE, "apiVersion": self.resource.api_version,

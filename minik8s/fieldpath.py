@@ -157,6 +157,14 @@ def trie_add(trie: dict, path: Path) -> None:
         trie = trie.setdefault(element, {})
 
 
+def trie_has(trie: dict, path: Path) -> bool:
+    for element in path:
+        trie = trie.get(element)  # type: ignore[assignment]
+        if trie is None:
+            return False
+    return True
+
+
 def trie_remove(trie: dict, path: Path) -> bool:
     """Remove the leaf path (and parents left empty); True when something was removed."""
     if not path or path[0] not in trie:
