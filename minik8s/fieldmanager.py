@@ -47,28 +47,36 @@ class FieldManager:
         if len(manager) > 128:
             raise status.bad_request("fieldManager: Too long: may not be longer than 128")
         force = str(query.get("force", "")).lower() in ("true", "1")
-        return cls(resource, manager, fieldvalidation.directive(query), force, subresource)
+        return cls(resource, manager, query.get("fieldValidation") or fieldvalidation.WARN, force, subresource)
 
     @property
     def schema(self) -> Schema | None:
         return for_kind(self.resource.group, self.resource.version, self.resource.kind)
 
     # -- every write -------------------------------------------------------------------
-    def decoded(self, obj: dict, duplicates: list[str] | None = None, old: dict | None = None) -> dict:
+    def decoded(self, obj: dict, duplicates: list[str] | None = None, old: dict | None = None,
+                options: str = "CreateOptions") -> dict:
         """A request body (or a patch's result, given the old object) after field validation."""
+        mode = fieldvalidation.directive(self.validation, options)
         if old is None:
-            return fieldvalidation.check(obj, self.schema, self.validation, duplicates)
-        return fieldvalidation.check(obj, self.schema, self.validation, duplicates, old)
+            return fieldvalidation.check(obj, self.schema, mode, duplicates)
+        return fieldvalidation.check(obj, self.schema, mode, duplicates, old)
 
     def decoded_body(self, raw: bytes, old: dict | None) -> dict:
         """A create (old None) or update body: parsed, validated, with this manager's Update recorded.
 
         For an update the managedFields are recorded later, against the stored object (old={})."""
         body, duplicates = fieldvalidation.parse(raw)
+        fieldvalidation.directive(self.validation, "CreateOptions" if old is None else "UpdateOptions")
         if not isinstance(body, dict):
             return body
         body = self.decoded(request.with_defaults(self.resource, body), duplicates)
         return self.record_update(body, None) if old is None else body
+
+    def patched(self, new: dict, old: dict, body: bytes) -> dict:
+        """A patch's result: validated where it differs from old (duplicates looked for in the JSON body), recorded."""
+        duplicates = fieldvalidation.parse(body)[1] if self.validation != fieldvalidation.IGNORE else []
+        return self.record_update(self.decoded(new, duplicates, old, "PatchOptions"), old)
 
     def record_update(self, new: dict, old: dict | None) -> dict:
         """new with managedFields updated for an Update by this manager (takes the fields it changed)."""
@@ -82,15 +90,16 @@ class FieldManager:
         mine_key = (self.manager, UPDATE, self.subresource)
         listed = []
         mine = None
+        touched = changed | removed
         for entry in entries:
-            entry = meta.deep_copy(entry)
             key = (entry["manager"], entry.get("operation", UPDATE), entry.get("subresource", ""))
-            trie = entry.setdefault("fieldsV1", {})
+            trie = entry.get("fieldsV1") or {}
             if key == mine_key:
-                mine = entry
-            else:
-                for path in changed | removed:
-                    fieldpath.trie_remove(trie, path)
+                entry = mine = {**entry, "fieldsV1": meta.deep_copy(trie)}
+            elif any(fieldpath.trie_has(trie, path) for path in touched):  # copied only when it loses fields
+                entry = {**entry, "fieldsV1": meta.deep_copy(trie)}
+                for path in touched:
+                    fieldpath.trie_remove(entry["fieldsV1"], path)
             listed.append(entry)
         if mine is None and changed:
             mine = {"manager": self.manager, "operation": UPDATE, "apiVersion": self.resource.api_version,
@@ -118,7 +127,7 @@ class FieldManager:
         """The object after applying the YAML/JSON configuration in body as this manager."""
         config = self._config(body, live)
         node = self.schema
-        applied = fieldpath.field_set(config, node)
+        applied = fieldpath.field_set(config, node, status=self.subresource == "status")
         base = meta.deep_copy(live) if live else {"apiVersion": config["apiVersion"], "kind": config["kind"],
                                                    "metadata": {}}
         entries = _entries(base)
@@ -157,7 +166,7 @@ class FieldManager:
                                      f"{self.resource.api_version} {self.resource.kind}")
         config = json.loads(json.dumps(config, default=str))  # YAML timestamps and the like as strings
         config.setdefault("metadata", {}).pop("managedFields", None)
-        return self.decoded(config)
+        return self.decoded(config, options="PatchOptions")
 
 
 class _Entry:

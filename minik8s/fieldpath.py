@@ -24,8 +24,17 @@ IGNORED_METADATA = {"name", "namespace", "uid", "resourceVersion", "generation",
                     "generateName"}
 
 
+# list-map keys with a `+default` in k8s.io/api: an item that leaves them out has the default
+KEY_DEFAULTS = {"protocol": "TCP"}
+
+
 def _key_element(item: dict, keys: tuple[str, ...]) -> str:
-    return "k:" + json.dumps({k: item[k] for k in sorted(keys) if k in item}, separators=(",", ":"))
+    values = {k: item.get(k, KEY_DEFAULTS.get(k)) for k in sorted(keys) if k in item or k in KEY_DEFAULTS}
+    return "k:" + json.dumps(values, separators=(",", ":"))
+
+
+def _matches(item: Any, wanted: dict) -> bool:
+    return isinstance(item, dict) and all(item.get(k, KEY_DEFAULTS.get(k)) == v for k, v in wanted.items())
 
 
 _FIELD_INDEX: dict[int, dict[str, Schema]] = {}
@@ -148,6 +157,14 @@ def trie_add(trie: dict, path: Path) -> None:
         trie = trie.setdefault(element, {})
 
 
+def trie_has(trie: dict, path: Path) -> bool:
+    for element in path:
+        trie = trie.get(element)  # type: ignore[assignment]
+        if trie is None:
+            return False
+    return True
+
+
 def trie_remove(trie: dict, path: Path) -> bool:
     """Remove the leaf path (and parents left empty); True when something was removed."""
     if not path or path[0] not in trie:
@@ -186,8 +203,7 @@ def lookup(obj: Any, path: Path) -> Any:
             value = value[rest]
         elif kind == "k" and isinstance(value, list):
             wanted = json.loads(rest)
-            value = next((i for i in value if isinstance(i, dict)
-                          and all(i.get(k) == v for k, v in wanted.items())), _MISSING)
+            value = next((i for i in value if _matches(i, wanted)), _MISSING)
         elif kind == "v" and isinstance(value, list):
             member = json.loads(rest)
             value = member if member in value else _MISSING
@@ -214,7 +230,7 @@ def remove(obj: Any, path: Path) -> None:
         parent.pop(rest, None)
     elif kind == "k" and isinstance(parent, list):
         wanted = json.loads(rest)
-        parent[:] = [i for i in parent if not (isinstance(i, dict) and all(i.get(k) == v for k, v in wanted.items()))]
+        parent[:] = [i for i in parent if not _matches(i, wanted)]
     elif kind == "v" and isinstance(parent, list):
         member = json.loads(rest)
         parent[:] = [i for i in parent if i != member]

@@ -19,12 +19,16 @@ from kubeatlas.minik8s.schema import Schema, resolve
 STRICT, WARN, IGNORE = "Strict", "Warn", "Ignore"
 
 
-def directive(query: dict) -> str:
-    """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28)."""
-    value = query.get("fieldValidation") or WARN
+def directive(value: str | None, options_kind: str = "CreateOptions") -> str:
+    """The fieldValidation directive of a request (Warn when absent, as kube-apiserver 1.28).
+
+    An unsupported value is a 422 on the request's options, as `ValidateCreateOptions` reports it."""
+    value = value or WARN
     if value not in (STRICT, WARN, IGNORE):
-        raise status.bad_request(f"fieldValidation parameter unsupported: {value}; "
-                                 "must be one of Ignore, Warn or Strict")
+        cause = status.Cause("fieldValidation", f'Unsupported value: "{value}": supported values: '
+                             '"Ignore", "Strict", "Warn"', "FieldValueNotSupported")
+        raise status.ApiError(422, "Invalid", f'{options_kind}.meta.k8s.io "" is invalid: {cause.field}: '
+                              f"{cause.message}", kind=options_kind, group="meta.k8s.io", causes=(cause,))
     return value
 
 
@@ -50,7 +54,7 @@ _SAME = object()
 
 
 def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> list[str]:
-    """Remove fields the schema does not know from value (in place); their paths, spec.foo[0].bar style.
+    """Remove fields the schema does not know (and nulls in known ones) from value, in place; the unknown paths.
 
     With `old` (the stored object a patch started from, already clean) only what differs is walked."""
     if old is not _SAME and value == old:
@@ -66,6 +70,8 @@ def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> 
             if key not in known and not node.open:
                 found.append(path + key)
                 del value[key]
+            elif key in known and value[key] is None:
+                del value[key]  # a typed decoder reads null as the zero value, which is omitted
             elif key in known:
                 found.extend(prune(value[key], known[key], f"{path}{key}.", previous.get(key, _SAME)))
     elif node.type == "map" and isinstance(value, dict):

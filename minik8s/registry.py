@@ -223,7 +223,7 @@ class Registry:
             else:
                 patched = apply_patch(current, body, content_type)
                 if fields is not None:
-                    patched = fields.record_update(fields.decoded(patched, old=current), current)
+                    patched = fields.patched(patched, current, body)
             wanted = parse_rv((patched.get("metadata") or {}).get("resourceVersion"))
             if wanted is not None and wanted != int(current["metadata"]["resourceVersion"]):
                 raise status.conflict(resource.plural, name, _STALE, resource.group)

@@ -57,18 +57,22 @@ def resolve(schema: Schema | None) -> Schema | None:
     return schema
 
 
-def for_kind(group: str, version: str, kind: str) -> Schema | None:
-    for schema in DEFINITIONS.values():
-        if schema.gvk == (group, version, kind):
-            return schema
-    return None
+_BY_GVK: dict[tuple[str, str, str], str] = {}
+_INDEXED = [0]  # how many definitions _BY_GVK was built from
 
 
 def definition_name(group: str, version: str, kind: str) -> str | None:
-    for name, schema in DEFINITIONS.items():
-        if schema.gvk == (group, version, kind):
-            return name
-    return None
+    """The definition name of a top-level kind (indexed again whenever definitions were added)."""
+    if _INDEXED[0] != len(DEFINITIONS):
+        _BY_GVK.clear()
+        _BY_GVK.update({s.gvk: name for name, s in DEFINITIONS.items() if s.gvk})
+        _INDEXED[0] = len(DEFINITIONS)
+    return _BY_GVK.get((group, version, kind))
+
+
+def for_kind(group: str, version: str, kind: str) -> Schema | None:
+    name = definition_name(group, version, kind)
+    return DEFINITIONS.get(name) if name else None
 
 
 # -- the DSL -------------------------------------------------------------------------------

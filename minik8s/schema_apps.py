@@ -1,8 +1,8 @@
-"""Schemas of the apps/v1 and coordination.k8s.io/v1 kinds: Deployment, ReplicaSet, Lease.
+"""Schemas of the apps/v1, batch/v1 and coordination.k8s.io/v1 kinds: Deployment, ReplicaSet, Job, Lease.
 
 Mirrors k8s.io/api/apps/v1 types.go (`DeploymentSpec` with `strategy` under
-`patchStrategy:"retainKeys"`, `DeploymentStatus.conditions` merged by type) and
-k8s.io/api/coordination/v1 types.go (`LeaseSpec`).
+`patchStrategy:"retainKeys"`, `DeploymentStatus.conditions` merged by type),
+k8s.io/api/batch/v1 types.go (`JobSpec`) and k8s.io/api/coordination/v1 types.go (`LeaseSpec`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from kubeatlas.minik8s.schema import (
     retain_keys,
     string,
     struct,
+    time,
 )
 
 APPS = "io.k8s.api.apps.v1."
 CORE = "io.k8s.api.core.v1."
 COORD = "io.k8s.api.coordination.v1."
+BATCH = "io.k8s.api.batch.v1."
 SELECTOR = META + "LabelSelector"
 
 define(APPS + "RollingUpdateDeployment", struct("Parameters of a rolling update.", {
@@ -84,6 +86,36 @@ define(APPS + "ReplicaSet", kind("apps", "v1", "ReplicaSet", "ReplicaSet ensures
                                  "pod replicas are running at any given time.", APPS + "ReplicaSetSpec",
                                  APPS + "ReplicaSetStatus"))
 
+define(BATCH + "JobSpec", struct("JobSpec describes how the job execution will look like.", {
+    "parallelism": integer("Maximum number of pods the job should run at any given time."),
+    "completions": integer("Number of successfully finished pods the job should be run with."),
+    "activeDeadlineSeconds": integer("Seconds the job may be active before the system tries to end it.", "int64"),
+    "podFailurePolicy": any_value("How failed pods influence the backoffLimit."),
+    "backoffLimit": integer("Number of retries before marking this job failed. Defaults to 6."),
+    "backoffLimitPerIndex": integer("Retries per index before marking it failed (Indexed jobs)."),
+    "maxFailedIndexes": integer("Failed indexes before the whole job fails (Indexed jobs)."),
+    "selector": ref(SELECTOR, "A label query over pods that should match the pod count."),
+    "manualSelector": boolean("Set the selector by hand instead of the generated one."),
+    "template": ref(CORE + "PodTemplateSpec", "Describes the pod that will be created when executing a job."),
+    "ttlSecondsAfterFinished": integer("Seconds after finishing before the job is deleted."),
+    "completionMode": string("NonIndexed or Indexed."),
+    "suspend": boolean("Whether the job controller should create pods."),
+    "podReplacementPolicy": string("When to create replacement pods: TerminatingOrFailed or Failed."),
+}, required=("template",)))
+
+define(BATCH + "JobStatus", struct("JobStatus represents the current state of a Job.", {
+    "conditions": array(any_value(), "The latest available observations of the job's state.", key="type"),
+    "startTime": time("When the job controller started processing the job."),
+    "completionTime": time("When the job was completed."),
+    "active": integer("Pending and running pods."),
+    "succeeded": integer("Pods that reached phase Succeeded."),
+    "failed": integer("Pods that reached phase Failed."),
+    "ready": integer("Pods that have a Ready condition."),
+}, open=True))
+
+define(BATCH + "Job", kind("batch", "v1", "Job", "Job represents the configuration of a single job.",
+                           BATCH + "JobSpec", BATCH + "JobStatus"))
+
 define(COORD + "LeaseSpec", struct("The specification of a Lease.", {
     "holderIdentity": string("The identity of the holder of the lease."),
     "leaseDurationSeconds": integer("Seconds candidates wait to force-acquire the lease."),
@@ -96,6 +128,6 @@ define(COORD + "Lease", kind("coordination.k8s.io", "v1", "Lease", "Lease define
                              COORD + "LeaseSpec", None))
 
 for _prefix, _group, _kind in ((APPS, "apps", "Deployment"), (APPS, "apps", "ReplicaSet"),
-                               (COORD, "coordination.k8s.io", "Lease")):
+                               (BATCH, "batch", "Job"), (COORD, "coordination.k8s.io", "Lease")):
     define(_prefix + _kind + "List", list_kind(_group, "v1", _prefix + _kind, _kind))
 

@@ -1,4 +1,4 @@
-"""Schemas of the core/v1 kinds minik8s serves: Pod (and its spec's parts), Service, Node, Namespace, Endpoints, Event.
+"""Schemas of the core/v1 kinds: Pod (and its spec's parts), Service, Node, Namespace, Endpoints, Event, and more.
 
 Mirrors k8s.io/api/core/v1 types.go: the fields, and the markers that drive patching and apply
 (`patchStrategy:"merge" patchMergeKey:"name"` on containers, env, volumes;
@@ -284,6 +284,30 @@ define(V1 + "Event", kind(
     reportingInstance=string("ID of the controller instance."),
 ))
 
+define(V1 + "ConfigMap", kind(
+    "", "v1", "ConfigMap", "ConfigMap holds configuration data for pods to consume.", None, None,
+    data=string_map("Configuration data: UTF-8 values."),
+    binaryData=string_map("Binary configuration data, base64 encoded."),
+    immutable=boolean("If true, the data cannot be updated (only the object deleted and recreated)."),
+))
+
+define(V1 + "Secret", kind(
+    "", "v1", "Secret", "Secret holds secret data of a certain type.", None, None,
+    data=string_map("Secret data: base64-encoded values."),
+    stringData=string_map("Write-only convenience: plain values merged into data on write."),
+    type=string("Used to facilitate programmatic handling of secret data (Opaque by default)."),
+    immutable=boolean("If true, the data cannot be updated (only the object deleted and recreated)."),
+))
+
+define(V1 + "ServiceAccount", kind(
+    "", "v1", "ServiceAccount", "ServiceAccount binds together a name, secrets and image pull secrets.", None, None,
+    secrets=array(any_value(), "Secrets pods running as this service account may use.", key="name"),
+    imagePullSecrets=array(ref(V1 + "LocalObjectReference"), "Secrets used to pull images of pods "
+                           "running as this service account."),
+    automountServiceAccountToken=boolean("Whether pods running as this service account mount a token."),
+))
+
 for _name, _kind in (("Pod", "Pod"), ("Service", "Service"), ("Node", "Node"), ("Namespace", "Namespace"),
-                     ("Endpoints", "Endpoints"), ("Event", "Event")):
+                     ("Endpoints", "Endpoints"), ("Event", "Event"), ("ConfigMap", "ConfigMap"),
+                     ("Secret", "Secret"), ("ServiceAccount", "ServiceAccount")):
     define(V1 + _kind + "List", list_kind("", "v1", V1 + _name, _kind))

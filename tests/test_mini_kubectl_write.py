@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
+def kubectl(cluster, tmp_path_factory, pytestconfig):
     home = tmp_path_factory.mktemp("kubectl-home")
     env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "config")}
 
@@ -65,7 +64,14 @@ def kubectl(cluster, tmp_path_factory):
 
     version = run("version", "-o", "json").stdout
     client = json.loads(version)["clientVersion"]["gitVersion"]
-    sys.__stdout__.write(f"\n[kubectl] {KUBECTL} -> client {client}\n")
+    line = f"kubectl on PATH: {KUBECTL} ran as client {client} against minik8s {cluster.url}"
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if capture is not None and reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("\n" + line)
+    else:
+        print(line)
     return run
 
 
@@ -169,7 +175,9 @@ def test_server_side_apply_creates_and_then_updates(kubectl):
     obj = json.loads(kubectl("get", "deployment", "fresh", "-o", "json", "--show-managed-fields").stdout)
     assert next((e["manager"], e["operation"]) for e in obj["metadata"]["managedFields"]) == ("kubectl", "Apply")
     kubectl("apply", "--server-side", "-f", "-", stdin=doc.replace("nginx:1.25", "nginx:1.26"))
-    assert containers(deployment(kubectl, "fresh"))["web"]["image"] == "nginx:1.26"
+    web = containers(deployment(kubectl, "fresh"))["web"]
+    assert web["image"] == "nginx:1.26"
+    assert web["ports"] == [{"containerPort": 80, "protocol": "TCP"}], "the defaulted protocol is part of the key"
 
 
 def test_diff_shows_what_apply_would_change(kubectl, tmp_path):

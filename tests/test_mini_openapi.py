@@ -144,8 +144,12 @@ def test_field_validation_strict_warn_and_ignore(cluster, apps):  # raw HTTP: th
     code, _, body = call(cluster, "POST", "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict",
                          duplicate)
     assert code == 400 and 'duplicate field "replicas"' in json.loads(body)["message"]
-    assert call(cluster, "POST", "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Loose",
-                json.dumps(deployment("loose")).encode())[0] == 400
+    code, _, body = call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/warned?fieldValidation=Strict",
+                         b'{"spec": {"paused": true, "paused": false}}', "application/merge-patch+json")
+    assert code == 400 and 'duplicate field "paused"' in json.loads(body)["message"]
+    code, _, body = call(cluster, "POST", "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Loose",
+                         json.dumps(deployment("loose")).encode())
+    assert (code, json.loads(body)["details"]["causes"][0]["field"]) == (422, "fieldValidation")
 
     code, headers, body = call(cluster, "PATCH", "/apis/apps/v1/namespaces/default/deployments/warned",
                                b'{"spec": {"paused": true, "pausedd": true}}', "application/strategic-merge-patch+json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kubeatlas.minik8s import fieldpath, fieldvalidation, schema, smp
@@ -149,6 +151,9 @@ def test_unknown_fields_are_pruned_with_their_paths_and_open_objects_keep_theirs
     assert "bogus" not in obj["spec"] and "imagePullPolicyy" not in containers_of(obj)[0]
     assert containers_of(obj)[0]["livenessProbe"] == {"anything": {"goes": 1}}
     assert obj["status"] == {"someFutureField": 1}
+    template = {"metadata": {"creationTimestamp": None, "labels": {"app": "x"}}}
+    assert fieldvalidation.prune(template, schema.resolve(schema.ref("io.k8s.api.core.v1.PodTemplateSpec"))) == []
+    assert template == {"metadata": {"labels": {"app": "x"}}}, "null reads as the omitted zero value"
 
 
 def test_duplicate_fields_are_found_while_parsing():
@@ -180,3 +185,23 @@ def test_the_update_diff_walks_only_what_changed_and_agrees_with_the_definition(
     new = smp.strategic_merge(old, change, DEPLOYMENT)
     assert fieldpath.diff(new, old, DEPLOYMENT) == _naive_diff(new, old)
     assert any(fieldpath.diff(new, old, DEPLOYMENT)), "something changed"
+
+
+@pytest.mark.parametrize("obj", [
+    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque",
+     "stringData": {"a": "b"}, "data": {"c": "ZA=="}, "immutable": True},
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v"}, "binaryData": {}},
+    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa"}, "automountServiceAccountToken": False,
+     "imagePullSecrets": [{"name": "registry"}]},
+    {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+     "spec": {"completions": 3, "parallelism": 2, "backoffLimit": 6, "completionMode": "NonIndexed", "suspend": False,
+              "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u"}}, "manualSelector": False,
+              "ttlSecondsAfterFinished": 60, "activeDeadlineSeconds": 30,
+              "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}},
+     "status": {"active": 1, "startTime": "2024-01-01T00:00:00Z", "uncountedTerminatedPods": {}}},
+], ids=["Secret", "ConfigMap", "ServiceAccount", "Job"])
+def test_the_kinds_added_alongside_keep_every_field_they_are_written_with(obj):
+    group, _, version = obj["apiVersion"].rpartition("/")
+    node = schema.for_kind(group, version, obj["kind"])
+    copy = json.loads(json.dumps(obj))
+    assert fieldvalidation.prune(copy, node) == [] and copy == obj
