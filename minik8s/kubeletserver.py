@@ -1,7 +1,7 @@
 """The kubelet's HTTP server: `/containerLogs/{namespace}/{pod}/{container}` read from the runtime's log files.
 
 Mirrors pkg/kubelet/server (`(*Server).getContainerLogs`, reading through
-`(*Kubelet).GetContainerLogs` and pkg/kubelet/kuberuntime `ReadLogs` with `follow`,
+`(*kubeGenericRuntimeManager).GetContainerLogs` and kuberuntime/logs `ReadLogs`: `follow`,
 `tailLines`, `timestamps`, `previous`). The server listens on 127.0.0.1 on a free port,
 which the kubelet reports as the Node's `status.daemonEndpoints.kubeletEndpoint.Port`; the
 apiserver's log REST proxies to it (all nodes of a mini cluster share this machine, so the
