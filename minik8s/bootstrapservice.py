@@ -37,10 +37,11 @@ def kubernetes_endpoints(port: int) -> dict:
 def ensure_kubernetes_service(registry: Registry, port: int) -> None:
     """Create the Service if missing; point its Endpoints at this apiserver's port."""
     try:
-        registry.create(SERVICE, "default", kubernetes_service(port))
+        registry.get(SERVICE, "default", "kubernetes")
     except status.ApiError as err:
-        if err.code != 409:
+        if err.code != 404:
             raise
+        registry.create(SERVICE, "default", kubernetes_service(port))
     wanted = kubernetes_endpoints(port)
     try:
         registry.create(ENDPOINTS, "default", wanted)

@@ -71,17 +71,19 @@ def test_live_service_gets_endpoints_and_proxy_rules():
             "apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"},
             "spec": {"selector": labels, "ports": [{"port": 80, "targetPort": "http"}]}})
         ip = service["spec"]["clusterIP"]
-        assert cluster.proxy.wait_synced(lambda t: any(len(b) == 3 for b in t.values()), timeout=10)
-        backends = next(iter(cluster.proxy.table.values()))
+        def api(table: dict) -> list:
+            return [b for k, b in table.items() if k.name == "api"]  # not the kubernetes Service
+        assert cluster.proxy.wait_synced(lambda t: any(len(b) == 3 for b in api(t)), timeout=10)
+        backends = api(cluster.proxy.table)[0]
         pod_ips = {p["status"]["podIP"] for p in client.list(for_kind("v1", "Pod"), "default")[0]}
         assert {b.split(":")[0] for b in backends} == pod_ips and all(b.endswith(":8080") for b in backends)
         assert cluster.proxy.resolve(ip, 80) in backends
         assert cluster.proxy.resolve(ip, 81) is None
         client.patch(DEPLOYMENT, "default", "api", {"spec": {"replicas": 1}})
-        assert cluster.proxy.wait_synced(lambda t: any(len(b) == 1 for b in t.values()), timeout=10)
+        assert cluster.proxy.wait_synced(lambda t: any(len(b) == 1 for b in api(t)), timeout=10)
         endpoints = client.get(ENDPOINTS, "default", "api")
         assert len(endpoints["subsets"][0]["addresses"]) == 1
         client.delete(SERVICE, "default", "api")
-        assert cluster.proxy.wait_synced(lambda t: t == {}, timeout=10)
+        assert cluster.proxy.wait_synced(lambda t: api(t) == [], timeout=10)
     finally:
         cluster.stop()
