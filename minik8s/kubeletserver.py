@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri
+from kubeatlas.minik8s import cri, execstream
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
@@ -102,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "exec":
+            return self._exec(parts[1], parts[2], parts[3], parse_qs(url.query).get("command", []),
+                              query.get("stdin") in ("true", "1"))
         if len(parts) != 4 or parts[0] != "containerLogs":
             return self._plain(404, b"not found\n")
         try:
@@ -125,6 +128,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _exec(self, namespace: str, pod: str, container: str, command: list[str], stdin: bool) -> None:
+        """getExec: upgrade to the channel.k8s.io WebSocket protocol and run the command."""
+        upgrade = execstream.negotiate({k.lower(): v for k, v in self.headers.items()})
+        if upgrade is None:
+            return self._plain(400, b"exec needs a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)\n")
+        found = self.server.source.container(namespace, pod, container, False)
+        if found is None or not found.id or not command:
+            return self._plain(404, f'container "{container}" in pod "{pod}" is not running\n'.encode())
+        try:
+            process = self.server.source.runtime.exec(found.id, command, stdin)
+        except cri.CriError as exc:
+            return self._plain(400, f"{exc}\n".encode())
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", upgrade[0])
+        self.send_header("Sec-WebSocket-Protocol", upgrade[1])
+        self.end_headers()
+        self.wfile.flush()
+        execstream.ExecSession(self.rfile, self.connection, process).run()
+        self.close_connection = True
 
     def _plain(self, code: int, body: bytes) -> None:
         self.send_response(code)

@@ -12,8 +12,11 @@ pkg/registry/core/pod/rest/subresources.go (`ExecREST`, `AttachREST`,
 from __future__ import annotations
 
 import http.client
+import socket
+import threading
 from collections.abc import Iterator
-from urllib.parse import quote, urlencode
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode
 
 from kubeatlas.minik8s import status
 from kubeatlas.minik8s.registry import Registry
@@ -21,14 +24,19 @@ from kubeatlas.minik8s.resources import for_kind
 
 POD, NODE = for_kind("v1", "Pod"), for_kind("v1", "Node")
 STREAMING = ("exec", "attach", "portforward")
+UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
 LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous")
 
 
 def not_streaming(sub: str, name: str) -> status.ApiError:
-    """The answer to exec/attach/portforward: minik8s serves no SPDY or WebSocket streams."""
+    """The answer to attach/portforward, and to exec over SPDY: streams minik8s does not serve."""
+    if sub == "exec":
+        return status.ApiError(501, "NotImplemented", f"pods/exec over SPDY/3.1 is not implemented by minik8s "
+                               f"(pod {name}): exec is served over WebSocket (v5.channel.k8s.io, kubectl >= 1.30) "
+                               "for pods of the process runtime; the simulated runtime runs no processes")
     return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): "
-                           "its containers are plain local processes with no namespaces to enter, and the "
-                           "streaming protocols kubectl uses (SPDY/3.1, WebSocket v5.channel.k8s.io) are not "
+                           "its containers are plain local processes with no network namespace or TTY to "
+                           "connect to, and the SPDY/3.1 and WebSocket tunnels kubectl uses for it are not "
                            "served; read the container's output with `kubectl logs` instead")
 
 
@@ -59,6 +67,76 @@ def _container(pod: dict, wanted: str) -> str:
     return wanted
 
 
+def _kubelet_port(registry: Registry, node_name: str) -> int:
+    node = registry.get(NODE, "", node_name)
+    port = (((node.get("status") or {}).get("daemonEndpoints") or {}).get("kubeletEndpoint") or {}).get("Port")
+    if not port:
+        raise status.ApiError(503, "ServiceUnavailable", f"node {node_name} reports no kubelet endpoint")
+    return int(port)
+
+
+def exec_location(registry: Registry, namespace: str, name: str, raw_query: str) -> tuple[int, str]:
+    """ExecLocation: the kubelet port and `/exec/{ns}/{pod}/{container}?command=...` for a running pod."""
+    query = parse_qs(raw_query)
+    pod = registry.get(POD, namespace, name)
+    container = _container(pod, (query.get("container") or [""])[-1])
+    if not query.get("command"):
+        raise status.bad_request("you must specify at least 1 command")
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if not node_name or (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        raise status.bad_request(f"cannot exec into a container in a completed or unscheduled pod; "
+                                 f"current phase is {(pod.get('status') or {}).get('phase', 'Pending')}")
+    params = urlencode([("command", c) for c in query["command"]] +
+                       [(k, query[k][-1]) for k in ("stdin", "stdout", "stderr", "tty") if k in query])
+    return _kubelet_port(registry, node_name), \
+        f"/exec/{quote(namespace)}/{quote(name)}/{quote(container)}?{params}"
+
+
+def tunnel(client: Any, port: int, path: str) -> None:
+    """UpgradeAwareHandler: forward the upgrade to the kubelet, then copy bytes both ways until either side ends.
+
+    `client` is the apiserver's request handler (its headers, rfile and connection).
+    """
+    upstream = socket.create_connection(("127.0.0.1", port), timeout=10)
+    headers = "".join(f"{k}: {v}\r\n" for k, v in client.headers.items() if k.lower() in UPGRADE_HEADERS)
+    upstream.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode())
+    reader = upstream.makefile("rb")
+    head = [reader.readline()]
+    while head[-1] not in (b"\r\n", b"\n", b""):
+        head.append(reader.readline())
+    if b" 101 " not in head[0]:
+        length = next((int(line.split(b":")[1]) for line in head if line.lower().startswith(b"content-length")), 0)
+        message = reader.read(length).decode(errors="replace").strip() if length else head[0].decode().strip()
+        upstream.close()
+        raise status.bad_request(message)
+    upstream.settimeout(None)
+    client.connection.sendall(b"".join(head))
+
+    def downstream() -> None:
+        try:
+            while data := reader.read1(65536):
+                client.connection.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (client.connection, upstream):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    relay = threading.Thread(target=downstream, daemon=True, name="exec-tunnel")
+    relay.start()
+    try:
+        while data := client.rfile.read1(65536):
+            upstream.sendall(data)
+    except OSError:
+        pass
+    relay.join(timeout=5)
+    upstream.close()
+    client.close_connection = True
+
+
 def open_log(registry: Registry, namespace: str, name: str, query: dict) -> Iterator[bytes]:
     """LogREST.Get: check the options and the pod now (ApiError), then stream the kubelet's answer."""
     tail = query.get("tailLines")
@@ -69,10 +147,7 @@ def open_log(registry: Registry, namespace: str, name: str, query: dict) -> Iter
     node_name = (pod.get("spec") or {}).get("nodeName")
     if not node_name:
         return iter(())  # LogLocation: a pod without a host has an empty log
-    node = registry.get(NODE, "", node_name)
-    port = (((node.get("status") or {}).get("daemonEndpoints") or {}).get("kubeletEndpoint") or {}).get("Port")
-    if not port:
-        raise status.ApiError(503, "ServiceUnavailable", f"node {node_name} reports no kubelet endpoint")
+    port = _kubelet_port(registry, node_name)
     params = urlencode({k: query[k] for k in LOG_OPTIONS if k in query})
     path = f"/containerLogs/{quote(namespace)}/{quote(name)}/{quote(container)}" + (f"?{params}" if params else "")
     connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=None)
