@@ -81,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._non_resource(method, url.path)
             elif info.verb == "watch":
                 self._watch(info, query)
-            elif info.subresource == "exec" and self.headers.get("Upgrade", "").lower() == "websocket":
+            elif info.subresource == "exec" and self.headers.get("Upgrade", "").lower() in podsubresource.UPGRADES:
                 podsubresource.tunnel(self, *podsubresource.exec_location(self.server.registry, info.namespace,
                                                                           info.name, url.query))
             elif info.resource == "pods" and info.subresource == "log" and info.verb == "get":

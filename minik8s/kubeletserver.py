@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri, execstream
+from kubeatlas.minik8s import cri, execstream, spdyexec
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
@@ -128,6 +128,38 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def do_POST(self) -> None:
+        """getExec over SPDY/3.1 (what kubectl 1.28 sends)."""
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        parts = url.path.strip("/").split("/")
+        if len(parts) != 4 or parts[0] != "exec":
+            return self._plain(404, b"not found\n")
+        flags = {k: (query.get(k) or ["false"])[-1] in ("true", "1") for k in ("stdin", "stdout", "stderr")}
+        if spdyexec.negotiate(list(self.headers.items())) is None:
+            return self._plain(400, f"exec needs an Upgrade: SPDY/3.1 offering {spdyexec.PROTOCOL}\n".encode())
+        found = self.server.source.container(parts[1], parts[2], parts[3], False)
+        if found is None or not found.id or not query.get("command"):
+            return self._plain(404, f'container "{parts[3]}" in pod "{parts[2]}" is not running\n'.encode())
+        try:
+            process = self.server.source.runtime.exec(found.id, query["command"], flags["stdin"])
+        except cri.CriError as exc:
+            return self._plain(400, f"{exc}\n".encode())
+        self.send_response(101)
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Upgrade", "SPDY/3.1")
+        self.send_header("X-Stream-Protocol-Version", spdyexec.PROTOCOL)
+        self.end_headers()
+        self.wfile.flush()
+        session = spdyexec.SpdySession(self.rfile, self.connection)
+        threading.Thread(target=session.serve_frames, daemon=True, name="spdy-frames").start()
+        if session.wait_for_streams(spdyexec.expected_streams(**flags)):
+            session.run(process)
+        else:
+            process.kill()
+        session.close()
+        self.close_connection = True
 
     def _exec(self, namespace: str, pod: str, container: str, command: list[str], stdin: bool) -> None:
         """getExec: upgrade to the channel.k8s.io WebSocket protocol and run the command."""

@@ -24,16 +24,17 @@ from kubeatlas.minik8s.resources import for_kind
 
 POD, NODE = for_kind("v1", "Pod"), for_kind("v1", "Node")
 STREAMING = ("exec", "attach", "portforward")
-UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol")
+UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+                   "x-stream-protocol-version")
+UPGRADES = ("websocket", "spdy/3.1")
 LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous")
 
 
 def not_streaming(sub: str, name: str) -> status.ApiError:
-    """The answer to attach/portforward, and to exec over SPDY: streams minik8s does not serve."""
+    """The answer to attach/portforward, and to an exec that asks for no stream upgrade."""
     if sub == "exec":
-        return status.ApiError(501, "NotImplemented", f"pods/exec over SPDY/3.1 is not implemented by minik8s "
-                               f"(pod {name}): exec is served over WebSocket (v5.channel.k8s.io, kubectl >= 1.30) "
-                               "for pods of the process runtime; the simulated runtime runs no processes")
+        return status.ApiError(400, "BadRequest", f"pods/exec of {name} needs a stream upgrade: SPDY/3.1 or "
+                               "WebSocket (v5.channel.k8s.io or v4.channel.k8s.io)")
     return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): "
                            "its containers are plain local processes with no network namespace or TTY to "
                            "connect to, and the SPDY/3.1 and WebSocket tunnels kubectl uses for it are not "
@@ -99,7 +100,9 @@ def tunnel(client: Any, port: int, path: str) -> None:
     """
     upstream = socket.create_connection(("127.0.0.1", port), timeout=10)
     headers = "".join(f"{k}: {v}\r\n" for k, v in client.headers.items() if k.lower() in UPGRADE_HEADERS)
-    upstream.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode())
+    method = "POST" if client.command == "POST" else "GET"
+    upstream.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n{headers}\r\n"
+                     .encode())
     reader = upstream.makefile("rb")
     head = [reader.readline()]
     while head[-1] not in (b"\r\n", b"\n", b""):
