@@ -186,10 +186,13 @@ def test_drain_evicts_pods_to_the_other_node(kubectl):
     kubectl("uncordon", victim)
 
 
-def test_exec_says_why_it_is_not_served(kubectl):
+def test_exec_runs_a_command_beside_the_container(kubectl):
     pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
-    done = kubectl("exec", pod, "--", "true", check=False)
-    assert done.returncode != 0 and "not implemented by minik8s" in done.stderr
+    done = kubectl("exec", pod, "--", "sh", "-c", "echo out; echo err >&2; exit 3", check=False)
+    assert (done.returncode, done.stdout) == (3, "out\n") and "err" in done.stderr  # SPDY/3.1, exit code kept
+    assert kubectl("exec", "-i", pod, "--", "cat", stdin="typed in\n").stdout == "typed in\n"
+    refused = kubectl("port-forward", f"pod/{pod}", "18080:80", check=False)
+    assert refused.returncode != 0 and "not implemented by minik8s" in refused.stderr
 
 
 def test_delete_deployment_removes_its_pods(kubectl):
