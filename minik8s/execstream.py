@@ -4,9 +4,9 @@ Mirrors k8s.io/apimachinery/pkg/util/httpstream/wsstream (`(*Conn).Open`, `hands
 the RFC 6455 upgrade and subprotocol negotiation; each binary message starts with its
 channel byte: 0 stdin, 1 stdout, 2 stderr, 3 error (a metav1.Status), 4 resize) with the
 v5 CLOSE signal (channel 255, KEP-4006) and the exit Status of
-k8s.io/kubelet/pkg/cri/streaming/remotecommand (`(*streamProtocolV4).writeStatus`:
-Success, or Failure with reason NonZeroExitCode and an ExitCode cause). SPDY/3.1, the
-other protocol kubectl speaks, is not served.
+k8s.io/kubelet/pkg/cri/streaming/remotecommand (`ServeExec`, `v4WriteStatusFunc`:
+Success, or Failure with reason NonZeroExitCode and an ExitCode cause). kubectl 1.30+
+speaks it; kubectl 1.28 uses SPDY/3.1 (spdyexec.py).
 """
 
 from __future__ import annotations

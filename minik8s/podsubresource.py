@@ -1,12 +1,14 @@
-"""The pod subresources beyond binding: log (proxied to the kubelet), eviction, and exec/attach/portforward refused.
+"""The pod subresources beyond binding: log and exec (proxied to the kubelet), eviction; attach/portforward refused.
 
 Mirrors pkg/registry/core/pod/rest/log.go (`(*LogREST).Get`: validate PodLogOptions, find
 the container, then `pod.LogLocation` — the node's kubelet endpoint and
 `/containerLogs/{ns}/{pod}/{container}` — streamed back as text/plain),
 pkg/registry/core/pod/storage/eviction.go (`(*EvictionREST).Create`: a policy/v1 Eviction
-deletes the pod with its DeleteOptions; minik8s has no PodDisruptionBudgets to check) and
-pkg/registry/core/pod/rest/subresources.go (`ExecREST`, `AttachREST`,
-`PortForwardREST`), which minik8s answers with a 501 Status saying why.
+deletes the pod with its DeleteOptions; minik8s has no PodDisruptionBudgets to check),
+pkg/registry/core/pod/rest/subresources.go (`ExecREST` with `pod.ExecLocation`, the
+upgrade tunnelled to the kubelet as k8s.io/apimachinery/pkg/util/proxy
+`(*UpgradeAwareHandler).ServeHTTP` does; `AttachREST` and `PortForwardREST`, which minik8s
+answers with a 501 Status saying why).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Mirrors k8s.io/apimachinery/pkg/util/httpstream/spdy (`(*responseUpgrader).Upgra
 SYN_REPLY, DATA frames with FIN, PING echoed, GOAWAY; header blocks zlib-compressed with
 the SPDY/3 dictionary) and k8s.io/kubelet/pkg/cri/streaming/remotecommand
 (`createHTTPStreamStreams` waiting for the error/stdin/stdout/stderr streams by their
-`streamType` header, then `(*streamProtocolV4).writeStatus` on the error stream).
+`streamType` header, then `v4WriteStatusFunc` on the error stream).
 """
 
 from __future__ import annotations

@@ -54,8 +54,9 @@ def cluster():
 def kubectl(cluster, tmp_path_factory):
     home = tmp_path_factory.mktemp("kubectl")
     (home / "config").write_text("")
-    version = subprocess.run([KUBECTL, "version", "--client"], capture_output=True, text=True, timeout=30)
-    print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")
+    version = subprocess.run([KUBECTL, *kubectl_args(cluster), "version"], capture_output=True, text=True, timeout=60,
+                             env={"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"})
+    print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")  # a dispatching kubectl shows the client it picked
 
     def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
         done = subprocess.run([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache"), *args],
