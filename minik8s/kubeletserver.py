@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri, execstream, spdyexec
+from kubeatlas.minik8s import cri, execstream, spdyexec, spdyportforward
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
@@ -134,6 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         parts = url.path.strip("/").split("/")
+        if len(parts) == 3 and parts[0] == "portForward":
+            return self._port_forward(parts[1], parts[2])
         if len(parts) != 4 or parts[0] != "exec":
             return self._plain(404, b"not found\n")
         flags = {k: (query.get(k) or ["false"])[-1] in ("true", "1") for k in ("stdin", "stdout", "stderr")}
@@ -158,6 +160,25 @@ class _Handler(BaseHTTPRequestHandler):
             session.run(process)
         else:
             process.kill()
+        session.close()
+        self.close_connection = True
+
+    def _port_forward(self, namespace: str, pod: str) -> None:
+        """getPortForward: SPDY streams to the pod's ports (127.0.0.1 for the process runtime)."""
+        offered = [v.strip() for k, v in self.headers.items() if k.lower() == "x-stream-protocol-version"]
+        if self.headers.get("Upgrade", "").lower() != "spdy/3.1" or spdyportforward.PROTOCOL not in offered:
+            return self._plain(400, f"port-forward needs an Upgrade: SPDY/3.1 offering {spdyportforward.PROTOCOL}\n"
+                               .encode())
+        if self.server.source.find_uid(namespace, pod) is None:
+            return self._plain(404, f'pod "{pod}" is not on this node\n'.encode())
+        self.send_response(101)
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Upgrade", "SPDY/3.1")
+        self.send_header("X-Stream-Protocol-Version", spdyportforward.PROTOCOL)
+        self.end_headers()
+        self.wfile.flush()
+        session = spdyportforward.PortForwardSession(self.rfile, self.connection)
+        session.serve_frames()
         session.close()
         self.close_connection = True
 

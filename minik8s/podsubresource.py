@@ -1,4 +1,4 @@
-"""The pod subresources beyond binding: log and exec (proxied to the kubelet), eviction; attach/portforward refused.
+"""The pod subresources beyond binding: log, exec and portforward (proxied to the kubelet), eviction; attach refused.
 
 Mirrors pkg/registry/core/pod/rest/log.go (`(*LogREST).Get`: validate PodLogOptions, find
 the container, then `pod.LogLocation` — the node's kubelet endpoint and
@@ -6,9 +6,9 @@ the container, then `pod.LogLocation` — the node's kubelet endpoint and
 pkg/registry/core/pod/storage/eviction.go (`(*EvictionREST).Create`: a policy/v1 Eviction
 deletes the pod with its DeleteOptions; minik8s has no PodDisruptionBudgets to check),
 pkg/registry/core/pod/rest/subresources.go (`ExecREST` with `pod.ExecLocation`, the
-upgrade tunnelled to the kubelet as k8s.io/apimachinery/pkg/util/proxy
-`(*UpgradeAwareHandler).ServeHTTP` does; `AttachREST` and `PortForwardREST`, which minik8s
-answers with a 501 Status saying why).
+and `PortForwardREST` with `pod.PortForwardLocation`, the upgrade tunnelled to the kubelet
+as k8s.io/apimachinery/pkg/util/proxy `(*UpgradeAwareHandler).ServeHTTP` does;
+`AttachREST`, which minik8s answers with a 501 Status saying why).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from kubeatlas.minik8s.resources import for_kind
 
 POD, NODE = for_kind("v1", "Pod"), for_kind("v1", "Node")
 STREAMING = ("exec", "attach", "portforward")
+UPGRADED = {"exec": lambda registry, ns, name, query: exec_location(registry, ns, name, query),
+            "portforward": lambda registry, ns, name, query: port_forward_location(registry, ns, name)}
 UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
                    "x-stream-protocol-version")
 UPGRADES = ("websocket", "spdy/3.1")
@@ -33,14 +35,13 @@ LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous")
 
 
 def not_streaming(sub: str, name: str) -> status.ApiError:
-    """The answer to attach/portforward, and to an exec that asks for no stream upgrade."""
-    if sub == "exec":
-        return status.ApiError(400, "BadRequest", f"pods/exec of {name} needs a stream upgrade: SPDY/3.1 or "
-                               "WebSocket (v5.channel.k8s.io or v4.channel.k8s.io)")
-    return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): "
-                           "its containers are plain local processes with no network namespace or TTY to "
-                           "connect to, and the SPDY/3.1 and WebSocket tunnels kubectl uses for it are not "
-                           "served; read the container's output with `kubectl logs` instead")
+    """The answer to attach, and to an exec or port-forward that asks for no stream upgrade."""
+    if sub in ("exec", "portforward"):
+        return status.ApiError(400, "BadRequest", f"pods/{sub} of {name} needs a stream upgrade: SPDY/3.1"
+                               + (" or WebSocket (v5.channel.k8s.io or v4.channel.k8s.io)" if sub == "exec" else ""))
+    return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): a "
+                           "container's output goes to its log file and its stdin is closed, so there is no TTY "
+                           "or pipe to attach to; use `kubectl logs -f` or `kubectl exec`")
 
 
 def evict(registry: Registry, namespace: str, name: str, body: object) -> dict:
@@ -93,6 +94,16 @@ def exec_location(registry: Registry, namespace: str, name: str, raw_query: str)
                        [(k, query[k][-1]) for k in ("stdin", "stdout", "stderr", "tty") if k in query])
     return _kubelet_port(registry, node_name), \
         f"/exec/{quote(namespace)}/{quote(name)}/{quote(container)}?{params}"
+
+
+def port_forward_location(registry: Registry, namespace: str, name: str) -> tuple[int, str]:
+    """PortForwardLocation: the kubelet port and `/portForward/{ns}/{pod}` for a running pod."""
+    pod = registry.get(POD, namespace, name)
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if not node_name or (pod.get("status") or {}).get("phase") != "Running":
+        raise status.bad_request(f"unable to forward ports to pod {name}: it is not running "
+                                 f"(phase {(pod.get('status') or {}).get('phase', 'Pending')})")
+    return _kubelet_port(registry, node_name), f"/portForward/{quote(namespace)}/{quote(name)}"
 
 
 def tunnel(client: Any, port: int, path: str) -> None:

@@ -116,8 +116,8 @@ class SpdySession:
                 payload = self._read_exact(length)
                 if first & 0x80000000:
                     self._on_control((first & 0xFFFF), flags, payload)
-                elif self.stdin_sink is not None and first == self.streams.get("stdin"):
-                    self._to_stdin(payload, bool(flags & FLAG_FIN))
+                else:
+                    self.on_data(first & 0x7FFFFFFF, payload, bool(flags & FLAG_FIN))
         except (EOFError, OSError, struct.error, zlib.error):
             pass
         finally:
@@ -132,13 +132,27 @@ class SpdySession:
             stream_id = struct.unpack(">I", payload[:4])[0] & 0x7FFFFFFF
             headers = self._headers(payload[10:])
             self._reply(stream_id)
-            with self._arrived:
-                self.streams[headers.get("streamtype", "")] = stream_id
-                self._arrived.notify_all()
+            self.on_stream(stream_id, headers)
+        elif kind == RST_STREAM:
+            self.on_reset(struct.unpack(">I", payload[:4])[0] & 0x7FFFFFFF)
         elif kind == PING:
             self._control(PING, 0, payload)
         elif kind == GOAWAY:
             self._closed.set()
+
+    # -- what streams carry (exec here; port forwarding overrides) -------------------------
+    def on_stream(self, stream_id: int, headers: dict[str, str]) -> None:
+        with self._arrived:
+            self.streams[headers.get("streamtype", "")] = stream_id
+            self._arrived.notify_all()
+
+    def on_data(self, stream_id: int, payload: bytes, fin: bool) -> None:
+        if self.stdin_sink is not None and stream_id == self.streams.get("stdin"):
+            self._to_stdin(payload, fin)
+
+    def on_reset(self, stream_id: int) -> None:
+        if stream_id == self.streams.get("stdin"):
+            self._to_stdin(b"", True)
 
     def _to_stdin(self, data: bytes, fin: bool) -> None:
         sink = self.stdin_sink
