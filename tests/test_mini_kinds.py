@@ -260,6 +260,18 @@ def test_controllers_scheduler_and_kubelet_record_events(cluster, web):
              what="the replacement pod's SuccessfulCreate")
 
 
+def test_a_repeated_event_is_counted_not_duplicated(cluster):
+    crashing = pod("crasher", env={"SIM_EXIT_AFTER": "0.1", "SIM_EXIT_CODE": "1"})
+    assert call(cluster, "POST", "/api/v1/namespaces/default/pods", crashing)[0] == 201
+
+    def started() -> list[dict]:
+        _, body = call(cluster, "GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name=crasher")
+        found = [e for e in body["items"] if e["reason"] == "Started"]
+        return found if found and found[0]["count"] >= 2 else []
+    events = wait_for(started, what="a second Started")
+    assert len(events) == 1 and events[0]["lastTimestamp"] >= events[0]["firstTimestamp"]
+
+
 # -- pod subresources --------------------------------------------------------------------
 def test_logs_of_the_simulated_runtime_and_their_options(cluster):
     assert call(cluster, "POST", "/api/v1/namespaces/default/pods", pod("chatty", "a", "b"))[0] == 201
