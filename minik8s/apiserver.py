@@ -102,6 +102,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._non_resource(method, url.path)
             elif info.verb == "watch":
                 self._watch(info, query)
+            elif info.subresource in podsubresource.UPGRADED and \
+                    self.headers.get("Upgrade", "").lower() in podsubresource.UPGRADES:
+                podsubresource.tunnel(self, *podsubresource.UPGRADED[info.subresource](
+                    self.server.registry, info.namespace, info.name, url.query))
             elif info.resource == "pods" and info.subresource == "log" and info.verb == "get":
                 self._send_chunks("text/plain", podsubresource.open_log(self.server.registry, info.namespace,
                                                                         info.name, query))

@@ -1,6 +1,6 @@
 """The `kubernetes` Service and its Endpoints in `default`: how pods find the apiserver.
 
-Mirrors pkg/controlplane/controller.go (`(*Controller).UpdateKubernetesService`,
+Mirrors pkg/controlplane/controller/kubernetesservice (`(*Controller).UpdateKubernetesService`,
 `CreateOrUpdateMasterServiceIfNeeded`: a ClusterIP Service at the first address of the
 service CIDR, port `https` 443, labels component=apiserver and provider=kubernetes) and
 pkg/controlplane/reconcilers (`(*leaseEndpointReconciler).ReconcileEndpoints` writing the

@@ -2,7 +2,10 @@
 
 Mirrors k8s.io/client-go/tools/record (`EventRecorder.Event` / `Eventf` producing an Event
 with an involvedObject, handed to the `EventBroadcaster`, which writes to the apiserver
-asynchronously and drops events rather than block the caller when it falls behind).
+asynchronously and drops events rather than block the caller when it falls behind), and
+the `EventCorrelator`'s `eventObserve`: an event repeating one already written (same
+object, reason, message and source) patches that Event's `count` and `lastTimestamp`
+instead of creating another.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import logging
 import queue
 import threading
 import uuid
+from collections import OrderedDict
 
 from kubeatlas.minik8s import meta
 from kubeatlas.minik8s.client import Client, ServerUnreachable
@@ -29,6 +33,7 @@ class EventRecorder:
         self.component = component
         self.host = host
         self._queue: queue.Queue = queue.Queue(maxsize=capacity)
+        self._seen: OrderedDict[tuple, tuple[str, int]] = OrderedDict()  # the correlator's cache: key -> (name, count)
         self._thread = threading.Thread(target=self._drain, daemon=True, name=f"events-{component}")
         self._thread.start()
 
@@ -56,7 +61,27 @@ class EventRecorder:
     def _drain(self) -> None:
         while True:
             event = self._queue.get()
+            involved = event["involvedObject"]
+            key = (involved["uid"], involved.get("fieldPath", ""), event["reason"], event["message"], event["type"])
             try:
-                self.client.create(EVENT, event["metadata"]["namespace"], event)
+                self._write(key, event)
             except (ApiError, ServerUnreachable) as exc:
                 log.debug("could not write event: %s", exc)
+
+    def _write(self, key: tuple, event: dict) -> None:
+        seen = self._seen.get(key)
+        if seen is not None:
+            name, count = seen
+            try:
+                self.client.patch(EVENT, event["metadata"]["namespace"], name,
+                                  {"count": count + 1, "lastTimestamp": event["lastTimestamp"]})
+                self._seen[key] = (name, count + 1)
+                self._seen.move_to_end(key)
+                return
+            except ApiError as err:
+                if err.code != 404:
+                    raise
+        self.client.create(EVENT, event["metadata"]["namespace"], event)
+        self._seen[key] = (event["metadata"]["name"], 1)
+        if len(self._seen) > 4096:  # an LRU, as the correlator's cache is
+            self._seen.popitem(last=False)

@@ -1,7 +1,7 @@
 """The kubelet's HTTP server: `/containerLogs/{namespace}/{pod}/{container}` read from the runtime's log files.
 
 Mirrors pkg/kubelet/server (`(*Server).getContainerLogs`, reading through
-`(*Kubelet).GetContainerLogs` and pkg/kubelet/kuberuntime `ReadLogs` with `follow`,
+`(*kubeGenericRuntimeManager).GetContainerLogs` and kuberuntime/logs `ReadLogs`: `follow`,
 `tailLines`, `timestamps`, `previous`). The server listens on 127.0.0.1 on a free port,
 which the kubelet reports as the Node's `status.daemonEndpoints.kubeletEndpoint.Port`; the
 apiserver's log REST proxies to it (all nodes of a mini cluster share this machine, so the
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri
+from kubeatlas.minik8s import cri, execstream, spdyexec, spdyportforward
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
@@ -102,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "exec":
+            return self._exec(parts[1], parts[2], parts[3], parse_qs(url.query).get("command", []),
+                              query.get("stdin") in ("true", "1"))
         if len(parts) != 4 or parts[0] != "containerLogs":
             return self._plain(404, b"not found\n")
         try:
@@ -125,6 +128,81 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def do_POST(self) -> None:
+        """getExec over SPDY/3.1 (what kubectl 1.28 sends)."""
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        parts = url.path.strip("/").split("/")
+        if len(parts) == 3 and parts[0] == "portForward":
+            return self._port_forward(parts[1], parts[2])
+        if len(parts) != 4 or parts[0] != "exec":
+            return self._plain(404, b"not found\n")
+        flags = {k: (query.get(k) or ["false"])[-1] in ("true", "1") for k in ("stdin", "stdout", "stderr")}
+        if spdyexec.negotiate(list(self.headers.items())) is None:
+            return self._plain(400, f"exec needs an Upgrade: SPDY/3.1 offering {spdyexec.PROTOCOL}\n".encode())
+        found = self.server.source.container(parts[1], parts[2], parts[3], False)
+        if found is None or not found.id or not query.get("command"):
+            return self._plain(404, f'container "{parts[3]}" in pod "{parts[2]}" is not running\n'.encode())
+        try:
+            process = self.server.source.runtime.exec(found.id, query["command"], flags["stdin"])
+        except cri.CriError as exc:
+            return self._plain(400, f"{exc}\n".encode())
+        self.send_response(101)
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Upgrade", "SPDY/3.1")
+        self.send_header("X-Stream-Protocol-Version", spdyexec.PROTOCOL)
+        self.end_headers()
+        self.wfile.flush()
+        session = spdyexec.SpdySession(self.rfile, self.connection)
+        threading.Thread(target=session.serve_frames, daemon=True, name="spdy-frames").start()
+        if session.wait_for_streams(spdyexec.expected_streams(**flags)):
+            session.run(process)
+        else:
+            process.kill()
+        session.close()
+        self.close_connection = True
+
+    def _port_forward(self, namespace: str, pod: str) -> None:
+        """getPortForward: SPDY streams to the pod's ports (127.0.0.1 for the process runtime)."""
+        offered = [v.strip() for k, v in self.headers.items() if k.lower() == "x-stream-protocol-version"]
+        if self.headers.get("Upgrade", "").lower() != "spdy/3.1" or spdyportforward.PROTOCOL not in offered:
+            return self._plain(400, f"port-forward needs an Upgrade: SPDY/3.1 offering {spdyportforward.PROTOCOL}\n"
+                               .encode())
+        if self.server.source.find_uid(namespace, pod) is None:
+            return self._plain(404, f'pod "{pod}" is not on this node\n'.encode())
+        self.send_response(101)
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Upgrade", "SPDY/3.1")
+        self.send_header("X-Stream-Protocol-Version", spdyportforward.PROTOCOL)
+        self.end_headers()
+        self.wfile.flush()
+        session = spdyportforward.PortForwardSession(self.rfile, self.connection)
+        session.serve_frames()
+        session.close()
+        self.close_connection = True
+
+    def _exec(self, namespace: str, pod: str, container: str, command: list[str], stdin: bool) -> None:
+        """getExec: upgrade to the channel.k8s.io WebSocket protocol and run the command."""
+        upgrade = execstream.negotiate({k.lower(): v for k, v in self.headers.items()})
+        if upgrade is None:
+            return self._plain(400, b"exec needs a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)\n")
+        found = self.server.source.container(namespace, pod, container, False)
+        if found is None or not found.id or not command:
+            return self._plain(404, f'container "{container}" in pod "{pod}" is not running\n'.encode())
+        try:
+            process = self.server.source.runtime.exec(found.id, command, stdin)
+        except cri.CriError as exc:
+            return self._plain(400, f"{exc}\n".encode())
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", upgrade[0])
+        self.send_header("Sec-WebSocket-Protocol", upgrade[1])
+        self.end_headers()
+        self.wfile.flush()
+        execstream.ExecSession(self.rfile, self.connection, process).run()
+        self.close_connection = True
 
     def _plain(self, code: int, body: bytes) -> None:
         self.send_response(code)

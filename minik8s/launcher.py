@@ -40,6 +40,13 @@ class SubprocessLauncher:
                                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
 
+    def exec(self, command: list[str], env: dict[str, str], cwd: str, stdin: bool) -> subprocess.Popen:
+        """A second process beside the container's, in its working directory with its env (CRI Exec)."""
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": cwd}
+        return subprocess.Popen(command, env={**base, **env}, cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                start_new_session=True)
+
     def exit_code(self, handle: subprocess.Popen) -> int | None:
         code = handle.poll()
         if code is not None and code < 0:

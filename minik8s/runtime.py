@@ -169,6 +169,22 @@ class ContainerRuntime:
             record.handle = handle
             record.status = replace(record.status, state=cri.CONTAINER_RUNNING, started_at=time.time())
 
+    def exec(self, container_id: str, command: list[str], stdin: bool):
+        """CRI Exec: run a command beside a running container's process (same working directory and env)."""
+        with self._lock:
+            self._call("Exec")
+            record = self._containers.get(container_id)
+            if record is None or self._refresh(record).state != cri.CONTAINER_RUNNING:
+                raise cri.CriError(f"container {container_id} is not running")
+        run = getattr(self.launcher, "exec", None)
+        if run is None:
+            raise cri.CriError("the simulated runtime runs no processes: there is nothing to exec into "
+                               "(start the cluster with the process runtime)")
+        try:
+            return run(command, dict(record.config.envs), record.root, stdin)
+        except OSError as exc:
+            raise cri.CriError(f"exec failed: {exc}") from None
+
     def _refresh(self, record: _Container) -> cri.ContainerStatus:
         if record.status.state == cri.CONTAINER_RUNNING and record.handle is not None:
             code = self.launcher.exit_code(record.handle)

@@ -76,7 +76,8 @@ def test_apply_get_delete(run, tmp_path):
 
     poll(lambda: run("get", "pods", "-o", "wide").output.count("Running") == 3, 10)
     lines = run("get", "pods", "-o", "wide").output.splitlines()
-    assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+    assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE",
+                                "READINESS", "GATES"]  # kubectl's -o wide columns (tables.py)
     assert len(lines) == 4 and all("1/1" in line and "10.244." in line for line in lines[1:])
     assert run("get", "deploy").output.splitlines()[1].split()[:4] == ["web", "3/3", "3", "3"]
     nodes = run("get", "nodes").output

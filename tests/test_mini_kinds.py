@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kubeatlas.minik8s import execstream
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 from tests.mini_clients import auth_headers
 
@@ -257,6 +260,18 @@ def test_controllers_scheduler_and_kubelet_record_events(cluster, web):
              what="the replacement pod's SuccessfulCreate")
 
 
+def test_a_repeated_event_is_counted_not_duplicated(cluster):
+    crashing = pod("crasher", env={"SIM_EXIT_AFTER": "0.1", "SIM_EXIT_CODE": "1"})
+    assert call(cluster, "POST", "/api/v1/namespaces/default/pods", crashing)[0] == 201
+
+    def started() -> list[dict]:
+        _, body = call(cluster, "GET", "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name=crasher")
+        found = [e for e in body["items"] if e["reason"] == "Started"]
+        return found if found and found[0]["count"] >= 2 else []
+    events = wait_for(started, what="a second Started")
+    assert len(events) == 1 and events[0]["lastTimestamp"] >= events[0]["firstTimestamp"]
+
+
 # -- pod subresources --------------------------------------------------------------------
 def test_logs_of_the_simulated_runtime_and_their_options(cluster):
     assert call(cluster, "POST", "/api/v1/namespaces/default/pods", pod("chatty", "a", "b"))[0] == 201
@@ -272,10 +287,15 @@ def test_logs_of_the_simulated_runtime_and_their_options(cluster):
                                                   "choose one of: [a b]")
 
 
-@pytest.mark.parametrize("sub", ["exec", "portforward", "attach"])
-def test_streaming_subresources_say_why_they_are_not_served(cluster, sub):
+def test_attach_says_why_it_is_not_served(cluster):
+    code, status = call(cluster, "POST", "/api/v1/namespaces/default/pods/chatty/attach")
+    assert code == 501 and status["reason"] == "NotImplemented" and "pods/attach" in status["message"]
+
+
+@pytest.mark.parametrize("sub", ["exec?command=ls&container=a", "portforward"])
+def test_exec_and_port_forward_without_a_stream_upgrade_are_bad_requests(cluster, sub):
     code, status = call(cluster, "POST", f"/api/v1/namespaces/default/pods/chatty/{sub}")
-    assert code == 501 and status["reason"] == "NotImplemented" and f"pods/{sub}" in status["message"]
+    assert code == 400 and "stream upgrade" in status["message"]
 
 
 def test_eviction_deletes_the_pod(cluster):
@@ -290,20 +310,61 @@ def test_eviction_deletes_the_pod(cluster):
     assert code == 404
 
 
-def test_logs_of_the_process_runtime_follow_real_output(tmp_path):
+@pytest.fixture(scope="module")
+def process_cluster():
     cluster = Cluster(ClusterConfig(runtime="process").fast()).start()
-    try:
-        script = "echo hello; sleep 1; echo world; sleep 30"
-        assert call(cluster, "POST", "/api/v1/namespaces/default/pods",
-                    pod("talker", command=["sh", "-c", script]))[0] == 201
-        wait_for(lambda: running(cluster, "default", "talker"), what="talker running")
-        url = urlsplit(cluster.url)
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
-        connection.request("GET", "/api/v1/namespaces/default/pods/talker/log?follow=true",
-                           headers=auth_headers(cluster))
-        response = connection.getresponse()
-        assert response.status == 200
-        assert [response.readline(), response.readline()] == [b"hello\n", b"world\n"]
-        connection.close()
-    finally:
-        cluster.stop()
+    yield cluster
+    cluster.stop()
+
+
+def test_logs_of_the_process_runtime_follow_real_output(process_cluster):
+    cluster = process_cluster
+    script = "echo hello; sleep 1; echo world; sleep 30"
+    created = call(cluster, "POST", "/api/v1/namespaces/default/pods", pod("talker", command=["sh", "-c", script]))
+    assert created[0] == 201
+    wait_for(lambda: running(cluster, "default", "talker"), what="talker running")
+    url = urlsplit(cluster.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+    connection.request("GET", "/api/v1/namespaces/default/pods/talker/log?follow=true", headers=auth_headers(cluster))
+    response = connection.getresponse()
+    assert response.status == 200
+    assert [response.readline(), response.readline()] == [b"hello\n", b"world\n"]
+    connection.close()
+
+
+def _websocket_exec(cluster, path: str, stdin: bytes) -> list[tuple[int, bytes]]:
+    """A v5.channel.k8s.io client: send stdin and the CLOSE signal, collect (channel, data) until the server closes."""
+    url = urlsplit(cluster.url)
+    sock = socket.create_connection((url.hostname, url.port), timeout=20)
+    key = base64.b64encode(os.urandom(16)).decode()
+    auth = "".join(f"{k}: {v}\r\n" for k, v in auth_headers(cluster).items())
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                 f"Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n{auth}\r\n".encode())
+    reader = sock.makefile("rb")
+    head = [reader.readline()]
+    while head[-1] not in (b"\r\n", b""):
+        head.append(reader.readline())
+    assert b" 101 " in head[0] and b"Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n" in head
+    for message in (b"\x00" + stdin, b"\xff\x00"):  # stdin data, then CLOSE(stdin); client frames are masked
+        mask = os.urandom(4)
+        sock.sendall(bytes([0x82, 0x80 | len(message)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(message)))
+    received = []
+    while (frame := execstream.read_frame(reader)) is not None and frame[0] != execstream.CLOSE_FRAME:
+        received.append((frame[1][0], frame[1][1:]))
+    sock.close()
+    return received
+
+
+def test_exec_over_websocket_runs_beside_the_container(process_cluster):
+    cluster = process_cluster
+    assert call(cluster, "POST", "/api/v1/namespaces/default/pods", pod("host", command=["sleep", "60"]))[0] == 201
+    wait_for(lambda: running(cluster, "default", "host"), what="host running")
+    query = ("command=sh&command=-c&command=cat%3B%20echo%20oops%20%3E%262%3B%20exit%204"
+             "&stdin=true&stdout=true&stderr=true")
+    frames = _websocket_exec(cluster, f"/api/v1/namespaces/default/pods/host/exec?container=main&{query}", b"piped\n")
+    assert b"".join(d for c, d in frames if c == 1) == b"piped\n"
+    assert b"".join(d for c, d in frames if c == 2) == b"oops\n"
+    status = json.loads(b"".join(d for c, d in frames if c == 3))
+    assert (status["status"], status["reason"], status["details"]["causes"][0]["message"]) == \
+        ("Failure", "NonZeroExitCode", "4")

@@ -7,8 +7,11 @@ the OpenAPI documents and strategic merge patch that minik8s serves from miniwri
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -54,17 +57,20 @@ def cluster():
 def kubectl(cluster, tmp_path_factory):
     home = tmp_path_factory.mktemp("kubectl")
     (home / "config").write_text("")
-    version = subprocess.run([KUBECTL, "version", "--client"], capture_output=True, text=True, timeout=30)
-    print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")
+    version = subprocess.run([KUBECTL, *kubectl_args(cluster), "version"], capture_output=True, text=True, timeout=60,
+                             env={"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"})
+    print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")  # a dispatching kubectl shows the client it picked
+
+    argv = [KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache")]
+    env = {"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"}
 
     def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
-        done = subprocess.run([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache"), *args],
-                              capture_output=True, text=True, timeout=90, input=stdin,
-                              env={"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"})
+        done = subprocess.run([*argv, *args], capture_output=True, text=True, timeout=90, input=stdin, env=env)
         if check and done.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
         return done
 
+    run.argv, run.env = argv, env  # type: ignore[attr-defined] - for the long-running port-forward
     return run
 
 
@@ -186,10 +192,40 @@ def test_drain_evicts_pods_to_the_other_node(kubectl):
     kubectl("uncordon", victim)
 
 
-def test_exec_says_why_it_is_not_served(kubectl):
+def test_exec_runs_a_command_beside_the_container(kubectl):
     pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
-    done = kubectl("exec", pod, "--", "true", check=False)
-    assert done.returncode != 0 and "not implemented by minik8s" in done.stderr
+    done = kubectl("exec", pod, "--", "sh", "-c", "echo out; echo err >&2; exit 3", check=False)
+    assert (done.returncode, done.stdout) == (3, "out\n") and "err" in done.stderr  # SPDY/3.1, exit code kept
+    assert kubectl("exec", "-i", pod, "--", "cat", stdin="typed in\n").stdout == "typed in\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_port_forward_reaches_a_port_of_the_pod(kubectl):
+    pod_port, local_port = _free_port(), _free_port()
+    kubectl("run", "pyweb", "--image=python:3.11", "--command", "--", sys.executable, "-m", "http.server",
+            str(pod_port), "--bind", "127.0.0.1")
+    kubectl("wait", "--for=condition=Ready", "pod/pyweb", "--timeout=60s")
+    forward = subprocess.Popen([*kubectl.argv, "port-forward", "pod/pyweb", f"{local_port}:{pod_port}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kubectl.env)
+    try:
+        assert "Forwarding from" in forward.stdout.readline()
+
+        def fetched() -> bytes:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{local_port}/", timeout=5) as response:
+                    return response.read()
+            except OSError as exc:
+                raise AssertionError(f"not reachable yet: {exc}") from None
+        assert b"Directory listing" in eventually(fetched)
+    finally:
+        forward.terminate()
+        forward.wait(timeout=10)
+    kubectl("delete", "pod", "pyweb", "--grace-period=0", "--force")
 
 
 def test_delete_deployment_removes_its_pods(kubectl):

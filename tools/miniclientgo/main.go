@@ -146,7 +146,8 @@ func main() {
 	step("informers synced")
 
 	deployments := apps.Deployments(*namespace)
-	if _, err := deployments.Create(ctx, deployment("web", "nginx:1.25", 2), metav1.CreateOptions{}); err != nil {
+	_, err = deployments.Create(ctx, deployment("web", "nginx:1.25", 2), metav1.CreateOptions{})
+	if err != nil {
 		fail("create web: %v", err)
 	}
 	step("created deployment web (2 replicas)")
@@ -155,12 +156,16 @@ func main() {
 	}
 	step("created deployment doomed (1 replica)")
 
-	scale, err := deployments.GetScale(ctx, "web", metav1.GetOptions{})
+	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		scale, err := deployments.GetScale(ctx, "web", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		scale.Spec.Replicas = 3
+		_, err = deployments.UpdateScale(ctx, "web", scale, metav1.UpdateOptions{})
+		return err
+	})
 	if err != nil {
-		fail("get scale: %v", err)
-	}
-	scale.Spec.Replicas = 3
-	if _, err := deployments.UpdateScale(ctx, "web", scale, metav1.UpdateOptions{}); err != nil {
 		fail("update scale: %v", err)
 	}
 	step("scaled web to 3")
