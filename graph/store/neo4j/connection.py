@@ -3,6 +3,7 @@ run reads and writes with one-line errors, and the read-only Cypher console."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from kubeatlas.graph.store.neo4j.result_cap import MAX_RESULT_BYTES, capped, ins
 from kubeatlas.settings import setting
 
 MIN_MAJOR = 5
+logging.getLogger("neo4j").addHandler(logging.NullHandler())  # errors arrive as one line each,
+# not also as the driver's log records printed by logging's last-resort handler
 _LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -190,7 +193,7 @@ class Neo4jStore:
                                 uri=self.uri, reason="driver")
 
 
-_GRACE_S = 0.5  # the client's deadline: the server's time limit plus this
+_GRACE_S = 1.0  # the client's deadline: the server's time limit plus this (plan, round trips)
 
 
 def _timed_out(exc: Exception) -> bool:
