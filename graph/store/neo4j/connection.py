@@ -123,7 +123,7 @@ class Neo4jStore:
         query = query.strip().rstrip(";")
         params = dict(params or {})
         installed()  # the client-side cap on received bytes and time (result_cap.py)
-        with capped(MAX_RESULT_BYTES, limit_ms / 1000 + _GRACE_S) as budget:
+        with capped(MAX_RESULT_BYTES, client_deadline_s(limit_ms)) as budget:
             try:
                 return self._run_console(query, params, limit_ms, max_rows)
             except QueryRejected:
@@ -193,7 +193,10 @@ class Neo4jStore:
                                 uri=self.uri, reason="driver")
 
 
-_GRACE_S = 1.0  # the client's deadline: the server's time limit plus this (plan, round trips)
+def client_deadline_s(limit_ms: int) -> float:
+    """How long the client waits for a console query in all: the server's limit, plus half of
+    it and a second for the plan, the round trips and a loaded machine."""
+    return limit_ms / 1000 * 1.5 + 1.0
 
 
 def _timed_out(exc: Exception) -> bool:
