@@ -16,7 +16,7 @@ from typing import Any
 
 from kubeatlas.graph.model.kubegraph import GraphDelta, GraphMark, KubeGraph
 from kubeatlas.graph.store.attrs_json import dump_json
-from kubeatlas.graph.store.sqlite.target import check_target, hold, remove_stale_temps
+from kubeatlas.graph.store.sqlite.target import hold, remove_stale_temps
 
 SCHEMA_VERSION = 1
 
@@ -52,8 +52,7 @@ class IndexWriter:
     or after a snapshot writer failed, finish() writes everything."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        check_target(self.path)
+        self.path = Path(path)  # what may be replaced is the caller's to check (check_target)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(self.path)  # left by runs that were killed (SIGKILL, power loss)
         fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
