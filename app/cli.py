@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -233,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print_error(str(exc))
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:  # a corrupt page met in the middle of a question
+        if debug:
+            raise
+        print_error(f"the index could not be read ({exc}); re-run `kubeatlas index`")
+        return 2
     except click.exceptions.Abort:
         print_error("interrupted; the previous index is untouched")
         return 130

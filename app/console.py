@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,7 +37,7 @@ class RichProgress:
         )
         self._task = None
 
-    def __enter__(self) -> "RichProgress":
+    def __enter__(self) -> RichProgress:
         self._progress.__enter__()
         return self
 
@@ -54,7 +55,21 @@ class RichProgress:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=list) + "\n")
+    """Strict JSON: Infinity and NaN (which SQL can return) become null, never bare tokens."""
+    sys.stdout.write(json.dumps(_finite(data), indent=2, sort_keys=True, default=list,
+                                allow_nan=False) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],

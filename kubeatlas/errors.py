@@ -70,3 +70,8 @@ class ServerSetupError(KubeatlasError):
 
 class TreeNotLoaded(KubeatlasError):
     """The Neo4j server has no (complete) copy of the tree asked for; `kubeatlas load` first."""
+
+
+class IndexWriteError(KubeatlasError):
+    """The index cannot be written where asked (a directory, a file that is not an index, a
+    full disk or a file-size limit); the previous index, if any, is untouched."""

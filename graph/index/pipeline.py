@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,12 @@ from kubeatlas.analyzer.gcpolicy import relaxed_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.analyzer.source import Checkout
+from kubeatlas.errors import IndexWriteError
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.index.incremental import patch_index
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.progress import Progress, SilentProgress
+from kubeatlas.graph.store.sqlite.target import check_target
 from kubeatlas.graph.store.sqlite.writer import IndexWriter
 
 GRAPH_VERSION = 12  # bump when build or resolution changes: an index from before is rebuilt
@@ -66,6 +69,7 @@ def index_tree(
     progress = progress or SilentProgress()
     root = checkout.root
     summary = IndexSummary(db=str(db))
+    check_target(db)  # not a directory, not someone's file: before the work, not after
 
     @contextmanager
     def phase(name: str):
@@ -84,7 +88,7 @@ def index_tree(
     tree = TreeInfo(
         name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
         commit=checkout.commit, k8s_version=checkout.k8s_version,
-        indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     current = {p: (m, s) for p, m, s in manifest}
     inputs = stage_fingerprint(stages)
@@ -98,8 +102,9 @@ def index_tree(
         with phase("patch"):
             changed = [s for s in sources if previous[s.rel_path] != current[s.rel_path]]
             cache = load_cache(cache_path)
-            patched = patch_index(db, root, changed, cache, current, tree, jobs=jobs,
-                                  max_file_bytes=max_file_bytes)
+            with _writing(db):
+                patched = patch_index(db, root, changed, cache, current, tree, jobs=jobs,
+                                      max_file_bytes=max_file_bytes)
             if patched is not None:
                 save_cache(cache, cache_path, only={s.rel_path for s in changed})
         if patched is not None:
@@ -117,7 +122,9 @@ def index_tree(
     summary.parsed, summary.reused = stats.parsed, stats.reused
     summary.megabytes = round(sum(f.size for f in facts) / 1e6, 1)
 
-    with IndexWriter(db) as writer:
+    with _writing(db):
+        writer = IndexWriter(db)
+    with writer:
         with phase("build"):
             progress.start("build graph", None)
             # a forked process writes the declarations while the rest is built and resolved
@@ -148,9 +155,21 @@ def index_tree(
                 facts.clear()  # the records and the written graph are freed now, not
                 graph.clear()  # on return
 
-            writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
-                          on_progress=progress.advance, meanwhile=meanwhile)
+            with _writing(db):
+                writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
+                              on_progress=progress.advance, meanwhile=meanwhile)
     return summary
+
+
+@contextmanager
+def _writing(db: Path) -> Iterator[None]:
+    """Writing the index failed (a full disk, RLIMIT_FSIZE, permissions): one line."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise IndexWriteError(f"could not write the index {db}: {reason}; the previous index "
+                              "(if any) is untouched", path=str(db)) from None
 
 
 def _stat(path: str) -> tuple[int, int]:

@@ -3,6 +3,7 @@ run reads and writes with one-line errors, and the read-only Cypher console."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +17,12 @@ from kubeatlas.graph.query.atlas import QueryResult
 from kubeatlas.graph.store.neo4j.guard import check_cypher
 from kubeatlas.graph.store.neo4j.local.runtime import layout
 from kubeatlas.graph.store.neo4j.local.server import read_password, status
+from kubeatlas.graph.store.neo4j.result_cap import MAX_RESULT_BYTES, capped, installed
 from kubeatlas.settings import setting
 
 MIN_MAJOR = 5
+logging.getLogger("neo4j").addHandler(logging.NullHandler())  # errors arrive as one line each,
+# not also as the driver's log records printed by logging's last-resort handler
 _LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -77,7 +81,7 @@ class Neo4jStore:
         except StoreUnavailable:
             self._close_quietly()
             raise
-        except Exception as exc:  # noqa: BLE001 - every driver failure becomes one line
+        except Exception as exc:
             self._close_quietly()
             raise self._translate(exc, "connect") from None
 
@@ -87,7 +91,7 @@ class Neo4jStore:
     def _close_quietly(self) -> None:
         try:
             self._driver.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
@@ -96,7 +100,7 @@ class Neo4jStore:
             records, _, _ = self._driver.execute_query(
                 query, dict(params or {}), database_=self.config.database,
                 routing_=neo4j.RoutingControl.READ)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._translate(exc, "read") from None
         return [list(r.values()) for r in records]
 
@@ -107,45 +111,54 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.config.database) as session:
                 return session.execute_write(work)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._translate(exc, "write") from None
 
     def run_readonly(self, query: str, params: Mapping[str, Any] | None = None, *,
                      limit_ms: int = 2000, max_rows: int = 1000) -> QueryResult:
-        """The console: allow-listed statement, EXPLAIN says read-only, READ access mode
-        transaction with a server-side time limit, row cap with a truncated flag."""
+        """The console: allow-listed statement (guard.py), EXPLAIN says read-only, READ access
+        mode transaction with a server-side time limit, row cap with a truncated flag, and a
+        client-side cap on the bytes and time of what comes back (result_cap.py)."""
         check_cypher(query)
         query = query.strip().rstrip(";")
         params = dict(params or {})
-        try:
-            with self._driver.session(database=self.config.database,
-                                      default_access_mode=neo4j.READ_ACCESS) as session:
-                plan = session.run("EXPLAIN " + query, params).consume()
-                if plan.query_type != "r":
-                    raise QueryRejected("only read-only Cypher is allowed (the plan of this query"
-                                        f" is {_QUERY_TYPES.get(plan.query_type, '?')})",
-                                        query=query)
-                with session.begin_transaction(timeout=limit_ms / 1000) as tx:
-                    result = tx.run(query, params)
-                    columns = tuple(result.keys())
-                    rows = []
-                    for record in result:
-                        if len(rows) == max_rows:
-                            return QueryResult(columns, tuple(rows), True)
-                        rows.append(tuple(plain(v) for v in record.values()))
-                    return QueryResult(columns, tuple(rows), False)
-        except QueryRejected:
-            raise
-        except nx.Neo4jError as exc:
-            code = exc.code or ""
-            if "TransactionTimedOut" in code or "Terminated" in code:
-                raise QueryTimeout(f"query exceeded {limit_ms} ms; raise KUBEATLAS_QUERY_MS",
-                                   limit_ms=limit_ms) from None
-            if code.startswith("Neo.ClientError") and "Security" not in code:
-                raise QueryRejected(f"query refused: {exc.message}", query=query) from None
-            raise self._translate(exc, "query") from None
-        except Exception as exc:  # noqa: BLE001
-            raise self._translate(exc, "query") from None
+        installed()  # the client-side cap on received bytes and time (result_cap.py)
+        with capped(MAX_RESULT_BYTES, client_deadline_s(limit_ms)) as budget:
+            try:
+                return self._run_console(query, params, limit_ms, max_rows)
+            except QueryRejected:
+                raise
+            except Exception as exc:
+                if budget.tripped == "bytes":
+                    raise QueryRejected(f"the result passed {MAX_RESULT_BYTES >> 20} MB; return "
+                                        "less (LIMIT, fewer or smaller columns)",
+                                        query=query) from None
+                if budget.tripped == "time" or _timed_out(exc):
+                    raise QueryTimeout(f"query exceeded {limit_ms} ms; raise KUBEATLAS_QUERY_MS",
+                                       limit_ms=limit_ms) from None
+                if isinstance(exc, nx.Neo4jError) and (exc.code or "").startswith(
+                        "Neo.ClientError") and "Security" not in (exc.code or ""):
+                    raise QueryRejected(f"query refused: {exc.message}", query=query) from None
+                raise self._translate(exc, "query") from None
+
+    def _run_console(self, query: str, params: dict[str, Any], limit_ms: int,
+                     max_rows: int) -> QueryResult:
+        with self._driver.session(database=self.config.database,
+                                  default_access_mode=neo4j.READ_ACCESS) as session:
+            plan = session.run("EXPLAIN " + query, params).consume()
+            if plan.query_type != "r":
+                raise QueryRejected("only read-only Cypher is allowed (the plan of this query"
+                                    f" is {_QUERY_TYPES.get(plan.query_type, '?')})",
+                                    query=query)
+            with session.begin_transaction(timeout=limit_ms / 1000) as tx:
+                result = tx.run(query, params)
+                columns = tuple(result.keys())
+                rows = []
+                for record in result:
+                    if len(rows) == max_rows:
+                        return QueryResult(columns, tuple(rows), True)
+                    rows.append(tuple(plain(v) for v in record.values()))
+                return QueryResult(columns, tuple(rows), False)
 
     def _translate(self, exc: Exception, action: str) -> Exception:
         where = f"Neo4j at {self.uri}"
@@ -163,7 +176,7 @@ class Neo4jStore:
             return StoreUnavailable(f"{where} is too old or not Neo4j (no common Bolt protocol "
                                     f"version); kubeatlas needs Neo4j {MIN_MAJOR} or newer",
                                     uri=self.uri, reason="version")
-        if isinstance(exc, nx.ConfigurationError) or isinstance(exc, ValueError):
+        if isinstance(exc, (nx.ConfigurationError, ValueError)):
             return StoreUnavailable(f"bad Neo4j URI {self.uri!r} ({exc}); use "
                                     "bolt://host:7687 or neo4j://host", uri=self.uri,
                                     reason="uri")
@@ -178,6 +191,18 @@ class Neo4jStore:
                                     f"{exc.message}", uri=self.uri, reason="server")
         return StoreUnavailable(f"{where} failed during {action}: {type(exc).__name__}: {exc}",
                                 uri=self.uri, reason="driver")
+
+
+def client_deadline_s(limit_ms: int) -> float:
+    """How long the client waits for a console query in all: the server's limit, plus half of
+    it and a second for the plan, the round trips and a loaded machine."""
+    return limit_ms / 1000 * 1.5 + 1.0
+
+
+def _timed_out(exc: Exception) -> bool:
+    code = getattr(exc, "code", None) or ""
+    return isinstance(exc, nx.Neo4jError) and ("TransactionTimedOut" in code
+                                               or "Terminated" in code)
 
 
 _QUERY_TYPES = {"w": "a write", "rw": "a read-write", "s": "a schema change", "r": "a read"}

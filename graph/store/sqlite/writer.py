@@ -16,6 +16,7 @@ from typing import Any
 
 from kubeatlas.graph.model.kubegraph import GraphDelta, GraphMark, KubeGraph
 from kubeatlas.graph.store.attrs_json import dump_json
+from kubeatlas.graph.store.sqlite.target import hold, remove_stale_temps
 
 SCHEMA_VERSION = 1
 
@@ -51,11 +52,13 @@ class IndexWriter:
     or after a snapshot writer failed, finish() writes everything."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+        self.path = Path(path)  # what may be replaced is the caller's to check (check_target)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(self.path)  # left by runs that were killed (SIGKILL, power loss)
         fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
                                         suffix=".tmp")
-        os.close(fd)
+        hold(fd)  # held until the writer is done: a later run's cleanup leaves this file alone
+        self._fd = fd
         self._tmp = Path(tmp_name)
         self._running: tuple[int, GraphMark] | None = None  # (writer pid, mark it writes up to)
         self._written: GraphMark | None = None  # what the temp file holds, when trustworthy
@@ -72,6 +75,7 @@ class IndexWriter:
                     os.kill(self._running[0], signal.SIGKILL)
                 self._reap(block=True)
             self._tmp.unlink(missing_ok=True)
+        os.close(self._fd)
 
     def snapshot(self, graph: KubeGraph) -> None:
         """Start writing the graph as it stands now in a forked process, unless the previous

@@ -196,7 +196,8 @@ def _write_conf(where: ServerLayout, port: int, pagecache_mb: int) -> None:
         "server.directories.import": where.home / "import",
         "server.memory.pagecache.size": f"{pagecache_mb}m",
         "dbms.security.auth_enabled": "true",
-        "dbms.security.allow_csv_import_from_file_urls": "false",
+        "dbms.security.allow_csv_import_from_file_urls": "false",  # no LOAD CSV of local files
+        "internal.dbms.cypher_ip_blocklist": "0.0.0.0/0,::/0",  # nor of any URL (5.26's name)
         "dbms.usage_report.enabled": "false",
         "db.logs.query.enabled": "OFF",
         "db.tx_log.rotation.retention_policy": "2 files",
