@@ -63,17 +63,34 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     assert dump(db) == dump(clean)
 
 
-def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path):
+@pytest.mark.parametrize("rel, old, new, patched", [
+    ("pkg/kubelet/kuberuntime/kuberuntime_sandbox.go", "\n}\n", "\n\t_ = 1 // edited\n}\n", True),
+    # lines move above calls through a func field (c.syncHandler): the stored calls follow
+    ("pkg/controller/callshapes/callshapes.go", "\tkey, quit := c.queue.Get()",
+     "\t// edited\n\tkey, quit := c.queue.Get()", True),
+    # a different function stored into the field: those calls join across files, rebuild
+    ("pkg/controller/callshapes/callshapes.go", "c.syncHandler = c.sync", "c.syncHandler = c.first2",
+     False),
+])
+def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path, rel, old, new, patched):
     if not FIXTURE_TREE.is_dir():
         pytest.fail("tests/fixtures/ktree is missing")
     root = tmp_path / "ktree"
     shutil.copytree(FIXTURE_TREE, root, symlinks=True)
     db = tmp_path / "i.sqlite"
     index(root, db)
-    target = root / "pkg/kubelet/kuberuntime/kuberuntime_sandbox.go"
+    target = root / rel
     text = target.read_text()
-    target.write_text(text.replace("\n}\n", "\n\t_ = 1 // edited\n}\n", 1))
+    if not patched:  # a second handler, so the edit stays a body-only one... that rewires
+        text = text.replace("func apply(", "func (c *Controller) first2(key string) error { return nil }\n\n"
+                            "func apply(")
+        target.write_text(text)
+        index(root, db)
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
     summary = index(root, db)
-    assert summary.figures.get("patch", {}).get("files") == 1
+    assert ("patch" in summary.figures) is patched
+    if patched:
+        assert summary.figures["patch"]["files"] == 1
     index(root, tmp_path / "clean.sqlite")
     assert dump(db) == dump(tmp_path / "clean.sqlite")

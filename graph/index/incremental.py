@@ -55,10 +55,9 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     after: Counter[str] = Counter()
     old_calls = [edge for f in old.values() for edge in resolve_file_calls(f, symbols, before)]
     new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
-    if any(edge[2] in (STORED, FIELD_CALL) for edge in old_calls) or any(
-            edge[2] in (STORED, FIELD_CALL) for calls in new_calls.values() for edge in calls):
-        _restore(cache, old_rows)  # calls through func fields join across files: rebuild
-        return None
+    if _wiring(old_calls) != _wiring(e for calls in new_calls.values() for e in calls):
+        _restore(cache, old_rows)  # what is stored in or called through func fields changed:
+        return None  # those calls join across files, so rebuild
     by_package = defaultdict(list)
     for path, (_, _, row) in cache.entries.items():
         by_package[row[1]].append(path)
@@ -145,16 +144,27 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
     return found
 
 
+def _wiring(edges) -> list[tuple[str, str, str]]:
+    """The stores into func-typed fields and the calls through them, without lines."""
+    return sorted({(c, t, via) for c, t, via, *_ in edges if via in (STORED, FIELD_CALL)})
+
+
 def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
     callers = [r[0] for r in conn.execute(
         "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
     for i in range(0, len(callers), 500):
         chunk = callers[i:i + 500]
         conn.execute(f"DELETE FROM edges WHERE kind IN ('CALLS', 'REFERENCES') AND source IN "
-                     f"({','.join('?' * len(chunk))})", chunk)
+                     f"({','.join('?' * len(chunk))}) AND "
+                     "coalesce(json_extract(attrs, '$.via'), '') != 'stored'", chunk)
     rows = []
     for c, t, via, n, line, file in calls:
-        if c in existing and t in existing:
+        if via == FIELD_CALL:  # the stored calls it makes stay; their line and count move
+            conn.execute("UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) "
+                         "WHERE kind = 'CALLS' AND source = ? AND "
+                         "json_extract(attrs, '$.via') = 'stored' AND "
+                         "json_extract(attrs, '$.field') = ?", (line, n, c, t.partition(":")[2]))
+        elif c in existing and t in existing:
             if via == CallVia.VALUE:
                 rows.append((c, t, "REFERENCES", dump_json({"via": via, "count": n, "line": line,
                                                              "file": file})))
