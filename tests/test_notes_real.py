@@ -19,7 +19,7 @@ from kubeatlas.graph.notes.verify import check_claims
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
-pytestmark = pytest.mark.k8s
+pytestmark = [pytest.mark.k8s, pytest.mark.timeout(2400)]  # indexing the tree on a loaded machine
 
 
 @pytest.fixture(scope="module")
