@@ -36,7 +36,7 @@ class ReadableNode(NodeStyle):
 class ReadableEdge(EdgeStyle):
     def dump(self) -> dict:
         out = super().dump()
-        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px"})
+        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px", "color": "#ffffff"})
         return out
 
 
