@@ -260,3 +260,27 @@ def test_unknown_names_say_so_and_never_show_another_item(open_page, page, param
     assert any(what in e.value for e in at.error), [e.value for e in at.error]
     assert not at.header and (not at.title or at.title[0].value in (
         "Type or function", "API kinds", "Study notes"))
+
+
+# --- several indexes: the tree selector and the compare page ------------------------------
+def test_two_indexes_get_a_tree_selector_and_a_compare_page(web_db, tmp_path, monkeypatch):
+    newer = tmp_path / "newer.sqlite"
+    shutil.copy(web_db, newer)
+    gone = f"pkg:{K}/pkg/kubelet/kuberuntime"
+    with sqlite3.connect(newer) as conn:
+        conn.execute("DELETE FROM nodes WHERE id = ?", (gone,))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'k8s_version'", (json.dumps("v1.29.0"),))
+    monkeypatch.setenv("KUBEATLAS_DB", str(web_db))
+    monkeypatch.setenv("KUBEATLAS_WEB_DBS", f"{web_db}:{newer}")
+    at = AppTest.from_file(str(MAIN), default_timeout=30)
+    at.run()
+    tree = at.sidebar.selectbox(key="source")
+    assert tree.options == [web_db.name, newer.name]
+    tree.select(str(newer)).run()
+    assert "v1.29.0" in at.sidebar.caption[0].value
+    at.switch_page("views/compare.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[0].value.endswith("→ v1.29.0")
+    assert "Package: 0 added, 1 removed" in [s.value for s in at.subheader]
+    assert gone.removeprefix("pkg:") in list(at.dataframe[2].value["id"])
