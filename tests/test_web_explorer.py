@@ -284,3 +284,21 @@ def test_two_indexes_get_a_tree_selector_and_a_compare_page(web_db, tmp_path, mo
     assert at.header[0].value.endswith("→ v1.29.0")
     assert "Package: 0 added, 1 removed" in [s.value for s in at.subheader]
     assert gone.removeprefix("pkg:") in list(at.dataframe[2].value["id"])
+
+
+# --- the mini cluster page ------------------------------------------------------------------
+def test_mini_cluster_page_starts_mini_up_and_shows_its_objects_live(open_page):
+    at = open_page("views/mini.py")
+    assert any("No mini cluster is running" in i.value for i in at.info)
+    at.button[0].click().run(timeout=90)
+    try:
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Nodes (2)" in [s.value for s in at.subheader]
+        url = next(m.value for m in at.markdown if m.value.startswith("apiserver"))
+        assert "127.0.0.1" in url
+        labels = [label for label, _ in _links(at)]
+        assert "minik8s scheduler" in labels and "minik8s deployment-controller" in labels
+    finally:
+        stop = next(b for b in at.button if b.label == "Stop the cluster")
+        stop.click().run(timeout=60)
+    assert any("No mini cluster is running" in i.value for i in at.info)

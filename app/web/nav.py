@@ -15,6 +15,7 @@ NOTES = "views/notes.py"
 SEARCH = "views/search.py"
 CODE = "views/code.py"
 COMPARE = "views/compare.py"
+MINI = "views/mini.py"
 
 SECTIONS = (
     ("Architecture", ((ARCHITECTURE, "Architecture map", "architecture", ":material/map:"),
@@ -27,7 +28,8 @@ SECTIONS = (
                    (KINDS, "API kinds", "kinds", ":material/description:"),
                    (COMPARE, "Compare releases", "compare", ":material/compare_arrows:"))),
     ("Tools", ((CONSOLE, "Query console", "console", ":material/terminal:"),
-               (NOTES, "Study notes", "notes", ":material/edit_note:"))),
+               (NOTES, "Study notes", "notes", ":material/edit_note:"),
+               (MINI, "Mini cluster", "mini", ":material/deployed_code:"))),
 )
 
 
