@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubeatlas.graph.query.search import ranked_search  # noqa: E402
-from kubeatlas.graph.store.sqlite.reader import SqliteReader  # noqa: E402
+from kubeatlas.graph.query.search import ranked_search
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "app" / "web" / "main.py"
