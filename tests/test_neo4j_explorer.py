@@ -74,3 +74,27 @@ def test_the_same_tree_in_both_stores_compares_equal(stores):
     diff = compare_trees(*stores)
     assert not any(diff.added.values()) and not any(diff.removed.values())
     assert all(a == b for _, a, b in diff.roles)
+
+
+def test_the_web_app_serves_its_pages_from_neo4j_with_a_tree_selector(stores, neo4j_env,
+                                                                       monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KUBEATLAS_WEB_NEO4J", "default")
+    main = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
+    at = AppTest.from_file(str(main), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    tree = at.sidebar.selectbox(key="source")
+    assert "neo4j:explorer-ktree" in tree.options
+    tree.select("neo4j:explorer-ktree").run()
+    sqlite_atlas, _ = stores
+    method = _busiest(sqlite_atlas, NodeKind.METHOD, EdgeKind.CALLS)
+    at.switch_page("views/code.py")
+    at.query_params["id"] = method
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    callees = len(sqlite_atlas.callees(method))
+    assert f"Callees ({callees})" in [t.label for t in at.tabs]
