@@ -99,10 +99,24 @@ def cy_count(frame) -> int:
     return frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().length")
 
 
-def run(db: Path, rounds: int) -> None:
+def run(db: Path, rounds: int, only_graph: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"index {db} · load average {os.getloadavg()} (measured under load on a shared machine)")
+    if only_graph:
+        port = free_port()
+        proc = start(db, port)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM)
+                graph_scale(browser, f"http://127.0.0.1:{port}")
+                browser.close()
+            print("app memory: {:.0f} MB resident, {:.0f} MB peak".format(*memory_mb(proc.pid)))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        print(f"load average at the end {os.getloadavg()}")
+        return
     keys = store_keystrokes(db)
     print(f"store search per keystroke ({len(keys)} prefixes): median "
           f"{statistics.median(keys) * 1000:.1f} ms, max {max(keys) * 1000:.1f} ms (target 100)")
@@ -229,10 +243,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, default=Path("/work/scratch/k8s.sqlite"))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--graph-only", action="store_true",
+                        help="only the live graph at 2,000 nodes")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"needs Debian's chromium at {CHROMIUM}")
-    run(args.db, max(1, args.rounds))
+    run(args.db, max(1, args.rounds), args.graph_only)
 
 
 if __name__ == "__main__":
