@@ -71,7 +71,8 @@ def sidebar(atlas_: Atlas) -> None:
     url = tree_url(info)
     version = info.get("k8s_version") or info.get("ref") or "?"
     pinned = f"[{commit[:12]}]({url})" if commit and url else (commit[:12] or "no commit")
-    shown = sources.label(sources.chosen()) if sources.configured() else db_path()
+    # the file's name only: a reader of the page never sees the server's paths
+    shown = sources.label(sources.chosen()) if sources.configured() else db_path().name
     st.sidebar.caption(f"Kubernetes **{version}** at {pinned}  \nindex `{shown}`")
 
 
