@@ -222,7 +222,7 @@ def graph_scale(browser, url: str, nodes: int = 2000) -> None:
     and zooming (Chromium headless, software rendering)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(url + "/package?pkg=k8s.io/apimachinery/pkg/apis/meta/v1")
-    cap = page.get_by_label("cap")
+    cap = page.get_by_role("spinbutton", name="cap", exact=True)
     cap.wait_for(timeout=120_000)
     cap.fill(str(nodes))
     took = timed(lambda: cap.press("Enter"), lambda: page.wait_for_function(
