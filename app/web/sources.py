@@ -84,9 +84,9 @@ def atlas() -> Atlas:
 
 
 def selector() -> None:
-    """The sidebar's tree selector (shown when there is more than one source)."""
+    """The sidebar's tree selector (with Neo4j, or more than one index file)."""
     options = names()
-    if len(options) > 1:
+    if len(options) > 1 or os.environ.get(NEO4J_ENV):
         st.sidebar.selectbox("tree", options, key=_CHOICE, format_func=label)
 
 
