@@ -35,27 +35,47 @@ def streamlit_command(port: int, headless: bool, host: str = "127.0.0.1") -> lis
 
 
 @click.command()
-@click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Index file (default: KUBEATLAS_DB or <cache>/index/default.sqlite).")
+@click.option("--db", type=click.Path(path_type=Path), multiple=True,
+              help="Index file (default: KUBEATLAS_DB or <cache>/index/default.sqlite); give "
+                   "two or more to choose between them and compare them.")
+@click.option("--neo4j", "neo4j_uri", is_flag=False, flag_value="default", default=None,
+              metavar="[URI]", help="Serve every page from Neo4j (NEO4J_URI or the local "
+                                    "`kubeatlas neo4j` server when no URI is given), with a "
+                                    "selector over the loaded trees.")
 @click.option("--port", type=int, default=8501, show_default=True, help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback serves the index and its SQL "
                    "console to everyone who can reach this machine (no authentication).")
 @click.option("--headless", is_flag=True, help="Do not open a browser.")
-def web(db: Path | None, port: int, host: str, headless: bool) -> None:
-    """Explore the index in the browser: architecture map, roles, packages, paths, kinds,
-    a read-only SQL console and study notes (Streamlit)."""
+def web(db: tuple[Path, ...], neo4j_uri: str | None, port: int, host: str, headless: bool) -> None:
+    """Explore the index in the browser: search, architecture map, roles, packages, types and
+    functions with their source, a live graph, paths, kinds, a read-only console, study notes
+    and a release comparison (Streamlit)."""
     if importlib.util.find_spec("streamlit") is None:
         raise click.ClickException("the web app needs streamlit: pip install 'kubeatlas[web]'")
-    path = Path(db or settings.default_db()).expanduser().resolve()
-    SqliteReader(path).close()  # a missing or unreadable index fails here, in one line
+    env = dict(os.environ)
+    if neo4j_uri is not None:
+        from kubeatlas.graph.store.neo4j.connection import open_neo4j_reader
+
+        open_neo4j_reader(None if neo4j_uri == "default" else neo4j_uri).close()  # fails here
+        env[sources_env("NEO4J")] = neo4j_uri
+    else:
+        paths = [Path(p).expanduser().resolve() for p in db or (settings.default_db(),)]
+        for path in paths:
+            SqliteReader(path).close()  # a missing or unreadable index fails here, in one line
+        env["KUBEATLAS_DB"] = str(paths[0])
+        env[sources_env("DBS")] = os.pathsep.join(str(p) for p in paths)
     if not is_loopback(host):
         err.print(f"warning: serving on {host}:{port}: the web app has no authentication; "
                   "anyone who can reach this address can browse the index and query it",
                   highlight=False, markup=False)
-    env = {**os.environ, "KUBEATLAS_DB": str(path)}
     code = supervise(streamlit_command(port, headless, host), env)
     if code in (128 + 2, 128 + 15):  # stopped by Ctrl-C or SIGTERM: the child is stopped too
         return
     if code:
         raise SystemExit(code)
+
+
+def sources_env(what: str) -> str:
+    """The variables app/web/sources.py reads (named here: the CLI does not import streamlit)."""
+    return {"NEO4J": "KUBEATLAS_WEB_NEO4J", "DBS": "KUBEATLAS_WEB_DBS"}[what]

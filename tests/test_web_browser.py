@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from test_notes import build_index
 
+SCREENSHOTS = Path(os.environ.get("KUBEATLAS_SCREENSHOTS", "/tmp/kubeatlas-screenshots"))
+
 CHROMIUM = Path("/usr/bin/chromium")
 MAIN = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
 
@@ -35,7 +37,8 @@ def app_url(tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -71,20 +74,102 @@ def browser():
 def test_clicking_a_role_on_the_map_opens_its_page(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url)
-    page.get_by_text("Architecture map").first.wait_for(timeout=20_000)
+    page.get_by_text("Architecture map").first.wait_for(timeout=60_000)
     chart = page.locator("[data-testid=stGraphVizChart] svg")
-    chart.first.wait_for(timeout=20_000)
+    chart.first.wait_for(timeout=60_000)
     # a box of the drawn map is a link to its role page
     chart.locator("g.node", has_text="kubelet").first.locator("text").first.click()
-    page.get_by_text("Core packages (5)").wait_for(timeout=20_000)
+    page.get_by_text("Core packages (5)").wait_for(timeout=60_000)
     assert "role=kubelet" in page.url
     page.get_by_text("The node agent.").first.wait_for()
     # and so is every name in the roles list under the map
     page.goto(app_url)
-    page.get_by_text("Architecture map").first.wait_for(timeout=20_000)
+    page.get_by_text("Architecture map").first.wait_for(timeout=60_000)
     page.locator("[data-testid=stPageLink]", has_text="Container Runtime Interface (CRI)") \
         .first.click()
-    page.get_by_text("Key interfaces").wait_for(timeout=20_000)
+    page.get_by_text("Key interfaces").wait_for(timeout=60_000)
     assert page.locator("h1", has_text="Container Runtime Interface (CRI)").count() == 1
     assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False, timeout=60_000)
+
+
+def _cy(page, index: int = 0):
+    """The Cytoscape instance inside the n-th live graph on the page (its iframe)."""
+    frame_el = page.locator("iframe").nth(index)
+    frame_el.wait_for(timeout=60_000)
+    frame = frame_el.element_handle().content_frame()
+    frame.locator("#cy canvas").first.wait_for(timeout=60_000)
+    return frame_el, frame
+
+
+def test_search_box_leads_to_a_function_page_with_its_source(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text("Architecture map").first.wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
+    box.fill("syncLoop")
+    hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]",
+                       has_text="kubelet.(*Kubelet).syncLoop")
+    hit.first.wait_for(timeout=60_000)
+    hit.first.click()
+    page.get_by_text("declared at").first.wait_for(timeout=60_000)
+    assert "code?id=" in page.url
+    page.locator("[data-testid=stCode]", has_text="syncLoop()").first.wait_for(timeout=60_000)
+    _shot(page, "function_page")
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def test_double_clicking_a_graph_node_expands_its_neighbours(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(f"{app_url}/package?pkg=pkg/kubelet")
+    frame_el, frame = _cy(page)
+    count = "() => document.getElementById('cy')._cyreg.cy.nodes().length"
+    page.wait_for_timeout(1500)  # the first layout settles
+    before = frame.evaluate(count)
+    target = "pkg:k8s.io/kubernetes/pkg/kubelet/kuberuntime"
+    pos = frame.evaluate("(id) => document.getElementById('cy')._cyreg.cy.getElementById(id)"
+                         ".renderedPosition()", target)
+    frame_el.scroll_into_view_if_needed()
+    box = frame_el.bounding_box()
+    page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_function(
+        "([n]) => { const f = document.querySelector('iframe'); const cy = f && "
+        "f.contentDocument.getElementById('cy')._cyreg.cy; return cy && cy.nodes().length > n }",
+        arg=[before], timeout=60_000)
+    _, frame = _cy(page)
+    after = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().map(n => n.id())")
+    assert "pkg:k8s.io/cri-api/pkg/apis" in after and len(after) > before
+    _shot(page, "graph_expanded")
+    page.close()
+
+
+def test_a_path_from_short_names_is_drawn_with_hop_kinds(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    page.goto(f"{app_url}/deps?from=syncLoop&to=remote.(*remoteRuntimeService).RunPodSandbox")
+    page.get_by_text("Shortest chain").first.wait_for(timeout=60_000)
+    _, frame = _cy(page)
+    hows = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.edges()"
+                          ".map(e => e.data('how'))")
+    assert "dispatch to an implementation" in hows
+    page.get_by_text("Shortest chain").first.scroll_into_view_if_needed()
+    _shot(page, "path")
+    page.close()
+
+
+def test_bad_url_input_shows_a_message_not_a_traceback(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{app_url}/package?pkg=abc%00")
+    page.get_by_text("contains control characters").first.wait_for(timeout=60_000)
+    page.goto(f"{app_url}/role?role=" + "x" * 5000)
+    page.get_by_text("too long").first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Traceback" not in page.content() and "site-packages" not in page.content()
+    _shot(page, "bad_input")
     page.close()

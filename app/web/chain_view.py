@@ -26,12 +26,33 @@ def elements(chains: Chains) -> dict[str, list[dict]]:
             ids.setdefault(hop.target)
             edges.setdefault((hop.source, hop.target, hop.kind), hop)
     best = {(h.source, h.target, h.kind) for h in chains.found[0]} if chains.found else set()
-    return {"nodes": [{"data": {"id": nid, "label": _kind(nid), "name": short_name(nid)}}
+    pos = positions(chains)
+    return {"nodes": [{"data": {"id": nid, "label": _kind(nid), "name": short_name(nid)},
+                       "position": {"x": pos[nid][0], "y": pos[nid][1]}}
                       for nid in ids],
             "edges": [{"data": {"id": f"h{i}", "source": h.source, "target": h.target,
                                 "label": "SHORTEST" if k in best else "ALTERNATIVE",
                                 "how": h.how}}
                       for i, (k, h) in enumerate(edges.items())]}
+
+
+def positions(chains: Chains, per_row: int = 4) -> dict[str, tuple[int, int]]:
+    """The shortest chain read left to right in rows (a snake, so a long chain stays wide and
+    legible); nodes only on alternatives in rows below it."""
+    pos: dict[str, tuple[int, int]] = {}
+    if not chains.found:
+        return pos
+    best = [chains.found[0][0].source, *(h.target for h in chains.found[0])]
+    for i, nid in enumerate(best):
+        row, col = divmod(i, per_row)
+        pos[nid] = ((col if row % 2 == 0 else per_row - 1 - col) * 260, row * 150)
+    rows = (len(best) + per_row - 1) // per_row
+    extra = [n for chain in chains.found[1:] for h in chain for n in (h.source, h.target)
+             if n not in pos]
+    for i, nid in enumerate(dict.fromkeys(extra)):
+        row, col = divmod(i, per_row)
+        pos[nid] = (col * 260 + 130, (rows + row) * 150 + 40)
+    return pos
 
 
 def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> None:
@@ -41,7 +62,7 @@ def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> Non
     st.markdown(f"**{len(best)} hops** along {', '.join(sorted(set(chains.edge_kinds)))} — "
                 "the shortest in red, alternatives in grey")
     st_link_analysis(
-        elements(chains), layout="breadthfirst", height=420, key=f"chain-{key}",
+        elements(chains), layout={"name": "preset", "fit": True, "padding": 40}, height=420, key=f"chain-{key}",
         node_styles=live_graph.node_styles(),
         edge_styles=[ReadableEdge("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
                      ReadableEdge("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])

@@ -36,7 +36,7 @@ class ReadableNode(NodeStyle):
 class ReadableEdge(EdgeStyle):
     def dump(self) -> dict:
         out = super().dump()
-        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px"})
+        out["style"].update({"font-size": "8px", "min-zoomed-font-size": "3px", "color": "#ffffff"})
         return out
 
 
@@ -75,7 +75,7 @@ def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = Non
     c1, c2, c3 = st.columns([3, 3, 1])
     chosen = c1.multiselect("edges", list(EDGE_FILTERS), default=default, key=f"{state_key}-e")
     kinds = c2.multiselect("node kinds (all when empty)", NODE_KINDS, key=f"{state_key}-k")
-    cap = int(c3.number_input("cap", 5, 500, cap, step=5, key=f"{state_key}-c",
+    cap = int(c3.number_input("cap", 5, MAX_NODES, cap, step=5, key=f"{state_key}-c",
                               help="Neighbours drawn per expanded node; the rest is counted"))
     sub = neighbourhood(atlas, expanded, chosen, kinds, cap=cap, max_nodes=MAX_NODES)
     layout = "cose" if len(sub.nodes) <= 150 else "concentric"

@@ -14,6 +14,8 @@ CONSOLE = "views/console.py"
 NOTES = "views/notes.py"
 SEARCH = "views/search.py"
 CODE = "views/code.py"
+COMPARE = "views/compare.py"
+MINI = "views/mini.py"
 
 SECTIONS = (
     ("Architecture", ((ARCHITECTURE, "Architecture map", "architecture", ":material/map:"),
@@ -23,9 +25,11 @@ SECTIONS = (
                       (SEARCH, "Search", "search", ":material/search:"))),
     ("Questions", ((DEPS, "Dependencies & paths", "deps", ":material/route:"),
                    (INTERFACES, "Interfaces", "interfaces", ":material/power:"),
-                   (KINDS, "API kinds", "kinds", ":material/description:"))),
+                   (KINDS, "API kinds", "kinds", ":material/description:"),
+                   (COMPARE, "Compare releases", "compare", ":material/compare_arrows:"))),
     ("Tools", ((CONSOLE, "Query console", "console", ":material/terminal:"),
-               (NOTES, "Study notes", "notes", ":material/edit_note:"))),
+               (NOTES, "Study notes", "notes", ":material/edit_note:"),
+               (MINI, "Mini cluster", "mini", ":material/deployed_code:"))),
 )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from kubeatlas import settings
+from kubeatlas.app.web import sources
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.query.atlas import Atlas
@@ -55,6 +56,8 @@ def atlas() -> Atlas:
     st.error when the index is missing or unreadable."""
     path, mtime = version()
     try:
+        if sources.configured():  # several indexes or Neo4j: the one chosen in the sidebar
+            return sources.atlas()
         return _open(path, mtime)
     except KubeatlasError as exc:
         _fail(str(exc))
@@ -81,7 +84,9 @@ def sidebar(atlas_: Atlas) -> None:
     url = tree_url(info)
     version = info.get("k8s_version") or info.get("ref") or "?"
     pinned = f"[{commit[:12]}]({url})" if commit and url else (commit[:12] or "no commit")
-    st.sidebar.caption(f"Kubernetes **{version}** at {pinned}  \nindex `{db_path()}`")
+    # the file's name only: a reader of the page never sees the server's paths
+    shown = sources.label(sources.chosen()) if sources.configured() else db_path().name
+    st.sidebar.caption(f"Kubernetes **{version}** at {pinned}  \nindex `{shown}`")
 
 
 @contextlib.contextmanager

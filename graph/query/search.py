@@ -15,6 +15,7 @@ SEARCHED_KINDS: tuple[str, ...] = tuple(str(k) for k in (
     NodeKind.METHOD, NodeKind.MINI_COMPONENT, NodeKind.EXTERNAL_PACKAGE))
 _KIND_ORDER = {kind: i for i, kind in enumerate(SEARCHED_KINDS)}
 MIN_CHARS = 2  # one character matches a third of the index: nothing useful to rank
+PREFIX_CHARS = 4  # up to this length the pool starts from name prefixes (exact names included)
 POOL = 200  # candidates fetched from the store before ranking
 _GENERATED_FILES = ("zz_generated", ".pb.go", "generated.", "_generated.go", "openapi_generated")
 _TEST_SEGMENTS = ("/testing", "/fake", "/fakes", "/testutil", "/test/", "/e2e", "/integration/")
@@ -38,10 +39,13 @@ def ranked_search(reader: GraphReader, text: str, limit: int = 20,
     if len(text) < MIN_CHARS:
         return []
     wanted = set(kinds)
-    if len(text) < 3:  # under the trigram index: a name-prefix seek per kind
+    pool: list[NodeRecord] = []
+    if len(text) <= PREFIX_CHARS:  # short text matches thousands: seek name prefixes first
         pool = reader.search_prefix(text, tuple(kinds), max(POOL, limit))  # type: ignore[attr-defined]
-    else:  # the kind filter is cheaper here than in the store's query plan
-        pool = [n for n in reader.search(text, (), max(POOL, limit)) if n.kind in wanted]
+    if len(text) >= 3 and len(pool) < limit:  # then names containing it (trigram index)
+        seen = {n.id for n in pool}
+        pool += [n for n in reader.search(text, (), max(POOL, limit))
+                 if n.kind in wanted and n.id not in seen]
     hits = [Hit(n, match_class(n, text), tier_of(n)) for n in pool]
     hits.sort(key=lambda h: rank_key(h, text))
     return hits[:limit]

@@ -21,13 +21,23 @@ class SourceText:
 
     @property
     def signature(self) -> str:
-        """The declaration's head: its lines up to the opening brace (or the first line)."""
-        head: list[str] = []
-        for line in self.text.splitlines():
-            head.append(line)
-            if (line.rstrip().endswith(("{", ")")) and "(" in "".join(head)) or len(head) > 8:
-                break
-        return "\n".join(head).rstrip(" {") if head else ""
+        """The declaration's head: its text up to the brace opening the body (an empty
+        `interface{}` or `struct{}` in a parameter or result list is not a body)."""
+        return signature_of(self.text)
+
+
+def signature_of(text: str) -> str:
+    depth = 0
+    for i, ch in enumerate(text[:4000]):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "{" and depth == 0:
+            if text[i + 1:].lstrip().startswith("}") and not text[:i].rstrip().endswith(")"):
+                continue  # `interface{}` as a result type
+            return " ".join(text[:i].split())
+    return text.split("\n", 1)[0].strip()
 
 
 def inside(root: Path, rel_path: str) -> Path | None:

@@ -40,7 +40,8 @@ if pid:
                     + (f" (first {cap} shown)" if len(found) > cap else ""))
         st.dataframe([{"depth": d.depth, "package": key_of(d.id), "files": d.files,
                        "test only": d.test_only, "platforms": ", ".join(d.platforms)}
-                      for d in found[:cap]], hide_index=True)
+                      for d in found[:cap]], hide_index=True,
+                     column_config={"package": st.column_config.TextColumn(width="large")})
         links.more_marker(len(found) - cap)
         near = [d.id for d in found if d.depth == 1]
         if near:

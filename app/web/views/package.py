@@ -73,7 +73,8 @@ with state.reported():
         with tab:
             st.dataframe([{"package": key_of(d.id), "files": d.files, "test only": d.test_only,
                            "platforms": ", ".join(d.platforms)} for d in found],
-                         hide_index=True)
+                         hide_index=True,
+                         column_config={"package": st.column_config.TextColumn(width="large")})
             links.capped_links([d.id for d in found], cap)
     if node.kind == NodeKind.PACKAGE:
         contents = read_package(atlas, pid)

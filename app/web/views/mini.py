@@ -1,0 +1,112 @@
+"""Mini cluster page: starts `kubeatlas mini up` in the background (loopback, simulated
+containers) and shows its nodes, pods, events and watch stream live, each object linked to
+the minik8s controller that acts on it and to that controller's real Go function."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kubeatlas.app.web import links, mini_cluster, state
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.code import mirrored
+
+# object kind -> the minik8s components acting on it, and the real function to show first
+ACTORS = {
+    "Pod": (("scheduler", "scheduleOne"), ("kubelet", "SyncPod")),
+    "Node": (("nodelifecycle-controller", "monitorNodeHealth"), ("nodestatus", "")),
+    "Deployment": (("deployment-controller", "syncDeployment"),),
+    "ReplicaSet": (("replicaset-controller", "syncReplicaSet"),),
+    "Event": (("events", ""),),
+}
+DEMO = {"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
+
+atlas = state.atlas()
+st.title("Mini cluster")
+st.caption("minik8s, the runnable mini-Kubernetes, beside the real code: every object below "
+           "links to the minik8s component that acts on it and the Kubernetes function it "
+           "mirrors.")
+
+
+@st.cache_resource(show_spinner=False)
+def _holder() -> dict:
+    return {}
+
+
+holder = _holder()
+cluster: mini_cluster.MiniCluster | None = holder.get("cluster")
+c1, c2, c3 = st.columns(3)
+if cluster is None or not cluster.alive():
+    if c1.button("Start `kubeatlas mini up`", type="primary"):
+        with st.spinner("starting the mini cluster …"):
+            try:
+                holder["cluster"] = mini_cluster.start()
+            except RuntimeError as exc:
+                st.error(str(exc))
+                st.stop()
+        st.rerun()
+    st.info("No mini cluster is running. Start one: an apiserver on 127.0.0.1, a "
+            "controller-manager, a scheduler, two kubelets with simulated containers.")
+    st.stop()
+assert cluster is not None
+c1.markdown(f"apiserver `{cluster.url}`")
+if c2.button("Create the demo Deployment (3 replicas)"):
+    from kubeatlas.minik8s import resources
+
+    with state.reported():
+        try:
+            cluster.client().create(resources.find("deployments"), "default", DEMO)
+        except Exception as exc:  # already there, or the server refused: say it in one line
+            st.warning(f"not created: {str(exc)[:200]}")
+if c3.button("Stop the cluster"):
+    cluster.stop()
+    holder.pop("cluster", None)
+    st.rerun()
+
+
+def _actor_links(kind: str, container) -> None:
+    for mini, prefer in ACTORS.get(kind, ()):
+        mid = f"mini:{mini}"
+        links.node_link(mid, f"minik8s {mini}", container)
+        real = [r for r in mirrored(atlas, mid) if r.startswith(("func:", "method:"))]
+        best = [r for r in real if prefer and r.endswith("." + prefer)] or real[:1]
+        for nid in best[:1]:
+            links.node_link(nid, f"real: {short_name(nid)}", container, help=nid)
+
+
+@st.fragment(run_every="2s")
+def live() -> None:
+    if not cluster.alive():
+        st.error("The mini cluster stopped.")
+        return
+    try:
+        nodes, pods = cluster.list("nodes"), cluster.list("pods")
+        events = cluster.list("events")[-15:]
+    except Exception as exc:  # the apiserver is restarting or gone
+        st.warning(f"the apiserver did not answer ({str(exc)[:120]})")
+        return
+    left, right = st.columns([3, 1])
+    left.subheader(f"Nodes ({len(nodes)})")
+    left.dataframe([{"name": n["metadata"]["name"],
+                     "status": mini_cluster._summary(n)} for n in nodes], hide_index=True)
+    _actor_links("Node", right)
+    left, right = st.columns([3, 1])
+    left.subheader(f"Pods ({len(pods)})")
+    left.dataframe([{"namespace": p["metadata"].get("namespace"), "name": p["metadata"]["name"],
+                     "status": mini_cluster._summary(p)} for p in pods], hide_index=True)
+    _actor_links("Pod", right)
+    _actor_links("ReplicaSet", right)
+    _actor_links("Deployment", right)
+    st.subheader("Events")
+    st.dataframe([{"reason": e.get("reason"), "object": (e.get("involvedObject") or {}).get("name"),
+                   "message": e.get("message")} for e in events], hide_index=True)
+    st.subheader("Watch stream (newest first)")
+    st.dataframe([{"time": t, "type": kind, "object": f"{k}/{name}", "summary": summary}
+                  for t, kind, k, _, name, summary in reversed(list(cluster.stream))][:60],
+                 hide_index=True)
+
+
+live()

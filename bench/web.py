@@ -1,0 +1,255 @@
+"""Benchmark the web explorer in a real browser (Playwright driving Debian's Chromium) on a full
+index: per page, cold time to first meaningful content; per interaction (search keystroke,
+graph expansion, path), time to answer; the store's own search time per keystroke; the app's
+memory. Prints the load average: on a shared machine the figures are measured under load.
+
+    python bench/web.py [--db /work/scratch/k8s.sqlite] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kubeatlas.graph.query.search import ranked_search
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = ROOT / "app" / "web" / "main.py"
+CHROMIUM = "/usr/bin/chromium"
+SCHEDULE_ONE = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne"
+# page -> (URL path and query, what shows that it is there)
+PAGES = {
+    "architecture": ("/", "[data-testid=stGraphVizChart] svg"),
+    "role": ("/role?role=kubelet", "text=Core packages"),
+    "package": ("/package?pkg=pkg/kubelet", "text=generated share"),
+    "function": (f"/code?id={SCHEDULE_ONE}", "[data-testid=stCode]"),
+    "type": ("/code?id=type:k8s.io/cri-api/pkg/apis.RuntimeService", "[data-testid=stCode]"),
+    "interfaces": ("/interfaces?type=k8s.io/cri-api/pkg/apis.RuntimeService", "text=Implemented by"),
+    "search": ("/search?q=SyncPod", "text=hits"),
+    "kinds": ("/kinds?kind=Deployment", "text=served versions"),
+    "notes": ("/notes", "text=Download Markdown"),
+}
+KEYSTROKES = ("scheduleOne", "SyncPod", "RunPodSandbox", "Deployment", "kubelet", "NewCmd")
+PATH = ("kuberuntime.(*kubeGenericRuntimeManager).SyncPod",
+        "remote.(*remoteRuntimeService).RunPodSandbox")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(db: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "KUBEATLAS_DB": str(db), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of the app process, MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
+                  .splitlines() if ":" in line)
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def timed(action, wait) -> float:
+    start_ = time.perf_counter()
+    action()
+    wait()
+    return time.perf_counter() - start_
+
+
+def store_keystrokes(db: Path) -> list[float]:
+    """ranked_search per prefix of each word (2+ characters), as the search box asks it."""
+    reader = SqliteReader(db)
+    times = []
+    for word in KEYSTROKES:
+        for end in range(2, len(word) + 1):
+            t = time.perf_counter()
+            ranked_search(reader, word[:end], 9)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def cy_count(frame) -> int:
+    return frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().length")
+
+
+def run(db: Path, rounds: int, only_graph: bool = False) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"index {db} · load average {os.getloadavg()} (measured under load on a shared machine)")
+    if only_graph:
+        port = free_port()
+        proc = start(db, port)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM)
+                graph_scale(browser, f"http://127.0.0.1:{port}")
+                browser.close()
+            print("app memory: {:.0f} MB resident, {:.0f} MB peak".format(*memory_mb(proc.pid)))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        print(f"load average at the end {os.getloadavg()}")
+        return
+    keys = store_keystrokes(db)
+    print(f"store search per keystroke ({len(keys)} prefixes): median "
+          f"{statistics.median(keys) * 1000:.1f} ms, max {max(keys) * 1000:.1f} ms (target 100)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start(db, port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM)
+            first = browser.new_page()
+            t = timed(lambda: first.goto(url), lambda: first.locator(
+                PAGES["architecture"][1]).first.wait_for(timeout=180_000))
+            print(f"first visit after start (opens the index): {t:.2f} s")
+            first.close()
+            cold: dict[str, list[float]] = {name: [] for name in PAGES}
+            for _ in range(rounds):
+                for name, (path, ready) in PAGES.items():
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    cold[name].append(timed(lambda p_=page, u=url + path: p_.goto(u),
+                                            lambda p_=page, r=ready: p_.locator(r).first
+                                            .wait_for(timeout=120_000)))
+                    page.close()
+            print("page cold time to first meaningful content (new session; target 1.5 s):")
+            for name, values in cold.items():
+                print(f"  {name:12s} median {statistics.median(values):5.2f} s  "
+                      f"max {max(values):5.2f} s")
+            interactions(browser, url, rounds)
+            graph_scale(browser, url)
+            browser.close()
+        rss, peak = memory_mb(proc.pid)
+        print(f"app memory: {rss:.0f} MB resident, {peak:.0f} MB peak")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(f"load average at the end {os.getloadavg()}")
+
+
+def interactions(browser, url: str, rounds: int) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(url + "/search")
+    box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
+    box.wait_for(timeout=120_000)
+    search = []
+    for word in KEYSTROKES * rounds:
+        box.fill(word[:-1])
+        page.wait_for_timeout(400)
+        hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]", has_text=word)
+        search.append(timed(lambda w=word: box.press(w[-1]),
+                            lambda h=hit: h.first.wait_for(timeout=60_000)))
+    print(f"search keystroke to ranked hits (includes the box's 150 ms typing pause; target "
+          f"0.5 s): median {statistics.median(search):.2f} s, max {max(search):.2f} s")
+    expand = []
+    for _ in range(rounds):
+        page.goto(url + "/package?pkg=pkg/kubelet")
+        frame_el = page.locator("iframe").first
+        frame_el.wait_for(timeout=120_000)
+        frame = frame_el.element_handle().content_frame()
+        frame.locator("#cy canvas").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        before = cy_count(frame)
+        node = frame.evaluate("() => { const cy = document.getElementById('cy')._cyreg.cy; "
+                              "const n = cy.nodes().filter(n => n.id().startsWith('pkg:k8s.io/"
+                              "kubernetes/pkg/kubelet/'))[0] || cy.nodes()[1]; "
+                              "return n.renderedPosition() }")
+        frame_el.scroll_into_view_if_needed()
+        box_ = frame_el.bounding_box()
+        expand.append(timed(
+            lambda b=box_, n=node: page.mouse.dblclick(b["x"] + n["x"], b["y"] + n["y"]),
+            lambda b=before: page.wait_for_function(
+                "([n]) => { const f = document.querySelector('iframe'); const cy = f && "
+                "f.contentDocument.getElementById('cy')._cyreg.cy; return cy && "
+                "cy.nodes().length > n }", arg=[b], timeout=60_000)))
+    print(f"graph expansion (double-click to the new nodes drawn; target 0.5 s): median "
+          f"{statistics.median(expand):.2f} s, max {max(expand):.2f} s")
+    paths = []
+    for i in range(rounds):
+        page.goto(url + "/deps")
+        src = page.get_by_label("from")
+        src.wait_for(timeout=120_000)
+        src.fill(PATH[0])
+        src.press("Enter")
+        page.wait_for_timeout(1500)
+        dst = page.get_by_label("to", exact=True)
+        dst.fill(PATH[1])
+        paths.append(timed(lambda d=dst: d.press("Enter"), lambda: page.get_by_text(
+            "Shortest chain").first.wait_for(timeout=60_000)))
+        if i == 0:
+            page.screenshot(path="/tmp/kubeatlas-bench-path.png")
+    print(f"path (Enter to the chain drawn, 2 alternatives; target 0.5 s): median "
+          f"{statistics.median(paths):.2f} s, max {max(paths):.2f} s")
+    page.close()
+
+
+FPS_JS = """async () => { const cy = document.getElementById('cy')._cyreg.cy;
+  let frames = 0; const t0 = performance.now();
+  return await new Promise(done => { function step() { frames++; cy.panBy({x: 3, y: 2});
+    cy.zoom(cy.zoom() * 1.002); if (performance.now() - t0 < 3000) requestAnimationFrame(step);
+    else done(frames / 3); } requestAnimationFrame(step); }); }"""
+
+
+def graph_scale(browser, url: str, nodes: int = 2000) -> None:
+    """The live graph at its 2,000-node ceiling: time to draw, frames per second while panning
+    and zooming (Chromium headless, software rendering)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(url + "/package?pkg=k8s.io/apimachinery/pkg/apis/meta/v1")
+    cap = page.get_by_role("spinbutton", name="cap", exact=True)
+    cap.wait_for(timeout=120_000)
+    cap.fill(str(nodes))
+    took = timed(lambda: cap.press("Enter"), lambda: page.wait_for_function(
+        "() => { const f = document.querySelector('iframe'); const c = f && "
+        "f.contentDocument.getElementById('cy'); return c && c._cyreg && "
+        "c._cyreg.cy.nodes().length > 1000 }", timeout=180_000))
+    frame = page.locator("iframe").first.element_handle().content_frame()
+    drawn = cy_count(frame)
+    page.wait_for_timeout(3000)
+    fps = frame.evaluate(FPS_JS)
+    print(f"live graph at {drawn} nodes: drawn {took:.2f} s after the cap change, "
+          f"{fps:.0f} frames/s while panning and zooming")
+    page.screenshot(path="/tmp/kubeatlas-bench-graph2000.png")
+    page.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, default=Path("/work/scratch/k8s.sqlite"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--graph-only", action="store_true",
+                        help="only the live graph at 2,000 nodes")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"needs Debian's chromium at {CHROMIUM}")
+    run(args.db, max(1, args.rounds), args.graph_only)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""The explorer's questions and pages on the small notes tree: ranked search, the type/function
+page (source only inside the checkout), the live graph's subgraph and exports, chains with hop
+kinds, and bad input (control characters, unknown names, long text) answered with a message."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+from test_notes import build_index
+
+from kubeatlas.graph.query.atlas import Atlas, NodeRecord
+from kubeatlas.graph.query.chains import find_chains
+from kubeatlas.graph.query.code import code_card, method_set
+from kubeatlas.graph.query.neighbourhood import neighbour_order, neighbourhood
+from kubeatlas.graph.query.search import Hit, rank_key, ranked_search, tier_of
+from kubeatlas.graph.query.source_text import read_lines, read_mini_module
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+MAIN = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
+K = "k8s.io/kubernetes"
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory) -> Path:
+    return build_index(tmp_path_factory.mktemp("explorer") / "kubernetes")
+
+
+@pytest.fixture(scope="module")
+def atlas(web_db) -> Atlas:
+    return Atlas(SqliteReader(web_db))
+
+
+@pytest.fixture
+def open_page(web_db, monkeypatch):
+    def run(page: str, db: Path | None = None, **params: str) -> AppTest:
+        monkeypatch.setenv("KUBEATLAS_DB", str(db or web_db))
+        at = AppTest.from_file(str(MAIN), default_timeout=30)
+        at.run()
+        at.switch_page(page)
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return run
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + \
+            [c.value for c in at.caption] + [e.value for e in at.error] + \
+            [w.value for w in at.warning] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def _links(at: AppTest) -> list[tuple[str, str]]:
+    return [(p.proto.label, p.proto.page) for p in at.get("page_link")]
+
+
+# --- search ------------------------------------------------------------------------
+def test_search_ranks_exact_names_first_and_answers_short_text(atlas):
+    hits = ranked_search(atlas.reader, "SyncPod", 10)
+    assert hits and all(h.node.name == "SyncPod" for h in hits[:3])
+    assert hits[0].match == "exact"
+    assert f"method:{K}/pkg/kubelet.(*Kubelet).SyncPod" in [h.id for h in hits]
+    short = ranked_search(atlas.reader, "sy", 20)  # under the trigram index: name prefixes
+    assert {h.node.name for h in short} >= {"SyncPod", "syncLoop"}
+    assert all(h.node.name.lower().startswith("sy") for h in short)
+    assert ranked_search(atlas.reader, "s", 20) == []
+
+
+@pytest.mark.parametrize("attrs, tier", [
+    ({"file": "pkg/x/x.go", "package": f"{K}/pkg/x"}, "production"),
+    ({"file": "pkg/x/x_test.go", "is_test": True, "package": f"{K}/pkg/x"}, "test"),
+    ({"file": "pkg/x/fake/f.go", "package": f"{K}/pkg/x/fake"}, "test"),
+    ({"file": "pkg/x/zz_generated.deepcopy.go", "package": f"{K}/pkg/x"}, "generated"),
+    ({"file": "pkg/x/x.go", "generated": True}, "generated"),
+    ({"file": "pkg/x/x.go", "test_helper": True}, "test"),
+])
+def test_tiers_put_tests_fakes_and_generated_code_behind_production(attrs, tier):
+    node = NodeRecord("func:x.F", "Function", "F", attrs)
+    assert tier_of(node) == tier
+    production = Hit(NodeRecord("func:y.F", "Function", "F", {"file": "y.go", "line": 1,
+                                                                 "end_line": 2}),
+                     "exact", "production")
+    ranked = sorted([Hit(node, "exact", tier), production], key=lambda h: rank_key(h, "F"))
+    assert ranked[0] is production or tier == "production"
+
+
+def test_search_page_and_sidebar_box_link_hits_to_their_pages(open_page):
+    at = open_page("views/search.py", q="SyncPod")
+    labels = [label for label, page in _links(at) if page == "code"]
+    assert labels and labels[0].startswith("kubelet.(*Kubelet).SyncPod")
+    at.sidebar.text_input(key="search-box").input("syncLoop").run()
+    assert any(label.startswith("kubelet.(*Kubelet).syncLoop") for label, _ in _links(at))
+
+
+# --- type and function pages ---------------------------------------------------------
+def test_function_page_shows_signature_source_callers_and_callees(open_page):
+    at = open_page("views/code.py", id="syncLoop")
+    assert at.title[0].value == "kubelet.(*Kubelet).syncLoop"
+    code = [c.value for c in at.code]
+    assert code[0] == "func (kl *Kubelet) syncLoop()"
+    assert any("kl.HandlePodAdditions(\"pod\")" in c for c in code)
+    text = _text(at)
+    assert "pkg/kubelet/kubelet.go:" in text and "/blob/" in text  # GitHub at the commit
+    tabs = [t.label for t in at.tabs]
+    assert "Callees (1)" in tabs
+    at = open_page("views/code.py", id="HandlePodAdditions")
+    tabs = [t.label for t in at.tabs]
+    assert "Callers (1)" in tabs and "Callees (1)" in tabs
+
+
+def test_type_page_lists_embedded_methods_with_their_origin(atlas, open_page):
+    members = method_set(atlas, "type:k8s.io/cri-api/pkg/apis.RuntimeService")
+    assert [(m.name, m.origin, m.depth) for m in members] == [
+        ("RunPodSandbox", "type:k8s.io/cri-api/pkg/apis.PodSandboxManager", 1)]
+    at = open_page("views/code.py", id="type:k8s.io/cri-api/pkg/apis.RuntimeService")
+    assert "Methods (1)" in [t.label for t in at.tabs]
+    at = open_page("views/interfaces.py", type="k8s.io/cri-api/pkg/apis.RuntimeService")
+    assert "RunPodSandbox" in _text(at) and "0 declared here, 1 embedded" in _text(at)
+
+
+def test_interface_call_reaches_callers_of_the_implementation(atlas):
+    card = code_card(atlas, f"method:{K}/pkg/kubelet/cri/remote.(*remoteRuntimeService)"
+                            ".RunPodSandbox")
+    assert f"method:{K}/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager).createPodSandbox" \
+        in [e.source for e in card.callers]
+
+
+def test_source_is_read_only_inside_the_checkout(web_db, tmp_path):
+    root = web_db.parent / "kubernetes"
+    assert read_lines(root, "pkg/kubelet/kubelet.go", 1, 1).text.startswith("package kubelet")
+    outside = tmp_path / "secret.go"
+    outside.write_text("package secret\n")
+    (root / "pkg" / "link.go").symlink_to(outside)
+    try:
+        for path in ("../notes.sqlite", str(outside), "pkg/../../notes.sqlite", "pkg/link.go",
+                     "pkg/\x00.go"):
+            found = read_lines(root, path, 1)
+            assert found.text == "" and "refused" in found.problem, path
+    finally:
+        (root / "pkg" / "link.go").unlink()
+    assert "gone" in read_lines(tmp_path / "nope", "pkg/kubelet/kubelet.go", 1).problem
+    assert "refused" in read_mini_module("minik8s/../../pyproject.py").problem
+    assert read_mini_module("minik8s/scheduler/scheduler.py").text.startswith('"""')
+
+
+def test_function_page_without_the_checkout_says_so_and_keeps_the_link(web_db, tmp_path,
+                                                                       open_page):
+    copy = tmp_path / "moved.sqlite"
+    shutil.copy(web_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'root'",
+                     (json.dumps(str(tmp_path / "gone")),))
+    at = open_page("views/code.py", db=copy, id="syncLoop")
+    assert any("checkout is gone" in w.value for w in at.warning)
+    assert "/blob/" in _text(at)
+
+
+def test_minik8s_component_page_shows_module_source_and_the_code_it_mirrors(open_page, atlas):
+    minis = atlas.reader.ids_with_kind("MiniComponent")
+    if not minis:
+        pytest.skip("the notes tree links no minik8s component")
+    at = open_page("views/code.py", id=minis[0])
+    assert at.title[0].value.startswith("minik8s: ")
+    assert any(c.language == "python" for c in at.code)
+
+
+# --- live graph, chains ----------------------------------------------------------------
+def test_neighbourhood_caps_counts_the_rest_and_puts_in_tree_first(atlas):
+    pid = f"pkg:{K}/pkg/kubelet"
+    full = neighbourhood(atlas, [pid], ["imports"], cap=100)
+    capped = neighbourhood(atlas, [pid], ["imports"], cap=1)
+    assert len(capped.nodes) == 2 and capped.more[pid] == len(full.nodes) - 2
+    assert capped.nodes[1].id == sorted(n.id for n in full.nodes if n.id != pid)[0]
+    std = NodeRecord("ext:bytes", "ExternalPackage", "bytes", {"std": True})
+    vendored = NodeRecord("ext:github.com/x/y", "ExternalPackage", "y", {"std": False})
+    tested = NodeRecord(f"pkg:{K}/pkg/x/testing", "Package", "testing",
+                        {"import_path": f"{K}/pkg/x/testing"})
+    code = NodeRecord(f"pkg:{K}/pkg/z", "Package", "z", {"import_path": f"{K}/pkg/z"})
+    role = NodeRecord("role:kubelet", "Role", "kubelet", {})
+    shuffled = [std, vendored, tested, code, role]
+    assert sorted(shuffled, key=lambda n: neighbour_order(n, n.id)) == \
+        [role, code, tested, vendored, std]
+
+
+def test_exports_hold_what_is_drawn(atlas):
+    from kubeatlas.app.web import graph_export
+    sub = neighbourhood(atlas, [f"pkg:{K}/pkg/kubelet"], ["imports"], cap=5)
+    data = json.loads(graph_export.to_json(sub))
+    assert {n["id"] for n in data["nodes"]} == {n.id for n in sub.nodes}
+    graphml = ElementTree.fromstring(graph_export.to_graphml(sub))
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    assert len(graphml.findall(f".//{ns}node")) == len(sub.nodes)
+    assert len(graphml.findall(f".//{ns}edge")) == len(sub.edges)
+    svg = ElementTree.fromstring(graph_export.to_svg(sub))
+    assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == len(sub.nodes)
+    assert graph_export.to_png(sub).startswith(b"\x89PNG")
+
+
+def test_chains_name_each_hop_and_offer_alternatives(atlas):
+    chains = find_chains(atlas, f"method:{K}/pkg/kubelet.(*Kubelet).syncLoop",
+                         f"method:{K}/pkg/kubelet/cri/remote.(*remoteRuntimeService)"
+                         ".RunPodSandbox")
+    best = chains.found[0]
+    assert best[0].source.endswith("syncLoop") and best[-1].target.endswith("RunPodSandbox")
+    assert best[-1].how == "dispatch to an implementation"
+    pkgs = find_chains(atlas, f"pkg:{K}/cmd/kubelet", f"pkg:{K}/pkg/kubelet/kuberuntime")
+    assert all(h.how == "import" for c in pkgs.found for h in c)
+    assert [len(c) for c in pkgs.found] == sorted(len(c) for c in pkgs.found)
+
+
+def test_paths_page_takes_short_names_and_draws_hop_kinds(open_page):
+    at = open_page("views/deps.py", **{"from": "syncLoop", "to": "SyncPod"})
+    # three methods are named SyncPod: ranked candidates are offered, production first
+    choice = next(s for s in at.selectbox if "pick one" in s.label)
+    assert choice.value is None and len(choice.options) == 3
+    at = open_page("views/deps.py", **{"from": "syncLoo", "to": "SyncPod"})
+    assert any("did you mean" in s.label for s in at.selectbox)
+    at = open_page("views/deps.py", **{"from": "syncLoop",
+                                       "to": "remote.(*remoteRuntimeService).RunPodSandbox"})
+    text = _text(at)
+    assert "hops" in text
+    assert any("dispatch to an implementation" in label for label, _ in _links(at))
+
+
+# --- bad input -------------------------------------------------------------------------
+@pytest.mark.parametrize("page, param", [
+    ("views/package.py", "pkg"), ("views/interfaces.py", "type"), ("views/deps.py", "pkg"),
+    ("views/code.py", "id"), ("views/search.py", "q"), ("views/role.py", "role"),
+    ("views/kinds.py", "kind"), ("views/notes.py", "subject"),
+])
+def test_control_characters_and_long_input_are_refused_with_a_short_message(open_page, page,
+                                                                             param):
+    at = open_page(page, **{param: "abc\x00def"})
+    errors = [e.value for e in at.error]
+    assert any("control characters" in e for e in errors), errors
+    at = open_page(page, **{param: "x" * 5000})
+    errors = [e.value for e in at.error]
+    assert any("too long" in e for e in errors), errors
+    assert all(len(e) < 300 for e in errors)
+    assert "/" + str(MAIN.parents[2]).strip("/") not in _text(at)  # no server path
+    assert str(Path("/tmp")) + "/" not in " ".join(c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page, param, value, what", [
+    ("views/role.py", "role", "no-such-role", "no role"),
+    ("views/kinds.py", "kind", "NoSuchKind", "no API kind"),
+    ("views/notes.py", "subject", "no-such-note", "no note subject"),
+    ("views/code.py", "id", "func:k8s.io/nowhere.Nothing", "nothing named"),
+])
+def test_unknown_names_say_so_and_never_show_another_item(open_page, page, param, value, what):
+    at = open_page(page, **{param: value})
+    assert any(what in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.header and (not at.title or at.title[0].value in (
+        "Type or function", "API kinds", "Study notes"))
+
+
+# --- several indexes: the tree selector and the compare page ------------------------------
+def test_two_indexes_get_a_tree_selector_and_a_compare_page(web_db, tmp_path, monkeypatch):
+    newer = tmp_path / "newer.sqlite"
+    shutil.copy(web_db, newer)
+    gone = f"pkg:{K}/pkg/kubelet/kuberuntime"
+    with sqlite3.connect(newer) as conn:
+        conn.execute("DELETE FROM nodes WHERE id = ?", (gone,))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'k8s_version'", (json.dumps("v1.29.0"),))
+    monkeypatch.setenv("KUBEATLAS_DB", str(web_db))
+    monkeypatch.setenv("KUBEATLAS_WEB_DBS", f"{web_db}:{newer}")
+    at = AppTest.from_file(str(MAIN), default_timeout=30)
+    at.run()
+    tree = at.sidebar.selectbox(key="source")
+    assert tree.options == [web_db.name, newer.name]
+    tree.select(str(newer)).run()
+    assert "v1.29.0" in at.sidebar.caption[0].value
+    at.switch_page("views/compare.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[0].value.endswith("→ v1.29.0")
+    assert "Package: 0 added, 1 removed" in [s.value for s in at.subheader]
+    assert gone.removeprefix("pkg:") in list(at.dataframe[2].value["id"])
+
+
+# --- the mini cluster page ------------------------------------------------------------------
+def test_mini_cluster_page_starts_mini_up_and_shows_its_objects_live(open_page):
+    at = open_page("views/mini.py")
+    assert any("No mini cluster is running" in i.value for i in at.info)
+    at.button[0].click().run(timeout=90)
+    try:
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Nodes (2)" in [s.value for s in at.subheader]
+        url = next(m.value for m in at.markdown if m.value.startswith("apiserver"))
+        assert "127.0.0.1" in url
+        labels = [label for label, _ in _links(at)]
+        assert "minik8s scheduler" in labels and "minik8s deployment-controller" in labels
+    finally:
+        stop = next(b for b in at.button if b.label == "Stop the cluster")
+        stop.click().run(timeout=60)
+    assert any("No mini cluster is running" in i.value for i in at.info)
