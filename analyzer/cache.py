@@ -16,7 +16,7 @@ from kubeatlas.analyzer.rows import Row, facts_from_row
 ANALYZER_VERSION = 7  # bump when extraction changes, so old caches are ignored
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
-_PYTHON = "%d.%d" % sys.version_info[:2]
+_PYTHON = "{}.{}".format(*sys.version_info[:2])
 
 
 @dataclass(slots=True)

@@ -81,7 +81,7 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("rel_path", "package", "package_offset", "imports", "decls", "calls", "locals",
+    __slots__ = ("calls", "decls", "imports", "locals", "package", "package_offset", "rel_path",
                  "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
@@ -132,7 +132,7 @@ def _on_method(acc: _Accumulator, c: dict) -> None:
     name = text(c["method.name"][0])
     recv_name, recv_type, pointer = _receiver(c["method.receiver"][0])
     params, results = _signature(node)
-    params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params  # receiver first
+    params = (Param(recv_name, ("*" if pointer else "") + recv_type), *params)  # receiver first
     decl = Decl(
         DeclKind.METHOD, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
         doc=_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
