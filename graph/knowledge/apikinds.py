@@ -61,7 +61,7 @@ def _add_kind_nodes(graph: KubeGraph) -> dict[str, dict]:
             found[api_kind_id(m.group(1), m.group(2), attrs["name"])] = {
                 "group": m.group(1), "version": m.group(2), "kind": attrs["name"], "type": tid}
     by_group_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for kid, k in sorted(found.items()):
+    for _kid, k in sorted(found.items()):
         k["list"] = api_kind_id(k["group"], k["version"], k["kind"] + "List") in found
         by_group_kind[k["group"], k["kind"]].append(k["version"])
     for kid, k in sorted(found.items()):
@@ -101,7 +101,7 @@ def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict]) -> int:
 def _add_registry(graph: KubeGraph, kinds: dict[str, dict]) -> int:
     """pkg/registry/<group>/<resource>/... stores the kind whose name the resource dir spells."""
     count = 0
-    names = defaultdict(dict)  # group -> lower-case spelling -> kind
+    names: defaultdict[str, dict[str, str]] = defaultdict(dict)  # group -> lower-case spelling -> kind
     for k in kinds.values():
         if k["list"]:
             names[k["group"]][k["kind"].lower()] = k["kind"]

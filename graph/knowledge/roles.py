@@ -68,7 +68,7 @@ def _add_path_members(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> set
 
 
 def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
-    found = set()
+    found: set[str] = set()
     if not role.external:
         return found
     for node in graph.nodes(NodeKind.EXTERNAL_PACKAGE):
@@ -84,7 +84,8 @@ def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
 
 
 def _add_role_node(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> None:
-    interfaces, missing = [], []
+    interfaces: list[str] = []
+    missing: list[str] = []
     for group in role.key_interfaces:
         hit = next((n for n in group if _is_interface(graph, f"type:{n}")), None)
         (interfaces if hit else missing).append(hit or group[0])

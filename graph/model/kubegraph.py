@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -169,7 +169,7 @@ class KubeGraph:
             changed_edges=changed_edges,
         )
 
-    def _edge_rows(self, log) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+    def _edge_rows(self, log: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
         succ = self._succ
         for u, v, k in log:
             yield u, v, k, _without_kind(succ[u][v][k])
@@ -193,7 +193,7 @@ class KubeGraph:
         nx.write_graphml(clean, path)
 
 
-def _node_rows(items) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _node_rows(items: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for nid, data in items:
         yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
 
