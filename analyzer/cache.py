@@ -18,13 +18,15 @@ ANALYZER_VERSION = 7  # bump when extraction changes, so old caches are ignored
 # stores them; its format belongs to one Python version, which the header records
 _PYTHON = "{}.{}".format(*sys.version_info[:2])
 
+CacheEntry = tuple[int, int, Row]  # (mtime_ns, size, facts row)
+
 
 @dataclass(slots=True)
 class FactsCache:
     """rel_path -> (mtime_ns, size, facts row); kept in the compact row form, loaded whole and
     saved atomically, rows turned into FileFacts only when used."""
 
-    entries: dict[str, tuple[int, int, Row]] = field(default_factory=dict)
+    entries: dict[str, CacheEntry] = field(default_factory=dict)
 
     def lookup_stat(self, rel_path: str, mtime_ns: int, size: int) -> FileFacts | None:
         entry = self.entries.get(rel_path)

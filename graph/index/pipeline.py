@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ def index_tree(
     summary = IndexSummary(db=str(db))
 
     @contextmanager
-    def phase(name: str):
+    def phase(name: str) -> Iterator[None]:
         began = time.perf_counter()
         yield
         summary.phases[name] = round(time.perf_counter() - began, 3)
@@ -84,7 +84,7 @@ def index_tree(
     tree = TreeInfo(
         name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
         commit=checkout.commit, k8s_version=checkout.k8s_version,
-        indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     current = {p: (m, s) for p, m, s in manifest}
     inputs = stage_fingerprint(stages)
