@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 from neo4j import exceptions as nx
@@ -17,6 +17,9 @@ from kubeatlas.graph.store.neo4j.guard import check_cypher
 from kubeatlas.graph.store.neo4j.local.runtime import layout
 from kubeatlas.graph.store.neo4j.local.server import read_password, status
 from kubeatlas.settings import setting
+
+if TYPE_CHECKING:  # the reader imports this module; at run time it is imported where used
+    from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 
 MIN_MAJOR = 5
 _LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -38,7 +41,7 @@ def config_from_env(uri: str | None = None) -> Neo4jConfig:
     password = setting("neo4j_password") or None
     local = status(layout())
     if uri is None:
-        if not local.running:
+        if local.uri is None:  # not running (or running on no known port)
             raise StoreUnavailable("no Neo4j to ask: NEO4J_URI is not set and the local server "
                                    "is not running (`kubeatlas neo4j start`)", uri=None)
         uri = local.uri
@@ -77,7 +80,7 @@ class Neo4jStore:
         except StoreUnavailable:
             self._close_quietly()
             raise
-        except Exception as exc:  # noqa: BLE001 - every driver failure becomes one line
+        except Exception as exc:  # every driver failure becomes one line
             self._close_quietly()
             raise self._translate(exc, "connect") from None
 
@@ -87,7 +90,7 @@ class Neo4jStore:
     def _close_quietly(self) -> None:
         try:
             self._driver.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
@@ -96,18 +99,18 @@ class Neo4jStore:
             records, _, _ = self._driver.execute_query(
                 query, dict(params or {}), database_=self.config.database,
                 routing_=neo4j.RoutingControl.READ)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._translate(exc, "read") from None
         return [list(r.values()) for r in records]
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         """Run a write in one managed transaction (retried on transient errors)."""
-        def work(tx):
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             return [list(r.values()) for r in tx.run(query, dict(params or {}))]
         try:
             with self._driver.session(database=self.config.database) as session:
                 return session.execute_write(work)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._translate(exc, "write") from None
 
     def run_readonly(self, query: str, params: Mapping[str, Any] | None = None, *,
@@ -123,12 +126,12 @@ class Neo4jStore:
                 plan = session.run("EXPLAIN " + query, params).consume()
                 if plan.query_type != "r":
                     raise QueryRejected("only read-only Cypher is allowed (the plan of this query"
-                                        f" is {_QUERY_TYPES.get(plan.query_type, '?')})",
+                                        f" is {_QUERY_TYPES.get(plan.query_type or '', '?')})",
                                         query=query)
                 with session.begin_transaction(timeout=limit_ms / 1000) as tx:
                     result = tx.run(query, params)
                     columns = tuple(result.keys())
-                    rows = []
+                    rows: list[tuple[Any, ...]] = []
                     for record in result:
                         if len(rows) == max_rows:
                             return QueryResult(columns, tuple(rows), True)
@@ -144,7 +147,7 @@ class Neo4jStore:
             if code.startswith("Neo.ClientError") and "Security" not in code:
                 raise QueryRejected(f"query refused: {exc.message}", query=query) from None
             raise self._translate(exc, "query") from None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._translate(exc, "query") from None
 
     def _translate(self, exc: Exception, action: str) -> Exception:
@@ -163,7 +166,7 @@ class Neo4jStore:
             return StoreUnavailable(f"{where} is too old or not Neo4j (no common Bolt protocol "
                                     f"version); kubeatlas needs Neo4j {MIN_MAJOR} or newer",
                                     uri=self.uri, reason="version")
-        if isinstance(exc, nx.ConfigurationError) or isinstance(exc, ValueError):
+        if isinstance(exc, (nx.ConfigurationError, ValueError)):
             return StoreUnavailable(f"bad Neo4j URI {self.uri!r} ({exc}); use "
                                     "bolt://host:7687 or neo4j://host", uri=self.uri,
                                     reason="uri")
@@ -216,7 +219,7 @@ def plain(value: Any) -> Any:
     return str(value)  # temporal, spatial, bytes
 
 
-def _node_key(node) -> Any:
+def _node_key(node: neo4j.graph.Node | None) -> Any:
     if node is None:
         return None
     return node.get("id", node.element_id)
@@ -226,7 +229,7 @@ def connect(uri: str | None = None, **kwargs: Any) -> Neo4jStore:
     return Neo4jStore(config_from_env(uri), **kwargs)
 
 
-def open_neo4j_reader(uri: str | None = None, tree: str | None = None):
+def open_neo4j_reader(uri: str | None = None, tree: str | None = None) -> Neo4jReader:
     """A GraphReader over one loaded tree (the newest unless KUBEATLAS_NEO4J_TREE / tree)."""
     from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 
