@@ -74,7 +74,7 @@ def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + ".delta")
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path) -> dict[str, CacheEntry] | None:
     try:
         with open(path, "rb") as fh, paused_gc():
             version, python, entries = marshal.loads(fh.read())  # one read: load(fh) is slow
@@ -85,7 +85,7 @@ def _read(path: Path) -> dict | None:
     return entries
 
 
-def _write(entries: dict, path: Path) -> None:
+def _write(entries: dict[str, CacheEntry], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

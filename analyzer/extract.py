@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
-from kubeatlas.analyzer.goparse import PATTERN_NAMES, GoParser, Node
+from kubeatlas.analyzer.goparse import PATTERN_NAMES, Captures, GoParser, Node
 from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
@@ -102,20 +102,20 @@ class _Accumulator:
         return self.scope if node.start_byte < self.scope_end else ""
 
 
-def _on_package(acc: _Accumulator, c: dict) -> None:
+def _on_package(acc: _Accumulator, c: Captures) -> None:
     node = c["package.name"][0]
     if not acc.package:
         acc.package = text(node)
         acc.package_offset = node.parent.start_byte
 
 
-def _on_import(acc: _Accumulator, c: dict) -> None:
+def _on_import(acc: _Accumulator, c: Captures) -> None:
     path = text(c["import.path"][0]).strip('"`')
     alias = text(c["import.alias"][0]) if "import.alias" in c else None
     acc.imports.append(ImportRef(path, alias, c["import"][0].start_point[0] + 1))
 
 
-def _on_func(acc: _Accumulator, c: dict) -> None:
+def _on_func(acc: _Accumulator, c: Captures) -> None:
     node = c["func"][0]
     name = text(c["func.name"][0])
     params, results = _signature(node)
@@ -127,7 +127,7 @@ def _on_func(acc: _Accumulator, c: dict) -> None:
     acc.enter(node, name)
 
 
-def _on_method(acc: _Accumulator, c: dict) -> None:
+def _on_method(acc: _Accumulator, c: Captures) -> None:
     node = c["method"][0]
     name = text(c["method.name"][0])
     recv_name, recv_type, pointer = _receiver(c["method.receiver"][0])
@@ -142,7 +142,7 @@ def _on_method(acc: _Accumulator, c: dict) -> None:
     acc.enter(node, decl.qualified_name)
 
 
-def _on_type(acc: _Accumulator, c: dict) -> None:
+def _on_type(acc: _Accumulator, c: Captures) -> None:
     node = c["type"][0]
     if not _top_level(node):
         return
@@ -164,7 +164,7 @@ def _on_type(acc: _Accumulator, c: dict) -> None:
     acc.decls.append(decl)
 
 
-def _on_alias(acc: _Accumulator, c: dict) -> None:
+def _on_alias(acc: _Accumulator, c: Captures) -> None:
     node = c["alias"][0]
     if not _top_level(node):
         return
@@ -175,7 +175,7 @@ def _on_alias(acc: _Accumulator, c: dict) -> None:
     ))
 
 
-def _on_call(acc: _Accumulator, c: dict) -> None:  # the hot one: ~60 calls per file
+def _on_call(acc: _Accumulator, c: Captures) -> None:  # the hot one: ~60 calls per file
     fn = c["call.fn"][0]
     if fn.type in _NOT_CALLEES:
         return
@@ -186,7 +186,7 @@ def _on_call(acc: _Accumulator, c: dict) -> None:  # the hot one: ~60 calls per 
                                  fn.start_point[0] + 1))
 
 
-def _on_local(acc: _Accumulator, c: dict) -> None:
+def _on_local(acc: _Accumulator, c: Captures) -> None:
     name = c["local.name"][0]
     scope = acc.scope_of(name)
     if not scope:
@@ -196,7 +196,7 @@ def _on_local(acc: _Accumulator, c: dict) -> None:
         acc.locals.append(LocalVar(scope, text(name), type_expr))
 
 
-def _on_var(acc: _Accumulator, c: dict) -> None:
+def _on_var(acc: _Accumulator, c: Captures) -> None:
     node = c["var"][0]
     name = text(c["var.name"][0])
     type_node = c.get("var.type")
@@ -214,7 +214,7 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
                           _exported(name), _doc(node), type_expr=type_expr))
 
 
-def _on_const(acc: _Accumulator, c: dict) -> None:
+def _on_const(acc: _Accumulator, c: Captures) -> None:
     node = c["const"][0]
     if acc.scope_of(node):
         return
@@ -225,7 +225,7 @@ def _on_const(acc: _Accumulator, c: dict) -> None:
                           type_expr=flat(type_node) if type_node else ""))
 
 
-def _on_error(acc: _Accumulator, c: dict) -> None:
+def _on_error(acc: _Accumulator, c: Captures) -> None:
     """Syntax errors are reported once per file from root.has_error; nothing to do per node."""
 
 

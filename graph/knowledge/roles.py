@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.knowledge.catalog import Catalog, Role, load_catalog
@@ -21,15 +22,15 @@ class RoleMapping:
         self.catalog = catalog or load_catalog()
         self.fingerprint = self.catalog.fingerprint
 
-    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         return map_roles(graph, self.catalog)
 
 
-def map_roles(graph: KubeGraph, catalog: Catalog) -> dict:
+def map_roles(graph: KubeGraph, catalog: Catalog) -> dict[str, Any]:
     dirs = {n.attrs["dir"]: n.id for n in graph.nodes(NodeKind.PACKAGE)}
     imports = _package_imports(graph)
     members: dict[str, set[str]] = {}  # role -> packages claimed by a path rule
-    figures: dict = {"roles": len(catalog.roles), "absent": []}
+    figures: dict[str, Any] = {"roles": len(catalog.roles), "absent": []}
     for role in catalog.roles:
         _add_role_node(graph, role, dirs)
         members[role.id] = _add_path_members(graph, role, dirs)

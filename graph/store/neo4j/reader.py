@@ -135,7 +135,7 @@ class Neo4jReader:
         return rows[0][0] if rows else []
 
     # --- read-only console ----------------------------------------------------------
-    def run_readonly(self, query: str, params: dict | None = None, *, limit_ms: int = 2000,
+    def run_readonly(self, query: str, params: dict[str, Any] | None = None, *, limit_ms: int = 2000,
                      max_rows: int = 1000) -> QueryResult:
         return self.store.run_readonly(query, params, limit_ms=limit_ms, max_rows=max_rows)
 

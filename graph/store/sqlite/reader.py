@@ -120,7 +120,7 @@ class SqliteReader:
         return {p: (m, s) for p, m, s in self._conn.execute("SELECT * FROM manifest")}
 
     # --- read-only console ----------------------------------------------------------
-    def run_readonly(self, sql: str, params: Sequence[Any] | dict = (), *, limit_ms: int = 2000,
+    def run_readonly(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, limit_ms: int = 2000,
                      max_rows: int = 1000) -> QueryResult:
         """Run one read-only statement on a fresh sandboxed connection (see sandbox.py):
         allow-listed reads, functions and pragmas, value-size limits, a time limit, a row cap."""
