@@ -211,9 +211,10 @@ def _write_conf(where: ServerLayout, port: int, pagecache_mb: int) -> None:
 
 def _read_state(where: ServerLayout) -> dict[str, Any]:
     try:
-        return json.loads(where.state_file.read_text())
+        state = json.loads(where.state_file.read_text())
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}  # a damaged file is no state, not a crash
 
 
 def _is_our_server(pid: int, where: ServerLayout) -> bool:
