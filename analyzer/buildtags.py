@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-KNOWN_OS = frozenset(
-    "aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 "
-    "solaris wasip1 windows zos".split()
-)
-KNOWN_ARCH = frozenset(
-    "386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 "
-    "mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm".split()
-)
-UNIX_OS = frozenset(
-    "aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris".split()
-)
+KNOWN_OS = frozenset((
+    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux", "nacl", "netbsd",
+    "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+))
+KNOWN_ARCH = frozenset((
+    "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle", "mips64",
+    "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc",
+    "sparc64", "wasm",
+))
+UNIX_OS = frozenset((
+    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "linux", "netbsd", "openbsd",
+    "solaris",
+))
 # The platforms an IMPORTS edge reports; Kubernetes' release platforms.
 PLATFORMS = (
     "darwin/amd64", "darwin/arm64", "linux/386", "linux/amd64", "linux/arm", "linux/arm64",
@@ -24,6 +27,9 @@ PLATFORMS = (
 GO_RELEASE_MINOR = 30  # go1.1 … go1.30 are satisfied, as by a current toolchain
 
 _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[A-Za-z0-9_.]+)")
+
+TagTest = Callable[[str], bool]  # is this build tag satisfied?
+Predicate = Callable[[TagTest], bool]  # a compiled //go:build expression
 
 
 def read_build_expr(header: bytes) -> str | None:
@@ -174,7 +180,7 @@ def _platforms_of(name_constraint: tuple[str | None, str | None],
 
 
 @lru_cache(maxsize=256)
-def _satisfied(goos: str, goarch: str, tags: frozenset[str], cgo: bool):
+def _satisfied(goos: str, goarch: str, tags: frozenset[str], cgo: bool) -> TagTest:
     def ok(tag: str) -> bool:
         if tag in (goos, goarch, "gc") or tag in tags:
             return True
@@ -191,7 +197,7 @@ def _satisfied(goos: str, goarch: str, tags: frozenset[str], cgo: bool):
 
 
 @lru_cache(maxsize=4096)
-def _compile(expr: str):
+def _compile(expr: str) -> Predicate:
     """Compile a //go:build expression into a predicate over a tag->bool function."""
     tokens = _TOKEN.findall(expr)
     position = 0
@@ -204,7 +210,7 @@ def _compile(expr: str):
         position += 1
         return tokens[position - 1]
 
-    def parse_or():
+    def parse_or() -> Predicate:
         left = parse_and()
         while peek() == "||":
             take()
@@ -212,7 +218,7 @@ def _compile(expr: str):
             left = (lambda a, b: lambda ok: a(ok) or b(ok))(left, right)
         return left
 
-    def parse_and():
+    def parse_and() -> Predicate:
         left = parse_not()
         while peek() == "&&":
             take()
@@ -220,7 +226,7 @@ def _compile(expr: str):
             left = (lambda a, b: lambda ok: a(ok) and b(ok))(left, right)
         return left
 
-    def parse_not():
+    def parse_not() -> Predicate:
         token = take() if peek() is not None else "false"
         if token == "!":
             inner = parse_not()

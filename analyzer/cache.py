@@ -16,7 +16,9 @@ from kubeatlas.analyzer.rows import Row, facts_from_row
 ANALYZER_VERSION = 12  # bump when extraction changes, so old caches are ignored
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
-_PYTHON = "%d.%d" % sys.version_info[:2]
+_PYTHON = "{}.{}".format(*sys.version_info[:2])
+
+CacheEntry = tuple[int, int, Row]  # (mtime_ns, size, facts row)
 
 
 @dataclass(slots=True)
@@ -24,7 +26,7 @@ class FactsCache:
     """rel_path -> (mtime_ns, size, facts row); kept in the compact row form, loaded whole and
     saved atomically, rows turned into FileFacts only when used."""
 
-    entries: dict[str, tuple[int, int, Row]] = field(default_factory=dict)
+    entries: dict[str, CacheEntry] = field(default_factory=dict)
 
     def lookup_stat(self, rel_path: str, mtime_ns: int, size: int) -> FileFacts | None:
         entry = self.entries.get(rel_path)
@@ -72,7 +74,7 @@ def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + ".delta")
 
 
-def _read(path: Path) -> dict | None:
+def _read(path: Path) -> dict[str, CacheEntry] | None:
     try:
         with open(path, "rb") as fh, paused_gc():
             version, python, entries = marshal.loads(fh.read())  # one read: load(fh) is slow
@@ -83,7 +85,7 @@ def _read(path: Path) -> dict | None:
     return entries
 
 
-def _write(entries: dict, path: Path) -> None:
+def _write(entries: dict[str, CacheEntry], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
-from kubeatlas.analyzer.goparse import PATTERN_NAMES, GoParser, Node
+from kubeatlas.analyzer.goparse import PATTERN_NAMES, Captures, GoParser, Node
 from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
@@ -110,20 +110,20 @@ class _Accumulator:
         return self.scope if node.start_byte < self.scope_end else ""
 
 
-def _on_package(acc: _Accumulator, c: dict) -> None:
+def _on_package(acc: _Accumulator, c: Captures) -> None:
     node = c["package.name"][0]
     if not acc.package:
         acc.package = text(node)
         acc.package_offset = node.parent.start_byte
 
 
-def _on_import(acc: _Accumulator, c: dict) -> None:
+def _on_import(acc: _Accumulator, c: Captures) -> None:
     path = text(c["import.path"][0]).strip('"`')
     alias = text(c["import.alias"][0]) if "import.alias" in c else None
     acc.imports.append(ImportRef(path, alias, c["import"][0].start_point[0] + 1))
 
 
-def _on_func(acc: _Accumulator, c: dict) -> None:
+def _on_func(acc: _Accumulator, c: Captures) -> None:
     node = c["func"][0]
     name = text(c["func.name"][0])
     params, results = _signature(node)
@@ -148,12 +148,12 @@ def _namedresults(acc: _Accumulator, node: Node) -> None:
                           for p in read_params(result) if p.name and p.name != "_")
 
 
-def _on_method(acc: _Accumulator, c: dict) -> None:
+def _on_method(acc: _Accumulator, c: Captures) -> None:
     node = c["method"][0]
     name = text(c["method.name"][0])
     recv_name, recv_type, pointer = read_receiver(c["method.receiver"][0])
     params, results = _signature(node)
-    params = (Param(recv_name, ("*" if pointer else "") + recv_type),) + params  # receiver first
+    params = (Param(recv_name, ("*" if pointer else "") + recv_type), *params)  # receiver first
     decl = Decl(
         DeclKind.METHOD, name, node.start_point[0] + 1, node.end_point[0] + 1, _exported(name),
         doc=read_doc(node), receiver=recv_type, pointer_receiver=pointer, params=params,
@@ -164,7 +164,7 @@ def _on_method(acc: _Accumulator, c: dict) -> None:
     _namedresults(acc, node)
 
 
-def _on_type(acc: _Accumulator, c: dict) -> None:
+def _on_type(acc: _Accumulator, c: Captures) -> None:
     node = c["type"][0]
     if not _top_level(node):
         return
@@ -186,7 +186,7 @@ def _on_type(acc: _Accumulator, c: dict) -> None:
     acc.decls.append(decl)
 
 
-def _on_alias(acc: _Accumulator, c: dict) -> None:
+def _on_alias(acc: _Accumulator, c: Captures) -> None:
     node = c["alias"][0]
     if not _top_level(node):
         return
@@ -197,7 +197,7 @@ def _on_alias(acc: _Accumulator, c: dict) -> None:
     ))
 
 
-def _on_call(acc: _Accumulator, c: dict) -> None:  # the hot one: ~60 calls per file
+def _on_call(acc: _Accumulator, c: Captures) -> None:  # the hot one: ~60 calls per file
     fn = c["call.fn"][0]
     if fn.type in _NOT_CALLEES:
         return
@@ -208,7 +208,7 @@ def _on_call(acc: _Accumulator, c: dict) -> None:  # the hot one: ~60 calls per 
                                  fn.start_point[0] + 1))
 
 
-def _on_ref(acc: _Accumulator, c: dict) -> None:
+def _on_ref(acc: _Accumulator, c: Captures) -> None:
     node = c["ref"][0]
     if node.start_byte < acc.scope_end:  # values at package level have no function to start from
         expr = flat(node)
@@ -218,7 +218,7 @@ def _on_ref(acc: _Accumulator, c: dict) -> None:
             acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True))
 
 
-def _on_keyed(acc: _Accumulator, c: dict) -> None:
+def _on_keyed(acc: _Accumulator, c: Captures) -> None:
     """`T{Field: f}`: the value f stored into T's field (the type of an elided `{...}` literal
     is not known here: then only the value is kept)."""
     node = c["keyed.value"][0]
@@ -236,7 +236,7 @@ def _on_keyed(acc: _Accumulator, c: dict) -> None:
                              text(c["keyed.key"][0]) if holder else "", holder))
 
 
-def _on_assign(acc: _Accumulator, c: dict) -> None:
+def _on_assign(acc: _Accumulator, c: Captures) -> None:
     """`a, x.f = g, h`: values on the right; one assigned to `x.f` is stored into field f."""
     right = c["assign.right"][0]
     if right.start_byte >= acc.scope_end:
@@ -259,7 +259,7 @@ def _on_assign(acc: _Accumulator, c: dict) -> None:
         acc.calls.append(CallRef(acc.scope, expr, value.start_point[0] + 1, True, field, holder))
 
 
-def _on_local(acc: _Accumulator, c: dict) -> None:
+def _on_local(acc: _Accumulator, c: Captures) -> None:
     names = c["local.names"][0]
     scope = acc.scope_of(names)
     if not scope:
@@ -289,7 +289,7 @@ def _on_local(acc: _Accumulator, c: dict) -> None:
                     acc.locals.append(LocalVar(scope, name, line, *found, until=until))
 
 
-def _on_range(acc: _Accumulator, c: dict) -> None:
+def _on_range(acc: _Accumulator, c: Captures) -> None:
     node = c["range"][0]
     scope = acc.scope_of(node)
     if not scope or not any(child.type == ":=" for child in node.children):
@@ -305,7 +305,7 @@ def _on_range(acc: _Accumulator, c: dict) -> None:
                                        until=block_end(node)))
 
 
-def _on_closure(acc: _Accumulator, c: dict) -> None:
+def _on_closure(acc: _Accumulator, c: Captures) -> None:
     plist = c["closure.params"][0]
     scope = acc.scope_of(plist)
     if scope:
@@ -315,7 +315,7 @@ def _on_closure(acc: _Accumulator, c: dict) -> None:
                           for p in read_params(plist) if p.name and p.name != "_")
 
 
-def _on_var(acc: _Accumulator, c: dict) -> None:
+def _on_var(acc: _Accumulator, c: Captures) -> None:
     node = c["var"][0]
     name = text(c["var.name"][0])
     type_node = c.get("var.type")
@@ -341,7 +341,7 @@ def _on_var(acc: _Accumulator, c: dict) -> None:
                           _exported(name), read_doc(node), type_expr=type_expr))
 
 
-def _on_const(acc: _Accumulator, c: dict) -> None:
+def _on_const(acc: _Accumulator, c: Captures) -> None:
     node = c["const"][0]
     if acc.scope_of(node):
         return
@@ -352,7 +352,7 @@ def _on_const(acc: _Accumulator, c: dict) -> None:
                           type_expr=flat(type_node) if type_node else ""))
 
 
-def _on_error(acc: _Accumulator, c: dict) -> None:
+def _on_error(acc: _Accumulator, c: Captures) -> None:
     """Syntax errors are reported once per file from root.has_error; nothing to do per node."""
 
 

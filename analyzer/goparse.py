@@ -39,6 +39,7 @@ PATTERN_NAMES = tuple(
 )
 
 Node = Any  # a tree_sitter.Node; callers only use its attributes, never import tree_sitter
+Captures = dict[str, list[Node]]  # one query match: capture name -> nodes
 
 
 class GoParser:
@@ -54,7 +55,7 @@ class GoParser:
         """Parse Go source and return the root node."""
         return self._parser.parse(source).root_node
 
-    def matches(self, root: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+    def matches(self, root: Node) -> list[tuple[int, Captures]]:
         """(pattern index into PATTERN_NAMES, {capture name: nodes}) for each query match, in
         document order."""
         return self._cursor.matches(root)

@@ -151,7 +151,7 @@ class FileFacts(NamedTuple):
     sha: str  # sha1 of the content
     problems: tuple[Problem, ...] = ()
 
-    def declaration_shape(self) -> tuple:
+    def declaration_shape(self) -> tuple[object, ...]:
         """Everything other files can see of this one: package clause, imports, build
         constraint and declarations without their lines and docs. Equal shapes mean an edit
         touched function bodies (or comments) only."""

@@ -8,6 +8,8 @@ on arrival.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubeatlas.analyzer.model import (
     CallRef,
     Decl,
@@ -22,7 +24,7 @@ from kubeatlas.analyzer.model import (
     Problem,
 )
 
-Row = tuple
+Row = tuple[Any, ...]  # a FileFacts as nested tuples of str/int/bool/None
 
 _KINDS = {k.value: k for k in DeclKind}
 _SOURCES = {s.value: s for s in LocalSource}

@@ -85,7 +85,7 @@ def scan_files(
     return facts, ScanStats(len(facts), len(todo), reused, bytes_read)
 
 
-def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps) -> int:
+def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]]) -> int:
     if row[0] == _SAME:  # touched but byte-identical: the cached facts stand
         row = cache.entries[row[1]][2]
     item = facts_from_row(row)

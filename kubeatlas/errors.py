@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class KubeatlasError(Exception):
     """Base of every error kubeatlas reports to a user as one line (CLI exit code 2)."""
@@ -16,11 +18,11 @@ class KubeatlasError(Exception):
     def __str__(self) -> str:
         return self.message
 
-    def __reduce__(self):  # survives multiprocessing
+    def __reduce__(self) -> tuple[Callable[..., KubeatlasError], tuple[object, ...]]:  # survives multiprocessing
         return (_rebuild, (type(self), self.message, self.fields))
 
 
-def _rebuild(cls, message, fields):
+def _rebuild(cls: type[KubeatlasError], message: str, fields: dict[str, object]) -> KubeatlasError:
     return cls(message, **fields)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +50,20 @@ def write_admin_csv(graph: KubeGraph, out_dir: Path) -> list[Path]:
     edges: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
     for edge in graph.edges():
         edges[str(edge.kind)].append((edge.source, edge.target, dict(edge.attrs)))
-    for rel, rows in sorted(edges.items()):
-        keys = sorted({k for _, _, attrs in rows for k in attrs})
+    for rel, edge_rows in sorted(edges.items()):
+        keys = sorted({k for _, _, attrs in edge_rows for k in attrs})
         path = out_dir / f"rels_{rel}.csv"
         with open(path, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow([":START_ID", ":END_ID", ":TYPE",
-                             *[_header(k, [(None, a) for _, _, a in rows]) for k in keys]])
-            for s, t, attrs in sorted(rows, key=lambda r: (r[0], r[1])):
+                             *[_header(k, [(None, a) for _, _, a in edge_rows]) for k in keys]])
+            for s, t, attrs in sorted(edge_rows, key=lambda r: (r[0], r[1])):
                 writer.writerow([s, t, rel, *[_cell(attrs.get(k)) for k in keys]])
         written.append(path)
     return written
 
 
-def _header(key: str, rows) -> str:
+def _header(key: str, rows: Iterable[tuple[object, Mapping[str, Any]]]) -> str:
     sample = next((attrs[key] for _, attrs in rows if attrs.get(key) is not None), None)
     if isinstance(sample, bool):
         return f"{key}:boolean"

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kubeatlas.analyzer.buildtags import buildable_somewhere
-from kubeatlas.analyzer.cache import FactsCache
+from kubeatlas.analyzer.cache import CacheEntry, FactsCache
 from kubeatlas.analyzer.model import FileFacts, SourceFile
 from kubeatlas.analyzer.rows import facts_from_row
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
+from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
-from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, finish_tally, resolve_file_calls
+from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, CallEdge, finish_tally, resolve_file_calls
 from kubeatlas.graph.resolve.symbols import SymbolTable
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -41,9 +43,12 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     """Apply body-only edits to db; None when the edit needs a full rebuild."""
     if not changed or len(changed) > MAX_PATCHED_FILES:
         return None
-    old_rows = {s.rel_path: cache.entries.get(s.rel_path) for s in changed}
-    if any(entry is None for entry in old_rows.values()):
-        return None
+    old_rows: dict[str, CacheEntry] = {}
+    for s in changed:
+        entry = cache.entries.get(s.rel_path)
+        if entry is None:  # never scanned: nothing to compare the edit with
+            return None
+        old_rows[s.rel_path] = entry
     old = {path: facts_from_row(entry[2]) for path, entry in old_rows.items()}
     new, _ = scan_files(root, changed, cache=_Partial(cache), jobs=1,
                         max_file_bytes=max_file_bytes)
@@ -58,7 +63,7 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     if _wiring(old_calls) != _wiring(e for calls in new_calls.values() for e in calls):
         _restore(cache, old_rows)  # what is stored in or called through func fields changed:
         return None  # those calls join across files, so rebuild
-    by_package = defaultdict(list)
+    by_package: dict[str, list[str]] = defaultdict(list)
     for path, (_, _, row) in cache.entries.items():
         by_package[row[1]].append(path)
     conn = sqlite3.connect(db, isolation_level=None)
@@ -98,7 +103,7 @@ class _Partial(FactsCache):
         pass
 
 
-def _restore(cache: FactsCache, old_rows) -> None:
+def _restore(cache: FactsCache, old_rows: Mapping[str, CacheEntry]) -> None:
     for path, entry in old_rows.items():
         cache.entries[path] = entry
 
@@ -118,12 +123,12 @@ def _lazy_symbols(cache: FactsCache) -> SymbolTable:
     return SymbolTable(provider, set(paths_by_package), names)
 
 
-def _rewrite_nodes(conn: sqlite3.Connection, fragment) -> None:
+def _rewrite_nodes(conn: sqlite3.Connection, fragment: KubeGraph) -> None:
     """New attributes over the old ones: later stages add attributes (a package's `binaries`)
     that the structural build does not know, and those must survive the patch."""
     fresh = {node.id: node.attrs for node in fragment.nodes()
              if str(node.kind) not in _STRUCTURAL}
-    old: dict[str, dict] = {}
+    old: dict[str, dict[str, Any]] = {}
     ids = list(fresh)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -144,12 +149,12 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
     return found
 
 
-def _wiring(edges) -> list[tuple[str, str, str]]:
+def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
     """The stores into func-typed fields and the calls through them, without lines."""
     return sorted({(c, t, via) for c, t, via, *_ in edges if via in (STORED, FIELD_CALL)})
 
 
-def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
+def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge], existing: set[str]) -> None:
     callers = [r[0] for r in conn.execute(
         "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
     for i in range(0, len(callers), 500):
@@ -173,7 +178,7 @@ def _rewrite_calls(conn, f: FileFacts, calls, existing: set[str]) -> None:
     conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", rows)
 
 
-def _update_meta(conn, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
+def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
     meta = {k: load_json(v) for k, v in conn.execute("SELECT key, value FROM meta")}
     figures = meta.get("figures") or {}
     calls = Counter((figures.get("resolve") or {}).get("calls") or {})

@@ -72,7 +72,7 @@ def index_tree(
     check_target(db)  # not a directory, not someone's file: before the work, not after
 
     @contextmanager
-    def phase(name: str):
+    def phase(name: str) -> Iterator[None]:
         began = time.perf_counter()
         yield
         summary.phases[name] = round(time.perf_counter() - began, 3)

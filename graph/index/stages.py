@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.index.pipeline import Stage
@@ -29,7 +29,7 @@ class Resolution:
     min_parallel_files: int = MIN_FILES
     fingerprint: ClassVar[str] = "resolve"
 
-    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         symbols = SymbolTable.of(facts)
         with CallWorkers(facts, symbols, jobs=self.jobs,
                          min_files=self.min_parallel_files) as calls:

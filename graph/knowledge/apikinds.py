@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from kubeatlas.analyzer.model import DeclKind, FileFacts
 from kubeatlas.graph.build.typeref import FileScope
@@ -27,7 +28,7 @@ class ApiKinds:
 
     fingerprint = "apikinds-1"
 
-    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         return add_api_kinds(graph, facts)
 
 
@@ -39,7 +40,7 @@ def version_rank(version: str) -> tuple[int, int, int]:
     return (_STABILITY[m.group(2) or ""], int(m.group(1)), int(m.group(3) or 0))
 
 
-def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
     kinds = _add_kind_nodes(graph)
     figures = {"kinds": len(kinds), "resources": sum(1 for k in kinds.values() if k["list"])}
     figures["internal"] = _add_internal_types(graph, kinds)
@@ -49,9 +50,9 @@ def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
     return figures
 
 
-def _add_kind_nodes(graph: KubeGraph) -> dict[str, dict]:
+def _add_kind_nodes(graph: KubeGraph) -> dict[str, dict[str, Any]]:
     """kind id -> {group, version, kind, list}, one per versioned type embedding TypeMeta."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     if TYPE_META not in graph:
         return found
     for tid in graph.predecessors(TYPE_META, EdgeKind.EMBEDS):
@@ -61,7 +62,7 @@ def _add_kind_nodes(graph: KubeGraph) -> dict[str, dict]:
             found[api_kind_id(m.group(1), m.group(2), attrs["name"])] = {
                 "group": m.group(1), "version": m.group(2), "kind": attrs["name"], "type": tid}
     by_group_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for kid, k in sorted(found.items()):
+    for _kid, k in sorted(found.items()):
         k["list"] = api_kind_id(k["group"], k["version"], k["kind"] + "List") in found
         by_group_kind[k["group"], k["kind"]].append(k["version"])
     for kid, k in sorted(found.items()):
@@ -78,12 +79,12 @@ def _package_dir(graph: KubeGraph, import_path: str) -> str:
     return graph.attrs(pid).get("dir", "") if pid in graph else ""
 
 
-def _preferred(kinds: dict[str, dict], group: str, kind: str) -> str | None:
+def _preferred(kinds: dict[str, dict[str, Any]], group: str, kind: str) -> str | None:
     ids = [kid for kid, k in kinds.items() if k["group"] == group and k["kind"] == kind]
     return max(ids, key=lambda kid: version_rank(kinds[kid]["version"]), default=None)
 
 
-def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict]) -> int:
+def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
     """pkg/apis/<group>.<Kind> is the internal form every version converts through."""
     count = 0
     for node in graph.nodes(NodeKind.PACKAGE):
@@ -98,10 +99,10 @@ def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict]) -> int:
     return count
 
 
-def _add_registry(graph: KubeGraph, kinds: dict[str, dict]) -> int:
+def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
     """pkg/registry/<group>/<resource>/... stores the kind whose name the resource dir spells."""
     count = 0
-    names = defaultdict(dict)  # group -> lower-case spelling -> kind
+    names: defaultdict[str, dict[str, str]] = defaultdict(dict)  # group -> lower-case spelling -> kind
     for k in kinds.values():
         if k["list"]:
             names[k["group"]][k["kind"].lower()] = k["kind"]

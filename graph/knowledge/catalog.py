@@ -83,7 +83,7 @@ def load_catalog(path: Path | Traversable = ROLES_FILE) -> Catalog:
     return Catalog(roles, hashlib.sha256(raw).hexdigest()[:16])
 
 
-def _role(entry: object, path: Path) -> Role:
+def _role(entry: object, path: Path | Traversable) -> Role:
     if not isinstance(entry, dict) or not entry.get("id"):
         raise CatalogError(f"{path}: every role needs an `id`: {entry!r}")
     rid = str(entry["id"])

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -51,11 +52,11 @@ class Illustrations:
     def __init__(self, path: Path | Traversable = LINKS_FILE) -> None:
         self.links, self.fingerprint = load_links(path)
 
-    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         return add_illustrations(graph, self.links)
 
 
-def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict:
+def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict[str, Any]:
     edges, missing = 0, []
     for link in links:
         absent = [t for t in link.illustrates if t not in graph]

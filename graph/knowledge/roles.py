@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.knowledge.catalog import Catalog, Role, load_catalog
@@ -21,15 +22,15 @@ class RoleMapping:
         self.catalog = catalog or load_catalog()
         self.fingerprint = self.catalog.fingerprint
 
-    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict:
+    def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         return map_roles(graph, self.catalog)
 
 
-def map_roles(graph: KubeGraph, catalog: Catalog) -> dict:
+def map_roles(graph: KubeGraph, catalog: Catalog) -> dict[str, Any]:
     dirs = {n.attrs["dir"]: n.id for n in graph.nodes(NodeKind.PACKAGE)}
     imports = _package_imports(graph)
     members: dict[str, set[str]] = {}  # role -> packages claimed by a path rule
-    figures: dict = {"roles": len(catalog.roles), "absent": []}
+    figures: dict[str, Any] = {"roles": len(catalog.roles), "absent": []}
     for role in catalog.roles:
         _add_role_node(graph, role, dirs)
         members[role.id] = _add_path_members(graph, role, dirs)
@@ -68,7 +69,7 @@ def _add_path_members(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> set
 
 
 def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
-    found = set()
+    found: set[str] = set()
     if not role.external:
         return found
     for node in graph.nodes(NodeKind.EXTERNAL_PACKAGE):
@@ -84,7 +85,8 @@ def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
 
 
 def _add_role_node(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> None:
-    interfaces, missing = [], []
+    interfaces: list[str] = []
+    missing: list[str] = []
     for group in role.key_interfaces:
         hit = next((n for n in group if _is_interface(graph, f"type:{n}")), None)
         (interfaces if hit else missing).append(hit or group[0])

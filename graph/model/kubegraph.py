@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -13,6 +13,9 @@ import networkx as nx
 from kubeatlas.errors import NodeNotFound
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+
+NodeRow = tuple[str, str, dict[str, Any]]  # (id, kind, attrs without the kind)
+EdgeRow = tuple[str, str, str, dict[str, Any] | None]  # (source, target, kind, attrs or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +29,9 @@ class GraphDelta:
     """Rows added since a mark, and rows written before it whose attributes changed since;
     changed_edges are (position in edge order, attrs or None)."""
 
-    new_nodes: Iterator[tuple[str, str, dict[str, Any]]]
-    new_edges: Iterator[tuple[str, str, str, dict[str, Any] | None]]
-    changed_nodes: Iterator[tuple[str, str, dict[str, Any]]]
+    new_nodes: Iterator[NodeRow]
+    new_edges: Iterator[EdgeRow]
+    changed_nodes: Iterator[NodeRow]
     changed_edges: list[tuple[int, dict[str, Any] | None]]
 
 
@@ -146,11 +149,11 @@ class KubeGraph:
     def predecessors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
         return sorted({e.source for e in self.in_edges(nid, kind)})
 
-    def node_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def node_rows(self) -> Iterator[NodeRow]:
         """(id, kind, attrs) for every node: the bulk path for writers, no records built."""
         return _node_rows(self._node.items())
 
-    def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+    def edge_rows(self) -> Iterator[EdgeRow]:
         """(source, target, kind, attrs or None when the edge has none), in the order the edges
         were added: the bulk path."""
         return self._edge_rows(self._edge_log)
@@ -169,7 +172,7 @@ class KubeGraph:
             changed_edges=changed_edges,
         )
 
-    def _edge_rows(self, log) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+    def _edge_rows(self, log: Iterable[tuple[str, str, str]]) -> Iterator[EdgeRow]:
         succ = self._succ
         for u, v, k in log:
             yield u, v, k, _without_kind(succ[u][v][k])
@@ -193,7 +196,7 @@ class KubeGraph:
         nx.write_graphml(clean, path)
 
 
-def _node_rows(items) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _node_rows(items: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[NodeRow]:
     for nid, data in items:
         yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
 

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 from neo4j import exceptions as nx
@@ -19,6 +19,9 @@ from kubeatlas.graph.store.neo4j.local.runtime import layout
 from kubeatlas.graph.store.neo4j.local.server import read_password, status
 from kubeatlas.graph.store.neo4j.result_cap import MAX_RESULT_BYTES, capped, installed
 from kubeatlas.settings import setting
+
+if TYPE_CHECKING:  # the reader imports this module; at run time it is imported where used
+    from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 
 MIN_MAJOR = 5
 logging.getLogger("neo4j").addHandler(logging.NullHandler())  # errors arrive as one line each,
@@ -42,7 +45,7 @@ def config_from_env(uri: str | None = None) -> Neo4jConfig:
     password = setting("neo4j_password") or None
     local = status(layout())
     if uri is None:
-        if not local.running:
+        if local.uri is None:  # not running (or running on no known port)
             raise StoreUnavailable("no Neo4j to ask: NEO4J_URI is not set and the local server "
                                    "is not running (`kubeatlas neo4j start`)", uri=None)
         uri = local.uri
@@ -81,7 +84,7 @@ class Neo4jStore:
         except StoreUnavailable:
             self._close_quietly()
             raise
-        except Exception as exc:
+        except Exception as exc:  # every driver failure becomes one line
             self._close_quietly()
             raise self._translate(exc, "connect") from None
 
@@ -106,7 +109,7 @@ class Neo4jStore:
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         """Run a write in one managed transaction (retried on transient errors)."""
-        def work(tx):
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Any]]:
             return [list(r.values()) for r in tx.run(query, dict(params or {}))]
         try:
             with self._driver.session(database=self.config.database) as session:
@@ -148,12 +151,12 @@ class Neo4jStore:
             plan = session.run("EXPLAIN " + query, params).consume()
             if plan.query_type != "r":
                 raise QueryRejected("only read-only Cypher is allowed (the plan of this query"
-                                    f" is {_QUERY_TYPES.get(plan.query_type, '?')})",
+                                    f" is {_QUERY_TYPES.get(plan.query_type or '', '?')})",
                                     query=query)
             with session.begin_transaction(timeout=limit_ms / 1000) as tx:
                 result = tx.run(query, params)
                 columns = tuple(result.keys())
-                rows = []
+                rows: list[tuple[Any, ...]] = []
                 for record in result:
                     if len(rows) == max_rows:
                         return QueryResult(columns, tuple(rows), True)
@@ -241,7 +244,7 @@ def plain(value: Any) -> Any:
     return str(value)  # temporal, spatial, bytes
 
 
-def _node_key(node) -> Any:
+def _node_key(node: neo4j.graph.Node | None) -> Any:
     if node is None:
         return None
     return node.get("id", node.element_id)
@@ -251,7 +254,7 @@ def connect(uri: str | None = None, **kwargs: Any) -> Neo4jStore:
     return Neo4jStore(config_from_env(uri), **kwargs)
 
 
-def open_neo4j_reader(uri: str | None = None, tree: str | None = None):
+def open_neo4j_reader(uri: str | None = None, tree: str | None = None) -> Neo4jReader:
     """A GraphReader over one loaded tree (the newest unless KUBEATLAS_NEO4J_TREE / tree)."""
     from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 

@@ -9,20 +9,26 @@ completed: readers refuse a tree whose load was interrupted, and the next load r
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kubeatlas.errors import StoreUnavailable
-from kubeatlas.graph.model.progress import SilentProgress
+from kubeatlas.graph.model.progress import Progress, SilentProgress
+from kubeatlas.graph.store.neo4j.connection import Neo4jStore
 from kubeatlas.graph.store.neo4j.props import edge_properties, node_properties
 from kubeatlas.graph.store.neo4j.reader import list_trees
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 from kubeatlas.graph.store.sqlite.sandbox import connect_readonly
+
+Rows = list[list[Any]]  # what Neo4jStore.write answers
+Done = Callable[[Rows, int], None]  # told each batch's answer and row count, in order
 
 DEFAULT_BATCH = 10_000  # rows per UNWIND transaction; see bench/neo4j_load.py
 DELETE_BATCH = 10_000
@@ -62,14 +68,14 @@ class LoadSummary:
                 "seconds": self.seconds, "entities_per_s": self.entities_per_s}
 
 
-def ensure_schema(store) -> None:
+def ensure_schema(store: Neo4jStore) -> None:
     for statement in SCHEMA:
         store.write(statement)
     store.write("CALL db.awaitIndexes(300)")
 
 
-def load_index(store, db: Path, *, tree: str | None = None, batch_size: int = DEFAULT_BATCH,
-               progress=None) -> LoadSummary:
+def load_index(store: Neo4jStore, db: Path, *, tree: str | None = None, batch_size: int = DEFAULT_BATCH,
+               progress: Progress | None = None) -> LoadSummary:
     """Load index file `db` as tree `tree` (default: the index's own tree name), replacing a
     tree of that name if one is loaded; other trees are not touched."""
     progress = progress or SilentProgress()
@@ -116,13 +122,13 @@ class _Writer:
     built (SQLite read, JSON, properties) while the server writes the previous one. Results are
     handed to `done` in order, on the caller's thread; a failure surfaces on the next call."""
 
-    def __init__(self, store, depth: int = 2) -> None:
+    def __init__(self, store: Neo4jStore, depth: int = 2) -> None:
         self._store = store
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-load")
-        self._pending: deque = deque()
+        self._pending: deque[tuple[Future[Rows], Done, int]] = deque()
         self._depth = depth
 
-    def submit(self, query: str, rows: list[dict], done) -> None:
+    def submit(self, query: str, rows: Sequence[object], done: Done) -> None:
         self._pending.append((self._pool.submit(self._store.write, query, {"rows": rows}),
                               done, len(rows)))
         while len(self._pending) > self._depth:
@@ -139,19 +145,20 @@ class _Writer:
     def __enter__(self) -> _Writer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         for future, _, _ in self._pending:
             future.cancel()
         self._pool.shutdown(wait=True)
 
 
-def _load_nodes(store, conn, tree: str, batch: int, progress) -> tuple[dict[str, str], int]:
+def _load_nodes(store: Neo4jStore, conn: sqlite3.Connection, tree: str, batch: int,
+                progress: Progress) -> tuple[dict[str, str], int]:
     total = conn.execute("SELECT count(*) FROM nodes").fetchone()[0]
     progress.start("nodes", total)
     element_ids: dict[str, str] = {}
-    rows_by_kind: dict[str, list[dict]] = defaultdict(list)
+    rows_by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
-    def done(result, count: int) -> None:
+    def done(result: Rows, count: int) -> None:
         element_ids.update(result[0][0])
         progress.advance(count)
 
@@ -173,15 +180,15 @@ def _load_nodes(store, conn, tree: str, batch: int, progress) -> tuple[dict[str,
     return element_ids, len(element_ids)
 
 
-def _load_edges(store, conn, tree: str, element_ids: dict[str, str], batch: int,
-                progress) -> int:
+def _load_edges(store: Neo4jStore, conn: sqlite3.Connection, tree: str, element_ids: dict[str, str],
+                batch: int, progress: Progress) -> int:
     total = conn.execute("SELECT count(*) FROM edges").fetchone()[0]
     progress.start("edges", total)
     written = 0
-    rows: list[list] = []
-    current = None
+    rows: list[list[Any]] = []
+    current = ""  # the kind of the edges in rows (set before rows fill)
 
-    def done(_result, count: int) -> None:
+    def done(_result: Rows, count: int) -> None:
         nonlocal written
         written += count
         progress.advance(count)
@@ -209,7 +216,7 @@ _EDGE_WRITE = ("UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] "  # lists
                "MATCH (b) WHERE elementId(b) = r[1] CREATE (a)-[e:%s]->(b) SET e = r[2]")
 
 
-def delete_tree(store, tree: str, *, progress=None) -> bool:
+def delete_tree(store: Neo4jStore, tree: str, *, progress: Progress | None = None) -> bool:
     """Remove one tree (its nodes, relationships and LoadedTree record); False if absent."""
     progress = progress or SilentProgress()
     existing = store.read("MATCH (t:LoadedTree {tree: $tree}) RETURN count(t)", {"tree": tree})
@@ -229,12 +236,12 @@ def delete_tree(store, tree: str, *, progress=None) -> bool:
     return True
 
 
-def verify_counts(store, tree: str, expected: dict[str, int]) -> dict[str, int]:
+def verify_counts(store: Neo4jStore, tree: str, expected: dict[str, int]) -> dict[str, int]:
     """Count what the server holds for `tree`; refuse a load that lost or doubled anything."""
-    counts = dict(store.read("MATCH (n:Node {tree: $tree}) RETURN n.kind, count(*)",
-                             {"tree": tree}))
-    counts.update(store.read("MATCH (:Node {tree: $tree})-[r]->() RETURN type(r), count(*)",
-                             {"tree": tree}))
+    counts: dict[str, int] = {kind: n for kind, n in store.read(
+        "MATCH (n:Node {tree: $tree}) RETURN n.kind, count(*)", {"tree": tree})}
+    counts.update((rel, n) for rel, n in store.read(
+        "MATCH (:Node {tree: $tree})-[r]->() RETURN type(r), count(*)", {"tree": tree}))
     counts = dict(sorted(counts.items()))
     if counts != expected:
         diff = sorted(k for k in set(counts) | set(expected) if counts.get(k) != expected.get(k))
@@ -244,13 +251,13 @@ def verify_counts(store, tree: str, expected: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def _index_counts(conn) -> dict[str, int]:
+def _index_counts(conn: sqlite3.Connection) -> dict[str, int]:
     counts = dict(conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind"))
     counts.update(conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind"))
     return dict(sorted(counts.items()))
 
 
-def trees(store) -> list[dict[str, Any]]:
+def trees(store: Neo4jStore) -> list[dict[str, Any]]:
     return [{k: v for k, v in t.items() if k not in ("meta", "counts")} for t in list_trees(store)]
 
 

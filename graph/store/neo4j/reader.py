@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kubeatlas.errors import TreeNotLoaded
 from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord, QueryResult
+from kubeatlas.graph.store.neo4j.connection import Neo4jStore
 from kubeatlas.graph.store.neo4j.props import attrs_of
 
 _CHUNK = 5000  # ids per UNWIND
@@ -20,7 +21,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # labels, relationship types, pr
 class Neo4jReader:
     """Reads one loaded tree (`tree`, or the most recently loaded complete one)."""
 
-    def __init__(self, store, tree: str | None = None) -> None:
+    def __init__(self, store: Neo4jStore, tree: str | None = None) -> None:
         self.store = store
         info = pick_tree(list_trees(store), tree, store.uri)
         self.tree: str = info["tree"]
@@ -134,12 +135,12 @@ class Neo4jReader:
         return rows[0][0] if rows else []
 
     # --- read-only console ----------------------------------------------------------
-    def run_readonly(self, query: str, params: dict | None = None, *, limit_ms: int = 2000,
+    def run_readonly(self, query: str, params: dict[str, Any] | None = None, *, limit_ms: int = 2000,
                      max_rows: int = 1000) -> QueryResult:
         return self.store.run_readonly(query, params, limit_ms=limit_ms, max_rows=max_rows)
 
 
-def list_trees(store) -> list[dict[str, Any]]:
+def list_trees(store: Neo4jStore) -> list[dict[str, Any]]:
     """Every tree on the server, newest load first: name, completeness, meta, counts."""
     rows = store.read("MATCH (t:LoadedTree) RETURN t.tree, t.complete, t.loaded_at, "
                       "t.meta_json, t.counts_json, t.nodes, t.edges, t.source "
@@ -178,12 +179,12 @@ def _quoted(name: str) -> str:
     return f"`{name}`"
 
 
-def _chunks(ids: Sequence[str]):
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
     unique = list(dict.fromkeys(ids))
     for i in range(0, len(unique), _CHUNK):
         yield unique[i:i + _CHUNK]
 
 
-def _node_record(nid: str, kind: str, raw) -> NodeRecord:
+def _node_record(nid: str, kind: str, raw: str | None) -> NodeRecord:
     attrs = attrs_of(raw)
     return NodeRecord(nid, kind, attrs.get("name") or "", attrs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from kubeatlas.graph.query.atlas import NodeRecord
 from kubeatlas.graph.store.attrs_json import load_json
@@ -26,7 +27,7 @@ def prefix_search(conn: sqlite3.Connection, text: str, kinds: Sequence[str],
     text = text.strip()
     if not text or len(text) > MAX_TEXT or not kinds:
         return []
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for kind, variant in itertools.product(kinds, case_variants(text)):
         upper = variant[:-1] + chr(ord(variant[-1]) + 1)
         rows.extend(conn.execute(

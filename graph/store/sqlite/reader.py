@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,18 +126,18 @@ class SqliteReader:
         return {p: (m, s) for p, m, s in self._conn.execute("SELECT * FROM manifest")}
 
     # --- read-only console ----------------------------------------------------------
-    def run_readonly(self, sql: str, params: Sequence[Any] | dict = (), *, limit_ms: int = 2000,
+    def run_readonly(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, limit_ms: int = 2000,
                      max_rows: int = 1000) -> QueryResult:
         """Run one read-only statement on a fresh sandboxed connection (see sandbox.py):
         allow-listed reads, functions and pragmas, value-size limits, a time limit, a row cap."""
         return run_console_query(self.path, sql, params, limit_ms=limit_ms, max_rows=max_rows)
 
 
-def _node(row) -> NodeRecord:
+def _node(row: tuple[Any, ...]) -> NodeRecord:
     return NodeRecord(row[0], row[1], row[2] or "", load_json(row[3]))
 
 
-def _chunks(items: list[str]):
+def _chunks(items: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i:i + _CHUNK]
 

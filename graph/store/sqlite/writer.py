@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from kubeatlas.graph.model.kubegraph import GraphDelta, GraphMark, KubeGraph
+from kubeatlas.graph.model.kubegraph import EdgeRow, GraphDelta, GraphMark, KubeGraph, NodeRow
 from kubeatlas.graph.store.attrs_json import dump_json
 from kubeatlas.graph.store.sqlite.target import hold, remove_stale_temps
 
@@ -68,7 +68,7 @@ class IndexWriter:
     def __enter__(self) -> IndexWriter:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if not self._done:
             if self._running is not None:
                 with suppress(ProcessLookupError):
@@ -184,7 +184,8 @@ def _reset(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
 
 
-def _insert_rows(conn, nodes, edges, on_progress) -> None:
+def _insert_rows(conn: sqlite3.Connection, nodes: Iterable[NodeRow], edges: Iterable[EdgeRow],
+                 on_progress: Callable[[int], None]) -> None:
     _insert_batched(conn, "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
                     ((nid, kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs))
                      for nid, kind, attrs in nodes), on_progress)
@@ -193,7 +194,7 @@ def _insert_rows(conn, nodes, edges, on_progress) -> None:
                      for source, target, kind, attrs in edges), on_progress)
 
 
-def _append_delta(conn, delta: GraphDelta, on_progress) -> None:
+def _append_delta(conn: sqlite3.Connection, delta: GraphDelta, on_progress: Callable[[int], None]) -> None:
     _insert_rows(conn, delta.new_nodes, delta.new_edges, on_progress)
     conn.executemany("UPDATE nodes SET kind = ?, name = ?, package = ?, attrs = ? WHERE id = ?",
                      [(kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs), nid)
@@ -203,8 +204,9 @@ def _append_delta(conn, delta: GraphDelta, on_progress) -> None:
                       for position, attrs in delta.changed_edges])
 
 
-def _insert_batched(conn, sql: str, rows: Iterable[tuple], on_progress) -> None:
-    batch: list[tuple] = []
+def _insert_batched(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[object, ...]],
+                    on_progress: Callable[[int], None]) -> None:
+    batch: list[tuple[object, ...]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= _BATCH:
@@ -215,7 +217,8 @@ def _insert_batched(conn, sql: str, rows: Iterable[tuple], on_progress) -> None:
     on_progress(len(batch))
 
 
-def _insert_tables(conn, meta, problems, manifest) -> None:
+def _insert_tables(conn: sqlite3.Connection, meta: Mapping[str, Any], problems: Iterable[tuple[str, str, str, int]],
+                   manifest: Iterable[tuple[str, int, int]]) -> None:
     meta = {**meta, "schema_version": SCHEMA_VERSION}
     conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, dump_json(v)) for k, v in meta.items()])
     conn.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)

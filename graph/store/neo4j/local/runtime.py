@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def is_fetched(where: ServerLayout) -> bool:
     return (where.jars / ".complete").is_file()
 
 
-def fetch(where: ServerLayout, *, log=lambda line: None) -> Path:
+def fetch(where: ServerLayout, *, log: Callable[[str], None] = lambda line: None) -> Path:
     """Download the server jars with Maven into where.jars (once; later calls return at once)."""
     if is_fetched(where):
         return where.jars
@@ -111,8 +112,9 @@ def find_java() -> str:
     candidates = []
     if os.environ.get("JAVA_HOME"):
         candidates.append(Path(os.environ["JAVA_HOME"]) / "bin" / "java")
-    if shutil.which("java"):
-        candidates.append(Path(shutil.which("java")))
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(Path(on_path))
     candidates += sorted(Path("/usr/lib/jvm").glob("*17*/bin/java"))
     seen = []
     for java in candidates:

@@ -16,8 +16,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kubeatlas.errors import ServerSetupError
 from kubeatlas.graph.store.neo4j.local.runtime import (
@@ -47,7 +49,7 @@ class ServerStatus:
     def uri(self) -> str | None:
         return f"bolt://127.0.0.1:{self.port}" if self.running and self.port else None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"running": self.running, "home": self.home, "pid": self.pid, "port": self.port,
                 "uri": self.uri, "version": self.version, "fetched": self.fetched}
 
@@ -69,15 +71,15 @@ def _write_password(where: ServerLayout, password: str) -> None:
 
 def status(where: ServerLayout) -> ServerStatus:
     state = _read_state(where)
-    pid = state.get("pid")
-    running = bool(pid) and _is_our_server(int(pid), where)
+    pid = state.get("pid") or None
+    running = pid is not None and _is_our_server(int(pid), where)
     return ServerStatus(running, str(where.home), pid if running else None, state.get("port"),
                         fetched=is_fetched(where))
 
 
 def start(where: ServerLayout, *, password: str | None = None, port: int | None = None,
           heap_mb: int = 4096, pagecache_mb: int = 2048, reset: bool = False,
-          timeout: float = 180, log=lambda line: None) -> ServerStatus:
+          timeout: float = 180, log: Callable[[str], None] = lambda line: None) -> ServerStatus:
     """Start the server (fetching the jars on first use) and wait until it accepts Bolt."""
     current = status(where)
     if current.running:
@@ -147,7 +149,8 @@ def _ensure_password(where: ServerLayout, password: str | None) -> None:
     _write_password(where, password)
 
 
-def _wait_started(where, proc, neo4j_log: Path, offset: int, port: int, timeout: float) -> None:
+def _wait_started(where: ServerLayout, proc: subprocess.Popen[bytes], neo4j_log: Path, offset: int,
+                  port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -207,11 +210,12 @@ def _write_conf(where: ServerLayout, port: int, pagecache_mb: int) -> None:
     (where.conf / "neo4j.conf").write_text("# written by kubeatlas neo4j start\n" + text)
 
 
-def _read_state(where: ServerLayout) -> dict:
+def _read_state(where: ServerLayout) -> dict[str, Any]:
     try:
-        return json.loads(where.state_file.read_text())
+        state = json.loads(where.state_file.read_text())
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}  # a damaged file is no state, not a crash
 
 
 def _is_our_server(pid: int, where: ServerLayout) -> bool:
