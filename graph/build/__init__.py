@@ -1,0 +1,1 @@
+"""Facts -> the structural graph: modules, packages, files, declarations, imports, embedding."""
