@@ -75,17 +75,17 @@ class Atlas:
     # --- names -> ids ---------------------------------------------------------------
     def resolve(self, text: str, kinds: Iterable[NodeKind] = ()) -> str:
         """Turn what a user typed (an id, an import path, a dir, a name) into one node id."""
-        kinds = tuple(str(k) for k in kinds)
+        wanted = tuple(str(k) for k in kinds)
         text = text.strip().rstrip("/")
         candidates: list[str] = []
         if ":" in text.split("/", 1)[0] and self.reader.get_nodes([text]):
             return text
         if "/" in text and "." in text.rsplit("/", 1)[-1]:  # import/path.Name, path.(*T).M
-            prefixes = [prefix_of(k) for k in _NAMED_KINDS if not kinds or k in kinds]
+            prefixes = [prefix_of(k) for k in _NAMED_KINDS if not wanted or k in wanted]
             found = self.reader.get_nodes([f"{p}:{text}" for p in prefixes])
             if len(found) == 1:
                 return next(iter(found))
-        if not kinds or str(NodeKind.PACKAGE) in kinds:
+        if not wanted or str(NodeKind.PACKAGE) in wanted:
             for key in ("import_path", "dir"):
                 candidates = self.reader.ids_with_key(str(NodeKind.PACKAGE), key, text)
                 if candidates:
@@ -93,15 +93,15 @@ class Atlas:
             ext = self.reader.get_nodes([f"ext:{text}"])
             if ext:
                 return f"ext:{text}"
-        if not kinds or str(NodeKind.ROLE) in kinds:
+        if not wanted or str(NodeKind.ROLE) in wanted:
             if self.reader.get_nodes([f"role:{text}"]):
                 return f"role:{text}"
         name = text.rsplit(".", 1)[-1]
         if name != text:  # `kuberuntime.(*kubeGenericRuntimeManager).SyncPod`, `v1.Pod`
-            hits = [n for n in self.reader.search(name, kinds, 2000)
+            hits = [n for n in self.reader.search(name, wanted, 2000)
                     if n.name == name and _ends_with_qualified(n.id, text)]
         else:
-            hits = [n for n in self.reader.search(text, kinds, 50) if n.name == text
+            hits = [n for n in self.reader.search(text, wanted, 50) if n.name == text
                     or n.id.endswith(text)]
         exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
                  or n.id.endswith("/" + text) or n.name == text]
@@ -127,7 +127,8 @@ class Atlas:
         try:
             return Pick(self.resolve(text, kinds), ())
         except AmbiguousName as exc:
-            candidates = rank_ids(self.reader, list(exc.fields.get("candidates") or ()))
+            listed = exc.fields.get("candidates") or ()
+            candidates = rank_ids(self.reader, [str(c) for c in listed] if isinstance(listed, (list, tuple)) else [])
         if not 1 <= choice <= len(candidates):
             raise NodeNotFound(f"--pick {choice}: {text!r} has {len(candidates)} candidates",
                                name=text)
@@ -185,7 +186,7 @@ class Atlas:
         return sorted(seen.values(), key=lambda d: (d.depth, d.id))
 
     @staticmethod
-    def _keeps_import(e: EdgeRecord, exprs: dict[str, str | None], goos, goarch,
+    def _keeps_import(e: EdgeRecord, exprs: dict[str, str | None], goos: str | None, goarch: str | None,
                       tests: bool) -> bool:
         paths = list(e.attrs.get("file_paths") or ())
         if not tests:

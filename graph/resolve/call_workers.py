@@ -12,6 +12,7 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
+from multiprocessing.connection import Connection
 
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.resolve.calls import CallEdge, resolve_file_calls
@@ -42,7 +43,7 @@ def worker_count(jobs: int, files: int, min_files: int = MIN_FILES) -> int:
 class _Worker:
     """One forked process, the pipe it reports on, and the memory file it writes edges to."""
 
-    def __init__(self, context, start: int, stop: int) -> None:
+    def __init__(self, context: multiprocessing.context.ForkContext, start: int, stop: int) -> None:
         self.reader, writer = context.Pipe(duplex=False)
         self.memory = os.memfd_create("kubeatlas-calls")
         self.process = context.Process(target=_work, args=(start, stop, writer, self.memory),
@@ -153,12 +154,13 @@ def _shares(facts: Sequence[FileFacts], workers: int) -> list[int]:
     return bounds
 
 
-def _work(start: int, stop: int, writer, memory: int) -> None:
+def _work(start: int, stop: int, writer: Connection, memory: int) -> None:
     """In a forked worker: resolve facts[start:stop] piece by piece, each piece's edges written
     to `memory` and announced as (offset, size); then the tally, or a traceback."""
     gc.disable()  # a short life: a collection would only copy inherited pages
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
     try:
+        assert _shared is not None, "a worker is forked after the parent set _shared"
         facts, symbols = _shared
         tally: Counter[str] = Counter()
         offset = 0
@@ -171,7 +173,7 @@ def _work(start: int, stop: int, writer, memory: int) -> None:
                 raise OSError(f"wrote {written} of {len(data)} bytes to the edge memory file")
             writer.send_bytes(marshal.dumps((offset, len(data))))
             offset += len(data)
-        message: object = dict(tally)
+        message: dict[str, int] | str = dict(tally)
     except BaseException:
         message = traceback.format_exc()
     writer.send_bytes(marshal.dumps(message))
