@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubeatlas.analyzer.discover import discover  # noqa: E402
-from kubeatlas.analyzer.goparse import GoParser  # noqa: E402
-from kubeatlas.analyzer.source import describe_checkout  # noqa: E402
-from kubeatlas.graph.index.pipeline import index_tree  # noqa: E402
-from kubeatlas.graph.index.stages import default_stages  # noqa: E402
+from kubeatlas.analyzer.discover import discover
+from kubeatlas.analyzer.goparse import GoParser
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the oracle helpers
 from call_oracle import K8S_SCOPE, build_calls_tool, go_sites, index_pairs, render, score
@@ -146,7 +146,8 @@ def main() -> None:
     print(f"one changed file: {one_file:.2f} s in-process (parsed {changed.parsed}), "
           f"{one_file_cli:.2f} s as CLI  phases {changed.phases}")
     print(f"peak RSS: {rss_cold:.0f} MB (max of the main process and one worker)")
-    print(f"calls resolved: {calls.get('resolved_share_pct')} % of {calls.get('resolved', 0) + calls.get('unresolved', 0)} "
+    sites = calls.get('resolved', 0) + calls.get('unresolved', 0)
+    print(f"calls resolved: {calls.get('resolved_share_pct')} % of {sites} "
           f"in-tree call sites ({calls.get('external', 0)} to external packages, "
           f"{calls.get('builtin', 0)} builtins)")
     print(f"load average during the run (1, 5, 15 min): {os.getloadavg()}")

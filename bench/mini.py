@@ -35,11 +35,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubeatlas.minik8s.cluster import Cluster, ClusterConfig  # noqa: E402
-from kubeatlas.minik8s.controllermanager import ControllerSettings  # noqa: E402
-from kubeatlas.minik8s.resources import for_kind  # noqa: E402
-from kubeatlas.minik8s.trace import Step  # noqa: E402
-from kubeatlas.minik8s.wait import wait_for  # noqa: E402
+from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+from kubeatlas.minik8s.controllermanager import ControllerSettings
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.trace import Step
+from kubeatlas.minik8s.wait import wait_for
 
 POD = for_kind("v1", "Pod")
 DEPLOYMENT = for_kind("apps/v1", "Deployment")

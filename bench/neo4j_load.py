@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubeatlas.graph.model.schema import NodeKind  # noqa: E402
-from kubeatlas.graph.query.atlas import Atlas  # noqa: E402
-from kubeatlas.graph.store.neo4j.connection import connect  # noqa: E402
-from kubeatlas.graph.store.neo4j.load import delete_tree, load_index  # noqa: E402
-from kubeatlas.graph.store.neo4j.reader import Neo4jReader  # noqa: E402
-from kubeatlas.graph.store.sqlite.reader import SqliteReader  # noqa: E402
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.neo4j.connection import connect
+from kubeatlas.graph.store.neo4j.load import delete_tree, load_index
+from kubeatlas.graph.store.neo4j.reader import Neo4jReader
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 K = "k8s.io/kubernetes/pkg/kubelet"
 SYNC_POD = f"method:{K}/kuberuntime.(*kubeGenericRuntimeManager).SyncPod"
@@ -110,7 +110,7 @@ def bench_queries(sqlite_atlas: Atlas, neo4j_atlas: Atlas, repeat: int) -> list[
 def _answer(question, atlas):
     try:
         return question(atlas)
-    except Exception as exc:  # noqa: BLE001 - a missing node must fail alike on both stores
+    except Exception as exc:
         return (type(exc).__name__, str(exc))
 
 

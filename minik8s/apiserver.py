@@ -15,13 +15,13 @@ as the cacher's `(*cacheWatcher).add` drops it) and a blocked write times out.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 import logging
 import select
 import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 

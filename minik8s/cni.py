@@ -48,7 +48,7 @@ class NetworkConfig:
                 "ipam": {"type": "host-local", "subnet": self.subnet, "dataDir": self.data_dir}}
 
     @classmethod
-    def from_json(cls, doc: dict) -> "NetworkConfig":
+    def from_json(cls, doc: dict) -> NetworkConfig:
         ipam = doc.get("ipam") or {}
         if not ipam.get("subnet"):
             raise CniError(7, "ipam.subnet is required")  # 7: invalid network config
@@ -75,7 +75,7 @@ class HostLocalIpam:
         self._mutex = threading.Lock()
 
     def _locked(self):
-        handle = open(self.dir / "lock", "a+")
+        handle = open(self.dir / "lock", "a+")  # noqa: SIM115 - held until the caller unlocks it
         fcntl.flock(handle, fcntl.LOCK_EX)
         return handle
 

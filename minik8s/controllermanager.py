@@ -70,7 +70,7 @@ class ControllerManager:
         for controller in self.controllers.values() if s.record_events else ():
             controller.recorder = EventRecorder(client, controller.name)  # NewBroadcaster + NewRecorder
 
-    def start(self, sync_timeout: float = 10.0) -> "ControllerManager":
+    def start(self, sync_timeout: float = 10.0) -> ControllerManager:
         self.informers.start()
         if not self.informers.wait_for_sync(sync_timeout):
             log.warning("informer caches did not sync within %.1fs", sync_timeout)

@@ -98,7 +98,7 @@ class Informer:
                 continue
             try:
                 func(*args)
-            except Exception:  # noqa: BLE001 - one bad handler must not stop the informer
+            except Exception:
                 log.exception("%s handler %s failed", self.resource.plural, name)
 
     # -- lifecycle -----------------------------------------------------------------------

@@ -118,7 +118,7 @@ class Kubelet:
                      if meta.namespace_of(pod) == namespace and meta.name_of(pod) == name), None)
 
     # -- lifecycle -----------------------------------------------------------------------
-    def start(self) -> "Kubelet":
+    def start(self) -> Kubelet:
         self.node_status.kubelet_port = self.server.start().port
         for plugin in self._device_plugins:
             self.devices.register(plugin)
@@ -148,7 +148,7 @@ class Kubelet:
         while not self._stop.wait(interval):
             try:
                 action()
-            except Exception as exc:  # noqa: BLE001 - keep heartbeating through API errors
+            except Exception as exc:
                 log.debug("%s: periodic task failed: %s", self.name, exc)
 
     def _kick(self, action) -> None:
@@ -158,7 +158,7 @@ class Kubelet:
     def _sync_node_status(self) -> None:
         try:
             self.node_status.sync_node_status()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.debug("%s: node status update failed: %s", self.name, exc)
 
     def _resync_all(self) -> None:
@@ -174,7 +174,7 @@ class Kubelet:
             try:
                 self.sync(uid)
                 self.queue.forget(uid)
-            except Exception as exc:  # noqa: BLE001 - retried with backoff
+            except Exception as exc:
                 log.debug("%s: sync of pod %s failed: %s", self.name, uid, exc)
                 self.queue.add_rate_limited(uid)
             finally:

@@ -11,7 +11,7 @@ import json
 import random
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # the alphabet names.SimpleNameGenerator draws from (no vowels, no confusable digits)
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -24,12 +24,12 @@ def new_uid() -> str:
 
 def now() -> str:
     """RFC 3339 in UTC with seconds, as metav1.Time serialises."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def micro_now() -> str:
     """metav1.MicroTime (leases)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_time(text: str | None) -> float:
@@ -38,7 +38,7 @@ def parse_time(text: str | None) -> float:
         return 0.0
     text = text.rstrip("Z")
     fmt = "%Y-%m-%dT%H:%M:%S.%f" if "." in text else "%Y-%m-%dT%H:%M:%S"
-    return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc).timestamp()
+    return datetime.strptime(text, fmt).replace(tzinfo=UTC).timestamp()
 
 
 def monotonic() -> float:

@@ -69,7 +69,7 @@ class GenericPleg:
         while not self._stop.wait(self.period):
             try:
                 self.relist()
-            except Exception:  # noqa: BLE001 - a failed relist is retried next period
+            except Exception:
                 log.exception("relist failed")
 
     def stop(self) -> None:

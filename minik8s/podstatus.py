@@ -9,14 +9,14 @@ restart, Succeeded or Failed when everything has stopped for good).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kubeatlas.minik8s import cri, meta
 from kubeatlas.minik8s.kuberuntime import PodRuntimeStatus
 
 
 def _time(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def container_status(spec: dict, current: cri.ContainerStatus | None,

@@ -135,7 +135,7 @@ class Proxier:
     def render(self) -> str:
         return render_iptables(self.table)
 
-    def start(self) -> "Proxier":
+    def start(self) -> Proxier:
         if self._own:
             self.informers.start()
             self.informers.wait_for_sync()

@@ -98,5 +98,5 @@ def groups() -> dict[str, tuple[str, ...]]:
     for resource in RESOURCES:
         versions = found.get(resource.group, ())
         if resource.version not in versions:
-            found[resource.group] = versions + (resource.version,)
+            found[resource.group] = (*versions, resource.version)
     return found

@@ -53,7 +53,7 @@ class ApiError(Exception):
         return body
 
     @classmethod
-    def from_status(cls, body: dict, code: int) -> "ApiError":
+    def from_status(cls, body: dict, code: int) -> ApiError:
         details = body.get("details") or {}
         causes = tuple(Cause(c.get("field", ""), c.get("message", ""), c.get("reason", ""))
                        for c in details.get("causes") or ())

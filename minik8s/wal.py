@@ -36,7 +36,7 @@ class WriteAheadLog:
 
     def append(self, record: dict) -> None:
         if self._file is None:
-            self._file = open(self.path, "a", encoding="utf-8")
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for appends
         self._file.write(json.dumps(record) + "\n")
         self._file.flush()
         if self.sync:

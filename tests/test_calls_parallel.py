@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -151,9 +152,9 @@ def _hang():
 def test_a_failing_worker_surfaces_in_the_parent(monkeypatch, started, action, message):
     facts, symbols = _facts_and_symbols(FIXTURE_TREE)
     monkeypatch.setattr(call_workers, "resolve_file_calls", _in_workers_only(action))
-    with pytest.raises(CallWorkerFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
-        with CallWorkers(facts, symbols, jobs=2, min_files=1) as calls:
-            list(calls.resolved(Counter()))
+    with (pytest.raises(CallWorkerFailed, match=re.escape(message)),
+          CallWorkers(facts, symbols, jobs=2, min_files=1) as calls):
+        list(calls.resolved(Counter()))
     assert started
     assert not multiprocessing.active_children()
 
@@ -161,8 +162,7 @@ def test_a_failing_worker_surfaces_in_the_parent(monkeypatch, started, action, m
 def test_an_interrupt_stops_and_reaps_the_workers(monkeypatch, started):
     facts, symbols = _facts_and_symbols(FIXTURE_TREE)
     monkeypatch.setattr(call_workers, "resolve_file_calls", _in_workers_only(_hang))
-    with pytest.raises(KeyboardInterrupt):
-        with CallWorkers(facts, symbols, jobs=2, min_files=1):
-            raise KeyboardInterrupt  # as Ctrl-C would, while the worker is busy
+    with pytest.raises(KeyboardInterrupt), CallWorkers(facts, symbols, jobs=2, min_files=1):
+        raise KeyboardInterrupt  # as Ctrl-C would, while the worker is busy
     assert started
     assert not multiprocessing.active_children()

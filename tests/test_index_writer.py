@@ -145,11 +145,10 @@ def test_abandoned_snapshot_leaves_the_old_index_and_no_child(tmp_path):
     db = tmp_path / "snap.sqlite"
     db.write_bytes(b"the previous index")
     graph = structural_graph()
-    with pytest.raises(KeyboardInterrupt):
-        with IndexWriter(db) as writer:
-            writer.snapshot(graph)
-            pid = snapshot_pid(writer)
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        pid = snapshot_pid(writer)
+        raise KeyboardInterrupt
     assert db.read_bytes() == b"the previous index"
     assert [p.name for p in tmp_path.iterdir()] == ["snap.sqlite"]
     assert reaped(pid)

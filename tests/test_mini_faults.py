@@ -91,7 +91,7 @@ def test_silent_node_gets_tainted_and_its_pods_recreated_elsewhere(cluster):
         return len(fresh) == 3 and not names & lost and all(p["spec"]["nodeName"] != victim for p in fresh)
     wait_for(recovered, timeout=20, what="pods recreated on healthy nodes")
     node = client.get(NODE, "", victim)
-    ready = [c for c in node["status"]["conditions"] if c["type"] == "Ready"][0]
+    ready = next(c for c in node["status"]["conditions"] if c["type"] == "Ready")
     assert ready["status"] == "Unknown" and ready["reason"] == "NodeStatusUnknown"
     assert {(t["key"], t["effect"]) for t in node["spec"]["taints"]} == {
         ("node.kubernetes.io/unreachable", "NoSchedule"), ("node.kubernetes.io/unreachable", "NoExecute")}

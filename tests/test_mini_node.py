@@ -134,7 +134,8 @@ def test_real_processes_volumes_exit_codes_and_restarts(process_cluster):
     client.create(POD, "default", _pod("fails", ["sh", "-c", "exit 3"], "Never"))
     client.create(POD, "default", _pod("flaky", ["sh", "-c", "exit 1"], "OnFailure"))
     client.create(POD, "default", _pod("server", ["sleep", "60"]))
-    phase = lambda name: client.get(POD, "default", name)["status"].get("phase")
+    def phase(name):
+        return client.get(POD, "default", name)["status"].get("phase")
     wait_for(lambda: phase("writer") == "Succeeded", 15)
     volume_id = next(v for v in process_cluster.csi._volumes)
     assert (process_cluster.csi.volume_path(volume_id) / "out.txt").read_text() == "hello from writer\n"

@@ -77,7 +77,7 @@ def _snapshot(store):
 
 @pytest.mark.parametrize("query", WRITES)
 def test_guard_rejects_writes_before_they_reach_the_server(query):
-    with pytest.raises(QueryRejected, match="read-only|one statement"):
+    with pytest.raises(QueryRejected, match=r"read-only|one statement"):
         check_cypher(query)
 
 

@@ -72,7 +72,7 @@ def test_server_version_check(agent, ok):
     if ok:
         assert check_server_version(agent, "bolt://x") == agent.split("/")[1]
     else:
-        with pytest.raises(StoreUnavailable, match="Neo4j 5 or newer|does not look like"):
+        with pytest.raises(StoreUnavailable, match=r"Neo4j 5 or newer|does not look like"):
             check_server_version(agent, "bolt://x")
 
 
@@ -152,7 +152,7 @@ def test_wrong_password_is_one_clear_error(neo4j_server):
 def test_unreachable_server_is_one_clear_error():
     from kubeatlas.graph.store.neo4j.connection import Neo4jConfig, Neo4jStore
 
-    with pytest.raises(StoreUnavailable, match="cannot reach Neo4j at bolt://127.0.0.1:9") as info:
+    with pytest.raises(StoreUnavailable, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:9") as info:
         Neo4jStore(Neo4jConfig("bolt://127.0.0.1:9", "neo4j", "x", "neo4j"))
     assert "kubeatlas neo4j start" in str(info.value)
     with pytest.raises(StoreUnavailable, match="bad Neo4j URI"):
@@ -178,7 +178,7 @@ def test_server_too_old_is_one_clear_error():
 
     threading.Thread(target=refuse_every_version, daemon=True).start()
     uri = f"bolt://127.0.0.1:{listener.getsockname()[1]}"
-    with pytest.raises(StoreUnavailable, match="too old or not Neo4j.*Neo4j 5 or newer") as info:
+    with pytest.raises(StoreUnavailable, match=r"too old or not Neo4j.*Neo4j 5 or newer") as info:
         Neo4jStore(Neo4jConfig(uri, "neo4j", "x", "neo4j"))
     assert info.value.fields["reason"] == "version"
     listener.close()
@@ -204,7 +204,7 @@ def test_server_stopped_mid_load_then_next_load_is_correct(neo4j_server, indexes
                     stopped.set()
                     stop_server(server)
 
-        with pytest.raises(StoreUnavailable, match="cannot reach|failed during") as info:
+        with pytest.raises(StoreUnavailable, match=r"cannot reach|failed during") as info:
             load_index(store, indexes["resolve"], tree="victim", batch_size=3,
                        progress=StopDuringLoad())
         assert stopped.is_set() and "\n" not in str(info.value)

@@ -13,8 +13,8 @@ _NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9
 _PUNCT_SPACE = re.compile(r"\s*([,()\[\]*{}])\s*")
 _KEYWORDS = frozenset({"func", "chan", "map", "struct", "interface"})
 _BUILTIN = frozenset(
-    "bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string "
-    "uint uint8 uint16 uint32 uint64 uintptr any comparable".split()
+    ["bool", "byte", "complex64", "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32",
+     "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "any", "comparable"]
 )
 
 
@@ -40,7 +40,7 @@ class FileScope:
     dot_imports: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, facts: FileFacts, known_names: Mapping[str, str]) -> "FileScope":
+    def of(cls, facts: FileFacts, known_names: Mapping[str, str]) -> FileScope:
         names: dict[str, str] = {}
         dots: list[str] = []
         for ref in facts.imports:

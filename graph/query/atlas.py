@@ -93,9 +93,8 @@ class Atlas:
             ext = self.reader.get_nodes([f"ext:{text}"])
             if ext:
                 return f"ext:{text}"
-        if not wanted or str(NodeKind.ROLE) in wanted:
-            if self.reader.get_nodes([f"role:{text}"]):
-                return f"role:{text}"
+        if (not wanted or str(NodeKind.ROLE) in wanted) and self.reader.get_nodes([f"role:{text}"]):
+            return f"role:{text}"
         name = text.rsplit(".", 1)[-1]
         if name != text:  # `kuberuntime.(*kubeGenericRuntimeManager).SyncPod`, `v1.Pod`
             hits = [n for n in self.reader.search(name, wanted, 2000)

@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from multiprocessing.connection import Connection
 
 from kubeatlas.analyzer.model import FileFacts
@@ -113,7 +113,7 @@ class CallWorkers:
         context = multiprocessing.get_context("fork")
         _shared = (self.facts, self.symbols)
         try:
-            for start, stop in zip(bounds[1:], bounds[2:]):
+            for start, stop in pairwise(bounds[1:]):
                 self._workers.append(_Worker(context, start, stop))
         except BaseException:
             self.close()

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts
-from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.build.platform import variant_rank
+from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.schema import function_id, method_id, parse_id, type_id
 

@@ -89,23 +89,23 @@ class DeploymentController(Controller):
         new_rs, old_rss = self._split(deployment, rss)
         if new_rs is None:
             new_rs = self.create_new_replica_set(deployment, rss)
-        all_rss = old_rss + [new_rs]
+        all_rss = [*old_rss, new_rs]
         desired = int(deployment["spec"].get("replicas", 1))
         # reconcileNewReplicaSet
         if rollout.replicas(new_rs) > desired:
             new_rs = self.scale(new_rs, desired, deployment, "reconcileNewReplicaSet")
-            return self.sync_status(deployment, old_rss + [new_rs], new_rs)
+            return self.sync_status(deployment, [*old_rss, new_rs], new_rs)
         if rollout.replicas(new_rs) < desired:
             size = rollout.new_rs_new_replicas(deployment, all_rss, new_rs)
             if size != rollout.replicas(new_rs):
                 new_rs = self.scale(new_rs, size, deployment, "reconcileNewReplicaSet")
-                return self.sync_status(deployment, old_rss + [new_rs], new_rs)
+                return self.sync_status(deployment, [*old_rss, new_rs], new_rs)
         # reconcileOldReplicaSets
         plan = rollout.old_rs_scale_down(deployment, all_rss, old_rss, new_rs)
         if plan:
             old_rss = [self.scale(rs, plan[meta.name_of(rs)], deployment, "reconcileOldReplicaSets")
                        if meta.name_of(rs) in plan else rs for rs in old_rss]
-            return self.sync_status(deployment, old_rss + [new_rs], new_rs)
+            return self.sync_status(deployment, [*old_rss, new_rs], new_rs)
         if rollout.is_complete(deployment, rollout.calculate_status(deployment, all_rss, new_rs)):
             self.cleanup(deployment, old_rss)
         self.sync_status(deployment, all_rss, new_rs)
@@ -124,7 +124,7 @@ class DeploymentController(Controller):
         desired = int(deployment["spec"].get("replicas", 1))
         if rollout.replicas(new_rs) != desired:
             new_rs = self.scale(new_rs, desired, deployment, "rolloutRecreate")
-        self.sync_status(deployment, old_rss + [new_rs], new_rs)
+        self.sync_status(deployment, [*old_rss, new_rs], new_rs)
 
     def create_new_replica_set(self, deployment: dict, rss: list[dict]) -> dict:
         spec = deployment["spec"]

@@ -59,7 +59,7 @@ class Controller:
         try:
             self.sync(key)
             self.queue.forget(key)
-        except Exception as exc:  # noqa: BLE001 - any failure is retried, as handleErr does
+        except Exception as exc:
             if self.queue.num_requeues(key) < MAX_RETRIES:
                 self.log.debug("error syncing %s: %s; requeueing", key, exc)
                 self.queue.add_rate_limited(key)

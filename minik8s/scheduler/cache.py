@@ -59,9 +59,8 @@ class SchedulerCache:
         uid, node_name = pod["metadata"]["uid"], pod["spec"]["nodeName"]
         with self._lock:
             entry = self._pods.get(uid)
-            if entry is not None:
-                if entry[0] in self._nodes:
-                    self._nodes[entry[0]].remove_pod(uid)
+            if entry is not None and entry[0] in self._nodes:
+                self._nodes[entry[0]].remove_pod(uid)
             self._place(pod, node_name)
             self._pods[uid] = (node_name, False)
 

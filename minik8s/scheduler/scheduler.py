@@ -95,7 +95,7 @@ class Scheduler:
         self.cache.remove_node(node)
 
     # -- the loop ------------------------------------------------------------------------
-    def start(self) -> "Scheduler":
+    def start(self) -> Scheduler:
         if self._own_informers:
             self.informers.start()
             self.informers.wait_for_sync()
@@ -109,7 +109,7 @@ class Scheduler:
             if info is not None:
                 try:
                     self.schedule_one(info)
-                except Exception:  # noqa: BLE001 - one bad pod must not stop scheduling
+                except Exception:
                     log.exception("scheduling %s failed", meta.key_of(info.pod))
                     self.queue.requeue_after_error(info)
 
