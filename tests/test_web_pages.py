@@ -73,7 +73,7 @@ def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(ope
     commit = _commit(at)
     assert f"[cmd/kubelet/kubelet.go:5](https://github.com/kubernetes/kubernetes/blob/{commit}/" \
            "cmd/kubelet/kubelet.go#L5)" in text
-    assert "Core packages (5)" in text
+    assert "Core packages (8)" in text
     links = _links(at)
     assert any(label.startswith("k8s.io/kubernetes/pkg/kubelet/kuberuntime") for label, _ in links)
     assert any(label.startswith("Container Runtime Interface (CRI)") for label, _ in links)
