@@ -79,7 +79,7 @@ def test_clicking_a_role_on_the_map_opens_its_page(app_url, browser):
     chart.first.wait_for(timeout=60_000)
     # a box of the drawn map is a link to its role page
     chart.locator("g.node", has_text="kubelet").first.locator("text").first.click()
-    page.get_by_text("Core packages (5)").wait_for(timeout=60_000)
+    page.get_by_text("Core packages (8)").wait_for(timeout=60_000)
     assert "role=kubelet" in page.url
     page.get_by_text("The node agent.").first.wait_for()
     # and so is every name in the roles list under the map
