@@ -10,10 +10,6 @@ import click
 
 from kubeatlas import settings
 from kubeatlas.app.cli_options import json_option, open_atlas, production_option, store_options
-from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
-from kubeatlas.app.neo4j_commands import cypher, load, neo4j
-from kubeatlas.app.notes import diff, notes
-from kubeatlas.app.web_command import web
 from kubeatlas.app.console import (
     RichProgress,
     err,
@@ -22,6 +18,10 @@ from kubeatlas.app.console import (
     print_json,
     print_table,
 )
+from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
+from kubeatlas.app.neo4j_commands import cypher, load, neo4j
+from kubeatlas.app.notes import diff, notes
+from kubeatlas.app.web_command import web
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.minik8s.cli import mini
