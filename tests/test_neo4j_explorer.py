@@ -88,7 +88,7 @@ def test_the_web_app_serves_its_pages_from_neo4j_with_a_tree_selector(stores, ne
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     tree = at.sidebar.selectbox(key="source")
-    assert "neo4j:explorer-ktree" in tree.options
+    assert "explorer-ktree (Neo4j)" in tree.options  # options as the selector shows them
     tree.select("neo4j:explorer-ktree").run()
     sqlite_atlas, _ = stores
     method = _busiest(sqlite_atlas, NodeKind.METHOD, EdgeKind.CALLS)
