@@ -15,6 +15,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -35,7 +36,7 @@ class RichProgress:
             MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
             disable=not enabled,
         )
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._progress.__enter__()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
-from test_notes import build_index  # noqa: E402
+from streamlit.testing.v1 import AppTest
+from test_notes import build_index
 
 MAIN = Path(__file__).resolve().parents[1] / "app" / "web" / "main.py"
 

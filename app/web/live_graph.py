@@ -82,7 +82,7 @@ def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = Non
     event = st_link_analysis(
         elements(sub), layout=layout, height=520, key=f"{state_key}-view",
         node_styles=node_styles(),
-        edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)  # type: ignore[arg-type]
+        edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)
                      for k in _EDGE_KINDS],
         node_actions=["expand"], events=[Event("pick", "tap", "node")])
     _handle(event, state_key, expanded)

@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kubeatlas.minik8s import resources
+from kubeatlas.minik8s import auth, resources
 from kubeatlas.minik8s.client import Client
 
 WATCHED = ("nodes", "pods", "deployments", "replicasets", "events")
 _URL = re.compile(r"apiserver (http://127\.0\.0\.1:\d+)")
+_KUBECONFIG = re.compile(r"kubeconfig \(mode 0600, removed on exit\): (\S+)")
 
 
 @dataclass
@@ -28,11 +29,12 @@ class MiniCluster:
     proc: subprocess.Popen
     url: str
     log: Path
+    token: str | None = None  # the bearer token `mini up` wrote into its kubeconfig
     stream: collections.deque = field(default_factory=lambda: collections.deque(maxlen=300))
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def client(self) -> Client:
-        return Client(self.url, timeout=5.0, user_agent="kubeatlas-web")
+        return Client(self.url, timeout=5.0, user_agent="kubeatlas-web", token=self.token)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -72,9 +74,11 @@ def start(nodes: int = 2, wait_s: float = 60.0) -> MiniCluster:
     while time.monotonic() < deadline:
         if not cluster.alive():
             raise RuntimeError("`kubeatlas mini up` exited: " + log.read_text()[-300:])
-        found = _URL.search(log.read_text())
-        if found:
+        printed = log.read_text()
+        found, kubeconfig = _URL.search(printed), _KUBECONFIG.search(printed)
+        if found and kubeconfig:  # the token: from the kubeconfig (mode 0600) `mini up` wrote
             cluster.url = found.group(1)
+            cluster.token = auth.read_kubeconfig(kubeconfig.group(1)).token
             break
         time.sleep(0.2)
     else:

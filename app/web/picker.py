@@ -41,7 +41,8 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
     try:
         return atlas.resolve(text, kinds)
     except AmbiguousName as exc:
-        ids = list(exc.fields.get("candidates") or [])
+        listed = exc.fields.get("candidates")
+        ids = [str(c) for c in listed] if isinstance(listed, (list, tuple)) else []
         found = atlas.reader.get_nodes(ids)
         hits = sorted((Hit(n, match_class(n, text.rsplit(".", 1)[-1]), tier_of(n))
                        for n in found.values()), key=lambda h: rank_key(h, text))

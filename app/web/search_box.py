@@ -27,9 +27,9 @@ def sidebar(atlas: Atlas) -> None:
 
 @st.fragment
 def _box(atlas: Atlas) -> None:
-    text = st.text_input("Search", key="search-box", type="search", live="150ms",
-                         placeholder="scheduleOne, kubelet, Deployment …", max_chars=guard.MAX_INPUT)
-    text = guard.clean(text or "", "search text")
+    typed = st.text_input("Search", key="search-box", type="search", live="150ms",
+                          placeholder="scheduleOne, kubelet, Deployment …", max_chars=guard.MAX_INPUT)
+    text = guard.clean(typed or "", "search text")
     if not text:
         return
     if len(text) < MIN_CHARS:

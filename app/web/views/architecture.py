@@ -27,7 +27,7 @@ with state.reported():
                            value=min(max(top, 2), 20), disabled=not depends)
     labels = {p: label for p, label, _ in dot.PLANES}
     planes = c4.multiselect("planes", list(labels), default=[p for p in labels if p != "library"],
-                            format_func=labels.get,
+                            format_func=lambda plane: labels.get(plane, plane),
                             help="Libraries are imported by everything; add them to see how much")
     options = dot.MapOptions(talks, depends, min_weight, tuple(planes))
     st.graphviz_chart(dot.architecture(roles, edges, options), width="stretch")
@@ -37,7 +37,7 @@ with state.reported():
 
     st.subheader("Roles")
     columns = st.columns(len(dot.PLANES))
-    for (plane, label, _), column in zip(dot.PLANES, columns):
+    for (plane, label, _), column in zip(dot.PLANES, columns, strict=True):
         column.markdown(f"**{label}**")
         for r in (r for r in roles if r.attrs.get("plane") == plane):
             absent = "" if r.attrs.get("present", True) else " (not in this release)"

@@ -1,14 +1,15 @@
 """Compare page: two indexed releases side by side (`kubeatlas web --db A --db B`, or two trees
-loaded into Neo4j) — counts by kind, packages and API kinds added and removed, roles that
-grew or shrank."""
+loaded into Neo4j), as `kubeatlas diff` tells them: roles appearing or leaving, interface
+generations, packages added, removed and moved, key interfaces' method sets, API kinds added,
+graduated or removed, and main-loop functions renamed or gone."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from kubeatlas.app.web import links, sources, state
+from kubeatlas.graph.diff.release import diff_releases
 from kubeatlas.graph.model.schema import key_of
-from kubeatlas.graph.query.compare import compare_trees
 
 SHOWN = 200
 
@@ -25,23 +26,44 @@ new = c2.selectbox("newer", names, index=1, format_func=sources.label, key="comp
 if old == new:
     st.warning("Choose two different indexes.")
     st.stop()
+
+
+def _added_removed(title: str, added: list[str], removed: list[str]) -> None:
+    """One section: what the newer release adds and what it no longer has."""
+    if not added and not removed:
+        return
+    st.subheader(f"{title}: {len(added)} added, {len(removed)} removed")
+    left, right = st.columns(2)
+    left.markdown("**added**")
+    left.dataframe([{"id": key_of(i) if ":" in i else i} for i in added[:SHOWN]], hide_index=True)
+    links.more_marker(len(added) - SHOWN, left)
+    right.markdown("**removed**")
+    right.dataframe([{"id": key_of(i) if ":" in i else i} for i in removed[:SHOWN]], hide_index=True)
+    links.more_marker(len(removed) - SHOWN, right)
+
+
 with state.reported():
-    diff = compare_trees(sources.atlas_of(old), sources.atlas_of(new))
+    diff = diff_releases(sources.atlas_of(old), sources.atlas_of(new))
     st.header(f"{diff.old} → {diff.new}")
-    st.dataframe([{"kind": k, diff.old: a, diff.new: b, "change": b - a}
-                  for k, a, b in diff.counts], hide_index=True)
-    for kind in diff.added:
-        added, removed = diff.added[kind], diff.removed[kind]
-        if not added and not removed:
-            continue
-        st.subheader(f"{kind}: {len(added)} added, {len(removed)} removed")
-        left, right = st.columns(2)
-        left.markdown("**added**")
-        left.dataframe([{"id": key_of(i)} for i in added[:SHOWN]], hide_index=True)
-        links.more_marker(len(added) - SHOWN, left)
-        right.markdown("**removed**")
-        right.dataframe([{"id": key_of(i)} for i in removed[:SHOWN]], hide_index=True)
-        links.more_marker(len(removed) - SHOWN, right)
-    st.subheader("Roles")
-    st.dataframe([{"role": key_of(r), f"packages {diff.old}": a, f"packages {diff.new}": b,
-                   "change": b - a} for r, a, b in diff.roles], hide_index=True)
+    st.caption("The same comparison as `kubeatlas diff OLD.db NEW.db`; "
+               "`kubeatlas notes changes --from OLD.db --to NEW.db` writes it as a note.")
+    _added_removed("Roles", diff.roles_added, diff.roles_removed)
+    if diff.variants:
+        st.subheader("Interface generations")
+        st.dataframe(diff.variants, hide_index=True)
+    _added_removed("Packages", diff.packages_added, diff.packages_removed)
+    if diff.packages_moved:
+        st.subheader(f"Packages moved ({len(diff.packages_moved)})")
+        st.dataframe(diff.packages_moved[:SHOWN], hide_index=True)
+    if diff.interfaces:
+        st.subheader(f"Key interfaces whose methods changed ({len(diff.interfaces)})")
+        st.dataframe([{**i, "id": key_of(i["id"])} for i in diff.interfaces], hide_index=True)
+    _added_removed("API kinds", diff.kinds_added, diff.kinds_removed)
+    if diff.kinds_graduated:
+        st.subheader(f"API kinds graduated ({len(diff.kinds_graduated)})")
+        st.dataframe(diff.kinds_graduated, hide_index=True)
+    if diff.anchors:
+        st.subheader("Main-loop functions renamed or gone")
+        st.dataframe(diff.anchors, hide_index=True)
+    if not any(diff.as_json()[k] for k in diff.as_json() if k not in ("old", "new")):
+        st.success("No differences in roles, packages, key interfaces, API kinds or main loops.")

@@ -46,4 +46,4 @@ else:
         if result.truncated:
             st.warning(f"truncated: only the first {max_rows} rows are shown "
                        "(raise KUBEATLAS_MAX_ROWS)")
-        st.dataframe([dict(zip(result.columns, row)) for row in result.rows], hide_index=True)
+        st.dataframe([dict(zip(result.columns, row, strict=True)) for row in result.rows], hide_index=True)

@@ -58,7 +58,9 @@ if c2.button("Create the demo Deployment (3 replicas)"):
 
     with state.reported():
         try:
-            cluster.client().create(resources.find("deployments"), "default", DEMO)
+            deployments = resources.find("deployments")
+            assert deployments is not None
+            cluster.client().create(deployments, "default", DEMO)
         except Exception as exc:  # already there, or the server refused: say it in one line
             st.warning(f"not created: {str(exc)[:200]}")
 if c3.button("Stop the cluster"):
@@ -79,6 +81,7 @@ def _actor_links(kind: str, container) -> None:
 
 @st.fragment(run_every="2s")
 def live() -> None:
+    assert cluster is not None  # the page stopped above when no cluster runs
     if not cluster.alive():
         st.error("The mini cluster stopped.")
         return

@@ -79,8 +79,8 @@ with state.reported():
             impls = sorted(item["implementers"], key=lambda i: (
                 i not in found or is_test_double(found[i]), i))
             for impl in impls[:cap]:
-                node = found.get(impl)
-                loc = links.code_md(tree, node.attrs) if node else ""
+                implementer = found.get(impl)
+                loc = links.code_md(tree, implementer.attrs) if implementer else ""
                 st.markdown(f"- `{key_of(impl)}`" + (f" — {loc}" if loc else ""))
             links.more_marker(len(item["implementers"]) - cap)
     for name in attrs.get("missing_interfaces") or ():
