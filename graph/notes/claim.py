@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("declares", "calls", "references", "implements", "absent")
+KINDS = ("declares", "calls", "calls-field", "references", "implements", "absent")
 _LINE = re.compile(r"^<!-- kubeatlas:claim (?P<body>.+) -->$", re.MULTILINE)
 
 
@@ -15,7 +15,8 @@ _LINE = re.compile(r"^<!-- kubeatlas:claim (?P<body>.+) -->$", re.MULTILINE)
 class Claim:
     """`subject` and `object` are node ids (`absent`: the id that was looked for).
     calls/references: the call or value sits at `path:line`, inside subject's declaration
-    `span`. implements: subject (a type) is declared at `path:line`, the interface at
+    `span`. calls-field: a call through a func-typed field that holds `object` (a stored call,
+    `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id. implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 
     kind: str

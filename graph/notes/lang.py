@@ -34,6 +34,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                       "按以下顺序阅读；每一行都是值得设置的断点（`dlv` 语法，在源码树根目录下）："),
     "declared": ("declared", "声明于"),
     "via_calls": ("calls", "调用"),
+    "via_field": ("calls the func field `{field}`, which holds `{name}`:",
+                  "调用函数字段 `{field}`（其中保存的是 `{name}`）："),
     "via_references": ("passes the function value", "传递函数值"),
     "via_dispatch": ("is an interface method; the implementation is on",
                      "是接口方法，其实现位于"),

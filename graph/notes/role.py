@@ -87,6 +87,10 @@ def _step(w: Writer, p: Placed, role: str) -> None:
         if hop.kind == "calls":
             w.add(f"  - {src} {w.say('via_calls')} "
                   + w.cite(Citation(hop.path, hop.line, f"{hop.target.name}(…)")))
+        elif hop.kind == "calls-field":
+            field = hop.claim.object_path.rsplit(".", 1)[-1]
+            w.add(f"  - {src} {w.say('via_field', field=field, name=hop.target.name)} "
+                  + w.cite(Citation(hop.path, hop.line, f"{field}(…)")))
         elif hop.kind == "references":
             w.add(f"  - {src} {w.say('via_references')} "
                   + w.cite(Citation(hop.path, hop.line, hop.target.name)))
@@ -150,10 +154,13 @@ def _entry_point(w: Writer, attrs: dict[str, Any]) -> None:
         if callee is None or not e.attrs.get("line"):
             continue
         span = (int(main.attrs.get("line", 0)), int(main.attrs.get("end_line", 0) or 0))
-        kind = "references" if e.kind == EdgeKind.REFERENCES else "calls"
-        w.claim(Claim(kind, main.id, callee.id, str(main.attrs["file"]), int(e.attrs["line"]), span))
-        shown = f"{callee.name}(…)" if kind == "calls" else callee.name
-        site = w.cite(Citation(str(main.attrs["file"]), int(e.attrs["line"]), callee.name), shown)
+        through = str(e.attrs.get("field") or "") if e.attrs.get("via") == "stored" else ""
+        kind = "references" if e.kind == EdgeKind.REFERENCES else "calls-field" if through else "calls"
+        w.claim(Claim(kind, main.id, callee.id, str(main.attrs["file"]), int(e.attrs["line"]), span,
+                      object_path=through))
+        called = through.rsplit(".", 1)[-1] if through else callee.name
+        shown = called if kind == "references" else f"{called}(…)"
+        site = w.cite(Citation(str(main.attrs["file"]), int(e.attrs["line"]), called), shown)
         w.add(f"- {site} → {w.cite_node(callee)}")
     if len(edges) > MAX_CALLS:
         w.add("- " + w.say("more", count=len(edges) - MAX_CALLS, what=w.say("what_calls")))

@@ -100,6 +100,8 @@ def find_chain(atlas: Atlas, source: str, target: str, max_hops: int = MAX_HOPS
     if not path:
         return None
     nodes = atlas.reader.get_nodes(path)
+    if any(nodes[n].attrs.get("test_helper") for n in path if n in nodes):
+        return None  # a chain through a fake or a test file is not how the component runs
     hops = []
     for a, b in pairwise(path):
         edges = [e for e in atlas.reader.edges_from([a], [str(k) for k in LINKS]) if e.target == b]
@@ -115,8 +117,10 @@ def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[s
     span = (int(a.attrs.get("line", 0)), int(a.attrs.get("end_line", 0) or a.attrs.get("line", 0)))
     if kind == EdgeKind.CALLS:
         line, path = int(attrs.get("line", 0)), str(a.attrs.get("file", ""))
-        claim = Claim("calls", a.id, b.id, path, line, span)
-        return Hop(a, b, "calls", path, line, claim) if line and path else None
+        through = str(attrs.get("field") or "") if attrs.get("via") == "stored" else ""
+        how = "calls-field" if through else "calls"
+        claim = Claim(how, a.id, b.id, path, line, span, object_path=through)
+        return Hop(a, b, how, path, line, claim) if line and path else None
     if kind == EdgeKind.REFERENCES:
         line, path = int(attrs.get("line", 0)), str(attrs.get("file") or a.attrs.get("file", ""))
         same_file = path == a.attrs.get("file")
