@@ -16,7 +16,8 @@ class Claim:
     """`subject` and `object` are node ids (`absent`: the id that was looked for).
     calls/references: the call or value sits at `path:line`, inside subject's declaration
     `span`. calls-field: a call through a func-typed field that holds `object` (a stored call,
-    `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id. implements: subject (a type) is declared at `path:line`, the interface at
+    `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id.
+    implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 
     kind: str
