@@ -10,7 +10,7 @@ built on it, so create, update, patch, delete and their subresources behave alik
 from __future__ import annotations
 
 from kubeatlas.minik8s.registry import Registry
-from kubeatlas.minik8s.store import KeyExists, KeyNotFound, KeyValue, RevisionConflict, Store
+from kubeatlas.minik8s.store import KeyNotFound, KeyValue, Store, check_precondition
 
 
 class DryRunStore:
@@ -31,7 +31,7 @@ class DryRunStore:
 
     def put(self, key: str, value: bytes, *, expect_mod_revision: int | None = None) -> KeyValue:
         prev = self._store.get(key)
-        self._check(key, prev, expect_mod_revision)
+        check_precondition(key, prev, expect_mod_revision)
         if prev is None:
             return KeyValue(key, value, 0, 0, 1)
         return KeyValue(key, value, prev.create_revision, prev.mod_revision, prev.version)
@@ -40,19 +40,8 @@ class DryRunStore:
         prev = self._store.get(key)
         if prev is None:
             raise KeyNotFound(key)
-        self._check(key, prev, expect_mod_revision)
+        check_precondition(key, prev, expect_mod_revision)
         return prev
-
-    @staticmethod
-    def _check(key: str, prev: KeyValue | None, expected: int | None) -> None:
-        if expected is None:
-            return
-        if expected == 0 and prev is not None:
-            raise KeyExists(key)
-        if expected != 0 and prev is None:
-            raise KeyNotFound(key)
-        if expected != 0 and prev is not None and prev.mod_revision != expected:
-            raise RevisionConflict(key, prev)
 
 
 def dry_run_registry(registry: Registry) -> Registry:

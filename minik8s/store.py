@@ -198,7 +198,7 @@ class Store:
         """Write key; expect 0 = create only, N = only if the key is at mod revision N."""
         with self._lock:
             prev = self._data.get(key)
-            self._check(key, prev, expect_mod_revision)
+            check_precondition(key, prev, expect_mod_revision)
             revision = self._revision + 1
             kv = KeyValue(key, value, prev.create_revision if prev else revision, revision,
                           prev.version + 1 if prev else 1)
@@ -211,21 +211,10 @@ class Store:
             prev = self._data.get(key)
             if prev is None:
                 raise KeyNotFound(key)
-            self._check(key, prev, expect_mod_revision)
+            check_precondition(key, prev, expect_mod_revision)
             tomb = KeyValue(key, b"", prev.create_revision, self._revision + 1, 0)
             self._commit(Event(DELETE, tomb, prev))
             return prev
-
-    @staticmethod
-    def _check(key: str, prev: KeyValue | None, expected: int | None) -> None:
-        if expected is None:
-            return
-        if expected == 0 and prev is not None:
-            raise KeyExists(key)
-        if expected != 0 and prev is None:
-            raise KeyNotFound(key)
-        if expected != 0 and prev.mod_revision != expected:
-            raise RevisionConflict(key, prev)
 
     def _commit(self, event: Event) -> None:
         self._apply(event)
@@ -316,3 +305,15 @@ def _record_kv(record: dict) -> KeyValue:
 def _event_record(event: Event) -> dict:
     return {"t": event.type, **_kv_record(event.kv)}
 
+
+def check_precondition(key: str, prev: KeyValue | None, expected: int | None) -> None:
+    """etcd's compare of a transaction: expected 0 means "must not exist", a revision means
+    "must still be at it" (KeyExists, KeyNotFound or RevisionConflict otherwise)."""
+    if expected is None:
+        return
+    if expected == 0 and prev is not None:
+        raise KeyExists(key)
+    if expected != 0 and prev is None:
+        raise KeyNotFound(key)
+    if expected != 0 and prev is not None and prev.mod_revision != expected:
+        raise RevisionConflict(key, prev)
