@@ -65,3 +65,22 @@ def k8s_root() -> Path:
     if not root:
         pytest.skip("set KUBEATLAS_K8S_ROOT to a Kubernetes checkout for the real-tree checks")
     return Path(root)
+
+
+@pytest.fixture
+def open_page(web_db, monkeypatch):
+    """The Streamlit app (app/web/main.py) under AppTest on the `web_db` index the test module
+    defines: opened, switched to `page` with URL `params`, run, and free of exceptions."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str | None = None, db: Path | None = None, **params: str) -> AppTest:
+        monkeypatch.setenv("KUBEATLAS_DB", str(db or web_db))
+        at = AppTest.from_file(str(CHECKOUT / "app" / "web" / "main.py"), default_timeout=30)
+        at.run()
+        if page:
+            at.switch_page(page)
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return run

@@ -38,20 +38,6 @@ def atlas(web_db) -> Atlas:
     return Atlas(SqliteReader(web_db))
 
 
-@pytest.fixture
-def open_page(web_db, monkeypatch):
-    def run(page: str, db: Path | None = None, **params: str) -> AppTest:
-        monkeypatch.setenv("KUBEATLAS_DB", str(db or web_db))
-        at = AppTest.from_file(str(MAIN), default_timeout=30)
-        at.run()
-        at.switch_page(page)
-        at.query_params.update(params)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return run
-
-
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + \
             [c.value for c in at.caption] + [e.value for e in at.error] + \

@@ -19,21 +19,6 @@ def web_db(tmp_path_factory) -> Path:
     return build_index(tmp_path_factory.mktemp("web") / "kubernetes")
 
 
-@pytest.fixture
-def open_page(web_db, monkeypatch):
-    def run(page: str | None = None, db: Path | None = None, **params: str) -> AppTest:
-        monkeypatch.setenv("KUBEATLAS_DB", str(db or web_db))
-        at = AppTest.from_file(str(MAIN), default_timeout=30)
-        at.run()
-        if page:
-            at.switch_page(page)
-        at.query_params.update(params)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return run
-
-
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + \
             [h.value for h in at.header] + [s.value for s in at.subheader] + \
