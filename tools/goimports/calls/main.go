@@ -44,10 +44,7 @@ func main() {
 	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
 	flag.Parse()
 
-	c := check.New(*goos, *goarch)
-	if st, err := os.Stat(filepath.Join(*root, "vendor")); err == nil && st.IsDir() {
-		c.Vendor = filepath.Join(*root, "vendor")
-	}
+	c := check.ForTree(*root, *goos, *goarch)
 	var prefixes []string
 	for _, p := range strings.Split(*scope, ",") {
 		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {

@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"go/types"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"kubeatlas/tools/goimports/internal/check"
@@ -35,10 +34,7 @@ func main() {
 	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
 	flag.Parse()
 
-	c := check.New(*goos, *goarch)
-	if st, err := os.Stat(filepath.Join(*root, "vendor")); err == nil && st.IsDir() {
-		c.Vendor = filepath.Join(*root, "vendor")
-	}
+	c := check.ForTree(*root, *goos, *goarch)
 	var order []string
 	err := tree.WalkDirs(*root, func(dir string) {
 		ip := tree.ImportPath(tree.Rel(*root, dir))

@@ -48,6 +48,16 @@ func New(goos, goarch string) *Checker {
 	}
 }
 
+// ForTree is New for the tree at root, with root/vendor (when the tree has one) as the place
+// vendored imports are read from.
+func ForTree(root, goos, goarch string) *Checker {
+	c := New(goos, goarch)
+	if st, err := os.Stat(filepath.Join(root, "vendor")); err == nil && st.IsDir() {
+		c.Vendor = filepath.Join(root, "vendor")
+	}
+	return c
+}
+
 // Import type-checks an in-tree or vendored package from source, the standard library from
 // export data, and stands in an empty package for anything else.
 func (c *Checker) Import(ip string) (*types.Package, error) {
