@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kubernetes import client as k8s
@@ -30,3 +34,23 @@ def kubectl_args(cluster: Any) -> list[str]:
     if getattr(cluster, "token", None) and kubeconfig is not None and kubeconfig.exists():
         return ["--kubeconfig", str(kubeconfig)]
     return ["--server", cluster.url]
+
+
+def kubectl_runner(kubectl: str, cluster: Any, home: Path, timeout: float = 90) -> Callable[..., Any]:
+    """`run(*args, check=True, stdin=None, extra_env=None)`: kubectl against `cluster` with its own
+    HOME, config and cache under `home`; a failure with check=True is an AssertionError naming
+    the command. `run.argv` and `run.env` serve long-running commands (port-forward, get -w)."""
+    (home / "config").write_text("")
+    argv = [kubectl, *kubectl_args(cluster), "--cache-dir", str(home / "cache")]
+    env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "config")}
+
+    def run(*args: str, check: bool = True, stdin: str | None = None,
+            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([*argv, *args], capture_output=True, text=True, input=stdin, timeout=timeout,
+                              env={**env, **(extra_env or {})})
+        if check and done.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+        return done
+
+    run.argv, run.env = argv, env  # type: ignore[attr-defined]
+    return run

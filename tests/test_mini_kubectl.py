@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import kubectl_args
+from tests.mini_clients import kubectl_args, kubectl_runner
 
 KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if Path("/usr/bin/kubectl").exists() else None)
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH (Debian: apt-get install "
@@ -55,22 +55,10 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def kubectl(cluster, tmp_path_factory):
-    home = tmp_path_factory.mktemp("kubectl")
-    (home / "config").write_text("")
-    version = subprocess.run([KUBECTL, *kubectl_args(cluster), "version"], capture_output=True, text=True, timeout=60,
-                             env={"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"})
+    run = kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
+    version = run("version", check=False)
     print(f"kubectl: {KUBECTL}: {version.stdout.strip()}")  # a dispatching kubectl shows the client it picked
 
-    argv = [KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache")]
-    env = {"KUBECONFIG": str(home / "config"), "HOME": str(home), "PATH": "/usr/bin:/bin"}
-
-    def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
-        done = subprocess.run([*argv, *args], capture_output=True, text=True, timeout=90, input=stdin, env=env)
-        if check and done.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
-        return done
-
-    run.argv, run.env = argv, env  # type: ignore[attr-defined] - for the long-running port-forward
     return run
 
 

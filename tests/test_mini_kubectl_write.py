@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 
 from kubeatlas.minik8s import smp
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import auth_headers, kubectl_args
+from tests.mini_clients import auth_headers, kubectl_runner
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH (install kubernetes-client)")
@@ -51,16 +49,7 @@ def cluster():
 @pytest.fixture(scope="module")
 def kubectl(cluster, tmp_path_factory, pytestconfig):
     home = tmp_path_factory.mktemp("kubectl-home")
-    env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "config")}
-
-    def run(*args: str, check: bool = True, stdin: str | None = None,
-            extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        cmd = [KUBECTL, *kubectl_args(cluster), "--cache-dir", str(home / "cache"), *args]
-        done = subprocess.run(cmd, capture_output=True, text=True, input=stdin, timeout=60,
-                              env={**env, **(extra_env or {})})
-        if check and done.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed ({done.returncode}): {done.stderr}")
-        return done
+    run = kubectl_runner(KUBECTL, cluster, home, timeout=60)
 
     version = run("version", "-o", "json").stdout
     client = json.loads(version)["clientVersion"]["gitVersion"]
