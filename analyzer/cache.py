@@ -1,50 +1,120 @@
-"""Content-hash cache of FileFacts: a file whose stat or bytes are unchanged is not parsed again."""
+"""Content-hash cache of FileFacts: a file whose stat or bytes are unchanged is not parsed again.
+
+On disk: a small marshalled directory (per file: stat, the few header fields a patch needs, and
+where its row lies) followed by the rows, each marshalled on its own. Loading reads the bytes and
+the directory only; a row is decoded when it is used, so a one-file patch that touches a few
+packages decodes a few rows, not 75 MB of them, and saving copies the bytes of unused rows as
+they are.
+"""
 
 from __future__ import annotations
 
 import marshal
 import os
+import struct
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from kubeatlas.analyzer.gcpolicy import paused_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
 ANALYZER_VERSION = 12  # bump when extraction changes, so old caches are ignored
+_FORMAT = 2  # bump when the file layout below changes
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
 _PYTHON = "{}.{}".format(*sys.version_info[:2])
+_LENGTH = struct.Struct("<Q")  # the directory's length, before it
 
-CacheEntry = tuple[int, int, Row]  # (mtime_ns, size, facts row)
+
+class FileHead(NamedTuple):
+    """What a patch needs of every cached file without decoding its row."""
+
+    import_path: str
+    package: str  # the package clause
+    is_test: bool
+    build_expr: str | None
+    sha: str
+
+
+class CacheEntry(NamedTuple):
+    """One file's cached facts: stat, head and the row (decoded, or its bytes in the file)."""
+
+    mtime_ns: int
+    size: int
+    head: FileHead
+    row: Row | None  # None: not decoded yet, see `blob`
+    blob: memoryview | bytes  # the marshalled row ("" once decoded or when remembered)
+
+
+def _head(row: Row) -> FileHead:
+    return FileHead(row[1], row[3], row[4], row[6], row[13])
 
 
 @dataclass(slots=True)
 class FactsCache:
-    """rel_path -> (mtime_ns, size, facts row); kept in the compact row form, loaded whole and
-    saved atomically, rows turned into FileFacts only when used."""
+    """rel_path -> cached facts; rows decoded on first use, saved atomically."""
 
-    entries: dict[str, CacheEntry] = field(default_factory=dict)
+    _entries: dict[str, CacheEntry] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, rel_path: str) -> bool:
+        return rel_path in self._entries
+
+    def heads(self) -> Iterator[tuple[str, FileHead]]:
+        """(rel_path, head) of every cached file, without decoding any row."""
+        return ((path, entry.head) for path, entry in self._entries.items())
+
+    def head(self, rel_path: str) -> FileHead | None:
+        entry = self._entries.get(rel_path)
+        return entry.head if entry is not None else None
+
+    def row(self, rel_path: str) -> Row:
+        """The facts row of a cached file (KeyError if it is not cached)."""
+        entry = self._entries[rel_path]
+        if entry.row is not None:
+            return entry.row
+        row = marshal.loads(entry.blob)
+        self._entries[rel_path] = entry._replace(row=row)  # the blob stays: saving copies it
+        return row
+
+    def facts(self, rel_path: str) -> FileFacts:
+        return facts_from_row(self.row(rel_path))
 
     def lookup_stat(self, rel_path: str, mtime_ns: int, size: int) -> FileFacts | None:
-        entry = self.entries.get(rel_path)
-        if entry is not None and entry[0] == mtime_ns and entry[1] == size:
-            return facts_from_row(entry[2])
+        entry = self._entries.get(rel_path)
+        if entry is not None and entry.mtime_ns == mtime_ns and entry.size == size:
+            return self.facts(rel_path)
         return None
 
     def sha_of(self, rel_path: str) -> str:
         """The content sha1 recorded for rel_path ("" if none): equal bytes need no parse."""
-        entry = self.entries.get(rel_path)
-        return entry[2][13] if entry is not None else ""
+        entry = self._entries.get(rel_path)
+        return entry.head.sha if entry is not None else ""
 
     def remember(self, row: Row, mtime_ns: int, size: int) -> None:
-        self.entries[row[0]] = (mtime_ns, size, row)
+        self._entries[row[0]] = CacheEntry(mtime_ns, size, _head(row), row, b"")
+
+    def entry(self, rel_path: str) -> CacheEntry | None:
+        """The opaque entry of rel_path, to put back with `restore` if a patch is abandoned."""
+        return self._entries.get(rel_path)
+
+    def restore(self, rel_path: str, entry: CacheEntry) -> None:
+        self._entries[rel_path] = entry
 
     def keep_only(self, rel_paths: set[str]) -> None:
-        for gone in set(self.entries) - rel_paths:
-            del self.entries[gone]
+        for gone in set(self._entries) - rel_paths:
+            del self._entries[gone]
+
+    def _blobs(self) -> Iterator[tuple[str, CacheEntry, bytes]]:
+        """Each entry with its marshalled row: the bytes it was loaded from, if any."""
+        for path, entry in self._entries.items():
+            yield path, entry, bytes(entry.blob) if entry.blob else marshal.dumps(entry.row)
 
 
 def load_cache(path: Path) -> FactsCache:
@@ -62,11 +132,14 @@ def save_cache(cache: FactsCache, path: Path, only: set[str] | None = None) -> N
     delta file beside it (a body edit then costs milliseconds, not a full rewrite)."""
     delta = _delta_path(path)
     if only is not None and path.is_file():
-        rows = _read(delta) or {}
-        rows.update({p: cache.entries[p] for p in only if p in cache.entries})
+        rows = FactsCache(_read(delta) or {})
+        for rel_path in only:
+            entry = cache.entry(rel_path)
+            if entry is not None:
+                rows.restore(rel_path, entry)
         _write(rows, delta)
         return
-    _write(cache.entries, path)
+    _write(cache, path)
     delta.unlink(missing_ok=True)
 
 
@@ -76,21 +149,40 @@ def _delta_path(path: Path) -> Path:
 
 def _read(path: Path) -> dict[str, CacheEntry] | None:
     try:
-        with open(path, "rb") as fh, paused_gc():
-            version, python, entries = marshal.loads(fh.read())  # one read: load(fh) is slow
-    except (OSError, EOFError, ValueError, TypeError):
+        with open(path, "rb") as fh:
+            data = fh.read()  # one read: marshal.load(fh) is slow
+        (length,) = _LENGTH.unpack_from(data)
+        layout, version, python, directory = marshal.loads(memoryview(data)[8:8 + length])
+    except (OSError, EOFError, ValueError, TypeError, struct.error):
         return None
-    if version != ANALYZER_VERSION or python != _PYTHON or not isinstance(entries, dict):
+    if (layout, version, python) != (_FORMAT, ANALYZER_VERSION, _PYTHON) or \
+            not isinstance(directory, dict):
         return None
-    return entries
+    rows = memoryview(data)[8 + length:]
+    try:
+        return {rel_path: CacheEntry(mtime, size, FileHead(*head), None, rows[start:end])
+                for rel_path, (mtime, size, head, start, end) in directory.items()}
+    except (TypeError, ValueError):
+        return None
 
 
-def _write(entries: dict[str, CacheEntry], path: Path) -> None:
+def _write(cache: FactsCache, path: Path) -> None:
+    directory: dict[str, tuple[int, int, tuple[object, ...], int, int]] = {}
+    blobs: list[bytes] = []
+    offset = 0
+    for rel_path, entry, blob in cache._blobs():
+        directory[rel_path] = (entry.mtime_ns, entry.size, tuple(entry.head), offset,
+                               offset + len(blob))
+        blobs.append(blob)
+        offset += len(blob)
+    head = marshal.dumps((_FORMAT, ANALYZER_VERSION, _PYTHON, directory))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump((ANALYZER_VERSION, _PYTHON, entries), fh)
+            fh.write(_LENGTH.pack(len(head)))
+            fh.write(head)
+            fh.writelines(blobs)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

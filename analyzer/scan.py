@@ -42,8 +42,10 @@ def scan_files(
     jobs: int = 0,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     on_progress: Callable[[int], None] = lambda n: None,
+    prune: bool = True,
 ) -> tuple[list[FileFacts], ScanStats]:
-    """FileFacts for every source (sorted by path); unchanged files come from the cache."""
+    """FileFacts for every source (sorted by path); unchanged files come from the cache, which
+    then forgets every other file unless `prune` is False (a scan of a few changed files)."""
     facts: list[FileFacts] = []
     todo: list[tuple[SourceFile, int, int]] = []
     sources = list(sources)
@@ -80,14 +82,15 @@ def scan_files(
         for arg in args:
             bytes_read += _collect(_scan_one_row(arg), facts, cache, stamps)
             on_progress(1)
-    cache.keep_only({s.rel_path for s in sources})
+    if prune:
+        cache.keep_only({s.rel_path for s in sources})
     facts.sort(key=lambda f: f.rel_path)
     return facts, ScanStats(len(facts), len(todo), reused, bytes_read)
 
 
 def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]]) -> int:
     if row[0] == _SAME:  # touched but byte-identical: the cached facts stand
-        row = cache.entries[row[1]][2]
+        row = cache.row(row[1])
     item = facts_from_row(row)
     facts.append(item)
     mtime, size = stamps[item.rel_path]

@@ -18,7 +18,6 @@ from typing import Any
 from kubeatlas.analyzer.buildtags import buildable_somewhere
 from kubeatlas.analyzer.cache import CacheEntry, FactsCache
 from kubeatlas.analyzer.model import FileFacts, SourceFile
-from kubeatlas.analyzer.rows import facts_from_row
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.model.kubegraph import KubeGraph
@@ -45,12 +44,12 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
         return None
     old_rows: dict[str, CacheEntry] = {}
     for s in changed:
-        entry = cache.entries.get(s.rel_path)
+        entry = cache.entry(s.rel_path)
         if entry is None:  # never scanned: nothing to compare the edit with
             return None
         old_rows[s.rel_path] = entry
-    old = {path: facts_from_row(entry[2]) for path, entry in old_rows.items()}
-    new, _ = scan_files(root, changed, cache=_Partial(cache), jobs=1,
+    old = {path: cache.facts(path) for path in old_rows}
+    new, _ = scan_files(root, changed, cache=cache, jobs=1, prune=False,
                         max_file_bytes=max_file_bytes)
     if any(f.declaration_shape() != old[f.rel_path].declaration_shape() for f in new):
         _restore(cache, old_rows)
@@ -64,13 +63,13 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
         _restore(cache, old_rows)  # what is stored in or called through func fields changed:
         return None  # those calls join across files, so rebuild
     by_package: dict[str, list[str]] = defaultdict(list)
-    for path, (_, _, row) in cache.entries.items():
-        by_package[row[1]].append(path)
+    for path, head in cache.heads():
+        by_package[head.import_path].append(path)
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
         for package in sorted({f.import_path for f in new}):
-            files = [facts_from_row(cache.entries[p][2]) for p in sorted(by_package[package])]
+            files = [cache.facts(p) for p in sorted(by_package[package])]
             _rewrite_nodes(conn, build_graph(files, [], tree))
         existing = _existing_ids(conn, {c for calls in new_calls.values() for c, t, *_ in calls}
                                  | {t for calls in new_calls.values() for c, t, *_ in calls})
@@ -93,32 +92,22 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     return Patch(len(new), sum(len(calls) for calls in new_calls.values()))
 
 
-class _Partial(FactsCache):
-    """Scan only the changed files, remembering into the real cache."""
-
-    def __init__(self, real: FactsCache) -> None:
-        super().__init__(real.entries)
-
-    def keep_only(self, rel_paths: set[str]) -> None:  # the other files stay cached
-        pass
-
-
 def _restore(cache: FactsCache, old_rows: Mapping[str, CacheEntry]) -> None:
     for path, entry in old_rows.items():
-        cache.entries[path] = entry
+        cache.restore(path, entry)
 
 
 def _lazy_symbols(cache: FactsCache) -> SymbolTable:
     paths_by_package: dict[str, list[str]] = defaultdict(list)
     clauses: dict[str, Counter[str]] = defaultdict(Counter)
-    for path, (_, _, row) in cache.entries.items():
-        paths_by_package[row[1]].append(path)
-        if row[3] and not row[4] and buildable_somewhere(row[6]):
-            clauses[row[1]][row[3]] += 1
+    for path, head in cache.heads():
+        paths_by_package[head.import_path].append(path)
+        if head.package and not head.is_test and buildable_somewhere(head.build_expr):
+            clauses[head.import_path][head.package] += 1
     names = {p: c.most_common(1)[0][0] for p, c in clauses.items()}
 
     def provider(import_path: str) -> list[FileFacts]:
-        return [facts_from_row(cache.entries[p][2]) for p in sorted(paths_by_package[import_path])]
+        return [cache.facts(p) for p in sorted(paths_by_package[import_path])]
 
     return SymbolTable(provider, set(paths_by_package), names)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from kubeatlas.errors import CatalogError
-from kubeatlas.resources import data_file
+from kubeatlas.resources import data_file, parse_yaml
 
 ROLES_FILE = data_file("roles.yaml")
 PLANES = ("control", "node", "interface", "library", "tool")
@@ -64,7 +64,7 @@ def load_catalog(path: Path | Traversable = ROLES_FILE) -> Catalog:
     """Read and check the catalog; any mistake in it is a CatalogError naming the entry."""
     try:
         raw = path.read_bytes()
-        doc = yaml.safe_load(raw)
+        doc = parse_yaml(raw)
     except OSError as exc:
         raise CatalogError(f"cannot read the role catalog {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:

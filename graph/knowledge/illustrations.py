@@ -16,7 +16,7 @@ from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.errors import CatalogError
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, node_id
-from kubeatlas.resources import data_file
+from kubeatlas.resources import data_file, parse_yaml
 
 LINKS_FILE = data_file("minik8s_links.yaml")
 
@@ -37,7 +37,7 @@ def load_links(path: Path | Traversable = LINKS_FILE) -> tuple[tuple[MiniLink, .
         return (), ""
     raw = path.read_bytes()
     try:
-        doc = yaml.safe_load(raw) or {}
+        doc = parse_yaml(raw) or {}
         links = tuple(MiniLink(str(c["id"]), str(c.get("module", "")), str(c.get("summary", "")),
                                tuple(str(t) for t in c.get("illustrates") or ()))
                       for c in doc.get("components") or ())

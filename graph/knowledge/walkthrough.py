@@ -13,6 +13,7 @@ import yaml
 
 from kubeatlas.errors import CatalogError
 from kubeatlas.graph.knowledge.catalog import ROLES_FILE
+from kubeatlas.resources import parse_yaml
 
 PARTS = ("start", "loop", "flow", "extend")
 
@@ -46,7 +47,7 @@ class Walkthrough:
 def load_walkthroughs(path: Path | Traversable = ROLES_FILE) -> dict[str, Walkthrough]:
     """Role id -> walkthrough; roles without one are simply absent from the mapping."""
     try:
-        doc = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        doc = parse_yaml(path.read_bytes()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"cannot read walkthroughs from {path}: {exc}") from None
     out: dict[str, Walkthrough] = {}

@@ -19,7 +19,7 @@ from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.walk import anchor_id, find_anchor, find_chain
 from kubeatlas.graph.notes.writer import Note, Writer
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.resources import data_file
+from kubeatlas.resources import data_file, parse_yaml
 
 FLOWS_FILE = data_file("flows.yaml")
 MAX_HOPS = 6
@@ -43,7 +43,7 @@ class Flow:
 @cache
 def load_flows(path: Path | Traversable = FLOWS_FILE) -> tuple[Flow, ...]:
     try:
-        doc = yaml.safe_load(path.read_bytes()) or {}
+        doc = parse_yaml(path.read_bytes()) or {}
         return tuple(Flow(str(f["id"]), _pair(f["title"]), tuple(
             FlowStep(str(s["role"]), _pair(s["title"]), _pair(s["text"]),
                      tuple(tuple(str(i) for i in a) for a in s["anchors"]))

@@ -9,7 +9,7 @@ from functools import cache
 import yaml
 
 from kubeatlas.errors import CatalogError
-from kubeatlas.resources import data_file
+from kubeatlas.resources import data_file, parse_yaml
 
 GLOSSARY_FILE = data_file("glossary.yaml")
 
@@ -25,7 +25,7 @@ class Glossary:
 @cache
 def load_glossary() -> Glossary:
     try:
-        doc = yaml.safe_load(GLOSSARY_FILE.read_bytes()) or {}
+        doc = parse_yaml(GLOSSARY_FILE.read_bytes()) or {}
         return Glossary(tuple(map(str, doc.get("keep") or ())),
                         {str(k): str(v) for k, v in (doc.get("terms") or {}).items()},
                         tuple(map(str, doc.get("avoid") or ())),
