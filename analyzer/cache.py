@@ -1,15 +1,17 @@
 """Content-hash cache of FileFacts: a file whose stat or bytes are unchanged is not parsed again.
 
 On disk: a small marshalled directory (per file: stat, the few header fields a patch needs, and
-where its row lies) followed by the rows, each marshalled on its own. Loading reads the bytes and
-the directory only; a row is decoded when it is used, so a one-file patch that touches a few
-packages decodes a few rows, not 75 MB of them, and saving copies the bytes of unused rows as
-they are.
+where its row lies) followed by the rows, each marshalled on its own in two parts: the shell
+(everything but the call sites and locals) and the body (those). Loading maps the file and reads
+the directory only; a row is decoded when it is used, and a symbol table needs only shells, so a
+one-file patch decodes the shells of the packages it reaches instead of 75 MB of rows; saving
+copies the bytes of unused rows as they are.
 """
 
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import struct
 import sys
@@ -23,7 +25,8 @@ from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
 ANALYZER_VERSION = 12  # bump when extraction changes, so old caches are ignored
-_FORMAT = 2  # bump when the file layout below changes
+_FORMAT = 3  # bump when the file layout below changes
+_CALLS, _LOCALS = 9, 10  # the body's fields in a facts row (see rows.py)
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
 _PYTHON = "{}.{}".format(*sys.version_info[:2])
@@ -46,8 +49,9 @@ class CacheEntry(NamedTuple):
     mtime_ns: int
     size: int
     head: FileHead
-    row: Row | None  # None: not decoded yet, see `blob`
-    blob: memoryview | bytes  # the marshalled row ("" once decoded or when remembered)
+    row: Row | None  # None: not decoded yet, see shell and body
+    shell: memoryview | bytes  # the marshalled row without calls and locals (b"": not loaded)
+    body: memoryview | bytes  # the marshalled (calls, locals)
 
 
 def _head(row: Row) -> FileHead:
@@ -79,12 +83,19 @@ class FactsCache:
         entry = self._entries[rel_path]
         if entry.row is not None:
             return entry.row
-        row = marshal.loads(entry.blob)
-        self._entries[rel_path] = entry._replace(row=row)  # the blob stays: saving copies it
+        shell: Row = marshal.loads(entry.shell)
+        row = (*shell[:_CALLS], *marshal.loads(entry.body), *shell[_LOCALS + 1:])
+        self._entries[rel_path] = entry._replace(row=row)  # the bytes stay: saving copies them
         return row
 
     def facts(self, rel_path: str) -> FileFacts:
         return facts_from_row(self.row(rel_path))
+
+    def declarations(self, rel_path: str) -> FileFacts:
+        """A cached file's facts without its call sites and locals (all a symbol table reads),
+        decoded from the shell alone."""
+        entry = self._entries[rel_path]
+        return facts_from_row(marshal.loads(entry.shell) if entry.row is None else entry.row)
 
     def lookup_stat(self, rel_path: str, mtime_ns: int, size: int) -> FileFacts | None:
         entry = self._entries.get(rel_path)
@@ -98,7 +109,7 @@ class FactsCache:
         return entry.head.sha if entry is not None else ""
 
     def remember(self, row: Row, mtime_ns: int, size: int) -> None:
-        self._entries[row[0]] = CacheEntry(mtime_ns, size, _head(row), row, b"")
+        self._entries[row[0]] = CacheEntry(mtime_ns, size, _head(row), row, b"", b"")
 
     def entry(self, rel_path: str) -> CacheEntry | None:
         """The opaque entry of rel_path, to put back with `restore` if a patch is abandoned."""
@@ -111,10 +122,16 @@ class FactsCache:
         for gone in set(self._entries) - rel_paths:
             del self._entries[gone]
 
-    def _blobs(self) -> Iterator[tuple[str, CacheEntry, bytes]]:
-        """Each entry with its marshalled row: the bytes it was loaded from, if any."""
+    def _blobs(self) -> Iterator[tuple[str, CacheEntry, bytes, bytes]]:
+        """Each entry with its marshalled shell and body: the bytes it was loaded from, if any."""
         for path, entry in self._entries.items():
-            yield path, entry, bytes(entry.blob) if entry.blob else marshal.dumps(entry.row)
+            if entry.shell:
+                yield path, entry, bytes(entry.shell), bytes(entry.body)
+            else:
+                row = entry.row
+                assert row is not None
+                yield (path, entry, marshal.dumps((*row[:_CALLS], (), (), *row[_LOCALS + 1:])),
+                       marshal.dumps((row[_CALLS], row[_LOCALS])))
 
 
 def load_cache(path: Path) -> FactsCache:
@@ -148,9 +165,10 @@ def _delta_path(path: Path) -> Path:
 
 
 def _read(path: Path) -> dict[str, CacheEntry] | None:
+    """The entries of the cache file at path, its rows left in the mapped file until used."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()  # one read: marshal.load(fh) is slow
+        with open(path, "rb") as fh:  # the map outlives the descriptor; a later save replaces
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # the file, not its pages
         (length,) = _LENGTH.unpack_from(data)
         layout, version, python, directory = marshal.loads(memoryview(data)[8:8 + length])
     except (OSError, EOFError, ValueError, TypeError, struct.error):
@@ -160,21 +178,23 @@ def _read(path: Path) -> dict[str, CacheEntry] | None:
         return None
     rows = memoryview(data)[8 + length:]
     try:
-        return {rel_path: CacheEntry(mtime, size, FileHead(*head), None, rows[start:end])
-                for rel_path, (mtime, size, head, start, end) in directory.items()}
+        return {rel_path: CacheEntry(mtime, size, FileHead(*head), None, rows[start:middle],
+                                     rows[middle:end])
+                for rel_path, (mtime, size, head, start, middle, end) in directory.items()}
     except (TypeError, ValueError):
         return None
 
 
 def _write(cache: FactsCache, path: Path) -> None:
-    directory: dict[str, tuple[int, int, tuple[object, ...], int, int]] = {}
+    directory: dict[str, tuple[int, int, tuple[object, ...], int, int, int]] = {}
     blobs: list[bytes] = []
     offset = 0
-    for rel_path, entry, blob in cache._blobs():
-        directory[rel_path] = (entry.mtime_ns, entry.size, tuple(entry.head), offset,
-                               offset + len(blob))
-        blobs.append(blob)
-        offset += len(blob)
+    for rel_path, entry, shell, body in cache._blobs():
+        middle = offset + len(shell)
+        directory[rel_path] = (entry.mtime_ns, entry.size, tuple(entry.head), offset, middle,
+                               middle + len(body))
+        blobs += (shell, body)
+        offset = middle + len(body)
     head = marshal.dumps((_FORMAT, ANALYZER_VERSION, _PYTHON, directory))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")

@@ -63,9 +63,11 @@ def find_modules(root: Path) -> list[ModuleInfo]:
 
 
 def discover(root: Path, modules: list[ModuleInfo] | None = None,
-             problems: list[NameProblem] | None = None) -> Iterator[SourceFile]:
+             problems: list[NameProblem] | None = None,
+             stamps: dict[str, Stamp] | None = None) -> Iterator[SourceFile]:
     """Every .go file under pkg/, cmd/, plugin/ and staging/src/k8s.io/*, each once, sorted.
-    A file or directory whose name is not UTF-8 is skipped and appended to `problems`."""
+    A file or directory whose name is not UTF-8 is skipped and appended to `problems`; each
+    file's (mtime_ns, size) goes to `stamps` ((0, -1) when it cannot be stat'ed)."""
     modules = modules if modules is not None else find_modules(root)
     by_dir = {m.dir: m for m in modules if m.dir}
     seen: set[tuple[int, int]] = set()
@@ -83,13 +85,15 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None,
             )
             module = _module_of(rel_dir, by_dir)
             import_path = import_path_of(rel_dir, module)
+            folder = dirpath + "/"
             for name in sorted(filenames):
                 if not name.endswith(".go") or name[0] in "._":
                     continue
-                if not _named_in_utf8(f"{rel_dir}/{name}", "file", problems):
+                rel_path = f"{rel_dir}/{name}"
+                if not name.isascii() and not _named_in_utf8(rel_path, "file", problems):
                     continue
                 try:
-                    st = os.stat(os.path.join(dirpath, name))
+                    st = os.stat(folder + name)
                 except OSError:
                     st = None
                 if st is not None:
@@ -97,15 +101,13 @@ def discover(root: Path, modules: list[ModuleInfo] | None = None,
                     if key in seen:
                         continue
                     seen.add(key)
-                yield SourceFile(
-                    rel_path=f"{rel_dir}/{name}",
-                    import_path=import_path,
-                    module=module.path,
-                    is_test=name.endswith("_test.go"),
-                )
+                if stamps is not None:
+                    stamps[rel_path] = (st.st_mtime_ns, st.st_size) if st is not None else (0, -1)
+                yield SourceFile(rel_path, import_path, module.path, name.endswith("_test.go"))
 
 
 NameProblem = tuple[str, str, str, int]  # (path, kind, message, line) as the problems table holds
+Stamp = tuple[int, int]  # (mtime_ns, size) of a file, as the index's manifest records it
 
 
 def _utf8(name: str) -> bool:

@@ -26,6 +26,8 @@ def describe_checkout(root: Path, ref: str = "", version: str = "") -> Checkout:
     """Commit, ref and Kubernetes version of a local tree (git facts when it is a repository)."""
     commit, found_ref, tag = "", ref, ""
     try:
+        if not (root / ".git").exists():
+            raise FileNotFoundError(root / ".git")  # not a repository: gitpython is not loaded
         import git
 
         repo = git.Repo(root, search_parent_directories=False)

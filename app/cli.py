@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -18,16 +19,35 @@ from kubeatlas.app.console import (
     print_json,
     print_table,
 )
-from kubeatlas.app.knowledge_commands import callees, callers, implements, interfaces, kind, path, role
-from kubeatlas.app.neo4j_commands import cypher, load, neo4j
-from kubeatlas.app.notes import diff, notes
-from kubeatlas.app.web_command import web
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import NodeKind
-from kubeatlas.minik8s.cli import mini
+
+# The commands other modules own, by name: each module is imported when its command runs (or
+# when --help lists them), so `kubeatlas index` does not pay for the web, Neo4j or minik8s code.
+_OWNED_COMMANDS = {
+    **dict.fromkeys(("implements", "interfaces", "path", "kind", "callers", "callees", "role"),
+                    "kubeatlas.app.knowledge_commands"),
+    **dict.fromkeys(("neo4j", "load", "cypher"), "kubeatlas.app.neo4j_commands"),
+    "notes": "kubeatlas.app.notes", "diff": "kubeatlas.app.notes",
+    "web": "kubeatlas.app.web_command", "mini": "kubeatlas.minik8s.cli",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A click group whose owned commands load on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_OWNED_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _OWNED_COMMANDS:
+            command = getattr(importlib.import_module(_OWNED_COMMANDS[name]), name)
+            assert isinstance(command, click.Command), name
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(package_name="kubeatlas")
 @click.pass_context
@@ -214,13 +234,6 @@ def sql(query, db, as_json) -> None:
         return
     print_table(f"{len(result.rows)} rows" + (" (truncated)" if result.truncated else ""),
                 result.columns, result.rows)
-
-
-# The commands other modules own, registered by name: a broken import fails here, loudly,
-# instead of dropping commands from the CLI.
-for _command in (implements, interfaces, path, kind, callers, callees, role,
-                 neo4j, load, cypher, web, notes, diff, mini):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kubeatlas import settings
-from kubeatlas.graph.query.atlas import Atlas
+
+if TYPE_CHECKING:
+    from kubeatlas.graph.query.atlas import Atlas
 
 
 def json_option(fn):
@@ -35,6 +38,8 @@ def store_options(fn):
 
 
 def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
+    from kubeatlas.graph.query.atlas import Atlas
+
     if neo4j_uri is not None:
         from kubeatlas.graph.store.neo4j.connection import (
             open_neo4j_reader,  # the driver loads only when asked for

@@ -73,14 +73,15 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
             _rewrite_nodes(conn, build_graph(files, [], tree))
         existing = _existing_ids(conn, {c for calls in new_calls.values() for c, t, *_ in calls}
                                  | {t for calls in new_calls.values() for c, t, *_ in calls})
+        edges: Counter[str] = Counter()  # CALLS and REFERENCES rows added minus removed
         for f in new:
-            _rewrite_calls(conn, f, new_calls[f.rel_path], existing)
+            edges.update(_rewrite_calls(conn, f, new_calls[f.rel_path], existing))
             conn.execute("DELETE FROM problems WHERE file = ?", (f.rel_path,))
             conn.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)",
                              [(f.rel_path, p.kind, p.message, p.line) for p in f.problems])
             conn.execute("UPDATE manifest SET mtime_ns = ?, size = ? WHERE path = ?",
                          (*manifest[f.rel_path], f.rel_path))
-        _update_meta(conn, tree, before, after)
+        _update_meta(conn, tree, before, after, edges)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -107,7 +108,7 @@ def _lazy_symbols(cache: FactsCache) -> SymbolTable:
     names = {p: c.most_common(1)[0][0] for p, c in clauses.items()}
 
     def provider(import_path: str) -> list[FileFacts]:
-        return [cache.facts(p) for p in sorted(paths_by_package[import_path])]
+        return [cache.declarations(p) for p in sorted(paths_by_package[import_path])]
 
     return SymbolTable(provider, set(paths_by_package), names)
 
@@ -143,14 +144,19 @@ def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
     return sorted({(c, t, via) for c, t, via, *_ in edges if via in (STORED, FIELD_CALL)})
 
 
-def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge], existing: set[str]) -> None:
+def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge],
+                   existing: set[str]) -> Counter[str]:
+    """Replace the CALLS and REFERENCES edges of f's functions; the change in their numbers."""
     callers = [r[0] for r in conn.execute(
         "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
+    change: Counter[str] = Counter()
     for i in range(0, len(callers), 500):
         chunk = callers[i:i + 500]
-        conn.execute(f"DELETE FROM edges WHERE kind IN ('CALLS', 'REFERENCES') AND source IN "
-                     f"({','.join('?' * len(chunk))}) AND "
-                     "coalesce(json_extract(attrs, '$.via'), '') != 'stored'", chunk)
+        for kind in ("CALLS", "REFERENCES"):
+            change[kind] -= conn.execute(
+                f"DELETE FROM edges WHERE kind = ? AND source IN ({','.join('?' * len(chunk))}) "
+                "AND coalesce(json_extract(attrs, '$.via'), '') != 'stored'", (kind, *chunk)
+            ).rowcount
     rows = []
     for c, t, via, n, line, file in calls:
         if via == FIELD_CALL:  # the stored calls it makes stay; their line and count move
@@ -165,9 +171,12 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
             else:
                 rows.append((c, t, "CALLS", dump_json({"via": via, "count": n, "line": line})))
     conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", rows)
+    change.update(kind for _, _, kind, _ in rows)
+    return change
 
 
-def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str], after: Counter[str]) -> None:
+def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str],
+                 after: Counter[str], edges: Counter[str]) -> None:
     meta = {k: load_json(v) for k, v in conn.execute("SELECT key, value FROM meta")}
     figures = meta.get("figures") or {}
     calls = Counter((figures.get("resolve") or {}).get("calls") or {})
@@ -176,17 +185,19 @@ def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str],
     calls.pop("reference_edges", None)
     calls.subtract({k: v for k, v in before.items()})
     calls.update({k: v for k, v in after.items()})
-    edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'CALLS'").fetchone()[0]
-    references = conn.execute("SELECT count(*) FROM edges WHERE kind = 'REFERENCES'").fetchone()[0]
+    counts = meta.get("counts")
+    if counts is None:  # an index from before counts were recorded: count them once
+        counts = {kind: conn.execute("SELECT count(*) FROM edges WHERE kind = ?",
+                                     (kind,)).fetchone()[0] for kind in ("CALLS", "REFERENCES")}
+    else:
+        counts = {**counts, **{kind: counts.get(kind, 0) + n for kind, n in edges.items()}}
+    edges_now, references = counts["CALLS"], counts.get("REFERENCES", 0)
     if "resolve" in figures:
         figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
-                                                               if v})), "edges": edges,
+                                                               if v})), "edges": edges_now,
                                        **({"reference_edges": references} if references else {})}
     updates = [(dump_json(tree.indexed_at), "indexed_at"), (dump_json(figures), "figures")]
     if "counts" in meta:  # node counts stay (body edits only); CALLS may not
-        counts = meta["counts"]
-        counts["CALLS"] = edges
-        counts["REFERENCES"] = references
         updates.append((dump_json(dict(sorted((k, v) for k, v in counts.items() if v))),
                         "counts"))
     conn.executemany("UPDATE meta SET value = ? WHERE key = ?", updates)

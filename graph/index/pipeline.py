@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kubeatlas.analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
-from kubeatlas.analyzer.discover import check_tree, discover, find_modules
+from kubeatlas.analyzer.discover import Stamp, check_tree, discover, find_modules
 from kubeatlas.analyzer.gcpolicy import relaxed_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.scan import scan_files
@@ -81,9 +80,9 @@ def index_tree(
         check_tree(root)
         modules = find_modules(root)
         name_problems: list[tuple[str, str, str, int]] = []  # names that are not UTF-8
-        sources = list(discover(root, modules, problems=name_problems))
-        base = str(root)
-        manifest = [(s.rel_path, *_stat(os.path.join(base, s.rel_path))) for s in sources]
+        stamps: dict[str, Stamp] = {}
+        sources = list(discover(root, modules, problems=name_problems, stamps=stamps))
+        manifest = [(s.rel_path, *stamps[s.rel_path]) for s in sources]
     summary.files = len(sources)
     tree = TreeInfo(
         name=checkout.k8s_version or root.name, root=str(root), ref=checkout.ref,
@@ -170,14 +169,6 @@ def _writing(db: Path) -> Iterator[None]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise IndexWriteError(f"could not write the index {db}: {reason}; the previous index "
                               "(if any) is untouched", path=str(db)) from None
-
-
-def _stat(path: str) -> tuple[int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, -1)
-    return (st.st_mtime_ns, st.st_size)
 
 
 def _recorded_totals(db: Path) -> tuple[dict[str, int], int]:

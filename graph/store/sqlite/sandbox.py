@@ -8,7 +8,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.request import pathname2url
+from urllib.parse import quote
 
 from kubeatlas.errors import QueryRejected, QueryTimeout
 from kubeatlas.graph.query.atlas import QueryResult
@@ -53,8 +53,9 @@ _READING = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE
 
 def readonly_uri(path: Path) -> str:
     """`file:` URI opening path read-only; the path is quoted, so `?`, `#` and `%` in a file or
-    folder name stay part of the name (x.db?mode=rw& does not make it writable)."""
-    return f"file:{pathname2url(str(Path(path).absolute()))}?mode=ro"
+    folder name stay part of the name (x.db?mode=rw& does not make it writable). `quote` is
+    what urllib.request.pathname2url does on POSIX, without importing urllib.request."""
+    return f"file:{quote(str(Path(path).absolute()))}?mode=ro"
 
 
 def connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
