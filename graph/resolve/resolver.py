@@ -4,6 +4,7 @@ the types the source makes visible: parameters, named results, locals (`:=`, `ra
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -26,6 +27,7 @@ BUILTINS = frozenset({
     "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32", "int64", "rune",
     "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "any"
 })
+_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the name an expression starts with
 MAX_DEPTH = 6  # nested inferences (x := y.f(); y := <-ch; ...) followed before giving up
 
 Typed = tuple[str, FileScope]  # a type as written, and the scope that reads it
@@ -50,10 +52,48 @@ class CallResolver:
             self._locals[(v.scope, v.name)].append(v)
         self._params: dict[str, dict[str, str]] = {}
         self._depth = 0
+        # answers for expressions whose meaning does not depend on the line (see _memo_key):
+        # two thirds of a file's call sites repeat an expression already seen in it
+        self._calls: dict[str, Resolution] = {}
+        self._values: dict[str, tuple[str, CallVia | None]] = {}
 
     # --- entry points ---------------------------------------------------------------------
     def resolve(self, caller: str, expr: str, line: int) -> Resolution:
         """What the call `expr(...)` at `line` inside `caller` calls."""
+        key = self._memo_key(caller, expr)
+        if key is None:
+            return self._resolve(caller, expr, line)
+        found = self._calls.get(key)
+        if found is None:
+            found = self._calls[key] = self._resolve(caller, expr, line)
+        return found
+
+    def reference(self, caller: str, expr: str, line: int) -> tuple[str, CallVia | None]:
+        """The function or method a value expression (`c.worker`, `pkg.F`, `F`) names, if it
+        names one: (id, CallVia.VALUE), else ("", None)."""
+        key = self._memo_key(caller, expr)
+        if key is None:
+            return self._reference(caller, expr, line)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = self._reference(caller, expr, line)
+        return found
+
+    def _memo_key(self, caller: str, expr: str) -> str | None:
+        """What the meaning of expr depends on besides the file: nothing when its head is no
+        variable of caller (the key is expr), the parameter's type when it is a parameter (or
+        receiver) not redeclared in the body; None when it is a local (or hidden in
+        parentheses, as in `(*in)[i].M`): then the line matters."""
+        head = _HEAD.match(expr)
+        if head is None or self._depth:  # an answer cut short by MAX_DEPTH is not kept
+            return None
+        name = head.group()
+        if (caller, name) in self._locals:
+            return None
+        param = self._parameters(caller).get(name)
+        return expr if param is None else f"{param}\0{expr}"
+
+    def _resolve(self, caller: str, expr: str, line: int) -> Resolution:
         segments = split_segments(expr)
         if not segments:
             return _UNRESOLVED
@@ -70,9 +110,7 @@ class CallResolver:
             return self._unknown_head(caller, head, line), "", None
         return self._chain_to_method(current, rest, len(segments) > 2)
 
-    def reference(self, caller: str, expr: str, line: int) -> tuple[str, CallVia | None]:
-        """The function or method a value expression (`c.worker`, `pkg.F`, `F`) names, if it
-        names one: (id, CallVia.VALUE), else ("", None)."""
+    def _reference(self, caller: str, expr: str, line: int) -> tuple[str, CallVia | None]:
         segments = split_segments(expr)
         if not segments or any(s != base_name(s) for s in segments[-1:]):
             return "", None
@@ -209,6 +247,10 @@ class CallResolver:
                 found = v  # declared before and still in scope
         if found is not None:
             return found
+        return self._parameters(caller).get(name)
+
+    def _parameters(self, caller: str) -> dict[str, str]:
+        """Parameter (and receiver) name -> type text of the function `caller`."""
         params = self._params.get(caller)
         if params is None:
             from kubeatlas.graph.resolve.calls import caller_id  # the id rule lives with the edges
@@ -216,7 +258,7 @@ class CallResolver:
             info = self.symbols.func_info(caller_id(self.scope.package, caller))
             params = {p: t for p, t in info.params if p} if info is not None else {}
             self._params[caller] = params
-        return params.get(name)
+        return params
 
     def _head_type(self, caller: str, head: str, line: int) -> Typed | None:
         name = base_name(head)
