@@ -69,7 +69,7 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     try:
         conn.execute("BEGIN IMMEDIATE")
         for package in sorted({f.import_path for f in new}):
-            files = [cache.facts(p) for p in sorted(by_package[package])]
+            files = [cache.declarations(p) for p in sorted(by_package[package])]  # build reads no calls
             _rewrite_nodes(conn, build_graph(files, [], tree))
         existing = _existing_ids(conn, {c for calls in new_calls.values() for c, t, *_ in calls}
                                  | {t for calls in new_calls.values() for c, t, *_ in calls})
