@@ -122,16 +122,19 @@ class KubeGraph:
         return self._node[nid]
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[NodeRecord]:
-        for nid, data in self._node.items():
-            if kind is None or data["kind"] == kind:
-                yield _node(nid, data)
+        """Nodes (of one kind) in the order they were added."""
+        if kind is None:
+            return (_node(nid, data) for nid, data in self._node.items())
+        wanted = str(kind)
+        return (_node(nid, data) for nid, data in self._node.items() if data["kind"] == wanted)
 
     def edges(self, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
-        for u, out in self._succ.items():
-            for v, keyed in out.items():
-                for k, data in keyed.items():
-                    if kind is None or k == kind:
-                        yield _edge(u, v, data)
+        """Edges (of one kind) in the order they were added."""
+        succ = self._succ
+        wanted = None if kind is None else str(kind)
+        for u, v, k in self._edge_log:
+            if wanted is None or k == wanted:
+                yield _edge(u, v, succ[u][v][k])
 
     def edge(self, source: str, target: str, kind: EdgeKind) -> EdgeRecord | None:
         data = self._succ.get(source, {}).get(target, {}).get(str(kind))
