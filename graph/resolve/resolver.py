@@ -287,9 +287,12 @@ class CallResolver:
     def _package_var_type(self, found: Typed) -> Typed | None:
         text, scope = found
         if text.startswith("&") and self._depth < MAX_DEPTH:  # var b = &SchemeBuilder
+            alias, dot, name = text[1:].partition(".")  # or &pkg.SchemeBuilder
+            package = scope.imports.get(alias, "") if dot else scope.package
             self._depth += 1
             try:
-                target = self.symbols.package_var(scope.package, text[1:])
+                target = self.symbols.package_var(package, name if dot else alias) \
+                    if package else None
                 inner = self._package_var_type(target) if target else None
             finally:
                 self._depth -= 1
