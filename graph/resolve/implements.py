@@ -9,7 +9,7 @@ from kubeatlas.analyzer.model import DeclKind
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind
-from kubeatlas.graph.resolve.symbols import SymbolTable
+from kubeatlas.graph.resolve.symbols import MethodInfo, SymbolTable
 
 
 def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
@@ -18,16 +18,21 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
     interfaces = [tid for tid, info in symbols.types.items()
                   if info.decl.kind is DeclKind.INTERFACE and tid in graph]
     tally: Counter[str] = Counter()
+    # the types that can implement (named non-interfaces in the graph) and their method sets,
+    # looked up once: a common method name (String, DeepCopyObject) has thousands of holders
+    concrete_types = {tid for tid, info in symbols.types.items()
+                if info.decl.kind is not DeclKind.INTERFACE and tid in graph}
+    method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
     for iface in sorted(interfaces):
         wanted = symbols.method_set(iface)
         if not wanted:
             continue
         rarest = min(wanted, key=lambda name: len(symbols.by_method_name.get(name, ())))
-        candidates = _types_with_method(symbols, rarest)
+        candidates = _types_with_method(symbols, rarest) & concrete_types
         for tid in sorted(candidates):
-            if tid == iface or symbols.is_interface(tid) or tid not in graph:
-                continue
-            have = symbols.method_set(tid)
+            have = method_sets.get(tid)
+            if have is None:
+                have = method_sets[tid] = symbols.method_set(tid)
             via_pointer = False
             for name, (spec, _) in wanted.items():
                 entry = have.get(name)
