@@ -22,7 +22,7 @@ from typing import NamedTuple
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
-ANALYZER_VERSION = 12  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 13  # bump when extraction changes, so old caches are ignored
 _FORMAT = 2  # bump when the file layout below changes
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
