@@ -8,6 +8,7 @@ import click
 
 from kubeatlas import settings
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.platform import DEFAULT_PLATFORM, Platform, PlatformView
 
 
 def json_option(fn):
@@ -34,16 +35,36 @@ def store_options(fn):
                         )(fn)
 
 
-def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
+def open_atlas(db: Path | None, neo4j_uri: str | None,
+               platform: Platform = DEFAULT_PLATFORM) -> Atlas:
+    """The query API over the chosen store; for another platform than the default, over its
+    platform view (functions written per OS read as the variant that platform builds)."""
     if neo4j_uri is not None:
         from kubeatlas.graph.store.neo4j.connection import (
             open_neo4j_reader,  # the driver loads only when asked for
         )
 
-        return Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
-    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+        atlas = Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
+    else:
+        from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
-    return Atlas(SqliteReader(db or settings.default_db()))
+        atlas = Atlas(SqliteReader(db or settings.default_db()))
+    return atlas if platform.is_default else Atlas(PlatformView(atlas.reader, platform))
+
+
+def platform_options(fn):
+    """--goos/--goarch: which platform's body a function written per OS is read from."""
+    fn = click.option("--goarch", default=None,
+                      help="With --goos: the GOARCH of the platform view.")(fn)
+    return click.option("--goos", default=None,
+                        help="Follow the bodies this GOOS builds where a function is written per "
+                        f"OS (with --goarch; default {DEFAULT_PLATFORM.name}).")(fn)
+
+
+def platform_of(goos: str | None, goarch: str | None) -> Platform:
+    if bool(goos) != bool(goarch):
+        raise click.UsageError("--goos and --goarch go together")
+    return Platform(goos, goarch) if goos and goarch else DEFAULT_PLATFORM
 
 
 def production_option(fn):

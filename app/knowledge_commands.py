@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import click
 
-from kubeatlas.app.cli_options import json_option, open_atlas, pick_option, production_option, store_options
+from kubeatlas.app.cli_options import (
+    json_option,
+    open_atlas,
+    pick_option,
+    platform_of,
+    platform_options,
+    production_option,
+    store_options,
+)
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.chain import hop_kind
 from kubeatlas.graph.query.names import Pick
+from kubeatlas.graph.query.platform import Platform
 
 _TYPES = (NodeKind.TYPE,)
 _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
@@ -57,12 +66,14 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
               help="Which candidate FROM means when it matches several (ranked).")
 @click.option("--pick", "pick_to", type=int, default=1, show_default=True,
               help="Which candidate TO means when it matches several (ranked).")
+@platform_options
 @store_options
 @json_option
-def path(source, target, pick_from, pick_to, db, neo4j_uri, as_json) -> None:
+def path(source, target, pick_from, pick_to, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
     interface dispatch, and through functions passed as values), dependencies between roles."""
-    atlas = open_atlas(db, neo4j_uri)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
     src = atlas.pick(source, choice=pick_from)
     dst = atlas.pick(target, choice=pick_to)
     hops = atlas.shortest_chain(src.id, dst.id)
@@ -70,10 +81,12 @@ def path(source, target, pick_from, pick_to, db, neo4j_uri, as_json) -> None:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
                     "hops": None if hops is None else [h.as_json() for h in hops],
-                    "candidates": {"from": src.as_json(), "to": dst.as_json()}})
+                    "candidates": {"from": src.as_json(), "to": dst.as_json()},
+                    "platform": platform.name})
         return
     _say_pick(source, src, "--pick-from")
     _say_pick(target, dst, "--pick")
+    _say_platform(platform)
     if hops is None:
         out.print(f"no chain from {src.id} to {dst.id}")
         raise SystemExit(1)
@@ -94,51 +107,70 @@ def _say_pick(typed: str, pick: Pick, option: str) -> None:
                   f"{pick.id} ({option} N for another, --json lists them)")
 
 
+def _say_platform(platform: Platform) -> None:
+    if not platform.is_default:
+        out.print(f"platform view {platform.name}: a function written per OS is read from the "
+                  "body this platform builds")
+
+
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
              "value": "passes as a value"}
 
 
-def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick) -> None:
+def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick,
+                platform: Platform) -> None:
     if as_json:
         print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind,
                            "hop": hop_kind(e.kind), **e.attrs} for e in edges],
-                    "function": picked.as_json()})
+                    "function": picked.as_json(), "platform": platform.name})
         return
+    _say_platform(platform)
     print_table(title, ("caller" if column == "source" else "callee", "how", "via", "line"),
                 ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                  e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
-                 for e in edges))
+                  e.attrs.get("via", e.kind.lower()), _line(e.attrs, platform)) for e in edges))
+
+
+def _line(attrs, platform: Platform):
+    """The line of a call; in a platform view `file:line`, the file being maybe a variant's."""
+    line = attrs.get("line", "")
+    if platform.is_default or not attrs.get("file"):
+        return line
+    return f"{attrs['file'].rsplit('/', 1)[-1]}:{line}"
 
 
 @click.command()
 @click.argument("function")
 @pick_option
+@platform_options
 @store_options
 @json_option
-def callers(function, choice, db, neo4j_uri, as_json) -> None:
+def callers(function, choice, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Functions and methods that call FUNCTION (also through the interface it implements),
     or take it as a value."""
-    atlas = open_atlas(db, neo4j_uri)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
     picked = atlas.pick(function, _FUNCS, choice)
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callers of {picked.id}", atlas.callers(picked.id), "source", as_json, "callers",
-                picked)
+                picked, platform)
 
 
 @click.command()
 @click.argument("function")
 @pick_option
+@platform_options
 @store_options
 @json_option
-def callees(function, choice, db, neo4j_uri, as_json) -> None:
+def callees(function, choice, goos, goarch, db, neo4j_uri, as_json) -> None:
     """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
-    atlas = open_atlas(db, neo4j_uri)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
     picked = atlas.pick(function, _FUNCS, choice)
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callees of {picked.id}", atlas.callees(picked.id), "target", as_json, "callees",
-                picked)
+                picked, platform)
 
 
 @click.command()

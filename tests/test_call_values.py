@@ -70,6 +70,53 @@ def test_one_platform_view_keeps_linux_calls_and_lists_variants(tmp_path, capsys
     assert node["variants"] == [{"file": "pkg/util/util_windows.go", "line": 5,
                                  "platforms": ["windows/amd64", "windows/arm64"]}]
     assert node["test_helper"] is False and node["generated"] is False
+    windows = run_json(capsys, "callees", "util.Listen", "--db", db, "--goos", "windows",
+                       "--goarch", "amd64")["callees"]
+    assert [c["target"] for c in windows] == ["func:k8s.io/kubernetes/pkg/util.windowsOnly"]
+
+
+MANAGER = "method:k8s.io/kubernetes/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager)"
+APPLY = "kuberuntime.(*kubeGenericRuntimeManager).applyPlatformSpecificContainerConfig"
+WINDOWS = ["--goos", "windows", "--goarch", "amd64"]
+
+
+@pytest.mark.parametrize("platform, expected", [
+    ([], {("generateLinuxContainerConfig", "call")}),
+    (WINDOWS, {("generateWindowsContainerConfig", "call"), ("windowsSecurityContext", "value")}),
+    (["--goos", "darwin", "--goarch", "arm64"], set()),  # the `!linux && !windows` body
+    (["--goos", "linux", "--goarch", "arm64"], {("generateLinuxContainerConfig", "call")}),
+])
+def test_platform_view_follows_the_body_that_platform_builds(db, capsys, platform, expected):
+    found = run_json(capsys, "callees", APPLY, "--db", db, *platform)
+    assert {(c["target"].rsplit(".", 1)[-1], c["hop"]) for c in found["callees"]} == expected
+    assert found["platform"] == ("/".join(platform[1::2]) if platform else "linux/amd64")
+    if platform == WINDOWS:  # the variant's file, line and kind, as the default view has them
+        assert {(c["kind"], c["file"], c["line"]) for c in found["callees"]} == {
+            ("CALLS", "pkg/kubelet/kuberuntime/kuberuntime_container_windows.go", 16),
+            ("REFERENCES", "pkg/kubelet/kuberuntime/kuberuntime_container_windows.go", 16)}
+
+
+def test_platform_view_answers_callers_and_paths_too(db, capsys):
+    windows_only = f"{MANAGER}.generateWindowsContainerConfig"
+    assert run_json(capsys, "callers", windows_only, "--db", db)["callers"] == []
+    callers = run_json(capsys, "callers", windows_only, "--db", db, *WINDOWS)["callers"]
+    assert [c["source"] for c in callers] == [f"{MANAGER}.applyPlatformSpecificContainerConfig"]
+    linux_only = f"{MANAGER}.generateLinuxContainerConfig"
+    assert run_json(capsys, "callers", linux_only, "--db", db, *WINDOWS)["callers"] == []
+    start, value = f"{MANAGER}.SyncPod", f"{MANAGER}.windowsSecurityContext"
+    assert run_json(capsys, "path", start, value, "--db", db)["chain"] is None
+    chain = run_json(capsys, "path", start, value, "--db", db, *WINDOWS)
+    assert chain["platform"] == "windows/amd64"
+    assert [h["kind"] for h in chain["hops"]] == ["start", "call", "call", "value"]
+    capsys.readouterr()
+    assert main(["path", start, value, "--db", db, *WINDOWS]) == 0
+    text = capsys.readouterr().out
+    assert "platform view windows/amd64" in text
+    assert "kuberuntime_container_windows.go:14" in text  # the node reads as its variant
+
+
+def test_platform_options_go_together(db, capsys):
+    assert main(["callees", APPLY, "--db", db, "--goos", "windows"]) == 2
 
 
 FLAGS_TREE = {
