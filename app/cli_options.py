@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from kubeatlas import settings
+from kubeatlas.errors import NodeNotFound
+from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.platform import DEFAULT_PLATFORM, Platform, PlatformView
 
@@ -50,6 +52,23 @@ def open_atlas(db: Path | None, neo4j_uri: str | None,
 
         atlas = Atlas(SqliteReader(db or settings.default_db()))
     return atlas if platform.is_default else Atlas(PlatformView(atlas.reader, platform))
+
+
+def role_option(fn):
+    return click.option("--role", "role", default=None, metavar="ROLE",
+                        help="The role in question (kubelet, kube-scheduler, …): when a name "
+                        "matches several nodes, its packages' code ranks first.")(fn)
+
+
+def role_of(atlas: Atlas, role: str | None) -> str | None:
+    """The role id --role names (None without it); an unknown role is an error."""
+    if not role:
+        return None
+    try:
+        return atlas.resolve(role, (NodeKind.ROLE,))
+    except NodeNotFound:
+        raise NodeNotFound(f"no role {role!r} in the index (`kubeatlas role` lists them)",
+                           name=role) from None
 
 
 def platform_options(fn):

@@ -11,6 +11,8 @@ from kubeatlas.app.cli_options import (
     platform_of,
     platform_options,
     production_option,
+    role_of,
+    role_option,
     store_options,
 )
 from kubeatlas.app.console import out, print_json, print_table
@@ -26,18 +28,22 @@ _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
 @click.command()
 @click.argument("interface")
 @production_option
+@pick_option
+@role_option
 @store_options
 @json_option
-def implements(interface, production_only, db, neo4j_uri, as_json) -> None:
+def implements(interface, production_only, choice, role, db, neo4j_uri, as_json) -> None:
     """Types that implement INTERFACE (Go structural typing; pointer receivers marked),
     production code first."""
     atlas = open_atlas(db, neo4j_uri)
-    iid = atlas.resolve(interface, _TYPES)
+    picked = atlas.pick(interface, _TYPES, choice, role_of(atlas, role))
+    iid = picked.id
     edges = atlas.implementers(iid, production_only=production_only)
     if as_json:
         print_json({"interface": iid, "implementers": [
-            {"type": e.source, **e.attrs} for e in edges]})
+            {"type": e.source, **e.attrs} for e in edges], "candidates": picked.as_json()})
         return
+    _say_pick(interface, picked, "--pick")
     print_table(f"{len(edges)} implementers of {iid}", ("type", "via pointer"),
                 ((e.source, "*T" if e.attrs.get("via_pointer") else "T") for e in edges))
 
@@ -66,16 +72,18 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
               help="Which candidate FROM means when it matches several (ranked).")
 @click.option("--pick", "pick_to", type=int, default=1, show_default=True,
               help="Which candidate TO means when it matches several (ranked).")
+@role_option
 @platform_options
 @store_options
 @json_option
-def path(source, target, pick_from, pick_to, goos, goarch, db, neo4j_uri, as_json) -> None:
+def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
     interface dispatch, and through functions passed as values), dependencies between roles."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
-    src = atlas.pick(source, choice=pick_from)
-    dst = atlas.pick(target, choice=pick_to)
+    role_id = role_of(atlas, role)
+    src = atlas.pick(source, choice=pick_from, role=role_id)
+    dst = atlas.pick(target, choice=pick_to, role=role_id)
     hops = atlas.shortest_chain(src.id, dst.id)
     if as_json:
         print_json({"from": src.id, "to": dst.id,
@@ -141,15 +149,16 @@ def _line(attrs, platform: Platform):
 @click.command()
 @click.argument("function")
 @pick_option
+@role_option
 @platform_options
 @store_options
 @json_option
-def callers(function, choice, goos, goarch, db, neo4j_uri, as_json) -> None:
+def callers(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Functions and methods that call FUNCTION (also through the interface it implements),
     or take it as a value."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
-    picked = atlas.pick(function, _FUNCS, choice)
+    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callers of {picked.id}", atlas.callers(picked.id), "source", as_json, "callers",
@@ -159,14 +168,15 @@ def callers(function, choice, goos, goarch, db, neo4j_uri, as_json) -> None:
 @click.command()
 @click.argument("function")
 @pick_option
+@role_option
 @platform_options
 @store_options
 @json_option
-def callees(function, choice, goos, goarch, db, neo4j_uri, as_json) -> None:
+def callees(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
-    picked = atlas.pick(function, _FUNCS, choice)
+    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callees of {picked.id}", atlas.callees(picked.id), "target", as_json, "callees",
