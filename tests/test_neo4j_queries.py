@@ -125,6 +125,8 @@ QUERIES = {
     "implementers_production": lambda a: a.implementers(
         _first(a, NodeKind.TYPE, EdgeKind.IMPLEMENTS, reverse=True), production_only=True),
     "find_production": lambda a: a.find("Fake", production_only=True),
+    "pick_per_role": lambda a: [a.pick("Run", [NodeKind.METHOD, NodeKind.FUNCTION], 1, r.id)
+                                for r in a.roles()],
     # platform views: a function written per OS follows the body windows (darwin) builds
     "callees_per_os_windows": lambda a: [_on(a, "windows", "amd64").callees(f) for f in _per_os(a)],
     "callees_per_os_darwin": lambda a: [_on(a, "darwin", "arm64").callees(f) for f in _per_os(a)],
@@ -145,7 +147,7 @@ def test_both_stores_answer_the_same(stores, tree, query):
     if query in ("deps", "implementers", "callers", "roles", "find", "stats",
                  "get_nodes_all") or (tree == "ktree" and query in (
                      "shortest_chain_values", "callers_of_a_value", "pick_ambiguous",
-                     "callees_per_os_windows", "callers_windows", "nodes_windows",
+                     "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
                      "chain_windows")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
 
