@@ -331,14 +331,12 @@ def _on_var(acc: _Accumulator, c: Captures) -> None:
             acc.locals.append(LocalVar(scope, name, node.start_point[0] + 1, *found,
                                        until=block_end(node)))
         return
-    if found and found[1] is LocalSource.CALL:
-        type_expr = "call:" + found[0]  # a package variable's type text (FuncInfo-free), see symbols
-    elif found and found[1] is LocalSource.TYPE:
-        type_expr = found[0]
-    elif found and found[1] is LocalSource.ADDRESS:
-        type_expr = "&" + found[0]  # `localSchemeBuilder = &SchemeBuilder`
+    value_from = None  # `var x T`, `= &T{}`, `= NewT()`, `= &SchemeBuilder`; others untyped
+    if found and found[1] in (LocalSource.TYPE, LocalSource.CALL, LocalSource.ADDRESS):
+        type_expr, value_from = found
     acc.decls.append(Decl(DeclKind.VAR, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), read_doc(node), type_expr=type_expr))
+                          _exported(name), read_doc(node), type_expr=type_expr,
+                          value_from=value_from))
 
 
 def _on_const(acc: _Accumulator, c: Captures) -> None:

@@ -61,6 +61,20 @@ class MethodSpec(NamedTuple):
     line: int
 
 
+class LocalSource(StrEnum):
+    """Where a variable's type comes from: what LocalVar.expr (or a package variable's
+    Decl.type_expr, see Decl.value_from) holds."""
+
+    TYPE = "type"  # the type as written: `x := &T{}` -> "*T", `var x pkg.T`
+    CALL = "call"  # a result of calling expr: `x, err := pkg.NewT()` -> "pkg.NewT"
+    RANGE_KEY = "range-key"  # `for k := range expr`
+    RANGE_VALUE = "range-value"  # `for _, v := range expr`
+    INDEX = "index"  # `v, ok := expr[k]` / `v := expr[k]` (expr's element)
+    RECEIVE = "receive"  # `v, ok := <-expr`
+    VARIABLE = "variable"  # `x := y` (y's type)
+    ADDRESS = "address"  # `x := &y` (a pointer to y's type)
+
+
 class Decl(NamedTuple):
     kind: DeclKind
     name: str
@@ -77,6 +91,11 @@ class Decl(NamedTuple):
     type_expr: str = ""  # alias target / underlying type / const-var type
     params: tuple[Param, ...] = ()  # parameters; for a method the receiver comes first
     results: tuple[str, ...] = ()  # func and method result types
+    # a package variable's `type_expr` read as LocalVar.expr is by its `how`: TYPE (the type as
+    # written, `var x T`, `var x = &T{}`), CALL (`var x = pkg.NewT()`: the function whose first
+    # result it holds) or ADDRESS (`var b = &SchemeBuilder`: the variable it points to); None
+    # for every other declaration, whose type_expr is a type
+    value_from: LocalSource | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -100,19 +119,6 @@ class CallRef(NamedTuple):
     # with `{}` (`cache.ResourceEventHandlerFuncs{}` in `…{AddFunc: c.addPod}`)
     field: str = ""
     holder: str = ""
-
-
-class LocalSource(StrEnum):
-    """Where a local variable's type comes from: what LocalVar.expr holds."""
-
-    TYPE = "type"  # the type as written: `x := &T{}` -> "*T", `var x pkg.T`
-    CALL = "call"  # a result of calling expr: `x, err := pkg.NewT()` -> "pkg.NewT"
-    RANGE_KEY = "range-key"  # `for k := range expr`
-    RANGE_VALUE = "range-value"  # `for _, v := range expr`
-    INDEX = "index"  # `v, ok := expr[k]` / `v := expr[k]` (expr's element)
-    RECEIVE = "receive"  # `v, ok := <-expr`
-    VARIABLE = "variable"  # `x := y` (y's type)
-    ADDRESS = "address"  # `x := &y` (a pointer to y's type)
 
 
 class LocalVar(NamedTuple):
@@ -160,5 +166,5 @@ class FileFacts(NamedTuple):
             tuple((i.path, i.alias) for i in self.imports),
             tuple((d.kind, d.name, d.exported, d.receiver, d.pointer_receiver, d.type_params,
                    d.fields, tuple((m.name, m.params, m.results) for m in d.methods), d.embeds,
-                   d.type_expr, d.params, d.results) for d in self.decls),
+                   d.type_expr, d.value_from, d.params, d.results) for d in self.decls),
         )

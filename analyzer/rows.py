@@ -47,7 +47,7 @@ def _decl_row(d: Decl) -> Row:
         d.kind.value, d.name, d.line, d.end_line, d.exported, d.doc, d.receiver,
         d.pointer_receiver, d.type_params, tuple(map(tuple, d.fields)),
         tuple(map(tuple, d.methods)), d.embeds, d.type_expr, tuple(map(tuple, d.params)),
-        d.results,
+        d.results, d.value_from.value if d.value_from else None,
     )
 
 
@@ -74,4 +74,5 @@ def _decl_from_row(d: Row) -> Decl:
         tuple([_new(Field, x) for x in d[9]]),
         tuple([_new(MethodSpec, m) for m in d[10]]),
         d[11], d[12], tuple([_new(Param, p) for p in d[13]]), d[14],
+        _SOURCES[d[15]] if d[15] else None,
     ))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from kubeatlas import settings
-
-if TYPE_CHECKING:
-    from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.errors import NodeNotFound
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.platform import DEFAULT_PLATFORM, Platform, PlatformView
 
 
 def json_option(fn):
@@ -37,18 +37,53 @@ def store_options(fn):
                         )(fn)
 
 
-def open_atlas(db: Path | None, neo4j_uri: str | None) -> Atlas:
-    from kubeatlas.graph.query.atlas import Atlas
-
+def open_atlas(db: Path | None, neo4j_uri: str | None,
+               platform: Platform = DEFAULT_PLATFORM) -> Atlas:
+    """The query API over the chosen store; for another platform than the default, over its
+    platform view (functions written per OS read as the variant that platform builds)."""
     if neo4j_uri is not None:
         from kubeatlas.graph.store.neo4j.connection import (
             open_neo4j_reader,  # the driver loads only when asked for
         )
 
-        return Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
-    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+        atlas = Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
+    else:
+        from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
-    return Atlas(SqliteReader(db or settings.default_db()))
+        atlas = Atlas(SqliteReader(db or settings.default_db()))
+    return atlas if platform.is_default else Atlas(PlatformView(atlas.reader, platform))
+
+
+def role_option(fn):
+    return click.option("--role", "role", default=None, metavar="ROLE",
+                        help="The role in question (kubelet, kube-scheduler, …): when a name "
+                        "matches several nodes, its packages' code ranks first.")(fn)
+
+
+def role_of(atlas: Atlas, role: str | None) -> str | None:
+    """The role id --role names (None without it); an unknown role is an error."""
+    if not role:
+        return None
+    try:
+        return atlas.resolve(role, (NodeKind.ROLE,))
+    except NodeNotFound:
+        raise NodeNotFound(f"no role {role!r} in the index (`kubeatlas role` lists them)",
+                           name=role) from None
+
+
+def platform_options(fn):
+    """--goos/--goarch: which platform's body a function written per OS is read from."""
+    fn = click.option("--goarch", default=None,
+                      help="With --goos: the GOARCH of the platform view.")(fn)
+    return click.option("--goos", default=None,
+                        help="Follow the bodies this GOOS builds where a function is written per "
+                        f"OS (with --goarch; default {DEFAULT_PLATFORM.name}).")(fn)
+
+
+def platform_of(goos: str | None, goarch: str | None) -> Platform:
+    if bool(goos) != bool(goarch):
+        raise click.UsageError("--goos and --goarch go together")
+    return Platform(goos, goarch) if goos and goarch else DEFAULT_PLATFORM
 
 
 def production_option(fn):

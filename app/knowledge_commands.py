@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import click
 
-from kubeatlas.app.cli_options import json_option, open_atlas, pick_option, production_option, store_options
+from kubeatlas.app.cli_options import (
+    json_option,
+    open_atlas,
+    pick_option,
+    platform_of,
+    platform_options,
+    production_option,
+    role_of,
+    role_option,
+    store_options,
+)
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.chain import hop_kind
 from kubeatlas.graph.query.names import Pick
+from kubeatlas.graph.query.platform import Platform
 
 _TYPES = (NodeKind.TYPE,)
 _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
@@ -17,18 +28,22 @@ _FUNCS = (NodeKind.FUNCTION, NodeKind.METHOD)
 @click.command()
 @click.argument("interface")
 @production_option
+@pick_option
+@role_option
 @store_options
 @json_option
-def implements(interface, production_only, db, neo4j_uri, as_json) -> None:
+def implements(interface, production_only, choice, role, db, neo4j_uri, as_json) -> None:
     """Types that implement INTERFACE (Go structural typing; pointer receivers marked),
     production code first."""
     atlas = open_atlas(db, neo4j_uri)
-    iid = atlas.resolve(interface, _TYPES)
+    picked = atlas.pick(interface, _TYPES, choice, role_of(atlas, role))
+    iid = picked.id
     edges = atlas.implementers(iid, production_only=production_only)
     if as_json:
         print_json({"interface": iid, "implementers": [
-            {"type": e.source, **e.attrs} for e in edges]})
+            {"type": e.source, **e.attrs} for e in edges], "candidates": picked.as_json()})
         return
+    _say_pick(interface, picked, "--pick")
     print_table(f"{len(edges)} implementers of {iid}", ("type", "via pointer"),
                 ((e.source, "*T" if e.attrs.get("via_pointer") else "T") for e in edges))
 
@@ -57,23 +72,29 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
               help="Which candidate FROM means when it matches several (ranked).")
 @click.option("--pick", "pick_to", type=int, default=1, show_default=True,
               help="Which candidate TO means when it matches several (ranked).")
+@role_option
+@platform_options
 @store_options
 @json_option
-def path(source, target, pick_from, pick_to, db, neo4j_uri, as_json) -> None:
+def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
     interface dispatch, and through functions passed as values), dependencies between roles."""
-    atlas = open_atlas(db, neo4j_uri)
-    src = atlas.pick(source, choice=pick_from)
-    dst = atlas.pick(target, choice=pick_to)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
+    role_id = role_of(atlas, role)
+    src = atlas.pick(source, choice=pick_from, role=role_id)
+    dst = atlas.pick(target, choice=pick_to, role=role_id)
     hops = atlas.shortest_chain(src.id, dst.id)
     if as_json:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
                     "hops": None if hops is None else [h.as_json() for h in hops],
-                    "candidates": {"from": src.as_json(), "to": dst.as_json()}})
+                    "candidates": {"from": src.as_json(), "to": dst.as_json()},
+                    "platform": platform.name})
         return
     _say_pick(source, src, "--pick-from")
     _say_pick(target, dst, "--pick")
+    _say_platform(platform)
     if hops is None:
         out.print(f"no chain from {src.id} to {dst.id}")
         raise SystemExit(1)
@@ -94,51 +115,72 @@ def _say_pick(typed: str, pick: Pick, option: str) -> None:
                   f"{pick.id} ({option} N for another, --json lists them)")
 
 
+def _say_platform(platform: Platform) -> None:
+    if not platform.is_default:
+        out.print(f"platform view {platform.name}: a function written per OS is read from the "
+                  "body this platform builds")
+
+
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
              "value": "passes as a value"}
 
 
-def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick) -> None:
+def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick,
+                platform: Platform) -> None:
     if as_json:
         print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind,
                            "hop": hop_kind(e.kind), **e.attrs} for e in edges],
-                    "function": picked.as_json()})
+                    "function": picked.as_json(), "platform": platform.name})
         return
+    _say_platform(platform)
     print_table(title, ("caller" if column == "source" else "callee", "how", "via", "line"),
                 ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                  e.attrs.get("via", e.kind.lower()), e.attrs.get("line", ""))
-                 for e in edges))
+                  e.attrs.get("via", e.kind.lower()), _line(e.attrs, platform)) for e in edges))
+
+
+def _line(attrs, platform: Platform):
+    """The line of a call; in a platform view `file:line`, the file being maybe a variant's."""
+    line = attrs.get("line", "")
+    if platform.is_default or not attrs.get("file"):
+        return line
+    return f"{attrs['file'].rsplit('/', 1)[-1]}:{line}"
 
 
 @click.command()
 @click.argument("function")
 @pick_option
+@role_option
+@platform_options
 @store_options
 @json_option
-def callers(function, choice, db, neo4j_uri, as_json) -> None:
+def callers(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Functions and methods that call FUNCTION (also through the interface it implements),
     or take it as a value."""
-    atlas = open_atlas(db, neo4j_uri)
-    picked = atlas.pick(function, _FUNCS, choice)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
+    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callers of {picked.id}", atlas.callers(picked.id), "source", as_json, "callers",
-                picked)
+                picked, platform)
 
 
 @click.command()
 @click.argument("function")
 @pick_option
+@role_option
+@platform_options
 @store_options
 @json_option
-def callees(function, choice, db, neo4j_uri, as_json) -> None:
+def callees(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
-    atlas = open_atlas(db, neo4j_uri)
-    picked = atlas.pick(function, _FUNCS, choice)
+    platform = platform_of(goos, goarch)
+    atlas = open_atlas(db, neo4j_uri, platform)
+    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
     _call_table(f"callees of {picked.id}", atlas.callees(picked.id), "target", as_json, "callees",
-                picked)
+                picked, platform)
 
 
 @click.command()

@@ -70,6 +70,53 @@ def test_one_platform_view_keeps_linux_calls_and_lists_variants(tmp_path, capsys
     assert node["variants"] == [{"file": "pkg/util/util_windows.go", "line": 5,
                                  "platforms": ["windows/amd64", "windows/arm64"]}]
     assert node["test_helper"] is False and node["generated"] is False
+    windows = run_json(capsys, "callees", "util.Listen", "--db", db, "--goos", "windows",
+                       "--goarch", "amd64")["callees"]
+    assert [c["target"] for c in windows] == ["func:k8s.io/kubernetes/pkg/util.windowsOnly"]
+
+
+MANAGER = "method:k8s.io/kubernetes/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager)"
+APPLY = "kuberuntime.(*kubeGenericRuntimeManager).applyPlatformSpecificContainerConfig"
+WINDOWS = ["--goos", "windows", "--goarch", "amd64"]
+
+
+@pytest.mark.parametrize("platform, expected", [
+    ([], {("generateLinuxContainerConfig", "call")}),
+    (WINDOWS, {("generateWindowsContainerConfig", "call"), ("windowsSecurityContext", "value")}),
+    (["--goos", "darwin", "--goarch", "arm64"], set()),  # the `!linux && !windows` body
+    (["--goos", "linux", "--goarch", "arm64"], {("generateLinuxContainerConfig", "call")}),
+])
+def test_platform_view_follows_the_body_that_platform_builds(db, capsys, platform, expected):
+    found = run_json(capsys, "callees", APPLY, "--db", db, *platform)
+    assert {(c["target"].rsplit(".", 1)[-1], c["hop"]) for c in found["callees"]} == expected
+    assert found["platform"] == ("/".join(platform[1::2]) if platform else "linux/amd64")
+    if platform == WINDOWS:  # the variant's file, line and kind, as the default view has them
+        assert {(c["kind"], c["file"], c["line"]) for c in found["callees"]} == {
+            ("CALLS", "pkg/kubelet/kuberuntime/kuberuntime_container_windows.go", 16),
+            ("REFERENCES", "pkg/kubelet/kuberuntime/kuberuntime_container_windows.go", 16)}
+
+
+def test_platform_view_answers_callers_and_paths_too(db, capsys):
+    windows_only = f"{MANAGER}.generateWindowsContainerConfig"
+    assert run_json(capsys, "callers", windows_only, "--db", db)["callers"] == []
+    callers = run_json(capsys, "callers", windows_only, "--db", db, *WINDOWS)["callers"]
+    assert [c["source"] for c in callers] == [f"{MANAGER}.applyPlatformSpecificContainerConfig"]
+    linux_only = f"{MANAGER}.generateLinuxContainerConfig"
+    assert run_json(capsys, "callers", linux_only, "--db", db, *WINDOWS)["callers"] == []
+    start, value = f"{MANAGER}.SyncPod", f"{MANAGER}.windowsSecurityContext"
+    assert run_json(capsys, "path", start, value, "--db", db)["chain"] is None
+    chain = run_json(capsys, "path", start, value, "--db", db, *WINDOWS)
+    assert chain["platform"] == "windows/amd64"
+    assert [h["kind"] for h in chain["hops"]] == ["start", "call", "call", "value"]
+    capsys.readouterr()
+    assert main(["path", start, value, "--db", db, *WINDOWS]) == 0
+    text = capsys.readouterr().out
+    assert "platform view windows/amd64" in text
+    assert "kuberuntime_container_windows.go:14" in text  # the node reads as its variant
+
+
+def test_platform_options_go_together(db, capsys):
+    assert main(["callees", APPLY, "--db", db, "--goos", "windows"]) == 2
 
 
 FLAGS_TREE = {
@@ -111,3 +158,54 @@ def test_flags_rank_listings_and_picks(tmp_path, capsys):
     atlas = Atlas(SqliteReader(Path(db)))
     assert atlas.is_trivial_interface(f"type:{pkg}.Namer")
     assert not atlas.is_trivial_interface(f"type:{pkg}.Doer")
+
+
+@pytest.mark.parametrize("command, name, role, expected", [
+    # `Run` is declared in five roles: without one the shallowest production id wins
+    ("callers", "Run", None, "func:k8s.io/component-base/cli.Run"),
+    ("callers", "Run", "kube-scheduler", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run"),
+    ("callees", "Run", "kubelet", "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).Run"),
+    # `run` is each binary's: the role's own binary first
+    ("callees", "run", "kube-scheduler", "func:k8s.io/kubernetes/cmd/kube-scheduler.run"),
+    ("callees", "run", "role:kube-apiserver", "func:k8s.io/kubernetes/cmd/kube-apiserver.run"),
+    # `Interface`: client-go's clientset (the shallowest), or, when the informer machinery is
+    # the question, the shallowest of its packages' (the work queue's)
+    ("implements", "Interface", None, "type:k8s.io/client-go/kubernetes.Interface"),
+    ("implements", "Interface", "informer-machinery", "type:k8s.io/client-go/util/workqueue.Interface"),
+])
+def test_role_in_question_ranks_its_candidates_first(db, capsys, command, name, role, expected):
+    found = run_json(capsys, command, name, "--db", db, *(["--role", role] if role else []))
+    picked = found["candidates"] if command == "implements" else found["function"]
+    assert picked["id"] == expected
+    assert len(picked["candidates"]) > 1
+
+
+def test_role_of_path_and_an_unknown_role(db, capsys):
+    chain = run_json(capsys, "path", "run", "Run", "--role", "kube-scheduler", "--db", db)
+    assert (chain["from"], chain["to"]) == ("func:k8s.io/kubernetes/cmd/kube-scheduler.run",
+                                            f"{SCHED}.Run")
+    assert main(["callers", "Run", "--role", "no-such-role", "--db", db]) == 2
+    assert "no role 'no-such-role'" in capsys.readouterr().err
+
+
+ROLES_TREE = {
+    "go.mod": "module k8s.io/kubernetes\n",
+    "pkg/kubelet/testing/fake.go": "package testing\n\nfunc Start() {}\n",
+    "pkg/scheduler/start.go": "package scheduler\n\nfunc Start() {}\n",
+    "pkg/proxy/start.go": "package proxy\n\nfunc Start() {}\n",
+}
+
+
+def test_role_ranks_after_production_before_test(tmp_path, capsys):
+    """A test helper of the role in question still comes after production code elsewhere."""
+    root = write_tree(tmp_path / "kubernetes", ROLES_TREE)
+    db = str(tmp_path / "r.sqlite")
+    assert main(["index", str(root), "--db", db, "--jobs", "1", "--json"]) == 0
+    k = "func:k8s.io/kubernetes/pkg"
+    ranked = {role: run_json(capsys, "callers", "Start", "--role", role, "--db", db)["function"]
+              for role in ("kubelet", "kube-proxy", "kube-scheduler")}
+    assert ranked["kubelet"]["candidates"] == [f"{k}/proxy.Start", f"{k}/scheduler.Start",
+                                               f"{k}/kubelet/testing.Start"]
+    assert ranked["kube-proxy"]["candidates"][0] == f"{k}/proxy.Start"
+    assert ranked["kube-scheduler"]["candidates"][:2] == [f"{k}/scheduler.Start",
+                                                          f"{k}/proxy.Start"]

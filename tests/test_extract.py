@@ -177,3 +177,32 @@ def test_values_init_ordinals_and_local_sources():
     assert local["p"] == ("c.byName", LocalSource.INDEX, 0)
     assert local["err2"] == ("c.Pods(ns).Get", LocalSource.CALL, 1)
     assert local["obj"] == ("interface{}", LocalSource.TYPE, 0)
+
+
+PACKAGE_VARS_SOURCE = b"""package x
+
+var typed runtime.Scheme
+var literal = &Builder{}
+var fromCall = runtime.NewScheme()
+var pointer = &SchemeBuilder
+var copied = other
+"""
+
+
+def test_package_variables_say_where_their_type_comes_from():
+    """`value_from` tells how `type_expr` reads, with no prefix inside the text; it survives
+    the row form that crosses pipes and the cache."""
+    from kubeatlas.analyzer.rows import facts_from_row, facts_to_row
+
+    facts = extract_facts(GoParser(), SourceFile("pkg/x/x.go", "k8s.io/kubernetes/pkg/x",
+                                                 "k8s.io/kubernetes", False), PACKAGE_VARS_SOURCE)
+    assert facts_from_row(facts_to_row(facts)) == facts
+    found = {d.name: (d.type_expr, d.value_from) for d in facts.decls if d.kind is DeclKind.VAR}
+    assert found == {
+        "typed": ("runtime.Scheme", LocalSource.TYPE),
+        "literal": ("*Builder", LocalSource.TYPE),
+        "fromCall": ("runtime.NewScheme", LocalSource.CALL),
+        "pointer": ("SchemeBuilder", LocalSource.ADDRESS),
+        "copied": ("", None),  # another variable's type: not followed
+    }
+    assert all(d.value_from is None for d in facts.decls if d.kind is not DeclKind.VAR)

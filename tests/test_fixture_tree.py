@@ -53,12 +53,13 @@ EDGE_ATTRS = {
     "IMPLEMENTS": ("via_pointer", "confidence"),
     "CALLS": ("via", "count"),
     "REFERENCES": ("via", "file", "line"),
+    "VARIANT_CALLS": ("variants",),
 }
 EDGE_FILES = {  # golden file -> the edge kinds it lists
     "structure.tsv": ("CONTAINS", "DECLARES", "HAS_METHOD", "EMBEDS"),
     "imports.tsv": ("IMPORTS",),
     "implements.tsv": ("IMPLEMENTS",),
-    "calls.tsv": ("CALLS", "REFERENCES"),
+    "calls.tsv": ("CALLS", "REFERENCES", "VARIANT_CALLS"),
 }
 
 K = "k8s.io/kubernetes/pkg"

@@ -68,6 +68,12 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # lines move above calls through a func field (c.syncHandler): the stored calls follow
     ("pkg/controller/callshapes/callshapes.go", "\tkey, quit := c.queue.Get()",
      "\t// edited\n\tkey, quit := c.queue.Get()", True),
+    # another platform's body (its calls are VARIANT_CALLS), and the linux one beside it
+    ("pkg/kubelet/kuberuntime/kuberuntime_container_windows.go",
+     "\tm.generateWindowsContainerConfig(container, m.windowsSecurityContext)\n",
+     "\t// edited\n\tm.generateWindowsContainerConfig(container, nil)\n", True),
+    ("pkg/kubelet/kuberuntime/kuberuntime_container_linux.go", "\t_ = unix.Getpagesize()\n",
+     "\t// edited\n\t_ = unix.Getpagesize()\n", True),
     # a different function stored into the field: those calls join across files, rebuild
     ("pkg/controller/callshapes/callshapes.go", "c.syncHandler = c.sync", "c.syncHandler = c.first2",
      False),

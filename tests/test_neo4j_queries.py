@@ -14,6 +14,7 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.platform import Platform, PlatformView
 from kubeatlas.graph.store.neo4j.load import load_index
 from kubeatlas.graph.store.neo4j.reader import Neo4jReader
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
@@ -52,6 +53,21 @@ def _first(atlas: Atlas, kind: NodeKind, edge: EdgeKind | None = None, reverse=F
 def _deep_package(atlas: Atlas) -> str:
     pkgs = atlas.reader.ids_with_kind(str(NodeKind.PACKAGE))
     return max(pkgs, key=lambda p: (len(atlas.deps(p, depth=3)), p))
+
+
+def _on(atlas: Atlas, goos: str, goarch: str) -> Atlas:
+    return Atlas(PlatformView(atlas.reader, Platform(goos, goarch)))
+
+
+def _per_os(atlas: Atlas) -> list[str]:
+    """The functions and methods written once per OS (a node with variants)."""
+    ids = [i for k in (NodeKind.FUNCTION, NodeKind.METHOD) for i in atlas.reader.ids_with_kind(str(k))]
+    return sorted(n.id for n in atlas.reader.get_nodes(ids).values() if n.attrs.get("variants"))
+
+
+def _variant_targets(atlas: Atlas) -> list[str]:
+    return sorted({e.target for e in atlas.reader.edges_from(_per_os(atlas),
+                                                             [str(EdgeKind.VARIANT_CALLS)])})
 
 
 def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
@@ -109,6 +125,16 @@ QUERIES = {
     "implementers_production": lambda a: a.implementers(
         _first(a, NodeKind.TYPE, EdgeKind.IMPLEMENTS, reverse=True), production_only=True),
     "find_production": lambda a: a.find("Fake", production_only=True),
+    "pick_per_role": lambda a: [a.pick("Run", [NodeKind.METHOD, NodeKind.FUNCTION], 1, r.id)
+                                for r in a.roles()],
+    # platform views: a function written per OS follows the body windows (darwin) builds
+    "callees_per_os_windows": lambda a: [_on(a, "windows", "amd64").callees(f) for f in _per_os(a)],
+    "callees_per_os_darwin": lambda a: [_on(a, "darwin", "arm64").callees(f) for f in _per_os(a)],
+    "callers_windows": lambda a: [_on(a, "windows", "amd64").callers(t) for t in _variant_targets(a)],
+    "nodes_windows": lambda a: _on(a, "windows", "amd64").reader.get_nodes(_per_os(a)),
+    "chain_windows": lambda a: [_on(a, "windows", "amd64").shortest_chain(
+        "method:k8s.io/kubernetes/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager).SyncPod", t)
+        for t in _variant_targets(a)],
 }
 
 
@@ -120,7 +146,9 @@ def test_both_stores_answer_the_same(stores, tree, query):
     assert _answer(QUERIES[query], neo4j_atlas) == expected
     if query in ("deps", "implementers", "callers", "roles", "find", "stats",
                  "get_nodes_all") or (tree == "ktree" and query in (
-                     "shortest_chain_values", "callers_of_a_value", "pick_ambiguous")):
+                     "shortest_chain_values", "callers_of_a_value", "pick_ambiguous",
+                     "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
+                     "chain_windows")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
 
 

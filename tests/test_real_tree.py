@@ -34,6 +34,21 @@ def test_kubelet_reaches_cri_run_pod_sandbox(atlas):
         or "method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox" in chain
 
 
+def test_platform_view_follows_the_windows_bodies(atlas):
+    """cadvisor.New is written per OS: its windows body makes the perf counter client, so
+    the kubelet's run reaches it on windows/amd64 only; the linux view is the default."""
+    from kubeatlas.graph.query.platform import Platform, PlatformView
+
+    windows = Atlas(PlatformView(atlas.reader, Platform("windows", "amd64")))
+    new, client = f"func:{K}/kubelet/cadvisor.New", f"func:{K}/kubelet/winstats.NewPerfCounterClient"
+    assert client not in {e.target for e in atlas.callees(new)}
+    assert client in {e.target for e in windows.callees(new)}
+    assert windows.node(new).attrs["file"] == "pkg/kubelet/cadvisor/cadvisor_windows.go"
+    run = "func:k8s.io/kubernetes/cmd/kubelet/app.run"
+    assert atlas.shortest_path(run, client) is None
+    assert windows.shortest_path(run, client) == [run, new, client]
+
+
 @pytest.mark.parametrize("interface, implementer, via_pointer", [
     ("k8s.io/cri-api/pkg/apis.RuntimeService", f"{K}/kubelet/cri/remote.remoteRuntimeService", True),
     ("k8s.io/cri-api/pkg/apis.ImageManagerService", f"{K}/kubelet/cri/remote.remoteImageService",

@@ -217,6 +217,24 @@ def test_paths_page_takes_short_names_and_draws_hop_kinds(open_page):
     assert any("dispatch to an implementation" in label for label, _ in _links(at))
 
 
+@pytest.mark.parametrize("role, first_two", [
+    ("kubelet", ["kubelet.Run  (func)"]),
+    ("kube-scheduler", ["app.Run  (func)", "scheduler.(*Scheduler).Run  (method)"]),
+    ("kube-controller-manager", ["app.Run  (func)",
+                                 "deployment.(*DeploymentController).Run  (method)"]),
+])
+def test_a_page_opened_from_a_role_ranks_that_roles_code_first(open_page, role, first_two):
+    """`Run` is declared in three roles: the role a page is opened for (`role=`, the links of
+    the role page) puts its own candidates first, as `--role` does in the CLI."""
+    at = open_page("views/code.py", id="Run", role=role)
+    choice = next(s for s in at.selectbox if "pick one" in s.label)
+    assert f"{role}'s code first" in choice.label
+    assert choice.options[:len(first_two)] == first_two
+    role_page = open_page("views/role.py", role=role)
+    assert {page for label, page in _links(role_page) if label.endswith(" first")} == {
+        "code", "deps"}
+
+
 # --- bad input -------------------------------------------------------------------------
 @pytest.mark.parametrize("page, param", [
     ("views/package.py", "pkg"), ("views/interfaces.py", "type"), ("views/deps.py", "pkg"),

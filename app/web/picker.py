@@ -1,5 +1,6 @@
 """Choosing a node by what a user types (an id, an import path, a dir, a short name, part of a
-name), as the CLI resolves it; an ambiguous or partial name offers ranked candidates."""
+name), as the CLI resolves it; an ambiguous or partial name offers ranked candidates — the
+code of the role a page was opened from (URL parameter `role`) first, as `--role` does."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kubeatlas.app.web import guard, search_box
 from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.names import role_tier, role_tiers
 from kubeatlas.graph.query.search import SEARCHED_KINDS, Hit, match_class, rank_key, ranked_search, tier_of
 
 MAX_CANDIDATES = 50
@@ -30,13 +32,25 @@ def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], defaul
         return None
     if text != current:
         st.query_params[param] = text
-    return choose(atlas, text, kinds, key=f"pick-{param}-{text}", container=container)
+    return choose(atlas, text, kinds, key=f"pick-{param}-{text}", container=container,
+                  role=role_in_question(atlas))
+
+
+def role_in_question(atlas: Atlas) -> str | None:
+    """The role id a page was opened for (URL parameter `role`, as the role page sets it);
+    None without one, or when it names no role of this index."""
+    key = st.query_params.get("role", "")
+    if not isinstance(key, str) or not key or guard.problem(key, "role"):
+        return None
+    rid = f"role:{key.removeprefix('role:')}"
+    return rid if atlas.reader.get_nodes([rid]) else None
 
 
 def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
-           container: Any = st) -> str | None:
-    """`text` resolved to one id; several candidates -> a ranked choice; none -> a message and
-    the nearest names as a choice."""
+           container: Any = st, role: str | None = None) -> str | None:
+    """`text` resolved to one id; several candidates -> a ranked choice (with `role`, a role
+    id, its packages' code first after production-before-tests); none -> a message and the
+    nearest names as a choice."""
     names = tuple(str(k) for k in kinds)
     try:
         return atlas.resolve(text, kinds)
@@ -44,9 +58,16 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
         listed = exc.fields.get("candidates")
         ids = [str(c) for c in listed] if isinstance(listed, (list, tuple)) else []
         found = atlas.reader.get_nodes(ids)
+        tiers = role_tiers(atlas.reader, role) if role else {}
+
+        def ranked(h: Hit) -> tuple:
+            order = rank_key(h, text)  # (match, tier, …): the role comes after both
+            return (*order[:2], role_tier(tiers, h.id), *order[2:])
+
         hits = sorted((Hit(n, match_class(n, text.rsplit(".", 1)[-1]), tier_of(n))
-                       for n in found.values()), key=lambda h: rank_key(h, text))
-        prompt = f"'{guard.shown(text)}' matches {len(ids)} nodes — pick one (best first)"
+                       for n in found.values()), key=ranked)
+        first = f"; {role.removeprefix('role:')}'s code first" if role else ""
+        prompt = f"'{guard.shown(text)}' matches {len(ids)} nodes — pick one (best first{first})"
     except NodeNotFound:
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,
                              names or SEARCHED_KINDS)

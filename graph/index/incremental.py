@@ -20,9 +20,10 @@ from kubeatlas.analyzer.cache import CacheEntry, FactsCache
 from kubeatlas.analyzer.model import FileFacts, SourceFile
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
+from kubeatlas.graph.index.variant_patch import count_variant_calls, rewrite_variant_calls
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
-from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, CallEdge, finish_tally, resolve_file_calls
+from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, CallEdge, finish_tally, resolve_file_calls, variant_record
 from kubeatlas.graph.resolve.symbols import SymbolTable
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -149,29 +150,40 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
     """Replace the CALLS and REFERENCES edges of f's functions; the change in their numbers."""
     callers = [r[0] for r in conn.execute(
         "SELECT target FROM edges WHERE kind = 'DECLARES' AND source = ?", (f"file:{f.rel_path}",))]
-    change: Counter[str] = Counter()
+    own: list[str] = []  # the callers read from this file (not another platform's variant)
     for i in range(0, len(callers), 500):
         chunk = callers[i:i + 500]
+        own += [r[0] for r in conn.execute(
+            f"SELECT id FROM nodes WHERE id IN ({','.join('?' * len(chunk))}) AND "
+            "json_extract(attrs, '$.file') = ?", (*chunk, f.rel_path))]
+    change: Counter[str] = Counter()
+    for i in range(0, len(own), 500):
+        chunk = own[i:i + 500]
         for kind in ("CALLS", "REFERENCES"):
             change[kind] -= conn.execute(
                 f"DELETE FROM edges WHERE kind = ? AND source IN ({','.join('?' * len(chunk))}) "
                 "AND coalesce(json_extract(attrs, '$.via'), '') != 'stored'", (kind, *chunk)
             ).rowcount
     rows = []
-    for c, t, via, n, line, file in calls:
+    variants: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c, t, via, n, line, file, variant in calls:
         if via == FIELD_CALL:  # the stored calls it makes stay; their line and count move
             conn.execute("UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) "
                          "WHERE kind = 'CALLS' AND source = ? AND "
                          "json_extract(attrs, '$.via') = 'stored' AND "
                          "json_extract(attrs, '$.field') = ?", (line, n, c, t.partition(":")[2]))
         elif c in existing and t in existing:
-            if via == CallVia.VALUE:
+            if variant:
+                variants[(c, t)].append(variant_record(via, n, line, file))
+            elif via == CallVia.VALUE:
                 rows.append((c, t, "REFERENCES", dump_json({"via": via, "count": n, "line": line,
                                                              "file": file})))
             else:
                 rows.append((c, t, "CALLS", dump_json({"via": via, "count": n, "line": line})))
     conn.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", rows)
     change.update(kind for _, _, kind, _ in rows)
+    change["VARIANT_CALLS"], change["variant_calls"] = rewrite_variant_calls(
+        conn, callers, f.rel_path, variants)
     return change
 
 
@@ -183,19 +195,26 @@ def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str],
     calls.pop("resolved_share_pct", None)
     calls.pop("edges", None)
     calls.pop("reference_edges", None)
+    calls.pop("variant_calls", None)
     calls.subtract({k: v for k, v in before.items()})
     calls.update({k: v for k, v in after.items()})
     counts = meta.get("counts")
     if counts is None:  # an index from before counts were recorded: count them once
         counts = {kind: conn.execute("SELECT count(*) FROM edges WHERE kind = ?",
                                      (kind,)).fetchone()[0] for kind in ("CALLS", "REFERENCES")}
+        counts["VARIANT_CALLS"], variant_calls = count_variant_calls(conn)
     else:
-        counts = {**counts, **{kind: counts.get(kind, 0) + n for kind, n in edges.items()}}
+        counts = {**counts, **{kind: counts.get(kind, 0) + edges[kind]
+                               for kind in ("CALLS", "REFERENCES", "VARIANT_CALLS")}}
+        before_variants = (figures.get("resolve") or {}).get("calls", {}).get("variant_calls", 0)
+        variant_calls = before_variants + edges["variant_calls"]
     edges_now, references = counts["CALLS"], counts.get("REFERENCES", 0)
     if "resolve" in figures:
         figures["resolve"]["calls"] = {**finish_tally(Counter({k: v for k, v in calls.items()
                                                                if v})), "edges": edges_now,
-                                       **({"reference_edges": references} if references else {})}
+                                       **({"reference_edges": references} if references else {}),
+                                       **({"variant_calls": variant_calls} if variant_calls
+                                          else {})}
     updates = [(dump_json(tree.indexed_at), "indexed_at"), (dump_json(figures), "figures")]
     if "counts" in meta:  # node counts stay (body edits only); CALLS may not
         updates.append((dump_json(dict(sorted((k, v) for k, v in counts.items() if v))),

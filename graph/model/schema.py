@@ -30,6 +30,10 @@ class EdgeKind(StrEnum):
     CALLS = "CALLS"  # Function/Method->Function/Method (via, count, line)
     REFERENCES = "REFERENCES"  # Function/Method->Function/Method it takes as a value (via=value, file, line)
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
+    # Function/Method->Function/Method: what a declaration's other platform variants call or
+    # take as a value (variants: [{file, kind CALLS|REFERENCES, via, count, line}]); only a
+    # platform view (graph/query/platform.py) reads it, the default view never does
+    VARIANT_CALLS = "VARIANT_CALLS"
     IN_ROLE = "IN_ROLE"  # Package->Role (how, evidence)
     DEPENDS_ON = "DEPENDS_ON"  # Role->Role (weight)
     TALKS_TO = "TALKS_TO"  # Role->Role (protocol)

@@ -119,15 +119,17 @@ class Atlas:
                             + (" …" if len(pick) > 8 else "") + " — give the full id",
                             name=text, candidates=[n.id for n in pick])
 
-    def pick(self, text: str, kinds: Iterable[NodeKind] = (), choice: int = 1) -> Pick:
+    def pick(self, text: str, kinds: Iterable[NodeKind] = (), choice: int = 1,
+             role: str | None = None) -> Pick:
         """Like resolve, but a name matching several nodes is no dead end: the candidates are
-        ranked (production before test helpers and generated code) and the `choice`-th
-        (1-based) is taken."""
+        ranked (production before test helpers and generated code, then — given a role id —
+        code of that role's packages before the rest) and the `choice`-th (1-based) is taken."""
         try:
             return Pick(self.resolve(text, kinds), ())
         except AmbiguousName as exc:
             listed = exc.fields.get("candidates") or ()
-            candidates = rank_ids(self.reader, [str(c) for c in listed] if isinstance(listed, (list, tuple)) else [])
+            candidates = rank_ids(self.reader, [str(c) for c in listed]
+                                  if isinstance(listed, (list, tuple)) else [], role)
         if not 1 <= choice <= len(candidates):
             raise NodeNotFound(f"--pick {choice}: {text!r} has {len(candidates)} candidates",
                                name=text)

@@ -1,5 +1,6 @@
 """Names as a learner types them: candidates ranked (production before test helpers and
-generated code, shallow ids first), and interface methods reached through embedding."""
+generated code, then the role in question's code, shallow ids first), and interface methods
+reached through embedding."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kubeatlas.graph.model.schema import EdgeKind, key_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, package_id, parse_id
 
 
 class _Reader(Protocol):
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Any]: ...
 
     def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[Any]: ...
+
+    def edges_to(self, ids: Sequence[str], kinds: Sequence[str]) -> list[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +36,42 @@ def is_production(attrs: Any) -> bool:
     return not (attrs.get("test_helper") or attrs.get("is_test") or attrs.get("generated"))
 
 
-def rank_key(nid: str, attrs: Any) -> tuple:
-    """Production first, then generated code, then test helpers; shallower, shorter ids first."""
+OTHER_ROLE = 2  # the role tier of code outside the role in question (see role_tiers)
+
+
+def rank_key(nid: str, attrs: Any, role_tier: int = OTHER_ROLE) -> tuple:
+    """Production first, then generated code, then test helpers; within each, the role in
+    question's code first (role_tier); then shallower, shorter ids."""
     helper = bool(attrs.get("test_helper") or attrs.get("is_test"))
-    return (helper, bool(attrs.get("generated")), nid.count("/"), len(nid), nid)
+    return (helper, bool(attrs.get("generated")), role_tier, nid.count("/"), len(nid), nid)
 
 
-def rank_ids(reader: _Reader, ids: Sequence[str]) -> list[str]:
+def rank_ids(reader: _Reader, ids: Sequence[str], role: str | None = None) -> list[str]:
+    """`ids` best first; with `role` (a role id), its packages' code before the rest."""
     nodes = reader.get_nodes(list(ids))
-    return sorted(ids, key=lambda nid: rank_key(nid, nodes[nid].attrs if nid in nodes else {}))
+    tiers = role_tiers(reader, role) if role else {}
+    return sorted(ids, key=lambda nid: rank_key(nid, nodes[nid].attrs if nid in nodes else {},
+                                                role_tier(tiers, nid)))
+
+
+def role_tiers(reader: _Reader, role: str) -> dict[str, int]:
+    """{package id: tier} of a role's packages (IN_ROLE): 0 for the packages its directories
+    claim or the out-of-tree ones standing for it, 1 for those only its binary reaches."""
+    return {e.source: 1 if e.attrs.get("how") == "reachable" else 0
+            for e in reader.edges_to([role], [str(EdgeKind.IN_ROLE)])}
+
+
+def role_tier(tiers: dict[str, int], nid: str) -> int:
+    """The role tier of a node (of its package for code; OTHER_ROLE outside the role)."""
+    if not tiers:
+        return OTHER_ROLE
+    try:
+        parsed = parse_id(nid)
+    except ValueError:
+        return OTHER_ROLE
+    if parsed.kind in (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE):
+        return tiers.get(nid, OTHER_ROLE)
+    return tiers.get(package_id(parsed.package), OTHER_ROLE) if parsed.package else OTHER_ROLE
 
 
 def method_through_embedding(reader: _Reader, interface: str, method: str) -> str | None:

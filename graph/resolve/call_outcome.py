@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kubeatlas.analyzer.model import LocalSource
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
@@ -41,9 +42,11 @@ def head_outcome(symbols: SymbolTable, scope: FileScope, head: str, declared: st
         found = symbols.package_var(scope.package, head)
         if found is None:
             return CallOutcome.UNRESOLVED
-        text, scope = found
-        if text.startswith("call:"):
-            return head_outcome(symbols, scope, head, None, text[5:])
+        if found.how is LocalSource.ADDRESS:  # var b = &SchemeBuilder: typed only when resolved
+            return CallOutcome.UNRESOLVED
+        text, scope = found.expr, found.scope
+        if found.how is LocalSource.CALL:
+            return head_outcome(symbols, scope, head, None, text)
     if text.lstrip("*") == "error":
         return CallOutcome.BUILTIN
     return CallOutcome.EXTERNAL if is_external(symbols, scope, text) else CallOutcome.UNRESOLVED

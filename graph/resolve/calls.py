@@ -13,7 +13,9 @@ from kubeatlas.graph.resolve.call_outcome import CallOutcome
 from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
-CallEdge = tuple[str, str, str, int, int, str]  # (caller, callee, via, count, first line, file)
+# (caller, callee, via, count, first line, file, variant): `variant` when the caller's node is
+# read from another file, so this is another platform's body (kept apart, as VARIANT_CALLS).
+CallEdge = tuple[str, str, str, int, int, str, bool]
 # Two more kinds of CallEdge meet in add_call_edges: (field key, function, STORED, …) — a value
 # stored into a func-typed field — and (caller, field key, FIELD_CALL, …) — a call through it.
 STORED = "store"
@@ -23,32 +25,58 @@ FIELD_CALL = "field-call"
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
     """Add the resolved calls (and, via "value", references) whose two ends are in the graph,
     in the order given; then the calls through func-typed fields to what was stored in them
-    (via "stored"). `tally` holds the resolution counts once `edges` is exhausted."""
+    (via "stored"). Other platforms' variants go to VARIANT_CALLS, out of the default view.
+    `tally` holds the resolution counts once `edges` is exhausted."""
     stored: dict[str, set[str]] = defaultdict(set)
     field_calls: list[CallEdge] = []
     for edge in edges:
-        caller, target, via, count, line, file = edge
+        caller, target, via, count, line, file, variant = edge
         if via == STORED:
             stored[caller].add(target)
         elif via == FIELD_CALL:
             field_calls.append(edge)
         elif caller in graph and target in graph:
-            if via == CallVia.VALUE:
+            if variant:
+                add_variant_call(graph, caller, target, variant_record(via, count, line, file))
+                tally["variant_calls"] += 1
+            elif via == CallVia.VALUE:
                 graph.add_edge(caller, target, EdgeKind.REFERENCES, via=via, count=count,
                                line=line, file=file)
-                tally["reference_edges"] += 1
             else:
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
-                tally["edges"] += 1
-    for caller, field, _, count, line, _ in field_calls:
+    for caller, field, _, count, line, _, _ in field_calls:
         for target in sorted(stored.get(field, ())):
             if caller in graph and target in graph and graph.edge(caller, target,
                                                                    EdgeKind.CALLS) is None:
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=CallVia.STORED.value,
                                count=count, line=line, field=field.partition(":")[2])
-                tally["edges"] += 1
                 tally["via_stored"] += 1
+    # edges, not additions: a pair called at two sites (or once directly and once through an
+    # interface) is one edge; the counts are what the index holds and what a patch keeps
+    counts = graph.counts()
+    tally["edges"] = counts.get(str(EdgeKind.CALLS), 0)
+    if counts.get(str(EdgeKind.REFERENCES)):
+        tally["reference_edges"] = counts[str(EdgeKind.REFERENCES)]
     return finish_tally(tally)
+
+
+def variant_record(via: str, count: int, line: int, file: str) -> dict:
+    """One variant's call or value, as a VARIANT_CALLS edge lists it."""
+    kind = EdgeKind.REFERENCES if via == CallVia.VALUE else EdgeKind.CALLS
+    return {"file": file, "kind": str(kind), "via": via, "count": count, "line": line}
+
+
+def add_variant_call(graph: KubeGraph, caller: str, target: str, record: dict) -> None:
+    """One VARIANT_CALLS edge per caller and target, listing each variant file's call."""
+    found = graph.edge(caller, target, EdgeKind.VARIANT_CALLS)
+    graph.add_edge(caller, target, EdgeKind.VARIANT_CALLS,
+                   variants=ordered_variants([*found.attrs["variants"], record] if found
+                                             else [record]))
+
+
+def ordered_variants(records: Iterable[dict]) -> list[dict]:
+    """A VARIANT_CALLS edge's records in one order, however they were added (file, kind, via)."""
+    return sorted(records, key=lambda r: (r["file"], r["kind"], r["via"]))
 
 
 def finish_tally(tally: Counter[str]) -> dict:
@@ -61,7 +89,9 @@ def finish_tally(tally: Counter[str]) -> dict:
 
 def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) -> list[CallEdge]:
     """One file's call sites and function values aggregated per (caller, callee, via):
-    (caller, callee, via, count, line); via "value" for a function named as a value."""
+    (caller, callee, via, count, line, file, variant); via "value" for a function named as a
+    value. A body of another platform's variant is resolved too (counted as "other_platform"
+    only), without its stores into and calls through func fields."""
     if not f.calls:
         return []
     symbols.ensure(f.import_path)
@@ -69,6 +99,8 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     resolver = CallResolver(symbols, scope, f.locals)
     edges: dict[tuple[str, str, str], list[int]] = {}
     caller_ids: dict[str, str] = {}
+    variants: set[str] = set()  # callers whose node is read from another platform's file
+    aside: Counter[str] = Counter()  # their outcomes: not the default view's figures
     file_name = f.rel_path.rsplit("/", 1)[-1]
     for call in f.calls:
         if not call.caller:
@@ -79,30 +111,32 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             caller = caller_ids[call.caller] = caller_id(f.import_path, call.caller, file_name)
             info = symbols.func_info(caller)
             if info is not None and info.file != f.rel_path:
-                caller = caller_ids[call.caller] = ""  # another platform's variant: not in view
-        if not caller:
+                variants.add(caller)
+        variant = caller in variants
+        if variant:
             tally["other_platform"] += 1
-            continue
+        counts = aside if variant else tally
         if call.value:
             target, via = resolver.reference(call.caller, call.callee_expr, call.line)
             if not target:
                 continue
-            tally["references"] += 1
-            if call.field:
+            counts["references"] += 1
+            if call.field and not variant:
                 key = resolver.store(call.caller, call.holder, call.field, call.line)
                 if key:
                     _count(edges, key, target, STORED, call.line)
         else:
             outcome, target, via = resolver.resolve(call.caller, call.callee_expr, call.line)
-            tally[outcome.value] += 1
-            if outcome is CallOutcome.DYNAMIC and target:
+            counts[outcome.value] += 1
+            if outcome is CallOutcome.DYNAMIC and target and not variant:
                 _count(edges, caller, target, FIELD_CALL, call.line)
                 continue
             if outcome is not CallOutcome.RESOLVED:
                 continue
-            tally[f"via_{via.value if via else via}"] += 1
+            counts[f"via_{via.value if via else via}"] += 1
         _count(edges, caller, target, str(via), call.line)
-    return [(c, t, via, n, line, f.rel_path) for (c, t, via), (n, line) in edges.items()]
+    return [(c, t, via, n, line, f.rel_path, c in variants)
+            for (c, t, via), (n, line) in edges.items()]
 
 
 def _count(edges: dict[tuple[str, str, str], list[int]], source: str, target: str, via: str,

@@ -18,7 +18,7 @@ from kubeatlas.graph.resolve.call_outcome import (
     member_outcome,
 )
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments, suffixes
-from kubeatlas.graph.resolve.symbols import SymbolTable
+from kubeatlas.graph.resolve.symbols import PackageVar, SymbolTable
 from kubeatlas.graph.resolve.typetext import element_text
 
 BUILTINS = frozenset({
@@ -284,10 +284,12 @@ class CallResolver:
             return declared, self.scope
         return self._local_type(caller, declared)
 
-    def _package_var_type(self, found: Typed) -> Typed | None:
-        text, scope = found
-        if text.startswith("&") and self._depth < MAX_DEPTH:  # var b = &SchemeBuilder
-            alias, dot, name = text[1:].partition(".")  # or &pkg.SchemeBuilder
+    def _package_var_type(self, found: PackageVar) -> Typed | None:
+        text, scope = found.expr, found.scope
+        if found.how is LocalSource.ADDRESS:  # var b = &SchemeBuilder, or &pkg.SchemeBuilder
+            if self._depth >= MAX_DEPTH:
+                return None
+            alias, dot, name = text.partition(".")
             package = scope.imports.get(alias, "") if dot else scope.package
             self._depth += 1
             try:
@@ -297,9 +299,9 @@ class CallResolver:
             finally:
                 self._depth -= 1
             return ("*" + inner[0].lstrip("*"), inner[1]) if inner else None
-        if not text.startswith("call:"):
+        if found.how is not LocalSource.CALL:
             return (text, scope) if text != "func" else None
-        result = self.symbols.call_result(scope, text[5:])
+        result = self.symbols.call_result(scope, text)
         if result is None:
             return None
         key = result[0].partition(":")[2]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts
+from kubeatlas.analyzer.model import Decl, DeclKind, FileFacts, LocalSource
 from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.build.typeref import FileScope
@@ -44,6 +44,16 @@ class FuncInfo:
     file: str = ""  # the declaring file (of the linux/amd64 variant when there are several)
 
 
+@dataclass(frozen=True, slots=True)
+class PackageVar:
+    """A package-level variable as its declaration types it: `expr` read by `how` (TYPE: the
+    type; CALL: the function whose first result it holds; ADDRESS: the variable it points to)."""
+
+    expr: str
+    how: LocalSource
+    scope: FileScope  # the declaring file's
+
+
 def package_of_id(nid: str) -> str:
     """`type:k8s.io/api/core/v1.Pod` -> k8s.io/api/core/v1 (also func: and method: ids)."""
     return parse_id(nid).package
@@ -65,7 +75,7 @@ class SymbolTable:
         self.types: dict[str, TypeInfo] = {}  # what is loaded so far; look up with type_info
         self.funcs: dict[str, FuncInfo] = {}  # func and method ids; look up with func_info
         self.by_method_name: dict[str, set[str]] = defaultdict(set)  # name -> type ids
-        self.package_vars: dict[str, tuple[str, FileScope]] = {}  # "pkg.Name" -> (type, scope)
+        self.package_vars: dict[str, PackageVar] = {}  # by "pkg.Name"
         self._loaded: set[str] = set()
         self._complete = False  # every package loaded: a miss is final
         self._method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
@@ -109,9 +119,8 @@ class SymbolTable:
         """Is this package in the tree (loaded or not)?"""
         return import_path in self.packages
 
-    def package_var(self, import_path: str, name: str) -> tuple[str, FileScope] | None:
-        """(type text, declaring scope) of a package-level variable; the text is "call:F" when
-        the variable is initialised from F's result."""
+    def package_var(self, import_path: str, name: str) -> PackageVar | None:
+        """A package-level variable whose type its declaration tells."""
         self.ensure(import_path)
         return self.package_vars.get(f"{import_path}.{name}")
 
@@ -144,8 +153,9 @@ class SymbolTable:
                             (p.name, p.type_expr) for p in d.params), f.rel_path)
                 elif d.kind is DeclKind.METHOD and d.receiver:
                     self._add_method(f, d, scope, qualify)
-                elif d.kind is DeclKind.VAR and d.type_expr:
-                    self.package_vars[f"{f.import_path}.{d.name}"] = (d.type_expr, scope)
+                elif d.kind is DeclKind.VAR and d.type_expr and d.value_from:
+                    self.package_vars[f"{f.import_path}.{d.name}"] = PackageVar(
+                        d.type_expr, d.value_from, scope)
                 elif d.kind is DeclKind.INTERFACE:
                     info = types[type_id(f.import_path, d.name)]
                     for spec in d.methods:
@@ -172,17 +182,6 @@ class SymbolTable:
             info.methods.setdefault(d.name, MethodInfo(mid, d.name, sig, d.pointer_receiver,
                                                        d.results, scope))
             self.by_method_name[d.name].add(tid)
-
-    def package_var_type(self, import_path: str, name: str) -> str | None:
-        """Type id of a package-level `var name T`, `var name = T{...}` or `var name = F()`."""
-        found = self.package_var(import_path, name)
-        if found is None:
-            return None
-        text, scope = found
-        if text.startswith("call:"):  # var x = F() / pkg.F()
-            result = self.call_result(scope, text[5:])
-            return result[0] if result else None
-        return self.named(scope, text) if text != "func" else None
 
     def call_result(self, scope: FileScope, callee: str) -> tuple[str, FileScope] | None:
         """(type id, declaring scope) of what `F(...)` or `pkg.F(...)`, as written in `scope`,

@@ -8,7 +8,9 @@ import streamlit as st
 from kubeatlas.app.web import chain_view, links, picker, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chains import find_chains
+from kubeatlas.graph.query.platform import Platform, PlatformView
 
 GOOS = ("", "linux", "windows", "darwin", "freebsd")
 GOARCH = ("", "amd64", "arm64", "arm", "386", "ppc64le", "s390x")
@@ -60,10 +62,15 @@ target = picker.pick(atlas, "to", "to", (), container=c2,
 alternatives = st.slider("alternatives", 0, 5, 2)
 if source and target:
     with state.reported():
-        chains = find_chains(atlas, source, target, alternatives=alternatives)
+        chain_atlas = atlas
+        if goos and goarch:  # a function written per OS follows the body this platform builds
+            chain_atlas = Atlas(PlatformView(atlas.reader, Platform(goos, goarch)))
+            st.caption(f"Platform view {goos}/{goarch} (GOOS and GOARCH above): a function "
+                       "written once per OS is followed through the body this platform builds.")
+        chains = find_chains(chain_atlas, source, target, alternatives=alternatives)
         if not chains.found:
             why = "" if chains.complete else " within the time budget"
             st.warning(f"No chain from `{short_name(source)}` to `{short_name(target)}`{why} "
                        f"along {', '.join(chains.edge_kinds)}.")
         else:
-            chain_view.show(atlas, tree, chains, f"{source}-{target}")
+            chain_view.show(chain_atlas, tree, chains, f"{source}-{target}")

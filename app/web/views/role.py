@@ -117,3 +117,8 @@ with state.reported():
     minik8s_panel.illustrations(atlas, tree, illustrations(atlas, card["packages_by_path"]))
     st.page_link(nav.NOTES, label=f"Study note for {names[choice]}",
                  query_params={"subject": choice}, icon=":material/edit_note:")
+    st.caption("Names typed on these pages rank this role's code first:")
+    st.page_link(nav.CODE, label=f"A type or function, {names[choice]} first",
+                 query_params={"role": choice}, icon=":material/code:")
+    st.page_link(nav.DEPS, label=f"Paths, {names[choice]} first",
+                 query_params={"role": choice}, icon=":material/route:")
