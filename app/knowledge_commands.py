@@ -151,9 +151,10 @@ def _line(attrs, platform: Platform):
 @pick_option
 @role_option
 @platform_options
+@production_option
 @store_options
 @json_option
-def callers(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
+def callers(function, choice, role, goos, goarch, production_only, db, neo4j_uri, as_json) -> None:
     """Functions and methods that call FUNCTION (also through the interface it implements),
     or take it as a value."""
     platform = platform_of(goos, goarch)
@@ -161,8 +162,8 @@ def callers(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> Non
     picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
-    _call_table(f"callers of {picked.id}", atlas.callers(picked.id), "source", as_json, "callers",
-                picked, platform)
+    _call_table(f"callers of {picked.id}", atlas.callers(picked.id, production_only), "source",
+                as_json, "callers", picked, platform)
 
 
 @click.command()
@@ -170,16 +171,17 @@ def callers(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> Non
 @pick_option
 @role_option
 @platform_options
+@production_option
 @store_options
 @json_option
-def callees(function, choice, role, goos, goarch, db, neo4j_uri, as_json) -> None:
+def callees(function, choice, role, goos, goarch, production_only, db, neo4j_uri, as_json) -> None:
     """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
     picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
     if not as_json:
         _say_pick(function, picked, "--pick")
-    _call_table(f"callees of {picked.id}", atlas.callees(picked.id), "target", as_json, "callees",
+    _call_table(f"callees of {picked.id}", atlas.callees(picked.id, production_only), "target", as_json, "callees",
                 picked, platform)
 
 

@@ -6,7 +6,7 @@ import json
 
 import networkx as nx
 import pytest
-from conftest import write_tree
+from conftest import FIXTURE_TREE, write_tree
 from test_knowledge import RECENT
 
 from kubeatlas.app.cli import main
@@ -72,3 +72,16 @@ def test_export_carries_the_knowledge_edges(db, tmp_path):
     kinds = {d["kind"] for _, _, d in graph.edges(data=True)}
     assert kinds >= {"IN_ROLE", "IMPLEMENTS", "CALLS", "TALKS_TO", "DEFINES_KIND", "DEPENDS_ON",
                      "WATCHES", "RECONCILES", "STORES", "DISPATCHES"}
+
+
+def test_callers_list_production_code_first_and_production_hides_tests(tmp_path, capsys):
+    db = str(tmp_path / "ktree.sqlite")
+    assert main(["index", str(FIXTURE_TREE), "--db", db, "--jobs", "1", "--json"]) == 0
+    # by id the test function (func:…TestUpdatePod) sorts before the method (method:…Run)
+    found = run_json(capsys, "callers", "kubelet.(PodWorkers).UpdatePod", "--db", db)
+    assert [c["source"] for c in found["callers"]] == [
+        "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).Run",
+        "func:k8s.io/kubernetes/pkg/kubelet.TestUpdatePod"]
+    only = run_json(capsys, "callers", "kubelet.(PodWorkers).UpdatePod", "--production", "--db", db)
+    assert [c["source"] for c in only["callers"]] == [
+        "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).Run"]

@@ -233,11 +233,13 @@ class Atlas:
 
     def _production_first(self, edges: list[EdgeRecord], end: str,
                           production_only: bool) -> list[EdgeRecord]:
+        """edges with production code at `end` first (in their order), then test helpers and
+        generated code, which production_only leaves out."""
         nodes = self.reader.get_nodes(sorted({getattr(e, end) for e in edges}))
         helper = {nid: not is_production(n.attrs) for nid, n in nodes.items()}
         if production_only:
             edges = [e for e in edges if not helper.get(getattr(e, end), False)]
-        return sorted(edges, key=lambda e: (helper.get(getattr(e, end), False), getattr(e, end)))
+        return sorted(edges, key=lambda e: helper.get(getattr(e, end), False))  # stable
 
     def is_trivial_interface(self, interface: str) -> bool:
         """An interface whose one method is `Name()` or `String()`: everything implements it,
@@ -249,19 +251,23 @@ class Atlas:
         """Interfaces `type_` implements."""
         return self.neighbours(type_, (EdgeKind.IMPLEMENTS,))
 
-    def callers(self, function: str) -> list[EdgeRecord]:
+    def callers(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
         """Who calls `function` — directly, or through an interface method it implements —
-        or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value")."""
+        or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value"); production
+        callers first, tests and generated code after (or left out with production_only)."""
         direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
-        return direct + sorted(via, key=lambda e: (e.source, e.target))
+        return self._production_first(direct + sorted(via, key=lambda e: (e.source, e.target)),
+                                      "source", production_only)
 
-    def callees(self, function: str) -> list[EdgeRecord]:
-        """What `function` calls, dispatches to (an interface method), or takes as a value."""
-        return self.neighbours(function, (EdgeKind.CALLS, EdgeKind.DISPATCHES,
-                                          EdgeKind.REFERENCES))
+    def callees(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
+        """What `function` calls, dispatches to (an interface method), or takes as a value;
+        production code first (test helpers and generated code after, or left out)."""
+        return self._production_first(self.neighbours(
+            function, (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES)), "target",
+            production_only)
 
     def roles(self) -> list[NodeRecord]:
         ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
