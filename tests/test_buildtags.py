@@ -69,3 +69,16 @@ def test_platforms_of_reports_only_matching_platforms():
     assert platforms_of("pkg/x/a_windows.go", None) == ("windows/amd64", "windows/arm64")
     assert "linux/amd64" in platforms_of("pkg/x/a.go", "!windows")
     assert platforms_of("pkg/x/a.go", "ignore") == ()
+
+
+def test_a_test_written_per_os_reads_as_the_file_linux_amd64_builds():
+    from kubeatlas.graph.build.platform import variant_rank
+
+    files = [("pkg/util/boottime_util_darwin_test.go", True),
+             ("pkg/util/boottime_util_linux_test.go", True),
+             ("pkg/util/boottime_util_freebsd.go", False),
+             ("pkg/util/boottime_util_linux.go", False)]
+    ranked = sorted(files, key=lambda f: variant_rank(f[0], None, f[1]))
+    assert [path for path, _ in ranked] == [
+        "pkg/util/boottime_util_linux.go", "pkg/util/boottime_util_freebsd.go",
+        "pkg/util/boottime_util_linux_test.go", "pkg/util/boottime_util_darwin_test.go"]

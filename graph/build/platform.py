@@ -12,10 +12,10 @@ PRIMARY_GOARCH = "amd64"
 def variant_rank(rel_path: str, build_expr: str | None, is_test: bool,
                  goos: str = PRIMARY_GOOS, goarch: str = PRIMARY_GOARCH) -> tuple[int, str]:
     """Sort key among the files declaring one id: the non-test file goos/goarch builds first,
-    then other non-test files, then test files; the path breaks ties."""
-    if is_test:
-        return 2, rel_path
-    return (0 if matches(rel_path, build_expr, goos, goarch) else 1), rel_path
+    then other non-test files, then the test file it builds, then other test files (a test
+    written per OS reads as its linux file); the path breaks ties."""
+    built = matches(rel_path, build_expr, goos, goarch)
+    return (2 if is_test else 0) + (0 if built else 1), rel_path
 
 
 def variant_record(rel_path: str, build_expr: str | None, line: int) -> dict:
