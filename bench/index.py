@@ -47,12 +47,18 @@ def _parse_only(path: str) -> int:
     return len(content)
 
 
-def parse_floor(root: Path, jobs: int) -> tuple[float, int, int]:
+def cpu_seconds() -> float:
+    """User + system CPU of this process and every child it has reaped so far."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def parse_floor(root: Path, jobs: int) -> tuple[float, int, int, float]:
     files = [str(root / s.rel_path) for s in discover(root)]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         size = sum(pool.map(_parse_only, files, chunksize=64))
-    return time.perf_counter() - began, len(files), size
+    return time.perf_counter() - began, len(files), size, cpu_seconds() - cpu
 
 
 def copy_tree(src: Path, dst: Path) -> None:
@@ -64,9 +70,10 @@ def copy_tree(src: Path, dst: Path) -> None:
 
 def timed_index(root: Path, db: Path, jobs: int, *, spine_only: bool = False):
     gc.collect()  # the previous run's graph is garbage: do not bill its collection to this run
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds()
     summary = index_tree(describe_checkout(root), db, jobs=jobs, max_file_bytes=8 << 20,
                          stages=() if spine_only else default_stages(jobs))
+    summary.figures["cpu_seconds"] = cpu_seconds() - cpu  # workers included once reaped
     return time.perf_counter() - began, summary
 
 
@@ -107,13 +114,15 @@ def main() -> None:
         root.mkdir()
         copy_tree(args.root.resolve(), root)
         rounds = []  # floor, spine and full cold index side by side, so drift hits all three
+        cpu_rounds = []  # CPU seconds of the floor and the full index: what load changes least
         for n in range(args.repeat):
-            floor, nfiles, size = parse_floor(root, args.jobs)
+            floor, nfiles, size, floor_cpu = parse_floor(root, args.jobs)
             spine, spine_summary = timed_index(root, Path(scratch) / f"spine{n}.sqlite",
                                                args.jobs, spine_only=True)
             db = Path(scratch) / f"index{n}.sqlite"
             cold, summary = timed_index(root, db, args.jobs)
             rounds.append((floor, spine, cold))
+            cpu_rounds.append((floor_cpu, summary.figures["cpu_seconds"]))
         rss_cold = peak_rss_mb()
         accuracy = "" if args.no_oracle else call_accuracy(args.root.resolve(), db, scratch)
         unchanged, again = timed_index(root, db, args.jobs)
@@ -141,6 +150,9 @@ def main() -> None:
           f"{_spread((r[2] / r[0] for r in rounds), 'x')} floor; knowledge stages "
           f"{_spread((100 * (r[2] - r[1]) / r[1] for r in rounds), '%')} over the spine  "
           f"phases (last round) {summary.phases}")
+    print(f"CPU seconds, all processes: parse floor {_spread(r[0] for r in cpu_rounds)}, "
+          f"full cold index {_spread(r[1] for r in cpu_rounds)} = "
+          f"{_spread((r[1] / r[0] for r in cpu_rounds), 'x')} the floor's")
     print(f"unchanged re-index: {unchanged:.2f} s in-process, {unchanged_cli:.2f} s as CLI "
           f"(up_to_date={again.up_to_date})")
     print(f"one changed file: {one_file:.2f} s in-process (parsed {changed.parsed}), "
