@@ -4,8 +4,6 @@ the types the source makes visible: parameters, named results, locals (`:=`, `ra
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Sequence
 
 from kubeatlas.analyzer.model import LocalSource, LocalVar
@@ -20,6 +18,7 @@ from kubeatlas.graph.resolve.call_outcome import (
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments, suffixes
 from kubeatlas.graph.resolve.symbols import PackageVar, SymbolTable
 from kubeatlas.graph.resolve.typetext import element_text
+from kubeatlas.graph.resolve.variables import FunctionVariables
 
 BUILTINS = frozenset({
     "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
@@ -27,7 +26,6 @@ BUILTINS = frozenset({
     "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32", "int64", "rune",
     "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "any"
 })
-_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the name an expression starts with
 MAX_DEPTH = 6  # nested inferences (x := y.f(); y := <-ch; ...) followed before giving up
 
 Typed = tuple[str, FileScope]  # a type as written, and the scope that reads it
@@ -47,12 +45,9 @@ class CallResolver:
     def __init__(self, symbols: SymbolTable, scope: FileScope, locals_: Sequence[LocalVar]) -> None:
         self.symbols = symbols
         self.scope = scope
-        self._locals: dict[tuple[str, str], list[LocalVar]] = defaultdict(list)
-        for v in sorted(locals_, key=lambda v: v.line):
-            self._locals[(v.scope, v.name)].append(v)
-        self._params: dict[str, dict[str, str]] = {}
+        self.variables = FunctionVariables(symbols, scope, locals_)
         self._depth = 0
-        # answers for expressions whose meaning does not depend on the line (see _memo_key):
+        # answers for expressions whose meaning does not depend on the line (line_free_key):
         # two thirds of a file's call sites repeat an expression already seen in it
         self._calls: dict[str, Resolution] = {}
         self._values: dict[str, tuple[str, CallVia | None]] = {}
@@ -80,18 +75,9 @@ class CallResolver:
         return found
 
     def _memo_key(self, caller: str, expr: str) -> str | None:
-        """What the meaning of expr depends on besides the file: nothing when its head is no
-        variable of caller (the key is expr), the parameter's type when it is a parameter (or
-        receiver) not redeclared in the body; None when it is a local (or hidden in
-        parentheses, as in `(*in)[i].M`): then the line matters."""
-        head = _HEAD.match(expr)
-        if head is None or self._depth:  # an answer cut short by MAX_DEPTH is not kept
+        if self._depth:  # an answer cut short by MAX_DEPTH is not kept
             return None
-        name = head.group()
-        if (caller, name) in self._locals:
-            return None
-        param = self._parameters(caller).get(name)
-        return expr if param is None else f"{param}\0{expr}"
+        return self.variables.line_free_key(caller, expr)
 
     def _resolve(self, caller: str, expr: str, line: int) -> Resolution:
         segments = split_segments(expr)
@@ -101,7 +87,7 @@ class CallResolver:
         if len(segments) == 1:
             return self._plain_call(caller, head, line)
         rest = segments[1:]
-        if head == base_name(head) and self._declared(caller, head, line) is None:
+        if head == base_name(head) and self.variables.declared(caller, head, line) is None:
             path = self.scope.imports.get(head)
             if path is not None:
                 return self._package_member(caller, path, rest, line)
@@ -116,7 +102,7 @@ class CallResolver:
             return "", None
         if len(segments) == 1:
             name = segments[0]
-            if self._declared(caller, name, line) is not None:
+            if self.variables.declared(caller, name, line) is not None:
                 return "", None
             fid = function_id(self.scope.package, name)
             return (fid, CallVia.VALUE) if self.symbols.has_func(fid) else ("", None)
@@ -141,7 +127,7 @@ class CallResolver:
             return CallOutcome.CONVERSION, "", None  # (*T)(x)
         if head != base_name(head):
             return _UNRESOLVED  # f()(), fs[i](): a call of a value
-        if self._declared(caller, head, line) is not None:
+        if self.variables.declared(caller, head, line) is not None:
             return CallOutcome.DYNAMIC, "", None
         fid = function_id(self.scope.package, head)
         if self.symbols.has_func(fid):
@@ -223,7 +209,7 @@ class CallResolver:
         return CallOutcome.RESOLVED, entry[0].id, via
 
     def _unknown_head(self, caller: str, head: str, line: int) -> CallOutcome:
-        declared = self._declared(caller, head, line)
+        declared = self.variables.declared(caller, head, line)
         if isinstance(declared, LocalVar):
             if declared.how is LocalSource.CALL:
                 return head_outcome(self.symbols, self.scope, head, None, declared.expr)
@@ -233,40 +219,13 @@ class CallResolver:
         return head_outcome(self.symbols, self.scope, head, declared)
 
     # --- types of values ------------------------------------------------------------------
-    def _declared(self, caller: str, name: str, line: int) -> LocalVar | str | None:
-        """The latest local declaration of `name` in `caller` at or before `line`, else the
-        parameter's type text, else None (not a variable of the function)."""
-        found: LocalVar | None = None
-        for v in self._locals.get((caller, name), ()):
-            if v.line > line:
-                break
-            if v.line == line and v.how is not LocalSource.TYPE and (
-                    v.expr == name or v.expr.startswith((name + ".", name + "["))):
-                continue  # `claim := claim.DeepCopy()`: the right side sees the outer claim
-            if not v.until or line <= v.until:
-                found = v  # declared before and still in scope
-        if found is not None:
-            return found
-        return self._parameters(caller).get(name)
-
-    def _parameters(self, caller: str) -> dict[str, str]:
-        """Parameter (and receiver) name -> type text of the function `caller`."""
-        params = self._params.get(caller)
-        if params is None:
-            from kubeatlas.graph.resolve.calls import caller_id  # the id rule lives with the edges
-
-            info = self.symbols.func_info(caller_id(self.scope.package, caller))
-            params = {p: t for p, t in info.params if p} if info is not None else {}
-            self._params[caller] = params
-        return params
-
     def _head_type(self, caller: str, head: str, line: int) -> Typed | None:
         name = base_name(head)
         steps = suffixes(head)
         current: Typed | None
         if name.startswith("("):  # (*T)(x): a conversion names its type
             return self._apply((name[1:-1], self.scope), steps[1:])
-        if steps and steps[0] == "()" and self._declared(caller, name, line) is None:
+        if steps and steps[0] == "()" and self.variables.declared(caller, name, line) is None:
             steps = steps[1:]
             current = self._result_type(function_id(self.scope.package, name), 0)
             if current is None and self.symbols.has_type(type_id(self.scope.package, name)):
@@ -276,7 +235,7 @@ class CallResolver:
         return self._apply(current, steps)
 
     def _name_type(self, caller: str, name: str, line: int) -> Typed | None:
-        declared = self._declared(caller, name, line)
+        declared = self.variables.declared(caller, name, line)
         if declared is None:
             found = self.symbols.package_var(self.scope.package, name)
             return self._package_var_type(found) if found else None
@@ -334,7 +293,7 @@ class CallResolver:
             return None
         head = segments[0]
         if (len(segments) > 1 and head == base_name(head)
-                and self._declared(caller, head, line) is None and head in self.scope.imports):
+                and self.variables.declared(caller, head, line) is None and head in self.scope.imports):
             path = self.scope.imports[head]
             current = (self._package_value(path, segments[1])
                        if self.symbols.has_package(path) else None)
