@@ -20,9 +20,10 @@ from kubeatlas.graph.resolve.symbols import SymbolTable
 
 MIN_FILES = 500  # below this, forking costs more than it saves
 # The share of the call sites the parent keeps, relative to one worker's: it also finds
-# IMPLEMENTS while the workers resolve, and adds every edge (v1.28.7 on 2 cores: resolve
-# stage 2.83 s at 0.25, 2.70 s at 0.35, 2.80 s at 0.45).
-PARENT_WEIGHT = 0.35
+# IMPLEMENTS while the workers resolve, and adds every edge. Measured on v1.28.7, 2 cores,
+# after resolution learned to keep line-free answers (2026-12-02, calls phase after
+# IMPLEMENTS): 3.5-3.8 s at 0.35, 2.85 s at 0.5, 3.0-3.1 s at 0.6, 2.8-3.1 s at 0.7-0.8.
+PARENT_WEIGHT = 0.6
 PIECE_FILES = 128  # a worker hands its edges over in pieces of this many files
 
 _shared: tuple[Sequence[FileFacts], SymbolTable] | None = None  # what a forked worker reads
