@@ -146,6 +146,7 @@ def test_double_clicking_a_graph_node_expands_its_neighbours(app_url, browser):
     _, frame = _cy(page)
     after = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().map(n => n.id())")
     assert "pkg:k8s.io/cri-api/pkg/apis" in after and len(after) > before
+    page.wait_for_timeout(800)  # the layout around the expanded node settles (500 ms animation)
     _shot(page, "graph_expanded")
     page.close()
 
