@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from test_notes import build_index
@@ -126,6 +127,37 @@ def test_search_box_leads_to_a_function_page_with_its_source(app_url, browser):
     page.close()
 
 
+def test_enter_in_the_search_box_opens_the_top_hits_page(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/interfaces")
+    page.get_by_text("Interfaces").first.wait_for(timeout=60_000)
+    box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
+    box.fill("syncLoop")
+    box.press("Enter")  # at once, before the typing pause has shown any hit
+    page.wait_for_url("**/code?id=*", timeout=60_000)
+    assert "kubelet.(*Kubelet).syncLoop" in unquote(page.url)
+    page.locator("[data-testid=stCode]", has_text="syncLoop()").first.wait_for(timeout=60_000)
+    # the box keeps working on the page it opened: Enter on a role's name opens the role
+    box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
+    box.fill("Container Runtime")
+    hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink] a").first
+    hit.wait_for(timeout=60_000)
+    assert hit.inner_text().startswith("cri")  # the role is the top hit
+    box.press("Enter")
+    page.wait_for_url("**/role?role=cri", timeout=60_000)
+    page.get_by_text("Key interfaces").first.wait_for(timeout=60_000)
+    # Enter in another text box is that box's own
+    page.goto(f"{app_url}/search")
+    field = page.get_by_label("name or part of one")
+    field.fill("SyncPod")
+    field.press("Enter")
+    page.get_by_text("hits").first.wait_for(timeout=60_000)
+    assert "/search" in page.url
+    _shot(page, "search_enter")
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
 def test_double_clicking_a_graph_node_expands_its_neighbours(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(f"{app_url}/package?pkg=pkg/kubelet")
@@ -146,6 +178,7 @@ def test_double_clicking_a_graph_node_expands_its_neighbours(app_url, browser):
     _, frame = _cy(page)
     after = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().map(n => n.id())")
     assert "pkg:k8s.io/cri-api/pkg/apis" in after and len(after) > before
+    page.wait_for_timeout(800)  # the layout around the expanded node settles (500 ms animation)
     _shot(page, "graph_expanded")
     page.close()
 

@@ -70,15 +70,26 @@ def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
     assert "No dockershim in this tree" in at.warning[0].value
 
 
+def _open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Switch a page's tabs (drawn only when open) to `label`, as a click does."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_package_page_lists_files_types_imports_with_toggles(open_page):
     at = open_page("views/package.py", pkg="pkg/kubelet")
     assert at.header[0].value == "k8s.io/kubernetes/pkg/kubelet"
-    files = _frame(at, "file")
+    assert "| files | lines | generated share | test files |" in _text(at)
+    assert not any("file" in d.value.columns for d in at.dataframe)  # only the open tab is drawn
+    files = _frame(_open_tab(at, "package-tab", "Files"), "file")
     assert list(files["file"]) == ["pkg/kubelet/kubelet.go", "pkg/kubelet/pod_workers.go"]
     assert files["source"][0].endswith("/pkg/kubelet/kubelet.go")
-    types = _frame(at, "name")
+    types = _frame(_open_tab(at, "package-tab", "Types"), "name")
     assert "kubelet.Kubelet" in list(types["name"])
     assert "pkg/kubelet/kubelet.go:" in types["where"][0]
+    _open_tab(at, "package-tab", "Imports")
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in list(_frame(at, "package")["package"])
     labels = [label for label, _ in _links(at)]
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in labels  # an import
@@ -152,6 +163,30 @@ def test_notes_page_renders_a_role_note(open_page):
     assert "citations hold in" in at.success[0].value
     at = open_page("views/notes.py")
     assert "Creating a Deployment" in _text(at)
+
+
+def test_notes_page_offers_every_flow_and_role_in_both_languages(open_page, web_db):
+    from kubeatlas.graph.notes.flow import load_flows
+    from kubeatlas.graph.notes.render import subjects
+    from kubeatlas.graph.query.atlas import Atlas
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    at = open_page("views/notes.py", subject="kubelet", lang="zh")
+    note = next(s for s in at.selectbox if s.label == "note")
+    every = subjects(Atlas(SqliteReader(web_db)))  # what `kubeatlas notes` offers
+    assert len(note.options) == len(every) and note.value == "kubelet"
+    assert {f"flow: {f.title[1]}" for f in load_flows()} <= set(note.options)
+    assert "role: kubelet" in note.options
+    text = _text(at)
+    assert "# kubelet —— 工作原理" in text and "它是什么" in text  # the Chinese note
+    assert at.radio[0].value == "zh"
+    at = open_page("views/notes.py", subject="pod-flow")
+    assert "/blob/" in _text(at) and at.radio[0].value == "en"
+    at.radio[0].set_value("zh").run()
+    pod_flow = next(f for f in load_flows() if f.id == "pod-flow")
+    assert at.query_params["lang"] == "zh" and f"# {pod_flow.title[1]}" in _text(at)
+    at = open_page("views/notes.py", subject="kubelet", lang="fr")
+    assert "no note language 'fr'" in at.error[0].value
 
 
 @pytest.mark.parametrize("content, message", [

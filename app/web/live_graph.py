@@ -4,17 +4,18 @@ a node cap with "N more", and the drawing exported as JSON, GraphML, SVG or PNG.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import streamlit as st
 from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
 from st_link_analysis.component.events import Event
 
-from kubeatlas.app.web import graph_export, links
+from kubeatlas.app.web import graph_export, index_cache, links
 from kubeatlas.graph.model.schema import kind_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.graph.query.neighbourhood import DEFAULT_FILTERS, EDGE_FILTERS, MAX_NODES, Subgraph, neighbourhood
+from kubeatlas.graph.query.neighbourhood import DEFAULT_FILTERS, EDGE_FILTERS, MAX_NODES, Subgraph
 
 NODE_KINDS = tuple(graph_export.COLOURS)
 _EDGE_COLOURS = {"IMPORTS": "#1f77b4", "CALLS": "#ff7f0e", "DISPATCHES": "#d62728",
@@ -64,8 +65,14 @@ def elements(sub: Subgraph) -> dict[str, list[dict]]:
 
 
 def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = None,
-         cap: int = 25) -> Subgraph | None:
-    """Draw `focus` with its neighbours; expansions are kept per page and focus."""
+         cap: int = 25) -> None:
+    """Draw `focus` with its neighbours; expansions are kept per page and focus. The graph is a
+    fragment: a double-click, a filter or the cap reruns the graph alone, not its page."""
+    _graph(atlas, focus, key, tuple(filters or ()), cap)
+
+
+@st.fragment
+def _graph(atlas: Atlas, focus: str, key: str, filters: tuple[str, ...], cap: int) -> None:
     state_key = f"graph-{key}-{focus}"
     expanded: list[str] = st.session_state.setdefault(state_key, [focus])
     try:
@@ -77,15 +84,15 @@ def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = Non
     kinds = c2.multiselect("node kinds (all when empty)", NODE_KINDS, key=f"{state_key}-k")
     cap = int(c3.number_input("cap", 5, MAX_NODES, cap, step=5, key=f"{state_key}-c",
                               help="Neighbours drawn per expanded node; the rest is counted"))
-    sub = neighbourhood(atlas, expanded, chosen, kinds, cap=cap, max_nodes=MAX_NODES)
+    sub = index_cache.subgraph(atlas, expanded, chosen, kinds, cap)
     layout = "cose" if len(sub.nodes) <= 150 else "concentric"
-    event = st_link_analysis(
+    st_link_analysis(
         elements(sub), layout=layout, height=520, key=f"{state_key}-view",
         node_styles=node_styles(),
         edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)
                      for k in _EDGE_KINDS],
-        node_actions=["expand"], events=[Event("pick", "tap", "node")])
-    _handle(event, state_key, expanded)
+        node_actions=["expand"], events=[Event("pick", "tap", "node")],
+        on_change=functools.partial(_on_event, state_key))
     hidden = sum(sub.more.values())
     st.caption(f"{len(sub.nodes)} nodes, {len(sub.edges)} edges drawn"
                + (f" · {hidden} more neighbours not drawn (raise the cap or expand)" if hidden
@@ -94,32 +101,36 @@ def show(atlas: Atlas, focus: str, key: str, filters: Sequence[str] | None = Non
     row = st.columns([4, 1, 1, 1, 1, 1])
     if picked and any(n.id == picked for n in sub.nodes):
         links.node_link(picked, f"open {short_name(picked)}", row[0])
-    if len(expanded) > 1 and row[1].button("reset", key=f"{state_key}-reset"):
-        st.session_state[state_key] = [focus]
-        st.rerun()
+    if len(expanded) > 1:
+        row[1].button("reset", key=f"{state_key}-reset", on_click=_reset, args=(state_key, focus))
     name = short_name(focus).replace("/", "_").replace("*", "")[:60]
-    row[2].download_button("JSON", graph_export.to_json(sub), f"{name}.json", "application/json",
-                           key=f"{state_key}-json", on_click="ignore")
-    row[3].download_button("GraphML", graph_export.to_graphml(sub), f"{name}.graphml",
+    # the files are written when a button is pressed, not on every rerun
+    row[2].download_button("JSON", lambda: graph_export.to_json(sub), f"{name}.json",
+                           "application/json", key=f"{state_key}-json", on_click="ignore")
+    row[3].download_button("GraphML", lambda: graph_export.to_graphml(sub), f"{name}.graphml",
                            "application/xml", key=f"{state_key}-graphml", on_click="ignore")
-    row[4].download_button("SVG", graph_export.to_svg(sub), f"{name}.svg", "image/svg+xml",
-                           key=f"{state_key}-svg", on_click="ignore")
+    row[4].download_button("SVG", lambda: graph_export.to_svg(sub), f"{name}.svg",
+                           "image/svg+xml", key=f"{state_key}-svg", on_click="ignore")
     row[5].download_button("PNG", lambda: graph_export.to_png(sub), f"{name}.png", "image/png",
                            key=f"{state_key}-png", on_click="ignore")
-    return sub
 
 
-def _handle(event: object, state_key: str, expanded: list[str]) -> None:
-    """Apply a click or an expansion reported by the component, once per event."""
+def _reset(state_key: str, focus: str) -> None:
+    st.session_state[state_key] = [focus]
+
+
+def _on_event(state_key: str) -> None:
+    """Apply a click or an expansion the component reports, once per event, before the
+    fragment reruns (so the rerun draws the new nodes at once)."""
+    event = st.session_state.get(f"{state_key}-view")
     if not isinstance(event, dict) or event.get("timestamp") == st.session_state.get(
             f"{state_key}-seen"):
         return
     st.session_state[f"{state_key}-seen"] = event.get("timestamp")
     data = event.get("data") or {}
     if event.get("action") == "expand":
-        new = [n for n in data.get("node_ids") or () if isinstance(n, str) and n not in expanded]
-        if new:
-            expanded.extend(new)
-            st.rerun()
+        expanded: list[str] = st.session_state.setdefault(state_key, [])
+        expanded.extend(n for n in data.get("node_ids") or ()
+                        if isinstance(n, str) and n not in expanded)
     elif event.get("action") == "pick" and isinstance(data.get("target_id"), str):
         st.session_state[f"{state_key}-picked"] = data["target_id"]

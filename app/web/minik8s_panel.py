@@ -48,18 +48,25 @@ def _body(atlas: Atlas, tree: Mapping[str, Any], mini: NodeRecord, expanded: boo
         st.markdown("*What it mirrors and what it simplifies:*")
         st.markdown(doc)
     real = mirrored(atlas, mini.id)
-    found = atlas.reader.get_nodes(real)
-    with st.expander(f"The real Kubernetes code it mirrors ({len(real)})", expanded=expanded):
-        for nid in real:
-            left, right = st.columns([2, 3])
-            links.node_link(nid, short_name(nid), left, help=nid)
-            node = found.get(nid)
-            right.markdown(links.code_md(tree, node.attrs) if node else "not in this tree")
+    # the lists and the source are drawn when their expander is open (a click reruns the page)
+    listed = st.expander(f"The real Kubernetes code it mirrors ({len(real)})", expanded=expanded,
+                         key=f"mini-real-{mini.id}", on_change="rerun")
+    if listed.open:
+        found = atlas.reader.get_nodes(real)
+        with listed:
+            for nid in real:
+                left, right = st.columns([2, 3])
+                links.node_link(nid, short_name(nid), left, help=nid)
+                node = found.get(nid)
+                right.markdown(links.code_md(tree, node.attrs) if node else "not in this tree")
     missing = mini.attrs.get("missing") or []
     if missing:
         st.caption("Not in this tree: " + ", ".join(f"`{m}`" for m in missing))
-    with st.expander("Python source", expanded=False):
-        if source.text:
-            st.code(source.text, language="python", line_numbers=True)
-        else:
-            st.warning(f"Source not shown: {source.problem}.")
+    code = st.expander("Python source", expanded=expanded, key=f"mini-source-{mini.id}",
+                       on_change="rerun")
+    if code.open:
+        with code:
+            if source.text:
+                st.code(source.text, language="python", line_numbers=True)
+            else:
+                st.warning(f"Source not shown: {source.problem}.")

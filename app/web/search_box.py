@@ -1,18 +1,37 @@
 """The search box on every page (sidebar): type-ahead over roles, API kinds, packages, types,
-functions, methods and minik8s components, ranked; a hit is a link to its page."""
+functions, methods and minik8s components, ranked; a hit is a link to its page, and Enter opens
+the top hit's page."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, links, nav
+from kubeatlas.app.web import guard, index_cache, links, nav
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.graph.query.search import MIN_CHARS, Hit, ranked_search
+from kubeatlas.graph.query.search import MIN_CHARS, Hit
 
 SHOWN_HITS = 8
+KEY = "search-box"
 _BADGE = {"Role": "role", "ApiKind": "kind", "Package": "pkg", "ExternalPackage": "ext",
           "Type": "type", "Function": "func", "Method": "method", "MiniComponent": "mini"}
+# Enter in the box reports the text typed (a trigger value): the text input commits on Enter
+# too, but a commit does not say whether Enter or a typing pause made it
+_ENTER_JS = """
+export default function (component) {
+  const { setTriggerValue } = component;
+  const onKey = (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    const target = event.target;
+    if (!target || !target.closest || !target.closest(".st-key-KEY")) return;
+    setTriggerValue("enter", target.value);
+  };
+  document.addEventListener("keydown", onKey, true);
+  return () => document.removeEventListener("keydown", onKey, true);
+}
+""".replace("KEY", KEY)
+_enter_watch = st.components.v2.component("kubeatlas_search_enter", js=_ENTER_JS,
+                                          isolate_styles=False)
 
 
 def label(hit: Hit) -> str:
@@ -27,15 +46,18 @@ def sidebar(atlas: Atlas) -> None:
 
 @st.fragment
 def _box(atlas: Atlas) -> None:
-    typed = st.text_input("Search", key="search-box", type="search", live="150ms",
+    typed = st.text_input("Search", key=KEY, type="search", live="150ms",
                           placeholder="scheduleOne, kubelet, Deployment …", max_chars=guard.MAX_INPUT)
+    entered = _enter_watch(key=f"{KEY}-enter", height=0, on_enter_change=_ignore).enter
+    if isinstance(entered, str) and entered.strip():
+        _open_top_hit(atlas, entered)
     text = guard.clean(typed or "", "search text")
     if not text:
         return
     if len(text) < MIN_CHARS:
         st.caption(f"type {MIN_CHARS} characters or more")
         return
-    hits = ranked_search(atlas.reader, text, SHOWN_HITS + 1)
+    hits = index_cache.ranked_search(atlas, text, SHOWN_HITS + 1)
     if not hits:
         st.caption(f"nothing named like '{guard.shown(text)}'")
         return
@@ -43,3 +65,21 @@ def _box(atlas: Atlas) -> None:
         links.node_link(hit.id, label(hit), help=hit.id)
     st.page_link(nav.SEARCH, label="all results …", query_params={"q": text},
                  icon=":material/search:")
+
+
+def _ignore() -> None:
+    """Enter is read from the component's value in the fragment (a callback cannot switch
+    pages); the callback only declares the trigger."""
+
+
+def _open_top_hit(atlas: Atlas, entered: str) -> None:
+    """Switch to the page of the best hit for `entered` (the text at the moment Enter was
+    pressed, committed or not); text that is refused or finds nothing stays on this page,
+    where the box says why."""
+    text = entered.strip()
+    if guard.problem(text, "search text") or len(text) < MIN_CHARS:
+        return
+    hits = index_cache.ranked_search(atlas, text, SHOWN_HITS + 1)
+    target = links.page_of(hits[0].id) if hits else None
+    if target is not None:
+        st.switch_page(target[0], query_params=target[1])

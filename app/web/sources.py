@@ -69,14 +69,18 @@ def chosen() -> str:
     return current if current in options else options[0]
 
 
+def mtime_of(name: str) -> int:
+    """An index file's mtime (a rebuilt index is another index); 0 for a Neo4j tree."""
+    if name.startswith("neo4j:"):
+        return 0
+    try:
+        return Path(name).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def atlas_of(name: str) -> Atlas:
-    mtime = 0
-    if not name.startswith("neo4j:"):
-        try:
-            mtime = Path(name).stat().st_mtime_ns
-        except OSError:
-            mtime = 0
-    return open_source(name, mtime)
+    return open_source(name, mtime_of(name))
 
 
 def atlas() -> Atlas:

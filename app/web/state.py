@@ -51,6 +51,15 @@ def version() -> tuple[str, int]:
         return str(path), 0
 
 
+def index_key() -> tuple[str, int]:
+    """The identity of the index this session reads: the chosen source (several indexes or
+    Neo4j) or the one index file, with its mtime. Cached answers are keyed by it."""
+    if sources.configured():
+        name = sources.chosen()
+        return name, sources.mtime_of(name)
+    return version()
+
+
 def atlas() -> Atlas:
     """The Atlas over the index, opened once per file version; stops the page with an
     st.error when the index is missing or unreadable."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, links, nav, state
+from kubeatlas.app.web import dot, index_cache, links, nav, state
 from kubeatlas.graph.model.schema import EdgeKind
 
 atlas = state.atlas()
@@ -15,9 +15,8 @@ st.caption("The components a learner knows from the diagrams, found in this tree
            "from one role's code into another's. Click a box, or a name below, to open the role.")
 
 with state.reported():
-    roles = atlas.roles()
-    edges = atlas.reader.edges_from([r.id for r in roles],
-                                    [str(EdgeKind.DEPENDS_ON), str(EdgeKind.TALKS_TO)])
+    roles = index_cache.roles(atlas)
+    edges = index_cache.role_edges(atlas)
     weights = sorted(int(e.attrs.get("weight", 0)) for e in edges if e.kind == EdgeKind.DEPENDS_ON)
     c1, c2, c3, c4 = st.columns([1, 1, 2, 3])
     talks = c1.toggle("talks to", value=True, help="TALKS_TO edges with their protocol")

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import links, live_graph, minik8s_panel, picker, state
+from kubeatlas.app.web import index_cache, links, live_graph, minik8s_panel, picker, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
-from kubeatlas.graph.query.code import code_card
 from kubeatlas.graph.query.source_text import read_lines
 
 KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.MINI_COMPONENT)
@@ -57,7 +56,7 @@ with state.reported():
     if nid.startswith("mini:"):
         minik8s_panel.component_page(atlas, tree, nid)
         st.stop()
-    card = code_card(atlas, nid)
+    card = index_cache.code_card(atlas, nid)
     a = card.node.attrs
     st.title(short_name(nid))
     kind = a.get("type_kind") or card.node.kind.lower()
@@ -77,50 +76,61 @@ with state.reported():
         cols = st.columns(min(4, len(card.roles)))
         for i, r in enumerate(card.roles):
             links.node_link(r, f"role: {key_of(r)}", cols[i % len(cols)])
+    # only the open tab is drawn (a click on another reruns the page): the source comes first,
+    # the graph and the tables only when asked for
     tabs = st.tabs(["Source", "Graph",
                     f"Callers ({len(card.callers)})", f"Callees ({len(card.callees)})",
                     f"Value references ({len(card.referenced_by) + len(card.references)})",
                     f"Methods ({len(card.members)})",
                     f"Interfaces ({len(card.implements) + len(card.implementers)})",
-                    f"minik8s ({len(card.illustrated_by)})"])
-    with tabs[0]:
-        if source.text:
-            last = source.first_line + source.text.count("\n")
-            st.caption(f"{source.path} lines {source.first_line}–{last}, from the indexed "
-                       "checkout")
-            st.code(source.text, language="go", line_numbers=True)
-            if source.truncated:
-                st.caption("cut at 400 lines; the GitHub link shows the rest")
-        else:
-            st.warning(f"Source not shown: {source.problem}. The GitHub link above still works.")
-    with tabs[1]:
-        live_graph.show(atlas, nid, "code")
-    with tabs[2]:
-        st.caption("direct calls, and calls through an interface method this one implements")
-        _edge_table(card.callers, "source")
-    with tabs[3]:
-        _edge_table(card.callees, "target")
-    with tabs[4]:
-        st.markdown("**Passed, assigned or stored as a value by**")
-        _edge_table(card.referenced_by, "source")
-        st.markdown("**Uses as values**")
-        _edge_table(card.references, "target")
-    with tabs[5]:
-        own = [m for m in card.members if m.depth == 0]
-        st.caption(f"{len(own)} declared here, {len(card.members) - len(own)} promoted from "
-                   "embedded types")
-        st.dataframe([{"method": m.name, "from": short_name(m.origin),
-                       "embedded depth": m.depth} for m in card.members], hide_index=True)
-        if card.members:
-            with st.expander("open one"):
-                links.capped_links([m.method for m in card.members], 60,
-                                   labels={m.method: f"{m.name} (from {short_name(m.origin)})"
-                                           for m in card.members})
-    with tabs[6]:
-        st.markdown(f"**Implements {len(card.implements)} interfaces**")
-        _edge_table(card.implements, "target")
-        if kind == "interface":
-            st.markdown(f"**Implemented by {len(card.implementers)} types**")
-            _edge_table(card.implementers, "source")
-    with tabs[7]:
-        minik8s_panel.illustrations(atlas, tree, card.illustrated_by)
+                    f"minik8s ({len(card.illustrated_by)})"], key="code-tab", on_change="rerun")
+    if tabs[0].open:
+        with tabs[0]:
+            if source.text:
+                last = source.first_line + source.text.count("\n")
+                st.caption(f"{source.path} lines {source.first_line}–{last}, from the indexed "
+                           "checkout")
+                st.code(source.text, language="go", line_numbers=True)
+                if source.truncated:
+                    st.caption("cut at 400 lines; the GitHub link shows the rest")
+            else:
+                st.warning(f"Source not shown: {source.problem}. The GitHub link above still "
+                           "works.")
+    if tabs[1].open:
+        with tabs[1]:
+            live_graph.show(atlas, nid, "code")
+    if tabs[2].open:
+        with tabs[2]:
+            st.caption("direct calls, and calls through an interface method this one implements")
+            _edge_table(card.callers, "source")
+    if tabs[3].open:
+        with tabs[3]:
+            _edge_table(card.callees, "target")
+    if tabs[4].open:
+        with tabs[4]:
+            st.markdown("**Passed, assigned or stored as a value by**")
+            _edge_table(card.referenced_by, "source")
+            st.markdown("**Uses as values**")
+            _edge_table(card.references, "target")
+    if tabs[5].open:
+        with tabs[5]:
+            own = [m for m in card.members if m.depth == 0]
+            st.caption(f"{len(own)} declared here, {len(card.members) - len(own)} promoted from "
+                       "embedded types")
+            st.dataframe([{"method": m.name, "from": short_name(m.origin),
+                           "embedded depth": m.depth} for m in card.members], hide_index=True)
+            if card.members:
+                with st.expander("open one"):
+                    links.capped_links([m.method for m in card.members], 60,
+                                       labels={m.method: f"{m.name} (from {short_name(m.origin)})"
+                                               for m in card.members})
+    if tabs[6].open:
+        with tabs[6]:
+            st.markdown(f"**Implements {len(card.implements)} interfaces**")
+            _edge_table(card.implements, "target")
+            if kind == "interface":
+                st.markdown(f"**Implemented by {len(card.implementers)} types**")
+                _edge_table(card.implementers, "source")
+    if tabs[7].open:
+        with tabs[7]:
+            minik8s_panel.illustrations(atlas, tree, card.illustrated_by)

@@ -57,9 +57,12 @@ if tid:
         own = sum(1 for m in members if m.depth == 0)
         st.subheader(f"Methods ({len(members)}: {own} declared here, {len(members) - own} "
                      "embedded)")
+        lines = []
         for m in members[:cap]:
             origin = "" if m.depth == 0 else f" (from `{short_name(m.origin)}`)"
             loc = links.code_md(tree, methods[m.method].attrs) if m.method in methods else ""
-            st.markdown(f"- `{m.name}`{origin} — {loc}")
+            lines.append(f"- `{m.name}`{origin} — {loc}")
+        if lines:  # one element for the list: a page draws fewer, sooner
+            st.markdown("\n".join(lines))
         links.more_marker(len(members) - cap)
         links.node_link(tid, "open the type page (source, graph, callers)")

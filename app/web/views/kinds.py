@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, links, state
+from kubeatlas.app.web import guard, index_cache, links, state
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 
@@ -37,7 +37,7 @@ with state.reported():
         st.stop()
     if kid != current:
         st.query_params["kind"] = kid
-    card = atlas.kind_summary(kid)
+    card = index_cache.kind_card(atlas, kid)
     a = card["kind"]
     st.header(f"{a.get('name')}  ·  {a.get('group') or 'core'}/{a.get('version')}")
     st.caption(f"served versions: {', '.join(a.get('versions') or [])} · "

@@ -1,5 +1,6 @@
-"""Study notes page: a role's note or the Deployment-creation flow as Markdown, every claim
-cited at the pinned commit; download it, and check its citations against a tree."""
+"""Study notes page: every note `kubeatlas notes` writes — each flow (creating a Deployment, a
+pod's start, a Service, a PVC, an informer, a request) and each role — in English or Chinese,
+every claim cited at the pinned commit; download it, and check its citations against a tree."""
 
 from __future__ import annotations
 
@@ -7,43 +8,57 @@ from pathlib import Path
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, state
+from kubeatlas.app.web import guard, index_cache, state
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import check_citations
-from kubeatlas.graph.notes.render import FLOW, Note, build_note
-from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.notes.flow import load_flows
+from kubeatlas.graph.notes.lang import LANGS
+from kubeatlas.graph.notes.render import FLOW, subjects
 
-
-@st.cache_resource(show_spinner="Writing the note …", max_entries=32)
-def _note(_atlas: Atlas, index: tuple[str, int], subject: str) -> Note:
-    """Built once per index version and subject, not on every rerun (e.g. `Check citations`)."""
-    return build_note(_atlas, subject)
-
+LANGUAGES = {"en": "English", "zh": "中文"}
 
 atlas = state.atlas()
 tree = state.tree(atlas)
 st.title("Study notes")
-roles = {key_of(r.id): r.attrs.get("name") or r.name for r in atlas.roles()}
-subjects = [FLOW, *roles]
 wanted = guard.param("subject", FLOW)
-if wanted is None:
+wanted_lang = guard.param("lang", "en")
+if wanted is None or wanted_lang is None:
     st.stop()
-if wanted not in subjects:
+if wanted_lang not in LANGS:
+    guard.unknown("note language", wanted_lang)
+    st.stop()
+flows = {f.id: f.title for f in load_flows()}
+roles = {key_of(r.id): r.attrs.get("name") or r.name for r in index_cache.roles(atlas)}
+options = subjects(atlas)
+if wanted not in options:
     guard.unknown("note subject", wanted)
-subject = st.selectbox("note", subjects,
-                       index=subjects.index(wanted) if wanted in subjects else None,
-                       format_func=lambda s: "Creating a Deployment (the whole flow)" if s == FLOW
-                       else f"role: {roles[s]}", placeholder="choose a note")
+left, right = st.columns([4, 1])
+lang = right.radio("language", list(LANGS), index=list(LANGS).index(wanted_lang),
+                   format_func=lambda code: LANGUAGES.get(code, code), horizontal=True)
+
+
+def _label(subject: str) -> str:
+    if subject in flows:
+        en, zh = flows[subject]
+        return f"flow: {zh if lang == 'zh' and zh else en}"
+    return f"role: {roles.get(subject, subject)}"
+
+
+subject = left.selectbox("note", options,
+                         index=options.index(wanted) if wanted in options else None,
+                         format_func=_label, placeholder="choose a note")
 if subject is None:
     st.stop()
 if subject != wanted:
     st.query_params["subject"] = subject
+if lang != wanted_lang:
+    st.query_params["lang"] = lang
 
 with state.reported():
-    note = _note(atlas, state.version(), subject)
+    note = index_cache.note(atlas, subject, lang)
     c1, c2 = st.columns([1, 3])
-    c1.download_button("Download Markdown", note.markdown, file_name=f"{subject}.md",
-                       mime="text/markdown")
+    c1.download_button("Download Markdown", note.markdown, mime="text/markdown",
+                       file_name=f"{subject}.md" if lang == "en" else f"{subject}.{lang}.md")
     with c2.expander(f"Check the {len(note.citations)} citations against a tree"):
         root = st.text_input("Kubernetes tree", value=str(tree.get("root") or ""))
         if st.button("Check citations"):

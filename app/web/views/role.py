@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, guard, links, live_graph, minik8s_panel, nav, state
-from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.app.web import dot, guard, index_cache, links, live_graph, minik8s_panel, nav, state
+from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.source import is_test_double
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
 tree = state.tree(atlas)
-roles = atlas.roles()
+roles = index_cache.roles(atlas)
 keys = [key_of(r.id) for r in roles]
 names = {key_of(r.id): r.attrs.get("name") or r.name for r in roles}
 wanted = guard.param("role", "kubelet")
@@ -28,7 +28,7 @@ if choice != wanted:
     st.query_params["role"] = choice
 
 with state.reported():
-    card = atlas.role_summary(atlas.resolve(choice, (NodeKind.ROLE,)))
+    card = index_cache.role_card(atlas, f"role:{choice}")
     attrs = card["role"]
     st.title(attrs.get("name") or choice)
     st.caption(f"plane: **{attrs.get('plane', '?')}** · role id `{choice}`")
@@ -78,10 +78,13 @@ with state.reported():
             links.node_link(item["id"], "open in Interfaces")
             impls = sorted(item["implementers"], key=lambda i: (
                 i not in found or is_test_double(found[i]), i))
+            lines = []
             for impl in impls[:cap]:
                 implementer = found.get(impl)
                 loc = links.code_md(tree, implementer.attrs) if implementer else ""
-                st.markdown(f"- `{key_of(impl)}`" + (f" — {loc}" if loc else ""))
+                lines.append(f"- `{key_of(impl)}`" + (f" — {loc}" if loc else ""))
+            if lines:  # one element for the list: a page draws fewer, sooner
+                st.markdown("\n".join(lines))
             links.more_marker(len(item["implementers"]) - cap)
     for name in attrs.get("missing_interfaces") or ():
         st.caption(f"`{name}` is not in this tree.")
@@ -106,9 +109,8 @@ with state.reported():
             [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
             incoming, cap=12, out_label="roles", in_label="roles"))
         for relation, other, detail in rel:
-            a, b = st.columns([1, 3])
-            a.caption(relation)
-            links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {detail}", b)
+            links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {relation}: "
+                            f"{detail}")
     else:
         st.caption("No dependencies recorded for this role.")
     st.subheader("Live graph")

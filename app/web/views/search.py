@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, links, search_box, state
-from kubeatlas.graph.query.search import MIN_CHARS, ranked_search
+from kubeatlas.app.web import guard, index_cache, links, search_box, state
+from kubeatlas.graph.query.search import MIN_CHARS, Hit
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -22,14 +22,27 @@ if text != wanted:
 if len(text) < MIN_CHARS:
     st.warning(f"Type {MIN_CHARS} characters or more.")
     st.stop()
-limit = 200
-with state.reported():
-    hits = ranked_search(atlas.reader, text, limit + 1)
-    if not hits:
-        st.warning(f"Nothing named like '{guard.shown(text)}' in this index.")
-        st.stop()
-    st.caption(f"{min(len(hits), limit)} hits" + (" (first 200)" if len(hits) > limit else ""))
-    for hit in hits[:limit]:
+LIMIT = 200
+FIRST = 40  # hits drawn with the page; the rest when asked for (each row is three elements)
+
+
+def _rows(hits: list[Hit]) -> None:
+    for hit in hits:
         left, right = st.columns([2, 3])
         links.node_link(hit.id, search_box.label(hit), left, help=hit.id)
         right.markdown(links.code_md(tree, hit.node.attrs) or f"`{hit.id}`")
+
+
+with state.reported():
+    hits = index_cache.ranked_search(atlas, text, LIMIT + 1)
+    if not hits:
+        st.warning(f"Nothing named like '{guard.shown(text)}' in this index.")
+        st.stop()
+    st.caption(f"{min(len(hits), LIMIT)} hits" + (" (first 200)" if len(hits) > LIMIT else ""))
+    _rows(hits[:FIRST])
+    rest = hits[FIRST:LIMIT]
+    if rest:
+        more = st.expander(f"{len(rest)} more hits", key="search-more", on_change="rerun")
+        if more.open:
+            with more:
+                _rows(rest)

@@ -1,0 +1,120 @@
+"""Answers read from the index, kept across reruns and sessions (st.cache_data): each is keyed
+by the index's identity (state.index_key: the file and its mtime, or the Neo4j tree), so the
+same question on the same index is read once and a rebuilt index is read afresh. Each session
+still asks through its own Atlas (its own connection); only the answers are shared."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from kubeatlas.app.web import state
+from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.notes.render import Note, build_note
+from kubeatlas.graph.notes.source import PackageContents, read_package
+from kubeatlas.graph.query import code, neighbourhood, search
+from kubeatlas.graph.query.atlas import Atlas, Dependency, EdgeRecord, NodeRecord
+
+Index = tuple[str, int]
+_ROLE_EDGES = (str(EdgeKind.DEPENDS_ON), str(EdgeKind.TALKS_TO))
+
+
+def roles(atlas: Atlas) -> list[NodeRecord]:
+    return _roles(atlas, state.index_key())
+
+
+def role_edges(atlas: Atlas) -> list[EdgeRecord]:
+    """DEPENDS_ON and TALKS_TO edges out of every role (the architecture map's edges)."""
+    return _role_edges(atlas, state.index_key())
+
+
+def role_card(atlas: Atlas, role: str) -> dict[str, Any]:
+    return _role_card(atlas, state.index_key(), role)
+
+
+def kind_card(atlas: Atlas, kind: str) -> dict[str, Any]:
+    return _kind_card(atlas, state.index_key(), kind)
+
+
+def code_card(atlas: Atlas, nid: str) -> code.CodeCard:
+    return _code_card(atlas, state.index_key(), nid)
+
+
+def package_contents(atlas: Atlas, package: str) -> PackageContents:
+    return _package_contents(atlas, state.index_key(), package)
+
+
+def deps(atlas: Atlas, package: str, reverse: bool, tests: bool, external: bool
+         ) -> list[Dependency]:
+    """The package's direct imports (or importers), as the package page lists them."""
+    return _deps(atlas, state.index_key(), package, reverse, tests, external)
+
+
+def ranked_search(atlas: Atlas, text: str, limit: int) -> list[search.Hit]:
+    return _ranked_search(atlas, state.index_key(), text, limit)
+
+
+def subgraph(atlas: Atlas, focus: Sequence[str], filters: Sequence[str],
+             node_kinds: Sequence[str], cap: int) -> neighbourhood.Subgraph:
+    return _subgraph(atlas, state.index_key(), tuple(focus), tuple(filters), tuple(node_kinds),
+                     cap)
+
+
+def note(atlas: Atlas, subject: str, lang: str) -> Note:
+    return _note(atlas, state.index_key(), subject, lang)
+
+
+# --- the caches: `_atlas` is not hashed; `index` says which index the answer is from ----------
+@st.cache_data(show_spinner=False, max_entries=16)
+def _roles(_atlas: Atlas, index: Index) -> list[NodeRecord]:
+    return _atlas.roles()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _role_edges(_atlas: Atlas, index: Index) -> list[EdgeRecord]:
+    return _atlas.reader.edges_from([r.id for r in _atlas.roles()], list(_ROLE_EDGES))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _role_card(_atlas: Atlas, index: Index, role: str) -> dict[str, Any]:
+    return _atlas.role_summary(role)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _kind_card(_atlas: Atlas, index: Index, kind: str) -> dict[str, Any]:
+    return _atlas.kind_summary(kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _code_card(_atlas: Atlas, index: Index, nid: str) -> code.CodeCard:
+    return code.code_card(_atlas, nid)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _package_contents(_atlas: Atlas, index: Index, package: str) -> PackageContents:
+    return read_package(_atlas, package)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _deps(_atlas: Atlas, index: Index, package: str, reverse: bool, tests: bool,
+          external: bool) -> list[Dependency]:
+    return _atlas.deps(package, reverse=reverse, tests=tests, external=external)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _ranked_search(_atlas: Atlas, index: Index, text: str, limit: int) -> list[search.Hit]:
+    return search.ranked_search(_atlas.reader, text, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _subgraph(_atlas: Atlas, index: Index, focus: tuple[str, ...], filters: tuple[str, ...],
+              node_kinds: tuple[str, ...], cap: int) -> neighbourhood.Subgraph:
+    return neighbourhood.neighbourhood(_atlas, focus, filters, node_kinds, cap=cap,
+                                       max_nodes=neighbourhood.MAX_NODES)
+
+
+@st.cache_data(show_spinner="Writing the note …", max_entries=64)
+def _note(_atlas: Atlas, index: Index, subject: str, lang: str) -> Note:
+    return build_note(_atlas, subject, lang)
