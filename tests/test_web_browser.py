@@ -121,7 +121,7 @@ def test_search_box_leads_to_a_function_page_with_its_source(app_url, browser):
     hit.first.click()
     page.get_by_text("declared at").first.wait_for(timeout=60_000)
     assert "code?id=" in page.url
-    page.locator("[data-testid=stCode]", has_text="syncLoop()").first.wait_for(timeout=60_000)
+    page.locator(".kubeatlas-source", has_text="syncLoop()").first.wait_for(timeout=60_000)
     _shot(page, "function_page")
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
@@ -136,7 +136,7 @@ def test_enter_in_the_search_box_opens_the_top_hits_page(app_url, browser):
     box.press("Enter")  # at once, before the typing pause has shown any hit
     page.wait_for_url("**/code?id=*", timeout=60_000)
     assert "kubelet.(*Kubelet).syncLoop" in unquote(page.url)
-    page.locator("[data-testid=stCode]", has_text="syncLoop()").first.wait_for(timeout=60_000)
+    page.locator(".kubeatlas-source", has_text="syncLoop()").first.wait_for(timeout=60_000)
     # the box keeps working on the page it opened: Enter on a role's name opens the role
     box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
     box.fill("Container Runtime")

@@ -4,7 +4,9 @@ kinds, and bad input (control characters, unknown names, long text) answered wit
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -43,6 +45,14 @@ def _text(at: AppTest) -> str:
             [c.value for c in at.caption] + [e.value for e in at.error] + \
             [w.value for w in at.warning] + [s.value for s in at.subheader]
     return "\n".join(str(p) for p in parts)
+
+
+def _source_blocks(at: AppTest) -> list[str]:
+    """The code blocks drawn by source_view, as text (tags and line numbers dropped)."""
+    blocks = [h.value for h in at.get("html") if 'class="kubeatlas-source"' in h.value]
+    return [html.unescape(re.sub(r"<[^>]+>", "", re.sub(
+        r'<span class="linenos">[^<]*</span>', "", b.split("</style>", 1)[1]))).strip()
+        for b in blocks]
 
 
 def _links(at: AppTest) -> list[tuple[str, str]]:
@@ -91,9 +101,12 @@ def test_search_page_and_sidebar_box_link_hits_to_their_pages(open_page):
 def test_function_page_shows_signature_source_callers_and_callees(open_page):
     at = open_page("views/code.py", id="syncLoop")
     assert at.title[0].value == "kubelet.(*Kubelet).syncLoop"
-    code = [c.value for c in at.code]
+    code = _source_blocks(at)  # highlighted on the server: HTML elements
     assert code[0] == "func (kl *Kubelet) syncLoop()"
     assert any("kl.HandlePodAdditions(\"pod\")" in c for c in code)
+    raw = next(h.value for h in at.get("html") if "HandlePodAdditions" in h.value)
+    first = re.search(r"kubelet\.go lines (\d+)", _text(at)).group(1)
+    assert f'<span class="linenos">{first}</span>' in raw  # numbered from the declaration
     text = _text(at)
     assert "pkg/kubelet/kubelet.go:" in text and "/blob/" in text  # GitHub at the commit
     tabs = [t.label for t in at.tabs]
@@ -166,6 +179,14 @@ def test_neighbourhood_caps_counts_the_rest_and_puts_in_tree_first(atlas):
     capped = neighbourhood(atlas, [pid], ["imports"], cap=1)
     assert len(capped.nodes) == 2 and capped.more[pid] == len(full.nodes) - 2
     assert capped.nodes[1].id == sorted(n.id for n in full.nodes if n.id != pid)[0]
+    # under the ceiling on nodes drawn, a neighbour already drawn takes no room
+    runtime = f"pkg:{K}/pkg/kubelet/kuberuntime"
+    alone = neighbourhood(atlas, [runtime], ["imports"], cap=100)
+    both = neighbourhood(atlas, [pid, runtime], ["imports"], cap=100,
+                         max_nodes=len(full.nodes))  # no room for one more node
+    new = {n.id for n in alone.nodes} - {n.id for n in full.nodes}
+    assert new and len(alone.nodes) - 1 > len(new)  # it has neighbours drawn and not drawn
+    assert len(both.nodes) == len(full.nodes) and both.more[runtime] == len(new)
     std = NodeRecord("ext:bytes", "ExternalPackage", "bytes", {"std": True})
     vendored = NodeRecord("ext:github.com/x/y", "ExternalPackage", "y", {"std": False})
     tested = NodeRecord(f"pkg:{K}/pkg/x/testing", "Package", "testing",
@@ -175,6 +196,22 @@ def test_neighbourhood_caps_counts_the_rest_and_puts_in_tree_first(atlas):
     shuffled = [std, vendored, tested, code, role]
     assert sorted(shuffled, key=lambda n: neighbour_order(n, n.id)) == \
         [role, code, tested, vendored, std]
+
+
+def test_a_large_graph_gets_a_new_component_for_each_change_a_small_one_keeps_its_own():
+    from kubeatlas.app.web.live_graph import INCREMENTAL_LAYOUT, _view_key
+    from kubeatlas.graph.query.neighbourhood import Subgraph
+
+    def sub(n: int) -> Subgraph:
+        return Subgraph(tuple(NodeRecord(f"pkg:p{i}", "Package", f"p{i}", {}) for i in range(n)),
+                        (), {}, ("pkg:p0",))
+
+    small, large = sub(INCREMENTAL_LAYOUT), sub(INCREMENTAL_LAYOUT + 1)
+    # small: one component, which lays an expansion out around the expanded node
+    assert _view_key("g", small, (("a",), 25)) == _view_key("g", small, (("a", "b"), 25))
+    # large: that layout takes seconds to minutes, so each change is a component drawn afresh
+    assert _view_key("g", large, (("a",), 25)) != _view_key("g", large, (("a", "b"), 25))
+    assert _view_key("g", large, (("a",), 25)) == _view_key("g", large, (("a",), 25))
 
 
 def test_exports_hold_what_is_drawn(atlas):

@@ -50,6 +50,20 @@ def test_architecture_map_draws_roles_by_plane_and_links_each(open_page):
     assert "kubelet" in labels and "dockershim (not in this release)" in labels
 
 
+def test_map_options_open_on_request_and_keep_their_values_when_closed(open_page):
+    at = open_page()
+    assert not at.toggle  # closed: the map is drawn with the defaults, without the widgets
+    at.session_state["map-options"] = True
+    at.run()
+    talks = next(t for t in at.toggle if t.label == "talks to")
+    talks.set_value(False).run()
+    assert '"role:kubelet" -> "role:cri"' not in at.get("graphviz_chart")[0].proto.spec
+    at.session_state["map-options"] = False
+    at.run()
+    assert not at.toggle and not at.exception
+    assert '"role:kubelet" -> "role:cri"' not in at.get("graphviz_chart")[0].proto.spec
+
+
 def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(open_page):
     at = open_page("views/role.py", role="kubelet")
     text = _text(at)

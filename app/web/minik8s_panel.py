@@ -34,6 +34,17 @@ def illustrations(atlas: Atlas, tree: Mapping[str, Any], minis: Sequence[NodeRec
         _body(atlas, tree, mini, expanded=False)
 
 
+def component_links(minis: Sequence[NodeRecord]) -> None:
+    """One link per mini component, to its page (module, source, the code it mirrors): the
+    short form for a page that lists many (a role's)."""
+    if not minis:
+        st.caption("No minik8s component illustrates this.")
+        return
+    for mini in minis:
+        links.node_link(mini.id, f"minik8s **{mini.name}** — {mini.attrs.get('summary', '')}",
+                        help=str(mini.attrs.get("module") or "") or None)
+
+
 def component_page(atlas: Atlas, tree: Mapping[str, Any], mini_id: str) -> None:
     mini = atlas.node(mini_id)
     st.title(f"minik8s: {mini.name}")

@@ -92,10 +92,16 @@ def neighbourhood(atlas: Atlas, focus: Sequence[str], filters: Iterable[str],
         if allowed:
             candidates = [n for n in candidates if (nodes.get(n) or records[n]).kind in allowed]
         candidates.sort(key=lambda n: neighbour_order(nodes.get(n) or records.get(n), n))
-        room = max(0, min(cap, max_nodes - len(nodes)))
-        kept = candidates[:room]
-        for n in kept:
-            nodes.setdefault(n, records.get(n) or nodes[n])
+        # up to `cap` neighbours each; only those not drawn yet take room under `max_nodes`
+        kept: list[str] = []
+        for n in candidates:
+            if len(kept) == cap:
+                break
+            if n not in nodes:
+                if len(nodes) >= max_nodes:
+                    continue
+                nodes[n] = records[n]
+            kept.append(n)
         hidden = len(by_focus[f]) - len(kept)
         if hidden > 0:
             more[f] = hidden

@@ -18,17 +18,29 @@ with state.reported():
     roles = index_cache.roles(atlas)
     edges = index_cache.role_edges(atlas)
     weights = sorted(int(e.attrs.get("weight", 0)) for e in edges if e.kind == EdgeKind.DEPENDS_ON)
-    c1, c2, c3, c4 = st.columns([1, 1, 2, 3])
-    talks = c1.toggle("talks to", value=True, help="TALKS_TO edges with their protocol")
-    depends = c2.toggle("depends on", value=True, help="DEPENDS_ON edges: package imports")
     top = max(weights, default=1)
-    min_weight = c3.slider("min imports per edge", 1, max(top, 2),
-                           value=min(max(top, 2), 20), disabled=not depends)
     labels = {p: label for p, label, _ in dot.PLANES}
-    planes = c4.multiselect("planes", list(labels), default=[p for p in labels if p != "library"],
-                            format_func=lambda plane: labels.get(plane, plane),
-                            help="Libraries are imported by everything; add them to see how much")
-    options = dot.MapOptions(talks, depends, min_weight, tuple(planes))
+    default_weight = min(max(top, 2), 20)
+    default_planes = [p for p in labels if p != "library"]
+    # the options are drawn when opened (their widgets' scripts would otherwise hold back the
+    # map on a cold page); they keep their values while closed
+    box = st.expander("Map options: edges, import weight, planes", key="map-options",
+                      on_change="rerun")
+    if box.open:
+        c1, c2, c3, c4 = box.columns([1, 1, 2, 3])
+        c1.toggle("talks to", value=True, key="map-talks", persist_state="page",
+                  help="TALKS_TO edges with their protocol")
+        c2.toggle("depends on", value=True, key="map-depends", persist_state="page",
+                  help="DEPENDS_ON edges: package imports")
+        c3.slider("min imports per edge", 1, max(top, 2), value=default_weight, key="map-weight",
+                  persist_state="page", disabled=not st.session_state.get("map-depends", True))
+        c4.multiselect("planes", list(labels), default=default_planes, key="map-planes",
+                       persist_state="page", format_func=lambda plane: labels.get(plane, plane),
+                       help="Libraries are imported by everything; add them to see how much")
+    depends = bool(st.session_state.get("map-depends", True))
+    min_weight = int(st.session_state.get("map-weight", default_weight))
+    options = dot.MapOptions(bool(st.session_state.get("map-talks", True)), depends, min_weight,
+                             tuple(st.session_state.get("map-planes", default_planes)))
     st.graphviz_chart(dot.architecture(roles, edges, options), width="stretch")
     hidden = sum(1 for w in weights if w < min_weight) if depends else len(weights)
     if hidden:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import index_cache, links, live_graph, minik8s_panel, picker, state
+from kubeatlas.app.web import index_cache, links, live_graph, minik8s_panel, picker, source_view, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.source_text import read_lines
@@ -71,7 +71,7 @@ with state.reported():
                         a.get("end_line"))
     st.markdown("declared at " + (links.code_md(tree, a) or "?"))
     if source.text:
-        st.code(source.signature, language="go")
+        source_view.show(source.signature, line_numbers=False)
     if card.roles:
         cols = st.columns(min(4, len(card.roles)))
         for i, r in enumerate(card.roles):
@@ -90,7 +90,7 @@ with state.reported():
                 last = source.first_line + source.text.count("\n")
                 st.caption(f"{source.path} lines {source.first_line}–{last}, from the indexed "
                            "checkout")
-                st.code(source.text, language="go", line_numbers=True)
+                source_view.show(source.text, source.first_line)
                 if source.truncated:
                     st.caption("cut at 400 lines; the GitHub link shows the rest")
             else:

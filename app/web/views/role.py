@@ -104,10 +104,13 @@ with state.reported():
             outgoing.setdefault(d["role"], []).append(f"{d.get('weight', 0)} imports")
         incoming = [(d["role"], f"{key_of(d['role'])}\n{d.get('weight', 0)} imports")
                     for d in card["depended_by"]]
-        st.graphviz_chart(dot.neighbourhood(
-            f"role:{choice}", names[choice],
-            [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
-            incoming, cap=12, out_label="roles", in_label="roles"))
+        # drawn when opened: Graphviz's 0.8 MB script held back the whole page on a cold load
+        picture = st.expander("as a picture", key="role-neighbours-picture", on_change="rerun")
+        if picture.open:
+            picture.graphviz_chart(dot.neighbourhood(
+                f"role:{choice}", names[choice],
+                [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
+                incoming, cap=12, out_label="roles", in_label="roles"))
         for relation, other, detail in rel:
             links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {relation}: "
                             f"{detail}")
@@ -116,7 +119,7 @@ with state.reported():
     st.subheader("Live graph")
     live_graph.show(atlas, f"role:{choice}", "role")
     st.subheader("minik8s")
-    minik8s_panel.illustrations(atlas, tree, illustrations(atlas, card["packages_by_path"]))
+    minik8s_panel.component_links(illustrations(atlas, card["packages_by_path"]))
     st.page_link(nav.NOTES, label=f"Study note for {names[choice]}",
                  query_params={"subject": choice}, icon=":material/edit_note:")
     st.caption("Names typed on these pages rank this role's code first:")
