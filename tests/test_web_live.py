@@ -87,11 +87,15 @@ class LiveWeb:
         self.child = _children(self.proc.pid)[0]
 
     def stop(self) -> None:
+        # the children are listed while the parent lives: once it is reaped, /proc no longer
+        # knows them and the Streamlit child would outlive the test
+        children = _children(self.proc.pid)
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for pid in _children(self.proc.pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in children:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
