@@ -48,12 +48,12 @@ def split_segments(expr: str) -> list[str] | None:
 def _parenthesised(expr: str) -> list[str] | None:
     """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`
     and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference changes no method set)."""
-    close = _closing(expr, 0)
+    close = closing_bracket(expr, 0)
     if close < 0:
         return None
     inner, rest = expr[1:close].strip(), expr[close + 1:]
     if rest.startswith("("):
-        end = _closing(rest, 0)
+        end = closing_bracket(rest, 0)
         if end < 0 or not (rest[end + 1:] == "" or rest[end + 1:].startswith(".")):
             return None
         more = split_segments(rest[end + 2:]) if rest[end + 1:] else []
@@ -64,8 +64,8 @@ def _parenthesised(expr: str) -> list[str] | None:
     return split_segments(inner + rest)
 
 
-def _closing(text: str, open_at: int) -> int:
-    """Index of the bracket closing the one at open_at, -1 if none."""
+def closing_bracket(text: str, open_at: int) -> int:
+    """Index of the bracket closing the one at open_at (any of `([{`), -1 if none."""
     depth = 0
     for position in range(open_at, len(text)):
         if text[position] in "([{":
@@ -94,15 +94,10 @@ def suffixes(segment: str) -> list[str]:
 def _type_arguments(expr: str, open_at: int) -> bool:
     """Is the `[` at open_at the start of type arguments, i.e. is its `]` the callee's end
     (the call expression's own text stops there) or followed by `(`?"""
-    depth = 0
-    for position in range(open_at, len(expr)):
-        if expr[position] == "[":
-            depth += 1
-        elif expr[position] == "]":
-            depth -= 1
-            if depth == 0:
-                tail = expr[position + 1:].lstrip()
-                return tail == "" or tail.startswith("(")
-    return False
+    close = closing_bracket(expr, open_at)
+    if close < 0:
+        return False
+    tail = expr[close + 1:].lstrip()
+    return tail == "" or tail.startswith("(")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kubeatlas.graph.resolve.callexpr import closing_bracket
+
 
 def element_text(type_text: str, key: bool = False) -> str | None:
     """What ranging over, indexing or receiving from a value of this type yields: the element
@@ -12,27 +14,14 @@ def element_text(type_text: str, key: bool = False) -> str | None:
     if text.startswith("[]"):
         return "int" if key else text[2:].strip()
     if text.startswith("map["):
-        close = _closing(text, 3)
+        close = closing_bracket(text, 3)
         if close < 0:
             return None
         return text[4:close].strip() if key else text[close + 1:].strip()
     if text.startswith("["):
-        close = _closing(text, 0)
+        close = closing_bracket(text, 0)
         return None if close < 0 else ("int" if key else text[close + 1:].strip())
     for prefix in ("<-chan ", "chan<- ", "chan "):
         if text.startswith(prefix):
             return text[len(prefix):].strip()  # ranging over a channel: its one variable
     return None
-
-
-def _closing(text: str, open_at: int) -> int:
-    """Index of the `]` matching the `[` at open_at, -1 if none."""
-    depth = 0
-    for position in range(open_at, len(text)):
-        if text[position] == "[":
-            depth += 1
-        elif text[position] == "]":
-            depth -= 1
-            if depth == 0:
-                return position
-    return -1
