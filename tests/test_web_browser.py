@@ -127,11 +127,18 @@ def test_search_box_leads_to_a_function_page_with_its_source(app_url, browser):
     page.close()
 
 
+def _enter_ready(page) -> None:
+    """Wait until the box's Enter listener is in the page: a key pressed before it mounts
+    (under load, after the page's own text is drawn) is only the text input's commit."""
+    page.locator("body[data-kubeatlas-enter=ready]").wait_for(state="attached", timeout=60_000)
+
+
 def test_enter_in_the_search_box_opens_the_top_hits_page(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{app_url}/interfaces")
     page.get_by_text("Interfaces").first.wait_for(timeout=60_000)
     box = page.get_by_placeholder("scheduleOne, kubelet, Deployment …")
+    _enter_ready(page)
     box.fill("syncLoop")
     box.press("Enter")  # at once, before the typing pause has shown any hit
     page.wait_for_url("**/code?id=*", timeout=60_000)
@@ -143,6 +150,7 @@ def test_enter_in_the_search_box_opens_the_top_hits_page(app_url, browser):
     hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink] a").first
     hit.wait_for(timeout=60_000)
     assert hit.inner_text().startswith("cri")  # the role is the top hit
+    _enter_ready(page)
     box.press("Enter")
     page.wait_for_url("**/role?role=cri", timeout=60_000)
     page.get_by_text("Key interfaces").first.wait_for(timeout=60_000)

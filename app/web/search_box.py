@@ -27,7 +27,11 @@ export default function (component) {
     setTriggerValue("enter", target.value);
   };
   document.addEventListener("keydown", onKey, true);
-  return () => document.removeEventListener("keydown", onKey, true);
+  document.body.dataset.kubeatlasEnter = "ready";  // what a test waits for before pressing Enter
+  return () => {
+    document.removeEventListener("keydown", onKey, true);
+    delete document.body.dataset.kubeatlasEnter;
+  };
 }
 """.replace("KEY", KEY)
 _enter_watch = st.components.v2.component("kubeatlas_search_enter", js=_ENTER_JS,
