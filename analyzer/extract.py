@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from kubeatlas.analyzer.body_locals import on_closure, on_local, on_range, on_type_switch
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
 from kubeatlas.analyzer.goparse import PATTERN_NAMES, Captures, GoParser, Node
 from kubeatlas.analyzer.model import (
@@ -27,7 +28,7 @@ from kubeatlas.analyzer.typesyntax import (
     read_results,
     read_struct_fields,
 )
-from kubeatlas.analyzer.values import MAX_CALLEE, block_end, callee_text, flat, local_of_value, text
+from kubeatlas.analyzer.values import MAX_CALLEE, block_end, flat, local_of_value, text
 
 GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 _NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})
@@ -232,8 +233,10 @@ def _on_keyed(acc: _Accumulator, c: Captures) -> None:
     type_node = (owner.child_by_field_name("type")
                  if owner is not None and owner.type == "composite_literal" else None)
     holder = flat(type_node) + "{}" if type_node is not None else ""
-    acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True,
-                             text(c["keyed.key"][0]) if holder else "", holder))
+    key = c["keyed.key"][0]  # a field name in a struct literal; any key in a map literal
+    field = text(key) if holder and key.type == "identifier" else ""
+    acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True, field,
+                             holder if field else ""))
 
 
 def _on_assign(acc: _Accumulator, c: Captures) -> None:
@@ -257,62 +260,6 @@ def _on_assign(acc: _Accumulator, c: Captures) -> None:
             if operand is not None and name is not None:
                 field, holder = text(name), flat(operand)
         acc.calls.append(CallRef(acc.scope, expr, value.start_point[0] + 1, True, field, holder))
-
-
-def _on_local(acc: _Accumulator, c: Captures) -> None:
-    names = c["local.names"][0]
-    scope = acc.scope_of(names)
-    if not scope:
-        return
-    line = names.start_point[0] + 1
-    until = block_end(names)
-    left = [text(n) for n in names.named_children]
-    right = c["local.values"][0].named_children
-    if len(left) == len(right):
-        for name, value in zip(left, right, strict=True):
-            found = local_of_value(value) if name != "_" else None
-            if found:
-                acc.locals.append(LocalVar(scope, name, line, *found, until=until))
-    elif len(right) == 1:
-        value = right[0]
-        for position, name in enumerate(left):
-            if name == "_":
-                continue
-            if value.type == "call_expression":
-                callee = callee_text(value)
-                if callee:
-                    acc.locals.append(LocalVar(scope, name, line, callee, LocalSource.CALL, position,
-                                               until))
-            elif position == 0:  # v, ok := m[k] / <-ch / x.(T)
-                found = local_of_value(value)
-                if found:
-                    acc.locals.append(LocalVar(scope, name, line, *found, until=until))
-
-
-def _on_range(acc: _Accumulator, c: Captures) -> None:
-    node = c["range"][0]
-    scope = acc.scope_of(node)
-    if not scope or not any(child.type == ":=" for child in node.children):
-        return
-    ranged = flat(c["range.value"][0])
-    if len(ranged) > MAX_CALLEE:
-        return
-    line = node.start_point[0] + 1
-    for name, how in zip(c["range.names"][0].named_children[:2],
-                         (LocalSource.RANGE_KEY, LocalSource.RANGE_VALUE), strict=False):
-        if text(name) != "_":
-            acc.locals.append(LocalVar(scope, text(name), line, ranged, how,
-                                       until=block_end(node)))
-
-
-def _on_closure(acc: _Accumulator, c: Captures) -> None:
-    plist = c["closure.params"][0]
-    scope = acc.scope_of(plist)
-    if scope:
-        line = plist.start_point[0] + 1
-        until = plist.parent.end_point[0] + 1
-        acc.locals.extend(LocalVar(scope, p.name, line, p.type_expr, until=until)
-                          for p in read_params(plist) if p.name and p.name != "_")
 
 
 def _on_var(acc: _Accumulator, c: Captures) -> None:
@@ -356,9 +303,9 @@ def _on_error(acc: _Accumulator, c: Captures) -> None:
 
 _HANDLERS = {
     "package": _on_package, "import": _on_import, "func": _on_func, "method": _on_method,
-    "type": _on_type, "alias": _on_alias, "call": _on_call, "local": _on_local, "var": _on_var,
-    "const": _on_const, "error": _on_error, "range": _on_range, "closure": _on_closure,
-    "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign,
+    "type": _on_type, "alias": _on_alias, "call": _on_call, "local": on_local, "var": _on_var,
+    "const": _on_const, "error": _on_error, "range": on_range, "closure": on_closure,
+    "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign, "tswitch": on_type_switch,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)
 

@@ -22,7 +22,7 @@ GO_QUERY = r"""
 (range_clause left: (expression_list) @range.names right: (_) @range.value) @range
 (func_literal parameters: (parameter_list) @closure.params)
 (argument_list [(identifier) (selector_expression)] @ref)
-(literal_value (keyed_element key: (literal_element (identifier) @keyed.key) value: (literal_element [(identifier) (selector_expression)] @keyed.value)))
+(literal_value (keyed_element key: (literal_element (_) @keyed.key) value: (literal_element [(identifier) (selector_expression)] @keyed.value)))
 (literal_value (literal_element [(identifier) (selector_expression)] @ref))
 (assignment_statement left: (expression_list) @assign.left right: (expression_list) @assign.right)
 (short_var_declaration right: (expression_list [(identifier) (selector_expression)] @ref))
@@ -30,6 +30,7 @@ GO_QUERY = r"""
 (send_statement value: [(identifier) (selector_expression)] @ref)
 (var_spec value: (expression_list [(identifier) (selector_expression)] @ref))
 (var_spec name: (identifier) @var.name type: (_)? @var.type) @var
+(type_switch_statement alias: (expression_list (identifier) @tswitch.name) value: (_) @tswitch.value) @tswitch
 (const_spec name: (identifier) @const.name) @const
 (ERROR) @error
 """

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not go_available(),
 
 SHAPES = ("call-result", "closure-param", "conversion", "field", "function", "generic", "index",
           "init", "local", "local-call", "multi-value", "named-result", "param", "promoted",
-          "range")
+          "range", "other")
 
 
 @pytest.fixture(scope="module")

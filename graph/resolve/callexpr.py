@@ -6,12 +6,15 @@ import re
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_SPACE = re.compile(r"\s+")
+_LITERAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?\{.*\}$", re.DOTALL)
 
 
 def split_segments(expr: str) -> list[str] | None:
     """`a.b(x).c` -> ["a", "b()", "c"]; `a.fs[i].M` -> ["a", "fs[]", "M"]; `sets.New[string]`
-    -> ["sets", "New"] (type arguments dropped); None for expressions we do not follow
-    (literals, parenthesised heads)."""
+    -> ["sets", "New"] (type arguments dropped); `x.(*T).M` -> ["x", "(*T)", "M"] (a type
+    assertion); `pkg.T{...}.M` -> ["pkg", "T{}", "M"] (a composite literal); None for
+    expressions we do not follow (other literals, parenthesised heads)."""
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
     if expr.startswith("("):
@@ -19,7 +22,17 @@ def split_segments(expr: str) -> list[str] | None:
     segments: list[str] = []
     depth = 0
     current: list[str] = []
-    for position, ch in enumerate(expr):
+    position = 0
+    while position < len(expr):
+        ch = expr[position]
+        if depth == 0 and ((ch == "(" and not current and segments) or (ch == "{" and current)):
+            close = closing_bracket(expr, position)
+            if close < 0:
+                return None
+            # `.(T)`: a type assertion names the type; `T{...}`: a literal of type T
+            current.append(_SPACE.sub(" ", expr[position:close + 1]) if ch == "(" else "{}")
+            position = close + 1
+            continue
         if ch in "([{":
             if depth == 0 and ch == "(":
                 current.append("()")
@@ -28,7 +41,7 @@ def split_segments(expr: str) -> list[str] | None:
             elif depth == 0 and ch == "[" and current:
                 current.append("[]")  # an index expression: a.fs[i].M -> ["a", "fs[]", "M"]
             elif depth == 0:
-                return None  # composite literals, a leading ( or [
+                return None  # a leading ( or [, a literal without a type
             depth += 1
         elif ch in ")]}":
             depth -= 1
@@ -38,16 +51,35 @@ def split_segments(expr: str) -> list[str] | None:
                 current = []
             else:
                 current.append(ch)
+        position += 1
     segments.append("".join(current))
     for s in segments:
-        if not _PLAIN.match(base_name(s)):
+        if not (_is_assertion(s) or _PLAIN.match(s[:-2] if s.endswith("{}") else base_name(s))):
             return None
     return segments
 
 
+def anchored_type(segments: list[str]) -> tuple[int, str] | None:
+    """The last segment whose type the text itself states, and that type: `x.(*T)` -> *T,
+    `pkg.T{}` -> pkg.T (the segments before a literal's type are its package)."""
+    for at in range(len(segments) - 1, -1, -1):  # an assertion is never the head
+        segment = segments[at]
+        if _is_assertion(segment):
+            return at, segment[1:-1].strip()
+        if segment.endswith("{}"):
+            return at, ".".join([*segments[:at], segment[:-2]])
+    return None
+
+
+def _is_assertion(segment: str) -> bool:
+    """`(*T)`, not the conversion head `(*T)()` nor a call suffix `()`."""
+    return segment[:1] == "(" and len(segment) > 2 and closing_bracket(segment, 0) == len(segment) - 1
+
+
 def _parenthesised(expr: str) -> list[str] | None:
-    """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`
-    and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference changes no method set)."""
+    """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`,
+    `(&x).M` and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference or an address
+    changes no method a call can reach); `(&T{}).M` -> ["T{}", "M"]."""
     close = closing_bracket(expr, 0)
     if close < 0:
         return None
@@ -58,8 +90,8 @@ def _parenthesised(expr: str) -> list[str] | None:
             return None
         more = split_segments(rest[end + 2:]) if rest[end + 1:] else []
         return None if more is None else ["(" + inner + ")()", *more]
-    inner = inner.lstrip("*").strip()
-    if not _PLAIN.match(inner):
+    inner = inner.lstrip("*&").strip()
+    if not (_PLAIN.match(inner) or _LITERAL.match(inner)):
         return None
     return split_segments(inner + rest)
 

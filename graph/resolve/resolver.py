@@ -15,7 +15,7 @@ from kubeatlas.graph.resolve.call_outcome import (
     head_outcome,
     member_outcome,
 )
-from kubeatlas.graph.resolve.callexpr import base_name, split_segments, suffixes
+from kubeatlas.graph.resolve.callexpr import anchored_type, base_name, split_segments, suffixes
 from kubeatlas.graph.resolve.symbols import PackageVar, SymbolTable
 from kubeatlas.graph.resolve.typetext import element_text
 from kubeatlas.graph.resolve.variables import FunctionVariables
@@ -83,6 +83,11 @@ class CallResolver:
         segments = split_segments(expr)
         if not segments:
             return _UNRESOLVED
+        anchor = anchored_type(segments)
+        if anchor is not None:  # `x.(*T).M`, `pkg.T{}.M`: the text states the type
+            rest = segments[anchor[0] + 1:]
+            return (self._chain_to_method((anchor[1], self.scope), rest, len(rest) > 1)
+                    if rest else _UNRESOLVED)
         head = segments[0]
         if len(segments) == 1:
             return self._plain_call(caller, head, line)
@@ -292,7 +297,11 @@ class CallResolver:
         if not segments:
             return None
         head = segments[0]
-        if (len(segments) > 1 and head == base_name(head)
+        anchor = anchored_type(segments)
+        if anchor is not None:
+            current: Typed | None = (anchor[1], self.scope)
+            rest = segments[anchor[0] + 1:]
+        elif (len(segments) > 1 and head == base_name(head)
                 and self.variables.declared(caller, head, line) is None and head in self.scope.imports):
             path = self.scope.imports[head]
             current = (self._package_value(path, segments[1])
