@@ -52,6 +52,8 @@ def local_of_value(value: Node) -> tuple[str, LocalSource] | None:
         return (flat(type_node), LocalSource.TYPE) if type_node else None
     if kind == "call_expression":
         callee = callee_text(value)
+        if callee in ("make", "new"):  # make(T, n) is a T, new(T) a *T
+            return _made(value, callee)
         return (callee, LocalSource.CALL) if callee else None
     if kind == "type_conversion_expression":  # F[T](x): a generic call, or a conversion
         generic = value.child_by_field_name("type")
@@ -68,6 +70,15 @@ def local_of_value(value: Node) -> tuple[str, LocalSource] | None:
     if kind in ("identifier", "selector_expression"):
         return _bounded(flat(value), LocalSource.VARIABLE)
     return None
+
+
+def _made(call: Node, builtin: str) -> tuple[str, LocalSource] | None:
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+    if first is None:
+        return None
+    made = flat(first)
+    return _bounded(made if builtin == "make" else "*" + made, LocalSource.TYPE)
 
 
 def _bounded(expr: str, how: LocalSource) -> tuple[str, LocalSource] | None:
