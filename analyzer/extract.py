@@ -290,11 +290,27 @@ def _on_const(acc: _Accumulator, c: Captures) -> None:
     node = c["const"][0]
     if acc.scope_of(node):
         return
-    name = text(c["const.name"][0])
-    type_node = node.child_by_field_name("type")
-    acc.decls.append(Decl(DeclKind.CONST, name, node.start_point[0] + 1, node.end_point[0] + 1,
-                          _exported(name), read_doc(node),
-                          type_expr=flat(type_node) if type_node else ""))
+    type_expr, doc = _const_type(node), read_doc(node)
+    for name_node in node.children_by_field_name("name"):  # `const a, b T = 1, 2`: a and b
+        if name_node.type != "identifier":
+            continue  # the comma between them
+        name = text(name_node)
+        acc.decls.append(Decl(DeclKind.CONST, name, node.start_point[0] + 1,
+                              node.end_point[0] + 1, _exported(name), doc, type_expr=type_expr))
+
+
+def _const_type(spec: Node) -> str:
+    """The constant's type as written; a spec with neither type nor value repeats the last
+    valued spec of its block (`Success Code = iota` then `Error`: both are Codes)."""
+    while spec is not None and spec.type in ("const_spec", "comment"):
+        if spec.type == "const_spec":
+            type_node = spec.child_by_field_name("type")
+            if type_node is not None:
+                return flat(type_node)
+            if spec.child_by_field_name("value") is not None:
+                return ""
+        spec = spec.prev_named_sibling
+    return ""
 
 
 def _on_error(acc: _Accumulator, c: Captures) -> None:

@@ -156,6 +156,9 @@ class SymbolTable:
                 elif d.kind is DeclKind.VAR and d.type_expr and d.value_from:
                     self.package_vars[f"{f.import_path}.{d.name}"] = PackageVar(
                         d.type_expr, d.value_from, scope)
+                elif d.kind is DeclKind.CONST and d.type_expr:  # `Success Code = iota`
+                    self.package_vars[f"{f.import_path}.{d.name}"] = PackageVar(
+                        d.type_expr, LocalSource.TYPE, scope)
                 elif d.kind is DeclKind.INTERFACE:
                     info = types[type_id(f.import_path, d.name)]
                     for spec in d.methods:
