@@ -4,7 +4,7 @@ the types the source makes visible: parameters, named results, locals (`:=`, `ra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kubeatlas.analyzer.model import LocalSource, LocalVar
 from kubeatlas.graph.build.typeref import FileScope
@@ -17,7 +17,7 @@ from kubeatlas.graph.resolve.call_outcome import (
 )
 from kubeatlas.graph.resolve.callexpr import anchored_type, base_name, split_segments, suffixes
 from kubeatlas.graph.resolve.symbols import PackageVar, SymbolTable
-from kubeatlas.graph.resolve.typetext import element_text
+from kubeatlas.graph.resolve.typetext import element_text, func_results
 from kubeatlas.graph.resolve.variables import FunctionVariables
 
 BUILTINS = frozenset({
@@ -322,6 +322,10 @@ class CallResolver:
         outcome, target, _ = self.resolve(caller, callee, line)
         if outcome is CallOutcome.RESOLVED:
             return self._result_type(target, index)
+        if outcome is CallOutcome.DYNAMIC:  # a func-typed variable or field: its type's results
+            value = self._expr_type(caller, callee, line)
+            return self._underlying(value, lambda text: _nth(func_results(text), index)) \
+                if value is not None else None
         if outcome is CallOutcome.CONVERSION and index == 0:
             alias, dot, name = callee.partition(".")
             if not dot:
@@ -373,16 +377,22 @@ class CallResolver:
     def _element(self, typed: Typed, key: bool = False, same: bool = False) -> Typed | None:
         """Element (or key) type of a slice, array, map or channel type, through named types
         (`type PodList []*Pod`); with `same`, the type itself."""
-        if same:
-            return typed
+        return typed if same else self._underlying(typed, lambda text: element_text(text, key))
+
+    def _underlying(self, typed: Typed, read: Callable[[str], str | None]) -> Typed | None:
+        """`read` applied to a type text, through named types (`type PodList []*Pod`)."""
         text, scope = typed
         for _ in range(4):
-            element = element_text(text, key)
-            if element is not None:
-                return element, scope
+            found = read(text)
+            if found is not None:
+                return found, scope
             tid = self.symbols.named(scope, text)
             info = self.symbols.type_info(tid) if tid else None
             if info is None or not info.decl.type_expr:
                 return None
             text, scope = info.decl.type_expr, info.scope
         return None
+
+
+def _nth(items: list[str] | None, index: int) -> str | None:
+    return items[index] if items is not None and index < len(items) else None
