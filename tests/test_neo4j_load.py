@@ -171,7 +171,10 @@ def test_server_too_old_is_one_clear_error():
 
     def refuse_every_version():
         for _ in range(4):
-            conn, _ = listener.accept()
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return  # the test closed the listener: the driver asked fewer times
             conn.recv(20)
             conn.sendall(b"\x00\x00\x00\x00")
             conn.close()
