@@ -34,6 +34,17 @@ def test_kubelet_reaches_cri_run_pod_sandbox(atlas):
         or "method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox" in chain
 
 
+def test_scheduler_plugin_registry_names_every_in_tree_plugin(atlas):
+    """`NewInTreeRegistry` maps each plugin's name to its constructor (`selectorspread.Name:
+    selectorspread.New`): every constructor is a function value of it, as go/types says."""
+    registry = f"func:{K}/scheduler/framework/plugins.NewInTreeRegistry"
+    values = {e.target for e in atlas.callees(registry) if e.kind == "REFERENCES"}
+    for plugin in ("defaultbinder", "imagelocality", "interpodaffinity", "nodeaffinity",
+                   "queuesort", "selectorspread", "tainttoleration", "volumezone"):
+        assert f"func:{K}/scheduler/framework/plugins/{plugin}.New" in values
+    assert len(values) >= 24
+
+
 def test_platform_view_follows_the_windows_bodies(atlas):
     """cadvisor.New is written per OS: its windows body makes the perf counter client, so
     the kubelet's run reaches it on windows/amd64 only; the linux view is the default."""
