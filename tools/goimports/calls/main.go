@@ -44,7 +44,11 @@ func main() {
 	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
 	flag.Parse()
 
-	c := check.ForTree(*root, *goos, *goarch)
+	c, dirs, err := check.ForTree(*root, *goos, *goarch)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "calls:", err)
+		os.Exit(1)
+	}
 	var prefixes []string
 	for _, p := range strings.Split(*scope, ",") {
 		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
@@ -52,19 +56,10 @@ func main() {
 		}
 	}
 	var order []string
-	relOf := map[string]string{}
-	err := tree.WalkDirs(*root, func(dir string) {
-		rel := tree.Rel(*root, dir)
-		ip := tree.ImportPath(rel)
-		c.Dirs[ip] = dir
-		relOf[ip] = rel
-		if inScope(rel, prefixes) {
-			order = append(order, ip)
+	for _, d := range dirs {
+		if inScope(d.Rel, prefixes) {
+			order = append(order, d.ImportPath)
 		}
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "calls:", err)
-		os.Exit(1)
 	}
 	wanted := map[string]bool{}
 	for _, ip := range order {

@@ -25,7 +25,6 @@ import (
 	"sort"
 
 	"kubeatlas/tools/goimports/internal/check"
-	"kubeatlas/tools/goimports/internal/tree"
 )
 
 func main() {
@@ -34,20 +33,14 @@ func main() {
 	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
 	flag.Parse()
 
-	c := check.ForTree(*root, *goos, *goarch)
-	var order []string
-	err := tree.WalkDirs(*root, func(dir string) {
-		ip := tree.ImportPath(tree.Rel(*root, dir))
-		c.Dirs[ip] = dir
-		order = append(order, ip)
-	})
+	c, dirs, err := check.ForTree(*root, *goos, *goarch)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "implements:", err)
 		os.Exit(1)
 	}
 	var named []*types.TypeName
-	for _, ip := range order {
-		pkg, _ := c.Import(ip)
+	for _, d := range dirs {
+		pkg, _ := c.Import(d.ImportPath)
 		if pkg == nil {
 			continue
 		}
@@ -81,7 +74,7 @@ func main() {
 		fmt.Println(l)
 	}
 	fmt.Fprintf(os.Stderr, "implements: %d packages, %d named types, %d type errors (missing out-of-tree packages)\n",
-		len(order), len(named), c.Errors)
+		len(dirs), len(named), c.Errors)
 }
 
 func isGeneric(tn *types.TypeName) bool {
