@@ -38,17 +38,8 @@ import (
 )
 
 func main() {
-	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
-	goos := flag.String("goos", "linux", "GOOS whose files are compiled")
-	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
 	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
-	flag.Parse()
-
-	c, dirs, err := check.ForTree(*root, *goos, *goarch)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "calls:", err)
-		os.Exit(1)
-	}
+	c, dirs, root := check.FromCommandLine("calls")
 	var prefixes []string
 	for _, p := range strings.Split(*scope, ",") {
 		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
@@ -73,7 +64,7 @@ func main() {
 		if info == nil {
 			continue
 		}
-		w := &walker{c: c, info: info, root: *root}
+		w := &walker{c: c, info: info, root: root}
 		for _, f := range c.Files[ip] {
 			lines = append(lines, w.file(ip, f)...)
 		}

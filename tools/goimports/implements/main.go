@@ -18,7 +18,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"go/types"
 	"os"
@@ -28,16 +27,7 @@ import (
 )
 
 func main() {
-	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
-	goos := flag.String("goos", "linux", "GOOS whose files are compiled")
-	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
-	flag.Parse()
-
-	c, dirs, err := check.ForTree(*root, *goos, *goarch)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "implements:", err)
-		os.Exit(1)
-	}
+	c, dirs, _ := check.FromCommandLine("implements")
 	var named []*types.TypeName
 	for _, d := range dirs {
 		pkg, _ := c.Import(d.ImportPath)
