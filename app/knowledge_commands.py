@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from kubeatlas.app.cli_options import (
@@ -16,7 +18,9 @@ from kubeatlas.app.cli_options import (
     store_options,
 )
 from kubeatlas.app.console import out, print_json, print_table
+from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import hop_kind
 from kubeatlas.graph.query.names import Pick
 from kubeatlas.graph.query.platform import Platform
@@ -125,19 +129,6 @@ _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
              "value": "passes as a value"}
 
 
-def _call_table(title: str, edges, column: str, as_json: bool, key: str, picked: Pick,
-                platform: Platform) -> None:
-    if as_json:
-        print_json({key: [{"source": e.source, "target": e.target, "kind": e.kind,
-                           "hop": hop_kind(e.kind), **e.attrs} for e in edges],
-                    "function": picked.as_json(), "platform": platform.name})
-        return
-    _say_platform(platform)
-    print_table(title, ("caller" if column == "source" else "callee", "how", "via", "line"),
-                ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                  e.attrs.get("via", e.kind.lower()), _line(e.attrs, platform)) for e in edges))
-
-
 def _line(attrs, platform: Platform):
     """The line of a call; in a platform view `file:line`, the file being maybe a variant's."""
     line = attrs.get("line", "")
@@ -146,43 +137,43 @@ def _line(attrs, platform: Platform):
     return f"{attrs['file'].rsplit('/', 1)[-1]}:{line}"
 
 
-@click.command()
-@click.argument("function")
-@pick_option
-@role_option
-@platform_options
-@production_option
-@store_options
-@json_option
-def callers(function, choice, role, goos, goarch, production_only, db, neo4j_uri, as_json) -> None:
-    """Functions and methods that call FUNCTION (also through the interface it implements),
-    or take it as a value."""
-    platform = platform_of(goos, goarch)
-    atlas = open_atlas(db, neo4j_uri, platform)
-    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
-    if not as_json:
-        _say_pick(function, picked, "--pick")
-    _call_table(f"callers of {picked.id}", atlas.callers(picked.id, production_only), "source",
-                as_json, "callers", picked, platform)
+def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRecord]], column: str,
+                  help_text: str) -> click.Command:
+    """The `callers` or `callees` command: pick FUNCTION, then list the edges `edges_of` finds,
+    showing their `column` end (the caller, source, or the callee, target)."""
+
+    @click.command(name, help=help_text)
+    @click.argument("function")
+    @pick_option
+    @role_option
+    @platform_options
+    @production_option
+    @store_options
+    @json_option
+    def command(function, choice, role, goos, goarch, production_only, db, neo4j_uri, as_json) -> None:
+        platform = platform_of(goos, goarch)
+        atlas = open_atlas(db, neo4j_uri, platform)
+        picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
+        if not as_json:
+            _say_pick(function, picked, "--pick")
+        edges = edges_of(atlas, picked.id, production_only)
+        if as_json:
+            print_json({name: [{"source": e.source, "target": e.target, "kind": e.kind,
+                                "hop": hop_kind(e.kind), **e.attrs} for e in edges],
+                        "function": picked.as_json(), "platform": platform.name})
+            return
+        _say_platform(platform)
+        print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "line"),
+                    ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
+                      e.attrs.get("via", e.kind.lower()), _line(e.attrs, platform)) for e in edges))
+
+    return command
 
 
-@click.command()
-@click.argument("function")
-@pick_option
-@role_option
-@platform_options
-@production_option
-@store_options
-@json_option
-def callees(function, choice, role, goos, goarch, production_only, db, neo4j_uri, as_json) -> None:
-    """What FUNCTION calls, takes as a value, and (for an interface method) dispatches to."""
-    platform = platform_of(goos, goarch)
-    atlas = open_atlas(db, neo4j_uri, platform)
-    picked = atlas.pick(function, _FUNCS, choice, role_of(atlas, role))
-    if not as_json:
-        _say_pick(function, picked, "--pick")
-    _call_table(f"callees of {picked.id}", atlas.callees(picked.id, production_only), "target", as_json, "callees",
-                picked, platform)
+callers = _call_command("callers", Atlas.callers, "source", "Functions and methods that call FUNCTION (also "
+                        "through the interface it implements), or take it as a value.")
+callees = _call_command("callees", Atlas.callees, "target", "What FUNCTION calls, takes as a value, and (for an "
+                        "interface method) dispatches to.")
 
 
 @click.command()

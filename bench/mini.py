@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 from kubeatlas.minik8s.controllermanager import ControllerSettings
+from kubeatlas.minik8s.kubelet import KubeletSettings
 from kubeatlas.minik8s.resources import for_kind
 from kubeatlas.minik8s.trace import Step
 from kubeatlas.minik8s.wait import wait_for
@@ -104,7 +105,7 @@ def main() -> int:
     args = parser.parse_args()
 
     config = ClusterConfig(nodes=args.nodes, record_events=not args.no_events,
-                           node_capacity={"cpu": "64", "memory": "256Gi", "pods": "500"},
+                           kubelet=KubeletSettings(capacity={"cpu": "64", "memory": "256Gi", "pods": "500"}),
                            controllers=ControllerSettings(workers=4))
     started = time.perf_counter()
     tracer: list = []

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kubeatlas.minik8s import auth, certs
@@ -27,7 +27,7 @@ from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllermanager import ControllerManager, ControllerSettings
 from kubeatlas.minik8s.csi import DirectoryDriver
 from kubeatlas.minik8s.deviceplugin import GpuPlugin
-from kubeatlas.minik8s.kubelet import Kubelet, KubeletConfig
+from kubeatlas.minik8s.kubelet import Kubelet, KubeletConfig, KubeletSettings
 from kubeatlas.minik8s.proxy import Proxier
 from kubeatlas.minik8s.runtime import process_runtime, simulated_runtime
 from kubeatlas.minik8s.scheduler.scheduler import Scheduler
@@ -47,13 +47,7 @@ class ClusterConfig:
     insecure: bool = False  # True: no bearer token (any local process may call the apiserver)
     data_dir: str = ""  # where the store persists (empty: memory only)
     gpus_per_node: int = 0
-    node_capacity: dict = field(default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"})
-    node_status_interval: float = 10.0
-    lease_interval: float = 10.0
-    relist_period: float = 1.0
-    sync_frequency: float = 60.0
-    kubelet_workers: int = 4
-    crash_backoff: float = 10.0
+    kubelet: KubeletSettings = KubeletSettings()  # noqa: RUF009 - frozen, so one shared default is safe
     scheduler_backoff: float = 1.0
     compaction_interval: float = 300.0
     record_events: bool = True
@@ -61,8 +55,9 @@ class ClusterConfig:
 
     def fast(self) -> ClusterConfig:
         """Short intervals for tests and demos (seconds become tenths)."""
-        return replace(self, node_status_interval=0.5, lease_interval=0.3, relist_period=0.2,
-                       sync_frequency=1.0, crash_backoff=0.5, scheduler_backoff=0.1,
+        return replace(self, scheduler_backoff=0.1,
+                       kubelet=replace(self.kubelet, node_status_interval=0.5, lease_interval=0.3,
+                                       relist_period=0.2, sync_frequency=1.0, crash_backoff=0.5),
                        controllers=replace(self.controllers, node_monitor_period=0.3,
                                            node_monitor_grace_period=2.0, force_delete_after=1.0))
 
@@ -131,11 +126,9 @@ class Cluster:
         runtime = runtime_factory(root=str(self.work_dir / "nodes" / name / "runtime"))
         gpu_count = c.gpus_per_node if gpus is None else gpus
         plugins = (GpuPlugin(count=gpu_count),) if gpu_count else ()
-        config = KubeletConfig(name, capacity=dict(capacity or c.node_capacity), labels=dict(labels or {}),
-                               taints=tuple(taints), node_ip=f"192.168.{index // 250}.{index % 250 + 1}",
-                               node_status_interval=c.node_status_interval, lease_interval=c.lease_interval,
-                               relist_period=c.relist_period, sync_frequency=c.sync_frequency,
-                               workers=c.kubelet_workers, crash_backoff=c.crash_backoff,
+        config = KubeletConfig(name, replace(c.kubelet, capacity=dict(capacity or c.kubelet.capacity)),
+                               labels=dict(labels or {}), taints=tuple(taints),
+                               node_ip=f"192.168.{index // 250}.{index % 250 + 1}",
                                root=str(self.work_dir / "nodes" / name / "kubelet"))
         kubelet = Kubelet(self.client(f"kubelet/{name}"), config, runtime, device_plugins=plugins,
                           csi_drivers=(self.csi,), record_events=c.record_events, trace=self.trace)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from kubeatlas.minik8s.defaults import default_pod_spec
 from kubeatlas.minik8s.status import Cause
-from kubeatlas.minik8s.validation import validate_pod_spec
+from kubeatlas.minik8s.validation import required_object, validate_pod_spec
 
 _KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 MAX_DATA = 1024 * 1024
@@ -87,9 +87,8 @@ def validate_secret(obj: dict, causes: list[Cause]) -> None:
 
 
 def validate_job(obj: dict, causes: list[Cause]) -> None:
-    spec = obj.get("spec")
-    if not isinstance(spec, dict):
-        causes.append(Cause("spec", "Required value", "FieldValueRequired"))
+    spec = required_object(obj.get("spec"), "spec", causes)
+    if spec is None:
         return
     for field in ("parallelism", "completions", "backoffLimit", "activeDeadlineSeconds"):
         value = spec.get(field)

@@ -43,20 +43,27 @@ log = logging.getLogger("kubeatlas.minik8s.kubelet")
 
 
 @dataclass(frozen=True)
-class KubeletConfig:
-    """The KubeletConfiguration fields minik8s uses."""
+class KubeletSettings:
+    """The KubeletConfiguration fields the nodes of a cluster share: capacity, intervals, workers, backoff."""
 
-    node_name: str
     capacity: dict = field(default_factory=lambda: {"cpu": "4", "memory": "8Gi", "pods": "110"})
-    labels: dict = field(default_factory=dict)
-    taints: tuple = ()
-    node_ip: str = "127.0.0.1"
     node_status_interval: float = 10.0
     lease_interval: float = 10.0
     relist_period: float = 1.0
     sync_frequency: float = 60.0
     workers: int = 4
     crash_backoff: float = 10.0
+
+
+@dataclass(frozen=True)
+class KubeletConfig:
+    """The KubeletConfiguration fields minik8s uses: the node's own, and the shared settings."""
+
+    node_name: str
+    settings: KubeletSettings = KubeletSettings()
+    labels: dict = field(default_factory=dict)
+    taints: tuple = ()
+    node_ip: str = "127.0.0.1"
     root: str = ""
 
 
@@ -74,9 +81,9 @@ class Kubelet:
         self._device_plugins = device_plugins
         self.volumes = VolumeManager(self.root, self.name, {d.name: d for d in csi_drivers})
         self.runtime_manager = RuntimeManager(runtime, self.volumes, self.devices, node=self.name,
-                                              crash_backoff=config.crash_backoff, trace=self.trace)
+                                              crash_backoff=config.settings.crash_backoff, trace=self.trace)
         self.status_manager = StatusManager(client, self.name, self.trace)
-        self.node_status = NodeStatusReporter(client, self.name, capacity=config.capacity,
+        self.node_status = NodeStatusReporter(client, self.name, capacity=config.settings.capacity,
                                               labels=config.labels, taints=list(config.taints),
                                               devices=self.devices, node_ip=config.node_ip)
         self.events = EventRecorder(client, "kubelet", self.name) if record_events else None
@@ -88,7 +95,7 @@ class Kubelet:
         self.pods.add_handler(Handler(self._pod_event, lambda _o, p: self._pod_event(p), self._pod_event))
         self.node.add_handler(Handler(self._node_event, lambda _o, n: self._node_event(n)))
         self.queue = WorkQueue(f"podworkers-{self.name}", ExponentialBackoff(0.2, 5.0))
-        self.pleg = GenericPleg(runtime, lambda e: self.queue.add(e.pod_uid), period=config.relist_period)
+        self.pleg = GenericPleg(runtime, lambda e: self.queue.add(e.pod_uid), period=config.settings.relist_period)
         self._known: dict[str, dict] = {}  # uid -> last pod object seen (for deleted pods)
         self._synced_once: set[str] = set()
         self._stop = threading.Event()
@@ -129,13 +136,13 @@ class Kubelet:
         self.informers.start()
         self.informers.wait_for_sync()
         self.pleg.start()
-        for i in range(self.config.workers):
+        for i in range(self.config.settings.workers):
             self._spawn(self._pod_worker, f"podworker-{self.name}-{i}")
-        self._spawn(lambda: self._every(self.config.lease_interval, self.node_status.renew_lease),
+        self._spawn(lambda: self._every(self.config.settings.lease_interval, self.node_status.renew_lease),
                     f"lease-{self.name}")
-        self._spawn(lambda: self._every(self.config.node_status_interval, self._sync_node_status),
+        self._spawn(lambda: self._every(self.config.settings.node_status_interval, self._sync_node_status),
                     f"nodestatus-{self.name}")
-        self._spawn(lambda: self._every(self.config.sync_frequency, self._resync_all),
+        self._spawn(lambda: self._every(self.config.settings.sync_frequency, self._resync_all),
                     f"resync-{self.name}")
         return self
 

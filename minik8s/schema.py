@@ -171,5 +171,14 @@ def list_kind(group: str, version: str, item: str, item_kind: str) -> Schema:
     }, required=("items",), gvk=(group, version, f"{item_kind}List"))
 
 
+def define_kind(name: str, schema: Schema) -> str:
+    """Register a top-level kind (made by `kind`) and its list, `<name>List`; return the name."""
+    assert schema.gvk is not None, f"{name} is not a top-level kind"
+    group, version, kind_name = schema.gvk
+    define(name, schema)
+    define(name + "List", list_kind(group, version, name, kind_name))
+    return name
+
+
 # the definitions register themselves on import (they use the DSL above)
 from kubeatlas.minik8s import schema_apps, schema_core, schema_meta  # noqa: E402,F401

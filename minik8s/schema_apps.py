@@ -13,10 +13,10 @@ from kubeatlas.minik8s.schema import (
     array,
     boolean,
     define,
+    define_kind,
     int_or_string,
     integer,
     kind,
-    list_kind,
     ref,
     retain_keys,
     string,
@@ -63,8 +63,8 @@ define(APPS + "DeploymentStatus", struct("The most recently observed status of t
     "collisionCount": integer("Count of hash collisions for the deployment."),
 }, open=True))
 
-define(APPS + "Deployment", kind("apps", "v1", "Deployment", "Deployment enables declarative updates for "
-                                 "Pods and ReplicaSets.", APPS + "DeploymentSpec", APPS + "DeploymentStatus"))
+define_kind(APPS + "Deployment", kind("apps", "v1", "Deployment", "Deployment enables declarative updates for "
+                                      "Pods and ReplicaSets.", APPS + "DeploymentSpec", APPS + "DeploymentStatus"))
 
 define(APPS + "ReplicaSetSpec", struct("The specification of a ReplicaSet.", {
     "replicas": integer("Number of desired replicas. Defaults to 1."),
@@ -82,9 +82,9 @@ define(APPS + "ReplicaSetStatus", struct("The current status of a ReplicaSet.", 
     "conditions": array(any_value(), "Latest available observations of the replica set's state.", key="type"),
 }, open=True))
 
-define(APPS + "ReplicaSet", kind("apps", "v1", "ReplicaSet", "ReplicaSet ensures that a specified number of "
-                                 "pod replicas are running at any given time.", APPS + "ReplicaSetSpec",
-                                 APPS + "ReplicaSetStatus"))
+define_kind(APPS + "ReplicaSet", kind("apps", "v1", "ReplicaSet", "ReplicaSet ensures that a specified number of "
+                                      "pod replicas are running at any given time.", APPS + "ReplicaSetSpec",
+                                      APPS + "ReplicaSetStatus"))
 
 define(BATCH + "JobSpec", struct("JobSpec describes how the job execution will look like.", {
     "parallelism": integer("Maximum number of pods the job should run at any given time."),
@@ -113,8 +113,8 @@ define(BATCH + "JobStatus", struct("JobStatus represents the current state of a 
     "ready": integer("Pods that have a Ready condition."),
 }, open=True))
 
-define(BATCH + "Job", kind("batch", "v1", "Job", "Job represents the configuration of a single job.",
-                           BATCH + "JobSpec", BATCH + "JobStatus"))
+define_kind(BATCH + "Job", kind("batch", "v1", "Job", "Job represents the configuration of a single job.",
+                                BATCH + "JobSpec", BATCH + "JobStatus"))
 
 define(COORD + "LeaseSpec", struct("The specification of a Lease.", {
     "holderIdentity": string("The identity of the holder of the lease."),
@@ -124,10 +124,6 @@ define(COORD + "LeaseSpec", struct("The specification of a Lease.", {
     "leaseTransitions": integer("Number of transitions of the lease between holders."),
 }))
 
-define(COORD + "Lease", kind("coordination.k8s.io", "v1", "Lease", "Lease defines a lease concept.",
-                             COORD + "LeaseSpec", None))
-
-for _prefix, _group, _kind in ((APPS, "apps", "Deployment"), (APPS, "apps", "ReplicaSet"),
-                               (BATCH, "batch", "Job"), (COORD, "coordination.k8s.io", "Lease")):
-    define(_prefix + _kind + "List", list_kind(_group, "v1", _prefix + _kind, _kind))
+define_kind(COORD + "Lease", kind("coordination.k8s.io", "v1", "Lease", "Lease defines a lease concept.",
+                                  COORD + "LeaseSpec", None))
 

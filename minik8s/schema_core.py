@@ -3,7 +3,7 @@
 Mirrors k8s.io/api/core/v1 types.go: the fields, and the markers that drive patching and apply
 (`patchStrategy:"merge" patchMergeKey:"name"` on containers, env, volumes;
 `+listType=map +listMapKey=containerPort +listMapKey=protocol` on ports; tolerations atomic).
-Adding a kind is a `define(...)` of its spec and a `kind(...)` line.
+Adding a kind is a `define(...)` of its spec and a `define_kind(...)` line (which adds its List).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from kubeatlas.minik8s.schema import (
     array,
     boolean,
     define,
+    define_kind,
     int_or_string,
     integer,
     kind,
-    list_kind,
     quantity_map,
     ref,
     string,
@@ -182,8 +182,8 @@ define(V1 + "PodTemplateSpec", struct("Describes the data a pod should have when
     "spec": ref(V1 + "PodSpec", "Specification of the desired behavior of the pod."),
 }))
 
-define(V1 + "Pod", kind("", "v1", "Pod", "Pod is a collection of containers that can run on a host.",
-                        V1 + "PodSpec", V1 + "PodStatus"))
+define_kind(V1 + "Pod", kind("", "v1", "Pod", "Pod is a collection of containers that can run on a host.",
+                             V1 + "PodSpec", V1 + "PodStatus"))
 
 define(V1 + "ServicePort", struct("ServicePort contains information on a service's port.", {
     "name": string("Name of this port within the service; required with several ports."),
@@ -218,9 +218,9 @@ define(V1 + "ServiceStatus", struct("Current status of a service.", {
     "conditions": array(any_value(), "Current service state.", key="type"),
 }, open=True))
 
-define(V1 + "Service", kind("", "v1", "Service", "A named abstraction of software service: a port the proxy "
-                            "listens on and the selector that picks the pods answering.",
-                            V1 + "ServiceSpec", V1 + "ServiceStatus"))
+define_kind(V1 + "Service", kind("", "v1", "Service", "A named abstraction of software service: a port the proxy "
+                                 "listens on and the selector that picks the pods answering.",
+                                 V1 + "ServiceSpec", V1 + "ServiceStatus"))
 
 define(V1 + "Taint", struct("The node this Taint is attached to repels pods that do not tolerate it.", {
     "key": string("The taint key."), "value": string("The taint value."),
@@ -244,8 +244,8 @@ define(V1 + "NodeStatus", struct("Most recently observed status of the node.", {
     "nodeInfo": any_value("General information about the node."),
 }, open=True))
 
-define(V1 + "Node", kind("", "v1", "Node", "Node is a worker node in Kubernetes.", V1 + "NodeSpec",
-                         V1 + "NodeStatus"))
+define_kind(V1 + "Node", kind("", "v1", "Node", "Node is a worker node in Kubernetes.", V1 + "NodeSpec",
+                              V1 + "NodeStatus"))
 
 define(V1 + "NamespaceSpec", struct("NamespaceSpec describes the attributes of a namespace.", {
     "finalizers": strings("Finalizers that must run before the namespace is removed."),
@@ -254,19 +254,19 @@ define(V1 + "NamespaceStatus", struct("Current status of a namespace.", {
     "phase": string("Active or Terminating."),
     "conditions": array(any_value(), "Conditions of the namespace.", key="type"),
 }, open=True))
-define(V1 + "Namespace", kind("", "v1", "Namespace", "Namespace provides a scope for names.",
-                              V1 + "NamespaceSpec", V1 + "NamespaceStatus"))
+define_kind(V1 + "Namespace", kind("", "v1", "Namespace", "Namespace provides a scope for names.",
+                                   V1 + "NamespaceSpec", V1 + "NamespaceStatus"))
 
 define(V1 + "EndpointSubset", struct("A group of addresses with a common set of ports.", {
     "addresses": array(any_value(), "Ready IP addresses."),
     "notReadyAddresses": array(any_value(), "IP addresses not ready to serve."),
     "ports": array(any_value(), "Port numbers available on the addresses."),
 }))
-define(V1 + "Endpoints", kind("", "v1", "Endpoints", "Endpoints is the set of endpoints that implement a "
-                              "service.", None, None,
-                              subsets=array(ref(V1 + "EndpointSubset"), "Sets of addresses and ports.")))
+define_kind(V1 + "Endpoints", kind("", "v1", "Endpoints", "Endpoints is the set of endpoints that implement a "
+                                   "service.", None, None,
+                                   subsets=array(ref(V1 + "EndpointSubset"), "Sets of addresses and ports.")))
 
-define(V1 + "Event", kind(
+define_kind(V1 + "Event", kind(
     "", "v1", "Event", "Event is a report of an event somewhere in the cluster.", None, None, open=True,
     involvedObject=any_value("The object this event is about."),
     reason=string("Short, machine understandable reason for the transition."),
@@ -284,14 +284,14 @@ define(V1 + "Event", kind(
     reportingInstance=string("ID of the controller instance."),
 ))
 
-define(V1 + "ConfigMap", kind(
+define_kind(V1 + "ConfigMap", kind(
     "", "v1", "ConfigMap", "ConfigMap holds configuration data for pods to consume.", None, None,
     data=string_map("Configuration data: UTF-8 values."),
     binaryData=string_map("Binary configuration data, base64 encoded."),
     immutable=boolean("If true, the data cannot be updated (only the object deleted and recreated)."),
 ))
 
-define(V1 + "Secret", kind(
+define_kind(V1 + "Secret", kind(
     "", "v1", "Secret", "Secret holds secret data of a certain type.", None, None,
     data=string_map("Secret data: base64-encoded values."),
     stringData=string_map("Write-only convenience: plain values merged into data on write."),
@@ -299,15 +299,10 @@ define(V1 + "Secret", kind(
     immutable=boolean("If true, the data cannot be updated (only the object deleted and recreated)."),
 ))
 
-define(V1 + "ServiceAccount", kind(
+define_kind(V1 + "ServiceAccount", kind(
     "", "v1", "ServiceAccount", "ServiceAccount binds together a name, secrets and image pull secrets.", None, None,
     secrets=array(any_value(), "Secrets pods running as this service account may use.", key="name"),
     imagePullSecrets=array(ref(V1 + "LocalObjectReference"), "Secrets used to pull images of pods "
                            "running as this service account."),
     automountServiceAccountToken=boolean("Whether pods running as this service account mount a token."),
 ))
-
-for _name, _kind in (("Pod", "Pod"), ("Service", "Service"), ("Node", "Node"), ("Namespace", "Namespace"),
-                     ("Endpoints", "Endpoints"), ("Event", "Event"), ("ConfigMap", "ConfigMap"),
-                     ("Secret", "Secret"), ("ServiceAccount", "ServiceAccount")):
-    define(V1 + _kind + "List", list_kind("", "v1", V1 + _name, _kind))

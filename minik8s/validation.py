@@ -27,10 +27,17 @@ def _required(value, path: str, causes: list[Cause]) -> bool:
     return True
 
 
+def required_object(value, path: str, causes: list[Cause]) -> dict | None:
+    """The value when it is an object (a dict, maybe empty); else None, with "Required value" at path."""
+    if isinstance(value, dict):
+        return value
+    causes.append(Cause(path, "Required value", "FieldValueRequired"))
+    return None
+
+
 def validate_meta(obj: dict, namespaced: bool, causes: list[Cause]) -> None:
-    meta = obj.get("metadata")
-    if not isinstance(meta, dict):
-        causes.append(Cause("metadata", "Required value", "FieldValueRequired"))
+    meta = required_object(obj.get("metadata"), "metadata", causes)
+    if meta is None:
         return
     name = meta.get("name", "")
     if not name:
@@ -58,9 +65,9 @@ def _resources(container: dict, path: str, causes: list[Cause]) -> None:
                                     f"Invalid value: {value!r}: must be a quantity"))
 
 
-def validate_pod_spec(spec, path: str, causes: list[Cause]) -> None:
-    if not isinstance(spec, dict):
-        causes.append(Cause(path, "Required value", "FieldValueRequired"))
+def validate_pod_spec(value, path: str, causes: list[Cause]) -> None:
+    spec = required_object(value, path, causes)
+    if spec is None:
         return
     containers = spec.get("containers")
     if not _required(containers, f"{path}.containers", causes):
@@ -95,9 +102,8 @@ def validate_pod(obj: dict, causes: list[Cause]) -> None:
 
 
 def _validate_workload(obj: dict, causes: list[Cause]) -> None:
-    spec = obj.get("spec")
-    if not isinstance(spec, dict):
-        causes.append(Cause("spec", "Required value", "FieldValueRequired"))
+    spec = required_object(obj.get("spec"), "spec", causes)
+    if spec is None:
         return
     replicas = spec.get("replicas", 0)
     if not isinstance(replicas, int) or replicas < 0:
@@ -106,9 +112,8 @@ def _validate_workload(obj: dict, causes: list[Cause]) -> None:
     selector = spec.get("selector")
     if not _required(selector, "spec.selector", causes):
         return
-    template = spec.get("template")
-    if not isinstance(template, dict):
-        causes.append(Cause("spec.template", "Required value", "FieldValueRequired"))
+    template = required_object(spec.get("template"), "spec.template", causes)
+    if template is None:
         return
     labels = (template.get("metadata") or {}).get("labels") or {}
     try:
@@ -123,9 +128,8 @@ def _validate_workload(obj: dict, causes: list[Cause]) -> None:
 
 
 def validate_service(obj: dict, causes: list[Cause]) -> None:
-    spec = obj.get("spec")
-    if not isinstance(spec, dict):
-        causes.append(Cause("spec", "Required value", "FieldValueRequired"))
+    spec = required_object(obj.get("spec"), "spec", causes)
+    if spec is None:
         return
     ports = spec.get("ports")
     if spec.get("clusterIP") != "None" and _required(ports, "spec.ports", causes):

@@ -13,11 +13,20 @@ from kubeatlas.app.cli import main
 SCHED = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler)"
 
 
+def indexed(root: Path, db: Path) -> str:
+    """Index the tree at root into db through the CLI; db's path, as the commands take it."""
+    assert main(["index", str(root), "--db", str(db), "--jobs", "1", "--json"]) == 0
+    return str(db)
+
+
+def indexed_files(tmp_path: Path, files: dict[str, str]) -> str:
+    """Write a tree of files (path -> text) under tmp_path and index it; the index's path."""
+    return indexed(write_tree(tmp_path / "kubernetes", files), tmp_path / "index.sqlite")
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("values") / "ktree.sqlite"
-    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
-    return str(path)
+    return indexed(FIXTURE_TREE, tmp_path_factory.mktemp("values") / "ktree.sqlite")
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -60,9 +69,7 @@ PLATFORM_TREE = {
 
 
 def test_one_platform_view_keeps_linux_calls_and_lists_variants(tmp_path, capsys):
-    root = write_tree(tmp_path / "kubernetes", PLATFORM_TREE)
-    db = str(tmp_path / "p.sqlite")
-    assert main(["index", str(root), "--db", db, "--jobs", "1", "--json"]) == 0
+    db = indexed_files(tmp_path, PLATFORM_TREE)
     callees = run_json(capsys, "callees", "util.Listen", "--db", db)["callees"]
     assert [c["target"] for c in callees] == ["func:k8s.io/kubernetes/pkg/util.unixOnly"]
     node = run_json(capsys, "find", "Listen", "--kind", "Function", "--db", db)[0]
@@ -132,9 +139,7 @@ FLAGS_TREE = {
 
 
 def test_flags_rank_listings_and_picks(tmp_path, capsys):
-    root = write_tree(tmp_path / "kubernetes", FLAGS_TREE)
-    db = str(tmp_path / "f.sqlite")
-    assert main(["index", str(root), "--db", db, "--jobs", "1", "--json"]) == 0
+    db = indexed_files(tmp_path, FLAGS_TREE)
     pkg = "k8s.io/kubernetes/pkg/x"
     ranked = [i["type"] for i in run_json(capsys, "implements", "x.Doer", "--db", db)["implementers"]]
     assert ranked[0] == f"type:{pkg}.Real"  # production first, helpers and generated after
@@ -198,9 +203,7 @@ ROLES_TREE = {
 
 def test_role_ranks_after_production_before_test(tmp_path, capsys):
     """A test helper of the role in question still comes after production code elsewhere."""
-    root = write_tree(tmp_path / "kubernetes", ROLES_TREE)
-    db = str(tmp_path / "r.sqlite")
-    assert main(["index", str(root), "--db", db, "--jobs", "1", "--json"]) == 0
+    db = indexed_files(tmp_path, ROLES_TREE)
     k = "func:k8s.io/kubernetes/pkg"
     ranked = {role: run_json(capsys, "callers", "Start", "--role", role, "--db", db)["function"]
               for role in ("kubelet", "kube-proxy", "kube-scheduler")}

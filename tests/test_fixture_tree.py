@@ -360,24 +360,22 @@ def import_tool(tmp_path_factory) -> Path:
     return build_tool(tmp_path_factory.mktemp("go"))
 
 
+def probe(header: str, probe_id: str, name: str = "probe.go") -> object:
+    """A probe file: `header`, then a package importing "os" (the import a wrong rule keeps or drops)."""
+    return pytest.param(name, header + "package p\n\nimport \"os\"\n", id=probe_id)
+
+
 # One small file per header rule, checked on linux/amd64 against go/build.
 HEADER_PROBES = [
-    pytest.param("probe.go", "// +build windows\npackage p\n\nimport \"os\"\n",
-                 id="plus-build-without-blank-line-is-no-constraint"),
-    pytest.param("probe.go", "//go:build linux\n// +build windows\n\npackage p\n\nimport \"os\"\n",
-                 id="go-build-wins-over-plus-build"),
-    pytest.param("probe.go", "// +build linux darwin\n// +build 386\n\npackage p\n\nimport \"os\"\n",
-                 id="plus-build-lines-are-anded"),
-    pytest.param("probe.go", "//go:build unix && !darwin\n\npackage p\n\nimport \"os\"\n",
-                 id="unix-tag"),
-    pytest.param("linux.go", "package p\n\nimport \"os\"\n", id="bare-goos-name-is-no-suffix"),
-    pytest.param("probe_windows_test.go", "package p\n\nimport \"os\"\n", id="test-file"),
-    pytest.param("probe.go", "/*\nCopyright\n*/\n\n//go:build windows\n\npackage p\n\nimport \"os\"\n",
-                 id="go-build-after-license-block-comment"),
-    pytest.param("probe.go", "\ufeff//go:build windows\n\npackage p\n\nimport \"os\"\n",
-                 id="byte-order-mark-before-go-build"),
-    pytest.param("probe.go", "//go:buildx windows\n\npackage p\n\nimport \"os\"\n",
-                 id="go-buildx-is-not-a-constraint"),
+    probe("// +build windows\n", "plus-build-without-blank-line-is-no-constraint"),
+    probe("//go:build linux\n// +build windows\n\n", "go-build-wins-over-plus-build"),
+    probe("// +build linux darwin\n// +build 386\n\n", "plus-build-lines-are-anded"),
+    probe("//go:build unix && !darwin\n\n", "unix-tag"),
+    probe("", "bare-goos-name-is-no-suffix", name="linux.go"),
+    probe("", "test-file", name="probe_windows_test.go"),
+    probe("/*\nCopyright\n*/\n\n//go:build windows\n\n", "go-build-after-license-block-comment"),
+    probe("\ufeff//go:build windows\n\n", "byte-order-mark-before-go-build"),
+    probe("//go:buildx windows\n\n", "go-buildx-is-not-a-constraint"),
     pytest.param("probe.go", "package p\n\nimport \"C\"\nimport \"os\"\n",
                  id="cgo-file-with-cgo-off"),
 ]

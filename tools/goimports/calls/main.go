@@ -38,13 +38,8 @@ import (
 )
 
 func main() {
-	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
-	goos := flag.String("goos", "linux", "GOOS whose files are compiled")
-	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
 	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
-	flag.Parse()
-
-	c := check.ForTree(*root, *goos, *goarch)
+	c, dirs, root := check.FromCommandLine("calls")
 	var prefixes []string
 	for _, p := range strings.Split(*scope, ",") {
 		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
@@ -52,19 +47,10 @@ func main() {
 		}
 	}
 	var order []string
-	relOf := map[string]string{}
-	err := tree.WalkDirs(*root, func(dir string) {
-		rel := tree.Rel(*root, dir)
-		ip := tree.ImportPath(rel)
-		c.Dirs[ip] = dir
-		relOf[ip] = rel
-		if inScope(rel, prefixes) {
-			order = append(order, ip)
+	for _, d := range dirs {
+		if inScope(d.Rel, prefixes) {
+			order = append(order, d.ImportPath)
 		}
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "calls:", err)
-		os.Exit(1)
 	}
 	wanted := map[string]bool{}
 	for _, ip := range order {
@@ -78,7 +64,7 @@ func main() {
 		if info == nil {
 			continue
 		}
-		w := &walker{c: c, info: info, root: *root}
+		w := &walker{c: c, info: info, root: root}
 		for _, f := range c.Files[ip] {
 			lines = append(lines, w.file(ip, f)...)
 		}

@@ -18,36 +18,19 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"go/types"
 	"os"
 	"sort"
 
 	"kubeatlas/tools/goimports/internal/check"
-	"kubeatlas/tools/goimports/internal/tree"
 )
 
 func main() {
-	root := flag.String("root", ".", "Kubernetes-shaped tree to read")
-	goos := flag.String("goos", "linux", "GOOS whose files are compiled")
-	goarch := flag.String("goarch", "amd64", "GOARCH whose files are compiled")
-	flag.Parse()
-
-	c := check.ForTree(*root, *goos, *goarch)
-	var order []string
-	err := tree.WalkDirs(*root, func(dir string) {
-		ip := tree.ImportPath(tree.Rel(*root, dir))
-		c.Dirs[ip] = dir
-		order = append(order, ip)
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "implements:", err)
-		os.Exit(1)
-	}
+	c, dirs, _ := check.FromCommandLine("implements")
 	var named []*types.TypeName
-	for _, ip := range order {
-		pkg, _ := c.Import(ip)
+	for _, d := range dirs {
+		pkg, _ := c.Import(d.ImportPath)
 		if pkg == nil {
 			continue
 		}
@@ -81,7 +64,7 @@ func main() {
 		fmt.Println(l)
 	}
 	fmt.Fprintf(os.Stderr, "implements: %d packages, %d named types, %d type errors (missing out-of-tree packages)\n",
-		len(order), len(named), c.Errors)
+		len(dirs), len(named), c.Errors)
 }
 
 func isGeneric(tn *types.TypeName) bool {

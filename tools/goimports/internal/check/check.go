@@ -17,6 +17,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"kubeatlas/tools/goimports/internal/tree"
 )
 
 // Checker imports packages by path, each once.
@@ -48,14 +50,28 @@ func New(goos, goarch string) *Checker {
 	}
 }
 
+// Dir is one package directory of a tree, as the analyzer's walk meets it.
+type Dir struct {
+	ImportPath string
+	Rel        string // relative to the tree's root, with forward slashes
+}
+
 // ForTree is New for the tree at root, with root/vendor (when the tree has one) as the place
-// vendored imports are read from.
-func ForTree(root, goos, goarch string) *Checker {
+// vendored imports are read from, and every directory the analyzer walks (tree.WalkDirs)
+// known by its import path. It returns those directories in walk order.
+func ForTree(root, goos, goarch string) (*Checker, []Dir, error) {
 	c := New(goos, goarch)
 	if st, err := os.Stat(filepath.Join(root, "vendor")); err == nil && st.IsDir() {
 		c.Vendor = filepath.Join(root, "vendor")
 	}
-	return c
+	var dirs []Dir
+	err := tree.WalkDirs(root, func(dir string) {
+		d := Dir{Rel: tree.Rel(root, dir)}
+		d.ImportPath = tree.ImportPath(d.Rel)
+		c.Dirs[d.ImportPath] = dir
+		dirs = append(dirs, d)
+	})
+	return c, dirs, err
 }
 
 // Import type-checks an in-tree or vendored package from source, the standard library from
