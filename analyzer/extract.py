@@ -313,14 +313,10 @@ def _const_type(spec: Node) -> str:
     return ""
 
 
-def _on_error(acc: _Accumulator, c: Captures) -> None:
-    """Syntax errors are reported once per file from root.has_error; nothing to do per node."""
-
-
 _HANDLERS = {
     "package": _on_package, "import": _on_import, "func": _on_func, "method": _on_method,
     "type": _on_type, "alias": _on_alias, "call": _on_call, "local": on_local, "var": _on_var,
-    "const": _on_const, "error": _on_error, "range": on_range, "closure": on_closure,
+    "const": _on_const, "range": on_range, "closure": on_closure,
     "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign, "tswitch": on_type_switch,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)

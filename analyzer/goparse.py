@@ -32,7 +32,6 @@ GO_QUERY = r"""
 (var_spec name: (identifier) @var.name type: (_)? @var.type) @var
 (type_switch_statement alias: (expression_list (identifier) @tswitch.name) value: (_) @tswitch.value) @tswitch
 (const_spec name: (identifier) @const.name) @const
-(ERROR) @error
 """
 
 PATTERN_NAMES = tuple(
