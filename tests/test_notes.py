@@ -143,6 +143,29 @@ func (rsc *ReplicaSetController) manageReplicas(ns string) error {
 	return rsc.podControl.CreatePods(ns)
 }
 """,
+    "pkg/scheduler/scheduler.go": """package scheduler
+
+import frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
+
+func New() *Scheduler {
+	registry := frameworkplugins.NewInTreeRegistry()
+	return &Scheduler{Name: registry.Names()}
+}
+""",
+    "pkg/scheduler/framework/plugins/registry.go": """package plugins
+
+import "k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodename"
+
+type Registry map[string]func() interface{}
+
+func (r Registry) Names() string { return "" }
+
+func NewInTreeRegistry() Registry {
+	return Registry{
+		nodename.Name: nodename.New,
+	}
+}
+""",
     "pkg/scheduler/schedule_one.go": """package scheduler
 
 type Scheduler struct{ Name string }
@@ -287,7 +310,7 @@ func runCommand() {
 	Run(sched)
 }
 
-func Setup() *scheduler.Scheduler { return &scheduler.Scheduler{} }
+func Setup() *scheduler.Scheduler { return scheduler.New() }
 
 func Run(sched *scheduler.Scheduler) { sched.Run("ctx") }
 """,
@@ -297,6 +320,29 @@ import "k8s.io/apimachinery/pkg/util/wait"
 
 func (sched *Scheduler) Run(ctx string) {
 	wait.UntilWithContext(ctx, sched.scheduleOne, 0)
+}
+""",
+    "pkg/scheduler/scheduler.go": """package scheduler
+
+import frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
+
+func New() *Scheduler {
+	registry := frameworkplugins.NewInTreeRegistry()
+	return &Scheduler{Name: registry.Names()}
+}
+""",
+    "pkg/scheduler/framework/plugins/registry.go": """package plugins
+
+import "k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodename"
+
+type Registry map[string]func() interface{}
+
+func (r Registry) Names() string { return "" }
+
+func NewInTreeRegistry() Registry {
+	return Registry{
+		nodename.Name: nodename.New,
+	}
 }
 """,
     "pkg/scheduler/schedule_one.go": """package scheduler
@@ -330,6 +376,10 @@ import "k8s.io/kubernetes/pkg/scheduler/framework"
 var _ framework.FilterPlugin = &NodeName{}
 
 type NodeName struct{ handle string }
+
+const Name = "NodeName"
+
+func New() interface{} { return &NodeName{} }
 
 func (pl *NodeName) Filter(pod string, node string) bool { return pod == node }
 """,
@@ -581,9 +631,15 @@ def test_start_up_chain_runs_from_main_to_the_component_run(atlas):
     text = build_note(atlas, "kube-scheduler").markdown
     start = _section(text, "Start-up")
     for name in ("kube-scheduler.main", "app.NewSchedulerCommand", "app.runCommand", "app.Setup",
-                 "app.Run", "scheduler.(*Scheduler).Run"):
+                 "scheduler.New", "plugins.NewInTreeRegistry", "app.Run",
+                 "scheduler.(*Scheduler).Run"):
         assert f"- `{name}` (" in start
     assert "`app.runCommand` calls `Run(…)`" in start  # Run hangs off runCommand, not Setup
+    assert "`scheduler.New` calls `NewInTreeRegistry(…)`" in start
+    # the registry's map literal keys each plugin's constructor by an expression, not a field
+    assert _has_reference(atlas, "func:k8s.io/kubernetes/pkg/scheduler/framework/plugins"
+                          ".NewInTreeRegistry", "func:k8s.io/kubernetes/pkg/scheduler/framework"
+                          "/plugins/nodename.New")
 
 
 def _has_reference(atlas, source: str, target: str) -> bool:
