@@ -18,9 +18,11 @@ from conftest import APPS_V1_TYPES, write_tree
 
 from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.app.cli import main
+from kubeatlas.errors import CatalogError
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.knowledge.catalog import load_catalog
+from kubeatlas.graph.knowledge.walkthrough import Step, load_walkthroughs
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import (
     Citation,
@@ -33,6 +35,7 @@ from kubeatlas.graph.notes.claim import parse_claims
 from kubeatlas.graph.notes.render import build_note, flow_note, role_note, subjects
 from kubeatlas.graph.notes.source import PackageContents, key_declarations, short_name
 from kubeatlas.graph.notes.verify import check_claims
+from kubeatlas.graph.notes.walk import place_steps
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
@@ -640,6 +643,25 @@ def test_start_up_chain_runs_from_main_to_the_component_run(atlas):
     assert _has_reference(atlas, "func:k8s.io/kubernetes/pkg/scheduler/framework/plugins"
                           ".NewInTreeRegistry", "func:k8s.io/kubernetes/pkg/scheduler/framework"
                           "/plugins/nodename.New")
+
+
+def test_a_start_step_begins_a_new_chain_and_only_it_may_stand_unlinked(atlas, tmp_path):
+    """The filter plugin is reached from main by no edge: as a plain step it is left out, as
+    a `start` step it is written on its own (no hop is claimed); `start` with `after` is an
+    error in the catalog."""
+    main_id = "func:k8s.io/kubernetes/cmd/kube-scheduler.main"
+    nodename = "method:k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodename.(*NodeName).Filter"
+    first = Step((main_id,), "main", "main")
+    placed, left_out = place_steps(atlas, (first, Step((nodename,), "filter", "filter")))
+    assert [p.node.id for p in placed] == [main_id] and left_out == [nodename]
+    placed, left_out = place_steps(atlas, (first, Step((nodename,), "f", "f", start=True)))
+    assert [(p.node.id, p.hops) for p in placed] == [(main_id, ()), (nodename, ())]
+    assert left_out == []
+    catalog = tmp_path / "roles.yaml"
+    catalog.write_text("walkthroughs:\n  x:\n    flow:\n      - {at: [a], en: a, zh: a}\n"
+                       "      - {at: [b], en: b, zh: b, after: 0, start: true}\n")
+    with pytest.raises(CatalogError, match="hangs off no earlier step"):
+        load_walkthroughs(catalog)
 
 
 def _has_reference(atlas, source: str, target: str) -> bool:

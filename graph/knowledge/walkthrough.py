@@ -30,6 +30,9 @@ class Step:
     zh: str
     after: int | None = None  # index of an earlier step in the same part
     breakpoint: bool = False
+    # begins a new chain in its part, linked to no step before it: what reaches it at run time
+    # has no static edge (net/http's Handler, a goroutine fed by a channel); its text says so
+    start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ def _step(role: str, part: str, index: int, raw: object, path: Path | Traversabl
     where = f"{path}: walkthrough {role}.{part}[{index}]"
     if not isinstance(raw, dict) or not raw.get("at") or not raw.get("en") or not raw.get("zh"):
         raise CatalogError(f"{where} needs `at` (node ids), `en` and `zh`")
-    unknown = sorted(set(raw) - {"at", "en", "zh", "after", "break"})
+    unknown = sorted(set(raw) - {"at", "en", "zh", "after", "break", "start"})
     if unknown:  # a comma in an unquoted flow-mapping value splits the sentence into a key
         raise CatalogError(f"{where} has unknown keys {', '.join(map(str, unknown))}: "
                            "quote sentences that contain commas")
@@ -85,5 +88,7 @@ def _step(role: str, part: str, index: int, raw: object, path: Path | Traversabl
     after = raw.get("after")
     if after is not None and not (isinstance(after, int) and 0 <= after < index):
         raise CatalogError(f"{where}: `after` must be the index of an earlier step")
+    if after is not None and raw.get("start"):
+        raise CatalogError(f"{where}: a `start` step hangs off no earlier step (`after`)")
     return Step(tuple(str(a) for a in at), str(raw["en"]).strip(), str(raw["zh"]).strip(),
-                after, bool(raw.get("break", False)))
+                after, bool(raw.get("break", False)), bool(raw.get("start", False)))

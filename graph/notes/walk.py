@@ -14,7 +14,7 @@ from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 
-MAX_HOPS = 3
+MAX_HOPS = 4  # createHandler -> Store.Create passes two interfaces: four hops
 LINKS = (EdgeKind.CALLS, EdgeKind.REFERENCES, EdgeKind.DISPATCHES)
 
 
@@ -77,7 +77,7 @@ def place_steps(atlas: Atlas, steps: tuple[Step, ...], linked: bool = True
         if node is None:
             left_out.append(anchor_id(step.at[0]))
             continue
-        if index == 0 or not linked:
+        if index == 0 or not linked or step.start:
             placed[index] = Placed(step, node, (), spelled)
             continue
         parent = placed.get(index - 1 if step.after is None else step.after)
