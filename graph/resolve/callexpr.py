@@ -10,15 +10,17 @@ _SPACE = re.compile(r"\s+")
 _LITERAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?\{.*\}$", re.DOTALL)
 
 
-def split_segments(expr: str) -> list[str] | None:
+def split_segments(expr: str, value: bool = False) -> list[str] | None:
     """`a.b(x).c` -> ["a", "b()", "c"]; `a.fs[i].M` -> ["a", "fs[]", "M"]; `sets.New[string]`
     -> ["sets", "New"] (type arguments dropped); `x.(*T).M` -> ["x", "(*T)", "M"] (a type
     assertion); `pkg.T{...}.M` -> ["pkg", "T{}", "M"] (a composite literal); None for
-    expressions we do not follow (other literals, parenthesised heads)."""
+    expressions we do not follow (other literals, parenthesised heads). With `value`, expr is
+    a value rather than a callee: a trailing `[...]` indexes it (`p.byName[k]`), where a
+    callee's is its type arguments."""
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
     if expr.startswith("("):
-        return _parenthesised(expr)
+        return _parenthesised(expr, value)
     segments: list[str] = []
     depth = 0
     current: list[str] = []
@@ -36,7 +38,7 @@ def split_segments(expr: str) -> list[str] | None:
         if ch in "([{":
             if depth == 0 and ch == "(":
                 current.append("()")
-            elif depth == 0 and ch == "[" and _type_arguments(expr, position):
+            elif depth == 0 and ch == "[" and _type_arguments(expr, position, value):
                 pass  # F[T](...): an instantiation, F is what is called
             elif depth == 0 and ch == "[" and current:
                 current.append("[]")  # an index expression: a.fs[i].M -> ["a", "fs[]", "M"]
@@ -76,7 +78,7 @@ def _is_assertion(segment: str) -> bool:
     return segment[:1] == "(" and len(segment) > 2 and closing_bracket(segment, 0) == len(segment) - 1
 
 
-def _parenthesised(expr: str) -> list[str] | None:
+def _parenthesised(expr: str, value: bool) -> list[str] | None:
     """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`,
     `(&x).M` and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference or an address
     changes no method a call can reach); `(&T{}).M` -> ["T{}", "M"]."""
@@ -88,12 +90,12 @@ def _parenthesised(expr: str) -> list[str] | None:
         end = closing_bracket(rest, 0)
         if end < 0 or not (rest[end + 1:] == "" or rest[end + 1:].startswith(".")):
             return None
-        more = split_segments(rest[end + 2:]) if rest[end + 1:] else []
+        more = split_segments(rest[end + 2:], value) if rest[end + 1:] else []
         return None if more is None else ["(" + inner + ")()", *more]
     inner = inner.lstrip("*&").strip()
     if not (_PLAIN.match(inner) or _LITERAL.match(inner)):
         return None
-    return split_segments(inner + rest)
+    return split_segments(inner + rest, value)
 
 
 def closing_bracket(text: str, open_at: int) -> int:
@@ -123,13 +125,13 @@ def suffixes(segment: str) -> list[str]:
     return [rest[i:i + 2] for i in range(0, len(rest), 2)]
 
 
-def _type_arguments(expr: str, open_at: int) -> bool:
-    """Is the `[` at open_at the start of type arguments, i.e. is its `]` the callee's end
-    (the call expression's own text stops there) or followed by `(`?"""
+def _type_arguments(expr: str, open_at: int, value: bool) -> bool:
+    """Is the `[` at open_at the start of type arguments, i.e. is its `]` followed by `(` or
+    the end of a callee (the call expression's own text stops there)?"""
     close = closing_bracket(expr, open_at)
     if close < 0:
         return False
     tail = expr[close + 1:].lstrip()
-    return tail == "" or tail.startswith("(")
+    return (tail == "" and not value) or tail.startswith("(")
 
 

@@ -292,8 +292,8 @@ class CallResolver:
             self._depth -= 1
 
     def _expr_type(self, caller: str, expr: str, line: int) -> Typed | None:
-        """Type of a value expression `a`, `a.b`, `a.b()`, `pkg.V`, `pkg.F().x`."""
-        segments = split_segments(expr)
+        """Type of a value expression `a`, `a.b`, `a.b()`, `pkg.V`, `pkg.F().x`, `a.m[k]`."""
+        segments = split_segments(expr, value=True)
         if not segments:
             return None
         head = segments[0]
