@@ -34,7 +34,7 @@ SCHEDULE_ONE = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne"
 # page -> (URL path and query, what shows that it is there: the page's own content, not a
 # widget; the source is drawn by app/web/source_view.py, the note is the Markdown under its title)
 PAGES = {
-    "architecture": ("/", "[data-testid=stGraphVizChart] svg"),
+    "architecture": ("/", "[data-testid=stGraphVizChart] svg, .kubeatlas-svg-chart svg"),
     "role": ("/role?role=kubelet", "text=Core packages"),
     "package": ("/package?pkg=pkg/kubelet", "text=generated share"),
     "function": (f"/code?id={SCHEDULE_ONE}", ".kubeatlas-source"),
