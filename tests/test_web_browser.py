@@ -76,7 +76,8 @@ def test_clicking_a_role_on_the_map_opens_its_page(app_url, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url)
     page.get_by_text("Architecture map").first.wait_for(timeout=60_000)
-    chart = page.locator("[data-testid=stGraphVizChart] svg")
+    # drawn on the server (Graphviz installed) or in the browser (st.graphviz_chart)
+    chart = page.locator(".kubeatlas-svg-chart svg, [data-testid=stGraphVizChart] svg")
     chart.first.wait_for(timeout=60_000)
     # a box of the drawn map is a link to its role page
     chart.locator("g.node", has_text="kubelet").first.locator("text").first.click()
