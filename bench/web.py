@@ -198,7 +198,9 @@ def interactions(browser, url: str, rounds: int) -> None:
     for word in KEYSTROKES * rounds:
         box.fill(word[:-1])
         page.wait_for_timeout(400)
-        hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]", has_text=word)
+        # the box's "all results" link carries the text its hits were ranked for: waiting for a
+        # hit's name alone passed at once when the shorter prefix had listed it already
+        hit = page.locator(f"[data-testid=stSidebar] a[href$='q={word}']")
         search.append(timed(lambda w=word: box.press(w[-1]),
                             lambda h=hit: h.first.wait_for(timeout=60_000)))
     print(f"search keystroke to ranked hits (includes the box's 150 ms typing pause; target "
