@@ -196,8 +196,10 @@ def interactions(browser, url: str, rounds: int) -> None:
     box.wait_for(timeout=120_000)
     search = []
     for word in KEYSTROKES * rounds:
-        box.fill(word[:-1])
-        page.wait_for_timeout(400)
+        box.fill(word[:-1])  # and wait until the prefix's own hits are drawn and settled
+        page.locator(f"[data-testid=stSidebar] a[href$='q={word[:-1]}']").first.wait_for(
+            timeout=60_000)
+        page.wait_for_timeout(500)
         # the box's "all results" link carries the text its hits were ranked for: waiting for a
         # hit's name alone passed at once when the shorter prefix had listed it already
         hit = page.locator(f"[data-testid=stSidebar] a[href$='q={word}']")
