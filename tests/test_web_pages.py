@@ -111,6 +111,26 @@ def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(ope
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in text
 
 
+@pytest.mark.parametrize("server_dot", [True, False])
+def test_role_neighbours_picture_is_drawn_when_opened(open_page, monkeypatch, server_dot):
+    from kubeatlas.app.web import svg_chart
+
+    if server_dot and svg_chart.dot_binary() is None:
+        pytest.skip("Graphviz's dot is not installed")
+    if not server_dot:
+        monkeypatch.setattr(svg_chart, "dot_binary", lambda: None)
+    at = open_page("views/role.py", role="kubelet")
+    drawn = [m.value for m in at.markdown if svg_chart.CLASS in m.value]
+    assert not drawn and not at.get("graphviz_chart")  # closed: not drawn
+    at.session_state["role-neighbours-picture"] = True
+    at.run()
+    assert not at.exception
+    drawn = [m.value for m in at.markdown if svg_chart.CLASS in m.value]
+    charts = at.get("graphviz_chart")
+    assert (len(drawn), len(charts)) == ((1, 0) if server_dot else (0, 1))
+    assert "role:kubelet" in (drawn[0] if server_dot else charts[0].proto.spec)
+
+
 def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
     at = open_page("views/role.py", role="dockershim")
     assert "No dockershim in this tree" in at.warning[0].value
