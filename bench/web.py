@@ -34,7 +34,7 @@ SCHEDULE_ONE = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).scheduleOne"
 # page -> (URL path and query, what shows that it is there: the page's own content, not a
 # widget; the source is drawn by app/web/source_view.py, the note is the Markdown under its title)
 PAGES = {
-    "architecture": ("/", "[data-testid=stGraphVizChart] svg"),
+    "architecture": ("/", "[data-testid=stGraphVizChart] svg, .kubeatlas-svg-chart svg"),
     "role": ("/role?role=kubelet", "text=Core packages"),
     "package": ("/package?pkg=pkg/kubelet", "text=generated share"),
     "function": (f"/code?id={SCHEDULE_ONE}", ".kubeatlas-source"),
@@ -196,9 +196,13 @@ def interactions(browser, url: str, rounds: int) -> None:
     box.wait_for(timeout=120_000)
     search = []
     for word in KEYSTROKES * rounds:
-        box.fill(word[:-1])
-        page.wait_for_timeout(400)
-        hit = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]", has_text=word)
+        box.fill(word[:-1])  # and wait until the prefix's own hits are drawn and settled
+        page.locator(f"[data-testid=stSidebar] a[href$='q={word[:-1]}']").first.wait_for(
+            timeout=60_000)
+        page.wait_for_timeout(500)
+        # the box's "all results" link carries the text its hits were ranked for: waiting for a
+        # hit's name alone passed at once when the shorter prefix had listed it already
+        hit = page.locator(f"[data-testid=stSidebar] a[href$='q={word}']")
         search.append(timed(lambda w=word: box.press(w[-1]),
                             lambda h=hit: h.first.wait_for(timeout=60_000)))
     print(f"search keystroke to ranked hits (includes the box's 150 ms typing pause; target "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -326,6 +327,41 @@ def test_two_indexes_get_a_tree_selector_and_a_compare_page(web_db, tmp_path, mo
     assert at.header[0].value.endswith("→ v1.29.0")
     assert "Packages: 0 added, 1 removed" in [s.value for s in at.subheader]
     assert any(gone.removeprefix("pkg:") in list(frame.value.get("id", [])) for frame in at.dataframe)
+
+
+def test_each_session_reads_each_index_through_its_own_connection(web_db, tmp_path, monkeypatch):
+    """Issue 11's rule with several indexes too: two sessions never share a connection (one
+    shared by sessions serialised them and deadlocked the server); a session's reruns reuse
+    its own, and a rebuilt index is opened afresh and the old connection closed."""
+    from kubeatlas.graph.store.sqlite import reader as sqlite_reader
+
+    newer = tmp_path / "newer.sqlite"
+    shutil.copy(web_db, newer)
+    opened: list[SqliteReader] = []
+
+    class Recorded(SqliteReader):
+        def __init__(self, path: Path) -> None:
+            super().__init__(path)
+            opened.append(self)
+
+    monkeypatch.setattr(sqlite_reader, "SqliteReader", Recorded)
+    monkeypatch.setenv("KUBEATLAS_DB", str(web_db))
+    monkeypatch.setenv("KUBEATLAS_WEB_DBS", f"{web_db}:{newer}")
+    sessions = [AppTest.from_file(str(MAIN), default_timeout=30) for _ in range(2)]
+    for at in sessions:
+        at.switch_page("views/compare.py")  # reads both indexes
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert sorted(r.path.name for r in opened) == sorted([web_db.name, newer.name] * 2)
+    sessions[0].run()
+    assert len(opened) == 4
+    first_newer = next(r for r in opened if r.path == newer)
+    stat = newer.stat()
+    os.utime(newer, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the index is rebuilt
+    sessions[0].run()
+    assert [r.path for r in opened[4:]] == [newer]
+    with pytest.raises(sqlite3.ProgrammingError):  # the session's old connection is closed
+        first_newer._conn.execute("SELECT 1")
 
 
 # --- the mini cluster page ------------------------------------------------------------------

@@ -39,7 +39,15 @@ def _commit(at: AppTest) -> str:
     return next(m.value for m in at.sidebar.caption).split("tree/")[1].split(")")[0]
 
 
-def test_architecture_map_draws_roles_by_plane_and_links_each(open_page):
+@pytest.fixture
+def browser_graphviz(monkeypatch):
+    """Without Graphviz's `dot` on the server: the DOT is sent to st.graphviz_chart."""
+    from kubeatlas.app.web import svg_chart
+
+    monkeypatch.setattr(svg_chart, "dot_binary", lambda: None)
+
+
+def test_architecture_map_draws_roles_by_plane_and_links_each(open_page, browser_graphviz):
     at = open_page()
     assert at.title[0].value == "Architecture map"
     dot = at.get("graphviz_chart")[0].proto.spec
@@ -50,7 +58,31 @@ def test_architecture_map_draws_roles_by_plane_and_links_each(open_page):
     assert "kubelet" in labels and "dockershim (not in this release)" in labels
 
 
-def test_map_options_open_on_request_and_keep_their_values_when_closed(open_page):
+def test_with_dot_installed_the_map_is_an_svg_drawn_on_the_server(open_page):
+    from kubeatlas.app.web import svg_chart
+
+    if svg_chart.dot_binary() is None:
+        pytest.skip("Graphviz's dot is not installed (the map is then drawn by the browser)")
+    at = open_page()
+    assert not at.get("graphviz_chart")  # no Graphviz script or layout in the browser
+    svg = next(m.value for m in at.markdown if svg_chart.CLASS in m.value)
+    assert svg.count("<svg") == 1 and "\n" not in svg and 'width="100%"' in svg
+    assert 'xlink:href="role?role=kubelet"' in svg and ">kubelet</text>" in svg
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+
+
+def test_a_dot_that_fails_or_is_missing_leaves_the_drawing_to_the_browser(tmp_path):
+    from kubeatlas.app.web import svg_chart
+
+    failing = tmp_path / "dot"
+    failing.write_text("#!/bin/sh\nexit 3\n")
+    failing.chmod(0o755)
+    assert svg_chart.render("digraph { a -> b }", str(failing)) is None
+    assert svg_chart.render("digraph { a -> b }", str(tmp_path / "absent")) is None
+
+
+def test_map_options_open_on_request_and_keep_their_values_when_closed(open_page,
+                                                                      browser_graphviz):
     at = open_page()
     assert not at.toggle  # closed: the map is drawn with the defaults, without the widgets
     at.session_state["map-options"] = True
@@ -77,6 +109,26 @@ def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(ope
     assert any(label.startswith("k8s.io/kubernetes/pkg/kubelet/kuberuntime") for label, _ in links)
     assert any(label.startswith("Container Runtime Interface (CRI)") for label, _ in links)
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in text
+
+
+@pytest.mark.parametrize("server_dot", [True, False])
+def test_role_neighbours_picture_is_drawn_when_opened(open_page, monkeypatch, server_dot):
+    from kubeatlas.app.web import svg_chart
+
+    if server_dot and svg_chart.dot_binary() is None:
+        pytest.skip("Graphviz's dot is not installed")
+    if not server_dot:
+        monkeypatch.setattr(svg_chart, "dot_binary", lambda: None)
+    at = open_page("views/role.py", role="kubelet")
+    drawn = [m.value for m in at.markdown if svg_chart.CLASS in m.value]
+    assert not drawn and not at.get("graphviz_chart")  # closed: not drawn
+    at.session_state["role-neighbours-picture"] = True
+    at.run()
+    assert not at.exception
+    drawn = [m.value for m in at.markdown if svg_chart.CLASS in m.value]
+    charts = at.get("graphviz_chart")
+    assert (len(drawn), len(charts)) == ((1, 0) if server_dot else (0, 1))
+    assert "role:kubelet" in (drawn[0] if server_dot else charts[0].proto.spec)
 
 
 def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):

@@ -22,6 +22,11 @@ NODE_KINDS = tuple(graph_export.COLOURS)
 INCREMENTAL_LAYOUT = 150  # nodes up to which an expansion is laid out around the expanded node
 _EDGE_COLOURS = {"IMPORTS": "#1f77b4", "CALLS": "#ff7f0e", "DISPATCHES": "#d62728",
                  "REFERENCES": "#8c564b", "IMPLEMENTS": "#2ca02c", "IN_ROLE": "#9467bd"}
+# a double-click reported as an event of our own (the component's `events`, sent after its
+# 100 ms debounce): its built-in expansion waits 150 ms more before it reports the same node as
+# action "expand" (which then adds nothing). The built-in one must stay: it marks the node the
+# component lays the new nodes out around, and it serves the node panel's expand button.
+EXPAND_NOW = "expand-now"
 _EDGE_KINDS = sorted({k for kinds in EDGE_FILTERS.values() for k in kinds})
 
 
@@ -94,7 +99,8 @@ def _graph(atlas: Atlas, focus: str, key: str, filters: tuple[str, ...], cap: in
         node_styles=node_styles(),
         edge_styles=[EdgeStyle(k, _EDGE_COLOURS.get(k, "#aaaaaa"), labeled=None, directed=True)
                      for k in _EDGE_KINDS],
-        node_actions=["expand"], events=[Event("pick", "tap", "node")],
+        node_actions=["expand"], events=[Event("pick", "tap", "node"),
+                                         Event(EXPAND_NOW, "dblclick dbltap", "node")],
         on_change=functools.partial(_on_event, state_key, view_key))
     hidden = sum(sub.more.values())
     st.caption(f"{len(sub.nodes)} nodes, {len(sub.edges)} edges drawn"
@@ -143,7 +149,9 @@ def _on_event(state_key: str, view_key: str) -> None:
         return
     st.session_state[f"{state_key}-seen"] = event.get("timestamp")
     data = event.get("data") or {}
-    if event.get("action") == "expand":
+    if event.get("action") == EXPAND_NOW and isinstance(data.get("target_id"), str):
+        data = {"node_ids": [data["target_id"]]}
+    if event.get("action") in ("expand", EXPAND_NOW):
         expanded: list[str] = st.session_state.setdefault(state_key, [])
         expanded.extend(n for n in data.get("node_ids") or ()
                         if isinstance(n, str) and n not in expanded)

@@ -23,25 +23,6 @@ def db_path() -> Path:
     return settings.default_db()
 
 
-_SESSION_KEY = "kubeatlas_atlas"
-
-
-def _open(path: str, mtime_ns: int) -> Atlas:
-    """This session's Atlas for this version of the index. A connection shared by sessions
-    serialises them on its mutex, and a query's progress handler waiting for the GIL while
-    another thread waits for that mutex deadlocked the server (issue 11, item 2)."""
-    from kubeatlas.graph.store.sqlite.reader import SqliteReader
-
-    held = st.session_state.get(_SESSION_KEY)
-    if held is not None and held[0] == (path, mtime_ns):
-        return held[1]
-    if held is not None:
-        held[1].reader.close()
-    opened = Atlas(SqliteReader(Path(path)))
-    st.session_state[_SESSION_KEY] = ((path, mtime_ns), opened)
-    return opened
-
-
 def version() -> tuple[str, int]:
     """The index file and its mtime: a cache key that changes when the index is rebuilt."""
     path = db_path()
@@ -61,13 +42,13 @@ def index_key() -> tuple[str, int]:
 
 
 def atlas() -> Atlas:
-    """The Atlas over the index, opened once per file version; stops the page with an
-    st.error when the index is missing or unreadable."""
-    path, mtime = version()
+    """This session's Atlas over the index, opened once per file version (sources.atlas_of);
+    stops the page with an st.error when the index is missing or unreadable."""
+    path = db_path()
     try:
         if sources.configured():  # several indexes or Neo4j: the one chosen in the sidebar
             return sources.atlas()
-        return _open(path, mtime)
+        return sources.atlas_of(str(path))
     except KubeatlasError as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, index_cache, links, nav, state
+from kubeatlas.app.web import dot, index_cache, links, nav, state, svg_chart
 from kubeatlas.graph.model.schema import EdgeKind
 
 atlas = state.atlas()
@@ -41,7 +41,7 @@ with state.reported():
     min_weight = int(st.session_state.get("map-weight", default_weight))
     options = dot.MapOptions(bool(st.session_state.get("map-talks", True)), depends, min_weight,
                              tuple(st.session_state.get("map-planes", default_planes)))
-    st.graphviz_chart(dot.architecture(roles, edges, options), width="stretch")
+    svg_chart.show(dot.architecture(roles, edges, options))
     hidden = sum(1 for w in weights if w < min_weight) if depends else len(weights)
     if hidden:
         st.caption(f"{hidden} DEPENDS_ON edges with fewer imports are hidden.")

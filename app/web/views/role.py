@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, guard, index_cache, links, live_graph, minik8s_panel, nav, state
+from kubeatlas.app.web import dot, guard, index_cache, links, live_graph, minik8s_panel, nav, state, svg_chart
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.source import is_test_double
 from kubeatlas.graph.query.code import illustrations
@@ -107,10 +107,10 @@ with state.reported():
         # drawn when opened: Graphviz's 0.8 MB script held back the whole page on a cold load
         picture = st.expander("as a picture", key="role-neighbours-picture", on_change="rerun")
         if picture.open:
-            picture.graphviz_chart(dot.neighbourhood(
+            svg_chart.show(dot.neighbourhood(
                 f"role:{choice}", names[choice],
                 [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
-                incoming, cap=12, out_label="roles", in_label="roles"))
+                incoming, cap=12, out_label="roles", in_label="roles"), picture)
         for relation, other, detail in rel:
             links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {relation}: "
                             f"{detail}")
