@@ -201,24 +201,39 @@ class SymbolTable:
 
     # --- types ----------------------------------------------------------------------------
     def named(self, scope: FileScope, type_expr: str) -> str | None:
-        """Graph id of the named type a type expression denotes (aliases followed)."""
+        """Graph id of the named type a type expression denotes: aliases followed, and a type
+        defined from an interface (`type List metav1.ListInterface`) read as that interface,
+        whose methods it has (Go's own type checker names them so)."""
         found = scope.named_type(type_expr)
         if found is None:
             return None
         tid = type_id(*found)
         for _ in range(4):
             info = self.type_info(tid)
-            if info is None or info.decl.kind is not DeclKind.ALIAS:
+            if info is None or info.decl.kind not in (DeclKind.ALIAS, DeclKind.TYPE):
                 break
             target = info.scope.named_type(info.decl.type_expr)
             if target is None:
-                return None
+                return None if info.decl.kind is DeclKind.ALIAS else tid
+            if info.decl.kind is DeclKind.TYPE and not self.is_interface(type_id(*target)):
+                break  # `type Codes []Code`: its own (empty) method set, not Code's
             tid = type_id(*target)
         return tid if self.has_type(tid) else None
 
     def is_interface(self, tid: str) -> bool:
         info = self.type_info(tid)
         return info is not None and info.decl.kind is DeclKind.INTERFACE
+
+    def interface_of(self, tid: str) -> str | None:
+        """tid if it is an interface; the interface a type is defined from
+        (`type List metav1.ListInterface`); else None."""
+        info = self.type_info(tid)
+        if info is None or info.decl.kind is DeclKind.INTERFACE:
+            return tid if info is not None else None
+        if info.decl.kind is not DeclKind.TYPE or not info.decl.type_expr:
+            return None
+        target = self.named(info.scope, info.decl.type_expr)
+        return target if target is not None and self.is_interface(target) else None
 
     def method_set(self, tid: str) -> dict[str, tuple[MethodInfo, bool]]:
         """name -> (method, needs pointer) for T (pointer=False entries) and *T (all entries).

@@ -10,6 +10,8 @@ def element_text(type_text: str, key: bool = False) -> str | None:
     """What ranging over, indexing or receiving from a value of this type yields: the element
     (or, with `key`, the key: `int` for slices and arrays); None for a named or other type."""
     text = type_text.strip()
+    if text.startswith("..."):  # a variadic parameter `checks ...HealthChecker` is a slice
+        return "int" if key else text[3:].strip()
     if text.startswith("*["):  # ranging over a pointer to an array
         text = text[1:]
     if text.startswith("[]"):
