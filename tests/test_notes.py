@@ -146,29 +146,6 @@ func (rsc *ReplicaSetController) manageReplicas(ns string) error {
 	return rsc.podControl.CreatePods(ns)
 }
 """,
-    "pkg/scheduler/scheduler.go": """package scheduler
-
-import frameworkplugins "k8s.io/kubernetes/pkg/scheduler/framework/plugins"
-
-func New() *Scheduler {
-	registry := frameworkplugins.NewInTreeRegistry()
-	return &Scheduler{Name: registry.Names()}
-}
-""",
-    "pkg/scheduler/framework/plugins/registry.go": """package plugins
-
-import "k8s.io/kubernetes/pkg/scheduler/framework/plugins/nodename"
-
-type Registry map[string]func() interface{}
-
-func (r Registry) Names() string { return "" }
-
-func NewInTreeRegistry() Registry {
-	return Registry{
-		nodename.Name: nodename.New,
-	}
-}
-""",
     "pkg/scheduler/schedule_one.go": """package scheduler
 
 type Scheduler struct{ Name string }
