@@ -64,7 +64,7 @@ def split_segments(expr: str, value: bool = False) -> list[str] | None:
 def anchored_type(segments: list[str]) -> tuple[int, str] | None:
     """The last segment whose type the text itself states, and that type: `x.(*T)` -> *T,
     `pkg.T{}` -> pkg.T (the segments before a literal's type are its package)."""
-    for at in range(len(segments) - 1, -1, -1):  # an assertion is never the head
+    for at in range(len(segments) - 1, -1, -1):  # (split_segments never makes the head one)
         segment = segments[at]
         if _is_assertion(segment):
             return at, segment[1:-1].strip()

@@ -16,14 +16,14 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
     set (of T, else of *T) covers the interface's, compared by name and qualified signature."""
     # an interface, or a type defined from one (`type List metav1.ListInterface`): its methods
     method_source = {tid: symbols.interface_of(tid) for tid in symbols.types if tid in graph}
-    interfaces = [tid for tid, source in method_source.items() if source]
+    interfaces = {tid: source for tid, source in method_source.items() if source}
     tally: Counter[str] = Counter()
     # the types that can implement (named non-interfaces in the graph) and their method sets,
     # looked up once: a common method name (String, DeepCopyObject) has thousands of holders
     concrete_types = {tid for tid, source in method_source.items() if not source}
     method_sets: dict[str, dict[str, tuple[MethodInfo, bool]]] = {}
     for iface in sorted(interfaces):
-        wanted = symbols.method_set(method_source[iface] or iface)
+        wanted = symbols.method_set(interfaces[iface])
         if not wanted:
             continue
         rarest = min(wanted, key=lambda name: len(symbols.by_method_name.get(name, ())))
@@ -42,7 +42,7 @@ def add_implements(graph: KubeGraph, symbols: SymbolTable) -> dict[str, int]:
                 graph.add_edge(tid, iface, EdgeKind.IMPLEMENTS, via_pointer=via_pointer,
                                confidence=_confidence(symbols, tid, iface))
                 tally["implements"] += 1
-                if method_source[iface] != iface:
+                if interfaces[iface] != iface:
                     continue  # the methods are the source interface's: it dispatches them
                 for name, (spec, _) in wanted.items():
                     concrete = have[name][0].id
