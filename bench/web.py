@@ -107,13 +107,10 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 
 def shown_at(page, css: str, text: str = "", timeout: float = 120_000) -> float:
-    """Seconds since the page's navigation started until the content shows (READY_JS)."""
+    """Wait until the content shows (READY_JS); the seconds since the page's navigation
+    started, by the page's own clock."""
     return page.wait_for_function(READY_JS, arg=[css, text], polling="raf",
                                   timeout=timeout).json_value() / 1000
-
-
-def wait_shown(page, css: str, text: str = "", timeout: float = 60_000) -> None:
-    page.wait_for_function(READY_JS, arg=[css, text], polling="raf", timeout=timeout)
 
 
 def timed(action, wait) -> float:
@@ -228,13 +225,13 @@ def interactions(browser, url: str, rounds: int) -> None:
     search = []
     for word in KEYSTROKES * rounds:
         box.fill(word[:-1])  # and wait until the prefix's own hits are drawn and settled
-        wait_shown(page, f"[data-testid=stSidebar] a[href$='q={word[:-1]}']")
+        shown_at(page, f"[data-testid=stSidebar] a[href$='q={word[:-1]}']")
         page.wait_for_timeout(500)
         # the box's "all results" link carries the text its hits were ranked for: waiting for a
         # hit's name alone passed at once when the shorter prefix had listed it already
         hit = f"[data-testid=stSidebar] a[href$='q={word}']"
         search.append(timed(lambda w=word: box.press(w[-1]),
-                            lambda h=hit: wait_shown(page, h)))
+                            lambda h=hit: shown_at(page, h)))
     print(f"search keystroke to ranked hits (includes the box's 150 ms typing pause; target "
           f"0.5 s): median {statistics.median(search):.2f} s, max {max(search):.2f} s")
     expand = []
@@ -271,7 +268,7 @@ def interactions(browser, url: str, rounds: int) -> None:
         dst = page.get_by_label("to", exact=True)
         dst.fill(PATH[1])
         paths.append(timed(lambda d=dst: d.press("Enter"),
-                           lambda: wait_shown(page, "", "Shortest chain")))
+                           lambda: shown_at(page, "", "Shortest chain")))
         if i == 0:
             page.screenshot(path="/tmp/kubeatlas-bench-path.png")
     print(f"path (Enter to the chain drawn, 2 alternatives; target 0.5 s): median "
