@@ -1,7 +1,8 @@
 """DOT drawn as an SVG on the server by Graphviz's `dot`, once per text (cached), and shown as
-HTML (st.markdown); without `dot` on the PATH, st.graphviz_chart draws it in the browser instead. The browser
-route costs a cold page Graphviz's 0.8 MB script and a WebAssembly layout (0.6-0.8 s of the
-architecture map's first load, bench/RESULTS.md); `dot` lays the map out in ~20 ms, once."""
+HTML (st.markdown); without `dot` on the PATH, st.graphviz_chart draws it in the browser
+instead. The browser route costs a cold page Graphviz's 0.8 MB script and a WebAssembly layout
+(the map's first load kept the browser's main thread busy 0.7 s longer, bench/RESULTS.md);
+`dot` lays the map out in ~20 ms, once."""
 
 from __future__ import annotations
 
