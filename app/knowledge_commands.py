@@ -21,7 +21,7 @@ from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.graph.query.chain import hop_kind
+from kubeatlas.graph.query.chain import helpers_among, hop_kind
 from kubeatlas.graph.query.names import Pick
 from kubeatlas.graph.query.platform import Platform
 
@@ -82,17 +82,23 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 @json_option
 def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
-    interface dispatch, and through functions passed as values), dependencies between roles."""
+    interface dispatch, and through functions passed as values), dependencies between roles.
+    Between kinds, a role stands for its packages and a package for its code: `path kubelet
+    pkg/kubelet/cm`, `path 'kubelet.(*Kubelet).syncLoop' cri` (calls until code of the CRI).
+    Test helpers (fakes, _test.go code) are gone around when any other chain exists."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
     role_id = role_of(atlas, role)
     src = atlas.pick(source, choice=pick_from, role=role_id)
     dst = atlas.pick(target, choice=pick_to, role=role_id)
     hops = atlas.shortest_chain(src.id, dst.id)
+    inside = [h.id for h in (hops or [])[1:-1]]
+    through_tests = sorted(helpers_among(atlas.reader, inside)) if inside else []
     if as_json:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
                     "hops": None if hops is None else [h.as_json() for h in hops],
+                    "through_tests": through_tests,
                     "candidates": {"from": src.as_json(), "to": dst.as_json()},
                     "platform": platform.name})
         return
@@ -111,6 +117,9 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
         rows.append((step, how + (" what a field holds" if hop.via == "stored" else ""), hop.id,
                      where))
     print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
+    if through_tests:
+        out.print(f"no chain avoids test code: this one passes through {len(through_tests)} "
+                  "test helper(s)")
 
 
 def _say_pick(typed: str, pick: Pick, option: str) -> None:
@@ -126,7 +135,7 @@ def _say_platform(platform: Platform) -> None:
 
 
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
-             "value": "passes as a value"}
+             "value": "passes as a value", "in": "is in"}
 
 
 def _line(attrs, platform: Platform):

@@ -14,6 +14,7 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.chains import find_chains
 from kubeatlas.graph.query.platform import Platform, PlatformView
 from kubeatlas.graph.store.neo4j.load import load_index
 from kubeatlas.graph.store.neo4j.reader import Neo4jReader
@@ -68,6 +69,16 @@ def _per_os(atlas: Atlas) -> list[str]:
 def _variant_targets(atlas: Atlas) -> list[str]:
     return sorted({e.target for e in atlas.reader.edges_from(_per_os(atlas),
                                                              [str(EdgeKind.VARIANT_CALLS)])})
+
+
+SYNC_POD = "method:k8s.io/kubernetes/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager).SyncPod"
+
+
+def _ids(atlas: Atlas) -> set[str]:
+    return set(atlas.reader.get_nodes([SYNC_POD, "role:kubelet", "role:cri",
+                                       "pkg:k8s.io/kubernetes/pkg/kubelet",
+                                       "pkg:k8s.io/kubernetes/pkg/kubelet/kuberuntime",
+                                       "pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote"]))
 
 
 def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
@@ -132,9 +143,19 @@ QUERIES = {
     "callees_per_os_darwin": lambda a: [_on(a, "darwin", "arm64").callees(f) for f in _per_os(a)],
     "callers_windows": lambda a: [_on(a, "windows", "amd64").callers(t) for t in _variant_targets(a)],
     "nodes_windows": lambda a: _on(a, "windows", "amd64").reader.get_nodes(_per_os(a)),
+    # chains between a role, a package and code (bridged through members), around fakes
+    "chain_bridged": lambda a: [a.shortest_chain(s, t) for s, t in (
+        ("role:kubelet", "pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote"),
+        ("pkg:k8s.io/kubernetes/pkg/kubelet", "role:cri"),
+        (SYNC_POD, "role:cri"),
+        (SYNC_POD, "pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote"),
+        ("pkg:k8s.io/kubernetes/pkg/kubelet/kuberuntime", SYNC_POD))
+        if s in _ids(a) and t in _ids(a)],
+    "chains_bridged_alternatives": lambda a: find_chains(
+        a, SYNC_POD, "pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote", alternatives=2).found
+        if SYNC_POD in _ids(a) else None,
     "chain_windows": lambda a: [_on(a, "windows", "amd64").shortest_chain(
-        "method:k8s.io/kubernetes/pkg/kubelet/kuberuntime.(*kubeGenericRuntimeManager).SyncPod", t)
-        for t in _variant_targets(a)],
+        SYNC_POD, t) for t in _variant_targets(a)],
 }
 
 
@@ -148,7 +169,7 @@ def test_both_stores_answer_the_same(stores, tree, query):
                  "get_nodes_all") or (tree == "ktree" and query in (
                      "shortest_chain_values", "callers_of_a_value", "pick_ambiguous",
                      "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
-                     "chain_windows")):
+                     "chain_windows", "chain_bridged", "chains_bridged_alternatives")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
 
 

@@ -15,4 +15,9 @@ def is_test_helper(rel_path: str, is_test: bool) -> bool:
     directory, _, name = rel_path.rpartition("/")
     if name.startswith("mock_") or name.endswith("_mock.go"):
         return True
+    return is_test_package(directory)
+
+
+def is_test_package(directory: str) -> bool:
+    """A package under a directory named testing/fake/fakes/mock(s)/testutil (any level)."""
     return any(segment in TEST_PACKAGE_SEGMENTS for segment in directory.split("/"))

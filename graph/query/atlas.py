@@ -12,7 +12,8 @@ from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, prefix_of
-from kubeatlas.graph.query.chain import Hop, find_chain
+from kubeatlas.graph.query.bridge import bridge_between
+from kubeatlas.graph.query.chain import Hop, bridged_chain, find_chain
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
 
 MAX_DEPTH = 50
@@ -217,9 +218,14 @@ class Atlas:
     def shortest_chain(self, source: str, target: str,
                        kinds: Sequence[EdgeKind] | None = None,
                        max_hops: int | None = None) -> list[Hop] | None:
-        """shortest_path with each step's kind: the first Hop is the source (kind "start")."""
+        """shortest_path with each step's kind: the first Hop is the source (kind "start").
+        Between a role, a package and code of different kinds (and no `kinds` given) the
+        chain runs between their members: see graph/query/bridge.py."""
         self.node(source)
         self.node(target)
+        bridge = bridge_between(self.reader, source, target) if kinds is None else None
+        if bridge is not None:
+            return bridged_chain(self.reader, bridge, max_hops)
         names = [str(k) for k in (kinds if kinds is not None else _default_chain_kinds(source))]
         return find_chain(self.reader, source, target, names, max_hops)
 

@@ -1,10 +1,16 @@
-"""Chains through the graph: the shortest one between two nodes, each hop with its kind."""
+"""Chains through the graph: the shortest one between two nodes, each hop with its kind. One
+breadth-first search serves the CLI's chain and the explorer's chains with alternatives."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from kubeatlas.graph.build.codeflags import is_test_package
+from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.bridge import Bridge
 
 MAX_VISITED = 200_000
 
@@ -12,11 +18,14 @@ MAX_VISITED = 200_000
 class _Reader(Protocol):
     def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[Any]: ...
 
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Any]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One step of a chain: the node reached and how (`kind`: call, dispatch, value, or the
-    edge kind in lower case for imports and roles; `via`: the edge's via attribute, if any)."""
+    edge kind in lower case for imports and roles, or contains / in across a bridge; `via`:
+    the edge's via attribute, if any)."""
 
     id: str
     kind: str
@@ -24,6 +33,16 @@ class Hop:
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "via": self.via}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A chain as search found it: where it starts and the edges it takes (none: the start
+    itself is the end); `through_tests` when no chain avoided test helpers."""
+
+    start: str
+    edges: tuple[Any, ...]
+    through_tests: bool = False
 
 
 HOP_KIND = {"CALLS": "call", "DISPATCHES": "dispatch", "REFERENCES": "value"}
@@ -37,27 +56,94 @@ def hop_kind(edge_kind: str) -> str:
 def find_chain(reader: _Reader, source: str, target: str, kinds: Sequence[str],
                max_hops: int | None = None) -> list[Hop] | None:
     """Breadth-first from source along `kinds` edges (ties broken by ids, so the answer is
-    the same from every store); None when target is not reached within max_hops."""
-    parent: dict[str, Any] = {source: None}
-    frontier = [source]
+    the same from every store), around test helpers when it can be; None when target is
+    not reached within max_hops."""
+    found = search(reader, (source,), target.__eq__, kinds, max_hops)
+    return None if found is None else _hops(found)
+
+
+def bridged_chain(reader: _Reader, bridge: Bridge, max_hops: int | None = None
+                  ) -> list[Hop] | None:
+    """The shortest chain across `bridge`: source, ("contains") a start, the chain between,
+    ("in") the target."""
+    found = search(reader, bridge.starts, bridge.reached, bridge.kinds, max_hops,
+                   member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
+    if found is None:
+        return None
+    inner = _hops(found)
+    hops = [Hop(bridge.source, "start"), Hop(inner[0].id, bridge.enter)] if bridge.enter else []
+    hops.extend(inner[1:] if bridge.enter else inner)
+    if bridge.leave:
+        hops.append(Hop(bridge.target, bridge.leave))
+    return hops
+
+
+def _hops(found: Found) -> list[Hop]:
+    return [Hop(found.start, "start"),
+            *(Hop(e.target, hop_kind(e.kind), str(e.attrs.get("via", ""))) for e in found.edges)]
+
+
+def search(reader: _Reader, starts: Sequence[str], reached: Callable[[str], bool],
+           kinds: Sequence[str], max_hops: int | None = None, *,
+           banned: frozenset[tuple[str, str, str]] = frozenset(),
+           deadline: float | None = None, member_starts: bool = False,
+           member_ends: bool = False) -> Found | None:
+    """The shortest chain from any of `starts` to a node `reached` accepts, along `kinds`
+    edges not `banned` ((source, target, kind)). A chain through a test helper (a fake, a
+    _test.go function) is not how a component runs: one is returned only when no other
+    exists. The nodes asked for may be helpers; starts and ends that only stand for them
+    (`member_starts`, `member_ends`: the code of a role) count as the chain's inside. On a
+    tie the first start and the first edge by ids win, so every store gives the same answer.
+    None past `deadline` (time.monotonic) or MAX_VISITED nodes."""
+    every = sorted(starts)
+    helpers = helpers_among(reader, every) if member_starts else set()
+    found = _breadth_first(reader, [n for n in every if n not in helpers], reached, kinds,
+                           max_hops, banned, deadline, avoid_tests=True, member_ends=member_ends)
+    if found is None and not _timed_out(deadline):
+        found = _breadth_first(reader, every, reached, kinds, max_hops, banned, deadline,
+                               avoid_tests=False, member_ends=member_ends)
+        return None if found is None else Found(found.start, found.edges, True)
+    return found
+
+
+def helpers_among(reader: _Reader, ids: Sequence[str]) -> set[str]:
+    """The test helpers among ids: code flagged so, and packages of fakes and test utilities."""
+    return {nid for nid, node in reader.get_nodes(ids).items()
+            if node.attrs.get("test_helper") or (node.kind == NodeKind.PACKAGE
+                                                 and is_test_package(node.attrs.get("dir", "")))}
+
+
+def _breadth_first(reader: _Reader, starts: list[str], reached: Callable[[str], bool],
+                   kinds: Sequence[str], max_hops: int | None,
+                   banned: frozenset[tuple[str, str, str]], deadline: float | None, *,
+                   avoid_tests: bool, member_ends: bool) -> Found | None:
+    parent: dict[str, Any] = dict.fromkeys(starts)
+    frontier = list(parent)
+    helpers = helpers_among(reader, frontier) if avoid_tests and member_ends else set()
+    end = next((n for n in frontier if reached(n) and n not in helpers), None)
     hops = 0
-    while frontier and target not in parent and (max_hops is None or hops < max_hops):
+    while frontier and end is None and (max_hops is None or hops < max_hops):
+        if _timed_out(deadline) or len(parent) > MAX_VISITED:
+            return None
         hops += 1
         nxt: list[str] = []
         for e in sorted(reader.edges_from(frontier, list(kinds)),
                         key=lambda e: (e.source, e.target, e.kind)):
-            if e.target not in parent:
+            if e.target not in parent and (e.source, e.target, e.kind) not in banned:
                 parent[e.target] = e
                 nxt.append(e.target)
-        frontier = nxt
-        if len(parent) > MAX_VISITED:
-            break
-    if target not in parent:
+        helpers = helpers_among(reader, nxt) if avoid_tests and nxt else set()
+        end = next((n for n in nxt if reached(n) and not (member_ends and n in helpers)), None)
+        frontier = [n for n in nxt if n not in helpers]  # the target may be one: not a way
+    if end is None:
         return None
-    chain = [target]
-    edges = [parent[target]]
-    while edges[-1] is not None:
-        chain.append(edges[-1].source)
-        edges.append(parent[chain[-1]])
-    return [Hop(nid, "start") if e is None else Hop(nid, hop_kind(e.kind), str(e.attrs.get("via", "")))
-            for nid, e in zip(chain[::-1], edges[::-1], strict=True)]
+    edges = []
+    node = end
+    while (edge := parent[node]) is not None:
+        edges.append(edge)
+        node = edge.source
+    return Found(node, tuple(reversed(edges)))
+
+
+def _timed_out(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline

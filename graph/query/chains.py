@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.bridge import CONTAINS, IN, Bridge, bridge_between
+from kubeatlas.graph.query.chain import search
 
-MAX_VISITED = 200_000
 _CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), "REFERENCES")
 
 
@@ -56,14 +57,19 @@ def how(kind: str, attrs: dict) -> str:
 
 def find_chains(atlas: Atlas, source: str, target: str, alternatives: int = 3,
                 kinds: Sequence[str] | None = None, budget_s: float = 4.0) -> Chains:
-    """The shortest chain source -> target and up to `alternatives` next-shortest ones."""
+    """The shortest chain source -> target and up to `alternatives` next-shortest ones.
+    Between a role, a package and code of different kinds (and no `kinds` given) the chains
+    run between their members (graph/query/bridge.py)."""
     atlas.node(source)
     atlas.node(target)
-    names = tuple(kinds or chain_kinds(source))
+    bridge = bridge_between(atlas.reader, source, target) if kinds is None else None
+    if bridge is None:
+        names = tuple(kinds or chain_kinds(source))
+        bridge = Bridge(source, target, names, (source,), target.__eq__)
     deadline = time.monotonic() + budget_s
-    best = _bfs(atlas, source, target, names, frozenset(), None, deadline)
+    best = _bfs(atlas, bridge, frozenset(), None, deadline)
     if best is None:
-        return Chains((), time.monotonic() < deadline, names)
+        return Chains((), time.monotonic() < deadline, bridge.kinds)
     found = [best]
     tried: set[tuple[str, str, str]] = set()
     complete = True
@@ -80,7 +86,7 @@ def find_chains(atlas: Atlas, source: str, target: str, alternatives: int = 3,
                     break
                 banned = frozenset({ban} | {(h.source, h.target, h.kind) for c in found
                                             for h in c if h.source == hop.source})
-                other = _bfs(atlas, source, target, names, banned, len(best) + 3, deadline)
+                other = _bfs(atlas, bridge, banned, len(best) + 3, deadline)
                 if other is not None and other not in found and other not in candidates:
                     candidates.append(other)
         if not candidates:
@@ -88,34 +94,31 @@ def find_chains(atlas: Atlas, source: str, target: str, alternatives: int = 3,
         found.append(min(candidates, key=lambda c: (len(c), [h.target for h in c])))
         if not complete:
             break
-    return Chains(tuple(found), complete, names)
+    return Chains(tuple(found), complete, bridge.kinds)
 
 
-def _bfs(atlas: Atlas, source: str, target: str, kinds: Sequence[str],
-         banned: frozenset[tuple[str, str, str]], max_hops: int | None,
-         deadline: float) -> tuple[Hop, ...] | None:
-    parent: dict[str, Hop | None] = {source: None}
-    frontier = [source]
-    hops = 0
-    while frontier and target not in parent and (max_hops is None or hops < max_hops):
-        if time.monotonic() > deadline or len(parent) > MAX_VISITED:
-            return None
-        hops += 1
-        nxt: list[str] = []
-        for e in sorted(atlas.reader.edges_from(frontier, list(kinds)),
-                        key=lambda e: (e.source, e.target, e.kind)):
-            if e.target in parent or (e.source, e.target, e.kind) in banned:
-                continue
-            line = e.attrs.get("line")
-            parent[e.target] = Hop(e.source, e.target, e.kind, how(e.kind, dict(e.attrs)),
-                                   int(line) if isinstance(line, int) else None)
-            nxt.append(e.target)
-        frontier = nxt
-    if target not in parent:
+def _bfs(atlas: Atlas, bridge: Bridge, banned: frozenset[tuple[str, str, str]],
+         max_hops: int | None, deadline: float) -> tuple[Hop, ...] | None:
+    """One chain across `bridge` avoiding `banned` hops (a banned "contains" or "in" hop
+    takes that member out)."""
+    starts = [n for n in bridge.starts if (bridge.source, n, bridge.enter) not in banned]
+    left = {s for s, t, k in banned if t == bridge.target and k == bridge.leave}
+    inner = (None if max_hops is None else max_hops - bool(bridge.enter) - bool(bridge.leave))
+    found = search(atlas.reader, starts, lambda n: bridge.reached(n) and n not in left,
+                   bridge.kinds, inner, banned=banned, deadline=deadline,
+                   member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
+    if found is None:
         return None
-    chain: list[Hop] = []
-    node = target
-    while (hop := parent[node]) is not None:
-        chain.append(hop)
-        node = hop.source
-    return tuple(reversed(chain))
+    hops = [Hop(bridge.source, found.start, bridge.enter, _BRIDGE_HOW[bridge.enter])
+            ] if bridge.enter else []
+    for e in found.edges:
+        line = e.attrs.get("line")
+        hops.append(Hop(e.source, e.target, e.kind, how(e.kind, dict(e.attrs)),
+                        int(line) if isinstance(line, int) else None))
+    last = hops[-1].target if hops else found.start
+    if bridge.leave:
+        hops.append(Hop(last, bridge.target, bridge.leave, _BRIDGE_HOW[bridge.leave]))
+    return tuple(hops)
+
+
+_BRIDGE_HOW = {CONTAINS: "contains", IN: "is in"}
