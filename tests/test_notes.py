@@ -731,6 +731,21 @@ def test_flow_names_what_is_missing_and_walks_the_call_chain(atlas):
             "syncLoop", "SyncPod", "RunPodSandbox"} <= cited
 
 
+def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one(atlas):
+    """bind and schedulePod are siblings (scheduleOne calls both): bind is reached from
+    scheduleOne, said so, and the hop is a claim the tree backs; a step's first anchor and a
+    type stay unlinked."""
+    note = flow_note(atlas)
+    step = _section(note.markdown, "5. the scheduler")
+    assert ("`scheduler.(*Scheduler).bind`" in step and
+            "reached from `scheduler.(*Scheduler).scheduleOne` above" in step)
+    assert "via `scheduler.(*Scheduler).bindingCycle`" in step
+    assert ("calls", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bindingCycle",
+            "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bind") in {
+        (c.kind, c.subject, c.object) for c in note.claims}
+    assert "`admission.Interface`" in note.markdown.split("reached from `handlers.createHandler`")[0]
+
+
 @pytest.mark.parametrize("flow", ["pod-flow", "service-flow", "pvc-flow", "informer-flow", "request-flow"])
 def test_every_flow_renders_in_both_languages(atlas, flow):
     en, zh = flow_note(atlas, flow, "en"), flow_note(atlas, flow, "zh")

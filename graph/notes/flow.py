@@ -1,7 +1,8 @@
 """Flows across components (data/flows.yaml): Deployment creation, a Pod from `kubectl run` to a
 container, Service to kube-proxy rules, PVC to a CSI mount, an informer from list-watch to a
 handler, a request through the apiserver to etcd. Each step's anchors are cited; between
-consecutive anchors the call / value-reference chain the graph holds is shown."""
+consecutive anchors the call / value-reference chain the graph holds is shown (from an earlier
+anchor of the step when the line above has none)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kubeatlas.errors import CatalogError
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.source import short_name
-from kubeatlas.graph.notes.walk import anchor_id, find_anchor, find_chain
+from kubeatlas.graph.notes.walk import Hop, anchor_id, find_anchor, find_chain
 from kubeatlas.graph.notes.writer import Note, Writer
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.resources import data_file, parse_yaml
@@ -70,9 +71,10 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
     w = Writer(atlas, lang)
     title = pick(lang, *spec.title)
     w.header(title)
+    placed: list[str] = []
     for number, step in enumerate(spec.steps, 1):
         w.add(f"## {number}. {pick(lang, *step.title)} ({step.role})", "", pick(lang, *step.text), "")
-        previous: str | None = None
+        before = len(placed)  # the flow's anchors so far; this step's start here
         cited: list[str] = []
         for anchor in step.anchors:
             hit, spelled = find_anchor(atlas, anchor)
@@ -80,20 +82,38 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
                 w.claim(Claim("absent", anchor_id(anchor[0])))
                 w.add("- " + w.say("flow_missing", name=short_name(anchor_id(anchor[0]))))
                 continue
-            chain = find_chain(atlas, previous, hit.id, MAX_HOPS) if previous else None
+            source, chain = _linked(atlas, placed, before, hit.id)
             for hop in (chain or [])[:-1]:
                 w.claim(hop.claim)
                 w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
             if chain:
                 w.claim(chain[-1].claim)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
-            if previous and chain is None:
+            if chain is not None and source != placed[-1]:
+                note += " " + w.say("flow_from", name=short_name(source))
+            if len(placed) > before and chain is None:
                 note += " " + w.say("flow_unlinked")
             w.add(f"- {w.cite_node(hit)}{note}")
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
-            previous = hit.id
+            placed.append(hit.id)
         if cited:
             w.card(w.say("card_flow", flow=title, number=number, title=pick(lang, *step.title)),
                    pick(lang, *step.text) + " — " + "; ".join(cited))
         w.add("")
     return w.note(title, slug=flow, tags=("flow",))
+
+
+def _linked(atlas: Atlas, placed: list[str], step_start: int, target: str
+            ) -> tuple[str, list[Hop] | None]:
+    """The chain to target from the line above, else from the nearest earlier anchor that has
+    one: two anchors both called by a third (`startContainer` after `RunPodSandbox`, both
+    from kuberuntime's `SyncPod`, the last anchor of the step before). A step's first anchor
+    starts its story (another process, or a new thread of it): nothing links to it.
+    ("", None) when nothing does."""
+    if len(placed) == step_start:
+        return "", None
+    for source in reversed(placed):
+        chain = find_chain(atlas, source, target, MAX_HOPS)
+        if chain is not None:
+            return source, chain
+    return "", None

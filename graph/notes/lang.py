@@ -96,6 +96,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "via": ("via", "经由"),
     "flow_unlinked": ("— no call or function value links the line above to it in this graph",
                       "—— 本图中没有从上一行到这里的调用或函数值引用"),
+    "flow_from": ("— reached from `{name}` above, not from the line above",
+                  "—— 由上面的 `{name}` 到达，而不是紧邻的上一行"),
     "spelled": ("(spelled `{name}` in this tree)", "（本源码树中拼写为 `{name}`）"),
     "index_title": ("Kubernetes {version}: study notes", "Kubernetes {version} 学习笔记"),
     "index_roles": ("Components and interfaces", "组件与接口"),
