@@ -255,6 +255,13 @@ def test_paths_page_takes_short_names_and_draws_hop_kinds(open_page):
     assert any("dispatch to an implementation" in label for label, _ in _links(at))
 
 
+def test_paths_page_draws_a_chain_between_a_package_and_a_role(open_page):
+    at = open_page("views/deps.py", **{"from": f"pkg:{K}/pkg/kubelet", "to": "role:cri"})
+    labels = [label for label, _ in _links(at)]
+    assert any("is in" in label and "cri" in label for label in labels), labels
+    assert any("import" in label for label in labels), labels
+
+
 @pytest.mark.parametrize("role, first_two", [
     ("kubelet", ["kubelet.Run  (func)"]),
     ("kube-scheduler", ["app.Run  (func)", "scheduler.(*Scheduler).Run  (method)"]),
