@@ -83,8 +83,9 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
     interface dispatch, and through functions passed as values), dependencies between roles.
-    Between kinds, a role stands for its packages and a package for its code: `path kubelet
-    pkg/kubelet/cm`, `path 'kubelet.(*Kubelet).syncLoop' cri` (calls until code of the CRI).
+    Between kinds, a role stands for its packages, a package for its code and a type for its
+    methods: `path kubelet pkg/kubelet/cm`, `path 'kubelet.(*Kubelet).syncLoop' cri` (calls
+    until code of the CRI), `path SyncPod apis.RuntimeService`.
     Test helpers (fakes, _test.go code) are gone around when any other chain exists."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)

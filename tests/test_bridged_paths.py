@@ -1,6 +1,6 @@
-"""`path` between a role, a package and code of different kinds (a role stands for its packages,
-a package for its code), and chains that go around fakes: on a small tree where the fake's
-way is the shorter one."""
+"""`path` between a role, a package, code and a type of different kinds (a role stands for its
+packages, a package for its code, a type for its methods, promoted ones included), and chains
+that go around fakes: on a small tree where the fake's way is the shorter one."""
 
 from __future__ import annotations
 
@@ -16,15 +16,19 @@ from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 FORMAT = "pkg:k8s.io/kubernetes/pkg/kubelet/util/format"
 START = "func:k8s.io/kubernetes/pkg/kubelet/kuberuntime.Start"
-IFACE = "method:k8s.io/cri-api/pkg/apis.(RuntimeService).RunPodSandbox"
+IFACE = "method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox"
 REMOTE = "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService).RunPodSandbox"
 FAKE = "method:k8s.io/cri-api/pkg/apis/testing.(*FakeRuntimeService).RunPodSandbox"
 
 TREE = {
     "go.mod": "module k8s.io/kubernetes\n",
     "staging/src/k8s.io/cri-api/go.mod": "module k8s.io/cri-api\n",
-    "staging/src/k8s.io/cri-api/pkg/apis/services.go":
-        "package cri\n\ntype RuntimeService interface{ RunPodSandbox(name string) error }\n",
+    "staging/src/k8s.io/cri-api/pkg/apis/services.go": """package cri
+
+type PodSandboxManager interface{ RunPodSandbox(name string) error }
+
+type RuntimeService interface{ PodSandboxManager }
+""",
     # the fake reaches format.Pod in one call, the real service in two: the fake's chain is
     # the shorter, and not how the kubelet runs
     "staging/src/k8s.io/cri-api/pkg/apis/testing/fake_runtime.go": """package testing
@@ -135,6 +139,20 @@ def test_package_to_code_starts_at_the_packages_code(db, capsys):
     assert hops(answer)[:2] == [("start", "pkg:k8s.io/kubernetes/pkg/kubelet"),
                                 ("contains", "func:k8s.io/kubernetes/pkg/kubelet.Run")]
     assert [k for k, _ in hops(answer)][2:] == ["call", "call", "dispatch", "call", "call"]
+
+
+def test_code_to_a_type_ends_at_one_of_its_methods_promoted_ones_too(db, capsys):
+    answer = path_json(capsys, "kuberuntime.Start", "apis.RuntimeService", "--db", db)
+    assert hops(answer) == [("start", START), ("call", IFACE),
+                            ("in", "type:k8s.io/cri-api/pkg/apis.RuntimeService")]
+
+
+def test_a_type_to_code_starts_at_its_methods(db, capsys):
+    answer = path_json(capsys, "remote.remoteRuntimeService", "format.Pod", "--db", db)
+    assert hops(answer) == [
+        ("start", "type:k8s.io/kubernetes/pkg/kubelet/cri/remote.remoteRuntimeService"),
+        ("contains", "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService).log"),
+        ("call", "func:k8s.io/kubernetes/pkg/kubelet/util/format.Pod")]
 
 
 def test_the_explorer_draws_the_same_bridged_chain(db, capsys):

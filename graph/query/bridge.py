@@ -1,7 +1,8 @@
 """Chains between things of different kinds: a role and a package, code and a role, code and a
-package. A role stands for its packages and a package for its functions and methods, so such a
-chain starts at a member of the source (one "contains" hop from it) and ends at a member of the
-target (one "in" hop to it); between them it follows imports (packages) or calls (code)."""
+package, code and a type. A role stands for its packages, a package for its functions and
+methods, a type for its methods, so such a chain starts at a member of the source (one
+"contains" hop from it) and ends at a member of the target (one "in" hop to it); between them it
+follows imports (packages) or calls (code)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of, parse_id
+from kubeatlas.graph.query.methods import promoted_methods
 
 CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), str(EdgeKind.REFERENCES))
 IMPORT_KINDS = (str(EdgeKind.IMPORTS),)
 CONTAINS = "contains"  # the hop from a role to one of its packages, or to code in them
 IN = "in"  # the hop from a package (or code) to the role or package it belongs to
 
-_ROLE, _PACKAGE, _CODE = "role", "package", "code"
+_ROLE, _PACKAGE, _CODE, _TYPE = "role", "package", "code", "type"
 _SIDE = {NodeKind.ROLE: _ROLE, NodeKind.PACKAGE: _PACKAGE, NodeKind.FUNCTION: _CODE,
-         NodeKind.METHOD: _CODE}
+         NodeKind.METHOD: _CODE, NodeKind.TYPE: _TYPE}
 
 
 class _Reader(Protocol):
@@ -43,11 +45,14 @@ class Bridge:
 
 
 def bridge_between(reader: _Reader, source: str, target: str) -> Bridge | None:
-    """The bridge for a role, package or function/method to one of another of those kinds;
-    None when both are of one kind (the plain chain) or either is of another kind."""
+    """The bridge for a role, package or function/method to one of another of those kinds, and
+    between code and a type (its methods); None when both are of one kind (the plain chain) or
+    for any other pair."""
     ends = _SIDE.get(kind_of(source)), _SIDE.get(kind_of(target))
     if None in ends or ends[0] == ends[1]:
         return None
+    if _TYPE in ends:
+        return _type_bridge(reader, source, target) if _CODE in ends else None
     starts: tuple[str, ...] = (source,)
     enter = ""
     if ends[0] == _ROLE:
@@ -65,6 +70,20 @@ def bridge_between(reader: _Reader, source: str, target: str) -> Bridge | None:
     if ends[1] == _PACKAGE and ends[0] == _CODE:  # ends in a function of that package
         return Bridge(source, target, kinds, starts, lambda n: _package(n) == target, enter, IN)
     return Bridge(source, target, kinds, starts, target.__eq__, enter)
+
+
+def _type_bridge(reader: _Reader, source: str, target: str) -> Bridge:
+    """Code to a type: calls until one of its methods; a type to code: from its methods."""
+    if kind_of(target) is NodeKind.TYPE:
+        methods = frozenset(_methods(reader, target))
+        return Bridge(source, target, CALL_KINDS, (source,), methods.__contains__, "", IN)
+    return Bridge(source, target, CALL_KINDS, _methods(reader, source), target.__eq__, CONTAINS)
+
+
+def _methods(reader: _Reader, type_id: str) -> tuple[str, ...]:
+    """Its method set, promoted methods included (RuntimeService's RunPodSandbox is
+    PodSandboxManager's)."""
+    return tuple(sorted(m.method for m in promoted_methods(reader, type_id)))
 
 
 def _role_packages(reader: _Reader, role: str) -> tuple[str, ...]:

@@ -8,17 +8,9 @@ from dataclasses import dataclass
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas, EdgeRecord, NodeRecord
+from kubeatlas.graph.query.methods import Member, promoted_methods
 
-MAX_EMBED_DEPTH = 6
 _REFERENCES = str(getattr(EdgeKind, "REFERENCES", "REFERENCES"))
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    method: str  # method id
-    name: str
-    origin: str  # the type declaring it: the type itself, or an embedded one
-    depth: int  # 0 = declared on the type, n = through n embeddings
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,29 +51,8 @@ def code_card(atlas: Atlas, nid: str) -> CodeCard:
 
 
 def method_set(atlas: Atlas, type_id: str) -> list[Member]:
-    """A type's methods: its own, then those promoted from embedded types (breadth-first, a
-    shallower name shadows a deeper one), each with the type that declares it."""
-    seen_names: set[str] = set()
-    out: list[Member] = []
-    visited = {type_id}
-    level = [type_id]
-    for depth in range(MAX_EMBED_DEPTH + 1):
-        if not level:
-            break
-        found: list[Member] = []
-        for e in sorted(atlas.reader.edges_from(level, [str(EdgeKind.HAS_METHOD)]),
-                        key=lambda e: (e.source, e.target)):
-            name = e.target.rsplit(".", 1)[-1]
-            if name not in seen_names:
-                found.append(Member(e.target, name, e.source, depth))
-        for m in found:
-            seen_names.add(m.name)
-        out.extend(sorted(found, key=lambda m: (m.name, m.origin)))
-        nxt = sorted({e.target for e in atlas.reader.edges_from(level, [str(EdgeKind.EMBEDS)])}
-                     - visited)
-        visited.update(nxt)
-        level = nxt
-    return out
+    """A type's methods: its own, then those promoted from embedded types (graph/query/methods)."""
+    return promoted_methods(atlas.reader, type_id)
 
 
 def illustrations(atlas: Atlas, ids: list[str]) -> list[NodeRecord]:

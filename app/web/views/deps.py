@@ -53,9 +53,10 @@ if pid:
 st.subheader("Paths")
 st.caption("Between packages the chain follows imports; between functions and methods it follows "
            "calls, interface calls, dispatch to implementations and function values; between "
-           "roles, role edges. Across kinds a role stands for its packages and a package for its "
-           "code (`syncLoop` to `cri`: calls until code of the CRI). Chains go around fakes and "
-           "test code when they can. Short names work: pick from the ranked candidates.")
+           "roles, role edges. Across kinds a role stands for its packages, a package for its code and "
+           "a type for its methods (`syncLoop` to `cri`: calls until code of the CRI). Chains go "
+           "around fakes and test code when they can. Short names work: pick from the ranked "
+           "candidates.")
 c1, c2 = st.columns(2)
 source = picker.pick(atlas, "from", "from", (), container=c1,
                      placeholder="kuberuntime.(*kubeGenericRuntimeManager).SyncPod or syncLoop")
