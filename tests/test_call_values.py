@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_TREE, write_tree
 
 from kubeatlas.app.cli import main
+from kubeatlas.graph.notes.verify import check_claims
+from kubeatlas.graph.notes.walk import find_chain
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 SCHED = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler)"
 
@@ -57,6 +62,41 @@ def test_callers_and_callees_list_values_apart_from_calls(db, capsys, command, n
     assert value and value[0]["kind"] == "REFERENCES" and value[0]["hop"] == "value"
     assert value[0]["file"] == "pkg/scheduler/scheduler.go" and value[0]["line"] == 34
     assert all(r["hop"] in ("call", "dispatch", "value") for r in rows)
+
+
+CALLSHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
+
+
+def test_a_func_fields_value_passed_on_references_what_was_stored_there(db, capsys):
+    """`pop(r.config.Process)` passes what `Config{Process: c.sync}` stored: a REFERENCES edge
+    via "stored" naming the field, followed by `path` and listed by `callers`."""
+    loop, sync = f"method:{CALLSHAPES}.(*Runner).loop", f"method:{CALLSHAPES}.(*Controller).sync"
+    rows = run_json(capsys, "callers", "callshapes.(*Controller).sync", "--db", db)["callers"]
+    passed = [r for r in rows if r["source"] == loop]
+    assert passed and passed[0]["kind"] == "REFERENCES" and passed[0]["via"] == "stored"
+    assert passed[0]["field"] == f"{CALLSHAPES}.Config.Process"
+    assert (passed[0]["file"], passed[0]["line"]) == ("pkg/controller/callshapes/fieldvalue.go", 20)
+    found = run_json(capsys, "path", "callshapes.(*Runner).loop", "callshapes.(*Controller).sync",
+                     "--db", db)
+    assert found["hops"][-1] == {"id": sync, "kind": "value", "via": "stored"}
+    capsys.readouterr()
+    assert main(["path", "callshapes.(*Runner).loop", "callshapes.(*Controller).sync",
+                 "--db", db]) == 0
+    assert "passes as a value what a field holds" in capsys.readouterr().out
+
+
+def test_a_note_cites_a_func_fields_value_and_the_check_holds_it(db):
+    atlas = Atlas(SqliteReader(Path(db)))
+    hops = find_chain(atlas, f"method:{CALLSHAPES}.(*Runner).loop",
+                      f"method:{CALLSHAPES}.(*Controller).sync")
+    assert hops is not None and [h.kind for h in hops] == ["references-field"]
+    claim = hops[0].claim
+    assert (claim.kind, claim.path, claim.line, claim.object_path) == (
+        "references-field", "pkg/controller/callshapes/fieldvalue.go", 20,
+        f"{CALLSHAPES}.Config.Process")
+    assert check_claims([claim], FIXTURE_TREE) == []
+    moved = replace(claim, line=claim.line + 1)  # `}`: no value of the field there
+    assert check_claims([moved], FIXTURE_TREE) != []
 
 
 PLATFORM_TREE = {

@@ -77,6 +77,12 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # a different function stored into the field: those calls join across files, rebuild
     ("pkg/controller/callshapes/callshapes.go", "c.syncHandler = c.sync", "c.syncHandler = c.first2",
      False),
+    # lines move above a func field's value passed on (r.config.Process): its edge follows
+    ("pkg/controller/callshapes/fieldvalue.go", "func (r *Runner) loop() {",
+     "// edited\nfunc (r *Runner) loop() {", True),
+    # another function stored into that field: rebuild
+    ("pkg/controller/callshapes/fieldvalue.go", "Config{Process: c.sync}",
+     "Config{Process: c.processNext2}", False),
 ])
 def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path, rel, old, new, patched):
     if not FIXTURE_TREE.is_dir():

@@ -23,7 +23,15 @@ from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.index.variant_patch import count_variant_calls, rewrite_variant_calls
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
-from kubeatlas.graph.resolve.calls import FIELD_CALL, STORED, CallEdge, finish_tally, resolve_file_calls, variant_record
+from kubeatlas.graph.resolve.calls import (
+    FIELD_CALL,
+    FIELD_VALUE,
+    STORED,
+    CallEdge,
+    finish_tally,
+    resolve_file_calls,
+    variant_record,
+)
 from kubeatlas.graph.resolve.symbols import SymbolTable
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -141,8 +149,9 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
 
 
 def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
-    """The stores into func-typed fields and the calls through them, without lines."""
-    return sorted({(c, t, via) for c, t, via, *_ in edges if via in (STORED, FIELD_CALL)})
+    """The stores into func-typed fields and the calls and values through them, without lines."""
+    return sorted({(c, t, via) for c, t, via, *_ in edges
+                   if via in (STORED, FIELD_CALL, FIELD_VALUE)})
 
 
 def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge],
@@ -167,11 +176,12 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
     rows = []
     variants: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for c, t, via, n, line, file, variant in calls:
-        if via == FIELD_CALL:  # the stored calls it makes stay; their line and count move
-            conn.execute("UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) "
-                         "WHERE kind = 'CALLS' AND source = ? AND "
-                         "json_extract(attrs, '$.via') = 'stored' AND "
-                         "json_extract(attrs, '$.field') = ?", (line, n, c, t.partition(":")[2]))
+        if via in (FIELD_CALL, FIELD_VALUE):  # its stored calls and values stay; their line
+            conn.execute(  # and count move
+                "UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) "
+                "WHERE kind = ? AND source = ? AND json_extract(attrs, '$.via') = 'stored' AND "
+                "json_extract(attrs, '$.field') = ?",
+                (line, n, "CALLS" if via == FIELD_CALL else "REFERENCES", c, t.partition(":")[2]))
         elif c in existing and t in existing:
             if variant:
                 variants[(c, t)].append(variant_record(via, n, line, file))

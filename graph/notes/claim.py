@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("declares", "calls", "calls-field", "references", "implements", "absent")
+KINDS = ("declares", "calls", "calls-field", "references", "references-field", "implements",
+         "absent")
 _LINE = re.compile(r"^<!-- kubeatlas:claim (?P<body>.+) -->$", re.MULTILINE)
 
 
@@ -17,6 +18,8 @@ class Claim:
     calls/references: the call or value sits at `path:line`, inside subject's declaration
     `span`. calls-field: a call through a func-typed field that holds `object` (a stored call,
     `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id.
+    references-field: the value of such a field passed on (`Pop(PopProcessFunc(c.config.Process))`
+    passing `HandleDeltas`), `object_path` the field's id.
     implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 

@@ -37,6 +37,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "via_field": ("calls the func field `{field}`, which holds `{name}`:",
                   "调用函数字段 `{field}`（其中保存的是 `{name}`）："),
     "via_references": ("passes the function value", "传递函数值"),
+    "via_field_value": ("passes on the func field `{field}`, which holds `{name}`:",
+                        "传递函数字段 `{field}`（其中保存的是 `{name}`）："),
     "via_dispatch": ("is an interface method; the implementation is on",
                      "是接口方法，其实现位于"),
     "unlinked": ("The graph links no call or function value from the steps above to this part's "

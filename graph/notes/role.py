@@ -94,6 +94,10 @@ def _step(w: Writer, p: Placed, role: str) -> None:
         elif hop.kind == "references":
             w.add(f"  - {src} {w.say('via_references')} "
                   + w.cite(Citation(hop.path, hop.line, hop.target.name)))
+        elif hop.kind == "references-field":
+            field = hop.claim.object_path.rsplit(".", 1)[-1]
+            w.add(f"  - {src} {w.say('via_field_value', field=field, name=hop.target.name)} "
+                  + w.cite(Citation(hop.path, hop.line, field)))
         else:
             impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
             target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"
@@ -155,11 +159,12 @@ def _entry_point(w: Writer, attrs: dict[str, Any]) -> None:
             continue
         span = (int(main.attrs.get("line", 0)), int(main.attrs.get("end_line", 0) or 0))
         through = str(e.attrs.get("field") or "") if e.attrs.get("via") == "stored" else ""
-        kind = "references" if e.kind == EdgeKind.REFERENCES else "calls-field" if through else "calls"
+        kind = ("references" if e.kind == EdgeKind.REFERENCES else "calls") + (
+            "-field" if through else "")
         w.claim(Claim(kind, main.id, callee.id, str(main.attrs["file"]), int(e.attrs["line"]), span,
                       object_path=through))
         called = through.rsplit(".", 1)[-1] if through else callee.name
-        shown = called if kind == "references" else f"{called}(…)"
+        shown = called if kind.startswith("references") else f"{called}(…)"
         site = w.cite(Citation(str(main.attrs["file"]), int(e.attrs["line"]), called), shown)
         w.add(f"- {site} → {w.cite_node(callee)}")
     if len(edges) > MAX_CALLS:

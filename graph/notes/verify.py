@@ -66,17 +66,19 @@ def _check(c: Claim, files: _Files) -> str:
         return f"line {c.line} is past the end of {c.path} ({len(lines)} lines)"
     if c.kind == "declares":
         return _declares(lines, c.line, c.subject, c.label)
-    if c.kind in ("calls", "calls-field", "references"):
+    if c.kind in ("calls", "calls-field", "references", "references-field"):
         start, end = c.span
         wrong = _declares(lines, start, c.subject, f"{c.path}:{start}") if start else ""
         if wrong:
             return wrong
         if start and not start <= c.line <= end:
             return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
-        name = c.object_path.rsplit(".", 1)[-1] if c.kind == "calls-field" else identifier(c.object)[1]
-        pattern = rf"\b{re.escape(name)}\b" + (r"(?!\s*\()" if c.kind == "references" else "")
+        through = c.kind.endswith("-field")  # the statement names the field, not the function
+        name = c.object_path.rsplit(".", 1)[-1] if through else identifier(c.object)[1]
+        value = c.kind.startswith("references")
+        pattern = rf"\b{re.escape(name)}\b" + (r"(?!\s*\()" if value else "")
         if not re.search(pattern, statement(lines, c.line)):
-            verb = "call" if c.kind == "calls" else "function value"
+            verb = "function value" if value else "call"
             return f"{c.label} has no {verb} {name}"
         return ""
     if c.kind == "implements":

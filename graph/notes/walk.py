@@ -124,8 +124,11 @@ def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[s
     if kind == EdgeKind.REFERENCES:
         line, path = int(attrs.get("line", 0)), str(attrs.get("file") or a.attrs.get("file", ""))
         same_file = path == a.attrs.get("file")
-        claim = Claim("references", a.id, b.id, path, line, span if same_file else (0, 0))
-        return Hop(a, b, "references", path, line, claim) if line and path else None
+        through = str(attrs.get("field") or "") if attrs.get("via") == "stored" else ""
+        how = "references-field" if through else "references"
+        claim = Claim(how, a.id, b.id, path, line, span if same_file else (0, 0),
+                      object_path=through)
+        return Hop(a, b, how, path, line, claim) if line and path else None
     impl, iface = _receiver_type(b.id), _receiver_type(a.id)
     types = atlas.reader.get_nodes([impl, iface])
     if impl not in types or iface not in types:

@@ -47,7 +47,10 @@ def chain_kinds(source: str) -> tuple[str, ...]:
 
 def how(kind: str, attrs: dict) -> str:
     if kind == str(EdgeKind.CALLS):
-        return "interface call" if attrs.get("via") == "interface" else "call"
+        return {"interface": "interface call", "stored": "call of what a field holds"}.get(
+            str(attrs.get("via")), "call")
+    if kind == "REFERENCES" and attrs.get("via") == "stored":
+        return "function value a field holds"
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",
             "REFERENCES": "function value", str(EdgeKind.IMPORTS): "import",
             str(EdgeKind.DEPENDS_ON): "depends on", str(EdgeKind.TALKS_TO): "talks to",

@@ -16,25 +16,31 @@ from kubeatlas.graph.resolve.symbols import SymbolTable
 # (caller, callee, via, count, first line, file, variant): `variant` when the caller's node is
 # read from another file, so this is another platform's body (kept apart, as VARIANT_CALLS).
 CallEdge = tuple[str, str, str, int, int, str, bool]
-# Two more kinds of CallEdge meet in add_call_edges: (field key, function, STORED, …) — a value
-# stored into a func-typed field — and (caller, field key, FIELD_CALL, …) — a call through it.
+# Three more kinds of CallEdge meet in add_call_edges: (field key, function, STORED, …) — a
+# value stored into a func-typed field — and (caller, field key, FIELD_CALL or FIELD_VALUE, …) —
+# a call through it, or its value passed on (`Pop(PopProcessFunc(c.config.Process))`).
 STORED = "store"
 FIELD_CALL = "field-call"
+FIELD_VALUE = "field-value"  # (caller, field key, FIELD_VALUE, …): passes what the field holds
 
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
     """Add the resolved calls (and, via "value", references) whose two ends are in the graph,
-    in the order given; then the calls through func-typed fields to what was stored in them
-    (via "stored"). Other platforms' variants go to VARIANT_CALLS, out of the default view.
-    `tally` holds the resolution counts once `edges` is exhausted."""
+    in the order given; then the calls through func-typed fields to what was stored in them,
+    and the values taken from such fields (both via "stored"). Other platforms' variants go to
+    VARIANT_CALLS, out of the default view. `tally` holds the resolution counts once `edges`
+    is exhausted."""
     stored: dict[str, set[str]] = defaultdict(set)
     field_calls: list[CallEdge] = []
+    field_values: list[CallEdge] = []
     for edge in edges:
         caller, target, via, count, line, file, variant = edge
         if via == STORED:
             stored[caller].add(target)
         elif via == FIELD_CALL:
             field_calls.append(edge)
+        elif via == FIELD_VALUE:
+            field_values.append(edge)
         elif caller in graph and target in graph:
             if variant:
                 add_variant_call(graph, caller, target, variant_record(via, count, line, file))
@@ -51,6 +57,13 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=CallVia.STORED.value,
                                count=count, line=line, field=field.partition(":")[2])
                 tally["via_stored"] += 1
+    for caller, field, _, count, line, file, _ in field_values:
+        for target in sorted(stored.get(field, ())):
+            if caller in graph and target in graph and graph.edge(caller, target,
+                                                                   EdgeKind.REFERENCES) is None:
+                graph.add_edge(caller, target, EdgeKind.REFERENCES, via=CallVia.STORED.value,
+                               count=count, line=line, file=file, field=field.partition(":")[2])
+                tally["values_stored"] += 1
     # edges, not additions: a pair called at two sites (or once directly and once through an
     # interface) is one edge; the counts are what the index holds and what a patch keeps
     counts = graph.counts()
@@ -119,6 +132,10 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         if call.value:
             target, via = resolver.reference(call.caller, call.callee_expr, call.line)
             if not target:
+                continue
+            if via is CallVia.STORED:  # passes what a func-typed field holds
+                if not variant:
+                    _count(edges, caller, target, FIELD_VALUE, call.line)
                 continue
             counts["references"] += 1
             if call.field and not variant:

@@ -64,8 +64,8 @@ class CallResolver:
         return found
 
     def reference(self, caller: str, expr: str, line: int) -> tuple[str, CallVia | None]:
-        """The function or method a value expression (`c.worker`, `pkg.F`, `F`) names, if it
-        names one: (id, CallVia.VALUE), else ("", None)."""
+        """The function or method a value (`c.worker`, `pkg.F`, `F`) names: (id, VALUE); a
+        func-typed field (`c.config.Process`): (field key, STORED); else ("", None)."""
         key = self._memo_key(caller, expr)
         if key is None:
             return self._reference(caller, expr, line)
@@ -112,6 +112,8 @@ class CallResolver:
             fid = function_id(self.scope.package, name)
             return (fid, CallVia.VALUE) if self.symbols.has_func(fid) else ("", None)
         outcome, target, _ = self.resolve(caller, expr, line)
+        if outcome is CallOutcome.DYNAMIC and target:  # a func-typed field's value
+            return target, CallVia.STORED
         return (target, CallVia.VALUE) if outcome is CallOutcome.RESOLVED else ("", None)
 
     def store(self, caller: str, holder: str, field: str, line: int) -> str:
