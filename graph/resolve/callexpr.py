@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -10,13 +12,19 @@ _SPACE = re.compile(r"\s+")
 _LITERAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?\{.*\}$", re.DOTALL)
 
 
-def split_segments(expr: str, value: bool = False) -> list[str] | None:
-    """`a.b(x).c` -> ["a", "b()", "c"]; `a.fs[i].M` -> ["a", "fs[]", "M"]; `sets.New[string]`
-    -> ["sets", "New"] (type arguments dropped); `x.(*T).M` -> ["x", "(*T)", "M"] (a type
-    assertion); `pkg.T{...}.M` -> ["pkg", "T{}", "M"] (a composite literal); None for
+@lru_cache(maxsize=1 << 14)  # 790k expressions on v1.28.7, 118k distinct: 1.6 -> 0.5 CPU-s
+def split_segments(expr: str, value: bool = False) -> tuple[str, ...] | None:
+    """`a.b(x).c` -> ("a", "b()", "c"); `a.fs[i].M` -> ("a", "fs[]", "M"); `sets.New[string]`
+    -> ("sets", "New") (type arguments dropped); `x.(*T).M` -> ("x", "(*T)", "M") (a type
+    assertion); `pkg.T{...}.M` -> ("pkg", "T{}", "M") (a composite literal); None for
     expressions we do not follow (other literals, parenthesised heads). With `value`, expr is
     a value rather than a callee: a trailing `[...]` indexes it (`p.byName[k]`), where a
     callee's is its type arguments."""
+    segments = _split(expr, value)
+    return None if segments is None else tuple(segments)
+
+
+def _split(expr: str, value: bool) -> list[str] | tuple[str, ...] | None:
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
     if expr.startswith("("):
@@ -61,7 +69,7 @@ def split_segments(expr: str, value: bool = False) -> list[str] | None:
     return segments
 
 
-def anchored_type(segments: list[str]) -> tuple[int, str] | None:
+def anchored_type(segments: Sequence[str]) -> tuple[int, str] | None:
     """The last segment whose type the text itself states, and that type: `x.(*T)` -> *T,
     `pkg.T{}` -> pkg.T (the segments before a literal's type are its package)."""
     for at in range(len(segments) - 1, -1, -1):  # (split_segments never makes the head one)
@@ -78,7 +86,7 @@ def _is_assertion(segment: str) -> bool:
     return segment[:1] == "(" and len(segment) > 2 and closing_bracket(segment, 0) == len(segment) - 1
 
 
-def _parenthesised(expr: str, value: bool) -> list[str] | None:
+def _parenthesised(expr: str, value: bool) -> list[str] | tuple[str, ...] | None:
     """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`,
     `(&x).M` and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference or an address
     changes no method a call can reach); `(&T{}).M` -> ["T{}", "M"]."""
@@ -90,7 +98,7 @@ def _parenthesised(expr: str, value: bool) -> list[str] | None:
         end = closing_bracket(rest, 0)
         if end < 0 or not (rest[end + 1:] == "" or rest[end + 1:].startswith(".")):
             return None
-        more = split_segments(rest[end + 2:], value) if rest[end + 1:] else []
+        more = split_segments(rest[end + 2:], value) if rest[end + 1:] else ()
         return None if more is None else ["(" + inner + ")()", *more]
     inner = inner.lstrip("*&").strip()
     if not (_PLAIN.match(inner) or _LITERAL.match(inner)):

@@ -145,7 +145,7 @@ class CallResolver:
             return CallOutcome.CONVERSION, "", None
         return _UNRESOLVED
 
-    def _package_member(self, caller: str, path: str, rest: list[str], line: int) -> Resolution:
+    def _package_member(self, caller: str, path: str, rest: Sequence[str], line: int) -> Resolution:
         if not self.symbols.has_package(path):
             return CallOutcome.EXTERNAL, "", None
         first = rest[0]
@@ -184,7 +184,7 @@ class CallResolver:
         """A scope in which `Name` means path.Name."""
         return FileScope(path, {})
 
-    def _chain_to_method(self, current: Typed, rest: list[str], through_field: bool) -> Resolution:
+    def _chain_to_method(self, current: Typed, rest: Sequence[str], through_field: bool) -> Resolution:
         """Walk `.a.b()[i].M` from a typed value to the method M: (outcome, method id, via)."""
         for segment in rest[:-1]:
             step = self._member(current, segment)
