@@ -76,9 +76,8 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("calls", "decls", "imports", "known", "known_upto", "locals", "ordinal", "package",
-                 "package_offset",
-                 "rel_path", "scope", "scope_end")
+    __slots__ = ("calls", "decls", "func_params", "imports", "known", "known_upto", "locals",
+                 "ordinal", "package", "package_offset", "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
         self.rel_path = rel_path
@@ -93,12 +92,14 @@ class _Accumulator:
         self.ordinal = 0  # init and _ functions so far: they may repeat, their ordinal names them
         self.known: set[str] = set()
         self.known_upto = 0
+        self.func_params: frozenset[str] = frozenset()  # the function's func-typed parameters
 
     def enter(self, node: Node, qualified: str) -> None:
         self.scope, self.scope_end = qualified, node.end_byte
         params = self.decls[-1].params if self.decls else ()
         self.known = {p.name for p in params}  # the function's variables: never function values
         self.known_upto = len(self.locals)
+        self.func_params = frozenset(p.name for p in params if p.type_expr.startswith("func"))
 
     def is_variable(self, name: str) -> bool:
         """Is name a parameter or a local declared so far in the current function?"""
@@ -214,9 +215,33 @@ def _on_ref(acc: _Accumulator, c: Captures) -> None:
     if node.start_byte < acc.scope_end:  # values at package level have no function to start from
         expr = flat(node)
         if node.type == "identifier" and acc.is_variable(expr):
+            if expr not in acc.func_params:
+                return
+            call, arg = _argument_of(node)  # a func parameter handed on: `construct(…, fn)`
+            if not call:
+                return
+        elif len(expr) <= MAX_CALLEE:
+            call, arg = _argument_of(node)
+        else:
             return
-        if len(expr) <= MAX_CALLEE:
-            acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True))
+        acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True, "", "", call, arg))
+
+
+def _argument_of(node: Node) -> tuple[str, int]:
+    """(the called expression, position) when node is an argument of a call, else ("", -1)."""
+    arguments = node.parent
+    if arguments is None or arguments.type != "argument_list":
+        return "", -1
+    fn = arguments.parent.child_by_field_name("function") if arguments.parent else None
+    callee = flat(fn) if fn is not None and fn.type not in _NOT_CALLEES else ""
+    if not callee or len(callee) > MAX_CALLEE:
+        return "", -1
+    position, target = 0, node.id
+    for argument in arguments.named_children:
+        if argument.id == target:
+            return callee, position
+        position += argument.type != "comment"
+    return "", -1
 
 
 def _on_keyed(acc: _Accumulator, c: Captures) -> None:

@@ -119,6 +119,10 @@ class CallRef(NamedTuple):
     # with `{}` (`cache.ResourceEventHandlerFuncs{}` in `…{AddFunc: c.addPod}`)
     field: str = ""
     holder: str = ""
+    # a value passed as an argument: the called expression and the argument's position
+    # (`async.NewBoundedFrequencyRunner`, 1 in `…Runner("sync-runner", proxier.syncProxyRules, …)`)
+    call: str = ""
+    arg: int = -1
 
 
 class LocalVar(NamedTuple):

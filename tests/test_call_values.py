@@ -85,6 +85,16 @@ def test_a_func_fields_value_passed_on_references_what_was_stored_there(db, caps
     assert "passes as a value what a field holds" in capsys.readouterr().out
 
 
+def test_a_function_handed_to_a_constructor_is_what_calls_through_its_field_reach(db, capsys):
+    """`newPeriodic(c.resync)` hands fn on to `buildPeriodic`, which stores it in periodic.fn:
+    `p.fn()` in tick calls resync (via "stored"), as the kube-proxy's BoundedFrequencyRunner
+    calls the syncProxyRules its constructor was given."""
+    rows = run_json(capsys, "callers", "callshapes.(*Controller).resync", "--db", db)["callers"]
+    assert [(r["source"], r["via"], r.get("field"), r["line"]) for r in rows] == [
+        (f"method:{CALLSHAPES}.(*periodic).tick", "stored", f"{CALLSHAPES}.periodic.fn", 36),
+        (f"method:{CALLSHAPES}.(*Controller).startPeriodic", "value", None, 38)]
+
+
 def test_a_note_cites_a_func_fields_value_and_the_check_holds_it(db):
     atlas = Atlas(SqliteReader(Path(db)))
     hops = find_chain(atlas, f"method:{CALLSHAPES}.(*Runner).loop",

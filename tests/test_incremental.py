@@ -83,6 +83,9 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # another function stored into that field: rebuild
     ("pkg/controller/callshapes/fieldvalue.go", "Config{Process: c.sync}",
      "Config{Process: c.processNext2}", False),
+    # another function handed to the constructor that stores it: rebuild
+    ("pkg/controller/callshapes/fieldvalue.go", "newPeriodic(c.resync)", "newPeriodic(c.index)",
+     False),
 ])
 def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path, rel, old, new, patched):
     if not FIXTURE_TREE.is_dir():

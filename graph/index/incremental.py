@@ -24,8 +24,11 @@ from kubeatlas.graph.index.variant_patch import count_variant_calls, rewrite_var
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
 from kubeatlas.graph.resolve.calls import (
+    ARG_VALUE,
     FIELD_CALL,
     FIELD_VALUE,
+    FORWARD,
+    PARAM_STORE,
     STORED,
     CallEdge,
     finish_tally,
@@ -151,7 +154,7 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
 def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
     """The stores into func-typed fields and the calls and values through them, without lines."""
     return sorted({(c, t, via) for c, t, via, *_ in edges
-                   if via in (STORED, FIELD_CALL, FIELD_VALUE)})
+                   if via in (STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD)})
 
 
 def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge],

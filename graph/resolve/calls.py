@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from kubeatlas.analyzer.model import FileFacts
+from kubeatlas.analyzer.model import CallRef, FileFacts
 from kubeatlas.graph.model.kubegraph import KubeGraph
-from kubeatlas.graph.model.schema import CallVia, EdgeKind, function_id, method_id
+from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
 from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
@@ -22,6 +22,14 @@ CallEdge = tuple[str, str, str, int, int, str, bool]
 STORED = "store"
 FIELD_CALL = "field-call"
 FIELD_VALUE = "field-value"  # (caller, field key, FIELD_VALUE, …): passes what the field holds
+# And a store through a parameter: (slot, field key, PARAM_STORE, …) — the constructor stores its
+# parameter there (`&BoundedFrequencyRunner{fn: fn}`) — with (slot, function, ARG_VALUE, …) —
+# a caller passes that function as the argument (`NewBoundedFrequencyRunner(…, p.syncProxyRules,
+# …)`); a slot is the callee's id, "@", the parameter's position (the receiver is 0).
+PARAM_STORE = "param-store"
+ARG_VALUE = "arg-value"
+FORWARD = "forward"  # (slot, slot, FORWARD, …): a func parameter handed on to another's
+MAX_FORWARDS = 8  # `NewBoundedFrequencyRunner` -> `construct` is one
 
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
@@ -33,10 +41,19 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
     stored: dict[str, set[str]] = defaultdict(set)
     field_calls: list[CallEdge] = []
     field_values: list[CallEdge] = []
+    slot_fields: dict[str, set[str]] = defaultdict(set)
+    slot_values: dict[str, set[str]] = defaultdict(set)
+    forwards: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
         caller, target, via, count, line, file, variant = edge
         if via == STORED:
             stored[caller].add(target)
+        elif via == PARAM_STORE:
+            slot_fields[caller].add(target)
+        elif via == ARG_VALUE:
+            slot_values[caller].add(target)
+        elif via == FORWARD:
+            forwards[caller].add(target)
         elif via == FIELD_CALL:
             field_calls.append(edge)
         elif via == FIELD_VALUE:
@@ -50,6 +67,11 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
                                line=line, file=file)
             else:
                 graph.add_edge(caller, target, EdgeKind.CALLS, via=via, count=count, line=line)
+    _hand_on(slot_values, forwards)
+    for slot, fields in slot_fields.items():  # what callers pass lands where the callee stores it
+        for key in fields:
+            tally["stored_through_parameters"] += len(slot_values.get(slot, set()) - stored[key])
+            stored[key] |= slot_values.get(slot, set())
     for caller, field, _, count, line, _, _ in field_calls:
         for target in sorted(stored.get(field, ())):
             if caller in graph and target in graph and graph.edge(caller, target,
@@ -71,6 +93,21 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
     if counts.get(str(EdgeKind.REFERENCES)):
         tally["reference_edges"] = counts[str(EdgeKind.REFERENCES)]
     return finish_tally(tally)
+
+
+def _hand_on(slot_values: dict[str, set[str]], forwards: dict[str, set[str]]) -> None:
+    """What a parameter receives, its callee's parameter receives too, when it is handed on
+    (up to MAX_FORWARDS hands)."""
+    for _ in range(MAX_FORWARDS):
+        grew = False
+        for source, targets in forwards.items():
+            values = slot_values.get(source) or set()
+            for target in targets if values else ():
+                if not values <= slot_values[target]:
+                    slot_values[target] |= values
+                    grew = True
+        if not grew:
+            return
 
 
 def variant_record(via: str, count: int, line: int, file: str) -> dict:
@@ -130,6 +167,17 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             tally["other_platform"] += 1
         counts = aside if variant else tally
         if call.value:
+            slot = _parameter_slot(symbols, resolver, call, caller) if not variant else ""
+            if slot and call.field:  # a parameter stored into a field
+                key = resolver.store(call.caller, call.holder, call.field, call.line)
+                if key:
+                    _count(edges, slot, key, PARAM_STORE, call.line)
+                continue
+            if slot and call.call:  # a func parameter handed on to another function's
+                onward = _argument_slot(symbols, resolver, call)
+                if onward:
+                    _count(edges, slot, onward, FORWARD, call.line)
+                continue
             target, via = resolver.reference(call.caller, call.callee_expr, call.line)
             if not target:
                 continue
@@ -138,6 +186,10 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
                     _count(edges, caller, target, FIELD_VALUE, call.line)
                 continue
             counts["references"] += 1
+            if call.call and not variant:  # an argument: into the callee's parameter
+                slot = _argument_slot(symbols, resolver, call)
+                if slot:
+                    _count(edges, slot, target, ARG_VALUE, call.line)
             if call.field and not variant:
                 key = resolver.store(call.caller, call.holder, call.field, call.line)
                 if key:
@@ -154,6 +206,32 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         _count(edges, caller, target, str(via), call.line)
     return [(c, t, via, n, line, f.rel_path, c in variants)
             for (c, t, via), (n, line) in edges.items()]
+
+
+def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,
+                    caller: str) -> str:
+    """`fn` in `&T{fn: fn}` or `construct(…, fn)` inside caller: "caller@i" when fn is
+    caller's i-th parameter."""
+    if not (call.field or call.call):
+        return ""
+    if not isinstance(resolver.variables.declared(call.caller, call.callee_expr, call.line), str):
+        return ""  # not a parameter (a local, or no variable at all)
+    info = symbols.func_info(caller)
+    names = [name for name, _ in info.params] if info is not None else []
+    return f"{caller}@{names.index(call.callee_expr)}" if call.callee_expr in names else ""
+
+
+def _argument_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef) -> str:
+    """The parameter a value passed as argument `call.arg` of `call.call(…)` lands in:
+    "callee@i" for a function or concrete method in the tree (not a variadic one)."""
+    outcome, callee, via = resolver.resolve(call.caller, call.call, call.line)
+    if outcome is not CallOutcome.RESOLVED or via is CallVia.INTERFACE:
+        return ""
+    info = symbols.func_info(callee)
+    index = call.arg + (1 if kind_of(callee) is NodeKind.METHOD else 0)
+    if info is None or index >= len(info.params) or info.params[index][1].startswith("..."):
+        return ""
+    return f"{callee}@{index}"
 
 
 def _count(edges: dict[tuple[str, str, str], list[int]], source: str, target: str, via: str,
