@@ -733,8 +733,8 @@ def test_flow_names_what_is_missing_and_walks_the_call_chain(atlas):
 
 def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one(atlas):
     """bind and schedulePod are siblings (scheduleOne calls both): bind is reached from
-    scheduleOne, said so, and the hop is a claim the tree backs; a step's first anchor and a
-    type stay unlinked."""
+    scheduleOne, said so, and the hop is a claim the tree backs; a type (named, not called) is
+    never linked nor called unlinked."""
     note = flow_note(atlas)
     step = _section(note.markdown, "5. the scheduler")
     assert ("`scheduler.(*Scheduler).bind`" in step and
@@ -744,6 +744,8 @@ def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one
             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bind") in {
         (c.kind, c.subject, c.object) for c in note.claims}
     assert "`admission.Interface`" in note.markdown.split("reached from `handlers.createHandler`")[0]
+    named = next(x for x in note.markdown.splitlines() if x.startswith("- `admission.Interface`"))
+    assert "no call" not in named  # a type is named for context, never "unlinked"
 
 
 @pytest.mark.parametrize("flow", ["pod-flow", "service-flow", "pvc-flow", "informer-flow", "request-flow"])

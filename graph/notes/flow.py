@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from kubeatlas.errors import CatalogError
+from kubeatlas.graph.model.schema import NodeKind, kind_of
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.source import short_name
@@ -91,8 +92,8 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
             if chain is not None and source != placed[-1]:
                 note += " " + w.say("flow_from", name=short_name(source))
-            if len(placed) > before and chain is None:
-                note += " " + w.say("flow_unlinked")
+            if len(placed) > before and chain is None and kind_of(hit.id) is not NodeKind.TYPE:
+                note += " " + w.say("flow_unlinked")  # (a type is named, not called: no link)
             w.add(f"- {w.cite_node(hit)}{note}")
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
             placed.append(hit.id)
@@ -110,7 +111,7 @@ def _linked(atlas: Atlas, placed: list[str], step_start: int, target: str
     from kuberuntime's `SyncPod`, the last anchor of the step before). A step's first anchor
     starts its story (another process, or a new thread of it): nothing links to it.
     ("", None) when nothing does."""
-    if len(placed) == step_start:
+    if len(placed) == step_start or kind_of(target) is NodeKind.TYPE:
         return "", None
     for source in reversed(placed):
         chain = find_chain(atlas, source, target, MAX_HOPS)
