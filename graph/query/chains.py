@@ -5,8 +5,9 @@ found by banning one hop of the shorter chains (Yen's idea on a breadth-first se
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.atlas import Atlas
@@ -45,10 +46,12 @@ def chain_kinds(source: str) -> tuple[str, ...]:
     return (str(EdgeKind.IMPORTS),)
 
 
-def how(kind: str, attrs: dict) -> str:
+def how(kind: str, attrs: Mapping[str, Any]) -> str:
+    """What a reader calls an edge: call, call through a field, interface call, call of what a
+    field holds, dispatch to an implementation, function value (a field holds), import …"""
     if kind == str(EdgeKind.CALLS):
-        return {"interface": "interface call", "stored": "call of what a field holds"}.get(
-            str(attrs.get("via")), "call")
+        return {"interface": "interface call", "field": "call through a field",
+                "stored": "call of what a field holds"}.get(str(attrs.get("via")), "call")
     if kind == "REFERENCES" and attrs.get("via") == "stored":
         return "function value a field holds"
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",

@@ -9,12 +9,10 @@ import streamlit as st
 from kubeatlas.app.web import index_cache, links, live_graph, minik8s_panel, picker, source_view, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.chains import how
 from kubeatlas.graph.query.source_text import read_lines
 
 KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.MINI_COMPONENT)
-_VIA = {"direct": "call", "method": "call", "field": "call through a field",
-        "interface": "interface call", "value": "function value"}
-
 atlas = state.atlas()
 tree = state.tree(atlas)
 nid = picker.pick(atlas, "type, function or method (name or id)", "id", KINDS,
@@ -31,7 +29,7 @@ def _edge_table(edges, column: str, cap: int = 200) -> None:
         st.caption("none")
         return
     nodes = atlas.reader.get_nodes(ids[:cap])
-    st.dataframe([{"name": short_name(i), "how": _how(e),
+    st.dataframe([{"name": short_name(i), "how": how(e.kind, e.attrs),
                    "line": e.attrs.get("line") or "",
                    "declared at": links.where(nodes[i].attrs) if i in nodes else "",
                    "source": links.code_url(tree, nodes[i].attrs) if i in nodes else ""}
@@ -42,14 +40,6 @@ def _edge_table(edges, column: str, cap: int = 200) -> None:
     links.more_marker(len(ids) - cap)
     with st.expander("open one"):
         links.capped_links(list(dict.fromkeys(ids)), 40)
-
-
-def _how(edge) -> str:
-    if edge.kind == "DISPATCHES":
-        return "dispatch to an implementation"
-    if edge.kind == "REFERENCES":
-        return "function value"
-    return _VIA.get(str(edge.attrs.get("via", "")), str(edge.attrs.get("via", "call")))
 
 
 with state.reported():
