@@ -4,10 +4,8 @@ that go around fakes: on a small tree where the fake's way is the shorter one.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import write_tree
+from test_call_values import indexed_files, run_json
 
 from kubeatlas.app.cli import main
 from kubeatlas.graph.query.atlas import Atlas
@@ -78,17 +76,12 @@ func Run() { kuberuntime.Start() }
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    root = write_tree(tmp_path_factory.mktemp("bridge") / "kubernetes", TREE)
-    path = root.parent / "index.sqlite"
-    assert main(["index", str(root), "--db", str(path), "--jobs", "1", "--json"]) == 0
-    return str(path)
+def db(tmp_path_factory) -> str:
+    return indexed_files(tmp_path_factory.mktemp("bridge"), TREE)
 
 
 def path_json(capsys, *args: str) -> dict:
-    capsys.readouterr()
-    assert main(["path", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    return run_json(capsys, "path", *args)
 
 
 def hops(answer: dict) -> list[tuple[str, str]]:
