@@ -38,11 +38,10 @@ class Hop:
 @dataclass(frozen=True, slots=True)
 class Found:
     """A chain as search found it: where it starts and the edges it takes (none: the start
-    itself is the end); `through_tests` when no chain avoided test helpers."""
+    itself is the end)."""
 
     start: str
     edges: tuple[Any, ...]
-    through_tests: bool = False
 
 
 HOP_KIND = {"CALLS": "call", "DISPATCHES": "dispatch", "REFERENCES": "value"}
@@ -99,10 +98,9 @@ def search(reader: _Reader, starts: Sequence[str], reached: Callable[[str], bool
     helpers = helpers_among(reader, every) if member_starts else set()
     found = _breadth_first(reader, [n for n in every if n not in helpers], reached, kinds,
                            max_hops, banned, deadline, avoid_tests=True, member_ends=member_ends)
-    if found is None and not _timed_out(deadline):
+    if found is None and not _timed_out(deadline):  # no other way: through test code, then
         found = _breadth_first(reader, every, reached, kinds, max_hops, banned, deadline,
                                avoid_tests=False, member_ends=member_ends)
-        return None if found is None else Found(found.start, found.edges, True)
     return found
 
 
