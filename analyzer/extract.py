@@ -76,8 +76,9 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("calls", "decls", "func_params", "imports", "known", "known_upto", "locals",
-                 "ordinal", "package", "package_offset", "rel_path", "scope", "scope_end")
+    __slots__ = ("callee_at", "calls", "decls", "func_params", "imports", "known", "known_upto",
+                 "locals", "ordinal", "package", "package_offset", "rel_path", "scope",
+                 "scope_end")
 
     def __init__(self, rel_path: str) -> None:
         self.rel_path = rel_path
@@ -93,6 +94,7 @@ class _Accumulator:
         self.known: set[str] = set()
         self.known_upto = 0
         self.func_params: frozenset[str] = frozenset()  # the function's func-typed parameters
+        self.callee_at: dict[int, str] = {}  # a call's function text by the byte it ends at
 
     def enter(self, node: Node, qualified: str) -> None:
         self.scope, self.scope_end = qualified, node.end_byte
@@ -208,6 +210,7 @@ def _on_call(acc: _Accumulator, c: Captures) -> None:  # the hot one: ~60 calls 
         start = fn.start_byte
         acc.calls.append(CallRef(acc.scope if start < acc.scope_end else "", callee,
                                  fn.start_point[0] + 1))
+        acc.callee_at[fn.end_byte] = callee  # where its argument list starts
 
 
 def _on_ref(acc: _Accumulator, c: Captures) -> None:
@@ -217,31 +220,33 @@ def _on_ref(acc: _Accumulator, c: Captures) -> None:
         if node.type == "identifier" and acc.is_variable(expr):
             if expr not in acc.func_params:
                 return
-            call, arg = _argument_of(node)  # a func parameter handed on: `construct(…, fn)`
+            call, arg = _argument_of(acc, node)  # a func parameter handed on: `construct(…, fn)`
             if not call:
                 return
         elif len(expr) <= MAX_CALLEE:
-            call, arg = _argument_of(node)
+            call, arg = _argument_of(acc, node)
         else:
             return
         acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True, "", "", call, arg))
 
 
-def _argument_of(node: Node) -> tuple[str, int]:
+def _argument_of(acc: _Accumulator, node: Node) -> tuple[str, int]:
     """(the called expression, position) when node is an argument of a call, else ("", -1)."""
     arguments = node.parent
     if arguments is None or arguments.type != "argument_list":
         return "", -1
-    fn = arguments.parent.child_by_field_name("function") if arguments.parent else None
-    callee = flat(fn) if fn is not None and fn.type not in _NOT_CALLEES else ""
-    if not callee or len(callee) > MAX_CALLEE:
-        return "", -1
-    position, target = 0, node.id
-    for argument in arguments.named_children:
-        if argument.id == target:
-            return callee, position
-        position += argument.type != "comment"
-    return "", -1
+    callee = acc.callee_at.get(arguments.start_byte)  # `f(`: what _on_call read just before
+    if callee is None:  # `f[T](x)`, `f (x)`: the function does not end where `(` starts
+        fn = arguments.parent.child_by_field_name("function") if arguments.parent else None
+        callee = flat(fn) if fn is not None and fn.type not in _NOT_CALLEES else ""
+        if not callee or len(callee) > MAX_CALLEE:
+            return "", -1
+    position = 0
+    sibling = node.prev_named_sibling
+    while sibling is not None:
+        position += sibling.type != "comment"
+        sibling = sibling.prev_named_sibling
+    return callee, position
 
 
 def _on_keyed(acc: _Accumulator, c: Captures) -> None:
