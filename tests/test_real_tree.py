@@ -34,6 +34,37 @@ def test_kubelet_reaches_cri_run_pod_sandbox(atlas):
         or "method:k8s.io/cri-api/pkg/apis.(PodSandboxManager).RunPodSandbox" in chain
 
 
+def test_a_learner_walks_from_a_binary_to_its_main_loop_and_on_to_the_cri(atlas):
+    """`path cmd/kubelet syncLoop` (package -> code) starts at main; `path syncLoop cri`
+    (code -> role) ends in CRI code without passing a fake."""
+    loop = f"method:{K}/kubelet.(*Kubelet).syncLoop"
+    start = atlas.shortest_chain("pkg:k8s.io/kubernetes/cmd/kubelet", loop)
+    assert start is not None
+    assert (start[1].kind, start[1].id) == ("contains", "func:k8s.io/kubernetes/cmd/kubelet.main")
+    assert start[-1].id == loop and len(start) <= 12
+    cri = atlas.shortest_chain(loop, "role:cri")
+    assert cri is not None and cri[-1].id == "role:cri" and cri[-1].kind == "in"
+    inside = [h.id for h in cri[1:-1]]
+    assert not any(n.attrs.get("test_helper") for n in atlas.reader.get_nodes(inside).values())
+
+
+def test_functions_kept_in_fields_are_followed_to_their_callers(atlas):
+    """kube-proxy's BoundedFrequencyRunner calls the syncProxyRules its constructor was given
+    (handed on to construct, stored in fn); the informer's processLoop passes on the
+    HandleDeltas its Config.Process holds."""
+    sync = f"method:{K}/proxy/iptables.(*Proxier).syncProxyRules"
+    stored = {e.source: e.attrs.get("field") for e in atlas.callers(sync)
+              if e.attrs.get("via") == "stored"}
+    assert stored.get(f"method:{K}/util/async.(*BoundedFrequencyRunner).tryRun") == \
+        f"{K}/util/async.BoundedFrequencyRunner.fn"
+    cache = "k8s.io/client-go/tools/cache"
+    passed = [e for e in atlas.reader.edges_from([f"method:{cache}.(*controller).processLoop"],
+                                                 ["REFERENCES"])
+              if e.target == f"method:{cache}.(*sharedIndexInformer).HandleDeltas"]
+    assert passed and passed[0].attrs["via"] == "stored"
+    assert passed[0].attrs["field"] == f"{cache}.Config.Process"
+
+
 def test_scheduler_plugin_registry_names_every_in_tree_plugin(atlas):
     """`NewInTreeRegistry` maps each plugin's name to its constructor (`selectorspread.Name:
     selectorspread.New`): every constructor is a function value of it, as go/types says."""
