@@ -113,7 +113,7 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     rows = []
     for step, hop in enumerate(hops):
         attrs = nodes[hop.id].attrs if hop.id in nodes else {}
-        where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else ""
+        where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
         how = _HOP_TEXT.get(hop.kind, hop.kind)
         rows.append((step, how + (" what a field holds" if hop.via == "stored" else ""), hop.id,
                      where))
