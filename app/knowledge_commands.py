@@ -139,6 +139,13 @@ _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
              "value": "passes as a value", "in": "is in"}
 
 
+def _via(attrs, kind: str) -> str:
+    """How the edge goes; a call or value through a func-typed field names the field."""
+    via = str(attrs.get("via", kind.lower()))
+    field = str(attrs.get("field") or "")
+    return f"{via} (field {field.rsplit('.', 1)[-1]})" if via == "stored" and field else via
+
+
 def _line(attrs, platform: Platform):
     """The line of a call; in a platform view `file:line`, the file being maybe a variant's."""
     line = attrs.get("line", "")
@@ -175,7 +182,7 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
         _say_platform(platform)
         print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "line"),
                     ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                      e.attrs.get("via", e.kind.lower()), _line(e.attrs, platform)) for e in edges))
+                      _via(e.attrs, e.kind), _line(e.attrs, platform)) for e in edges))
 
     return command
 

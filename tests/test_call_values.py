@@ -93,6 +93,9 @@ def test_a_function_handed_to_a_constructor_is_what_calls_through_its_field_reac
     assert [(r["source"], r["via"], r.get("field"), r["line"]) for r in rows] == [
         (f"method:{CALLSHAPES}.(*periodic).tick", "stored", f"{CALLSHAPES}.periodic.fn", 36),
         (f"method:{CALLSHAPES}.(*Controller).startPeriodic", "value", None, 38)]
+    capsys.readouterr()
+    assert main(["callers", "callshapes.(*Controller).resync", "--db", db]) == 0
+    assert "stored (field fn)" in capsys.readouterr().out  # the table names the field
 
 
 def test_a_note_cites_a_func_fields_value_and_the_check_holds_it(db):
