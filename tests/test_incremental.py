@@ -86,6 +86,9 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # another function handed to the constructor that stores it: rebuild
     ("pkg/controller/callshapes/fieldvalue.go", "newPeriodic(c.resync)", "newPeriodic(c.index)",
      False),
+    # another function passed where no field keeps it (wait only calls it): patched
+    ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
+     "wait.UntilWithContext(ctx, c.receive,", True),
 ])
 def test_body_edit_on_fixture_tree_is_patched_and_exact(tmp_path, rel, old, new, patched):
     if not FIXTURE_TREE.is_dir():

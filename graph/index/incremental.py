@@ -28,6 +28,7 @@ from kubeatlas.graph.resolve.calls import (
     FIELD_CALL,
     FIELD_VALUE,
     FORWARD,
+    MAX_FORWARDS,
     PARAM_STORE,
     STORED,
     CallEdge,
@@ -35,7 +36,7 @@ from kubeatlas.graph.resolve.calls import (
     resolve_file_calls,
     variant_record,
 )
-from kubeatlas.graph.resolve.symbols import SymbolTable
+from kubeatlas.graph.resolve.symbols import SymbolTable, package_of_id
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
 MAX_PATCHED_FILES = 64
@@ -71,7 +72,8 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     after: Counter[str] = Counter()
     old_calls = [edge for f in old.values() for edge in resolve_file_calls(f, symbols, before)]
     new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
-    if _wiring(old_calls) != _wiring(e for calls in new_calls.values() for e in calls):
+    rewired = set(_wiring(old_calls)) ^ set(_wiring(e for calls in new_calls.values() for e in calls))
+    if _rewires(rewired, cache, symbols):
         _restore(cache, old_rows)  # what is stored in or called through func fields changed:
         return None  # those calls join across files, so rebuild
     by_package: dict[str, list[str]] = defaultdict(list)
@@ -155,6 +157,33 @@ def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
     """The stores into func-typed fields and the calls and values through them, without lines."""
     return sorted({(c, t, via) for c, t, via, *_ in edges
                    if via in (STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD)})
+
+
+def _rewires(changed: set[tuple[str, str, str]], cache: FactsCache, symbols: SymbolTable) -> bool:
+    """Does the change in wiring matter? A function value passed as an argument
+    (`wait.Until(c.other, …)`) does only when the parameter it lands in is stored in a field,
+    directly or after being handed on (wait.Until hands f on to JitterUntil, which only calls
+    it: no); every other change does. The callees' packages are resolved to tell."""
+    if any(via != ARG_VALUE for _, _, via in changed):
+        return True
+    slots = {slot for slot, _, _ in changed}
+    seen = set(slots)
+    for _ in range(MAX_FORWARDS):
+        packages = {package_of_id(slot.rpartition("@")[0]) for slot in slots}
+        onward: set[str] = set()
+        for path, head in cache.heads():
+            if head.import_path not in packages:
+                continue
+            for source, target, via, *_ in resolve_file_calls(cache.facts(path), symbols, Counter()):
+                if source in slots and via == PARAM_STORE:
+                    return True
+                if source in slots and via == FORWARD:
+                    onward.add(target)
+        slots = onward - seen
+        seen |= slots
+        if not slots:
+            return False
+    return True
 
 
 def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallEdge],
