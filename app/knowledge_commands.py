@@ -21,6 +21,7 @@ from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.bridge import unbridged
 from kubeatlas.graph.query.chain import helpers_among, hop_kind
 from kubeatlas.graph.query.names import Pick
 from kubeatlas.graph.query.platform import Platform
@@ -107,7 +108,8 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     _say_pick(target, dst, "--pick")
     _say_platform(platform)
     if hops is None:
-        out.print(f"no chain from {src.id} to {dst.id}")
+        why = unbridged(src.id, dst.id)
+        out.print(f"no chain from {src.id} to {dst.id}" + (f": {why}" if why else ""))
         raise SystemExit(1)
     nodes = atlas.reader.get_nodes([h.id for h in hops])
     rows = []

@@ -148,6 +148,15 @@ def test_a_type_to_code_starts_at_its_methods(db, capsys):
         ("call", "func:k8s.io/kubernetes/pkg/kubelet/util/format.Pod")]
 
 
+def test_kinds_no_chain_can_join_say_why(db, capsys):
+    for args, why in ((["apis.RuntimeService", "pkg/kubelet"], "a type joins code only"),
+                      (["file:pkg/kubelet/kubelet.go", "kubelet"], "File nodes join none")):
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as ended:
+            main(["path", *args, "--db", db])
+        assert ended.value.code == 1 and why in capsys.readouterr().out
+
+
 def test_the_explorer_draws_the_same_bridged_chain(db, capsys):
     atlas = Atlas(SqliteReader(db))
     chains = find_chains(atlas, START, FORMAT, alternatives=2)

@@ -72,6 +72,20 @@ def bridge_between(reader: _Reader, source: str, target: str) -> Bridge | None:
     return Bridge(source, target, kinds, starts, target.__eq__, enter)
 
 
+def unbridged(source: str, target: str) -> str:
+    """Why no chain can join these two kinds ("" when one can): a type joins code only, and
+    other nodes (files, modules, API kinds) join nothing of another kind."""
+    ends = _SIDE.get(kind_of(source)), _SIDE.get(kind_of(target))
+    if ends[0] == ends[1] and None not in ends:
+        return ""
+    if None in ends:
+        return ("chains join roles, packages, types, functions and methods; "
+                f"{kind_of(source if ends[0] is None else target).value} nodes join none")
+    if _TYPE in ends and _CODE not in ends:
+        return "a type joins code only (its methods): name a method, or ask from a function"
+    return ""
+
+
 def _type_bridge(reader: _Reader, source: str, target: str) -> Bridge:
     """Code to a type: calls until one of its methods; a type to code: from its methods."""
     if kind_of(target) is NodeKind.TYPE:

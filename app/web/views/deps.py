@@ -9,6 +9,7 @@ from kubeatlas.app.web import chain_view, links, picker, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.bridge import unbridged
 from kubeatlas.graph.query.chains import find_chains
 from kubeatlas.graph.query.platform import Platform, PlatformView
 
@@ -73,7 +74,8 @@ if source and target:
         chains = find_chains(chain_atlas, source, target, alternatives=alternatives)
         if not chains.found:
             why = "" if chains.complete else " within the time budget"
-            st.warning(f"No chain from `{short_name(source)}` to `{short_name(target)}`{why} "
-                       f"along {', '.join(chains.edge_kinds)}.")
+            kinds = unbridged(source, target)
+            st.warning(f"No chain from `{short_name(source)}` to `{short_name(target)}`{why}"
+                       + (f": {kinds}." if kinds else f" along {', '.join(chains.edge_kinds)}."))
         else:
             chain_view.show(chain_atlas, tree, chains, f"{source}-{target}")
