@@ -21,6 +21,7 @@ from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
 from kubeatlas.graph.query.chain import helpers_among, hop_kind
 from kubeatlas.graph.query.names import Pick
@@ -138,7 +139,7 @@ def _say_platform(platform: Platform) -> None:
 
 
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
-             "value": "passes as a value", "in": "is in"}
+             "value": "passes as a value", **BRIDGE_HOW}
 
 
 def _via(attrs, kind: str) -> str:

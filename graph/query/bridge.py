@@ -17,6 +17,7 @@ CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), str(EdgeKind.REFERE
 IMPORT_KINDS = (str(EdgeKind.IMPORTS),)
 CONTAINS = "contains"  # the hop from a role to one of its packages, or to code in them
 IN = "in"  # the hop from a package (or code) to the role or package it belongs to
+HOW = {CONTAINS: "contains", IN: "is in"}  # what a reader calls these hops
 
 _ROLE, _PACKAGE, _CODE, _TYPE = "role", "package", "code", "type"
 _SIDE = {NodeKind.ROLE: _ROLE, NodeKind.PACKAGE: _PACKAGE, NodeKind.FUNCTION: _CODE,

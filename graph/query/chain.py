@@ -65,8 +65,7 @@ def bridged_chain(reader: _Reader, bridge: Bridge, max_hops: int | None = None
                   ) -> list[Hop] | None:
     """The shortest chain across `bridge`: source, ("contains") a start, the chain between,
     ("in") the target."""
-    found = search(reader, bridge.starts, bridge.reached, bridge.kinds, max_hops,
-                   member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
+    found = cross(reader, bridge, max_hops)
     if found is None:
         return None
     inner = _hops(found)
@@ -75,6 +74,19 @@ def bridged_chain(reader: _Reader, bridge: Bridge, max_hops: int | None = None
     if bridge.leave:
         hops.append(Hop(bridge.target, bridge.leave))
     return hops
+
+
+def cross(reader: _Reader, bridge: Bridge, max_hops: int | None = None, *,
+          banned: frozenset[tuple[str, str, str]] = frozenset(),
+          deadline: float | None = None) -> Found | None:
+    """search between the bridge's members: `max_hops` counts its "contains" and "in" hops
+    too, and a banned one of those takes that member out."""
+    starts = [n for n in bridge.starts if (bridge.source, n, bridge.enter) not in banned]
+    left = {s for s, t, k in banned if t == bridge.target and k == bridge.leave}
+    inner = None if max_hops is None else max_hops - bool(bridge.enter) - bool(bridge.leave)
+    reached = (lambda n: bridge.reached(n) and n not in left) if left else bridge.reached
+    return search(reader, starts, reached, bridge.kinds, inner, banned=banned, deadline=deadline,
+                  member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
 
 
 def _hops(found: Found) -> list[Hop]:

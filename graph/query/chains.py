@@ -11,8 +11,8 @@ from typing import Any
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.graph.query.bridge import CONTAINS, IN, Bridge, bridge_between
-from kubeatlas.graph.query.chain import search
+from kubeatlas.graph.query.bridge import HOW, Bridge, bridge_between
+from kubeatlas.graph.query.chain import cross
 
 _CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), "REFERENCES")
 
@@ -105,17 +105,11 @@ def find_chains(atlas: Atlas, source: str, target: str, alternatives: int = 3,
 
 def _bfs(atlas: Atlas, bridge: Bridge, banned: frozenset[tuple[str, str, str]],
          max_hops: int | None, deadline: float) -> tuple[Hop, ...] | None:
-    """One chain across `bridge` avoiding `banned` hops (a banned "contains" or "in" hop
-    takes that member out)."""
-    starts = [n for n in bridge.starts if (bridge.source, n, bridge.enter) not in banned]
-    left = {s for s, t, k in banned if t == bridge.target and k == bridge.leave}
-    inner = (None if max_hops is None else max_hops - bool(bridge.enter) - bool(bridge.leave))
-    found = search(atlas.reader, starts, lambda n: bridge.reached(n) and n not in left,
-                   bridge.kinds, inner, banned=banned, deadline=deadline,
-                   member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
+    """One chain across `bridge` avoiding `banned` hops, as the explorer lists it."""
+    found = cross(atlas.reader, bridge, max_hops, banned=banned, deadline=deadline)
     if found is None:
         return None
-    hops = [Hop(bridge.source, found.start, bridge.enter, _BRIDGE_HOW[bridge.enter])
+    hops = [Hop(bridge.source, found.start, bridge.enter, HOW[bridge.enter])
             ] if bridge.enter else []
     for e in found.edges:
         line = e.attrs.get("line")
@@ -123,8 +117,5 @@ def _bfs(atlas: Atlas, bridge: Bridge, banned: frozenset[tuple[str, str, str]],
                         int(line) if isinstance(line, int) else None))
     last = hops[-1].target if hops else found.start
     if bridge.leave:
-        hops.append(Hop(last, bridge.target, bridge.leave, _BRIDGE_HOW[bridge.leave]))
+        hops.append(Hop(last, bridge.target, bridge.leave, HOW[bridge.leave]))
     return tuple(hops)
-
-
-_BRIDGE_HOW = {CONTAINS: "contains", IN: "is in"}
