@@ -164,6 +164,8 @@ def _rewires(changed: set[tuple[str, str, str]], cache: FactsCache, symbols: Sym
     (`wait.Until(c.other, …)`) does only when the parameter it lands in is stored in a field,
     directly or after being handed on (wait.Until hands f on to JitterUntil, which only calls
     it: no); every other change does. The callees' packages are resolved to tell."""
+    if not changed:
+        return False
     if any(via != ARG_VALUE for _, _, via in changed):
         return True
     slots = {slot for slot, _, _ in changed}

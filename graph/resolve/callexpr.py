@@ -24,7 +24,7 @@ def split_segments(expr: str, value: bool = False) -> tuple[str, ...] | None:
     return None if segments is None else tuple(segments)
 
 
-def _split(expr: str, value: bool) -> list[str] | tuple[str, ...] | None:
+def _split(expr: str, value: bool) -> Sequence[str] | None:
     if _DOTTED.match(expr):  # the common case: a.b.c
         return expr.split(".")
     if expr.startswith("("):
@@ -86,7 +86,7 @@ def _is_assertion(segment: str) -> bool:
     return segment[:1] == "(" and len(segment) > 2 and closing_bracket(segment, 0) == len(segment) - 1
 
 
-def _parenthesised(expr: str, value: bool) -> list[str] | tuple[str, ...] | None:
+def _parenthesised(expr: str, value: bool) -> Sequence[str] | None:
     """`(*T)(x).M` -> ["(*T)()", "M"] (a conversion: the head names the type); `(*in)[i].M`,
     `(&x).M` and `(x).M` -> the segments of `in[i].M` and `x.M` (a dereference or an address
     changes no method a call can reach); `(&T{}).M` -> ["T{}", "M"]."""

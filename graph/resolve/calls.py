@@ -212,8 +212,8 @@ def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,
                     caller: str) -> str:
     """`fn` in `&T{fn: fn}` or `construct(…, fn)` inside caller: "caller@i" when fn is
     caller's i-th parameter."""
-    if not (call.field or call.call):
-        return ""
+    if not (call.field or call.call) or not call.callee_expr.isidentifier():
+        return ""  # `c.sync`, `pkg.F`: no parameter
     if not isinstance(resolver.variables.declared(call.caller, call.callee_expr, call.line), str):
         return ""  # not a parameter (a local, or no variable at all)
     info = symbols.func_info(caller)
