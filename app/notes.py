@@ -71,7 +71,7 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
             out_path.write_text(note.markdown, encoding="utf-8")
             err.print(f"wrote {out_path} ({len(citations)} citations, {len(claims)} claims)")
         else:
-            click.echo(note.markdown, nl=False)
+            click.echo(note.markdown, nl=not note.markdown.endswith("\n"))  # ends a line
     if check:
         root = tree_root or Path(str(atlas.reader.tree_info().get("root") or ""))
         _check(citations, claims, root)

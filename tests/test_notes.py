@@ -811,7 +811,9 @@ def test_notes_command_writes_and_checks(tmp_path, notes_db, capsys):
     assert out.read_text() == (GOLDEN / "notes_kubelet.md").read_text()
     assert "claims hold" in capsys.readouterr().err.replace("\n", " ")
     assert main(["notes", "deployment-flow", "--db", str(notes_db)]) == 0
-    assert capsys.readouterr().out.startswith("# Creating a Deployment")
+    printed = capsys.readouterr().out
+    assert printed.startswith("# Creating a Deployment")
+    assert printed.endswith("-->\n")  # the last line ends, so a --check summary starts its own
 
 
 def test_notes_command_checks_a_saved_note_against_a_moved_tree(tmp_path, notes_db, capsys):
