@@ -31,6 +31,7 @@ def streamlit_command(port: int, headless: bool, host: str = "127.0.0.1") -> lis
     return [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false",
+            "--server.showEmailPrompt", "false",  # a first run would stop at "Email:" otherwise
             "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"]
 
 

@@ -3,6 +3,14 @@ DOT text behind the graph views: planes, edge filters, absent roles, node cap ma
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
 import pytest
 
 from kubeatlas.app import web_command
@@ -33,6 +41,40 @@ def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_pat
     assert main(["web", "--db", str(db), "--host", "0.0.0.0"]) == 0  # only asked, not started
     assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "0.0.0.0"
     assert "warning: serving on 0.0.0.0:8501" in capsys.readouterr().err
+
+
+def test_web_serves_on_a_first_run_without_asking_anything(small_tree, tmp_path):
+    """A fresh machine's first `kubeatlas web` (no ~/.streamlit, stdin closed, not headless, as
+    README's first command runs it) serves the app instead of stopping at Streamlit's prompt."""
+    pytest.importorskip("streamlit")
+    db = tmp_path / "index.sqlite"
+    assert main(["index", str(small_tree), "--db", str(db), "--jobs", "1", "--json"]) == 0
+    home = tmp_path / "home"
+    home.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HOME": str(home), "BROWSER": "true"}  # `true` as the browser
+    proc = subprocess.Popen([sys.executable, "-m", "kubeatlas", "web", "--db", str(db), "--port",
+                             str(port)], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                            timeout=2) as answer:
+                    assert answer.read() == b"ok"
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                time.sleep(0.5)
+        else:
+            pytest.fail("kubeatlas web did not serve within 60 s")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 def test_web_without_a_readable_index_is_a_one_line_error(tmp_path, capsys):
