@@ -24,7 +24,7 @@ from typing import NamedTuple
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
-ANALYZER_VERSION = 18  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 19  # bump when extraction changes, so old caches are ignored
 _FORMAT = 3  # bump when the file layout below changes
 _CALLS, _LOCALS = 9, 10  # the body's fields in a facts row (see rows.py)
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)

@@ -7,9 +7,11 @@ import re
 
 from kubeatlas.analyzer.body_locals import on_closure, on_local, on_range, on_type_switch
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
+from kubeatlas.analyzer.channels import note_alias, on_ranged, on_receive, on_send, through_fields
 from kubeatlas.analyzer.goparse import PATTERN_NAMES, Captures, GoParser, Node
 from kubeatlas.analyzer.model import (
     CallRef,
+    ChannelOp,
     Decl,
     DeclKind,
     FileFacts,
@@ -70,15 +72,16 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
         size=len(content),
         sha=hashlib.sha1(content).hexdigest(),
         problems=tuple(problems),
+        channels=through_fields(acc.channels, acc.channel_aliases, acc.locals),
     )
 
 
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("callee_at", "calls", "decls", "func_params", "imports", "known", "known_upto",
-                 "locals", "ordinal", "package", "package_offset", "rel_path", "scope",
-                 "scope_end")
+    __slots__ = ("callee_at", "calls", "channel_aliases", "channels", "decls", "func_params",
+                 "imports", "known", "known_upto", "locals", "ordinal", "package",
+                 "package_offset", "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
         self.rel_path = rel_path
@@ -88,6 +91,8 @@ class _Accumulator:
         self.decls: list[Decl] = []
         self.calls: list[CallRef] = []
         self.locals: list[LocalVar] = []
+        self.channels: list[ChannelOp] = []
+        self.channel_aliases: list[tuple[str, str, str]] = []  # (scope, local, field expression)
         self.scope = ""  # qualified name of the function being walked
         self.scope_end = -1
         self.ordinal = 0  # init and _ functions so far: they may repeat, their ordinal names them
@@ -289,6 +294,8 @@ def _on_assign(acc: _Accumulator, c: Captures) -> None:
             name = target.child_by_field_name("field")
             if operand is not None and name is not None:
                 field, holder = text(name), flat(operand)
+        elif target is not None:
+            note_alias(acc, acc.scope, target, value)
         acc.calls.append(CallRef(acc.scope, expr, value.start_point[0] + 1, True, field, holder))
 
 
@@ -348,6 +355,7 @@ _HANDLERS = {
     "type": _on_type, "alias": _on_alias, "call": _on_call, "local": on_local, "var": _on_var,
     "const": _on_const, "range": on_range, "closure": on_closure,
     "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign, "tswitch": on_type_switch,
+    "send": on_send, "receive": on_receive, "ranged": on_ranged,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)
 

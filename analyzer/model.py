@@ -138,6 +138,22 @@ class LocalVar(NamedTuple):
     until: int = 0  # last line of the block declaring it (0: the whole function)
 
 
+# ChannelOp.op: what a body does with a channel
+SEND = "send"  # `p.addCh <- n`
+RECEIVE = "receive"  # `<-p.addCh`, `for n := range p.nextCh`
+
+
+class ChannelOp(NamedTuple):
+    """A send to or receive from a channel that a struct field holds, in a function body. A
+    send and a receive on one field are a hand-off between two functions that need not call
+    each other (an informer's listener: `add` sends on `p.addCh`, `pop` receives)."""
+
+    caller: str  # enclosing func/method's qualified name, as CallRef.caller
+    channel: str  # as written (`p.addCh`), or the field a local was assigned from (`nextCh =
+    line: int  # p.nextCh` … `nextCh <- n` gives "p.nextCh" at the send's line)
+    op: str  # SEND or RECEIVE
+
+
 class Problem(NamedTuple):
     kind: str  # syntax, encoding, too-large, unreadable, empty, no-package
     message: str
@@ -160,6 +176,7 @@ class FileFacts(NamedTuple):
     size: int
     sha: str  # sha1 of the content
     problems: tuple[Problem, ...] = ()
+    channels: tuple[ChannelOp, ...] = ()  # sends, receives and the locals they use
 
     def declaration_shape(self) -> tuple[object, ...]:
         """Everything other files can see of this one: package clause, imports, build

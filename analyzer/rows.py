@@ -12,6 +12,7 @@ from typing import Any
 
 from kubeatlas.analyzer.model import (
     CallRef,
+    ChannelOp,
     Decl,
     DeclKind,
     Field,
@@ -39,6 +40,7 @@ def facts_to_row(f: FileFacts) -> Row:
         tuple((v.scope, v.name, v.line, v.expr, v.how.value, v.result, v.until) for v in f.locals),
         f.lines, f.size, f.sha,
         tuple(map(tuple, f.problems)),
+        tuple(map(tuple, f.channels)),
     )
 
 
@@ -65,6 +67,7 @@ def facts_from_row(r: Row) -> FileFacts:
         tuple([_new(LocalVar, (v[0], v[1], v[2], v[3], _SOURCES[v[4]], v[5], v[6])) for v in r[10]]),
         r[11], r[12], r[13],
         tuple([_new(Problem, p) for p in r[14]]),
+        tuple([_new(ChannelOp, c) for c in r[15]]),
     ))
 
 

@@ -19,7 +19,7 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -118,8 +118,7 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
         attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
         how = _HOP_TEXT.get(hop.kind, hop.kind)
-        rows.append((step, how + (" what a field holds" if hop.via == "stored" else ""), hop.id,
-                     where))
+        rows.append((step, how + _HOP_VIA.get((hop.kind, hop.via), ""), hop.id, where))
     print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
     if through_tests:
         out.print(f"no chain avoids test code: this one passes through {len(through_tests)} "
@@ -139,14 +138,21 @@ def _say_platform(platform: Platform) -> None:
 
 
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
-             "value": "passes as a value", **BRIDGE_HOW}
+             "value": "passes as a value", "hand-off": "hands off to", **BRIDGE_HOW}
+
+
+_HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " what a field holds",
+            ("hand-off", "channel"): " (through a channel)",
+            ("hand-off", "queue"): " (through a work queue)"}
 
 
 def _via(attrs, kind: str) -> str:
-    """How the edge goes; a call or value through a func-typed field names the field."""
+    """How the edge goes; a call or value through a func-typed field, and a hand-off, names
+    the field."""
     via = str(attrs.get("via", kind.lower()))
     field = str(attrs.get("field") or "")
-    return f"{via} (field {field.rsplit('.', 1)[-1]})" if via == "stored" and field else via
+    named = via == "stored" or kind == str(EdgeKind.HANDS_OFF)
+    return f"{via} (field {field.rsplit('.', 1)[-1]})" if named and field else via
 
 
 def _line(attrs, platform: Platform):

@@ -54,12 +54,13 @@ EDGE_ATTRS = {
     "CALLS": ("via", "count"),
     "REFERENCES": ("via", "file", "line"),
     "VARIANT_CALLS": ("variants",),
+    "HANDS_OFF": ("via", "field", "line", "to_line"),
 }
 EDGE_FILES = {  # golden file -> the edge kinds it lists
     "structure.tsv": ("CONTAINS", "DECLARES", "HAS_METHOD", "EMBEDS"),
     "imports.tsv": ("IMPORTS",),
     "implements.tsv": ("IMPLEMENTS",),
-    "calls.tsv": ("CALLS", "REFERENCES", "VARIANT_CALLS"),
+    "calls.tsv": ("CALLS", "REFERENCES", "VARIANT_CALLS", "HANDS_OFF"),
 }
 
 K = "k8s.io/kubernetes/pkg"

@@ -86,6 +86,14 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # another function handed to the constructor that stores it: rebuild
     ("pkg/controller/callshapes/fieldvalue.go", "newPeriodic(c.resync)", "newPeriodic(c.index)",
      False),
+    # lines move above a send and above a receive: the hand-offs' lines follow
+    ("pkg/controller/callshapes/handoff.go", "func (l *listener) add(",
+     "// edited\nfunc (l *listener) add(", True),
+    ("pkg/controller/callshapes/handoff.go", "func (l *listener) run() {",
+     "// edited\nfunc (l *listener) run() {", True),
+    # a new send on a field: hand-offs join across functions, rebuild
+    ("pkg/controller/callshapes/handoff.go", "func (l *listener) wait() { <-l.signal }",
+     "func (l *listener) wait() { <-l.signal; l.addCh <- \"\" }", False),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),

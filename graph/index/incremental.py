@@ -36,6 +36,7 @@ from kubeatlas.graph.resolve.calls import (
     resolve_file_calls,
     variant_record,
 )
+from kubeatlas.graph.resolve.handoff import CHANNEL_SEND, ENDS, QUEUE_ADD
 from kubeatlas.graph.resolve.symbols import SymbolTable, package_of_id
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -153,10 +154,13 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
     return found
 
 
+_WIRING = frozenset({STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD}) | ENDS
+
+
 def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
-    """The stores into func-typed fields and the calls and values through them, without lines."""
-    return sorted({(c, t, via) for c, t, via, *_ in edges
-                   if via in (STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD)})
+    """The stores into func-typed fields and the calls and values through them, and the ends
+    of hand-offs (sends, receives, queue adds and takes on fields), without lines."""
+    return sorted({(c, t, via) for c, t, via, *_ in edges if via in _WIRING})
 
 
 def _rewires(changed: set[tuple[str, str, str]], cache: FactsCache, symbols: SymbolTable) -> bool:
@@ -216,6 +220,16 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
                 "WHERE kind = ? AND source = ? AND json_extract(attrs, '$.via') = 'stored' AND "
                 "json_extract(attrs, '$.field') = ?",
                 (line, n, "CALLS" if via == FIELD_CALL else "REFERENCES", c, t.partition(":")[2]))
+        elif via in (CHANNEL_SEND, QUEUE_ADD):  # its hand-offs stay; this end's line moves
+            conn.execute(
+                "UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) WHERE kind = "
+                "'HANDS_OFF' AND source = ? AND json_extract(attrs, '$.field') = ?",
+                (line, n, c, t.partition(":")[2]))
+        elif via in ENDS:
+            conn.execute(
+                "UPDATE edges SET attrs = json_set(attrs, '$.to_line', ?) WHERE kind = "
+                "'HANDS_OFF' AND target = ? AND json_extract(attrs, '$.field') = ?",
+                (line, c, t.partition(":")[2]))
         elif c in existing and t in existing:
             if variant:
                 variants[(c, t)].append(variant_record(via, n, line, file))

@@ -30,6 +30,9 @@ class EdgeKind(StrEnum):
     CALLS = "CALLS"  # Function/Method->Function/Method (via, count, line)
     REFERENCES = "REFERENCES"  # Function/Method->Function/Method it takes as a value (via=value, file, line)
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
+    # Function/Method->Function/Method: the source sends on a channel field (or adds to a work
+    # queue field) that the target receives from (takes from) (via, field, count, line, to_line)
+    HANDS_OFF = "HANDS_OFF"
     # Function/Method->Function/Method: what a declaration's other platform variants call or
     # take as a value (variants: [{file, kind CALLS|REFERENCES, via, count, line}]); only a
     # platform view (graph/query/platform.py) reads it, the default view never does
@@ -54,6 +57,17 @@ class CallVia(StrEnum):
     VALUE = "value"  # F or x.M named as a value (REFERENCES): passed, assigned, stored, returned
     STORED = "stored"  # x.f() through a func-typed field, to each function stored into that field
 
+
+class HandOffVia(StrEnum):
+    """What carries a HANDS_OFF edge's data (the edge's `via` attribute)."""
+
+    CHANNEL = "channel"  # `p.addCh <- n` … `<-p.addCh`
+    QUEUE = "queue"  # `c.queue.Add(key)` … `c.queue.Get()` (client-go's workqueue)
+
+
+# The edges that carry control or data from one function to the next: what a chain from code,
+# a flow's walk and `callers` / `callees` follow.
+FLOW_KINDS = (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES, EdgeKind.HANDS_OFF)
 
 CODE_KINDS = frozenset({NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD})
 

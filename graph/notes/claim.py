@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("declares", "calls", "calls-field", "references", "references-field", "implements",
-         "absent")
+KINDS = ("declares", "calls", "calls-field", "references", "references-field", "hands-off",
+         "implements", "absent")
 _LINE = re.compile(r"^<!-- kubeatlas:claim (?P<body>.+) -->$", re.MULTILINE)
 
 
@@ -20,6 +20,9 @@ class Claim:
     `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id.
     references-field: the value of such a field passed on (`Pop(PopProcessFunc(c.config.Process))`
     passing `HandleDeltas`), `object_path` the field's id.
+    hands-off: subject sends on a channel field (or adds to a work queue in a field) at
+    `path:line`, inside its `span`; object receives from it (takes from it) at
+    `object_path:object_line`.
     implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 

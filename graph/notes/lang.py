@@ -39,11 +39,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "via_references": ("passes the function value", "传递函数值"),
     "via_field_value": ("passes on the func field `{field}`, which holds `{name}`:",
                         "传递函数字段 `{field}`（其中保存的是 `{name}`）："),
+    "via_channel": ("sends on the channel field `{field}`, which `{name}` receives from:",
+                    "向通道字段 `{field}` 发送，`{name}` 从中接收："),
+    "via_queue": ("adds to the work queue in field `{field}`, which `{name}` takes from:",
+                  "向字段 `{field}` 中的工作队列添加，`{name}` 从中取出："),
     "via_dispatch": ("is an interface method; the implementation is on",
                      "是接口方法，其实现位于"),
-    "unlinked": ("The graph links no call or function value from the steps above to this part's "
-                 "later steps; they are left out rather than guessed.",
-                 "图中没有从上面的步骤到本部分后续步骤的调用或函数值引用；这些步骤被省略，而不是猜测。"),
+    "unlinked": ("The graph links no call, function value or hand-off from the steps above to "
+                 "this part's later steps; they are left out rather than guessed.",
+                 "图中没有从上面的步骤到本部分后续步骤的调用、函数值引用或交接；这些步骤被省略，而不是猜测。"),
     "omitted": ("{count} step(s) of the catalog's walkthrough are left out: the graph of this "
                 "tree does not link them ({names}).",
                 "目录中有 {count} 个步骤被省略：本源码树的图没有把它们连接起来（{names}）。"),
@@ -96,8 +100,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "flow_missing": ("`{name}` is not declared anywhere in this tree (no spelling of it).",
                      "`{name}` 在本源码树中没有任何声明（任何拼写都没有）。"),
     "via": ("via", "经由"),
-    "flow_unlinked": ("— no call or function value links the line above to it in this graph",
-                      "—— 本图中没有从上一行到这里的调用或函数值引用"),
+    "flow_unlinked": ("— no call, function value or hand-off links the line above to it in this "
+                      "graph", "—— 本图中没有从上一行到这里的调用、函数值引用或交接"),
     "flow_from": ("— reached from `{name}` above, not from the line above",
                   "—— 由上面的 `{name}` 到达，而不是紧邻的上一行"),
     "spelled": ("(spelled `{name}` in this tree)", "（本源码树中拼写为 `{name}`）"),

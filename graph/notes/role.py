@@ -98,6 +98,12 @@ def _step(w: Writer, p: Placed, role: str) -> None:
             field = hop.claim.object_path.rsplit(".", 1)[-1]
             w.add(f"  - {src} {w.say('via_field_value', field=field, name=hop.target.name)} "
                   + w.cite(Citation(hop.path, hop.line, field)))
+        elif hop.kind == "hands-off":
+            field = hop.field.rsplit(".", 1)[-1]
+            said = w.say("via_queue" if hop.via == "queue" else "via_channel", field=field,
+                         name=hop.target.name)
+            w.add(f"  - {src} {said} " + w.cite(Citation(hop.path, hop.line, field)) + " → "
+                  + w.cite(Citation(hop.claim.object_path, hop.claim.object_line, hop.target.name)))
         else:
             impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
             target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"

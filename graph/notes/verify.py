@@ -81,9 +81,44 @@ def _check(c: Claim, files: _Files) -> str:
             verb = "function value" if value else "call"
             return f"{c.label} has no {verb} {name}"
         return ""
+    if c.kind == "hands-off":
+        return _hands_off(c, files, lines)
     if c.kind == "implements":
         return _implements(c, files, lines)
     return f"unknown claim kind {c.kind}"
+
+
+_GIVES = re.compile(r"<-|\.(?:Add|AddRateLimited|AddAfter)\s*\(")
+_TAKES = re.compile(r"<-|\brange\b|\.Get\s*\(")
+
+
+def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
+    """The send (or add) is at the cited line inside the subject, the receive (or take) at the
+    object's line, and both statements name one field."""
+    start, end = c.span
+    wrong = _declares(lines, start, c.subject, f"{c.path}:{start}") if start else ""
+    if wrong:
+        return wrong
+    if start and not start <= c.line <= end:
+        return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
+    give = statement(lines, c.line)
+    if not _GIVES.search(give):
+        return f"{c.label} sends on no channel and adds to no queue"
+    taker = files.lines(c.object_path)
+    where = f"{c.object_path}:{c.object_line}"
+    if taker is None or not 0 < c.object_line <= len(taker):
+        return f"{where} does not exist"
+    take = statement(taker, c.object_line)
+    if not _TAKES.search(take):
+        return f"{where} receives from no channel and takes from no queue"
+    fields = set(re.findall(r"\.(\w+)", take)) - {"Get"}
+    if set(re.findall(r"\w+", give)) & fields:
+        return ""
+    local = re.search(r"(\w+)\s*<-", give)  # `next <- item`, next assigned from the field
+    body = "\n".join(lines[start - 1:end]) if start else ""
+    if local and any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body) for f in fields):
+        return ""
+    return f"{c.label} and {where} name no common field"
 
 
 def _declares(lines: list[str], line: int, nid: str, where: str) -> str:

@@ -10,18 +10,19 @@ from itertools import pairwise
 from typing import Any
 
 from kubeatlas.graph.knowledge.walkthrough import Step
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 
 MAX_HOPS = 4  # createHandler -> Store.Create passes two interfaces: four hops
-LINKS = (EdgeKind.CALLS, EdgeKind.REFERENCES, EdgeKind.DISPATCHES)
+LINKS = FLOW_KINDS
 
 
 @dataclass(frozen=True, slots=True)
 class Hop:
-    """One edge of a chain: `kind` is calls, references or dispatch; path:line is where the
-    call or value sits (dispatch: where the implementing type is declared)."""
+    """One edge of a chain: `kind` is calls, references, hands-off or dispatch; path:line is
+    where the call, value, send or add sits (dispatch: where the implementing type is
+    declared)."""
 
     source: NodeRecord
     target: NodeRecord
@@ -29,6 +30,8 @@ class Hop:
     path: str
     line: int
     claim: Claim
+    field: str = ""  # hands-off: the field's id (`k8s.io/…/cache.processorListener.addCh`)
+    via: str = ""  # hands-off: channel or queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,14 @@ def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[s
         claim = Claim(how, a.id, b.id, path, line, span if same_file else (0, 0),
                       object_path=through)
         return Hop(a, b, how, path, line, claim) if line and path else None
+    if kind == EdgeKind.HANDS_OFF:
+        line, path = int(attrs.get("line", 0)), str(a.attrs.get("file", ""))
+        to_line, to_path = int(attrs.get("to_line", 0)), str(b.attrs.get("file", ""))
+        claim = Claim("hands-off", a.id, b.id, path, line, span, object_path=to_path,
+                      object_line=to_line)
+        return (Hop(a, b, "hands-off", path, line, claim, str(attrs.get("field", "")),
+                    str(attrs.get("via", "")))
+                if line and path and to_line and to_path else None)
     impl, iface = _receiver_type(b.id), _receiver_type(a.id)
     types = atlas.reader.get_nodes([impl, iface])
     if impl not in types or iface not in types:

@@ -11,9 +11,9 @@ from kubeatlas.analyzer.buildtags import matches
 from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, prefix_of
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, prefix_of
 from kubeatlas.graph.query.bridge import bridge_between
-from kubeatlas.graph.query.chain import Hop, bridged_chain, find_chain
+from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
 
 MAX_DEPTH = 50
@@ -226,7 +226,7 @@ class Atlas:
         bridge = bridge_between(self.reader, source, target) if kinds is None else None
         if bridge is not None:
             return bridged_chain(self.reader, bridge, max_hops)
-        names = [str(k) for k in (kinds if kinds is not None else _default_chain_kinds(source))]
+        names = [str(k) for k in kinds] if kinds is not None else list(chain_kinds(source))
         return find_chain(self.reader, source, target, names, max_hops)
 
     # --- types, interfaces and calls -------------------------------------------------
@@ -261,7 +261,8 @@ class Atlas:
         """Who calls `function` — directly, or through an interface method it implements —
         or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value"); production
         callers first, tests and generated code after (or left out with production_only)."""
-        direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES), reverse=True)
+        direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES,
+                                            EdgeKind.HANDS_OFF), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
@@ -271,9 +272,8 @@ class Atlas:
     def callees(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
         """What `function` calls, dispatches to (an interface method), or takes as a value;
         production code first (test helpers and generated code after, or left out)."""
-        return self._production_first(self.neighbours(
-            function, (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES)), "target",
-            production_only)
+        return self._production_first(self.neighbours(function, FLOW_KINDS), "target",
+                                      production_only)
 
     def roles(self) -> list[NodeRecord]:
         ids = self.reader.ids_with_kind(str(NodeKind.ROLE))
@@ -358,14 +358,3 @@ def _prefer_stable_api_version(hits: list[NodeRecord]) -> list[NodeRecord]:
         return hits
     best = max(version_rank(n.attrs.get("version", "")) for n in hits)
     return [n for n in hits if version_rank(n.attrs.get("version", "")) == best]
-
-
-def _default_chain_kinds(source: str) -> tuple[EdgeKind, ...]:
-    kind = kind_of(source)
-    if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
-        return (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES)
-    if kind is NodeKind.ROLE:
-        return (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO)
-    if kind is NodeKind.TYPE:
-        return (EdgeKind.EMBEDS, EdgeKind.IMPLEMENTS)
-    return (EdgeKind.IMPORTS,)

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of, parse_id
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, kind_of, parse_id
 from kubeatlas.graph.query.methods import promoted_methods
 
-CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), str(EdgeKind.REFERENCES))
+CALL_KINDS = tuple(map(str, FLOW_KINDS))
 IMPORT_KINDS = (str(EdgeKind.IMPORTS),)
 CONTAINS = "contains"  # the hop from a role to one of its packages, or to code in them
 IN = "in"  # the hop from a package (or code) to the role or package it belongs to

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.graph.build.codeflags import is_test_package
-from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.bridge import Bridge
 
 MAX_VISITED = 200_000
@@ -44,12 +44,27 @@ class Found:
     edges: tuple[Any, ...]
 
 
-HOP_KIND = {"CALLS": "call", "DISPATCHES": "dispatch", "REFERENCES": "value"}
+HOP_KIND = {"CALLS": "call", "DISPATCHES": "dispatch", "REFERENCES": "value",
+            "HANDS_OFF": "hand-off"}
 
 
 def hop_kind(edge_kind: str) -> str:
-    """call (CALLS), dispatch (DISPATCHES), value (REFERENCES), else the kind in lower case."""
+    """call (CALLS), dispatch (DISPATCHES), value (REFERENCES), hand-off (HANDS_OFF), else the
+    kind in lower case."""
     return HOP_KIND.get(edge_kind, edge_kind.lower())
+
+
+def chain_kinds(source: str) -> tuple[str, ...]:
+    """The edges a chain from `source` follows: calls, dispatch, values and hand-offs from
+    code, role edges from roles, embedding/implementing from types, imports from packages."""
+    kind = kind_of(source)
+    if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
+        return tuple(map(str, FLOW_KINDS))
+    if kind is NodeKind.ROLE:
+        return (str(EdgeKind.DEPENDS_ON), str(EdgeKind.TALKS_TO))
+    if kind is NodeKind.TYPE:
+        return (str(EdgeKind.EMBEDS), str(EdgeKind.IMPLEMENTS))
+    return (str(EdgeKind.IMPORTS),)
 
 
 def find_chain(reader: _Reader, source: str, target: str, kinds: Sequence[str],

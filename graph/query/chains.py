@@ -9,12 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW, Bridge, bridge_between
-from kubeatlas.graph.query.chain import cross
-
-_CALL_KINDS = (str(EdgeKind.CALLS), str(EdgeKind.DISPATCHES), "REFERENCES")
+from kubeatlas.graph.query.chain import chain_kinds, cross
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +31,6 @@ class Chains:
     edge_kinds: tuple[str, ...] = field(default_factory=tuple)
 
 
-def chain_kinds(source: str) -> tuple[str, ...]:
-    """The edges a chain from `source` follows: calls (with dispatch and values) from code,
-    role edges from roles, embedding/implementing from types, imports from packages."""
-    kind = kind_of(source)
-    if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
-        return _CALL_KINDS
-    if kind is NodeKind.ROLE:
-        return (str(EdgeKind.DEPENDS_ON), str(EdgeKind.TALKS_TO))
-    if kind is NodeKind.TYPE:
-        return (str(EdgeKind.EMBEDS), str(EdgeKind.IMPLEMENTS))
-    return (str(EdgeKind.IMPORTS),)
-
-
 def how(kind: str, attrs: Mapping[str, Any]) -> str:
     """What a reader calls an edge: call, call through a field, interface call, call of what a
     field holds, dispatch to an implementation, function value (a field holds), import …"""
@@ -54,6 +39,9 @@ def how(kind: str, attrs: Mapping[str, Any]) -> str:
                 "stored": "call of what a field holds"}.get(str(attrs.get("via")), "call")
     if kind == "REFERENCES" and attrs.get("via") == "stored":
         return "function value a field holds"
+    if kind == str(EdgeKind.HANDS_OFF):
+        return {"queue": "hand-off through a work queue"}.get(str(attrs.get("via")),
+                                                              "hand-off through a channel")
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",
             "REFERENCES": "function value", str(EdgeKind.IMPORTS): "import",
             str(EdgeKind.DEPENDS_ON): "depends on", str(EdgeKind.TALKS_TO): "talks to",

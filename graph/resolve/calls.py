@@ -6,10 +6,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from kubeatlas.analyzer.model import CallRef, FileFacts
+from kubeatlas.analyzer.model import SEND, CallRef, FileFacts
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
+from kubeatlas.graph.resolve.fields import channel_field, receiver_field, stored_field
+from kubeatlas.graph.resolve.handoff import (
+    CHANNEL_RECEIVE,
+    CHANNEL_SEND,
+    ENDS,
+    End,
+    add_handoffs,
+    queue_end,
+)
 from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
@@ -30,6 +39,7 @@ PARAM_STORE = "param-store"
 ARG_VALUE = "arg-value"
 FORWARD = "forward"  # (slot, slot, FORWARD, …): a func parameter handed on to another's
 MAX_FORWARDS = 8  # `NewBoundedFrequencyRunner` -> `construct` is one
+# And (function, field key, CHANNEL_SEND …, …): one end of a hand-off (graph/resolve/handoff.py).
 
 
 def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[str]) -> dict:
@@ -44,9 +54,12 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
     slot_fields: dict[str, set[str]] = defaultdict(set)
     slot_values: dict[str, set[str]] = defaultdict(set)
     forwards: dict[str, set[str]] = defaultdict(set)
+    ends: list[End] = []
     for edge in edges:
         caller, target, via, count, line, file, variant = edge
-        if via == STORED:
+        if via in ENDS:
+            ends.append((caller, target, via, count, line))
+        elif via == STORED:
             stored[caller].add(target)
         elif via == PARAM_STORE:
             slot_fields[caller].add(target)
@@ -86,6 +99,9 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
                 graph.add_edge(caller, target, EdgeKind.REFERENCES, via=CallVia.STORED.value,
                                count=count, line=line, file=file, field=field.partition(":")[2])
                 tally["values_stored"] += 1
+    handed = add_handoffs(graph, ends)
+    if handed:
+        tally["hand_offs"] = handed
     # edges, not additions: a pair called at two sites (or once directly and once through an
     # interface) is one edge; the counts are what the index holds and what a patch keeps
     counts = graph.counts()
@@ -142,7 +158,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     (caller, callee, via, count, line, file, variant); via "value" for a function named as a
     value. A body of another platform's variant is resolved too (counted as "other_platform"
     only), without its stores into and calls through func fields."""
-    if not f.calls:
+    if not f.calls and not f.channels:
         return []
     symbols.ensure(f.import_path)
     scope = symbols.scopes[f.rel_path]
@@ -151,17 +167,12 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     caller_ids: dict[str, str] = {}
     variants: set[str] = set()  # callers whose node is read from another platform's file
     aside: Counter[str] = Counter()  # their outcomes: not the default view's figures
-    file_name = f.rel_path.rsplit("/", 1)[-1]
     for call in f.calls:
         if not call.caller:
             tally["package_level"] += 1
             continue
-        caller = caller_ids.get(call.caller)
-        if caller is None:
-            caller = caller_ids[call.caller] = caller_id(f.import_path, call.caller, file_name)
-            info = symbols.func_info(caller)
-            if info is not None and info.file != f.rel_path:
-                variants.add(caller)
+        caller = caller_ids.get(call.caller) or _enclosing(f, call.caller, symbols, caller_ids,
+                                                           variants)
         variant = caller in variants
         if variant:
             tally["other_platform"] += 1
@@ -169,7 +180,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         if call.value:
             slot = _parameter_slot(symbols, resolver, call, caller) if not variant else ""
             if slot and call.field:  # a parameter stored into a field
-                key = resolver.store(call.caller, call.holder, call.field, call.line)
+                key = stored_field(resolver, call.caller, call.holder, call.field, call.line)
                 if key:
                     _count(edges, slot, key, PARAM_STORE, call.line)
                 continue
@@ -191,7 +202,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
                 if slot:
                     _count(edges, slot, target, ARG_VALUE, call.line)
             if call.field and not variant:
-                key = resolver.store(call.caller, call.holder, call.field, call.line)
+                key = stored_field(resolver, call.caller, call.holder, call.field, call.line)
                 if key:
                     _count(edges, key, target, STORED, call.line)
         else:
@@ -203,9 +214,29 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if outcome is not CallOutcome.RESOLVED:
                 continue
             counts[f"via_{via.value if via else via}"] += 1
+            end = queue_end(target) if not variant else ""
+            key = receiver_field(resolver, call.caller, call.callee_expr, call.line) if end else ""
+            if key:  # `c.queue.Add(key)`: one end of a hand-off through the field `queue`
+                _count(edges, caller, key, end, call.line)
         _count(edges, caller, target, str(via), call.line)
+    for op in f.channels:
+        caller = caller_ids.get(op.caller) or _enclosing(f, op.caller, symbols, caller_ids, variants)
+        key = channel_field(resolver, op.caller, op.channel, op.line) if caller not in variants else ""
+        if key:
+            _count(edges, caller, key, CHANNEL_SEND if op.op == SEND else CHANNEL_RECEIVE, op.line)
     return [(c, t, via, n, line, f.rel_path, c in variants)
             for (c, t, via), (n, line) in edges.items()]
+
+
+def _enclosing(f: FileFacts, name: str, symbols: SymbolTable, caller_ids: dict[str, str],
+               variants: set[str]) -> str:
+    """The graph id of the function a record of f names (see caller_id), remembered; one whose
+    node is read from another platform's file joins `variants`."""
+    caller = caller_ids[name] = caller_id(f.import_path, name, f.rel_path.rsplit("/", 1)[-1])
+    info = symbols.func_info(caller)
+    if info is not None and info.file != f.rel_path:
+        variants.add(caller)
+    return caller
 
 
 def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,

@@ -16,6 +16,7 @@ from kubeatlas.graph.resolve.call_outcome import (
     member_outcome,
 )
 from kubeatlas.graph.resolve.callexpr import anchored_type, base_name, split_segments, suffixes
+from kubeatlas.graph.resolve.fields import field_key
 from kubeatlas.graph.resolve.symbols import PackageVar, SymbolTable
 from kubeatlas.graph.resolve.typetext import element_text, func_results
 from kubeatlas.graph.resolve.variables import FunctionVariables
@@ -31,12 +32,6 @@ MAX_DEPTH = 6  # nested inferences (x := y.f(); y := <-ch; ...) followed before 
 Typed = tuple[str, FileScope]  # a type as written, and the scope that reads it
 Resolution = tuple[CallOutcome, str, CallVia | None]  # (outcome, target id, via)
 _UNRESOLVED: Resolution = (CallOutcome.UNRESOLVED, "", None)
-
-
-def field_key(tid: str, field: str) -> str:
-    """`field:k8s.io/…/deployment.DeploymentController.syncHandler`: a func-typed struct field,
-    the meeting point of the values stored into it and the calls made through it."""
-    return f"field:{tid.partition(':')[2]}.{field}"
 
 
 class CallResolver:
@@ -116,17 +111,13 @@ class CallResolver:
             return target, CallVia.STORED
         return (target, CallVia.VALUE) if outcome is CallOutcome.RESOLVED else ("", None)
 
-    def store(self, caller: str, holder: str, field: str, line: int) -> str:
-        """The field key (see field_key) a value is stored into: `holder.field = v` or
-        `Holder{field: v}` (holder "Holder{}"); "" when the holder's type is not known."""
+    def holder_type(self, caller: str, holder: str, line: int) -> str | None:
+        """The id of the named type whose field `holder.f` is: `dc` in `dc.queue`, or a
+        literal's type (`Holder{}` in `Holder{f: v}`); None when it is not known."""
         if holder.endswith("{}"):
-            tid = self.symbols.named(self.scope, holder[:-2])
-        else:
-            typed = self._expr_type(caller, holder, line)
-            tid = self.symbols.named(typed[1], typed[0]) if typed is not None else None
-        if tid is None or self.symbols.field_type(tid, field) is None:
-            return ""
-        return field_key(tid, field)
+            return self.symbols.named(self.scope, holder[:-2])
+        typed = self._expr_type(caller, holder, line)
+        return self.symbols.named(typed[1], typed[0]) if typed is not None else None
 
     # --- calls ----------------------------------------------------------------------------
     def _plain_call(self, caller: str, head: str, line: int) -> Resolution:

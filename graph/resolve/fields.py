@@ -1,0 +1,54 @@
+"""Field keys: the struct field a store, a call through a func field, a channel operation or a
+work queue's call names — the meeting point of what is put there and what is taken out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kubeatlas.graph.resolve.callexpr import base_name, split_segments
+
+if TYPE_CHECKING:
+    from kubeatlas.graph.resolve.resolver import CallResolver
+
+
+def field_key(tid: str, field: str) -> str:
+    """`field:k8s.io/…/deployment.DeploymentController.syncHandler`: field `field` of the
+    struct whose type id is tid."""
+    return f"field:{tid.partition(':')[2]}.{field}"
+
+
+def stored_field(resolver: CallResolver, caller: str, holder: str, field: str, line: int) -> str:
+    """The key of the field a value is stored into: `holder.field = v` or `Holder{field: v}`
+    (holder "Holder{}"); "" when the holder's type, or such a field, is not known."""
+    tid = resolver.holder_type(caller, holder, line)
+    if tid is None or resolver.symbols.field_type(tid, field) is None:
+        return ""
+    return field_key(tid, field)
+
+
+def channel_field(resolver: CallResolver, caller: str, expr: str, line: int) -> str:
+    """The key of the channel field `expr` names (`p.addCh`); "" when expr is no field of a
+    known struct, or the field holds no channel (a slice ranged over)."""
+    split = _split_field(expr)
+    if split is None:
+        return ""
+    tid = resolver.holder_type(caller, split[0], line)
+    found = resolver.symbols.field_type(tid, split[1]) if tid is not None else None
+    if found is None or not found[0].startswith(("chan", "<-chan")):
+        return ""
+    return field_key(tid, split[1])  # type: ignore[arg-type]
+
+
+def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:
+    """The key of the field a method is called on (`queue` in `c.queue.Add(key)`); "" when
+    the receiver is no field (a local, a parameter)."""
+    split = _split_field(callee_expr.rpartition(".")[0])
+    return stored_field(resolver, caller, *split, line) if split is not None else ""
+
+
+def _split_field(expr: str) -> tuple[str, str] | None:
+    """`c.config.queue` -> ("c.config", "queue"); None for an expression not ending in a field."""
+    segments = split_segments(expr, value=True)
+    if not segments or len(segments) < 2 or segments[-1] != base_name(segments[-1]):
+        return None
+    return expr[: -len(segments[-1]) - 1], segments[-1]

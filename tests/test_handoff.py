@@ -1,0 +1,110 @@
+"""HANDS_OFF: a send on a channel field (or an add to a work queue in a field) joined to each
+function that receives from (takes from) it, on the fixture tree's listener and controllers."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_TREE
+
+from kubeatlas.analyzer.extract import extract_facts
+from kubeatlas.analyzer.goparse import GoParser
+from kubeatlas.analyzer.model import RECEIVE, SEND, ChannelOp, SourceFile
+from kubeatlas.app.cli import main
+from kubeatlas.graph.notes.verify import check_claims
+from kubeatlas.graph.notes.walk import find_chain
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
+LISTENER = f"method:{SHAPES}.(*listener)"
+HANDOFF_GO = "pkg/controller/callshapes/handoff.go"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("handoff") / "index.sqlite"
+    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
+    return str(path)
+
+
+def run_json(capsys, *args: str) -> dict:
+    capsys.readouterr()
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_extraction_reads_sends_receives_and_the_locals_they_use():
+    """`next <- pending` uses the local `next = l.nextCh`, `ch <- …` the local `ch := l.signal`;
+    relay's channels are parameters (joined to nothing) and are dropped; a range over a slice
+    field stays an operation until the resolution reads the field's type."""
+    content = (FIXTURE_TREE / HANDOFF_GO).read_bytes()
+    facts = extract_facts(GoParser(), SourceFile(HANDOFF_GO, SHAPES, "k8s.io/kubernetes", False),
+                          content)
+    assert set(facts.channels) == {
+        ChannelOp("(*listener).add", "l.addCh", 14, SEND),
+        ChannelOp("(*listener).pop", "l.nextCh", 22, SEND),
+        ChannelOp("(*listener).pop", "l.addCh", 24, RECEIVE),
+        ChannelOp("(*listener).run", "l.nextCh", 35, RECEIVE),
+        ChannelOp("(*listener).poke", "l.signal", 43, SEND),
+        ChannelOp("(*listener).wait", "l.signal", 46, RECEIVE),
+        ChannelOp("(*listener).count", "l.items", 50, RECEIVE),
+    }
+
+
+def test_hand_offs_join_sends_to_receives_on_one_field(db):
+    conn = sqlite3.connect(db)
+    rows = {(s, t): json.loads(a) for s, t, a in conn.execute(
+        "SELECT source, target, attrs FROM edges WHERE kind = 'HANDS_OFF'")}
+    conn.close()
+    assert {pair: (a["via"], a["field"].rsplit(".", 1)[-1], a["line"], a["to_line"])
+            for pair, a in rows.items()} == {
+        (f"{LISTENER}.add", f"{LISTENER}.pop"): ("channel", "addCh", 14, 24),
+        (f"{LISTENER}.pop", f"{LISTENER}.run"): ("channel", "nextCh", 22, 35),
+        (f"{LISTENER}.poke", f"{LISTENER}.wait"): ("channel", "signal", 43, 46),
+        # a work queue in a field: onAdd adds, processNext gets (its own AddRateLimited is a
+        # retry into the queue it takes from: no edge to itself)
+        (f"method:{SHAPES}.(*Controller).onAdd", f"method:{SHAPES}.(*Controller).processNext"):
+            ("queue", "queue", 103, 89),
+        ("method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).addDeployment",
+         "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).worker"):
+            ("channel", "queue", 63, 69),
+    }
+
+
+def test_path_callers_and_callees_follow_hand_offs_and_say_so(db, capsys):
+    found = run_json(capsys, "path", "callshapes.(*listener).add", "callshapes.(*listener).run",
+                     "--db", db)
+    assert found["hops"][1:] == [{"id": f"{LISTENER}.pop", "kind": "hand-off", "via": "channel"},
+                                 {"id": f"{LISTENER}.run", "kind": "hand-off", "via": "channel"}]
+    capsys.readouterr()
+    assert main(["path", "callshapes.(*listener).add", "callshapes.(*listener).run",
+                 "--db", db]) == 0
+    assert "hands off to (through a channel)" in capsys.readouterr().out
+    rows = run_json(capsys, "callers", "callshapes.(*Controller).processNext", "--db", db)["callers"]
+    handed = [r for r in rows if r["kind"] == "HANDS_OFF"]
+    assert [(r["source"], r["hop"], r["via"]) for r in handed] == [
+        (f"method:{SHAPES}.(*Controller).onAdd", "hand-off", "queue")]
+    rows = run_json(capsys, "callees", "callshapes.(*listener).pop", "--db", db)["callees"]
+    assert [(r["target"], r["hop"]) for r in rows] == [(f"{LISTENER}.run", "hand-off")]
+    capsys.readouterr()
+    assert main(["callees", "callshapes.(*listener).pop", "--db", db]) == 0
+    assert "channel (field nextCh)" in capsys.readouterr().out
+
+
+def test_a_note_cites_both_ends_of_a_hand_off_and_the_check_holds_them(db):
+    atlas = Atlas(SqliteReader(Path(db)))
+    hops = find_chain(atlas, f"{LISTENER}.add", f"{LISTENER}.run")
+    assert hops is not None and [h.kind for h in hops] == ["hands-off", "hands-off"]
+    claim = hops[0].claim
+    assert (claim.kind, claim.path, claim.line, claim.object_path, claim.object_line) == (
+        "hands-off", HANDOFF_GO, 14, HANDOFF_GO, 24)
+    assert check_claims([h.claim for h in hops], FIXTURE_TREE) == []
+    for wrong in (replace(claim, line=13),  # the func line: no send there
+                  replace(claim, object_line=25),  # `if !ok {`: no receive there
+                  replace(claim, object_line=35)):  # a receive, but from another field
+        assert check_claims([wrong], FIXTURE_TREE) != [], wrong
