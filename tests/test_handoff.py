@@ -108,3 +108,22 @@ def test_a_note_cites_both_ends_of_a_hand_off_and_the_check_holds_them(db):
                   replace(claim, object_line=25),  # `if !ok {`: no receive there
                   replace(claim, object_line=35)):  # a receive, but from another field
         assert check_claims([wrong], FIXTURE_TREE) != [], wrong
+
+
+@pytest.fixture(scope="module")
+def web_db(db) -> Path:
+    return Path(db)
+
+
+def test_the_function_page_lists_hand_offs_among_callers_and_callees(open_page):
+    at = open_page("views/code.py", id="callshapes.(*listener).pop")
+    tabs = [t.label for t in at.tabs]
+    assert "Callers (1)" in tabs and "Callees (1)" in tabs  # add hands to it, it hands to run
+    shown = {}
+    for tab in ("Callers (1)", "Callees (1)"):  # only the open tab is drawn
+        at.session_state["code-tab"] = tab
+        at.run()
+        shown[tab] = [(r["name"], r["how"], r["line"]) for df in at.dataframe
+                      for _, r in df.value.iterrows()]
+    assert shown == {"Callers (1)": [("callshapes.(*listener).add", "hand-off through a channel", 14)],
+                     "Callees (1)": [("callshapes.(*listener).run", "hand-off through a channel", 22)]}

@@ -89,6 +89,7 @@ def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
     return source, sorted(second or reach or {source})[0]
 
 
+LISTENER = "method:k8s.io/kubernetes/pkg/controller/callshapes.(*listener)"
 QUERIES = {
     "deps": lambda a: a.deps(_deep_package(a)),
     "deps_depth3_linux": lambda a: a.deps(_deep_package(a), depth=3, goos="linux",
@@ -156,6 +157,12 @@ QUERIES = {
         if SYNC_POD in _ids(a) else None,
     "chain_windows": lambda a: [_on(a, "windows", "amd64").shortest_chain(
         SYNC_POD, t) for t in _variant_targets(a)],
+    # hand-offs through a channel field and a work queue: followed by chains and listings
+    "chain_hand_offs": lambda a: a.shortest_chain(f"{LISTENER}.add", f"{LISTENER}.run")
+        if f"{LISTENER}.add" in a.reader.get_nodes([f"{LISTENER}.add"]) else None,
+    "callers_hand_off": lambda a: a.callers(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF,
+                                                   reverse=True)),
+    "callees_hand_off": lambda a: a.callees(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF)),
 }
 
 
@@ -169,7 +176,8 @@ def test_both_stores_answer_the_same(stores, tree, query):
                  "get_nodes_all") or (tree == "ktree" and query in (
                      "shortest_chain_values", "callers_of_a_value", "pick_ambiguous",
                      "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
-                     "chain_windows", "chain_bridged", "chains_bridged_alternatives")):
+                     "chain_windows", "chain_bridged", "chains_bridged_alternatives",
+                     "chain_hand_offs", "callers_hand_off", "callees_hand_off")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected

@@ -21,7 +21,8 @@ from kubeatlas.graph.query.neighbourhood import DEFAULT_FILTERS, EDGE_FILTERS, M
 NODE_KINDS = tuple(graph_export.COLOURS)
 INCREMENTAL_LAYOUT = 150  # nodes up to which an expansion is laid out around the expanded node
 _EDGE_COLOURS = {"IMPORTS": "#1f77b4", "CALLS": "#ff7f0e", "DISPATCHES": "#d62728",
-                 "REFERENCES": "#8c564b", "IMPLEMENTS": "#2ca02c", "IN_ROLE": "#9467bd"}
+                 "REFERENCES": "#8c564b", "HANDS_OFF": "#e377c2", "IMPLEMENTS": "#2ca02c",
+                 "IN_ROLE": "#9467bd"}
 # a double-click reported as an event of our own (the component's `events`, sent after its
 # 100 ms debounce): its built-in expansion waits 150 ms more before it reports the same node as
 # action "expand" (which then adds nothing). The built-in one must stay: it marks the node the

@@ -1,5 +1,5 @@
 """A type's or function's card: callers and callees (direct, interface dispatch, function
-values), methods with the embedded ones and where they come from, interfaces, roles, and the
+values, hand-offs through channels and work queues), methods with the embedded ones and where they come from, interfaces, roles, and the
 minik8s components that illustrate it — one read of the graph, from either store."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ class CodeCard:
     node: NodeRecord
     package: str  # package id ('' when unknown)
     receiver: str  # type id of a method's receiver ('' otherwise)
-    callers: tuple[EdgeRecord, ...]  # CALLS into it, and CALLS into interface methods it implements
-    callees: tuple[EdgeRecord, ...]  # CALLS and DISPATCHES out of it
+    callers: tuple[EdgeRecord, ...]  # CALLS, REFERENCES and HANDS_OFF into it, and CALLS into
+    # the interface methods it implements
+    callees: tuple[EdgeRecord, ...]  # CALLS, DISPATCHES, REFERENCES and HANDS_OFF out of it
     referenced_by: tuple[EdgeRecord, ...]  # REFERENCES into it (its value passed or stored)
     references: tuple[EdgeRecord, ...]  # REFERENCES out of it
     members: tuple[Member, ...]  # a type's methods, embedded ones included

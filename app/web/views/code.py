@@ -91,7 +91,9 @@ with state.reported():
             live_graph.show(atlas, nid, "code")
     if tabs[2].open:
         with tabs[2]:
-            st.caption("direct calls, and calls through an interface method this one implements")
+            st.caption("calls (direct, or through an interface method this one implements), "
+                       "and hand-offs: a send on a channel or an add to a work queue this one "
+                       "receives or takes from")
             _edge_table(card.callers, "source")
     if tabs[3].open:
         with tabs[3]:

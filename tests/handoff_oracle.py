@@ -1,0 +1,163 @@
+"""Go's type checker as ground truth for HANDS_OFF: run tools/goimports/handoffs, pair the ends
+it reports (each function that gives into a field -> each other function that takes from it)
+and measure the index's recall and precision against those pairs."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from kubeatlas.analyzer.buildtags import matches
+
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "goimports"
+# Where hand-offs carry a main loop: controllers' queues, the kubelet's and the proxy's
+# channels, the scheduler's queue, async's runner, client-go's informer plumbing.
+K8S_SCOPE = ("pkg/kubelet/...", "pkg/scheduler/...", "pkg/controller/...", "pkg/proxy/...",
+             "pkg/util/async", "staging/src/k8s.io/client-go/tools/cache")
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    direction: str  # give | take
+    function: str
+    key: str  # field:<pkg>.<Type>.<field>
+    via: str  # channel | queue
+    where: str  # file:line
+
+    @property
+    def line(self) -> int:
+        return int(self.where.rpartition(":")[2])
+
+
+@dataclass(frozen=True, slots=True)
+class HandOff:
+    source: str
+    target: str
+    field: str  # the key without "field:"
+    via: str
+    line: int  # the giver's first line
+    to_line: int  # the taker's first line
+    count: int  # the giver's sites
+
+    @property
+    def triple(self) -> tuple[str, str, str]:
+        return self.source, self.target, self.field
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    expected: int
+    found: int
+    ours: int
+    confirmed: int
+    missed: tuple[tuple[str, str, str], ...]
+    extra: tuple[tuple[str, str, str], ...]
+
+    @property
+    def recall(self) -> float:
+        return 100.0 * self.found / self.expected if self.expected else 100.0
+
+    @property
+    def precision(self) -> float:
+        return 100.0 * self.confirmed / self.ours if self.ours else 100.0
+
+
+def build_handoffs_tool(out_dir: Path) -> Path:
+    binary = out_dir / "handoffs-oracle"
+    subprocess.run(["go", "build", "-o", str(binary), "./handoffs"], cwd=TOOL, check=True,
+                   capture_output=True, timeout=600,
+                   env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
+    return binary
+
+
+def go_ends(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
+            goarch: str = "amd64") -> list[End]:
+    proc = subprocess.run([str(binary), "-root", str(root), "-goos", goos, "-goarch", goarch,
+                           "-scope", ",".join(scope)], check=True, capture_output=True,
+                          timeout=1800, text=True)
+    return [End(*line.split("\t")) for line in proc.stdout.splitlines() if line]
+
+
+def expected_handoffs(ends: list[End]) -> dict[tuple[str, str], HandOff]:
+    """(source, target) -> the hand-off the index should hold, by its rule: each giver of a key
+    to each other taker of it; a pair joined through two fields keeps the first key's."""
+    giving: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
+    taking: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
+    for end in ends:
+        (giving if end.direction == "give" else taking)[end.key][end.function].append(end)
+    out: dict[tuple[str, str], HandOff] = {}
+    for key in sorted(giving.keys() & taking.keys()):
+        for source, gives in sorted(giving[key].items()):
+            for target, takes in sorted(taking[key].items()):
+                if source != target and (source, target) not in out:
+                    out[(source, target)] = HandOff(
+                        source, target, key.partition(":")[2], gives[0].via,
+                        min(e.line for e in gives), min(e.line for e in takes), len(gives))
+    return out
+
+
+def _in_scope(path: str, scope: tuple[str, ...]) -> bool:
+    directory = path.rpartition("/")[0]
+    for entry in scope:
+        base, recursive = (entry[:-4], True) if entry.endswith("/...") else (entry, False)
+        if directory == base or (recursive and directory.startswith(base + "/")):
+            return True
+    return not scope
+
+
+def index_handoffs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
+                   goarch: str = "amd64") -> dict[tuple[str, str], HandOff]:
+    """(source, target) -> the index's HANDS_OFF edge, for both ends declared in a non-test
+    file of the scope that goos/goarch builds (the oracle reads the ends of the scope only)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        build = dict(conn.execute("SELECT json_extract(attrs, '$.path'), "
+                                  "json_extract(attrs, '$.build_expr') FROM nodes "
+                                  "WHERE kind = 'File'"))
+        files = dict(conn.execute("SELECT id, json_extract(attrs, '$.file') FROM nodes "
+                                  "WHERE kind IN ('Function', 'Method')"))
+
+        def kept(function: str) -> bool:
+            path = files.get(function) or ""
+            return bool(path) and not path.endswith("_test.go") and _in_scope(path, scope) \
+                and matches(path, build.get(path) or None, goos, goarch)
+
+        out: dict[tuple[str, str], HandOff] = {}
+        for row in conn.execute(
+                "SELECT source, target, json_extract(attrs, '$.field'), "
+                "json_extract(attrs, '$.via'), json_extract(attrs, '$.line'), "
+                "json_extract(attrs, '$.to_line'), json_extract(attrs, '$.count') "
+                "FROM edges WHERE kind = 'HANDS_OFF'"):
+            if kept(row[0]) and kept(row[1]):
+                out[(row[0], row[1])] = HandOff(*row)
+        return out
+    finally:
+        conn.close()
+
+
+def score(expected: dict[tuple[str, str], HandOff], ours: dict[tuple[str, str], HandOff]
+          ) -> Score:
+    """Recall and precision over (source, target, field) triples."""
+    theirs = {h.triple for h in expected.values()}
+    have = {h.triple for h in ours.values()}
+    return Score(len(theirs), len(theirs & have), len(have), len(have & theirs),
+                 tuple(sorted(theirs - have)), tuple(sorted(have - theirs)))
+
+
+def difference(expected: dict[tuple[str, str], HandOff], ours: dict[tuple[str, str], HandOff]
+               ) -> str:
+    """The edges only one side has (or has with other attributes), one a line."""
+    lines = [f"- oracle only: {expected[p]}" for p in sorted(expected) if expected[p] != ours.get(p)]
+    lines += [f"+ index only: {ours[p]}" for p in sorted(ours) if ours[p] != expected.get(p)]
+    return "\n".join(lines)
+
+
+def render(s: Score) -> str:
+    return "\n".join(["| measure | oracle | index | agreed | share |", "|---|---|---|---|---|",
+                      f"| recall | {s.expected} | {s.ours} | {s.found} | {s.recall:.1f} % |",
+                      f"| precision | {s.expected} | {s.ours} | {s.confirmed} | "
+                      f"{s.precision:.1f} % |"])
