@@ -170,3 +170,21 @@ def test_every_minik8s_link_resolves(atlas):
     targets = [t for link in links for t in link.illustrates]
     missing = [t for t in targets if not atlas.reader.get_nodes([t])]
     assert targets and missing == []
+
+
+def test_hand_offs_carry_a_controller_and_an_informer_past_their_queues(atlas):
+    """`path addDeployment syncDeployment` goes through the work queue (enqueue hands off to
+    processNextWorkItem); the informer's listener is fed through its channels (add → pop →
+    run); kube-proxy's Sync wakes the runner's Loop through its `run` channel."""
+    dc = f"method:{K}/controller/deployment.(*DeploymentController)"
+    chain = atlas.shortest_chain(f"{dc}.addDeployment", f"{dc}.syncDeployment")
+    assert chain is not None
+    assert ("hand-off", f"{dc}.processNextWorkItem", "queue") in [(h.kind, h.id, h.via)
+                                                                  for h in chain]
+    cache = "method:k8s.io/client-go/tools/cache.(*processorListener)"
+    feed = atlas.shortest_chain("func:k8s.io/client-go/tools/cache.processDeltas", f"{cache}.run")
+    assert feed is not None and [(h.kind, h.id) for h in feed[-2:]] == [
+        ("hand-off", f"{cache}.pop"), ("hand-off", f"{cache}.run")]
+    runner = f"method:{K}/util/async.(*BoundedFrequencyRunner)"
+    woken = {e.source: e.attrs for e in atlas.callers(f"{runner}.Loop") if e.kind == "HANDS_OFF"}
+    assert woken[f"{runner}.Run"]["field"] == f"{K}/util/async.BoundedFrequencyRunner.run"
