@@ -67,12 +67,9 @@ def _check(c: Claim, files: _Files) -> str:
     if c.kind == "declares":
         return _declares(lines, c.line, c.subject, c.label)
     if c.kind in ("calls", "calls-field", "references", "references-field"):
-        start, end = c.span
-        wrong = _declares(lines, start, c.subject, f"{c.path}:{start}") if start else ""
+        wrong = _outside(c, lines)
         if wrong:
             return wrong
-        if start and not start <= c.line <= end:
-            return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
         through = c.kind.endswith("-field")  # the statement names the field, not the function
         name = c.object_path.rsplit(".", 1)[-1] if through else identifier(c.object)[1]
         value = c.kind.startswith("references")
@@ -88,6 +85,17 @@ def _check(c: Claim, files: _Files) -> str:
     return f"unknown claim kind {c.kind}"
 
 
+def _outside(c: Claim, lines: list[str]) -> str:
+    """Why the cited line is not inside the subject's declaration (its span), or ""."""
+    start, end = c.span
+    wrong = _declares(lines, start, c.subject, f"{c.path}:{start}") if start else ""
+    if wrong:
+        return wrong
+    if start and not start <= c.line <= end:
+        return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
+    return ""
+
+
 _GIVES = re.compile(r"<-|\.(?:Add|AddRateLimited|AddAfter)\s*\(")
 _TAKES = re.compile(r"<-|\brange\b|\.Get\s*\(")
 
@@ -95,12 +103,10 @@ _TAKES = re.compile(r"<-|\brange\b|\.Get\s*\(")
 def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
     """The send (or add) is at the cited line inside the subject, the receive (or take) at the
     object's line, and both statements name one field."""
-    start, end = c.span
-    wrong = _declares(lines, start, c.subject, f"{c.path}:{start}") if start else ""
+    wrong = _outside(c, lines)
     if wrong:
         return wrong
-    if start and not start <= c.line <= end:
-        return f"{c.label} lies outside {identifier(c.subject)[1]} (lines {start}-{end})"
+    start, end = c.span
     give = statement(lines, c.line)
     if not _GIVES.search(give):
         return f"{c.label} sends on no channel and adds to no queue"
