@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,31 +39,59 @@ class Score:
         return 100.0 * self.found / self.expected if self.expected else 100.0
 
 
-def build_calls_tool(out_dir: Path) -> Path:
+def build_tool(out_dir: Path, command: str = "calls") -> Path:
+    """Build one of tools/goimports's commands (calls, handoffs) into out_dir."""
     import os
 
-    binary = out_dir / "calls-oracle"
-    subprocess.run(["go", "build", "-o", str(binary), "./calls"], cwd=TOOL, check=True,
+    binary = out_dir / f"{command}-oracle"
+    subprocess.run(["go", "build", "-o", str(binary), f"./{command}"], cwd=TOOL, check=True,
                    capture_output=True, timeout=600,
                    env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
     return binary
 
 
-def go_sites(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
-             goarch: str = "amd64") -> list[Site]:
+def build_calls_tool(out_dir: Path) -> Path:
+    return build_tool(out_dir, "calls")
+
+
+def run_tool(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
+             goarch: str = "amd64") -> list[list[str]]:
+    """A built command's lines for the tree at root, split at tabs."""
     proc = subprocess.run([str(binary), "-root", str(root), "-goos", goos, "-goarch", goarch,
                            "-scope", ",".join(scope)], check=True, capture_output=True,
                           timeout=1800, text=True)
-    return [Site(*line.split("\t")) for line in proc.stdout.splitlines() if line]
+    return [line.split("\t") for line in proc.stdout.splitlines() if line]
 
 
-def _in_scope(path: str, scope: tuple[str, ...]) -> bool:
+def go_sites(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
+             goarch: str = "amd64") -> list[Site]:
+    return [Site(*fields) for fields in run_tool(binary, root, scope, goos, goarch)]
+
+
+def in_scope(path: str, scope: tuple[str, ...]) -> bool:
     directory = path.rpartition("/")[0]
     for entry in scope:
         base, recursive = (entry[:-4], True) if entry.endswith("/...") else (entry, False)
         if directory == base or (recursive and directory.startswith(base + "/")):
             return True
     return not scope
+
+
+def reported(conn: sqlite3.Connection, scope: tuple[str, ...], goos: str, goarch: str
+             ) -> Callable[[str], bool]:
+    """Is a function one the oracle reports on: declared in a non-test file of the scope that
+    goos/goarch builds?"""
+    build = dict(conn.execute("SELECT json_extract(attrs, '$.path'), "
+                              "json_extract(attrs, '$.build_expr') FROM nodes "
+                              "WHERE kind = 'File'"))
+    files = dict(conn.execute("SELECT id, json_extract(attrs, '$.file') FROM nodes "
+                              "WHERE kind IN ('Function', 'Method')"))
+
+    def kept(function: str) -> bool:
+        path = files.get(function) or ""
+        return (bool(path) and not path.endswith("_test.go") and in_scope(path, scope)
+                and matches(path, build.get(path) or None, goos, goarch))
+    return kept
 
 
 def index_pairs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
@@ -72,20 +101,13 @@ def index_pairs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
     functions stored there (via "stored") are no static calls, so no part of the comparison."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        build = dict(conn.execute("SELECT json_extract(attrs, '$.path'), "
-                                  "json_extract(attrs, '$.build_expr') FROM nodes "
-                                  "WHERE kind = 'File'"))
-        files = dict(conn.execute("SELECT id, json_extract(attrs, '$.file') FROM nodes "
-                                  "WHERE kind IN ('Function', 'Method')"))
+        kept = reported(conn, scope, goos, goarch)
         out: dict[str, set[tuple[str, str]]] = {"call": set(), "value": set()}
         for source, target, kind in conn.execute(
                 "SELECT source, target, kind FROM edges WHERE kind IN ('CALLS', 'REFERENCES') "
                 "AND coalesce(json_extract(attrs, '$.via'), '') != 'stored'"):  # not static
-            path = files.get(source) or ""
-            if (not path or path.endswith("_test.go") or not _in_scope(path, scope)
-                    or not matches(path, build.get(path) or None, goos, goarch)):
-                continue
-            out["call" if kind == "CALLS" else "value"].add((source, target))
+            if kept(source):
+                out["call" if kind == "CALLS" else "value"].add((source, target))
         return out
     finally:
         conn.close()

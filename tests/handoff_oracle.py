@@ -4,16 +4,13 @@ and measure the index's recall and precision against those pairs."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubeatlas.analyzer.buildtags import matches
+from call_oracle import reported, run_tool
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "goimports"
 # Where hand-offs carry a main loop: controllers' queues, the kubelet's and the proxy's
 # channels, the scheduler's queue, async's runner, client-go's informer plumbing.
 K8S_SCOPE = ("pkg/kubelet/...", "pkg/scheduler/...", "pkg/controller/...", "pkg/proxy/...",
@@ -66,20 +63,9 @@ class Score:
         return 100.0 * self.confirmed / self.ours if self.ours else 100.0
 
 
-def build_handoffs_tool(out_dir: Path) -> Path:
-    binary = out_dir / "handoffs-oracle"
-    subprocess.run(["go", "build", "-o", str(binary), "./handoffs"], cwd=TOOL, check=True,
-                   capture_output=True, timeout=600,
-                   env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
-    return binary
-
-
 def go_ends(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
             goarch: str = "amd64") -> list[End]:
-    proc = subprocess.run([str(binary), "-root", str(root), "-goos", goos, "-goarch", goarch,
-                           "-scope", ",".join(scope)], check=True, capture_output=True,
-                          timeout=1800, text=True)
-    return [End(*line.split("\t")) for line in proc.stdout.splitlines() if line]
+    return [End(*fields) for fields in run_tool(binary, root, scope, goos, goarch)]
 
 
 def expected_handoffs(ends: list[End]) -> dict[tuple[str, str], HandOff]:
@@ -100,32 +86,13 @@ def expected_handoffs(ends: list[End]) -> dict[tuple[str, str], HandOff]:
     return out
 
 
-def _in_scope(path: str, scope: tuple[str, ...]) -> bool:
-    directory = path.rpartition("/")[0]
-    for entry in scope:
-        base, recursive = (entry[:-4], True) if entry.endswith("/...") else (entry, False)
-        if directory == base or (recursive and directory.startswith(base + "/")):
-            return True
-    return not scope
-
-
 def index_handoffs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",
                    goarch: str = "amd64") -> dict[tuple[str, str], HandOff]:
     """(source, target) -> the index's HANDS_OFF edge, for both ends declared in a non-test
     file of the scope that goos/goarch builds (the oracle reads the ends of the scope only)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        build = dict(conn.execute("SELECT json_extract(attrs, '$.path'), "
-                                  "json_extract(attrs, '$.build_expr') FROM nodes "
-                                  "WHERE kind = 'File'"))
-        files = dict(conn.execute("SELECT id, json_extract(attrs, '$.file') FROM nodes "
-                                  "WHERE kind IN ('Function', 'Method')"))
-
-        def kept(function: str) -> bool:
-            path = files.get(function) or ""
-            return bool(path) and not path.endswith("_test.go") and _in_scope(path, scope) \
-                and matches(path, build.get(path) or None, goos, goarch)
-
+        kept = reported(conn, scope, goos, goarch)
         out: dict[tuple[str, str], HandOff] = {}
         for row in conn.execute(
                 "SELECT source, target, json_extract(attrs, '$.field'), "

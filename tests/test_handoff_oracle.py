@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from call_oracle import build_tool
 from conftest import FIXTURE_TREE
 from handoff_oracle import (
     K8S_SCOPE,
-    build_handoffs_tool,
     difference,
     expected_handoffs,
     go_ends,
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(not go_available(),
 
 @pytest.fixture(scope="module")
 def tool(tmp_path_factory) -> Path:
-    return build_handoffs_tool(tmp_path_factory.mktemp("go"))
+    return build_tool(tmp_path_factory.mktemp("go"), "handoffs")
 
 
 def _index(root: Path, db: Path) -> Path:

@@ -23,74 +23,26 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"kubeatlas/tools/goimports/internal/check"
+	"kubeatlas/tools/goimports/internal/report"
 	"kubeatlas/tools/goimports/internal/tree"
 )
 
 func main() {
-	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
-	c, dirs, root := check.FromCommandLine("calls")
-	var prefixes []string
-	for _, p := range strings.Split(*scope, ",") {
-		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
-			prefixes = append(prefixes, p)
-		}
-	}
-	var order []string
-	for _, d := range dirs {
-		if inScope(d.Rel, prefixes) {
-			order = append(order, d.ImportPath)
-		}
-	}
-	wanted := map[string]bool{}
-	for _, ip := range order {
-		wanted[ip] = true
-	}
-	c.WantInfo = func(ip string) bool { return wanted[ip] }
-	var lines []string
-	for _, ip := range order {
-		_, _ = c.Import(ip)
-		info := c.Infos[ip]
-		if info == nil {
-			continue
-		}
+	report.Run("calls", "sites", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
 		w := &walker{c: c, info: info, root: root}
-		for _, f := range c.Files[ip] {
-			lines = append(lines, w.file(ip, f)...)
+		var out []string
+		for _, d := range report.Declarations(c, info, ip, f) {
+			w.defs = declarations(d.Decl, info)
+			out = append(out, w.body(d.ID, d.Decl, d.IsInit)...)
 		}
-	}
-	sort.Strings(lines)
-	for _, l := range lines {
-		fmt.Println(l)
-	}
-	fmt.Fprintf(os.Stderr, "calls: %d packages reported, %d sites, %d type errors\n",
-		len(order), len(lines), c.Errors)
-}
-
-func inScope(rel string, prefixes []string) bool {
-	if len(prefixes) == 0 {
-		return true
-	}
-	for _, p := range prefixes {
-		if base, recursive := strings.CutSuffix(p, "/..."); recursive {
-			if rel == base || strings.HasPrefix(rel, base+"/") {
-				return true
-			}
-		} else if rel == p {
-			return true
-		}
-	}
-	return false
+		return out
+	})
 }
 
 type walker struct {
@@ -98,32 +50,6 @@ type walker struct {
 	info *types.Info
 	root string
 	defs map[types.Object]string // local variable -> how it was declared
-}
-
-func (w *walker) file(ip string, f *ast.File) []string {
-	var out []string
-	ordinal := 0
-	name := filepath.Base(w.c.Fset.Position(f.Pos()).Filename)
-	for _, decl := range f.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || fd.Body == nil {
-			continue
-		}
-		var caller string
-		isInit := fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "_")
-		if isInit {
-			ordinal++
-			caller = fmt.Sprintf("func:%s.%s#%s#%d", ip, fd.Name.Name, name, ordinal)
-		} else if obj, ok := w.info.Defs[fd.Name].(*types.Func); ok {
-			caller = funcID(obj)
-		}
-		if caller == "" {
-			continue
-		}
-		w.defs = declarations(fd, w.info)
-		out = append(out, w.body(caller, fd, isInit && fd.Name.Name == "init")...)
-	}
-	return out
 }
 
 // body lists the static calls and function values of one declaration.
@@ -158,7 +84,7 @@ func (w *walker) body(caller string, fd *ast.FuncDecl, isInit bool) []string {
 			category = w.category(fn, recv, promoted, isInit)
 		}
 		pos := w.c.Fset.Position(expr.Pos())
-		out = append(out, fmt.Sprintf("%s\t%s\t%s\t%s\t%s:%d", kind, caller, funcID(fn), category,
+		out = append(out, fmt.Sprintf("%s\t%s\t%s\t%s\t%s:%d", kind, caller, report.FuncID(fn), category,
 			tree.Rel(w.root, pos.Filename), pos.Line))
 		return true
 	})
@@ -308,27 +234,4 @@ func declarations(fd *ast.FuncDecl, info *types.Info) map[types.Object]string {
 		return true
 	})
 	return defs
-}
-
-// funcID is kubeatlas's id of a function or method (generic ones by their origin).
-func funcID(fn *types.Func) string {
-	fn = fn.Origin()
-	sig, _ := fn.Type().(*types.Signature)
-	if sig == nil || sig.Recv() == nil {
-		return fmt.Sprintf("func:%s.%s", fn.Pkg().Path(), fn.Name())
-	}
-	t := sig.Recv().Type()
-	star := ""
-	if p, ok := t.(*types.Pointer); ok {
-		star, t = "*", p.Elem()
-	}
-	switch n := t.(type) {
-	case *types.Named:
-		obj := n.Origin().Obj()
-		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
-	case *types.Alias:
-		obj := n.Obj()
-		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
-	}
-	return fmt.Sprintf("method:%s.(?).%s", fn.Pkg().Path(), fn.Name())
 }

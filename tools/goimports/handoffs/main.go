@@ -25,17 +25,14 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 
 	"kubeatlas/tools/goimports/internal/check"
+	"kubeatlas/tools/goimports/internal/report"
 	"kubeatlas/tools/goimports/internal/tree"
 )
 
@@ -46,89 +43,20 @@ var queueMethods = map[string]string{"Add": "give", "AddRateLimited": "give", "A
 	"Get": "take"}
 
 func main() {
-	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
-	c, dirs, root := check.FromCommandLine("handoffs")
-	var prefixes []string
-	for _, p := range strings.Split(*scope, ",") {
-		if p = strings.Trim(strings.TrimSpace(p), "/"); p != "" {
-			prefixes = append(prefixes, p)
-		}
-	}
-	var order []string
-	for _, d := range dirs {
-		if inScope(d.Rel, prefixes) {
-			order = append(order, d.ImportPath)
-		}
-	}
-	wanted := map[string]bool{}
-	for _, ip := range order {
-		wanted[ip] = true
-	}
-	c.WantInfo = func(ip string) bool { return wanted[ip] }
-	var lines []string
-	for _, ip := range order {
-		_, _ = c.Import(ip)
-		info := c.Infos[ip]
-		if info == nil {
-			continue
-		}
+	report.Run("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
 		w := &walker{c: c, info: info, root: root}
-		for _, f := range c.Files[ip] {
-			lines = append(lines, w.file(ip, f)...)
+		var out []string
+		for _, d := range report.Declarations(c, info, ip, f) {
+			out = append(out, w.body(d.ID, d.Decl)...)
 		}
-	}
-	sort.Strings(lines)
-	for _, l := range lines {
-		fmt.Println(l)
-	}
-	fmt.Fprintf(os.Stderr, "handoffs: %d packages reported, %d ends, %d type errors\n",
-		len(order), len(lines), c.Errors)
-}
-
-func inScope(rel string, prefixes []string) bool {
-	if len(prefixes) == 0 {
-		return true
-	}
-	for _, p := range prefixes {
-		if base, recursive := strings.CutSuffix(p, "/..."); recursive {
-			if rel == base || strings.HasPrefix(rel, base+"/") {
-				return true
-			}
-		} else if rel == p {
-			return true
-		}
-	}
-	return false
+		return out
+	})
 }
 
 type walker struct {
 	c    *check.Checker
 	info *types.Info
 	root string
-}
-
-// file lists the ends of every function declaration of f, named as calls names them.
-func (w *walker) file(ip string, f *ast.File) []string {
-	var out []string
-	ordinal := 0
-	name := filepath.Base(w.c.Fset.Position(f.Pos()).Filename)
-	for _, decl := range f.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok || fd.Body == nil {
-			continue
-		}
-		var fn string
-		if fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "_") {
-			ordinal++
-			fn = fmt.Sprintf("func:%s.%s#%s#%d", ip, fd.Name.Name, name, ordinal)
-		} else if obj, ok := w.info.Defs[fd.Name].(*types.Func); ok {
-			fn = funcID(obj)
-		}
-		if fn != "" {
-			out = append(out, w.body(fn, fd)...)
-		}
-	}
-	return out
 }
 
 // body lists the ends of one declaration.
@@ -279,28 +207,4 @@ func (w *walker) isChan(e ast.Expr) bool {
 	}
 	_, isChan := tv.Type.Underlying().(*types.Chan)
 	return isChan
-}
-
-// funcID is kubeatlas's id of a function or method (generic ones by their origin), as calls
-// computes it.
-func funcID(fn *types.Func) string {
-	fn = fn.Origin()
-	sig, _ := fn.Type().(*types.Signature)
-	if sig == nil || sig.Recv() == nil {
-		return fmt.Sprintf("func:%s.%s", fn.Pkg().Path(), fn.Name())
-	}
-	t := sig.Recv().Type()
-	star := ""
-	if p, ok := t.(*types.Pointer); ok {
-		star, t = "*", p.Elem()
-	}
-	switch n := t.(type) {
-	case *types.Named:
-		obj := n.Origin().Obj()
-		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
-	case *types.Alias:
-		obj := n.Obj()
-		return fmt.Sprintf("method:%s.(%s%s).%s", obj.Pkg().Path(), star, obj.Name(), fn.Name())
-	}
-	return fmt.Sprintf("method:%s.(?).%s", fn.Pkg().Path(), fn.Name())
 }
