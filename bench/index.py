@@ -31,7 +31,11 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the oracle helpers
-from call_oracle import K8S_SCOPE, build_calls_tool, go_sites, index_pairs, render, score
+from call_oracle import K8S_SCOPE, build_calls_tool, build_tool, go_sites, index_pairs, render, score
+from handoff_oracle import K8S_SCOPE as HANDOFF_SCOPE
+from handoff_oracle import expected_handoffs, go_ends, index_handoffs
+from handoff_oracle import render as render_handoffs
+from handoff_oracle import score as score_handoffs
 from oracle import go_available
 
 _parser = None
@@ -170,13 +174,17 @@ def main() -> None:
 
 def call_accuracy(source: Path, db: Path, scratch: str) -> str:
     """Recall per category and precision of the index's CALLS/REFERENCES against go/types
-    (tools/goimports/calls) over the issue's scope; "" without a Go toolchain."""
+    (tools/goimports/calls) over the issue's scope, and of its HANDS_OFF (tools/goimports/
+    handoffs); "" without a Go toolchain."""
     if not go_available():
         return ""
     tool = build_calls_tool(Path(scratch))
     sites = go_sites(tool, source, K8S_SCOPE)
     scores, precision = score(sites, index_pairs(db, K8S_SCOPE))
-    return render(scores, precision)
+    ends = go_ends(build_tool(Path(scratch), "handoffs"), source, HANDOFF_SCOPE)
+    handed = score_handoffs(expected_handoffs(ends), index_handoffs(db, HANDOFF_SCOPE))
+    return (f"{render(scores, precision)}\n\nHANDS_OFF against go/types (tools/goimports/"
+            f"handoffs), scope {', '.join(HANDOFF_SCOPE)}:\n{render_handoffs(handed)}")
 
 
 if __name__ == "__main__":

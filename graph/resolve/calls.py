@@ -156,8 +156,10 @@ def finish_tally(tally: Counter[str]) -> dict:
 def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) -> list[CallEdge]:
     """One file's call sites and function values aggregated per (caller, callee, via):
     (caller, callee, via, count, line, file, variant); via "value" for a function named as a
-    value. A body of another platform's variant is resolved too (counted as "other_platform"
-    only), without its stores into and calls through func fields."""
+    value; and each function's ends of hand-offs (a send or receive on a channel field, an
+    add to or take from a work queue in a field: (function, field key, CHANNEL_SEND …)). A
+    body of another platform's variant is resolved too (counted as "other_platform" only),
+    without its stores into and calls through func fields, and without hand-offs."""
     if not f.calls and not f.channels:
         return []
     symbols.ensure(f.import_path)
