@@ -108,10 +108,14 @@ def test_every_walkthrough_step_of_the_release_is_written(notes):
     assert left == {}
 
 
-def test_flows_are_linked_but_for_the_hop_between_two_controllers(notes):
-    """Work queues and channels link the flows' steps (HANDS_OFF); the one step left unlinked on
-    v1.28.7 is the ReplicaSet controller's sync, which the Deployment controller reaches only
-    through the API server (it creates a ReplicaSet object that the other one watches)."""
+def test_flows_link_every_step_and_say_so_through_the_api_server(notes):
+    """Work queues and channels link the flows' steps (HANDS_OFF); the ReplicaSet controller's
+    sync, which the Deployment controller reaches only through the API server, says so: it
+    creates a ReplicaSet through the typed client, and the ReplicaSet controller watches them."""
     unlinked = [line for text in notes.values() for line in text.splitlines()
                 if "no call, function value or hand-off links" in line]
-    assert len(unlinked) == 1 and "syncReplicaSet" in unlinked[0], unlinked
+    assert unlinked == []
+    hop = [line for line in notes["deployment-flow"].splitlines()
+           if "reached through the API server" in line]
+    assert len(hop) == 1 and "syncReplicaSet" in hop[0] and "getNewReplicaSet" in hop[0]
+    assert "`Create`" in hop[0] and "NewReplicaSetController" in hop[0]

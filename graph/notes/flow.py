@@ -14,12 +14,14 @@ from pathlib import Path
 import yaml
 
 from kubeatlas.errors import CatalogError
-from kubeatlas.graph.model.schema import NodeKind, kind_of
+from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
+from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.walk import Hop, anchor_id, find_anchor, find_chain
 from kubeatlas.graph.notes.writer import Note, Writer
+from kubeatlas.graph.query.apiserver import through_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.resources import data_file, parse_yaml
 
@@ -93,7 +95,8 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if chain is not None and source != placed[-1]:
                 note += " " + w.say("flow_from", name=short_name(source))
             if len(placed) > before and chain is None and kind_of(hit.id) is not NodeKind.TYPE:
-                note += " " + w.say("flow_unlinked")  # (a type is named, not called: no link)
+                note += " " + (_through_apiserver(w, placed, hit.id)  # a type is named,
+                               or w.say("flow_unlinked"))  # not called: no link
             w.add(f"- {w.cite_node(hit)}{note}")
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
             placed.append(hit.id)
@@ -102,6 +105,27 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
                    pick(lang, *step.text) + " — " + "; ".join(cited))
         w.add("")
     return w.note(title, slug=flow, tags=("flow",))
+
+
+def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
+    """"reached through the API server: A creates K …; P watches it …", both cited (A's call
+    of the typed client is a claim; the watch cites the declaration holding the informer or
+    lister), when an anchor above writes a kind that target's package watches; "" otherwise."""
+    found = through_apiserver(w.atlas, placed, target)
+    if found is None:
+        return ""
+    write, watch = found
+    source = w.atlas.node(write.function)
+    path, kind = str(source.attrs.get("file", "")), key_of(write.kind)
+    span = (int(source.attrs.get("line", 0)), int(source.attrs.get("end_line", 0)))
+    w.claim(Claim("calls", write.function, write.client, path, write.line, span))
+    where, _, rest = str(watch.attrs.get("evidence", "")).partition(" ")  # "path:line Decl …"
+    file, _, line = where.rpartition(":")
+    cited = w.cite(Citation(file, int(line), rest.split(" ", 1)[0])) if line.isdigit() else ""
+    return w.say("flow_apiserver", source=short_name(write.function),
+                 verb=w.say(f"verb_{write.verb}"), kind=kind,
+                 write=w.cite(Citation(path, write.line, write.verb)),
+                 package=key_of(watch.source), watch=cited)
 
 
 def _linked(atlas: Atlas, placed: list[str], step_start: int, target: str

@@ -12,6 +12,7 @@ from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, prefix_of
+from kubeatlas.graph.query.apiserver import client_methods
 from kubeatlas.graph.query.bridge import bridge_between
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
@@ -235,9 +236,9 @@ class Atlas:
         (test helpers and generated code after, or left out with production_only), each
         group by type id."""
         edges = self.neighbours(interface, (EdgeKind.IMPLEMENTS,), reverse=True)
-        return self._production_first(edges, "source", production_only)
+        return self.production_first(edges, "source", production_only)
 
-    def _production_first(self, edges: list[EdgeRecord], end: str,
+    def production_first(self, edges: list[EdgeRecord], end: str,
                           production_only: bool) -> list[EdgeRecord]:
         """edges with production code at `end` first (in their order), then test helpers and
         generated code, which production_only leaves out."""
@@ -266,13 +267,13 @@ class Atlas:
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
-        return self._production_first(direct + sorted(via, key=lambda e: (e.source, e.target)),
+        return self.production_first(direct + sorted(via, key=lambda e: (e.source, e.target)),
                                       "source", production_only)
 
     def callees(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
         """What `function` calls, dispatches to (an interface method), or takes as a value;
         production code first (test helpers and generated code after, or left out)."""
-        return self._production_first(self.neighbours(function, FLOW_KINDS), "target",
+        return self.production_first(self.neighbours(function, FLOW_KINDS), "target",
                                       production_only)
 
     def roles(self) -> list[NodeRecord]:
@@ -280,13 +281,22 @@ class Atlas:
         return sorted(self.reader.get_nodes(ids).values(), key=lambda n: n.id)
 
     def kind_summary(self, api_kind: str) -> dict[str, Any]:
-        """An API kind's card: defining types, storage, watching and reconciling packages."""
+        """An API kind's card: defining types, storage, watching and reconciling packages, and
+        (relation WRITES, production first) the functions that write it through client-go's
+        typed client, each with its call (`path:line Create`)."""
         node = self.node(api_kind)
         relations = []
         for e in self.neighbours(api_kind, (EdgeKind.DEFINES_KIND, EdgeKind.STORES,
                                             EdgeKind.WATCHES, EdgeKind.RECONCILES), reverse=True):
             detail = "internal" if e.attrs.get("internal") else e.attrs.get("evidence", "")
             relations.append((e.kind, e.source, detail))
+        calls = self.reader.edges_to(client_methods(api_kind), [str(EdgeKind.CALLS)])
+        calls = self.production_first(sorted(calls, key=lambda e: (e.source, e.target)),
+                                      "source", production_only=False)
+        files = {n.id: n.attrs.get("file", "") for n in
+                 self.reader.get_nodes(sorted({e.source for e in calls})).values()}
+        relations += [("WRITES", e.source, f"{files.get(e.source, '')}:{e.attrs.get('line', '')} "
+                       f"{e.target.rpartition(').')[2]}") for e in calls]
         return {"kind": node.as_json(), "relations": relations}
 
     def role_summary(self, role: str) -> dict[str, Any]:

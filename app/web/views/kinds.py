@@ -1,5 +1,6 @@
 """API kinds page: a kind's card — the Go types that define it, the registry that stores it,
-the packages that watch it and the controllers that reconcile it."""
+the packages that watch it, the controllers that reconcile it and the functions that write it
+through client-go's typed client."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 
 SECTIONS = ((EdgeKind.DEFINES_KIND, "Defining types"), (EdgeKind.STORES, "Storage (registry)"),
-            (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"))
+            (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"),
+            ("WRITES", "Written through the typed client by"))
 
 atlas = state.atlas()
 tree = state.tree(atlas)

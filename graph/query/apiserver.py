@@ -1,0 +1,89 @@
+"""Hops through the API server, read from the calls the graph holds: a function that creates,
+updates, patches or deletes an object through client-go's typed client writes that API kind;
+the packages that watch or reconcile the kind pick the change up. No code calls across that
+hop, so it is no edge: it is found from CALLS into the typed client's methods when asked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
+
+if TYPE_CHECKING:  # the atlas reads writers through this module's pure functions
+    from kubeatlas.graph.query.atlas import Atlas, EdgeRecord
+
+TYPED = "k8s.io/client-go/kubernetes/typed/"
+VERBS = {"Create": "creates", "Update": "updates", "UpdateStatus": "updates the status of",
+         "Patch": "patches", "Apply": "applies", "ApplyStatus": "applies the status of",
+         "Delete": "deletes", "DeleteCollection": "deletes"}
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """`function` calls the typed client's `client` method (`verb`) for API kind `kind` at
+    `line` of its file."""
+
+    function: str
+    kind: str
+    verb: str
+    client: str
+    line: int
+
+
+def client_methods(kind: str) -> list[str]:
+    """The typed client's writing methods for API kind `kind:apps/v1.ReplicaSet`:
+    `method:k8s.io/client-go/kubernetes/typed/apps/v1.(ReplicaSetInterface).Create`, …"""
+    group_version, _, name = key_of(kind).rpartition(".")
+    group, _, version = group_version.rpartition("/")
+    package = f"{TYPED}{group.split('.')[0] or 'core'}/{version}"
+    return [f"method:{package}.({name}Interface).{verb}" for verb in VERBS]
+
+
+def kind_written(client: str) -> str:
+    """The API kind a typed client method writes (`kind:apps/v1.ReplicaSet`), or ""."""
+    key = key_of(client)
+    if not key.startswith(TYPED) or key.rpartition(").")[2] not in VERBS:
+        return ""
+    package, _, rest = key.partition(".(")
+    interface = rest.partition(")")[0]
+    group, _, version = package[len(TYPED):].partition("/")
+    if not interface.endswith("Interface") or "/" in version:
+        return ""
+    return f"kind:{group}/{version}.{interface[:-len('Interface')]}"
+
+
+def writes_of(atlas: Atlas, function: str) -> list[Write]:
+    """The API kinds `function` writes through the typed client."""
+    edges = atlas.reader.edges_from([function], [str(EdgeKind.CALLS)])
+    return [_write(e, kind_written(e.target)) for e in sorted(edges, key=lambda e: e.target)
+            if kind_written(e.target)]
+
+
+def watchers(atlas: Atlas, kind: str) -> list[EdgeRecord]:
+    """The packages that reconcile `kind`, then those that only watch it."""
+    edges = atlas.neighbours(kind, (EdgeKind.RECONCILES, EdgeKind.WATCHES), reverse=True)
+    return sorted(edges, key=lambda e: (e.kind != EdgeKind.RECONCILES, e.source))
+
+
+def through_apiserver(atlas: Atlas, sources: Sequence[str], target: str
+                      ) -> tuple[Write, EdgeRecord] | None:
+    """How `target` (a function) is reached from one of `sources` through the API server: a
+    source writes a kind that target's package reconciles or watches (the latest source
+    first); None when none does."""
+    if kind_of(target) not in (NodeKind.FUNCTION, NodeKind.METHOD):
+        return None
+    package = f"pkg:{atlas.node(target).attrs.get('package')}"
+    for source in reversed(sources):
+        for write in writes_of(atlas, source):
+            seen = [w for w in watchers(atlas, write.kind) if w.source == package]
+            cited = [w for w in seen if ".go:" in str(w.attrs.get("evidence", ""))]
+            if seen:
+                return write, (cited or seen)[0]  # a watch cites the field or parameter
+    return None
+
+
+def _write(e: EdgeRecord, kind: str) -> Write:
+    verb = key_of(e.target).rpartition(").")[2]
+    return Write(e.source, kind, verb, e.target, int(e.attrs.get("line") or 0))

@@ -1,0 +1,72 @@
+"""Hops through the API server: a function that writes an API kind through client-go's typed
+client, and the packages that watch it — on the kind's card and between a flow's steps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_TREE
+
+from kubeatlas.app.cli import main
+from kubeatlas.graph.notes.claim import parse_claims
+from kubeatlas.graph.notes.flow import flow_note
+from kubeatlas.graph.notes.verify import check_claims
+from kubeatlas.graph.query.apiserver import client_methods, kind_written, through_apiserver
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+DC = "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController)"
+RSC = "method:k8s.io/kubernetes/pkg/controller/replicaset.(*ReplicaSetController)"
+CREATE = "method:k8s.io/client-go/kubernetes/typed/apps/v1.(ReplicaSetInterface).Create"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("apiserver") / "index.sqlite"
+    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
+    return str(path)
+
+
+def test_typed_client_methods_name_the_kind_they_write():
+    assert CREATE in client_methods("kind:apps/v1.ReplicaSet")
+    assert kind_written(CREATE) == "kind:apps/v1.ReplicaSet"
+    assert kind_written("method:k8s.io/client-go/kubernetes/typed/core/v1.(PodInterface)"
+                        ".UpdateStatus") == "kind:core/v1.Pod"
+    assert kind_written("method:k8s.io/client-go/kubernetes/typed/core/v1.(PodInterface)"
+                        ".Get") == ""  # a read writes nothing
+    assert kind_written("method:k8s.io/client-go/listers/apps/v1.(ReplicaSetLister).List") == ""
+
+
+def test_the_kind_card_lists_who_writes_it_with_the_call(db, capsys):
+    capsys.readouterr()
+    assert main(["kind", "ReplicaSet", "--db", db, "--json"]) == 0
+    relations = json.loads(capsys.readouterr().out)["relations"]
+    assert ["WRITES", f"{DC}.getNewReplicaSet", "pkg/controller/deployment/sync.go:24 Create"] \
+        in relations
+
+
+def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds_it(db):
+    atlas = Atlas(SqliteReader(Path(db)))
+    write, watch = through_apiserver(atlas, [f"{DC}.getNewReplicaSet"], f"{RSC}.syncReplicaSet")
+    assert (write.client, write.verb, write.line) == (CREATE, "Create", 24)
+    assert watch.source == "pkg:k8s.io/kubernetes/pkg/controller/replicaset"
+    # the Deployment controller watches ReplicaSets too: the one it creates wakes it as well
+    assert through_apiserver(atlas, [f"{DC}.getNewReplicaSet"], f"{DC}.syncDeployment")
+    # a package that watches no ReplicaSet is not reached that way, nor is a type
+    listener = "method:k8s.io/kubernetes/pkg/controller/callshapes.(*listener).run"
+    assert through_apiserver(atlas, [f"{DC}.getNewReplicaSet"], listener) is None
+    assert through_apiserver(atlas, [f"{DC}.getNewReplicaSet"],
+                             "type:k8s.io/kubernetes/pkg/controller/replicaset."
+                             "ReplicaSetController") is None
+    note = flow_note(atlas, "deployment-flow")
+    line = next(x for x in note.markdown.splitlines() if x.startswith("- `replicaset.(*Replica"
+                                                                      "SetController).syncRep"))
+    assert "reached through the API server" in line and "no call" not in line
+    claims = [c for c in parse_claims(note.markdown) if c.object == CREATE]
+    assert [(c.kind, c.subject, c.path, c.line) for c in claims] == [
+        ("calls", f"{DC}.getNewReplicaSet", "pkg/controller/deployment/sync.go", 24)]
+    assert check_claims(claims, FIXTURE_TREE) == []
+    assert check_claims([replace(claims[0], line=22)], FIXTURE_TREE) != []  # no Create there
