@@ -70,3 +70,16 @@ def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds
         ("calls", f"{DC}.getNewReplicaSet", "pkg/controller/deployment/sync.go", 24)]
     assert check_claims(claims, FIXTURE_TREE) == []
     assert check_claims([replace(claims[0], line=22)], FIXTURE_TREE) != []  # no Create there
+
+
+@pytest.fixture(scope="module")
+def web_db(db) -> Path:
+    return Path(db)
+
+
+def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
+    at = open_page("views/kinds.py", kind="kind:apps/v1.ReplicaSet")
+    headers = [s.value for s in at.subheader]
+    assert "Written through the typed client by (1)" in headers
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "sync.go:24" in shown and "Create" in shown
