@@ -127,3 +127,10 @@ def test_the_function_page_lists_hand_offs_among_callers_and_callees(open_page):
                       for _, r in df.value.iterrows()]
     assert shown == {"Callers (1)": [("callshapes.(*listener).add", "hand-off through a channel", 14)],
                      "Callees (1)": [("callshapes.(*listener).run", "hand-off through a channel", 22)]}
+
+
+def test_the_paths_page_draws_a_chain_of_hand_offs(open_page):
+    at = open_page("views/deps.py", **{"from": "callshapes.(*listener).add",
+                                       "to": "callshapes.(*listener).run"})
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert sum("hand-off through a channel" in label for label in labels) == 2, labels
