@@ -134,3 +134,23 @@ def test_the_paths_page_draws_a_chain_of_hand_offs(open_page):
                                        "to": "callshapes.(*listener).run"})
     labels = [p.proto.label for p in at.get("page_link")]
     assert sum("hand-off through a channel" in label for label in labels) == 2, labels
+
+
+def test_a_role_note_walks_a_hand_off_with_both_lines_linked_and_checked(db):
+    """A walkthrough step reached through channels names the field and links the send and the
+    receive (the alias send `next <- pending` included); the claims hold in the tree."""
+    from kubeatlas.graph.knowledge.walkthrough import Step, Walkthrough
+    from kubeatlas.graph.notes.claim import parse_claims
+    from kubeatlas.graph.notes.role import role_note
+
+    steps = (Step((f"{LISTENER}.add",), "add sends.", "add 发送。"),
+             Step((f"{LISTENER}.run",), "run receives.", "run 接收。"))
+    walk = Walkthrough("kube-controller-manager", "", "", (("loop", steps),))
+    atlas = Atlas(SqliteReader(Path(db)))
+    note = role_note(atlas, "role:kube-controller-manager",
+                     walkthroughs={"kube-controller-manager": walk}).markdown
+    said = [line for line in note.splitlines() if "channel field" in line]
+    assert len(said) == 2 and "`addCh`" in said[0] and "`nextCh`" in said[1], said
+    assert f"{HANDOFF_GO}:22" in said[1] and f"{HANDOFF_GO}:35" in said[1]
+    claims = [c for c in parse_claims(note) if c.kind == "hands-off"]
+    assert len(claims) == 2 and check_claims(claims, FIXTURE_TREE) == []

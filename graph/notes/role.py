@@ -102,8 +102,8 @@ def _step(w: Writer, p: Placed, role: str) -> None:
             field = hop.field.rsplit(".", 1)[-1]
             said = w.say("via_queue" if hop.via == "queue" else "via_channel", field=field,
                          name=hop.target.name)
-            w.add(f"  - {src} {said} " + w.cite(Citation(hop.path, hop.line, field)) + " → "
-                  + w.cite(Citation(hop.claim.object_path, hop.claim.object_line, hop.target.name)))
+            w.add(f"  - {src} {said} " + w.link(Citation(hop.path, hop.line, field)) + " → "
+                  + w.link(Citation(hop.claim.object_path, hop.claim.object_line, field)))
         else:
             impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
             target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"

@@ -56,6 +56,12 @@ class Writer:
         self.citations.append(citation)
         return cite_markdown(self.tree, citation)
 
+    def link(self, citation: Citation) -> str:
+        """The Markdown link of a `path:line` that a claim already checks for meaning (a
+        hand-off's send and receive: the claim reads both statements), so no citation of its
+        own: the line may name a local that stands for the field (`next <- item`)."""
+        return cite_markdown(self.tree, citation)
+
     def cite_node(self, node: NodeRecord) -> str:
         """A declaration's citation; it is also a `declares` claim."""
         c = citation_of(node)
