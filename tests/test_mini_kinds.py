@@ -217,6 +217,9 @@ def test_a_job_runs_its_completions_and_completes(cluster):
     job = wait_for(lambda: _finished(cluster, "count"), what="the job to finish")
     assert job["status"]["succeeded"] == 3 and "completionTime" in job["status"]
     assert [c["type"] for c in job["status"]["conditions"]] == ["Complete"]
+    # the controller records its event after the status update, as syncJob does: wait for it
+    wait_for(lambda: "Completed" in [r for r, _, _ in events_of(cluster, "default", "count")],
+             what="the Completed event")
     reasons = [r for r, _, source in events_of(cluster, "default", "count") if source == "job-controller"]
     assert reasons.count("SuccessfulCreate") == 3 and "Completed" in reasons
     _, table = call(cluster, "GET", "/apis/batch/v1/namespaces/default/jobs/count", accept=TABLE.format(v="v1"))
@@ -228,8 +231,10 @@ def test_a_job_fails_after_its_backoff_limit(cluster):
     job = wait_for(lambda: _finished(cluster, "flaky"), what="the job to fail")
     condition = job["status"]["conditions"][0]
     assert (condition["type"], condition["reason"]) == ("Failed", "BackoffLimitExceeded")
-    assert job["status"]["failed"] >= 2 and "BackoffLimitExceeded" in [r for r, _, _ in events_of(cluster, "default",
-                                                                                                  "flaky")]
+    assert job["status"]["failed"] >= 2
+    # the event follows the status update (syncJob records it afterwards): wait for it
+    wait_for(lambda: "BackoffLimitExceeded" in [r for r, _, _ in events_of(cluster, "default", "flaky")],
+             what="the BackoffLimitExceeded event")
 
 
 def test_a_job_without_never_or_onfailure_is_invalid(cluster):
