@@ -60,6 +60,16 @@ def small_tree(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ktree_db(tmp_path_factory) -> Path:
+    """The fixture tree indexed once through the CLI, for the modules that only read it."""
+    from kubeatlas.app.cli import main
+
+    path = tmp_path_factory.mktemp("ktree") / "index.sqlite"
+    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
 def k8s_root() -> Path:
     root = os.environ.get("KUBEATLAS_K8S_ROOT")
     if not root:

@@ -24,10 +24,8 @@ CREATE = "method:k8s.io/client-go/kubernetes/typed/apps/v1.(ReplicaSetInterface)
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("apiserver") / "index.sqlite"
-    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
-    return str(path)
+def db(ktree_db) -> str:
+    return str(ktree_db)
 
 
 def test_typed_client_methods_name_the_kind_they_write():
@@ -73,8 +71,8 @@ def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds
 
 
 @pytest.fixture(scope="module")
-def web_db(db) -> Path:
-    return Path(db)
+def web_db(ktree_db) -> Path:
+    return ktree_db
 
 
 def test_the_kinds_page_lists_the_writers_with_their_call(open_page):

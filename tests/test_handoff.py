@@ -26,10 +26,8 @@ HANDOFF_GO = "pkg/controller/callshapes/handoff.go"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("handoff") / "index.sqlite"
-    assert main(["index", str(FIXTURE_TREE), "--db", str(path), "--jobs", "1", "--json"]) == 0
-    return str(path)
+def db(ktree_db) -> str:
+    return str(ktree_db)
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -111,8 +109,8 @@ def test_a_note_cites_both_ends_of_a_hand_off_and_the_check_holds_them(db):
 
 
 @pytest.fixture(scope="module")
-def web_db(db) -> Path:
-    return Path(db)
+def web_db(ktree_db) -> Path:
+    return ktree_db
 
 
 def test_the_function_page_lists_hand_offs_among_callers_and_callees(open_page):
