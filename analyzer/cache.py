@@ -2,7 +2,7 @@
 
 On disk: a small marshalled directory (per file: stat, the few header fields a patch needs, and
 where its row lies) followed by the rows, each marshalled on its own in two parts: the shell
-(everything but the call sites and locals) and the body (those). Loading maps the file and reads
+(everything but the call sites, locals and channel operations) and the body (those). Loading maps the file and reads
 the directory only; a row is decoded when it is used, and a symbol table needs only shells, so a
 one-file patch decodes the shells of the packages it reaches instead of 75 MB of rows; saving
 copies the bytes of unused rows as they are.
@@ -25,8 +25,8 @@ from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
 ANALYZER_VERSION = 19  # bump when extraction changes, so old caches are ignored
-_FORMAT = 3  # bump when the file layout below changes
-_CALLS, _LOCALS = 9, 10  # the body's fields in a facts row (see rows.py)
+_FORMAT = 4  # bump when the file layout below changes
+_BODY = (9, 10, 15)  # the body's fields in a facts row: calls, locals, channels (see rows.py)
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)
 # stores them; its format belongs to one Python version, which the header records
 _PYTHON = "{}.{}".format(*sys.version_info[:2])
@@ -83,8 +83,7 @@ class FactsCache:
         entry = self._entries[rel_path]
         if entry.row is not None:
             return entry.row
-        shell: Row = marshal.loads(entry.shell)
-        row = (*shell[:_CALLS], *marshal.loads(entry.body), *shell[_LOCALS + 1:])
+        row = _joined(marshal.loads(entry.shell), marshal.loads(entry.body))
         self._entries[rel_path] = entry._replace(row=row)  # the bytes stay: saving copies them
         return row
 
@@ -92,8 +91,8 @@ class FactsCache:
         return facts_from_row(self.row(rel_path))
 
     def declarations(self, rel_path: str) -> FileFacts:
-        """A cached file's facts without its call sites and locals (all a symbol table reads),
-        decoded from the shell alone."""
+        """A cached file's facts without its call sites, locals and channel operations (a
+        symbol table reads none of them), decoded from the shell alone."""
         entry = self._entries[rel_path]
         return facts_from_row(marshal.loads(entry.shell) if entry.row is None else entry.row)
 
@@ -130,8 +129,17 @@ class FactsCache:
             else:
                 row = entry.row
                 assert row is not None
-                yield (path, entry, marshal.dumps((*row[:_CALLS], (), (), *row[_LOCALS + 1:])),
-                       marshal.dumps((row[_CALLS], row[_LOCALS])))
+                yield (path, entry, marshal.dumps(tuple(() if i in _BODY else part
+                                                        for i, part in enumerate(row))),
+                       marshal.dumps(tuple(row[i] for i in _BODY)))
+
+
+def _joined(shell: Row, body: Row) -> Row:
+    """A whole facts row from its shell and its body (the body's fields back in their places)."""
+    parts = list(shell)
+    for index, part in zip(_BODY, body, strict=True):
+        parts[index] = part
+    return tuple(parts)
 
 
 def load_cache(path: Path) -> FactsCache:
