@@ -149,8 +149,10 @@ class ChannelOp(NamedTuple):
     each other (an informer's listener: `add` sends on `p.addCh`, `pop` receives)."""
 
     caller: str  # enclosing func/method's qualified name, as CallRef.caller
-    channel: str  # as written (`p.addCh`), or the field a local was assigned from (`nextCh =
-    line: int  # p.nextCh` … `nextCh <- n` gives "p.nextCh" at the send's line)
+    # the channel as written (`p.addCh`), or the field a local was assigned from: `next =
+    # l.nextCh` … `next <- n` gives "l.nextCh" at the send's line
+    channel: str
+    line: int
     op: str  # SEND or RECEIVE
 
 
@@ -176,7 +178,7 @@ class FileFacts(NamedTuple):
     size: int
     sha: str  # sha1 of the content
     problems: tuple[Problem, ...] = ()
-    channels: tuple[ChannelOp, ...] = ()  # sends, receives and the locals they use
+    channels: tuple[ChannelOp, ...] = ()  # sends and receives on fields (locals resolved)
 
     def declaration_shape(self) -> tuple[object, ...]:
         """Everything other files can see of this one: package clause, imports, build

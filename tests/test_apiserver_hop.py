@@ -13,8 +13,9 @@ from conftest import FIXTURE_TREE
 from kubeatlas.app.cli import main
 from kubeatlas.graph.notes.claim import parse_claims
 from kubeatlas.graph.notes.flow import flow_note
+from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.verify import check_claims
-from kubeatlas.graph.query.apiserver import client_methods, kind_written, through_apiserver
+from kubeatlas.graph.query.apiserver import VERBS, client_methods, kind_written, through_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
@@ -29,6 +30,8 @@ def db(ktree_db) -> str:
 
 
 def test_typed_client_methods_name_the_kind_they_write():
+    for verb in VERBS:  # a note says each in both languages
+        assert say("en", f"verb_{verb}") and say("zh", f"verb_{verb}")
     assert CREATE in client_methods("kind:apps/v1.ReplicaSet")
     assert kind_written(CREATE) == "kind:apps/v1.ReplicaSet"
     assert kind_written("method:k8s.io/client-go/kubernetes/typed/core/v1.(PodInterface)"

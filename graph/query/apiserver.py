@@ -15,9 +15,9 @@ if TYPE_CHECKING:  # the atlas reads writers through this module's pure function
     from kubeatlas.graph.query.atlas import Atlas, EdgeRecord
 
 TYPED = "k8s.io/client-go/kubernetes/typed/"
-VERBS = {"Create": "creates", "Update": "updates", "UpdateStatus": "updates the status of",
-         "Patch": "patches", "Apply": "applies", "ApplyStatus": "applies the status of",
-         "Delete": "deletes", "DeleteCollection": "deletes"}
+# the typed client's methods that write (a note says each with graph/notes/lang's verb_<name>)
+VERBS = ("Create", "Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus", "Delete",
+         "DeleteCollection")
 
 
 @dataclass(frozen=True, slots=True)

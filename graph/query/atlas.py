@@ -239,7 +239,7 @@ class Atlas:
         return self.production_first(edges, "source", production_only)
 
     def production_first(self, edges: list[EdgeRecord], end: str,
-                          production_only: bool) -> list[EdgeRecord]:
+                         production_only: bool) -> list[EdgeRecord]:
         """edges with production code at `end` first (in their order), then test helpers and
         generated code, which production_only leaves out."""
         nodes = self.reader.get_nodes(sorted({getattr(e, end) for e in edges}))
@@ -260,21 +260,24 @@ class Atlas:
 
     def callers(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
         """Who calls `function` — directly, or through an interface method it implements —
-        or takes it as a value (REFERENCES edges, kind "REFERENCES", via "value"); production
-        callers first, tests and generated code after (or left out with production_only)."""
+        takes it as a value (REFERENCES edges, kind "REFERENCES", via "value"), or hands off
+        to it (HANDS_OFF: a send on a channel field it receives from, an add to a work queue
+        it takes from); production callers first, tests and generated code after (or left out
+        with production_only)."""
         direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES,
                                             EdgeKind.HANDS_OFF), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
         via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
         return self.production_first(direct + sorted(via, key=lambda e: (e.source, e.target)),
-                                      "source", production_only)
+                                     "source", production_only)
 
     def callees(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
-        """What `function` calls, dispatches to (an interface method), or takes as a value;
-        production code first (test helpers and generated code after, or left out)."""
+        """What `function` calls, dispatches to (an interface method), takes as a value or
+        hands off to (FLOW_KINDS); production code first (test helpers and generated code
+        after, or left out)."""
         return self.production_first(self.neighbours(function, FLOW_KINDS), "target",
-                                      production_only)
+                                     production_only)
 
     def roles(self) -> list[NodeRecord]:
         ids = self.reader.ids_with_kind(str(NodeKind.ROLE))

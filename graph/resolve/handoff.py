@@ -18,7 +18,6 @@ QUEUE_ADD = "queue-add"
 QUEUE_GET = "queue-get"
 ENDS = frozenset({CHANNEL_SEND, CHANNEL_RECEIVE, QUEUE_ADD, QUEUE_GET})
 _GIVING = {CHANNEL_SEND: HandOffVia.CHANNEL, QUEUE_ADD: HandOffVia.QUEUE}
-_TAKING = {CHANNEL_RECEIVE: HandOffVia.CHANNEL, QUEUE_GET: HandOffVia.QUEUE}
 
 # client-go's work queues (every controller's): what puts a key in, what takes one out
 WORKQUEUE = "method:k8s.io/client-go/util/workqueue.("
