@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the atlas reads writers through this module's pure function
     from kubeatlas.graph.query.atlas import Atlas, EdgeRecord
 
 TYPED = "k8s.io/client-go/kubernetes/typed/"
+WRITES = "WRITES"  # a kind card's relation of a function that writes the kind (not an edge)
 # the typed client's methods that write (a note says each with graph/notes/lang's verb_<name>)
 VERBS = ("Create", "Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus", "Delete",
          "DeleteCollection")

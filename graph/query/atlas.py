@@ -12,7 +12,7 @@ from kubeatlas.errors import AmbiguousName, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, prefix_of
-from kubeatlas.graph.query.apiserver import client_methods
+from kubeatlas.graph.query.apiserver import WRITES, client_methods
 from kubeatlas.graph.query.bridge import bridge_between
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
@@ -298,7 +298,7 @@ class Atlas:
                                       "source", production_only=False)
         files = {n.id: n.attrs.get("file", "") for n in
                  self.reader.get_nodes(sorted({e.source for e in calls})).values()}
-        relations += [("WRITES", e.source, f"{files.get(e.source, '')}:{e.attrs.get('line', '')} "
+        relations += [(WRITES, e.source, f"{files.get(e.source, '')}:{e.attrs.get('line', '')} "
                        f"{e.target.rpartition(').')[2]}") for e in calls]
         return {"kind": node.as_json(), "relations": relations}
 

@@ -34,9 +34,9 @@ def channel_field(resolver: CallResolver, caller: str, expr: str, line: int) -> 
         return ""
     tid = resolver.holder_type(caller, split[0], line)
     found = resolver.symbols.field_type(tid, split[1]) if tid is not None else None
-    if found is None or not found[0].startswith(("chan", "<-chan")):
+    if tid is None or found is None or not found[0].startswith(("chan", "<-chan")):
         return ""
-    return field_key(tid, split[1])  # type: ignore[arg-type]
+    return field_key(tid, split[1])
 
 
 def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:

@@ -9,10 +9,11 @@ import streamlit as st
 from kubeatlas.app.web import guard, index_cache, links, state
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.graph.query.apiserver import WRITES
 
 SECTIONS = ((EdgeKind.DEFINES_KIND, "Defining types"), (EdgeKind.STORES, "Storage (registry)"),
             (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"),
-            ("WRITES", "Written through the typed client by"))
+            (WRITES, "Written through the typed client by"))
 
 atlas = state.atlas()
 tree = state.tree(atlas)
