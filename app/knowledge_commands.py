@@ -84,7 +84,8 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 @json_option
 def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
-    interface dispatch, and through functions passed as values), dependencies between roles.
+    interface dispatch, functions passed as values, and hand-offs through a channel or work
+    queue field), dependencies between roles.
     Between kinds, a role stands for its packages, a package for its code and a type for its
     methods: `path kubelet pkg/kubelet/cm`, `path 'kubelet.(*Kubelet).syncLoop' cri` (calls
     until code of the CRI), `path SyncPod apis.RuntimeService`.
@@ -197,9 +198,11 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
 
 
 callers = _call_command("callers", Atlas.callers, "source", "Functions and methods that call FUNCTION (also "
-                        "through the interface it implements), or take it as a value.")
-callees = _call_command("callees", Atlas.callees, "target", "What FUNCTION calls, takes as a value, and (for an "
-                        "interface method) dispatches to.")
+                        "through the interface it implements), take it as a value, or hand off "
+                        "to it (a send on a channel field or an add to a work queue it takes from).")
+callees = _call_command("callees", Atlas.callees, "target", "What FUNCTION calls, takes as a value, hands off "
+                        "to (through a channel or work queue field) and (for an interface "
+                        "method) dispatches to.")
 
 
 @click.command()

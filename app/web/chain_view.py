@@ -1,5 +1,5 @@
 """A chain drawn as a picture (the live graph component, hops labelled with their kind: call,
-interface call, dispatch, function value, import …) with its hops listed, and the
+interface call, dispatch, function value, hand-off, import …) with its hops listed, and the
 next-shortest alternatives below."""
 
 from __future__ import annotations

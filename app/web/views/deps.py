@@ -53,7 +53,9 @@ if pid:
 
 st.subheader("Paths")
 st.caption("Between packages the chain follows imports; between functions and methods it follows "
-           "calls, interface calls, dispatch to implementations and function values; between "
+           "calls, interface calls, dispatch to implementations, function values and hand-offs "
+           "(a send on a channel field or an add to a work queue, to what receives or takes "
+           "from it); between "
            "roles, role edges. Across kinds a role stands for its packages, a package for its code and "
            "a type for its methods (`syncLoop` to `cri`: calls until code of the CRI). Chains go "
            "around fakes and test code when they can. Short names work: pick from the ranked "
