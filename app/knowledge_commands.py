@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -19,11 +19,13 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
+from kubeatlas.graph.query.chain import Hop as ChainHop
 from kubeatlas.graph.query.chain import helpers_among, hop_kind
+from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.query.names import Pick
 from kubeatlas.graph.query.platform import Platform
 
@@ -84,12 +86,15 @@ def interfaces(type_name, db, neo4j_uri, as_json) -> None:
 @json_option
 def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, as_json) -> None:
     """Shortest chain FROM -> TO: imports between packages, calls between functions (through
-    interface dispatch, functions passed as values, and hand-offs through a channel or work
-    queue field), dependencies between roles.
+    interface dispatch, functions passed as values, and hand-offs through a channel, work
+    queue or condition variable field), dependencies between roles.
     Between kinds, a role stands for its packages, a package for its code and a type for its
     methods: `path kubelet pkg/kubelet/cm`, `path 'kubelet.(*Kubelet).syncLoop' cri` (calls
     until code of the CRI), `path SyncPod apis.RuntimeService`.
-    Test helpers (fakes, _test.go code) are gone around when any other chain exists."""
+    Test helpers (fakes, _test.go code) are gone around when any other chain exists.
+    A consumer that pulls (`scheduleOne` calls `Pop`) is reached by no chain from its producer:
+    then the function they meet at is shown, the producer's chain into it ending in a
+    hand-off and the consumer's chain of calls into it (`meeting` in --json)."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
     role_id = role_of(atlas, role)
@@ -98,10 +103,12 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     hops = atlas.shortest_chain(src.id, dst.id)
     inside = [h.id for h in (hops or [])[1:-1]]
     through_tests = sorted(helpers_among(atlas.reader, inside)) if inside else []
+    met = meeting(atlas.reader, src.id, dst.id) if hops is None and _is_code(src.id, dst.id) else None
     if as_json:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
                     "hops": None if hops is None else [h.as_json() for h in hops],
+                    "meeting": met.as_json() if met else None,
                     "through_tests": through_tests,
                     "candidates": {"from": src.as_json(), "to": dst.as_json()},
                     "platform": platform.name})
@@ -109,10 +116,24 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     _say_pick(source, src, "--pick-from")
     _say_pick(target, dst, "--pick")
     _say_platform(platform)
+    if hops is None and met is not None:
+        at = met.at.rsplit("/", 1)[-1]
+        out.print(f"no chain from {src.id} to {dst.id}; they meet at {met.at}: the first hands "
+                  "off to it, the second calls it to take what was given")
+        _print_chain(atlas, f"given: {len(met.given) - 1} hops to {at}", met.given)
+        _print_chain(atlas, f"taken: {len(met.taken) - 1} hops to {at}", met.taken)
+        return
     if hops is None:
         why = unbridged(src.id, dst.id)
         out.print(f"no chain from {src.id} to {dst.id}" + (f": {why}" if why else ""))
         raise SystemExit(1)
+    _print_chain(atlas, f"{len(hops) - 1} hops", hops)
+    if through_tests:
+        out.print(f"no chain avoids test code: this one passes through {len(through_tests)} "
+                  "test helper(s)")
+
+
+def _print_chain(atlas: Atlas, title: str, hops: Sequence[ChainHop]) -> None:
     nodes = atlas.reader.get_nodes([h.id for h in hops])
     rows = []
     for step, hop in enumerate(hops):
@@ -120,10 +141,12 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
         how = _HOP_TEXT.get(hop.kind, hop.kind)
         rows.append((step, how + _HOP_VIA.get((hop.kind, hop.via), ""), hop.id, where))
-    print_table(f"{len(hops) - 1} hops", ("#", "how", "node", "where"), rows)
-    if through_tests:
-        out.print(f"no chain avoids test code: this one passes through {len(through_tests)} "
-                  "test helper(s)")
+    print_table(title, ("#", "how", "node", "where"), rows)
+
+
+def _is_code(*ids: str) -> bool:
+    """Are all ids functions or methods (what hands off and takes)?"""
+    return all(kind_of(i) in _FUNCS for i in ids)
 
 
 def _say_pick(typed: str, pick: Pick, option: str) -> None:
@@ -144,7 +167,8 @@ _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
 
 _HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " what a field holds",
             ("hand-off", "channel"): " (through a channel)",
-            ("hand-off", "queue"): " (through a work queue)"}
+            ("hand-off", "queue"): " (through a work queue)",
+            ("hand-off", "cond"): " (waking what waits on a condition variable)"}
 
 
 def _via(attrs, kind: str) -> str:
@@ -199,9 +223,11 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
 
 callers = _call_command("callers", Atlas.callers, "source", "Functions and methods that call FUNCTION (also "
                         "through the interface it implements), take it as a value, or hand off "
-                        "to it (a send on a channel field or an add to a work queue it takes from).")
+                        "to it (a send on a channel field, an add to a work queue it takes from, "
+                        "a signal of a condition variable it waits on).")
 callees = _call_command("callees", Atlas.callees, "target", "What FUNCTION calls, takes as a value, hands off "
-                        "to (through a channel or work queue field) and (for an interface "
+                        "to (through a channel, work queue or condition variable field) and "
+                        "(for an interface "
                         "method) dispatches to.")
 
 

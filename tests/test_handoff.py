@@ -1,5 +1,6 @@
-"""HANDS_OFF: a send on a channel field (or an add to a work queue in a field) joined to each
-function that receives from (takes from) it, on the fixture tree's listener and controllers."""
+"""HANDS_OFF: a send on a channel field (an add to a work queue in a field, a signal of a
+condition variable in a field) joined to each function that receives from (takes from, waits
+on) it, on the fixture tree's listener, controllers and wait queues."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from kubeatlas.graph.store.sqlite.reader import SqliteReader
 SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
 LISTENER = f"method:{SHAPES}.(*listener)"
 HANDOFF_GO = "pkg/controller/callshapes/handoff.go"
+COND_GO = "pkg/controller/callshapes/cond.go"
+QUEUE = f"method:{SHAPES}.(*waitQueue)"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +74,65 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         ("method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).addDeployment",
          "method:k8s.io/kubernetes/pkg/controller/deployment.(*DeploymentController).worker"):
             ("channel", "queue", 63, 69),
+        # a sync.Cond held by value: push (Broadcast) and shut (Signal) wake pop (Wait) ...
+        (f"{QUEUE}.push", f"{QUEUE}.pop"): ("cond", "cond", 25, 42),
+        (f"{QUEUE}.shut", f"{QUEUE}.pop"): ("cond", "cond", 32, 42),
+        # ... and by pointer; doorbell's Signal and Wait are its own methods: no edge
+        (f"method:{SHAPES}.(*condByPointer).wake", f"method:{SHAPES}.(*condByPointer).sleep"):
+            ("cond", "cond", 58, 62),
     }
+
+
+def test_a_condition_variable_hand_off_is_followed_and_said(db, capsys):
+    found = run_json(capsys, "path", "callshapes.(*waitQueue).push", "callshapes.(*waitQueue).pop",
+                     "--db", db)
+    assert found["hops"][1:] == [{"id": f"{QUEUE}.pop", "kind": "hand-off", "via": "cond"}]
+    capsys.readouterr()
+    assert main(["path", "callshapes.(*waitQueue).push", "callshapes.(*waitQueue).pop",
+                 "--db", db]) == 0
+    assert "waking what waits on a condition variable" in capsys.readouterr().out
+    rows = run_json(capsys, "callers", "callshapes.(*waitQueue).pop", "--db", db)["callers"]
+    assert sorted((r["source"], r["hop"], r["via"]) for r in rows) == [
+        (f"func:{SHAPES}.consume", "call", "method"),
+        (f"{QUEUE}.push", "hand-off", "cond"), (f"{QUEUE}.shut", "hand-off", "cond")]
+    assert main(["callers", "callshapes.(*doorbell).listen", "--json", "--db", db]) == 0
+    assert "HANDS_OFF" not in capsys.readouterr().out
+
+
+def test_path_shows_where_a_producer_and_a_pulling_consumer_meet(db, capsys):
+    """produce pushes, consume calls pop: no chain from one to the other, so path shows pop,
+    where they meet; a pair with neither chain nor meeting still fails."""
+    found = run_json(capsys, "path", "callshapes.produce", "callshapes.consume", "--db", db)
+    assert found["chain"] is None
+    assert found["meeting"] == {
+        "at": f"{QUEUE}.pop",
+        "given": [{"id": f"func:{SHAPES}.produce", "kind": "start", "via": ""},
+                  {"id": f"{QUEUE}.push", "kind": "call", "via": "method"},
+                  {"id": f"{QUEUE}.pop", "kind": "hand-off", "via": "cond"}],
+        "taken": [{"id": f"func:{SHAPES}.consume", "kind": "start", "via": ""},
+                  {"id": f"{QUEUE}.pop", "kind": "call", "via": "method"}]}
+    capsys.readouterr()
+    assert main(["path", "callshapes.produce", "callshapes.consume", "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "they meet at" in said and "given: 2 hops" in said and "taken: 1 hops" in said, said
+    with pytest.raises(SystemExit) as stop:  # pop reaches neither back: no chain, no meeting
+        main(["path", "callshapes.(*waitQueue).pop", "callshapes.produce", "--db", db])
+    assert stop.value.code == 1
+    assert "no chain from" in capsys.readouterr().out
+
+
+def test_the_check_holds_a_condition_variable_claim_to_its_signal_and_wait(db):
+    atlas = Atlas(SqliteReader(Path(db)))
+    hops = find_chain(atlas, f"{QUEUE}.shut", f"{QUEUE}.pop")
+    assert hops is not None and [h.kind for h in hops] == ["hands-off"] and hops[0].via == "cond"
+    claim = hops[0].claim
+    assert (claim.path, claim.line, claim.object_path, claim.object_line) == (
+        COND_GO, 32, COND_GO, 42)
+    assert check_claims([claim], FIXTURE_TREE) == []
+    for wrong in (replace(claim, line=31),  # `q.closed = true`: no signal there
+                  replace(claim, object_line=40),  # `if q.closed {`: no wait there
+                  replace(claim, object_path=COND_GO, object_line=62)):  # another type's cond
+        assert check_claims([wrong], FIXTURE_TREE) != [], wrong
 
 
 def test_path_callers_and_callees_follow_hand_offs_and_say_so(db, capsys):
@@ -134,6 +195,15 @@ def test_the_paths_page_draws_a_chain_of_hand_offs(open_page):
     assert sum("hand-off through a channel" in label for label in labels) == 2, labels
 
 
+def test_the_paths_page_shows_where_a_producer_and_a_pulling_consumer_meet(open_page):
+    at = open_page("views/deps.py", **{"from": "callshapes.produce", "to": "callshapes.consume"})
+    said = " ".join(i.value for i in at.info)
+    assert "they meet at `callshapes.(*waitQueue).pop`" in said, said
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert sum("hand-off through a condition variable" in label for label in labels) == 1, labels
+    assert not at.warning
+
+
 def test_a_role_note_walks_a_hand_off_with_both_lines_linked_and_checked(db):
     """A walkthrough step reached through channels names the field and links the send and the
     receive (the alias send `next <- pending` included); the claims hold in the tree."""
@@ -152,3 +222,21 @@ def test_a_role_note_walks_a_hand_off_with_both_lines_linked_and_checked(db):
     assert f"{HANDOFF_GO}:22" in said[1] and f"{HANDOFF_GO}:35" in said[1]
     claims = [c for c in parse_claims(note) if c.kind == "hands-off"]
     assert len(claims) == 2 and check_claims(claims, FIXTURE_TREE) == []
+
+
+def test_a_role_note_says_a_condition_variable_wakes_the_waiter(db):
+    from kubeatlas.graph.knowledge.walkthrough import Step, Walkthrough
+    from kubeatlas.graph.notes.claim import parse_claims
+    from kubeatlas.graph.notes.role import role_note
+
+    steps = (Step((f"{QUEUE}.push",), "push adds.", "push 添加。"),
+             Step((f"{QUEUE}.pop",), "pop takes.", "pop 取出。"))
+    walk = Walkthrough("kube-scheduler", "", "", (("loop", steps),))
+    atlas = Atlas(SqliteReader(Path(db)))
+    for lang, words in (("en", "signals the condition variable `cond`"), ("zh", "通知条件变量 `cond`")):
+        note = role_note(atlas, "role:kube-scheduler", lang=lang,
+                         walkthroughs={"kube-scheduler": walk}).markdown
+        said = [line for line in note.splitlines() if words in line]
+        assert len(said) == 1 and f"{COND_GO}:25" in said[0] and f"{COND_GO}:42" in said[0], note
+        claims = [c for c in parse_claims(note) if c.kind == "hands-off"]
+        assert len(claims) == 1 and check_claims(claims, FIXTURE_TREE) == []

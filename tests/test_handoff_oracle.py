@@ -1,7 +1,7 @@
 """Exact hand-offs: the index's HANDS_OFF edges equal the pairs Go's type checker makes of the
-sends, receives, queue adds and gets on struct fields, on the fixture tree; on a real tree
-(KUBEATLAS_K8S_ROOT) recall and precision over the scope of main loops are printed and held to
-the targets."""
+sends, receives, queue adds and gets, and condition variables' signals and waits on struct
+fields, on the fixture tree; on a real tree (KUBEATLAS_K8S_ROOT) recall and precision over the
+scope of main loops are printed and held to the targets."""
 
 from __future__ import annotations
 
@@ -42,8 +42,10 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     expected = expected_handoffs(go_ends(tool, FIXTURE_TREE))
     ours = index_handoffs(db)
     assert ours == expected, "\n" + difference(expected, ours)
-    # the fixture has both kinds: channels (through a local too) and a work queue
-    assert {h.via for h in expected.values()} == {"channel", "queue"} and len(expected) >= 5
+    # the fixture has all three kinds: channels (through a local too), a work queue and
+    # condition variables (held by value and by pointer)
+    assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
+    assert len(expected) == 8
 
 
 @pytest.mark.k8s

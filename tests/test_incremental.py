@@ -94,6 +94,17 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # a new send on a field: hand-offs join across functions, rebuild
     ("pkg/controller/callshapes/handoff.go", "func (l *listener) wait() { <-l.signal }",
      "func (l *listener) wait() { <-l.signal; l.addCh <- \"\" }", False),
+    # lines move above a condition variable's signal and its wait: the hand-offs follow
+    ("pkg/controller/callshapes/cond.go", "func (q *waitQueue) shut() {",
+     "// edited\nfunc (q *waitQueue) shut() {", True),
+    ("pkg/controller/callshapes/cond.go", "\t\tq.cond.Wait()\n", "\t\t// edited\n\t\tq.cond.Wait()\n",
+     True),
+    # a second signal in the same function: its count follows
+    ("pkg/controller/callshapes/cond.go", "func (c *condByPointer) wake() { c.cond.Broadcast() }",
+     "func (c *condByPointer) wake() { c.cond.Broadcast(); c.cond.Signal() }", True),
+    # a signal in a function that gave none: hand-offs join across functions, rebuild
+    ("pkg/controller/callshapes/cond.go", "func newWaitQueue() *waitQueue {\n\tq := &waitQueue{}",
+     "func newWaitQueue() *waitQueue {\n\tq := &waitQueue{}\n\tq.cond.Signal()", False),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),

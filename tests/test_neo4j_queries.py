@@ -15,6 +15,7 @@ from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chains import find_chains
+from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.query.platform import Platform, PlatformView
 from kubeatlas.graph.store.neo4j.load import load_index
 from kubeatlas.graph.store.neo4j.reader import Neo4jReader
@@ -89,7 +90,8 @@ def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
     return source, sorted(second or reach or {source})[0]
 
 
-LISTENER = "method:k8s.io/kubernetes/pkg/controller/callshapes.(*listener)"
+SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
+LISTENER = f"method:{SHAPES}.(*listener)"
 QUERIES = {
     "deps": lambda a: a.deps(_deep_package(a)),
     "deps_depth3_linux": lambda a: a.deps(_deep_package(a), depth=3, goos="linux",
@@ -163,6 +165,10 @@ QUERIES = {
     "callers_hand_off": lambda a: a.callers(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF,
                                                    reverse=True)),
     "callees_hand_off": lambda a: a.callees(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF)),
+    # a producer and a consumer that pulls meet where the hand-off lands (a condition variable)
+    "meeting_of_producer_and_consumer": lambda a: meeting(a.reader, f"func:{SHAPES}.produce",
+                                                          f"func:{SHAPES}.consume")
+        if f"func:{SHAPES}.produce" in a.reader.get_nodes([f"func:{SHAPES}.produce"]) else None,
 }
 
 
@@ -177,7 +183,8 @@ def test_both_stores_answer_the_same(stores, tree, query):
                      "shortest_chain_values", "callers_of_a_value", "pick_ambiguous",
                      "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
                      "chain_windows", "chain_bridged", "chains_bridged_alternatives",
-                     "chain_hand_offs", "callers_hand_off", "callees_hand_off")):
+                     "chain_hand_offs", "callers_hand_off", "callees_hand_off",
+                     "meeting_of_producer_and_consumer")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected

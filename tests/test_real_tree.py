@@ -11,6 +11,7 @@ from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.knowledge.illustrations import load_links
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 pytestmark = pytest.mark.k8s
@@ -188,3 +189,23 @@ def test_hand_offs_carry_a_controller_and_an_informer_past_their_queues(atlas):
     runner = f"method:{K}/util/async.(*BoundedFrequencyRunner)"
     woken = {e.source: e.attrs for e in atlas.callers(f"{runner}.Loop") if e.kind == "HANDS_OFF"}
     assert woken[f"{runner}.Run"]["field"] == f"{K}/util/async.BoundedFrequencyRunner.run"
+
+
+def test_condition_variables_wake_the_queues_of_the_scheduler_informer_and_watch_cache(atlas):
+    """The scheduler's PriorityQueue.Add wakes Pop, DeltaFIFO's queueActionLocked wakes Pop,
+    the watch cache's processEvent wakes waitUntilFreshAndBlock (all through a `cond` field);
+    and `path addPodToSchedulingQueue scheduleOne` meets at PriorityQueue.Pop."""
+    queue = f"method:{K}/scheduler/internal/queue.(*PriorityQueue)"
+    fifo = "method:k8s.io/client-go/tools/cache.(*DeltaFIFO)"
+    cacher = "method:k8s.io/apiserver/pkg/storage/cacher.(*watchCache)"
+    for giver, taker in ((f"{queue}.Add", f"{queue}.Pop"),
+                         (f"{fifo}.queueActionLocked", f"{fifo}.Pop"),
+                         (f"{cacher}.processEvent", f"{cacher}.waitUntilFreshAndBlock")):
+        woken = {e.source: e.attrs for e in atlas.callers(taker) if e.kind == "HANDS_OFF"}
+        assert woken[giver]["via"] == "cond" and woken[giver]["field"].endswith(".cond"), woken
+    sched = f"method:{K}/scheduler.(*Scheduler)"
+    assert atlas.shortest_chain(f"{sched}.addPodToSchedulingQueue", f"{sched}.scheduleOne") is None
+    met = meeting(atlas.reader, f"{sched}.addPodToSchedulingQueue", f"{sched}.scheduleOne")
+    assert met is not None and met.at == f"{queue}.Pop"
+    assert (met.given[-1].kind, met.given[-1].via) == ("hand-off", "cond")
+    assert met.taken[0].id == f"{sched}.scheduleOne"

@@ -36,7 +36,7 @@ from kubeatlas.graph.resolve.calls import (
     resolve_file_calls,
     variant_record,
 )
-from kubeatlas.graph.resolve.handoff import CHANNEL_SEND, ENDS, QUEUE_ADD
+from kubeatlas.graph.resolve.handoff import ENDS, GIVING
 from kubeatlas.graph.resolve.symbols import SymbolTable, package_of_id
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -220,7 +220,7 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
                 "WHERE kind = ? AND source = ? AND json_extract(attrs, '$.via') = 'stored' AND "
                 "json_extract(attrs, '$.field') = ?",
                 (line, n, "CALLS" if via == FIELD_CALL else "REFERENCES", c, t.partition(":")[2]))
-        elif via in (CHANNEL_SEND, QUEUE_ADD):  # its hand-offs stay; this end's line moves
+        elif via in GIVING:  # its hand-offs stay; this end's line moves
             conn.execute(
                 "UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) WHERE kind = "
                 "'HANDS_OFF' AND source = ? AND json_extract(attrs, '$.field') = ?",

@@ -63,6 +63,8 @@ class HandOffVia(StrEnum):
 
     CHANNEL = "channel"  # `p.addCh <- n` … `<-p.addCh`
     QUEUE = "queue"  # `c.queue.Add(key)` … `c.queue.Get()` (client-go's workqueue)
+    COND = "cond"  # `p.cond.Broadcast()` … `p.cond.Wait()` (a sync.Cond: what is put in a
+    # queue it guards wakes the one waiting to take it, as the scheduler's PriorityQueue does)
 
 
 # The edges that carry control or data from one function to the next: what a chain from code,

@@ -20,9 +20,9 @@ class Claim:
     `sched.SchedulePod(…)` running `schedulePod`); `object_path` is then the field's id.
     references-field: the value of such a field passed on (`Pop(PopProcessFunc(c.config.Process))`
     passing `HandleDeltas`), `object_path` the field's id.
-    hands-off: subject sends on a channel field (or adds to a work queue in a field) at
-    `path:line`, inside its `span`; object receives from it (takes from it) at
-    `object_path:object_line`.
+    hands-off: subject sends on a channel field (adds to a work queue in a field, signals a
+    condition variable in a field) at `path:line`, inside its `span`; object receives from it
+    (takes from it, waits on it) at `object_path:object_line`.
     implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 

@@ -45,6 +45,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "向通道字段 `{field}` 发送，`{name}` 从中接收："),
     "via_queue": ("adds to the work queue in field `{field}`, which `{name}` takes from:",
                   "向字段 `{field}` 中的工作队列添加，`{name}` 从中取出："),
+    "via_cond": ("signals the condition variable `{field}`, which wakes `{name}` waiting on it:",
+                 "通知条件变量 `{field}`，唤醒在其上等待的 `{name}`："),
     "via_dispatch": ("is an interface method; the implementation is on",
                      "是接口方法，其实现位于"),
     "unlinked": ("The graph links no call, function value or hand-off from the steps above to "

@@ -22,6 +22,7 @@ from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 
 MAX_IMPLEMENTERS = 8
 MAX_CALLS = 8
+_HAND_OFF_SAID = {"channel": "via_channel", "queue": "via_queue", "cond": "via_cond"}  # lang keys
 
 
 def role_note(atlas: Atlas, role: str, lang: str = "en",
@@ -100,7 +101,7 @@ def _step(w: Writer, p: Placed, role: str) -> None:
                   + w.cite(Citation(hop.path, hop.line, field)))
         elif hop.kind == "hands-off":
             field = hop.field.rsplit(".", 1)[-1]
-            said = w.say("via_queue" if hop.via == "queue" else "via_channel", field=field,
+            said = w.say(_HAND_OFF_SAID.get(hop.via, "via_channel"), field=field,
                          name=hop.target.name)
             w.add(f"  - {src} {said} " + w.link(Citation(hop.path, hop.line, field)) + " → "
                   + w.link(Citation(hop.claim.object_path, hop.claim.object_line, field)))

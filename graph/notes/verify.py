@@ -96,28 +96,32 @@ def _outside(c: Claim, lines: list[str]) -> str:
     return ""
 
 
-_GIVES = re.compile(r"<-|\.(?:Add|AddRateLimited|AddAfter)\s*\(")
-_TAKES = re.compile(r"<-|\brange\b|\.Get\s*\(")
+_GIVES = re.compile(r"<-|\.(?:Add|AddRateLimited|AddAfter|Broadcast|Signal)\s*\(")
+_TAKES = re.compile(r"<-|\brange\b|\.(?:Get|Wait)\s*\(")
 
 
 def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
-    """The send (or add) is at the cited line inside the subject, the receive (or take) at the
-    object's line, and both statements name one field."""
+    """The send (add, signal) is at the cited line inside the subject, the receive (take,
+    wait) at the object's line inside the object (the declaration above that line is the
+    object's), and both statements name one field."""
     wrong = _outside(c, lines)
     if wrong:
         return wrong
     start, end = c.span
     give = statement(lines, c.line)
     if not _GIVES.search(give):
-        return f"{c.label} sends on no channel and adds to no queue"
+        return f"{c.label} sends on no channel, adds to no queue and signals no condition"
     taker = files.lines(c.object_path)
     where = f"{c.object_path}:{c.object_line}"
     if taker is None or not 0 < c.object_line <= len(taker):
         return f"{where} does not exist"
     take = statement(taker, c.object_line)
     if not _TAKES.search(take):
-        return f"{where} receives from no channel and takes from no queue"
-    fields = set(re.findall(r"\.(\w+)", take)) - {"Get"}
+        return f"{where} receives from no channel, takes from no queue and waits on no condition"
+    head = next((n for n in range(c.object_line, 0, -1) if taker[n - 1].startswith("func")), 0)
+    if not head or _declares(taker, head, c.object, where):
+        return f"{where} lies outside {identifier(c.object)[1]}"
+    fields = set(re.findall(r"\.(\w+)", take)) - {"Get", "Wait"}
     if set(re.findall(r"\w+", give)) & fields:
         return ""
     local = re.search(r"(\w+)\s*<-", give)  # `next <- item`, next assigned from the field

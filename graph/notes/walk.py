@@ -31,7 +31,7 @@ class Hop:
     line: int
     claim: Claim
     field: str = ""  # hands-off: the field's id (`k8s.io/…/cache.processorListener.addCh`)
-    via: str = ""  # hands-off: channel or queue
+    via: str = ""  # hands-off: channel, queue or cond
 
 
 @dataclass(frozen=True, slots=True)

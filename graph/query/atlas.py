@@ -262,8 +262,8 @@ class Atlas:
         """Who calls `function` — directly, or through an interface method it implements —
         takes it as a value (REFERENCES edges, kind "REFERENCES", via "value"), or hands off
         to it (HANDS_OFF: a send on a channel field it receives from, an add to a work queue
-        it takes from); production callers first, tests and generated code after (or left out
-        with production_only)."""
+        it takes from, a signal of a condition variable it waits on); production callers
+        first, tests and generated code after (or left out with production_only)."""
         direct = self.neighbours(function, (EdgeKind.CALLS, EdgeKind.REFERENCES,
                                             EdgeKind.HANDS_OFF), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),

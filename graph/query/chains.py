@@ -40,8 +40,9 @@ def how(kind: str, attrs: Mapping[str, Any]) -> str:
     if kind == "REFERENCES" and attrs.get("via") == "stored":
         return "function value a field holds"
     if kind == str(EdgeKind.HANDS_OFF):
-        return {"queue": "hand-off through a work queue"}.get(str(attrs.get("via")),
-                                                              "hand-off through a channel")
+        return {"queue": "hand-off through a work queue",
+                "cond": "hand-off through a condition variable"}.get(str(attrs.get("via")),
+                                                                     "hand-off through a channel")
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",
             "REFERENCES": "function value", str(EdgeKind.IMPORTS): "import",
             str(EdgeKind.DEPENDS_ON): "depends on", str(EdgeKind.TALKS_TO): "talks to",

@@ -10,13 +10,14 @@ from kubeatlas.analyzer.model import SEND, CallRef, FileFacts
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
-from kubeatlas.graph.resolve.fields import channel_field, receiver_field, stored_field
+from kubeatlas.graph.resolve.fields import channel_field, cond_field, receiver_field, stored_field
 from kubeatlas.graph.resolve.handoff import (
     CHANNEL_RECEIVE,
     CHANNEL_SEND,
     ENDS,
     End,
     add_handoffs,
+    cond_end,
     queue_end,
 )
 from kubeatlas.graph.resolve.resolver import CallResolver
@@ -157,7 +158,8 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     """One file's call sites and function values aggregated per (caller, callee, via):
     (caller, callee, via, count, line, file, variant); via "value" for a function named as a
     value; and each function's ends of hand-offs (a send or receive on a channel field, an
-    add to or take from a work queue in a field: (function, field key, CHANNEL_SEND …)). A
+    add to or take from a work queue in a field, a signal of or wait on a sync.Cond in a
+    field: (function, field key, CHANNEL_SEND …)). A
     body of another platform's variant is resolved too (counted as "other_platform" only),
     without its stores into and calls through func fields, and without hand-offs."""
     if not f.calls and not f.channels:
@@ -214,6 +216,10 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
                 _count(edges, caller, target, FIELD_CALL, call.line)
                 continue
             if outcome is not CallOutcome.RESOLVED:
+                end = cond_end(call.callee_expr) if not variant else ""
+                key = cond_field(resolver, call.caller, call.callee_expr, call.line) if end else ""
+                if key:  # `p.cond.Broadcast()`: a sync.Cond (outside the tree) in field `cond`
+                    _count(edges, caller, key, end, call.line)
                 continue
             counts[f"via_{via.value if via else via}"] += 1
             end = queue_end(target) if not variant else ""

@@ -1,11 +1,13 @@
-"""Field keys: the struct field a store, a call through a func field, a channel operation or a
-work queue's call names — the meeting point of what is put there and what is taken out."""
+"""Field keys: the struct field a store, a call through a func field, a channel operation, a
+work queue's call or a condition variable's call names — the meeting point of what is put
+there and what is taken out."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments
+from kubeatlas.graph.resolve.handoff import SYNC_COND
 
 if TYPE_CHECKING:
     from kubeatlas.graph.resolve.resolver import CallResolver
@@ -44,6 +46,19 @@ def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: 
     the receiver is no field (a local, a parameter)."""
     split = _split_field(callee_expr.rpartition(".")[0])
     return stored_field(resolver, caller, *split, line) if split is not None else ""
+
+
+def cond_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:
+    """The key of the sync.Cond field a method is called on (`cond` in `p.cond.Broadcast()`,
+    the field a `sync.Cond` or a `*sync.Cond`); "" for any other receiver."""
+    split = _split_field(callee_expr.rpartition(".")[0])
+    if split is None:
+        return ""
+    tid = resolver.holder_type(caller, split[0], line)
+    found = resolver.symbols.field_type(tid, split[1]) if tid is not None else None
+    if tid is None or found is None or found[1].named_type(found[0]) != SYNC_COND:
+        return ""
+    return field_key(tid, split[1])
 
 
 def _split_field(expr: str) -> tuple[str, str] | None:

@@ -1,7 +1,9 @@
-"""HANDS_OFF: a function that sends on a channel field, or adds to a work queue held in a field,
-hands its data to each function that receives from (or takes from) that same field. Neither
-calls the other: a controller's event handler enqueues a key that its worker takes, an
-informer's listener is fed through its channels; a call graph alone stops at both."""
+"""HANDS_OFF: a function that sends on a channel field, adds to a work queue held in a field or
+signals a condition variable in a field hands its data to each function that receives from,
+takes from or waits on that same field. Neither calls the other: a controller's event handler
+enqueues a key that its worker takes, an informer's listener is fed through its channels, the
+scheduler's PriorityQueue.Add wakes the Pop that waits for a pod; a call graph alone stops at
+all three."""
 
 from __future__ import annotations
 
@@ -16,13 +18,21 @@ CHANNEL_SEND = "channel-send"
 CHANNEL_RECEIVE = "channel-receive"
 QUEUE_ADD = "queue-add"
 QUEUE_GET = "queue-get"
-ENDS = frozenset({CHANNEL_SEND, CHANNEL_RECEIVE, QUEUE_ADD, QUEUE_GET})
-_GIVING = {CHANNEL_SEND: HandOffVia.CHANNEL, QUEUE_ADD: HandOffVia.QUEUE}
+COND_SIGNAL = "cond-signal"
+COND_WAIT = "cond-wait"
+_GIVING = {CHANNEL_SEND: HandOffVia.CHANNEL, QUEUE_ADD: HandOffVia.QUEUE,
+           COND_SIGNAL: HandOffVia.COND}
+GIVING = frozenset(_GIVING)
+ENDS = GIVING | {CHANNEL_RECEIVE, QUEUE_GET, COND_WAIT}
 
 # client-go's work queues (every controller's): what puts a key in, what takes one out
 WORKQUEUE = "method:k8s.io/client-go/util/workqueue.("
 _QUEUE_METHODS = {"Add": QUEUE_ADD, "AddRateLimited": QUEUE_ADD, "AddAfter": QUEUE_ADD,
                   "Get": QUEUE_GET}
+
+# sync.Cond's methods, called on a field that holds one: what wakes, what waits
+_COND_METHODS = {"Broadcast": COND_SIGNAL, "Signal": COND_SIGNAL, "Wait": COND_WAIT}
+SYNC_COND = ("sync", "Cond")
 
 End = tuple[str, str, str, int, int]  # (function, field key, via, count, first line)
 
@@ -34,10 +44,18 @@ def queue_end(target: str) -> str:
     return _QUEUE_METHODS.get(target.rpartition(").")[2], "")
 
 
+def cond_end(callee_expr: str) -> str:
+    """COND_SIGNAL or COND_WAIT when a call's text ends in a sync.Cond method's name (whether
+    its receiver holds a sync.Cond is for the caller to find out), else ""."""
+    head, dot, name = callee_expr.rpartition(".")
+    return _COND_METHODS.get(name, "") if dot and head else ""
+
+
 def add_handoffs(graph: KubeGraph, ends: Iterable[End]) -> int:
     """A HANDS_OFF edge from each function that gives into a field to each other function that
-    takes from it (via channel or queue, the field, the giving line and the taking line); the
-    number of edges added. A pair joined through two fields keeps the first field's edge."""
+    takes from it (via channel, queue or cond, the field, the giving line and the taking
+    line); the number of edges added. A pair joined through two fields keeps the first
+    field's edge."""
     giving: dict[str, list[End]] = defaultdict(list)
     taking: dict[str, list[End]] = defaultdict(list)
     for end in ends:

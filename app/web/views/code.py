@@ -92,8 +92,8 @@ with state.reported():
     if tabs[2].open:
         with tabs[2]:
             st.caption("calls (direct, or through an interface method this one implements), "
-                       "and hand-offs: a send on a channel or an add to a work queue this one "
-                       "receives or takes from")
+                       "and hand-offs: a send on a channel, an add to a work queue or a signal "
+                       "of a condition variable this one receives, takes from or waits on")
             _edge_table(card.callers, "source")
     if tabs[3].open:
         with tabs[3]:

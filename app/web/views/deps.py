@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from kubeatlas.app.web import chain_view, links, picker, state
-from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import unbridged
 from kubeatlas.graph.query.chains import find_chains
+from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.query.platform import Platform, PlatformView
 
 GOOS = ("", "linux", "windows", "darwin", "freebsd")
@@ -54,8 +55,8 @@ if pid:
 st.subheader("Paths")
 st.caption("Between packages the chain follows imports; between functions and methods it follows "
            "calls, interface calls, dispatch to implementations, function values and hand-offs "
-           "(a send on a channel field or an add to a work queue, to what receives or takes "
-           "from it); between "
+           "(a send on a channel field, an add to a work queue or a signal of a condition "
+           "variable, to what receives, takes from or waits on it); between "
            "roles, role edges. Across kinds a role stands for its packages, a package for its code and "
            "a type for its methods (`syncLoop` to `cri`: calls until code of the CRI). Chains go "
            "around fakes and test code when they can. Short names work: pick from the ranked "
@@ -74,7 +75,20 @@ if source and target:
             st.caption(f"Platform view {goos}/{goarch} (GOOS and GOARCH above): a function "
                        "written once per OS is followed through the body this platform builds.")
         chains = find_chains(chain_atlas, source, target, alternatives=alternatives)
-        if not chains.found:
+        met = meeting(chain_atlas.reader, source, target) if not chains.found and all(
+            kind_of(n) in (NodeKind.FUNCTION, NodeKind.METHOD) for n in (source, target)) else None
+        if met is not None:  # the target pulls what the source gives: where the two meet
+            at = short_name(met.at)
+            st.info(f"No chain from `{short_name(source)}` to `{short_name(target)}`; they meet "
+                    f"at `{at}`: the first hands off to it, the second calls it to take what "
+                    "was given.")
+            st.markdown(f"**Given**: `{short_name(source)}` to `{at}`")
+            chain_view.show(chain_atlas, tree, find_chains(chain_atlas, source, met.at, 0),
+                            f"{source}-{met.at}")
+            st.markdown(f"**Taken**: `{short_name(target)}` to `{at}`")
+            chain_view.show(chain_atlas, tree, find_chains(chain_atlas, target, met.at, 0),
+                            f"{target}-{met.at}")
+        elif not chains.found:
             why = "" if chains.complete else " within the time budget"
             kinds = unbridged(source, target)
             st.warning(f"No chain from `{short_name(source)}` to `{short_name(target)}`{why}"

@@ -1,7 +1,8 @@
 // Command handoffs is kubeatlas's ground truth for HANDS_OFF: Go's own type checker
 // (go/types) says where a function gives into a struct field (a send on a channel field, an
-// add to a client-go work queue held in a field) and where a function takes from one (a
-// receive, a range over the channel, the queue's Get).
+// add to a client-go work queue held in a field, a signal of a sync.Cond held in a field) and
+// where a function takes from one (a receive, a range over the channel, the queue's Get, the
+// condition variable's Wait).
 //
 //	handoffs -root DIR -goos linux -goarch amd64 [-scope pkg/kubelet/...,pkg/util/async]
 //
@@ -9,7 +10,7 @@
 // what `go build` compiles for GOOS/GOARCH, cgo off, no tests) and prints one line per end,
 // in kubeatlas's id format, tab-separated:
 //
-//	give|take <function id> <field key> channel|queue <file>:<line>
+//	give|take <function id> <field key> channel|queue|cond <file>:<line>
 //
 // The function is the enclosing declaration (a closure belongs to its declaration;
 // package-level initialisers are left out). The field key is field:<pkgpath>.<Type>.<field>,
@@ -21,7 +22,8 @@
 // that the same declaration assigns from such a field (`next = l.nextCh`, `ch := l.signal`)
 // stands for each field it is assigned from. A queue end is a call x.f.Add, x.f.AddRateLimited,
 // x.f.AddAfter (give) or x.f.Get (take) of a method of k8s.io/client-go/util/workqueue, f a
-// struct field.
+// struct field. A cond end is a call x.f.Broadcast, x.f.Signal (give) or x.f.Wait (take) of a
+// method of sync.Cond, f a struct field (of type sync.Cond or *sync.Cond).
 package main
 
 import (
@@ -41,6 +43,9 @@ const Workqueue = "k8s.io/client-go/util/workqueue"
 
 var queueMethods = map[string]string{"Add": "give", "AddRateLimited": "give", "AddAfter": "give",
 	"Get": "take"}
+
+// condMethods are sync.Cond's: what wakes a waiter, what waits.
+var condMethods = map[string]string{"Broadcast": "give", "Signal": "give", "Wait": "take"}
 
 func main() {
 	report.Run("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
@@ -83,8 +88,11 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 				end("take", "channel", w.channelKeys(x.X, aliases), x)
 			}
 		case *ast.CallExpr:
-			if dir, key := w.queueEnd(x); key != "" {
+			if dir, key := w.methodEnd(x, queueMethods, Workqueue, ""); key != "" {
 				end(dir, "queue", []string{key}, x)
+			}
+			if dir, key := w.methodEnd(x, condMethods, "sync", "Cond"); key != "" {
+				end(dir, "cond", []string{key}, x)
 			}
 		}
 		return true
@@ -155,14 +163,14 @@ func (w *walker) channelKeys(e ast.Expr, aliases map[types.Object][]string) []st
 	return nil
 }
 
-// queueEnd: ("give"|"take", key) when call is x.f.Add/AddRateLimited/AddAfter/Get of a
-// workqueue method, x.f a struct field.
-func (w *walker) queueEnd(call *ast.CallExpr) (string, string) {
+// methodEnd: (direction, key) when call is x.f.M of a method M in methods declared in package
+// pkg (on its type named recv, if recv is not ""), x.f a struct field.
+func (w *walker) methodEnd(call *ast.CallExpr, methods map[string]string, pkg, recv string) (string, string) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return "", ""
 	}
-	dir, ok := queueMethods[sel.Sel.Name]
+	dir, ok := methods[sel.Sel.Name]
 	if !ok {
 		return "", ""
 	}
@@ -170,10 +178,30 @@ func (w *walker) queueEnd(call *ast.CallExpr) (string, string) {
 	if s == nil || s.Kind() != types.MethodVal {
 		return "", ""
 	}
-	if m, ok := s.Obj().(*types.Func); !ok || m.Pkg() == nil || m.Pkg().Path() != Workqueue {
+	m, ok := s.Obj().(*types.Func)
+	if !ok || m.Pkg() == nil || m.Pkg().Path() != pkg {
+		return "", ""
+	}
+	if recv != "" && receiverName(m) != recv {
 		return "", ""
 	}
 	return dir, w.fieldKey(sel.X)
+}
+
+// receiverName: the name of the named type a method is declared on.
+func receiverName(m *types.Func) string {
+	r := m.Type().(*types.Signature).Recv()
+	if r == nil {
+		return ""
+	}
+	t := r.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := t.(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
 }
 
 // fieldKey: field:<pkg>.<Type>.<f> when e is a selector x.f of a struct field, Type the named
