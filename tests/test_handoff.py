@@ -240,3 +240,41 @@ def test_a_role_note_says_a_condition_variable_wakes_the_waiter(db):
         assert len(said) == 1 and f"{COND_GO}:25" in said[0] and f"{COND_GO}:42" in said[0], note
         claims = [c for c in parse_claims(note) if c.kind == "hands-off"]
         assert len(claims) == 1 and check_claims(claims, FIXTURE_TREE) == []
+
+
+def test_a_flow_step_that_pulls_says_what_it_takes_from_the_step_above(db, tmp_path, monkeypatch):
+    """A flow whose second step starts at a consumer (consume) that calls pop, which the first
+    step's producer wakes: the step's first anchor says where the two meet and walks the
+    producer's chain to the hand-off; every claim holds in the tree."""
+    from kubeatlas.graph.notes import flow
+    from kubeatlas.graph.notes.claim import parse_claims
+
+    spec = tmp_path / "flows.yaml"
+    spec.write_text(f"""
+flows:
+  - id: queue-flow
+    title: {{en: a queue, zh: 队列}}
+    steps:
+      - role: kube-scheduler
+        title: {{en: produce, zh: 生产}}
+        text: {{en: produce pushes., zh: produce 放入。}}
+        anchors: [["func:{SHAPES}.produce"]]
+      - role: kube-scheduler
+        title: {{en: consume, zh: 消费}}
+        text: {{en: consume pops., zh: consume 取出。}}
+        anchors: [["func:{SHAPES}.consume"], ["{QUEUE}.pop"]]
+""")
+    flows = flow.load_flows(spec)
+    monkeypatch.setattr(flow, "load_flows", lambda: flows)
+    atlas = Atlas(SqliteReader(Path(db)))
+    for lang, said in (("en", "takes what `callshapes.produce` above hands off: the two meet at "
+                              "`callshapes.(*waitQueue).pop`"),
+                       ("zh", "取走上面的 `callshapes.produce` 交出的数据")):
+        note = flow.flow_note(atlas, "queue-flow", lang).markdown
+        lines = note.splitlines()
+        first = next(n for n, line in enumerate(lines) if line.startswith("- `callshapes.consume`"))
+        assert said in lines[first], lines[first]
+        assert "`callshapes.produce`" in lines[first + 1] and f"{COND_GO}:25" in lines[first + 2]
+        claims = [c for c in parse_claims(note) if c.kind in ("calls", "hands-off")]
+        assert {c.kind for c in claims} == {"calls", "hands-off"}
+        assert check_claims(claims, FIXTURE_TREE) == []

@@ -119,3 +119,15 @@ def test_flows_link_every_step_and_say_so_through_the_api_server(notes):
            if "reached through the API server" in line]
     assert len(hop) == 1 and "syncReplicaSet" in hop[0] and "getNewReplicaSet" in hop[0]
     assert "`Create`" in hop[0] and "NewReplicaSetController" in hop[0]
+
+
+def test_informer_flow_says_the_loop_takes_what_the_reflector_hands_off(notes):
+    """The informer's processLoop (step 2) calls DeltaFIFO.Pop, which the reflector's
+    watchHandler (step 1) wakes through Add and queueActionLocked's condition variable."""
+    lines = notes["informer-flow"].splitlines()
+    first = next(n for n, line in enumerate(lines)
+                 if line.startswith("- `cache.(*controller).processLoop`"))
+    assert ("takes what `cache.watchHandler` above hands off: the two meet at "
+            "`cache.(*DeltaFIFO).Pop`") in lines[first]
+    walked = "\n".join(lines[first + 1:first + 6])
+    assert "`cache.(*DeltaFIFO).queueActionLocked` signals the condition variable `cond`" in walked

@@ -17,6 +17,7 @@ from kubeatlas.errors import CatalogError
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
+from kubeatlas.graph.notes.hops import say_hop
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.walk import Hop, anchor_id, find_anchor, find_chain
@@ -97,7 +98,14 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if len(placed) > before and chain is None and kind_of(hit.id) is not NodeKind.TYPE:
                 note += " " + (_through_apiserver(w, placed, hit.id)  # a type is named,
                                or w.say("flow_unlinked"))  # not called: no link
+            handed = _handed(atlas, placed, hit.id, step.anchors) if before == len(placed) else None
+            if handed is not None:
+                note += " " + w.say("flow_handed", source=short_name(handed[0].source.id),
+                                    at=short_name(handed[-1].target.id))
             w.add(f"- {w.cite_node(hit)}{note}")
+            for hop in handed or ():
+                w.claim(hop.claim)
+                w.add("  - " + say_hop(w, hop))
             cited.append(f"{short_name(hit.id)} ({hit.attrs.get('file')}:{hit.attrs.get('line')})")
             placed.append(hit.id)
         if cited:
@@ -126,6 +134,23 @@ def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
                  verb=w.say(f"verb_{write.verb}"), kind=kind,
                  write=w.cite(Citation(path, write.line, write.verb)),
                  package=key_of(watch.source), watch=cited)
+
+
+def _handed(atlas: Atlas, earlier: list[str], first: str, anchors: tuple[tuple[str, ...], ...]
+            ) -> list[Hop] | None:
+    """The chain by which an earlier step's anchor hands off to a later anchor of this step
+    that `first` (this step's first anchor) calls: where a consumer that pulls meets what the
+    step above gave (the informer's `processLoop` calls `DeltaFIFO.Pop`, which the reflector's
+    `watchHandler` wakes through `Add`). None when there is no such anchor or chain."""
+    for anchor in anchors[1:]:
+        taker, _ = find_anchor(atlas, anchor)
+        if taker is None or find_chain(atlas, first, taker.id, MAX_HOPS) is None:
+            continue
+        for source in reversed(earlier):
+            chain = find_chain(atlas, source, taker.id, MAX_HOPS)
+            if chain and chain[-1].kind == "hands-off":
+                return chain
+    return None
 
 
 def _linked(atlas: Atlas, placed: list[str], step_start: int, target: str

@@ -116,6 +116,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "verb_ApplyStatus": ("applies the status of", "应用状态"),
     "verb_Delete": ("deletes", "删除"), "verb_DeleteCollection": ("deletes a collection of",
                                                               "批量删除"),
+    "flow_handed": ("— takes what `{source}` above hands off: the two meet at `{at}`, which "
+                    "this one calls:",
+                    "—— 取走上面的 `{source}` 交出的数据：两者在 `{at}` 相遇，这里调用它："),
     "flow_from": ("— reached from `{name}` above, not from the line above",
                   "—— 由上面的 `{name}` 到达，而不是紧邻的上一行"),
     "spelled": ("(spelled `{name}` in this tree)", "（本源码树中拼写为 `{name}`）"),

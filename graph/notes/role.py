@@ -11,6 +11,7 @@ from kubeatlas.graph.knowledge.walkthrough import Walkthrough, load_walkthroughs
 from kubeatlas.graph.model.schema import EdgeKind, key_of
 from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
+from kubeatlas.graph.notes.hops import say_hop
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.neighbours import write_minik8s, write_neighbours
 from kubeatlas.graph.notes.packages import package_line, rank_packages
@@ -22,7 +23,6 @@ from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 
 MAX_IMPLEMENTERS = 8
 MAX_CALLS = 8
-_HAND_OFF_SAID = {"channel": "via_channel", "queue": "via_queue", "cond": "via_cond"}  # lang keys
 
 
 def role_note(atlas: Atlas, role: str, lang: str = "en",
@@ -84,31 +84,7 @@ def _step(w: Writer, p: Placed, role: str) -> None:
     w.card(w.say("card_step", role=role, name=short_name(p.node.id)), f"{sentence} ({where})")
     for hop in p.hops:
         w.claim(hop.claim)
-        src = f"`{short_name(hop.source.id)}`"
-        if hop.kind == "calls":
-            w.add(f"  - {src} {w.say('via_calls')} "
-                  + w.cite(Citation(hop.path, hop.line, f"{hop.target.name}(…)")))
-        elif hop.kind == "calls-field":
-            field = hop.claim.object_path.rsplit(".", 1)[-1]
-            w.add(f"  - {src} {w.say('via_field', field=field, name=hop.target.name)} "
-                  + w.cite(Citation(hop.path, hop.line, f"{field}(…)")))
-        elif hop.kind == "references":
-            w.add(f"  - {src} {w.say('via_references')} "
-                  + w.cite(Citation(hop.path, hop.line, hop.target.name)))
-        elif hop.kind == "references-field":
-            field = hop.claim.object_path.rsplit(".", 1)[-1]
-            w.add(f"  - {src} {w.say('via_field_value', field=field, name=hop.target.name)} "
-                  + w.cite(Citation(hop.path, hop.line, field)))
-        elif hop.kind == "hands-off":
-            field = hop.field.rsplit(".", 1)[-1]
-            said = w.say(_HAND_OFF_SAID.get(hop.via, "via_channel"), field=field,
-                         name=hop.target.name)
-            w.add(f"  - {src} {said} " + w.link(Citation(hop.path, hop.line, field)) + " → "
-                  + w.link(Citation(hop.claim.object_path, hop.claim.object_line, field)))
-        else:
-            impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
-            target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"
-            w.add(f"  - {src} {w.say('via_dispatch')} {target}")
+        w.add("  - " + say_hop(w, hop))
 
 
 def _reading_path(w: Writer, placed: list[Placed]) -> None:

@@ -1,0 +1,38 @@
+"""How a note says one hop of a chain: who calls, passes on or hands off to whom, cited at the
+statement (a hand-off links both of its ends). Role walkthroughs and flows say hops alike."""
+
+from __future__ import annotations
+
+from kubeatlas.graph.notes.citation import Citation
+from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.notes.walk import Hop
+from kubeatlas.graph.notes.writer import Writer
+
+_HAND_OFF_SAID = {"channel": "via_channel", "queue": "via_queue", "cond": "via_cond"}  # lang keys
+
+
+def say_hop(w: Writer, hop: Hop) -> str:
+    """The hop's sentence with its citation; the caller records the hop's claim."""
+    src = f"`{short_name(hop.source.id)}`"
+    if hop.kind == "calls":
+        return f"{src} {w.say('via_calls')} " + w.cite(Citation(hop.path, hop.line,
+                                                                 f"{hop.target.name}(…)"))
+    if hop.kind == "calls-field":
+        field = hop.claim.object_path.rsplit(".", 1)[-1]
+        return (f"{src} {w.say('via_field', field=field, name=hop.target.name)} "
+                + w.cite(Citation(hop.path, hop.line, f"{field}(…)")))
+    if hop.kind == "references":
+        return f"{src} {w.say('via_references')} " + w.cite(Citation(hop.path, hop.line,
+                                                                      hop.target.name))
+    if hop.kind == "references-field":
+        field = hop.claim.object_path.rsplit(".", 1)[-1]
+        return (f"{src} {w.say('via_field_value', field=field, name=hop.target.name)} "
+                + w.cite(Citation(hop.path, hop.line, field)))
+    if hop.kind == "hands-off":
+        field = hop.field.rsplit(".", 1)[-1]
+        said = w.say(_HAND_OFF_SAID.get(hop.via, "via_channel"), field=field, name=hop.target.name)
+        return (f"{src} {said} " + w.link(Citation(hop.path, hop.line, field)) + " → "
+                + w.link(Citation(hop.claim.object_path, hop.claim.object_line, field)))
+    impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
+    target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"
+    return f"{src} {w.say('via_dispatch')} {target}"
