@@ -131,3 +131,13 @@ def test_informer_flow_says_the_loop_takes_what_the_reflector_hands_off(notes):
             "`cache.(*DeltaFIFO).Pop`") in lines[first]
     walked = "\n".join(lines[first + 1:first + 6])
     assert "`cache.(*DeltaFIFO).queueActionLocked` signals the condition variable `cond`" in walked
+
+
+def test_scheduler_note_walks_a_pod_into_the_queue_and_out_of_pop(notes):
+    """The scheduler's data flow: the informer handler adds the Pod, PriorityQueue.Add wakes
+    Pop through the queue's condition variable (both lines linked)."""
+    flow = notes["kube-scheduler"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert "`scheduler.(*Scheduler).addPodToSchedulingQueue`" in flow
+    woken = [line for line in flow.splitlines() if "signals the condition variable `cond`" in line]
+    assert len(woken) == 1 and "`queue.(*PriorityQueue).Add`" in woken[0]
+    assert "scheduling_queue.go:540" in woken[0] and "scheduling_queue.go:829" in woken[0]
