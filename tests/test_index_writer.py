@@ -164,3 +164,29 @@ def test_off_linux_the_index_is_written_in_one_go(tmp_path, monkeypatch):
         later_stages(graph)
         writer.finish(graph, meta=META, problems=[], manifest=[])
     assert tables(db) == one_go(tmp_path)
+
+
+def test_the_new_index_is_on_disk_before_it_replaces_the_old_one(tmp_path, monkeypatch):
+    """finish() syncs the whole temp file, then renames it over the old index, then syncs the
+    directory: a power loss at any point leaves the old index or the whole new one."""
+    db = tmp_path / "durable.sqlite"
+    db.write_bytes(b"the old index")
+    happened: list[tuple[str, object]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        happened.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        happened.append(("replace", Path(dst).name))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(sqlite_write.os, "fsync", fsync)
+    monkeypatch.setattr(sqlite_write.os, "replace", replace)
+    graph = structural_graph()
+    with IndexWriter(db) as writer:
+        tmp = str(writer._tmp)
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    assert happened == [("fsync", tmp), ("replace", db.name), ("fsync", str(tmp_path))]
+    assert tables(db)["nodes"]

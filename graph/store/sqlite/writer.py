@@ -126,7 +126,9 @@ class IndexWriter:
         finally:
             conn.close()
         os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.path)
+        os.fsync(self._fd)  # on disk before it replaces the old index: a power loss after the
+        os.replace(self._tmp, self.path)  # rename finds the whole new index, never a torn one
+        _sync_directory(self.path.parent)
         self._done = True
 
     def _reap(self, *, block: bool) -> bool:
@@ -169,9 +171,19 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
         os._exit(status)
 
 
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in directory durable (where the platform lets a directory be opened)."""
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def _connect(tmp: Path) -> sqlite3.Connection:
-    """A connection to the temp file: no journal, no syncs (the rename is what commits), and
-    sorter threads for CREATE INDEX; usable from the indexing thread."""
+    """A connection to the temp file: no journal, no syncs (one fsync before the rename is
+    what commits), and sorter threads for CREATE INDEX; usable from the indexing thread."""
     conn = sqlite3.connect(tmp, check_same_thread=False)
     conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA threads=2;")
     return conn
