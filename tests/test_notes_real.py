@@ -141,3 +141,12 @@ def test_scheduler_note_walks_a_pod_into_the_queue_and_out_of_pop(notes):
     woken = [line for line in flow.splitlines() if "signals the condition variable `cond`" in line]
     assert len(woken) == 1 and "`queue.(*PriorityQueue).Add`" in woken[0]
     assert "scheduling_queue.go:540" in woken[0] and "scheduling_queue.go:829" in woken[0]
+
+
+def test_informer_note_shows_deltas_crossing_goroutines_through_the_fifo(notes):
+    """queueActionLocked (the reflector's side) wakes Pop (the controller's side) through the
+    DeltaFIFO's condition variable: the step's hop says so and links both lines."""
+    flow = notes["informer-machinery"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    woken = [line for line in flow.splitlines() if "signals the condition variable `cond`" in line]
+    assert len(woken) == 1 and "`cache.(*DeltaFIFO).queueActionLocked`" in woken[0]
+    assert "delta_fifo.go:471" in woken[0] and "delta_fifo.go:575" in woken[0]
