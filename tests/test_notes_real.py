@@ -150,3 +150,11 @@ def test_informer_note_shows_deltas_crossing_goroutines_through_the_fifo(notes):
     woken = [line for line in flow.splitlines() if "signals the condition variable `cond`" in line]
     assert len(woken) == 1 and "`cache.(*DeltaFIFO).queueActionLocked`" in woken[0]
     assert "delta_fifo.go:471" in woken[0] and "delta_fifo.go:575" in woken[0]
+
+
+def test_kube_proxy_main_loop_is_linked_through_the_runner_channel(notes):
+    """An EndpointSlice event's sync reaches syncProxyRules through the BoundedFrequencyRunner:
+    Run signals the `run` channel, Loop receives it and calls what the `fn` field holds."""
+    loop = notes["kube-proxy"].split("## Main loop", 1)[1].split("\n## ", 1)[0]
+    assert "sends on the channel field `run`, which `Loop` receives from" in loop
+    assert "calls the func field `fn`, which holds `syncProxyRules`" in loop
