@@ -158,3 +158,13 @@ def test_kube_proxy_main_loop_is_linked_through_the_runner_channel(notes):
     loop = notes["kube-proxy"].split("## Main loop", 1)[1].split("\n## ", 1)[0]
     assert "sends on the channel field `run`, which `Loop` receives from" in loop
     assert "calls the func field `fn`, which holds `syncProxyRules`" in loop
+
+
+def test_watch_cache_note_fans_an_event_out_through_its_channels(notes):
+    """etcd-storage's main loop: the watch cache's processEvent calls the Cacher through its
+    eventHandler field, the incoming channel feeds dispatchEvents, each watcher's input
+    channel feeds its process goroutine."""
+    loop = notes["etcd-storage"].split("## Main loop", 1)[1].split("\n## ", 1)[0]
+    assert "calls the func field `eventHandler`, which holds `processEvent`" in loop
+    assert "sends on the channel field `incoming`, which `dispatchEvents` receives from" in loop
+    assert "sends on the channel field `input`, which `process` receives from" in loop
