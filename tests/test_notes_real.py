@@ -168,3 +168,9 @@ def test_watch_cache_note_fans_an_event_out_through_its_channels(notes):
     assert "calls the func field `eventHandler`, which holds `processEvent`" in loop
     assert "sends on the channel field `incoming`, which `dispatchEvents` receives from" in loop
     assert "sends on the channel field `input`, which `process` receives from" in loop
+
+
+def test_informer_note_follows_a_notification_through_the_listener_channels(notes):
+    flow = notes["informer-machinery"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert "sends on the channel field `addCh`, which `pop` receives from" in flow
+    assert "sends on the channel field `nextCh`, which `run` receives from" in flow
