@@ -867,9 +867,10 @@ def test_the_chinese_text_follows_the_reviewed_glossary():
         for bad in glossary.avoid:
             assert bad not in text, f"{bad!r} in {text!r}"
     joined = "\n".join(texts)
-    for term in ("Pod", "informer", "CRI", "kubelet", "resourceVersion"):
+    for term in ("Pod", "informer", "CRI", "kubelet", "resourceVersion", "channel"):
         assert term in glossary.keep and term in joined  # kept in English, and used
-    for en, zh in (("controller", "控制器"), ("reconcile", "调谐"), ("work queue", "工作队列")):
+    for en, zh in (("controller", "控制器"), ("reconcile", "调谐"), ("work queue", "工作队列"),
+                   ("condition variable", "条件变量")):
         assert glossary.terms[en] == zh and zh in joined
     catalog = load_catalog()
     protocols = {link.protocol for role in catalog.roles for link in role.talks_to}

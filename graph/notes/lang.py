@@ -42,7 +42,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "via_field_value": ("passes on the func field `{field}`, which holds `{name}`:",
                         "传递函数字段 `{field}`（其中保存的是 `{name}`）："),
     "via_channel": ("sends on the channel field `{field}`, which `{name}` receives from:",
-                    "向通道字段 `{field}` 发送，`{name}` 从中接收："),
+                    "向 channel 字段 `{field}` 发送，`{name}` 从中接收："),
     "via_queue": ("adds to the work queue in field `{field}`, which `{name}` takes from:",
                   "向字段 `{field}` 中的工作队列添加，`{name}` 从中取出："),
     "via_cond": ("signals the condition variable `{field}`, which wakes `{name}` waiting on it:",
