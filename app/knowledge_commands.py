@@ -19,7 +19,7 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -103,7 +103,7 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     hops = atlas.shortest_chain(src.id, dst.id)
     inside = [h.id for h in (hops or [])[1:-1]]
     through_tests = sorted(helpers_among(atlas.reader, inside)) if inside else []
-    met = meeting(atlas.reader, src.id, dst.id) if hops is None and _is_code(src.id, dst.id) else None
+    met = meeting(atlas.reader, src.id, dst.id) if hops is None else None
     if as_json:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
@@ -142,11 +142,6 @@ def _print_chain(atlas: Atlas, title: str, hops: Sequence[ChainHop]) -> None:
         how = _HOP_TEXT.get(hop.kind, hop.kind)
         rows.append((step, how + _HOP_VIA.get((hop.kind, hop.via), ""), hop.id, where))
     print_table(title, ("#", "how", "node", "where"), rows)
-
-
-def _is_code(*ids: str) -> bool:
-    """Are all ids functions or methods (what hands off and takes)?"""
-    return all(kind_of(i) in _FUNCS for i in ids)
 
 
 def _say_pick(typed: str, pick: Pick, option: str) -> None:
@@ -227,8 +222,7 @@ callers = _call_command("callers", Atlas.callers, "source", "Functions and metho
                         "a signal of a condition variable it waits on).")
 callees = _call_command("callees", Atlas.callees, "target", "What FUNCTION calls, takes as a value, hands off "
                         "to (through a channel, work queue or condition variable field) and "
-                        "(for an interface "
-                        "method) dispatches to.")
+                        "(for an interface method) dispatches to.")
 
 
 @click.command()

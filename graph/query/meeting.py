@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, kind_of
 from kubeatlas.graph.query.chain import Hop, find_chain, helpers_among, search
 
 GIVE_HOPS = 6  # the producer to the taker, its last hop the hand-off
@@ -46,7 +46,10 @@ def meeting(reader: _Reader, producer: str, consumer: str, budget_s: float = 4.0
             ) -> Meeting | None:
     """The closest function the producer hands off to (its chain's last hop a HANDS_OFF edge)
     that the consumer reaches by its own chain; None when there is none within GIVE_HOPS and
-    TAKE_HOPS, or past the time budget. Test helpers are no way through."""
+    TAKE_HOPS, or past the time budget, or when either is no function or method. Test helpers
+    are no way through."""
+    if not all(kind_of(n) in (NodeKind.FUNCTION, NodeKind.METHOD) for n in (producer, consumer)):
+        return None
     deadline = time.monotonic() + budget_s
     reach = _reach(reader, consumer, TAKE_HOPS, deadline)
     reach.discard(consumer)

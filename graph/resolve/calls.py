@@ -159,9 +159,9 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     (caller, callee, via, count, line, file, variant); via "value" for a function named as a
     value; and each function's ends of hand-offs (a send or receive on a channel field, an
     add to or take from a work queue in a field, a signal of or wait on a sync.Cond in a
-    field: (function, field key, CHANNEL_SEND …)). A
-    body of another platform's variant is resolved too (counted as "other_platform" only),
-    without its stores into and calls through func fields, and without hand-offs."""
+    field: (function, field key, CHANNEL_SEND …)). A body of another platform's variant is
+    resolved too (counted as "other_platform" only), without its stores into and calls
+    through func fields, and without hand-offs."""
     if not f.calls and not f.channels:
         return []
     symbols.ensure(f.import_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kubeatlas.app.web import chain_view, links, picker, state
-from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
+from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import unbridged
@@ -75,8 +75,7 @@ if source and target:
             st.caption(f"Platform view {goos}/{goarch} (GOOS and GOARCH above): a function "
                        "written once per OS is followed through the body this platform builds.")
         chains = find_chains(chain_atlas, source, target, alternatives=alternatives)
-        met = meeting(chain_atlas.reader, source, target) if not chains.found and all(
-            kind_of(n) in (NodeKind.FUNCTION, NodeKind.METHOD) for n in (source, target)) else None
+        met = meeting(chain_atlas.reader, source, target) if not chains.found else None
         if met is not None:  # the target pulls what the source gives: where the two meet
             at = short_name(met.at)
             st.info(f"No chain from `{short_name(source)}` to `{short_name(target)}`; they meet "
