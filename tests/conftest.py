@@ -70,6 +70,12 @@ def ktree_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def web_db(ktree_db) -> Path:
+    """The index open_page serves: the fixture tree's, unless a module defines its own."""
+    return ktree_db
+
+
+@pytest.fixture(scope="session")
 def k8s_root() -> Path:
     root = os.environ.get("KUBEATLAS_K8S_ROOT")
     if not root:
@@ -79,8 +85,9 @@ def k8s_root() -> Path:
 
 @pytest.fixture
 def open_page(web_db, monkeypatch):
-    """The Streamlit app (app/web/main.py) under AppTest on the `web_db` index the test module
-    defines: opened, switched to `page` with URL `params`, run, and free of exceptions."""
+    """The Streamlit app (app/web/main.py) under AppTest on the `web_db` index (the fixture
+    tree's, or the test module's own): opened, switched to `page` with URL `params`, run, and
+    free of exceptions."""
     from streamlit.testing.v1 import AppTest
 
     def run(page: str | None = None, db: Path | None = None, **params: str) -> AppTest:

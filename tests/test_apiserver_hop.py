@@ -73,11 +73,6 @@ def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds
     assert check_claims([replace(claims[0], line=22)], FIXTURE_TREE) != []  # no Create there
 
 
-@pytest.fixture(scope="module")
-def web_db(ktree_db) -> Path:
-    return ktree_db
-
-
 def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
     at = open_page("views/kinds.py", kind="kind:apps/v1.ReplicaSet")
     headers = [s.value for s in at.subheader]

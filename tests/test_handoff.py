@@ -173,11 +173,6 @@ def test_a_note_cites_both_ends_of_a_hand_off_and_the_check_holds_them(db):
         assert check_claims([wrong], FIXTURE_TREE) != [], wrong
 
 
-@pytest.fixture(scope="module")
-def web_db(ktree_db) -> Path:
-    return ktree_db
-
-
 def test_the_function_page_lists_hand_offs_among_callers_and_callees(open_page):
     at = open_page("views/code.py", id="callshapes.(*listener).pop")
     tabs = [t.label for t in at.tabs]
