@@ -2,10 +2,10 @@
 
 On disk: a small marshalled directory (per file: stat, the few header fields a patch needs, and
 where its row lies) followed by the rows, each marshalled on its own in two parts: the shell
-(everything but the call sites, locals and channel operations) and the body (those). Loading maps the file and reads
-the directory only; a row is decoded when it is used, and a symbol table needs only shells, so a
-one-file patch decodes the shells of the packages it reaches instead of 75 MB of rows; saving
-copies the bytes of unused rows as they are.
+(everything but the call sites, locals and channel operations) and the body (those). Loading
+maps the file and reads the directory only; a row is decoded when it is used, and a symbol
+table needs only shells, so a one-file patch decodes the shells of the packages it reaches
+instead of 75 MB of rows; saving copies the bytes of unused rows as they are.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class CacheEntry(NamedTuple):
     size: int
     head: FileHead
     row: Row | None  # None: not decoded yet, see shell and body
-    shell: memoryview | bytes  # the marshalled row without calls and locals (b"": not loaded)
-    body: memoryview | bytes  # the marshalled (calls, locals)
+    shell: memoryview | bytes  # the marshalled row without its body (b"": not loaded)
+    body: memoryview | bytes  # the marshalled (calls, locals, channels): see _BODY
 
 
 def _head(row: Row) -> FileHead:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.graph.build.codeflags import is_test_package
-from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, kind_of
-from kubeatlas.graph.query.bridge import Bridge
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.query.bridge import CALL_KINDS, Bridge
 
 MAX_VISITED = 200_000
 
@@ -59,7 +59,7 @@ def chain_kinds(source: str) -> tuple[str, ...]:
     code, role edges from roles, embedding/implementing from types, imports from packages."""
     kind = kind_of(source)
     if kind in (NodeKind.FUNCTION, NodeKind.METHOD):
-        return tuple(map(str, FLOW_KINDS))
+        return CALL_KINDS
     if kind is NodeKind.ROLE:
         return (str(EdgeKind.DEPENDS_ON), str(EdgeKind.TALKS_TO))
     if kind is NodeKind.TYPE:
@@ -73,7 +73,7 @@ def find_chain(reader: _Reader, source: str, target: str, kinds: Sequence[str],
     the same from every store), around test helpers when it can be; None when target is
     not reached within max_hops."""
     found = search(reader, (source,), target.__eq__, kinds, max_hops)
-    return None if found is None else _hops(found)
+    return None if found is None else hops_of(found)
 
 
 def bridged_chain(reader: _Reader, bridge: Bridge, max_hops: int | None = None
@@ -83,7 +83,7 @@ def bridged_chain(reader: _Reader, bridge: Bridge, max_hops: int | None = None
     found = cross(reader, bridge, max_hops)
     if found is None:
         return None
-    inner = _hops(found)
+    inner = hops_of(found)
     hops = [Hop(bridge.source, "start"), Hop(inner[0].id, bridge.enter)] if bridge.enter else []
     hops.extend(inner[1:] if bridge.enter else inner)
     if bridge.leave:
@@ -104,7 +104,8 @@ def cross(reader: _Reader, bridge: Bridge, max_hops: int | None = None, *,
                   member_starts=bool(bridge.enter), member_ends=bool(bridge.leave))
 
 
-def _hops(found: Found) -> list[Hop]:
+def hops_of(found: Found) -> list[Hop]:
+    """The chain search found, as hops: its start (kind "start"), then each edge's target."""
     return [Hop(found.start, "start"),
             *(Hop(e.target, hop_kind(e.kind), str(e.attrs.get("via", ""))) for e in found.edges)]
 

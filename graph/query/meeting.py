@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, kind_of
-from kubeatlas.graph.query.chain import Hop, find_chain, helpers_among, search
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.query.bridge import CALL_KINDS
+from kubeatlas.graph.query.chain import Hop, find_chain, helpers_among, hops_of, search
 
 GIVE_HOPS = 6  # the producer to the taker, its last hop the hand-off
 TAKE_HOPS = 4  # the consumer to the taker, by calls: `scheduleOne` -> `NextPod` -> `Pop`
-_KINDS = tuple(map(str, FLOW_KINDS))
 
 
 class _Reader(Protocol):
@@ -56,15 +56,13 @@ def meeting(reader: _Reader, producer: str, consumer: str, budget_s: float = 4.0
     takers = {e.target for e in reader.edges_to(sorted(reach), [str(EdgeKind.HANDS_OFF)])}
     if not takers or time.monotonic() > deadline:
         return None
-    found = search(reader, (producer,), takers.__contains__, _KINDS, GIVE_HOPS, deadline=deadline)
+    found = search(reader, (producer,), takers.__contains__, CALL_KINDS, GIVE_HOPS,
+                   deadline=deadline)
     if found is None or not found.edges or found.edges[-1].kind != str(EdgeKind.HANDS_OFF):
         return None  # the producer calls the taker itself: a shared callee, not a hand-off
     at = found.edges[-1].target
-    given = find_chain(reader, producer, at, _KINDS, GIVE_HOPS)
-    taken = find_chain(reader, consumer, at, _KINDS, TAKE_HOPS)
-    if given is None or taken is None or given[-1].kind != "hand-off":
-        return None
-    return Meeting(at, tuple(given), tuple(taken))
+    taken = find_chain(reader, consumer, at, CALL_KINDS, TAKE_HOPS)
+    return Meeting(at, tuple(hops_of(found)), tuple(taken)) if taken is not None else None
 
 
 def _reach(reader: _Reader, start: str, hops: int, deadline: float) -> set[str]:
@@ -75,7 +73,7 @@ def _reach(reader: _Reader, start: str, hops: int, deadline: float) -> set[str]:
     for _ in range(hops):
         if not frontier or time.monotonic() > deadline:
             break
-        nxt = sorted({e.target for e in reader.edges_from(frontier, list(_KINDS))} - seen)
+        nxt = sorted({e.target for e in reader.edges_from(frontier, list(CALL_KINDS))} - seen)
         seen.update(nxt)
         helpers = helpers_among(reader, nxt)
         frontier = [n for n in nxt if n not in helpers]

@@ -4,12 +4,14 @@ there and what is taken out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments
 from kubeatlas.graph.resolve.handoff import SYNC_COND
 
 if TYPE_CHECKING:
+    from kubeatlas.graph.build.typeref import FileScope
     from kubeatlas.graph.resolve.resolver import CallResolver
 
 
@@ -31,32 +33,34 @@ def stored_field(resolver: CallResolver, caller: str, holder: str, field: str, l
 def channel_field(resolver: CallResolver, caller: str, expr: str, line: int) -> str:
     """The key of the channel field `expr` names (`p.addCh`); "" when expr is no field of a
     known struct, or the field holds no channel (a slice ranged over)."""
-    split = _split_field(expr)
-    if split is None:
-        return ""
-    tid = resolver.holder_type(caller, split[0], line)
-    found = resolver.symbols.field_type(tid, split[1]) if tid is not None else None
-    if tid is None or found is None or not found[0].startswith(("chan", "<-chan")):
-        return ""
-    return field_key(tid, split[1])
+    return _field_holding(resolver, caller, expr, line,
+                          lambda text, _: text.startswith(("chan", "<-chan")))
 
 
 def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:
     """The key of the field a method is called on (`queue` in `c.queue.Add(key)`); "" when
     the receiver is no field (a local, a parameter)."""
-    split = _split_field(callee_expr.rpartition(".")[0])
-    return stored_field(resolver, caller, *split, line) if split is not None else ""
+    return _field_holding(resolver, caller, callee_expr.rpartition(".")[0], line,
+                          lambda *_: True)
 
 
 def cond_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:
     """The key of the sync.Cond field a method is called on (`cond` in `p.cond.Broadcast()`,
     the field a `sync.Cond` or a `*sync.Cond`); "" for any other receiver."""
-    split = _split_field(callee_expr.rpartition(".")[0])
+    return _field_holding(resolver, caller, callee_expr.rpartition(".")[0], line,
+                          lambda text, scope: scope.named_type(text) == SYNC_COND)
+
+
+def _field_holding(resolver: CallResolver, caller: str, expr: str, line: int,
+                   holds: Callable[[str, FileScope], bool]) -> str:
+    """The key of the field `expr` names when its declared type (text, and the scope that
+    reads it) `holds`; "" otherwise."""
+    split = _split_field(expr)
     if split is None:
         return ""
     tid = resolver.holder_type(caller, split[0], line)
     found = resolver.symbols.field_type(tid, split[1]) if tid is not None else None
-    if tid is None or found is None or found[1].named_type(found[0]) != SYNC_COND:
+    if tid is None or found is None or not holds(*found):
         return ""
     return field_key(tid, split[1])
 
