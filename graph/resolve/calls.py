@@ -10,16 +10,8 @@ from kubeatlas.analyzer.model import SEND, CallRef, FileFacts
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
-from kubeatlas.graph.resolve.fields import channel_field, cond_field, receiver_field, stored_field
-from kubeatlas.graph.resolve.handoff import (
-    CHANNEL_RECEIVE,
-    CHANNEL_SEND,
-    ENDS,
-    End,
-    add_handoffs,
-    cond_end,
-    queue_end,
-)
+from kubeatlas.graph.resolve.fields import call_end, channel_field, stored_field
+from kubeatlas.graph.resolve.handoff import CHANNEL_RECEIVE, CHANNEL_SEND, ENDS, End, add_handoffs
 from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
@@ -215,17 +207,13 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if outcome is CallOutcome.DYNAMIC and target and not variant:
                 _count(edges, caller, target, FIELD_CALL, call.line)
                 continue
-            if outcome is not CallOutcome.RESOLVED:
-                end = cond_end(call.callee_expr) if not variant else ""
-                key = cond_field(resolver, call.caller, call.callee_expr, call.line) if end else ""
-                if key:  # `p.cond.Broadcast()`: a sync.Cond (outside the tree) in field `cond`
-                    _count(edges, caller, key, end, call.line)
+            resolved = outcome is CallOutcome.RESOLVED
+            end, key = ("", "") if variant else call_end(resolver, call, target if resolved else "")
+            if key:  # `c.queue.Add(key)`, `p.cond.Broadcast()`: one end of a hand-off
+                _count(edges, caller, key, end, call.line)
+            if not resolved:
                 continue
             counts[f"via_{via.value if via else via}"] += 1
-            end = queue_end(target) if not variant else ""
-            key = receiver_field(resolver, call.caller, call.callee_expr, call.line) if end else ""
-            if key:  # `c.queue.Add(key)`: one end of a hand-off through the field `queue`
-                _count(edges, caller, key, end, call.line)
         _count(edges, caller, target, str(via), call.line)
     for op in f.channels:
         caller = caller_ids.get(op.caller) or _enclosing(f, op.caller, symbols, caller_ids, variants)

@@ -1,6 +1,6 @@
 """Field keys: the struct field a store, a call through a func field, a channel operation, a
 work queue's call or a condition variable's call names — the meeting point of what is put
-there and what is taken out."""
+there and what is taken out — and which calls are the ends of hand-offs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments
-from kubeatlas.graph.resolve.handoff import SYNC_COND
+from kubeatlas.graph.resolve.handoff import SYNC_COND, cond_end, queue_end
 
 if TYPE_CHECKING:
+    from kubeatlas.analyzer.model import CallRef
     from kubeatlas.graph.build.typeref import FileScope
     from kubeatlas.graph.resolve.resolver import CallResolver
 
@@ -42,6 +43,18 @@ def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: 
     the receiver is no field (a local, a parameter)."""
     return _field_holding(resolver, caller, callee_expr.rpartition(".")[0], line,
                           lambda *_: True)
+
+
+def call_end(resolver: CallResolver, call: CallRef, target: str) -> tuple[str, str]:
+    """(end, field key) when a call gives into or takes from a field: `c.queue.Add(key)`
+    resolved (target) into client-go's work queue, `p.cond.Wait()` on a field that holds a
+    sync.Cond (outside the tree: no target); ("", "") for any other call."""
+    end = queue_end(target) if target else cond_end(call.callee_expr)
+    if not end:
+        return "", ""
+    field_of = receiver_field if target else cond_field
+    key = field_of(resolver, call.caller, call.callee_expr, call.line)
+    return (end, key) if key else ("", "")
 
 
 def cond_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:
