@@ -31,7 +31,7 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the oracle helpers
-from call_oracle import K8S_SCOPE, build_calls_tool, build_tool, go_sites, index_pairs, render, score
+from call_oracle import K8S_SCOPE, build_tool, go_sites, index_pairs, render, score
 from handoff_oracle import K8S_SCOPE as HANDOFF_SCOPE
 from handoff_oracle import expected_handoffs, go_ends, index_handoffs
 from handoff_oracle import render as render_handoffs
@@ -178,7 +178,7 @@ def call_accuracy(source: Path, db: Path, scratch: str) -> str:
     handoffs); "" without a Go toolchain."""
     if not go_available():
         return ""
-    tool = build_calls_tool(Path(scratch))
+    tool = build_tool(Path(scratch), "calls")
     sites = go_sites(tool, source, K8S_SCOPE)
     scores, precision = score(sites, index_pairs(db, K8S_SCOPE))
     ends = go_ends(build_tool(Path(scratch), "handoffs"), source, HANDOFF_SCOPE)

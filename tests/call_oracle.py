@@ -39,7 +39,7 @@ class Score:
         return 100.0 * self.found / self.expected if self.expected else 100.0
 
 
-def build_tool(out_dir: Path, command: str = "calls") -> Path:
+def build_tool(out_dir: Path, command: str) -> Path:
     """Build one of tools/goimports's commands (calls, handoffs) into out_dir."""
     import os
 
@@ -48,10 +48,6 @@ def build_tool(out_dir: Path, command: str = "calls") -> Path:
                    capture_output=True, timeout=600,
                    env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
     return binary
-
-
-def build_calls_tool(out_dir: Path) -> Path:
-    return build_tool(out_dir, "calls")
 
 
 def run_tool(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from call_oracle import K8S_SCOPE, build_calls_tool, extra_pairs, go_sites, index_pairs, render, score
+from call_oracle import K8S_SCOPE, build_tool, extra_pairs, go_sites, index_pairs, render, score
 from conftest import FIXTURE_TREE
 from oracle import go_available
 
@@ -23,7 +23,7 @@ SHAPES = ("call-result", "closure-param", "conversion", "field", "function", "ge
 
 @pytest.fixture(scope="module")
 def tool(tmp_path_factory) -> Path:
-    return build_calls_tool(tmp_path_factory.mktemp("go"))
+    return build_tool(tmp_path_factory.mktemp("go"), "calls")
 
 
 def _index(root: Path, db: Path) -> Path:
