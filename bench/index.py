@@ -31,12 +31,12 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the oracle helpers
-from call_oracle import K8S_SCOPE, build_tool, go_sites, index_pairs, render, score
+from call_oracle import K8S_SCOPE, go_sites, index_pairs, render, score
 from handoff_oracle import K8S_SCOPE as HANDOFF_SCOPE
 from handoff_oracle import expected_handoffs, go_ends, index_handoffs
 from handoff_oracle import render as render_handoffs
 from handoff_oracle import score as score_handoffs
-from oracle import go_available
+from oracle import build_tool, go_available
 
 _parser = None
 

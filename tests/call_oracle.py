@@ -12,7 +12,6 @@ from pathlib import Path
 
 from kubeatlas.analyzer.buildtags import matches
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "goimports"
 # The issue's scope: where a learner looks for main loops.
 K8S_SCOPE = ("pkg/kubelet/...", "pkg/scheduler/...", "pkg/controller/...",
              "staging/src/k8s.io/client-go/tools/cache")
@@ -37,17 +36,6 @@ class Score:
     @property
     def recall(self) -> float:
         return 100.0 * self.found / self.expected if self.expected else 100.0
-
-
-def build_tool(out_dir: Path, command: str) -> Path:
-    """Build one of tools/goimports's commands (calls, handoffs) into out_dir."""
-    import os
-
-    binary = out_dir / f"{command}-oracle"
-    subprocess.run(["go", "build", "-o", str(binary), f"./{command}"], cwd=TOOL, check=True,
-                   capture_output=True, timeout=600,
-                   env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"})
-    return binary
 
 
 def run_tool(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",

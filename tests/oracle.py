@@ -18,10 +18,12 @@ def go_available() -> bool:
     return shutil.which("go") is not None and (TOOL / "go.mod").is_file()
 
 
-def build_tool(out_dir: Path) -> Path:
-    binary = out_dir / "goimports"
-    subprocess.run(["go", "build", "-o", str(binary), "."], cwd=TOOL, check=True,
-                   capture_output=True, timeout=300, env=_go_env())
+def build_tool(out_dir: Path, command: str = "") -> Path:
+    """Build tools/goimports (the imports tool), or one of its commands (calls, handoffs),
+    into out_dir."""
+    binary = out_dir / (f"{command}-oracle" if command else "goimports")
+    subprocess.run(["go", "build", "-o", str(binary), f"./{command}"], cwd=TOOL, check=True,
+                   capture_output=True, timeout=600, env=_go_env())
     return binary
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from call_oracle import K8S_SCOPE, build_tool, extra_pairs, go_sites, index_pairs, render, score
+from call_oracle import K8S_SCOPE, extra_pairs, go_sites, index_pairs, render, score
 from conftest import FIXTURE_TREE
-from oracle import go_available
+from oracle import build_tool, go_available
 
 from kubeatlas.app.cli import main
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from call_oracle import build_tool
 from conftest import FIXTURE_TREE
 from handoff_oracle import (
     K8S_SCOPE,
@@ -19,7 +18,7 @@ from handoff_oracle import (
     render,
     score,
 )
-from oracle import go_available
+from oracle import build_tool, go_available
 
 from kubeatlas.app.cli import main
 
