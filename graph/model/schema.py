@@ -30,8 +30,9 @@ class EdgeKind(StrEnum):
     CALLS = "CALLS"  # Function/Method->Function/Method (via, count, line)
     REFERENCES = "REFERENCES"  # Function/Method->Function/Method it takes as a value (via=value, file, line)
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
-    # Function/Method->Function/Method: the source sends on a channel field (or adds to a work
-    # queue field) that the target receives from (takes from) (via, field, count, line, to_line)
+    # Function/Method->Function/Method: the source sends on a channel field (adds to a work
+    # queue field, signals a sync.Cond field) that the target receives from (takes from, waits
+    # on) (via, field, count, line, to_line)
     HANDS_OFF = "HANDS_OFF"
     # Function/Method->Function/Method: what a declaration's other platform variants call or
     # take as a value (variants: [{file, kind CALLS|REFERENCES, via, count, line}]); only a

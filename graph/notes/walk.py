@@ -21,7 +21,7 @@ LINKS = FLOW_KINDS
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One edge of a chain: `kind` is calls, references, hands-off or dispatch; path:line is
-    where the call, value, send or add sits (dispatch: where the implementing type is
+    where the call, value, send, add or signal sits (dispatch: where the implementing type is
     declared)."""
 
     source: NodeRecord
