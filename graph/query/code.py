@@ -1,7 +1,7 @@
 """A type's or function's card: callers and callees (direct, interface dispatch, function
-values, hand-offs through channels, work queues and condition variables), methods with the embedded ones and where
-they come from, interfaces, roles, and the minik8s components that illustrate it — one read of
-the graph, from either store."""
+values, hand-offs through channels, work queues and condition variables), methods with the
+embedded ones and where they come from, interfaces, roles, and the minik8s components that
+illustrate it — one read of the graph, from either store."""
 
 from __future__ import annotations
 
