@@ -1,13 +1,14 @@
-"""Channel operations in function bodies: sends and receives on fields, through locals too."""
+"""Channel operations in function bodies: sends and receives on fields, through locals, getters
+and parameters too; the getters that return a field, and the channels handed to calls."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from kubeatlas.analyzer.goparse import Captures, Node
-from kubeatlas.analyzer.model import RECEIVE, SEND, ChannelOp, LocalSource, LocalVar
+from kubeatlas.analyzer.model import PASS, RECEIVE, SEND, YIELD, ChannelOp, LocalSource, LocalVar
 from kubeatlas.analyzer.values import MAX_CALLEE, flat
 
 
@@ -17,6 +18,7 @@ class ChannelSink(Protocol):
 
     channels: list[ChannelOp]
     channel_aliases: list[tuple[str, str, str]]
+    handed: set[str]  # the current function's variables that may hold such a channel
 
     def scope_of(self, node: Node) -> str: ...
 
@@ -36,23 +38,67 @@ def on_ranged(acc: ChannelSink, c: Captures) -> None:
 
 
 def note_alias(acc: ChannelSink, scope: str, name: Node, value: Node) -> None:
-    """`nextCh = p.nextCh`: a local assigned from a field, in case a channel operation uses it."""
-    if name.type == "identifier" and value.type == "selector_expression":
-        acc.channel_aliases.append((scope, flat(name), flat(value)))
+    """`nextCh = p.nextCh`, `plegCh := kl.pleg.Watch()`: a local assigned from a field or a
+    getter's result, in case a channel operation uses it or hands it to a call."""
+    if name.type != "identifier":
+        return
+    source = flat(value) if value.type == "selector_expression" else (
+        _getter_call(value) if value.type == "call_expression" else "")
+    if source:
+        local = flat(name)
+        acc.channel_aliases.append((scope, local, source))
+        acc.handed.add(local)
+
+
+def on_yield(acc: ChannelSink, scope: str, receiver: str, method: Node) -> None:
+    """A getter: a method whose body is only `return g.eventChannel`, a field of its receiver
+    (whether the field holds a channel is for the resolution to find out)."""
+    body = method.child_by_field_name("body")
+    statements = [n for n in body.named_children if n.type != "comment"] if body else []
+    if len(statements) == 1 and statements[0].type == "statement_list":
+        statements = [n for n in statements[0].named_children if n.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "return_statement":
+        return
+    values = statements[0].named_children
+    if len(values) != 1 or values[0].type != "expression_list" or values[0].named_child_count != 1:
+        return
+    value = values[0].named_children[0]
+    operand = value.child_by_field_name("operand") if value.type == "selector_expression" else None
+    if operand is not None and operand.type == "identifier" and flat(operand) == receiver:
+        acc.channels.append(ChannelOp(scope, flat(value), value.start_point[0] + 1, YIELD))
+
+
+def pass_variable(acc: ChannelSink, scope: str, name: str, line: int, call: str, arg: int) -> None:
+    """A variable handed to a call: kept if it turns out to hold a channel parameter, a field
+    or a getter's result (see through_fields)."""
+    acc.channels.append(ChannelOp(scope, name, line, PASS, call, arg))
 
 
 def _record(acc: ChannelSink, node: Node, op: str) -> None:
     scope = acc.scope_of(node)
-    channel = flat(node)
-    if scope and len(channel) <= MAX_CALLEE:
+    channel = _getter_call(node) if node.type == "call_expression" else flat(node)
+    if scope and channel and len(channel) <= MAX_CALLEE:
         acc.channels.append(ChannelOp(scope, channel, node.start_point[0] + 1, op))
 
 
+def _getter_call(call: Node) -> str:
+    """`kl.pleg.Watch()` for a call of a method with no arguments; "" for any other call."""
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if fn is None or fn.type != "selector_expression" or args is None or args.named_child_count:
+        return ""
+    text = flat(fn)
+    return text + "()" if len(text) < MAX_CALLEE else ""
+
+
 def through_fields(ops: Sequence[ChannelOp], aliases: Iterable[tuple[str, str, str]],
-                   locals_: Sequence[LocalVar]) -> tuple[ChannelOp, ...]:
-    """The operations on a field: `p.addCh` as it is; a local's (`nextCh`), once per field it
-    was assigned from (`nextCh = p.nextCh`, `ch := p.nextCh`); the others (a parameter, a
-    local channel made in the body) joined nothing across functions, so they are dropped."""
+                   locals_: Sequence[LocalVar],
+                   chan_params: Mapping[str, frozenset[str]]) -> tuple[ChannelOp, ...]:
+    """The operations on a field, a getter's result or a channel parameter: `p.addCh`,
+    `kl.pleg.Watch()` and `plegCh` (a parameter of the function, per `chan_params`) as they
+    are; a local's (`nextCh`), once per field or getter call it was assigned from (`nextCh =
+    p.nextCh`, `ch := p.nextCh`, `plegCh := kl.pleg.Watch()`); the others (a local channel made
+    in the body) join nothing across functions, so they are dropped."""
     if all("." in op.channel for op in ops):
         return tuple(ops)
     fields: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -63,7 +109,7 @@ def through_fields(ops: Sequence[ChannelOp], aliases: Iterable[tuple[str, str, s
             fields[(v.scope, v.name)].add(v.expr)
     kept: list[ChannelOp] = []
     for op in ops:
-        if "." in op.channel:
+        if "." in op.channel or op.channel in chan_params.get(op.caller, ()):
             kept.append(op)
         else:
             kept += [op._replace(channel=field)

@@ -7,7 +7,15 @@ import re
 
 from kubeatlas.analyzer.body_locals import on_closure, on_local, on_range, on_type_switch
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
-from kubeatlas.analyzer.channels import note_alias, on_ranged, on_receive, on_send, through_fields
+from kubeatlas.analyzer.channels import (
+    note_alias,
+    on_ranged,
+    on_receive,
+    on_send,
+    on_yield,
+    pass_variable,
+    through_fields,
+)
 from kubeatlas.analyzer.goparse import PATTERN_NAMES, Captures, GoParser, Node
 from kubeatlas.analyzer.model import (
     CallRef,
@@ -21,6 +29,7 @@ from kubeatlas.analyzer.model import (
     Param,
     Problem,
     SourceFile,
+    is_channel_type,
 )
 from kubeatlas.analyzer.typesyntax import (
     read_doc,
@@ -72,15 +81,25 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
         size=len(content),
         sha=hashlib.sha1(content).hexdigest(),
         problems=tuple(problems),
-        channels=through_fields(acc.channels, acc.channel_aliases, acc.locals),
+        channels=through_fields(acc.channels, acc.channel_aliases, acc.locals, _chan_params(acc.decls)),
     )
+
+
+def _chan_params(decls: list[Decl]) -> dict[str, frozenset[str]]:
+    """Each function's channel-typed parameters, by its qualified name."""
+    out: dict[str, frozenset[str]] = {}
+    for d in decls:
+        names = frozenset(p.name for p in d.params if is_channel_type(p.type_expr))
+        if names:
+            out[d.qualified_name] = names
+    return out
 
 
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
     __slots__ = ("callee_at", "calls", "channel_aliases", "channels", "decls", "func_params",
-                 "imports", "known", "known_upto", "locals", "ordinal", "package",
+                 "handed", "imports", "known", "known_upto", "locals", "ordinal", "package",
                  "package_offset", "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
@@ -99,6 +118,9 @@ class _Accumulator:
         self.known: set[str] = set()
         self.known_upto = 0
         self.func_params: frozenset[str] = frozenset()  # the function's func-typed parameters
+        # its variables that may hold a channel worth following when handed to a call: channel
+        # parameters, and locals assigned from a field or a getter's call (see note_alias)
+        self.handed: set[str] = set()
         self.callee_at: dict[int, str] = {}  # a call's function text by the byte it ends at
 
     def enter(self, node: Node, qualified: str) -> None:
@@ -107,11 +129,15 @@ class _Accumulator:
         self.known = {p.name for p in params}  # the function's variables: never function values
         self.known_upto = len(self.locals)
         self.func_params = frozenset(p.name for p in params if p.type_expr.startswith("func"))
+        self.handed = {p.name for p in params if is_channel_type(p.type_expr)}
 
     def is_variable(self, name: str) -> bool:
         """Is name a parameter or a local declared so far in the current function?"""
         if self.known_upto < len(self.locals):
-            self.known.update(v.name for v in self.locals[self.known_upto:])
+            for v in self.locals[self.known_upto:]:
+                self.known.add(v.name)
+                if v.how is LocalSource.VARIABLE and "." in v.expr:
+                    self.handed.add(v.name)
             self.known_upto = len(self.locals)
         return name in self.known
 
@@ -171,6 +197,8 @@ def _on_method(acc: _Accumulator, c: Captures) -> None:
     acc.decls.append(decl)
     acc.enter(node, decl.qualified_name)
     _namedresults(acc, node)
+    if len(params) == 1 and len(results) == 1 and recv_name:  # perhaps a getter
+        on_yield(acc, decl.qualified_name, recv_name, node)
 
 
 def _on_type(acc: _Accumulator, c: Captures) -> None:
@@ -224,6 +252,10 @@ def _on_ref(acc: _Accumulator, c: Captures) -> None:
         expr = flat(node)
         if node.type == "identifier" and acc.is_variable(expr):
             if expr not in acc.func_params:
+                if expr in acc.handed:  # perhaps a channel handed on: `syncLoop(ctx, updates)`
+                    call, arg = _argument_of(acc, node)
+                    if call:
+                        pass_variable(acc, acc.scope, expr, node.start_point[0] + 1, call, arg)
                 return
             call, arg = _argument_of(acc, node)  # a func parameter handed on: `construct(…, fn)`
             if not call:
@@ -272,6 +304,17 @@ def _on_keyed(acc: _Accumulator, c: Captures) -> None:
     field = text(key) if holder and key.type == "identifier" else ""
     acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True, field,
                              holder if field else ""))
+
+
+def _on_local(acc: _Accumulator, c: Captures) -> None:
+    """`x := …`: the locals' types; and `plegCh := kl.pleg.Watch()`, a local that may hold the
+    channel a getter returns."""
+    on_local(acc, c)
+    names, values = c["local.names"][0], c["local.values"][0]
+    if names.named_child_count == 1 == values.named_child_count:
+        value = values.named_children[0]
+        if value.type == "call_expression" and value.start_byte < acc.scope_end:
+            note_alias(acc, acc.scope, names.named_children[0], value)
 
 
 def _on_assign(acc: _Accumulator, c: Captures) -> None:
@@ -352,7 +395,7 @@ def _const_type(spec: Node) -> str:
 
 _HANDLERS = {
     "package": _on_package, "import": _on_import, "func": _on_func, "method": _on_method,
-    "type": _on_type, "alias": _on_alias, "call": _on_call, "local": on_local, "var": _on_var,
+    "type": _on_type, "alias": _on_alias, "call": _on_call, "local": _on_local, "var": _on_var,
     "const": _on_const, "range": on_range, "closure": on_closure,
     "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign, "tswitch": on_type_switch,
     "send": on_send, "receive": on_receive, "ranged": on_ranged,

@@ -32,9 +32,9 @@ GO_QUERY = r"""
 (var_spec name: (identifier) @var.name type: (_)? @var.type) @var
 (type_switch_statement alias: (expression_list (identifier) @tswitch.name) value: (_) @tswitch.value) @tswitch
 (const_spec name: (identifier) @const.name) @const
-(send_statement channel: [(identifier) (selector_expression)] @send.channel)
-(unary_expression operator: "<-" operand: [(identifier) (selector_expression)] @receive.channel)
-(range_clause right: [(identifier) (selector_expression)] @ranged.channel)
+(send_statement channel: [(identifier) (selector_expression) (call_expression)] @send.channel)
+(unary_expression operator: "<-" operand: [(identifier) (selector_expression) (call_expression)] @receive.channel)
+(range_clause right: [(identifier) (selector_expression) (call_expression)] @ranged.channel)
 """
 
 PATTERN_NAMES = tuple(

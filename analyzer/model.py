@@ -141,19 +141,32 @@ class LocalVar(NamedTuple):
 # ChannelOp.op: what a body does with a channel
 SEND = "send"  # `p.addCh <- n`
 RECEIVE = "receive"  # `<-p.addCh`, `for n := range p.nextCh`
+YIELD = "yield"  # a getter's whole body: `return g.eventChannel`
+PASS = "pass"  # handed to a call as an argument: `kl.syncLoopIteration(…, plegCh)`
+
+
+def is_channel_type(type_expr: str) -> bool:
+    """`chan T`, `<-chan T`, `chan<- T` (a parameter's type as written)."""
+    return type_expr.startswith(("chan", "<-chan"))
 
 
 class ChannelOp(NamedTuple):
-    """A send to or receive from a channel that a struct field holds, in a function body. A
+    """What a function body does with a channel that a struct field holds, or may hold. A
     send and a receive on one field are a hand-off between two functions that need not call
-    each other (an informer's listener: `add` sends on `p.addCh`, `pop` receives)."""
+    each other (an informer's listener: `add` sends on `p.addCh`, `pop` receives). The field
+    may be reached through a getter (`<-kl.livenessManager.Updates()`, which returns
+    `m.updates`) or a parameter (syncLoopIteration receives from `plegCh`, which syncLoop
+    passes it from `kl.pleg.Watch()`): a getter YIELDs its field, a caller PASSes the channel."""
 
     caller: str  # enclosing func/method's qualified name, as CallRef.caller
-    # the channel as written (`p.addCh`), or the field a local was assigned from: `next =
+    # the channel as written: a field (`p.addCh`), a getter's call (`kl.pleg.Watch()`) or a
+    # channel parameter's name (`plegCh`); for a local, what it was assigned from: `next =
     # l.nextCh` … `next <- n` gives "l.nextCh" at the send's line
     channel: str
     line: int
-    op: str  # SEND or RECEIVE
+    op: str  # SEND, RECEIVE, YIELD or PASS
+    call: str = ""  # PASS: the called expression (`kl.syncLoopIteration`)
+    arg: int = -1  # PASS: the argument's position
 
 
 class Problem(NamedTuple):

@@ -26,6 +26,7 @@ LISTENER = f"method:{SHAPES}.(*listener)"
 HANDOFF_GO = "pkg/controller/callshapes/handoff.go"
 COND_GO = "pkg/controller/callshapes/cond.go"
 QUEUE = f"method:{SHAPES}.(*waitQueue)"
+ITERATION = f"method:{SHAPES}.(*agent).iteration"
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +42,8 @@ def run_json(capsys, *args: str) -> dict:
 
 def test_extraction_reads_sends_receives_and_the_locals_they_use():
     """`next <- pending` uses the local `next = l.nextCh`, `ch <- …` the local `ch := l.signal`;
-    relay's channels are parameters (joined to nothing) and are dropped; a range over a slice
-    field stays an operation until the resolution reads the field's type."""
+    relay's channels are parameters, kept for what its callers pass (none do); a range over a
+    slice field stays an operation until the resolution reads the field's type."""
     content = (FIXTURE_TREE / HANDOFF_GO).read_bytes()
     facts = extract_facts(GoParser(), SourceFile(HANDOFF_GO, SHAPES, "k8s.io/kubernetes", False),
                           content)
@@ -54,6 +55,8 @@ def test_extraction_reads_sends_receives_and_the_locals_they_use():
         ChannelOp("(*listener).poke", "l.signal", 43, SEND),
         ChannelOp("(*listener).wait", "l.signal", 46, RECEIVE),
         ChannelOp("(*listener).count", "l.items", 50, RECEIVE),
+        ChannelOp("relay", "in", 58, RECEIVE),
+        ChannelOp("relay", "out", 59, SEND),
     }
 
 
@@ -80,6 +83,15 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         # ... and by pointer; doorbell's Signal and Wait are its own methods: no edge
         (f"method:{SHAPES}.(*condByPointer).wake", f"method:{SHAPES}.(*condByPointer).sleep"):
             ("cond", "cond", 58, 62),
+        # channels reached through getters and parameters (routes.go): the sync loop's
+        # iteration takes what relist, process, set and merge send
+        (f"method:{SHAPES}.(*genericGenerator).relist", ITERATION): ("channel", "eventChannel", 25, 98),
+        (f"method:{SHAPES}.(*eventedGenerator).process", ITERATION): ("channel", "events", 36, 98),
+        (f"method:{SHAPES}.(*probeResults).set", ITERATION): ("channel", "updates", 54, 100),
+        (f"method:{SHAPES}.(*podConfig).merge", ITERATION): ("channel", "updates", 62, 96),
+        # ... and relayUpdates, which forward hands the field itself
+        (f"method:{SHAPES}.(*podConfig).merge", f"func:{SHAPES}.relayUpdates"):
+            ("channel", "updates", 62, 68),
     }
 
 

@@ -1,6 +1,6 @@
 """Exact hand-offs: the index's HANDS_OFF edges equal the pairs Go's type checker makes of the
 sends, receives, queue adds and gets, and condition variables' signals and waits on struct
-fields, on the fixture tree; on a real tree (KUBEATLAS_K8S_ROOT) recall and precision over the
+fields (reached through getters and parameters too), on the fixture tree; on a real tree (KUBEATLAS_K8S_ROOT) recall and precision over the
 scope of main loops are printed and held to the targets."""
 
 from __future__ import annotations
@@ -42,9 +42,12 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     ours = index_handoffs(db)
     assert ours == expected, "\n" + difference(expected, ours)
     # the fixture has all three kinds: channels (through a local too), a work queue and
-    # condition variables (held by value and by pointer)
+    # condition variables (held by value and by pointer); and channels taken through getters
+    # (one behind an interface with two getter implementations) and parameters, passed on
+    # by callers' callers, or a field passed as it is (routes.go: five)
     assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
-    assert len(expected) == 8
+    assert len(expected) == 13
+    assert sum(h.target.endswith("(*agent).iteration") for h in expected.values()) == 4
 
 
 @pytest.mark.k8s

@@ -36,7 +36,7 @@ from kubeatlas.graph.resolve.calls import (
     resolve_file_calls,
     variant_record,
 )
-from kubeatlas.graph.resolve.handoff import ENDS, GIVING
+from kubeatlas.graph.resolve.handoff import CHANNEL_PASS, CHANNEL_YIELD, ENDS, GIVING, is_channel_route
 from kubeatlas.graph.resolve.symbols import SymbolTable, package_of_id
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -154,12 +154,14 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
     return found
 
 
-_WIRING = frozenset({STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD}) | ENDS
+_WIRING = frozenset({STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD,
+                     CHANNEL_YIELD, CHANNEL_PASS}) | ENDS
 
 
 def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
-    """The stores into func-typed fields and the calls and values through them, and the ends
-    of hand-offs (sends, receives, queue adds and takes on fields), without lines."""
+    """The stores into func-typed fields and the calls and values through them, the ends of
+    hand-offs (sends, receives, queue adds and takes on fields, getters and parameters) and
+    the routes of channels (a getter's field, a caller's argument), without lines."""
     return sorted({(c, t, via) for c, t, via, *_ in edges if via in _WIRING})
 
 
@@ -223,13 +225,13 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
         elif via in GIVING:  # its hand-offs stay; this end's line moves
             conn.execute(
                 "UPDATE edges SET attrs = json_set(attrs, '$.line', ?, '$.count', ?) WHERE kind = "
-                "'HANDS_OFF' AND source = ? AND json_extract(attrs, '$.field') = ?",
-                (line, n, c, t.partition(":")[2]))
+                "'HANDS_OFF' AND source = ? AND " + _END_KEY.format(end="given"),
+                (line, n, c, *_end_key(t)))
         elif via in ENDS:
             conn.execute(
                 "UPDATE edges SET attrs = json_set(attrs, '$.to_line', ?) WHERE kind = "
-                "'HANDS_OFF' AND target = ? AND json_extract(attrs, '$.field') = ?",
-                (line, c, t.partition(":")[2]))
+                "'HANDS_OFF' AND target = ? AND " + _END_KEY.format(end="taken"),
+                (line, c, *_end_key(t)))
         elif c in existing and t in existing:
             if variant:
                 variants[(c, t)].append(variant_record(via, n, line, file))
@@ -243,6 +245,17 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
     change["VARIANT_CALLS"], change["variant_calls"] = rewrite_variant_calls(
         conn, callers, f.rel_path, variants)
     return change
+
+
+# a HANDS_OFF edge's end: on the field itself (no route), or through a getter or parameter
+_END_KEY = ("coalesce(json_extract(attrs, '$.{end}_through'), '') = ? AND "
+            "json_extract(attrs, '$.field') = coalesce(?, json_extract(attrs, '$.field'))")
+
+
+def _end_key(key: str) -> tuple[str, str | None]:
+    """(route, field) parameters of _END_KEY for an end's key: a field's is ("", the field
+    without "field:"), a route's (the route, None: any field it leads to)."""
+    return (key, None) if is_channel_route(key) else ("", key.partition(":")[2])
 
 
 def _update_meta(conn: sqlite3.Connection, tree: TreeInfo, before: Counter[str],

@@ -4,14 +4,25 @@ value, to the function or method it names; aggregate them into edges per caller.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from kubeatlas.analyzer.model import SEND, CallRef, FileFacts
+from kubeatlas.analyzer.model import PASS, SEND, YIELD, CallRef, ChannelOp, FileFacts, is_channel_type
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
 from kubeatlas.graph.resolve.fields import call_end, channel_field, stored_field
-from kubeatlas.graph.resolve.handoff import CHANNEL_RECEIVE, CHANNEL_SEND, ENDS, End, add_handoffs
+from kubeatlas.graph.resolve.handoff import (
+    CHANNEL_PASS,
+    CHANNEL_RECEIVE,
+    CHANNEL_SEND,
+    CHANNEL_YIELD,
+    ENDS,
+    RETURNS,
+    ChannelRoutes,
+    End,
+    add_handoffs,
+    through_routes,
+)
 from kubeatlas.graph.resolve.resolver import CallResolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
@@ -48,10 +59,15 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
     slot_values: dict[str, set[str]] = defaultdict(set)
     forwards: dict[str, set[str]] = defaultdict(set)
     ends: list[End] = []
+    routes = ChannelRoutes(graph)
     for edge in edges:
         caller, target, via, count, line, file, variant = edge
         if via in ENDS:
             ends.append((caller, target, via, count, line))
+        elif via == CHANNEL_YIELD:
+            routes.yields[caller].add(target)
+        elif via == CHANNEL_PASS:
+            routes.passes[caller].add(target)
         elif via == STORED:
             stored[caller].add(target)
         elif via == PARAM_STORE:
@@ -92,7 +108,7 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
                 graph.add_edge(caller, target, EdgeKind.REFERENCES, via=CallVia.STORED.value,
                                count=count, line=line, file=file, field=field.partition(":")[2])
                 tally["values_stored"] += 1
-    handed = add_handoffs(graph, ends)
+    handed = add_handoffs(graph, through_routes(ends, routes))
     if handed:
         tally["hand_offs"] = handed
     # edges, not additions: a pair called at two sites (or once directly and once through an
@@ -181,7 +197,7 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
                     _count(edges, slot, key, PARAM_STORE, call.line)
                 continue
             if slot and call.call:  # a func parameter handed on to another function's
-                onward = _argument_slot(symbols, resolver, call)
+                onward = _argument_slot(symbols, resolver, call.caller, call.call, call.arg, call.line)
                 if onward:
                     _count(edges, slot, onward, FORWARD, call.line)
                 continue
@@ -191,10 +207,12 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if via is CallVia.STORED:  # passes what a func-typed field holds
                 if not variant:
                     _count(edges, caller, target, FIELD_VALUE, call.line)
+                    if call.call:  # `relayUpdates(c.updates)`: perhaps a channel field
+                        _pass_field(edges, symbols, resolver, call)
                 continue
             counts["references"] += 1
             if call.call and not variant:  # an argument: into the callee's parameter
-                slot = _argument_slot(symbols, resolver, call)
+                slot = _argument_slot(symbols, resolver, call.caller, call.call, call.arg, call.line)
                 if slot:
                     _count(edges, slot, target, ARG_VALUE, call.line)
             if call.field and not variant:
@@ -217,8 +235,21 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         _count(edges, caller, target, str(via), call.line)
     for op in f.channels:
         caller = caller_ids.get(op.caller) or _enclosing(f, op.caller, symbols, caller_ids, variants)
-        key = channel_field(resolver, op.caller, op.channel, op.line) if caller not in variants else ""
-        if key:
+        if caller in variants:
+            continue
+        if op.op == YIELD:  # a getter: `return g.eventChannel`
+            key = channel_field(resolver, op.caller, op.channel, op.line)
+            if key:
+                _count(edges, caller, key, CHANNEL_YIELD, op.line)
+            continue
+        key = _channel_route(symbols, resolver, op, caller)
+        if not key:
+            continue
+        if op.op == PASS:  # into the callee's channel parameter
+            slot = _channel_slot(symbols, resolver, op.caller, op.call, op.arg, op.line)
+            if slot:
+                _count(edges, slot, key, CHANNEL_PASS, op.line)
+        else:
             _count(edges, caller, key, CHANNEL_SEND if op.op == SEND else CHANNEL_RECEIVE, op.line)
     return [(c, t, via, n, line, f.rel_path, c in variants)
             for (c, t, via), (n, line) in edges.items()]
@@ -248,15 +279,54 @@ def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,
     return f"{caller}@{names.index(call.callee_expr)}" if call.callee_expr in names else ""
 
 
-def _argument_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef) -> str:
-    """The parameter a value passed as argument `call.arg` of `call.call(…)` lands in:
-    "callee@i" for a function or concrete method in the tree (not a variadic one)."""
-    outcome, callee, via = resolver.resolve(call.caller, call.call, call.line)
+def _pass_field(edges: dict[tuple[str, str, str], list[int]], symbols: SymbolTable,
+                resolver: CallResolver, call: CallRef) -> None:
+    """A channel field handed to a call's channel parameter: (slot, field key, CHANNEL_PASS)."""
+    key = channel_field(resolver, call.caller, call.callee_expr, call.line)
+    slot = key and _channel_slot(symbols, resolver, call.caller, call.call, call.arg, call.line)
+    if slot:
+        _count(edges, slot, key, CHANNEL_PASS, call.line)
+
+
+def _channel_route(symbols: SymbolTable, resolver: CallResolver, op: ChannelOp,
+                   caller: str) -> str:
+    """What a channel operation's channel is: a field's key (`p.addCh`), the route of a
+    getter's result ("returns:" and the method `kl.pleg.Watch()` resolves to) or of a
+    parameter (caller's slot); "" when it is none of these."""
+    if op.channel.endswith("()"):
+        outcome, target, _ = resolver.resolve(op.caller, op.channel[:-2], op.line)
+        resolved = outcome is CallOutcome.RESOLVED and kind_of(target) is NodeKind.METHOD
+        return RETURNS + target if resolved else ""
+    if "." in op.channel:
+        return channel_field(resolver, op.caller, op.channel, op.line)
+    info = symbols.func_info(caller)
+    named = info is not None and any(name == op.channel for name, _ in info.params)
+    return f"{caller}@{op.channel}" if named else ""
+
+
+def _channel_slot(symbols: SymbolTable, resolver: CallResolver, caller: str, call: str,
+                  arg: int, line: int) -> str:
+    """The channel parameter argument `arg` of `call(…)` lands in, by its name:
+    "callee@name" (`…(*Kubelet).syncLoopIteration@plegCh`); "" for any other parameter."""
+    slot = _argument_slot(symbols, resolver, caller, call, arg, line, is_channel_type)
+    if not slot:
+        return ""
+    callee, _, index = slot.rpartition("@")
+    info = symbols.func_info(callee)
+    return f"{callee}@{info.params[int(index)][0]}" if info is not None else ""
+
+
+def _argument_slot(symbols: SymbolTable, resolver: CallResolver, caller: str, call: str,
+                   arg: int, line: int, takes: Callable[[str], bool] = lambda _: True) -> str:
+    """The parameter argument `arg` of `call(…)` lands in: "callee@i" for a function or
+    concrete method in the tree (not a variadic one) whose parameter's type `takes`."""
+    outcome, callee, via = resolver.resolve(caller, call, line)
     if outcome is not CallOutcome.RESOLVED or via is CallVia.INTERFACE:
         return ""
     info = symbols.func_info(callee)
-    index = call.arg + (1 if kind_of(callee) is NodeKind.METHOD else 0)
-    if info is None or index >= len(info.params) or info.params[index][1].startswith("..."):
+    index = arg + (1 if kind_of(callee) is NodeKind.METHOD else 0)
+    if (info is None or index >= len(info.params) or info.params[index][1].startswith("...")
+            or not takes(info.params[index][1])):
         return ""
     return f"{callee}@{index}"
 

@@ -24,6 +24,18 @@
 // x.f.AddAfter (give) or x.f.Get (take) of a method of k8s.io/client-go/util/workqueue, f a
 // struct field. A cond end is a call x.f.Broadcast, x.f.Signal (give) or x.f.Wait (take) of a
 // method of sync.Cond, f a struct field (of type sync.Cond or *sync.Cond).
+//
+// A channel end may reach its field through a getter or a parameter, as the kubelet's sync
+// loop does. A getter is a method whose body is only `return r.f`, r its receiver and f a
+// channel field, with no parameters and one result. An operand that calls a getter with no
+// arguments (`<-kl.livenessManager.Updates()`), or names a local assigned (`:=`, one name,
+// one value) from such a call (`plegCh := kl.pleg.Watch()`), stands for the getter's field;
+// through an interface method, for the fields of its getter implementations among the
+// scope's types, unless there are more than three of them. An operand that names a
+// channel-typed parameter (`chan T`, `<-chan T`, `chan<- T` as written) stands for what the
+// callers in the scope pass there: a channel field, a local as above or one assigned from a
+// field, or a channel parameter of their own, followed through at most eight callers; the
+// callee is a function or a concrete method (no variadic parameter).
 package main
 
 import (
@@ -32,6 +44,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strings"
 
 	"kubeatlas/tools/goimports/internal/check"
 	"kubeatlas/tools/goimports/internal/report"
@@ -48,44 +61,66 @@ var queueMethods = map[string]string{"Add": "give", "AddRateLimited": "give", "A
 var condMethods = map[string]string{"Broadcast": "give", "Signal": "give", "Wait": "take"}
 
 func main() {
-	report.Run("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
-		w := &walker{c: c, info: info, root: root}
+	r := &routes{yields: map[string][]string{}, passes: map[string]map[string]bool{},
+		methods: map[string]*types.Func{}, named: map[*types.TypeName]bool{}}
+	report.RunThen("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
+		w := &walker{c: c, info: info, root: root, routes: r}
 		var out []string
 		for _, d := range report.Declarations(c, info, ip, f) {
 			out = append(out, w.body(d.ID, d.Decl)...)
 		}
+		for _, obj := range info.Defs {
+			if tn, ok := obj.(*types.TypeName); ok && tn.Parent() == tn.Pkg().Scope() {
+				r.named[tn] = true
+			}
+		}
 		return out
-	})
+	}, r.finish)
 }
 
 type walker struct {
-	c    *check.Checker
-	info *types.Info
-	root string
+	c      *check.Checker
+	info   *types.Info
+	root   string
+	routes *routes
 }
 
-// body lists the ends of one declaration.
+// body lists the ends of one declaration on fields; those through a getter or a parameter,
+// the getter's field and the channels handed to calls go to the routes.
 func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 	aliases := w.aliases(fd.Body)
+	getterLocals := w.getterLocals(fd.Body)
+	slots := w.channelParams(fn, fd)
+	if key := w.getterField(fd); key != "" {
+		w.routes.yields[fn] = append(w.routes.yields[fn], key)
+	}
 	var out []string
 	end := func(dir, via string, keys []string, at ast.Node) {
 		pos := w.c.Fset.Position(at.Pos())
+		where := fmt.Sprintf("%s:%d", tree.Rel(w.root, pos.Filename), pos.Line)
 		for _, key := range keys {
-			out = append(out, fmt.Sprintf("%s\t%s\t%s\t%s\t%s:%d", dir, fn, key, via,
-				tree.Rel(w.root, pos.Filename), pos.Line))
+			out = append(out, fmt.Sprintf("%s\t%s\t%s\t%s\t%s", dir, fn, key, via, where))
+		}
+	}
+	channel := func(dir string, e ast.Expr, at ast.Node) {
+		end(dir, "channel", w.channelKeys(e, aliases), at)
+		pos := w.c.Fset.Position(at.Pos())
+		where := fmt.Sprintf("%s:%d", tree.Rel(w.root, pos.Filename), pos.Line)
+		for _, route := range w.channelRoutes(e, getterLocals, slots) {
+			w.routes.ends = append(w.routes.ends, routeEnd{dir, fn, route, where})
 		}
 	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.SendStmt:
-			end("give", "channel", w.channelKeys(x.Chan, aliases), x)
+			channel("give", x.Chan, x)
 		case *ast.UnaryExpr:
 			if x.Op == token.ARROW {
-				end("take", "channel", w.channelKeys(x.X, aliases), x)
+				channel("take", x.X, x)
 			}
 		case *ast.RangeStmt:
 			if w.isChan(x.X) {
-				end("take", "channel", w.channelKeys(x.X, aliases), x)
+				channel("take", x.X, x)
 			}
 		case *ast.CallExpr:
 			if dir, key := w.methodEnd(x, queueMethods, Workqueue, ""); key != "" {
@@ -94,10 +129,296 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 			if dir, key := w.methodEnd(x, condMethods, "sync", "Cond"); key != "" {
 				end(dir, "cond", []string{key}, x)
 			}
+			w.passes(x, aliases, getterLocals, slots)
 		}
 		return true
 	})
 	return out
+}
+
+// routes: what joins the ends through getters and parameters across files.
+type routes struct {
+	yields  map[string][]string        // getter id -> the field it returns
+	passes  map[string]map[string]bool // slot (callee id@i) -> field keys, routes passed there
+	methods map[string]*types.Func     // "returns:<id>" -> the method
+	ends    []routeEnd
+	named   map[*types.TypeName]bool // the scope's package-level types
+}
+
+type routeEnd struct{ dir, fn, route, where string }
+
+const returns = "returns:"
+
+// finish lists the ends through routes, once per field a route leads to.
+func (r *routes) finish(c *check.Checker) []string {
+	var out []string
+	for _, e := range r.ends {
+		for _, key := range r.fields(e.route) {
+			out = append(out, fmt.Sprintf("%s\t%s\t%s\tchannel\t%s", e.dir, e.fn, key, e.where))
+		}
+	}
+	return out
+}
+
+// fields: the channel fields a route leads to (a getter's, a parameter's).
+func (r *routes) fields(route string) []string {
+	found := map[string]bool{}
+	seen := map[string]bool{route: true}
+	todo := []string{route}
+	for hop := 0; hop <= 8 && len(todo) > 0; hop++ {
+		var onward []string
+		for _, key := range todo {
+			switch {
+			case strings.HasPrefix(key, "field:"):
+				found[key] = true
+			case strings.HasPrefix(key, returns):
+				for _, k := range r.returned(key) {
+					found[k] = true
+				}
+			default:
+				for k := range r.passes[key] {
+					if !seen[k] {
+						seen[k] = true
+						onward = append(onward, k)
+					}
+				}
+			}
+		}
+		todo = onward
+	}
+	var out []string
+	for k := range found {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// returned: the fields a getter returns; through an interface method, those of its getter
+// implementations among the scope's types, if there are at most three.
+func (r *routes) returned(route string) []string {
+	id := strings.TrimPrefix(route, returns)
+	if keys, ok := r.yields[id]; ok {
+		return keys
+	}
+	m := r.methods[route]
+	if m == nil {
+		return nil
+	}
+	iface, ok := m.Type().(*types.Signature).Recv().Type().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var keys []string
+	getters := 0
+	for tn := range r.named {
+		t := tn.Type()
+		if types.IsInterface(t) {
+			continue
+		}
+		if !types.Implements(t, iface) && !types.Implements(types.NewPointer(t), iface) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, m.Pkg(), m.Name())
+		impl, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		if found, ok := r.yields[report.FuncID(impl)]; ok {
+			getters++
+			keys = append(keys, found...)
+		}
+	}
+	if getters > 3 {
+		return nil
+	}
+	return keys
+}
+
+// getterField: the key of the channel field a getter returns, "" if fd is no getter.
+func (w *walker) getterField(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 ||
+		len(fd.Body.List) != 1 {
+		return ""
+	}
+	sig, ok := w.info.Defs[fd.Name].Type().(*types.Signature)
+	if !ok || sig.Params().Len() != 0 || sig.Results().Len() != 1 {
+		return ""
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return ""
+	}
+	sel, ok := ret.Results[0].(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok || w.info.Uses[x] == nil || w.info.Uses[x] != w.info.Defs[fd.Recv.List[0].Names[0]] {
+		return ""
+	}
+	if key := w.fieldKey(sel); key != "" && w.isChan(sel) {
+		return key
+	}
+	return ""
+}
+
+// getterRoute: "returns:<id>" when e calls a method with no arguments (`kl.pleg.Watch()`).
+func (w *walker) getterRoute(e ast.Expr) string {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 0 {
+		return ""
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	s := w.info.Selections[sel]
+	if s == nil || s.Kind() != types.MethodVal {
+		return ""
+	}
+	m, ok := s.Obj().(*types.Func)
+	if !ok || m.Pkg() == nil {
+		return ""
+	}
+	route := returns + report.FuncID(m)
+	w.routes.methods[route] = m
+	return route
+}
+
+// getterLocals: each local assigned (`:=`, one name, one value) from a getter's call.
+func (w *walker) getterLocals(body *ast.BlockStmt) map[types.Object][]string {
+	out := map[types.Object][]string{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if x, ok := n.(*ast.AssignStmt); ok && x.Tok == token.DEFINE && len(x.Lhs) == 1 && len(x.Rhs) == 1 {
+			if id, ok := x.Lhs[0].(*ast.Ident); ok {
+				if route := w.getterRoute(x.Rhs[0]); route != "" {
+					obj := w.info.Defs[id]
+					if obj == nil {
+						obj = w.info.Uses[id]
+					}
+					if obj != nil {
+						out[obj] = append(out[obj], route)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// channelParams: fd's parameters declared with a channel type, by their slot (callee id@i,
+// the receiver being 0).
+func (w *walker) channelParams(fn string, fd *ast.FuncDecl) map[types.Object]string {
+	out := map[types.Object]string{}
+	i := 0
+	if fd.Recv != nil {
+		i = 1
+	}
+	for _, field := range fd.Type.Params.List {
+		_, isChan := field.Type.(*ast.ChanType)
+		if len(field.Names) == 0 {
+			i++
+			continue
+		}
+		for _, name := range field.Names {
+			if obj := w.info.Defs[name]; isChan && obj != nil {
+				out[obj] = fmt.Sprintf("%s@%d", fn, i)
+			}
+			i++
+		}
+	}
+	return out
+}
+
+// channelRoutes: the getter and parameter routes of an operand (a getter's call, a local
+// assigned from one, a channel parameter).
+func (w *walker) channelRoutes(e ast.Expr, getterLocals map[types.Object][]string,
+	slots map[types.Object]string) []string {
+	if route := w.getterRoute(e); route != "" {
+		return []string{route}
+	}
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	obj := w.info.Uses[id]
+	if slot, ok := slots[obj]; ok {
+		return []string{slot}
+	}
+	return getterLocals[obj]
+}
+
+// passes records the channels a call hands to a channel parameter of a function or concrete
+// method: a channel field, a local assigned from one or from a getter's call, a channel
+// parameter of the caller's own.
+func (w *walker) passes(call *ast.CallExpr, aliases, getterLocals map[types.Object][]string,
+	slots map[types.Object]string) {
+	callee := w.staticCallee(call)
+	if callee == nil {
+		return
+	}
+	sig := callee.Type().(*types.Signature)
+	offset := 0
+	if sig.Recv() != nil {
+		offset = 1
+	}
+	for i, arg := range call.Args {
+		if i >= sig.Params().Len() || (sig.Variadic() && i == sig.Params().Len()-1) {
+			break
+		}
+		if _, ok := sig.Params().At(i).Type().(*types.Chan); !ok {
+			continue
+		}
+		var sources []string
+		switch a := ast.Unparen(arg).(type) {
+		case *ast.Ident:
+			obj := w.info.Uses[a]
+			if slot, ok := slots[obj]; ok {
+				sources = append(sources, slot)
+			}
+			sources = append(sources, aliases[obj]...)
+			sources = append(sources, getterLocals[obj]...)
+		case *ast.SelectorExpr:
+			if key := w.fieldKey(a); key != "" && w.isChan(a) {
+				sources = append(sources, key)
+			}
+		}
+		slot := fmt.Sprintf("%s@%d", report.FuncID(callee), i+offset)
+		for _, s := range sources {
+			if w.routes.passes[slot] == nil {
+				w.routes.passes[slot] = map[string]bool{}
+			}
+			w.routes.passes[slot][s] = true
+		}
+	}
+}
+
+// staticCallee: the in-tree function or concrete method a call calls, nil for any other.
+func (w *walker) staticCallee(call *ast.CallExpr) *types.Func {
+	var obj types.Object
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		obj = w.info.Uses[fun]
+	case *ast.SelectorExpr:
+		if s := w.info.Selections[fun]; s != nil {
+			if s.Kind() != types.MethodVal || types.IsInterface(s.Recv()) {
+				return nil
+			}
+			obj = s.Obj()
+		} else {
+			obj = w.info.Uses[fun.Sel]
+		}
+	}
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return nil
+	}
+	if _, inTree := w.c.Dirs[fn.Pkg().Path()]; !inTree {
+		return nil
+	}
+	return fn
 }
 
 // aliases: each variable the body assigns a channel field to (`=`, `:=`, `var v = x.f`),

@@ -27,6 +27,13 @@ type Declaration struct {
 // scope directories ("dir/..." for dir and every directory below it; all when -scope is
 // empty) and prints, sorted, the lines lines(...) gives for each of their files.
 func Run(command, what string, lines func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string) {
+	RunThen(command, what, lines, nil)
+}
+
+// RunThen is Run with more lines from finish, called once every file has been seen (for what
+// joins facts across files); finish may be nil.
+func RunThen(command, what string, lines func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string,
+	finish func(c *check.Checker) []string) {
 	scope := flag.String("scope", "", "comma-separated directories (relative to root) to report on")
 	c, dirs, root := check.FromCommandLine(command)
 	var prefixes []string
@@ -54,6 +61,9 @@ func Run(command, what string, lines func(c *check.Checker, info *types.Info, ro
 		for _, f := range c.Files[ip] {
 			out = append(out, lines(c, info, root, ip, f)...)
 		}
+	}
+	if finish != nil {
+		out = append(out, finish(c)...)
 	}
 	sort.Strings(out)
 	for _, l := range out {
