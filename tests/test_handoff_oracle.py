@@ -1,7 +1,8 @@
 """Exact hand-offs: the index's HANDS_OFF edges equal the pairs Go's type checker makes of the
 sends, receives, queue adds and gets, and condition variables' signals and waits on struct
-fields (reached through getters and parameters too), on the fixture tree; on a real tree (KUBEATLAS_K8S_ROOT) recall and precision over the
-scope of main loops are printed and held to the targets."""
+fields (reached through getters and parameters too), on the fixture tree; on a real tree
+(KUBEATLAS_K8S_ROOT) recall and precision over the scope of main loops are printed and held to
+the targets."""
 
 from __future__ import annotations
 
