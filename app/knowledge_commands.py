@@ -19,7 +19,7 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, route_word
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -168,11 +168,15 @@ _HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " wh
 
 def _via(attrs, kind: str) -> str:
     """How the edge goes; a call or value through a func-typed field, and a hand-off, names
-    the field."""
+    the field (and the getter or parameter an end reaches it through)."""
     via = str(attrs.get("via", kind.lower()))
     field = str(attrs.get("field") or "")
     named = via == "stored" or kind == str(EdgeKind.HANDS_OFF)
-    return f"{via} (field {field.rsplit('.', 1)[-1]})" if named and field else via
+    if not (named and field):
+        return via
+    routes = [f"{end} through {route_word(str(attrs[f'{end}_through']))}"
+              for end in ("given", "taken") if attrs.get(f"{end}_through")]
+    return f"{via} (" + ", ".join([f"field {field.rsplit('.', 1)[-1]}", *routes]) + ")"
 
 
 def _line(attrs, platform: Platform):

@@ -14,7 +14,7 @@ from conftest import FIXTURE_TREE
 
 from kubeatlas.analyzer.extract import extract_facts
 from kubeatlas.analyzer.goparse import GoParser
-from kubeatlas.analyzer.model import RECEIVE, SEND, ChannelOp, SourceFile
+from kubeatlas.analyzer.model import PASS, RECEIVE, SEND, YIELD, ChannelOp, SourceFile
 from kubeatlas.app.cli import main
 from kubeatlas.graph.notes.verify import check_claims
 from kubeatlas.graph.notes.walk import find_chain
@@ -27,6 +27,8 @@ HANDOFF_GO = "pkg/controller/callshapes/handoff.go"
 COND_GO = "pkg/controller/callshapes/cond.go"
 QUEUE = f"method:{SHAPES}.(*waitQueue)"
 ITERATION = f"method:{SHAPES}.(*agent).iteration"
+RELAY = f"func:{SHAPES}.relayUpdates"
+ROUTES_GO = "pkg/controller/callshapes/routes.go"
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +86,85 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         (f"method:{SHAPES}.(*condByPointer).wake", f"method:{SHAPES}.(*condByPointer).sleep"):
             ("cond", "cond", 58, 62),
         # channels reached through getters and parameters (routes.go): the sync loop's
-        # iteration takes what relist, process, set and merge send
-        (f"method:{SHAPES}.(*genericGenerator).relist", ITERATION): ("channel", "eventChannel", 25, 98),
-        (f"method:{SHAPES}.(*eventedGenerator).process", ITERATION): ("channel", "events", 36, 98),
-        (f"method:{SHAPES}.(*probeResults).set", ITERATION): ("channel", "updates", 54, 100),
-        (f"method:{SHAPES}.(*podConfig).merge", ITERATION): ("channel", "updates", 62, 96),
-        # ... and relayUpdates, which forward hands the field itself
-        (f"method:{SHAPES}.(*podConfig).merge", f"func:{SHAPES}.relayUpdates"):
-            ("channel", "updates", 62, 68),
+        # iteration takes what relist, process, set, merge and publish send; relayUpdates what
+        # merge and publish send, given the field itself
+        (f"method:{SHAPES}.(*genericGenerator).relist", ITERATION): ("channel", "eventChannel", 25, 106),
+        (f"method:{SHAPES}.(*eventedGenerator).process", ITERATION): ("channel", "events", 36, 106),
+        (f"method:{SHAPES}.(*probeResults).set", ITERATION): ("channel", "updates", 54, 108),
+        (f"method:{SHAPES}.(*podConfig).merge", ITERATION): ("channel", "updates", 62, 104),
+        (f"func:{SHAPES}.publish", ITERATION): ("channel", "updates", 76, 104),
+        (f"method:{SHAPES}.(*podConfig).merge", RELAY): ("channel", "updates", 62, 68),
+        (f"func:{SHAPES}.publish", RELAY): ("channel", "updates", 76, 68),
     }
+
+
+def test_extraction_reads_getters_and_the_channels_handed_to_calls():
+    """A getter's field (YIELD), a channel parameter's operations, a receive straight from a
+    getter's call, and what is handed to calls: a channel parameter, a local assigned from a
+    getter's call; a field handed as it is stays a value reference (read in the resolution)."""
+    content = (FIXTURE_TREE / ROUTES_GO).read_bytes()
+    facts = extract_facts(GoParser(), SourceFile(ROUTES_GO, SHAPES, "k8s.io/kubernetes", False),
+                          content)
+    ops = set(facts.channels)
+    assert {op for op in ops if op.op == YIELD} == {
+        ChannelOp("(*genericGenerator).Watch", "g.eventChannel", 21, YIELD),
+        ChannelOp("(*eventedGenerator).Watch", "e.events", 32, YIELD),
+        ChannelOp("(*probeResults).Updates", "r.updates", 52, YIELD),
+        ChannelOp("(*podConfig).Updates", "c.updates", 60, YIELD),
+        *(ChannelOp(f"(*stream{x}).Results", "s.c", line, YIELD)
+          for x, line in zip("ABCD", range(125, 129), strict=True)),
+    }
+    assert {op for op in ops if op.op == PASS} == {
+        ChannelOp("startAgent", "a.config.Updates()", 89, PASS, "a.run", 0),
+        ChannelOp("(*agent).run", "updates", 93, PASS, "a.syncLoop", 0),
+        ChannelOp("(*agent).syncLoop", "updates", 98, PASS, "a.iteration", 0),
+        ChannelOp("(*agent).syncLoop", "a.pleg.Watch()", 98, PASS, "a.iteration", 1),
+    }
+    assert {op for op in ops if op.caller == "(*agent).iteration"} == {
+        ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),
+        ChannelOp("(*agent).iteration", "plegCh", 106, RECEIVE),
+        ChannelOp("(*agent).iteration", "a.liveness.Updates()", 108, RECEIVE),
+    }
+    assert ChannelOp("publish", "out", 76, SEND) in ops
+    assert any(c.callee_expr == "c.updates" and c.call == "relayUpdates" and c.value
+               for c in facts.calls)
+
+
+def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
+    """The edge keeps the route of a routed end; callers says it; a route through an
+    interface with four getter implementations names no one channel: drain takes nothing."""
+    conn = sqlite3.connect(db)
+    routes = {(s, t): (json.loads(a).get("given_through"), json.loads(a).get("taken_through"))
+              for s, t, a in conn.execute(
+                  "SELECT source, target, attrs FROM edges WHERE kind = 'HANDS_OFF'")}
+    conn.close()
+    assert routes[(f"method:{SHAPES}.(*genericGenerator).relist", ITERATION)] == (
+        None, f"{ITERATION}@plegCh")
+    assert routes[(f"method:{SHAPES}.(*probeResults).set", ITERATION)] == (
+        None, f"returns:method:{SHAPES}.(resultsManager).Updates")
+    assert routes[(f"func:{SHAPES}.publish", RELAY)] == (f"func:{SHAPES}.publish@out",
+                                                         f"{RELAY}@in")
+    assert not any(f"func:{SHAPES}.drain" in pair for pair in routes)
+    capsys.readouterr()
+    assert main(["callers", "callshapes.(*agent).iteration", "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "channel (field eventChannel, taken through plegCh)" in said, said
+    assert "taken through Updates()" in said, said
+    assert "given through out, taken through configCh" in said, said
+
+
+def test_a_routed_hand_off_in_a_note_is_checked_by_its_route(db):
+    """The note's claim names the route; the check finds the parameter at the take, and
+    fails when the take does not name it."""
+    atlas = Atlas(SqliteReader(Path(db)))
+    hops = find_chain(atlas, f"method:{SHAPES}.(*genericGenerator).relist", ITERATION)
+    assert hops is not None and [h.kind for h in hops] == ["hands-off"]
+    claim = hops[0].claim
+    assert claim.through == "field=eventChannel take=plegCh"
+    assert check_claims([claim], FIXTURE_TREE) == []
+    assert check_claims([replace(claim, through="field=eventChannel take=configCh")], FIXTURE_TREE)
+    assert check_claims([replace(claim, through="field=events take=plegCh"),
+                         replace(claim, through="field=eventChannel give=out")], FIXTURE_TREE)
 
 
 def test_a_condition_variable_hand_off_is_followed_and_said(db, capsys):

@@ -105,6 +105,18 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # a signal in a function that gave none: hand-offs join across functions, rebuild
     ("pkg/controller/callshapes/cond.go", "func newWaitQueue() *waitQueue {\n\tq := &waitQueue{}",
      "func newWaitQueue() *waitQueue {\n\tq := &waitQueue{}\n\tq.cond.Signal()", False),
+    # lines move above a take through a parameter and a getter, above a getter and above
+    # the caller that passes a getter's channel on: the hand-offs' lines follow
+    ("pkg/controller/callshapes/routes.go", "func (a *agent) iteration(",
+     "// edited\nfunc (a *agent) iteration(", True),
+    ("pkg/controller/callshapes/routes.go", "func (r *probeResults) Updates()",
+     "// edited\nfunc (r *probeResults) Updates()", True),
+    ("pkg/controller/callshapes/routes.go", "\tplegCh := a.pleg.Watch()\n",
+     "\t// edited\n\tplegCh := a.pleg.Watch()\n", True),
+    ("pkg/controller/callshapes/routes.go", "func publish(", "// edited\nfunc publish(", True),
+    # the channel no longer passed on: the routes change across functions, rebuild
+    ("pkg/controller/callshapes/routes.go", "a.iteration(updates, plegCh)", "a.iteration(updates, nil)",
+     False),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),

@@ -68,6 +68,15 @@ class HandOffVia(StrEnum):
     # queue it guards wakes the one waiting to take it, as the scheduler's PriorityQueue does)
 
 
+def route_word(route: str) -> str:
+    """What the code names a channel's route by, from a HANDS_OFF edge's `given_through` or
+    `taken_through`: "returns:<method id>" (a getter) is the method's name (`Updates`),
+    "<function id>@<name>" (a parameter) the parameter's (`plegCh`)."""
+    if route.startswith("returns:"):
+        return route.rpartition(".")[2] + "()"
+    return route.rpartition("@")[2]
+
+
 # The edges that carry control or data from one function to the next: what a chain from code,
 # a flow's walk and `callers` / `callees` follow.
 FLOW_KINDS = (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES, EdgeKind.HANDS_OFF)

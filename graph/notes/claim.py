@@ -22,7 +22,8 @@ class Claim:
     passing `HandleDeltas`), `object_path` the field's id.
     hands-off: subject sends on a channel field (adds to a work queue in a field, signals a
     condition variable in a field) at `path:line`, inside its `span`; object receives from it
-    (takes from it, waits on it) at `object_path:object_line`.
+    (takes from it, waits on it) at `object_path:object_line`; an end that reaches the
+    channel through a getter or a parameter names that instead (`through`).
     implements: subject (a type) is declared at `path:line`, the interface at
     `object_path:object_line`. declares: subject is declared at `path:line`."""
 
@@ -34,10 +35,14 @@ class Claim:
     span: tuple[int, int] = (0, 0)
     object_path: str = ""
     object_line: int = 0
+    # hands-off through a getter or a parameter: "field=eventChannel take=plegCh" (the field,
+    # and the word each routed end's statement names instead: `give=`, `take=`)
+    through: str = ""
 
     def as_comment(self) -> str:
         fields = (self.kind, self.subject, self.object, self.path, str(self.line),
-                  f"{self.span[0]}-{self.span[1]}", self.object_path, str(self.object_line))
+                  f"{self.span[0]}-{self.span[1]}", self.object_path, str(self.object_line),
+                  *((self.through,) if self.through else ()))
         return "<!-- kubeatlas:claim " + " | ".join(fields) + " -->"
 
     @property
@@ -50,9 +55,10 @@ def parse_claims(markdown: str) -> list[Claim]:
     out = []
     for m in _LINE.finditer(markdown):
         parts = [p.strip() for p in m.group("body").split(" | ")]
-        if len(parts) != 8 or parts[0] not in KINDS:
+        if len(parts) not in (8, 9) or parts[0] not in KINDS:
             continue
         start, _, end = parts[5].partition("-")
         out.append(Claim(parts[0], parts[1], parts[2], parts[3], int(parts[4] or 0),
-                         (int(start or 0), int(end or 0)), parts[6], int(parts[7] or 0)))
+                         (int(start or 0), int(end or 0)), parts[6], int(parts[7] or 0),
+                         parts[8] if len(parts) == 9 else ""))
     return out

@@ -30,9 +30,13 @@ def say_hop(w: Writer, hop: Hop) -> str:
                 + w.cite(Citation(hop.path, hop.line, field)))
     if hop.kind == "hands-off":
         field = hop.field.rsplit(".", 1)[-1]
-        said = w.say(_HAND_OFF_SAID.get(hop.via, "via_channel"), field=field, name=hop.target.name)
-        return (f"{src} {said} " + w.link(Citation(hop.path, hop.line, field)) + " → "
-                + w.link(Citation(hop.claim.object_path, hop.claim.object_line, field)))
+        routes = dict(part.partition("=")[::2] for part in hop.claim.through.split())
+        give, take = routes.get("give", field), routes.get("take", field)
+        key = "via_channel_through" if hop.via == "channel" and take != field else (
+            _HAND_OFF_SAID.get(hop.via, "via_channel"))
+        said = w.say(key, field=field, name=hop.target.name, take=take)
+        return (f"{src} {said} " + w.link(Citation(hop.path, hop.line, give)) + " → "
+                + w.link(Citation(hop.claim.object_path, hop.claim.object_line, take)))
     impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)
     target = w.cite_node(impl) if impl else f"`{short_name(hop.target.id)}`"
     return f"{src} {w.say('via_dispatch')} {target}"

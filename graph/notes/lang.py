@@ -43,6 +43,9 @@ _TEXT: dict[str, tuple[str, str]] = {
                         "传递函数字段 `{field}`（其中保存的是 `{name}`）："),
     "via_channel": ("sends on the channel field `{field}`, which `{name}` receives from:",
                     "向 channel 字段 `{field}` 发送，`{name}` 从中接收："),
+    "via_channel_through": ("sends on the channel field `{field}`, which `{name}` receives from "
+                            "through `{take}`:",
+                            "向 channel 字段 `{field}` 发送，`{name}` 经由 `{take}` 从中接收："),
     "via_queue": ("adds to the work queue in field `{field}`, which `{name}` takes from:",
                   "向字段 `{field}` 中的工作队列添加，`{name}` 从中取出："),
     "via_cond": ("signals the condition variable `{field}`, which wakes `{name}` waiting on it:",

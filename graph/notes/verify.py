@@ -121,6 +121,8 @@ def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
     head = next((n for n in range(c.object_line, 0, -1) if taker[n - 1].startswith("func")), 0)
     if not head or _declares(taker, head, c.object, where):
         return f"{where} lies outside {identifier(c.object)[1]}"
+    if c.through:
+        return _routed(c, give, take, where)
     fields = set(re.findall(r"\.(\w+)", take)) - {"Get", "Wait"}
     if set(re.findall(r"\w+", give)) & fields:
         return ""
@@ -129,6 +131,23 @@ def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
     if local and any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body) for f in fields):
         return ""
     return f"{c.label} and {where} name no common field"
+
+
+def _routed(c: Claim, give: str, take: str, where: str) -> str:
+    """A hand-off with an end through a getter or a parameter: that end's statement names the
+    getter's call (`Updates()`) or the parameter (`plegCh`), the other end's the field."""
+    said = dict(part.partition("=")[::2] for part in c.through.split())
+    field = said.get("field", "")
+    for end, text, label in (("give", give, c.label), ("take", take, where)):
+        word = said.get(end)
+        if word:
+            name = word.removesuffix("()")
+            pattern = rf"\b{re.escape(name)}\s*\(\s*\)" if word != name else rf"\b{re.escape(name)}\b"
+            if not re.search(pattern, text):
+                return f"{label} does not name {word}"
+        elif not re.search(rf"\.{re.escape(field)}\b", text):
+            return f"{label} does not name the field {field}"
+    return ""
 
 
 def _declares(lines: list[str], line: int, nid: str, where: str) -> str:

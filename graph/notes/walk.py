@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from kubeatlas.graph.knowledge.walkthrough import Step
-from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of
+from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, route_word
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 
@@ -136,7 +136,7 @@ def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[s
         line, path = int(attrs.get("line", 0)), str(a.attrs.get("file", ""))
         to_line, to_path = int(attrs.get("to_line", 0)), str(b.attrs.get("file", ""))
         claim = Claim("hands-off", a.id, b.id, path, line, span, object_path=to_path,
-                      object_line=to_line)
+                      object_line=to_line, through=_routes(attrs))
         return (Hop(a, b, "hands-off", path, line, claim, str(attrs.get("field", "")),
                     str(attrs.get("via", "")))
                 if line and path and to_line and to_path else None)
@@ -148,6 +148,16 @@ def _hop(atlas: Atlas, a: NodeRecord, b: NodeRecord, kind: str, attrs: Mapping[s
     claim = Claim("implements", t.id, i.id, str(t.attrs.get("file", "")), int(t.attrs.get("line", 0)),
                   object_path=str(i.attrs.get("file", "")), object_line=int(i.attrs.get("line", 0)))
     return Hop(a, b, "dispatch", claim.path, claim.line, claim)
+
+
+def _routes(attrs: Mapping[str, Any]) -> str:
+    """A hand-off's routes for its claim: "field=<name> take=<word>" when an end reaches the
+    field through a getter or a parameter (see Claim.through), else ""."""
+    words = [f"{end}={route_word(str(attrs[key]))}"
+             for end, key in (("give", "given_through"), ("take", "taken_through"))
+             if attrs.get(key)]
+    field = str(attrs.get("field", "")).rsplit(".", 1)[-1]
+    return " ".join([f"field={field}", *words]) if words else ""
 
 
 def _receiver_type(method: str) -> str:

@@ -67,13 +67,6 @@ def is_channel_route(key: str) -> bool:
     return not key.startswith("field:")
 
 
-def route_word(route: str) -> str:
-    """What the code names a route by: the getter (`Updates`), the parameter (`plegCh`)."""
-    if route.startswith(RETURNS):
-        return route.rpartition(".")[2]
-    return route.rpartition("@")[2]
-
-
 class ChannelRoutes:
     """Where getters and parameters lead: the channel fields a getter returns (CHANNEL_YIELD
     edges) and the channels callers pass into each parameter (CHANNEL_PASS edges)."""
