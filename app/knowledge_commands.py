@@ -19,7 +19,7 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, route_word
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, route_phrases
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -174,9 +174,7 @@ def _via(attrs, kind: str) -> str:
     named = via == "stored" or kind == str(EdgeKind.HANDS_OFF)
     if not (named and field):
         return via
-    routes = [f"{end} through {route_word(str(attrs[f'{end}_through']))}"
-              for end in ("given", "taken") if attrs.get(f"{end}_through")]
-    return f"{via} (" + ", ".join([f"field {field.rsplit('.', 1)[-1]}", *routes]) + ")"
+    return f"{via} (" + ", ".join([f"field {field.rsplit('.', 1)[-1]}", *route_phrases(attrs)]) + ")"
 
 
 def _line(attrs, platform: Platform):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class NodeKind(StrEnum):
@@ -32,7 +34,8 @@ class EdgeKind(StrEnum):
     DISPATCHES = "DISPATCHES"  # interface Method->implementing Method (via_pointer)
     # Function/Method->Function/Method: the source sends on a channel field (adds to a work
     # queue field, signals a sync.Cond field) that the target receives from (takes from, waits
-    # on) (via, field, count, line, to_line)
+    # on) (via, field, count, line, to_line; given_through / taken_through: the getter or
+    # channel parameter an end reaches the field by, see route_word)
     HANDS_OFF = "HANDS_OFF"
     # Function/Method->Function/Method: what a declaration's other platform variants call or
     # take as a value (variants: [{file, kind CALLS|REFERENCES, via, count, line}]); only a
@@ -75,6 +78,13 @@ def route_word(route: str) -> str:
     if route.startswith("returns:"):
         return route.rpartition(".")[2] + "()"
     return route.rpartition("@")[2]
+
+
+def route_phrases(attrs: Mapping[str, Any]) -> list[str]:
+    """A HANDS_OFF edge's routes as a reader says them: "given through out", "taken through
+    plegCh" (none when both ends name the field)."""
+    return [f"{end} through {route_word(str(attrs[f'{end}_through']))}"
+            for end in ("given", "taken") if attrs.get(f"{end}_through")]
 
 
 # The edges that carry control or data from one function to the next: what a chain from code,

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.model.schema import EdgeKind, route_phrases
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW, Bridge, bridge_between
 from kubeatlas.graph.query.chain import chain_kinds, cross
@@ -40,9 +40,11 @@ def how(kind: str, attrs: Mapping[str, Any]) -> str:
     if kind == "REFERENCES" and attrs.get("via") == "stored":
         return "function value a field holds"
     if kind == str(EdgeKind.HANDS_OFF):
-        return {"queue": "hand-off through a work queue",
+        said = {"queue": "hand-off through a work queue",
                 "cond": "hand-off through a condition variable"}.get(str(attrs.get("via")),
                                                                      "hand-off through a channel")
+        routes = route_phrases(attrs)
+        return f"{said} ({', '.join(routes)})" if routes else said
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",
             "REFERENCES": "function value", str(EdgeKind.IMPORTS): "import",
             str(EdgeKind.DEPENDS_ON): "depends on", str(EdgeKind.TALKS_TO): "talks to",
