@@ -81,25 +81,15 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
         size=len(content),
         sha=hashlib.sha1(content).hexdigest(),
         problems=tuple(problems),
-        channels=through_fields(acc.channels, acc.channel_aliases, acc.locals, _chan_params(acc.decls)),
+        channels=through_fields(acc.channels, acc.channel_aliases, acc.locals, acc.chan_params),
     )
-
-
-def _chan_params(decls: list[Decl]) -> dict[str, frozenset[str]]:
-    """Each function's channel-typed parameters, by its qualified name."""
-    out: dict[str, frozenset[str]] = {}
-    for d in decls:
-        names = frozenset(p.name for p in d.params if is_channel_type(p.type_expr))
-        if names:
-            out[d.qualified_name] = names
-    return out
 
 
 class _Accumulator:
     """Mutable state of one file's extraction, turned into tuples at the end."""
 
-    __slots__ = ("callee_at", "calls", "channel_aliases", "channels", "decls", "func_params",
-                 "handed", "imports", "known", "known_upto", "locals", "ordinal", "package",
+    __slots__ = ("callee_at", "calls", "chan_params", "channel_aliases", "channels", "decls",
+                 "func_params", "handed", "imports", "known", "known_upto", "locals", "ordinal", "package",
                  "package_offset", "rel_path", "scope", "scope_end")
 
     def __init__(self, rel_path: str) -> None:
@@ -121,6 +111,7 @@ class _Accumulator:
         # its variables that may hold a channel worth following when handed to a call: channel
         # parameters, and locals assigned from a field or a getter's call (see note_alias)
         self.handed: set[str] = set()
+        self.chan_params: dict[str, frozenset[str]] = {}  # by function: its channel parameters
         self.callee_at: dict[int, str] = {}  # a call's function text by the byte it ends at
 
     def enter(self, node: Node, qualified: str) -> None:
@@ -130,6 +121,8 @@ class _Accumulator:
         self.known_upto = len(self.locals)
         self.func_params = frozenset(p.name for p in params if p.type_expr.startswith("func"))
         self.handed = {p.name for p in params if is_channel_type(p.type_expr)}
+        if self.handed:
+            self.chan_params[qualified] = frozenset(self.handed)
 
     def is_variable(self, name: str) -> bool:
         """Is name a parameter or a local declared so far in the current function?"""

@@ -19,6 +19,7 @@ from kubeatlas.app.cli import main
 from kubeatlas.graph.notes.verify import check_claims
 from kubeatlas.graph.notes.walk import find_chain
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.chains import how
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
@@ -151,6 +152,10 @@ def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
     assert "channel (field eventChannel, taken through plegCh)" in said, said
     assert "taken through Updates()" in said, said
     assert "given through out, taken through configCh" in said, said
+    edge = Atlas(SqliteReader(Path(db))).reader.edges_from([f"func:{SHAPES}.publish"], ["HANDS_OFF"])
+    assert sorted(how(e.kind, e.attrs) for e in edge) == [  # the paths page's words
+        "hand-off through a channel (given through out, taken through configCh)",
+        "hand-off through a channel (given through out, taken through in)"]
 
 
 def test_a_routed_hand_off_in_a_note_is_checked_by_its_route(db):
