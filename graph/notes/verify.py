@@ -121,21 +121,26 @@ def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
     head = next((n for n in range(c.object_line, 0, -1) if taker[n - 1].startswith("func")), 0)
     if not head or _declares(taker, head, c.object, where):
         return f"{where} lies outside {identifier(c.object)[1]}"
-    if c.through:
-        return _routed(c, give, take, where)
-    fields = set(re.findall(r"\.(\w+)", take)) - {"Get", "Wait"}
-    if set(re.findall(r"\w+", give)) & fields:
-        return ""
-    local = re.search(r"(\w+)\s*<-", give)  # `next <- item`, next assigned from the field
     body = "\n".join(lines[start - 1:end]) if start else ""
-    if local and any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body) for f in fields):
+    if c.through:
+        return _routed(c, give, take, where, body)
+    fields = set(re.findall(r"\.(\w+)", take)) - {"Get", "Wait"}
+    if set(re.findall(r"\w+", give)) & fields or _gives_through_local(give, body, fields):
         return ""
     return f"{c.label} and {where} name no common field"
 
 
-def _routed(c: Claim, give: str, take: str, where: str) -> str:
+def _gives_through_local(give: str, body: str, fields: set[str]) -> bool:
+    """`next <- item` where the giver's body assigns next from one of the fields."""
+    local = re.search(r"(\w+)\s*<-", give)
+    return bool(local) and any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body)
+                               for f in fields)
+
+
+def _routed(c: Claim, give: str, take: str, where: str, body: str) -> str:
     """A hand-off with an end through a getter or a parameter: that end's statement names the
-    getter's call (`Updates()`) or the parameter (`plegCh`), the other end's the field."""
+    getter's call (`Updates()`) or the parameter (`plegCh`), the other end's the field (the
+    giver's perhaps through a local assigned from it)."""
     said = dict(part.partition("=")[::2] for part in c.through.split())
     field = said.get("field", "")
     for end, text, label in (("give", give, c.label), ("take", take, where)):
@@ -145,7 +150,8 @@ def _routed(c: Claim, give: str, take: str, where: str) -> str:
             pattern = rf"\b{re.escape(name)}\s*\(\s*\)" if word != name else rf"\b{re.escape(name)}\b"
             if not re.search(pattern, text):
                 return f"{label} does not name {word}"
-        elif not re.search(rf"\.{re.escape(field)}\b", text):
+        elif not (re.search(rf"\.{re.escape(field)}\b", text)
+                  or (end == "give" and _gives_through_local(text, body, {field}))):
             return f"{label} does not name the field {field}"
     return ""
 

@@ -10,7 +10,7 @@ from kubeatlas.analyzer.model import PASS, SEND, YIELD, CallRef, ChannelOp, File
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
-from kubeatlas.graph.resolve.fields import call_end, channel_field, stored_field
+from kubeatlas.graph.resolve.fields import call_end, channel_field, holds_channel, stored_field
 from kubeatlas.graph.resolve.handoff import (
     CHANNEL_PASS,
     CHANNEL_RECEIVE,
@@ -207,8 +207,11 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
             if via is CallVia.STORED:  # passes what a func-typed field holds
                 if not variant:
                     _count(edges, caller, target, FIELD_VALUE, call.line)
-                    if call.call:  # `relayUpdates(c.updates)`: perhaps a channel field
-                        _pass_field(edges, symbols, resolver, call)
+                    if call.call and holds_channel(symbols, target):  # `relayUpdates(c.updates)`
+                        slot = _channel_slot(symbols, resolver, call.caller, call.call, call.arg,
+                                             call.line)
+                        if slot:
+                            _count(edges, slot, target, CHANNEL_PASS, call.line)
                 continue
             counts["references"] += 1
             if call.call and not variant:  # an argument: into the callee's parameter
@@ -277,15 +280,6 @@ def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,
     info = symbols.func_info(caller)
     names = [name for name, _ in info.params] if info is not None else []
     return f"{caller}@{names.index(call.callee_expr)}" if call.callee_expr in names else ""
-
-
-def _pass_field(edges: dict[tuple[str, str, str], list[int]], symbols: SymbolTable,
-                resolver: CallResolver, call: CallRef) -> None:
-    """A channel field handed to a call's channel parameter: (slot, field key, CHANNEL_PASS)."""
-    key = channel_field(resolver, call.caller, call.callee_expr, call.line)
-    slot = key and _channel_slot(symbols, resolver, call.caller, call.call, call.arg, call.line)
-    if slot:
-        _count(edges, slot, key, CHANNEL_PASS, call.line)
 
 
 def _channel_route(symbols: SymbolTable, resolver: CallResolver, op: ChannelOp,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kubeatlas.analyzer.model import is_channel_type
 from kubeatlas.graph.resolve.callexpr import base_name, split_segments
 from kubeatlas.graph.resolve.handoff import SYNC_COND, cond_end, queue_end
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from kubeatlas.analyzer.model import CallRef
     from kubeatlas.graph.build.typeref import FileScope
     from kubeatlas.graph.resolve.resolver import CallResolver
+    from kubeatlas.graph.resolve.symbols import SymbolTable
 
 
 def field_key(tid: str, field: str) -> str:
@@ -34,8 +36,14 @@ def stored_field(resolver: CallResolver, caller: str, holder: str, field: str, l
 def channel_field(resolver: CallResolver, caller: str, expr: str, line: int) -> str:
     """The key of the channel field `expr` names (`p.addCh`); "" when expr is no field of a
     known struct, or the field holds no channel (a slice ranged over)."""
-    return _field_holding(resolver, caller, expr, line,
-                          lambda text, _: text.startswith(("chan", "<-chan")))
+    return _field_holding(resolver, caller, expr, line, lambda text, _: is_channel_type(text))
+
+
+def holds_channel(symbols: SymbolTable, key: str) -> bool:
+    """Does the field a key names hold a channel (its declared type `chan …`/`<-chan …`)?"""
+    owner, _, name = key.partition(":")[2].rpartition(".")
+    found = symbols.field_type(f"type:{owner}", name)
+    return found is not None and is_channel_type(found[0])
 
 
 def receiver_field(resolver: CallResolver, caller: str, callee_expr: str, line: int) -> str:

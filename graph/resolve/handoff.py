@@ -34,11 +34,11 @@ _QUEUE_METHODS = {"Add": QUEUE_ADD, "AddRateLimited": QUEUE_ADD, "AddAfter": QUE
 _COND_METHODS = {"Broadcast": COND_SIGNAL, "Signal": COND_SIGNAL, "Wait": COND_WAIT}
 SYNC_COND = ("sync", "Cond")
 
-# A channel reached through a getter or a parameter: "returns:<method id>", the channel field
-# the method returns (an interface method: each implementation's), or "<function id>@<name>",
-# the channels the function's callers pass as its parameter of that name. Resolution records a getter's
-# field and a caller's argument as (getter, field key, CHANNEL_YIELD, …) and (slot, source,
-# CHANNEL_PASS, …); channel_fields follows them to the fields.
+# A channel reached through a getter or a parameter (a route): "returns:<method id>", the
+# channel field the method returns (an interface method: each implementation's), or
+# "<function id>@<name>", the channels the function's callers pass as its parameter of that
+# name. Resolution records a getter's field and a caller's argument as (getter, field key,
+# CHANNEL_YIELD, …) and (route, source, CHANNEL_PASS, …); ChannelRoutes.fields follows them.
 CHANNEL_YIELD = "channel-yield"
 CHANNEL_PASS = "channel-pass"
 RETURNS = "returns:"
