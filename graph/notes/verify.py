@@ -133,8 +133,9 @@ def _hands_off(c: Claim, files: _Files, lines: list[str]) -> str:
 def _gives_through_local(give: str, body: str, fields: set[str]) -> bool:
     """`next <- item` where the giver's body assigns next from one of the fields."""
     local = re.search(r"(\w+)\s*<-", give)
-    return bool(local) and any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body)
-                               for f in fields)
+    if local is None:
+        return False
+    return any(re.search(rf"\b{local[1]}\s*:?=\s*[\w.]*\.{f}\b", body) for f in fields)
 
 
 def _routed(c: Claim, give: str, take: str, where: str, body: str) -> str:
