@@ -21,6 +21,16 @@ class LocalsSink(Protocol):
     def scope_of(self, node: Node) -> str: ...
 
 
+def named_results(acc: LocalsSink, node: Node) -> None:
+    """`func f() (pod *v1.Pod, err error)`: pod and err are variables of the body."""
+    result = node.child_by_field_name("result")
+    if result is not None and result.type == "parameter_list":
+        line = node.start_point[0] + 1
+        scope = acc.scope_of(node)
+        acc.locals.extend(LocalVar(scope, p.name, line, p.type_expr)
+                          for p in read_params(result) if p.name and p.name != "_")
+
+
 def on_local(acc: LocalsSink, c: Captures) -> None:
     names = c["local.names"][0]
     scope = acc.scope_of(names)

@@ -8,8 +8,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from kubeatlas.analyzer.goparse import Captures, Node
-from kubeatlas.analyzer.model import PASS, RECEIVE, SEND, YIELD, ChannelOp, LocalSource, LocalVar
-from kubeatlas.analyzer.values import MAX_CALLEE, flat
+from kubeatlas.analyzer.model import (
+    PASS,
+    RECEIVE,
+    SEND,
+    YIELD,
+    ChannelOp,
+    LocalSource,
+    LocalVar,
+    is_channel_type,
+)
+from kubeatlas.analyzer.values import MAX_CALLEE, argument_of, flat
 
 
 class ChannelSink(Protocol):
@@ -19,6 +28,7 @@ class ChannelSink(Protocol):
     channels: list[ChannelOp]
     channel_aliases: list[tuple[str, str, str]]
     handed: set[str]  # the current function's variables that may hold such a channel
+    callee_at: dict[int, str]  # each call's function text by the byte it ends at
 
     def scope_of(self, node: Node) -> str: ...
 
@@ -68,6 +78,16 @@ def on_yield(acc: ChannelSink, scope: str, receiver: str, method: Node) -> None:
         acc.channels.append(ChannelOp(scope, flat(value), value.start_point[0] + 1, YIELD))
 
 
+def on_handed(acc: ChannelSink, c: Captures) -> None:
+    """`go k.Run(podCfg.Updates())`: a getter's result handed to a goroutine's function."""
+    node = c["handed"][0]
+    scope = acc.scope_of(node)
+    channel = _getter_call(node) if scope else ""
+    call, arg = argument_of(acc.callee_at, node) if channel else ("", -1)
+    if call:
+        acc.channels.append(ChannelOp(scope, channel, node.start_point[0] + 1, PASS, call, arg))
+
+
 def pass_variable(acc: ChannelSink, scope: str, name: str, line: int, call: str, arg: int) -> None:
     """A variable handed to a call: kept if it turns out to hold a channel parameter, a field
     or a getter's result (see through_fields)."""
@@ -94,24 +114,30 @@ def _getter_call(call: Node) -> str:
 def through_fields(ops: Sequence[ChannelOp], aliases: Iterable[tuple[str, str, str]],
                    locals_: Sequence[LocalVar],
                    chan_params: Mapping[str, frozenset[str]]) -> tuple[ChannelOp, ...]:
-    """The operations on a field, a getter's result or a channel parameter: `p.addCh`,
-    `kl.pleg.Watch()` and `plegCh` (a parameter of the function, per `chan_params`) as they
-    are; a local's (`nextCh`), once per field or getter call it was assigned from (`nextCh =
-    p.nextCh`, `ch := p.nextCh`, `plegCh := kl.pleg.Watch()`); the others (a local channel made
-    in the body) join nothing across functions, so they are dropped."""
+    """The operations on a field, a getter's result, a channel parameter or a channel the
+    function makes: `p.addCh`, `kl.pleg.Watch()`, `plegCh` (a parameter of the function, per
+    `chan_params`) and `updates` (`updates := make(chan …)`) as they are; a local's
+    (`nextCh`), once per field or getter call it was assigned from (`nextCh = p.nextCh`, `ch :=
+    p.nextCh`, `plegCh := kl.pleg.Watch()`); the others join nothing across functions, so
+    they are dropped."""
     if all("." in op.channel for op in ops):
         return tuple(ops)
     fields: dict[tuple[str, str], set[str]] = defaultdict(set)
     for scope, name, value in aliases:
         fields[(scope, name)].add(value)
+    made: set[tuple[str, str]] = set()
     for v in locals_:
         if v.how is LocalSource.VARIABLE and "." in v.expr:
             fields[(v.scope, v.name)].add(v.expr)
+        elif v.how is LocalSource.TYPE and is_channel_type(v.expr):
+            made.add((v.scope, v.name))
     kept: list[ChannelOp] = []
     for op in ops:
+        local = (op.caller, op.channel)
         if "." in op.channel or op.channel in chan_params.get(op.caller, ()):
             kept.append(op)
-        else:
-            kept += [op._replace(channel=field)
-                     for field in sorted(fields.get((op.caller, op.channel), ()))]
+        elif local in fields:  # `var next chan<- T` … `next = l.nextCh`: the field's
+            kept += [op._replace(channel=field) for field in sorted(fields[local])]
+        elif local in made:
+            kept.append(op)
     return tuple(kept)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from kubeatlas.analyzer.body_locals import on_closure, on_local, on_range, on_type_switch
+from kubeatlas.analyzer.body_locals import named_results, on_closure, on_local, on_range, on_type_switch
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
 from kubeatlas.analyzer.channels import (
     note_alias,
+    on_handed,
     on_ranged,
     on_receive,
     on_send,
@@ -39,10 +40,17 @@ from kubeatlas.analyzer.typesyntax import (
     read_results,
     read_struct_fields,
 )
-from kubeatlas.analyzer.values import MAX_CALLEE, block_end, flat, local_of_value, text
+from kubeatlas.analyzer.values import (
+    MAX_CALLEE,
+    NOT_CALLEES,
+    argument_of,
+    block_end,
+    flat,
+    local_of_value,
+    text,
+)
 
 GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
-_NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})
 
 
 def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileFacts:
@@ -109,7 +117,8 @@ class _Accumulator:
         self.known_upto = 0
         self.func_params: frozenset[str] = frozenset()  # the function's func-typed parameters
         # its variables that may hold a channel worth following when handed to a call: channel
-        # parameters, and locals assigned from a field or a getter's call (see note_alias)
+        # parameters, channels it makes, and locals assigned from a field or a getter's call
+        # (see note_alias)
         self.handed: set[str] = set()
         self.chan_params: dict[str, frozenset[str]] = {}  # by function: its channel parameters
         self.callee_at: dict[int, str] = {}  # a call's function text by the byte it ends at
@@ -129,7 +138,8 @@ class _Accumulator:
         if self.known_upto < len(self.locals):
             for v in self.locals[self.known_upto:]:
                 self.known.add(v.name)
-                if v.how is LocalSource.VARIABLE and "." in v.expr:
+                if ((v.how is LocalSource.VARIABLE and "." in v.expr)
+                        or (v.how is LocalSource.TYPE and is_channel_type(v.expr))):
                     self.handed.add(v.name)
             self.known_upto = len(self.locals)
         return name in self.known
@@ -164,16 +174,7 @@ def _on_func(acc: _Accumulator, c: Captures) -> None:
         acc.ordinal += 1
         name = f"{name}#{acc.ordinal}"
     acc.enter(node, name)
-    _namedresults(acc, node)
-
-
-def _namedresults(acc: _Accumulator, node: Node) -> None:
-    """`func f() (pod *v1.Pod, err error)`: pod and err are variables of the body."""
-    result = node.child_by_field_name("result")
-    if result is not None and result.type == "parameter_list":
-        line = node.start_point[0] + 1
-        acc.locals.extend(LocalVar(acc.scope, p.name, line, p.type_expr)
-                          for p in read_params(result) if p.name and p.name != "_")
+    named_results(acc, node)
 
 
 def _on_method(acc: _Accumulator, c: Captures) -> None:
@@ -189,7 +190,7 @@ def _on_method(acc: _Accumulator, c: Captures) -> None:
     )
     acc.decls.append(decl)
     acc.enter(node, decl.qualified_name)
-    _namedresults(acc, node)
+    named_results(acc, node)
     if len(params) == 1 and len(results) == 1 and recv_name:  # perhaps a getter
         on_yield(acc, decl.qualified_name, recv_name, node)
 
@@ -229,7 +230,7 @@ def _on_alias(acc: _Accumulator, c: Captures) -> None:
 
 def _on_call(acc: _Accumulator, c: Captures) -> None:  # the hot one: ~60 calls per file
     fn = c["call.fn"][0]
-    if fn.type in _NOT_CALLEES:
+    if fn.type in NOT_CALLEES:
         return
     callee = flat(fn)
     if len(callee) <= MAX_CALLEE:
@@ -246,37 +247,18 @@ def _on_ref(acc: _Accumulator, c: Captures) -> None:
         if node.type == "identifier" and acc.is_variable(expr):
             if expr not in acc.func_params:
                 if expr in acc.handed:  # perhaps a channel handed on: `syncLoop(ctx, updates)`
-                    call, arg = _argument_of(acc, node)
+                    call, arg = argument_of(acc.callee_at, node)
                     if call:
                         pass_variable(acc, acc.scope, expr, node.start_point[0] + 1, call, arg)
                 return
-            call, arg = _argument_of(acc, node)  # a func parameter handed on: `construct(…, fn)`
+            call, arg = argument_of(acc.callee_at, node)  # a func parameter handed on: `construct(…, fn)`
             if not call:
                 return
         elif len(expr) <= MAX_CALLEE:
-            call, arg = _argument_of(acc, node)
+            call, arg = argument_of(acc.callee_at, node)
         else:
             return
         acc.calls.append(CallRef(acc.scope, expr, node.start_point[0] + 1, True, "", "", call, arg))
-
-
-def _argument_of(acc: _Accumulator, node: Node) -> tuple[str, int]:
-    """(the called expression, position) when node is an argument of a call, else ("", -1)."""
-    arguments = node.parent
-    if arguments is None or arguments.type != "argument_list":
-        return "", -1
-    callee = acc.callee_at.get(arguments.start_byte)  # `f(`: what _on_call read just before
-    if callee is None:  # `f[T](x)`, `f (x)`: the function does not end where `(` starts
-        fn = arguments.parent.child_by_field_name("function") if arguments.parent else None
-        callee = flat(fn) if fn is not None and fn.type not in _NOT_CALLEES else ""
-        if not callee or len(callee) > MAX_CALLEE:
-            return "", -1
-    position = 0
-    sibling = node.prev_named_sibling
-    while sibling is not None:
-        position += sibling.type != "comment"
-        sibling = sibling.prev_named_sibling
-    return callee, position
 
 
 def _on_keyed(acc: _Accumulator, c: Captures) -> None:
@@ -391,7 +373,7 @@ _HANDLERS = {
     "type": _on_type, "alias": _on_alias, "call": _on_call, "local": _on_local, "var": _on_var,
     "const": _on_const, "range": on_range, "closure": on_closure,
     "ref": _on_ref, "keyed": _on_keyed, "assign": _on_assign, "tswitch": on_type_switch,
-    "send": on_send, "receive": on_receive, "ranged": on_ranged,
+    "send": on_send, "receive": on_receive, "ranged": on_ranged, "handed": on_handed,
 }
 _HANDLER_BY_PATTERN = tuple(_HANDLERS[name] for name in PATTERN_NAMES)
 

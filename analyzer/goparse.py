@@ -35,6 +35,7 @@ GO_QUERY = r"""
 (send_statement channel: [(identifier) (selector_expression) (call_expression)] @send.channel)
 (unary_expression operator: "<-" operand: [(identifier) (selector_expression) (call_expression)] @receive.channel)
 (range_clause right: [(identifier) (selector_expression) (call_expression)] @ranged.channel)
+(go_statement (call_expression arguments: (argument_list (call_expression function: (selector_expression)) @handed)))
 """
 
 PATTERN_NAMES = tuple(

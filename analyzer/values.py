@@ -23,6 +23,29 @@ def flat(node: Node) -> str:
     return raw
 
 
+NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})  # no function's name
+
+
+def argument_of(callee_at: dict[int, str], node: Node) -> tuple[str, int]:
+    """(the called expression, position) when node is an argument of a call, else ("", -1);
+    `callee_at` holds each call's function text by the byte it ends at."""
+    arguments = node.parent
+    if arguments is None or arguments.type != "argument_list":
+        return "", -1
+    callee = callee_at.get(arguments.start_byte)  # `f(`: what the call's handler read before
+    if callee is None:  # `f[T](x)`, `f (x)`: the function does not end where `(` starts
+        fn = arguments.parent.child_by_field_name("function") if arguments.parent else None
+        callee = flat(fn) if fn is not None and fn.type not in NOT_CALLEES else ""
+        if not callee or len(callee) > MAX_CALLEE:
+            return "", -1
+    position = 0
+    sibling = node.prev_named_sibling
+    while sibling is not None:
+        position += sibling.type != "comment"
+        sibling = sibling.prev_named_sibling
+    return callee, position
+
+
 def callee_text(call: Node) -> str:
     fn = call.child_by_field_name("function")  # F, pkg.F, x.M, F[T] / pkg.F[T]
     if fn is not None and fn.type in ("identifier", "selector_expression", "index_expression"):

@@ -63,26 +63,47 @@ class Score:
         return 100.0 * self.confirmed / self.ours if self.ours else 100.0
 
 
+@dataclass(frozen=True, slots=True)
+class GoReport:
+    ends: tuple[End, ...]
+    same: tuple[tuple[str, str], ...]  # two fields that hold one channel made in a function
+
+
 def go_ends(binary: Path, root: Path, scope: tuple[str, ...] = (), goos: str = "linux",
-            goarch: str = "amd64") -> list[End]:
-    return [End(*fields) for fields in run_tool(binary, root, scope, goos, goarch)]
+            goarch: str = "amd64") -> GoReport:
+    lines = run_tool(binary, root, scope, goos, goarch)
+    return GoReport(tuple(End(*fields) for fields in lines if fields[0] != "same"),
+                    tuple((fields[1], fields[2]) for fields in lines if fields[0] == "same"))
 
 
-def expected_handoffs(ends: list[End]) -> dict[tuple[str, str], HandOff]:
+def expected_handoffs(report: GoReport) -> dict[tuple[str, str], HandOff]:
     """(source, target) -> the hand-off the index should hold, by its rule: each giver of a key
-    to each other taker of it; a pair joined through two fields keeps the first key's."""
+    to each other taker of it (fields holding one made channel are one key, the giver's
+    field is named); a pair joined through two fields keeps the first key's."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for a, b in report.same:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
     giving: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
     taking: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
-    for end in ends:
-        (giving if end.direction == "give" else taking)[end.key][end.function].append(end)
+    for end in report.ends:
+        (giving if end.direction == "give" else taking)[root(end.key)][end.function].append(end)
     out: dict[tuple[str, str], HandOff] = {}
     for key in sorted(giving.keys() & taking.keys()):
         for source, gives in sorted(giving[key].items()):
             for target, takes in sorted(taking[key].items()):
                 if source != target and (source, target) not in out:
                     out[(source, target)] = HandOff(
-                        source, target, key.partition(":")[2], gives[0].via,
-                        min(e.line for e in gives), min(e.line for e in takes), len(gives))
+                        source, target, min(e.key for e in gives).partition(":")[2],
+                        gives[0].via, min(e.line for e in gives), min(e.line for e in takes),
+                        len(gives))
     return out
 
 

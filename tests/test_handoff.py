@@ -96,13 +96,18 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         (f"func:{SHAPES}.publish", ITERATION): ("channel", "updates", 76, 104),
         (f"method:{SHAPES}.(*podConfig).merge", RELAY): ("channel", "updates", 62, 68),
         (f"func:{SHAPES}.publish", RELAY): ("channel", "updates", 76, 68),
+        # podStore.updates and sourceConfig.updates hold the channel newSourceConfig made:
+        # merge's send reaches the iteration started with sourceConfig's Updates()
+        (f"method:{SHAPES}.(*podStore).merge", ITERATION): ("channel", "updates", 148, 104),
     }
 
 
 def test_extraction_reads_getters_and_the_channels_handed_to_calls():
     """A getter's field (YIELD), a channel parameter's operations, a receive straight from a
     getter's call, and what is handed to calls: a channel parameter, a local assigned from a
-    getter's call; a field handed as it is stays a value reference (read in the resolution)."""
+    getter's call, a channel the function made, a getter's call handed straight to a
+    goroutine's function; a field handed as it is stays a value reference (read in the
+    resolution)."""
     content = (FIXTURE_TREE / ROUTES_GO).read_bytes()
     facts = extract_facts(GoParser(), SourceFile(ROUTES_GO, SHAPES, "k8s.io/kubernetes", False),
                           content)
@@ -114,12 +119,15 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("(*podConfig).Updates", "c.updates", 60, YIELD),
         *(ChannelOp(f"(*stream{x}).Results", "s.c", line, YIELD)
           for x, line in zip("ABCD", range(125, 129), strict=True)),
+        ChannelOp("(*sourceConfig).Updates", "c.updates", 161, YIELD),
     }
     assert {op for op in ops if op.op == PASS} == {
         ChannelOp("startAgent", "a.config.Updates()", 89, PASS, "a.run", 0),
         ChannelOp("(*agent).run", "updates", 93, PASS, "a.syncLoop", 0),
         ChannelOp("(*agent).syncLoop", "updates", 98, PASS, "a.iteration", 0),
         ChannelOp("(*agent).syncLoop", "a.pleg.Watch()", 98, PASS, "a.iteration", 1),
+        ChannelOp("newSourceConfig", "updates", 157, PASS, "newPodStore", 0),  # made here
+        ChannelOp("startConfigured", "c.Updates()", 164, PASS, "a.run", 0),  # to a goroutine
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),
@@ -146,6 +154,13 @@ def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
     assert routes[(f"func:{SHAPES}.publish", RELAY)] == (f"func:{SHAPES}.publish@out",
                                                          f"{RELAY}@in")
     assert not any(f"func:{SHAPES}.drain" in pair for pair in routes)
+    conn = sqlite3.connect(db)
+    (merged,) = [json.loads(a) for (a,) in conn.execute(
+        "SELECT attrs FROM edges WHERE kind = 'HANDS_OFF' AND source = ?",
+        (f"method:{SHAPES}.(*podStore).merge",))]
+    conn.close()  # the giver's field is named, and the taker's: one channel, two fields
+    assert (merged["field"], merged["taken_field"]) == (f"{SHAPES}.podStore.updates",
+                                                        f"{SHAPES}.sourceConfig.updates")
     capsys.readouterr()
     assert main(["callers", "callshapes.(*agent).iteration", "--db", db]) == 0
     said = capsys.readouterr().out

@@ -114,6 +114,10 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     ("pkg/controller/callshapes/routes.go", "\tplegCh := a.pleg.Watch()\n",
      "\t// edited\n\tplegCh := a.pleg.Watch()\n", True),
     ("pkg/controller/callshapes/routes.go", "func publish(", "// edited\nfunc publish(", True),
+    ("pkg/controller/callshapes/routes.go", "func (s *podStore) merge(",
+     "// edited\nfunc (s *podStore) merge(", True),
+    # the made channel no longer passed to the store: two fields no longer hold one channel
+    ("pkg/controller/callshapes/routes.go", "newPodStore(updates)", "newPodStore(nil)", False),
     # the channel no longer passed on: the routes change across functions, rebuild
     ("pkg/controller/callshapes/routes.go", "a.iteration(updates, plegCh)", "a.iteration(updates, nil)",
      False),

@@ -247,9 +247,11 @@ def _rewrite_calls(conn: sqlite3.Connection, f: FileFacts, calls: Sequence[CallE
     return change
 
 
-# a HANDS_OFF edge's end: on the field itself (no route), or through a getter or parameter
+# a HANDS_OFF edge's end: on its field itself (no route), or through a getter or parameter;
+# a taker's field is another one when it holds the same channel as the giver's
 _END_KEY = ("coalesce(json_extract(attrs, '$.{end}_through'), '') = ? AND "
-            "json_extract(attrs, '$.field') = coalesce(?, json_extract(attrs, '$.field'))")
+            "coalesce(json_extract(attrs, '$.{end}_field'), json_extract(attrs, '$.field')) = "
+            "coalesce(?, json_extract(attrs, '$.{end}_field'), json_extract(attrs, '$.field'))")
 
 
 def _end_key(key: str) -> tuple[str, str | None]:

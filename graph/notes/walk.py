@@ -156,6 +156,8 @@ def _routes(attrs: Mapping[str, Any]) -> str:
     words = [f"{end}={route_word(str(attrs[key]))}"
              for end, key in (("give", "given_through"), ("take", "taken_through"))
              if attrs.get(key)]
+    if attrs.get("taken_field") and not attrs.get("taken_through"):  # another field, one channel
+        words.append(f"take={str(attrs['taken_field']).rsplit('.', 1)[-1]}")
     field = str(attrs.get("field", "")).rsplit(".", 1)[-1]
     return " ".join([f"field={field}", *words]) if words else ""
 

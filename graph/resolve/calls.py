@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from kubeatlas.analyzer.model import PASS, SEND, YIELD, CallRef, ChannelOp, FileFacts, is_channel_type
+from kubeatlas.analyzer.model import (
+    PASS,
+    SEND,
+    YIELD,
+    CallRef,
+    ChannelOp,
+    FileFacts,
+    LocalSource,
+    is_channel_type,
+)
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, EdgeKind, NodeKind, function_id, kind_of, method_id
 from kubeatlas.graph.resolve.call_outcome import CallOutcome
@@ -15,6 +24,7 @@ from kubeatlas.graph.resolve.handoff import (
     CHANNEL_PASS,
     CHANNEL_RECEIVE,
     CHANNEL_SEND,
+    CHANNEL_STORE,
     CHANNEL_YIELD,
     ENDS,
     RETURNS,
@@ -68,6 +78,8 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
             routes.yields[caller].add(target)
         elif via == CHANNEL_PASS:
             routes.passes[caller].add(target)
+        elif via == CHANNEL_STORE:
+            routes.stores[caller].add(target)
         elif via == STORED:
             stored[caller].add(target)
         elif via == PARAM_STORE:
@@ -195,7 +207,10 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
                 key = stored_field(resolver, call.caller, call.holder, call.field, call.line)
                 if key:
                     _count(edges, slot, key, PARAM_STORE, call.line)
+                    _store_channel(edges, resolver, call, caller, key)
                 continue
+            if call.field and not variant and _store_channel(edges, resolver, call, caller):
+                continue  # `&T{updates: updates}`, updates a channel the function made
             if slot and call.call:  # a func parameter handed on to another function's
                 onward = _argument_slot(symbols, resolver, call.caller, call.call, call.arg, call.line)
                 if onward:
@@ -282,20 +297,43 @@ def _parameter_slot(symbols: SymbolTable, resolver: CallResolver, call: CallRef,
     return f"{caller}@{names.index(call.callee_expr)}" if call.callee_expr in names else ""
 
 
+def _store_channel(edges: dict[tuple[str, str, str], list[int]], resolver: CallResolver,
+                   call: CallRef, caller: str, key: str = "") -> bool:
+    """A channel parameter (`&podStore{updates: updates}`) or a channel the function made
+    (`updates := make(chan …)` … `&PodConfig{updates: updates}`) stored into a field: (its
+    route, field key, CHANNEL_STORE). False when the value is neither."""
+    name = call.callee_expr
+    if not name.isidentifier():
+        return False
+    declared = resolver.variables.declared(call.caller, name, call.line)
+    if isinstance(declared, str):
+        route = f"{caller}@{name}" if is_channel_type(declared) else ""
+    elif declared is not None and declared.how is LocalSource.TYPE and is_channel_type(declared.expr):
+        route = f"{caller}#{name}"
+    else:
+        route = ""
+    key = key or (stored_field(resolver, call.caller, call.holder, call.field, call.line)
+                  if route else "")
+    if route and key:
+        _count(edges, route, key, CHANNEL_STORE, call.line)
+    return bool(route and key)
+
+
 def _channel_route(symbols: SymbolTable, resolver: CallResolver, op: ChannelOp,
                    caller: str) -> str:
     """What a channel operation's channel is: a field's key (`p.addCh`), the route of a
-    getter's result ("returns:" and the method `kl.pleg.Watch()` resolves to) or of a
-    parameter (caller's slot); "" when it is none of these."""
+    getter's result ("returns:" and the method `kl.pleg.Watch()` resolves to), of a
+    parameter ("caller@name") or of a channel the caller made ("caller#name"); "" when the
+    getter or the field is not found."""
     if op.channel.endswith("()"):
         outcome, target, _ = resolver.resolve(op.caller, op.channel[:-2], op.line)
         resolved = outcome is CallOutcome.RESOLVED and kind_of(target) is NodeKind.METHOD
         return RETURNS + target if resolved else ""
     if "." in op.channel:
         return channel_field(resolver, op.caller, op.channel, op.line)
-    info = symbols.func_info(caller)
+    info = symbols.func_info(caller)  # a parameter, else a channel the function made
     named = info is not None and any(name == op.channel for name, _ in info.params)
-    return f"{caller}@{op.channel}" if named else ""
+    return f"{caller}@{op.channel}" if named else f"{caller}#{op.channel}"
 
 
 def _channel_slot(symbols: SymbolTable, resolver: CallResolver, caller: str, call: str,

@@ -35,12 +35,18 @@ _COND_METHODS = {"Broadcast": COND_SIGNAL, "Signal": COND_SIGNAL, "Wait": COND_W
 SYNC_COND = ("sync", "Cond")
 
 # A channel reached through a getter or a parameter (a route): "returns:<method id>", the
-# channel field the method returns (an interface method: each implementation's), or
+# channel field the method returns (an interface method: each implementation's),
 # "<function id>@<name>", the channels the function's callers pass as its parameter of that
-# name. Resolution records a getter's field and a caller's argument as (getter, field key,
-# CHANNEL_YIELD, …) and (route, source, CHANNEL_PASS, …); ChannelRoutes.fields follows them.
+# name, or "<function id>#<name>", a channel the function makes. Resolution records a getter's
+# field, a caller's argument and a parameter or made channel stored into a field as (getter,
+# field key, CHANNEL_YIELD, …), (route, source, CHANNEL_PASS, …) and (route, field key,
+# CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
+# into (directly or through the parameters it is passed to) hold one channel: the kubelet's
+# NewPodConfig makes `updates` and stores it in PodConfig.updates and, through newPodStorage,
+# in podStorage.updates.
 CHANNEL_YIELD = "channel-yield"
 CHANNEL_PASS = "channel-pass"
+CHANNEL_STORE = "channel-store"
 RETURNS = "returns:"
 MAX_GETTERS = 3  # an interface method with more getter implementations names no one channel
 MAX_PASSES = 8  # callers' callers: `Run(updates)` -> `syncLoop` -> `syncLoopIteration` is two
@@ -75,6 +81,40 @@ class ChannelRoutes:
         self.graph = graph
         self.yields: dict[str, set[str]] = defaultdict(set)  # getter -> field keys
         self.passes: dict[str, set[str]] = defaultdict(set)  # slot -> field keys, routes
+        self.stores: dict[str, set[str]] = defaultdict(set)  # slot, made channel -> field keys
+        self._same: dict[str, str] | None = None
+
+    def same_channel(self, field: str) -> str:
+        """The one field key that stands for every field holding the same made channel."""
+        if self._same is None:
+            self._same = self._join_made()
+        return self._same.get(field, field)
+
+    def _join_made(self) -> dict[str, str]:
+        """field key -> the least key of the fields a made channel is stored into, directly
+        or through the parameters it is passed to (and those pass it on to)."""
+        feeds: dict[str, set[str]] = defaultdict(set)  # source -> the slots it is passed to
+        for slot, sources in self.passes.items():
+            for source in sources:
+                feeds[source].add(slot)
+        parent: dict[str, str] = {}
+
+        def root(key: str) -> str:
+            while parent.get(key, key) != key:
+                key = parent[key]
+            return key
+
+        for made in sorted(k for k in self.stores.keys() | feeds.keys() if "#" in k):
+            reach, todo = {made}, [made]
+            for _ in range(MAX_PASSES):
+                todo = [s for k in todo for s in sorted(feeds.get(k, ())) if s not in reach]
+                reach.update(todo)
+            fields = sorted({f for k in reach for f in self.stores.get(k, ())})
+            for other in fields[1:]:
+                a, b = root(fields[0]), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+        return {key: root(key) for key in parent.keys() | set(parent.values())}
 
     def fields(self, route: str) -> set[str]:
         """The channel fields a route leads to (a field key leads to itself)."""
@@ -86,6 +126,8 @@ class ChannelRoutes:
             for key in todo:
                 if not is_channel_route(key):
                     found.add(key)
+                elif "#" in key:  # a channel the function made: the fields it is stored into
+                    found |= self.stores.get(key, set())
                 elif key.startswith(RETURNS):
                     found |= self._returned(key.removeprefix(RETURNS))
                 else:
@@ -109,46 +151,56 @@ class ChannelRoutes:
         return {key for m in getters for key in self.yields[m]}
 
 
-def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[tuple[End, str]]:
+# An end as joined: (function, the key it joins by, via, count, first line), the route it
+# took ("" on the field itself) and its own field
+RoutedEnd = tuple[End, str, str]
+
+
+def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd]:
     """Each end on a field as it is, and each end on a getter's or a parameter's channel once per
-    field that route leads to, with the route; ends of one function on one field (directly,
-    or by two routes) merge: their counts add up, the first line and the direct end win."""
+    field that route leads to, with the route; fields holding one made channel join by one
+    key. Ends of one function on one field (directly, or by two routes) merge: their counts
+    add up, the first line and the direct end win."""
     merged: dict[tuple[str, str, str], list] = {}
     for function, key, via, count, line in ends:
         route = key if is_channel_route(key) else ""
         for field in sorted(routes.fields(key)) if route else (key,):
-            entry = merged.get((function, field, via))
+            joined = routes.same_channel(field)
+            entry = merged.get((function, joined, via))
             if entry is None:
-                merged[(function, field, via)] = [count, line, route]
+                merged[(function, joined, via)] = [count, line, route, field]
             else:
                 entry[0] += count
                 entry[1] = min(entry[1], line)
-                entry[2] = min(entry[2], route)  # "" (direct) before any route
-    return [((function, field, via, count, line), route)
-            for (function, field, via), (count, line, route) in merged.items()]
+                entry[2:] = min(entry[2:], [route, field])  # "" (direct) before any route
+    return [((function, joined, via, count, line), route, field)
+            for (function, joined, via), (count, line, route, field) in merged.items()]
 
 
-def add_handoffs(graph: KubeGraph, ends: Iterable[tuple[End, str]]) -> int:
+def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
     """A HANDS_OFF edge from each function that gives into a field to each other function that
-    takes from it (via channel, queue or cond, the field, the giving line and the taking
-    line, and the getter or parameter route of an end that took one); the number of edges
-    added. A pair joined through two fields keeps the first field's edge."""
-    giving: dict[str, list[tuple[End, str]]] = defaultdict(list)
-    taking: dict[str, list[tuple[End, str]]] = defaultdict(list)
+    takes from it (via channel, queue or cond, the giver's field, the giving line and the
+    taking line; the getter or parameter route of an end that took one, and the taker's
+    field when it is another field holding the same channel); the number of edges added. A
+    pair joined through two fields keeps the first field's edge."""
+    giving: dict[str, list[RoutedEnd]] = defaultdict(list)
+    taking: dict[str, list[RoutedEnd]] = defaultdict(list)
     for end in ends:
         (giving if end[0][2] in _GIVING else taking)[end[0][1]].append(end)
     added = 0
     for key in sorted(giving.keys() & taking.keys()):
-        field = key.partition(":")[2]
-        for (source, _, via, count, line), given in sorted(giving[key]):
-            for (target, _, _, _, to_line), taken in sorted(taking[key]):
+        for (source, _, via, count, line), given, field in sorted(giving[key]):
+            for (target, _, _, _, to_line), taken, taken_field in sorted(taking[key]):
                 if (source == target or source not in graph or target not in graph
                         or graph.edge(source, target, EdgeKind.HANDS_OFF) is not None):
                     continue
                 routes = {"given_through": given} if given else {}
                 if taken:
                     routes["taken_through"] = taken
+                if taken_field != field:
+                    routes["taken_field"] = taken_field.partition(":")[2]
                 graph.add_edge(source, target, EdgeKind.HANDS_OFF, via=_GIVING[via].value,
-                               field=field, count=count, line=line, to_line=to_line, **routes)
+                               field=field.partition(":")[2], count=count, line=line,
+                               to_line=to_line, **routes)
                 added += 1
     return added

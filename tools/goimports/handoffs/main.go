@@ -62,7 +62,8 @@ var condMethods = map[string]string{"Broadcast": "give", "Signal": "give", "Wait
 
 func main() {
 	r := &routes{yields: map[string][]string{}, passes: map[string]map[string]bool{},
-		methods: map[string]*types.Func{}, named: map[*types.TypeName]bool{}}
+		stores: map[string]map[string]bool{}, methods: map[string]*types.Func{},
+		named: map[*types.TypeName]bool{}}
 	report.RunThen("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
 		w := &walker{c: c, info: info, root: root, routes: r}
 		var out []string
@@ -91,6 +92,9 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 	aliases := w.aliases(fd.Body)
 	getterLocals := w.getterLocals(fd.Body)
 	slots := w.channelParams(fn, fd)
+	for obj, route := range w.madeChannels(fn, fd.Body) {
+		slots[obj] = route // a channel the function makes: a route like a parameter's
+	}
 	if key := w.getterField(fd); key != "" {
 		w.routes.yields[fn] = append(w.routes.yields[fn], key)
 	}
@@ -130,31 +134,197 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 				end(dir, "cond", []string{key}, x)
 			}
 			w.passes(x, aliases, getterLocals, slots)
+		case *ast.GoStmt:
+			w.goGetters(x.Call)
+		case *ast.CompositeLit:
+			w.literalStores(x, slots)
+		case *ast.AssignStmt:
+			w.assignStores(x, slots)
 		}
 		return true
 	})
 	return out
 }
 
+// madeChannels: each local the body makes a channel in (`ch := make(chan T)`, `var ch =
+// make(chan T)`, `var ch chan T`), by its route (fn#name).
+func (w *walker) madeChannels(fn string, body *ast.BlockStmt) map[types.Object]string {
+	out := map[types.Object]string{}
+	isMake := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return false
+		}
+		id, ok := call.Fun.(*ast.Ident)
+		_, isChan := call.Args[0].(*ast.ChanType)
+		return ok && id.Name == "make" && isChan
+	}
+	add := func(id *ast.Ident) {
+		if obj := w.info.Defs[id]; obj != nil {
+			out[obj] = fn + "#" + id.Name
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
+				for i, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok && isMake(x.Rhs[i]) {
+						add(id)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			_, typed := x.Type.(*ast.ChanType)
+			for i, id := range x.Names {
+				if typed || (i < len(x.Values) && isMake(x.Values[i])) {
+					add(id)
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// goGetters records a getter's result handed straight to a goroutine's function
+// (`go k.Run(podCfg.Updates())`) as passed into its channel parameter.
+func (w *walker) goGetters(call *ast.CallExpr) {
+	callee := w.staticCallee(call)
+	if callee == nil {
+		return
+	}
+	sig := callee.Type().(*types.Signature)
+	for i, arg := range call.Args {
+		if route := w.getterRoute(arg); route != "" {
+			if slot := channelSlot(callee, sig, i); slot != "" {
+				w.routes.pass(slot, route)
+			}
+		}
+	}
+}
+
+// literalStores: a channel parameter or a made channel stored into a field by a struct
+// literal (`&PodConfig{updates: updates}`).
+func (w *walker) literalStores(lit *ast.CompositeLit, slots map[types.Object]string) {
+	t := w.info.TypeOf(lit)
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return
+	}
+	if _, isStruct := n.Underlying().(*types.Struct); !isStruct {
+		return
+	}
+	obj := n.Origin().Obj()
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		key, ok1 := kv.Key.(*ast.Ident)
+		value, ok2 := kv.Value.(*ast.Ident)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if route, ok := slots[w.info.Uses[value]]; ok {
+			w.routes.store(route, fmt.Sprintf("field:%s.%s.%s", obj.Pkg().Path(), obj.Name(), key.Name))
+		}
+	}
+}
+
+// assignStores: a channel parameter or a made channel stored into a field (`s.ch = ch`).
+func (w *walker) assignStores(x *ast.AssignStmt, slots map[types.Object]string) {
+	if x.Tok != token.ASSIGN || len(x.Lhs) != len(x.Rhs) {
+		return
+	}
+	for i, l := range x.Lhs {
+		value, ok := x.Rhs[i].(*ast.Ident)
+		if !ok {
+			continue
+		}
+		if route, ok := slots[w.info.Uses[value]]; ok {
+			if key := w.fieldKey(l); key != "" {
+				w.routes.store(route, key)
+			}
+		}
+	}
+}
+
 // routes: what joins the ends through getters and parameters across files.
 type routes struct {
 	yields  map[string][]string        // getter id -> the field it returns
 	passes  map[string]map[string]bool // slot (callee id@i) -> field keys, routes passed there
+	stores  map[string]map[string]bool // slot, made channel (fn#name) -> fields it is stored in
 	methods map[string]*types.Func     // "returns:<id>" -> the method
 	ends    []routeEnd
 	named   map[*types.TypeName]bool // the scope's package-level types
+}
+
+func (r *routes) pass(slot, source string) {
+	if r.passes[slot] == nil {
+		r.passes[slot] = map[string]bool{}
+	}
+	r.passes[slot][source] = true
+}
+
+func (r *routes) store(route, key string) {
+	if r.stores[route] == nil {
+		r.stores[route] = map[string]bool{}
+	}
+	r.stores[route][key] = true
 }
 
 type routeEnd struct{ dir, fn, route, where string }
 
 const returns = "returns:"
 
-// finish lists the ends through routes, once per field a route leads to.
+// finish lists the ends through routes, once per field a route leads to, and the fields that
+// hold one made channel ("same" lines).
 func (r *routes) finish(c *check.Checker) []string {
 	var out []string
 	for _, e := range r.ends {
 		for _, key := range r.fields(e.route) {
 			out = append(out, fmt.Sprintf("%s\t%s\t%s\tchannel\t%s", e.dir, e.fn, key, e.where))
+		}
+	}
+	feeds := map[string][]string{} // source -> the slots it is passed to
+	for slot, sources := range r.passes {
+		for s := range sources {
+			feeds[s] = append(feeds[s], slot)
+		}
+	}
+	for made := range r.stores {
+		if !strings.Contains(made, "#") {
+			continue
+		}
+		reach := map[string]bool{made: true}
+		todo := []string{made}
+		for hop := 0; hop < 8 && len(todo) > 0; hop++ {
+			var onward []string
+			for _, k := range todo {
+				for _, s := range feeds[k] {
+					if !reach[s] {
+						reach[s] = true
+						onward = append(onward, s)
+					}
+				}
+			}
+			todo = onward
+		}
+		var fields []string
+		for k := range reach {
+			for f := range r.stores[k] {
+				fields = append(fields, f)
+			}
+		}
+		sort.Strings(fields)
+		for _, f := range fields[min(1, len(fields)):] {
+			if f != fields[0] {
+				out = append(out, fmt.Sprintf("same\t%s\t%s", fields[0], f))
+			}
 		}
 	}
 	return out
@@ -173,6 +343,10 @@ func (r *routes) fields(route string) []string {
 				found[key] = true
 			case strings.HasPrefix(key, returns):
 				for _, k := range r.returned(key) {
+					found[k] = true
+				}
+			case strings.Contains(key, "#"): // a made channel: the fields it is stored in
+				for k := range r.stores[key] {
 					found[k] = true
 				}
 			default:
@@ -387,12 +561,25 @@ func (w *walker) passes(call *ast.CallExpr, aliases, getterLocals map[types.Obje
 		}
 		slot := fmt.Sprintf("%s@%d", report.FuncID(callee), i+offset)
 		for _, s := range sources {
-			if w.routes.passes[slot] == nil {
-				w.routes.passes[slot] = map[string]bool{}
-			}
-			w.routes.passes[slot][s] = true
+			w.routes.pass(slot, s)
 		}
 	}
+}
+
+// channelSlot: the slot (callee id@i) of a call's i-th argument when the callee's parameter
+// there is declared a channel (not variadic); "" otherwise.
+func channelSlot(callee *types.Func, sig *types.Signature, i int) string {
+	if i >= sig.Params().Len() || (sig.Variadic() && i == sig.Params().Len()-1) {
+		return ""
+	}
+	if _, ok := sig.Params().At(i).Type().(*types.Chan); !ok {
+		return ""
+	}
+	offset := 0
+	if sig.Recv() != nil {
+		offset = 1
+	}
+	return fmt.Sprintf("%s@%d", report.FuncID(callee), i+offset)
 }
 
 // staticCallee: the in-tree function or concrete method a call calls, nil for any other.
