@@ -99,6 +99,9 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         # podStore.updates and sourceConfig.updates hold the channel newSourceConfig made:
         # merge's send reaches the iteration started with sourceConfig's Updates()
         (f"method:{SHAPES}.(*podStore).merge", ITERATION): ("channel", "updates", 148, 104),
+        # handed through the bootstrap interface's one implementation
+        (f"method:{SHAPES}.(*jobQueue).submit", f"method:{SHAPES}.(*server).serve"):
+            ("channel", "jobs", 188, 177),
     }
 
 
@@ -120,6 +123,7 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         *(ChannelOp(f"(*stream{x}).Results", "s.c", line, YIELD)
           for x, line in zip("ABCD", range(125, 129), strict=True)),
         ChannelOp("(*sourceConfig).Updates", "c.updates", 161, YIELD),
+        ChannelOp("(*jobQueue).Jobs", "q.jobs", 186, YIELD),
     }
     assert {op for op in ops if op.op == PASS} == {
         ChannelOp("startAgent", "a.config.Updates()", 89, PASS, "a.run", 0),
@@ -128,6 +132,7 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("(*agent).syncLoop", "a.pleg.Watch()", 98, PASS, "a.iteration", 1),
         ChannelOp("newSourceConfig", "updates", 157, PASS, "newPodStore", 0),  # made here
         ChannelOp("startConfigured", "c.Updates()", 164, PASS, "a.run", 0),  # to a goroutine
+        ChannelOp("startServer", "q.Jobs()", 191, PASS, "b.serve", 0),
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),
@@ -148,11 +153,11 @@ def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
                   "SELECT source, target, attrs FROM edges WHERE kind = 'HANDS_OFF'")}
     conn.close()
     assert routes[(f"method:{SHAPES}.(*genericGenerator).relist", ITERATION)] == (
-        None, f"{ITERATION}@plegCh")
+        None, f"{ITERATION}@2:plegCh")
     assert routes[(f"method:{SHAPES}.(*probeResults).set", ITERATION)] == (
         None, f"returns:method:{SHAPES}.(resultsManager).Updates")
-    assert routes[(f"func:{SHAPES}.publish", RELAY)] == (f"func:{SHAPES}.publish@out",
-                                                         f"{RELAY}@in")
+    assert routes[(f"func:{SHAPES}.publish", RELAY)] == (f"func:{SHAPES}.publish@0:out",
+                                                         f"{RELAY}@0:in")
     assert not any(f"func:{SHAPES}.drain" in pair for pair in routes)
     conn = sqlite3.connect(db)
     (merged,) = [json.loads(a) for (a,) in conn.execute(

@@ -116,6 +116,8 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     ("pkg/controller/callshapes/routes.go", "func publish(", "// edited\nfunc publish(", True),
     ("pkg/controller/callshapes/routes.go", "func (s *podStore) merge(",
      "// edited\nfunc (s *podStore) merge(", True),
+    ("pkg/controller/callshapes/routes.go", "func (s *server) serve(",
+     "// edited\nfunc (s *server) serve(", True),
     # the made channel no longer passed to the store: two fields no longer hold one channel
     ("pkg/controller/callshapes/routes.go", "newPodStore(updates)", "newPodStore(nil)", False),
     # the channel no longer passed on: the routes change across functions, rebuild

@@ -74,11 +74,11 @@ class HandOffVia(StrEnum):
 def route_word(route: str) -> str:
     """What the code names a channel's route by, from a HANDS_OFF edge's `given_through` or
     `taken_through`: "returns:<method id>" (a getter) is the method's name (`Updates()`),
-    "<function id>@<name>" (a parameter) the parameter's (`plegCh`), "<function id>#<name>"
+    "<function id>@<i>:<name>" (a parameter) the parameter's (`plegCh`), "<function id>#<name>"
     (a channel the function made) the local's."""
     if route.startswith("returns:"):
         return route.rpartition(".")[2] + "()"
-    return route.rpartition("@" if "@" in route else "#")[2]
+    return route.rpartition(":" if "@" in route else "#")[2]
 
 
 def route_phrases(attrs: Mapping[str, Any]) -> list[str]:

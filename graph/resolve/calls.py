@@ -307,7 +307,7 @@ def _store_channel(edges: dict[tuple[str, str, str], list[int]], resolver: CallR
         return False
     declared = resolver.variables.declared(call.caller, name, call.line)
     if isinstance(declared, str):
-        route = f"{caller}@{name}" if is_channel_type(declared) else ""
+        route = _parameter_route(resolver.symbols, caller, name) if is_channel_type(declared) else ""
     elif declared is not None and declared.how is LocalSource.TYPE and is_channel_type(declared.expr):
         route = f"{caller}#{name}"
     else:
@@ -323,7 +323,7 @@ def _channel_route(symbols: SymbolTable, resolver: CallResolver, op: ChannelOp,
                    caller: str) -> str:
     """What a channel operation's channel is: a field's key (`p.addCh`), the route of a
     getter's result ("returns:" and the method `kl.pleg.Watch()` resolves to), of a
-    parameter ("caller@name") or of a channel the caller made ("caller#name"); "" when the
+    parameter ("caller@i:name") or of a channel the caller made ("caller#name"); "" when the
     getter or the field is not found."""
     if op.channel.endswith("()"):
         outcome, target, _ = resolver.resolve(op.caller, op.channel[:-2], op.line)
@@ -331,21 +331,31 @@ def _channel_route(symbols: SymbolTable, resolver: CallResolver, op: ChannelOp,
         return RETURNS + target if resolved else ""
     if "." in op.channel:
         return channel_field(resolver, op.caller, op.channel, op.line)
-    info = symbols.func_info(caller)  # a parameter, else a channel the function made
-    named = info is not None and any(name == op.channel for name, _ in info.params)
-    return f"{caller}@{op.channel}" if named else f"{caller}#{op.channel}"
+    # a parameter, else a channel the function made
+    return _parameter_route(symbols, caller, op.channel) or f"{caller}#{op.channel}"
+
+
+def _parameter_route(symbols: SymbolTable, function: str, name: str) -> str:
+    """"function@i:name" for the function's parameter of that name (the receiver is 0)."""
+    info = symbols.func_info(function)
+    names = [n for n, _ in info.params] if info is not None else []
+    return f"{function}@{names.index(name)}:{name}" if name in names else ""
 
 
 def _channel_slot(symbols: SymbolTable, resolver: CallResolver, caller: str, call: str,
                   arg: int, line: int) -> str:
-    """The channel parameter argument `arg` of `call(…)` lands in, by its name:
-    "callee@name" (`…(*Kubelet).syncLoopIteration@plegCh`); "" for any other parameter."""
+    """The channel parameter argument `arg` of `call(…)` lands in: "callee@i:name"
+    (`…(*Kubelet).syncLoopIteration@6:plegCh`); through an interface method, "method@i"
+    (each implementation's parameter i, see ChannelRoutes); "" for any other parameter."""
+    outcome, callee, via = resolver.resolve(caller, call, line)
+    if outcome is CallOutcome.RESOLVED and via is CallVia.INTERFACE:
+        return f"{callee}@{arg + 1}"
     slot = _argument_slot(symbols, resolver, caller, call, arg, line, is_channel_type)
     if not slot:
         return ""
     callee, _, index = slot.rpartition("@")
     info = symbols.func_info(callee)
-    return f"{callee}@{info.params[int(index)][0]}" if info is not None else ""
+    return f"{slot}:{info.params[int(index)][0]}" if info is not None else ""
 
 
 def _argument_slot(symbols: SymbolTable, resolver: CallResolver, caller: str, call: str,

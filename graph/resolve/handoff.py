@@ -36,8 +36,9 @@ SYNC_COND = ("sync", "Cond")
 
 # A channel reached through a getter or a parameter (a route): "returns:<method id>", the
 # channel field the method returns (an interface method: each implementation's),
-# "<function id>@<name>", the channels the function's callers pass as its parameter of that
-# name, or "<function id>#<name>", a channel the function makes. Resolution records a getter's
+# "<function id>@<i>:<name>", the channels the function's callers pass as its i-th parameter
+# (the receiver is 0; callers through an interface pass to "<interface method id>@<i>"), or
+# "<function id>#<name>", a channel the function makes. Resolution records a getter's
 # field, a caller's argument and a parameter or made channel stored into a field as (getter,
 # field key, CHANNEL_YIELD, …), (route, source, CHANNEL_PASS, …) and (route, field key,
 # CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
@@ -48,7 +49,7 @@ CHANNEL_YIELD = "channel-yield"
 CHANNEL_PASS = "channel-pass"
 CHANNEL_STORE = "channel-store"
 RETURNS = "returns:"
-MAX_GETTERS = 3  # an interface method with more getter implementations names no one channel
+MAX_IMPLEMENTATIONS = 3  # through an interface method with more: no one channel, no one callee
 MAX_PASSES = 8  # callers' callers: `Run(updates)` -> `syncLoop` -> `syncLoopIteration` is two
 
 End = tuple[str, str, str, int, int]  # (function, field key, via, count, first line)
@@ -131,22 +132,39 @@ class ChannelRoutes:
                 elif key.startswith(RETURNS):
                     found |= self._returned(key.removeprefix(RETURNS))
                 else:
-                    onward += [k for k in sorted(self.passes.get(key, ())) if k not in seen]
+                    onward += [k for k in sorted(self._passed(key)) if k not in seen]
             seen.update(onward)
             todo = onward
             if not todo:
                 break
         return found
 
+    def _passed(self, slot: str) -> set[str]:
+        """What callers pass into a parameter ("function@i:name"): directly, and through each
+        interface method it implements that has at most MAX_IMPLEMENTATIONS implementations
+        outside test files."""
+        found = set(self.passes.get(slot, ()))
+        function, _, position = slot.rpartition("@")
+        index = position.partition(":")[0]
+        if function in self.graph:
+            for method in self.graph.predecessors(function, EdgeKind.DISPATCHES):
+                implementations = [m for m in self.graph.successors(method, EdgeKind.DISPATCHES)
+                                   if not self._in_test(m)]
+                if len(implementations) <= MAX_IMPLEMENTATIONS:
+                    found |= self.passes.get(f"{method}@{index}", set())
+        return found
+
+    def _in_test(self, function: str) -> bool:
+        return str(self.graph.attrs(function).get("file", "")).endswith("_test.go")
+
     def _returned(self, method: str) -> set[str]:
         """The fields a getter returns; through an interface method, each implementation's
-        outside test files, if at most MAX_GETTERS of them are getters."""
+        outside test files, if at most MAX_IMPLEMENTATIONS of them are getters."""
         if method in self.yields:
             return self.yields[method]
         getters = [m for m in self.graph.successors(method, EdgeKind.DISPATCHES)
-                   if m in self.yields and not str(self.graph.attrs(m).get("file", "")).endswith(
-                       "_test.go")] if method in self.graph else []
-        if len(getters) > MAX_GETTERS:
+                   if m in self.yields and not self._in_test(m)] if method in self.graph else []
+        if len(getters) > MAX_IMPLEMENTATIONS:
             return set()
         return {key for m in getters for key in self.yields[m]}
 

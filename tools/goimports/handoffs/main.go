@@ -63,7 +63,7 @@ var condMethods = map[string]string{"Broadcast": "give", "Signal": "give", "Wait
 func main() {
 	r := &routes{yields: map[string][]string{}, passes: map[string]map[string]bool{},
 		stores: map[string]map[string]bool{}, methods: map[string]*types.Func{},
-		named: map[*types.TypeName]bool{}}
+		ifaceSlots: map[string]*types.Func{}, named: map[*types.TypeName]bool{}}
 	report.RunThen("handoffs", "ends", func(c *check.Checker, info *types.Info, root, ip string, f *ast.File) []string {
 		w := &walker{c: c, info: info, root: root, routes: r}
 		var out []string
@@ -190,14 +190,14 @@ func (w *walker) madeChannels(fn string, body *ast.BlockStmt) map[types.Object]s
 // goGetters records a getter's result handed straight to a goroutine's function
 // (`go k.Run(podCfg.Updates())`) as passed into its channel parameter.
 func (w *walker) goGetters(call *ast.CallExpr) {
-	callee := w.staticCallee(call)
+	callee := w.channelCallee(call)
 	if callee == nil {
 		return
 	}
 	sig := callee.Type().(*types.Signature)
 	for i, arg := range call.Args {
 		if route := w.getterRoute(arg); route != "" {
-			if slot := channelSlot(callee, sig, i); slot != "" {
+			if slot := w.channelSlot(callee, sig, i); slot != "" {
 				w.routes.pass(slot, route)
 			}
 		}
@@ -259,8 +259,10 @@ type routes struct {
 	passes  map[string]map[string]bool // slot (callee id@i) -> field keys, routes passed there
 	stores  map[string]map[string]bool // slot, made channel (fn#name) -> fields it is stored in
 	methods map[string]*types.Func     // "returns:<id>" -> the method
-	ends    []routeEnd
-	named   map[*types.TypeName]bool // the scope's package-level types
+	// interface method slots callers pass to (method id@i) -> the method
+	ifaceSlots map[string]*types.Func
+	ends       []routeEnd
+	named      map[*types.TypeName]bool // the scope's package-level types
 }
 
 func (r *routes) pass(slot, source string) {
@@ -284,6 +286,7 @@ const returns = "returns:"
 // finish lists the ends through routes, once per field a route leads to, and the fields that
 // hold one made channel ("same" lines).
 func (r *routes) finish(c *check.Checker) []string {
+	r.throughInterfaces()
 	var out []string
 	for _, e := range r.ends {
 		for _, key := range r.fields(e.route) {
@@ -375,29 +378,9 @@ func (r *routes) returned(route string) []string {
 	if keys, ok := r.yields[id]; ok {
 		return keys
 	}
-	m := r.methods[route]
-	if m == nil {
-		return nil
-	}
-	iface, ok := m.Type().(*types.Signature).Recv().Type().Underlying().(*types.Interface)
-	if !ok {
-		return nil
-	}
 	var keys []string
 	getters := 0
-	for tn := range r.named {
-		t := tn.Type()
-		if types.IsInterface(t) {
-			continue
-		}
-		if !types.Implements(t, iface) && !types.Implements(types.NewPointer(t), iface) {
-			continue
-		}
-		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, m.Pkg(), m.Name())
-		impl, ok := obj.(*types.Func)
-		if !ok {
-			continue
-		}
+	for _, impl := range r.implementations(r.methods[route]) {
 		if found, ok := r.yields[report.FuncID(impl)]; ok {
 			getters++
 			keys = append(keys, found...)
@@ -407,6 +390,50 @@ func (r *routes) returned(route string) []string {
 		return nil
 	}
 	return keys
+}
+
+// implementations: the methods of the scope's types that implement interface method m (nil
+// when m is nil or no interface method).
+func (r *routes) implementations(m *types.Func) []*types.Func {
+	if m == nil {
+		return nil
+	}
+	iface, ok := m.Type().(*types.Signature).Recv().Type().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var out []*types.Func
+	for tn := range r.named {
+		t := tn.Type()
+		if types.IsInterface(t) {
+			continue
+		}
+		if !types.Implements(t, iface) && !types.Implements(types.NewPointer(t), iface) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, m.Pkg(), m.Name())
+		if impl, ok := obj.(*types.Func); ok {
+			out = append(out, impl)
+		}
+	}
+	return out
+}
+
+// throughInterfaces: what callers pass to an interface method's parameter reaches that
+// parameter of each implementation, when there are at most three.
+func (r *routes) throughInterfaces() {
+	for slot, m := range r.ifaceSlots {
+		impls := r.implementations(m)
+		if len(impls) > 3 {
+			continue
+		}
+		index := slot[strings.LastIndex(slot, "@"):]
+		for _, impl := range impls {
+			for source := range r.passes[slot] {
+				r.pass(report.FuncID(impl)+index, source)
+			}
+		}
+	}
 }
 
 // getterField: the key of the channel field a getter returns, "" if fd is no getter.
@@ -529,20 +556,14 @@ func (w *walker) channelRoutes(e ast.Expr, getterLocals map[types.Object][]strin
 // parameter of the caller's own.
 func (w *walker) passes(call *ast.CallExpr, aliases, getterLocals map[types.Object][]string,
 	slots map[types.Object]string) {
-	callee := w.staticCallee(call)
+	callee := w.channelCallee(call)
 	if callee == nil {
 		return
 	}
 	sig := callee.Type().(*types.Signature)
-	offset := 0
-	if sig.Recv() != nil {
-		offset = 1
-	}
 	for i, arg := range call.Args {
-		if i >= sig.Params().Len() || (sig.Variadic() && i == sig.Params().Len()-1) {
-			break
-		}
-		if _, ok := sig.Params().At(i).Type().(*types.Chan); !ok {
+		slot := w.channelSlot(callee, sig, i)
+		if slot == "" {
 			continue
 		}
 		var sources []string
@@ -559,27 +580,53 @@ func (w *walker) passes(call *ast.CallExpr, aliases, getterLocals map[types.Obje
 				sources = append(sources, key)
 			}
 		}
-		slot := fmt.Sprintf("%s@%d", report.FuncID(callee), i+offset)
 		for _, s := range sources {
 			w.routes.pass(slot, s)
 		}
 	}
 }
 
-// channelSlot: the slot (callee id@i) of a call's i-th argument when the callee's parameter
-// there is declared a channel (not variadic); "" otherwise.
-func channelSlot(callee *types.Func, sig *types.Signature, i int) string {
+// channelCallee: the in-tree function or method a call calls, an interface method too.
+func (w *walker) channelCallee(call *ast.CallExpr) *types.Func {
+	if fn := w.staticCallee(call); fn != nil {
+		return fn
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	s := w.info.Selections[sel]
+	if s == nil || s.Kind() != types.MethodVal || !types.IsInterface(s.Recv()) {
+		return nil
+	}
+	m, ok := s.Obj().(*types.Func)
+	if !ok || m.Pkg() == nil {
+		return nil
+	}
+	if _, inTree := w.c.Dirs[m.Pkg().Path()]; !inTree {
+		return nil
+	}
+	return m
+}
+
+// channelSlot: the slot (callee id@i, the receiver being 0) of a call's i-th argument when
+// the callee's parameter there is declared a channel (not variadic); "" otherwise. An
+// interface method's slot leads to its implementations' (see throughInterfaces).
+func (w *walker) channelSlot(callee *types.Func, sig *types.Signature, i int) string {
 	if i >= sig.Params().Len() || (sig.Variadic() && i == sig.Params().Len()-1) {
 		return ""
 	}
 	if _, ok := sig.Params().At(i).Type().(*types.Chan); !ok {
 		return ""
 	}
-	offset := 0
-	if sig.Recv() != nil {
-		offset = 1
+	if sig.Recv() == nil {
+		return fmt.Sprintf("%s@%d", report.FuncID(callee), i)
 	}
-	return fmt.Sprintf("%s@%d", report.FuncID(callee), i+offset)
+	slot := fmt.Sprintf("%s@%d", report.FuncID(callee), i+1)
+	if types.IsInterface(sig.Recv().Type()) {
+		w.routes.ifaceSlots[slot] = callee
+	}
+	return slot
 }
 
 // staticCallee: the in-tree function or concrete method a call calls, nil for any other.
