@@ -118,7 +118,10 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
      "// edited\nfunc (s *podStore) merge(", True),
     ("pkg/controller/callshapes/routes.go", "func (s *server) serve(",
      "// edited\nfunc (s *server) serve(", True),
-    # the made channel no longer passed to the store: two fields no longer hold one channel
+    # the made channel no longer passed to the store, or no longer stored: two fields no
+    # longer hold one channel, rebuild
+    ("pkg/controller/callshapes/routes.go", "store: store, updates: updates}",
+     "store: store, updates: nil}", False),
     ("pkg/controller/callshapes/routes.go", "newPodStore(updates)", "newPodStore(nil)", False),
     # the channel no longer passed on: the routes change across functions, rebuild
     ("pkg/controller/callshapes/routes.go", "a.iteration(updates, plegCh)", "a.iteration(updates, nil)",

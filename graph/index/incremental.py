@@ -36,7 +36,14 @@ from kubeatlas.graph.resolve.calls import (
     resolve_file_calls,
     variant_record,
 )
-from kubeatlas.graph.resolve.handoff import CHANNEL_PASS, CHANNEL_YIELD, ENDS, GIVING, is_channel_route
+from kubeatlas.graph.resolve.handoff import (
+    CHANNEL_PASS,
+    CHANNEL_STORE,
+    CHANNEL_YIELD,
+    ENDS,
+    GIVING,
+    is_channel_route,
+)
 from kubeatlas.graph.resolve.symbols import SymbolTable, package_of_id
 from kubeatlas.graph.store.attrs_json import dump_json, load_json
 
@@ -155,13 +162,14 @@ def _existing_ids(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
 
 
 _WIRING = frozenset({STORED, FIELD_CALL, FIELD_VALUE, PARAM_STORE, ARG_VALUE, FORWARD,
-                     CHANNEL_YIELD, CHANNEL_PASS}) | ENDS
+                     CHANNEL_YIELD, CHANNEL_PASS, CHANNEL_STORE}) | ENDS
 
 
 def _wiring(edges: Iterable[CallEdge]) -> list[tuple[str, str, str]]:
     """The stores into func-typed fields and the calls and values through them, the ends of
     hand-offs (sends, receives, queue adds and takes on fields, getters and parameters) and
-    the routes of channels (a getter's field, a caller's argument), without lines."""
+    the routes of channels (a getter's field, a caller's argument, a channel stored into a
+    field), without lines."""
     return sorted({(c, t, via) for c, t, via, *_ in edges if via in _WIRING})
 
 

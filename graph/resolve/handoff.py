@@ -76,7 +76,9 @@ def is_channel_route(key: str) -> bool:
 
 class ChannelRoutes:
     """Where getters and parameters lead: the channel fields a getter returns (CHANNEL_YIELD
-    edges) and the channels callers pass into each parameter (CHANNEL_PASS edges)."""
+    edges), the channels callers pass into each parameter (CHANNEL_PASS edges), and the
+    fields a parameter or a made channel is stored into (CHANNEL_STORE edges), which makes
+    two fields hold one channel."""
 
     def __init__(self, graph: KubeGraph) -> None:
         self.graph = graph
