@@ -34,8 +34,13 @@
 // scope's types, unless there are more than three of them. An operand that names a
 // channel-typed parameter (`chan T`, `<-chan T`, `chan<- T` as written) stands for what the
 // callers in the scope pass there: a channel field, a local as above or one assigned from a
-// field, or a channel parameter of their own, followed through at most eight callers; the
-// callee is a function or a concrete method (no variadic parameter).
+// field, a channel parameter of their own or a channel they make (`ch := make(chan T)`, `var
+// ch chan T`), and a getter's call handed straight to a goroutine (`go k.Run(c.Updates())`),
+// followed through at most eight callers; the callee is a function or a method (no variadic
+// parameter), through an interface method each of its implementations among the scope's
+// types, unless there are more than three. A channel a function makes and stores into two
+// fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`), makes
+// them hold one channel: reported as `same <field key> <field key>` lines.
 package main
 
 import (
