@@ -308,22 +308,8 @@ func (r *routes) finish(c *check.Checker) []string {
 		if !strings.Contains(made, "#") {
 			continue
 		}
-		reach := map[string]bool{made: true}
-		todo := []string{made}
-		for hop := 0; hop < 8 && len(todo) > 0; hop++ {
-			var onward []string
-			for _, k := range todo {
-				for _, s := range feeds[k] {
-					if !reach[s] {
-						reach[s] = true
-						onward = append(onward, s)
-					}
-				}
-			}
-			todo = onward
-		}
 		var fields []string
-		for k := range reach {
+		for k := range walk(made, 8, func(k string) []string { return feeds[k] }) {
 			for f := range r.stores[k] {
 				fields = append(fields, f)
 			}
@@ -338,36 +324,50 @@ func (r *routes) finish(c *check.Checker) []string {
 	return out
 }
 
-// fields: the channel fields a route leads to (a getter's, a parameter's).
-func (r *routes) fields(route string) []string {
-	found := map[string]bool{}
-	seen := map[string]bool{route: true}
-	todo := []string{route}
-	for hop := 0; hop <= 8 && len(todo) > 0; hop++ {
+// walk visits start and, breadth first for `rounds` rounds, what next leads to from each key
+// found in the round before, each key once; the keys found.
+func walk(start string, rounds int, next func(string) []string) map[string]bool {
+	seen := map[string]bool{start: true}
+	todo := []string{start}
+	for round := 0; round < rounds && len(todo) > 0; round++ {
 		var onward []string
 		for _, key := range todo {
-			switch {
-			case strings.HasPrefix(key, "field:"):
-				found[key] = true
-			case strings.HasPrefix(key, returns):
-				for _, k := range r.returned(key) {
-					found[k] = true
-				}
-			case strings.Contains(key, "#"): // a made channel: the fields it is stored in
-				for k := range r.stores[key] {
-					found[k] = true
-				}
-			default:
-				for k := range r.passes[key] {
-					if !seen[k] {
-						seen[k] = true
-						onward = append(onward, k)
-					}
+			for _, k := range next(key) {
+				if !seen[k] {
+					seen[k] = true
+					onward = append(onward, k)
 				}
 			}
 		}
 		todo = onward
 	}
+	return seen
+}
+
+// fields: the channel fields a route leads to (a getter's, a parameter's).
+func (r *routes) fields(route string) []string {
+	found := map[string]bool{}
+	walk(route, 9, func(key string) []string {
+		switch {
+		case strings.HasPrefix(key, "field:"):
+			found[key] = true
+		case strings.HasPrefix(key, returns):
+			for _, k := range r.returned(key) {
+				found[k] = true
+			}
+		case strings.Contains(key, "#"): // a made channel: the fields it is stored in
+			for k := range r.stores[key] {
+				found[k] = true
+			}
+		default:
+			var onward []string
+			for k := range r.passes[key] {
+				onward = append(onward, k)
+			}
+			return onward
+		}
+		return nil
+	})
 	var out []string
 	for k := range found {
 		out = append(out, k)
