@@ -179,9 +179,11 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
     (caller, callee, via, count, line, file, variant); via "value" for a function named as a
     value; and each function's ends of hand-offs (a send or receive on a channel field, an
     add to or take from a work queue in a field, a signal of or wait on a sync.Cond in a
-    field: (function, field key, CHANNEL_SEND …)). A body of another platform's variant is
-    resolved too (counted as "other_platform" only), without its stores into and calls
-    through func fields, and without hand-offs."""
+    field: (function, field key, CHANNEL_SEND …); on a getter's or parameter's channel, the
+    route instead of the key), with the routes' own facts: a getter's field, a channel handed
+    to a parameter, one stored into a field (CHANNEL_YIELD, CHANNEL_PASS, CHANNEL_STORE). A
+    body of another platform's variant is resolved too (counted as "other_platform" only),
+    without its stores into and calls through func fields, and without hand-offs."""
     if not f.calls and not f.channels:
         return []
     symbols.ensure(f.import_path)
