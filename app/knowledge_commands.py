@@ -139,8 +139,10 @@ def _print_chain(atlas: Atlas, title: str, hops: Sequence[ChainHop]) -> None:
     for step, hop in enumerate(hops):
         attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
-        how = _HOP_TEXT.get(hop.kind, hop.kind)
-        rows.append((step, how + _HOP_VIA.get((hop.kind, hop.via), ""), hop.id, where))
+        said = _HOP_VIA.get((hop.kind, hop.via), "")
+        if hop.through:  # " (through a channel)" -> " (through a channel, taken through plegCh)"
+            said = f"{said[:-1]}, {hop.through})" if said.endswith(")") else f" ({hop.through})"
+        rows.append((step, _HOP_TEXT.get(hop.kind, hop.kind) + said, hop.id, where))
     print_table(title, ("#", "how", "node", "where"), rows)
 
 

@@ -178,6 +178,17 @@ def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
         "hand-off through a channel (given through out, taken through in)"]
 
 
+def test_path_says_the_route_of_a_routed_hand_off(db, capsys):
+    found = run_json(capsys, "path", "callshapes.(*genericGenerator).relist",
+                     "callshapes.(*agent).iteration", "--db", db)
+    assert found["hops"][1] == {"id": ITERATION, "kind": "hand-off", "via": "channel",
+                                "through": "taken through plegCh"}
+    capsys.readouterr()
+    assert main(["path", "callshapes.(*jobQueue).submit", "callshapes.(*server).serve",
+                 "--db", db]) == 0
+    assert "hands off to (through a channel, taken through jobs)" in capsys.readouterr().out
+
+
 def test_a_routed_hand_off_in_a_note_is_checked_by_its_route(db):
     """The note's claim names the route; the check finds the parameter at the take, and
     fails when the take does not name it."""

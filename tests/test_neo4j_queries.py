@@ -14,6 +14,7 @@ from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
 from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.query.platform import Platform, PlatformView
@@ -165,6 +166,17 @@ QUERIES = {
     "callers_hand_off": lambda a: a.callers(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF,
                                                    reverse=True)),
     "callees_hand_off": lambda a: a.callees(_first(a, NodeKind.METHOD, EdgeKind.HANDS_OFF)),
+    # through a getter behind an interface and a parameter handed on (routes.go): the hop
+    # names its route; through one channel held by two fields, the taker's field too
+    "chain_routed_hand_offs": lambda a: [
+        find_chain(a.reader, f"method:{SHAPES}.{s}", f"method:{SHAPES}.(*agent).iteration",
+                   [str(EdgeKind.HANDS_OFF)])
+        for s in ("(*genericGenerator).relist", "(*podStore).merge")]
+        if f"method:{SHAPES}.(*podStore).merge" in a.reader.get_nodes(
+            [f"method:{SHAPES}.(*podStore).merge"]) else None,
+    "callers_routed": lambda a: a.callers(f"method:{SHAPES}.(*agent).iteration")
+        if f"method:{SHAPES}.(*agent).iteration" in a.reader.get_nodes(
+            [f"method:{SHAPES}.(*agent).iteration"]) else None,
     # a producer and a consumer that pulls meet where the hand-off lands (a condition variable)
     "meeting_of_producer_and_consumer": lambda a: meeting(a.reader, f"func:{SHAPES}.produce",
                                                           f"func:{SHAPES}.consume")

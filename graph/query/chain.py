@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.graph.build.codeflags import is_test_package
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of, route_phrases
 from kubeatlas.graph.query.bridge import CALL_KINDS, Bridge
 
 MAX_VISITED = 200_000
@@ -23,16 +23,18 @@ class _Reader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Hop:
-    """One step of a chain: the node reached and how (`kind`: call, dispatch, value, or the
-    edge kind in lower case for imports and roles, or contains / in across a bridge; `via`:
-    the edge's via attribute, if any)."""
+    """One step of a chain: the node reached and how (`kind`: call, dispatch, value, hand-off,
+    or the edge kind in lower case for imports and roles, or contains / in across a bridge;
+    `via`: the edge's via attribute, if any; `through`: a hand-off's getter or parameter)."""
 
     id: str
     kind: str
     via: str = ""
+    through: str = ""  # a hand-off's routes: "taken through plegCh" (see route_phrases)
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "via": self.via}
+        said = {"id": self.id, "kind": self.kind, "via": self.via}
+        return {**said, "through": self.through} if self.through else said
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,9 @@ def cross(reader: _Reader, bridge: Bridge, max_hops: int | None = None, *,
 def hops_of(found: Found) -> list[Hop]:
     """The chain search found, as hops: its start (kind "start"), then each edge's target."""
     return [Hop(found.start, "start"),
-            *(Hop(e.target, hop_kind(e.kind), str(e.attrs.get("via", ""))) for e in found.edges)]
+            *(Hop(e.target, hop_kind(e.kind), str(e.attrs.get("via", "")),
+                  ", ".join(route_phrases(e.attrs)) if e.kind == EdgeKind.HANDS_OFF else "")
+              for e in found.edges)]
 
 
 def search(reader: _Reader, starts: Sequence[str], reached: Callable[[str], bool],
