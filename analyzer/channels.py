@@ -14,9 +14,7 @@ from kubeatlas.analyzer.model import (
     SEND,
     YIELD,
     ChannelOp,
-    LocalSource,
     LocalVar,
-    is_channel_type,
 )
 from kubeatlas.analyzer.values import MAX_CALLEE, argument_of, flat
 
@@ -89,8 +87,8 @@ def on_handed(acc: ChannelSink, c: Captures) -> None:
 
 
 def pass_variable(acc: ChannelSink, scope: str, name: str, line: int, call: str, arg: int) -> None:
-    """A variable handed to a call: kept if it turns out to hold a channel parameter, a field
-    or a getter's result (see through_fields)."""
+    """A variable handed to a call: kept if it turns out to be a channel parameter, a channel
+    the function made, or a local holding a field or a getter's result (see through_fields)."""
     acc.channels.append(ChannelOp(scope, name, line, PASS, call, arg))
 
 
@@ -107,8 +105,8 @@ def _getter_call(call: Node) -> str:
     args = call.child_by_field_name("arguments")
     if fn is None or fn.type != "selector_expression" or args is None or args.named_child_count:
         return ""
-    text = flat(fn)
-    return text + "()" if len(text) < MAX_CALLEE else ""
+    text = flat(fn) + "()"
+    return text if len(text) <= MAX_CALLEE else ""
 
 
 def through_fields(ops: Sequence[ChannelOp], aliases: Iterable[tuple[str, str, str]],
@@ -127,9 +125,9 @@ def through_fields(ops: Sequence[ChannelOp], aliases: Iterable[tuple[str, str, s
         fields[(scope, name)].add(value)
     made: set[tuple[str, str]] = set()
     for v in locals_:
-        if v.how is LocalSource.VARIABLE and "." in v.expr:
+        if v.from_field:
             fields[(v.scope, v.name)].add(v.expr)
-        elif v.how is LocalSource.TYPE and is_channel_type(v.expr):
+        elif v.makes_channel:
             made.add((v.scope, v.name))
     kept: list[ChannelOp] = []
     for op in ops:

@@ -138,8 +138,7 @@ class _Accumulator:
         if self.known_upto < len(self.locals):
             for v in self.locals[self.known_upto:]:
                 self.known.add(v.name)
-                if ((v.how is LocalSource.VARIABLE and "." in v.expr)
-                        or (v.how is LocalSource.TYPE and is_channel_type(v.expr))):
+                if v.from_field or v.makes_channel:
                     self.handed.add(v.name)
             self.known_upto = len(self.locals)
         return name in self.known

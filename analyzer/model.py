@@ -137,6 +137,16 @@ class LocalVar(NamedTuple):
     result: int = 0  # which result of a CALL: `_, x := f()` -> 1
     until: int = 0  # last line of the block declaring it (0: the whole function)
 
+    @property
+    def makes_channel(self) -> bool:
+        """`ch := make(chan T)`, `var ch chan T`: a channel its function makes."""
+        return self.how is LocalSource.TYPE and is_channel_type(self.expr)
+
+    @property
+    def from_field(self) -> bool:
+        """`ch := p.nextCh`: assigned from a field (a selector), perhaps one holding a channel."""
+        return self.how is LocalSource.VARIABLE and "." in self.expr
+
 
 # ChannelOp.op: what a body does with a channel
 SEND = "send"  # `p.addCh <- n`

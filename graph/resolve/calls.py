@@ -13,7 +13,6 @@ from kubeatlas.analyzer.model import (
     CallRef,
     ChannelOp,
     FileFacts,
-    LocalSource,
     is_channel_type,
 )
 from kubeatlas.graph.model.kubegraph import KubeGraph
@@ -310,7 +309,7 @@ def _store_channel(edges: dict[tuple[str, str, str], list[int]], resolver: CallR
     declared = resolver.variables.declared(call.caller, name, call.line)
     if isinstance(declared, str):
         route = _parameter_route(resolver.symbols, caller, name) if is_channel_type(declared) else ""
-    elif declared is not None and declared.how is LocalSource.TYPE and is_channel_type(declared.expr):
+    elif declared is not None and declared.makes_channel:
         route = f"{caller}#{name}"
     else:
         route = ""
