@@ -46,6 +46,11 @@ class Claim:
         return "<!-- kubeatlas:claim " + " | ".join(fields) + " -->"
 
     @property
+    def routes(self) -> dict[str, str]:
+        """`through` read back: {"field": …, "give": …, "take": …} (the ends it names)."""
+        return dict(part.partition("=")[::2] for part in self.through.split())
+
+    @property
     def label(self) -> str:
         return f"{self.path}:{self.line}" if self.path else self.subject
 

@@ -30,7 +30,7 @@ def say_hop(w: Writer, hop: Hop) -> str:
                 + w.cite(Citation(hop.path, hop.line, field)))
     if hop.kind == "hands-off":
         field = hop.field.rsplit(".", 1)[-1]
-        routes = dict(part.partition("=")[::2] for part in hop.claim.through.split())
+        routes = hop.claim.routes
         give, take = routes.get("give", field), routes.get("take", field)
         key = "via_channel_through" if hop.via == "channel" and take != field else (
             _HAND_OFF_SAID.get(hop.via, "via_channel"))

@@ -142,7 +142,7 @@ def _routed(c: Claim, give: str, take: str, where: str, body: str) -> str:
     """A hand-off with an end through a getter or a parameter: that end's statement names the
     getter's call (`Updates()`) or the parameter (`plegCh`), the other end's the field (the
     giver's perhaps through a local assigned from it)."""
-    said = dict(part.partition("=")[::2] for part in c.through.split())
+    said = c.routes
     field = said.get("field", "")
     for end, text, label in (("give", give, c.label), ("take", take, where)):
         word = said.get(end)
