@@ -139,10 +139,7 @@ def _print_chain(atlas: Atlas, title: str, hops: Sequence[ChainHop]) -> None:
     for step, hop in enumerate(hops):
         attrs = nodes[hop.id].attrs if hop.id in nodes else {}
         where = f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
-        said = _HOP_VIA.get((hop.kind, hop.via), "")
-        if hop.through:  # " (through a channel)" -> " (through a channel, taken through plegCh)"
-            said = f"{said[:-1]}, {hop.through})" if said.endswith(")") else f" ({hop.through})"
-        rows.append((step, _HOP_TEXT.get(hop.kind, hop.kind) + said, hop.id, where))
+        rows.append((step, _hop_text(hop), hop.id, where))
     print_table(title, ("#", "how", "node", "where"), rows)
 
 
@@ -162,10 +159,19 @@ _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
              "value": "passes as a value", "hand-off": "hands off to", **BRIDGE_HOW}
 
 
-_HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " what a field holds",
-            ("hand-off", "channel"): " (through a channel)",
-            ("hand-off", "queue"): " (through a work queue)",
-            ("hand-off", "cond"): " (waking what waits on a condition variable)"}
+_HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " what a field holds"}
+_HAND_OFF_VIA = {"channel": "through a channel", "queue": "through a work queue",
+                 "cond": "waking what waits on a condition variable"}
+
+
+def _hop_text(hop: ChainHop) -> str:
+    """`calls`, `calls what a field holds`, `hands off to (through a channel, taken through
+    plegCh)` …"""
+    said = _HOP_TEXT.get(hop.kind, hop.kind) + _HOP_VIA.get((hop.kind, hop.via), "")
+    if hop.kind != "hand-off":
+        return said
+    how = [w for w in (_HAND_OFF_VIA.get(hop.via, ""), hop.through) if w]
+    return f"{said} ({', '.join(how)})" if how else said
 
 
 def _via(attrs, kind: str) -> str:
