@@ -174,3 +174,16 @@ def test_informer_note_follows_a_notification_through_the_listener_channels(note
     flow = notes["informer-machinery"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
     assert "sends on the channel field `addCh`, which `pop` receives from" in flow
     assert "sends on the channel field `nextCh`, which `run` receives from" in flow
+
+
+def test_kubelet_flow_takes_pods_and_events_through_its_channel_parameters(notes):
+    """The kubelet's data flow: podStorage.Merge sends on updates, which syncLoopIteration
+    takes as configCh (one channel NewPodConfig made for PodConfig and podStorage, handed by
+    startKubelet through Bootstrap to Run and syncLoop); the PLEG's Relist sends on
+    eventChannel, which it takes as plegCh (from kl.pleg.Watch())."""
+    flow = notes["kubelet"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert ("`config.(*podStorage).Merge` sends on the channel field `updates`, which "
+            "`syncLoopIteration` receives from through `configCh`") in flow
+    assert ("`pleg.(*GenericPLEG).Relist` sends on the channel field `eventChannel`, which "
+            "`syncLoopIteration` receives from through `plegCh`") in flow
+    assert "`kubelet.(*Kubelet).syncLoopIteration` calls `HandlePodAdditions(…)`" in flow
