@@ -154,6 +154,12 @@ def test_routed_hand_offs_name_their_getter_or_parameter(db, capsys):
     conn.close()
     assert routes[(f"method:{SHAPES}.(*genericGenerator).relist", ITERATION)] == (
         None, f"{ITERATION}@2:plegCh")
+    conn = sqlite3.connect(db)
+    relist = {json.loads(a).get("field"): json.loads(a).get("taken_field") for a, in conn.execute(
+        "SELECT attrs FROM edges WHERE kind = 'HANDS_OFF' AND source = ? AND target = ?",
+        (f"method:{SHAPES}.(*genericGenerator).relist", ITERATION))}
+    conn.close()  # plegCh reaches relist's own field (and the evented one, one channel with it)
+    assert relist == {f"{SHAPES}.genericGenerator.eventChannel": None}
     assert routes[(f"method:{SHAPES}.(*probeResults).set", ITERATION)] == (
         None, f"returns:method:{SHAPES}.(resultsManager).Updates")
     assert routes[(f"func:{SHAPES}.publish", RELAY)] == (f"func:{SHAPES}.publish@0:out",

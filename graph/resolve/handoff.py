@@ -171,16 +171,17 @@ class ChannelRoutes:
         return {key for m in getters for key in self.yields[m]}
 
 
-# An end as joined: (function, the key it joins by, via, count, first line), the route it
-# took ("" on the field itself) and its own field
-RoutedEnd = tuple[End, str, str]
+# An end as joined: (function, the key it joins by, via, count, first line) and the ways it
+# reached that key, each (the route it took, "" on the field itself; the field it led to),
+# the direct one first
+RoutedEnd = tuple[End, tuple[tuple[str, str], ...]]
 
 
 def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd]:
     """Each end on a field as it is, and each end on a getter's or a parameter's channel once per
     field that route leads to, with the route; fields holding one made channel join by one
     key. Ends of one function on one field (directly, or by two routes) merge: their counts
-    add up, the first line and the direct end win."""
+    add up, the first line wins, and every way it got there is kept."""
     merged: dict[tuple[str, str, str], list] = {}
     for function, key, via, count, line in ends:
         route = key if is_channel_route(key) else ""
@@ -188,29 +189,31 @@ def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd
             joined = routes.same_channel(field)
             entry = merged.get((function, joined, via))
             if entry is None:
-                merged[(function, joined, via)] = [count, line, route, field]
+                merged[(function, joined, via)] = [count, line, {(route, field)}]
             else:
                 entry[0] += count
                 entry[1] = min(entry[1], line)
-                entry[2:] = min(entry[2:], [route, field])  # "" (direct) before any route
-    return [((function, joined, via, count, line), route, field)
-            for (function, joined, via), (count, line, route, field) in merged.items()]
+                entry[2].add((route, field))
+    return [((function, joined, via, count, line), tuple(sorted(ways)))
+            for (function, joined, via), (count, line, ways) in merged.items()]
 
 
 def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
     """A HANDS_OFF edge from each function that gives into a field to each other function that
     takes from it (via channel, queue or cond, the giver's field, the giving line and the
     taking line; the getter or parameter route of an end that took one, and the taker's
-    field when it is another field holding the same channel); the number of edges added. A
-    pair joined through two fields keeps the first field's edge."""
+    field when it is another field holding the same channel: a taker that reaches the
+    giver's own field names no other); the number of edges added. A pair joined through two
+    fields keeps the first field's edge."""
     giving: dict[str, list[RoutedEnd]] = defaultdict(list)
     taking: dict[str, list[RoutedEnd]] = defaultdict(list)
     for end in ends:
         (giving if end[0][2] in _GIVING else taking)[end[0][1]].append(end)
     added = 0
     for key in sorted(giving.keys() & taking.keys()):
-        for (source, _, via, count, line), given, field in sorted(giving[key]):
-            for (target, _, _, _, to_line), taken, taken_field in sorted(taking[key]):
+        for (source, _, via, count, line), ((given, field), *_) in sorted(giving[key]):
+            for (target, _, _, _, to_line), ways in sorted(taking[key]):
+                taken, taken_field = next((w for w in ways if w[1] == field), ways[0])
                 if (source == target or source not in graph or target not in graph
                         or graph.edge(source, target, EdgeKind.HANDS_OFF) is not None):
                     continue
