@@ -111,13 +111,13 @@ def main() -> None:
             index(home, root, work / f"{name}.sqlite", args.jobs, force=False)
         for _ in range(args.repeat):
             for name, home in builds.items():
-                runs = [("forced re-index (warm facts)", work / f"{name}.sqlite", True)]
+                todo = [("forced re-index (warm facts)", work / f"{name}.sqlite", True)]
                 if not args.no_cold:
                     cold = work / f"{name}-cold.sqlite"
                     for stale in (cold, Path(f"{cold}.facts")):
                         stale.unlink(missing_ok=True)
-                    runs.append(("cold index", cold, False))
-                for what, db, force in runs:
+                    todo.append(("cold index", cold, False))
+                for what, db, force in todo:
                     figures.setdefault((what, name), []).append(index(home, root, db, args.jobs, force))
         for (what, name), runs in sorted(figures.items()):
             walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
