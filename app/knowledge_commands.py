@@ -19,7 +19,7 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, route_phrases
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, route_phrases
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -182,7 +182,7 @@ def _via(attrs, kind: str) -> str:
     named = via == "stored" or kind == str(EdgeKind.HANDS_OFF)
     if not (named and field):
         return via
-    return f"{via} (" + ", ".join([f"field {field.rsplit('.', 1)[-1]}", *route_phrases(attrs)]) + ")"
+    return f"{via} (" + ", ".join([holder_phrase(field), *route_phrases(attrs)]) + ")"
 
 
 def _line(attrs, platform: Platform):

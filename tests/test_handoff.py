@@ -102,6 +102,8 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         # handed through the bootstrap interface's one implementation
         (f"method:{SHAPES}.(*jobQueue).submit", f"method:{SHAPES}.(*server).serve"):
             ("channel", "jobs", 188, 177),
+        # a channel pullAll makes and stores in no field: the key is the channel itself
+        (f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll"): ("channel", "pullAll#results", 208, 217),
     }
 
 
@@ -133,6 +135,7 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("newSourceConfig", "updates", 157, PASS, "newPodStore", 0),  # made here
         ChannelOp("startConfigured", "c.Updates()", 164, PASS, "a.run", 0),  # to a goroutine
         ChannelOp("startServer", "q.Jobs()", 191, PASS, "b.serve", 0),
+        ChannelOp("pullAll", "results", 214, PASS, "pullOne", 1),  # made here, in no field
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),
@@ -403,3 +406,34 @@ flows:
         claims = [c for c in parse_claims(note) if c.kind in ("calls", "hands-off")]
         assert {c.kind for c in claims} == {"calls", "hands-off"}
         assert check_claims(claims, FIXTURE_TREE) == []
+
+
+def test_a_channel_made_in_no_field_is_named_by_its_maker(db, capsys):
+    """pullAll makes results and keeps it in no field: callers, path and a note say the channel
+    pullAll made, and the note's claim holds by the ends' names (results at both)."""
+    from kubeatlas.graph.knowledge.walkthrough import Step, Walkthrough
+    from kubeatlas.graph.notes.claim import parse_claims
+    from kubeatlas.graph.notes.role import role_note
+
+    rows = run_json(capsys, "callers", "callshapes.pullAll", "--db", db)["callers"]
+    assert [(r["source"], r["hop"]) for r in rows] == [(f"func:{SHAPES}.pullOne", "hand-off")]
+    capsys.readouterr()
+    assert main(["callers", "callshapes.pullAll", "--db", db]) == 0
+    assert "channel (channel results made in pullAll, given through results)" in (
+        capsys.readouterr().out)
+    found = run_json(capsys, "path", "callshapes.pullOne", "callshapes.pullAll", "--db", db)
+    assert found["hops"][1]["through"] == "made in pullAll, given through results"
+    steps = (Step((f"func:{SHAPES}.pullOne",), "pullOne sends.", "pullOne 发送。"),
+             Step((f"func:{SHAPES}.pullAll",), "pullAll receives.", "pullAll 接收。"))
+    walk = Walkthrough("kubelet", "", "", (("loop", steps),))
+    atlas = Atlas(SqliteReader(Path(db)))
+    for lang, words in (("en", "sends on the channel `results` that `pullAll` makes"),
+                        ("zh", "向 `pullAll` 创建的 channel `results` 发送")):
+        note = role_note(atlas, "role:kubelet", lang=lang, walkthroughs={"kubelet": walk}).markdown
+        said = [line for line in note.splitlines() if words in line]
+        assert len(said) == 1 and f"{ROUTES_GO}:208" in said[0] and f"{ROUTES_GO}:217" in said[0], note
+        (claim,) = [c for c in parse_claims(note) if c.kind == "hands-off"]
+        assert check_claims([claim], FIXTURE_TREE) == []
+        assert check_claims([replace(claim, through=claim.through.replace("take=results",
+                                                                          "take=pulled"))],
+                            FIXTURE_TREE)

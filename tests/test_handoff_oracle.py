@@ -23,6 +23,7 @@ from oracle import build_tool, go_available
 
 from kubeatlas.app.cli import main
 
+SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
 pytestmark = pytest.mark.skipif(not go_available(),
                                 reason="Go toolchain not found: go/types is the ground truth")
 
@@ -46,10 +47,12 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     # condition variables (held by value and by pointer); and channels taken through getters
     # (one behind an interface with two getter implementations) and parameters, passed on
     # by callers' callers (one through an interface), or a field passed as it is, sent on
-    # through a parameter too, and one channel made in a constructor and held by two fields
-    # (routes.go: nine)
+    # through a parameter too, one channel made in a constructor and held by two fields, and
+    # one made and held by no field, which pullAll receives from (routes.go: ten)
     assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
-    assert len(expected) == 17
+    assert len(expected) == 18
+    assert expected[(f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll")].field == (
+        f"{SHAPES}.pullAll#results")
     assert sum(h.target.endswith("(*agent).iteration") for h in expected.values()) == 6
 
 

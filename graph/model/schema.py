@@ -83,9 +83,38 @@ def route_word(route: str) -> str:
 
 def route_phrases(attrs: Mapping[str, Any]) -> list[str]:
     """A HANDS_OFF edge's routes as a reader says them: "given through out", "taken through
-    plegCh" (none when both ends name the field)."""
-    return [f"{end} through {route_word(str(attrs[f'{end}_through']))}"
-            for end in ("given", "taken") if attrs.get(f"{end}_through")]
+    plegCh" (none when both ends name the field, or for the end in the function that made
+    the channel, which names it as made)."""
+    field = str(attrs.get("field", ""))
+    return [f"{end} through {route_word(route)}"
+            for end in ("given", "taken")
+            if (route := str(attrs.get(f"{end}_through") or ""))
+            and route.partition(":")[2] != field]
+
+
+def made_channel(field: str) -> tuple[str, str]:
+    """A HANDS_OFF edge's `field` when it is a channel a function made and stored in no field
+    ("<function>#<local>"): (the local, the function's name), as `EnsureImageExists` makes
+    `pullChan`; ("", "") for a struct field."""
+    maker, hash_, local = field.rpartition("#")
+    if not hash_:
+        return "", ""
+    return local, maker.partition("#")[0].rpartition(".")[2]
+
+
+def hand_off_phrases(attrs: Mapping[str, Any]) -> list[str]:
+    """What a hop along a HANDS_OFF edge says after its carrier ("through a channel"): the
+    function that made the channel, when no field holds it, then the routes: "made in
+    pullAll", "given through results"."""
+    maker = made_channel(str(attrs.get("field", "")))[1]
+    return [*([f"made in {maker}"] if maker else []), *route_phrases(attrs)]
+
+
+def holder_phrase(field: str) -> str:
+    """What a hand-off passes through, as a reader says it: "field eventChannel" or "channel
+    pullChan made in EnsureImageExists"."""
+    local, maker = made_channel(field)
+    return f"channel {local} made in {maker}" if local else f"field {field.rsplit('.', 1)[-1]}"
 
 
 # The edges that carry control or data from one function to the next: what a chain from code,

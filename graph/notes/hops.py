@@ -3,6 +3,7 @@ statement (a hand-off links both of its ends). Role walkthroughs and flows say h
 
 from __future__ import annotations
 
+from kubeatlas.graph.model.schema import made_channel
 from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.walk import Hop
@@ -29,12 +30,16 @@ def say_hop(w: Writer, hop: Hop) -> str:
         return (f"{src} {w.say('via_field_value', field=field, name=hop.target.name)} "
                 + w.cite(Citation(hop.path, hop.line, field)))
     if hop.kind == "hands-off":
-        field = hop.field.rsplit(".", 1)[-1]
+        local, maker = made_channel(hop.field)
+        field = local or hop.field.rsplit(".", 1)[-1]
         routes = hop.claim.routes
         give, take = routes.get("give", field), routes.get("take", field)
-        key = "via_channel_through" if hop.via == "channel" and take != field else (
-            _HAND_OFF_SAID.get(hop.via, "via_channel"))
-        said = w.say(key, field=field, name=hop.target.name, take=take)
+        if local:  # a channel a function made, stored in no field
+            key = "via_made_channel" if take == local else "via_made_channel_through"
+        else:
+            key = "via_channel_through" if hop.via == "channel" and take != field else (
+                _HAND_OFF_SAID.get(hop.via, "via_channel"))
+        said = w.say(key, field=field, maker=maker, name=hop.target.name, take=take)
         return (f"{src} {said} " + w.link(Citation(hop.path, hop.line, give)) + " → "
                 + w.link(Citation(hop.claim.object_path, hop.claim.object_line, take)))
     impl = w.atlas.reader.get_nodes([hop.claim.subject]).get(hop.claim.subject)

@@ -46,6 +46,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "via_channel_through": ("sends on the channel field `{field}`, which `{name}` receives from "
                             "through `{take}`:",
                             "向 channel 字段 `{field}` 发送，`{name}` 经由 `{take}` 从中接收："),
+    "via_made_channel": ("sends on the channel `{field}` that `{maker}` makes, which `{name}` "
+                         "receives from:",
+                         "向 `{maker}` 创建的 channel `{field}` 发送，`{name}` 从中接收："),
+    "via_made_channel_through": ("sends on the channel `{field}` that `{maker}` makes, which "
+                                 "`{name}` receives from through `{take}`:",
+                                 "向 `{maker}` 创建的 channel `{field}` 发送，`{name}` 经由 "
+                                 "`{take}` 从中接收："),
     "via_queue": ("adds to the work queue in field `{field}`, which `{name}` takes from:",
                   "向字段 `{field}` 中的工作队列添加，`{name}` 从中取出："),
     "via_cond": ("signals the condition variable `{field}`, which wakes `{name}` waiting on it:",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.graph.build.codeflags import is_test_package
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, kind_of, route_phrases
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, hand_off_phrases, kind_of
 from kubeatlas.graph.query.bridge import CALL_KINDS, Bridge
 
 MAX_VISITED = 200_000
@@ -30,7 +30,7 @@ class Hop:
     id: str
     kind: str
     via: str = ""
-    through: str = ""  # a hand-off's routes: "taken through plegCh" (see route_phrases)
+    through: str = ""  # a hand-off's routes: "taken through plegCh" (see hand_off_phrases)
 
     def as_json(self) -> dict[str, Any]:
         said = {"id": self.id, "kind": self.kind, "via": self.via}
@@ -110,7 +110,7 @@ def hops_of(found: Found) -> list[Hop]:
     """The chain search found, as hops: its start (kind "start"), then each edge's target."""
     return [Hop(found.start, "start"),
             *(Hop(e.target, hop_kind(e.kind), str(e.attrs.get("via", "")),
-                  ", ".join(route_phrases(e.attrs)) if e.kind == EdgeKind.HANDS_OFF else "")
+                  ", ".join(hand_off_phrases(e.attrs)) if e.kind == EdgeKind.HANDS_OFF else "")
               for e in found.edges)]
 
 

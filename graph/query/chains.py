@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubeatlas.graph.model.schema import EdgeKind, route_phrases
+from kubeatlas.graph.model.schema import EdgeKind, hand_off_phrases
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW, Bridge, bridge_between
 from kubeatlas.graph.query.chain import chain_kinds, cross
@@ -43,7 +43,7 @@ def how(kind: str, attrs: Mapping[str, Any]) -> str:
         said = {"queue": "hand-off through a work queue",
                 "cond": "hand-off through a condition variable"}.get(str(attrs.get("via")),
                                                                      "hand-off through a channel")
-        routes = route_phrases(attrs)
+        routes = hand_off_phrases(attrs)
         return f"{said} ({', '.join(routes)})" if routes else said
     return {str(EdgeKind.DISPATCHES): "dispatch to an implementation",
             "REFERENCES": "function value", str(EdgeKind.IMPORTS): "import",

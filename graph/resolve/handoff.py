@@ -44,7 +44,10 @@ SYNC_COND = ("sync", "Cond")
 # CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
 # into (directly or through the parameters it is passed to) hold one channel: the kubelet's
 # NewPodConfig makes `updates` and stores it in PodConfig.updates and, through newPodStorage,
-# in podStorage.updates.
+# in podStorage.updates. A made channel stored in no field is its own key: the ends in the
+# function that made it and in those it is passed to join by it (the kubelet's
+# EnsureImageExists makes `pullChan`, hands it to the image puller, which sends the result
+# on it, and receives it; the edge's `field` is then "<function>#<name>").
 CHANNEL_YIELD = "channel-yield"
 CHANNEL_PASS = "channel-pass"
 CHANNEL_STORE = "channel-store"
@@ -120,7 +123,8 @@ class ChannelRoutes:
         return {key: root(key) for key in parent.keys() | set(parent.values())}
 
     def fields(self, route: str) -> set[str]:
-        """The channel fields a route leads to (a field key leads to itself)."""
+        """The channel fields a route leads to (a field key leads to itself), and the made
+        channels among them that no field holds."""
         found: set[str] = set()
         seen = {route}
         todo = [route]
@@ -129,8 +133,8 @@ class ChannelRoutes:
             for key in todo:
                 if not is_channel_route(key):
                     found.add(key)
-                elif "#" in key:  # a channel the function made: the fields it is stored into
-                    found |= self.stores.get(key, set())
+                elif "#" in key:  # a channel the function made: the fields it is stored
+                    found |= self.stores.get(key) or {key}  # into, else the channel itself
                 elif key.startswith(RETURNS):
                     found |= self._returned(key.removeprefix(RETURNS))
                 else:

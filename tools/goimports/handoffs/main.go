@@ -40,7 +40,9 @@
 // parameter), through an interface method each of its implementations among the scope's
 // types, unless there are more than three. A channel a function makes and stores into two
 // fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`), makes
-// them hold one channel: reported as `same <field key> <field key>` lines.
+// them hold one channel: reported as `same <field key> <field key>` lines. A channel a function
+// makes and stores in no field is itself the key its ends join by (`fn#name`): the goroutines
+// it is handed to send, the function receives.
 package main
 
 import (
@@ -355,9 +357,12 @@ func (r *routes) fields(route string) []string {
 			for _, k := range r.returned(key) {
 				found[k] = true
 			}
-		case strings.Contains(key, "#"): // a made channel: the fields it is stored in
-			for k := range r.stores[key] {
+		case strings.Contains(key, "#"): // a made channel: the fields it is stored in,
+			for k := range r.stores[key] { // else the channel itself
 				found[k] = true
+			}
+			if len(r.stores[key]) == 0 {
+				found[key] = true
 			}
 		default:
 			var onward []string
