@@ -126,6 +126,14 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     # the channel no longer passed on: the routes change across functions, rebuild
     ("pkg/controller/callshapes/routes.go", "a.iteration(updates, plegCh)", "a.iteration(updates, nil)",
      False),
+    # lines move above the receive on a channel the function made and keeps in no field, and
+    # above the sender it was handed to: the hand-off's lines follow; the channel no longer
+    # handed on: rebuild
+    ("pkg/controller/callshapes/routes.go", "\tfor range images {\n",
+     "\t// edited\n\tfor range images {\n", True),
+    ("pkg/controller/callshapes/routes.go", "func pullOne(", "// edited\nfunc pullOne(", True),
+    ("pkg/controller/callshapes/routes.go", "go pullOne(image, results)", "go pullOne(image, nil)",
+     False),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),
