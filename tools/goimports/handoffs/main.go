@@ -41,8 +41,8 @@
 // types, unless there are more than three. A channel a function makes and stores into two
 // fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`), makes
 // them hold one channel: reported as `same <field key> <field key>` lines. A channel a function
-// makes and stores in no field is itself the key its ends join by (`fn#name`): the goroutines
-// it is handed to send, the function receives.
+// makes and stores in no field is itself the key (`fn#name`) that the ends in that function,
+// and in those it is handed to, join by (a puller sends on it, its maker receives).
 package main
 
 import (
