@@ -177,11 +177,15 @@ def test_informer_note_follows_a_notification_through_the_listener_channels(note
 
 
 def test_kubelet_flow_takes_pods_and_events_through_its_channel_parameters(notes):
-    """The kubelet's data flow: podStorage.Merge sends on updates, which syncLoopIteration
+    """The kubelet's data flow: the mux's listen merges each source's update through the Merger
+    interface into podStorage.Merge, which sends on updates, which syncLoopIteration
     takes as configCh (one channel NewPodConfig made for PodConfig and podStorage, handed by
     startKubelet through Bootstrap to Run and syncLoop); the PLEG's Relist sends on
     eventChannel, which it takes as plegCh (from kl.pleg.Watch())."""
     flow = notes["kubelet"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    # the pod sources' updates reach Merge from the mux's listen, through the Merger interface
+    assert "`config.(*Mux).listen` calls `Merge(…)`" in flow
+    assert "`config.(Merger).Merge` is an interface method; the implementation is on `config.podStorage`" in flow
     assert ("`config.(*podStorage).Merge` sends on the channel field `updates`, which "
             "`syncLoopIteration` receives from through `configCh`") in flow
     assert ("`pleg.(*GenericPLEG).Relist` sends on the channel field `eventChannel`, which "
