@@ -1,5 +1,6 @@
 """Channel operations in function bodies: sends and receives on fields, through locals, getters
-and parameters too; the getters that return a field, and the channels handed to calls."""
+and parameters too; the getters that return a field, the methods that return a channel, and
+the channels handed to calls."""
 
 from __future__ import annotations
 
@@ -76,11 +77,41 @@ def on_yield(acc: ChannelSink, scope: str, receiver: str, method: Node) -> None:
         acc.channels.append(ChannelOp(scope, flat(value), value.start_point[0] + 1, YIELD))
 
 
+def on_channel_return(acc: ChannelSink, scope: str, method: Node) -> None:
+    """A method declared to return a channel (`Channel(…) chan<- interface{}`): what each of its
+    returns gives back (outside closures) — a channel it makes, a parameter, a field, or
+    another method's result (`return c.mux.ChannelWithContext(ctx, source)`, any arguments);
+    whether a name is such a channel is for through_fields to find out."""
+    body = method.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        node = todo.pop()
+        if node.type == "return_statement":
+            values = node.named_children
+            if len(values) == 1 and values[0].type == "expression_list" and \
+                    values[0].named_child_count == 1:
+                _yield_value(acc, scope, values[0].named_children[0])
+        elif node.type != "func_literal":
+            todo.extend(node.named_children)
+
+
+def _yield_value(acc: ChannelSink, scope: str, value: Node) -> None:
+    if value.type in ("identifier", "selector_expression"):
+        channel = flat(value)
+    elif value.type == "call_expression":
+        channel = _returning_call(value)
+    else:
+        return
+    if channel and len(channel) <= MAX_CALLEE:
+        acc.channels.append(ChannelOp(scope, channel, value.start_point[0] + 1, YIELD))
+
+
 def on_handed(acc: ChannelSink, c: Captures) -> None:
-    """`go k.Run(podCfg.Updates())`: a getter's result handed to a goroutine's function."""
+    """`go k.Run(podCfg.Updates())`, `config.NewSourceApiserver(…, cfg.Channel(ctx, source))`: a
+    method's result handed to a function started as a goroutine or called as a statement."""
     node = c["handed"][0]
     scope = acc.scope_of(node)
-    channel = _getter_call(node) if scope else ""
+    channel = _returning_call(node) if scope else ""
     call, arg = argument_of(acc.callee_at, node) if channel else ("", -1)
     if call:
         acc.channels.append(ChannelOp(scope, channel, node.start_point[0] + 1, PASS, call, arg))
@@ -101,9 +132,15 @@ def _record(acc: ChannelSink, node: Node, op: str) -> None:
 
 def _getter_call(call: Node) -> str:
     """`kl.pleg.Watch()` for a call of a method with no arguments; "" for any other call."""
-    fn = call.child_by_field_name("function")
     args = call.child_by_field_name("arguments")
-    if fn is None or fn.type != "selector_expression" or args is None or args.named_child_count:
+    return _returning_call(call) if args is not None and not args.named_child_count else ""
+
+
+def _returning_call(call: Node) -> str:
+    """`cfg.Channel()` for a call of a method (its arguments left out, whatever they are); ""
+    for any other call. The resolution finds the method and what it returns."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
         return ""
     text = flat(fn) + "()"
     return text if len(text) <= MAX_CALLEE else ""

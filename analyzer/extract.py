@@ -9,6 +9,7 @@ from kubeatlas.analyzer.body_locals import named_results, on_closure, on_local, 
 from kubeatlas.analyzer.buildtags import read_build_expr, with_cgo
 from kubeatlas.analyzer.channels import (
     note_alias,
+    on_channel_return,
     on_handed,
     on_ranged,
     on_receive,
@@ -190,7 +191,9 @@ def _on_method(acc: _Accumulator, c: Captures) -> None:
     acc.decls.append(decl)
     acc.enter(node, decl.qualified_name)
     named_results(acc, node)
-    if len(params) == 1 and len(results) == 1 and recv_name:  # perhaps a getter
+    if len(results) == 1 and is_channel_type(results[0]):  # what it returns, a getter's too
+        on_channel_return(acc, decl.qualified_name, node)
+    elif len(params) == 1 and len(results) == 1 and recv_name:  # perhaps a getter
         on_yield(acc, decl.qualified_name, recv_name, node)
 
 

@@ -35,11 +35,11 @@ GO_QUERY = r"""
 (send_statement channel: [(identifier) (selector_expression) (call_expression)] @send.channel)
 (unary_expression operator: "<-" operand: [(identifier) (selector_expression) (call_expression)] @receive.channel)
 (range_clause right: [(identifier) (selector_expression) (call_expression)] @ranged.channel)
-(go_statement (call_expression arguments: (argument_list (call_expression function: (selector_expression)) @handed)))
+[(go_statement (call_expression arguments: (argument_list (call_expression function: (selector_expression)) @handed))) (expression_statement (call_expression arguments: (argument_list (call_expression function: (selector_expression)) @handed)))]
 """
 
 PATTERN_NAMES = tuple(
-    line.split("@")[-1].split(".")[0].rstrip(") ").strip() for line in GO_QUERY.strip().splitlines()
+    line.split("@")[-1].split(".")[0].rstrip(")] ").strip() for line in GO_QUERY.strip().splitlines()
 )
 
 Node = Any  # a tree_sitter.Node; callers only use its attributes, never import tree_sitter

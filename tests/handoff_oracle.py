@@ -12,10 +12,12 @@ from pathlib import Path
 from call_oracle import reported, run_tool
 
 # Where hand-offs carry a main loop: controllers' queues, the kubelet's and the proxy's
-# channels (and cmd/kubelet/app, which hands the config's channel to the kubelet), the
-# scheduler's queue, async's runner, client-go's informer plumbing.
+# channels (and cmd/kubelet/app, which hands the config's channel to the kubelet, and the
+# config mux that listens on each pod source's channel), the scheduler's queue, async's
+# runner, client-go's informer plumbing.
 K8S_SCOPE = ("pkg/kubelet/...", "cmd/kubelet/app", "pkg/scheduler/...", "pkg/controller/...",
-             "pkg/proxy/...", "pkg/util/async", "staging/src/k8s.io/client-go/tools/cache")
+             "pkg/proxy/...", "pkg/util/async", "pkg/util/config",
+             "staging/src/k8s.io/client-go/tools/cache")
 
 
 @dataclass(frozen=True, slots=True)

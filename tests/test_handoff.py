@@ -104,6 +104,10 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
             ("channel", "jobs", 188, 177),
         # a channel pullAll makes and stores in no field: the key is the channel itself
         (f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll"): ("channel", "pullAll#results", 208, 217),
+        # what a source is given is the config's Channel(source): the channel the mux's
+        # ChannelFor makes and listens on, returned through two methods
+        (f"func:{SHAPES}.watchSource", f"method:{SHAPES}.(*sourceMux).listen"):
+            ("channel", "ChannelFor#made", 257, 243),
     }
 
 
@@ -126,6 +130,9 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
           for x, line in zip("ABCD", range(125, 129), strict=True)),
         ChannelOp("(*sourceConfig).Updates", "c.updates", 161, YIELD),
         ChannelOp("(*jobQueue).Jobs", "q.jobs", 186, YIELD),
+        # methods declared to return a channel: the one it makes (not the map's), a method's
+        ChannelOp("(*sourceMux).ChannelFor", "made", 239, YIELD),
+        ChannelOp("(*muxConfig).Channel", "c.mux.ChannelFor()", 253, YIELD),
     }
     assert {op for op in ops if op.op == PASS} == {
         ChannelOp("startAgent", "a.config.Updates()", 89, PASS, "a.run", 0),
@@ -136,6 +143,9 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("startConfigured", "c.Updates()", 164, PASS, "a.run", 0),  # to a goroutine
         ChannelOp("startServer", "q.Jobs()", 191, PASS, "b.serve", 0),
         ChannelOp("pullAll", "results", 214, PASS, "pullOne", 1),  # made here, in no field
+        ChannelOp("(*sourceMux).ChannelFor", "made", 238, PASS, "m.listen", 0),
+        # a method's result, with arguments, handed to a function called as a statement
+        ChannelOp("startSources", "c.Channel()", 262, PASS, "watchSource", 1),
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),

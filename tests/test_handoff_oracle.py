@@ -48,11 +48,14 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     # (one behind an interface with two getter implementations) and parameters, passed on
     # by callers' callers (one through an interface), or a field passed as it is, sent on
     # through a parameter too, one channel made in a constructor and held by two fields, and
-    # one made and held by no field, which pullAll receives from (routes.go: ten)
+    # one made and held by no field, which pullAll receives from, and one a source is given
+    # through two methods that return it, whatever their arguments (routes.go: eleven)
     assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
-    assert len(expected) == 18
+    assert len(expected) == 19
     assert expected[(f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll")].field == (
         f"{SHAPES}.pullAll#results")
+    assert expected[(f"func:{SHAPES}.watchSource", f"method:{SHAPES}.(*sourceMux).listen")
+                    ].field == f"{SHAPES}.(*sourceMux).ChannelFor#made"
     assert sum(h.target.endswith("(*agent).iteration") for h in expected.values()) == 6
 
 

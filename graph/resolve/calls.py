@@ -256,8 +256,8 @@ def resolve_file_calls(f: FileFacts, symbols: SymbolTable, tally: Counter[str]) 
         caller = caller_ids.get(op.caller) or _enclosing(f, op.caller, symbols, caller_ids, variants)
         if caller in variants:
             continue
-        if op.op == YIELD:  # a getter: `return g.eventChannel`
-            key = channel_field(resolver, op.caller, op.channel, op.line)
+        if op.op == YIELD:  # `return g.eventChannel`, a made channel, another method's result
+            key = _channel_route(symbols, resolver, op, caller)
             if key:
                 _count(edges, caller, key, CHANNEL_YIELD, op.line)
             continue

@@ -35,13 +35,16 @@ _COND_METHODS = {"Broadcast": COND_SIGNAL, "Signal": COND_SIGNAL, "Wait": COND_W
 SYNC_COND = ("sync", "Cond")
 
 # A channel reached through a getter or a parameter (a route): "returns:<method id>", the
-# channel field the method returns (an interface method: each implementation's),
+# channel field the method returns (an interface method: each implementation's) or, for a
+# method declared to return a channel, the route of what it returns: a channel it makes, a
+# parameter's, another method's result (the kubelet's PodConfig.Channel returns
+# Mux.ChannelWithContext's, the channel that method makes and listens on);
 # "<function id>@<i>:<name>", the channels the function's callers pass as its i-th parameter
 # (the receiver is 0; callers through an interface pass to "<interface method id>@<i>"), or
-# "<function id>#<name>", a channel the function makes. Resolution records a getter's
-# field, a caller's argument and a parameter or made channel stored into a field as (getter,
-# field key, CHANNEL_YIELD, …), (route, source, CHANNEL_PASS, …) and (route, field key,
-# CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
+# "<function id>#<name>", a channel the function makes. Resolution records what a getter or
+# such a method returns, a caller's argument and a parameter or made channel stored into a
+# field as (method, field key or route, CHANNEL_YIELD, …), (route, source, CHANNEL_PASS, …)
+# and (route, field key, CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
 # into (directly or through the parameters it is passed to) hold one channel: the kubelet's
 # NewPodConfig makes `updates` and stores it in PodConfig.updates and, through newPodStorage,
 # in podStorage.updates. A made channel stored in no field is its own key: the ends in the
@@ -135,8 +138,10 @@ class ChannelRoutes:
                     found.add(key)
                 elif "#" in key:  # a channel the function made: the fields it is stored
                     found |= self.stores.get(key) or {key}  # into, else the channel itself
-                elif key.startswith(RETURNS):
-                    found |= self._returned(key.removeprefix(RETURNS))
+                elif key.startswith(RETURNS):  # a field, or where the method's channel comes from
+                    returned = self._returned(key.removeprefix(RETURNS))
+                    found |= {k for k in returned if not is_channel_route(k)}
+                    onward += [k for k in sorted(returned) if is_channel_route(k) and k not in seen]
                 else:
                     onward += [k for k in sorted(self._passed(key)) if k not in seen]
             seen.update(onward)
@@ -164,8 +169,9 @@ class ChannelRoutes:
         return str(self.graph.attrs(function).get("file", "")).endswith("_test.go")
 
     def _returned(self, method: str) -> set[str]:
-        """The fields a getter returns; through an interface method, each implementation's
-        outside test files, if at most MAX_IMPLEMENTATIONS of them are getters."""
+        """What a method returns: a getter's field; a channel it makes, a parameter's or another
+        method's (routes); through an interface method, each implementation's outside test
+        files, if at most MAX_IMPLEMENTATIONS of them return a channel."""
         if method in self.yields:
             return self.yields[method]
         getters = [m for m in self.graph.successors(method, EdgeKind.DISPATCHES)

@@ -35,14 +35,19 @@
 // channel-typed parameter (`chan T`, `<-chan T`, `chan<- T` as written) stands for what the
 // callers in the scope pass there: a channel field, a local as above or one assigned from a
 // field, a channel parameter of their own or a channel they make (`ch := make(chan T)`, `var
-// ch chan T`), and a getter's call handed straight to a goroutine (`go k.Run(c.Updates())`),
-// followed through at most eight callers; the callee is a function or a method (no variadic
+// ch chan T`), and a method's call, whatever its arguments, handed straight to a function
+// started as a goroutine or called as a statement (`go k.Run(c.Updates())`,
+// `NewSourceApiserver(…, cfg.Channel(ctx, source))`), followed through at most eight callers; the callee is a function or a method (no variadic
 // parameter), through an interface method each of its implementations among the scope's
 // types, unless there are more than three. A channel a function makes and stores into two
 // fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`), makes
 // them hold one channel: reported as `same <field key> <field key>` lines. A channel a function
 // makes and stores in no field is itself the key (`fn#name`) that the ends in that function,
-// and in those it is handed to, join by (a puller sends on it, its maker receives).
+// and in those it is handed to, join by (a puller sends on it, its maker receives). A method
+// declared to return a channel (`chan T`, `<-chan T`, `chan<- T` as written, one result) is
+// a getter of what each of its returns outside closures names: a channel field, a channel it
+// makes, a channel parameter, a local as above, or another method's result, whatever its
+// arguments (PodConfig.Channel returns Mux.ChannelWithContext's made channel).
 package main
 
 import (
@@ -105,6 +110,9 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 	if key := w.getterField(fd); key != "" {
 		w.routes.yields[fn] = append(w.routes.yields[fn], key)
 	}
+	if keys := w.returnedChannels(fd, aliases, getterLocals, slots); len(keys) > 0 {
+		w.routes.yields[fn] = append(w.routes.yields[fn], keys...)
+	}
 	var out []string
 	end := func(dir, via string, keys []string, at ast.Node) {
 		pos := w.c.Fset.Position(at.Pos())
@@ -142,7 +150,11 @@ func (w *walker) body(fn string, fd *ast.FuncDecl) []string {
 			}
 			w.passes(x, aliases, getterLocals, slots)
 		case *ast.GoStmt:
-			w.goGetters(x.Call)
+			w.handedCalls(x.Call)
+		case *ast.ExprStmt:
+			if call, ok := x.X.(*ast.CallExpr); ok {
+				w.handedCalls(call)
+			}
 		case *ast.CompositeLit:
 			w.literalStores(x, slots)
 		case *ast.AssignStmt:
@@ -194,16 +206,18 @@ func (w *walker) madeChannels(fn string, body *ast.BlockStmt) map[types.Object]s
 	return out
 }
 
-// goGetters records a getter's result handed straight to a goroutine's function
-// (`go k.Run(podCfg.Updates())`) as passed into its channel parameter.
-func (w *walker) goGetters(call *ast.CallExpr) {
+// handedCalls records a method's result handed straight to a function started as a goroutine
+// or called as a statement (`go k.Run(podCfg.Updates())`, `NewSourceApiserver(…,
+// cfg.Channel(ctx, source))`), whatever the method's arguments, as passed into the function's
+// channel parameter.
+func (w *walker) handedCalls(call *ast.CallExpr) {
 	callee := w.channelCallee(call)
 	if callee == nil {
 		return
 	}
 	sig := callee.Type().(*types.Signature)
 	for i, arg := range call.Args {
-		if route := w.getterRoute(arg); route != "" {
+		if route := w.methodRoute(arg, true); route != "" {
 			if slot := w.channelSlot(callee, sig, i); slot != "" {
 				w.routes.pass(slot, route)
 			}
@@ -353,10 +367,16 @@ func (r *routes) fields(route string) []string {
 		switch {
 		case strings.HasPrefix(key, "field:"):
 			found[key] = true
-		case strings.HasPrefix(key, returns):
+		case strings.HasPrefix(key, returns): // a field, or where the method's channel comes from
+			var onward []string
 			for _, k := range r.returned(key) {
-				found[k] = true
+				if strings.HasPrefix(k, "field:") {
+					found[k] = true
+				} else {
+					onward = append(onward, k)
+				}
 			}
+			return onward
 		case strings.Contains(key, "#"): // a made channel: the fields it is stored in,
 			for k := range r.stores[key] { // else the channel itself
 				found[k] = true
@@ -381,8 +401,9 @@ func (r *routes) fields(route string) []string {
 	return out
 }
 
-// returned: the fields a getter returns; through an interface method, those of its getter
-// implementations among the scope's types, if there are at most three.
+// returned: what a method returns, a getter's field or the routes of a method that returns a
+// channel; through an interface method, those of its implementations among the scope's types
+// that return one, if there are at most three.
 func (r *routes) returned(route string) []string {
 	id := strings.TrimPrefix(route, returns)
 	if keys, ok := r.yields[id]; ok {
@@ -476,8 +497,13 @@ func (w *walker) getterField(fd *ast.FuncDecl) string {
 
 // getterRoute: "returns:<id>" when e calls a method with no arguments (`kl.pleg.Watch()`).
 func (w *walker) getterRoute(e ast.Expr) string {
+	return w.methodRoute(e, false)
+}
+
+// methodRoute: "returns:<id>" when e calls a method, with no arguments unless anyArgs.
+func (w *walker) methodRoute(e ast.Expr, anyArgs bool) string {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok || len(call.Args) != 0 {
+	if !ok || (len(call.Args) != 0 && !anyArgs) {
 		return ""
 	}
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
@@ -495,6 +521,40 @@ func (w *walker) getterRoute(e ast.Expr) string {
 	route := returns + report.FuncID(m)
 	w.routes.methods[route] = m
 	return route
+}
+
+// returnedChannels: for a method declared to return a channel (one result, written `chan T`,
+// `<-chan T` or `chan<- T`), what each of its returns outside closures gives back, as a
+// channel operation's operand would name it (a channel field, a local assigned from one or
+// from a getter's call, a channel parameter, a channel the method makes), or a method's
+// result, whatever its arguments (`return c.mux.ChannelWithContext(ctx, source)`).
+func (w *walker) returnedChannels(fd *ast.FuncDecl, aliases, getterLocals map[types.Object][]string,
+	slots map[types.Object]string) []string {
+	sig, ok := w.info.Defs[fd.Name].Type().(*types.Signature)
+	if fd.Recv == nil || !ok || sig.Results().Len() != 1 {
+		return nil
+	}
+	if _, isChan := fd.Type.Results.List[0].Type.(*ast.ChanType); !isChan {
+		return nil
+	}
+	var out []string
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(x.Results) != 1 {
+				return true
+			}
+			if route := w.methodRoute(x.Results[0], true); route != "" {
+				out = append(out, route)
+			}
+			out = append(out, w.channelKeys(x.Results[0], aliases)...)
+			out = append(out, w.channelRoutes(x.Results[0], getterLocals, slots)...)
+		}
+		return true
+	})
+	return out
 }
 
 // getterLocals: each local assigned (`:=`, one name, one value) from a getter's call.
