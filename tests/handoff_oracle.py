@@ -102,12 +102,27 @@ def expected_handoffs(report: GoReport) -> dict[tuple[str, str], HandOff]:
     for key in sorted(giving.keys() & taking.keys()):
         for source, gives in sorted(giving[key].items()):
             for target, takes in sorted(taking[key].items()):
-                if source != target and (source, target) not in out:
+                field = _meeting_key(sorted({e.key for e in gives}), {e.key for e in takes})
+                if source != target and field and (source, target) not in out:
                     out[(source, target)] = HandOff(
-                        source, target, min(e.key for e in gives).partition(":")[2],
+                        source, target, field.partition(":")[2],
                         gives[0].via, min(e.line for e in gives), min(e.line for e in takes),
                         len(gives))
     return out
+
+
+def _meeting_key(gives: list[str], takes: set[str]) -> str:
+    """The giver's key a hand-off goes by: the least the taker has too, else the least that
+    meets one of the taker's, "" for none. Two channels that two functions made (`fn#name`)
+    never meet, though one field may hold either; a field meets what it holds."""
+    made = [k for k in takes if not k.startswith("field:")]
+    for key in gives:
+        if key in takes:
+            return key
+    for key in gives:
+        if key.startswith("field:") or len(made) < len(takes):
+            return key
+    return ""
 
 
 def index_handoffs(db: Path, scope: tuple[str, ...] = (), goos: str = "linux",

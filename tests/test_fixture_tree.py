@@ -253,7 +253,8 @@ def test_generated_and_test_files(graph):
     }
     tests = {p for p, a in files.items() if a["is_test"]}
     assert tests == {"pkg/kubelet/kubelet_test.go", "pkg/scheduler/scheduler_test.go",
-                     "pkg/controller/deployment/deployment_controller_test.go"}
+                     "pkg/controller/deployment/deployment_controller_test.go",
+                     "pkg/controller/callshapes/routes_test.go"}
     assert edge(graph, "IMPORTS", f"pkg:{K}/kubelet", "ext:testing")["test_only"] is True
     # the external test package scheduler_test is folded into its directory's package, and
     # its import of that package is no edge (it would read as the package importing itself)

@@ -107,7 +107,18 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
         # what a source is given is the config's Channel(source): the channel the mux's
         # ChannelFor makes and listens on, returned through two methods
         (f"func:{SHAPES}.watchSource", f"method:{SHAPES}.(*sourceMux).listen"):
-            ("channel", "ChannelFor#made", 257, 243),
+            ("channel", "ChannelFor#fresh", 257, 243),
+        # a source that keeps what it is given in a field: the field holds that same channel
+        (f"method:{SHAPES}.(*fileSource).run", f"method:{SHAPES}.(*sourceMux).listen"):
+            ("channel", "updates", 279, 243),
+        # watchFiles sends on what it is given: ChannelFor's channel, or its test's; the test's
+        # is held by the same field, yet watchSource's send on ChannelFor's reaches no test
+        (f"func:{SHAPES}.watchFiles", f"method:{SHAPES}.(*sourceMux).listen"):
+            ("channel", "ChannelFor#fresh", 275, 243),
+        (f"func:{SHAPES}.watchFiles", f"func:{SHAPES}.TestWatchFiles"):
+            ("channel", "TestWatchFiles#ch", 275, 11),
+        (f"method:{SHAPES}.(*fileSource).run", f"func:{SHAPES}.TestWatchFiles"):
+            ("channel", "updates", 279, 11),
     }
 
 
@@ -131,7 +142,7 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("(*sourceConfig).Updates", "c.updates", 161, YIELD),
         ChannelOp("(*jobQueue).Jobs", "q.jobs", 186, YIELD),
         # methods declared to return a channel: the one it makes (not the map's), a method's
-        ChannelOp("(*sourceMux).ChannelFor", "made", 239, YIELD),
+        ChannelOp("(*sourceMux).ChannelFor", "fresh", 239, YIELD),
         ChannelOp("(*muxConfig).Channel", "c.mux.ChannelFor()", 253, YIELD),
     }
     assert {op for op in ops if op.op == PASS} == {
@@ -143,9 +154,10 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         ChannelOp("startConfigured", "c.Updates()", 164, PASS, "a.run", 0),  # to a goroutine
         ChannelOp("startServer", "q.Jobs()", 191, PASS, "b.serve", 0),
         ChannelOp("pullAll", "results", 214, PASS, "pullOne", 1),  # made here, in no field
-        ChannelOp("(*sourceMux).ChannelFor", "made", 238, PASS, "m.listen", 0),
+        ChannelOp("(*sourceMux).ChannelFor", "fresh", 238, PASS, "m.listen", 0),
         # a method's result, with arguments, handed to a function called as a statement
         ChannelOp("startSources", "c.Channel()", 262, PASS, "watchSource", 1),
+        ChannelOp("startSources", "c.Channel()", 263, PASS, "watchFiles", 0),
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),

@@ -49,13 +49,16 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     # by callers' callers (one through an interface), or a field passed as it is, sent on
     # through a parameter too, one channel made in a constructor and held by two fields, and
     # one made and held by no field, which pullAll receives from, and one a source is given
-    # through two methods that return it, whatever their arguments (routes.go: eleven)
+    # through two methods that return it, whatever their arguments, which another source keeps
+    # in a field and sends on as well (routes.go: thirteen)
     assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
-    assert len(expected) == 19
+    assert len(expected) == 21
     assert expected[(f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll")].field == (
         f"{SHAPES}.pullAll#results")
     assert expected[(f"func:{SHAPES}.watchSource", f"method:{SHAPES}.(*sourceMux).listen")
-                    ].field == f"{SHAPES}.(*sourceMux).ChannelFor#made"
+                    ].field == f"{SHAPES}.(*sourceMux).ChannelFor#fresh"
+    assert expected[(f"method:{SHAPES}.(*fileSource).run", f"method:{SHAPES}.(*sourceMux).listen")
+                    ].field == f"{SHAPES}.fileSource.updates"
     assert sum(h.target.endswith("(*agent).iteration") for h in expected.values()) == 6
 
 

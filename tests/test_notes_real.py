@@ -177,12 +177,17 @@ def test_informer_note_follows_a_notification_through_the_listener_channels(note
 
 
 def test_kubelet_flow_takes_pods_and_events_through_its_channel_parameters(notes):
-    """The kubelet's data flow: the mux's listen merges each source's update through the Merger
+    """The kubelet's data flow: the API server source sends on the channel the config mux made
+    for it (returned through PodConfig.Channel and Mux.ChannelWithContext), which the mux's
+    listen receives from; listen merges each source's update through the Merger
     interface into podStorage.Merge, which sends on updates, which syncLoopIteration
     takes as configCh (one channel NewPodConfig made for PodConfig and podStorage, handed by
     startKubelet through Bootstrap to Run and syncLoop); the PLEG's Relist sends on
     eventChannel, which it takes as plegCh (from kl.pleg.Watch())."""
     flow = notes["kubelet"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    # the API server source's updates reach the mux's listen through the channel the mux made
+    assert ("`config.newSourceApiserverFromLW` sends on the channel `newChannel` that "
+            "`ChannelWithContext` makes, which `listen` receives from through `listenChannel`") in flow
     # the pod sources' updates reach Merge from the mux's listen, through the Merger interface
     assert "`config.(*Mux).listen` calls `Merge(…)`" in flow
     assert "`config.(Merger).Merge` is an interface method; the implementation is on `config.podStorage`" in flow

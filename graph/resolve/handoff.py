@@ -8,7 +8,7 @@ all three."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, HandOffVia
@@ -101,11 +101,21 @@ class ChannelRoutes:
 
     def _join_made(self) -> dict[str, str]:
         """field key -> the least key of the fields a made channel is stored into, directly
-        or through the parameters it is passed to (and those pass it on to)."""
+        or through the parameters it is passed to (and those pass it on to, a method that
+        returns it among them); a made channel stored into no field itself but reaching one
+        that way (the kubelet's Mux.ChannelWithContext makes the channel a pod source stores
+        in its field) -> that key too."""
         feeds: dict[str, set[str]] = defaultdict(set)  # source -> the slots it is passed to
-        for slot, sources in self.passes.items():
-            for source in sources:
-                feeds[source].add(slot)
+        for slot in self.passes.keys() | self.stores.keys():
+            if "@" in slot:  # a parameter: what callers pass, through an interface method too
+                for source in self._passed(slot):
+                    feeds[source].add(slot)
+        returning = {k for keys in (*self.passes.values(), *self.yields.values()) for k in keys
+                     if k.startswith(RETURNS)}
+        for key in returning:  # what a method returns feeds the method's result
+            for source in self._returned(key.removeprefix(RETURNS)):
+                if is_channel_route(source):
+                    feeds[source].add(key)
         parent: dict[str, str] = {}
 
         def root(key: str) -> str:
@@ -119,6 +129,8 @@ class ChannelRoutes:
                 todo = [s for k in todo for s in sorted(feeds.get(k, ())) if s not in reach]
                 reach.update(todo)
             fields = sorted({f for k in reach for f in self.stores.get(k, ())})
+            if fields and not self.stores.get(made):
+                fields.append(made)  # a field key always sorts first
             for other in fields[1:]:
                 a, b = root(fields[0]), root(other)
                 if a != b:
@@ -191,7 +203,8 @@ def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd
     """Each end on a field as it is, and each end on a getter's or a parameter's channel once per
     field that route leads to, with the route; fields holding one made channel join by one
     key. Ends of one function on one field (directly, or by two routes) merge: their counts
-    add up, the first line wins, and every way it got there is kept."""
+    add up (an end's once, though its route lead to two fields of one key), the first line
+    wins, and every way it got there is kept."""
     merged: dict[tuple[str, str, str], list] = {}
     for function, key, via, count, line in ends:
         route = key if is_channel_route(key) else ""
@@ -199,13 +212,15 @@ def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd
             joined = routes.same_channel(field)
             entry = merged.get((function, joined, via))
             if entry is None:
-                merged[(function, joined, via)] = [count, line, {(route, field)}]
-            else:
+                merged[(function, joined, via)] = [count, line, {(route, field)}, {key}]
+                continue
+            if key not in entry[3]:
                 entry[0] += count
-                entry[1] = min(entry[1], line)
-                entry[2].add((route, field))
+                entry[3].add(key)
+            entry[1] = min(entry[1], line)
+            entry[2].add((route, field))
     return [((function, joined, via, count, line), tuple(sorted(ways)))
-            for (function, joined, via), (count, line, ways) in merged.items()]
+            for (function, joined, via), (count, line, ways, _) in merged.items()]
 
 
 def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
@@ -213,20 +228,22 @@ def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
     takes from it (via channel, queue or cond, the giver's field, the giving line and the
     taking line; the getter or parameter route of an end that took one, and the taker's
     field when it is another field holding the same channel: a taker that reaches the
-    giver's own field names no other); the number of edges added. A pair joined through two
-    fields keeps the first field's edge."""
+    giver's own field names no other); the number of edges added. The two ends meet as
+    `meeting` says. A pair joined through two fields keeps the first field's edge."""
     giving: dict[str, list[RoutedEnd]] = defaultdict(list)
     taking: dict[str, list[RoutedEnd]] = defaultdict(list)
     for end in ends:
         (giving if end[0][2] in _GIVING else taking)[end[0][1]].append(end)
     added = 0
     for key in sorted(giving.keys() & taking.keys()):
-        for (source, _, via, count, line), ((given, field), *_) in sorted(giving[key]):
+        for (source, _, via, count, line), gives in sorted(giving[key]):
             for (target, _, _, _, to_line), ways in sorted(taking[key]):
-                taken, taken_field = next((w for w in ways if w[1] == field), ways[0])
-                if (source == target or source not in graph or target not in graph
+                met = meeting(gives, ways)
+                if (met is None or source == target or source not in graph
+                        or target not in graph
                         or graph.edge(source, target, EdgeKind.HANDS_OFF) is not None):
                     continue
+                (given, field), (taken, taken_field) = met
                 routes = {"given_through": given} if given else {}
                 if taken:
                     routes["taken_through"] = taken
@@ -237,3 +254,27 @@ def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
                                to_line=to_line, **routes)
                 added += 1
     return added
+
+
+Way = tuple[str, str]  # (route, field key or made channel)
+
+
+def meeting(gives: Sequence[Way], takes: Sequence[Way]) -> tuple[Way, Way] | None:
+    """The giver's way and the taker's way one hand-off goes by: the first pair on one field
+    or channel; else the first on two that hold one channel, unless both are channels two
+    functions made (one field may hold either, yet they are two channels: a test's channel
+    given to the file pod source does not reach the mux's listen); None when no pair meets."""
+    for give in gives:
+        for take in takes:
+            if give[1] == take[1]:
+                return give, take
+    for give in gives:
+        for take in takes:
+            if not (is_made(give[1]) and is_made(take[1])):
+                return give, take
+    return None
+
+
+def is_made(key: str) -> bool:
+    """Is a key a channel a function made (`<function>#<name>`), not a field?"""
+    return "#" in key and not key.startswith("field:")

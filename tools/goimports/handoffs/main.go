@@ -40,10 +40,13 @@
 // `NewSourceApiserver(…, cfg.Channel(ctx, source))`), followed through at most eight callers; the callee is a function or a method (no variadic
 // parameter), through an interface method each of its implementations among the scope's
 // types, unless there are more than three. A channel a function makes and stores into two
-// fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`), makes
-// them hold one channel: reported as `same <field key> <field key>` lines. A channel a function
-// makes and stores in no field is itself the key (`fn#name`) that the ends in that function,
-// and in those it is handed to, join by (a puller sends on it, its maker receives). A method
+// fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`) and the
+// methods that return it, makes them hold one channel: reported as `same <field key> <field
+// key>` lines. A channel a function makes and stores in no field is itself the key
+// (`fn#name`) that the ends in that function, and in those it is handed to, join by (a puller
+// sends on it, its maker receives); when it is stored into a field only where it is passed
+// (a pod source's field holds the channel the config mux made), it and that field are one
+// key too (`same <field key> fn#name`). A method
 // declared to return a channel (`chan T`, `<-chan T`, `chan<- T` as written, one result) is
 // a getter of what each of its returns outside closures names: a channel field, a channel it
 // makes, a channel parameter, a local as above, or another method's result, whatever its
@@ -315,17 +318,42 @@ func (r *routes) finish(c *check.Checker) []string {
 		}
 	}
 	feeds := map[string][]string{} // source -> the slots it is passed to
+	returning := map[string]bool{} // the "returns:" routes passed or returned
 	for slot, sources := range r.passes {
 		for s := range sources {
 			feeds[s] = append(feeds[s], slot)
+			if strings.HasPrefix(s, returns) {
+				returning[s] = true
+			}
 		}
 	}
-	for made := range r.stores {
-		if !strings.Contains(made, "#") {
+	for _, keys := range r.yields {
+		for _, k := range keys {
+			if strings.HasPrefix(k, returns) {
+				returning[k] = true
+			}
+		}
+	}
+	for route := range returning { // what a method returns feeds the method's result
+		for _, k := range r.returned(route) {
+			if !strings.HasPrefix(k, "field:") {
+				feeds[k] = append(feeds[k], route)
+			}
+		}
+	}
+	made := map[string]bool{}
+	for k := range r.stores {
+		made[k] = strings.Contains(k, "#")
+	}
+	for k := range feeds {
+		made[k] = strings.Contains(k, "#")
+	}
+	for m, isMade := range made {
+		if !isMade {
 			continue
 		}
 		var fields []string
-		for k := range walk(made, 8, func(k string) []string { return feeds[k] }) {
+		for k := range walk(m, 8, func(k string) []string { return feeds[k] }) {
 			for f := range r.stores[k] {
 				fields = append(fields, f)
 			}
@@ -335,6 +363,9 @@ func (r *routes) finish(c *check.Checker) []string {
 			if f != fields[0] {
 				out = append(out, fmt.Sprintf("same\t%s\t%s", fields[0], f))
 			}
+		}
+		if len(fields) > 0 && len(r.stores[m]) == 0 { // held by a field only where it is passed
+			out = append(out, fmt.Sprintf("same\t%s\t%s", fields[0], m))
 		}
 	}
 	return out
