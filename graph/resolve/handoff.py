@@ -50,7 +50,10 @@ SYNC_COND = ("sync", "Cond")
 # in podStorage.updates. A made channel stored in no field is its own key: the ends in the
 # function that made it and in those it is passed to join by it (the kubelet's
 # EnsureImageExists makes `pullChan`, hands it to the image puller, which sends the result
-# on it, and receives it; the edge's `field` is then "<function>#<name>").
+# on it, and receives it; the edge's `field` is then "<function>#<name>"). One stored into a
+# field only where it is passed (or returned) is one key with that field (the kubelet's
+# file pod source keeps the channel Mux.ChannelWithContext made in sourceFile.updates), yet
+# two channels two functions made never meet (see meeting).
 CHANNEL_YIELD = "channel-yield"
 CHANNEL_PASS = "channel-pass"
 CHANNEL_STORE = "channel-store"
