@@ -90,10 +90,13 @@ def expected_handoffs(report: GoReport) -> dict[tuple[str, str], HandOff]:
             key = parent[key]
         return key
 
+    held: dict[str, set[str]] = defaultdict(set)  # made channel in no field -> fields
     for a, b in report.same:
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+        if not b.startswith("field:"):
+            held[b].add(a)
     giving: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
     taking: dict[str, dict[str, list[End]]] = defaultdict(lambda: defaultdict(list))
     for end in report.ends:
@@ -102,7 +105,7 @@ def expected_handoffs(report: GoReport) -> dict[tuple[str, str], HandOff]:
     for key in sorted(giving.keys() & taking.keys()):
         for source, gives in sorted(giving[key].items()):
             for target, takes in sorted(taking[key].items()):
-                field = _meeting_key(sorted({e.key for e in gives}), {e.key for e in takes})
+                field = _meeting_key(sorted({e.key for e in gives}), {e.key for e in takes}, held)
                 if source != target and field and (source, target) not in out:
                     out[(source, target)] = HandOff(
                         source, target, field.partition(":")[2],
@@ -111,16 +114,25 @@ def expected_handoffs(report: GoReport) -> dict[tuple[str, str], HandOff]:
     return out
 
 
-def _meeting_key(gives: list[str], takes: set[str]) -> str:
+def _meeting_key(gives: list[str], takes: set[str], held: dict[str, set[str]]) -> str:
     """The giver's key a hand-off goes by: the least the taker has too, else the least that
-    meets one of the taker's, "" for none. Two channels that two functions made (`fn#name`)
-    never meet, though one field may hold either; a field meets what it holds."""
-    made = [k for k in takes if not k.startswith("field:")]
+    meets one of the taker's, "" for none. Two fields of one key meet; a field meets a
+    channel a function made (`fn#name`) that it holds; two channels that two functions made
+    never meet, though one field may hold either."""
+    def meet(give: str, take: str) -> bool:
+        field_give, field_take = give.startswith("field:"), take.startswith("field:")
+        if field_give and field_take:
+            return True
+        if field_give != field_take:
+            field, made = (give, take) if field_give else (take, give)
+            return field in held.get(made, ())
+        return False
+
     for key in gives:
         if key in takes:
             return key
     for key in gives:
-        if key.startswith("field:") or len(made) < len(takes):
+        if any(meet(key, take) for take in sorted(takes)):
             return key
     return ""
 

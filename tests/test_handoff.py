@@ -119,6 +119,10 @@ def test_hand_offs_join_sends_to_receives_on_one_field(db):
             ("channel", "TestWatchFiles#ch", 275, 11),
         (f"method:{SHAPES}.(*fileSource).run", f"func:{SHAPES}.TestWatchFiles"):
             ("channel", "updates", 279, 11),
+        # urlSource.updates holds ChannelFor's channel too (one key with fileSource.updates),
+        # but never the test's: its send reaches listen, and no test
+        (f"method:{SHAPES}.(*urlSource).run", f"method:{SHAPES}.(*sourceMux).listen"):
+            ("channel", "updates", 292, 243),
     }
 
 
@@ -158,6 +162,7 @@ def test_extraction_reads_getters_and_the_channels_handed_to_calls():
         # a method's result, with arguments, handed to a function called as a statement
         ChannelOp("startSources", "c.Channel()", 262, PASS, "watchSource", 1),
         ChannelOp("startSources", "c.Channel()", 263, PASS, "watchFiles", 0),
+        ChannelOp("startURLSource", "c.Channel()", 295, PASS, "watchURL", 0),
     }
     assert {op for op in ops if op.caller == "(*agent).iteration"} == {
         ChannelOp("(*agent).iteration", "configCh", 104, RECEIVE),

@@ -50,9 +50,9 @@ def test_fixture_tree_hand_offs_equal_go_types(tool, tmp_path):
     # through a parameter too, one channel made in a constructor and held by two fields, and
     # one made and held by no field, which pullAll receives from, and one a source is given
     # through two methods that return it, whatever their arguments, which another source keeps
-    # in a field and sends on as well (routes.go: thirteen)
+    # in a field and sends on as well, and a third keeps in a field (routes.go: fourteen)
     assert {h.via for h in expected.values()} == {"channel", "queue", "cond"}
-    assert len(expected) == 21
+    assert len(expected) == 22
     assert expected[(f"func:{SHAPES}.pullOne", f"func:{SHAPES}.pullAll")].field == (
         f"{SHAPES}.pullAll#results")
     assert expected[(f"func:{SHAPES}.watchSource", f"method:{SHAPES}.(*sourceMux).listen")

@@ -119,7 +119,7 @@ def add_call_edges(graph: KubeGraph, edges: Iterable[CallEdge], tally: Counter[s
                 graph.add_edge(caller, target, EdgeKind.REFERENCES, via=CallVia.STORED.value,
                                count=count, line=line, file=file, field=field.partition(":")[2])
                 tally["values_stored"] += 1
-    handed = add_handoffs(graph, through_routes(ends, routes))
+    handed = add_handoffs(graph, through_routes(ends, routes), routes)
     if handed:
         tally["hand_offs"] = handed
     # edges, not additions: a pair called at two sites (or once directly and once through an

@@ -8,7 +8,7 @@ all three."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, HandOffVia
@@ -95,12 +95,19 @@ class ChannelRoutes:
         self.passes: dict[str, set[str]] = defaultdict(set)  # slot -> field keys, routes
         self.stores: dict[str, set[str]] = defaultdict(set)  # slot, made channel -> field keys
         self._same: dict[str, str] | None = None
+        self._held: dict[str, set[str]] = {}  # made channel in no field -> fields it reaches
 
     def same_channel(self, field: str) -> str:
         """The one field key that stands for every field holding the same made channel."""
         if self._same is None:
             self._same = self._join_made()
         return self._same.get(field, field)
+
+    def holds(self, field: str, made: str) -> bool:
+        """Does the field hold the channel a function made (one it keeps in no field itself,
+        stored into that field where it is passed)?"""
+        self.same_channel(field)
+        return field in self._held.get(made, ())
 
     def _join_made(self) -> dict[str, str]:
         """field key -> the least key of the fields a made channel is stored into, directly
@@ -133,6 +140,7 @@ class ChannelRoutes:
                 reach.update(todo)
             fields = sorted({f for k in reach for f in self.stores.get(k, ())})
             if fields and not self.stores.get(made):
+                self._held[made] = set(fields)
                 fields.append(made)  # a field key always sorts first
             for other in fields[1:]:
                 a, b = root(fields[0]), root(other)
@@ -226,7 +234,7 @@ def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd
             for (function, joined, via), (count, line, ways, _) in merged.items()]
 
 
-def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
+def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd], routes: ChannelRoutes) -> int:
     """A HANDS_OFF edge from each function that gives into a field to each other function that
     takes from it (via channel, queue or cond, the giver's field, the giving line and the
     taking line; the getter or parameter route of an end that took one, and the taker's
@@ -241,20 +249,20 @@ def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
     for key in sorted(giving.keys() & taking.keys()):
         for (source, _, via, count, line), gives in sorted(giving[key]):
             for (target, _, _, _, to_line), ways in sorted(taking[key]):
-                met = meeting(gives, ways)
+                met = meeting(gives, ways, routes.holds)
                 if (met is None or source == target or source not in graph
                         or target not in graph
                         or graph.edge(source, target, EdgeKind.HANDS_OFF) is not None):
                     continue
                 (given, field), (taken, taken_field) = met
-                routes = {"given_through": given} if given else {}
+                ways_of = {"given_through": given} if given else {}
                 if taken:
-                    routes["taken_through"] = taken
+                    ways_of["taken_through"] = taken
                 if taken_field != field:
-                    routes["taken_field"] = taken_field.partition(":")[2]
+                    ways_of["taken_field"] = taken_field.partition(":")[2]
                 graph.add_edge(source, target, EdgeKind.HANDS_OFF, via=_GIVING[via].value,
                                field=field.partition(":")[2], count=count, line=line,
-                               to_line=to_line, **routes)
+                               to_line=to_line, **ways_of)
                 added += 1
     return added
 
@@ -262,18 +270,24 @@ def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd]) -> int:
 Way = tuple[str, str]  # (route, field key or made channel)
 
 
-def meeting(gives: Sequence[Way], takes: Sequence[Way]) -> tuple[Way, Way] | None:
+def meeting(gives: Sequence[Way], takes: Sequence[Way],
+            holds: Callable[[str, str], bool]) -> tuple[Way, Way] | None:
     """The giver's way and the taker's way one hand-off goes by: the first pair on one field
-    or channel; else the first on two that hold one channel, unless both are channels two
-    functions made (one field may hold either, yet they are two channels: a test's channel
-    given to the file pod source does not reach the mux's listen); None when no pair meets."""
+    or channel; else the first on two fields that hold one channel, or on a field and a
+    channel a function made that the field `holds`. Two channels two functions made never
+    meet, though one field may hold either, nor a field and a made channel it does not hold
+    (a test's channel given to the kubelet's file pod source reaches no mux, and the HTTP
+    source's field, which holds the mux's channel, reaches no such test); None when no pair
+    meets."""
     for give in gives:
         for take in takes:
             if give[1] == take[1]:
                 return give, take
     for give in gives:
         for take in takes:
-            if not (is_made(give[1]) and is_made(take[1])):
+            made = (is_made(give[1]), is_made(take[1]))
+            if made == (False, False) or (made == (False, True) and holds(give[1], take[1])) \
+                    or (made == (True, False) and holds(take[1], give[1])):
                 return give, take
     return None
 

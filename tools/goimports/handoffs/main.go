@@ -44,9 +44,11 @@
 // methods that return it, makes them hold one channel: reported as `same <field key> <field
 // key>` lines. A channel a function makes and stores in no field is itself the key
 // (`fn#name`) that the ends in that function, and in those it is handed to, join by (a puller
-// sends on it, its maker receives); when it is stored into a field only where it is passed
-// (a pod source's field holds the channel the config mux made), it and that field are one
-// key too (`same <field key> fn#name`). A method
+// sends on it, its maker receives); when it is stored into fields only where it is passed
+// (a pod source's field holds the channel the config mux made), it and those fields are one
+// key too, a line `same <field key> fn#name` for each field that holds it. (Two channels
+// two functions made never meet, nor a field and a made channel it does not hold: that is
+// for the reader of these lines to apply.) A method
 // declared to return a channel (`chan T`, `<-chan T`, `chan<- T` as written, one result) is
 // a getter of what each of its returns outside closures names: a channel field, a channel it
 // makes, a channel parameter, a local as above, or another method's result, whatever its
@@ -364,8 +366,10 @@ func (r *routes) finish(c *check.Checker) []string {
 				out = append(out, fmt.Sprintf("same\t%s\t%s", fields[0], f))
 			}
 		}
-		if len(fields) > 0 && len(r.stores[m]) == 0 { // held by a field only where it is passed
-			out = append(out, fmt.Sprintf("same\t%s\t%s", fields[0], m))
+		if len(r.stores[m]) == 0 { // held by fields only where it is passed: each of them
+			for _, f := range fields {
+				out = append(out, fmt.Sprintf("same\t%s\t%s", f, m))
+			}
 		}
 	}
 	return out
