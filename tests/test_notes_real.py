@@ -188,6 +188,11 @@ def test_kubelet_flow_takes_pods_and_events_through_its_channel_parameters(notes
     # the API server source's updates reach the mux's listen through the channel the mux made
     assert ("`config.newSourceApiserverFromLW` sends on the channel `newChannel` that "
             "`ChannelWithContext` makes, which `listen` receives from through `listenChannel`") in flow
+    # the Pod flow's kubelet step goes the same way, each link found (no line says unlinked)
+    pod = notes["pod-flow"].split("(kubelet)", 1)[1].split("\n## ", 1)[0]
+    assert (pod.index("`config.newSourceApiserverFromLW`") < pod.index("`config.(*Mux).listen`")
+            < pod.index("`config.(*podStorage).Merge`")
+            < pod.index("`kubelet.(*Kubelet).syncLoopIteration`"))
     # the pod sources' updates reach Merge from the mux's listen, through the Merger interface
     assert "`config.(*Mux).listen` calls `Merge(…)`" in flow
     assert "`config.(Merger).Merge` is an interface method; the implementation is on `config.podStorage`" in flow
