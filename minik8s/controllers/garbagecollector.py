@@ -11,6 +11,8 @@ owner reference from every dependent, then drop the finalizer).
 
 from __future__ import annotations
 
+import time
+
 from kubeatlas.minik8s import meta, status
 from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllers.ownergraph import OwnerGraph, Ref
@@ -20,6 +22,8 @@ from kubeatlas.minik8s.registry import FOREGROUND, ORPHAN
 from kubeatlas.minik8s.resources import Resource, for_kind
 from kubeatlas.minik8s.trace import Tracer
 
+CONFLICT_TRIES = 4  # retry.DefaultBackoff's steps
+CONFLICT_BACKOFF = 0.01  # its first delay, in seconds; each next one five times longer
 MONITORED = (for_kind("apps/v1", "Deployment"), for_kind("apps/v1", "ReplicaSet"),
              for_kind("v1", "Pod"))
 MIRROR = "method:k8s.io/kubernetes/pkg/controller/garbagecollector.(*GarbageCollector)."
@@ -177,13 +181,25 @@ class GarbageCollector(Controller):
         return found
 
     def _remove_finalizer(self, resource: Resource, owner: dict, finalizer: str) -> None:
+        """removeFinalizer: read the owner, drop the finalizer, write it back; when the owner
+        changed in between (a conflict), read it again, as retry.RetryOnConflict with
+        retry.DefaultBackoff does (4 tries, 10 ms growing fivefold)."""
         namespace, name = meta.namespace_of(owner), meta.name_of(owner)
-        try:
-            live = self.client.get(resource, namespace, name)
-        except status.ApiError as err:
-            if status.is_not_found(err):
+        for attempt in range(CONFLICT_TRIES):
+            try:
+                live = self.client.get(resource, namespace, name)
+            except status.ApiError as err:
+                if status.is_not_found(err):
+                    return
+                raise
+            finalizers = live["metadata"].get("finalizers") or []
+            if finalizer not in finalizers:
+                return  # already removed
+            live["metadata"]["finalizers"] = [f for f in finalizers if f != finalizer]
+            try:
+                self.client.update(resource, live)
                 return
-            raise
-        remaining = [f for f in live["metadata"].get("finalizers") or () if f != finalizer]
-        live["metadata"]["finalizers"] = remaining
-        self.client.update(resource, live)
+            except status.ApiError as err:
+                if not status.is_conflict(err) or attempt == CONFLICT_TRIES - 1:
+                    raise
+            time.sleep(CONFLICT_BACKOFF * 5 ** attempt)
