@@ -134,6 +134,16 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     ("pkg/controller/callshapes/routes.go", "func pullOne(", "// edited\nfunc pullOne(", True),
     ("pkg/controller/callshapes/routes.go", "go pullOne(image, results)", "go pullOne(image, nil)",
      False),
+    # lines move above a send on a field that holds the channel a method made and returns,
+    # and inside that method: the hand-offs' lines follow; the channel no longer returned, or
+    # no longer handed to the source called as a statement: rebuild
+    ("pkg/controller/callshapes/routes.go", "func (s *fileSource) run()",
+     "// edited\nfunc (s *fileSource) run()", True),
+    ("pkg/controller/callshapes/routes.go", "\tfresh := make(chan string)\n",
+     "\t// edited\n\tfresh := make(chan string)\n", True),
+    ("pkg/controller/callshapes/routes.go", "return c.mux.ChannelFor(source)", "return nil", False),
+    ("pkg/controller/callshapes/routes.go", "watchSource(\"api\", c.Channel(\"api\"))",
+     "watchSource(\"api\", nil)", False),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),
