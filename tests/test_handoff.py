@@ -464,3 +464,23 @@ def test_a_channel_made_in_no_field_is_named_by_its_maker(db, capsys):
         assert check_claims([replace(claim, through=claim.through.replace("take=results",
                                                                           "take=pulled"))],
                             FIXTURE_TREE)
+
+
+def test_a_field_that_holds_a_returned_made_channel_says_what_the_taker_receives(db, capsys):
+    """startSources hands watchSource what the config's Channel returns: the channel the mux's
+    ChannelFor makes and listen receives from. fileSource keeps it in a field: callers and
+    path say listen takes it as the channel ChannelFor made."""
+    listen = "callshapes.(*sourceMux).listen"
+    rows = run_json(capsys, "callers", listen, "--db", db)["callers"]
+    assert {(r["source"], r["hop"]) for r in rows} >= {
+        (f"func:{SHAPES}.watchSource", "hand-off"), (f"method:{SHAPES}.(*fileSource).run", "hand-off"),
+        (f"method:{SHAPES}.(*urlSource).run", "hand-off")}
+    capsys.readouterr()
+    assert main(["callers", listen, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "channel (channel fresh made in ChannelFor, given through updates, taken through" in out
+    assert "channel (field updates, taken through updates (fresh made in ChannelFor))" in out
+    found = run_json(capsys, "path", "callshapes.(*urlSource).run", listen, "--db", db)
+    assert found["hops"][1]["through"] == "taken through updates (fresh made in ChannelFor)"
+    found = run_json(capsys, "path", "callshapes.startSources", listen, "--db", db)
+    assert [h["kind"] for h in found["hops"][1:]] == ["call", "hand-off"]

@@ -84,12 +84,22 @@ def route_word(route: str) -> str:
 def route_phrases(attrs: Mapping[str, Any]) -> list[str]:
     """A HANDS_OFF edge's routes as a reader says them: "given through out", "taken through
     plegCh" (none when both ends name the field, or for the end in the function that made
-    the channel, which names it as made)."""
+    the channel, which names it as made); a taker that receives the channel a function made,
+    which the giver's field holds, says so: "taken through listenChannel (newChannel made in
+    ChannelWithContext)"."""
     field = str(attrs.get("field", ""))
-    return [f"{end} through {route_word(route)}"
-            for end in ("given", "taken")
-            if (route := str(attrs.get(f"{end}_through") or ""))
-            and route.partition(":")[2] != field]
+    phrases = [f"{end} through {route_word(route)}"
+               for end in ("given", "taken")
+               if (route := str(attrs.get(f"{end}_through") or ""))
+               and route.partition(":")[2] != field]
+    local, maker = made_channel(str(attrs.get("taken_field") or ""))
+    if local and not made_channel(field)[0]:
+        made = f"{local} made in {maker}"
+        if phrases and phrases[-1].startswith("taken "):
+            phrases[-1] += f" ({made})"
+        else:
+            phrases.append(f"taken from {made}")
+    return phrases
 
 
 def made_channel(field: str) -> tuple[str, str]:
