@@ -201,3 +201,32 @@ def test_kubelet_flow_takes_pods_and_events_through_its_channel_parameters(notes
     assert ("`pleg.(*GenericPLEG).Relist` sends on the channel field `eventChannel`, which "
             "`syncLoopIteration` receives from through `plegCh`") in flow
     assert "`kubelet.(*Kubelet).syncLoopIteration` calls `HandlePodAdditions(…)`" in flow
+
+
+def test_kube_proxy_flow_takes_an_endpointslice_from_the_informer_to_the_rules(notes):
+    """kube-proxy's data flow: the EndpointSlice config's handler (a function value in AddFunc)
+    calls the proxier through the handler interface; the proxier records the change and asks
+    for a sync, which the runner's channel carries to Loop, which runs syncProxyRules, which
+    applies the pending changes."""
+    flow = notes["kube-proxy"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert "`config.NewEndpointSliceConfig` passes the function value `handleAddEndpointSlice`" in flow
+    assert ("`config.(EndpointSliceHandler).OnEndpointSliceAdd` is an interface method; the "
+            "implementation is on `iptables.Proxier`") in flow
+    assert "`iptables.(*Proxier).OnEndpointSliceAdd` calls `EndpointSliceUpdate(…)`" in flow
+    assert ("`async.(*BoundedFrequencyRunner).Run` sends on the channel field `run`, which "
+            "`Loop` receives from") in flow
+    assert "calls the func field `fn`, which holds `syncProxyRules`" in flow
+    assert "`iptables.(*Proxier).syncProxyRules` calls `Update(…)`" in flow
+
+
+def test_controller_manager_flow_takes_a_replicaset_to_its_pods(notes):
+    """The controller manager's data flow: the ReplicaSet controller's handler enqueues, a
+    worker takes the key (the queue hands off), the stored sync handler reconciles, and the pod
+    control creates the Pods through its interface."""
+    flow = notes["kube-controller-manager"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert ("`replicaset.(*ReplicaSetController).enqueueRS` adds to the work queue in field "
+            "`queue`, which `processNextWorkItem` takes from") in flow
+    assert "calls the func field `syncHandler`, which holds `syncReplicaSet`" in flow
+    assert "`replicaset.(*ReplicaSetController).manageReplicas` calls `slowStartBatch(…)`" in flow
+    assert ("`controller.(PodControlInterface).CreatePods` is an interface method; the "
+            "implementation is on `controller.RealPodControl`") in flow
