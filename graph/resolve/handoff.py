@@ -44,10 +44,10 @@ SYNC_COND = ("sync", "Cond")
 # "<function id>#<name>", a channel the function makes. Resolution records what a getter or
 # such a method returns, a caller's argument and a parameter or made channel stored into a
 # field as (method, field key or route, CHANNEL_YIELD, …), (route, source, CHANNEL_PASS, …)
-# and (route, field key, CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one made channel is stored
-# into (directly or through the parameters it is passed to) hold one channel: the kubelet's
-# NewPodConfig makes `updates` and stores it in PodConfig.updates and, through newPodStorage,
-# in podStorage.updates. A made channel stored in no field is its own key: the ends in the
+# and (route, field key, CHANNEL_STORE, …); ChannelRoutes follows them. Two fields that one
+# made channel is stored into (directly or through the parameters it is passed to) hold one
+# channel: the kubelet's NewPodConfig makes `updates` and stores it in PodConfig.updates
+# and, through newPodStorage, in podStorage.updates. A made channel stored in no field is its own key: the ends in the
 # function that made it and in those it is passed to join by it (the kubelet's
 # EnsureImageExists makes `pullChan`, hands it to the image puller, which sends the result
 # on it, and receives it; the edge's `field` is then "<function>#<name>"). One stored into a
@@ -204,17 +204,19 @@ class ChannelRoutes:
         return {key for m in getters for key in self.yields[m]}
 
 
+# A way an end reached its key: (the route it took, "" on the field itself; the field or made
+# channel it led to)
+Way = tuple[str, str]
 # An end as joined: (function, the key it joins by, via, count, first line) and the ways it
-# reached that key, each (the route it took, "" on the field itself; the field it led to),
-# the direct one first
-RoutedEnd = tuple[End, tuple[tuple[str, str], ...]]
+# reached that key, the direct one first
+RoutedEnd = tuple[End, tuple[Way, ...]]
 
 
 def through_routes(ends: Iterable[End], routes: ChannelRoutes) -> list[RoutedEnd]:
     """Each end on a field as it is, and each end on a getter's or a parameter's channel once per
     field that route leads to, with the route; fields holding one made channel join by one
     key. Ends of one function on one field (directly, or by two routes) merge: their counts
-    add up (an end's once, though its route lead to two fields of one key), the first line
+    add up (an end's once, though its route leads to two fields of one key), the first line
     wins, and every way it got there is kept."""
     merged: dict[tuple[str, str, str], list] = {}
     for function, key, via, count, line in ends:
@@ -265,9 +267,6 @@ def add_handoffs(graph: KubeGraph, ends: Iterable[RoutedEnd], routes: ChannelRou
                                to_line=to_line, **ways_of)
                 added += 1
     return added
-
-
-Way = tuple[str, str]  # (route, field key or made channel)
 
 
 def meeting(gives: Sequence[Way], takes: Sequence[Way],
