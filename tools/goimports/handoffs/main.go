@@ -37,22 +37,22 @@
 // field, a channel parameter of their own or a channel they make (`ch := make(chan T)`, `var
 // ch chan T`), and a method's call, whatever its arguments, handed straight to a function
 // started as a goroutine or called as a statement (`go k.Run(c.Updates())`,
-// `NewSourceApiserver(…, cfg.Channel(ctx, source))`), followed through at most eight callers; the callee is a function or a method (no variadic
-// parameter), through an interface method each of its implementations among the scope's
-// types, unless there are more than three. A channel a function makes and stores into two
-// fields, itself or through the parameters it is passed to (`&T{ch: ch}`, `x.f = ch`) and the
-// methods that return it, makes them hold one channel: reported as `same <field key> <field
-// key>` lines. A channel a function makes and stores in no field is itself the key
-// (`fn#name`) that the ends in that function, and in those it is handed to, join by (a puller
-// sends on it, its maker receives); when it is stored into fields only where it is passed
-// (a pod source's field holds the channel the config mux made), it and those fields are one
-// key too, a line `same <field key> fn#name` for each field that holds it. (Two channels
-// two functions made never meet, nor a field and a made channel it does not hold: that is
-// for the reader of these lines to apply.) A method
-// declared to return a channel (`chan T`, `<-chan T`, `chan<- T` as written, one result) is
-// a getter of what each of its returns outside closures names: a channel field, a channel it
-// makes, a channel parameter, a local as above, or another method's result, whatever its
-// arguments (PodConfig.Channel returns Mux.ChannelWithContext's made channel).
+// `NewSourceApiserver(…, cfg.Channel(ctx, source))`), followed through at most eight callers;
+// the callee is a function or a method (no variadic parameter), through an interface method
+// each of its implementations among the scope's types, unless there are more than three. A
+// channel a function makes and stores into two fields, itself or through the parameters it is
+// passed to (`&T{ch: ch}`, `x.f = ch`) and the methods that return it, makes them hold one
+// channel: reported as `same <field key> <field key>` lines. A channel a function makes and
+// stores in no field is itself the key (`fn#name`) that the ends in that function, and in
+// those it is handed to, join by (a puller sends on it, its maker receives); when it is stored
+// into fields only where it is passed (a pod source's field holds the channel the config mux
+// made), it and those fields are one key too, a line `same <field key> fn#name` for each field
+// that holds it. (Two channels two functions made never meet, nor a field and a made channel
+// it does not hold: that is for the reader of these lines to apply.) A method declared to
+// return a channel (`chan T`, `<-chan T`, `chan<- T` as written, one result) is a getter of
+// what each of its returns outside closures names: a channel field, a channel it makes, a
+// channel parameter, a local as above, or another method's result, whatever its arguments
+// (PodConfig.Channel returns Mux.ChannelWithContext's made channel).
 package main
 
 import (
