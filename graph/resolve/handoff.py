@@ -94,27 +94,29 @@ class ChannelRoutes:
         self.yields: dict[str, set[str]] = defaultdict(set)  # getter -> field keys
         self.passes: dict[str, set[str]] = defaultdict(set)  # slot -> field keys, routes
         self.stores: dict[str, set[str]] = defaultdict(set)  # slot, made channel -> field keys
-        self._same: dict[str, str] | None = None
-        self._held: dict[str, set[str]] = {}  # made channel in no field -> fields it reaches
+        # (key -> the key it joins by, made channel in no field -> the fields that hold it)
+        self._joined: tuple[dict[str, str], dict[str, set[str]]] | None = None
 
     def same_channel(self, field: str) -> str:
         """The one field key that stands for every field holding the same made channel."""
-        if self._same is None:
-            self._same = self._join_made()
-        return self._same.get(field, field)
+        return self._join()[0].get(field, field)
 
     def holds(self, field: str, made: str) -> bool:
         """Does the field hold the channel a function made (one it keeps in no field itself,
         stored into that field where it is passed)?"""
-        self.same_channel(field)
-        return field in self._held.get(made, ())
+        return field in self._join()[1].get(made, ())
 
-    def _join_made(self) -> dict[str, str]:
+    def _join(self) -> tuple[dict[str, str], dict[str, set[str]]]:
+        if self._joined is None:
+            self._joined = self._join_made()
+        return self._joined
+
+    def _join_made(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """field key -> the least key of the fields a made channel is stored into, directly
         or through the parameters it is passed to (and those pass it on to, a method that
         returns it among them); a made channel stored into no field itself but reaching one
         that way (the kubelet's Mux.ChannelWithContext makes the channel a pod source stores
-        in its field) -> that key too."""
+        in its field) -> that key too; and such a made channel -> the fields that hold it."""
         feeds: dict[str, set[str]] = defaultdict(set)  # source -> the slots it is passed to
         for slot in self.passes.keys() | self.stores.keys():
             if "@" in slot:  # a parameter: what callers pass, through an interface method too
@@ -127,26 +129,27 @@ class ChannelRoutes:
                 if is_channel_route(source):
                     feeds[source].add(key)
         parent: dict[str, str] = {}
+        held: dict[str, set[str]] = {}
 
         def root(key: str) -> str:
             while parent.get(key, key) != key:
                 key = parent[key]
             return key
 
-        for made in sorted(k for k in self.stores.keys() | feeds.keys() if "#" in k):
+        for made in sorted(k for k in self.stores.keys() | feeds.keys() if is_made(k)):
             reach, todo = {made}, [made]
             for _ in range(MAX_PASSES):
                 todo = [s for k in todo for s in sorted(feeds.get(k, ())) if s not in reach]
                 reach.update(todo)
             fields = sorted({f for k in reach for f in self.stores.get(k, ())})
             if fields and not self.stores.get(made):
-                self._held[made] = set(fields)
+                held[made] = set(fields)
                 fields.append(made)  # a field key always sorts first
             for other in fields[1:]:
                 a, b = root(fields[0]), root(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        return {key: root(key) for key in parent.keys() | set(parent.values())}
+        return {key: root(key) for key in parent.keys() | set(parent.values())}, held
 
     def fields(self, route: str) -> set[str]:
         """The channel fields a route leads to (a field key leads to itself), and the made
@@ -159,7 +162,7 @@ class ChannelRoutes:
             for key in todo:
                 if not is_channel_route(key):
                     found.add(key)
-                elif "#" in key:  # a channel the function made: the fields it is stored
+                elif is_made(key):  # a channel the function made: the fields it is stored
                     found |= self.stores.get(key) or {key}  # into, else the channel itself
                 elif key.startswith(RETURNS):  # a field, or where the method's channel comes from
                     returned = self._returned(key.removeprefix(RETURNS))
