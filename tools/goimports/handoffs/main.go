@@ -343,17 +343,18 @@ func (r *routes) finish(c *check.Checker) []string {
 			}
 		}
 	}
-	made := map[string]bool{}
+	made := map[string]bool{} // the channels functions make, stored or passed
 	for k := range r.stores {
-		made[k] = strings.Contains(k, "#")
+		if strings.Contains(k, "#") {
+			made[k] = true
+		}
 	}
 	for k := range feeds {
-		made[k] = strings.Contains(k, "#")
-	}
-	for m, isMade := range made {
-		if !isMade {
-			continue
+		if strings.Contains(k, "#") {
+			made[k] = true
 		}
+	}
+	for m := range made {
 		var fields []string
 		for k := range walk(m, 8, func(k string) []string { return feeds[k] }) {
 			for f := range r.stores[k] {
