@@ -24,7 +24,7 @@ from typing import NamedTuple
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.rows import Row, facts_from_row
 
-ANALYZER_VERSION = 23  # bump when extraction changes, so old caches are ignored
+ANALYZER_VERSION = 24  # bump when extraction changes, so old caches are ignored
 _FORMAT = 4  # bump when the file layout below changes
 _BODY = (9, 10, 15)  # the body's fields in a facts row: calls, locals, channels (see rows.py)
 # rows are plain tuples of str/int/bool/None, so marshal (7x faster to write than pickle)

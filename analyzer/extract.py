@@ -47,6 +47,7 @@ from kubeatlas.analyzer.values import (
     argument_of,
     block_end,
     flat,
+    listed_resource,
     local_of_value,
     text,
 )
@@ -236,9 +237,9 @@ def _on_call(acc: _Accumulator, c: Captures) -> None:  # the hot one: ~60 calls 
         return
     callee = flat(fn)
     if len(callee) <= MAX_CALLEE:
-        start = fn.start_byte
-        acc.calls.append(CallRef(acc.scope if start < acc.scope_end else "", callee,
-                                 fn.start_point[0] + 1))
+        acc.calls.append(CallRef(acc.scope if fn.start_byte < acc.scope_end else "", callee,
+                                 fn.start_point[0] + 1, False, "", "", "", -1,
+                                 listed_resource(callee, fn.parent)))
         acc.callee_at[fn.end_byte] = callee  # where its argument list starts
 
 

@@ -123,6 +123,9 @@ class CallRef(NamedTuple):
     # (`async.NewBoundedFrequencyRunner`, 1 in `…Runner("sync-runner", proxier.syncProxyRules, …)`)
     call: str = ""
     arg: int = -1
+    # a list-watch's resource as its string argument names it: "pods" in
+    # `cache.NewListWatchFromClient(c.CoreV1().RESTClient(), "pods", …)` (calls only)
+    resource: str = ""
 
 
 class LocalVar(NamedTuple):

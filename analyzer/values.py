@@ -25,6 +25,21 @@ def flat(node: Node) -> str:
 
 NOT_CALLEES = frozenset({"func_literal", "parenthesized_expression"})  # no function's name
 
+# client-go's cache.NewListWatchFromClient and NewFilteredListWatchFromClient: a list-watch of
+# the resource their second argument names
+_LIST_WATCH = "ListWatchFromClient"
+
+
+def listed_resource(callee: str, call: Node) -> str:
+    """The resource a list-watch call names with a string literal (`"pods"`), else ""."""
+    if not callee.endswith(_LIST_WATCH):
+        return ""
+    arguments = call.child_by_field_name("arguments")
+    named = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+    if len(named) < 2 or named[1].type != "interpreted_string_literal":
+        return ""
+    return text(named[1])[1:-1]
+
 
 def argument_of(callee_at: dict[int, str], node: Node) -> tuple[str, int]:
     """(the called expression, position) when node is an argument of a call, else ("", -1);

@@ -73,6 +73,59 @@ def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds
     assert check_claims([replace(claims[0], line=22)], FIXTURE_TREE) != []  # no Create there
 
 
+BIND = "method:k8s.io/client-go/kubernetes/typed/core/v1.(PodExpansion).Bind"
+SCHED = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler)"
+KUBELET = "pkg:k8s.io/kubernetes/pkg/kubelet"
+
+
+def test_a_pods_binding_is_a_write_of_the_pod():
+    assert kind_written(BIND) == "kind:core/v1.Pod"  # the Expansion interface's Bind
+    assert BIND in client_methods("kind:core/v1.Pod")
+    assert kind_written(BIND.replace(".Bind", ".ProxyGet")) == ""  # a read writes nothing
+
+
+def test_watches_are_read_from_calls_and_from_a_list_watch_of_a_named_resource(db, capsys):
+    capsys.readouterr()
+    assert main(["kind", "Pod", "--db", db, "--json"]) == 0
+    watches = {r[1]: r[2] for r in json.loads(capsys.readouterr().out)["relations"]
+               if r[0] == "WATCHES"}
+    assert watches == {
+        # `informerFactory.Core().Pods().Informer()`: no field or parameter names the Pod
+        "pkg:k8s.io/kubernetes/pkg/scheduler": "pkg/scheduler/scheduler.go:28 Informer called in New",
+        # the kubelet's pod source: a list-watch of "pods" from client-go's cache
+        KUBELET: 'pkg/kubelet/kubelet.go:69 NewListWatchFromClient lists and watches "pods" in '
+                 "newPodSource",
+        # a typed field still says it best; client-go's own informers watch nothing
+        "pkg:k8s.io/kubernetes/pkg/controller/deployment":
+            "pkg/controller/deployment/deployment_controller.go:22 DeploymentController podLister "
+            "corelisters.PodLister",
+        "pkg:k8s.io/kubernetes/pkg/controller/replicaset":
+            "pkg/controller/replicaset/replica_set.go:18 ReplicaSetController podLister "
+            "corelisters.PodLister",
+    }
+
+
+def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, tmp_path):
+    atlas = Atlas(SqliteReader(Path(db)))
+    worker = "method:k8s.io/kubernetes/pkg/kubelet.(*podWorkers).UpdatePod"
+    write, watch = through_apiserver(atlas, [f"{SCHED}.bind"], worker)
+    assert (write.client, write.verb, write.line) == (BIND, "Bind", 51)
+    assert watch.source == KUBELET
+    note = flow_note(atlas, "deployment-flow")
+    lines = note.markdown.splitlines()
+    first = next(x for x in lines if x.startswith("- `kubelet.(*podWorkers).UpdatePod`"))
+    assert "reached through the API server" in first and "`Bind`" in first
+    assert "pkg/kubelet/kubelet.go:69" in first  # the list-watch, cited
+    # a step's first anchor that nothing reaches starts its own story: it says nothing
+    assert next(x for x in lines if x.startswith("- `scheduler.(*Scheduler).scheduleOne`")) \
+        .endswith(")")
+    claims = [c for c in parse_claims(note.markdown) if c.object == BIND]
+    assert [(c.kind, c.subject, c.line) for c in claims] == [("calls", f"{SCHED}.bind", 51)]
+    saved = tmp_path / "deployment-flow.md"
+    saved.write_text(note.markdown, encoding="utf-8")
+    assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
+
+
 def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
     at = open_page("views/kinds.py", kind="kind:apps/v1.ReplicaSet")
     headers = [s.value for s in at.subheader]

@@ -143,6 +143,26 @@ def test_generated_marker():
     assert extract_facts(GoParser(), source, content).is_generated
 
 
+def test_a_list_watch_keeps_the_resource_its_string_names():
+    source = SourceFile("pkg/x/lw.go", "k8s.io/kubernetes/pkg/x", "k8s.io/kubernetes", False)
+    content = b"""package x
+
+func f(c Client, r string) {
+\tlw := cache.NewListWatchFromClient(c.CoreV1().RESTClient(), "pods", "", sel)
+\tcache.NewFilteredListWatchFromClient(c, /* the resource */ "nodes", "", nil)
+\tcache.NewListWatchFromClient(c, r, "")
+\tg(c, "pods")
+}
+"""
+    calls = extract_facts(GoParser(), source, content).calls
+    assert [(c.callee_expr, c.line, c.resource) for c in calls if not c.value] == [
+        ("cache.NewListWatchFromClient", 4, "pods"), ("c.CoreV1().RESTClient", 4, ""),
+        ("c.CoreV1", 4, ""), ("cache.NewFilteredListWatchFromClient", 5, "nodes"),
+        ("cache.NewListWatchFromClient", 6, ""),  # a variable names no resource here
+        ("g", 7, ""),  # only a list-watch's string is kept
+    ]
+
+
 VALUES_SOURCE = b"""package x
 
 func init() { a.B() }

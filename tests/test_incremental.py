@@ -144,6 +144,14 @@ def test_incremental_equals_clean_rebuild(small_tree, tmp_path, edits, patched):
     ("pkg/controller/callshapes/routes.go", "return c.mux.ChannelFor(source)", "return nil", False),
     ("pkg/controller/callshapes/routes.go", "watchSource(\"api\", c.Channel(\"api\"))",
      "watchSource(\"api\", nil)", False),
+    # a watch's evidence moves (the kubelet's list-watch of "pods"), another kind is listed,
+    # an informer call goes: the API kinds' stage runs again; lines move below the scheduler's
+    # informer call, only above calls that watch nothing: patched
+    ("pkg/kubelet/kubelet.go", "func newPodSource(", "// edited\nfunc newPodSource(", False),
+    ("pkg/kubelet/kubelet.go", '"pods", "")', '"nodes", "")', False),
+    ("pkg/scheduler/scheduler.go", "\tinformerFactory.Core().Pods().Informer()\n", "", False),
+    ("pkg/scheduler/scheduler.go", "func (sched *Scheduler) bind(",
+     "// edited\nfunc (sched *Scheduler) bind(", True),
     # another function passed where no field keeps it (wait only calls it): patched
     ("pkg/controller/callshapes/callshapes.go", "wait.UntilWithContext(ctx, c.worker,",
      "wait.UntilWithContext(ctx, c.receive,", True),

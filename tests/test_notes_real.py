@@ -121,6 +121,25 @@ def test_flows_link_every_step_and_say_so_through_the_api_server(notes):
     assert "`Create`" in hop[0] and "NewReplicaSetController" in hop[0]
 
 
+def test_pod_flow_binds_through_the_bind_plugin_and_the_kubelet_lists_and_watches_it(notes):
+    """The scheduler's bind runs the framework's Bind plugins, and DefaultBinder writes the
+    Pod's binding through the typed client (PodExpansion.Bind); the kubelet's API server pod
+    source, a step later, is reached through the API server: its package lists and watches
+    "pods" with client-go's cache.NewListWatchFromClient. Both boxes are joined and cited."""
+    scheduler = notes["pod-flow"].split("(kube-scheduler)", 1)[1].split("\n## ", 1)[0]
+    assert (scheduler.index("`scheduler.(*Scheduler).bind`")
+            < scheduler.index("via `runtime.(*frameworkImpl).RunBindPlugins`")
+            < scheduler.index("via `framework.(BindPlugin).Bind`")
+            < scheduler.index("`defaultbinder.(DefaultBinder).Bind`"))
+    kubelet = notes["pod-flow"].split("(kubelet)", 1)[1].split("\n## ", 1)[0]
+    first = next(line for line in kubelet.splitlines() if line.startswith("- "))
+    assert first.startswith("- `config.newSourceApiserverFromLW`")
+    assert ("reached through the API server: `defaultbinder.(DefaultBinder).Bind` binds "
+            "`core/v1.Pod` through the typed client") in first
+    assert "`k8s.io/kubernetes/pkg/kubelet/config` watches it, `NewListWatchFromClient`" in first
+    assert "pkg/kubelet/config/apiserver.go:38" in first
+
+
 def test_informer_flow_says_the_loop_takes_what_the_reflector_hands_off(notes):
     """The informer's processLoop (step 2) calls DeltaFIFO.Pop, which the reflector's
     watchHandler (step 1) wakes through Add and queueActionLocked's condition variable."""

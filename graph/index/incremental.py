@@ -21,6 +21,7 @@ from kubeatlas.analyzer.model import FileFacts, SourceFile
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.index.variant_patch import count_variant_calls, rewrite_variant_calls
+from kubeatlas.graph.index.watch_patch import keeps_watches, watch_marks
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import CallVia, NodeKind
 from kubeatlas.graph.resolve.calls import (
@@ -78,18 +79,25 @@ def patch_index(db: Path, root: Path, changed: Sequence[SourceFile], cache: Fact
     symbols = _lazy_symbols(cache)
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
-    old_calls = [edge for f in old.values() for edge in resolve_file_calls(f, symbols, before)]
+    old_calls = {path: resolve_file_calls(f, symbols, before) for path, f in old.items()}
     new_calls = {f.rel_path: resolve_file_calls(f, symbols, after) for f in new}
-    rewired = set(_wiring(old_calls)) ^ set(_wiring(e for calls in new_calls.values() for e in calls))
+    rewired = (set(_wiring(e for calls in old_calls.values() for e in calls))
+               ^ set(_wiring(e for calls in new_calls.values() for e in calls)))
     if _rewires(rewired, cache, symbols):
         _restore(cache, old_rows)  # what is stored in or called through func fields changed:
         return None  # those calls join across files, so rebuild
+    old_marks = {path: watch_marks(f, old_calls[path]) for path, f in old.items()}
+    new_marks = {f.rel_path: watch_marks(f, new_calls[f.rel_path]) for f in new}
     by_package: dict[str, list[str]] = defaultdict(list)
     for path, head in cache.heads():
         by_package[head.import_path].append(path)
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
+        if not keeps_watches(conn, old_marks, new_marks):  # a watch came or went, or the
+            conn.execute("ROLLBACK")  # line its evidence cites moved: the API-kinds stage
+            _restore(cache, old_rows)  # runs again in a rebuild
+            return None
         for package in sorted({f.import_path for f in new}):
             files = [cache.declarations(p) for p in sorted(by_package[package])]  # build reads no calls
             _rewrite_nodes(conn, build_graph(files, [], tree))

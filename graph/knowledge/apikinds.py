@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubeatlas.analyzer.model import DeclKind, FileFacts
@@ -21,12 +21,20 @@ _REGISTRY = re.compile(r"^pkg/registry/([a-z0-9]+)/([a-z0-9]+)(?:/storage)?$")
 _WATCHED = re.compile(r"k8s\.io/client-go/(informers|listers)/([a-z0-9]+)/(v\d+(?:(?:alpha|beta)\d+)?)"
                       r"\.([A-Z]\w*?)(?:Informer|NamespaceLister|Lister)\b")
 _STABILITY = {"": 3, "beta": 2, "alpha": 1}
+# the calls that watch a kind: its shared informer's Informer or Lister, the typed client's Watch
+_WATCHING_CALL = re.compile(
+    r"^method:k8s\.io/client-go/(?:informers/([a-z0-9]+)/(v\d+(?:(?:alpha|beta)\d+)?)\.\((\w+)"
+    r"Informer\)\.(?:Informer|Lister)|kubernetes/typed/([a-z0-9]+)/(v\d+(?:(?:alpha|beta)\d+)?)"
+    r"\.\((\w+)Interface\)\.Watch)$")
+_CLIENT_GO = "method:k8s.io/client-go/"
+_CACHE = "k8s.io/client-go/tools/cache."
 
 
 class ApiKinds:
-    """A pipeline stage; reads only declarations, so body edits never change its edges."""
+    """A pipeline stage. It reads declarations, the calls that watch a kind and the list-watches
+    a call names: a patch of body edits keeps those (graph/index/watch_patch.py)."""
 
-    fingerprint = "apikinds-1"
+    fingerprint = "apikinds-2"
 
     def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         return add_api_kinds(graph, facts)
@@ -45,7 +53,10 @@ def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any
     figures = {"kinds": len(kinds), "resources": sum(1 for k in kinds.values() if k["list"])}
     figures["internal"] = _add_internal_types(graph, kinds)
     figures["stores"] = _add_registry(graph, kinds)
-    watches = _find_watches(graph, facts)
+    names = {n.attrs["import_path"]: n.attrs["name"] for n in graph.nodes(NodeKind.PACKAGE)}
+    watches = _find_watches(graph, facts, names)
+    for key, evidence in {**_called_watches(graph), **_list_watches(facts, kinds, names)}.items():
+        watches.setdefault(key, evidence)  # a typed field or parameter says it best
     figures["watches"], figures["reconciles"] = _add_watchers(graph, watches)
     return figures
 
@@ -121,10 +132,11 @@ def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
     return count
 
 
-def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[tuple[str, str], str]:
+def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[str, str]
+                  ) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a field or parameter typed with a client-go
-    informer or lister of that kind, outside client-go itself."""
-    names = {n.attrs["import_path"]: n.attrs["name"] for n in graph.nodes(NodeKind.PACKAGE)}
+    informer or lister of that kind, outside client-go itself (`names`: each package's
+    name by import path)."""
     found: dict[tuple[str, str], str] = {}
     for f in facts:
         if f.is_test or f.import_path.startswith("k8s.io/client-go/"):
@@ -138,7 +150,7 @@ def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[tuple[st
             else:
                 continue
             for name, expr in typed:
-                if "Informer" not in expr and "Lister" not in expr:
+                if not may_watch(expr):
                     continue
                 scope = scope or FileScope.of(f, names)
                 for m in _WATCHED.finditer(scope.qualify(expr)):
@@ -148,6 +160,89 @@ def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[tuple[st
                     if kid in graph and (key not in found or evidence < found[key]):
                         found[key] = evidence
     return found
+
+
+def may_watch(type_expr: str) -> bool:
+    """Can a field or parameter of this type tell that its package watches a kind? Only an
+    informer's or a lister's can."""
+    return "Informer" in type_expr or "Lister" in type_expr
+
+
+def _called_watches(graph: KubeGraph) -> dict[tuple[str, str], str]:
+    """(package id, kind id) -> evidence: a function outside tests and client-go that calls a
+    kind's shared informer (`informerFactory.Core().V1().Pods().Informer()`), its lister, or
+    the typed client's Watch. The evidence names the method called, at the call's line."""
+    found: dict[tuple[str, str], str] = {}
+    for method in graph.ids(_CLIENT_GO):
+        kid = watched_kind(method)
+        if not kid or kid not in graph:
+            continue
+        for edge in graph.in_edges(method, EdgeKind.CALLS):
+            caller = graph.attrs(edge.source)
+            package = caller.get("package", "")
+            if caller.get("test_helper") or package.startswith("k8s.io/client-go/"):
+                continue
+            key = (f"pkg:{package}", kid)
+            name = edge.source.partition(":")[2][len(package) + 1:]  # `(*Scheduler).Run`
+            evidence = (f"{caller.get('file')}:{edge.attrs.get('line')} "
+                        f"{method.rpartition('.')[2]} called in {name}")
+            if key not in found or evidence < found[key]:
+                found[key] = evidence
+    return found
+
+
+def watched_kind(method: str) -> str:
+    """The API kind a call of `method` watches (`kind:core/v1.Pod` for
+    `(PodInformer).Informer`), or ""."""
+    if not method.startswith(_CLIENT_GO):
+        return ""
+    m = _WATCHING_CALL.match(method)
+    if m is None:
+        return ""
+    group, version, kind = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
+    return api_kind_id(group, version, kind)
+
+
+def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
+                  names: Mapping[str, str]) -> dict[tuple[str, str], str]:
+    """(package id, kind id) -> evidence: a list-watch that client-go's cache builds for a
+    resource the call names (the kubelet's `cache.NewListWatchFromClient(…, "pods", …)`); the
+    resource is the kind's plural, the core group's first."""
+    by_resource: dict[str, str] = {}
+    for kid, k in sorted(kinds.items(), key=lambda kv: (kv[1]["group"] != "core",
+                                                         -_rank_of(kv[1]), kv[0])):
+        for plural in _plurals(k["kind"]):
+            by_resource.setdefault(plural, kid)
+    found: dict[tuple[str, str], str] = {}
+    for f in facts:
+        if f.is_test or f.import_path.startswith("k8s.io/client-go/") or \
+                not any(i.path == _CACHE[:-1] for i in f.imports):
+            continue
+        scope = None
+        for c in f.calls:
+            if not c.resource or c.resource not in by_resource:
+                continue
+            scope = scope or FileScope.of(f, names)
+            function = scope.qualify(c.callee_expr)
+            if not function.startswith(_CACHE):
+                continue
+            key = (f"pkg:{f.import_path}", by_resource[c.resource])
+            evidence = (f"{f.rel_path}:{c.line} {function[len(_CACHE):]} "
+                        f'lists and watches "{c.resource}" in {c.caller}')
+            if key not in found or evidence < found[key]:
+                found[key] = evidence
+    return found
+
+
+def _plurals(kind: str) -> set[str]:
+    """The resource names a kind may go by: `pods`, `endpoints`, `ingresses`, `networkpolicies`."""
+    name = kind.lower()
+    return {name, name + "s", name + "es", name[:-1] + "ies" if name.endswith("y") else name}
+
+
+def _rank_of(kind: dict[str, Any]) -> int:
+    stability, major, minor = version_rank(kind["version"])
+    return stability * 10_000 + major * 100 + minor
 
 
 def _add_watchers(graph: KubeGraph, watches: dict[tuple[str, str], str]) -> tuple[int, int]:

@@ -128,6 +128,11 @@ class KubeGraph:
         wanted = str(kind)
         return (_node(nid, data) for nid, data in self._node.items() if data["kind"] == wanted)
 
+    def ids(self, prefix: str) -> Iterator[str]:
+        """Ids that start with `prefix` (`method:k8s.io/client-go/`), in the order they were
+        added: a scan that builds no record."""
+        return (nid for nid in self._node if nid.startswith(prefix))
+
     def edges(self, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         """Edges (of one kind) in the order they were added."""
         succ = self._succ

@@ -95,9 +95,10 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
             if chain is not None and source != placed[-1]:
                 note += " " + w.say("flow_from", name=short_name(source))
-            if len(placed) > before and chain is None and kind_of(hit.id) is not NodeKind.TYPE:
-                note += " " + (_through_apiserver(w, placed, hit.id)  # a type is named,
-                               or w.say("flow_unlinked"))  # not called: no link
+            if placed and chain is None and kind_of(hit.id) is not NodeKind.TYPE:  # a type is
+                through = _through_apiserver(w, placed, hit.id)  # named, not called: no link
+                if through or len(placed) > before:  # a step's first anchor may start anew
+                    note += " " + (through or w.say("flow_unlinked"))
             handed = _handed(atlas, placed, hit.id, step.anchors) if before == len(placed) else None
             if handed is not None:
                 note += " " + w.say("flow_handed", source=short_name(handed[0].source.id),

@@ -126,6 +126,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "verb_ApplyStatus": ("applies the status of", "应用状态"),
     "verb_Delete": ("deletes", "删除"), "verb_DeleteCollection": ("deletes a collection of",
                                                               "批量删除"),
+    "verb_Bind": ("binds", "绑定"),
     "flow_handed": ("— takes what `{source}` above hands off: the two meet at `{at}`, which "
                     "this one calls:",
                     "—— 取走上面的 `{source}` 交出的数据：两者在 `{at}` 相遇，这里调用它："),

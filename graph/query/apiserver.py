@@ -18,7 +18,9 @@ TYPED = "k8s.io/client-go/kubernetes/typed/"
 WRITES = "WRITES"  # a kind card's relation of a function that writes the kind (not an edge)
 # the typed client's methods that write (a note says each with graph/notes/lang's verb_<name>)
 VERBS = ("Create", "Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus", "Delete",
-         "DeleteCollection")
+         "DeleteCollection", "Bind")
+# the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
+EXPANSION_VERBS = ("Bind",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,8 @@ def client_methods(kind: str) -> list[str]:
     group_version, _, name = key_of(kind).rpartition(".")
     group, _, version = group_version.rpartition("/")
     package = f"{TYPED}{group.split('.')[0] or 'core'}/{version}"
-    return [f"method:{package}.({name}Interface).{verb}" for verb in VERBS]
+    return ([f"method:{package}.({name}Interface).{verb}" for verb in VERBS]
+            + [f"method:{package}.({name}Expansion).{verb}" for verb in EXPANSION_VERBS])
 
 
 def kind_written(client: str) -> str:
@@ -50,9 +53,14 @@ def kind_written(client: str) -> str:
     package, _, rest = key.partition(".(")
     interface = rest.partition(")")[0]
     group, _, version = package[len(TYPED):].partition("/")
-    if not interface.endswith("Interface") or "/" in version:
+    verb = rest.rpartition(").")[2]
+    if "/" in version:
         return ""
-    return f"kind:{group}/{version}.{interface[:-len('Interface')]}"
+    if interface.endswith("Interface"):
+        return f"kind:{group}/{version}.{interface[:-len('Interface')]}"
+    if interface.endswith("Expansion") and verb in EXPANSION_VERBS:
+        return f"kind:{group}/{version}.{interface[:-len('Expansion')]}"
+    return ""
 
 
 def writes_of(atlas: Atlas, function: str) -> list[Write]:
