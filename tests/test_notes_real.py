@@ -111,14 +111,22 @@ def test_every_walkthrough_step_of_the_release_is_written(notes):
 def test_flows_link_every_step_and_say_so_through_the_api_server(notes):
     """Work queues and channels link the flows' steps (HANDS_OFF); the ReplicaSet controller's
     sync, which the Deployment controller reaches only through the API server, says so: it
-    creates a ReplicaSet through the typed client, and the ReplicaSet controller watches them."""
+    creates a ReplicaSet through the typed client, and the ReplicaSet controller watches them.
+    So do the scheduler (the Pods created) and the kubelet (the Pod bound) in their steps."""
     unlinked = [line for text in notes.values() for line in text.splitlines()
                 if "no call, function value or hand-off links" in line]
     assert unlinked == []
     hop = [line for line in notes["deployment-flow"].splitlines()
            if "reached through the API server" in line]
-    assert len(hop) == 1 and "syncReplicaSet" in hop[0] and "getNewReplicaSet" in hop[0]
+    assert len(hop) == 3 and "syncReplicaSet" in hop[0] and "getNewReplicaSet" in hop[0]
     assert "`Create`" in hop[0] and "NewReplicaSetController" in hop[0]
+    # the ReplicaSet controller's Pods reach the scheduler, which watches them through the
+    # Pod informer it calls; the scheduler's binding reaches the kubelet's pod source
+    assert hop[1].startswith("- `scheduler.(*Scheduler).scheduleOne`")
+    assert ("`controller.(RealPodControl).createPods` creates `core/v1.Pod`" in hop[1]
+            and "`k8s.io/kubernetes/pkg/scheduler` watches it, `Informer`" in hop[1])
+    assert hop[2].startswith("- `config.newSourceApiserverFromLW`")
+    assert "`defaultbinder.(DefaultBinder).Bind` binds `core/v1.Pod`" in hop[2]
 
 
 def test_pod_flow_binds_through_the_bind_plugin_and_the_kubelet_lists_and_watches_it(notes):

@@ -228,13 +228,17 @@ def _struct_embeds(lines: list[str], line: int) -> bool:
 
 def _declared_anywhere(root: Path, ids: list[str]) -> dict[str, str]:
     """Absent id -> 'declared at path:line' for those the tree declares under any spelling: the
-    same name ignoring case, in any directory named like its package (`remote` in pkg/kubelet/remote
-    and pkg/kubelet/cri/remote)."""
+    same name ignoring case (a function's or method's own name as written, as anchors match:
+    `createPods` is not `CreatePods`), in any directory named like its package (`remote` in
+    pkg/kubelet/remote and pkg/kubelet/cri/remote)."""
     wanted: dict[str, tuple[bytes, re.Pattern[str], str]] = {}
     for nid in ids:
         receiver, name = identifier(nid)
+        exact = rf"(?-i:{re.escape(name)})"
         if receiver:
-            rx = rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{re.escape(name)}\s*[\[(]"
+            rx = rf"^func\s*\([^)]*\b{re.escape(receiver)}\b[^)]*\)\s*{exact}\s*[\[(]"
+        elif kind_of(nid) is NodeKind.FUNCTION:
+            rx = rf"^func\s+{exact}\s*[\[(]"
         else:
             rx = rf"^(func\s+{re.escape(name)}\s*[\[(]|type\s+{re.escape(name)}\b)"
         package = key_of(nid).rpartition(".(")[0] if receiver else key_of(nid).rpartition(".")[0]

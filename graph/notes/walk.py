@@ -66,6 +66,12 @@ def find_anchor(atlas: Atlas, ids: tuple[str, ...]) -> tuple[NodeRecord | None, 
 
 
 def _fold(nid: str) -> str:
+    """The id without pointer stars, its case folded, but a function's or method's own name
+    as written: `createPods` is not `CreatePods` (a spelling that changed across releases is
+    an anchor's second id)."""
+    if kind_of(nid) in (NodeKind.FUNCTION, NodeKind.METHOD):
+        head, _, name = nid.rpartition(".")
+        return f"{head.replace('*', '').lower()}.{name}"
     return nid.replace("*", "").lower()
 
 
