@@ -4,6 +4,7 @@ client, and the packages that watch it — on the kind's card and between a flow
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from kubeatlas.app.cli import main
 from kubeatlas.graph.notes.claim import parse_claims
 from kubeatlas.graph.notes.flow import flow_note
 from kubeatlas.graph.notes.lang import say
+from kubeatlas.graph.notes.role import role_note
 from kubeatlas.graph.notes.verify import check_claims
 from kubeatlas.graph.query.apiserver import VERBS, client_methods, kind_written, through_apiserver
 from kubeatlas.graph.query.atlas import Atlas
@@ -122,6 +124,24 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     claims = [c for c in parse_claims(note.markdown) if c.object == BIND]
     assert [(c.kind, c.subject, c.line) for c in claims] == [("calls", f"{SCHED}.bind", 51)]
     saved = tmp_path / "deployment-flow.md"
+    saved.write_text(note.markdown, encoding="utf-8")
+    assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
+
+
+@pytest.mark.parametrize("role, lang, line", [
+    ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
+     "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` binds `Bind` "
+     "(pkg/scheduler/scheduler.go:51)"),
+    ("kubelet", "zh", "- `core/v1.Pod`: 由 `pkg/kubelet` `NewListWatchFromClient` "
+     "(pkg/kubelet/kubelet.go:69) 监听"),
+])
+def test_a_role_note_lists_the_api_objects_it_watches_and_writes(db, tmp_path, role, lang, line):
+    note = role_note(Atlas(SqliteReader(Path(db))), f"role:{role}", lang)
+    section = note.markdown.split("\n## " + say(lang, "api_objects"), 1)[1].split("\n## ", 1)[0]
+    shown = [re.sub(r"\]\([^)]*\)", "", x).replace("[", "") for x in section.splitlines()
+             if x.startswith("- ")]  # the citations' links dropped
+    assert shown == [line]
+    saved = tmp_path / f"{role}.md"
     saved.write_text(note.markdown, encoding="utf-8")
     assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kubeatlas.analyzer.model import DeclKind, FileFacts
+from kubeatlas.graph.build.codeflags import is_test_helper
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, api_kind_id
@@ -135,11 +136,11 @@ def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
 def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[str, str]
                   ) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a field or parameter typed with a client-go
-    informer or lister of that kind, outside client-go itself (`names`: each package's
+    informer or lister of that kind, outside client-go and test helpers (`names`: each package's
     name by import path)."""
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if f.is_test or f.import_path.startswith("k8s.io/client-go/"):
+        if is_test_helper(f.rel_path, f.is_test) or f.import_path.startswith("k8s.io/client-go/"):
             continue
         scope = None
         for d in f.decls:
@@ -215,7 +216,7 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
             by_resource.setdefault(plural, kid)
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if f.is_test or f.import_path.startswith("k8s.io/client-go/") or \
+        if is_test_helper(f.rel_path, f.is_test) or f.import_path.startswith("k8s.io/client-go/") or \
                 not any(i.path == _CACHE[:-1] for i in f.imports):
             continue
         scope = None

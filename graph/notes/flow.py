@@ -15,7 +15,7 @@ import yaml
 
 from kubeatlas.errors import CatalogError
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
-from kubeatlas.graph.notes.citation import Citation
+from kubeatlas.graph.notes.apiobjects import cite_watch, cite_write
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.hops import say_hop
 from kubeatlas.graph.notes.lang import pick
@@ -124,17 +124,10 @@ def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
     if found is None:
         return ""
     write, watch = found
-    source = w.atlas.node(write.function)
-    path, kind = str(source.attrs.get("file", "")), key_of(write.kind)
-    span = (int(source.attrs.get("line", 0)), int(source.attrs.get("end_line", 0)))
-    w.claim(Claim("calls", write.function, write.client, path, write.line, span))
-    where, _, rest = str(watch.attrs.get("evidence", "")).partition(" ")  # "path:line Decl …"
-    file, _, line = where.rpartition(":")
-    cited = w.cite(Citation(file, int(line), rest.split(" ", 1)[0])) if line.isdigit() else ""
     return w.say("flow_apiserver", source=short_name(write.function),
-                 verb=w.say(f"verb_{write.verb}"), kind=kind,
-                 write=w.cite(Citation(path, write.line, write.verb)),
-                 package=key_of(watch.source), watch=cited)
+                 verb=w.say(f"verb_{write.verb}"), kind=key_of(write.kind),
+                 write=cite_write(w, write), package=key_of(watch.source),
+                 watch=cite_watch(w, watch))
 
 
 def _handed(atlas: Atlas, earlier: list[str], first: str, anchors: tuple[tuple[str, ...], ...]

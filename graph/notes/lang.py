@@ -88,6 +88,18 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unexported_only": ("unexported code only", "只有未导出的代码"),
     "more": ("… {count} more {what}", "…… 另有 {count} 个{what}"),
     "what_packages": ("packages", "包"),
+    "what_kinds": ("kinds", "种对象"),
+    "api_objects": ("API objects it watches and writes", "它监听和写入的 API 对象"),
+    "api_objects_intro": ("Components talk to each other only through the API server. Kinds "
+                          "its packages watch (through an informer, a lister or a list-watch, "
+                          "cited where the code takes it): {watched}; kinds its functions write "
+                          "through the typed client (cited at the call): {written}. The kinds "
+                          "it touches most:",
+                          "组件之间只通过 API server 通信。它的包监听 {watched} 种对象（通过 "
+                          "informer、lister 或 list-watch，引用代码获取它们之处），它的函数通过 "
+                          "typed client 写入 {written} 种（引用调用处）；它接触最多的对象："),
+    "watched_by": ("watched by {who}", "由 {who} 监听"),
+    "written_by": ("written by {who}", "由 {who} 写入"),
     "what_calls": ("calls", "调用"),
     "key_interfaces": ("Key interfaces", "关键接口"),
     "missing_interface": ("`{name}` is not declared anywhere in this tree.",

@@ -1,7 +1,7 @@
 """A role's study note: what it is, how it works (start-up chain, main loops, data flow and
 extension points from the catalog's walkthrough, each link a graph edge), where to start reading,
-core packages and key interfaces ranked for a learner, its wires and libraries, and how to watch
-it in minik8s."""
+core packages and key interfaces ranked for a learner, the API objects it watches and writes,
+its wires and libraries, and how to watch it in minik8s."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from kubeatlas.graph.knowledge.walkthrough import Walkthrough, load_walkthroughs
 from kubeatlas.graph.model.schema import EdgeKind, key_of
+from kubeatlas.graph.notes.apiobjects import write_api_objects
 from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.hops import say_hop
@@ -70,6 +71,7 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
     _reading_path(w, placed_all)
     _core_packages(w, card)
     _key_interfaces(w, card, attrs, shown_interfaces)
+    write_api_objects(w, card["packages_by_path"])
     write_neighbours(w, card)
     write_minik8s(w, walk, [c.subject for c in w.claims if c.kind == "declares"],
                   card["packages_by_path"])

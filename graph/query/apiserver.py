@@ -70,6 +70,26 @@ def writes_of(atlas: Atlas, function: str) -> list[Write]:
             if kind_written(e.target)]
 
 
+def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
+    """What the production functions of `packages` (package ids) write through the typed
+    client, by kind, then function and line."""
+    methods = sorted({m for kind in atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
+                      for m in client_methods(kind)})
+    calls = atlas.reader.edges_to(methods, [str(EdgeKind.CALLS)])
+    callers = atlas.reader.get_nodes(sorted({e.source for e in calls}))
+    wanted = {key_of(p) for p in packages}
+    return sorted((_write(e, kind_written(e.target)) for e in calls
+                   if e.source in callers and not callers[e.source].attrs.get("test_helper")
+                   and callers[e.source].attrs.get("package") in wanted),
+                  key=lambda w: (w.kind, w.function, w.line))
+
+
+def watched_by(atlas: Atlas, packages: Sequence[str]) -> list[EdgeRecord]:
+    """The kinds `packages` (package ids) watch: their WATCHES edges, by kind then package."""
+    edges = atlas.reader.edges_from(list(packages), [str(EdgeKind.WATCHES)])
+    return sorted(edges, key=lambda e: (e.target, e.source))
+
+
 def watchers(atlas: Atlas, kind: str) -> list[EdgeRecord]:
     """The packages that reconcile `kind`, then those that only watch it."""
     edges = atlas.neighbours(kind, (EdgeKind.RECONCILES, EdgeKind.WATCHES), reverse=True)
