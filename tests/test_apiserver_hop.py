@@ -152,3 +152,13 @@ def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
     assert "Written through the typed client by (1)" in headers
     shown = "\n".join(m.value for m in at.markdown)
     assert "sync.go:24" in shown and "Create" in shown
+
+
+def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
+    at = open_page("views/role.py", role="kube-scheduler")
+    text = "\n".join(str(x.value) for x in [*at.markdown, *at.subheader, *at.caption])
+    assert "API objects it watches and writes (1)" in text
+    assert "core/v1.Pod" in [p.proto.label for p in at.get("page_link")]  # to the kinds page
+    assert ("watched by 1: `k8s.io/kubernetes/pkg/scheduler` pkg/scheduler/scheduler.go:28 "
+            "`Informer called in New` · written by 1: `scheduler.(*Scheduler).bind` "
+            "pkg/scheduler/scheduler.go:51 `Bind`") in text  # (no commit: no links)

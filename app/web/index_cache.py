@@ -14,7 +14,7 @@ from kubeatlas.app.web import state
 from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.notes.render import Note, build_note
 from kubeatlas.graph.notes.source import PackageContents, read_package
-from kubeatlas.graph.query import code, neighbourhood, search
+from kubeatlas.graph.query import apiserver, code, neighbourhood, search
 from kubeatlas.graph.query.atlas import Atlas, Dependency, EdgeRecord, NodeRecord
 
 Index = tuple[str, int]
@@ -36,6 +36,11 @@ def role_card(atlas: Atlas, role: str) -> dict[str, Any]:
 
 def kind_card(atlas: Atlas, kind: str) -> dict[str, Any]:
     return _kind_card(atlas, state.index_key(), kind)
+
+
+def kinds_used(atlas: Atlas, role: str, packages: Sequence[str]) -> list[apiserver.KindUse]:
+    """The API kinds role's packages watch or write (apiserver.kinds_used), cached by role."""
+    return _kinds_used(atlas, state.index_key(), role, tuple(packages))
 
 
 def code_card(atlas: Atlas, nid: str) -> code.CodeCard:
@@ -85,6 +90,12 @@ def _role_card(_atlas: Atlas, index: Index, role: str) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _kind_card(_atlas: Atlas, index: Index, kind: str) -> dict[str, Any]:
     return _atlas.kind_summary(kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _kinds_used(_atlas: Atlas, index: Index, role: str, packages: tuple[str, ...]
+                ) -> list[apiserver.KindUse]:
+    return apiserver.kinds_used(_atlas, packages)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

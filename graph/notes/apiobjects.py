@@ -4,7 +4,6 @@ code does it. A flow's hop through the API server cites the same two things."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from kubeatlas.graph.model.schema import key_of
@@ -12,8 +11,7 @@ from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.writer import Writer
-from kubeatlas.graph.query.apiserver import Write, watched_by, writes_by
-from kubeatlas.graph.query.atlas import EdgeRecord
+from kubeatlas.graph.query.apiserver import Write, kinds_used
 
 MAX_KINDS = 12  # kinds listed, those the role touches most first
 MAX_EACH = 3  # watchers and writers named per kind
@@ -22,34 +20,25 @@ _OWN = "k8s.io/kubernetes/"
 
 def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
     """The section: one line per kind, its watching packages and its writers, each cited."""
-    by_kind: defaultdict[str, tuple[list[EdgeRecord], list[Write]]] = defaultdict(lambda: ([], []))
-    for watch in watched_by(w.atlas, packages):
-        by_kind[watch.target][0].append(watch)
-    seen: set[tuple[str, str]] = set()
-    for write in writes_by(w.atlas, packages):
-        if (write.function, write.kind + write.verb) not in seen:  # a function's first call
-            seen.add((write.function, write.kind + write.verb))  # of each verb
-            by_kind[write.kind][1].append(write)
-    if not by_kind:
+    uses = kinds_used(w.atlas, packages)
+    if not uses:
         return
-    watched = sum(1 for watches, _ in by_kind.values() if watches)
-    written = sum(1 for _, writes in by_kind.values() if writes)
     w.add(f"## {w.say('api_objects')}", "",
-          w.say("api_objects_intro", watched=watched, written=written), "")
-    ranked = sorted(by_kind.items(), key=lambda kv: (-len(kv[1][0]) - len(kv[1][1]), kv[0]))
-    for kind, (watches, writes) in ranked[:MAX_KINDS]:
+          w.say("api_objects_intro", watched=sum(1 for u in uses if u.watches),
+                written=sum(1 for u in uses if u.writes)), "")
+    for use in uses[:MAX_KINDS]:
         parts = []
-        if watches:  # the role's own top package (`pkg/scheduler`) before its plugins
-            watches.sort(key=lambda e: (len(_package(e.source).split("/")), e.source))
+        if use.watches:
             parts.append(w.say("watched_by", who=_listed(w, [
-                f"`{_package(e.source)}` {cite_watch(w, e)}" for e in watches], len(watches))))
-        if writes:
+                f"`{_package(package)}` {cite_watch(w, evidence)}"
+                for package, evidence in use.watches], len(use.watches))))
+        if use.writes:
             parts.append(w.say("written_by", who=_listed(w, [
                 f"`{short_name(x.function)}` {w.say('verb_' + x.verb)} {cite_write(w, x)}"
-                for x in writes], len(writes))))
-        w.add(f"- `{key_of(kind)}`: " + "; ".join(parts))
-    if len(ranked) > MAX_KINDS:
-        w.add("- " + w.say("more", count=len(ranked) - MAX_KINDS, what=w.say("what_kinds")))
+                for x in use.writes], len(use.writes))))
+        w.add(f"- `{key_of(use.kind)}`: " + "; ".join(parts))
+    if len(uses) > MAX_KINDS:
+        w.add("- " + w.say("more", count=len(uses) - MAX_KINDS, what=w.say("what_kinds")))
     w.add("")
 
 
@@ -62,10 +51,11 @@ def cite_write(w: Writer, write: Write) -> str:
     return w.cite(Citation(path, write.line, write.verb))
 
 
-def cite_watch(w: Writer, watch: EdgeRecord) -> str:
-    """Where a package watches a kind (`path:line Name …` evidence: a field or parameter's
-    declaration, an informer's or lister's call, a list-watch), cited; "" when it names no line."""
-    where, _, rest = str(watch.attrs.get("evidence", "")).partition(" ")
+def cite_watch(w: Writer, evidence: str) -> str:
+    """Where a package watches a kind (a WATCHES edge's `path:line Name …` evidence: a field or
+    parameter's declaration, an informer's or lister's call, a list-watch), cited; "" when it
+    names no line."""
+    where, _, rest = evidence.partition(" ")
     file, _, line = where.rpartition(":")
     return w.cite(Citation(file, int(line), rest.split(" ", 1)[0])) if line.isdigit() else ""
 

@@ -127,7 +127,7 @@ def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
     return w.say("flow_apiserver", source=short_name(write.function),
                  verb=w.say(f"verb_{write.verb}"), kind=key_of(write.kind),
                  write=cite_write(w, write), package=key_of(watch.source),
-                 watch=cite_watch(w, watch))
+                 watch=cite_watch(w, str(watch.attrs.get("evidence", ""))))
 
 
 def _handed(atlas: Atlas, earlier: list[str], first: str, anchors: tuple[tuple[str, ...], ...]

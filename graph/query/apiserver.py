@@ -70,6 +70,35 @@ def writes_of(atlas: Atlas, function: str) -> list[Write]:
             if kind_written(e.target)]
 
 
+@dataclass(frozen=True, slots=True)
+class KindUse:
+    """How a role's packages use API kind `kind`: which of them watch it (package id and the
+    watch's evidence, the shallowest package first) and which functions write it through the
+    typed client (each function's first call of each verb)."""
+
+    kind: str
+    watches: tuple[tuple[str, str], ...]
+    writes: tuple[Write, ...]
+
+
+def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
+    """The API kinds `packages` (package ids) watch or write, those used most first."""
+    watches: dict[str, list[tuple[str, str]]] = {}
+    for edge in watched_by(atlas, packages):
+        watches.setdefault(edge.target, []).append((edge.source, str(edge.attrs.get("evidence", ""))))
+    writes: dict[str, list[Write]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for write in writes_by(atlas, packages):
+        if (write.function, write.kind, write.verb) not in seen:
+            seen.add((write.function, write.kind, write.verb))
+            writes.setdefault(write.kind, []).append(write)
+    uses = [KindUse(kind, tuple(sorted(watches.get(kind, ()),
+                                       key=lambda w: (w[0].count("/"), w[0]))),
+                    tuple(writes.get(kind, ())))
+            for kind in set(watches) | set(writes)]
+    return sorted(uses, key=lambda u: (-len(u.watches) - len(u.writes), u.kind))
+
+
 def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
     """What the production functions of `packages` (package ids) write through the typed
     client, by kind, then function and line."""

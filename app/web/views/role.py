@@ -1,5 +1,6 @@
 """Role page: one architecture role — summary (en, zh), absence note, entry point, core packages,
-key interfaces with implementers, and the roles around it."""
+key interfaces with implementers, the API objects it watches and writes, and the roles around
+it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 
 from kubeatlas.app.web import dot, guard, index_cache, links, live_graph, minik8s_panel, nav, state, svg_chart
 from kubeatlas.graph.model.schema import key_of
-from kubeatlas.graph.notes.source import is_test_double
+from kubeatlas.graph.notes.source import is_test_double, short_name
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
@@ -90,6 +91,30 @@ with state.reported():
         st.caption(f"`{name}` is not in this tree.")
     if not card["key_interfaces"] and not attrs.get("missing_interfaces"):
         st.caption("The catalog names no key interface for this role.")
+
+    uses = index_cache.kinds_used(atlas, choice, card["packages_by_path"])
+    st.subheader(f"API objects it watches and writes ({len(uses)})")
+    st.caption("Components talk to each other only through the API server: the kinds this "
+               "role's packages watch (an informer, a lister or a list-watch) and write through "
+               "the typed client, those it uses most first.")
+    writers = atlas.reader.get_nodes([u.writes[0].function for u in uses[:cap] if u.writes])
+    for use in uses[:cap]:
+        left, right = st.columns([2, 3])
+        links.node_link(use.kind, key_of(use.kind), left)
+        said = []
+        if use.watches:
+            package, evidence = use.watches[0]
+            said.append(f"watched by {len(use.watches)}: `{key_of(package)}` "
+                        + links.evidence_md(tree, evidence))
+        if use.writes:
+            write = use.writes[0]
+            file = writers[write.function].attrs.get("file", "") if write.function in writers else ""
+            said.append(f"written by {len(use.writes)}: `{short_name(write.function)}` "
+                        + links.evidence_md(tree, f"{file}:{write.line} {write.verb}"))
+        right.markdown(" · ".join(said))
+    links.more_marker(len(uses) - cap)
+    if not uses:
+        st.caption("Its packages watch and write no API kind in this tree.")
 
     st.subheader("Neighbours")
     rel = ([("depends on", d["role"], f"{d.get('weight', 0)} imports") for d in card["depends_on"]]
