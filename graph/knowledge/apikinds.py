@@ -140,7 +140,7 @@ def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[s
     name by import path)."""
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if is_test_helper(f.rel_path, f.is_test) or f.import_path.startswith("k8s.io/client-go/"):
+        if not _may_say_a_watch(f):
             continue
         scope = None
         for d in f.decls:
@@ -161,6 +161,13 @@ def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[s
                     if kid in graph and (key not in found or evidence < found[key]):
                         found[key] = evidence
     return found
+
+
+def _may_say_a_watch(f: FileFacts) -> bool:
+    """Production code outside client-go: client-go's informers watch for everyone, and a
+    test or a test helper watches for no component."""
+    return not is_test_helper(f.rel_path, f.is_test) and not f.import_path.startswith(
+        "k8s.io/client-go/")
 
 
 def may_watch(type_expr: str) -> bool:
@@ -210,14 +217,13 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
     resource the call names (the kubelet's `cache.NewListWatchFromClient(…, "pods", …)`); the
     resource is the kind's plural, the core group's first."""
     by_resource: dict[str, str] = {}
-    for kid, k in sorted(kinds.items(), key=lambda kv: (kv[1]["group"] != "core",
-                                                         -_rank_of(kv[1]), kv[0])):
+    for kid, k in sorted(kinds.items(), key=lambda kv: (
+            kv[1]["group"] != "core", [-x for x in version_rank(kv[1]["version"])], kv[0])):
         for plural in _plurals(k["kind"]):
             by_resource.setdefault(plural, kid)
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if is_test_helper(f.rel_path, f.is_test) or f.import_path.startswith("k8s.io/client-go/") or \
-                not any(i.path == _CACHE[:-1] for i in f.imports):
+        if not _may_say_a_watch(f) or not any(i.path == _CACHE[:-1] for i in f.imports):
             continue
         scope = None
         for c in f.calls:
@@ -239,11 +245,6 @@ def _plurals(kind: str) -> set[str]:
     """The resource names a kind may go by: `pods`, `endpoints`, `ingresses`, `networkpolicies`."""
     name = kind.lower()
     return {name, name + "s", name + "es", name[:-1] + "ies" if name.endswith("y") else name}
-
-
-def _rank_of(kind: dict[str, Any]) -> int:
-    stability, major, minor = version_rank(kind["version"])
-    return stability * 10_000 + major * 100 + minor
 
 
 def _add_watchers(graph: KubeGraph, watches: dict[tuple[str, str], str]) -> tuple[int, int]:
