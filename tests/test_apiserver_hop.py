@@ -132,7 +132,7 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
      "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` binds `Bind` "
      "(pkg/scheduler/scheduler.go:51)"),
-    ("kubelet", "zh", "- `core/v1.Pod`: 由 `pkg/kubelet` `NewListWatchFromClient` "
+    ("kubelet", "zh", "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
      "(pkg/kubelet/kubelet.go:69) 监听"),
 ])
 def test_a_role_note_lists_the_api_objects_it_watches_and_writes(db, tmp_path, role, lang, line):

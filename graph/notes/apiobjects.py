@@ -36,7 +36,7 @@ def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
             parts.append(w.say("written_by", who=_listed(w, [
                 f"`{short_name(x.function)}` {w.say('verb_' + x.verb)} {cite_write(w, x)}"
                 for x in use.writes], len(use.writes))))
-        w.add(f"- `{key_of(use.kind)}`: " + "; ".join(parts))
+        w.add("- " + w.say("kind_use", kind=key_of(use.kind), uses=w.say("uses_sep").join(parts)))
     if len(uses) > MAX_KINDS:
         w.add("- " + w.say("more", count=len(uses) - MAX_KINDS, what=w.say("what_kinds")))
     w.add("")

@@ -98,6 +98,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                           "组件之间只通过 API server 通信。它的包监听 {watched} 种对象（通过 "
                           "informer、lister 或 list-watch，引用代码获取它们之处），它的函数通过 "
                           "typed client 写入 {written} 种（引用调用处）；它接触最多的对象："),
+    "kind_use": ("`{kind}`: {uses}", "`{kind}`：{uses}"),
+    "uses_sep": ("; ", "；"),
     "watched_by": ("watched by {who}", "由 {who} 监听"),
     "written_by": ("written by {who}", "由 {who} 写入"),
     "what_calls": ("calls", "调用"),
