@@ -46,6 +46,11 @@ class NodeNotFound(KubeatlasError):
     """A package, type, function or role named by the user is not in the graph."""
 
 
+class DirectoryOnly(NodeNotFound):
+    """A directory of the tree was named that holds no Go package of its own (`pkg/apis`):
+    `packages` lists the packages under it, the shallowest first."""
+
+
 class AmbiguousName(KubeatlasError):
     """A short name matched several nodes; the message lists candidates."""
 

@@ -13,6 +13,7 @@ from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
+from kubeatlas.graph.query.apiserver import kinds_used
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
@@ -122,6 +123,11 @@ QUERIES = {
     "find_nothing": lambda a: a.find("zzzNoSuchName"),
     "resolve_dir": lambda a: a.resolve(a.node(_deep_package(a)).attrs["dir"]),
     "resolve_import_path": lambda a: a.resolve(a.node(_deep_package(a)).attrs["import_path"]),
+    "resolve_directory_only": lambda a: a.resolve("pkg/registry"),  # its packages are deeper
+    "ids_under": lambda a: a.reader.ids_under(str(NodeKind.PACKAGE), "dir", "pkg/kubelet/"),
+    # the API objects of a role: its packages' watches and its typed-client writes
+    "kinds_used": lambda a: kinds_used(a, a.role_summary("role:kube-scheduler")["packages_by_path"]
+                                       + a.role_summary("role:kubelet")["packages_by_path"]),
     "resolve_name": lambda a: a.resolve(a.node(_first(a, NodeKind.TYPE)).name,
                                         [NodeKind.TYPE]),
     "node": lambda a: a.node(_first(a, NodeKind.FILE)),
@@ -196,7 +202,7 @@ def test_both_stores_answer_the_same(stores, tree, query):
                      "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
                      "chain_windows", "chain_bridged", "chains_bridged_alternatives",
                      "chain_hand_offs", "callers_hand_off", "callees_hand_off",
-                     "meeting_of_producer_and_consumer")):
+                     "meeting_of_producer_and_consumer", "ids_under", "kinds_used")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected

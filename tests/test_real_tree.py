@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.errors import DirectoryOnly, NodeNotFound
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.knowledge.illustrations import load_links
@@ -209,3 +210,46 @@ def test_condition_variables_wake_the_queues_of_the_scheduler_informer_and_watch
     assert met is not None and met.at == f"{queue}.Pop"
     assert (met.given[-1].kind, met.given[-1].via) == ("hand-off", "cond")
     assert met.taken[0].id == f"{sched}.scheduleOne"
+
+
+# the directories a reader of the seed blog post sees in `ls pkg/` and `ls staging/src/k8s.io/`
+BLOG_DIRECTORIES = [f"pkg/{d}" for d in (
+    "api", "apis", "auth", "capabilities", "client", "cloudprovider", "cluster", "controller",
+    "controlplane", "credentialprovider", "features", "fieldpath", "generated", "kubeapiserver",
+    "kubectl", "kubelet", "kubemark", "printers", "probe", "proxy", "quota", "registry", "routes",
+    "scheduler", "security", "securitycontext", "serviceaccount", "util", "volume", "windows")] + [
+    f"staging/src/k8s.io/{d}" for d in (
+        "api", "apiextensions-apiserver", "apimachinery", "apiserver", "client-go", "cli-runtime",
+        "cloud-provider", "cluster-bootstrap", "code-generator", "component-base",
+        "component-helpers", "controller-manager", "cri-api", "csi-translation-lib",
+        "dynamic-resource-allocation", "kms", "kube-aggregator", "kube-controller-manager",
+        "kubectl", "kubelet", "kube-proxy", "kube-scheduler", "legacy-cloud-providers", "metrics",
+        "mount-utils", "noderesourcetopology-api", "pod-security-admission", "sample-apiserver",
+        "sample-cli-plugin", "sample-controller")]
+ABSENT_IN_1_28 = {"staging/src/k8s.io/noderesourcetopology-api"}  # the blog's release had it
+
+
+def test_every_directory_of_the_blog_listing_opens_its_package_or_those_under_it(atlas):
+    """`pkg/util` and `pkg/client` hold only subpackages: they name those, never a vendored
+    package whose path ends the same way (`k8s.io/kube-openapi/pkg/util`)."""
+    own, under = [], {}
+    for directory in BLOG_DIRECTORIES:
+        if directory in ABSENT_IN_1_28:
+            with pytest.raises(NodeNotFound) as missing:
+                atlas.resolve(directory)
+            assert not isinstance(missing.value, DirectoryOnly)
+            continue
+        try:
+            pid = atlas.resolve(directory)
+        except DirectoryOnly as exc:
+            packages = exc.fields["packages"]
+            assert packages and all(
+                str(atlas.node(p).attrs["dir"]).startswith(directory + "/") for p in packages)
+            under[directory] = len(packages)
+            continue
+        assert atlas.node(pid).attrs.get("dir") == directory, (directory, pid)
+        own.append(directory)
+    assert {"pkg/api", "pkg/apis", "pkg/auth", "pkg/client", "pkg/cluster", "pkg/quota",
+            "pkg/util", "pkg/windows"} == set(under)
+    assert under["pkg/util"] >= 20
+    assert len(own) == len(BLOG_DIRECTORIES) - len(under) - len(ABSENT_IN_1_28)

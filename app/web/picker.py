@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from kubeatlas.app.web import guard, search_box
-from kubeatlas.errors import AmbiguousName, NodeNotFound
+from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.names import role_tier, role_tiers
@@ -68,6 +68,14 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
                        for n in found.values()), key=ranked)
         first = f"; {role.removeprefix('role:')}'s code first" if role else ""
         prompt = f"'{guard.shown(text)}' matches {len(ids)} nodes — pick one (best first{first})"
+    except DirectoryOnly as exc:  # `pkg/apis`: the packages under the directory, to open
+        listed = exc.fields.get("packages")
+        found = atlas.reader.get_nodes([str(p) for p in listed]
+                                       if isinstance(listed, (list, tuple)) else [])
+        hits = [Hit(n, "prefix", tier_of(n)) for n in found.values()]
+        hits.sort(key=lambda h: (h.id.count("/"), h.id))
+        prompt = (f"'{guard.shown(text)}' is a directory with no Go files of its own — open one "
+                  f"of the {len(hits)} packages under it")
     except NodeNotFound:
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,
                              names or SEARCHED_KINDS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubeatlas.analyzer.buildtags import matches
-from kubeatlas.errors import AmbiguousName, NodeNotFound
+from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, prefix_of
@@ -59,6 +59,8 @@ class GraphReader(Protocol):
 
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]: ...
 
+    def ids_under(self, kind: str, key: str, prefix: str) -> list[str]: ...
+
     def ids_with_kind(self, kind: str) -> list[str]: ...
 
     def count_by_kind(self) -> dict[str, int]: ...
@@ -95,6 +97,7 @@ class Atlas:
             ext = self.reader.get_nodes([f"ext:{text}"])
             if ext:
                 return f"ext:{text}"
+            self._directory_only(text)
         if (not wanted or str(NodeKind.ROLE) in wanted) and self.reader.get_nodes([f"role:{text}"]):
             return f"role:{text}"
         name = text.rsplit(".", 1)[-1]
@@ -120,6 +123,24 @@ class Atlas:
         raise AmbiguousName(f"{text!r} matches {len(pick)} nodes: {listing}"
                             + (" …" if len(pick) > 8 else "") + " — give the full id",
                             name=text, candidates=[n.id for n in pick])
+
+    def _directory_only(self, text: str) -> None:
+        """Raise DirectoryOnly when `text` is a directory of the tree with packages under it
+        but none of its own (`pkg/apis`): a name that ends like it elsewhere
+        (`k8s.io/kube-openapi/pkg/util` for `pkg/util`) is not what was meant."""
+        if "/" not in text or "." in text.rsplit("/", 1)[-1]:
+            return
+        under = self.reader.ids_under(str(NodeKind.PACKAGE), "dir", text + "/")
+        if not under:
+            return
+        under.sort(key=lambda p: (p.count("/"), p))
+        shown = self.reader.get_nodes(under[:6])
+        listed = ", ".join(str(shown[p].attrs.get("dir") or key_of(p)) for p in under[:6]
+                           if p in shown)
+        raise DirectoryOnly(
+            f"{text!r} is a directory with no Go files of its own; packages under it "
+            f"({len(under)}): {listed}{' …' if len(under) > 6 else ''} — name one of them",
+            name=text, packages=under)
 
     def pick(self, text: str, kinds: Iterable[NodeKind] = (), choice: int = 1,
              role: str | None = None) -> Pick:

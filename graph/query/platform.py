@@ -150,6 +150,9 @@ class PlatformView:
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]:
         return self.reader.ids_with_key(kind, key, value)
 
+    def ids_under(self, kind: str, key: str, prefix: str) -> list[str]:
+        return self.reader.ids_under(kind, key, prefix)
+
     def ids_with_kind(self, kind: str) -> list[str]:
         return self.reader.ids_with_kind(kind)
 

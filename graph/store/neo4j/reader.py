@@ -110,6 +110,13 @@ class Neo4jReader:
             f"MATCH (n:{_quoted(kind)}) WHERE n.`{key}` = $value AND n.tree = $tree "
             "RETURN collect(n.id)", {"value": value, "tree": self.tree}))
 
+    def ids_under(self, kind: str, key: str, prefix: str) -> list[str]:
+        if not _NAME.match(key):
+            raise ValueError(key)
+        return sorted(self._collected(
+            f"MATCH (n:{_quoted(kind)}) WHERE n.`{key}` STARTS WITH $prefix AND n.tree = $tree "
+            "RETURN collect(n.id)", {"prefix": prefix, "tree": self.tree}))
+
     def ids_with_kind(self, kind: str) -> list[str]:
         return sorted(self._collected(
             f"MATCH (n:{_quoted(kind)}) WHERE n.tree = $tree RETURN collect(n.id)",

@@ -102,6 +102,13 @@ class SqliteReader:
             "ORDER BY id", (kind, value))
         return [r[0] for r in rows]
 
+    def ids_under(self, kind: str, key: str, prefix: str) -> list[str]:
+        if not re.fullmatch(r"[a-z_]+", key):
+            raise ValueError(key)
+        return [r[0] for r in self._conn.execute(
+            f"SELECT id FROM nodes WHERE kind = ? AND substr(json_extract(attrs, '$.{key}'), 1, ?) "
+            "= ? ORDER BY id", (kind, len(prefix), prefix))]
+
     def ids_with_kind(self, kind: str) -> list[str]:
         return [r[0] for r in self._conn.execute(
             "SELECT id FROM nodes WHERE kind = ? ORDER BY id", (kind,))]

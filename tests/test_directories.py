@@ -1,0 +1,74 @@
+"""A directory of the tree, as a learner types it from a listing of `pkg/` (`pkg/apis`,
+`pkg/util`): its own package when it has Go files, else the packages under it — never a
+package elsewhere whose path happens to end the same way."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write_tree
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.app.cli import main
+from kubeatlas.errors import DirectoryOnly, NodeNotFound
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+REGISTRY = ["pkg:k8s.io/kubernetes/pkg/registry/apps/deployment/storage",
+            "pkg:k8s.io/kubernetes/pkg/registry/core/pod/storage"]
+
+
+@pytest.fixture(scope="module")
+def atlas(ktree_db) -> Atlas:
+    return Atlas(SqliteReader(ktree_db))
+
+
+def test_a_directory_without_go_files_names_the_packages_under_it(atlas):
+    with pytest.raises(DirectoryOnly) as raised:
+        atlas.resolve("pkg/registry/")
+    assert raised.value.fields["packages"] == REGISTRY  # the shallowest first
+    assert "pkg/registry/apps/deployment/storage" in str(raised.value)
+    with pytest.raises(DirectoryOnly) as raised:
+        atlas.resolve("pkg/kubelet/cri")
+    assert raised.value.fields["packages"] == ["pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote"]
+    assert atlas.resolve("pkg/volume") == "pkg:k8s.io/kubernetes/pkg/volume"  # Go files: its own
+    with pytest.raises(NodeNotFound) as missing:
+        atlas.resolve("pkg/windows")  # in the listing of some release, not in this tree
+    assert not isinstance(missing.value, DirectoryOnly)
+
+
+def test_the_cli_says_so_and_exits_non_zero(ktree_db, capsys):
+    assert main(["deps", "pkg/registry", "--db", str(ktree_db)]) == 2
+    err = capsys.readouterr().err
+    assert "'pkg/registry' is a directory with no Go files of its own" in err
+    assert "pkg/registry/apps/deployment/storage, pkg/registry/core/pod/storage" in err
+
+
+def test_a_tree_directory_wins_over_a_package_elsewhere_that_ends_like_it(tmp_path):
+    """v1.28.7's `pkg/util` (only subpackages) once resolved to the vendored
+    `k8s.io/kube-openapi/pkg/util`, which its code imports."""
+    root = write_tree(tmp_path / "kubernetes", {
+        "go.mod": "module k8s.io/kubernetes\n",
+        "pkg/util/env/env.go": 'package env\n\nimport "k8s.io/kube-openapi/pkg/util"\n\n'
+                               "var _ = util.ToCanonicalName\n",
+    })
+    db = tmp_path / "index.sqlite"
+    index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=1 << 20,
+               stages=default_stages())
+    atlas = Atlas(SqliteReader(db))
+    assert atlas.reader.get_nodes(["ext:k8s.io/kube-openapi/pkg/util"])  # it is in the graph
+    with pytest.raises(DirectoryOnly) as raised:
+        atlas.resolve("pkg/util")
+    assert raised.value.fields["packages"] == ["pkg:k8s.io/kubernetes/pkg/util/env"]
+    assert atlas.resolve("k8s.io/kube-openapi/pkg/util") == "ext:k8s.io/kube-openapi/pkg/util"
+
+
+def test_the_package_page_offers_the_packages_under_a_directory(open_page):
+    at = open_page("views/package.py", pkg="pkg/registry")
+    box = at.selectbox[0]
+    assert "'pkg/registry' is a directory with no Go files of its own" in box.label
+    assert box.options == [f"{p.removeprefix('pkg:')}  (pkg)" for p in REGISTRY]  # labels
+    box.set_value(REGISTRY[1]).run()
+    assert not at.exception
+    assert at.header[0].value == "k8s.io/kubernetes/pkg/registry/core/pod/storage"
