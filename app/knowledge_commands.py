@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
@@ -19,7 +20,8 @@ from kubeatlas.app.cli_options import (
 )
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, route_phrases
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, key_of, route_phrases
+from kubeatlas.graph.query.apiserver import kinds_used
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -252,8 +254,11 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
                       r.attrs.get("present", "")) for r in roles))
         return
     card = atlas.role_summary(atlas.resolve(role_id, (NodeKind.ROLE,)))
+    uses = kinds_used(atlas, card["packages_by_path"])
     if as_json:
-        print_json(card)
+        print_json({**card, "api_objects": [
+            {"kind": u.kind, "watched_by": [list(w) for w in u.watches],
+             "written_by": [[w.function, w.verb, w.line] for w in u.writes]} for u in uses]})
         return
     attrs = card["role"]
     out.print(f"[bold]{attrs['id']}[/] — {attrs.get('name', '')} ({attrs.get('plane', '')})")
@@ -275,6 +280,12 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
                     ((i["id"], ", ".join(i["implementers"][:6])
                       + (" …" if len(i["implementers"]) > 6 else ""))
                      for i in card["key_interfaces"]))
+    if uses:
+        print_table("API objects it watches and writes (through the API server)",
+                    ("kind", "watched by", "written by"),
+                    ((u.kind, _first_of(u.watches, lambda w: f"{key_of(w[0])}: {w[1]}"),
+                      _first_of(u.writes, lambda w: f"{w.function} ({w.verb}, line {w.line})"))
+                     for u in uses))
     print_table("neighbours", ("relation", "role", "detail"),
                 [("depends on", d["role"], d.get("weight", "")) for d in card["depends_on"]]
                 + [("depended on by", d["role"], d.get("weight", ""))
@@ -282,6 +293,13 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
                 + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]]
                 + [("talked to by", d["role"], d.get("protocol", ""))
                    for d in card["talked_to_by"]])
+
+
+def _first_of(items: Sequence[Any], said: Callable[[Any], str]) -> str:
+    """The first item said, and how many more: `pkg/scheduler: …:294 Informer … (+7 more)`."""
+    if not items:
+        return ""
+    return said(items[0]) + (f" (+{len(items) - 1} more)" if len(items) > 1 else "")
 
 
 @click.command()

@@ -162,3 +162,16 @@ def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
     assert ("watched by 1: `k8s.io/kubernetes/pkg/scheduler` pkg/scheduler/scheduler.go:28 "
             "`Informer called in New` · written by 1: `scheduler.(*Scheduler).bind` "
             "pkg/scheduler/scheduler.go:51 `Bind`") in text  # (no commit: no links)
+
+
+def test_the_role_command_lists_the_api_objects_too(db, capsys):
+    capsys.readouterr()
+    assert main(["role", "kube-scheduler", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["api_objects"] == [{
+        "kind": "kind:core/v1.Pod",
+        "watched_by": [["pkg:k8s.io/kubernetes/pkg/scheduler",
+                        "pkg/scheduler/scheduler.go:28 Informer called in New"]],
+        "written_by": [[f"{SCHED}.bind", "Bind", 51]]}]
+    assert main(["role", "kube-scheduler", "--db", db]) == 0
+    shown = capsys.readouterr().out
+    assert "API objects it watches and writes" in shown and "kind:core/v1.Pod" in shown
