@@ -127,6 +127,12 @@ def test_flows_link_every_step_and_say_so_through_the_api_server(notes):
             and "`k8s.io/kubernetes/pkg/scheduler` watches it, `Informer`" in hop[1])
     assert hop[2].startswith("- `config.newSourceApiserverFromLW`")
     assert "`defaultbinder.(DefaultBinder).Bind` binds `core/v1.Pod`" in hop[2]
+    # the EndpointSlice controller's finalize creates the slices kube-proxy's config watches
+    proxy = [line for line in notes["service-flow"].splitlines()
+             if "reached through the API server" in line]
+    assert len(proxy) == 1 and proxy[0].startswith(
+        "- `config.(*EndpointSliceConfig).handleAddEndpointSlice`")
+    assert "`endpointslice.(*Reconciler).finalize` creates `discovery/v1.EndpointSlice`" in proxy[0]
 
 
 def test_pod_flow_binds_through_the_bind_plugin_and_the_kubelet_lists_and_watches_it(notes):
