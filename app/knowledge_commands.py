@@ -21,7 +21,8 @@ from kubeatlas.app.cli_options import (
 from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, key_of, route_phrases
-from kubeatlas.graph.query.apiserver import kinds_used
+from kubeatlas.graph.notes.lang import say
+from kubeatlas.graph.query.apiserver import kinds_used, via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -96,7 +97,9 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     Test helpers (fakes, _test.go code) are gone around when any other chain exists.
     A consumer that pulls (`scheduleOne` calls `Pop`) is reached by no chain from its producer:
     then the function they meet at is shown, the producer's chain into it ending in a
-    hand-off and the consumer's chain of calls into it (`meeting` in --json)."""
+    hand-off and the consumer's chain of calls into it (`meeting` in --json). Code of another
+    component is reached through the API server: the chain to a write of a kind through the
+    typed client (a create or bind first) that the target's package watches (`apiserver`)."""
     platform = platform_of(goos, goarch)
     atlas = open_atlas(db, neo4j_uri, platform)
     role_id = role_of(atlas, role)
@@ -106,11 +109,17 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
     inside = [h.id for h in (hops or [])[1:-1]]
     through_tests = sorted(helpers_among(atlas.reader, inside)) if inside else []
     met = meeting(atlas.reader, src.id, dst.id) if hops is None else None
+    api = via_apiserver(atlas, src.id, dst.id) if hops is None and met is None else None
     if as_json:
         print_json({"from": src.id, "to": dst.id,
                     "chain": None if hops is None else [h.id for h in hops],
                     "hops": None if hops is None else [h.as_json() for h in hops],
                     "meeting": met.as_json() if met else None,
+                    "apiserver": None if api is None else {
+                        "hops": [h.as_json() for h in api.chain], "kind": api.write.kind,
+                        "verb": api.write.verb, "client": api.write.client,
+                        "line": api.write.line, "watched_by": api.watch.source,
+                        "evidence": api.watch.attrs.get("evidence", "")},
                     "through_tests": through_tests,
                     "candidates": {"from": src.as_json(), "to": dst.as_json()},
                     "platform": platform.name})
@@ -124,6 +133,14 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
                   "off to it, the second calls it to take what was given")
         _print_chain(atlas, f"given: {len(met.given) - 1} hops to {at}", met.given)
         _print_chain(atlas, f"taken: {len(met.taken) - 1} hops to {at}", met.taken)
+        return
+    if api is not None:
+        file = atlas.node(api.write.function).attrs.get("file", "")
+        out.print(f"no chain of calls from {src.id} to {dst.id}; it is reached through the API "
+                  f"server: the last function below {say('en', 'verb_' + api.write.verb)} "
+                  f"{api.write.kind} through the typed client ({file}:{api.write.line}), and "
+                  f"{key_of(api.watch.source)} watches it ({api.watch.attrs.get('evidence', '')})")
+        _print_chain(atlas, f"{len(api.chain) - 1} hops to the write", list(api.chain))
         return
     if hops is None:
         why = unbridged(src.id, dst.id)

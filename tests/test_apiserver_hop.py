@@ -175,3 +175,26 @@ def test_the_role_command_lists_the_api_objects_too(db, capsys):
     assert main(["role", "kube-scheduler", "--db", db]) == 0
     shown = capsys.readouterr().out
     assert "API objects it watches and writes" in shown and "kind:core/v1.Pod" in shown
+
+
+def test_path_between_components_goes_through_the_api_server(db, capsys):
+    """No call joins the scheduler's bind to the kubelet's pod worker: path says how the Pod
+    gets there instead — bind's write of its binding, and the kubelet's list-watch of pods."""
+    capsys.readouterr()
+    assert main(["path", f"{SCHED}.bind", "method:k8s.io/kubernetes/pkg/kubelet.(*podWorkers)"
+                 ".UpdatePod", "--db", db, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["chain"] is None and answer["meeting"] is None
+    assert answer["apiserver"] == {
+        "hops": [{"id": f"{SCHED}.bind", "kind": "start", "via": ""}],
+        "kind": "kind:core/v1.Pod", "verb": "Bind", "client": BIND, "line": 51,
+        "watched_by": KUBELET,
+        "evidence": 'pkg/kubelet/kubelet.go:69 NewListWatchFromClient lists and watches "pods" '
+                    "in newPodSource"}
+    assert main(["path", f"{SCHED}.bind", "kubelet.(*podWorkers).UpdatePod", "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "it is reached through the API server" in said and "binds kind:core/v1.Pod" in said
+    # nothing the target's package watches is written on the way: no chain, as before
+    with pytest.raises(SystemExit) as none:
+        main(["path", "kubelet.(*podWorkers).UpdatePod", f"{SCHED}.bind", "--db", db])
+    assert none.value.code == 1

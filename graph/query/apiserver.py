@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
+from kubeatlas.graph.query.chain import Hop, chain_kinds, hops_of, search
 
 if TYPE_CHECKING:  # the atlas reads writers through this module's pure functions
     from kubeatlas.graph.query.atlas import Atlas, EdgeRecord
@@ -21,6 +22,10 @@ VERBS = ("Create", "Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus", "D
          "DeleteCollection", "Bind")
 # the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
 EXPANSION_VERBS = ("Bind",)
+# which writes tell how one component reaches another, first: what brings an object or its
+# placement, then what changes it, then what removes it
+_VERB_ORDER = (("Create", "Bind"), ("Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus"),
+               ("Delete", "DeleteCollection"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +145,40 @@ def through_apiserver(atlas: Atlas, sources: Sequence[str], target: str
             if seen:
                 return write, (cited or seen)[0]  # a watch cites the field or parameter
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiServerHop:
+    """How `source` reaches a function of another component through the API server: `chain`,
+    calls from source to the function that writes a kind through the typed client (`write`),
+    then `watch`, the target's package watching that kind."""
+
+    chain: tuple[Hop, ...]
+    write: Write
+    watch: EdgeRecord
+
+
+def via_apiserver(atlas: Atlas, source: str, target: str) -> ApiServerHop | None:
+    """The shortest chain from `source` (a function) to a write of a kind that `target`'s
+    package watches, with that write and watch; None when there is none."""
+    if not {kind_of(source), kind_of(target)} <= {NodeKind.FUNCTION, NodeKind.METHOD}:
+        return None
+    package = f"pkg:{atlas.node(target).attrs.get('package')}"
+    watched = {e.target: e for e in atlas.reader.edges_from([package], [str(EdgeKind.WATCHES)])}
+    methods = atlas.reader.get_nodes(sorted({m for kind in watched for m in client_methods(kind)}))
+    for verbs in _VERB_ORDER:  # a create or a bind is the story, a cleanup's delete is not
+        wanted = {m for m in methods if m.rpartition(").")[2] in verbs}
+        found = search(atlas.reader, (source,), wanted.__contains__, chain_kinds(source))
+        if found is not None:
+            break
+    else:
+        return None
+    chain = hops_of(found)
+    writer, client = (chain[-2].id, chain[-1].id) if len(chain) > 1 else ("", "")
+    write = next((w for w in writes_of(atlas, writer) if w.client == client), None)
+    if write is None:  # the client's method reached by dispatch or as a value: no call of it
+        return None
+    return ApiServerHop(tuple(chain[:-1]), write, watched[write.kind])
 
 
 def _write(e: EdgeRecord, kind: str) -> Write:
