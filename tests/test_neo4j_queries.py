@@ -13,7 +13,7 @@ from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
-from kubeatlas.graph.query.apiserver import kinds_used
+from kubeatlas.graph.query.apiserver import kinds_used, via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
@@ -93,6 +93,7 @@ def _path_pair(atlas: Atlas, kind: NodeKind, edge: EdgeKind) -> tuple[str, str]:
 
 
 SHAPES = "k8s.io/kubernetes/pkg/controller/callshapes"
+SCHEDULER = "k8s.io/kubernetes/pkg/scheduler.(*Scheduler)"
 LISTENER = f"method:{SHAPES}.(*listener)"
 QUERIES = {
     "deps": lambda a: a.deps(_deep_package(a)),
@@ -128,6 +129,9 @@ QUERIES = {
     # the API objects of a role: its packages' watches and its typed-client writes
     "kinds_used": lambda a: kinds_used(a, a.role_summary("role:kube-scheduler")["packages_by_path"]
                                        + a.role_summary("role:kubelet")["packages_by_path"]),
+    # code of another component, reached through the API server (a write and a watch)
+    "via_apiserver": lambda a: via_apiserver(a, f"method:{SCHEDULER}.bind",
+                                             "method:k8s.io/kubernetes/pkg/kubelet.(*podWorkers).UpdatePod"),
     "resolve_name": lambda a: a.resolve(a.node(_first(a, NodeKind.TYPE)).name,
                                         [NodeKind.TYPE]),
     "node": lambda a: a.node(_first(a, NodeKind.FILE)),
@@ -202,7 +206,8 @@ def test_both_stores_answer_the_same(stores, tree, query):
                      "pick_per_role", "callees_per_os_windows", "callers_windows", "nodes_windows",
                      "chain_windows", "chain_bridged", "chains_bridged_alternatives",
                      "chain_hand_offs", "callers_hand_off", "callees_hand_off",
-                     "meeting_of_producer_and_consumer", "ids_under", "kinds_used")):
+                     "meeting_of_producer_and_consumer", "ids_under", "kinds_used",
+                     "via_apiserver")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected
