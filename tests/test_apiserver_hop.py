@@ -111,7 +111,7 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     atlas = Atlas(SqliteReader(Path(db)))
     worker = "method:k8s.io/kubernetes/pkg/kubelet.(*podWorkers).UpdatePod"
     write, watch = through_apiserver(atlas, [f"{SCHED}.bind"], worker)
-    assert (write.client, write.verb, write.line) == (BIND, "Bind", 51)
+    assert (write.client, write.verb, write.line) == (BIND, "Bind", 52)
     assert watch.source == KUBELET
     note = flow_note(atlas, "deployment-flow")
     lines = note.markdown.splitlines()
@@ -122,7 +122,7 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     assert next(x for x in lines if x.startswith("- `scheduler.(*Scheduler).scheduleOne`")) \
         .endswith(")")
     claims = [c for c in parse_claims(note.markdown) if c.object == BIND]
-    assert [(c.kind, c.subject, c.line) for c in claims] == [("calls", f"{SCHED}.bind", 51)]
+    assert [(c.kind, c.subject, c.line) for c in claims] == [("calls", f"{SCHED}.bind", 52)]
     saved = tmp_path / "deployment-flow.md"
     saved.write_text(note.markdown, encoding="utf-8")
     assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
@@ -131,7 +131,7 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
 @pytest.mark.parametrize("role, lang, line", [
     ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
      "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` binds `Bind` "
-     "(pkg/scheduler/scheduler.go:51)"),
+     "(pkg/scheduler/scheduler.go:52)"),
     ("kubelet", "zh", "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
      "(pkg/kubelet/kubelet.go:69) 监听"),
 ])
@@ -161,7 +161,7 @@ def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
     assert "core/v1.Pod" in [p.proto.label for p in at.get("page_link")]  # to the kinds page
     assert ("watched by 1: `k8s.io/kubernetes/pkg/scheduler` pkg/scheduler/scheduler.go:28 "
             "`Informer called in New` · written by 1: `scheduler.(*Scheduler).bind` "
-            "pkg/scheduler/scheduler.go:51 `Bind`") in text  # (no commit: no links)
+            "pkg/scheduler/scheduler.go:52 `Bind`") in text  # (no commit: no links)
 
 
 def test_the_role_command_lists_the_api_objects_too(db, capsys):
@@ -171,7 +171,7 @@ def test_the_role_command_lists_the_api_objects_too(db, capsys):
         "kind": "kind:core/v1.Pod",
         "watched_by": [["pkg:k8s.io/kubernetes/pkg/scheduler",
                         "pkg/scheduler/scheduler.go:28 Informer called in New"]],
-        "written_by": [[f"{SCHED}.bind", "Bind", 51]]}]
+        "written_by": [[f"{SCHED}.bind", "Bind", 52]]}]
     assert main(["role", "kube-scheduler", "--db", db]) == 0
     shown = capsys.readouterr().out
     assert "API objects it watches and writes" in shown and "kind:core/v1.Pod" in shown
@@ -187,7 +187,7 @@ def test_path_between_components_goes_through_the_api_server(db, capsys):
     assert answer["chain"] is None and answer["meeting"] is None
     assert answer["apiserver"] == {
         "hops": [{"id": f"{SCHED}.bind", "kind": "start", "via": ""}],
-        "kind": "kind:core/v1.Pod", "verb": "Bind", "client": BIND, "line": 51,
+        "kind": "kind:core/v1.Pod", "verb": "Bind", "client": BIND, "line": 52,
         "watched_by": KUBELET,
         "evidence": 'pkg/kubelet/kubelet.go:69 NewListWatchFromClient lists and watches "pods" '
                     "in newPodSource"}
@@ -198,3 +198,17 @@ def test_path_between_components_goes_through_the_api_server(db, capsys):
     with pytest.raises(SystemExit) as none:
         main(["path", "kubelet.(*podWorkers).UpdatePod", f"{SCHED}.bind", "--db", db])
     assert none.value.code == 1
+
+
+def test_the_paths_page_goes_through_the_api_server_too(open_page):
+    at = open_page("views/deps.py", **{"from": f"{SCHED}.bind",
+                                       "to": "kubelet.(*podWorkers).UpdatePod"})
+    said = " ".join(str(i.value) for i in at.info)
+    assert "it is reached through the API server. `scheduler.(*Scheduler).bind` binds " \
+           "`core/v1.Pod` through the typed client, pkg/scheduler/scheduler.go:52 `Bind`" in said
+    assert "`k8s.io/kubernetes/pkg/kubelet` watches it, pkg/kubelet/kubelet.go:69" in said
+    assert not at.warning  # no "No chain" warning
+    # from further up the scheduler, the chain of calls to the write is drawn as well
+    at = open_page("views/deps.py", **{"from": "scheduler.(*Scheduler).scheduleOne",
+                                       "to": "kubelet.(*podWorkers).UpdatePod"})
+    assert "reached through the API server" in " ".join(str(i.value) for i in at.info)

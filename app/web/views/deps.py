@@ -7,7 +7,9 @@ import streamlit as st
 
 from kubeatlas.app.web import chain_view, links, picker, state
 from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.apiserver import via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import unbridged
 from kubeatlas.graph.query.chains import find_chains
@@ -87,6 +89,17 @@ if source and target:
             st.markdown(f"**Taken**: `{short_name(target)}` to `{at}`")
             chain_view.show(chain_atlas, tree, find_chains(chain_atlas, target, met.at, 0),
                             f"{target}-{met.at}")
+        elif (api := via_apiserver(chain_atlas, source, target)) is not None:
+            file = chain_atlas.node(api.write.function).attrs.get("file", "")
+            write = links.evidence_md(tree, f"{file}:{api.write.line} {api.write.verb}")
+            watch = links.evidence_md(tree, str(api.watch.attrs.get("evidence", "")))
+            st.info(f"No chain of calls from `{short_name(source)}` to `{short_name(target)}`: "
+                    f"it is reached through the API server. `{short_name(api.write.function)}` "
+                    f"{say('en', 'verb_' + api.write.verb)} `{key_of(api.write.kind)}` through "
+                    f"the typed client, {write}; `{key_of(api.watch.source)}` watches it, {watch}.")
+            if len(api.chain) > 1:  # the calls from source to the function that writes
+                chain_view.show(chain_atlas, tree, find_chains(
+                    chain_atlas, source, api.write.function, 0), f"{source}-{api.write.function}")
         elif not chains.found:
             why = "" if chains.complete else " within the time budget"
             kinds = unbridged(source, target)
