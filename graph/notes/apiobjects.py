@@ -29,13 +29,13 @@ def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
     for use in uses[:MAX_KINDS]:
         parts = []
         if use.watches:
-            parts.append(w.say("watched_by", who=_listed(w, [
+            parts.append(w.say("watched_by", who=_listed(w, [  # only those shown are cited
                 f"`{_package(package)}` {cite_watch(w, evidence)}"
-                for package, evidence in use.watches], len(use.watches))))
+                for package, evidence in use.watches[:MAX_EACH]], len(use.watches))))
         if use.writes:
             parts.append(w.say("written_by", who=_listed(w, [
                 f"`{short_name(x.function)}` {w.say('verb_' + x.verb)} {cite_write(w, x)}"
-                for x in use.writes], len(use.writes))))
+                for x in use.writes[:MAX_EACH]], len(use.writes))))
         w.add("- " + w.say("kind_use", kind=key_of(use.kind), uses=w.say("uses_sep").join(parts)))
     if len(uses) > MAX_KINDS:
         w.add("- " + w.say("more", count=len(uses) - MAX_KINDS, what=w.say("what_kinds")))
@@ -61,9 +61,10 @@ def cite_watch(w: Writer, evidence: str) -> str:
 
 
 def _listed(w: Writer, items: list[str], total: int) -> str:
-    shown = w.say("sep").join(items[:MAX_EACH])
-    if total > MAX_EACH:
-        shown += " " + w.say("more", count=total - MAX_EACH, what="").rstrip()
+    """The items shown, and how many of `total` are not."""
+    shown = w.say("sep").join(items)
+    if total > len(items):
+        shown += " " + w.say("more", count=total - len(items), what="").rstrip()
     return shown
 
 
