@@ -17,15 +17,14 @@ if TYPE_CHECKING:  # the atlas reads writers through this module's pure function
 
 TYPED = "k8s.io/client-go/kubernetes/typed/"
 WRITES = "WRITES"  # a kind card's relation of a function that writes the kind (not an edge)
-# the typed client's methods that write (a note says each with graph/notes/lang's verb_<name>)
-VERBS = ("Create", "Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus", "Delete",
-         "DeleteCollection", "Bind")
-# the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
-EXPANSION_VERBS = ("Bind",)
-# which writes tell how one component reaches another, first: what brings an object or its
-# placement, then what changes it, then what removes it
+# the typed client's methods that write (a note says each with graph/notes/lang's verb_<name>),
+# grouped by how well they tell how one component reaches another: what brings an object or
+# its placement, then what changes it, then what removes it
 _VERB_ORDER = (("Create", "Bind"), ("Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus"),
                ("Delete", "DeleteCollection"))
+VERBS = tuple(verb for group in _VERB_ORDER for verb in group)
+# the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
+EXPANSION_VERBS = ("Bind",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +52,12 @@ def client_methods(kind: str) -> list[str]:
 def kind_written(client: str) -> str:
     """The API kind a typed client method writes (`kind:apps/v1.ReplicaSet`), or ""."""
     key = key_of(client)
-    if not key.startswith(TYPED) or key.rpartition(").")[2] not in VERBS:
+    verb = key.rpartition(").")[2]
+    if not key.startswith(TYPED) or verb not in VERBS:
         return ""
     package, _, rest = key.partition(".(")
     interface = rest.partition(")")[0]
     group, _, version = package[len(TYPED):].partition("/")
-    verb = rest.rpartition(").")[2]
     if "/" in version:
         return ""
     if interface.endswith("Interface"):
