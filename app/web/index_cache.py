@@ -38,9 +38,9 @@ def kind_card(atlas: Atlas, kind: str) -> dict[str, Any]:
     return _kind_card(atlas, state.index_key(), kind)
 
 
-def kinds_used(atlas: Atlas, role: str, packages: Sequence[str]) -> list[apiserver.KindUse]:
-    """The API kinds role's packages watch or write (apiserver.kinds_used), cached by role."""
-    return _kinds_used(atlas, state.index_key(), role, tuple(packages))
+def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[apiserver.KindUse]:
+    """The API kinds the packages (a role's) watch or write (apiserver.kinds_used)."""
+    return _kinds_used(atlas, state.index_key(), tuple(packages))
 
 
 def code_card(atlas: Atlas, nid: str) -> code.CodeCard:
@@ -93,8 +93,7 @@ def _kind_card(_atlas: Atlas, index: Index, kind: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _kinds_used(_atlas: Atlas, index: Index, role: str, packages: tuple[str, ...]
-                ) -> list[apiserver.KindUse]:
+def _kinds_used(_atlas: Atlas, index: Index, packages: tuple[str, ...]) -> list[apiserver.KindUse]:
     return apiserver.kinds_used(_atlas, packages)
 
 

@@ -92,7 +92,7 @@ with state.reported():
     if not card["key_interfaces"] and not attrs.get("missing_interfaces"):
         st.caption("The catalog names no key interface for this role.")
 
-    uses = index_cache.kinds_used(atlas, choice, card["packages_by_path"])
+    uses = index_cache.kinds_used(atlas, card["packages_by_path"])
     st.subheader(f"API objects it watches and writes ({len(uses)})")
     st.caption("Components talk to each other only through the API server: the kinds this "
                "role's packages watch (an informer, a lister or a list-watch) and write through "
