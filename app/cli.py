@@ -21,6 +21,7 @@ from kubeatlas.app.console import (
 )
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import NodeKind
+from kubeatlas.graph.query.atlas import MAX_DEPTH
 
 # The commands other modules own, by name: each module is imported when its command runs (or
 # when --help lists them), so `kubeatlas index` does not pay for the web, Neo4j or minik8s code.
@@ -153,7 +154,8 @@ def stats(problems, db, neo4j_uri, as_json) -> None:
 @cli.command()
 @click.argument("package")
 @click.option("--reverse", is_flag=True, help="Who imports PACKAGE (dependents).")
-@click.option("--depth", type=int, default=1, show_default=True, help="Levels to follow.")
+@click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=1, show_default=True,
+              help="Levels to follow.")
 @click.option("--goos", default=None, help="Only files built for this GOOS (with --goarch).")
 @click.option("--goarch", default=None, help="Only files built for this GOARCH (with --goos).")
 @click.option("--tests", is_flag=True, help="Include imports made only by _test.go files.")
@@ -190,6 +192,8 @@ def deps(package, reverse, depth, goos, goarch, tests, no_external, db, neo4j_ur
 @json_option
 def find(name, kinds, limit, production_only, db, neo4j_uri, as_json) -> None:
     """Packages, types, functions and methods whose name contains NAME (production code first)."""
+    if not name.strip():
+        raise click.BadParameter("give part of a name, e.g. SyncPod", param_hint="NAME")
     atlas = open_atlas(db, neo4j_uri)
     kinds = [k for k in NodeKind if k.value.lower() in {x.lower() for x in kinds}]
     hits = atlas.find(name, kinds, limit, production_only=production_only)

@@ -72,6 +72,8 @@ def test_find_stats_and_sql(indexed, capsys):
     (["sql", "DELETE FROM nodes"], "only read-only"),
     (["sql", "SELECT 1; DROP TABLE nodes"], ""),
     (["index", "/"], "not a Kubernetes tree"),
+    (["sql", "  "], "the query is empty"),
+    (["callers", "a.A", "--pick", "2"], "names one node only (func:k8s.io/kubernetes/pkg/a.A)"),
 ])
 def test_errors_are_one_line_with_exit_code_2(indexed, args, message):
     if "--db" not in args and args[0] != "index":
@@ -80,6 +82,16 @@ def test_errors_are_one_line_with_exit_code_2(indexed, args, message):
     assert code == 2, (out, err)
     assert "Traceback" not in err
     assert err.startswith("error:") and message in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["find", " "], "give part of a name"),
+    (["deps", "pkg/a", "--depth", "0"], "0 is not in the range"),
+])
+def test_usage_errors_say_what_to_give(indexed, args, message):
+    code, out, err = kubeatlas(*args, "--db", str(indexed))
+    assert code == 2 and not out, (out, err)
+    assert "Traceback" not in err and message in err
 
 
 def test_corrupt_index_is_reported_not_crashed(tmp_path):

@@ -148,11 +148,16 @@ class Atlas:
         ranked (production before test helpers and generated code, then — given a role id —
         code of that role's packages before the rest) and the `choice`-th (1-based) is taken."""
         try:
-            return Pick(self.resolve(text, kinds), ())
+            only = self.resolve(text, kinds)
         except AmbiguousName as exc:
             listed = exc.fields.get("candidates") or ()
             candidates = rank_ids(self.reader, [str(c) for c in listed]
                                   if isinstance(listed, (list, tuple)) else [], role)
+        else:
+            if choice != 1:
+                raise NodeNotFound(f"--pick {choice}: {text!r} names one node only ({only})",
+                                   name=text)
+            return Pick(only, ())
         if not 1 <= choice <= len(candidates):
             raise NodeNotFound(f"--pick {choice}: {text!r} has {len(candidates)} candidates",
                                name=text)

@@ -66,6 +66,8 @@ def run_console_query(path: Path, sql: str, params: Sequence[Any] | Mapping[str,
                       limit_ms: int = 2000, max_rows: int = 1000) -> QueryResult:
     """Run one statement on its own sandboxed connection: only reads, allow-listed functions
     and pragmas; values up to MAX_VALUE_BYTES; interrupted at the time limit."""
+    if not sql.strip():
+        raise QueryRejected("query refused: the query is empty (write a SELECT or WITH)", query=sql)
     conn = connect_readonly(path)
     denied: list[str] = []
     try:
