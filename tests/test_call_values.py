@@ -188,6 +188,8 @@ FLAGS_TREE = {
                                "type Gen struct{}\n\nfunc (Gen) Do() {}\n",
     "pkg/x/testing/fake.go": "package testing\n\ntype Fake struct{}\n\nfunc (Fake) Do() {}\n",
     "pkg/x/x_test.go": "package x\n\ntype inTest struct{}\n\nfunc (inTest) Do() {}\n",
+    # a helper package named test (as pkg/controller/nodeipam/ipam/test): not production either
+    "pkg/x/ipam/test/helper.go": "package test\n\ntype Stub struct{}\n\nfunc (Stub) Do() {}\n",
 }
 
 
@@ -196,7 +198,8 @@ def test_flags_rank_listings_and_picks(tmp_path, capsys):
     pkg = "k8s.io/kubernetes/pkg/x"
     ranked = [i["type"] for i in run_json(capsys, "implements", "x.Doer", "--db", db)["implementers"]]
     assert ranked[0] == f"type:{pkg}.Real"  # production first, helpers and generated after
-    assert set(ranked[1:]) == {f"type:{pkg}.Gen", f"type:{pkg}/testing.Fake", f"type:{pkg}.inTest"}
+    assert set(ranked[1:]) == {f"type:{pkg}.Gen", f"type:{pkg}/testing.Fake", f"type:{pkg}.inTest",
+                               f"type:{pkg}/ipam/test.Stub"}
     production = run_json(capsys, "implements", "x.Doer", "--production", "--db", db)
     assert [i["type"] for i in production["implementers"]] == [f"type:{pkg}.Real"]
     flags = {n["id"]: (n["test_helper"], n["generated"])
@@ -205,6 +208,7 @@ def test_flags_rank_listings_and_picks(tmp_path, capsys):
     assert flags[f"method:{pkg}.(Gen).Do"] == (False, True)
     assert flags[f"method:{pkg}/testing.(Fake).Do"] == (True, False)
     assert flags[f"method:{pkg}.(inTest).Do"] == (True, False)
+    assert flags[f"method:{pkg}/ipam/test.(Stub).Do"] == (True, False)
     first = run_json(capsys, "callers", "Do", "--db", db)["function"]
     assert first["picked"] == 1 and len(first["candidates"]) >= 4
     assert first["id"] in (f"method:{pkg}.(Real).Do", f"method:{pkg}.(Doer).Do")

@@ -3,13 +3,15 @@ output) and generated (the `// Code generated … DO NOT EDIT.` header)."""
 
 from __future__ import annotations
 
+# the one list of what makes a package test code, for the flags, the rankings and the search
 TEST_PACKAGE_SEGMENTS = frozenset({"testing", "fake", "fakes", "mock", "mocks", "testutil",
-                                   "testutils", "testhelper", "testhelpers"})
+                                   "testutils", "testhelper", "testhelpers", "test", "testdata",
+                                   "e2e", "integration"})
 
 
 def is_test_helper(rel_path: str, is_test: bool) -> bool:
-    """Declared in a _test.go file, in a directory named testing/fake/fakes/mock(s)/testutil
-    (any level), or in a gomock file (`mock_*.go`, `*_mock.go`)."""
+    """Declared in a _test.go file, in a directory named testing/fake/fakes/mock(s)/testutil/
+    test/… (any level), or in a gomock file (`mock_*.go`, `*_mock.go`)."""
     if is_test:
         return True
     directory, _, name = rel_path.rpartition("/")
@@ -19,5 +21,6 @@ def is_test_helper(rel_path: str, is_test: bool) -> bool:
 
 
 def is_test_package(directory: str) -> bool:
-    """A package under a directory named testing/fake/fakes/mock(s)/testutil (any level)."""
+    """A package under a directory (or import path) with a segment named testing, fake(s),
+    mock(s), testutil(s), testhelper(s), test, testdata, e2e or integration (any level)."""
     return any(segment in TEST_PACKAGE_SEGMENTS for segment in directory.split("/"))

@@ -25,7 +25,7 @@ from kubeatlas.graph.model.progress import Progress, SilentProgress
 from kubeatlas.graph.store.sqlite.target import check_target
 from kubeatlas.graph.store.sqlite.writer import IndexWriter
 
-GRAPH_VERSION = 28  # bump when build or resolution changes: an index from before is rebuilt
+GRAPH_VERSION = 29  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.

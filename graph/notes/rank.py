@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kubeatlas.graph.build.codeflags import is_test_package
 from kubeatlas.graph.model.schema import EdgeKind, key_of
 from kubeatlas.graph.notes.source import PackageContents, is_test_double
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
@@ -37,8 +38,7 @@ def is_test_code(node: NodeRecord) -> bool:
     path = str(node.attrs.get("file") or "")
     return bool(node.attrs.get("is_test", False) or node.attrs.get("test_helper", False)
                 or path.endswith("_test.go") or is_test_double(node)
-                or re.search(r"(^|/)(testing|fake|fakes|testutil|testutils|testdata|e2e)(/|$)",
-                             str(node.attrs.get("package", "")).replace("k8s.io/", "/")))
+                or is_test_package(str(node.attrs.get("package", ""))))
 
 
 def is_production(node: NodeRecord) -> bool:

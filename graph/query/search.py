@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kubeatlas.graph.build.codeflags import is_test_package
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import GraphReader, NodeRecord
 
@@ -18,7 +19,6 @@ MIN_CHARS = 2  # one character matches a third of the index: nothing useful to r
 PREFIX_CHARS = 4  # up to this length the pool starts from name prefixes (exact names included)
 POOL = 200  # candidates fetched from the store before ranking
 _GENERATED_FILES = ("zz_generated", ".pb.go", "generated.", "_generated.go", "openapi_generated")
-_TEST_SEGMENTS = ("/testing", "/fake", "/fakes", "/testutil", "/test/", "/e2e", "/integration/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +76,10 @@ def tier_of(node: NodeRecord) -> str:
     if a.get("generated") or a.get("is_generated") or any(g in file for g in _GENERATED_FILES):
         return "generated"
     name = node.name.lower()
-    where = "/" + str(a.get("package") or a.get("import_path") or "") + "/"
+    where = str(a.get("package") or a.get("import_path") or "")
     if (a.get("is_test") or a.get("test_helper") or file.endswith("_test.go")
             or name.startswith(("fake", "mock", "stub")) or name.endswith(("mock", "stub"))
-            or any(seg in where for seg in _TEST_SEGMENTS)):
+            or is_test_package(where)):
         return "test"
     return "production"
 
