@@ -130,7 +130,7 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
 
 @pytest.mark.parametrize("role, lang, line", [
     ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
-     "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` binds `Bind` "
+     "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` through `Bind` "
      "(pkg/scheduler/scheduler.go:52)"),
     ("kubelet", "zh", "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
      "(pkg/kubelet/kubelet.go:69) 监听"),

@@ -34,7 +34,7 @@ def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
                 for package, evidence in use.watches[:MAX_EACH]], len(use.watches))))
         if use.writes:
             parts.append(w.say("written_by", who=_listed(w, [
-                f"`{short_name(x.function)}` {w.say('verb_' + x.verb)} {cite_write(w, x)}"
+                w.say("write_call", who=f"`{short_name(x.function)}`", call=cite_write(w, x))
                 for x in use.writes[:MAX_EACH]], len(use.writes))))
         w.add("- " + w.say("kind_use", kind=key_of(use.kind), uses=w.say("uses_sep").join(parts)))
     if len(uses) > MAX_KINDS:
@@ -64,7 +64,7 @@ def _listed(w: Writer, items: list[str], total: int) -> str:
     """The items shown, and how many of `total` are not."""
     shown = w.say("sep").join(items)
     if total > len(items):
-        shown += " " + w.say("more", count=total - len(items), what="").rstrip()
+        shown += " " + w.say("more", count=total - len(items), what=w.say("what_items")).rstrip()
     return shown
 
 

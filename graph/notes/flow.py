@@ -77,7 +77,8 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
     w.header(title)
     placed: list[str] = []
     for number, step in enumerate(spec.steps, 1):
-        w.add(f"## {number}. {pick(lang, *step.title)} ({step.role})", "", pick(lang, *step.text), "")
+        w.add("## " + w.say("flow_step", number=number, title=pick(lang, *step.title), role=step.role),
+              "", pick(lang, *step.text), "")
         before = len(placed)  # the flow's anchors so far; this step's start here
         cited: list[str] = []
         for anchor in step.anchors:

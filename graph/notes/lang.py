@@ -86,30 +86,33 @@ _TEXT: dict[str, tuple[str, str]] = {
     "test_helpers": ("test helpers only: {names}", "只有测试辅助代码：{names}"),
     "main_only": ("the `main` package", "`main` 包"),
     "unexported_only": ("unexported code only", "只有未导出的代码"),
-    "more": ("… {count} more {what}", "…… 另有 {count} 个{what}"),
-    "what_packages": ("packages", "包"),
+    "more": ("… {count} more {what}", "…… 另有 {count} {what}"),  # zh: `what` has its measure word
+    "what_packages": ("packages", "个包"),
     "what_kinds": ("kinds", "种对象"),
+    "what_items": ("", "个"),
     "api_objects": ("API objects it watches and writes", "它监听和写入的 API 对象"),
-    "api_objects_intro": ("Components talk to each other only through the API server. Kinds "
-                          "its packages watch (through an informer, a lister or a list-watch, "
-                          "cited where the code takes it): {watched}; kinds its functions write "
-                          "through the typed client (cited at the call): {written}. The kinds "
-                          "it touches most:",
-                          "组件之间只通过 API server 通信。它的包监听 {watched} 种对象（通过 "
-                          "informer、lister 或 list-watch，引用代码获取它们之处），它的函数通过 "
-                          "typed client 写入 {written} 种（引用调用处）；它接触最多的对象："),
+    "api_objects_intro": ("The components coordinate through the API server: one writes an "
+                          "object, the others watch it. Kinds its packages watch (through an "
+                          "informer, a lister or a list-watch, cited where the code takes it): "
+                          "{watched}; kinds its functions write through the typed client (cited "
+                          "at the call): {written}. The kinds it touches most:",
+                          "各组件通过 API server 协作：一个组件写入对象，其他组件监听它。"
+                          "它的包监听 {watched} 种对象（通过 informer、lister 或 list-watch，"
+                          "引用代码获取它们之处），它的函数通过 typed client 写入 {written} 种"
+                          "（引用调用处）；它接触最多的对象："),
     "kind_use": ("`{kind}`: {uses}", "`{kind}`：{uses}"),
     "uses_sep": ("; ", "；"),
     "watched_by": ("watched by {who}", "由 {who} 监听"),
     "written_by": ("written by {who}", "由 {who} 写入"),
-    "what_calls": ("calls", "调用"),
+    "write_call": ("{who} through {call}", "{who} 通过 {call}"),
+    "what_calls": ("calls", "处调用"),
     "key_interfaces": ("Key interfaces", "关键接口"),
     "missing_interface": ("`{name}` is not declared anywhere in this tree.",
                           "`{name}` 在本源码树中没有任何声明。"),
     "neighbours": ("Neighbours", "相邻组件"),
     "wires": ("Wires (how the running components talk, from the role catalog):",
               "连接（运行中的组件之间如何通信，来自角色目录）："),
-    "talks_to": ("talks to **{role}** over {protocol}", "通过 {protocol} 与 **{role}** 通信"),
+    "talks_to": ("talks to **{role}**: {protocol}", "与 **{role}** 通信：{protocol}"),
     "libraries": ("Libraries it builds on (imports of library code, not component links):",
                   "所依赖的库（对库代码的导入，不是组件之间的连接）："),
     "library_dep": ("imports **{role}** library code ({count} package imports){example}",
@@ -118,6 +121,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "与其他组件共享的代码（包导入，不是连接）："),
     "shared_dep": ("imports packages of **{role}** ({count} package imports){example}",
                    "导入 **{role}** 的包（{count} 处包导入）{example}"),
+    "users": ("Components that import its packages (package imports, not wires):",
+              "导入它的包的其他组件（包导入，不是连接）："),
     "used_by": ("is imported by **{role}** ({count} package imports)",
                 "被 **{role}** 导入（{count} 处包导入）"),
     "example": (", e.g. {cite}", "，例如 {cite}"),
@@ -125,6 +130,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "run": ("Run `{command}` from a kubeatlas checkout, {watch}", "在 kubeatlas 目录下运行 `{command}`，{watch}"),
     "mirrors": ("`{module}` mirrors {cites}", "`{module}` 对应 {cites}"),
     "no_mini": ("minik8s has no component for this role.", "minik8s 中没有对应这个角色的组件。"),
+    "flow_step": ("{number}. {title} ({role})", "{number}. {title}（{role}）"),
     "flow_missing": ("`{name}` is not declared anywhere in this tree (no spelling of it).",
                      "`{name}` 在本源码树中没有任何声明（任何拼写都没有）。"),
     "via": ("via", "经由"),

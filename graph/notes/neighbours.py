@@ -40,6 +40,8 @@ def write_neighbours(w: Writer, card: dict[str, Any]) -> None:
                 w.add("- " + w.say(key, role=key_of(d["role"]), count=d.get("weight", 0),
                                    example=_example_import(w, d.get("evidence") or [])))
             w.add("")
+    if users:
+        w.add(w.say("users"), "")
     for d in sorted(users, key=lambda d: (-int(d.get("weight", 0)), d["role"])):
         w.add("- " + w.say("used_by", role=key_of(d["role"]), count=d.get("weight", 0)))
     if users:

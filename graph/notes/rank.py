@@ -60,16 +60,23 @@ def production_lines(contents: PackageContents) -> tuple[int, int]:
 def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: list[NodeRecord]
                           ) -> list[NodeRecord]:
     """Production implementers declared in the interface's package or in a package that imports
-    it (outside tests): a type that merely happens to have the method set is left out.
-    Ordered: Linux files first, then by id."""
+    it (outside tests): a type that merely happens to have the method set is left out. An
+    interface in generated code keeps its generated implementers (client-gen's `Clientset` is
+    `kubernetes.Interface`'s one real implementation). Ordered: types that write the methods
+    before those that only embed the interface (kubectl's describers hold a clientset), Linux
+    files first, then by id."""
     home = str(interface.attrs.get("package", ""))
     packages = sorted({str(n.attrs.get("package", "")) for n in implementers})
     importing = {key_of(e.source) for e in atlas.reader.edges_from(
         [f"pkg:{p}" for p in packages if p != home], [str(EdgeKind.IMPORTS)])
         if key_of(e.target) == home and not e.attrs.get("test_only")}
-    keep = [n for n in implementers if is_production(n)
+    generated = is_generated(interface)
+    keep = [n for n in implementers if (is_production(n) or (generated and not is_test_code(n)))
             and (n.attrs.get("package") == home or n.attrs.get("package") in importing)]
-    return sorted(keep, key=lambda n: (platform_rank(str(n.attrs.get("file", ""))), n.id))
+    embedders = {e.source for e in atlas.reader.edges_from([n.id for n in keep], [str(EdgeKind.EMBEDS)])
+                 if e.target == interface.id}
+    return sorted(keep, key=lambda n: (n.id in embedders, platform_rank(str(n.attrs.get("file", ""))),
+                                       n.id))
 
 
 def is_library_import(evidence: list[str], target_plane: str) -> bool:
