@@ -185,12 +185,35 @@ def test_informer_note_shows_deltas_crossing_goroutines_through_the_fifo(notes):
     assert "delta_fifo.go:471" in woken[0] and "delta_fifo.go:575" in woken[0]
 
 
-def test_kube_proxy_main_loop_is_linked_through_the_runner_channel(notes):
-    """An EndpointSlice event's sync reaches syncProxyRules through the BoundedFrequencyRunner:
-    Run signals the `run` channel, Loop receives it and calls what the `fn` field holds."""
+def test_kube_proxy_main_loop_is_the_sync_runners_loop(notes):
+    """The main loop is what SyncLoop's goroutine runs: the BoundedFrequencyRunner's Loop, whose
+    tryRun calls what the `fn` field holds (syncProxyRules) on a tick or a signal. The signal
+    itself, an EndpointSlice event's Sync through the `run` channel, is the data flow's."""
     loop = notes["kube-proxy"].split("## Main loop", 1)[1].split("\n## ", 1)[0]
-    assert "sends on the channel field `run`, which `Loop` receives from" in loop
+    assert "`iptables.(*Proxier).SyncLoop` calls `Loop(…)`" in loop
     assert "calls the func field `fn`, which holds `syncProxyRules`" in loop
+    assert "OnEndpointSliceAdd" not in loop  # an event's path, told once: in the data flow
+    flow = notes["kube-proxy"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    assert "sends on the channel field `run`, which `Loop` receives from" in flow
+
+
+def test_the_filter_chain_is_told_in_the_order_a_request_meets_it(notes, k8s_root):
+    """DefaultBuildHandlerChain wraps from the inside out: the filter wrapped last runs first.
+    The note's sentence names the filters in the order a request meets them, read from the code
+    (authorization last, after priority and fairness)."""
+    source = (k8s_root / "staging/src/k8s.io/apiserver/pkg/server/config.go").read_text()
+    body = source.split("func DefaultBuildHandlerChain(", 1)[1].split("\n}\n", 1)[0]
+    wrapped = re.findall(r"handler = \w+\.(With\w+)\(handler", body)
+    named = {"panic recovery": "WithPanicRecovery", "authentication": "WithAuthentication",
+             "audit": "WithAudit", "impersonation": "WithImpersonation",
+             "priority and fairness": "WithPriorityAndFairness", "authorization": "WithAuthorization"}
+    runs = [f for f in reversed(wrapped) if f in named.values()]  # the order a request meets
+    assert runs[-1] == "WithAuthorization"
+    for subject in ("kube-apiserver", "request-flow"):
+        line = next(x for x in notes[subject].splitlines() if "DefaultBuildHandlerChain wraps" in x)
+        said = sorted(named, key=lambda name: line.index(name) if name in line else -1)
+        assert all(name in line for name in named), (subject, line)
+        assert [named[n] for n in said] == runs, (subject, said)
 
 
 def test_watch_cache_note_fans_an_event_out_through_its_channels(notes):
@@ -263,3 +286,11 @@ def test_controller_manager_flow_takes_a_replicaset_to_its_pods(notes):
     assert "`replicaset.(*ReplicaSetController).manageReplicas` calls `slowStartBatch(…)`" in flow
     assert ("`controller.(PodControlInterface).CreatePods` is an interface method; the "
             "implementation is on `controller.RealPodControl`") in flow
+
+
+def test_the_clientset_interface_lists_client_gens_clientset_first(notes):
+    """`kubernetes.Interface` and `Clientset` are both client-gen output: the clientset is the
+    implementation, kubectl's describers (which only embed the interface) come after it."""
+    line = next(x for x in notes["client-go"].splitlines() if x.startswith("- `kubernetes.Interface`"))
+    assert line.split("Implemented in production code by: ", 1)[1].startswith("`kubernetes.Clientset` (")
+    assert "fake.Clientset" not in line
