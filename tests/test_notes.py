@@ -837,6 +837,12 @@ def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one
     assert ("`scheduler.(*Scheduler).bind`" in step and
             "reached from `scheduler.(*Scheduler).scheduleOne` above" in step)
     assert "via `scheduler.(*Scheduler).bindingCycle`" in step
+    # the detour's hops follow the line that says where they start, never the line above it
+    lines = step.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("- `scheduler.(*Scheduler).bind`"))
+    assert lines[at].endswith("not from the line above:")
+    assert lines[at + 1].startswith("  - via `scheduler.(*Scheduler).bindingCycle`")
+    assert not lines[at - 1].startswith("  - via")
     assert ("calls", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bindingCycle",
             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bind") in {
         (c.kind, c.subject, c.object) for c in note.claims}

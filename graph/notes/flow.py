@@ -88,13 +88,15 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
                 w.add("- " + w.say("flow_missing", name=short_name(anchor_id(anchor[0]))))
                 continue
             source, chain = _linked(atlas, placed, before, hit.id)
-            for hop in (chain or [])[:-1]:
-                w.claim(hop.claim)
-                w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
+            # the hops between the line above and this anchor sit between the two lines; from an
+            # earlier anchor (a detour) they follow this line, which says where they start
+            detour = chain is not None and source != placed[-1]
+            if not detour:
+                _vias(w, chain)
             if chain:
                 w.claim(chain[-1].claim)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
-            if chain is not None and source != placed[-1]:
+            if detour:
                 note += " " + w.say("flow_from", name=short_name(source))
             if placed and chain is None and kind_of(hit.id) is not NodeKind.TYPE:  # a type is
                 through = _through_apiserver(w, placed, hit.id)  # named, not called: no link
@@ -104,7 +106,9 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if handed is not None:
                 note += " " + w.say("flow_handed", source=short_name(handed[0].source.id),
                                     at=short_name(handed[-1].target.id))
-            w.add(f"- {w.cite_node(hit)}{note}")
+            w.add(f"- {w.cite_node(hit)}{note}" + (":" if detour and chain and len(chain) > 1 else ""))
+            if detour:
+                _vias(w, chain)
             for hop in handed or ():
                 w.claim(hop.claim)
                 w.add("  - " + say_hop(w, hop))
@@ -115,6 +119,13 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
                    pick(lang, *step.text) + " — " + "; ".join(cited))
         w.add("")
     return w.note(title, slug=flow, tags=("flow",))
+
+
+def _vias(w: Writer, chain: list[Hop] | None) -> None:
+    """The functions a chain passes through on its way to its last hop's target, cited."""
+    for hop in (chain or [])[:-1]:
+        w.claim(hop.claim)
+        w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
 
 
 def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
