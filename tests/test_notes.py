@@ -739,13 +739,13 @@ def test_key_lists_hold_production_implementers_that_mean_it(atlas):
 
 def test_package_sizes_count_production_lines_only(atlas):
     text = build_note(atlas, "kubelet").markdown
-    assert "**pkg/kubelet/prober** (1 files, 3 production lines; 62 more in tests)" in text
+    assert "**pkg/kubelet/prober** (1 file, 3 production lines; 62 more in tests)" in text
 
 
 def test_library_imports_are_told_apart_from_component_wires(atlas):
     text = build_note(atlas, "kubelet").markdown
     libraries = text.split("Libraries it builds on", 1)[1].split("\n\n", 2)[1]
-    assert "imports **kube-apiserver** library code (1 package imports)" in libraries
+    assert "imports **kube-apiserver** library code (1 package import)" in libraries
     assert "depends on **kube-apiserver**" not in text
     wires = text.split("Wires (", 1)[1].split("\n\n", 2)[1]
     assert "talks to **kube-apiserver**: REST + watch" in wires
@@ -774,6 +774,17 @@ def test_the_components_importing_a_role_have_their_own_heading(atlas):
         assert block.splitlines() and all(x.startswith("- " + used) for x in block.splitlines())
         before = text.split(say(lang, "users"), 1)[0]
         assert not any(x.startswith("- " + used) for x in before.splitlines())
+
+
+def test_an_english_noun_after_a_count_of_one_is_singular(atlas):
+    for subject in subjects(atlas):
+        text = build_note(atlas, subject).markdown
+        assert not re.search(r"\(1 (files|package imports)\b", text), subject
+    line = dict(dir="d", lines=9, tests="", decls="x")
+    assert say("en", "pkg_line", files=1, **line) == "**d** (1 file, 9 production lines): x"
+    assert say("en", "pkg_line", files=2, **line) == "**d** (2 files, 9 production lines): x"
+    assert say("en", "used_by", role="r", count=12) == "is imported by **r** (12 package imports)"
+    assert say("zh", "pkg_line", files=1, **line) == "**d**（1 个文件，9 行生产代码）：x"
 
 
 def test_chinese_counts_carry_one_measure_word(atlas):

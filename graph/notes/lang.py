@@ -182,10 +182,23 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# English sentences whose noun follows a count: (the value counted, the sentence when it is 1).
+# Chinese nouns do not change with the count.
+_ONE: dict[str, tuple[str, str]] = {
+    "pkg_line": ("files", "**{dir}** ({files} file, {lines} production lines{tests}): {decls}"),
+    "library_dep": ("count", "imports **{role}** library code ({count} package import){example}"),
+    "shared_dep": ("count", "imports packages of **{role}** ({count} package import){example}"),
+    "used_by": ("count", "is imported by **{role}** ({count} package import)"),
+}
+
+
 def say(lang: str, key: str, **values: Any) -> str:
-    """The sentence `key` in `lang`, filled with `values`."""
+    """The sentence `key` in `lang`, filled with `values` (an English noun after a count of one
+    in the singular)."""
     if lang not in LANGS:
         raise KubeatlasError(f"no notes language {lang!r}; use one of {', '.join(LANGS)}")
+    if lang == "en" and key in _ONE and str(values.get(_ONE[key][0])) == "1":
+        return _ONE[key][1].format(**values)
     return _TEXT[key][LANGS.index(lang)].format(**values)
 
 
