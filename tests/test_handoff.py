@@ -393,6 +393,7 @@ def test_a_role_note_says_a_condition_variable_wakes_the_waiter(db):
                          walkthroughs={"kube-scheduler": walk}).markdown
         said = [line for line in note.splitlines() if words in line]
         assert len(said) == 1 and f"{COND_GO}:25" in said[0] and f"{COND_GO}:42" in said[0], note
+        assert (": `cond`" if lang == "en" else "：`cond`") in said[0], said  # no space in Chinese
         claims = [c for c in parse_claims(note) if c.kind == "hands-off"]
         assert len(claims) == 1 and check_claims(claims, FIXTURE_TREE) == []
 

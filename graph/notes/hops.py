@@ -13,7 +13,12 @@ _HAND_OFF_SAID = {"channel": "via_channel", "queue": "via_queue", "cond": "via_c
 
 
 def say_hop(w: Writer, hop: Hop) -> str:
-    """The hop's sentence with its citation; the caller records the hop's claim."""
+    """The hop's sentence with its citation; the caller records the hop's claim. Chinese text
+    takes no space after its full-width colon."""
+    return _said(w, hop).replace("： ", "：")
+
+
+def _said(w: Writer, hop: Hop) -> str:
     src = f"`{short_name(hop.source.id)}`"
     if hop.kind == "calls":
         return f"{src} {w.say('via_calls')} " + w.cite(Citation(hop.path, hop.line,
