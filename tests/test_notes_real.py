@@ -294,3 +294,12 @@ def test_the_clientset_interface_lists_client_gens_clientset_first(notes):
     line = next(x for x in notes["client-go"].splitlines() if x.startswith("- `kubernetes.Interface`"))
     assert line.split("Implemented in production code by: ", 1)[1].startswith("`kubernetes.Clientset` (")
     assert "fake.Clientset" not in line
+
+
+def test_kubelet_start_up_says_run_builds_the_dependencies(notes):
+    """app.Run only logs and calls run; run builds the clients, the CRI connections and the
+    container manager, then calls RunKubelet: the sentence says so, the chain shows both calls."""
+    start = notes["kubelet"].split("## Start-up", 1)[1].split("\n## ", 1)[0]
+    line = next(x for x in start.splitlines() if x.startswith("- `app.Run`"))
+    assert "calls run, which builds the dependencies" in line
+    assert "`app.Run` calls `run(…)`" in start and "`app.run` calls `RunKubelet(…)`" in start
