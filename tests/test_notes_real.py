@@ -303,3 +303,11 @@ def test_kubelet_start_up_says_run_builds_the_dependencies(notes):
     line = next(x for x in start.splitlines() if x.startswith("- `app.Run`"))
     assert "calls run, which builds the dependencies" in line
     assert "`app.Run` calls `run(…)`" in start and "`app.run` calls `RunKubelet(…)`" in start
+
+
+def test_a_grpc_service_lists_no_unimplemented_stub(notes):
+    """DevicePluginServer is served by vendors' plugins, none in the tree: the generated
+    UnimplementedDevicePluginServer (which answers every call "unimplemented") is no answer."""
+    line = next(x for x in notes["device-plugin"].splitlines()
+                if x.startswith("- `v1beta1.DevicePluginServer`"))
+    assert line.endswith("no production implementer in this tree"), line

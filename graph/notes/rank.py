@@ -62,21 +62,27 @@ def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: lis
     """Production implementers declared in the interface's package or in a package that imports
     it (outside tests): a type that merely happens to have the method set is left out. An
     interface in generated code keeps its generated implementers (client-gen's `Clientset` is
-    `kubernetes.Interface`'s one real implementation). Ordered: types that write the methods
-    before those that only embed the interface (kubectl's describers hold a clientset), Linux
-    files first, then by id."""
+    `kubernetes.Interface`'s one real implementation), gRPC's `Unimplemented…` stubs aside.
+    Ordered: types that write the methods before those that only embed the interface (kubectl's
+    describers hold a clientset), Linux files first, then by id."""
     home = str(interface.attrs.get("package", ""))
     packages = sorted({str(n.attrs.get("package", "")) for n in implementers})
     importing = {key_of(e.source) for e in atlas.reader.edges_from(
         [f"pkg:{p}" for p in packages if p != home], [str(EdgeKind.IMPORTS)])
         if key_of(e.target) == home and not e.attrs.get("test_only")}
     generated = is_generated(interface)
-    keep = [n for n in implementers if (is_production(n) or (generated and not is_test_code(n)))
+    keep = [n for n in implementers if (is_production(n) or (generated and not is_test_code(n)
+                                                             and not _is_grpc_stub(n)))
             and (n.attrs.get("package") == home or n.attrs.get("package") in importing)]
     embedders = {e.source for e in atlas.reader.edges_from([n.id for n in keep], [str(EdgeKind.EMBEDS)])
                  if e.target == interface.id}
     return sorted(keep, key=lambda n: (n.id in embedders, platform_rank(str(n.attrs.get("file", ""))),
                                        n.id))
+
+
+def _is_grpc_stub(node: NodeRecord) -> bool:
+    """protoc-gen-go-grpc's `UnimplementedXServer`: it answers every call "unimplemented"."""
+    return str(node.attrs.get("name") or node.id.rsplit(".", 1)[-1]).startswith("Unimplemented")
 
 
 def is_library_import(evidence: list[str], target_plane: str) -> bool:
