@@ -788,6 +788,18 @@ def test_the_components_importing_a_role_have_their_own_heading(atlas):
         assert not any(x.startswith("- " + used) for x in before.splitlines())
 
 
+def test_a_chinese_note_names_its_role_in_chinese(atlas):
+    """A role named in English words (device plugin, development tools) gets its Chinese name
+    from the glossary; a component's own name (kubelet, client-go) stays as it is."""
+    assert build_note(atlas, "device-plugin", "zh").markdown.startswith("# 设备插件 —— 工作原理\n")
+    assert build_note(atlas, "cri", "zh").markdown.startswith("# 容器运行时接口（CRI） —— 工作原理\n")
+    assert build_note(atlas, "kubelet", "zh").markdown.startswith("# kubelet —— 工作原理\n")
+    for role in load_catalog().roles:
+        if " " in role.name:  # words, not a component's name
+            title = build_note(atlas, role.id, "zh").markdown.splitlines()[0]
+            assert re.search(r"[\u4e00-\u9fff]", title.split("——")[0]), title
+
+
 def test_an_english_noun_after_a_count_of_one_is_singular(atlas):
     for subject in subjects(atlas):
         text = build_note(atlas, subject).markdown

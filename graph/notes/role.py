@@ -12,6 +12,7 @@ from kubeatlas.graph.model.schema import EdgeKind, key_of
 from kubeatlas.graph.notes.apiobjects import write_api_objects
 from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
+from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.notes.hops import say_hop
 from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.neighbours import write_minik8s, write_neighbours
@@ -33,7 +34,8 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
     rid = key_of(role)
     walk = (load_walkthroughs() if walkthroughs is None else walkthroughs).get(rid)
     w = Writer(atlas, lang)
-    title = w.say("role_title", name=attrs.get("name") or rid)
+    name = phrase(str(attrs.get("name") or rid), lang)  # "device plugin" is 设备插件 in Chinese
+    title = w.say("role_title", name=name)
     w.header(title)
     w.add(f"## {w.say('what_it_is')}", "", pick(lang, attrs.get("summary_en", ""),
                                                  attrs.get("summary_zh", "")), "")
@@ -55,10 +57,10 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
         w.add(f"## {w.say('part_' + part)}", "")
         for p in placed:
             if part == "extend":
-                _interface(w, p.node, pick(lang, p.step.en, p.step.zh), str(attrs.get("name") or rid))
+                _interface(w, p.node, pick(lang, p.step.en, p.step.zh), name)
                 shown_interfaces.add(p.node.id)
             else:
-                _step(w, p, str(attrs.get("name") or rid))
+                _step(w, p, name)
         if part == "extend":
             for missing in left_out:
                 w.claim(Claim("absent", missing))
@@ -182,7 +184,7 @@ def _key_interfaces(w: Writer, card: dict[str, Any], attrs: dict[str, Any], show
     for item in items:
         iface = w.atlas.reader.get_nodes([item["id"]]).get(item["id"])
         if iface is not None and is_production(iface):
-            _interface(w, iface, "", str(attrs.get("name") or key_of(attrs["id"])))
+            _interface(w, iface, "", phrase(str(attrs.get("name") or key_of(attrs["id"])), w.lang))
     for name in missing:
         w.claim(Claim("absent", f"type:{name}"))
         w.add("- " + w.say("missing_interface", name=name))
