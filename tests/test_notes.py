@@ -881,6 +881,8 @@ def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one
     assert lines[at].endswith("not from the line above:")
     assert lines[at + 1].startswith("  - via `scheduler.(*Scheduler).bindingCycle`")
     assert not lines[at - 1].startswith("  - via")
+    zh = _section(flow_note(atlas, lang="zh").markdown, "5. ")
+    assert "而不是紧邻的上一行：\n  - 经由 `scheduler.(*Scheduler).bindingCycle`" in zh  # full-width
     assert ("calls", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bindingCycle",
             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bind") in {
         (c.kind, c.subject, c.object) for c in note.claims}

@@ -96,8 +96,9 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if chain:
                 w.claim(chain[-1].claim)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
-            if detour:
-                note += " " + w.say("flow_from", name=short_name(source))
+            if detour:  # its hops follow this line: it ends in a colon when there are any
+                note += " " + w.say("flow_from_via" if chain and len(chain) > 1 else "flow_from",
+                                    name=short_name(source))
             if placed and chain is None and kind_of(hit.id) is not NodeKind.TYPE:  # a type is
                 through = _through_apiserver(w, placed, hit.id)  # named, not called: no link
                 if through or len(placed) > before:  # a step's first anchor may start anew
@@ -106,7 +107,7 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if handed is not None:
                 note += " " + w.say("flow_handed", source=short_name(handed[0].source.id),
                                     at=short_name(handed[-1].target.id))
-            w.add(f"- {w.cite_node(hit)}{note}" + (":" if detour and chain and len(chain) > 1 else ""))
+            w.add(f"- {w.cite_node(hit)}{note}")
             if detour:
                 _vias(w, chain)
             for hop in handed or ():

@@ -152,6 +152,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "—— 取走上面的 `{source}` 交出的数据：两者在 `{at}` 相遇，这里调用它："),
     "flow_from": ("— reached from `{name}` above, not from the line above",
                   "—— 由上面的 `{name}` 到达，而不是紧邻的上一行"),
+    "flow_from_via": ("— reached from `{name}` above, not from the line above:",
+                      "—— 由上面的 `{name}` 到达，而不是紧邻的上一行："),
     "spelled": ("(spelled `{name}` in this tree)", "（本源码树中拼写为 `{name}`）"),
     "index_title": ("Kubernetes {version}: study notes", "Kubernetes {version} 学习笔记"),
     "index_roles": ("Components and interfaces", "组件与接口"),
