@@ -874,15 +874,16 @@ def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one
     step = _section(note.markdown, "5. the scheduler")
     assert ("`scheduler.(*Scheduler).bind`" in step and
             "reached from `scheduler.(*Scheduler).scheduleOne` above" in step)
-    assert "via `scheduler.(*Scheduler).bindingCycle`" in step
-    # the detour's hops follow the line that says where they start, never the line above it
+    assert "through `scheduler.(*Scheduler).bindingCycle`" in step
+    # the detour's hops are named on the line that says where they start, never under the
+    # line above (which they do not leave from)
     lines = step.splitlines()
     at = next(i for i, x in enumerate(lines) if x.startswith("- `scheduler.(*Scheduler).bind`"))
-    assert lines[at].endswith("not from the line above:")
-    assert lines[at + 1].startswith("  - via `scheduler.(*Scheduler).bindingCycle`")
-    assert not lines[at - 1].startswith("  - via")
+    assert "above through `scheduler.(*Scheduler).bindingCycle` (" in lines[at]
+    assert lines[at].endswith("not from the line above")
+    assert not lines[at - 1].startswith("  - via") and not lines[at + 1].startswith("  - via")
     zh = _section(flow_note(atlas, lang="zh").markdown, "5. ")
-    assert "而不是紧邻的上一行：\n  - 经由 `scheduler.(*Scheduler).bindingCycle`" in zh  # full-width
+    assert "由上面的 `scheduler.(*Scheduler).scheduleOne` 经 `scheduler.(*Scheduler).bindingCycle`" in zh
     assert ("calls", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bindingCycle",
             "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).bind") in {
         (c.kind, c.subject, c.object) for c in note.claims}

@@ -88,17 +88,19 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
                 w.add("- " + w.say("flow_missing", name=short_name(anchor_id(anchor[0]))))
                 continue
             source, chain = _linked(atlas, placed, before, hit.id)
-            # the hops between the line above and this anchor sit between the two lines; from an
-            # earlier anchor (a detour) they follow this line, which says where they start
+            # the hops from the line above sit between the two lines; a detour's (from an earlier
+            # anchor) are named on this line, so they never read as the line above's
             detour = chain is not None and source != placed[-1]
             if not detour:
                 _vias(w, chain)
             if chain:
                 w.claim(chain[-1].claim)
+            head = w.cite_node(hit)
             note = " " + w.say("spelled", name=short_name(hit.id)) if spelled else ""
-            if detour:  # its hops follow this line: it ends in a colon when there are any
-                note += " " + w.say("flow_from_via" if chain and len(chain) > 1 else "flow_from",
-                                    name=short_name(source))
+            if detour:
+                vias = [_via(w, hop) for hop in (chain or [])[:-1]]
+                note += " " + w.say("flow_from_via" if vias else "flow_from", name=short_name(source),
+                                    vias=" → ".join(vias))
             if placed and chain is None and kind_of(hit.id) is not NodeKind.TYPE:  # a type is
                 through = _through_apiserver(w, placed, hit.id)  # named, not called: no link
                 if through or len(placed) > before:  # a step's first anchor may start anew
@@ -107,9 +109,7 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
             if handed is not None:
                 note += " " + w.say("flow_handed", source=short_name(handed[0].source.id),
                                     at=short_name(handed[-1].target.id))
-            w.add(f"- {w.cite_node(hit)}{note}")
-            if detour:
-                _vias(w, chain)
+            w.add(f"- {head}{note}")
             for hop in handed or ():
                 w.claim(hop.claim)
                 w.add("  - " + say_hop(w, hop))
@@ -123,10 +123,15 @@ def flow_note(atlas: Atlas, flow: str = "deployment-flow", lang: str = "en") -> 
 
 
 def _vias(w: Writer, chain: list[Hop] | None) -> None:
-    """The functions a chain passes through on its way to its last hop's target, cited."""
+    """The functions a chain passes through on its way to its last hop's target, one a line."""
     for hop in (chain or [])[:-1]:
-        w.claim(hop.claim)
-        w.add(f"  - {w.say('via')} {w.cite_node(hop.target)}")
+        w.add(f"  - {w.say('via')} {_via(w, hop)}")
+
+
+def _via(w: Writer, hop: Hop) -> str:
+    """A hop's target, cited; the hop is a claim."""
+    w.claim(hop.claim)
+    return w.cite_node(hop.target)
 
 
 def _through_apiserver(w: Writer, placed: list[str], target: str) -> str:
