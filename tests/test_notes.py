@@ -1020,6 +1020,25 @@ def test_the_chinese_text_follows_the_reviewed_glossary():
     assert protocols <= set(glossary.phrases), protocols - set(glossary.phrases)
 
 
+@pytest.mark.parametrize("term", ["operation executor", "pod control", "condition variable"])
+def test_a_catalog_sentence_naming_a_glossary_term_says_it_in_chinese(term):
+    """Where an English sentence of the catalog names the term, its Chinese names the glossary's
+    rendering (the English may follow in parentheses), never the English alone."""
+    import yaml
+
+    from kubeatlas.graph.notes.flow import load_flows
+    from kubeatlas.graph.notes.glossary import load_glossary
+    from kubeatlas.resources import data_file
+
+    doc = yaml.safe_load(data_file("roles.yaml").read_bytes())
+    pairs = [(s["en"], s["zh"]) for w in doc["walkthroughs"].values()
+             for part in ("start", "loop", "flow", "extend") for s in w.get(part) or ()]
+    pairs += [(s.text[0], s.text[1]) for f in load_flows() for s in f.steps]
+    chinese = load_glossary().terms[term]
+    named = [zh for en, zh in pairs if term in en]
+    assert named and all(chinese in zh for zh in named), [zh for zh in named if chinese not in zh]
+
+
 def test_catalog_sentences_keep_their_commas():
     kubelet = load_catalog().role("kubelet")
     cni = next(link for link in kubelet.talks_to if link.role == "cni")
