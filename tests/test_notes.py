@@ -595,6 +595,30 @@ type UnimplementedDevicePluginServer struct{}
 
 func (UnimplementedDevicePluginServer) Allocate() error { return nil }
 """,
+    # a decorator embeds what MutationInterface embeds and passes calls on; the plugin writes Admit
+    "staging/src/k8s.io/apiserver/pkg/admission/mutation.go": """package admission
+
+type MutationInterface interface {
+	Interface
+	Admit(obj string) error
+}
+
+type auditHandler struct{ Interface }
+
+func (h auditHandler) Admit(obj string) error { return nil }
+""",
+    "staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go": """package lifecycle
+
+import "k8s.io/apiserver/pkg/admission"
+
+var _ admission.MutationInterface = &Lifecycle{}
+
+type Lifecycle struct{ ready bool }
+
+func (l *Lifecycle) Handles(operation string) bool { return l.ready }
+
+func (l *Lifecycle) Admit(obj string) error { return nil }
+""",
     "staging/src/k8s.io/kubectl/pkg/describe/describe.go": """package describe
 
 import clientset "k8s.io/client-go/kubernetes"
@@ -839,13 +863,18 @@ def test_a_chinese_flow_step_names_its_role_in_full_width_parentheses(atlas):
 def test_a_generated_interface_lists_its_generated_implementation_before_embedders(tmp_path):
     """client-gen writes `kubernetes.Interface` and `Clientset` alike: the clientset is the
     implementation a learner needs, listed first; a describer that only embeds the interface
-    comes after it, and the fake (a test double) not at all."""
+    comes after it, and the fake (a test double) not at all. A decorator embedding what the
+    interface embeds (admission's auditHandler) comes after the plugins too."""
     atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", {**NOTES_TREE, **CLIENTSET_TREE})))
     line = next(x for x in build_note(atlas, "client-go").markdown.splitlines()
                 if x.startswith("- `kubernetes.Interface`"))
     listed = line.split("Implemented in production code by: ", 1)[1]
     assert listed.startswith("`kubernetes.Clientset` (")
     assert "`describe.PodDescriber`" in listed and "fake.Clientset" not in listed
+    mutation = next(x for x in build_note(atlas, "admission").markdown.splitlines()
+                    if x.startswith("- `admission.MutationInterface`"))
+    listed = mutation.split("Implemented in production code by: ", 1)[1]
+    assert listed.startswith("`lifecycle.Lifecycle` (") and "`admission.auditHandler` (" in listed
     plugin = next(x for x in build_note(atlas, "device-plugin").markdown.splitlines()
                   if x.startswith("- `v1beta1.DevicePluginServer`"))
     assert plugin.endswith("no production implementer in this tree"), plugin

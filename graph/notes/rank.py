@@ -63,8 +63,9 @@ def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: lis
     it (outside tests): a type that merely happens to have the method set is left out. An
     interface in generated code keeps its generated implementers (client-gen's `Clientset` is
     `kubernetes.Interface`'s one real implementation), gRPC's `Unimplemented…` stubs aside.
-    Ordered: types that write the methods before those that only embed the interface (kubectl's
-    describers hold a clientset), Linux files first, then by id."""
+    Ordered: types that write the methods before those that embed the interface or one it embeds
+    (decorators: kubectl's describers hold a clientset, admission's auditHandler an
+    admission.Interface), Linux files first, then by id."""
     home = str(interface.attrs.get("package", ""))
     packages = sorted({str(n.attrs.get("package", "")) for n in implementers})
     importing = {key_of(e.source) for e in atlas.reader.edges_from(
@@ -74,10 +75,21 @@ def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: lis
     keep = [n for n in implementers if (is_production(n) or (generated and not is_test_code(n)
                                                              and not _is_grpc_stub(n)))
             and (n.attrs.get("package") == home or n.attrs.get("package") in importing)]
+    family = _embedded_interfaces(atlas, interface.id)
     embedders = {e.source for e in atlas.reader.edges_from([n.id for n in keep], [str(EdgeKind.EMBEDS)])
-                 if e.target == interface.id}
+                 if e.target in family}
     return sorted(keep, key=lambda n: (n.id in embedders, platform_rank(str(n.attrs.get("file", ""))),
                                        n.id))
+
+
+def _embedded_interfaces(atlas: Atlas, interface: str) -> set[str]:
+    """The interface and those it embeds, at any depth (MutationInterface embeds Interface)."""
+    family, frontier = {interface}, [interface]
+    while frontier:
+        frontier = [e.target for e in atlas.reader.edges_from(frontier, [str(EdgeKind.EMBEDS)])
+                    if e.target not in family]
+        family.update(frontier)
+    return family
 
 
 def _is_grpc_stub(node: NodeRecord) -> bool:
