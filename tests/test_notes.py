@@ -824,6 +824,16 @@ def test_a_chinese_note_names_its_role_in_chinese(atlas):
             assert re.search(r"[\u4e00-\u9fff]", title.split("——")[0]), title
 
 
+def test_core_packages_name_no_entry_point_that_reaches_none(atlas):
+    """A role with no packages reached from an entry point (CRI has none) is not told "0 more
+    are reached from its entry point"."""
+    for subject in subjects(atlas):
+        for lang in ("en", "zh"):
+            text = build_note(atlas, subject, lang).markdown
+            assert "(0 more are reached" not in text and "另有 0 个包从其入口可达" not in text, subject
+    assert "packages lie under the role's directories. The largest" in build_note(atlas, "cri").markdown
+
+
 def test_an_english_noun_after_a_count_of_one_is_singular(atlas):
     for subject in subjects(atlas):
         text = build_note(atlas, subject).markdown

@@ -79,6 +79,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "not counted), Linux files first, with their main declarations:",
                        "{count} 个包位于该角色的目录下（另有 {reachable} 个包从其入口可达）。"
                        "按生产代码行数（不含测试）排序，Linux 文件优先，列出最大的几个包及其主要声明："),
+    "packages_intro_own": ("{count} packages lie under the role's directories. The largest by "
+                           "production lines (tests not counted), Linux files first, with their "
+                           "main declarations:",
+                           "{count} 个包位于该角色的目录下。按生产代码行数（不含测试）排序，"
+                           "Linux 文件优先，列出最大的几个包及其主要声明："),
     "pkg_line": ("**{dir}** ({files} files, {lines} production lines{tests}): {decls}",
                  "**{dir}**（{files} 个文件，{lines} 行生产代码{tests}）：{decls}"),
     "pkg_tests": ("; {lines} more in tests", "；另有 {lines} 行测试"),

@@ -164,8 +164,10 @@ def _core_packages(w: Writer, card: dict[str, Any]) -> None:
     if not ids:
         return
     ranked, total = rank_packages(w.atlas, ids, 12)
+    reachable = card["packages_reachable"]  # none for a role without an entry point (CRI)
     w.add(f"## {w.say('core_packages')}", "",
-          w.say("packages_intro", count=len(ids), reachable=card["packages_reachable"]), "")
+          w.say("packages_intro" if reachable else "packages_intro_own", count=len(ids),
+                reachable=reachable), "")
     for contents in ranked:
         w.add("- " + package_line(w, contents))
     if total > len(ranked):
