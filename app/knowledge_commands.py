@@ -22,7 +22,7 @@ from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, key_of, route_phrases
 from kubeatlas.graph.notes.lang import say
-from kubeatlas.graph.query.apiserver import kinds_used, via_apiserver
+from kubeatlas.graph.query.apiserver import Write, kinds_used, via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -275,7 +275,8 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
     if as_json:
         print_json({**card, "api_objects": [
             {"kind": u.kind, "watched_by": [list(w) for w in u.watches],
-             "written_by": [[w.function, w.verb, w.line] for w in u.writes]} for u in uses]})
+             "written_by": [[w.function, w.verb, w.line, w.via, w.via_line] for w in u.writes]}
+            for u in uses]})
         return
     attrs = card["role"]
     out.print(f"[bold]{attrs['id']}[/] — {attrs.get('name', '')} ({attrs.get('plane', '')})")
@@ -301,7 +302,7 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
         print_table("API objects it watches and writes (through the API server)",
                     ("kind", "watched by", "written by"),
                     ((u.kind, _first_of(u.watches, lambda w: f"{key_of(w[0])}: {w[1]}"),
-                      _first_of(u.writes, lambda w: f"{w.function} ({w.verb}, line {w.line})"))
+                      _first_of(u.writes, _said_write))
                      for u in uses))
     print_table("neighbours", ("relation", "role", "detail"),
                 [("depends on", d["role"], d.get("weight", "")) for d in card["depends_on"]]
@@ -310,6 +311,11 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
                 + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]]
                 + [("talked to by", d["role"], d.get("protocol", ""))
                    for d in card["talked_to_by"]])
+
+
+def _said_write(w: Write) -> str:
+    through = f" through {w.via} (line {w.via_line})" if w.via else ""
+    return f"{w.function} ({w.verb}, line {w.line}{through})"
 
 
 def _first_of(items: Sequence[Any], said: Callable[[Any], str]) -> str:

@@ -132,8 +132,14 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
      "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` through `Bind` "
      "(pkg/scheduler/scheduler.go:52)"),
+    # a write through a helper of another package: the helper's call, then the helper's own
+    ("kubelet", "en", "- `core/v1.Pod`: watched by `pkg/kubelet` `NewListWatchFromClient` "
+     "(pkg/kubelet/kubelet.go:69); written by `kubelet.deleteOrphanedMirrorPod` through "
+     "`pod.DeletePod` (pkg/kubelet/kubelet_pods.go:12), which calls `Delete` "
+     "(pkg/util/pod/pod.go:12)"),
     ("kubelet", "zh", "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
-     "(pkg/kubelet/kubelet.go:69) 监听"),
+     "(pkg/kubelet/kubelet.go:69) 监听；由 `kubelet.deleteOrphanedMirrorPod` 通过 `pod.DeletePod` "
+     "(pkg/kubelet/kubelet_pods.go:12)（它再调用 `Delete` (pkg/util/pod/pod.go:12)） 写入"),
 ])
 def test_a_role_note_lists_the_api_objects_it_watches_and_writes(db, tmp_path, role, lang, line):
     note = role_note(Atlas(SqliteReader(Path(db))), f"role:{role}", lang)
@@ -171,10 +177,29 @@ def test_the_role_command_lists_the_api_objects_too(db, capsys):
         "kind": "kind:core/v1.Pod",
         "watched_by": [["pkg:k8s.io/kubernetes/pkg/scheduler",
                         "pkg/scheduler/scheduler.go:28 Informer called in New"]],
-        "written_by": [[f"{SCHED}.bind", "Bind", 52]]}]
+        "written_by": [[f"{SCHED}.bind", "Bind", 52, "", 0]]}]
     assert main(["role", "kube-scheduler", "--db", db]) == 0
     shown = capsys.readouterr().out
     assert "API objects it watches and writes" in shown and "kind:core/v1.Pod" in shown
+
+
+def test_a_write_through_a_helper_is_the_callers_with_both_calls_checked(db, capsys):
+    """The kubelet deletes a Pod through `pod.DeletePod` (pkg/util/pod, no role's): the write
+    is the kubelet's, cited at its call of the helper and at the helper's call of the client."""
+    capsys.readouterr()
+    assert main(["role", "kubelet", "--db", db, "--json"]) == 0
+    pod = next(u for u in json.loads(capsys.readouterr().out)["api_objects"]
+               if u["kind"] == "kind:core/v1.Pod")
+    assert pod["written_by"] == [["func:k8s.io/kubernetes/pkg/kubelet.deleteOrphanedMirrorPod",
+                                  "Delete", 12, "func:k8s.io/kubernetes/pkg/util/pod.DeletePod", 12]]
+    note = role_note(Atlas(SqliteReader(Path(db))), "role:kubelet", "en")
+    claims = [c for c in parse_claims(note.markdown)
+              if c.subject.endswith((".deleteOrphanedMirrorPod", "pod.DeletePod"))]
+    assert [(c.subject.rpartition(".")[2], c.object.rpartition(".")[2], c.path, c.line)
+            for c in claims] == [("deleteOrphanedMirrorPod", "DeletePod", "pkg/kubelet/kubelet_pods.go", 12),
+                                 ("DeletePod", "Delete", "pkg/util/pod/pod.go", 12)]
+    assert check_claims(claims, FIXTURE_TREE) == []
+    assert check_claims([replace(claims[1], line=11)], FIXTURE_TREE) != []  # no Delete there
 
 
 def test_path_between_components_goes_through_the_api_server(db, capsys):

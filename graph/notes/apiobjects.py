@@ -34,21 +34,34 @@ def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
                 for package, evidence in use.watches[:MAX_EACH]], len(use.watches))))
         if use.writes:
             parts.append(w.say("written_by", who=_listed(w, [
-                w.say("write_call", who=f"`{short_name(x.function)}`", call=cite_write(w, x))
-                for x in use.writes[:MAX_EACH]], len(use.writes))))
+                _say_write(w, x) for x in use.writes[:MAX_EACH]], len(use.writes))))
         w.add("- " + w.say("kind_use", kind=key_of(use.kind), uses=w.say("uses_sep").join(parts)))
     if len(uses) > MAX_KINDS:
         w.add("- " + w.say("more", count=len(uses) - MAX_KINDS, what=w.say("what_kinds")))
     w.add("")
 
 
+def _say_write(w: Writer, write: Write) -> str:
+    """`who` through the client's call, or through a helper's call and the helper's own."""
+    who = f"`{short_name(write.function)}`"
+    if not write.via:
+        return w.say("write_call", who=who, call=cite_write(w, write))
+    return w.say("write_call_via", who=who,
+                 helper=_cite_call(w, write.function, write.via, write.line, short_name(write.via)),
+                 call=_cite_call(w, write.via, write.client, write.via_line, write.verb))
+
+
 def cite_write(w: Writer, write: Write) -> str:
     """The typed client's call that writes, cited; a `calls` claim checks its meaning."""
-    source = w.atlas.node(write.function)
+    return _cite_call(w, write.function, write.client, write.line, write.verb)
+
+
+def _cite_call(w: Writer, caller: str, callee: str, line: int, label: str) -> str:
+    source = w.atlas.node(caller)
     path = str(source.attrs.get("file", ""))
     span = (int(source.attrs.get("line", 0)), int(source.attrs.get("end_line", 0)))
-    w.claim(Claim("calls", write.function, write.client, path, write.line, span))
-    return w.cite(Citation(path, write.line, write.verb))
+    w.claim(Claim("calls", caller, callee, path, line, span))
+    return w.cite(Citation(path, line, label))
 
 
 def cite_watch(w: Writer, evidence: str) -> str:

@@ -110,6 +110,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "watched_by": ("watched by {who}", "由 {who} 监听"),
     "written_by": ("written by {who}", "由 {who} 写入"),
     "write_call": ("{who} through {call}", "{who} 通过 {call}"),
+    "write_call_via": ("{who} through {helper}, which calls {call}",
+                       "{who} 通过 {helper}（它再调用 {call}）"),
     "what_calls": ("calls", "处调用"),
     "key_interfaces": ("Key interfaces", "关键接口"),
     "missing_interface": ("`{name}` is not declared anywhere in this tree.",

@@ -23,6 +23,7 @@ WRITES = "WRITES"  # a kind card's relation of a function that writes the kind (
 _VERB_ORDER = (("Create", "Bind"), ("Update", "UpdateStatus", "Patch", "Apply", "ApplyStatus"),
                ("Delete", "DeleteCollection"))
 VERBS = tuple(verb for group in _VERB_ORDER for verb in group)
+_VERB_RANK = {verb: rank for rank, group in enumerate(_VERB_ORDER) for verb in group}
 # the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
 EXPANSION_VERBS = ("Bind",)
 
@@ -30,13 +31,17 @@ EXPANSION_VERBS = ("Bind",)
 @dataclass(frozen=True, slots=True)
 class Write:
     """`function` calls the typed client's `client` method (`verb`) for API kind `kind` at
-    `line` of its file."""
+    `line` of its file; or, `via` a helper of another package, calls that helper at `line`,
+    which calls `client` at `via_line` of its own file (the kubelet's status manager patches a
+    Pod through `statusutil.PatchPodStatus`)."""
 
     function: str
     kind: str
     verb: str
     client: str
     line: int
+    via: str = ""
+    via_line: int = 0
 
 
 def client_methods(kind: str) -> list[str]:
@@ -92,7 +97,10 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
         watches.setdefault(edge.target, []).append((edge.source, str(edge.attrs.get("evidence", ""))))
     writes: dict[str, list[Write]] = {}
     seen: set[tuple[str, str, str]] = set()
-    for write in writes_by(atlas, packages):
+    # per kind: a create before an update before a delete (what brings an object tells the
+    # story first), the role's own calls before those through a helper, then function and line
+    for write in sorted(writes_by(atlas, packages),
+                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), w.function, w.line)):
         if (write.function, write.kind, write.verb) not in seen:
             seen.add((write.function, write.kind, write.verb))
             writes.setdefault(write.kind, []).append(write)
@@ -105,16 +113,32 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
 
 def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
     """What the production functions of `packages` (package ids) write through the typed
-    client, by kind, then function and line."""
+    client, directly or through a production helper of another package that calls it (one
+    call away), by kind, then function and line."""
     methods = sorted({m for kind in atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
                       for m in client_methods(kind)})
     calls = atlas.reader.edges_to(methods, [str(EdgeKind.CALLS)])
-    callers = atlas.reader.get_nodes(sorted({e.source for e in calls}))
     wanted = {key_of(p) for p in packages}
-    return sorted((_write(e, kind_written(e.target)) for e in calls
-                   if e.source in callers and not callers[e.source].attrs.get("test_helper")
-                   and callers[e.source].attrs.get("package") in wanted),
-                  key=lambda w: (w.kind, w.function, w.line))
+    package = _production_packages(atlas, {e.source for e in calls})
+    found = [_write(e, kind_written(e.target)) for e in calls if package.get(e.source) in wanted]
+    by_helper: dict[str, list[Write]] = {}
+    for e in calls:
+        if package.get(e.source) not in (None, *wanted):
+            by_helper.setdefault(e.source, []).append(_write(e, kind_written(e.target)))
+    into = atlas.reader.edges_to(sorted(by_helper), [str(EdgeKind.CALLS)])
+    caller_package = _production_packages(atlas, {e.source for e in into})
+    found += [Write(e.source, w.kind, w.verb, w.client, int(e.attrs.get("line") or 0),
+                    e.target, w.line)
+              for e in into if caller_package.get(e.source) in wanted
+              for w in by_helper[e.target]]
+    return sorted(found, key=lambda w: (w.kind, w.function, w.line))
+
+
+def _production_packages(atlas: Atlas, functions: set[str]) -> dict[str, str]:
+    """Each production (not test-helper) function's package import path."""
+    nodes = atlas.reader.get_nodes(sorted(functions))
+    return {nid: str(n.attrs.get("package")) for nid, n in nodes.items()
+            if not n.attrs.get("test_helper")}
 
 
 def watched_by(atlas: Atlas, packages: Sequence[str]) -> list[EdgeRecord]:
