@@ -253,3 +253,20 @@ def test_every_directory_of_the_blog_listing_opens_its_package_or_those_under_it
             "pkg/util", "pkg/windows"} == set(under)
     assert under["pkg/util"] >= 20
     assert len(own) == len(BLOG_DIRECTORIES) - len(under) - len(ABSENT_IN_1_28)
+
+
+def test_the_kubelet_writes_pod_and_node_status_through_their_helpers(atlas):
+    """The status manager patches a Pod through `statusutil.PatchPodStatus` (pkg/util/pod) and
+    the kubelet patches its Node through component-helpers' `PatchNodeStatus`: both are the
+    kubelet's writes, cited at its call of the helper, with the helper's own call of `Patch`."""
+    from kubeatlas.graph.query.apiserver import kinds_used
+
+    uses = {u.kind: u for u in kinds_used(atlas, atlas.role_summary("role:kubelet")["packages_by_path"])}
+    pod = {(w.function, w.verb, w.via) for w in uses["kind:core/v1.Pod"].writes}
+    assert (f"method:{K}/kubelet/status.(*manager).syncPod", "Patch",
+            f"func:{K}/util/pod.PatchPodStatus") in pod
+    node = {(w.function, w.verb, w.via) for w in uses["kind:core/v1.Node"].writes}
+    assert (f"method:{K}/kubelet.(*Kubelet).patchNodeStatus", "Patch",
+            "func:k8s.io/component-helpers/node/util.PatchNodeStatus") in node
+    # creates first: the Node's registration, then its status patches
+    assert uses["kind:core/v1.Node"].writes[0].verb == "Create"
