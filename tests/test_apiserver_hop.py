@@ -237,3 +237,14 @@ def test_the_paths_page_goes_through_the_api_server_too(open_page):
     at = open_page("views/deps.py", **{"from": "scheduler.(*Scheduler).scheduleOne",
                                        "to": "kubelet.(*podWorkers).UpdatePod"})
     assert "reached through the API server" in " ".join(str(i.value) for i in at.info)
+
+
+def test_the_paths_page_draws_a_chain_of_calls_when_there_is_one(open_page):
+    # Run hands scheduleOne to wait.UntilWithContext: a chain of one hop; scheduleOne also
+    # binds a Pod the scheduler's own package watches, which is no reason to say "no chain"
+    at = open_page("views/deps.py", **{"from": f"{SCHED}.Run", "to": f"{SCHED}.scheduleOne"})
+    assert not any("reached through the API server" in str(i.value) for i in at.info)
+    assert "**1 hops**" in " ".join(str(m.value) for m in at.markdown)
+    hops = [p.proto.label for p in at.get("page_link")]
+    assert "1. —function value→ scheduler.(*Scheduler).scheduleOne" in hops, hops
+    assert not at.warning

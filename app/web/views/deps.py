@@ -89,7 +89,8 @@ if source and target:
             st.markdown(f"**Taken**: `{short_name(target)}` to `{at}`")
             chain_view.show(chain_atlas, tree, find_chains(chain_atlas, target, met.at, 0),
                             f"{target}-{met.at}")
-        elif (api := via_apiserver(chain_atlas, source, target)) is not None:
+        elif not chains.found and (api := via_apiserver(chain_atlas, source, target)) is not None:
+            # only when no chain of calls joins them: a chain found is the answer, drawn below
             file = chain_atlas.node(api.write.function).attrs.get("file", "")
             write = links.evidence_md(tree, f"{file}:{api.write.line} {api.write.verb}")
             watch = links.evidence_md(tree, str(api.watch.attrs.get("evidence", "")))
