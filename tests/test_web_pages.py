@@ -111,6 +111,38 @@ def test_role_page_shows_card_entry_point_packages_interfaces_and_neighbours(ope
     assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in text
 
 
+def test_role_page_shows_the_main_loop_and_where_to_start_reading(open_page, web_db):
+    from kubeatlas.graph.notes.role import role_note
+    from kubeatlas.graph.query.atlas import Atlas
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    at = open_page("views/role.py", role="kubelet")
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders.index("Main loop") < subheaders.index("Where to start reading") \
+        < subheaders.index(next(s for s in subheaders if s.startswith("Core packages")))
+    labels = [label for label, _ in _links(at)]
+    assert "kubelet.(*Kubelet).syncLoop" in labels  # a step of the loop, linked to its code
+    # the same breakpoints as the study note's "Where to start reading", in the same order
+    note = role_note(Atlas(SqliteReader(web_db)), "role:kubelet").markdown
+    reading = note.split("## Where to start reading", 1)[1].split("\n## ", 1)[0]
+    expected = [line.split("`break ", 1)[1].split("`", 1)[0] for line in reading.splitlines()
+                if "`break " in line]
+    shown = [m.value.split("`break ", 1)[1].split("`", 1)[0] for m in at.markdown
+             if str(m.value).startswith("`break ")]
+    assert expected and shown == expected
+    commit = _commit(at)
+    assert f"https://github.com/kubernetes/kubernetes/blob/{commit}/" \
+           f"{expected[0].replace(':', '#L')})" in _text(at)
+    steps = [label for label in labels if label[:1].isdigit() and ". " in label]
+    assert len(steps) == len(expected) and steps[0].startswith("1. ")
+
+
+def test_role_page_without_a_walkthrough_says_so(open_page):
+    at = open_page("views/role.py", role="api-types")
+    assert "Main loop" not in [s.value for s in at.subheader]
+    assert any("walks through no code of API types" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("server_dot", [True, False])
 def test_role_neighbours_picture_is_drawn_when_opened(open_page, monkeypatch, server_dot):
     from kubeatlas.app.web import svg_chart

@@ -11,9 +11,11 @@ from typing import Any
 import streamlit as st
 
 from kubeatlas.app.web import state
+from kubeatlas.graph.knowledge.walkthrough import load_walkthroughs
 from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.notes.render import Note, build_note
 from kubeatlas.graph.notes.source import PackageContents, read_package
+from kubeatlas.graph.notes.walk import Placed, place_steps
 from kubeatlas.graph.query import apiserver, code, neighbourhood, search
 from kubeatlas.graph.query.atlas import Atlas, Dependency, EdgeRecord, NodeRecord
 
@@ -69,6 +71,12 @@ def subgraph(atlas: Atlas, focus: Sequence[str], filters: Sequence[str],
 
 def note(atlas: Atlas, subject: str, lang: str) -> Note:
     return _note(atlas, state.index_key(), subject, lang)
+
+
+def walkthrough(atlas: Atlas, role: str) -> list[tuple[str, list[Placed]]]:
+    """The role's walkthrough (start-up, main loop, data flow; role key `kubelet`) placed on
+    the graph as its study note places it: only steps the graph links are kept."""
+    return _walkthrough(atlas, state.index_key(), role)
 
 
 # --- the caches: `_atlas` is not hashed; `index` says which index the answer is from ----------
@@ -128,3 +136,10 @@ def _subgraph(_atlas: Atlas, index: Index, focus: tuple[str, ...], filters: tupl
 @st.cache_data(show_spinner="Writing the note …", max_entries=64)
 def _note(_atlas: Atlas, index: Index, subject: str, lang: str) -> Note:
     return build_note(_atlas, subject, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _walkthrough(_atlas: Atlas, index: Index, role: str) -> list[tuple[str, list[Placed]]]:
+    walk = load_walkthroughs().get(role)
+    return [(part, place_steps(_atlas, steps, linked=True)[0])
+            for part, steps in (walk.parts if walk else ()) if part != "extend"]

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import dot, guard, index_cache, links, live_graph, minik8s_panel, nav, state, svg_chart
+from kubeatlas.app.web import (
+    dot,
+    guard,
+    index_cache,
+    links,
+    live_graph,
+    minik8s_panel,
+    nav,
+    reading_view,
+    state,
+    svg_chart,
+)
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.source import is_test_double, short_name
 from kubeatlas.graph.query.code import illustrations
@@ -51,6 +62,10 @@ with state.reported():
             st.markdown(f"`main` is declared at {links.code_md(tree, node.attrs)}")
     else:
         st.caption("No binary of its own (a library, an interface, or code inside other binaries).")
+
+    reading_view.show(tree, index_cache.walkthrough(atlas, choice), names[choice])
+    st.page_link(nav.NOTES, label=f"Each step explained: the study note for {names[choice]}",
+                 query_params={"subject": choice}, icon=":material/edit_note:")
 
     cap = st.slider("packages shown", 5, 200, 25, step=5)
     st.subheader(f"Core packages ({len(card['packages_by_path'])})")
