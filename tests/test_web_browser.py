@@ -219,3 +219,65 @@ def test_bad_url_input_shows_a_message_not_a_traceback(app_url, browser):
     assert "Traceback" not in page.content() and "site-packages" not in page.content()
     _shot(page, "bad_input")
     page.close()
+
+
+def _settled(page) -> None:
+    """Wait until the app has finished the run a click started."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
+
+
+def _h1(page) -> list[str]:
+    return page.locator("[data-testid=stMain] h1").all_inner_texts()
+
+
+def test_a_link_to_another_function_on_the_code_page_opens_it(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/code?id=scheduleOne")
+    page.get_by_text("declared at").first.wait_for(timeout=60_000)
+    _settled(page)
+    assert _h1(page)[0] == "scheduler.(*Scheduler).scheduleOne"
+    # the receiver's link leads to the same page with another id: the name in the box must not
+    # bring the old one back, and the address bar follows (a reload or a copy shows the type)
+    page.locator("[data-testid=stMain] [data-testid=stPageLink]",
+                 has_text="receiver type scheduler.Scheduler").first.click()
+    page.wait_for_url("**/code?id=type*Scheduler", timeout=60_000)
+    _settled(page)
+    assert _h1(page)[0] == "scheduler.Scheduler"
+    page.go_back()  # and Back returns to the function
+    page.wait_for_url("**/code?id=scheduleOne", timeout=60_000)
+    page.locator("h1", has_text="scheduler.(*Scheduler).scheduleOne").wait_for(timeout=60_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def _choose(page, label: str, typed: str) -> None:
+    box = page.locator("[data-testid=stSelectbox]", has_text=label).first.locator("input")
+    box.click()
+    box.fill(typed)
+    page.get_by_role("option").first.click()
+    _settled(page)
+
+
+def test_each_pick_of_a_role_and_each_language_switch_is_kept(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/role?role=kubelet")
+    page.get_by_text("Core packages").first.wait_for(timeout=60_000)
+    _settled(page)
+    for typed, title in (("kube-proxy", "kube-proxy"), ("kube-scheduler", "kube-scheduler"),
+                         ("kubectl", "kubectl")):  # the second pick in a row was ignored
+        _choose(page, "role", typed)
+        page.locator("h1", has_text=title).first.wait_for(timeout=60_000)
+        assert f"role={title}" in page.url and _h1(page)[0] == title
+    page.goto(f"{app_url}/notes?subject=kubelet")
+    page.get_by_text("kubelet — how it works").first.wait_for(timeout=60_000)
+    _settled(page)
+    for language, words in (("中文", "kubelet —— 工作原理"), ("English", "kubelet — how it works"),
+                            ("中文", "kubelet —— 工作原理")):
+        page.get_by_text(language, exact=True).click()
+        page.locator("h1", has_text=words).first.wait_for(timeout=60_000)
+        _settled(page)
+        assert _h1(page)[0] == ("学习笔记" if language == "中文" else "Study notes")
+    assert "lang=zh" in page.url and "subject=kubelet" in page.url
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()

@@ -270,21 +270,39 @@ def test_notes_page_offers_every_flow_and_role_in_both_languages(open_page, web_
     from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     at = open_page("views/notes.py", subject="kubelet", lang="zh")
-    note = next(s for s in at.selectbox if s.label == "note")
+    note = next(s for s in at.selectbox if s.label == "笔记")  # the page's words in Chinese too
     every = subjects(Atlas(SqliteReader(web_db)))  # what `kubeatlas notes` offers
     assert len(note.options) == len(every) and note.value == "kubelet"
-    assert {f"flow: {f.title[1]}" for f in load_flows()} <= set(note.options)
-    assert "role: kubelet" in note.options
+    assert {f"流程：{f.title[1]}" for f in load_flows()} <= set(note.options)
+    assert "组件：kubelet" in note.options
     text = _text(at)
     assert "# kubelet —— 工作原理" in text and "它是什么" in text  # the Chinese note
-    assert at.radio[0].value == "zh"
+    assert at.radio[0].value == "zh" and at.title[0].value == "学习笔记"
+    assert [b.label for b in at.get("download_button")] == ["下载 Markdown"]
+    next(b for b in at.button if b.label == "核对引用").click().run()
+    assert at.success[0].value.startswith("全部 ") and "处引用在" in at.success[0].value
     at = open_page("views/notes.py", subject="pod-flow")
     assert "/blob/" in _text(at) and at.radio[0].value == "en"
     at.radio[0].set_value("zh").run()
     pod_flow = next(f for f in load_flows() if f.id == "pod-flow")
     assert at.query_params["lang"] == "zh" and f"# {pod_flow.title[1]}" in _text(at)
-    at = open_page("views/notes.py", subject="kubelet", lang="fr")
-    assert "no note language 'fr'" in at.error[0].value
+    assert at.title[0].value == "学习笔记"  # the title follows the switch in the same run
+    at.radio[0].set_value("en").run()
+    assert at.title[0].value == "Study notes" and at.query_params["lang"] == "en"
+    assert "流程" not in " ".join(at.selectbox[0].options)
+
+
+@pytest.mark.parametrize("asked, shown", [("zh-CN", "zh"), ("ZH", "zh"), ("zh_Hans", "zh"),
+                                          ("fr", "en"), ("", "en")])
+def test_notes_page_reads_a_hand_written_language_or_falls_back_to_english(open_page, asked,
+                                                                          shown):
+    at = open_page("views/notes.py", subject="kubelet", lang=asked)
+    assert not at.error
+    assert at.radio[0].value == shown and at.query_params["lang"] == shown
+    title = "# kubelet —— 工作原理" if shown == "zh" else "# kubelet — how it works"
+    assert title in _text(at)  # the note itself, not a dead end
+    if shown == "en":
+        assert f"no note language '{asked}'" in at.warning[0].value and "lang=zh" in at.warning[0].value
 
 
 @pytest.mark.parametrize("content, message", [

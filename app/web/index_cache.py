@@ -133,7 +133,7 @@ def _subgraph(_atlas: Atlas, index: Index, focus: tuple[str, ...], filters: tupl
                                        max_nodes=neighbourhood.MAX_NODES)
 
 
-@st.cache_data(show_spinner="Writing the note …", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)  # the notes page says it, in its language
 def _note(_atlas: Atlas, index: Index, subject: str, lang: str) -> Note:
     return build_note(_atlas, subject, lang)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, search_box
+from kubeatlas.app.web import guard, search_box, url_widget
 from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
@@ -25,13 +25,14 @@ def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], defaul
     current = guard.param(param, default, container)
     if current is None:
         return None
-    typed = container.text_input(label, value=current, placeholder=placeholder,
-                                 key=f"pick-{param}", max_chars=guard.MAX_INPUT)
+    key = f"pick-{param}"
+    url_widget.follow(key, param, current)  # a link to this page with another name shows that name
+    typed = container.text_input(label, placeholder=placeholder, key=key,
+                                 max_chars=guard.MAX_INPUT)
     text = guard.clean(typed or "", label, container)
     if not text:
         return None
-    if text != current:
-        st.query_params[param] = text
+    url_widget.publish(key, param, text, current)
     return choose(atlas, text, kinds, key=f"pick-{param}-{text}", container=container,
                   role=role_in_question(atlas))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, links, state
+from kubeatlas.app.web import guard, index_cache, links, state, url_widget
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.query.apiserver import WRITES
@@ -33,13 +33,13 @@ with state.reported():
     except KubeatlasError:  # unknown or ambiguous: say so, never show another kind
         guard.unknown("API kind", wanted)
         current = None
-    kid = st.selectbox("kind", ids, index=ids.index(current) if current in ids else None,
+    url_widget.follow("kind-choice", "kind", current if current in ids else None)
+    kid = st.selectbox("kind", ids, index=None, key="kind-choice",
                        format_func=lambda k: f"{kinds[k].name} ({key_of(k)})",
                        placeholder="choose an API kind")
+    url_widget.publish("kind-choice", "kind", kid, wanted)
     if kid is None:
         st.stop()
-    if kid != current:
-        st.query_params["kind"] = kid
     card = index_cache.kind_card(atlas, kid)
     a = card["kind"]
     st.header(f"{a.get('name')}  ·  {a.get('group') or 'core'}/{a.get('version')}")

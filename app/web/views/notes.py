@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, state
+from kubeatlas.app.web import guard, index_cache, state, url_widget
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import check_citations
 from kubeatlas.graph.notes.flow import load_flows
@@ -16,59 +16,91 @@ from kubeatlas.graph.notes.lang import LANGS
 from kubeatlas.graph.notes.render import FLOW, subjects
 
 LANGUAGES = {"en": "English", "zh": "中文"}
+# the page's own words in each language of the notes (the note itself is written by graph/notes)
+LABELS = {
+    "title": ("Study notes", "学习笔记"),
+    "note": ("note", "笔记"),
+    "choose": ("choose a note", "选择一篇笔记"),
+    "flow": ("flow: {title}", "流程：{title}"),
+    "role": ("role: {name}", "组件：{name}"),
+    "writing": ("Writing the note …", "正在生成笔记 …"),
+    "download": ("Download Markdown", "下载 Markdown"),
+    "check": ("Check the {count} citations against a tree", "对照源码树核对这 {count} 处引用"),
+    "tree": ("Kubernetes tree", "Kubernetes 源码树"),
+    "check_button": ("Check citations", "核对引用"),
+    "no_tree": ("no tree at {root}", "找不到源码树：{root}"),
+    "stale": ("{count} stale citations", "{count} 处引用已失效"),
+    "hold": ("all {count} citations hold in {root}", "全部 {count} 处引用在 {root} 中成立"),
+}
+
+
+def label(lang: str, key: str, **values: object) -> str:
+    en, zh = LABELS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def language(text: str) -> str | None:
+    """A note language from the URL: `zh`, `ZH`, `zh-CN`, `zh_Hans` -> zh; None if unknown."""
+    code = text.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGS else None
+
 
 atlas = state.atlas()
 tree = state.tree(atlas)
-st.title("Study notes")
+title = st.empty()  # written once the language is known (the switch below may change it)
 wanted = guard.param("subject", FLOW)
-wanted_lang = guard.param("lang", "en")
-if wanted is None or wanted_lang is None:
+asked_lang = guard.param("lang", "en")
+if wanted is None or asked_lang is None:
     st.stop()
-if wanted_lang not in LANGS:
-    guard.unknown("note language", wanted_lang)
-    st.stop()
+wanted_lang = language(asked_lang)
+if wanted_lang is None:  # say so, and offer the languages there are
+    st.warning(f"no note language '{guard.shown(asked_lang)}'; notes are written in English "
+               "(lang=en) and Chinese (lang=zh, 中文). Showing English.")
+    wanted_lang = "en"
 flows = {f.id: f.title for f in load_flows()}
 roles = {key_of(r.id): r.attrs.get("name") or r.name for r in index_cache.roles(atlas)}
 options = subjects(atlas)
 if wanted not in options:
     guard.unknown("note subject", wanted)
 left, right = st.columns([4, 1])
-lang = right.radio("language", list(LANGS), index=list(LANGS).index(wanted_lang),
+url_widget.follow("notes-lang", "lang", wanted_lang)
+lang = right.radio("language · 语言", list(LANGS), key="notes-lang",
                    format_func=lambda code: LANGUAGES.get(code, code), horizontal=True)
+url_widget.publish("notes-lang", "lang", lang, asked_lang)
+title.title(label(lang, "title"))
 
 
 def _label(subject: str) -> str:
     if subject in flows:
         en, zh = flows[subject]
-        return f"flow: {zh if lang == 'zh' and zh else en}"
-    return f"role: {roles.get(subject, subject)}"
+        return label(lang, "flow", title=zh if lang == "zh" and zh else en)
+    return label(lang, "role", name=roles.get(subject, subject))
 
 
-subject = left.selectbox("note", options,
-                         index=options.index(wanted) if wanted in options else None,
-                         format_func=_label, placeholder="choose a note")
+url_widget.follow("notes-subject", "subject", wanted if wanted in options else None,
+                  again=lang != asked_lang)  # the labels are in the other language now
+subject = left.selectbox(label(lang, "note"), options, index=None, key="notes-subject",
+                         format_func=_label, placeholder=label(lang, "choose"))
+url_widget.publish("notes-subject", "subject", subject, wanted)
 if subject is None:
     st.stop()
-if subject != wanted:
-    st.query_params["subject"] = subject
-if lang != wanted_lang:
-    st.query_params["lang"] = lang
 
 with state.reported():
-    note = index_cache.note(atlas, subject, lang)
+    with st.spinner(label(lang, "writing")):
+        note = index_cache.note(atlas, subject, lang)
     c1, c2 = st.columns([1, 3])
-    c1.download_button("Download Markdown", note.markdown, mime="text/markdown",
+    c1.download_button(label(lang, "download"), note.markdown, mime="text/markdown",
                        file_name=f"{subject}.md" if lang == "en" else f"{subject}.{lang}.md")
-    with c2.expander(f"Check the {len(note.citations)} citations against a tree"):
-        root = st.text_input("Kubernetes tree", value=str(tree.get("root") or ""))
-        if st.button("Check citations"):
+    with c2.expander(label(lang, "check", count=len(note.citations))):
+        root = st.text_input(label(lang, "tree"), value=str(tree.get("root") or ""))
+        if st.button(label(lang, "check_button")):
             if not root or not Path(root).is_dir():
-                st.error(f"no tree at {root!r}")
+                st.error(label(lang, "no_tree", root=repr(root)))
             else:
                 stale = check_citations(list(note.citations), Path(root))
                 if stale:
-                    st.warning(f"{len(stale)} stale citations")
+                    st.warning(label(lang, "stale", count=len(stale)))
                     st.dataframe([s.as_json() for s in stale], hide_index=True)
                 else:
-                    st.success(f"all {len(note.citations)} citations hold in {root}")
+                    st.success(label(lang, "hold", count=len(note.citations), root=root))
     st.markdown(note.markdown)

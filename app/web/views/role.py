@@ -17,6 +17,7 @@ from kubeatlas.app.web import (
     reading_view,
     state,
     svg_chart,
+    url_widget,
 )
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.source import is_test_double, short_name
@@ -32,12 +33,12 @@ if wanted is None:
     st.stop()
 if wanted not in keys:
     guard.unknown("role", wanted)
-choice = st.selectbox("role", keys, index=keys.index(wanted) if wanted in keys else None,
+url_widget.follow("role-choice", "role", wanted if wanted in keys else None)
+choice = st.selectbox("role", keys, index=None, key="role-choice",
                       format_func=lambda k: f"{names[k]} ({k})", placeholder="choose a role")
+url_widget.publish("role-choice", "role", choice, wanted)
 if choice is None:
     st.stop()
-if choice != wanted:
-    st.query_params["role"] = choice
 
 with state.reported():
     card = index_cache.role_card(atlas, f"role:{choice}")
