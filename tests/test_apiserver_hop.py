@@ -244,7 +244,7 @@ def test_the_paths_page_draws_a_chain_of_calls_when_there_is_one(open_page):
     # binds a Pod the scheduler's own package watches, which is no reason to say "no chain"
     at = open_page("views/deps.py", **{"from": f"{SCHED}.Run", "to": f"{SCHED}.scheduleOne"})
     assert not any("reached through the API server" in str(i.value) for i in at.info)
-    assert "**1 hops**" in " ".join(str(m.value) for m in at.markdown)
+    assert "**1 hop** along" in " ".join(str(m.value) for m in at.markdown)
     hops = [p.proto.label for p in at.get("page_link")]
     assert "1. —function value→ scheduler.(*Scheduler).scheduleOne" in hops, hops
     assert not at.warning

@@ -59,7 +59,7 @@ def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> Non
     if not chains.found:
         return
     best = chains.found[0]
-    st.markdown(f"**{len(best)} hops** along {', '.join(sorted(set(chains.edge_kinds)))} — "
+    st.markdown(f"**{_hops_count(len(best))}** along {', '.join(sorted(set(chains.edge_kinds)))} — "
                 "the shortest in red, alternatives in grey")
     st_link_analysis(
         elements(chains), layout={"name": "preset", "fit": True, "padding": 40}, height=420, key=f"chain-{key}",
@@ -67,7 +67,7 @@ def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> Non
         edge_styles=[ReadableEdge("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
                      ReadableEdge("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])
     for number, chain in enumerate(chains.found):
-        title = "Shortest chain" if number == 0 else f"Alternative {number} ({len(chain)} hops)"
+        title = "Shortest chain" if number == 0 else f"Alternative {number} ({_hops_count(len(chain))})"
         with st.expander(title, expanded=number == 0):
             _hops(atlas, tree, chain)
     if not chains.complete:
@@ -87,6 +87,10 @@ def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None
         where = links.code_md(tree, node.attrs) if node else ""
         at_line = f" (at line {hop.line} of the caller)" if hop and hop.line else ""
         right.markdown((where or f"`{nid}`") + at_line)
+
+
+def _hops_count(count: int) -> str:
+    return f"{count} hop" if count == 1 else f"{count} hops"
 
 
 def _kind(nid: str) -> str:

@@ -33,6 +33,14 @@ if wanted is None:
     st.stop()
 if wanted not in keys:
     guard.unknown("role", wanted)
+
+
+def _imports(edge: dict) -> str:
+    """A DEPENDS_ON edge's weight, said: `1 import`, `24 imports`."""
+    weight = int(edge.get("weight", 0))
+    return f"{weight} import" if weight == 1 else f"{weight} imports"
+
+
 url_widget.follow("role-choice", "role", wanted if wanted in keys else None)
 choice = st.selectbox("role", keys, index=None, key="role-choice",
                       format_func=lambda k: f"{names[k]} ({k})", placeholder="choose a role")
@@ -133,8 +141,8 @@ with state.reported():
         st.caption("Its packages watch and write no API kind in this tree.")
 
     st.subheader("Neighbours")
-    rel = ([("depends on", d["role"], f"{d.get('weight', 0)} imports") for d in card["depends_on"]]
-           + [("depended on by", d["role"], f"{d.get('weight', 0)} imports")
+    rel = ([("depends on", d["role"], _imports(d)) for d in card["depends_on"]]
+           + [("depended on by", d["role"], _imports(d))
               for d in card["depended_by"]]
            + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
     if rel:
@@ -142,8 +150,8 @@ with state.reported():
         for d in card["talks_to"]:
             outgoing.setdefault(d["role"], []).append(dot.short_protocol(d.get("protocol", "")))
         for d in card["depends_on"]:
-            outgoing.setdefault(d["role"], []).append(f"{d.get('weight', 0)} imports")
-        incoming = [(d["role"], f"{key_of(d['role'])}\n{d.get('weight', 0)} imports")
+            outgoing.setdefault(d["role"], []).append(_imports(d))
+        incoming = [(d["role"], f"{key_of(d['role'])}\n{_imports(d)}")
                     for d in card["depended_by"]]
         # drawn when opened: Graphviz's 0.8 MB script held back the whole page on a cold load
         picture = st.expander("as a picture", key="role-neighbours-picture", on_change="rerun")
