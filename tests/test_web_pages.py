@@ -253,12 +253,19 @@ def test_query_console_runs_a_query_on_submit_not_on_every_rerun(open_page, monk
     assert len(calls) == 2
 
 
-def test_notes_page_renders_a_role_note(open_page):
+def test_notes_page_renders_a_role_note(open_page, web_db):
     at = open_page("views/notes.py", subject="kubelet")
     text = _text(at)
     assert "# kubelet — how it works" in text and "/blob/" in text
+    tree = at.main.text_input[0]  # the indexed checkout by default, its server path never shown
+    assert tree.value == "" and "empty: the indexed one" in tree.label
     next(b for b in at.button if b.label == "Check citations").click().run()
-    assert "citations hold in" in at.success[0].value
+    assert at.success[0].value.endswith("citations hold in the indexed checkout")
+    root = str(web_db.parent)
+    assert not any(root in str(e.value) for e in (*at.markdown, *at.success, *at.text_input))
+    tree.input(str(web_db.parent / "nowhere")).run()
+    next(b for b in at.button if b.label == "Check citations").click().run()
+    assert "no tree at `" in at.error[0].value
     at = open_page("views/notes.py")
     assert "Creating a Deployment" in _text(at)
 

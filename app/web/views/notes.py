@@ -26,11 +26,13 @@ LABELS = {
     "writing": ("Writing the note …", "正在生成笔记 …"),
     "download": ("Download Markdown", "下载 Markdown"),
     "check": ("Check the {count} citations against a tree", "对照源码树核对这 {count} 处引用"),
-    "tree": ("Kubernetes tree", "Kubernetes 源码树"),
+    "tree": ("Kubernetes tree: a checkout's directory (empty: the indexed one)",
+             "Kubernetes 源码树：检出目录（留空：建立索引的那一份）"),
+    "indexed": ("the indexed checkout", "建立索引的源码树"),
     "check_button": ("Check citations", "核对引用"),
     "no_tree": ("no tree at {root}", "找不到源码树：{root}"),
     "stale": ("{count} stale citations", "{count} 处引用已失效"),
-    "hold": ("all {count} citations hold in {root}", "全部 {count} 处引用在 {root} 中成立"),
+    "hold": ("all {count} citations hold in {root}", "全部 {count} 处引用在{root}中成立"),
 }
 
 
@@ -92,15 +94,18 @@ with state.reported():
     c1.download_button(label(lang, "download"), note.markdown, mime="text/markdown",
                        file_name=f"{subject}.md" if lang == "en" else f"{subject}.{lang}.md")
     with c2.expander(label(lang, "check", count=len(note.citations))):
-        root = st.text_input(label(lang, "tree"), value=str(tree.get("root") or ""))
+        # the indexed checkout by default, never its server path on the page
+        typed = st.text_input(label(lang, "tree"), max_chars=4096).strip()
+        root = typed or str(tree.get("root") or "")
+        named = f"`{typed}`" if typed else label(lang, "indexed")
         if st.button(label(lang, "check_button")):
             if not root or not Path(root).is_dir():
-                st.error(label(lang, "no_tree", root=repr(root)))
+                st.error(label(lang, "no_tree", root=named))
             else:
                 stale = check_citations(list(note.citations), Path(root))
                 if stale:
                     st.warning(label(lang, "stale", count=len(stale)))
                     st.dataframe([s.as_json() for s in stale], hide_index=True)
                 else:
-                    st.success(label(lang, "hold", count=len(note.citations), root=root))
+                    st.success(label(lang, "hold", count=len(note.citations), root=named))
     st.markdown(note.markdown)
