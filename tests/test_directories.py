@@ -72,3 +72,20 @@ def test_the_package_page_offers_the_packages_under_a_directory(open_page):
     box.set_value(REGISTRY[1]).run()
     assert not at.exception
     assert at.header[0].value == "k8s.io/kubernetes/pkg/registry/core/pod/storage"
+
+
+def test_the_package_page_offers_every_package_under_a_large_directory(tmp_path, open_page):
+    """v1.28.7's `pkg/apis` holds 155 packages; the choice said so but offered 50."""
+    groups = [f"group{i:02d}" for i in range(60)]
+    root = write_tree(tmp_path / "kubernetes", {
+        "go.mod": "module k8s.io/kubernetes\n",
+        **{f"pkg/apis/{g}/types.go": f"package {g}\n\ntype Thing struct{{}}\n" for g in groups}})
+    db = tmp_path / "index.sqlite"
+    index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=1 << 20,
+               stages=default_stages())
+    at = open_page("views/package.py", db=db, pkg="pkg/apis")
+    box = at.selectbox[0]
+    assert "open one of the 60 packages under it" in box.label
+    assert len(box.options) == 60 and box.options[-1].startswith("k8s.io/kubernetes/pkg/apis/group59")
+    box.set_value("pkg:k8s.io/kubernetes/pkg/apis/group59").run()
+    assert at.header[0].value == "k8s.io/kubernetes/pkg/apis/group59"

@@ -53,6 +53,7 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
     id, its packages' code first after production-before-tests); none -> a message and the
     nearest names as a choice."""
     names = tuple(str(k) for k in kinds)
+    directory = False
     try:
         return atlas.resolve(text, kinds)
     except AmbiguousName as exc:
@@ -75,6 +76,7 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
                                        if isinstance(listed, (list, tuple)) else [])
         hits = [Hit(n, "prefix", tier_of(n)) for n in found.values()]
         hits.sort(key=lambda h: (h.id.count("/"), h.id))
+        directory = True
         prompt = (f"'{guard.shown(text)}' is a directory with no Go files of its own — open one "
                   f"of the {len(hits)} packages under it")
     except NodeNotFound:
@@ -84,7 +86,8 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
             container.error(f"nothing named '{guard.shown(text)}' in this index")
             return None
         prompt = f"no exact match for '{guard.shown(text)}' — did you mean (best first)"
-    options = [h.id for h in hits[:MAX_CANDIDATES]]
+    # every package under a directory (`pkg/apis` has 155), the best of other candidates
+    options = [h.id for h in (hits if directory else hits[:MAX_CANDIDATES])]
     labels = {h.id: search_box.label(h) for h in hits}
     return container.selectbox(prompt, options, index=None, key=key,
                                format_func=lambda i: labels.get(i, i),
