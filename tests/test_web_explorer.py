@@ -312,6 +312,18 @@ def test_unknown_names_say_so_and_never_show_another_item(open_page, page, param
         "Type or function", "API kinds", "Study notes"))
 
 
+@pytest.mark.parametrize("page, param, shown", [
+    ("views/role.py", "role", "kubelet"), ("views/kinds.py", "kind", "Deployment"),
+    ("views/notes.py", "subject", "Creating a Deployment"), ("views/notes.py", "lang", "kubelet"),
+])
+def test_an_empty_url_parameter_is_the_page_default_not_an_unknown_name(open_page, page, param,
+                                                                        shown):
+    params = {param: " "} | ({"subject": "kubelet"} if param == "lang" else {})
+    at = open_page(page, **params)
+    assert not at.error and not at.warning, [e.value for e in (*at.error, *at.warning)]
+    assert shown in _text(at)
+
+
 # --- several indexes: the tree selector and the compare page ------------------------------
 def test_two_indexes_get_a_tree_selector_and_a_compare_page(web_db, tmp_path, monkeypatch):
     newer = tmp_path / "newer.sqlite"

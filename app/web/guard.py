@@ -40,9 +40,10 @@ def clean(text: str, what: str, container: Any = st) -> str | None:
 
 
 def param(name: str, default: str = "", container: Any = st) -> str | None:
-    """The URL query parameter `name` (or `default`), None after an st.error when refused."""
+    """The URL query parameter `name` (or `default`, also for `?name=` left empty), None after
+    an st.error when refused."""
     value = st.query_params.get(name, default)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.strip():
         value = default
     return clean(value, f"URL parameter {name!r}", container)
 
