@@ -53,6 +53,12 @@ def test_architecture_map_draws_roles_by_plane_and_links_each(open_page, browser
     dot = at.get("graphviz_chart")[0].proto.spec
     assert "subgraph cluster_control" in dot and "cluster_interface" in dot
     assert '"role:kubelet" -> "role:cri"' in dot  # TALKS_TO with its protocol
+    wires = {line.split(" [")[0].strip(): line for line in dot.splitlines() if " -> " in line}
+    assert 'color="#1a73e8"' in wires['"role:kubelet" -> "role:cri"']
+    # a wire of a role this release does not have (dockershim) is drawn as one, and says so
+    gone = wires['"role:dockershim" -> "role:cri"']
+    assert "style=dashed" in gone and "(not in this release)" in gone and "#1a73e8" not in gone
+    assert 'tooltip="serves CRI inside the kubelet' in gone  # the whole protocol on hover
     assert 'URL="role?role=kubelet"' in dot
     labels = [label for label, _ in _links(at)]
     assert "kubelet" in labels and "dockershim (not in this release)" in labels

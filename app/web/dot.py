@@ -31,8 +31,10 @@ def quote(text: str) -> str:
 def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
                  options: MapOptions = MapOptions()) -> str:
     """Roles clustered by plane; TALKS_TO edges bold with their protocol, DEPENDS_ON edges thin
-    with their weight (number of package imports). Absent roles are dashed."""
+    with their weight (number of package imports); the full protocol is an edge's tooltip. Roles
+    absent from the tree, and their wires, are dashed and grey."""
     shown = {r.id for r in roles if r.attrs.get("plane") in options.planes}
+    absent = {r.id for r in roles if not r.attrs.get("present", True)}
     out = ["digraph architecture {", "  graph [rankdir=LR, newrank=true, fontname=Helvetica, "
            "fontsize=20, nodesep=0.3, ranksep=0.8];",
            "  node [shape=box, style=\"rounded,filled\", fontname=Helvetica, fontsize=19, "
@@ -56,9 +58,14 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
         if e.source not in shown or e.target not in shown:
             continue
         if e.kind == EdgeKind.TALKS_TO and options.talks_to:
-            out.append(f"  {quote(e.source)} -> {quote(e.target)} [label="
-                       f"{quote(short_protocol(e.attrs.get('protocol', '')))}, color=\"#1a73e8\", "
-                       "fontcolor=\"#1a73e8\", penwidth=2.2];")
+            protocol = str(e.attrs.get("protocol", ""))
+            # a wire to or from a role this release does not have is no wire of this release
+            gone = e.source in absent or e.target in absent
+            look = ('color=gray60, fontcolor=gray45, style=dashed, penwidth=1.2' if gone else
+                    'color="#1a73e8", fontcolor="#1a73e8", penwidth=2.2')
+            label = short_protocol(protocol) + (" (not in this release)" if gone else "")
+            out.append(f"  {quote(e.source)} -> {quote(e.target)} [label={quote(label)}, "
+                       f"tooltip={quote(protocol)}, {look}];")
         elif e.kind == EdgeKind.DEPENDS_ON and options.depends_on:
             weight = int(e.attrs.get("weight", 0))
             if weight < options.min_weight:

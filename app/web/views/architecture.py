@@ -12,7 +12,8 @@ atlas = state.atlas()
 st.title("Architecture map")
 st.caption("The components a learner knows from the diagrams, found in this tree. Blue edges "
            "are the wires the diagrams draw (protocol); dashed grey edges count package imports "
-           "from one role's code into another's. Click a box, or a name below, to open the role.")
+           "from one role's code into another's; a dashed box, and its wires, are not in this "
+           "release. Click a box, or a name below, to open the role.")
 
 with state.reported():
     roles = index_cache.roles(atlas)
