@@ -98,6 +98,31 @@ def test_search_page_and_sidebar_box_link_hits_to_their_pages(open_page):
     assert any(label.startswith("kubelet.(*Kubelet).syncLoop") for label, _ in _links(at))
 
 
+def test_a_new_search_on_the_search_page_shows_its_own_hits(open_page):
+    # "all results …" in the sidebar, clicked on the Search page itself: the URL says SyncPod,
+    # the page's own box still held syncLoop and brought it back
+    at = open_page("views/search.py", q="syncLoop")
+    assert any(label.startswith("kubelet.(*Kubelet).syncLoop") for label, _ in _links(at))
+    at.query_params["q"] = "SyncPod"
+    at.run()
+    assert at.query_params["q"] == "SyncPod" and at.text_input(key="search-page").value == "SyncPod"
+    labels = [label for label, page in _links(at) if page == "code"]
+    assert labels[0].startswith("kubelet.(*Kubelet).SyncPod"), labels
+
+
+def test_a_chinese_term_with_no_hits_leads_to_its_english_name(open_page):
+    from kubeatlas.graph.notes.glossary import load_glossary
+
+    english = "scheduler"
+    chinese = load_glossary().terms[english]  # 调度器, as the Chinese notes write it
+    at = open_page("views/search.py", q=chinese)
+    assert f"Nothing named like '{chinese}'" in at.warning[0].value
+    links = [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]
+    assert (f"{chinese} = {english}: search for '{english}'", f"q={english}") in links
+    at.sidebar.text_input(key="search-box").input(chinese).run()  # and so does the sidebar box
+    assert f"{chinese} = {english}: search for '{english}'" in [label for label, _ in _links(at)]
+
+
 # --- type and function pages ---------------------------------------------------------
 def test_function_page_shows_signature_source_callers_and_callees(open_page):
     at = open_page("views/code.py", id="syncLoop")

@@ -4,9 +4,12 @@ the top hit's page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from kubeatlas.app.web import guard, index_cache, links, nav
+from kubeatlas.graph.notes.glossary import load_glossary
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.search import MIN_CHARS, Hit
@@ -38,6 +41,25 @@ _enter_watch = st.components.v2.component("kubeatlas_search_enter", js=_ENTER_JS
                                           isolate_styles=False)
 
 
+def glossary_terms(text: str) -> list[tuple[str, str]]:
+    """(Chinese, English) of the glossary's terms that `text` names in Chinese (`调度器` ->
+    scheduler): the index's names are English, and many learners read Chinese first."""
+    if text.isascii():
+        return []
+    found = [(zh, en) for en, zh in load_glossary().terms.items()
+             if zh != en and not zh.isascii() and (zh in text or (len(text) >= 2 and text in zh))]
+    return sorted(found, key=lambda pair: (-len(pair[0]), pair[1]))[:SHOWN_HITS]
+
+
+def glossary_links(text: str, container: Any = st) -> bool:
+    """Links to a search for each English term the Chinese `text` names; False when none."""
+    pairs = glossary_terms(text)
+    for zh, en in pairs:
+        container.page_link(nav.SEARCH, label=f"{zh} = {en}: search for '{en}'",
+                            query_params={"q": en}, icon=":material/translate:")
+    return bool(pairs)
+
+
 def label(hit: Hit) -> str:
     tag = "" if hit.tier == "production" else f" · {hit.tier}"
     return f"{short_name(hit.id)}  ({_BADGE.get(hit.node.kind, hit.node.kind)}{tag})"
@@ -64,6 +86,7 @@ def _box(atlas: Atlas) -> None:
     hits = index_cache.ranked_search(atlas, text, SHOWN_HITS + 1)
     if not hits:
         st.caption(f"nothing named like '{guard.shown(text)}'")
+        glossary_links(text)
         return
     for hit in hits[:SHOWN_HITS]:
         links.node_link(hit.id, label(hit), help=hit.id)
