@@ -68,6 +68,7 @@ def test_the_package_page_offers_the_packages_under_a_directory(open_page):
     at = open_page("views/package.py", pkg="pkg/registry")
     box = at.selectbox[0]
     assert "'pkg/registry' is a directory with no Go files of its own" in box.label
+    assert not at.info  # no "Type a package" under a choice waiting to be made
     assert box.options == [f"{p.removeprefix('pkg:')}  (pkg)" for p in REGISTRY]  # labels
     box.set_value(REGISTRY[1]).run()
     assert not at.exception

@@ -123,6 +123,15 @@ def test_a_chinese_term_with_no_hits_leads_to_its_english_name(open_page):
     assert f"{chinese} = {english}: search for '{english}'" in [label for label, _ in _links(at)]
 
 
+def test_a_name_waiting_for_a_pick_is_not_asked_for_again(open_page):
+    at = open_page("views/code.py", id="SyncLoo")  # no exact name: the nearest are offered
+    box = at.selectbox[0]
+    assert box.label.startswith("no exact match for 'SyncLoo'") and box.options
+    assert not at.info  # no "Type a name" under the candidates
+    at = open_page("views/code.py")
+    assert at.info[0].value.startswith("Type a name")
+
+
 # --- type and function pages ---------------------------------------------------------
 def test_function_page_shows_signature_source_callers_and_callees(open_page):
     at = open_page("views/code.py", id="syncLoop")

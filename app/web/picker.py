@@ -37,6 +37,13 @@ def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], defaul
                   role=role_in_question(atlas))
 
 
+def waiting(param: str) -> bool:
+    """Whether the box for `param` holds a name that is waiting for a pick among candidates
+    (pick() returned None for it), rather than being empty or refused."""
+    text = st.session_state.get(f"pick-{param}")
+    return isinstance(text, str) and bool(text.strip()) and not guard.problem(text, param)
+
+
 def role_in_question(atlas: Atlas) -> str | None:
     """The role id a page was opened for (URL parameter `role`, as the role page sets it);
     None without one, or when it names no role of this index."""

@@ -19,7 +19,8 @@ nid = picker.pick(atlas, "type, function or method (name or id)", "id", KINDS,
                   placeholder="scheduleOne, RuntimeService, kubelet.(*Kubelet).SyncPod")
 if nid is None:
     st.title("Type or function")
-    st.info("Type a name, or use the search box in the sidebar.")
+    if not picker.waiting("id"):
+        st.info("Type a name, or use the search box in the sidebar.")
     st.stop()
 
 

@@ -29,7 +29,8 @@ def _keep_file(attrs) -> bool:
 
 
 if pid is None:
-    st.info("Type a package: an import path, a directory of the tree or a node id.")
+    if not picker.waiting("pkg"):
+        st.info("Type a package: an import path, a directory of the tree or a node id.")
     st.stop()
 
 with state.reported():
