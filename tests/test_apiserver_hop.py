@@ -168,6 +168,11 @@ def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
     assert ("watched by 1: `k8s.io/kubernetes/pkg/scheduler` pkg/scheduler/scheduler.go:28 "
             "`Informer called in New` · written by 1: `scheduler.(*Scheduler).bind` "
             "pkg/scheduler/scheduler.go:52 `Bind`") in text  # (no commit: no links)
+    at = open_page("views/role.py", role="kubelet")  # a write through a helper: both calls
+    text = "\n".join(str(x.value) for x in [*at.markdown, *at.caption])
+    assert ("written by 1: `kubelet.deleteOrphanedMirrorPod` pkg/kubelet/kubelet_pods.go:12 "
+            "`pod.DeletePod` → pkg/util/pod/pod.go:12 `Delete`") in text
+    assert "only through the API server" not in text  # the kubelet also talks CRI, CSI, …
 
 
 def test_the_role_command_lists_the_api_objects_too(db, capsys):

@@ -4,6 +4,9 @@ it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 
 from kubeatlas.app.web import (
@@ -21,6 +24,8 @@ from kubeatlas.app.web import (
 )
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.source import is_test_double, short_name
+from kubeatlas.graph.query.apiserver import Write
+from kubeatlas.graph.query.atlas import NodeRecord
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
@@ -33,6 +38,17 @@ if wanted is None:
     st.stop()
 if wanted not in keys:
     guard.unknown("role", wanted)
+
+
+def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write: Write) -> str:
+    """The typed client's call, or the helper's call then the helper's own call of the client."""
+    def file(function: str) -> str:
+        return str(writers[function].attrs.get("file", "")) if function in writers else ""
+
+    if not write.via:
+        return links.evidence_md(tree, f"{file(write.function)}:{write.line} {write.verb}")
+    return (links.evidence_md(tree, f"{file(write.function)}:{write.line} {short_name(write.via)}")
+            + " → " + links.evidence_md(tree, f"{file(write.via)}:{write.via_line} {write.verb}"))
 
 
 def _imports(edge: dict) -> str:
@@ -118,10 +134,12 @@ with state.reported():
 
     uses = index_cache.kinds_used(atlas, card["packages_by_path"])
     st.subheader(f"API objects it watches and writes ({len(uses)})")
-    st.caption("Components talk to each other only through the API server: the kinds this "
-               "role's packages watch (an informer, a lister or a list-watch) and write through "
-               "the typed client, those it uses most first.")
-    writers = atlas.reader.get_nodes([u.writes[0].function for u in uses[:cap] if u.writes])
+    st.caption("Components coordinate through the API server: one writes an object, the others "
+               "watch it. The kinds this role's packages watch (an informer, a lister or a "
+               "list-watch) and write through the typed client (or through a helper of another "
+               "package that it calls), those it uses most first.")
+    writers = atlas.reader.get_nodes(sorted({f for u in uses[:cap] if u.writes
+                                             for f in (u.writes[0].function, u.writes[0].via) if f}))
     for use in uses[:cap]:
         left, right = st.columns([2, 3])
         links.node_link(use.kind, key_of(use.kind), left)
@@ -132,9 +150,8 @@ with state.reported():
                         + links.evidence_md(tree, evidence))
         if use.writes:
             write = use.writes[0]
-            file = writers[write.function].attrs.get("file", "") if write.function in writers else ""
             said.append(f"written by {len(use.writes)}: `{short_name(write.function)}` "
-                        + links.evidence_md(tree, f"{file}:{write.line} {write.verb}"))
+                        + _write_md(tree, writers, write))
         right.markdown(" · ".join(said))
     links.more_marker(len(uses) - cap)
     if not uses:
