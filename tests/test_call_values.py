@@ -269,3 +269,18 @@ def test_role_ranks_after_production_before_test(tmp_path, capsys):
     assert ranked["kube-proxy"]["candidates"][0] == f"{k}/proxy.Start"
     assert ranked["kube-scheduler"]["candidates"][:2] == [f"{k}/scheduler.Start",
                                                           f"{k}/proxy.Start"]
+
+
+def test_a_common_name_lists_every_candidate_and_ranks_examples_after_components(tmp_path, capsys):
+    """`callers Run` on a tree with 60 functions named Run lists all 60 (not the first 50 the
+    search returned), and an example's Run (shallower) comes after a component's."""
+    files = {"go.mod": "module k8s.io/kubernetes\n",
+             "pkg/examples/run.go": "package examples\n\nfunc Run() {}\n",
+             "pkg/controller/deep/er/run.go": "package er\n\nfunc Run() {}\n"}
+    files |= {f"pkg/p{i:02d}/sub/run.go": "package sub\n\nfunc Run() {}\n" for i in range(58)}
+    db = indexed_files(tmp_path, files)
+    picked = run_json(capsys, "callers", "Run", "--db", db)["function"]
+    k = "func:k8s.io/kubernetes/pkg"
+    assert len(picked["candidates"]) == 60
+    assert picked["candidates"][-1] == f"{k}/examples.Run"  # shallowest, but an example
+    assert picked["candidates"][0] == f"{k}/p00/sub.Run"

@@ -24,3 +24,10 @@ def is_test_package(directory: str) -> bool:
     """A package under a directory (or import path) with a segment named testing, fake(s),
     mock(s), testutil(s), testhelper(s), test, testdata, e2e or integration (any level)."""
     return any(segment in TEST_PACKAGE_SEGMENTS for segment in directory.split("/"))
+
+
+def is_example_package(path: str) -> bool:
+    """Example code shipped in the tree (a directory named example or examples, or a sample
+    module: `k8s.io/sample-controller`): not a test, but not a component's code either."""
+    return any(segment in ("example", "examples") or segment.startswith("sample-")
+               for segment in path.split("/"))

@@ -15,7 +15,7 @@ from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of,
 from kubeatlas.graph.query.apiserver import WRITES, client_methods
 from kubeatlas.graph.query.bridge import bridge_between
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
-from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, rank_ids
+from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, production_order, rank_ids
 
 MAX_DEPTH = 50
 TRIVIAL_METHODS = frozenset({"Name", "String"})
@@ -105,7 +105,7 @@ class Atlas:
             hits = [n for n in self.reader.search(name, wanted, 2000)
                     if n.name == name and _ends_with_qualified(n.id, text)]
         else:
-            hits = [n for n in self.reader.search(text, wanted, 50) if n.name == text
+            hits = [n for n in self.reader.search(text, wanted, 2000) if n.name == text
                     or n.id.endswith(text)]
         exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
                  or n.id.endswith("/" + text) or n.name == text]
@@ -266,13 +266,13 @@ class Atlas:
 
     def production_first(self, edges: list[EdgeRecord], end: str,
                          production_only: bool) -> list[EdgeRecord]:
-        """edges with production code at `end` first (in their order), then test helpers and
-        generated code, which production_only leaves out."""
+        """edges with production code at `end` first (in their order), then examples, then
+        test helpers and generated code, which production_only leaves out."""
         nodes = self.reader.get_nodes(sorted({getattr(e, end) for e in edges}))
-        helper = {nid: not is_production(n.attrs) for nid, n in nodes.items()}
+        order = {nid: production_order(n.attrs) for nid, n in nodes.items()}
         if production_only:
-            edges = [e for e in edges if not helper.get(getattr(e, end), False)]
-        return sorted(edges, key=lambda e: helper.get(getattr(e, end), False))  # stable
+            edges = [e for e in edges if not order.get(getattr(e, end), (False,))[0]]
+        return sorted(edges, key=lambda e: order.get(getattr(e, end), (False, False)))  # stable
 
     def is_trivial_interface(self, interface: str) -> bool:
         """An interface whose one method is `Name()` or `String()`: everything implements it,

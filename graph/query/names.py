@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kubeatlas.graph.build.codeflags import is_example_package
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, package_id, parse_id
 
 
@@ -36,14 +37,26 @@ def is_production(attrs: Any) -> bool:
     return not (attrs.get("test_helper") or attrs.get("is_test") or attrs.get("generated"))
 
 
+def production_order(attrs: Any) -> tuple[bool, bool]:
+    """Sorts production code first, then examples, then test helpers and generated code."""
+    return (not is_production(attrs), is_example(attrs))
+
+
 OTHER_ROLE = 2  # the role tier of code outside the role in question (see role_tiers)
 
 
 def rank_key(nid: str, attrs: Any, role_tier: int = OTHER_ROLE) -> tuple:
-    """Production first, then generated code, then test helpers; within each, the role in
-    question's code first (role_tier); then shallower, shorter ids."""
+    """Production first, then examples (`sample-controller`), then generated code, then test
+    helpers; within each, the role in question's code first (role_tier); then shallower,
+    shorter ids."""
     helper = bool(attrs.get("test_helper") or attrs.get("is_test"))
-    return (helper, bool(attrs.get("generated")), role_tier, nid.count("/"), len(nid), nid)
+    return (helper, is_example(attrs), bool(attrs.get("generated")), role_tier, nid.count("/"),
+            len(nid), nid)
+
+
+def is_example(attrs: Any) -> bool:
+    """Declared in example code (see codeflags.is_example_package)."""
+    return is_example_package(str(attrs.get("package") or attrs.get("import_path") or ""))
 
 
 def rank_ids(reader: _Reader, ids: Sequence[str], role: str | None = None) -> list[str]:
