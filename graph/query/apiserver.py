@@ -130,6 +130,7 @@ def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
     found += [Write(e.source, w.kind, w.verb, w.client, int(e.attrs.get("line") or 0),
                     e.target, w.line)
               for e in into if caller_package.get(e.source) in wanted
+              and e.attrs.get("via") != "stored"  # the line names the field, not the helper
               for w in by_helper[e.target]]
     return sorted(found, key=lambda w: (w.kind, w.function, w.line))
 
