@@ -325,6 +325,9 @@ def test_control_characters_and_long_input_are_refused_with_a_short_message(open
     at = open_page(page, **{param: "abc\x00def"})
     errors = [e.value for e in at.error]
     assert any("control characters" in e for e in errors), errors
+    at = open_page(page, **{param: "Pod\u202eevil"})  # a right-to-left override
+    errors = [e.value for e in at.error]
+    assert any("control characters" in e and "\\u202e" in e for e in errors), errors
     at = open_page(page, **{param: "x" * 5000})
     errors = [e.value for e in at.error]
     assert any("too long" in e for e in errors), errors

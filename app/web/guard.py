@@ -10,15 +10,22 @@ import streamlit as st
 
 MAX_INPUT = 300  # characters a name, id or search text may have
 SHOWN = 60  # characters of a refused or unknown input echoed in a message
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional overrides and isolates that would reorder how an
+# echoed name reads (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F and U+061C)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def shown(text: str, limit: int = SHOWN) -> str:
     """`text` for a message: control characters escaped, cut to `limit` characters."""
-    safe = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    safe = _CONTROL.sub(_escaped, text)
     if len(safe) > limit:
         return f"{safe[:limit]}… ({len(text)} characters)"
     return safe
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def problem(text: str, what: str) -> str:
