@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from kubeatlas.errors import CatalogError
-from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.apiobjects import cite_watch, cite_write
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.hops import say_hop
@@ -156,7 +156,9 @@ def _handed(atlas: Atlas, earlier: list[str], first: str, anchors: tuple[tuple[s
     `watchHandler` wakes through `Add`). None when there is no such anchor or chain."""
     for anchor in anchors[1:]:
         taker, _ = find_anchor(atlas, anchor)
-        if taker is None or find_chain(atlas, first, taker.id, MAX_HOPS) is None:
+        if (taker is None  # a chain that ends in a hand-off needs one into the taker
+                or not atlas.reader.edges_to([taker.id], [str(EdgeKind.HANDS_OFF)])
+                or find_chain(atlas, first, taker.id, MAX_HOPS) is None):
             continue
         for source in reversed(earlier):
             chain = find_chain(atlas, source, taker.id, MAX_HOPS)
