@@ -146,13 +146,15 @@ def test_neo4j_start_status_stop(neo4j_server, tmp_path, capsys, monkeypatch):
     where.home.mkdir(parents=True)
     where.jars.symlink_to(layout(neo4j_server.cache).jars, target_is_directory=True)
     try:
-        code, out, _ = run(capsys, "neo4j", "start", "--heap-mb", "512", "--pagecache-mb",
-                           "128", "--json")
+        code, out, err = run(capsys, "neo4j", "start", "--heap-mb", "512", "--pagecache-mb",
+                             "128", "--json")
+        assert code == 0, err  # a failed start says why (on stderr), not a JSON error
         started = json.loads(out)
         assert code == 0 and started["running"] and started["uri"].startswith("bolt://127.0.0.1:")
         assert (where.password_file.stat().st_mode & 0o777) == 0o600
         assert len(where.password_file.read_text().strip()) >= 16
-        code, out, _ = run(capsys, "neo4j", "start", "--json")  # already running: same server
+        code, out, err = run(capsys, "neo4j", "start", "--json")  # already running: same server
+        assert code == 0, err
         assert json.loads(out)["pid"] == started["pid"]
         code, _, err = run(capsys, "stats", "--neo4j")  # reached, and it is empty
         assert code == 2 and "holds no kubeatlas tree" in " ".join(err.split())
@@ -162,5 +164,6 @@ def test_neo4j_start_status_stop(neo4j_server, tmp_path, capsys, monkeypatch):
     finally:
         code, out, _ = run(capsys, "neo4j", "stop")
     assert code == 0 and "stopped" in out
-    code, out, _ = run(capsys, "neo4j", "status", "--json")
+    code, out, err = run(capsys, "neo4j", "status", "--json")
+    assert code == 0, err
     assert json.loads(out)["running"] is False
