@@ -117,6 +117,29 @@ def test_set_image_rollout_status_and_undo(kubectl):
     assert headers == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] and len(rows) == 2
 
 
+def test_rollout_history_shows_change_causes_and_undo_makes_a_new_revision(kubectl):
+    def history() -> list[list[str]]:
+        lines = kubectl("rollout", "history", "deployment/hist").stdout.splitlines()
+        return [line.split(None, 1) for line in lines[2:] if line.strip()]
+    kubectl("create", "deployment", "hist", "--image=nginx:1.25")
+    kubectl("annotate", "deployment/hist", "kubernetes.io/change-cause=first")
+    kubectl("rollout", "status", "deployment/hist", "--timeout=60s")
+    kubectl("set", "image", "deployment/hist", "nginx=nginx:1.26")
+    kubectl("annotate", "deployment/hist", "kubernetes.io/change-cause=to 1.26", "--overwrite")
+    kubectl("rollout", "status", "deployment/hist", "--timeout=60s")
+    eventually(lambda: _equal(history(), [["1", "first"], ["2", "to 1.26"]]))
+    kubectl("rollout", "undo", "deployment/hist", "--to-revision=1")
+    kubectl("rollout", "status", "deployment/hist", "--timeout=60s")
+    eventually(lambda: _equal(history(), [["2", "to 1.26"], ["3", "first"]]))  # revision 1 became 3
+    revision = "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"
+    assert kubectl("get", "deployment", "hist", "-o", revision).stdout == "3"
+    kubectl("delete", "deployment", "hist")
+
+
+def _equal(actual, expected) -> None:
+    assert actual == expected
+
+
 def test_describe_shows_the_events_components_recorded(kubectl):
     described = kubectl("describe", "deployment", "web").stdout
     assert "ScalingReplicaSet" in described and "deployment-controller" in described

@@ -89,6 +89,8 @@ class DeploymentController(Controller):
         new_rs, old_rss = self._split(deployment, rss)
         if new_rs is None:
             new_rs = self.create_new_replica_set(deployment, rss)
+        else:
+            new_rs = self.update_new_replica_set(deployment, new_rs, old_rss)
         all_rss = [*old_rss, new_rs]
         desired = int(deployment["spec"].get("replicas", 1))
         # reconcileNewReplicaSet
@@ -121,6 +123,8 @@ class DeploymentController(Controller):
             return self.sync_status(deployment, rss, new_rs)  # old pods still terminating
         if new_rs is None:
             new_rs = self.create_new_replica_set(deployment, rss)
+        else:
+            new_rs = self.update_new_replica_set(deployment, new_rs, old_rss)
         desired = int(deployment["spec"].get("replicas", 1))
         if rollout.replicas(new_rs) != desired:
             new_rs = self.scale(new_rs, desired, deployment, "rolloutRecreate")
@@ -134,20 +138,19 @@ class DeploymentController(Controller):
         template.setdefault("metadata", {}).setdefault("labels", {})[rollout.HASH_LABEL] = pod_hash
         selector = meta.deep_copy(spec.get("selector") or {})
         selector.setdefault("matchLabels", {})[rollout.HASH_LABEL] = pod_hash
-        revision = 1 + max((int((rs["metadata"].get("annotations") or {}).get(rollout.REVISION, 0))
-                            for rs in rss), default=0)
+        revision = 1 + max((rollout.revision(rs) for rs in rss), default=0)
         surge, _ = rollout.fenceposts(deployment)
         desired = int(spec.get("replicas", 1))
         rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
               "metadata": {"name": f"{meta.name_of(deployment)}-{pod_hash}",
                            "namespace": meta.namespace_of(deployment),
                            "labels": dict(template["metadata"]["labels"]),
-                           "annotations": {rollout.REVISION: str(revision),
-                                           rollout.DESIRED: str(desired),
+                           "annotations": {rollout.DESIRED: str(desired),
                                            rollout.MAX_REPLICAS: str(desired + surge)},
                            "ownerReferences": [meta.controller_ref(deployment)]},
               "spec": {"replicas": 0, "minReadySeconds": spec.get("minReadySeconds", 0),
                        "selector": selector, "template": template}}
+        rs["metadata"]["annotations"] = rollout.new_rs_annotations(deployment, rs, revision)
         rs["spec"]["replicas"] = rollout.new_rs_new_replicas(deployment, rss, rs)
         self.emit("create replicaset", MIRROR + "getNewReplicaSet",
                   f"{meta.name_of(rs)} revision {revision}, {rs['spec']['replicas']} replicas")
@@ -166,11 +169,32 @@ class DeploymentController(Controller):
                                   {"status": {"collisionCount": collisions + 1}},
                                   subresource="status")
                 raise RuntimeError(f"hash collision for {meta.name_of(rs)}; retrying") from None
+        self.set_deployment_revision(deployment, revision)
+        return created
+
+    def update_new_replica_set(self, deployment: dict, new_rs: dict, old_rss: list[dict]) -> dict:
+        """getNewReplicaSet for an existing new RS: copy the Deployment's annotations (change-cause)
+        onto it and give it the next revision - a rollback to an old template makes its ReplicaSet
+        the newest revision again - then the Deployment carries that revision."""
+        revision = 1 + max((rollout.revision(rs) for rs in old_rss), default=0)
+        annotations = rollout.new_rs_annotations(deployment, new_rs, revision)
+        min_ready = (deployment.get("spec") or {}).get("minReadySeconds", 0)
+        if annotations != (new_rs["metadata"].get("annotations") or {}) or \
+                new_rs["spec"].get("minReadySeconds", 0) != min_ready:
+            self.emit("update replicaset", MIRROR + "getNewReplicaSet",
+                      f"{meta.name_of(new_rs)} revision {annotations[rollout.REVISION]}")
+            new_rs = self.client.patch(RS, meta.namespace_of(new_rs), meta.name_of(new_rs),
+                                       {"metadata": {"annotations": annotations},
+                                        "spec": {"minReadySeconds": min_ready}})
+        self.set_deployment_revision(deployment, rollout.revision(new_rs))
+        return new_rs
+
+    def set_deployment_revision(self, deployment: dict, revision: int) -> None:
+        """SetDeploymentRevision: the Deployment's revision annotation follows its new ReplicaSet."""
         annotations = deployment["metadata"].get("annotations") or {}
         if annotations.get(rollout.REVISION) != str(revision):
             self.client.patch(DEPLOYMENT, meta.namespace_of(deployment), meta.name_of(deployment),
                               {"metadata": {"annotations": {rollout.REVISION: str(revision)}}})
-        return created
 
     def scale(self, rs: dict, size: int, deployment: dict, step: str) -> dict:
         old = rollout.replicas(rs)

@@ -18,6 +18,10 @@ HASH_LABEL = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
 DESIRED = "deployment.kubernetes.io/desired-replicas"
 MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+# annotationsToSkip: the Deployment's own bookkeeping, never copied to its ReplicaSets
+_NOT_COPIED = ("kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED,
+               MAX_REPLICAS, "deprecated.deployment.rollback.to")
 _SAFE = "bcdfghjklmnpqrstvwxz2456789"
 
 
@@ -29,6 +33,29 @@ def compute_hash(template: dict, collision_count: int = 0) -> str:
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
     text = str(value)
     return "".join(_SAFE[ord(c) % len(_SAFE)] for c in text)[:10]
+
+
+def revision(rs: dict) -> int:
+    """Revision: the ReplicaSet's deployment.kubernetes.io/revision (0 when absent or unreadable)."""
+    value = ((rs.get("metadata") or {}).get("annotations") or {}).get(REVISION, "0")
+    return int(value) if str(value).isdigit() else 0
+
+
+def new_rs_annotations(deployment: dict, rs: dict, new_revision: int) -> dict:
+    """SetNewReplicaSetAnnotations: the Deployment's annotations (kubernetes.io/change-cause, ...)
+    copied over the new ReplicaSet's, and its revision raised to `new_revision`; a ReplicaSet
+    rolled back to keeps the revisions it had in deployment.kubernetes.io/revision-history."""
+    annotations = dict((rs.get("metadata") or {}).get("annotations") or {})
+    for key, value in ((deployment.get("metadata") or {}).get("annotations") or {}).items():
+        if key not in _NOT_COPIED:
+            annotations[key] = value
+    old = revision(rs)
+    if old < new_revision:
+        if REVISION in annotations:
+            history = [r for r in annotations.get(REVISION_HISTORY, "").split(",") if r]
+            annotations[REVISION_HISTORY] = ",".join([*history, annotations[REVISION]])
+        annotations[REVISION] = str(new_revision)
+    return annotations
 
 
 def without_hash(template: dict) -> dict:
