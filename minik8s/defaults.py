@@ -1,7 +1,7 @@
 """Defaulting of incoming objects, per kind (the first admission step in minik8s).
 
 Mirrors pkg/apis/core/v1/defaults.go (`SetDefaults_Pod`, `SetDefaults_PodSpec`,
-`SetDefaults_Container`, `SetDefaults_Service`) and pkg/apis/apps/v1/defaults.go
+`SetDefaults_Container`, `SetDefaults_Probe`, `SetDefaults_Service`) and pkg/apis/apps/v1/defaults.go
 (`SetDefaults_Deployment`, `SetDefaults_ReplicaSet`). In Kubernetes these run while the
 request body is decoded; minik8s runs them as the first plugin of its admission chain.
 """
@@ -30,6 +30,20 @@ def default_pod_spec(spec: dict) -> None:
         for port in container.get("ports") or ():
             if isinstance(port, dict):
                 port.setdefault("protocol", "TCP")
+        for key in ("livenessProbe", "readinessProbe", "startupProbe"):
+            if isinstance(container.get(key), dict):
+                default_probe(container[key])
+
+
+def default_probe(probe: dict) -> None:
+    """SetDefaults_Probe and SetDefaults_HTTPGetAction (a value of 0 counts as unset, as in Go)."""
+    for name, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
+                        ("failureThreshold", 3)):
+        if not probe.get(name):
+            probe[name] = value
+    if isinstance(probe.get("httpGet"), dict):
+        probe["httpGet"].setdefault("path", "/")
+        probe["httpGet"].setdefault("scheme", "HTTP")
 
 
 def default_pod(obj: dict) -> None:

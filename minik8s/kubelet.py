@@ -30,6 +30,7 @@ from kubeatlas.minik8s.kuberuntime import RuntimeManager
 from kubeatlas.minik8s.nodestatus import NodeStatusReporter
 from kubeatlas.minik8s.pleg import GenericPleg
 from kubeatlas.minik8s.podstatus import generate_api_pod_status
+from kubeatlas.minik8s.prober import ProbeManager
 from kubeatlas.minik8s.resources import for_kind
 from kubeatlas.minik8s.statusmanager import StatusManager
 from kubeatlas.minik8s.trace import Step, Tracer, no_trace
@@ -83,6 +84,7 @@ class Kubelet:
         self.runtime_manager = RuntimeManager(runtime, self.volumes, self.devices, node=self.name,
                                               crash_backoff=config.settings.crash_backoff, trace=self.trace)
         self.status_manager = StatusManager(client, self.name, self.trace)
+        self.probes = ProbeManager(runtime, on_change=lambda uid: self.queue.add(uid), record=self._container_event)
         self.node_status = NodeStatusReporter(client, self.name, capacity=config.settings.capacity,
                                               labels=config.labels, taints=list(config.taints),
                                               devices=self.devices, node_ip=config.node_ip)
@@ -119,6 +121,10 @@ class Kubelet:
                 self.runtime.update_runtime_config(cidr)
                 for uid in list(self._known):
                     self.queue.add(uid)
+
+    def _container_event(self, pod: dict, container: str, kind: str, reason: str, message: str) -> None:
+        if self.events:
+            self.events.record(pod, kind, reason, message, field_path=f"spec.containers{{{container}}}")
 
     def _uid_of(self, namespace: str, name: str) -> str | None:
         return next((uid for uid, pod in list(self._known.items())
@@ -192,6 +198,7 @@ class Kubelet:
         self._stop.set()
         self.queue.shut_down()
         self.pleg.stop()
+        self.probes.stop()
         self.informers.stop()
         self.devices.stop()
         self.server.stop()
@@ -210,6 +217,7 @@ class Kubelet:
         if pod is None:
             last = self._known.get(uid)
             if last is not None:  # removed from the API (force-deleted): tear down what is left
+                self.probes.remove_pod(uid)
                 self.runtime_manager.kill_pod(uid, 0)
                 self.runtime_manager.release(uid)
                 self.runtime_manager.remove_logs(uid)
@@ -239,8 +247,10 @@ class Kubelet:
             if self.events:
                 self.events.record(pod, "Warning", "FailedMount", str(exc))
             raise
-        new_status = generate_api_pod_status(pod, self.runtime_manager.get_pod_status(uid),
-                                             self.config.node_ip)
+        runtime_status = self.runtime_manager.get_pod_status(uid)
+        self.probes.add_pod(pod, runtime_status.containers)
+        new_status = generate_api_pod_status(pod, runtime_status, self.config.node_ip,
+                                             lambda spec, current: self.probes.container_state(uid, spec, current))
         self.status_manager.set_pod_status(pod, new_status)
         if retry is not None:
             self.queue.add_after(uid, retry)  # the pod worker comes back when the backoff ends
@@ -260,6 +270,7 @@ class Kubelet:
             for container in (pod.get("spec") or {}).get("containers") or ():
                 self.events.record(pod, "Normal", "Killing", f"Stopping container {container.get('name')}",
                                    field_path=f"spec.containers{{{container.get('name')}}}")
+        self.probes.remove_pod(uid)
         self.runtime_manager.kill_pod(uid, grace)
         self.runtime_manager.release(uid)
         self.runtime_manager.remove_logs(uid)
@@ -270,6 +281,7 @@ class Kubelet:
         """Finished pods keep their status; their sandbox and resources are released."""
         uid = meta.uid_of(pod)
         runtime_status = self.runtime_manager.get_pod_status(uid)
+        self.probes.remove_pod(uid)
         if runtime_status.sandbox is not None:
             self.runtime_manager.kill_pod(uid, 0)
             self.runtime_manager.release(uid)

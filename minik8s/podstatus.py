@@ -9,6 +9,7 @@ restart, Succeeded or Failed when everything has stopped for good).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kubeatlas.minik8s import cri, meta
@@ -19,8 +20,11 @@ def _time(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+Probed = Callable[[dict, cri.ContainerStatus], tuple[bool, bool]]  # (container, running one) -> (ready, started)
+
+
 def container_status(spec: dict, current: cri.ContainerStatus | None,
-                     waiting: tuple[str, str] | None) -> dict:
+                     waiting: tuple[str, str] | None, probed: Probed | None = None) -> dict:
     name, image = spec["name"], spec.get("image", "")
     result = {"name": name, "image": image, "imageID": "", "ready": False, "restartCount": 0,
               "started": False}
@@ -31,7 +35,8 @@ def container_status(spec: dict, current: cri.ContainerStatus | None,
     result.update(imageID=current.image_ref, containerID=f"minik8s://{current.id}",
                   restartCount=current.attempt)
     if current.state == cri.CONTAINER_RUNNING:
-        result.update(state={"running": {"startedAt": _time(current.started_at)}}, ready=True, started=True)
+        ready, started = probed(spec, current) if probed else (True, True)
+        result.update(state={"running": {"startedAt": _time(current.started_at)}}, ready=ready, started=started)
     elif current.state == cri.CONTAINER_EXITED:
         terminated = {"exitCode": current.exit_code, "reason": current.reason or "Error",
                       "startedAt": _time(current.started_at or current.created_at),
@@ -75,10 +80,12 @@ def get_phase(spec: dict, statuses: list[dict]) -> str:
     return "Pending"
 
 
-def generate_api_pod_status(pod: dict, runtime: PodRuntimeStatus, host_ip: str) -> dict:
+def generate_api_pod_status(pod: dict, runtime: PodRuntimeStatus, host_ip: str,
+                            probed: Probed | None = None) -> dict:
+    """The pod's status; `probed` gives a running container's readiness from its probes (else ready)."""
     spec = pod.get("spec") or {}
     old = pod.get("status") or {}
-    statuses = [container_status(c, runtime.containers.get(c["name"]), runtime.waiting.get(c["name"]))
+    statuses = [container_status(c, runtime.containers.get(c["name"]), runtime.waiting.get(c["name"]), probed)
                 for c in spec.get("containers") or ()]
     phase = get_phase(spec, statuses)
     if old.get("phase") in ("Succeeded", "Failed"):

@@ -52,6 +52,11 @@ class ContainerRuntime:
         self._containers: dict[str, _Container] = {}
         self._images: dict[str, cri.Image] = {}
 
+    @property
+    def runs_processes(self) -> bool:
+        """Whether containers are real processes (exec, probes) or bookkeeping only."""
+        return getattr(self.launcher, "exec", None) is not None
+
     def _call(self, name: str) -> None:
         self.calls.append(name)
         if len(self.calls) > 10_000:

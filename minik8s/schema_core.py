@@ -63,6 +63,40 @@ define(V1 + "ResourceRequirements", struct("ResourceRequirements describes the c
     "claims": any_value("Dynamic resource claims used by this container."),
 }))
 
+define(V1 + "Probe", struct("Probe describes a health check to be performed against a container to determine "
+                             "whether it is alive or ready to receive traffic.", {
+    "exec": struct("ExecAction describes a \"run in container\" action.", {
+        "command": strings("Command line to execute inside the container; exit status 0 is healthy."),
+    }),
+    "httpGet": struct("HTTPGetAction describes an action based on HTTP Get requests.", {
+        "path": string("Path to access on the HTTP server."),
+        "port": int_or_string("Name or number of the port to access on the container."),
+        "host": string("Host name to connect to, defaults to the pod IP."),
+        "scheme": string("Scheme to use for connecting to the host. Defaults to HTTP.", enum=("HTTP", "HTTPS")),
+        "httpHeaders": array(struct("HTTPHeader describes a custom header to be used in HTTP probes", {
+            "name": string("The header field name."),
+            "value": string("The header field value."),
+        }, required=("name", "value")), "Custom headers to set in the request."),
+    }, required=("port",)),
+    "tcpSocket": struct("TCPSocketAction describes an action based on opening a socket.", {
+        "port": int_or_string("Number or name of the port to access on the container."),
+        "host": string("Optional: Host name to connect to, defaults to the pod IP."),
+    }, required=("port",)),
+    "grpc": struct("GRPC specifies an action involving a GRPC port.", {
+        "port": integer("Port number of the gRPC service."),
+        "service": string("The name of the service to place in the gRPC HealthCheckRequest."),
+    }, required=("port",)),
+    "initialDelaySeconds": integer("Seconds after the container has started before probes are initiated."),
+    "timeoutSeconds": integer("Seconds after which the probe times out. Defaults to 1 second."),
+    "periodSeconds": integer("How often (in seconds) to perform the probe. Default to 10 seconds."),
+    "successThreshold": integer("Minimum consecutive successes for the probe to be considered successful after "
+                                "having failed. Defaults to 1; must be 1 for liveness and startup."),
+    "failureThreshold": integer("Minimum consecutive failures for the probe to be considered failed after "
+                                "having succeeded. Defaults to 3."),
+    "terminationGracePeriodSeconds": integer("Seconds the pod needs to terminate gracefully upon probe "
+                                             "failure.", "int64"),
+}))
+
 define(V1 + "Container", struct("A single application container that you want to run within a pod.", {
     "name": string("Name of the container, a DNS_LABEL unique within the pod. Cannot be updated."),
     "image": string("Container image name."),
@@ -78,9 +112,12 @@ define(V1 + "Container", struct("A single application container that you want to
     "volumeMounts": array(ref(V1 + "VolumeMount"), "Pod volumes to mount into the container's filesystem.",
                           key="mountPath"),
     "volumeDevices": array(any_value(), "Block devices to be used by the container.", key="devicePath"),
-    "livenessProbe": any_value("Periodic probe of container liveness."),
-    "readinessProbe": any_value("Periodic probe of container service readiness."),
-    "startupProbe": any_value("Probe that the pod has successfully initialized."),
+    "livenessProbe": ref(V1 + "Probe", "Periodic probe of container liveness. Container will be restarted "
+                         "if the probe fails."),
+    "readinessProbe": ref(V1 + "Probe", "Periodic probe of container service readiness. Container will be "
+                          "removed from service endpoints if the probe fails."),
+    "startupProbe": ref(V1 + "Probe", "StartupProbe indicates that the Pod has successfully initialized; no "
+                        "other probe runs until it succeeds."),
     "lifecycle": any_value("Actions the system takes in response to container lifecycle events."),
     "terminationMessagePath": string("Where the container's termination message is written."),
     "terminationMessagePolicy": string("File or FallbackToLogsOnError."),

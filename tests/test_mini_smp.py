@@ -143,13 +143,13 @@ def test_field_sets_round_trip_through_fields_v1_and_name_list_items_by_their_ke
 
 
 def test_unknown_fields_are_pruned_with_their_paths_and_open_objects_keep_theirs():
-    obj = deployment([{**WEB, "imagePullPolicyy": "Always", "livenessProbe": {"anything": {"goes": 1}}}],
+    obj = deployment([{**WEB, "imagePullPolicyy": "Always", "lifecycle": {"anything": {"goes": 1}}}],
                      bogus=True)
     obj["status"] = {"someFutureField": 1}
     found = fieldvalidation.prune(obj, DEPLOYMENT)
     assert found == ["spec.bogus", "spec.template.spec.containers[0].imagePullPolicyy"]
     assert "bogus" not in obj["spec"] and "imagePullPolicyy" not in containers_of(obj)[0]
-    assert containers_of(obj)[0]["livenessProbe"] == {"anything": {"goes": 1}}
+    assert containers_of(obj)[0]["lifecycle"] == {"anything": {"goes": 1}}
     assert obj["status"] == {"someFutureField": 1}
     template = {"metadata": {"creationTimestamp": None, "labels": {"app": "x"}}}
     assert fieldvalidation.prune(template, schema.resolve(schema.ref("io.k8s.api.core.v1.PodTemplateSpec"))) == []
