@@ -111,7 +111,9 @@ class RuntimeManager:
             return "keep", 0.0
         if policy == "Never" or (policy == "OnFailure" and current.exit_code == 0):
             return "keep", 0.0
-        delay = min(self.crash_backoff * (2 ** current.attempt), self.max_crash_backoff)
+        # doBackOff: the first exit restarts at once; then crashBackOff, doubled per restart, capped
+        delay = 0.0 if current.attempt == 0 else min(self.crash_backoff * (2 ** (current.attempt - 1)),
+                                                     self.max_crash_backoff)
         left = current.finished_at + delay - time.time()
         return ("start", 0.0) if left <= 0 else ("backoff", left)
 

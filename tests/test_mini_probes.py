@@ -1,8 +1,9 @@
-"""Readiness, liveness and startup probes seen through the real kubectl (process runtime).
+"""Probes and restarts seen through the real kubectl (process runtime).
 
 A readiness probe gates a pod's Ready condition, the Deployment's availability and the
 Service's endpoints; a failed liveness probe restarts the container; `describe` shows the
-defaulted probe and the kubelet's Unhealthy events.
+defaulted probe and the kubelet's Unhealthy events. A crashing container restarts at once the
+first time, then waits in CrashLoopBackOff (10 s, doubling), as the kubelet's doBackOff does.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import time
+from dataclasses import replace
 
 import pytest
 
@@ -134,3 +137,24 @@ def test_explain_and_strict_validation_know_the_probe_fields(kubectl, tmp_path):
     done = kubectl("apply", "-f", str(manifest), check=False)
     assert done.returncode != 0 and 'unknown field "spec.template.spec.containers[0].readinessProbe.periodSecond"' \
         in done.stderr, done.stderr
+
+
+def test_a_crashing_container_restarts_at_once_then_backs_off(tmp_path):
+    config = ClusterConfig(nodes=1, runtime="process").fast()
+    cluster = Cluster(replace(config, kubelet=replace(config.kubelet, crash_backoff=10.0))).start()
+    try:
+        kubectl = kubectl_runner(KUBECTL, cluster, tmp_path)
+        kubectl("run", "crash", "--image=busybox:1.36", "--", "sh", "-c", "echo boom; exit 1")
+        started = time.monotonic()
+        state = ("jsonpath={.status.containerStatuses[0].restartCount} "
+                 "{.status.containerStatuses[0].state.waiting.reason}")
+
+        def backing_off() -> None:
+            assert kubectl("get", "pod", "crash", "-o", state).stdout.split() == ["1", "CrashLoopBackOff"]
+        eventually(backing_off, 8)  # restarted once without waiting; the second exit waits 10 s
+        assert time.monotonic() - started < 8
+        time.sleep(2)
+        backing_off()
+        assert kubectl("get", "pod", "crash", "--no-headers").stdout.split()[2:4] == ["CrashLoopBackOff", "1"]
+    finally:
+        cluster.stop()
