@@ -2,12 +2,12 @@
 
 Mirrors pkg/kubelet/server (`(*Server).getContainerLogs`, reading through
 `(*kubeGenericRuntimeManager).GetContainerLogs` and kuberuntime/logs `ReadLogs`: `follow`,
-`tailLines`, `timestamps`, `previous`). The server listens on 127.0.0.1 on a free port,
-which the kubelet reports as the Node's `status.daemonEndpoints.kubeletEndpoint.Port`; the
-apiserver's log REST proxies to it (all nodes of a mini cluster share this machine, so the
-apiserver dials 127.0.0.1 rather than the node's simulated InternalIP). Log files hold a
-process's raw output, not the CRI log format, so `timestamps` stamps each line with the
-time the kubelet read it (the container's start time for lines already written).
+`tailLines`, `sinceSeconds` / `sinceTime`, `limitBytes`, `timestamps`, `previous`). The
+server listens on 127.0.0.1 on a free port, which the kubelet reports as the Node's
+`status.daemonEndpoints.kubeletEndpoint.Port`; the apiserver's log REST proxies to it (all
+nodes of a mini cluster share this machine, so the apiserver dials 127.0.0.1 rather than the
+node's simulated InternalIP). Log files are in the CRI format (crilog.py): each record keeps
+the time the runtime read it, which `timestamps` shows and `since*` filters by.
 """
 
 from __future__ import annotations
@@ -15,22 +15,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri, execstream, spdyexec, spdyportforward
+from kubeatlas.minik8s import cri, crilog, execstream, spdyexec, spdyportforward
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
-
-
-def _stamp(at: float) -> bytes:
-    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ ").encode()
 
 
 class LogSource:
@@ -58,31 +52,39 @@ class LogSource:
         return attempts[-1] if attempts else None
 
     def lines(self, status: cri.ContainerStatus, *, follow: bool, tail: int | None, timestamps: bool,
-              stopping: threading.Event) -> Iterator[bytes]:
-        """The log's lines (the last `tail` of them), then, following, new lines until the container exits."""
+              stopping: threading.Event, since: float | None = None, limit: int | None = None) -> Iterator[bytes]:
+        """ReadLogs: the log's records (the last `tail` of them, none older than `since`), then,
+        following, new ones until the container exits; at most `limit` bytes in all."""
         path = Path(status.log_path)
         data = path.read_bytes() if path.exists() else b""
-        lines = data.splitlines(keepends=True)
-        offset = len(data)
-        if data and not data.endswith(b"\n"):
-            offset -= len(lines[-1])
-            lines = lines[:-1]
-        shown = deque(lines, maxlen=tail) if tail is not None and tail >= 0 else lines
-        for line in shown:
-            yield (_stamp(status.started_at or time.time()) if timestamps else b"") + line
-        while follow and not stopping.is_set():
+        offset = data.rfind(b"\n") + 1  # a record being written is read when complete
+        records = data[:offset].splitlines(keepends=True)
+        if tail is not None and tail >= 0:
+            records = records[len(records) - tail:] if tail else []
+        left = limit
+        while True:
+            for raw in records:
+                record = crilog.parse(raw)
+                if record is None or (since is not None and record.at < since):
+                    continue
+                out = record.output(timestamps)
+                if left is not None:
+                    out, left = out[:left], left - len(out[:left])
+                yield out
+                if left == 0:
+                    return
+            if not follow or stopping.is_set():
+                return
             with path.open("rb") as f:
                 f.seek(offset)
                 chunk = f.read()
             complete = chunk[:chunk.rfind(b"\n") + 1]
-            for line in complete.splitlines(keepends=True):
-                yield (_stamp(time.time()) if timestamps else b"") + line
             offset += len(complete)
-            if not complete and (not status.id or self._state(status.id) != cri.CONTAINER_RUNNING):
-                return
+            records = complete.splitlines(keepends=True)
             if not complete:
+                if not status.id or self._state(status.id) != cri.CONTAINER_RUNNING:
+                    return
                 stopping.wait(0.2)
-
 
     def _state(self, container_id: str) -> str:
         try:
@@ -115,6 +117,13 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None:
             return self._plain(404, f'container "{parts[3]}" in pod "{parts[2]}" has no log\n'.encode())
         tail = int(query["tailLines"]) if query.get("tailLines", "").lstrip("-").isdigit() else None
+        limit = int(query["limitBytes"]) if query.get("limitBytes", "").isdigit() else None
+        since = time.time() - int(query["sinceSeconds"]) if query.get("sinceSeconds", "").isdigit() else None
+        if query.get("sinceTime"):
+            try:
+                since = crilog.parse_time(query["sinceTime"])
+            except ValueError as exc:
+                return self._plain(400, f"sinceTime: {exc}\n".encode())
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Transfer-Encoding", "chunked")
@@ -122,7 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             for line in self.server.source.lines(found, follow=query.get("follow") in ("true", "1"), tail=tail,
                                                  timestamps=query.get("timestamps") in ("true", "1"),
-                                                 stopping=self.server.stopping):
+                                                 stopping=self.server.stopping, since=since, limit=limit):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
                 self.wfile.flush()
             self.wfile.write(b"0\r\n\r\n")

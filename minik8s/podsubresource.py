@@ -31,7 +31,7 @@ UPGRADED = {"exec": lambda registry, ns, name, query: exec_location(registry, ns
 UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
                    "x-stream-protocol-version")
 UPGRADES = ("websocket", "spdy/3.1")
-LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous")
+LOG_OPTIONS = ("follow", "tailLines", "timestamps", "previous", "sinceSeconds", "sinceTime", "limitBytes")
 
 
 def not_streaming(sub: str, name: str) -> status.ApiError:
@@ -153,11 +153,25 @@ def tunnel(client: Any, port: int, path: str) -> None:
     client.close_connection = True
 
 
+def _validate_log_options(name: str, query: dict) -> None:
+    """ValidatePodLogOptions: counts are numbers, sinceSeconds and limitBytes above 0, at most one
+    of sinceSeconds and sinceTime (an Invalid PodLogOptions, as LogREST.Get answers)."""
+    for option in ("tailLines", "sinceSeconds", "limitBytes"):
+        value = query.get(option)
+        if value is not None and not value.lstrip("-").isdigit():
+            raise status.bad_request(f"{option}: Invalid value: {value!r}")
+    causes = [status.Cause(option, f"Invalid value: {query[option]}: must be greater than 0")
+              for option in ("sinceSeconds", "limitBytes") if option in query and int(query[option]) < 1]
+    if "sinceSeconds" in query and "sinceTime" in query:
+        causes.append(status.Cause("sinceTime", "Forbidden: at most one of `sinceTime` or `sinceSeconds` "
+                                                "may be specified"))
+    if causes:
+        raise status.invalid("PodLogOptions", name, tuple(causes))
+
+
 def open_log(registry: Registry, namespace: str, name: str, query: dict) -> Iterator[bytes]:
     """LogREST.Get: check the options and the pod now (ApiError), then stream the kubelet's answer."""
-    tail = query.get("tailLines")
-    if tail is not None and not tail.lstrip("-").isdigit():
-        raise status.bad_request(f"tailLines: Invalid value: {tail!r}")
+    _validate_log_options(name, query)
     pod = registry.get(POD, namespace, name)
     container = _container(pod, query.get("container", ""))
     node_name = (pod.get("spec") or {}).get("nodeName")

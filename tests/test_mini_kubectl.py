@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,21 @@ def test_create_job_and_read_its_logs(kubectl):
     assert headers == ["NAME", "COMPLETIONS", "DURATION", "AGE"] and rows[0][:2] == ["hello", "1/1"]
     assert kubectl("logs", "job/hello").stdout == "hello from a job\n"
     assert "Completed" in kubectl("describe", "job", "hello").stdout
+
+
+def test_logs_keep_each_lines_time_for_timestamps_since_and_limit_bytes(kubectl):
+    kubectl("run", "talker", "--image=busybox:1.36", "--", "sh", "-c",
+            "echo first; echo oops >&2; sleep 4; echo later; sleep 3600")
+    eventually(lambda: _equal(kubectl("logs", "talker").stdout.splitlines()[-1:], ["later"]))
+    since = kubectl("logs", "talker", "--since=3s").stdout  # first and oops are 4 s old
+    stamped = [line.split(" ", 1) for line in kubectl("logs", "talker", "--timestamps").stdout.splitlines()]
+    assert since == "later\n" and sorted(text for _, text in stamped) == ["first", "later", "oops"]
+    when = {text: datetime.fromisoformat(stamp[:26] + "+00:00") for stamp, text in stamped}
+    assert (when["later"] - when["first"]).total_seconds() >= 3.5  # stamped when written, not when read
+    later = when["later"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert kubectl("logs", "talker", f"--since-time={later}").stdout == "later\n"
+    assert kubectl("logs", "talker", "--limit-bytes=3").stdout == "fir"
+    kubectl("delete", "pod", "talker", "--grace-period=0", "--force")
 
 
 def test_create_configmap_and_secret(kubectl):
