@@ -47,8 +47,17 @@ def default_probe(probe: dict) -> None:
 
 
 def default_pod(obj: dict) -> None:
+    """SetDefaults_Pod: a container's limits are its requests when it asks for none (a Pod's only,
+    not a template's), then SetDefaults_PodSpec."""
     spec = obj.setdefault("spec", {})
     if isinstance(spec, dict):
+        for container in spec.get("containers") or ():
+            resources = container.get("resources") if isinstance(container, dict) else None
+            if isinstance(resources, dict) and isinstance(resources.get("limits"), dict):
+                requests = resources.setdefault("requests", {})
+                if isinstance(requests, dict):
+                    for name, value in resources["limits"].items():
+                        requests.setdefault(name, value)
         default_pod_spec(spec)
         spec.setdefault("tolerations", [])
 
@@ -90,6 +99,8 @@ def default_service(obj: dict) -> None:
         return
     spec.setdefault("type", "ClusterIP")
     spec.setdefault("sessionAffinity", "None")
+    if spec["type"] in ("ClusterIP", "NodePort", "LoadBalancer"):
+        spec.setdefault("internalTrafficPolicy", "Cluster")
     for port in spec.get("ports") or ():
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")

@@ -114,6 +114,8 @@ def allocate_cluster_ip(obj: dict, used: set[str]) -> None:
     spec = obj.setdefault("spec", {})
     if spec.get("type", "ClusterIP") not in ("ClusterIP", "NodePort", "LoadBalancer"):
         return
+    spec.setdefault("ipFamilyPolicy", "SingleStack")  # the service registry's single-stack IPv4 defaults
+    spec.setdefault("ipFamilies", ["IPv4"])
     wanted = spec.get("clusterIP")
     if wanted == "None":
         spec["clusterIPs"] = ["None"]

@@ -6,6 +6,7 @@ the OpenAPI documents and strategic merge patch that minik8s serves from miniwri
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -172,6 +173,20 @@ def test_logs_keep_each_lines_time_for_timestamps_since_and_limit_bytes(kubectl)
     assert kubectl("logs", "talker", f"--since-time={later}").stdout == "later\n"
     assert kubectl("logs", "talker", "--limit-bytes=3").stdout == "fir"
     kubectl("delete", "pod", "talker", "--grace-period=0", "--force")
+
+
+def test_limits_alone_are_requests_so_the_scheduler_counts_them(kubectl):
+    for name in ("big-1", "big-2", "big-3"):  # 3 CPUs each, two nodes of 4
+        container = {"name": name, "image": "busybox:1.36", "resources": {"limits": {"cpu": "3"}}}
+        kubectl("run", name, "--image=busybox:1.36", "--overrides", json.dumps({"spec": {"containers": [container]}}))
+    resources = "jsonpath={.spec.containers[0].resources.requests.cpu} {.status.qosClass}"
+    assert kubectl("get", "pod", "big-1", "-o", resources).stdout == "3 Burstable"
+    phases = "jsonpath={range .items[*]}{.status.phase} {end}"
+    eventually(lambda: _equal(sorted(kubectl("get", "pods", "-l", "run", "-o", phases).stdout.split()),
+                              ["Pending", "Running", "Running"]))
+    kubectl("delete", "pod", "big-1", "big-2", "big-3", "--grace-period=0", "--force")
+    families = "jsonpath={.spec.ipFamilyPolicy} {.spec.ipFamilies} {.spec.internalTrafficPolicy}"
+    assert kubectl("get", "service", "kubernetes", "-o", families).stdout == 'SingleStack ["IPv4"] Cluster'
 
 
 def test_create_configmap_and_secret(kubectl):
