@@ -129,6 +129,21 @@ def test_a_failed_liveness_probe_restarts_the_container(kubectl, tmp_path):
     kubectl("delete", "pod", "live", "--grace-period=0", "--force")
 
 
+def test_a_rollout_that_never_gets_ready_exceeds_its_progress_deadline(kubectl, tmp_path):
+    manifest = tmp_path / "stuck.yaml"
+    manifest.write_text(GATED.split("---")[0].replace("gated", "stuck").replace("replicas: 2", "replicas: 1\n"
+                        "  progressDeadlineSeconds: 4").replace('["test", "-f", "ready"]', '["false"]'))
+    kubectl("apply", "-f", str(manifest))
+    started = time.monotonic()
+    done = kubectl("rollout", "status", "deployment/stuck", "--timeout=60s", check=False)
+    assert done.returncode == 1 and 'deployment "stuck" exceeded its progress deadline' in done.stderr, done.stderr
+    assert time.monotonic() - started < 30
+    conditions = kubectl("get", "deployment", "stuck", "-o",
+                         'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}').stdout
+    assert conditions == "ProgressDeadlineExceeded"
+    kubectl("delete", "-f", str(manifest))
+
+
 def test_explain_and_strict_validation_know_the_probe_fields(kubectl, tmp_path):
     explained = kubectl("explain", "pod.spec.containers.readinessProbe.httpGet").stdout
     assert "port" in explained and "httpHeaders" in explained

@@ -4,10 +4,13 @@ Mirrors pkg/controller/deployment: `(*DeploymentController).syncDeployment` (get
 Deployment and its ReplicaSets, then roll out), `getNewReplicaSet` (create the RS for the
 current template, named `<deployment>-<pod-template-hash>`), `rolloutRolling` with
 `reconcileNewReplicaSet` / `reconcileOldReplicaSets` (maxSurge / maxUnavailable),
-`rolloutRecreate`, `cleanupDeployment` (revisionHistoryLimit) and `syncDeploymentStatus`.
+`rolloutRecreate`, `cleanupDeployment` (revisionHistoryLimit), `syncDeploymentStatus` and
+`syncRolloutStatus` (progressDeadlineSeconds: Progressing=False, ProgressDeadlineExceeded).
 """
 
 from __future__ import annotations
+
+import time
 
 from kubeatlas.minik8s import meta, status
 from kubeatlas.minik8s.client import Client
@@ -156,6 +159,8 @@ class DeploymentController(Controller):
                   f"{meta.name_of(rs)} revision {revision}, {rs['spec']['replicas']} replicas")
         try:
             created = self.client.create(RS, meta.namespace_of(deployment), rs)
+            rollout.set_progressing(deployment, deployment.setdefault("status", {}), created,
+                                    reason="NewReplicaSetCreated")
             if rs["spec"]["replicas"] > 0:
                 self.record(deployment, "Normal", "ScalingReplicaSet",
                             f"Scaled up replica set {meta.name_of(rs)} to {rs['spec']['replicas']}")
@@ -222,6 +227,9 @@ class DeploymentController(Controller):
 
     def sync_status(self, deployment: dict, all_rss: list[dict], new_rs: dict | None) -> None:
         new_status = rollout.calculate_status(deployment, all_rss, new_rs)
+        check = rollout.next_progress_check(deployment, new_status, time.time())
+        if check is not None:  # requeueStuckDeployment: come back when the deadline may have passed
+            self.queue.add_after(meta.key_of(deployment), check)
         if new_status == (deployment.get("status") or {}):
             return
         deployment["status"] = new_status

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import math
+import time
+from datetime import UTC, datetime
 
 from kubeatlas.minik8s import meta
 
@@ -19,6 +21,7 @@ REVISION = "deployment.kubernetes.io/revision"
 DESIRED = "deployment.kubernetes.io/desired-replicas"
 MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+NEW_RS_AVAILABLE, UPDATED, TIMED_OUT = "NewReplicaSetAvailable", "ReplicaSetUpdated", "ProgressDeadlineExceeded"
 # annotationsToSkip: the Deployment's own bookkeeping, never copied to its ReplicaSets
 _NOT_COPIED = ("kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED,
                MAX_REPLICAS, "deprecated.deployment.rollback.to")
@@ -173,13 +176,81 @@ def calculate_status(deployment: dict, all_rss: list[dict], new_rs: dict | None)
                        "MinimumReplicasAvailable" if minimum else "MinimumReplicasUnavailable",
                        "Deployment has minimum availability." if minimum
                        else "Deployment does not have minimum availability.")
-    complete = is_complete(deployment, status)
-    name = meta.name_of(new_rs) if new_rs else ""
-    meta.set_condition(status, "Progressing", "True",
-                       "NewReplicaSetAvailable" if complete else "ReplicaSetUpdated",
-                       f'ReplicaSet "{name}" has successfully progressed.' if complete
-                       else f'ReplicaSet "{name}" is progressing.')
+    set_progressing(deployment, status, new_rs)
     return status
+
+
+def _old_replicas(status: dict) -> int:
+    return int(status.get("replicas", 0)) - int(status.get("updatedReplicas", 0))
+
+
+def is_progressing(old: dict, new: dict) -> bool:
+    """DeploymentProgressing: more updated, ready or available replicas, or fewer old ones."""
+    return (new.get("updatedReplicas", 0) > old.get("updatedReplicas", 0)
+            or _old_replicas(new) < _old_replicas(old)
+            or new.get("readyReplicas", 0) > old.get("readyReplicas", 0)
+            or new.get("availableReplicas", 0) > old.get("availableReplicas", 0))
+
+
+def progress_deadline_passed(deployment: dict, status: dict, at: float) -> bool:
+    """DeploymentTimedOut: no progress since the Progressing condition's lastUpdateTime plus
+    progressDeadlineSeconds."""
+    cond = next((c for c in status.get("conditions") or () if c.get("type") == "Progressing"), None)
+    if cond is None or cond.get("reason") == NEW_RS_AVAILABLE:
+        return False
+    if cond.get("reason") == TIMED_OUT:
+        return True
+    deadline = int((deployment.get("spec") or {}).get("progressDeadlineSeconds", 600))
+    return meta.parse_time(cond.get("lastUpdateTime") or cond.get("lastTransitionTime")) + deadline < at
+
+
+def set_progressing(deployment: dict, status: dict, new_rs: dict | None, reason: str = "",
+                    at: float | None = None) -> None:
+    """syncRolloutStatus: the Progressing condition - complete, progressing (lastUpdateTime moves
+    on), or timed out after progressDeadlineSeconds without progress; `reason` forces a fresh
+    progressing condition (NewReplicaSetCreated)."""
+    at = time.time() if at is None else at
+    name = meta.name_of(new_rs) if new_rs else ""
+    old = deployment.get("status") or {}
+    current = next((c for c in status.get("conditions") or () if c.get("type") == "Progressing"), None)
+    if (deployment.get("spec") or {}).get("paused"):  # a paused Deployment never times out
+        if (current or {}).get("reason") != "DeploymentPaused":
+            meta.set_condition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused",
+                               lastUpdateTime=_stamp(at))
+        return
+    if not reason and (current or {}).get("reason") == "DeploymentPaused":
+        reason = "DeploymentResumed"  # the deadline counts from the resume
+    if not reason and status.get("replicas") == status.get("updatedReplicas") and current is not None \
+            and current.get("reason") == NEW_RS_AVAILABLE:
+        return  # a complete Deployment stays complete until a new rollout begins
+    if not reason and is_complete(deployment, status):
+        meta.set_condition(status, "Progressing", "True", NEW_RS_AVAILABLE,
+                           f'ReplicaSet "{name}" has successfully progressed.', lastUpdateTime=_stamp(at))
+    elif reason or is_progressing(old, status):
+        message = {"NewReplicaSetCreated": f'Created new replica set "{name}"',
+                   "DeploymentResumed": "Deployment is resumed"}.get(reason, f'ReplicaSet "{name}" is progressing.')
+        transition = current.get("lastTransitionTime") if current and current.get("status") == "True" else None
+        status["conditions"] = [c for c in status.get("conditions") or () if c.get("type") != "Progressing"]
+        status["conditions"].append({"type": "Progressing", "status": "True", "reason": reason or UPDATED,
+                                     "message": message, "lastUpdateTime": _stamp(at),
+                                     "lastTransitionTime": transition or _stamp(at)})
+    elif (current or {}).get("reason") != TIMED_OUT and progress_deadline_passed(deployment, status, at):
+        meta.set_condition(status, "Progressing", "False", TIMED_OUT, f'ReplicaSet "{name}" has timed out progressing.',
+                           lastUpdateTime=_stamp(at))
+
+
+def next_progress_check(deployment: dict, status: dict, at: float) -> float | None:
+    """requeueStuckDeployment: seconds until a rollout that is not complete may pass its deadline."""
+    cond = next((c for c in status.get("conditions") or () if c.get("type") == "Progressing"), None)
+    if cond is None or cond.get("reason") in (NEW_RS_AVAILABLE, TIMED_OUT, "DeploymentPaused") \
+            or is_complete(deployment, status):
+        return None
+    deadline = int((deployment.get("spec") or {}).get("progressDeadlineSeconds", 600))
+    return max(meta.parse_time(cond.get("lastUpdateTime") or cond.get("lastTransitionTime")) + deadline - at, 0) + 1
+
+
+def _stamp(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def is_complete(deployment: dict, status: dict) -> bool:
