@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import uuid
+import time
 from collections import OrderedDict
 
 from kubeatlas.minik8s import meta
@@ -34,6 +34,8 @@ class EventRecorder:
         self.host = host
         self._queue: queue.Queue = queue.Queue(maxsize=capacity)
         self._seen: OrderedDict[tuple, tuple[str, int]] = OrderedDict()  # the correlator's cache: key -> (name, count)
+        self._lock = threading.Lock()
+        self._last_nanos = 0
         self._thread = threading.Thread(target=self._drain, daemon=True, name=f"events-{component}")
         self._thread.start()
 
@@ -42,7 +44,7 @@ class EventRecorder:
         md = obj.get("metadata") or {}
         namespace = md.get("namespace") or "default"
         event = {"apiVersion": "v1", "kind": "Event",
-                 "metadata": {"name": f"{md.get('name', 'unknown')}.{uuid.uuid4().hex[:16]}",
+                 "metadata": {"name": f"{md.get('name', 'unknown')}.{self._unique_nanos():x}",
                               "namespace": namespace},
                  "involvedObject": {"kind": obj.get("kind") or object_kind, "apiVersion": obj.get("apiVersion", ""),
                                     "namespace": md.get("namespace", ""), "name": md.get("name", ""),
@@ -57,6 +59,12 @@ class EventRecorder:
             self._queue.put_nowait(event)
         except queue.Full:
             log.debug("event queue full; dropping %s %s", reason, md.get("name"))
+
+    def _unique_nanos(self) -> int:
+        """makeEvent names an Event `<object>.<UnixNano in hex>`, so a list returns them in the order they happened."""
+        with self._lock:
+            self._last_nanos = max(time.time_ns(), self._last_nanos + 1)
+            return self._last_nanos
 
     def _drain(self) -> None:
         while True:

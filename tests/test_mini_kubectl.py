@@ -147,8 +147,10 @@ def test_describe_shows_the_events_components_recorded(kubectl):
     assert "ScalingReplicaSet" in described and "deployment-controller" in described
     pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
     described = kubectl("describe", "pod", pod).stdout
-    for reason in ("Scheduled", "Created", "Started"):
-        assert reason in described, described
+    events = [line.split()[1] for line in described.split("Events:")[1].splitlines()[3:] if line.strip()]
+    story = ["Scheduled", "Pulling", "Pulled", "Created", "Started"]  # Pulling only when the image is new
+    assert [e for e in events if e != "Pulling"] == story[:1] + story[2:], described
+    assert events == sorted(events, key=story.index), described  # listed in the order they happened
 
 
 def test_create_job_and_read_its_logs(kubectl):
