@@ -25,6 +25,12 @@ LEASE_NAMESPACE = "kube-node-lease"
 RETRIES = 5
 
 
+CONDITIONS = (("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+              ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+              ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+              ("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+
+
 class NodeStatusReporter:
     def __init__(self, client: Client, name: str, *, capacity: dict[str, str],
                  labels: dict[str, str] | None = None, taints: list[dict] | None = None,
@@ -55,17 +61,19 @@ class NodeStatusReporter:
                 "metadata": {"name": self.name, "labels": dict(self.labels)},
                 "spec": {"taints": list(self.taints)} if self.taints else {},
                 "status": {"capacity": capacity, "allocatable": allocatable,
-                           "conditions": [self._ready_condition()],
+                           "conditions": self._conditions(),
                            "addresses": [{"type": "InternalIP", "address": self.node_ip},
                                          {"type": "Hostname", "address": self.name}],
                            "daemonEndpoints": {"kubeletEndpoint": {"Port": self.kubelet_port}},
                            "nodeInfo": self._node_info()}}
 
-    def _ready_condition(self) -> dict:
+    @staticmethod
+    def _conditions() -> list[dict]:
+        """The node conditions the kubelet's setters report (MemoryPressureCondition, ...,
+        ReadyCondition): no pressure here, and Ready."""
         now = meta.now()
-        return {"type": "Ready", "status": "True", "reason": "KubeletReady",
-                "message": "kubelet is posting ready status", "lastHeartbeatTime": now,
-                "lastTransitionTime": now}
+        return [{"type": kind, "status": value, "reason": reason, "message": message, "lastHeartbeatTime": now,
+                 "lastTransitionTime": now} for kind, value, reason, message in CONDITIONS]
 
     def _node_info(self) -> dict:
         return {"machineID": self.name, "systemUUID": self.name, "bootID": self.name,
@@ -102,12 +110,14 @@ class NodeStatusReporter:
             capacity, allocatable = self._resources()
             node_status["capacity"], node_status["allocatable"] = capacity, allocatable
             now = meta.now()
-            ready = meta.condition(node, "Ready")
-            if ready is None or ready.get("status") != "True":
-                node_status["conditions"] = [c for c in node_status.get("conditions") or ()
-                                             if c.get("type") != "Ready"] + [self._ready_condition()]
-            else:
-                ready["lastHeartbeatTime"] = now
+            current = {c.get("type"): c for c in node_status.get("conditions") or ()}
+            conditions = []
+            for fresh in self._conditions():  # a condition that changed transitions; one that holds beats
+                kept = current.pop(fresh["type"], None)
+                if kept is not None and kept.get("status") == fresh["status"]:
+                    fresh = {**kept, "lastHeartbeatTime": now}
+                conditions.append(fresh)
+            node_status["conditions"] = conditions + list(current.values())
             try:
                 return self.client.update_status(NODE, node)
             except status.ApiError as err:

@@ -222,6 +222,14 @@ def test_get_watch_receives_table_rows(kubectl, cluster, tmp_path):
     assert headers == ["NAME", "DATA", "AGE"] and ["late", "1"] in [row[:2] for row in rows]
 
 
+def test_describe_node_shows_the_kubelets_conditions(kubectl):
+    described = kubectl("describe", "node", "node-1").stdout
+    rows = described.split("Conditions:")[1].split("Addresses:")[0].splitlines()[3:]
+    assert [row.split()[:2] for row in rows if row.strip()] == [
+        ["MemoryPressure", "False"], ["DiskPressure", "False"], ["PIDPressure", "False"], ["Ready", "True"]]
+    assert "KubeletHasSufficientMemory" in described and "kubelet is posting ready status" in described
+
+
 def test_drain_evicts_pods_to_the_other_node(kubectl):
     nodes = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}").stdout.split()
     victim = nodes[0]
