@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from kubernetes import client as k8s
 from kubernetes import watch
+from kubernetes.stream import stream
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 from tests.mini_clients import k8s_configuration
@@ -94,3 +95,24 @@ def test_errors_reach_the_official_client_as_api_exceptions(api):
     nodes = core.list_node().items
     assert sorted(n.metadata.name for n in nodes) == ["node-1", "node-2"]
     assert all(n.status.node_info.kubelet_version.startswith("v1.28") for n in nodes)
+
+
+def test_exec_through_the_official_clients_websocket_stream():
+    """kubernetes.stream (websocket-client underneath) checks the handshake as RFC 6455 says."""
+    cluster = Cluster(ClusterConfig(nodes=1, runtime="process").fast()).start()
+    try:
+        with k8s.ApiClient(k8s_configuration(cluster)) as api_client:
+            core = k8s.CoreV1Api(api_client)
+            pod = k8s.V1Pod(metadata=k8s.V1ObjectMeta(name="box"), spec=k8s.V1PodSpec(containers=[
+                k8s.V1Container(name="main", image="busybox:1.36", command=["sleep", "60"])]))
+            core.create_namespaced_pod("default", pod)
+            _watch_pods_until(core, "", lambda pods: _running(1)(pods), {})
+            assert stream(core.connect_get_namespaced_pod_exec, "box", "default", command=["echo", "hello"],
+                          stdout=True, stderr=True, stdin=False, tty=False) == "hello\n"
+            session = stream(core.connect_get_namespaced_pod_exec, "box", "default",
+                             command=["sh", "-c", "echo out; echo err >&2; exit 3"], stdout=True, stderr=True,
+                             stdin=False, tty=False, _preload_content=False)
+            session.run_forever(timeout=20)
+            assert (session.read_stdout(), session.read_stderr(), session.returncode) == ("out\n", "err\n", 3)
+    finally:
+        cluster.stop()
