@@ -45,8 +45,9 @@ def not_streaming(sub: str, name: str) -> status.ApiError:
 
 
 def evict(registry: Registry, namespace: str, name: str, body: object) -> dict:
-    """EvictionREST.Create: delete the pod as the Eviction's deleteOptions say."""
-    if not isinstance(body, dict) or body.get("kind") != "Eviction":
+    """EvictionREST.Create: delete the pod as the Eviction's deleteOptions say (a body without kind
+    is decoded as the URL's policy/v1 Eviction, as kube-apiserver's decoder defaults it)."""
+    if not isinstance(body, dict) or body.get("kind", "Eviction") != "Eviction":
         raise status.bad_request("the body of pods/eviction must be a policy/v1 Eviction")
     if (body.get("metadata") or {}).get("name", name) != name:
         raise status.bad_request("name in URL does not match name in Eviction object")

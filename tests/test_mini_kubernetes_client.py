@@ -116,3 +116,13 @@ def test_exec_through_the_official_clients_websocket_stream():
             assert (session.read_stdout(), session.read_stderr(), session.returncode) == ("out\n", "err\n", 3)
     finally:
         cluster.stop()
+
+
+def test_evict_with_the_official_clients_v1eviction(api):
+    core, _ = api
+    core.create_namespaced_pod("default", k8s.V1Pod(metadata=k8s.V1ObjectMeta(name="evictee"), spec=k8s.V1PodSpec(
+        containers=[k8s.V1Container(name="main", image="busybox:1.36")])))
+    eviction = k8s.V1Eviction(metadata=k8s.V1ObjectMeta(name="evictee"))  # sent without kind or apiVersion
+    core.create_namespaced_pod_eviction("evictee", "default", eviction)
+    left = core.list_namespaced_pod("default", field_selector="metadata.name=evictee").items
+    assert not left or left[0].metadata.deletion_timestamp  # deleted, or terminating gracefully
