@@ -148,9 +148,10 @@ def test_describe_shows_the_events_components_recorded(kubectl):
     pod = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}").stdout
     described = kubectl("describe", "pod", pod).stdout
     events = [line.split()[1] for line in described.split("Events:")[1].splitlines()[3:] if line.strip()]
-    story = ["Scheduled", "Pulling", "Pulled", "Created", "Started"]  # Pulling only when the image is new
-    assert [e for e in events if e != "Pulling"] == story[:1] + story[2:], described
-    assert events == sorted(events, key=story.index), described  # listed in the order they happened
+    assert "Scheduled" in events, described
+    story = ["Pulling", "Pulled", "Created", "Started"]  # the kubelet's, in the order they happened
+    kubelet = [e for e in events if e in story]
+    assert kubelet in (story, story[1:]), described  # Pulling only when the image is new
 
 
 def test_create_job_and_read_its_logs(kubectl):
