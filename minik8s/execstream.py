@@ -26,12 +26,12 @@ STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 TEXT, BINARY, CLOSE_FRAME, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
 
 
-def negotiate(headers: dict[str, str]) -> tuple[str, str] | None:
+def negotiate(headers: dict[str, str], protocols: tuple[str, ...] = PROTOCOLS) -> tuple[str, str] | None:
     """(Sec-WebSocket-Accept, subprotocol) for an upgrade request, None when it is not one we serve."""
     if headers.get("upgrade", "").lower() != "websocket" or not headers.get("sec-websocket-key"):
         return None
     offered = [p.strip() for p in headers.get("sec-websocket-protocol", "").split(",")]
-    chosen = next((p for p in offered if p in PROTOCOLS), None)
+    chosen = next((p for p in offered if p in protocols), None)
     if chosen is None:
         return None
     digest = hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()  # RFC 6455 asks for SHA-1

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubeatlas.minik8s import cri, crilog, execstream, spdyexec, spdyportforward
+from kubeatlas.minik8s import cri, crilog, execstream, spdyexec, spdyportforward, wsportforward
 
 log = logging.getLogger("kubeatlas.minik8s.kubeletserver")
 POD_UID, CONTAINER_NAME = "io.kubernetes.pod.uid", "io.kubernetes.container.name"
@@ -107,6 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
         if len(parts) == 4 and parts[0] == "exec":
             return self._exec(parts[1], parts[2], parts[3], parse_qs(url.query).get("command", []),
                               query.get("stdin") in ("true", "1"))
+        if len(parts) == 3 and parts[0] == "portForward":
+            return self._websocket_port_forward(parts[1], parts[2], parse_qs(url.query).get("ports", []))
         if len(parts) != 4 or parts[0] != "containerLogs":
             return self._plain(404, b"not found\n")
         try:
@@ -189,6 +191,28 @@ class _Handler(BaseHTTPRequestHandler):
         session = spdyportforward.PortForwardSession(self.rfile, self.connection)
         session.serve_frames()
         session.close()
+        self.close_connection = True
+
+    def _websocket_port_forward(self, namespace: str, pod: str, ports: list[str]) -> None:
+        """getPortForward over WebSocket (v4.channel.k8s.io): what the official Python client speaks."""
+        upgrade = execstream.negotiate({k.lower(): v for k, v in self.headers.items()}, wsportforward.PROTOCOLS)
+        if upgrade is None:
+            return self._plain(400, b"port-forward needs a WebSocket upgrade offering v4.channel.k8s.io "
+                               b"(or SPDY/3.1 on POST)\n")
+        try:
+            numbers = wsportforward.parse_ports(ports)
+        except ValueError:
+            return self._plain(400, f"port-forward needs ports=N[,M...] (1-65535), got {ports!r}\n".encode())
+        if self.server.source.find_uid(namespace, pod) is None:
+            return self._plain(404, f'pod "{pod}" is not on this node\n'.encode())
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", upgrade[0])
+        self.send_header("Sec-WebSocket-Protocol", upgrade[1])
+        self.end_headers()
+        self.wfile.flush()
+        wsportforward.WebSocketPortForward(self.rfile, self.connection, numbers).run()
         self.close_connection = True
 
     def _exec(self, namespace: str, pod: str, container: str, command: list[str], stdin: bool) -> None:

@@ -27,7 +27,7 @@ from kubeatlas.minik8s.resources import for_kind
 POD, NODE = for_kind("v1", "Pod"), for_kind("v1", "Node")
 STREAMING = ("exec", "attach", "portforward")
 UPGRADED = {"exec": lambda registry, ns, name, query: exec_location(registry, ns, name, query),
-            "portforward": lambda registry, ns, name, query: port_forward_location(registry, ns, name)}
+            "portforward": lambda registry, ns, name, query: port_forward_location(registry, ns, name, query)}
 UPGRADE_HEADERS = ("upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
                    "x-stream-protocol-version")
 UPGRADES = ("websocket", "spdy/3.1")
@@ -97,14 +97,17 @@ def exec_location(registry: Registry, namespace: str, name: str, raw_query: str)
         f"/exec/{quote(namespace)}/{quote(name)}/{quote(container)}?{params}"
 
 
-def port_forward_location(registry: Registry, namespace: str, name: str) -> tuple[int, str]:
-    """PortForwardLocation: the kubelet port and `/portForward/{ns}/{pod}` for a running pod."""
+def port_forward_location(registry: Registry, namespace: str, name: str, raw_query: str = "") -> tuple[int, str]:
+    """PortForwardLocation: the kubelet port and `/portForward/{ns}/{pod}` for a running pod, with the
+    `ports` a WebSocket client names (SPDY clients name them per stream)."""
     pod = registry.get(POD, namespace, name)
     node_name = (pod.get("spec") or {}).get("nodeName")
     if not node_name or (pod.get("status") or {}).get("phase") != "Running":
         raise status.bad_request(f"unable to forward ports to pod {name}: it is not running "
                                  f"(phase {(pod.get('status') or {}).get('phase', 'Pending')})")
-    return _kubelet_port(registry, node_name), f"/portForward/{quote(namespace)}/{quote(name)}"
+    ports = urlencode([("ports", p) for p in parse_qs(raw_query).get("ports", [])])
+    return _kubelet_port(registry, node_name), f"/portForward/{quote(namespace)}/{quote(name)}" + \
+        (f"?{ports}" if ports else "")
 
 
 def tunnel(client: Any, port: int, path: str) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import socket
+import sys
+import time
+
 import pytest
 from kubernetes import client as k8s
 from kubernetes import watch
-from kubernetes.stream import stream
+from kubernetes.stream import portforward, stream
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
 from tests.mini_clients import k8s_configuration
@@ -97,8 +102,9 @@ def test_errors_reach_the_official_client_as_api_exceptions(api):
     assert all(n.status.node_info.kubelet_version.startswith("v1.28") for n in nodes)
 
 
-def test_exec_through_the_official_clients_websocket_stream():
-    """kubernetes.stream (websocket-client underneath) checks the handshake as RFC 6455 says."""
+def test_exec_and_port_forward_through_the_official_clients_websocket_stream():
+    """kubernetes.stream (websocket-client underneath) checks the handshake as RFC 6455 says;
+    its portforward speaks v4.channel.k8s.io with a data and an error channel per port."""
     cluster = Cluster(ClusterConfig(nodes=1, runtime="process").fast()).start()
     try:
         with k8s.ApiClient(k8s_configuration(cluster)) as api_client:
@@ -114,6 +120,16 @@ def test_exec_through_the_official_clients_websocket_stream():
                              stdin=False, tty=False, _preload_content=False)
             session.run_forever(timeout=20)
             assert (session.read_stdout(), session.read_stderr(), session.returncode) == ("out\n", "err\n", 3)
+
+            port = _free_port()
+            server = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+            core.create_namespaced_pod("default", k8s.V1Pod(metadata=k8s.V1ObjectMeta(name="web"), spec=k8s.V1PodSpec(
+                containers=[k8s.V1Container(name="main", image="python:3.11", command=server)])))
+            _watch_pods_until(core, "", lambda pods: _running(2)(pods), {})
+            assert b"Directory listing" in _fetch_through_port_forward(core, port)
+            closed = _free_port()  # pods share this machine's network: a port nobody listens on
+            refused = portforward(core.connect_get_namespaced_pod_portforward, "box", "default", ports=str(closed))
+            assert refused.socket(closed).recv(1) == b"" and "Connection refused" in (refused.error(closed) or "")
     finally:
         cluster.stop()
 
@@ -126,3 +142,23 @@ def test_evict_with_the_official_clients_v1eviction(api):
     core.create_namespaced_pod_eviction("evictee", "default", eviction)
     left = core.list_namespaced_pod("default", field_selector="metadata.name=evictee").items
     assert not left or left[0].metadata.deletion_timestamp  # deleted, or terminating gracefully
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch_through_port_forward(core, port: int) -> bytes:
+    """GET / through the forwarded port, retried until the pod's server listens."""
+    for _ in range(50):
+        forward = portforward(core.connect_get_namespaced_pod_portforward, "web", "default", ports=str(port))
+        sock = forward.socket(port)
+        sock.setblocking(True)
+        sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        answer = b"".join(iter(functools.partial(sock.recv, 65536), b""))
+        if answer:
+            return answer
+        time.sleep(0.2)
+    raise AssertionError(f"nothing answered on port {port}: {forward.error(port)}")
