@@ -239,6 +239,8 @@ class Kubelet:
         if runtime_status.sandbox is None and getattr(self.runtime, "network", None) is None:
             self.queue.add_after(uid, 0.2)  # network not ready: no pod CIDR yet
             return
+        if runtime_status.sandbox is None:  # SyncPod's first status: Pending, containers ContainerCreating
+            self.status_manager.set_pod_status(pod, generate_api_pod_status(pod, runtime_status, self.config.node_ip))
         try:
             retry = self.runtime_manager.sync_pod(pod, runtime_status)
         except RuntimeError as exc:  # device admission failed (UnexpectedAdmissionError)
@@ -271,7 +273,11 @@ class Kubelet:
                 self.events.record(pod, "Normal", "Killing", f"Stopping container {container.get('name')}",
                                    field_path=f"spec.containers{{{container.get('name')}}}")
         self.probes.remove_pod(uid)
-        self.runtime_manager.kill_pod(uid, grace)
+        self.runtime_manager.kill_containers(uid, grace)
+        stopped = self.runtime_manager.get_pod_status(uid)
+        if stopped.containers:  # the status of stopped containers (0/1 Terminating), then the final delete
+            self.status_manager.set_pod_status(pod, generate_api_pod_status(pod, stopped, self.config.node_ip))
+        self.runtime_manager.kill_pod(uid, 0)
         self.runtime_manager.release(uid)
         self.runtime_manager.remove_logs(uid)
         self.status_manager.delete_pod(pod)

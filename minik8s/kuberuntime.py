@@ -184,15 +184,20 @@ class RuntimeManager:
             log_path=str(log_path))
 
     # -- KillPod ---------------------------------------------------------------------------
-    def kill_pod(self, uid: str, grace: float) -> None:
-        """Stop every container (within grace), then the sandbox; remove them; free resources."""
-        sandboxes = [s for s in self.runtime.list_pod_sandbox() if dict(s.labels).get(POD_UID) == uid]
-        for sandbox in sandboxes:
+    def kill_containers(self, uid: str, grace: float) -> None:
+        """killContainersWithSyncResult: stop every running container of the pod within grace."""
+        for sandbox in [s for s in self.runtime.list_pod_sandbox() if dict(s.labels).get(POD_UID) == uid]:
             for container in self.runtime.list_containers(sandbox.id):
                 if container.state == cri.CONTAINER_RUNNING:
                     self.runtime.stop_container(container.id, grace)
                     self._emit("StopContainer", MIRROR + "killContainer",
                                f"{container.name} (grace {grace:.0f}s)")
+
+    def kill_pod(self, uid: str, grace: float) -> None:
+        """Stop every container (within grace), then the sandbox; remove them; free resources."""
+        self.kill_containers(uid, grace)
+        sandboxes = [s for s in self.runtime.list_pod_sandbox() if dict(s.labels).get(POD_UID) == uid]
+        for sandbox in sandboxes:
             self.runtime.stop_pod_sandbox(sandbox.id)
             self.runtime.remove_pod_sandbox(sandbox.id)
             self._emit("StopPodSandbox", MIRROR + "killPodWithSyncResult",

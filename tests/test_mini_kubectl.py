@@ -231,6 +231,22 @@ def test_describe_node_shows_the_kubelets_conditions(kubectl):
     assert "KubeletHasSufficientMemory" in described and "kubelet is posting ready status" in described
 
 
+def test_get_pods_watch_shows_container_creating_and_a_stopped_terminating_pod(kubectl):
+    watcher = subprocess.Popen([*kubectl.argv, "get", "pods", "-l", "app=watched", "-w", "--request-timeout=12s"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kubectl.env)
+    time.sleep(1.0)
+    kubectl("create", "deployment", "watched", "--image=busybox:1.36", "--", "sleep", "3600")
+    kubectl("rollout", "status", "deployment/watched", "--timeout=60s")
+    first = kubectl("get", "pods", "-l", "app=watched", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    kubectl("delete", "pod", first, "--wait=true", "--timeout=30s")
+    out, _ = watcher.communicate(timeout=30)
+    rows = [line.split()[:3] for line in out.splitlines() if line.startswith(first + " ")]  # each row its own widths
+    statuses = [status for _, _, status in rows]
+    assert statuses.index("ContainerCreating") < statuses.index("Running"), rows  # as SyncPod's first status says
+    assert ["0/1", "Terminating"] in [row[1:] for row in rows], rows  # its container stopped before the delete
+    kubectl("delete", "deployment", "watched")
+
+
 def test_drain_evicts_pods_to_the_other_node(kubectl):
     nodes = kubectl("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}").stdout.split()
     victim = nodes[0]
