@@ -15,6 +15,7 @@ from kubeatlas.minik8s.controllers.deployment import DeploymentController
 from kubeatlas.minik8s.controllers.endpoints import EndpointsController
 from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
 from kubeatlas.minik8s.controllers.job import JobController
+from kubeatlas.minik8s.controllers.namespace import NamespaceController
 from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
 from kubeatlas.minik8s.controllers.nodelifecycle import NodeLifecycleController
 from kubeatlas.minik8s.controllers.replicaset import ReplicaSetController
@@ -26,7 +27,7 @@ from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
-       "serviceaccount")
+       "serviceaccount", "namespace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class ControllerManager:
                                                    cluster_cidr=s.cluster_cidr, trace=trace),
             "job": lambda: JobController(client, self.informers, trace=trace),
             "serviceaccount": lambda: ServiceAccountsController(client, self.informers, trace=trace),
+            "namespace": lambda: NamespaceController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

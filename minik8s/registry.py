@@ -242,7 +242,7 @@ class Registry:
                 raise status.not_found(resource.plural, name, resource.group)
             obj = decode(kv)
             self._check_preconditions(resource, name, obj, options.get("preconditions") or {})
-            updated = self._mark_deleting(resource, obj, options)
+            updated = _terminating(obj) if resource.kind == "Namespace" else self._mark_deleting(resource, obj, options)
             try:
                 if updated is None:
                     self.store.delete(key, expect_mod_revision=kv.mod_revision)
@@ -304,3 +304,16 @@ class Registry:
                         self.store.delete(kv.key)
                     except KeyNotFound:
                         pass
+
+
+def _terminating(namespace: dict) -> dict | None:
+    """The namespace REST's Delete: while spec.finalizers remain (the namespace controller's
+    `kubernetes`), the namespace is only marked - deletionTimestamp and phase Terminating."""
+    if not (namespace.get("spec") or {}).get("finalizers"):
+        return None
+    if meta.is_deleting(namespace):
+        return namespace
+    updated = meta.deep_copy(namespace)
+    updated["metadata"].update(deletionTimestamp=meta.now(), deletionGracePeriodSeconds=0)
+    updated.setdefault("status", {})["phase"] = "Terminating"
+    return updated

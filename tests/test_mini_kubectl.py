@@ -192,6 +192,21 @@ def test_limits_alone_are_requests_so_the_scheduler_counts_them(kubectl):
     assert kubectl("get", "service", "kubernetes", "-o", families).stdout == 'SingleStack ["IPv4"] Cluster'
 
 
+def test_a_deleted_namespace_is_terminating_until_its_pods_are_gone(kubectl):
+    kubectl("create", "namespace", "doomed")
+    stubborn = {"terminationGracePeriodSeconds": 3, "containers": [{"name": "stubborn", "image": "busybox:1.36",
+                "command": ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]}]}
+    kubectl("-n", "doomed", "run", "stubborn", "--image=busybox:1.36", "--overrides", json.dumps({"spec": stubborn}))
+    kubectl("-n", "doomed", "wait", "--for=condition=Ready", "pod/stubborn", "--timeout=30s")
+    kubectl("delete", "namespace", "doomed", "--wait=false")
+    assert kubectl("get", "namespace", "doomed", "--no-headers").stdout.split()[:2] == ["doomed", "Terminating"]
+    refused = kubectl("-n", "doomed", "create", "configmap", "late", check=False)
+    assert refused.returncode == 1 and "because it is being terminated" in refused.stderr
+    assert kubectl("-n", "doomed", "get", "pod", "stubborn", "--no-headers").stdout.split()[2] == "Terminating"
+    kubectl("wait", "--for=delete", "namespace/doomed", "--timeout=30s")
+    assert "doomed" not in kubectl("get", "pods", "-A").stdout
+
+
 def test_create_configmap_and_secret(kubectl):
     kubectl("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")
     kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")
