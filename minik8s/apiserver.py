@@ -167,7 +167,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             stream = WatchStream(self.server.registry, resource, namespace,
                                  query.get("resourceVersion"), parse_labels(query.get("labelSelector")),
-                                 parse_fields(query.get("fieldSelector")), buffer=self.server.watch_buffer)
+                                 parse_fields(query.get("fieldSelector"), resource.kind),
+                                 buffer=self.server.watch_buffer)
         except status.ApiError as err:
             if err.code != 410:
                 raise

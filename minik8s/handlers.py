@@ -64,7 +64,7 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         return 200, paging.list_page(registry.store, resource, ns, query)
     if verb == "list":
         items, revision = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
-                                        parse_fields(query.get("fieldSelector")))
+                                        parse_fields(query.get("fieldSelector"), resource.kind))
         return 200, {"kind": resource.list_kind, "apiVersion": resource.api_version,
                      "metadata": {"resourceVersion": str(revision)}, "items": items}
     fields = FieldManager.for_request(resource, query, user_agent, sub)
@@ -79,7 +79,7 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         return _delete(registry, resource, ns, name, query, raw)
     if verb == "deletecollection":
         items, _ = registry.list(resource, ns, parse_labels(query.get("labelSelector")),
-                                 parse_fields(query.get("fieldSelector")))
+                                 parse_fields(query.get("fieldSelector"), resource.kind))
         options = _json(raw, optional=True)
         for item in items:
             try:

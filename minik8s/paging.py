@@ -54,7 +54,7 @@ def _limit(query: dict) -> int:
 
 def list_page(store: Store, resource: Resource, namespace: str, query: dict) -> dict:
     """One page of the list the query asks for, as a List object with metadata.continue."""
-    labels, fields = parse_labels(query.get("labelSelector")), parse_fields(query.get("fieldSelector"))
+    labels, fields = parse_labels(query.get("labelSelector")), parse_fields(query.get("fieldSelector"), resource.kind)
     prefix, limit = resource.prefix(namespace), _limit(query)
     if query.get("continue"):
         start, revision = decode_continue(query["continue"], prefix)

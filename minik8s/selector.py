@@ -146,8 +146,25 @@ def field_value(obj: dict, path: str) -> str:
     return "" if current is None else str(current)
 
 
-def parse_fields(text: str | None) -> tuple[tuple[str, str, str], ...]:
-    """Parse `spec.nodeName=n1,status.phase!=Failed` into (path, op, value) triples."""
+_META = ("metadata.name", "metadata.namespace")
+# the field labels each kind's AddFieldLabelConversionFunc accepts (pkg/apis/core/v1/conversion.go,
+# pkg/apis/batch/v1); other kinds take DefaultMetaV1FieldSelectorConversion's metadata.name and namespace
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "Pod": (*_META, "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"),
+    "Node": ("metadata.name", "spec.unschedulable"),
+    "Namespace": ("metadata.name", "status.phase"),
+    "Secret": (*_META, "type"),
+    "Event": (*_META, "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+              "reportingComponent", "source", "type"),
+    "Job": (*_META, "status.successful"),
+}
+
+
+def parse_fields(text: str | None, kind: str = "") -> tuple[tuple[str, str, str], ...]:
+    """Parse `spec.nodeName=n1,status.phase!=Failed` into (path, op, value) triples; with a kind, a
+    field the kind does not support is a 400, as ConvertFieldLabel answers."""
     if not text or not text.strip():
         return ()
     terms = []
@@ -156,6 +173,10 @@ def parse_fields(text: str | None) -> tuple[tuple[str, str, str], ...]:
         if not match:
             raise bad_request(f"invalid field selector: {clause.strip()!r}")
         path, op, value = match.groups()
+        if kind and kind in FIELD_LABELS and path not in FIELD_LABELS[kind]:
+            raise bad_request(f"field label not supported: {path}")
+        if kind and kind not in FIELD_LABELS and path not in _META:
+            raise bad_request(f'"{path}" is not a known field selector: only "metadata.name", "metadata.namespace"')
         terms.append((path, "!=" if op == "!=" else "=", value))
     return tuple(terms)
 

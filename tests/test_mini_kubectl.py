@@ -107,6 +107,16 @@ def test_get_pods_wide_shows_ip_and_node(kubectl):
     assert all(row[1:4] == ["1/1", "Running", "0"] and row[6].startswith("node-") for row in rows)
 
 
+def test_field_selectors_take_the_fields_each_kind_supports(kubectl):
+    running = kubectl("get", "pods", "-l", "app=web", "--field-selector", "status.phase=Running", "-o", "name")
+    assert len(running.stdout.split()) == 2
+    unknown = '"status.replicas" is not a known field selector'
+    for kind, field, message in (("pods", "spec.foo=bar", "field label not supported: spec.foo"),
+                                 ("deployments", "status.replicas=2", unknown)):
+        done = kubectl("get", kind, "--field-selector", field, check=False)
+        assert done.returncode == 1 and message in done.stderr, done.stderr
+
+
 def test_set_image_rollout_status_and_undo(kubectl):
     image = "jsonpath={.spec.template.spec.containers[0].image}"
     kubectl("set", "image", "deployment/web", "nginx=nginx:1.26")
