@@ -64,7 +64,8 @@ class NamespaceLifecycle:
         if namespace is None:
             raise status.not_found("Namespace", attrs.namespace)
         if (namespace.get("metadata") or {}).get("deletionTimestamp"):
-            raise status.forbidden(attrs.resource.kind, attrs.name, f"unable to create new "
+            qualified = attrs.resource.plural + (f".{attrs.resource.group}" if attrs.resource.group else "")
+            raise status.forbidden(qualified, attrs.name, f"unable to create new "
                                    f"content in namespace {attrs.namespace} because it is "
                                    "being terminated")
 

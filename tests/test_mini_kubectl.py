@@ -211,7 +211,8 @@ def test_a_deleted_namespace_is_terminating_until_its_pods_are_gone(kubectl):
     kubectl("delete", "namespace", "doomed", "--wait=false")
     assert kubectl("get", "namespace", "doomed", "--no-headers").stdout.split()[:2] == ["doomed", "Terminating"]
     refused = kubectl("-n", "doomed", "create", "configmap", "late", check=False)
-    assert refused.returncode == 1 and "because it is being terminated" in refused.stderr
+    assert refused.returncode == 1 and ('configmaps "late" is forbidden: unable to create new content in namespace '
+                                        "doomed because it is being terminated") in refused.stderr, refused.stderr
     assert kubectl("-n", "doomed", "get", "pod", "stubborn", "--no-headers").stdout.split()[2] == "Terminating"
     kubectl("wait", "--for=delete", "namespace/doomed", "--timeout=30s")
     assert "doomed" not in kubectl("get", "pods", "-A").stdout
