@@ -108,7 +108,8 @@ class Cluster:
         return self
 
     def start_controller_manager(self) -> ControllerManager:
-        settings = replace(self.config.controllers, record_events=self.config.record_events)
+        settings = replace(self.config.controllers, record_events=self.config.record_events,
+                           root_ca=self._cert[0].read_text() if self._cert else "")
         self.controller_manager = ControllerManager(self.client("kube-controller-manager"),
                                                     settings, trace=self.trace).start()
         return self.controller_manager

@@ -19,6 +19,7 @@ from kubeatlas.minik8s.controllers.namespace import NamespaceController
 from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
 from kubeatlas.minik8s.controllers.nodelifecycle import NodeLifecycleController
 from kubeatlas.minik8s.controllers.replicaset import ReplicaSetController
+from kubeatlas.minik8s.controllers.rootcacertpublisher import RootCACertPublisher
 from kubeatlas.minik8s.controllers.serviceaccounts import ServiceAccountsController
 from kubeatlas.minik8s.controllers.worker import Controller
 from kubeatlas.minik8s.events import EventRecorder
@@ -27,7 +28,7 @@ from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
-       "serviceaccount", "namespace")
+       "serviceaccount", "namespace", "rootcacertpublisher")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ControllerSettings:
     resync: float = 0.0
     enabled: tuple[str, ...] = ALL
     record_events: bool = True
+    root_ca: str = ""  # --root-ca-file's PEM, published in every namespace as kube-root-ca.crt
 
 
 class ControllerManager:
@@ -67,6 +69,7 @@ class ControllerManager:
             "job": lambda: JobController(client, self.informers, trace=trace),
             "serviceaccount": lambda: ServiceAccountsController(client, self.informers, trace=trace),
             "namespace": lambda: NamespaceController(client, self.informers, trace=trace),
+            "rootcacertpublisher": lambda: RootCACertPublisher(client, self.informers, root_ca=s.root_ca, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import socket
 import sys
 import time
 
 import pytest
+import yaml
 from kubernetes import client as k8s
 from kubernetes import watch
 from kubernetes.stream import portforward, stream
@@ -156,9 +158,32 @@ def _fetch_through_port_forward(core, port: int) -> bytes:
         forward = portforward(core.connect_get_namespaced_pod_portforward, "web", "default", ports=str(port))
         sock = forward.socket(port)
         sock.setblocking(True)
-        sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        answer = b"".join(iter(functools.partial(sock.recv, 65536), b""))
+        try:
+            sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            answer = b"".join(iter(functools.partial(sock.recv, 65536), b""))
+        except OSError:  # refused: the session closed before the request went out
+            answer = b""
         if answer:
             return answer
         time.sleep(0.2)
     raise AssertionError(f"nothing answered on port {port}: {forward.error(port)}")
+
+
+def test_every_namespace_has_the_root_ca_config_map(api, cluster):
+    core, _ = api
+    kubeconfig = yaml.safe_load(cluster.kubeconfig.read_text())
+    ca = base64.b64decode(kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"]).decode()
+
+    def published(namespace: str) -> str:
+        for _ in range(50):
+            try:
+                return core.read_namespaced_config_map("kube-root-ca.crt", namespace).data["ca.crt"]
+            except k8s.ApiException as err:
+                assert err.status == 404
+                time.sleep(0.1)
+        raise AssertionError(f"no kube-root-ca.crt in {namespace}")
+    assert published("default") == ca
+    core.create_namespace(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name="fresh")))
+    assert published("fresh") == ca
+    core.delete_namespaced_config_map("kube-root-ca.crt", "fresh")
+    assert published("fresh") == ca  # put back, as the publisher does
