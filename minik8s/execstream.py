@@ -75,13 +75,12 @@ def exit_status(code: int) -> dict:
             "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
 
 
-class ExecSession:
-    """Pump one process through an upgraded connection until it exits."""
+class FrameSender:
+    """Frames written to one WebSocket connection, one at a time from any thread; a peer gone
+    away is no error (the session ends when its reader sees the close)."""
 
-    def __init__(self, reader: BinaryIO, connection: socket.socket, process: subprocess.Popen) -> None:
-        self.reader = reader
+    def __init__(self, connection: socket.socket) -> None:
         self.connection = connection
-        self.process = process
         self._lock = threading.Lock()
 
     def send(self, opcode: int, payload: bytes) -> None:
@@ -90,6 +89,15 @@ class ExecSession:
                 self.connection.sendall(frame(opcode, payload))
             except OSError:
                 pass
+
+
+class ExecSession(FrameSender):
+    """Pump one process through an upgraded connection until it exits."""
+
+    def __init__(self, reader: BinaryIO, connection: socket.socket, process: subprocess.Popen) -> None:
+        super().__init__(connection)
+        self.reader = reader
+        self.process = process
 
     def _pump(self, pipe: BinaryIO | None, channel: int) -> None:
         if pipe is None:

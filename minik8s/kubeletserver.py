@@ -205,13 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._plain(400, f"port-forward needs ports=N[,M...] (1-65535), got {ports!r}\n".encode())
         if self.server.source.find_uid(namespace, pod) is None:
             return self._plain(404, f'pod "{pod}" is not on this node\n'.encode())
-        self.send_response(101)
-        self.send_header("Upgrade", "websocket")
-        self.send_header("Connection", "Upgrade")
-        self.send_header("Sec-WebSocket-Accept", upgrade[0])
-        self.send_header("Sec-WebSocket-Protocol", upgrade[1])
-        self.end_headers()
-        self.wfile.flush()
+        self._switch_to_websocket(upgrade)
         wsportforward.WebSocketPortForward(self.rfile, self.connection, numbers).run()
         self.close_connection = True
 
@@ -227,6 +221,12 @@ class _Handler(BaseHTTPRequestHandler):
             process = self.server.source.runtime.exec(found.id, command, stdin)
         except cri.CriError as exc:
             return self._plain(400, f"{exc}\n".encode())
+        self._switch_to_websocket(upgrade)
+        execstream.ExecSession(self.rfile, self.connection, process).run()
+        self.close_connection = True
+
+    def _switch_to_websocket(self, upgrade: tuple[str, str]) -> None:
+        """101 Switching Protocols with the negotiated accept key and subprotocol."""
         self.send_response(101)
         self.send_header("Upgrade", "websocket")
         self.send_header("Connection", "Upgrade")
@@ -234,8 +234,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Sec-WebSocket-Protocol", upgrade[1])
         self.end_headers()
         self.wfile.flush()
-        execstream.ExecSession(self.rfile, self.connection, process).run()
-        self.close_connection = True
 
     def _plain(self, code: int, body: bytes) -> None:
         self.send_response(code)

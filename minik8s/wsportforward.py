@@ -16,7 +16,7 @@ import struct
 import threading
 from typing import BinaryIO
 
-from kubeatlas.minik8s.execstream import BINARY, CLOSE_FRAME, PING, PONG, frame, read_frame
+from kubeatlas.minik8s.execstream import BINARY, CLOSE_FRAME, PING, PONG, FrameSender, read_frame
 
 PROTOCOLS = ("v4.channel.k8s.io",)
 
@@ -29,23 +29,15 @@ def parse_ports(values: list[str]) -> list[int]:
     return ports
 
 
-class WebSocketPortForward:
+class WebSocketPortForward(FrameSender):
     """Copy between the client's channels and one connection per port until all are closed."""
 
     def __init__(self, reader: BinaryIO, connection: socket.socket, ports: list[int], host: str = "127.0.0.1"):
+        super().__init__(connection)
         self.reader = reader
-        self.connection = connection
         self.ports = ports
         self.host = host
         self._sockets: dict[int, socket.socket] = {}  # data channel -> connection to the port
-        self._lock = threading.Lock()
-
-    def send(self, opcode: int, payload: bytes) -> None:
-        with self._lock:
-            try:
-                self.connection.sendall(frame(opcode, payload))
-            except OSError:
-                pass
 
     def _dial(self, index: int) -> socket.socket | None:
         port = self.ports[index]
