@@ -94,7 +94,7 @@ class Kubelet:
         self.informers = InformerFactory(client)
         self.pods = self.informers.informer(POD, field_selector=f"spec.nodeName={self.name}")
         self.node = self.informers.informer(NODE, field_selector=f"metadata.name={self.name}")
-        self.pods.add_handler(Handler(self._pod_event, lambda _o, p: self._pod_event(p), self._pod_event))
+        self.pods.add_handler(Handler(self._pod_event, self._pod_update, self._pod_event))
         self.node.add_handler(Handler(self._node_event, lambda _o, n: self._node_event(n)))
         self.queue = WorkQueue(f"podworkers-{self.name}", ExponentialBackoff(0.2, 5.0))
         self.pleg = GenericPleg(runtime, lambda e: self.queue.add(e.pod_uid), period=config.settings.relist_period)
@@ -111,6 +111,15 @@ class Kubelet:
         if uid not in self._synced_once:
             self._emit("pod added", MIRROR + "HandlePodAdditions", meta.key_of(pod))
         self.queue.add(uid)
+
+    def _pod_update(self, old: dict, new: dict) -> None:
+        """checkAndUpdatePod: a change of status alone (the kubelet's own write) is a reconcile, not a sync,
+        unless it made the pod terminal, whose cleanup the pod worker does next."""
+        if (meta.uid_of(old) == meta.uid_of(new) and not _differ_semantically(old, new)
+                and (new.get("status") or {}).get("phase") not in ("Succeeded", "Failed")):
+            self._known[meta.uid_of(new)] = new
+            return
+        self._pod_event(new)
 
     def _node_event(self, node: dict) -> None:
         cidr = (node.get("spec") or {}).get("podCIDR")
@@ -291,3 +300,10 @@ class Kubelet:
         if runtime_status.sandbox is not None:
             self.runtime_manager.kill_pod(uid, 0)
             self.runtime_manager.release(uid)
+
+
+def _differ_semantically(existing: dict, ref: dict) -> bool:
+    """podsDifferSemantically: spec, labels, annotations, deletionTimestamp, deletionGracePeriodSeconds."""
+    old, new = existing.get("metadata") or {}, ref.get("metadata") or {}
+    return existing.get("spec") != ref.get("spec") or any(
+        old.get(f) != new.get(f) for f in ("labels", "annotations", "deletionTimestamp", "deletionGracePeriodSeconds"))

@@ -3,9 +3,11 @@
 Mirrors pkg/kubelet/kuberuntime `kubeGenericRuntimeManager`: `GetPodStatus` (sandboxes and
 containers of one pod uid, by CRI labels), `SyncPod` driven by `computePodActions`
 (create the sandbox if none is ready, start missing containers, restart exited ones per
-restartPolicy with crash-loop backoff), `createPodSandbox`, `startContainer` (pkg/kubelet/
-images `EnsureImageExists` -> PullImage, `generateContainerConfig` -> CreateContainer ->
-StartContainer), and `KillPod` / `killPodWithSyncResult` / `killContainer`.
+restartPolicy with crash-loop backoff), `createPodSandbox`, `startContainer` (images.py
+`EnsureImageExists`, whose failure is a `Failed` "Error: ErrImagePull" event and the container's
+waiting reason; `generateContainerConfig` -> CreateContainer -> StartContainer), and `KillPod` /
+`killPodWithSyncResult` / `killContainer`. Crash loops and image pulls back off alike, from the
+kubelet's backOffPeriod to MaxContainerBackOff.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from kubeatlas.minik8s import cri
 from kubeatlas.minik8s.devicemanager import DeviceManager
+from kubeatlas.minik8s.images import Backoff, ImageError, ImageManager
 from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 from kubeatlas.minik8s.volumemanager import VolumeManager
 
@@ -48,10 +51,12 @@ class RuntimeManager:
         self.trace = trace or no_trace
         self._waiting: dict[str, dict[str, tuple[str, str]]] = {}  # pod uid -> container -> reason
         self.events = None  # the kubelet's EventRecorder (Pulling, Pulled, Created, Started)
+        self.images = ImageManager(runtime, Backoff(crash_backoff, max_crash_backoff), self._event,
+                                   node=node, trace=self.trace)
 
-    def _event(self, pod: dict | None, container: dict, reason: str, message: str) -> None:
+    def _event(self, pod: dict | None, container: dict, kind: str, reason: str, message: str) -> None:
         if self.events is not None and pod is not None:
-            self.events.record(pod, "Normal", reason, message, object_kind="Pod",
+            self.events.record(pod, kind, reason, message, object_kind="Pod",
                                field_path=f"spec.containers{{{container.get('name')}}}")
 
     def _emit(self, action: str, mirrors: str, detail: str) -> None:
@@ -97,9 +102,13 @@ class RuntimeManager:
             attempt = current.attempt + 1 if current else 0
             try:
                 self.start_container(pod, container, sandbox, attempt, mounts)
+            except ImageError as exc:  # startContainer: "Error: ErrImagePull", the pull's message as the status's
+                self._event(pod, container, "Warning", "Failed", f"Error: {exc.reason}")
+                waiting[container["name"]] = (exc.reason, exc.message)
+                if exc.retry_after is not None:
+                    retry = exc.retry_after if retry is None else min(retry, exc.retry_after)
             except cri.CriError as exc:
-                reason = "ErrImageNeverPull" if "never pull" in str(exc) else "CreateContainerError"
-                waiting[container["name"]] = (reason, str(exc))
+                waiting[container["name"]] = ("CreateContainerError", str(exc))
         self._waiting[uid] = waiting
         return retry
 
@@ -132,37 +141,17 @@ class RuntimeManager:
                    f"{pod['metadata']['name']}: sandbox {sandbox_id[:12]}, CNI ADD gave {sandbox.ip}")
         return sandbox
 
-    def ensure_image(self, container: dict, sandbox_config: cri.PodSandboxConfig, pod: dict | None = None) -> None:
-        image, policy = container.get("image", ""), container.get("imagePullPolicy", "IfNotPresent")
-        present = self.runtime.image_status(image) is not None
-        if policy == "Never" and not present:
-            raise cri.CriError(f'container image "{image}" is not present with pull policy of Never '
-                               "(never pull)")
-        if policy == "Always" or not present:
-            self._event(pod, container, "Pulling", f'Pulling image "{image}"')
-            started = time.monotonic()
-            self.runtime.pull_image(image, sandbox_config)
-            took = f"{time.monotonic() - started:.3f}s"
-            self._event(pod, container, "Pulled", f'Successfully pulled image "{image}" in {took} '
-                        f"({took} including waiting)")
-            self._emit("PullImage", "method:k8s.io/kubernetes/pkg/kubelet/images.(*imageManager)."
-                       "EnsureImageExists", f"{image} ({policy})")
-
     def start_container(self, pod: dict, container: dict, sandbox: cri.PodSandboxStatus,
                         attempt: int, mounts: dict[str, str]) -> str:
         sandbox_config = self._sandbox_config(pod)
-        present = self.runtime.image_status(container.get("image", "")) is not None
-        self.ensure_image(container, sandbox_config, pod)
-        if present and container.get("imagePullPolicy", "IfNotPresent") != "Always":
-            self._event(pod, container, "Pulled", f'Container image "{container.get("image", "")}" '
-                        "already present on machine")
+        self.images.ensure_image_exists(pod, container, sandbox_config)
         config = self.generate_container_config(pod, container, attempt, mounts)
         container_id = self.runtime.create_container(sandbox.id, config, sandbox_config)
-        self._event(pod, container, "Created", f"Created container {container['name']}")
+        self._event(pod, container, "Normal", "Created", f"Created container {container['name']}")
         self._emit("CreateContainer", CREATE_CONTAINER, f"{pod['metadata']['name']}/{container['name']} "
                    f"attempt {attempt}: {container_id[:12]}")
         self.runtime.start_container(container_id)
-        self._event(pod, container, "Started", f"Started container {container['name']}")
+        self._event(pod, container, "Normal", "Started", f"Started container {container['name']}")
         self._emit("StartContainer", MIRROR + "startContainer",
                    f"{pod['metadata']['name']}/{container['name']} running")
         return container_id

@@ -35,6 +35,20 @@ class _Container:
     handle: object = None
 
 
+def _reference(image: str) -> tuple[str, str, str]:
+    """(registry host, repository path, tag or digest) as docker/reference normalises a name."""
+    name, _, digest = image.partition("@")
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        host, name = first, rest
+    else:
+        host, name = "docker.io", name if rest else f"library/{name}"
+    repository, colon, tag = name.rpartition(":")
+    if not colon or "/" in tag:
+        repository, tag = name, "latest"
+    return host, repository, digest or tag
+
+
 class ContainerRuntime:
     """RuntimeService + ImageService over a Launcher; thread-safe."""
 
@@ -242,9 +256,19 @@ class ContainerRuntime:
         return self._images.get(image)
 
     def pull_image(self, image: str, sandbox_config: cri.PodSandboxConfig | None = None) -> str:
-        """No registry here: an image is a name; its id is a digest of the name."""
+        """No registry here: an image is a name; its id is a digest of the name.
+
+        Nothing is fetched, so one rule stands for an unreachable registry: a registry host in
+        the reserved `.invalid` domain (RFC 2606; it never resolves, so real pulls fail too)
+        fails as containerd's resolver does.
+        """
         if not image:
             raise cri.CriError("image name is empty")
+        host, path, tag = _reference(image)
+        if host.split(":", 1)[0].endswith(".invalid"):
+            raise cri.CriError(f'failed to pull and unpack image "{image}": failed to resolve reference '
+                               f'"{image}": failed to do request: Head "https://{host}/v2/{path}/manifests/{tag}": '
+                               f"dial tcp: lookup {host.split(':', 1)[0]}: no such host")
         digest = "sha256:" + hashlib.sha256(image.encode()).hexdigest()
         with self._lock:
             self._call("PullImage")
