@@ -5,7 +5,8 @@ Mirrors what kube-apiserver does while decoding a request body: unknown fields a
 `runtime.NewStrictDecodingError`), and k8s.io/apiserver/pkg/endpoints/handlers `fieldValidation`
 picks what happens: Strict (400 BadRequest naming each field), Warn (the default: Warning
 headers) or Ignore. Duplicate JSON keys are found while parsing, as the strict JSON decoder
-does.
+does. Quantities are decoded as `resource.Quantity` is, so they are stored in canonical form
+(`cpu: 0.5` becomes `500m`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from typing import Any
 
 from kubeatlas.minik8s import status, warning
+from kubeatlas.minik8s.quantity import QuantityError, canonical
 from kubeatlas.minik8s.schema import Schema, resolve
 
 STRICT, WARN, IGNORE = "Strict", "Warn", "Ignore"
@@ -74,13 +76,29 @@ def prune(value: Any, node: Schema | None, path: str = "", old: Any = _SAME) -> 
                 del value[key]  # a typed decoder reads null as the zero value, which is omitted
             elif key in known:
                 found.extend(prune(value[key], known[key], f"{path}{key}.", previous.get(key, _SAME)))
+                value[key] = _decoded(value[key], known[key])
     elif node.type == "map" and isinstance(value, dict):
         for key, item in value.items():
             found.extend(prune(item, node.items, f"{path}{key}."))
+            value[key] = _decoded(item, node.items)
     elif node.type == "array" and isinstance(value, list):
         for i, item in enumerate(value):
             found.extend(prune(item, node.items, f"{path.rstrip('.')}[{i}]."))
+            value[i] = _decoded(item, node.items)
     return found
+
+
+def _decoded(value: Any, node: Schema | None) -> Any:
+    """A leaf as its Go type reads it: a Quantity in canonical form; one that does not parse is left
+    for validation to refuse."""
+    node = resolve(node)
+    if node is None or node.format != "quantity" or isinstance(value, bool) or \
+            not isinstance(value, (str, int, float)):
+        return value
+    try:
+        return canonical(value)
+    except QuantityError:
+        return value
 
 
 def report(problems: list[str], mode: str) -> None:

@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kubeatlas.minik8s import smp
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
@@ -187,3 +188,33 @@ def test_create_validates_fields_strictly_by_default_and_warns_when_asked(kubect
     assert 'Warning: unknown field "spec.template.spec.containers[0].imagePullPolicyy"' in warned.stderr
     assert "imagePullPolicyy" not in containers(deployment(kubectl, "typo"))["web"], "unknown fields are dropped"
     assert "created" in kubectl("create", "-f", manifest(tmp_path, "plain")).stdout
+
+
+QUANTITIES = """apiVersion: v1
+kind: Pod
+metadata: {name: sized}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    resources:
+      requests: {cpu: 0.5, memory: 1000000000, ephemeral-storage: 1024Mi}
+      limits: {cpu: "1.5", memory: 1Gi, ephemeral-storage: 0.5Gi}
+"""
+
+
+def test_quantities_are_stored_and_served_in_canonical_form(kubectl):
+    kubectl("apply", "-f", "-", stdin=QUANTITIES)
+    served = yaml.safe_load(kubectl("get", "pod", "sized", "-o", "yaml").stdout)
+    resources = served["spec"]["containers"][0]["resources"]
+    assert resources["requests"] == {"cpu": "500m", "memory": "1G", "ephemeral-storage": "1Gi"}, resources
+    assert resources["limits"] == {"cpu": "1500m", "memory": "1Gi", "ephemeral-storage": "512Mi"}, resources
+    same = kubectl("diff", "-f", "-", stdin=QUANTITIES, check=False)  # the server's dry run answers the same form
+    assert same.returncode == 0 and same.stdout == "", same.stdout
+    kubectl("patch", "pod", "sized", "--type=merge", "-p", '{"metadata": {"labels": {"size": "m"}}}')
+    kubectl("create", "deployment", "sized", "--image=nginx:1.25")
+    kubectl("set", "resources", "deployment", "sized", "--requests=cpu=0.25,memory=2048Mi")
+    template = deployment(kubectl, "sized")["spec"]["template"]["spec"]["containers"][0]["resources"]
+    assert template["requests"] == {"cpu": "250m", "memory": "2Gi"}, template
+    kubectl("delete", "pod", "sized", "--grace-period=0", "--force")
+    kubectl("delete", "deployment", "sized")
