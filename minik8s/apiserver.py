@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kubeatlas.minik8s import discovery, guard, openapi, podsubresource, request, status, tableformat, tlsmux, warning
+from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
 from kubeatlas.minik8s.registry import Registry
@@ -98,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         info = request_info(method, url.path, watch)
         warning.start()
         try:
+            user = user_of(self.headers)
+            authorize_request(user, info, method)
             if not info.is_resource_request:
                 self._non_resource(method, url.path)
             elif info.verb == "watch":
@@ -109,6 +112,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif info.resource == "pods" and info.subresource == "log" and info.verb == "get":
                 self._send_chunks("text/plain", podsubresource.open_log(self.server.registry, info.namespace,
                                                                         info.name, query))
+            elif info.group == "authorization.k8s.io" and info.resource in REVIEWS and info.verb == "create":
+                self._send(201, REVIEWS[info.resource](user, raw))
             else:
                 code, body = serve_resource(self.server.registry, info, query, raw, content_type,
                                             self.headers.get("User-Agent", ""))

@@ -17,7 +17,6 @@ SUBRESOURCES = {  # the kind and verbs discovery lists for a subresource (others
     "portforward": {"kind": "PodPortForwardOptions", "verbs": ["create", "get"]},
     "eviction": {"group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]},
 }
-VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
 
 def api_versions() -> dict:
@@ -49,7 +48,7 @@ def resource_list(group: str, version: str) -> dict | None:
             continue
         entries.append({"name": resource.plural, "singularName": resource.kind.lower(),
                         "namespaced": resource.namespaced, "kind": resource.kind,
-                        "verbs": VERBS, "shortNames": list(resource.short_names),
+                        "verbs": list(resource.verbs), "shortNames": list(resource.short_names),
                         **({"categories": list(resource.categories)} if resource.categories else {})})
         for sub in resource.subresources:
             entries.append({"name": f"{resource.plural}/{sub}", "singularName": "",

@@ -41,6 +41,8 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         raise status.ApiError(404, "NotFound", f"{resource.plural} has no subresource "
                               f"{info.subresource!r}")
     ns, name, sub, verb = info.namespace, info.name, info.subresource, info.verb
+    if not sub and verb not in resource.verbs:
+        raise status.method_not_allowed("the server does not allow this method on the requested resource")
     dry_run = verb in ("create", "update", "patch", "delete", "deletecollection") and request.is_dry_run(query)
     if dry_run:
         registry = dry_run_registry(registry)

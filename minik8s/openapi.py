@@ -104,12 +104,14 @@ def _paths(resources: tuple[Resource, ...], v3: bool) -> dict:
     for resource in resources:
         ns = "/namespaces/{namespace}" if resource.namespaced else ""
         prefix = resource.base_path + ns + "/" + resource.plural
-        paths[prefix] = {"get": _operation(resource, "list", "list", v3),
-                         "post": _operation(resource, "create", "post", v3)}
-        paths[prefix + "/{name}"] = {"get": _operation(resource, "read", "get", v3),
-                                     "put": _operation(resource, "replace", "put", v3),
-                                     "patch": _operation(resource, "patch", "patch", v3),
-                                     "delete": _operation(resource, "delete", "delete", v3)}
+        collection = {"get": ("list", "list", "list"), "post": ("create", "create", "post")}
+        item = {"get": ("get", "read", "get"), "put": ("update", "replace", "put"),
+                "patch": ("patch", "patch", "patch"), "delete": ("delete", "delete", "delete")}
+        for path, methods in ((prefix, collection), (prefix + "/{name}", item)):
+            served = {method: _operation(resource, name, action, v3)
+                      for method, (verb, name, action) in methods.items() if verb in resource.verbs}
+            if served:  # only the verbs the resource serves (a review is create-only)
+                paths[path] = served
     return paths
 
 
