@@ -26,7 +26,9 @@ BACKOFF = 3.0  # the kubelet's backOffPeriod for this cluster: pulls at 0, ~3, ~
 @pytest.fixture(scope="module")
 def kubectl(tmp_path_factory):
     config = ClusterConfig(nodes=1).fast()
-    cluster = Cluster(replace(config, kubelet=replace(config.kubelet, crash_backoff=BACKOFF))).start()
+    # the kubelet's own resync at its default minute: a periodic sync would end ErrImagePull early
+    kubelet = replace(config.kubelet, crash_backoff=BACKOFF, sync_frequency=60.0)
+    cluster = Cluster(replace(config, kubelet=kubelet)).start()
     yield kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
     cluster.stop()
 
