@@ -17,7 +17,7 @@ from kubeatlas.minik8s.status import ApiError, Cause
 
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_QUANTITY = re.compile(r"^[+]?[0-9.]+([eE][0-9]+|[numkKMGTPE]i?)?$")
+_QUANTITY = re.compile(r"^[+]?[0-9.]+([eE][+-]?[0-9]+|[numkKMGTPE]i?)?$")
 
 
 def _required(value, path: str, causes: list[Cause]) -> bool:

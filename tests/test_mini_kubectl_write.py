@@ -198,8 +198,8 @@ spec:
   - name: app
     image: busybox:1.36
     resources:
-      requests: {cpu: 0.5, memory: 1000000000, ephemeral-storage: 1024Mi}
-      limits: {cpu: "1.5", memory: 1Gi, ephemeral-storage: 0.5Gi}
+      requests: {cpu: "1e-3", memory: 1000000000, ephemeral-storage: 1024Mi}
+      limits: {cpu: 0.5, memory: 1Gi, ephemeral-storage: 0.5Gi}
 """
 
 
@@ -207,8 +207,8 @@ def test_quantities_are_stored_and_served_in_canonical_form(kubectl):
     kubectl("apply", "-f", "-", stdin=QUANTITIES)
     served = yaml.safe_load(kubectl("get", "pod", "sized", "-o", "yaml").stdout)
     resources = served["spec"]["containers"][0]["resources"]
-    assert resources["requests"] == {"cpu": "500m", "memory": "1G", "ephemeral-storage": "1Gi"}, resources
-    assert resources["limits"] == {"cpu": "1500m", "memory": "1Gi", "ephemeral-storage": "512Mi"}, resources
+    assert resources["requests"] == {"cpu": "1e-3", "memory": "1G", "ephemeral-storage": "1Gi"}, resources
+    assert resources["limits"] == {"cpu": "500m", "memory": "1Gi", "ephemeral-storage": "512Mi"}, resources
     same = kubectl("diff", "-f", "-", stdin=QUANTITIES, check=False)  # the server's dry run answers the same form
     assert same.returncode == 0 and same.stdout == "", same.stdout
     kubectl("patch", "pod", "sized", "--type=merge", "-p", '{"metadata": {"labels": {"size": "m"}}}')
