@@ -174,18 +174,22 @@ def test_create_job_and_read_its_logs(kubectl):
 
 
 def test_logs_keep_each_lines_time_for_timestamps_since_and_limit_bytes(kubectl):
+    # stdout's first line half a second before stderr's, so the log's first bytes are "fir"
     kubectl("run", "talker", "--image=busybox:1.36", "--", "sh", "-c",
-            "echo first; echo oops >&2; sleep 4; echo later; sleep 3600")
-    eventually(lambda: _equal(kubectl("logs", "talker").stdout.splitlines()[-1:], ["later"]))
-    since = kubectl("logs", "talker", "--since=3s").stdout  # first and oops are 4 s old
-    stamped = [line.split(" ", 1) for line in kubectl("logs", "talker", "--timestamps").stdout.splitlines()]
-    assert since == "later\n" and sorted(text for _, text in stamped) == ["first", "later", "oops"]
-    when = {text: datetime.fromisoformat(stamp[:26] + "+00:00") for stamp, text in stamped}
-    assert (when["later"] - when["first"]).total_seconds() >= 3.5  # stamped when written, not when read
-    later = when["later"].strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert kubectl("logs", "talker", f"--since-time={later}").stdout == "later\n"
-    assert kubectl("logs", "talker", "--limit-bytes=3").stdout == "fir"
-    kubectl("delete", "pod", "talker", "--grace-period=0", "--force")
+            "echo first; sleep 0.5; echo oops >&2; sleep 4; echo later; sleep 3600")
+    try:
+        eventually(lambda: _equal(kubectl("logs", "talker").stdout.splitlines()[-1:], ["later"]))
+        since = kubectl("logs", "talker", "--since=3s").stdout  # first and oops are 4 s old
+        stamped = [line.split(" ", 1)
+                   for line in kubectl("logs", "talker", "--timestamps").stdout.splitlines()]
+        assert since == "later\n" and [text for _, text in stamped] == ["first", "oops", "later"]
+        when = {text: datetime.fromisoformat(stamp[:26] + "+00:00") for stamp, text in stamped}
+        assert (when["later"] - when["first"]).total_seconds() >= 3.5  # stamped when written
+        later = when["later"].strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert kubectl("logs", "talker", f"--since-time={later}").stdout == "later\n"
+        assert kubectl("logs", "talker", "--limit-bytes=3").stdout == "fir"
+    finally:  # a failure here leaves no pod behind for the next test
+        kubectl("delete", "pod", "talker", "--grace-period=0", "--force")
 
 
 def test_limits_alone_are_requests_so_the_scheduler_counts_them(kubectl):
