@@ -943,6 +943,23 @@ def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
     assert "No OCI runtime lives in the Kubernetes tree" in text
 
 
+def test_a_role_absent_from_the_tree_says_so_in_each_language_and_its_wires_are_past(atlas):
+    """The catalog's absent note is English only: a Chinese note says in Chinese that the tree
+    holds no code of the role, never the English sentence; an absent role's wires (dockershim
+    served CRI inside the kubelet) are those it had before its removal, not running ones."""
+    zh = build_note(atlas, "dockershim", "zh").markdown
+    assert "> **本版本中不存在：** 本版本的源码树中没有 dockershim 的代码。" in zh
+    assert "No dockershim" not in zh and "移除之前的连接（来自角色目录；本版本中不再运行）：" in zh
+    cni = build_note(atlas, "cni", "zh").markdown
+    assert "> **本版本中不存在：** 本版本的源码树中没有容器网络接口（CNI）的代码。" in cni
+    assert "No in-tree" not in cni
+    en = build_note(atlas, "dockershim").markdown
+    assert "> **Not in this release:** No dockershim in this tree (removed in v1.24)." in en
+    assert "Wires before it was removed (from the role catalog; none runs in this release):" in en
+    assert "Wires (how the running" not in en
+    assert "Wires (how the running components talk" in build_note(atlas, "kubelet").markdown
+
+
 def test_chinese_edition_translates_every_heading_and_sentence(atlas):
     for subject in subjects(atlas):
         text = build_note(atlas, subject, "zh").markdown

@@ -24,7 +24,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unversioned": ("an unversioned tree", "未标注版本的源码树"),
     "role_title": ("{name} — how it works", "{name} —— 工作原理"),
     "what_it_is": ("What it is", "它是什么"),
-    "not_in_release": ("**Not in this release:** {note}", "**本版本中不存在：** {note}"),
+    # the catalog's absent note is English only: a Chinese note says it in Chinese, without it
+    "not_in_release": ("**Not in this release:** {note}",
+                       "**本版本中不存在：** 本版本的源码树中没有{spaced}的代码。"),
     "generation": ("Generation in this tree: {variants}.", "本源码树中的接口版本：{variants}。"),
     "part_start": ("Start-up: from `main` to the component's loop", "启动：从 `main` 到组件的主循环"),
     "part_loop": ("Main loop", "主循环"),
@@ -119,6 +121,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "neighbours": ("Neighbours", "相邻组件"),
     "wires": ("Wires (how the running components talk, from the role catalog):",
               "连接（运行中的组件之间如何通信，来自角色目录）："),
+    "wires_removed": ("Wires before it was removed (from the role catalog; none runs in this release):",
+                      "移除之前的连接（来自角色目录；本版本中不再运行）："),
     "talks_to": ("talks to **{role}**: {protocol}", "与 **{role}** 通信：{protocol}"),
     "libraries": ("Libraries it builds on (imports of library code, not component links):",
                   "所依赖的库（对库代码的导入，不是组件之间的连接）："),
@@ -209,6 +213,14 @@ def say(lang: str, key: str, **values: Any) -> str:
     if lang == "en" and key in _ONE and str(values.get(_ONE[key][0])) == "1":
         return _ONE[key][1].format(**values)
     return _TEXT[key][LANGS.index(lang)].format(**values)
+
+
+def amid_han(name: str) -> str:
+    """`name` to set between Chinese characters: a space on each side where it meets Latin
+    text (没有 dockershim 的代码), none beside full-width punctuation (没有容器网络接口（CNI）的代码)."""
+    left = " " if name[:1].isascii() and name[:1].isalnum() else ""
+    right = " " if name[-1:].isascii() and name[-1:].isalnum() else ""
+    return f"{left}{name}{right}"
 
 
 def pick(lang: str, en: str, zh: str) -> str:

@@ -25,7 +25,9 @@ def write_neighbours(w: Writer, card: dict[str, Any]) -> None:
     planes = {r.id: str(r.attrs.get("plane", "")) for r in w.atlas.roles()}
     w.add(f"## {w.say('neighbours')}", "")
     if talks:
-        w.add(w.say("wires"), "")
+        # a role absent from the tree (dockershim) talked so before its removal, not today
+        present = card["role"].get("present", True) is not False
+        w.add(w.say("wires" if present else "wires_removed"), "")
         for t in talks:
             w.add("- " + w.say("talks_to", role=key_of(t["role"]),
                                protocol=phrase(str(t.get("protocol", "?")), w.lang)))

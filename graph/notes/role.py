@@ -14,7 +14,7 @@ from kubeatlas.graph.notes.citation import Citation
 from kubeatlas.graph.notes.claim import Claim
 from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.notes.hops import say_hop
-from kubeatlas.graph.notes.lang import pick
+from kubeatlas.graph.notes.lang import amid_han, pick
 from kubeatlas.graph.notes.neighbours import write_minik8s, write_neighbours
 from kubeatlas.graph.notes.packages import package_line, rank_packages
 from kubeatlas.graph.notes.rank import intended_implementers, is_production
@@ -42,7 +42,8 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
     if walk and (walk.intro_en or walk.intro_zh):
         w.add(pick(lang, walk.intro_en, walk.intro_zh), "")
     if attrs.get("note"):
-        w.add("> " + w.say("not_in_release", note=attrs["note"]), "")
+        w.add("> " + w.say("not_in_release", note=attrs["note"],
+                                 spaced=amid_han(name)), "")
     if attrs.get("variants"):
         w.add(w.say("generation", variants=w.say("sep").join(attrs["variants"])), "")
     placed_all: list[Placed] = []
