@@ -890,6 +890,40 @@ def test_a_generated_interface_lists_its_generated_implementation_before_embedde
     assert plugin.endswith("no production implementer in this tree"), plugin
 
 
+# a production type the tests give the interface's methods (the apiserver's
+# mutateObjectUpdateFunc gets Handles and Admit in rest_test.go)
+TEST_METHODS_TREE = {
+    f"{A}/pkg/endpoints/handlers/patch.go": """package handlers
+
+import "k8s.io/apiserver/pkg/admission"
+
+type mutateObjectUpdateFunc func(obj string) error
+
+func admit(a admission.MutationInterface) error { return a.Admit("obj") }
+""",
+    f"{A}/pkg/endpoints/handlers/rest_test.go": """package handlers
+
+func (f mutateObjectUpdateFunc) Handles(operation string) bool { return true }
+
+func (f mutateObjectUpdateFunc) Admit(obj string) error { return f(obj) }
+""",
+}
+
+
+def test_a_type_given_the_methods_in_tests_is_no_production_implementer(tmp_path):
+    """Go's structural typing makes mutateObjectUpdateFunc a MutationInterface, but only
+    rest_test.go writes its Handles and Admit: production code never has it as one."""
+    tree = {**NOTES_TREE, **CLIENTSET_TREE, **TEST_METHODS_TREE}
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", tree)))
+    mutation = "type:k8s.io/apiserver/pkg/admission.MutationInterface"
+    implementers = {key_of(e.source) for e in atlas.implementers(mutation)}
+    assert "k8s.io/apiserver/pkg/endpoints/handlers.mutateObjectUpdateFunc" in implementers
+    for lang in ("en", "zh"):
+        line = next(x for x in build_note(atlas, "admission", lang).markdown.splitlines()
+                    if x.startswith("- `admission.MutationInterface`"))
+        assert "`lifecycle.Lifecycle` (" in line and "mutateObjectUpdateFunc" not in line, line
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

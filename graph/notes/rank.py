@@ -72,14 +72,28 @@ def intended_implementers(atlas: Atlas, interface: NodeRecord, implementers: lis
         [f"pkg:{p}" for p in packages if p != home], [str(EdgeKind.IMPORTS)])
         if key_of(e.target) == home and not e.attrs.get("test_only")}
     generated = is_generated(interface)
+    family = _embedded_interfaces(atlas, interface.id)
     keep = [n for n in implementers if (is_production(n) or (generated and not is_test_code(n)
                                                              and not _is_grpc_stub(n)))
             and (n.attrs.get("package") == home or n.attrs.get("package") in importing)]
-    family = _embedded_interfaces(atlas, interface.id)
+    by_tests = _implemented_in_tests(atlas, family, [n.id for n in keep])
+    keep = [n for n in keep if n.id not in by_tests]
     embedders = {e.source for e in atlas.reader.edges_from([n.id for n in keep], [str(EdgeKind.EMBEDS)])
                  if e.target in family}
     return sorted(keep, key=lambda n: (n.id in embedders, platform_rank(str(n.attrs.get("file", ""))),
                                        n.id))
+
+
+def _implemented_in_tests(atlas: Atlas, family: set[str], types: list[str]) -> set[str]:
+    """The types among `types` that write one of the interface's methods in test code: a
+    production type whose methods a _test.go file adds (the apiserver's mutateObjectUpdateFunc
+    gets Handles and Admit in rest_test.go) implements it in tests only."""
+    wanted = {key_of(e.target).rsplit(".", 1)[-1]
+              for e in atlas.reader.edges_from(sorted(family), [str(EdgeKind.HAS_METHOD)])}
+    edges = atlas.reader.edges_from(types, [str(EdgeKind.HAS_METHOD)]) if types and wanted else []
+    methods = atlas.reader.get_nodes([e.target for e in edges])
+    return {e.source for e in edges if e.target in methods and is_test_code(methods[e.target])
+            and key_of(e.target).rsplit(".", 1)[-1] in wanted}
 
 
 def _embedded_interfaces(atlas: Atlas, interface: str) -> set[str]:
