@@ -31,7 +31,7 @@ from kubeatlas.graph.notes.citation import (
     parse_citations,
     source_url,
 )
-from kubeatlas.graph.notes.claim import parse_claims
+from kubeatlas.graph.notes.claim import Claim, parse_claims
 from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.render import build_note, flow_note, role_note, subjects
 from kubeatlas.graph.notes.source import PackageContents, key_declarations, short_name
@@ -924,6 +924,97 @@ def test_a_type_given_the_methods_in_tests_is_no_production_implementer(tmp_path
         assert "`lifecycle.Lifecycle` (" in line and "mutateObjectUpdateFunc" not in line, line
 
 
+# the create handler runs the mutating chain itself and hands the validating one, wrapped in a
+# function, to the registry
+ADMISSION_TREE = {
+    f"{A}/pkg/endpoints/handlers/create.go": """package handlers
+
+import (
+	"k8s.io/apiserver/pkg/admission"
+	"k8s.io/apiserver/pkg/registry/generic/registry"
+	"k8s.io/apiserver/pkg/registry/rest"
+)
+
+func createHandler(store *registry.Store, admit admission.Interface) {
+	if m, ok := admit.(admission.MutationInterface); ok {
+		m.Admit("obj")
+	}
+	validate := rest.AdmissionToValidateObjectFunc(admit)
+	if validate("obj") == nil {
+		store.Create("obj")
+	}
+}
+""",
+    f"{A}/pkg/registry/rest/create.go": """package rest
+
+import "k8s.io/apiserver/pkg/admission"
+
+type ValidateObjectFunc func(obj string) error
+
+func AdmissionToValidateObjectFunc(admit admission.Interface) ValidateObjectFunc {
+	v, ok := admit.(admission.ValidationInterface)
+	if !ok {
+		return func(obj string) error { return nil }
+	}
+	return func(obj string) error { return v.Validate(obj) }
+}
+""",
+    f"{A}/pkg/admission/validation.go": """package admission
+
+type ValidationInterface interface {
+	Interface
+	Validate(obj string) error
+}
+""",
+    f"{A}/pkg/admission/chain.go": """package admission
+
+type chainAdmissionHandler []Interface
+
+func (c chainAdmissionHandler) Handles(operation string) bool { return true }
+
+func (c chainAdmissionHandler) Admit(obj string) error {
+	for _, h := range c {
+		if m, ok := h.(MutationInterface); ok {
+			if err := m.Admit(obj); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c chainAdmissionHandler) Validate(obj string) error {
+	for _, h := range c {
+		if v, ok := h.(ValidationInterface); ok {
+			if err := v.Validate(obj); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+""",
+}
+
+
+def test_admission_flow_tells_the_mutating_then_the_validating_phase(tmp_path):
+    """The role is "mutating then validating": the data flow reaches the chain's Admit from the
+    create handler, and its Validate through the function the handler hands the registry."""
+    tree = {**NOTES_TREE, **CLIENTSET_TREE, **ADMISSION_TREE}
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", tree)))
+    for lang, calls in (("en", "calls"), ("zh", "调用")):
+        note = build_note(atlas, "admission", lang)
+        flow = _section(note.markdown, say(lang, "part_flow"))
+        steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+        assert steps == ["- `handlers.createHandler", "- `admission.(chainAdmissionHandler).Admit",
+                         "- `rest.AdmissionToValidateObjectFunc",
+                         "- `admission.(chainAdmissionHandler).Validate"], steps
+        assert f"`handlers.createHandler` {calls} `AdmissionToValidateObjectFunc(…)`" in flow
+        assert f"`rest.AdmissionToValidateObjectFunc` {calls} `Validate(…)`" in flow
+        assert "left out" not in flow and "被省略" not in flow
+    assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step
@@ -1159,6 +1250,21 @@ def test_check_verifies_what_each_claim_means(atlas, tree_copy):
         "declared at pkg/scheduler/framework/score.go:3",
         "pkg/scheduler/schedule_one.go:7 has no call bindingCycle",
     ]
+
+
+def test_check_takes_a_one_line_struct_embedding_as_promoting_the_methods(tmp_path):
+    """`type sanitizedObject struct{ runtime.Object }` (client-go's rest/config.go) implements
+    what it embeds: the check reads the one-line body as it reads one written over lines."""
+    (tmp_path / "pkg/x").mkdir(parents=True)
+    (tmp_path / "pkg/x/x.go").write_text("package x\n\ntype Object interface {\n\tKind() string\n}\n\n"
+                                         "type sanitized struct{ Object }\n\n"
+                                         "type plain struct{ name string }\n")
+    def implements(name: str, line: int) -> Claim:
+        return Claim("implements", f"type:k8s.io/x.{name}", "type:k8s.io/x.Object", "pkg/x/x.go",
+                     line, object_path="pkg/x/x.go", object_line=3)
+    assert check_claims([implements("sanitized", 7)], tmp_path) == []
+    assert [f.reason for f in check_claims([implements("plain", 9)], tmp_path)] == [
+        "plain lacks Kind of the interface at pkg/x/x.go:3"]
 
 
 def test_check_tells_a_function_value_from_a_call(tree_copy):

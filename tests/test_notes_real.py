@@ -311,3 +311,33 @@ def test_a_grpc_service_lists_no_unimplemented_stub(notes):
     line = next(x for x in notes["device-plugin"].splitlines()
                 if x.startswith("- `v1beta1.DevicePluginServer`"))
     assert line.endswith("no production implementer in this tree"), line
+
+
+def test_admission_lists_no_type_that_implements_only_in_tests(notes):
+    """handlers.mutateObjectUpdateFunc is declared in patch.go, but its Handles and Admit are
+    written in rest_test.go: it is no MutationInterface of production code."""
+    for iface in ("- `admission.MutationInterface`", "- `admission.Interface`"):
+        line = next(x for x in notes["admission"].splitlines() if x.startswith(iface))
+        assert "`lifecycle.Lifecycle` (" in line or "`admission.Handler` (" in line, line
+        assert "mutateObjectUpdateFunc" not in line, line
+
+
+def test_removed_roles_say_so_in_chinese_and_their_wires_are_past(atlas):
+    """dockershim and the in-tree CNI went in v1.24: the Chinese note says so in Chinese (the
+    catalog's absent note is English only), and dockershim's wire is one it had, not has."""
+    for role, name in (("dockershim", " dockershim "), ("cni", "容器网络接口（CNI）")):
+        zh = build_note(atlas, role, "zh").markdown
+        assert f"> **本版本中不存在：** 本版本的源码树中没有{name}的代码。" in zh, role
+        assert "in this tree" not in zh, role
+    en = build_note(atlas, "dockershim").markdown
+    assert "Wires before it was removed" in en and "Wires (how the running" not in en
+
+
+def test_admission_flow_tells_the_validating_phase_too(notes):
+    """Mutating then validating: the flow reaches the chain's Validate through the function
+    createHandler builds with AdmissionToValidateObjectFunc and hands the registry."""
+    flow = notes["admission"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+    assert steps[-2:] == ["- `rest.AdmissionToValidateObjectFunc", "- `admission.(chainAdmissionHandler).Validate"]
+    assert "`handlers.createHandler` calls `AdmissionToValidateObjectFunc(…)`" in flow
+    assert "`rest.AdmissionToValidateObjectFunc` calls `Validate(…)`" in flow

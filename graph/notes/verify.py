@@ -223,6 +223,11 @@ def _interface_methods(lines: list[str], line: int) -> tuple[set[str], bool]:
 
 
 def _struct_embeds(lines: list[str], line: int) -> bool:
+    """Whether the struct declared at `line` embeds a type, its body on lines of their own or
+    on the declaration's line (`type sanitizedObject struct{ runtime.Object }`)."""
+    one_line = lines[line - 1].split("//", 1)[0] if 0 < line <= len(lines) else ""
+    if re.search(r"\bstruct\s*\{\s*\*?[\w.]+\s*(`[^`]*`)?\s*\}", one_line):
+        return True
     return any(re.match(r"^\s*\*?[\w.]+\s*(`.*`)?\s*$", code) for code in _body(lines, line))
 
 
