@@ -1066,6 +1066,19 @@ def test_every_flow_renders_in_both_languages(atlas, flow):
 def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
     text = build_note(atlas, "oci-runtime").markdown
     assert "No OCI runtime lives in the Kubernetes tree" in text
+    # the kubelet imports libcontainer/userns too (kubelet.go, container_manager_linux.go)
+    assert "for cgroups, AppArmor and telling whether it runs in a user namespace" in text
+    assert "用于 cgroups、AppArmor 以及判断自己是否运行在 user namespace 中" in build_note(
+        atlas, "oci-runtime", "zh").markdown
+
+
+def test_component_base_says_k8s_io_metrics_is_the_metrics_apis_not_the_binaries_metrics(atlas):
+    """The role's paths hold staging/src/k8s.io/metrics, whose packages (NodeMetrics, PodMetrics,
+    the custom metrics client) lead its package list: the note says what they are."""
+    en = _section(build_note(atlas, "component-base").markdown, "What it is")
+    assert "this role holds k8s.io/metrics: not the binaries' own metrics" in en
+    zh = _section(build_note(atlas, "component-base", "zh").markdown, "它是什么")
+    assert "这个角色还包含 k8s.io/metrics：它不是各二进制自身的指标" in zh
 
 
 def test_a_role_absent_from_the_tree_says_so_in_each_language_and_its_wires_are_past(atlas):

@@ -341,3 +341,19 @@ def test_admission_flow_tells_the_validating_phase_too(notes):
     assert steps[-2:] == ["- `rest.AdmissionToValidateObjectFunc", "- `admission.(chainAdmissionHandler).Validate"]
     assert "`handlers.createHandler` calls `AdmissionToValidateObjectFunc(…)`" in flow
     assert "`rest.AdmissionToValidateObjectFunc` calls `Validate(…)`" in flow
+
+
+def test_cloud_controller_manager_main_hands_over_the_provider_initializer(notes):
+    """main does not pick the provider: it builds the command with cloudInitializer, which the
+    command calls (InitCloudProvider with the configured name) before Run."""
+    start = notes["cloud-controller-manager"].split("## Start-up", 1)[1].split("\n## ", 1)[0]
+    main = next(x for x in start.splitlines() if x.startswith("- `cloud-controller-manager.main`"))
+    assert "cloudInitializer, the function that starts the cloud provider" in main
+    assert "picks the cloud provider" not in start
+    assert "`cloud-controller-manager.main` calls `NewCloudControllerManagerCommand(…)`" in start
+
+
+def test_component_base_says_what_k8s_io_metrics_is(notes):
+    text = notes["component-base"]
+    assert "**staging/src/k8s.io/metrics/pkg/apis/metrics/v1alpha1**" in text
+    assert "this role holds k8s.io/metrics: not the binaries' own metrics" in text
