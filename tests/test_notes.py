@@ -1015,6 +1015,95 @@ def test_admission_flow_tells_the_mutating_then_the_validating_phase(tmp_path):
     assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
 
 
+# `kubectl run` down to the REST client's Do, the helper's call chained over several lines
+KUBECTL_TREE = {
+    "staging/src/k8s.io/kubectl/pkg/cmd/run/run.go": """package run
+
+import "k8s.io/cli-runtime/pkg/resource"
+
+type RunOptions struct{ client resource.RESTClient }
+
+func NewCmdRun() func() error {
+	o := &RunOptions{}
+	return func() error { return o.Run() }
+}
+
+func (o *RunOptions) Run() error {
+	return o.createGeneratedObject("pod")
+}
+
+func (o *RunOptions) createGeneratedObject(obj string) error {
+	_, err := resource.
+		NewHelper(o.client).
+		Create("default", obj)
+	return err
+}
+""",
+    "staging/src/k8s.io/cli-runtime/pkg/resource/helper.go": """package resource
+
+import "k8s.io/client-go/rest"
+
+type RESTClient interface{ Post() *rest.Request }
+
+type Helper struct {
+	RESTClient RESTClient
+	Resource   string
+}
+
+func NewHelper(c RESTClient) *Helper { return &Helper{RESTClient: c} }
+
+func (m *Helper) Create(namespace string, obj string) (string, error) {
+	return m.CreateWithOptions(namespace, obj)
+}
+
+func (m *Helper) CreateWithOptions(namespace string, obj string) (string, error) {
+	return m.createResource(m.RESTClient, namespace, obj)
+}
+
+func (m *Helper) createResource(c RESTClient, namespace string, obj string) (string, error) {
+	return c.Post().
+		Namespace(namespace).
+		Body(obj).
+		Do().
+		Get()
+}
+""",
+    "staging/src/k8s.io/client-go/rest/request.go": """package rest
+
+type Request struct{ verb string }
+
+type Result struct{ body string }
+
+func (r *Request) Namespace(ns string) *Request { return r }
+
+func (r *Request) Body(obj string) *Request { return r }
+
+func (r *Request) Do() Result { return Result{} }
+
+func (r Result) Get() (string, error) { return r.body, nil }
+""",
+}
+
+
+def test_kubectl_flow_reaches_the_rest_clients_do_through_the_helper(tmp_path):
+    """`kubectl run` speaks REST: the flow goes on from createGeneratedObject through the REST
+    helper's Create to createResource and the request's Do, each link a call of the graph."""
+    tree = {**NOTES_TREE, **KUBECTL_TREE}
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", tree)))
+    for lang, calls in (("en", "calls"), ("zh", "调用")):
+        note = build_note(atlas, "kubectl", lang)
+        flow = _section(note.markdown, say(lang, "part_flow"))
+        steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+        assert steps[-3:] == ["- `run.(*RunOptions).createGeneratedObject",
+                              "- `resource.(*Helper).createResource", "- `rest.(*Request).Do"], steps
+        for hop in ("`run.(*RunOptions).createGeneratedObject` {} `Create(…)`",
+                    "`resource.(*Helper).CreateWithOptions` {} `createResource(…)`",
+                    "`resource.(*Helper).createResource` {} `Do(…)`"):
+            assert hop.format(calls) in flow, hop
+        assert "left out" not in flow and "被省略" not in flow
+    assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

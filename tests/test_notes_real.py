@@ -357,3 +357,13 @@ def test_component_base_says_what_k8s_io_metrics_is(notes):
     text = notes["component-base"]
     assert "**staging/src/k8s.io/metrics/pkg/apis/metrics/v1alpha1**" in text
     assert "this role holds k8s.io/metrics: not the binaries' own metrics" in text
+
+
+def test_kubectl_flow_speaks_rest_through_the_helper_and_do(notes):
+    """The role is "speaks REST to the apiserver": `kubectl run`'s flow ends at the REST
+    helper's createResource and the request's Do, not at createGeneratedObject."""
+    flow = notes["kubectl"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+    assert steps[-2:] == ["- `resource.(*Helper).createResource", "- `rest.(*Request).Do"], steps
+    assert "`run.(*RunOptions).createGeneratedObject` calls `Create(…)`" in flow
+    assert "`resource.(*Helper).createResource` calls `Do(…)`" in flow
