@@ -367,3 +367,14 @@ def test_kubectl_flow_speaks_rest_through_the_helper_and_do(notes):
     assert steps[-2:] == ["- `resource.(*Helper).createResource", "- `rest.(*Request).Do"], steps
     assert "`run.(*RunOptions).createGeneratedObject` calls `Create(…)`" in flow
     assert "`resource.(*Helper).createResource` calls `Do(…)`" in flow
+
+
+def test_kubeadm_init_lists_its_phases_in_the_order_they_are_appended(notes, k8s_root):
+    """newCmdInit appends the etcd phase before the control-plane one (v1.28): the sentence
+    names them in the order the runner runs them."""
+    line = next(x for x in notes["kubeadm"].splitlines() if x.startswith("- `cmd.newCmdInit`"))
+    named = ["Certs", "KubeConfig", "Etcd", "ControlPlane", "UploadConfig", "BootstrapToken", "Addon"]
+    source = (k8s_root / "cmd/kubeadm/app/cmd/init.go").read_text()
+    appended = sorted(named, key=lambda n: source.index(f"initRunner.AppendPhase(phases.New{n}Phase())"))
+    assert appended == named
+    assert "certs, kubeconfig, etcd, control-plane, upload-config, bootstrap-token and addons" in line
