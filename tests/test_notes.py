@@ -32,6 +32,7 @@ from kubeatlas.graph.notes.citation import (
     source_url,
 )
 from kubeatlas.graph.notes.claim import Claim, parse_claims
+from kubeatlas.graph.notes.export import write_all
 from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.render import build_note, flow_note, role_note, subjects
 from kubeatlas.graph.notes.source import PackageContents, key_declarations, short_name
@@ -1426,6 +1427,18 @@ def test_notes_all_writes_every_note_in_each_format(tmp_path, notes_db, atlas, f
         assert page == build_note(atlas, "kubelet").markdown
     index = (out / ("_index.md" if fmt == "hugo" else "index.md")).read_text()
     assert "(pod-flow.md)" in index and "(kubelet.md)" in index
+
+
+@pytest.mark.parametrize("lang, mark", [("en", " (not in this release)"), ("zh", "（本版本中不存在）")])
+def test_the_index_marks_the_roles_the_tree_holds_no_code_of(tmp_path, atlas, lang, mark):
+    """dockershim and the in-tree CNI are gone from the tree: the index says so beside their
+    links, before a learner opens an empty note; a role the tree holds is not marked."""
+    write_all(atlas, tmp_path, lang)
+    lines = (tmp_path / "index.md").read_text(encoding="utf-8").splitlines()
+    marked = {re.search(r"\]\((.+)\.md\)", x).group(1) for x in lines if x.endswith(mark)}
+    assert {"dockershim", "cni"} <= marked and "kubelet" not in marked
+    absent = {key_of(r.id) for r in atlas.roles() if r.attrs.get("present") is False}
+    assert marked == absent
 
 
 def test_value_references_from_the_resolver_complete_the_loops(tmp_path, notes_db):

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from kubeatlas.errors import KubeatlasError
+from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.render import build_note, subjects
 from kubeatlas.graph.notes.writer import Note
@@ -27,7 +28,8 @@ def write_all(atlas: Atlas, out: Path, lang: str = "en", fmt: str = "markdown") 
     if fmt == "anki":
         return [_anki(out, notes, version, lang)]
     date = str(tree.get("indexed_at") or "")[:10] or "1970-01-01"
-    written = [_index(out, notes, version, lang, fmt, date)]
+    absent = {key_of(r.id) for r in atlas.roles() if r.attrs.get("present", True) is False}
+    written = [_index(out, notes, version, lang, fmt, date, absent)]
     for n in notes:
         path = out / f"{n.slug}.md"
         body = n.markdown if fmt == "markdown" else _front_matter(n.title, date, n.tags) + n.markdown
@@ -44,14 +46,18 @@ def _front_matter(title: str, date: str, tags: tuple[str, ...]) -> str:
             'categories: ["kubeatlas"]\n' "---\n\n")
 
 
-def _index(out: Path, notes: list[Note], version: str, lang: str, fmt: str, date: str) -> Path:
+def _index(out: Path, notes: list[Note], version: str, lang: str, fmt: str, date: str,
+           absent: set[str]) -> Path:
+    """The flows, then the roles; a role the tree holds no code of (dockershim since v1.24) is
+    marked so, before a learner opens it."""
     title = say(lang, "index_title", version=version)
     flows = [n for n in notes if "flow" in n.tags]
     roles = [n for n in notes if "flow" not in n.tags]
     lines = [f"# {title}", "", f"## {say(lang, 'index_flows')}", ""]
     lines += [f"- [{n.title}]({n.slug}.md)" for n in flows]
     lines += ["", f"## {say(lang, 'index_roles')}", ""]
-    lines += [f"- [{n.title}]({n.slug}.md)" for n in roles]
+    lines += [f"- [{n.title}]({n.slug}.md)" + (say(lang, "index_absent") if n.slug in absent else "")
+              for n in roles]
     name = "_index.md" if fmt == "hugo" else "index.md"
     text = "\n".join(lines) + "\n"
     if fmt == "hugo":

@@ -169,6 +169,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "index_title": ("Kubernetes {version}: study notes", "Kubernetes {version} 学习笔记"),
     "index_roles": ("Components and interfaces", "组件与接口"),
     "index_flows": ("Flows across components", "跨组件的流程"),
+    "index_absent": (" (not in this release)", "（本版本中不存在）"),
     "card_step": ("{role}: what does `{name}` do, and where is it?", "{role}：`{name}` 做什么？在哪里？"),
     "card_impl": ("{role}: which production types implement `{name}`?", "{role}：哪些生产代码类型实现了 `{name}`？"),
     "card_flow": ("{flow} — step {number}: {title}?", "{flow} —— 第 {number} 步：{title}？"),
