@@ -888,7 +888,12 @@ def test_a_generated_interface_lists_its_generated_implementation_before_embedde
     assert listed.startswith("`lifecycle.Lifecycle` (") and "`admission.auditHandler` (" in listed
     plugin = next(x for x in build_note(atlas, "device-plugin").markdown.splitlines()
                   if x.startswith("- `v1beta1.DevicePluginServer`"))
-    assert plugin.endswith("no production implementer in this tree"), plugin
+    # one sentence, not "Implemented in production code by: no production implementer …"
+    assert plugin.endswith(" — The gRPC service a vendor's plugin serves. No production code in this "
+                           "tree implements it."), plugin
+    plugin = next(x for x in build_note(atlas, "device-plugin", "zh").markdown.splitlines()
+                  if x.startswith("- `v1beta1.DevicePluginServer`"))
+    assert plugin.endswith(" — 厂商插件提供的 gRPC 服务。本源码树的生产代码中没有它的实现。"), plugin
 
 
 # a production type the tests give the interface's methods (the apiserver's

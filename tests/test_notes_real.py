@@ -310,7 +310,8 @@ def test_a_grpc_service_lists_no_unimplemented_stub(notes):
     UnimplementedDevicePluginServer (which answers every call "unimplemented") is no answer."""
     line = next(x for x in notes["device-plugin"].splitlines()
                 if x.startswith("- `v1beta1.DevicePluginServer`"))
-    assert line.endswith("no production implementer in this tree"), line
+    assert line.endswith(" — The gRPC service a vendor's plugin serves. No production code in this "
+                         "tree implements it."), line
 
 
 def test_admission_lists_no_type_that_implements_only_in_tests(notes):

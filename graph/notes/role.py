@@ -118,11 +118,13 @@ def _interface(w: Writer, iface: NodeRecord, sentence: str, role: str) -> None:
                       int(impl.attrs.get("line", 0)), object_path=str(iface.attrs.get("file", "")),
                       object_line=int(iface.attrs.get("line", 0))))
     head = w.cite_node(iface)
-    listed = w.say("sep").join(w.cite_node(n) for n in impls[:MAX_IMPLEMENTERS]) or w.say("no_implementers")
+    listed = w.say("sep").join(w.cite_node(n) for n in impls[:MAX_IMPLEMENTERS])
     more = (" " + w.say("and_more", count=len(impls) - MAX_IMPLEMENTERS)
             if len(impls) > MAX_IMPLEMENTERS else "")
     lead = f" — {sentence}" if sentence else " —"
-    w.add(f"- {head}{lead} {w.say('implemented_by')}{listed}{more}".replace("。 ", "。"))
+    # none: one sentence, not "Implemented in production code by: no production implementer"
+    said = f"{w.say('implemented_by')}{listed}{more}" if impls else w.say("no_implementers")
+    w.add(f"- {head}{lead} {said}".replace("。 ", "。"))
     if impls:
         w.card(w.say("card_impl", role=role, name=short_name(iface.id)), "; ".join(
             f"{short_name(n.id)} ({n.attrs.get('file')}:{n.attrs.get('line')})" for n in impls[:MAX_IMPLEMENTERS]))
