@@ -1110,6 +1110,42 @@ def test_kubectl_flow_reaches_the_rest_clients_do_through_the_helper(tmp_path):
     assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
 
 
+WORKQUEUE_TREE = {
+    "staging/src/k8s.io/client-go/util/workqueue/rate_limiting_queue.go": """package workqueue
+
+type RateLimitingInterface interface {
+	Add(item interface{})
+	Get() (item interface{}, shutdown bool)
+	Done(item interface{})
+	AddRateLimited(item interface{})
+	Forget(item interface{})
+}
+
+type rateLimitingType struct{ items []interface{} }
+
+func (q *rateLimitingType) Add(item interface{}) { q.items = append(q.items, item) }
+
+func (q *rateLimitingType) Get() (interface{}, bool) { return q.items[0], false }
+
+func (q *rateLimitingType) Done(item interface{}) {}
+
+func (q *rateLimitingType) AddRateLimited(item interface{}) { q.Add(item) }
+
+func (q *rateLimitingType) Forget(item interface{}) {}
+""",
+}
+
+
+def test_informer_machinery_names_the_work_queue_it_is_about(tmp_path):
+    """The role is "informers, listers and work queues": its extension points end with the
+    rate-limited work queue between handlers and workers, and its implementation."""
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", {**NOTES_TREE, **WORKQUEUE_TREE})))
+    for lang, said in (("en", "handlers Add keys, workers Get one"), ("zh", "处理函数用 Add 放入 key")):
+        part = _section(build_note(atlas, "informer-machinery", lang).markdown, say(lang, "part_extend"))
+        line = next(x for x in part.splitlines() if x.startswith("- `workqueue.RateLimitingInterface`"))
+        assert said in line and "`workqueue.rateLimitingType` (" in line, line
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

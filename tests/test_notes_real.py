@@ -379,3 +379,9 @@ def test_kubeadm_init_lists_its_phases_in_the_order_they_are_appended(notes, k8s
     appended = sorted(named, key=lambda n: source.index(f"initRunner.AppendPhase(phases.New{n}Phase())"))
     assert appended == named
     assert "certs, kubeconfig, etcd, control-plane, upload-config, bootstrap-token and addons" in line
+
+
+def test_informer_machinery_names_the_rate_limited_work_queue(notes):
+    line = next(x for x in notes["informer-machinery"].splitlines()
+                if x.startswith("- `workqueue.RateLimitingInterface`"))
+    assert "handlers Add keys, workers Get one" in line and "`workqueue.rateLimitingType` (" in line
