@@ -1203,6 +1203,15 @@ def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
         atlas, "oci-runtime", "zh").markdown
 
 
+def test_device_plugin_says_dra_is_another_way_not_its_protocol(atlas):
+    """pkg/kubelet/cm/dra and k8s.io/dynamic-resource-allocation lie under the role, and its
+    API objects are ResourceClaims: the note says what DRA is beside the device plugins."""
+    en = _section(build_note(atlas, "device-plugin").markdown, "What it is")
+    assert "Dynamic Resource Allocation (DRA" in en and "not part of the device plugin protocol" in en
+    zh = _section(build_note(atlas, "device-plugin", "zh").markdown, "它是什么")
+    assert "动态资源分配（DRA" in zh and "不属于设备插件协议" in zh
+
+
 def test_component_base_says_k8s_io_metrics_is_the_metrics_apis_not_the_binaries_metrics(atlas):
     """The role's paths hold staging/src/k8s.io/metrics, whose packages (NodeMetrics, PodMetrics,
     the custom metrics client) lead its package list: the note says what they are."""

@@ -385,3 +385,9 @@ def test_informer_machinery_names_the_rate_limited_work_queue(notes):
     line = next(x for x in notes["informer-machinery"].splitlines()
                 if x.startswith("- `workqueue.RateLimitingInterface`"))
     assert "handlers Add keys, workers Get one" in line and "`workqueue.rateLimitingType` (" in line
+
+
+def test_device_plugin_says_what_dra_is(notes):
+    text = notes["device-plugin"]
+    assert "ResourceClaim" in text.split("## What it is", 1)[1].split("\n## ", 1)[0]
+    assert "not part of the device plugin protocol" in text
