@@ -1146,6 +1146,88 @@ def test_informer_machinery_names_the_work_queue_it_is_about(tmp_path):
         assert said in line and "`workqueue.rateLimitingType` (" in line, line
 
 
+# bytes to a typed, defaulted, converted object: codec -> serializer -> Scheme
+AM = "staging/src/k8s.io/apimachinery"
+DECODE_TREE = {
+    f"{AM}/go.mod": "module k8s.io/apimachinery\n",
+    f"{AM}/pkg/runtime/interfaces.go": """package runtime
+
+type Object interface{ Kind() string }
+
+type Decoder interface{ Decode(data []byte, into Object) (Object, error) }
+
+type ObjectCreater interface{ New(kind string) (Object, error) }
+
+type ObjectDefaulter interface{ Default(in Object) }
+
+type ObjectConvertor interface{ ConvertToVersion(in Object, version string) (Object, error) }
+""",
+    f"{AM}/pkg/runtime/codec.go": """package runtime
+
+func UseOrCreateObject(c ObjectCreater, kind string, obj Object) (Object, error) {
+	if obj != nil && obj.Kind() == kind {
+		return obj, nil
+	}
+	return c.New(kind)
+}
+""",
+    f"{AM}/pkg/runtime/scheme.go": """package runtime
+
+type Scheme struct{ kinds map[string]func() Object }
+
+func (s *Scheme) New(kind string) (Object, error) { return s.kinds[kind](), nil }
+
+func (s *Scheme) Default(in Object) {}
+
+func (s *Scheme) ConvertToVersion(in Object, version string) (Object, error) { return in, nil }
+""",
+    f"{AM}/pkg/runtime/serializer/json/json.go": """package json
+
+import "k8s.io/apimachinery/pkg/runtime"
+
+type Serializer struct{ creater runtime.ObjectCreater }
+
+func (s *Serializer) Decode(data []byte, into runtime.Object) (runtime.Object, error) {
+	return runtime.UseOrCreateObject(s.creater, string(data), into)
+}
+""",
+    f"{AM}/pkg/runtime/serializer/versioning/versioning.go": """package versioning
+
+import "k8s.io/apimachinery/pkg/runtime"
+
+type codec struct {
+	decoder   runtime.Decoder
+	defaulter runtime.ObjectDefaulter
+	convertor runtime.ObjectConvertor
+}
+
+func (c *codec) Decode(data []byte, into runtime.Object) (runtime.Object, error) {
+	obj, err := c.decoder.Decode(data, into)
+	if err != nil {
+		return nil, err
+	}
+	c.defaulter.Default(obj)
+	return c.convertor.ConvertToVersion(obj, "internal")
+}
+""",
+}
+
+
+def test_apimachinery_tells_how_bytes_become_a_typed_object(tmp_path):
+    """The type machinery at work: a codec decodes through its serializer, the Scheme makes the
+    registered type, defaults it and converts it, each link a call or an interface dispatch."""
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", {**NOTES_TREE, **DECODE_TREE})))
+    for lang in ("en", "zh"):
+        note = build_note(atlas, "apimachinery", lang)
+        flow = _section(note.markdown, say(lang, "part_flow"))
+        steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+        assert steps == ["- `versioning.(*codec).Decode", "- `json.(*Serializer).Decode",
+                         "- `runtime.UseOrCreateObject", "- `runtime.(*Scheme).New",
+                         "- `runtime.(*Scheme).Default", "- `runtime.(*Scheme).ConvertToVersion"], steps
+        assert "left out" not in flow and "被省略" not in flow
+    assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

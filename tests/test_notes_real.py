@@ -391,3 +391,11 @@ def test_device_plugin_says_what_dra_is(notes):
     text = notes["device-plugin"]
     assert "ResourceClaim" in text.split("## What it is", 1)[1].split("\n## ", 1)[0]
     assert "not part of the device plugin protocol" in text
+
+
+def test_apimachinery_walks_a_decode_through_the_scheme(notes):
+    flow = notes["apimachinery"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+    assert steps == ["- `versioning.(*codec).Decode", "- `json.(*Serializer).Decode",
+                     "- `runtime.UseOrCreateObject", "- `runtime.(*Scheme).New",
+                     "- `runtime.(*Scheme).Default", "- `runtime.(*Scheme).ConvertToVersion"], steps
