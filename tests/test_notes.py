@@ -1285,6 +1285,16 @@ def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
         atlas, "oci-runtime", "zh").markdown
 
 
+def test_api_types_says_how_a_group_is_layered(atlas):
+    """The role's package list is a wall of types: the note first says which layer is which
+    (versioned, internal, conversion and defaulting, validation)."""
+    en = _section(build_note(atlas, "api-types").markdown, "What it is")
+    assert "the internal type the apiserver works on (`pkg/apis/<group>`, such as core.Pod)" in en
+    zh = _section(build_note(atlas, "api-types", "zh").markdown, "它是什么")
+    assert "apiserver 内部处理的内部类型（`pkg/apis/<group>`，例如 core.Pod）" in zh
+    assert "<group>" not in re.sub(r"`[^`]*`", "", en + zh)  # Markdown drops a bare <group>
+
+
 def test_device_plugin_says_dra_is_another_way_not_its_protocol(atlas):
     """pkg/kubelet/cm/dra and k8s.io/dynamic-resource-allocation lie under the role, and its
     API objects are ResourceClaims: the note says what DRA is beside the device plugins."""

@@ -399,3 +399,8 @@ def test_apimachinery_walks_a_decode_through_the_scheme(notes):
     assert steps == ["- `versioning.(*codec).Decode", "- `json.(*Serializer).Decode",
                      "- `runtime.UseOrCreateObject", "- `runtime.(*Scheme).New",
                      "- `runtime.(*Scheme).Default", "- `runtime.(*Scheme).ConvertToVersion"], steps
+
+
+def test_api_types_says_which_layer_is_which(notes):
+    text = notes["api-types"].split("## What it is", 1)[1].split("\n## ", 1)[0]
+    assert "the versioned types clients send (`k8s.io/api/<group>/<version>`" in text
