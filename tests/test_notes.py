@@ -1285,6 +1285,16 @@ def test_oci_runtime_note_says_no_runtime_lives_in_the_tree(atlas):
         atlas, "oci-runtime", "zh").markdown
 
 
+def test_dev_tools_says_where_the_generators_are_and_what_is_their_output(atlas):
+    """Generated openapi and example clientsets lead the package list: the note says where the
+    generators themselves live and that those packages are their output."""
+    en = _section(build_note(atlas, "dev-tools").markdown, "What it is")
+    assert "The code generators live under `code-generator/cmd`" in en
+    assert "Several of the largest packages below are generated output, not tools" in en
+    zh = _section(build_note(atlas, "dev-tools", "zh").markdown, "它是什么")
+    assert "代码生成器位于 `code-generator/cmd` 下" in zh and "是生成的代码，而不是工具本身" in zh
+
+
 def test_api_types_says_how_a_group_is_layered(atlas):
     """The role's package list is a wall of types: the note first says which layer is which
     (versioned, internal, conversion and defaulting, validation)."""

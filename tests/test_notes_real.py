@@ -404,3 +404,11 @@ def test_apimachinery_walks_a_decode_through_the_scheme(notes):
 def test_api_types_says_which_layer_is_which(notes):
     text = notes["api-types"].split("## What it is", 1)[1].split("\n## ", 1)[0]
     assert "the versioned types clients send (`k8s.io/api/<group>/<version>`" in text
+
+
+def test_dev_tools_points_at_the_generators(notes, k8s_root):
+    text = notes["dev-tools"].split("## What it is", 1)[1].split("\n## ", 1)[0]
+    assert "The code generators live under `code-generator/cmd`" in text
+    for gen in ("deepcopy-gen", "conversion-gen", "client-gen", "informer-gen", "openapi-gen"):
+        assert gen in text and (k8s_root / "staging/src/k8s.io/code-generator/cmd" / gen).is_dir(), gen
+    assert (k8s_root / "staging/src/k8s.io/code-generator/examples/hack/verify-codegen.sh").is_file()
