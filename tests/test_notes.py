@@ -1228,6 +1228,102 @@ def test_apimachinery_tells_how_bytes_become_a_typed_object(tmp_path):
     assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
 
 
+# the cloud-controller-manager's service controller, from its start function to the provider's
+# EnsureLoadBalancer
+CP = "staging/src/k8s.io/cloud-provider"
+CLOUD_TREE = {
+    f"{CP}/go.mod": "module k8s.io/cloud-provider\n",
+    f"{CP}/cloud.go": """package cloudprovider
+
+type LoadBalancer interface {
+	EnsureLoadBalancer(service string, nodes []string) (string, error)
+}
+""",
+    f"{CP}/app/core.go": """package app
+
+import servicecontroller "k8s.io/cloud-provider/controllers/service"
+
+func startServiceController(stop chan struct{}) (bool, error) {
+	c := servicecontroller.New()
+	go c.Run(stop, 2)
+	return true, nil
+}
+""",
+    f"{CP}/controllers/service/controller.go": """package service
+
+import cloudprovider "k8s.io/cloud-provider"
+
+type queue interface {
+	Get() (string, bool)
+	Done(key string)
+}
+
+type Controller struct {
+	balancer     cloudprovider.LoadBalancer
+	serviceQueue queue
+	nodes        []string
+}
+
+func New() *Controller { return &Controller{} }
+
+func until(f func(), stop chan struct{}) {}
+
+func (c *Controller) Run(stop chan struct{}, workers int) {
+	for i := 0; i < workers; i++ {
+		go until(c.serviceWorker, stop)
+	}
+}
+
+func (c *Controller) serviceWorker() {
+	for c.processNextServiceItem() {
+	}
+}
+
+func (c *Controller) processNextServiceItem() bool {
+	key, quit := c.serviceQueue.Get()
+	if quit {
+		return false
+	}
+	defer c.serviceQueue.Done(key)
+	return c.syncService(key) == nil
+}
+
+func (c *Controller) syncService(key string) error {
+	return c.processServiceCreateOrUpdate(key)
+}
+
+func (c *Controller) processServiceCreateOrUpdate(key string) error {
+	return c.syncLoadBalancerIfNeeded(key)
+}
+
+func (c *Controller) syncLoadBalancerIfNeeded(key string) error {
+	_, err := c.ensureLoadBalancer(key)
+	return err
+}
+
+func (c *Controller) ensureLoadBalancer(service string) (string, error) {
+	return c.balancer.EnsureLoadBalancer(service, c.nodes)
+}
+""",
+}
+
+
+def test_cloud_controller_manager_follows_a_service_to_the_providers_load_balancer(tmp_path):
+    """The role is nodes, routes and load-balancer Services: its main loop follows the service
+    controller from its start function to the provider's EnsureLoadBalancer, each link an edge."""
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", {**NOTES_TREE, **CLOUD_TREE})))
+    for lang, passes in (("en", "passes the function value"), ("zh", "函数值")):
+        note = build_note(atlas, "cloud-controller-manager", lang)
+        loop = _section(note.markdown, say(lang, "part_loop"))
+        steps = [x.split("` (", 1)[0] for x in loop.splitlines() if x.startswith("- `")]
+        assert steps == ["- `app.startServiceController", "- `service.(*Controller).Run",
+                         "- `service.(*Controller).serviceWorker", "- `service.(*Controller).processNextServiceItem",
+                         "- `service.(*Controller).syncService", "- `service.(*Controller).syncLoadBalancerIfNeeded",
+                         "- `service.(*Controller).ensureLoadBalancer"], steps
+        assert passes in loop and "`serviceWorker`" in loop
+    assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

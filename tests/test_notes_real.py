@@ -412,3 +412,13 @@ def test_dev_tools_points_at_the_generators(notes, k8s_root):
     for gen in ("deepcopy-gen", "conversion-gen", "client-gen", "informer-gen", "openapi-gen"):
         assert gen in text and (k8s_root / "staging/src/k8s.io/code-generator/cmd" / gen).is_dir(), gen
     assert (k8s_root / "staging/src/k8s.io/code-generator/examples/hack/verify-codegen.sh").is_file()
+
+
+def test_cloud_controller_manager_loop_reaches_the_providers_load_balancer(notes):
+    loop = notes["cloud-controller-manager"].split("## Main loop", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in loop.splitlines() if x.startswith("- `")]
+    assert steps[2:] == ["- `app.startServiceController", "- `service.(*Controller).Run",
+                         "- `service.(*Controller).serviceWorker", "- `service.(*Controller).processNextServiceItem",
+                         "- `service.(*Controller).syncService", "- `service.(*Controller).syncLoadBalancerIfNeeded",
+                         "- `service.(*Controller).ensureLoadBalancer"], steps
+    assert "`service.(*Controller).Run` passes the function value `serviceWorker`" in loop
