@@ -1324,6 +1324,65 @@ def test_cloud_controller_manager_follows_a_service_to_the_providers_load_balanc
     assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
 
 
+# every component's main hands its command to component-base's cli.Run
+CB = "staging/src/k8s.io/component-base"
+CLI_TREE = {
+    "cmd/kube-scheduler/scheduler.go": """package main
+
+import (
+	"k8s.io/component-base/cli"
+	"k8s.io/kubernetes/cmd/kube-scheduler/app"
+)
+
+func main() {
+	command := app.NewSchedulerCommand()
+	code := cli.Run(command)
+	_ = code
+}
+""",
+    f"{CB}/go.mod": "module k8s.io/component-base\n",
+    f"{CB}/cli/run.go": """package cli
+
+import "k8s.io/component-base/logs"
+
+type Command interface{ Execute() error }
+
+func Run(cmd Command) int {
+	if err := run(cmd); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func run(cmd Command) error {
+	defer logs.FlushLogs()
+	logs.InitLogs()
+	return cmd.Execute()
+}
+""",
+    f"{CB}/logs/logs.go": """package logs
+
+func InitLogs() {}
+
+func FlushLogs() {}
+""",
+}
+
+
+def test_component_base_starts_every_binary_through_cli_run(tmp_path):
+    """What every binary shares, at work: a component's main hands its command to cli.Run, whose
+    run sets up logging (InitLogs) and executes it, each link a call of the graph."""
+    atlas = Atlas(SqliteReader(build_index(tmp_path / "kubernetes", {**NOTES_TREE, **CLI_TREE})))
+    for lang, calls in (("en", "calls"), ("zh", "调用")):
+        note = build_note(atlas, "component-base", lang)
+        start = _section(note.markdown, say(lang, "part_start"))
+        steps = [x.split("` (", 1)[0] for x in start.splitlines() if x.startswith("- `")]
+        assert steps == ["- `kube-scheduler.main", "- `cli.Run", "- `cli.run", "- `logs.InitLogs"], steps
+        assert f"`kube-scheduler.main` {calls} `Run(…)`" in start
+        assert f"`cli.run` {calls} `InitLogs(…)`" in start
+    assert check_claims(list(note.claims), tmp_path / "kubernetes") == []
+
+
 def test_flow_rolls_out_through_rolloutRolling_not_isScalingEvent(atlas):
     step = _section(flow_note(atlas).markdown, "4. controllers")
     assert "`deployment.(*DeploymentController).rolloutRolling`" in step

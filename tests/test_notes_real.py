@@ -422,3 +422,10 @@ def test_cloud_controller_manager_loop_reaches_the_providers_load_balancer(notes
                          "- `service.(*Controller).syncService", "- `service.(*Controller).syncLoadBalancerIfNeeded",
                          "- `service.(*Controller).ensureLoadBalancer"], steps
     assert "`service.(*Controller).Run` passes the function value `serviceWorker`" in loop
+
+
+def test_component_base_starts_the_binaries_through_cli_run(notes):
+    start = notes["component-base"].split("## Start-up", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in start.splitlines() if x.startswith("- `")]
+    assert steps == ["- `kube-scheduler.main", "- `cli.Run", "- `cli.run", "- `logs.InitLogs"], steps
+    assert "`kube-scheduler.main` calls `Run(…)`" in start
