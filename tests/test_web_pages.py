@@ -328,3 +328,85 @@ def test_a_missing_or_corrupt_index_is_an_error_page(open_page, tmp_path, conten
         db.write_bytes(content)
     at = open_page(db=db)
     assert message in at.error[0].value
+
+
+# --- one language for the explorer: the sidebar's 中文/English switch, `lang` in the URL ------
+def test_role_page_in_chinese_shows_its_headings_summary_and_steps_in_chinese(open_page):
+    from kubeatlas.app.web.words import say
+    from kubeatlas.graph.knowledge.catalog import load_catalog
+    from kubeatlas.graph.knowledge.walkthrough import load_walkthroughs
+    from kubeatlas.graph.notes import lang
+
+    at = open_page("views/role.py", role="kubelet", lang="zh")
+    assert at.sidebar.radio[0].value == "zh" and at.query_params["lang"] == "zh"
+    subheaders = [s.value for s in at.subheader]
+    for heading in (say("zh", "entry_point"), lang.say("zh", "part_loop"),
+                    lang.say("zh", "reading_path"), say("zh", "core_packages", count=8),
+                    lang.say("zh", "key_interfaces"), lang.say("zh", "neighbours")):
+        assert heading in subheaders, (heading, subheaders)
+    assert not {"Entry point", "Main loop", "Key interfaces", "Neighbours"} & set(subheaders)
+    kubelet = load_catalog().role("kubelet")
+    markdown = [str(m.value) for m in at.markdown]
+    # the catalog's Chinese summary first, then its English one
+    assert markdown.index(kubelet.summary_zh) < markdown.index(kubelet.summary_en)
+    first = dict(load_walkthroughs()["kubelet"].parts)["loop"][0]
+    assert any(m.endswith(f" — {first.zh}") for m in markdown)  # the main loop's steps in Chinese
+    assert not any(m.endswith(f" — {first.en}") for m in markdown)
+    assert at.selectbox[0].label == say("zh", "role") and at.selectbox[0].value == "kubelet"
+    links = {p.proto.label: p.proto.query_string for p in at.get("page_link")}
+    assert links[say("zh", "note_for", name="kubelet")] == "subject=kubelet&lang=zh"
+    assert all(q.endswith("lang=zh") for q in links.values())  # a new tab keeps the language
+    # back to English with the switch: the same page, its words, and the URL
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception and at.query_params["lang"] == "en"
+    assert "Entry point" in [s.value for s in at.subheader] and at.selectbox[0].value == "kubelet"
+    assert not any("lang=" in p.proto.query_string for p in at.get("page_link"))
+
+
+def test_the_language_is_kept_when_a_link_drops_it_and_english_stays_out_of_the_url(
+        open_page, browser_graphviz):
+    from kubeatlas.app.web.words import say
+
+    at = open_page()
+    assert "lang" not in at.query_params and at.title[0].value == "Architecture map"
+    at.sidebar.radio[0].set_value("zh").run()
+    assert at.query_params["lang"] == "zh" and at.title[0].value == say("zh", "page_architecture")
+    assert say("zh", "map_intro") in [c.value for c in at.caption]
+    assert say("zh", "map_roles") in [s.value for s in at.subheader]
+    spec = at.get("graphviz_chart")[0].proto.spec
+    assert 'URL="role?role=kubelet&lang=zh"' in spec  # a click on a box keeps the language
+    assert f'label="{say("zh", "plane_control")}"' in spec
+    # the navigation (or a link written without `lang`) leaves it out: the session's choice holds
+    at.switch_page("views/role.py")
+    at.query_params.clear()
+    at.query_params["role"] = "kube-scheduler"
+    at.run()
+    assert not at.exception and at.query_params["lang"] == "zh"
+    assert at.title[0].value == "kube-scheduler" and say("zh", "entry_point") in [
+        s.value for s in at.subheader]
+
+
+def test_an_unknown_language_says_so_and_shows_english(open_page):
+    at = open_page("views/role.py", role="kubelet", lang="fr")
+    assert "no page language 'fr'" in at.warning[0].value and "lang=zh" in at.warning[0].value
+    assert at.query_params["lang"] == "en" and "Entry point" in [s.value for s in at.subheader]
+
+
+def test_the_explorers_chinese_follows_the_reviewed_glossary():
+    """The pages' own Chinese as the notes' (tests/test_notes.py): no rendering to avoid, and
+    where the English names a glossary term, the Chinese names its one rendering."""
+    import re
+
+    from kubeatlas.app.web import words
+    from kubeatlas.graph.notes.glossary import load_glossary
+
+    glossary = load_glossary()
+    pairs = list(words._TEXT.values())
+    named = 0
+    for en, zh in pairs:
+        assert not [bad for bad in glossary.avoid if bad in zh], zh
+        for term, chinese in glossary.terms.items():
+            if re.search(rf"\b{re.escape(term)}s?\b", en, re.IGNORECASE):
+                named += 1
+                assert chinese in zh, (term, chinese, zh)
+    assert named >= 5  # entry point, main loop, interface ... are named and said in Chinese

@@ -13,6 +13,7 @@ from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord
 PLANES = (("control", "control plane", "#e8f0fe"), ("node", "node", "#e6f4ea"),
           ("interface", "interfaces", "#fef7e0"), ("library", "libraries", "#f3e8fd"),
           ("tool", "tools", "#fce8e6"))
+PLANE_KEYS = tuple(p for p, _, _ in PLANES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +21,10 @@ class MapOptions:
     talks_to: bool = True
     depends_on: bool = True
     min_weight: int = 1
-    planes: tuple[str, ...] = tuple(p for p, _, _ in PLANES)
+    planes: tuple[str, ...] = PLANE_KEYS
     link_prefix: str = "role?role="
+    link_suffix: str = ""  # after the role's key: "&lang=zh" keeps the language on a click
+    plane_labels: tuple[tuple[str, str], ...] = ()  # (plane, label) in place of PLANES' own
 
 
 def quote(text: str) -> str:
@@ -39,7 +42,9 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
            "fontsize=20, nodesep=0.3, ranksep=0.8];",
            "  node [shape=box, style=\"rounded,filled\", fontname=Helvetica, fontsize=19, "
            "fillcolor=white, margin=\"0.15,0.06\"];", "  edge [fontname=Helvetica, fontsize=15];"]
+    labels = dict(options.plane_labels)
     for plane, label, colour in PLANES:
+        label = labels.get(plane, label)
         members = [r for r in roles if r.attrs.get("plane") == plane and r.id in shown]
         if not members:
             continue
@@ -51,7 +56,7 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
                 ", style=\"rounded,dashed\", fontcolor=gray40, color=gray60"
             tip = r.attrs.get("summary_en", "") or r.attrs.get("note", "")
             out.append(f"    {quote(r.id)} [label={quote(r.attrs.get('name') or key)}, "
-                       f"URL={quote(options.link_prefix + key)}, target=\"_self\", "
+                       f"URL={quote(options.link_prefix + key + options.link_suffix)}, target=\"_self\", "
                        f"tooltip={quote(tip[:200])}{style}];")
         out.append("  }")
     for e in sorted(edges, key=lambda e: (e.kind, e.source, e.target)):

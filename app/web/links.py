@@ -1,4 +1,5 @@
-"""Links from a page: `file:line` to GitHub at the pinned commit, and to the app's own pages."""
+"""Links from a page: `file:line` to GitHub at the pinned commit, and to the app's own pages
+(in the language chosen)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import nav
+from kubeatlas.app.web import language, nav, words
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.citation import source_url
 from kubeatlas.graph.notes.source import short_name
@@ -76,7 +77,7 @@ def node_link(nid: str, label: str | None = None, container: Any = st, help: str
         container.markdown(f"`{text}`")
         return
     page, params = target
-    container.page_link(page, label=text, query_params=params, help=help)
+    container.page_link(page, label=text, query_params=language.params(params), help=help)
 
 
 def capped_links(ids: Sequence[str], cap: int, container: Any = st,
@@ -89,4 +90,4 @@ def capped_links(ids: Sequence[str], cap: int, container: Any = st,
 
 def more_marker(count: int, container: Any = st) -> None:
     if count > 0:
-        container.caption(f"… {count} more (raise the cap to see them)")
+        container.caption(words.say(language.chosen(), "more", count=count))

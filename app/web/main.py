@@ -13,13 +13,15 @@ except ImportError:  # `streamlit run app/web/main.py` from a checkout puts only
 
 import streamlit as st
 
-from kubeatlas.app.web import nav, search_box, sources, state
+from kubeatlas.app.web import language, nav, search_box, sources, state
 
 # no traceback (or server path) shown, however the app is started; the Deploy button and the
 # developer menu are hidden by `kubeatlas web` (client.toolbarMode=viewer: a start-up option)
 st.set_option("client.showErrorDetails", "none")
 st.set_page_config(page_title="kubeatlas", page_icon=":material/map:", layout="wide")
-page = st.navigation(nav.pages())
+lang = language.switch()  # first: the navigation and every page's words follow it
+page = st.navigation(nav.pages(lang))
+language.warn_refused("note" if page.url_path == nav.url_path(nav.NOTES) else "page")
 sources.selector()
 state.sidebar(state.atlas())
 search_box.sidebar(state.atlas())

@@ -1,8 +1,11 @@
-"""The app's pages: their scripts, titles and URL paths, grouped as the sidebar shows them."""
+"""The app's pages: their scripts, titles (in the language chosen) and URL paths, grouped as the
+sidebar shows them."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from kubeatlas.app.web.words import say
 
 ARCHITECTURE = "views/architecture.py"
 ROLE = "views/role.py"
@@ -17,24 +20,31 @@ CODE = "views/code.py"
 COMPARE = "views/compare.py"
 MINI = "views/mini.py"
 
+# (section, ((script, title, URL path, icon), ...)): the titles are app/web/words.py's keys
 SECTIONS = (
-    ("Architecture", ((ARCHITECTURE, "Architecture map", "architecture", ":material/map:"),
-                      (ROLE, "Role", "role", ":material/hub:"),
-                      (PACKAGE, "Package", "package", ":material/inventory_2:"),
-                      (CODE, "Type or function", "code", ":material/code:"),
-                      (SEARCH, "Search", "search", ":material/search:"))),
-    ("Questions", ((DEPS, "Dependencies & paths", "deps", ":material/route:"),
-                   (INTERFACES, "Interfaces", "interfaces", ":material/power:"),
-                   (KINDS, "API kinds", "kinds", ":material/description:"),
-                   (COMPARE, "Compare releases", "compare", ":material/compare_arrows:"))),
-    ("Tools", ((CONSOLE, "Query console", "console", ":material/terminal:"),
-               (NOTES, "Study notes", "notes", ":material/edit_note:"),
-               (MINI, "Mini cluster", "mini", ":material/deployed_code:"))),
+    ("nav_architecture", ((ARCHITECTURE, "page_architecture", "architecture", ":material/map:"),
+                          (ROLE, "page_role", "role", ":material/hub:"),
+                          (PACKAGE, "page_package", "package", ":material/inventory_2:"),
+                          (CODE, "page_code", "code", ":material/code:"),
+                          (SEARCH, "page_search", "search", ":material/search:"))),
+    ("nav_questions", ((DEPS, "page_deps", "deps", ":material/route:"),
+                       (INTERFACES, "page_interfaces", "interfaces", ":material/power:"),
+                       (KINDS, "page_kinds", "kinds", ":material/description:"),
+                       (COMPARE, "page_compare", "compare", ":material/compare_arrows:"))),
+    ("nav_tools", ((CONSOLE, "page_console", "console", ":material/terminal:"),
+                   (NOTES, "page_notes", "notes", ":material/edit_note:"),
+                   (MINI, "page_mini", "mini", ":material/deployed_code:"))),
 )
 
 
-def pages() -> dict[str, list[st.Page]]:
-    return {section: [st.Page(path, title=title, url_path=url, icon=icon,
-                              default=path == ARCHITECTURE)
-                      for path, title, url, icon in entries]
+def pages(lang: str = "en") -> dict[str, list[st.Page]]:
+    """The navigation's sections and pages, named in `lang`."""
+    return {say(lang, section): [st.Page(path, title=say(lang, title), url_path=url, icon=icon,
+                                         default=path == ARCHITECTURE)
+                                 for path, title, url, icon in entries]
             for section, entries in SECTIONS}
+
+
+def url_path(script: str) -> str:
+    """The URL path of the page drawn by `script` (views/notes.py -> notes)."""
+    return next(url for _, entries in SECTIONS for path, _, url, _ in entries if path == script)

@@ -9,8 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import links
-from kubeatlas.graph.notes.lang import say
+from kubeatlas.app.web import links, words
+from kubeatlas.graph.notes.lang import pick, say
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.walk import Placed
 
@@ -30,25 +30,24 @@ def breakpoints(parts: Parts) -> list[Placed]:
     return marked
 
 
-def show(tree: Mapping[str, Any], parts: Parts, name: str) -> None:
-    """Main loop, then where to start reading; a role without them says so."""
+def show(tree: Mapping[str, Any], parts: Parts, name: str, lang: str = "en") -> None:
+    """Main loop, then where to start reading, in `lang`; a role without them says so."""
     if not parts:
-        st.caption(f"The catalog walks through no code of {name} (no main loop, no reading "
-                   "path); its packages and key interfaces are below.")
+        st.caption(words.say(lang, "no_walkthrough", name=name))
         return
     loop = next((placed for part, placed in parts if part == "loop"), ())
-    st.subheader(say("en", "part_loop"))
+    st.subheader(say(lang, "part_loop"))
     if loop:
         for p in loop:
-            _step(tree, p)
+            _step(tree, p, lang)
     else:
-        st.caption(f"The catalog names no main loop of {name}'s own (a library, an interface, "
-                   "or code run inside other binaries); its study note follows its data flow.")
+        st.caption(words.say(lang, "no_loop", name=name))
     marked = breakpoints(parts)
     if not marked:
         return
-    st.subheader(say("en", "reading_path"))
-    st.caption(say("en", "reading_intro").replace("`dlv`", "dlv").rstrip(":") + ".")
+    st.subheader(say(lang, "reading_path"))
+    st.caption(say(lang, "reading_intro").replace("`dlv`", "dlv").rstrip(":：")
+               + ("。" if lang == "zh" else "."))
     for number, p in enumerate(marked, start=1):
         left, right = st.columns([2, 3])
         links.node_link(p.node.id, f"{number}. {short_name(p.node.id)}", left, help=p.node.id)
@@ -56,7 +55,7 @@ def show(tree: Mapping[str, Any], parts: Parts, name: str) -> None:
         right.markdown(f"`break {links.where(p.node.attrs)}`" + (f" · [GitHub]({url})" if url else ""))
 
 
-def _step(tree: Mapping[str, Any], p: Placed) -> None:
+def _step(tree: Mapping[str, Any], p: Placed, lang: str) -> None:
     left, right = st.columns([2, 3])
     links.node_link(p.node.id, short_name(p.node.id), left, help=p.node.id)
-    right.markdown(f"{links.code_md(tree, p.node.attrs)} — {p.step.en}")
+    right.markdown(f"{links.code_md(tree, p.node.attrs)} — {pick(lang, p.step.en, p.step.zh)}")

@@ -1,6 +1,6 @@
-"""Role page: one architecture role — summary (en, zh), absence note, entry point, core packages,
-key interfaces with implementers, the API objects it watches and writes, and the roles around
-it."""
+"""Role page, in the language chosen: one architecture role — summary (en, zh), absence note,
+entry point, core packages, key interfaces with implementers, the API objects it watches and
+writes, and the roles around it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from kubeatlas.app.web import (
     dot,
     guard,
     index_cache,
+    language,
     links,
     live_graph,
     minik8s_panel,
@@ -22,13 +23,17 @@ from kubeatlas.app.web import (
     svg_chart,
     url_widget,
 )
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import key_of
+from kubeatlas.graph.notes import lang as notes_lang
+from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.notes.source import is_test_double, short_name
 from kubeatlas.graph.query.apiserver import Write
 from kubeatlas.graph.query.atlas import NodeRecord
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
+lang = language.chosen()
 tree = state.tree(atlas)
 roles = index_cache.roles(atlas)
 keys = [key_of(r.id) for r in roles]
@@ -54,12 +59,13 @@ def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write:
 def _imports(edge: dict) -> str:
     """A DEPENDS_ON edge's weight, said: `1 import`, `24 imports`."""
     weight = int(edge.get("weight", 0))
-    return f"{weight} import" if weight == 1 else f"{weight} imports"
+    return say(lang, "imports_one" if weight == 1 else "imports", count=weight)
 
 
 url_widget.follow("role-choice", "role", wanted if wanted in keys else None)
-choice = st.selectbox("role", keys, index=None, key="role-choice",
-                      format_func=lambda k: f"{names[k]} ({k})", placeholder="choose a role")
+choice = st.selectbox(say(lang, "role"), keys, index=None, key="role-choice",
+                      format_func=lambda k: f"{names[k]} ({k})",
+                      placeholder=say(lang, "choose_role"))
 url_widget.publish("role-choice", "role", choice, wanted)
 if choice is None:
     st.stop()
@@ -68,55 +74,58 @@ with state.reported():
     card = index_cache.role_card(atlas, f"role:{choice}")
     attrs = card["role"]
     st.title(attrs.get("name") or choice)
-    st.caption(f"plane: **{attrs.get('plane', '?')}** · role id `{choice}`")
-    st.markdown(attrs.get("summary_en", ""))
-    st.markdown(attrs.get("summary_zh", ""))
+    plane = str(attrs.get("plane", "?"))
+    st.caption(say(lang, "role_plane", role=choice,
+                   plane=say(lang, f"plane_{plane}") if plane in dot.PLANE_KEYS else plane))
+    summaries = ("summary_zh", "summary_en") if lang == "zh" else ("summary_en", "summary_zh")
+    for summary in summaries:  # the reader's language first, the other after it
+        st.markdown(attrs.get(summary, ""))
     if not attrs.get("present", True):
-        st.warning(attrs.get("note") or "No package of this tree belongs to this role.")
+        st.warning(attrs.get("note") or say(lang, "role_absent"))
     elif attrs.get("note"):
         st.info(attrs["note"])
     if attrs.get("variants"):
-        st.info("Generation in this tree: " + ", ".join(attrs["variants"]))
+        st.info(notes_lang.say(lang, "generation", variants=notes_lang.say(lang, "sep").join(
+            attrs["variants"])).rstrip(".。"))
 
-    st.subheader("Entry point")
+    st.subheader(say(lang, "entry_point"))
     entry = attrs.get("entry_package") or ""
     if entry:
         main = atlas.reader.get_nodes([f"func:{key_of(entry)}.main"])
         links.node_link(entry, attrs.get("entrypoint") or key_of(entry))
         for node in main.values():
-            st.markdown(f"`main` is declared at {links.code_md(tree, node.attrs)}")
+            st.markdown(say(lang, "main_at", where=links.code_md(tree, node.attrs)))
     else:
-        st.caption("No binary of its own (a library, an interface, or code inside other binaries).")
+        st.caption(say(lang, "no_binary"))
 
-    reading_view.show(tree, index_cache.walkthrough(atlas, choice), names[choice])
-    st.page_link(nav.NOTES, label=f"Each step explained: the study note for {names[choice]}",
-                 query_params={"subject": choice}, icon=":material/edit_note:")
+    reading_view.show(tree, index_cache.walkthrough(atlas, choice), names[choice], lang)
+    st.page_link(nav.NOTES, label=say(lang, "each_step", name=names[choice]),
+                 query_params=language.params({"subject": choice}), icon=":material/edit_note:")
 
-    cap = st.slider("packages shown", 5, 200, 25, step=5)
-    st.subheader(f"Core packages ({len(card['packages_by_path'])})")
-    st.caption(f"Under the role's directories; {card['packages_reachable']} more packages are "
-               "reached only from its entry point.")
+    cap = st.slider(say(lang, "packages_shown"), 5, 200, 25, step=5, key="role-packages-shown")
+    st.subheader(say(lang, "core_packages", count=len(card["packages_by_path"])))
+    st.caption(say(lang, "core_intro", count=card["packages_reachable"]))
     nodes = atlas.reader.get_nodes(card["packages_by_path"])
     ranked = sorted(card["packages_by_path"],
                     key=lambda p: (-int(nodes[p].attrs.get("lines", 0)) if p in nodes else 0, p))
     left, right = st.columns(2)
     shown = min(cap, len(ranked))
     half = (shown + 1) // 2
-    labels = {p: f"{key_of(p)}" + (f" · {nodes[p].attrs.get('lines', 0)} lines" if p in nodes
-                                   else "") for p in ranked}
+    labels = {p: key_of(p) + (say(lang, "lines", count=nodes[p].attrs.get("lines", 0))
+                              if p in nodes else "") for p in ranked}
     links.capped_links(ranked[:half], half, left, labels)
     links.capped_links(ranked[half:shown], shown - half, right, labels)
     links.more_marker(len(ranked) - shown)
 
-    st.subheader("Key interfaces")
+    st.subheader(notes_lang.say(lang, "key_interfaces"))
     for item in card["key_interfaces"]:
         found = atlas.reader.get_nodes([item["id"], *item["implementers"]])
         iface = found.get(item["id"])
         loc = links.code_md(tree, iface.attrs) if iface else ""
-        with st.expander(f"{key_of(item['id'])} — {len(item['implementers'])} implementers",
-                         expanded=True):
-            st.markdown(f"declared at {loc}" if loc else "")
-            links.node_link(item["id"], "open in Interfaces")
+        with st.expander(say(lang, "implementers", name=key_of(item["id"]),
+                             count=len(item["implementers"])), expanded=True):
+            st.markdown(say(lang, "declared_at", where=loc) if loc else "")
+            links.node_link(item["id"], say(lang, "open_interfaces"))
             impls = sorted(item["implementers"], key=lambda i: (
                 i not in found or is_test_double(found[i]), i))
             lines = []
@@ -128,16 +137,13 @@ with state.reported():
                 st.markdown("\n".join(lines))
             links.more_marker(len(item["implementers"]) - cap)
     for name in attrs.get("missing_interfaces") or ():
-        st.caption(f"`{name}` is not in this tree.")
+        st.caption(say(lang, "not_in_tree", name=name))
     if not card["key_interfaces"] and not attrs.get("missing_interfaces"):
-        st.caption("The catalog names no key interface for this role.")
+        st.caption(say(lang, "no_interfaces"))
 
     uses = index_cache.kinds_used(atlas, card["packages_by_path"])
-    st.subheader(f"API objects it watches and writes ({len(uses)})")
-    st.caption("Components coordinate through the API server: one writes an object, the others "
-               "watch it. The kinds this role's packages watch (an informer, a lister or a "
-               "list-watch) and write through the typed client (or through a helper of another "
-               "package that it calls), those it uses most first.")
+    st.subheader(say(lang, "api_objects", count=len(uses)))
+    st.caption(say(lang, "api_intro"))
     writers = atlas.reader.get_nodes(sorted({f for u in uses[:cap] if u.writes
                                              for f in (u.writes[0].function, u.writes[0].via) if f}))
     for use in uses[:cap]:
@@ -146,22 +152,24 @@ with state.reported():
         said = []
         if use.watches:
             package, evidence = use.watches[0]
-            said.append(f"watched by {len(use.watches)}: `{key_of(package)}` "
+            said.append(say(lang, "watched_by", count=len(use.watches)) + f"`{key_of(package)}` "
                         + links.evidence_md(tree, evidence))
         if use.writes:
             write = use.writes[0]
-            said.append(f"written by {len(use.writes)}: `{short_name(write.function)}` "
+            said.append(say(lang, "written_by", count=len(use.writes))
+                        + f"`{short_name(write.function)}` "
                         + _write_md(tree, writers, write))
         right.markdown(" · ".join(said))
     links.more_marker(len(uses) - cap)
     if not uses:
-        st.caption("Its packages watch and write no API kind in this tree.")
+        st.caption(say(lang, "no_kinds"))
 
-    st.subheader("Neighbours")
-    rel = ([("depends on", d["role"], _imports(d)) for d in card["depends_on"]]
-           + [("depended on by", d["role"], _imports(d))
+    st.subheader(notes_lang.say(lang, "neighbours"))
+    rel = ([("rel_depends", d["role"], _imports(d)) for d in card["depends_on"]]
+           + [("rel_depended", d["role"], _imports(d))
               for d in card["depended_by"]]
-           + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]])
+           + [("rel_talks", d["role"], phrase(d.get("protocol", ""), lang))
+              for d in card["talks_to"]])
     if rel:
         outgoing: dict[str, list[str]] = {}
         for d in card["talks_to"]:
@@ -171,25 +179,25 @@ with state.reported():
         incoming = [(d["role"], f"{key_of(d['role'])}\n{_imports(d)}")
                     for d in card["depended_by"]]
         # drawn when opened: Graphviz's 0.8 MB script held back the whole page on a cold load
-        picture = st.expander("as a picture", key="role-neighbours-picture", on_change="rerun")
+        picture = st.expander(say(lang, "as_picture"), key="role-neighbours-picture", on_change="rerun")
         if picture.open:
             svg_chart.show(dot.neighbourhood(
                 f"role:{choice}", names[choice],
                 [(r, key_of(r) + "\n" + " · ".join(parts)) for r, parts in outgoing.items()],
                 incoming, cap=12, out_label="roles", in_label="roles"), picture)
         for relation, other, detail in rel:
-            links.node_link(other, f"{names.get(key_of(other), key_of(other))} — {relation}: "
-                            f"{detail}")
+            links.node_link(other, say(lang, "neighbour", name=names.get(key_of(other), key_of(other)),
+                                       relation=say(lang, relation), detail=detail))
     else:
-        st.caption("No dependencies recorded for this role.")
-    st.subheader("Live graph")
+        st.caption(say(lang, "no_deps"))
+    st.subheader(say(lang, "live_graph"))
     live_graph.show(atlas, f"role:{choice}", "role")
     st.subheader("minik8s")
     minik8s_panel.component_links(illustrations(atlas, card["packages_by_path"]))
-    st.page_link(nav.NOTES, label=f"Study note for {names[choice]}",
-                 query_params={"subject": choice}, icon=":material/edit_note:")
-    st.caption("Names typed on these pages rank this role's code first:")
-    st.page_link(nav.CODE, label=f"A type or function, {names[choice]} first",
-                 query_params={"role": choice}, icon=":material/code:")
-    st.page_link(nav.DEPS, label=f"Paths, {names[choice]} first",
-                 query_params={"role": choice}, icon=":material/route:")
+    st.page_link(nav.NOTES, label=say(lang, "note_for", name=names[choice]),
+                 query_params=language.params({"subject": choice}), icon=":material/edit_note:")
+    st.caption(say(lang, "rank_first"))
+    st.page_link(nav.CODE, label=say(lang, "code_first", name=names[choice]),
+                 query_params=language.params({"role": choice}), icon=":material/code:")
+    st.page_link(nav.DEPS, label=say(lang, "paths_first", name=names[choice]),
+                 query_params=language.params({"role": choice}), icon=":material/route:")

@@ -1,0 +1,61 @@
+"""The explorer's one language choice: a 中文/English switch in the sidebar, mirrored in the URL
+as `lang` (a link, a copied address or a reload keeps it). English is the default and stays out
+of an address that does not name it; a link or the navigation that drops `lang` keeps the
+session's choice, and links drawn by the pages carry it (a new tab opens in it too)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from kubeatlas.app.web import guard, url_widget, words
+from kubeatlas.graph.notes.lang import LANGS
+
+KEY = "lang"  # the switch's state
+PARAM = "lang"  # its URL parameter, the one the notes page has always read
+DEFAULT = "en"
+_REFUSED = "lang--refused"  # what this run's URL asked for that is no language of ours
+
+
+def language(text: str) -> str | None:
+    """A language from the URL: `zh`, `ZH`, `zh-CN`, `zh_Hans` -> zh; None if unknown."""
+    code = text.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGS else None
+
+
+def switch(container: Any = st.sidebar) -> str:
+    """Draw the switch (before the page, so the whole run speaks the language chosen) and
+    return its language."""
+    asked = guard.param(PARAM, "") or ""  # control characters: an error, and the default
+    wanted = language(asked) if asked else chosen()
+    st.session_state[_REFUSED] = asked if asked and wanted is None else ""
+    url_widget.follow(KEY, PARAM, wanted or DEFAULT)
+    lang = container.radio(words.say(DEFAULT, "language"), list(LANGS), key=KEY,
+                           format_func=lambda code: words.LANGUAGES.get(code, code),
+                           horizontal=True)
+    # the URL's own (English when it names none: the default is not written into an address)
+    url_widget.publish(KEY, PARAM, lang, asked or DEFAULT)
+    return chosen()
+
+
+def chosen() -> str:
+    """The language this session reads the explorer in."""
+    lang = st.session_state.get(KEY, DEFAULT)
+    return lang if lang in LANGS else DEFAULT
+
+
+def warn_refused(what: str) -> None:
+    """Say that the URL asked for a language there is none of, and that English is shown;
+    `what` is the page's own word for what the language chooses (note, page)."""
+    asked = st.session_state.get(_REFUSED)
+    if asked:
+        st.warning(words.say(DEFAULT, "no_language", asked=guard.shown(asked),
+                             what=words.say(DEFAULT, f"what_{what}")))
+
+
+def params(query: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The query parameters of a link, with the language when it is not the default."""
+    lang = chosen()
+    return {**(query or {}), **({PARAM: lang} if lang != DEFAULT else {})}

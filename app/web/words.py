@@ -1,0 +1,146 @@
+"""The explorer's own words (page titles, headings, captions, labels, messages) in English and
+Chinese; `say(lang, key, ...)` fills one in. Terms that stay English in Chinese follow
+data/glossary.yaml (API kinds, component names, Go identifiers; controller -> 控制器, entry point
+-> 入口, main loop -> 主循环). The notes' own sentences are graph/notes/lang.py's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubeatlas.graph.notes.lang import LANGS
+
+LANGUAGES = dict(zip(LANGS, ("English", "中文"), strict=True))  # as the switch shows them
+
+_TEXT: dict[str, tuple[str, str]] = {
+    # the sidebar: the switch, and the navigation's sections and pages
+    "language": ("language · 语言", "language · 语言"),
+    "no_language": ("no {what} language '{asked}'; {what}s are written in English (lang=en) and "
+                    "Chinese (lang=zh, 中文). Showing English.",
+                    "没有语言 '{asked}'；可选英文（lang=en）和中文（lang=zh）。现在显示英文。"),
+    "what_note": ("note", "笔记"),
+    "what_page": ("page", "页面"),
+    "nav_architecture": ("Architecture", "架构"),
+    "nav_questions": ("Questions", "问题"),
+    "nav_tools": ("Tools", "工具"),
+    "page_architecture": ("Architecture map", "架构图"),
+    "page_role": ("Role", "角色"),
+    "page_package": ("Package", "包"),
+    "page_code": ("Type or function", "类型或函数"),
+    "page_search": ("Search", "搜索"),
+    "page_deps": ("Dependencies & paths", "依赖与路径"),
+    "page_interfaces": ("Interfaces", "接口"),
+    "page_kinds": ("API kinds", "API 类型"),
+    "page_compare": ("Compare releases", "版本对比"),
+    "page_console": ("Query console", "查询控制台"),
+    "page_notes": ("Study notes", "学习笔记"),
+    "page_mini": ("Mini cluster", "迷你集群"),
+    # words several pages share
+    "more": ("… {count} more (raise the cap to see them)", "…… 另有 {count} 个（调高上限即可看到）"),
+    "not_in_release": (" (not in this release)", "（本版本中不存在）"),
+    "plane_control": ("control plane", "控制平面"),
+    "plane_node": ("node", "节点"),
+    "plane_interface": ("interfaces", "接口"),
+    "plane_library": ("libraries", "库"),
+    "plane_tool": ("tools", "工具"),
+    "declared_at": ("declared at {where}", "声明于 {where}"),
+    # the architecture map
+    "map_intro": ("The components a learner knows from the diagrams, found in this tree. Blue "
+                  "edges are the wires the diagrams draw (protocol); dashed grey edges count "
+                  "package imports from one role's code into another's; a dashed box, and its "
+                  "wires, are not in this release. Click a box, or a name below, to open the role.",
+                  "学习者在架构图中熟悉的组件，及其在本源码树中的对应。蓝色的边是架构图所画的连接"
+                  "（协议）；灰色虚线边统计一个角色的代码对另一个角色代码的包导入次数；虚线框及其连接"
+                  "不在本版本中。点击一个框，或下方的名称，即可打开该角色。"),
+    "map_options": ("Map options: edges, import weight, planes", "图的选项：边、导入次数、平面"),
+    "map_talks": ("talks to", "通信"),
+    "map_talks_help": ("TALKS_TO edges with their protocol", "TALKS_TO 边及其协议"),
+    "map_depends": ("depends on", "依赖"),
+    "map_depends_help": ("DEPENDS_ON edges: package imports", "DEPENDS_ON 边：包导入"),
+    "map_weight": ("min imports per edge", "每条边的最少导入数"),
+    "map_planes": ("planes", "平面"),
+    "map_planes_help": ("Libraries are imported by everything; add them to see how much",
+                        "所有组件都导入库；加上它们可以看到导入有多少"),
+    "map_hidden": ("{count} DEPENDS_ON edges with fewer imports are hidden.",
+                   "{count} 条导入较少的 DEPENDS_ON 边已隐藏。"),
+    "map_roles": ("Roles", "角色"),
+    "map_note": ("Study note: creating a Deployment, step by step",
+                 "学习笔记：一步一步看 Deployment 的创建"),
+    # the role page
+    "role": ("role", "角色"),
+    "choose_role": ("choose a role", "选择一个角色"),
+    "role_plane": ("plane: **{plane}** · role id `{role}`", "平面：**{plane}** · 角色 id `{role}`"),
+    "role_absent": ("No package of this tree belongs to this role.",
+                    "本源码树中没有属于这个角色的包。"),
+    "entry_point": ("Entry point", "入口"),
+    "main_at": ("`main` is declared at {where}", "`main` 声明于 {where}"),
+    "no_binary": ("No binary of its own (a library, an interface, or code inside other binaries).",
+                  "没有自己的二进制（它是库、接口，或运行在其他二进制中的代码）。"),
+    "no_walkthrough": ("The catalog walks through no code of {name} (no main loop, no reading "
+                       "path); its packages and key interfaces are below.",
+                       "目录中没有 {name} 的代码导读（没有主循环，也没有阅读路径）；"
+                       "它的包和关键接口见下文。"),
+    "no_loop": ("The catalog names no main loop of {name}'s own (a library, an interface, or code "
+                "run inside other binaries); its study note follows its data flow.",
+                "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）；"
+                "它的学习笔记沿着它的数据流展开。"),
+    "each_step": ("Each step explained: the study note for {name}", "逐步讲解：{name} 的学习笔记"),
+    "packages_shown": ("packages shown", "显示的包数"),
+    "core_packages": ("Core packages ({count})", "核心包（{count}）"),
+    "core_intro": ("Under the role's directories; {count} more packages are reached only from "
+                   "its entry point.", "位于该角色的目录下；另有 {count} 个包只从其入口可达。"),
+    "lines": (" · {count} lines", " · {count} 行"),
+    "implementers": ("{name} — {count} implementers", "{name} —— {count} 个实现"),
+    "open_interfaces": ("open in Interfaces", "在“接口”页打开"),
+    "not_in_tree": ("`{name}` is not in this tree.", "`{name}` 不在本源码树中。"),
+    "no_interfaces": ("The catalog names no key interface for this role.",
+                      "目录没有为这个角色列出关键接口。"),
+    "api_objects": ("API objects it watches and writes ({count})",
+                    "它监听和写入的 API 对象（{count}）"),
+    "api_intro": ("Components coordinate through the API server: one writes an object, the "
+                  "others watch it. The kinds this role's packages watch (an informer, a lister or "
+                  "a list-watch) and write through the typed client (or through a helper of "
+                  "another package that it calls), those it uses most first.",
+                  "各组件通过 API server 协作：一个组件写入对象，其他组件监听它。这里列出这个角色的"
+                  "包监听（通过 informer、lister 或 list-watch）以及通过 typed client 写入（或通过"
+                  "它调用的其他包的辅助函数写入）的对象，最常用的排在前面。"),
+    "watched_by": ("watched by {count}: ", "{count} 处监听："),
+    "written_by": ("written by {count}: ", "{count} 处写入："),
+    "no_kinds": ("Its packages watch and write no API kind in this tree.",
+                 "在本源码树中，它的包不监听也不写入任何 API 对象。"),
+    "rel_depends": ("depends on", "依赖它"),
+    "rel_depended": ("depended on by", "被它依赖"),
+    "rel_talks": ("talks to", "与它通信"),
+    "neighbour": ("{name} — {relation}: {detail}", "{name} —— {relation}：{detail}"),
+    "imports_one": ("{count} import", "{count} 处导入"),
+    "imports": ("{count} imports", "{count} 处导入"),
+    "as_picture": ("as a picture", "图示"),
+    "no_deps": ("No dependencies recorded for this role.", "没有记录这个角色的依赖。"),
+    "live_graph": ("Live graph", "交互式图"),
+    "note_for": ("Study note for {name}", "{name} 的学习笔记"),
+    "rank_first": ("Names typed on these pages rank this role's code first:",
+                   "在这些页面中输入名称时，这个角色的代码排在最前："),
+    "code_first": ("A type or function, {name} first", "类型或函数（{name} 优先）"),
+    "paths_first": ("Paths, {name} first", "路径（{name} 优先）"),
+    # the notes page (the note itself is written by graph/notes)
+    "notes_note": ("note", "笔记"),
+    "notes_choose": ("choose a note", "选择一篇笔记"),
+    "notes_flow": ("flow: {title}", "流程：{title}"),
+    "notes_role": ("role: {name}", "组件：{name}"),
+    "notes_writing": ("Writing the note …", "正在生成笔记 …"),
+    "notes_download": ("Download Markdown", "下载 Markdown"),
+    "notes_check": ("Check the {count} citations against a tree", "对照源码树核对这 {count} 处引用"),
+    "notes_tree": ("Kubernetes tree: a checkout's directory (empty: the indexed one)",
+                   "Kubernetes 源码树：检出目录（留空：建立索引的那一份）"),
+    "notes_indexed": ("the indexed checkout", "建立索引的源码树"),
+    "notes_check_button": ("Check citations", "核对引用"),
+    "notes_no_tree": ("no tree at {root}", "找不到源码树：{root}"),
+    "notes_stale": ("{count} stale citations", "{count} 处引用已失效"),
+    "notes_hold": ("all {count} citations hold in {root}", "全部 {count} 处引用在{root}中成立"),
+}
+
+
+def say(lang: str, key: str, **values: Any) -> str:
+    """The words `key` in `lang` (English for a language the explorer does not speak)."""
+    en, zh = _TEXT[key]
+    return (zh if lang == "zh" else en).format(**values)
+
