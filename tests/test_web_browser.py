@@ -281,3 +281,43 @@ def test_each_pick_of_a_role_and_each_language_switch_is_kept(app_url, browser):
     assert "lang=zh" in page.url and "subject=kubelet" in page.url
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def test_switching_to_chinese_turns_the_map_chinese_and_a_role_link_keeps_it(app_url, browser):
+    from kubeatlas.app.web.words import say
+    from kubeatlas.graph.knowledge.catalog import load_catalog
+    from kubeatlas.graph.notes import lang
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text(say("en", "map_intro")).first.wait_for(timeout=60_000)
+    _settled(page)
+    page.locator("[data-testid=stSidebar]").get_by_text("中文", exact=True).click()
+    page.locator("[data-testid=stMain] h1", has_text=say("zh", "page_architecture")) \
+        .wait_for(timeout=60_000)
+    page.get_by_text(say("zh", "map_intro")).first.wait_for(timeout=60_000)
+    _settled(page)
+    assert "lang=zh" in page.url and page.get_by_text(say("en", "map_intro")).count() == 0
+    # the navigation speaks it too
+    nav = page.locator("[data-testid=stSidebarNav]")
+    assert nav.get_by_text(say("zh", "page_role"), exact=True).count() == 1
+    # a role's link under the map opens its page in Chinese
+    cri = load_catalog().role("cri")
+    page.locator("[data-testid=stMain] [data-testid=stPageLink]", has_text=cri.name).first.click()
+    page.get_by_text(lang.say("zh", "key_interfaces")).first.wait_for(timeout=60_000)
+    page.get_by_text(cri.summary_zh).first.wait_for(timeout=60_000)
+    _settled(page)
+    assert "role=cri" in page.url and "lang=zh" in page.url
+    assert _h1(page)[0] == cri.name and page.get_by_text("Key interfaces").count() == 0
+    # and so does a box of the drawn map (a link of its own, outside Streamlit's navigation)
+    page.locator("[data-testid=stSidebarNav]").get_by_text(
+        say("zh", "page_architecture"), exact=True).click()
+    chart = page.locator(".kubeatlas-svg-chart svg, [data-testid=stGraphVizChart] svg")
+    chart.first.wait_for(timeout=60_000)
+    assert "lang=zh" in page.url
+    chart.locator("g.node", has_text="kubelet").first.locator("text").first.click()
+    page.get_by_text(say("zh", "core_packages", count=8)).wait_for(timeout=60_000)
+    assert "role=kubelet" in page.url and "lang=zh" in page.url
+    _shot(page, "role_zh")
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()

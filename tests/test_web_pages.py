@@ -410,3 +410,29 @@ def test_the_explorers_chinese_follows_the_reviewed_glossary():
                 named += 1
                 assert chinese in zh, (term, chinese, zh)
     assert named >= 5  # entry point, main loop, interface ... are named and said in Chinese
+
+
+def test_package_and_code_pages_in_chinese_keep_the_open_tab_and_toggles_across_a_switch(
+        open_page):
+    from kubeatlas.app.web.words import say
+
+    at = open_page("views/package.py", pkg="pkg/kubelet", lang="zh")
+    assert at.title[0].value == say("zh", "page_package")
+    assert say("zh", "pkg_table") in _text(at) and "| files |" not in _text(at)
+    assert [t.label for t in at.toggle] == [say("zh", k) for k in
+                                           ("pkg_tests", "pkg_generated", "pkg_external")]
+    files = _frame(_open_tab(at, "package-tab", say("zh", "tab_files")), "file")
+    assert "pkg/kubelet/kubelet.go" in list(files["file"])
+    at.toggle[0].set_value(True).run()
+    at.sidebar.radio[0].set_value("en").run()  # the reader stays on Files, with tests shown
+    assert not at.exception and at.session_state["package-tab"] == "Files"
+    assert "file" in _frame(at, "file").columns and at.toggle[0].label == "tests"
+    assert at.toggle[0].value is True
+    at = open_page("views/code.py", id="scheduleOne", lang="zh")
+    text = _text(at)
+    assert at.title[0].value == "scheduler.(*Scheduler).scheduleOne"
+    assert say("zh", "declared_at", where="") in text and "declared at" not in text
+    labels = [label for label, _ in _links(at)]
+    assert say("zh", "code_receiver", name="scheduler.Scheduler") in labels
+    at.sidebar.radio[0].set_value("en").run()
+    assert "receiver type scheduler.Scheduler" in [label for label, _ in _links(at)]

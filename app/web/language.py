@@ -5,7 +5,7 @@ session's choice, and links drawn by the pages carry it (a new tab opens in it t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -53,6 +53,18 @@ def warn_refused(what: str) -> None:
     if asked:
         st.warning(words.say(DEFAULT, "no_language", asked=guard.shown(asked),
                              what=words.say(DEFAULT, f"what_{what}")))
+
+
+def tab_labels(key: str, labels: Sequence[tuple[str, str]]) -> list[str]:
+    """The labels (en, zh) of the tabs `key` in the language chosen. A tab is kept open by its
+    label: the one open in the other language becomes its label in this one, so a switch of
+    language keeps the reader on the tab they were reading."""
+    index = LANGS.index(chosen())
+    open_ = st.session_state.get(key)
+    for pair in labels:
+        if open_ in pair and open_ != pair[index]:
+            st.session_state[key] = pair[index]
+    return [pair[index] for pair in labels]
 
 
 def params(query: Mapping[str, str] | None = None) -> dict[str, str]:

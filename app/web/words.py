@@ -121,6 +121,75 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "在这些页面中输入名称时，这个角色的代码排在最前："),
     "code_first": ("A type or function, {name} first", "类型或函数（{name} 优先）"),
     "paths_first": ("Paths, {name} first", "路径（{name} 优先）"),
+    # the package page
+    "pkg_box": ("package (import path, directory or id)", "包（导入路径、目录或 id）"),
+    "pkg_tests": ("tests", "测试"),
+    "pkg_tests_help": ("_test.go files and imports made only by them",
+                       "_test.go 文件，以及只由它们引入的导入"),
+    "pkg_generated": ("generated code", "生成的代码"),
+    "pkg_generated_help": ("zz_generated*, *.pb.go, openapi", "zz_generated*、*.pb.go、openapi"),
+    "pkg_external": ("external packages", "外部包"),
+    "pkg_external_help": ("std library and vendored modules", "标准库和 vendor 中的模块"),
+    "pkg_cap": ("node cap", "节点上限"),
+    "pkg_cap_help": ("Nodes drawn and links listed per side; the rest is counted",
+                     "每一侧绘制的节点数和列出的链接数；其余的只计数"),
+    "pkg_type": ("Type a package: an import path, a directory of the tree or a node id.",
+                 "输入一个包：导入路径、源码树中的目录或节点 id。"),
+    "pkg_std": ("Outside the tree (standard library).", "在源码树之外（标准库）。"),
+    "pkg_vendored": ("Outside the tree (a vendored module).", "在源码树之外（vendor 中的模块）。"),
+    "pkg_table": ("| files | lines | generated share | test files |",
+                  "| 文件 | 行数 | 生成的代码占比 | 测试文件 |"),
+    "pkg_dir": ("directory {dir} · module `{module}`", "目录 {dir} · 模块 `{module}`"),
+    "pkg_linked": ("linked into: {binaries}", "链接进：{binaries}"),
+    "pkg_counts": ("imports {imports} packages · imported by {importers} · {minis} minik8s "
+                   "components illustrate it",
+                   "导入 {imports} 个包 · 被 {importers} 个包导入 · {minis} 个 minik8s 组件演示它"),
+    "pkg_imports": ("{name} imports {count} packages", "{name} 导入 {count} 个包"),
+    "pkg_importers": ("{name} imported by {count} packages", "{name} 被 {count} 个包导入"),
+    "pkg_hidden": ("{count} files hidden by the toggles.", "{count} 个文件被开关隐藏。"),
+    "pkg_open_type": ("open a type", "打开一个类型"),
+    "tab_graph": ("Graph", "图"),
+    "tab_imports": ("Imports", "导入"),
+    "tab_importers": ("Importers", "导入者"),
+    "tab_files": ("Files", "文件"),
+    "tab_types": ("Types", "类型"),
+    "tab_functions": ("Functions", "函数"),
+    "tab_minik8s": ("minik8s", "minik8s"),
+    # the type or function page
+    "code_box": ("type, function or method (name or id)", "类型、函数或方法（名称或 id）"),
+    "code_type": ("Type a name, or use the search box in the sidebar.",
+                  "输入一个名称，或使用侧边栏的搜索框。"),
+    "code_test": (" · test code", " · 测试代码"),
+    "code_package": ("package {name}", "包 {name}"),
+    "code_receiver": ("receiver type {name}", "接收者类型 {name}"),
+    "code_role": ("role: {name}", "角色：{name}"),
+    "open_one": ("open one", "打开其中一个"),
+    "tab_source": ("Source", "源码"),
+    "tab_callers": ("Callers ({count})", "调用者（{count}）"),
+    "tab_callees": ("Callees ({count})", "被调用者（{count}）"),
+    "tab_values": ("Value references ({count})", "值引用（{count}）"),
+    "tab_methods": ("Methods ({count})", "方法（{count}）"),
+    "tab_interfaces": ("Interfaces ({count})", "接口（{count}）"),
+    "tab_mini": ("minik8s ({count})", "minik8s（{count}）"),
+    "code_lines": ("{path} lines {first}–{last}, from the indexed checkout",
+                   "{path} 第 {first}–{last} 行，来自建立索引的源码树"),
+    "code_cut": ("cut at 400 lines; the GitHub link shows the rest",
+                 "只显示前 400 行；其余部分见 GitHub 链接"),
+    "code_no_source": ("Source not shown: {problem}. The GitHub link above still works.",
+                       "未显示源码：{problem}。上面的 GitHub 链接仍然可用。"),
+    "code_callers": ("calls (direct, or through an interface method this one implements), and "
+                     "hand-offs: a send on a channel, an add to a work queue or a signal of a "
+                     "condition variable this one receives, takes from or waits on",
+                     "调用（直接调用，或经由它所实现的接口方法），以及交接：向 channel 发送、"
+                     "向工作队列添加，或通知条件变量，而它从中接收、从中取出或在其上等待"),
+    "code_valued_by": ("**Passed, assigned or stored as a value by**",
+                       "**把它作为值传递、赋值或保存的**"),
+    "code_values": ("**Uses as values**", "**它作为值使用的**"),
+    "code_members": ("{own} declared here, {promoted} promoted from embedded types",
+                     "{own} 个在此声明，{promoted} 个从嵌入类型提升而来"),
+    "code_member": ("{name} (from {origin})", "{name}（来自 {origin}）"),
+    "code_implements": ("**Implements {count} interfaces**", "**实现了 {count} 个接口**"),
+    "code_implemented": ("**Implemented by {count} types**", "**由 {count} 个类型实现**"),
     # the notes page (the note itself is written by graph/notes)
     "notes_note": ("note", "笔记"),
     "notes_choose": ("choose a note", "选择一篇笔记"),
@@ -144,3 +213,8 @@ def say(lang: str, key: str, **values: Any) -> str:
     en, zh = _TEXT[key]
     return (zh if lang == "zh" else en).format(**values)
 
+
+
+def both(key: str, **values: Any) -> tuple[str, str]:
+    """The words `key` in English and in Chinese (a tab's labels, kept across a switch)."""
+    return say("en", key, **values), say("zh", key, **values)

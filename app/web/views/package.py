@@ -1,27 +1,34 @@
-"""Package page: one package's files, types and functions, its imports and importers (tests,
-generated code and external packages as toggles, a node cap), and the roles it belongs to."""
+"""Package page, in the language chosen: one package's files, types and functions, its imports
+and importers (tests, generated code and external packages as toggles, a node cap), and the
+roles it belongs to."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import index_cache, links, live_graph, minik8s_panel, picker, state
+from kubeatlas.app.web import index_cache, language, links, live_graph, minik8s_panel, picker, state
+from kubeatlas.app.web.words import both, say
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
 tree = state.tree(atlas)
-st.title("Package")
-pid = picker.pick(atlas, "package (import path, directory or id)", "pkg",
+lang = language.chosen()
+st.title(say(lang, "page_package"))
+pid = picker.pick(atlas, say(lang, "pkg_box"), "pkg",
                   (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE), "",
                   placeholder="pkg/kubelet or k8s.io/client-go/tools/cache")
 c1, c2, c3, c4 = st.columns(4)
-tests = c1.toggle("tests", value=False, help="_test.go files and imports made only by them")
-generated = c2.toggle("generated code", value=False, help="zz_generated*, *.pb.go, openapi")
-external = c3.toggle("external packages", value=True, help="std library and vendored modules")
-cap = int(c4.number_input("node cap", 5, 200, 15, step=5,
-                          help="Nodes drawn and links listed per side; the rest is counted"))
+# keyed: a widget keeps its value when its label changes language
+tests = c1.toggle(say(lang, "pkg_tests"), value=False, help=say(lang, "pkg_tests_help"),
+                  key="package-tests")
+generated = c2.toggle(say(lang, "pkg_generated"), value=False, key="package-generated",
+                      help=say(lang, "pkg_generated_help"))
+external = c3.toggle(say(lang, "pkg_external"), value=True, key="package-external",
+                     help=say(lang, "pkg_external_help"))
+cap = int(c4.number_input(say(lang, "pkg_cap"), 5, 200, 15, step=5, key="package-cap",
+                          help=say(lang, "pkg_cap_help")))
 
 
 def _keep_file(attrs) -> bool:
@@ -30,29 +37,28 @@ def _keep_file(attrs) -> bool:
 
 if pid is None:
     if not picker.waiting("pkg"):
-        st.info("Type a package: an import path, a directory of the tree or a node id.")
+        st.info(say(lang, "pkg_type"))
     st.stop()
 
 with state.reported():
     node = atlas.node(pid)
     st.header(key_of(pid))
     if node.kind == NodeKind.EXTERNAL_PACKAGE:
-        st.caption("Outside the tree (" + ("standard library" if node.attrs.get("std")
-                                           else "a vendored module") + ").")
+        st.caption(say(lang, "pkg_std" if node.attrs.get("std") else "pkg_vendored"))
     else:
         a = node.attrs
         # a Markdown table, drawn with the page's first text (st.metric waits for its script)
-        st.markdown("| files | lines | generated share | test files |\n|---:|---:|---:|---:|\n"
+        st.markdown(say(lang, "pkg_table") + "\n|---:|---:|---:|---:|\n"
                     f"| {a.get('files', 0):,} | {a.get('lines', 0):,} | "
                     f"{float(a.get('generated_share', 0)):.0%} | {a.get('test_files', 0):,} |")
         url = tree_url(tree, str(a.get("dir", "")))
         shown_dir = f"[{a.get('dir')}]({url})" if url else f"`{a.get('dir')}`"
-        st.markdown(f"directory {shown_dir} · module `{a.get('module')}`")
+        st.markdown(say(lang, "pkg_dir", dir=shown_dir, module=a.get("module")))
         if a.get("binaries"):
-            st.caption("linked into: " + ", ".join(a["binaries"]))
+            st.caption(say(lang, "pkg_linked", binaries=", ".join(a["binaries"])))
     roles = atlas.neighbours(pid, (EdgeKind.IN_ROLE,))
     if roles:
-        st.subheader("Roles")
+        st.subheader(say(lang, "map_roles"))
         for e in roles:
             col_a, col_b = st.columns([1, 2])
             links.node_link(e.target, key_of(e.target), col_a)
@@ -62,19 +68,21 @@ with state.reported():
         if node.kind == NodeKind.PACKAGE else []
     importers = index_cache.deps(atlas, pid, True, tests, external)
     minis = illustrations(atlas, [pid])
-    st.caption(f"imports {len(imports)} packages · imported by {len(importers)} · "
-               f"{len(minis)} minik8s components illustrate it")
+    st.caption(say(lang, "pkg_counts", imports=len(imports), importers=len(importers),
+                   minis=len(minis)))
     # only the open tab is drawn (a click on another reruns the page); the labels do not change
     # with the toggles, so a toggle keeps the tab a reader is on
-    tabs = st.tabs(["Graph", "Imports", "Importers", "Files", "Types", "Functions", "minik8s"],
+    names = ("graph", "imports", "importers", "files", "types", "functions", "minik8s")
+    tabs = st.tabs(language.tab_labels("package-tab", [both(f"tab_{name}") for name in names]),
                    key="package-tab", on_change="rerun")
     if tabs[0].open:
         with tabs[0]:
             live_graph.show(atlas, pid, "package", cap=cap)
-    for tab, found, what in ((tabs[1], imports, "imports"), (tabs[2], importers, "imported by")):
+    for tab, found, what in ((tabs[1], imports, "pkg_imports"),
+                             (tabs[2], importers, "pkg_importers")):
         if tab.open:
             with tab:
-                st.caption(f"{key_of(pid)} {what} {len(found)} packages")
+                st.caption(say(lang, what, name=key_of(pid), count=len(found)))
                 st.dataframe([{"package": key_of(d.id), "files": d.files,
                                "test only": d.test_only, "platforms": ", ".join(d.platforms)}
                               for d in found], hide_index=True,
@@ -97,14 +105,14 @@ with state.reported():
                                "source": links.code_url(tree, f.attrs)} for f in files],
                              column_config={"source": st.column_config.LinkColumn(
                                  "source", display_text="GitHub")}, hide_index=True)
-                st.caption(f"{len(contents.files) - len(files)} files hidden by the toggles.")
+                st.caption(say(lang, "pkg_hidden", count=len(contents.files) - len(files)))
         for tab, decls in ((tabs[4], contents.types()), (tabs[5], contents.funcs())):
             if not tab.open:
                 continue
             with tab:
                 shown = [d for d in decls if d.attrs.get("file") in kept]
                 if shown and shown[0].kind == NodeKind.TYPE:
-                    with st.expander("open a type"):
+                    with st.expander(say(lang, "pkg_open_type")):
                         links.capped_links([d.id for d in shown], cap)
                 st.dataframe([{"name": key_of(d.id).rsplit("/", 1)[-1],
                                "kind": d.attrs.get("type_kind") or d.kind,
