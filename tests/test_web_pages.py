@@ -386,6 +386,28 @@ def test_the_language_is_kept_when_a_link_drops_it_and_english_stays_out_of_the_
         s.value for s in at.subheader]
 
 
+def test_open_map_options_stay_open_with_their_values_across_a_switch(open_page,
+                                                                      browser_graphviz):
+    from kubeatlas.app.web.words import say
+
+    at = open_page()
+    at.session_state["map-options"] = True
+    at.run()
+    next(t for t in at.toggle if t.label == "talks to").set_value(False).run()
+    at.sidebar.radio[0].set_value("zh").run()
+    assert not at.exception and [t.label for t in at.toggle][:1] == [say("zh", "map_talks")]
+    assert at.toggle[0].value is False  # still open, and still without the wires
+    assert '"role:kubelet" -> "role:cri"' not in at.get("graphviz_chart")[0].proto.spec
+    at.sidebar.radio[0].set_value("en").run()
+    assert [t.label for t in at.toggle][:1] == ["talks to"] and at.toggle[0].value is False
+
+
+def test_a_refused_language_parameter_is_an_error_and_the_page_still_shows(open_page):
+    at = open_page("views/role.py", role="kubelet", lang="zh\x00")
+    assert "contains control characters" in at.error[0].value
+    assert at.title[0].value == "kubelet" and "Entry point" in [s.value for s in at.subheader]
+
+
 def test_an_unknown_language_says_so_and_shows_english(open_page):
     at = open_page("views/role.py", role="kubelet", lang="fr")
     assert "no page language 'fr'" in at.warning[0].value and "lang=zh" in at.warning[0].value

@@ -67,6 +67,16 @@ def tab_labels(key: str, labels: Sequence[tuple[str, str]]) -> list[str]:
     return [pair[index] for pair in labels]
 
 
+def kept_open(key: str) -> bool:
+    """The `expanded` to draw the expander `key` with: Streamlit knows an expander by its label,
+    so on a switch of language it would close; it is drawn open when it was open before."""
+    lang, drawn = chosen(), f"{key}--lang"
+    if st.session_state.get(drawn) not in (None, lang):
+        st.session_state[f"{key}--open"] = bool(st.session_state.get(key, False))
+    st.session_state[drawn] = lang
+    return bool(st.session_state.get(f"{key}--open", False))
+
+
 def params(query: Mapping[str, str] | None = None) -> dict[str, str]:
     """The query parameters of a link, with the language when it is not the default."""
     lang = chosen()

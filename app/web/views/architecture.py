@@ -24,8 +24,8 @@ with state.reported():
     default_planes = [p for p in labels if p != "library"]
     # the options are drawn when opened (their widgets' scripts would otherwise hold back the
     # map on a cold page); they keep their values while closed
-    box = st.expander(say(lang, "map_options"), key="map-options",
-                      on_change="rerun")
+    box = st.expander(say(lang, "map_options"), key="map-options", on_change="rerun",
+                      expanded=language.kept_open("map-options"))
     if box.open:
         c1, c2, c3, c4 = box.columns([1, 1, 2, 3])
         c1.toggle(say(lang, "map_talks"), value=True, key="map-talks", persist_state="page",

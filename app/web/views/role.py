@@ -179,7 +179,9 @@ with state.reported():
         incoming = [(d["role"], f"{key_of(d['role'])}\n{_imports(d)}")
                     for d in card["depended_by"]]
         # drawn when opened: Graphviz's 0.8 MB script held back the whole page on a cold load
-        picture = st.expander(say(lang, "as_picture"), key="role-neighbours-picture", on_change="rerun")
+        picture = st.expander(say(lang, "as_picture"), key="role-neighbours-picture",
+                              on_change="rerun", expanded=language.kept_open(
+                                  "role-neighbours-picture"))
         if picture.open:
             svg_chart.show(dot.neighbourhood(
                 f"role:{choice}", names[choice],
