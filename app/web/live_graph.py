@@ -12,7 +12,8 @@ import streamlit as st
 from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
 from st_link_analysis.component.events import Event
 
-from kubeatlas.app.web import graph_export, index_cache, links
+from kubeatlas.app.web import graph_export, index_cache, language, links
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import kind_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
@@ -87,11 +88,13 @@ def _graph(atlas: Atlas, focus: str, key: str, filters: tuple[str, ...], cap: in
         default = list(filters or DEFAULT_FILTERS.get(str(kind_of(focus)), ("imports",)))
     except ValueError:
         default = ["imports"]
+    lang = language.chosen()
     c1, c2, c3 = st.columns([3, 3, 1])
-    chosen = c1.multiselect("edges", list(EDGE_FILTERS), default=default, key=f"{state_key}-e")
-    kinds = c2.multiselect("node kinds (all when empty)", NODE_KINDS, key=f"{state_key}-k")
-    cap = int(c3.number_input("cap", 5, MAX_NODES, cap, step=5, key=f"{state_key}-c",
-                              help="Neighbours drawn per expanded node; the rest is counted"))
+    chosen = c1.multiselect(say(lang, "graph_edges"), list(EDGE_FILTERS), default=default,
+                            key=f"{state_key}-e")
+    kinds = c2.multiselect(say(lang, "graph_kinds"), NODE_KINDS, key=f"{state_key}-k")
+    cap = int(c3.number_input(say(lang, "graph_cap"), 5, MAX_NODES, cap, step=5,
+                              key=f"{state_key}-c", help=say(lang, "graph_cap_help")))
     sub = index_cache.subgraph(atlas, expanded, chosen, kinds, cap)
     view_key = _view_key(state_key, sub, (tuple(expanded), tuple(chosen), tuple(kinds), cap))
     layout = "cose" if len(sub.nodes) <= INCREMENTAL_LAYOUT else "concentric"
@@ -104,15 +107,15 @@ def _graph(atlas: Atlas, focus: str, key: str, filters: tuple[str, ...], cap: in
                                          Event(EXPAND_NOW, "dblclick dbltap", "node")],
         on_change=functools.partial(_on_event, state_key, view_key))
     hidden = sum(sub.more.values())
-    st.caption(f"{len(sub.nodes)} nodes, {len(sub.edges)} edges drawn"
-               + (f" · {hidden} more neighbours not drawn (raise the cap or expand)" if hidden
-                  else "") + " · click to select, double-click to expand, scroll to zoom")
+    st.caption(say(lang, "graph_drawn", nodes=len(sub.nodes), edges=len(sub.edges))
+               + (say(lang, "graph_more", count=hidden) if hidden else "")
+               + say(lang, "graph_how"))
     picked = st.session_state.get(f"{state_key}-picked")
     row = st.columns([4, 1, 1, 1, 1, 1])
     if picked and any(n.id == picked for n in sub.nodes):
-        links.node_link(picked, f"open {short_name(picked)}", row[0])
+        links.node_link(picked, say(lang, "graph_open", name=short_name(picked)), row[0])
     if len(expanded) > 1:
-        row[1].button("reset", key=f"{state_key}-reset", on_click=_reset, args=(state_key, focus))
+        row[1].button(say(lang, "graph_reset"), key=f"{state_key}-reset", on_click=_reset, args=(state_key, focus))
     name = short_name(focus).replace("/", "_").replace("*", "")[:60]
     # the files are written when a button is pressed, not on every rerun
     row[2].download_button("JSON", lambda: graph_export.to_json(sub), f"{name}.json",

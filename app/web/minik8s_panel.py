@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import links
+from kubeatlas.app.web import language, links
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
 from kubeatlas.graph.query.code import mirrored
@@ -38,7 +39,7 @@ def component_links(minis: Sequence[NodeRecord]) -> None:
     """One link per mini component, to its page (module, source, the code it mirrors): the
     short form for a page that lists many (a role's)."""
     if not minis:
-        st.caption("No minik8s component illustrates this.")
+        st.caption(say(language.chosen(), "no_mini"))
         return
     for mini in minis:
         links.node_link(mini.id, f"minik8s **{mini.name}** — {mini.attrs.get('summary', '')}",
