@@ -461,3 +461,8 @@ def test_package_and_code_pages_in_chinese_keep_the_open_tab_and_toggles_across_
     assert say("zh", "code_receiver", name="scheduler.Scheduler") in labels
     at.sidebar.radio[0].set_value("en").run()
     assert "receiver type scheduler.Scheduler" in [label for label, _ in _links(at)]
+    # a name with several candidates asks in Chinese (three methods are named SyncPod)
+    at = open_page("views/code.py", id="SyncPod", lang="zh")
+    box = next(s for s in at.selectbox if s.key == "pick-id-SyncPod")
+    assert box.label == say("zh", "pick_ambiguous", text="SyncPod", count=3, first="")
+    assert box.placeholder == say("zh", "pick_choose") and len(box.options) == 3

@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, search_box, url_widget
+from kubeatlas.app.web import guard, language, search_box, url_widget
+from kubeatlas.app.web.words import say
 from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
@@ -61,6 +62,7 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
     nearest names as a choice."""
     names = tuple(str(k) for k in kinds)
     directory = False
+    lang = language.chosen()
     try:
         return atlas.resolve(text, kinds)
     except AmbiguousName as exc:
@@ -75,8 +77,8 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
 
         hits = sorted((Hit(n, match_class(n, text.rsplit(".", 1)[-1]), tier_of(n))
                        for n in found.values()), key=ranked)
-        first = f"; {role.removeprefix('role:')}'s code first" if role else ""
-        prompt = f"'{guard.shown(text)}' matches {len(ids)} nodes — pick one (best first{first})"
+        first = say(lang, "pick_role_first", role=role.removeprefix("role:")) if role else ""
+        prompt = say(lang, "pick_ambiguous", text=guard.shown(text), count=len(ids), first=first)
     except DirectoryOnly as exc:  # `pkg/apis`: the packages under the directory, to open
         listed = exc.fields.get("packages")
         found = atlas.reader.get_nodes([str(p) for p in listed]
@@ -84,18 +86,17 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
         hits = [Hit(n, "prefix", tier_of(n)) for n in found.values()]
         hits.sort(key=lambda h: (h.id.count("/"), h.id))
         directory = True
-        prompt = (f"'{guard.shown(text)}' is a directory with no Go files of its own — open one "
-                  f"of the {len(hits)} packages under it")
+        prompt = say(lang, "pick_directory", text=guard.shown(text), count=len(hits))
     except NodeNotFound:
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,
                              names or SEARCHED_KINDS)
         if not hits:
-            container.error(f"nothing named '{guard.shown(text)}' in this index")
+            container.error(say(lang, "pick_nothing", text=guard.shown(text)))
             return None
-        prompt = f"no exact match for '{guard.shown(text)}' — did you mean (best first)"
+        prompt = say(lang, "pick_nearest", text=guard.shown(text))
     # every package under a directory (`pkg/apis` has 155), the best of other candidates
     options = [h.id for h in (hits if directory else hits[:MAX_CANDIDATES])]
     labels = {h.id: search_box.label(h) for h in hits}
     return container.selectbox(prompt, options, index=None, key=key,
                                format_func=lambda i: labels.get(i, i),
-                               placeholder="choose a candidate")
+                               placeholder=say(lang, "pick_choose"))

@@ -204,6 +204,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "graph_open": ("open {name}", "打开 {name}"),
     "graph_reset": ("reset", "重置"),
     "no_mini": ("No minik8s component illustrates this.", "minik8s 中没有演示它的组件。"),
+    # choosing a node by what is typed (the package and type-or-function pages' boxes)
+    "pick_ambiguous": ("'{text}' matches {count} nodes — pick one (best first{first})",
+                       "'{text}' 匹配 {count} 个节点 —— 选择一个（最佳的在前{first}）"),
+    "pick_role_first": ("; {role}'s code first", "；{role} 的代码优先"),
+    "pick_directory": ("'{text}' is a directory with no Go files of its own — open one of the "
+                       "{count} packages under it",
+                       "'{text}' 是一个本身没有 Go 文件的目录 —— 打开它下面 {count} 个包中的一个"),
+    "pick_nothing": ("nothing named '{text}' in this index", "本索引中没有名为 '{text}' 的节点"),
+    "pick_nearest": ("no exact match for '{text}' — did you mean (best first)",
+                     "没有与 '{text}' 完全匹配的结果 —— 你要找的是不是（最佳的在前）"),
+    "pick_choose": ("choose a candidate", "选择一个候选"),
     # the notes page (the note itself is written by graph/notes)
     "notes_note": ("note", "笔记"),
     "notes_choose": ("choose a note", "选择一篇笔记"),
