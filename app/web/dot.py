@@ -7,7 +7,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.query.atlas import EdgeRecord, NodeRecord
 
 PLANES = (("control", "control plane", "#e8f0fe"), ("node", "node", "#e6f4ea"),
@@ -25,6 +27,7 @@ class MapOptions:
     link_prefix: str = "role?role="
     link_suffix: str = ""  # after the role's key: "&lang=zh" keeps the language on a click
     plane_labels: tuple[tuple[str, str], ...] = ()  # (plane, label) in place of PLANES' own
+    lang: str = "en"  # of the boxes' and wires' tooltips, and of a gone wire's mark
 
 
 def quote(text: str) -> str:
@@ -54,7 +57,8 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
             key = r.id.partition(":")[2]
             style = "" if r.attrs.get("present", True) else \
                 ", style=\"rounded,dashed\", fontcolor=gray40, color=gray60"
-            tip = r.attrs.get("summary_en", "") or r.attrs.get("note", "")
+            tip = (r.attrs.get("summary_zh", "") if options.lang == "zh" else "") or \
+                r.attrs.get("summary_en", "") or r.attrs.get("note", "")
             out.append(f"    {quote(r.id)} [label={quote(r.attrs.get('name') or key)}, "
                        f"URL={quote(options.link_prefix + key + options.link_suffix)}, target=\"_self\", "
                        f"tooltip={quote(tip[:200])}{style}];")
@@ -68,9 +72,9 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
             gone = e.source in absent or e.target in absent
             look = ('color=gray60, fontcolor=gray45, style=dashed, penwidth=1.2' if gone else
                     'color="#1a73e8", fontcolor="#1a73e8", penwidth=2.2')
-            label = short_protocol(protocol) + (" (not in this release)" if gone else "")
+            label = short_protocol(protocol) + (say(options.lang, "not_in_release") if gone else "")
             out.append(f"  {quote(e.source)} -> {quote(e.target)} [label={quote(label)}, "
-                       f"tooltip={quote(protocol)}, {look}];")
+                       f"tooltip={quote(phrase(protocol, options.lang))}, {look}];")
         elif e.kind == EdgeKind.DEPENDS_ON and options.depends_on:
             weight = int(e.attrs.get("weight", 0))
             if weight < options.min_weight:

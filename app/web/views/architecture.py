@@ -42,7 +42,7 @@ with state.reported():
     options = dot.MapOptions(bool(st.session_state.get("map-talks", True)), depends, min_weight,
                              tuple(st.session_state.get("map-planes", default_planes)),
                              link_suffix="".join(f"&{k}={v}" for k, v in language.params().items()),
-                             plane_labels=tuple(labels.items()))
+                             plane_labels=tuple(labels.items()), lang=lang)
     svg_chart.show(dot.architecture(roles, edges, options))
     hidden = sum(1 for w in weights if w < min_weight) if depends else len(weights)
     if hidden:
