@@ -429,3 +429,10 @@ def test_component_base_starts_the_binaries_through_cli_run(notes):
     steps = [x.split("` (", 1)[0] for x in start.splitlines() if x.startswith("- `")]
     assert steps == ["- `kube-scheduler.main", "- `cli.Run", "- `cli.run", "- `logs.InitLogs"], steps
     assert "`kube-scheduler.main` calls `Run(…)`" in start
+
+
+def test_api_types_follows_a_pod_through_defaults_and_validation(notes):
+    flow = notes["api-types"].split("## Key data flow", 1)[1].split("\n## ", 1)[0]
+    steps = [x.split("` (", 1)[0] for x in flow.splitlines() if x.startswith("- `")]
+    assert steps == ["- `v1.RegisterDefaults", "- `v1.SetObjectDefaults_Pod", "- `v1.SetDefaults_Pod",
+                     "- `pod.(podStrategy).Validate", "- `validation.ValidatePodCreate"], steps

@@ -144,9 +144,9 @@ def test_role_page_shows_the_main_loop_and_where_to_start_reading(open_page, web
 
 
 def test_role_page_without_a_walkthrough_says_so(open_page):
-    at = open_page("views/role.py", role="api-types")
+    at = open_page("views/role.py", role="dev-tools")
     assert "Main loop" not in [s.value for s in at.subheader]
-    assert any("walks through no code of API types" in c.value for c in at.caption)
+    assert any("walks through no code of development tools" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("server_dot", [True, False])
