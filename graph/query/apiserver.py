@@ -122,8 +122,8 @@ def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
     package = _production_packages(atlas, {e.source for e in calls})
     found = [_write(e, kind_written(e.target)) for e in calls if package.get(e.source) in wanted]
     by_helper: dict[str, list[Write]] = {}
-    for e in calls:
-        if package.get(e.source) not in (None, *wanted):
+    for e in calls:  # a production writer outside the packages: a helper they may call
+        if e.source in package and package[e.source] not in wanted:
             by_helper.setdefault(e.source, []).append(_write(e, kind_written(e.target)))
     into = atlas.reader.edges_to(sorted(by_helper), [str(EdgeKind.CALLS)])
     caller_package = _production_packages(atlas, {e.source for e in into})
