@@ -18,6 +18,7 @@ import socket
 import struct
 import subprocess
 import threading
+from collections.abc import Iterator
 from typing import BinaryIO
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
@@ -75,11 +76,12 @@ def exit_status(code: int) -> dict:
             "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
 
 
-class FrameSender:
-    """Frames written to one WebSocket connection, one at a time from any thread; a peer gone
-    away is no error (the session ends when its reader sees the close)."""
+class WebSocketSession:
+    """One upgraded connection: frames written one at a time from any thread (a peer gone away
+    is no error), and the client's data frames read until it closes, its pings answered."""
 
-    def __init__(self, connection: socket.socket) -> None:
+    def __init__(self, reader: BinaryIO, connection: socket.socket) -> None:
+        self.reader = reader
         self.connection = connection
         self._lock = threading.Lock()
 
@@ -90,13 +92,26 @@ class FrameSender:
             except OSError:
                 pass
 
+    def client_frames(self) -> Iterator[tuple[int, bytes]]:
+        """The client's frames but pings (answered) and close (the end, as a read error is)."""
+        while True:
+            try:
+                got = read_frame(self.reader)
+            except (OSError, struct.error):
+                return
+            if got is None or got[0] == CLOSE_FRAME:
+                return
+            if got[0] == PING:
+                self.send(PONG, got[1])
+            else:
+                yield got
 
-class ExecSession(FrameSender):
+
+class ExecSession(WebSocketSession):
     """Pump one process through an upgraded connection until it exits."""
 
     def __init__(self, reader: BinaryIO, connection: socket.socket, process: subprocess.Popen) -> None:
-        super().__init__(connection)
-        self.reader = reader
+        super().__init__(reader, connection)
         self.process = process
 
     def _pump(self, pipe: BinaryIO | None, channel: int) -> None:
@@ -109,19 +124,9 @@ class ExecSession(FrameSender):
             self.send(BINARY, bytes([channel]) + data)
 
     def _receive(self) -> None:
-        """Client frames: stdin data, the v5 CLOSE signal for stdin, pings, close."""
-        while True:
-            try:
-                got = read_frame(self.reader)
-            except (OSError, struct.error):
-                got = None
-            if got is None or got[0] == CLOSE_FRAME:
-                self._close_stdin()
-                return
-            opcode, payload = got
-            if opcode == PING:
-                self.send(PONG, payload)
-            elif opcode in (BINARY, TEXT) and payload:
+        """Client frames: stdin data, the v5 CLOSE signal for stdin; stdin closes at the end."""
+        for opcode, payload in self.client_frames():
+            if opcode in (BINARY, TEXT) and payload:
                 channel, data = payload[0], payload[1:]
                 if channel == STDIN and self.process.stdin is not None and data:
                     try:
@@ -131,6 +136,7 @@ class ExecSession(FrameSender):
                         pass
                 elif channel == CLOSE and data[:1] == bytes([STDIN]):
                     self._close_stdin()
+        self._close_stdin()
 
     def _close_stdin(self) -> None:
         if self.process.stdin is not None:

@@ -16,7 +16,7 @@ import struct
 import threading
 from typing import BinaryIO
 
-from kubeatlas.minik8s.execstream import BINARY, CLOSE_FRAME, PING, PONG, FrameSender, read_frame
+from kubeatlas.minik8s.execstream import BINARY, CLOSE_FRAME, WebSocketSession
 
 PROTOCOLS = ("v4.channel.k8s.io",)
 
@@ -29,12 +29,11 @@ def parse_ports(values: list[str]) -> list[int]:
     return ports
 
 
-class WebSocketPortForward(FrameSender):
+class WebSocketPortForward(WebSocketSession):
     """Copy between the client's channels and one connection per port until all are closed."""
 
     def __init__(self, reader: BinaryIO, connection: socket.socket, ports: list[int], host: str = "127.0.0.1"):
-        super().__init__(connection)
-        self.reader = reader
+        super().__init__(reader, connection)
         self.ports = ports
         self.host = host
         self._sockets: dict[int, socket.socket] = {}  # data channel -> connection to the port
@@ -62,18 +61,9 @@ class WebSocketPortForward(FrameSender):
             target.close()
 
     def _receive(self) -> None:
-        """The client's frames: data for a port's connection, pings, close."""
-        while True:
-            try:
-                got = read_frame(self.reader)
-            except (OSError, struct.error):
-                got = None
-            if got is None or got[0] == CLOSE_FRAME:
-                break
-            opcode, payload = got
-            if opcode == PING:
-                self.send(PONG, payload)
-            elif opcode == BINARY and len(payload) > 1 and payload[0] in self._sockets:
+        """The client's frames: data for a port's connection, until the client closes."""
+        for opcode, payload in self.client_frames():
+            if opcode == BINARY and len(payload) > 1 and payload[0] in self._sockets:
                 try:
                     self._sockets[payload[0]].sendall(payload[1:])
                 except OSError:
