@@ -104,18 +104,18 @@ class Neo4jReader:
         return [_node_record(nid, kind, raw) for nid, kind, raw in rows]
 
     def ids_with_key(self, kind: str, key: str, value: str) -> list[str]:
-        if not _NAME.match(key):
-            raise ValueError(key)
-        return sorted(self._collected(
-            f"MATCH (n:{_quoted(kind)}) WHERE n.`{key}` = $value AND n.tree = $tree "
-            "RETURN collect(n.id)", {"value": value, "tree": self.tree}))
+        return self._ids_where(kind, key, "=", value)
 
     def ids_under(self, kind: str, key: str, prefix: str) -> list[str]:
+        return self._ids_where(kind, key, "STARTS WITH", prefix)
+
+    def _ids_where(self, kind: str, key: str, operator: str, value: str) -> list[str]:
+        """Ids of `kind` nodes whose attribute `key` compares to value (`=`, `STARTS WITH`)."""
         if not _NAME.match(key):
             raise ValueError(key)
         return sorted(self._collected(
-            f"MATCH (n:{_quoted(kind)}) WHERE n.`{key}` STARTS WITH $prefix AND n.tree = $tree "
-            "RETURN collect(n.id)", {"prefix": prefix, "tree": self.tree}))
+            f"MATCH (n:{_quoted(kind)}) WHERE n.`{key}` {operator} $value AND n.tree = $tree "
+            "RETURN collect(n.id)", {"value": value, "tree": self.tree}))
 
     def ids_with_kind(self, kind: str) -> list[str]:
         return sorted(self._collected(
