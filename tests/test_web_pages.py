@@ -386,7 +386,7 @@ def test_the_language_is_kept_when_a_link_drops_it_and_english_stays_out_of_the_
     assert f'tooltip="{kubelet.summary_zh[:40]}' in spec  # a box's summary on hover, in Chinese
     wires = {line.split(" [")[0].strip(): line for line in spec.splitlines() if " -> " in line}
     gone = wires['"role:dockershim" -> "role:cri"']
-    assert say("zh", "not_in_release") in gone and "(not in this release)" not in gone
+    assert say("zh", "index_absent") in gone and "(not in this release)" not in gone
     cri = next(link for link in kubelet.talks_to if link.role == "cri")
     assert f'tooltip="{phrase(cri.protocol, "zh")}"' in wires['"role:kubelet" -> "role:cri"']
     # the navigation (or a link written without `lang`) leaves it out: the session's choice holds

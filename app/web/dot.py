@@ -72,7 +72,7 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
             gone = e.source in absent or e.target in absent
             look = ('color=gray60, fontcolor=gray45, style=dashed, penwidth=1.2' if gone else
                     'color="#1a73e8", fontcolor="#1a73e8", penwidth=2.2')
-            label = short_protocol(protocol) + (say(options.lang, "not_in_release") if gone else "")
+            label = short_protocol(protocol) + (say(options.lang, "index_absent") if gone else "")
             out.append(f"  {quote(e.source)} -> {quote(e.target)} [label={quote(label)}, "
                        f"tooltip={quote(phrase(protocol, options.lang))}, {look}];")
         elif e.kind == EdgeKind.DEPENDS_ON and options.depends_on:

@@ -29,7 +29,7 @@ SECTIONS = (
                           (SEARCH, "page_search", "search", ":material/search:"))),
     ("nav_questions", ((DEPS, "page_deps", "deps", ":material/route:"),
                        (INTERFACES, "page_interfaces", "interfaces", ":material/power:"),
-                       (KINDS, "page_kinds", "kinds", ":material/description:"),
+                       (KINDS, "ch_kinds", "kinds", ":material/description:"),
                        (COMPARE, "page_compare", "compare", ":material/compare_arrows:"))),
     ("nav_tools", ((CONSOLE, "page_console", "console", ":material/terminal:"),
                    (NOTES, "page_notes", "notes", ":material/edit_note:"),

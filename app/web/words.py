@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubeatlas.graph.notes.lang import LANGS
+from kubeatlas.graph.notes.lang import say as notes_say
 
 LANGUAGES = dict(zip(LANGS, ("English", "中文"), strict=True))  # as the switch shows them
 
@@ -29,14 +30,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "page_search": ("Search", "搜索"),
     "page_deps": ("Dependencies & paths", "依赖与路径"),
     "page_interfaces": ("Interfaces", "接口"),
-    "page_kinds": ("API kinds", "API 类型"),
     "page_compare": ("Compare releases", "版本对比"),
     "page_console": ("Query console", "查询控制台"),
     "page_notes": ("Study notes", "学习笔记"),
     "page_mini": ("Mini cluster", "迷你集群"),
     # words several pages share
     "more": ("… {count} more (raise the cap to see them)", "…… 另有 {count} 个（调高上限即可看到）"),
-    "not_in_release": (" (not in this release)", "（本版本中不存在）"),
     "plane_control": ("control plane", "控制平面"),
     "plane_node": ("node", "节点"),
     "plane_interface": ("interfaces", "接口"),
@@ -234,10 +233,12 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def say(lang: str, key: str, **values: Any) -> str:
-    """The words `key` in `lang` (English for a language the explorer does not speak)."""
+    """The words `key` in `lang` (English for a language the explorer does not speak); a key
+    this table lacks is the notes' (graph/notes/lang.py: `index_absent`, `ch_kinds`, …)."""
+    if key not in _TEXT:
+        return notes_say(lang if lang in LANGS else "en", key, **values)
     en, zh = _TEXT[key]
     return (zh if lang == "zh" else en).format(**values)
-
 
 
 def both(key: str, **values: Any) -> tuple[str, str]:

@@ -54,7 +54,7 @@ with state.reported():
     for (plane, _, _), column in zip(dot.PLANES, columns, strict=True):
         column.markdown(f"**{labels[plane]}**")
         for r in (r for r in roles if r.attrs.get("plane") == plane):
-            absent = "" if r.attrs.get("present", True) else say(lang, "not_in_release")
+            absent = "" if r.attrs.get("present", True) else say(lang, "index_absent")
             links.node_link(r.id, (r.attrs.get("name") or r.name) + absent, column,
                             help=r.attrs.get(summary) or r.attrs.get("summary_en") or None)
     st.page_link(nav.NOTES, label=say(lang, "map_note"), icon=":material/edit_note:",
