@@ -18,6 +18,7 @@ from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_ch
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, production_order, rank_ids
 
 MAX_DEPTH = 50
+NAMED_MAX = 2000  # nodes of one name fetched to resolve it (1,524 are named String on v1.28.7)
 TRIVIAL_METHODS = frozenset({"Name", "String"})
 _NAMED_KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.API_KIND)
 
@@ -102,10 +103,10 @@ class Atlas:
             return f"role:{text}"
         name = text.rsplit(".", 1)[-1]
         if name != text:  # `kuberuntime.(*kubeGenericRuntimeManager).SyncPod`, `v1.Pod`
-            hits = [n for n in self.reader.search(name, wanted, 2000)
+            hits = [n for n in self.reader.search(name, wanted, NAMED_MAX)
                     if n.name == name and _ends_with_qualified(n.id, text)]
         else:
-            hits = [n for n in self.reader.search(text, wanted, 2000) if n.name == text
+            hits = [n for n in self.reader.search(text, wanted, NAMED_MAX) if n.name == text
                     or n.id.endswith(text)]
         exact = [n for n in hits if n.id.endswith("." + text) or n.id.endswith(":" + text)
                  or n.id.endswith("/" + text) or n.name == text]

@@ -46,7 +46,7 @@ OTHER_ROLE = 2  # the role tier of code outside the role in question (see role_t
 
 
 def rank_key(nid: str, attrs: Any, role_tier: int = OTHER_ROLE) -> tuple:
-    """Production first, then examples (`sample-controller`), then generated code, then test
+    """Production first, then generated code, then examples (`sample-controller`), then test
     helpers; within each, the role in question's code first (role_tier); then shallower,
     shorter ids."""
     helper = bool(attrs.get("test_helper") or attrs.get("is_test"))
