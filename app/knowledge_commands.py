@@ -275,7 +275,8 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
     if as_json:
         print_json({**card, "api_objects": [
             {"kind": u.kind, "watched_by": [list(w) for w in u.watches],
-             "written_by": [[w.function, w.verb, w.line, w.via, w.via_line] for w in u.writes]}
+             "written_by": [[w.function, w.verb, w.line, w.via, w.via_line, w.writer]
+                            for w in u.writes]}
             for u in uses]})
         return
     attrs = card["role"]
@@ -314,7 +315,8 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
 
 
 def _said_write(w: Write) -> str:
-    through = f" through {w.via} (line {w.via_line})" if w.via else ""
+    through = (f" through {w.via} … {w.writer} (line {w.via_line})" if w.writer else
+               f" through {w.via} (line {w.via_line})" if w.via else "")
     return f"{w.function} ({w.verb}, line {w.line}{through})"
 
 

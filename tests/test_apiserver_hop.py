@@ -17,7 +17,13 @@ from kubeatlas.graph.notes.flow import flow_note
 from kubeatlas.graph.notes.lang import say
 from kubeatlas.graph.notes.role import role_note
 from kubeatlas.graph.notes.verify import check_claims
-from kubeatlas.graph.query.apiserver import VERBS, client_methods, kind_written, through_apiserver
+from kubeatlas.graph.query.apiserver import (
+    VERBS,
+    client_methods,
+    kind_written,
+    through_apiserver,
+    writes_by,
+)
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
@@ -128,25 +134,45 @@ def test_the_schedulers_binding_reaches_the_kubelet_through_the_api_server(db, t
     assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
 
 
-@pytest.mark.parametrize("role, lang, line", [
-    ("kube-scheduler", "en", "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` "
-     "(pkg/scheduler/scheduler.go:28); written by `scheduler.(*Scheduler).bind` through `Bind` "
-     "(pkg/scheduler/scheduler.go:52)"),
-    # a write through a helper of another package: the helper's call, then the helper's own
-    ("kubelet", "en", "- `core/v1.Pod`: watched by `pkg/kubelet` `NewListWatchFromClient` "
-     "(pkg/kubelet/kubelet.go:69); written by `kubelet.deleteOrphanedMirrorPod` through "
-     "`pod.DeletePod` (pkg/kubelet/kubelet_pods.go:12), which calls `Delete` "
-     "(pkg/util/pod/pod.go:12)"),
-    ("kubelet", "zh", "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
-     "(pkg/kubelet/kubelet.go:69) 监听；由 `kubelet.deleteOrphanedMirrorPod` 通过 `pod.DeletePod` "
-     "(pkg/kubelet/kubelet_pods.go:12)（它再调用 `Delete` (pkg/util/pod/pod.go:12)） 写入"),
+_LEASE_BY_LEADER = ("- `coordination/v1.Lease`: written by `kube-scheduler.leaderElect` through "
+                    "`leaderelection.RunOrDie` (cmd/kube-scheduler/leader.go:12), which leads on to "
+                    "`leaderelection.(*LeaderElector).renew → Update` "
+                    "(staging/src/k8s.io/client-go/tools/leaderelection/leaderelection.go:30)")
+_LEASE_BY_KUBELET = {
+    "en": "- `coordination/v1.Lease`: written by `kubelet.(*Kubelet).runNodeLease` through "
+          "`lease.(Controller).Run` (pkg/kubelet/kubelet_node_lease.go:13), which leads on to "
+          "`lease.(*controller).ensureLease → Create` "
+          "(staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go:39)",
+    "zh": "- `coordination/v1.Lease`：由 `kubelet.(*Kubelet).runNodeLease` 通过 "
+          "`lease.(Controller).Run` (pkg/kubelet/kubelet_node_lease.go:13)（经库代码一路调用到 "
+          "`lease.(*controller).ensureLease → Create` "
+          "(staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go:39)） 写入"}
+
+
+@pytest.mark.parametrize("role, lang, lines", [
+    ("kube-scheduler", "en", [
+        "- `core/v1.Pod`: watched by `pkg/scheduler` `Informer` (pkg/scheduler/scheduler.go:28); "
+        "written by `scheduler.(*Scheduler).bind` through `Bind` (pkg/scheduler/scheduler.go:52)",
+        _LEASE_BY_LEADER]),  # client-go's leader elector, which the scheduler runs
+    # a write through a helper of another package: the helper's call, then the helper's own;
+    # the node's heartbeat, through the lease controller of component-helpers the kubelet runs
+    ("kubelet", "en", [
+        "- `core/v1.Pod`: watched by `pkg/kubelet` `NewListWatchFromClient` "
+        "(pkg/kubelet/kubelet.go:69); written by `kubelet.deleteOrphanedMirrorPod` through "
+        "`pod.DeletePod` (pkg/kubelet/kubelet_pods.go:12), which calls `Delete` "
+        "(pkg/util/pod/pod.go:12)", _LEASE_BY_KUBELET["en"]]),
+    ("kubelet", "zh", [
+        "- `core/v1.Pod`：由 `pkg/kubelet` `NewListWatchFromClient` "
+        "(pkg/kubelet/kubelet.go:69) 监听；由 `kubelet.deleteOrphanedMirrorPod` 通过 `pod.DeletePod` "
+        "(pkg/kubelet/kubelet_pods.go:12)（它再调用 `Delete` (pkg/util/pod/pod.go:12)） 写入",
+        _LEASE_BY_KUBELET["zh"]]),
 ])
-def test_a_role_note_lists_the_api_objects_it_watches_and_writes(db, tmp_path, role, lang, line):
+def test_a_role_note_lists_the_api_objects_it_watches_and_writes(db, tmp_path, role, lang, lines):
     note = role_note(Atlas(SqliteReader(Path(db))), f"role:{role}", lang)
     section = note.markdown.split("\n## " + say(lang, "api_objects"), 1)[1].split("\n## ", 1)[0]
     shown = [re.sub(r"\]\([^)]*\)", "", x).replace("[", "") for x in section.splitlines()
              if x.startswith("- ")]  # the citations' links dropped
-    assert shown == [line]
+    assert shown == lines
     saved = tmp_path / f"{role}.md"
     saved.write_text(note.markdown, encoding="utf-8")
     assert main(["notes", str(saved), "--check", "--db", db, "--tree", str(FIXTURE_TREE)]) == 0
@@ -163,7 +189,7 @@ def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
 def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
     at = open_page("views/role.py", role="kube-scheduler")
     text = "\n".join(str(x.value) for x in [*at.markdown, *at.subheader, *at.caption])
-    assert "API objects it watches and writes (1)" in text
+    assert "API objects it watches and writes (2)" in text
     assert "core/v1.Pod" in [p.proto.label for p in at.get("page_link")]  # to the kinds page
     assert ("watched by 1: `k8s.io/kubernetes/pkg/scheduler` pkg/scheduler/scheduler.go:28 "
             "`Informer called in New` · written by 1: `scheduler.(*Scheduler).bind` "
@@ -173,6 +199,10 @@ def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):
     assert ("written by 1: `kubelet.deleteOrphanedMirrorPod` pkg/kubelet/kubelet_pods.go:12 "
             "`pod.DeletePod` → pkg/util/pod/pod.go:12 `Delete`") in text
     assert "only through the API server" not in text  # the kubelet also talks CRI, CSI, …
+    assert ("written by 1: `kubelet.(*Kubelet).runNodeLease` pkg/kubelet/kubelet_node_lease.go:13 "
+            "`lease.(Controller).Run` → … → "
+            "staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go:39 "
+            "`lease.(*controller).ensureLease → Create`") in text  # through library code
 
 
 def test_the_role_command_lists_the_api_objects_too(db, capsys):
@@ -182,7 +212,11 @@ def test_the_role_command_lists_the_api_objects_too(db, capsys):
         "kind": "kind:core/v1.Pod",
         "watched_by": [["pkg:k8s.io/kubernetes/pkg/scheduler",
                         "pkg/scheduler/scheduler.go:28 Informer called in New"]],
-        "written_by": [[f"{SCHED}.bind", "Bind", 52, "", 0]]}]
+        "written_by": [[f"{SCHED}.bind", "Bind", 52, "", 0, ""]]}, {
+        "kind": "kind:coordination/v1.Lease", "watched_by": [],
+        "written_by": [["func:k8s.io/kubernetes/cmd/kube-scheduler.leaderElect", "Update", 12,
+                        "func:k8s.io/client-go/tools/leaderelection.RunOrDie", 30,
+                        "method:k8s.io/client-go/tools/leaderelection.(*LeaderElector).renew"]]}]
     assert main(["role", "kube-scheduler", "--db", db]) == 0
     shown = capsys.readouterr().out
     assert "API objects it watches and writes" in shown and "kind:core/v1.Pod" in shown
@@ -196,7 +230,8 @@ def test_a_write_through_a_helper_is_the_callers_with_both_calls_checked(db, cap
     pod = next(u for u in json.loads(capsys.readouterr().out)["api_objects"]
                if u["kind"] == "kind:core/v1.Pod")
     assert pod["written_by"] == [["func:k8s.io/kubernetes/pkg/kubelet.deleteOrphanedMirrorPod",
-                                  "Delete", 12, "func:k8s.io/kubernetes/pkg/util/pod.DeletePod", 12]]
+                                  "Delete", 12, "func:k8s.io/kubernetes/pkg/util/pod.DeletePod", 12,
+                                  ""]]
     note = role_note(Atlas(SqliteReader(Path(db))), "role:kubelet", "en")
     claims = [c for c in parse_claims(note.markdown)
               if c.subject.endswith((".deleteOrphanedMirrorPod", "pod.DeletePod"))]
@@ -205,6 +240,33 @@ def test_a_write_through_a_helper_is_the_callers_with_both_calls_checked(db, cap
                                  ("DeletePod", "Delete", "pkg/util/pod/pod.go", 12)]
     assert check_claims(claims, FIXTURE_TREE) == []
     assert check_claims([replace(claims[1], line=11)], FIXTURE_TREE) != []  # no Delete there
+
+
+def test_a_write_through_library_code_the_role_runs_is_the_roles_own(db):
+    """The kubelet's node heartbeat: `runNodeLease` calls `lease.Controller.Run`, which
+    dispatches to component-helpers' lease controller, whose `Run` passes `sync` to
+    `wait.UntilWithContext`; `sync` calls `ensureLease`, which creates the Lease. Client-go's
+    leader elector has a `Run(ctx)` too, so to Go it implements `lease.Controller` as well, and
+    it updates a Lease; but the kubelet imports no leader election: that write is not its own,
+    while the scheduler, which runs the elector, has it."""
+    atlas = Atlas(SqliteReader(Path(db)))
+    lease = "k8s.io/component-helpers/apimachinery/lease"
+    elector = "k8s.io/client-go/tools/leaderelection"
+    assert f"type:{elector}.LeaderElector" in {
+        e.source for e in atlas.implementers(f"type:{lease}.Controller")}  # the decoy is there
+
+    def leases(role: str) -> list[tuple[str, str, int, str, int, str]]:
+        packages = atlas.role_summary(f"role:{role}")["packages_by_path"]
+        return [(w.function, w.verb, w.line, w.via, w.via_line, w.writer)
+                for w in writes_by(atlas, packages) if w.kind == "kind:coordination/v1.Lease"]
+
+    assert leases("kubelet") == [("method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).runNodeLease",
+                                  "Create", 13, f"method:{lease}.(Controller).Run", 39,
+                                  f"method:{lease}.(*controller).ensureLease")]
+    assert leases("kube-scheduler") == [("func:k8s.io/kubernetes/cmd/kube-scheduler.leaderElect",
+                                         "Update", 12, f"func:{elector}.RunOrDie", 30,
+                                         f"method:{elector}.(*LeaderElector).renew")]
+    assert leases("kube-proxy") == []  # runs neither
 
 
 def test_path_between_components_goes_through_the_api_server(db, capsys):

@@ -42,12 +42,16 @@ def write_api_objects(w: Writer, packages: Sequence[str]) -> None:
 
 
 def _say_write(w: Writer, write: Write) -> str:
-    """`who` through the client's call, or through a helper's call and the helper's own."""
+    """`who` through the client's call, through a helper's call and the helper's own, or
+    through its call into library code and that code's call of the client further on."""
     who = f"`{short_name(write.function)}`"
     if not write.via:
         return w.say("write_call", who=who, call=cite_write(w, write))
-    return w.say("write_call_via", who=who,
-                 helper=_cite_call(w, write.function, write.via, write.line, short_name(write.via)),
+    helper = _cite_call(w, write.function, write.via, write.line, short_name(write.via))
+    if write.writer:  # library code it runs: the first call, then the client's call further on
+        return w.say("write_call_library", who=who, helper=helper, call=_cite_call(
+            w, write.writer, write.client, write.via_line, f"{short_name(write.writer)} → {write.verb}"))
+    return w.say("write_call_via", who=who, helper=helper,
                  call=_cite_call(w, write.via, write.client, write.via_line, write.verb))
 
 

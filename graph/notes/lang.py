@@ -115,6 +115,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "write_call": ("{who} through {call}", "{who} 通过 {call}"),
     "write_call_via": ("{who} through {helper}, which calls {call}",
                        "{who} 通过 {helper}（它再调用 {call}）"),
+    "write_call_library": ("{who} through {helper}, which leads on to {call}",
+                           "{who} 通过 {helper}（经库代码一路调用到 {call}）"),
     "what_calls": ("calls", "处调用"),
     "key_interfaces": ("Key interfaces", "关键接口"),
     "missing_interface": ("`{name}` is not declared anywhere in this tree.",

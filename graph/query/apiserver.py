@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of
+from kubeatlas.graph.query import library_writes
 from kubeatlas.graph.query.chain import Hop, chain_kinds, hops_of, search
 
 if TYPE_CHECKING:  # the atlas reads writers through this module's pure functions
@@ -33,7 +34,9 @@ class Write:
     """`function` calls the typed client's `client` method (`verb`) for API kind `kind` at
     `line` of its file; or, `via` a helper of another package, calls that helper at `line`,
     which calls `client` at `via_line` of its own file (the kubelet's status manager patches a
-    Pod through `statusutil.PatchPodStatus`)."""
+    Pod through `statusutil.PatchPodStatus`); or `via` library code it runs, whose function
+    `writer`, further on, calls `client` at `via_line` of its own file (the kubelet's
+    `(*Kubelet).Run` runs the `lease.Controller` whose `retryUpdateLease` updates the Lease)."""
 
     function: str
     kind: str
@@ -42,6 +45,12 @@ class Write:
     line: int
     via: str = ""
     via_line: int = 0
+    writer: str = ""  # set only when the client's caller is further on than `via`
+
+    @property
+    def calls_client(self) -> str:
+        """The function that calls the typed client."""
+        return self.writer or self.via or self.function
 
 
 def client_methods(kind: str) -> list[str]:
@@ -100,7 +109,8 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
     # per kind: a create before an update before a delete (what brings an object tells the
     # story first), the role's own calls before those through a helper, then function and line
     for write in sorted(writes_by(atlas, packages),
-                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), w.function, w.line)):
+                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), bool(w.writer), w.function,
+                                       w.line)):
         if (write.function, write.kind, write.verb) not in seen:
             seen.add((write.function, write.kind, write.verb))
             writes.setdefault(write.kind, []).append(write)
@@ -113,8 +123,9 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
 
 def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
     """What the production functions of `packages` (package ids) write through the typed
-    client, directly or through a production helper of another package that calls it (one
-    call away), by kind, then function and line."""
+    client, directly, through a production helper of another package that calls it (one
+    call away), or through library code they run (library_writes), by kind, then function and
+    line."""
     methods = sorted({m for kind in atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
                       for m in client_methods(kind)})
     calls = atlas.reader.edges_to(methods, [str(EdgeKind.CALLS)])
@@ -132,6 +143,12 @@ def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
               for e in into if caller_package.get(e.source) in wanted
               and e.attrs.get("via") != "stored"  # the line names the field, not the helper
               for w in by_helper[e.target]]
+    library = library_writes.library_packages(atlas)
+    in_library = {f: package[f] for f in by_helper if package[f] in library}
+    found += [Write(e.source, w.kind, w.verb, w.client, int(e.attrs.get("line") or 0),
+                    e.target, w.line, writer)
+              for e, writer in library_writes.entries(atlas, packages, in_library, library)
+              for w in by_helper[writer]]
     return sorted(found, key=lambda w: (w.kind, w.function, w.line))
 
 

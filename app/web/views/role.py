@@ -46,14 +46,17 @@ if wanted not in keys:
 
 
 def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write: Write) -> str:
-    """The typed client's call, or the helper's call then the helper's own call of the client."""
+    """The typed client's call, or the helper's call then the helper's own call of the client,
+    or the call into library code then the library's call of the client further on."""
     def file(function: str) -> str:
         return str(writers[function].attrs.get("file", "")) if function in writers else ""
 
     if not write.via:
         return links.evidence_md(tree, f"{file(write.function)}:{write.line} {write.verb}")
+    client = f"{short_name(write.writer)} → {write.verb}" if write.writer else write.verb
     return (links.evidence_md(tree, f"{file(write.function)}:{write.line} {short_name(write.via)}")
-            + " → " + links.evidence_md(tree, f"{file(write.via)}:{write.via_line} {write.verb}"))
+            + (" → … → " if write.writer else " → ")
+            + links.evidence_md(tree, f"{file(write.calls_client)}:{write.via_line} {client}"))
 
 
 def _imports(edge: dict) -> str:
@@ -145,7 +148,8 @@ with state.reported():
     st.subheader(say(lang, "api_objects", count=len(uses)))
     st.caption(say(lang, "api_intro"))
     writers = atlas.reader.get_nodes(sorted({f for u in uses[:cap] if u.writes
-                                             for f in (u.writes[0].function, u.writes[0].via) if f}))
+                                             for f in (u.writes[0].function, u.writes[0].via,
+                                                       u.writes[0].writer) if f}))
     for use in uses[:cap]:
         left, right = st.columns([2, 3])
         links.node_link(use.kind, key_of(use.kind), left)
