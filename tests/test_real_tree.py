@@ -270,3 +270,27 @@ def test_the_kubelet_writes_pod_and_node_status_through_their_helpers(atlas):
             "func:k8s.io/component-helpers/node/util.PatchNodeStatus") in node
     # creates first: the Node's registration, then its status patches
     assert uses["kind:core/v1.Node"].writes[0].verb == "Create"
+
+
+def test_heartbeat_and_leader_leases_are_the_writes_of_the_roles_that_run_them(atlas):
+    """v1.28.7: `(*Kubelet).Run` starts component-helpers' lease controller, which creates and
+    renews the node's Lease; the scheduler's `app.Run` runs client-go's leader elector, which
+    creates and updates its Lease through `resourcelock.(*LeaseLock)`. The kubelet runs no
+    leader election."""
+    from kubeatlas.graph.query.apiserver import kinds_used
+
+    def lease_writes(role: str) -> set[tuple[str, str, str]]:
+        uses = kinds_used(atlas, atlas.role_summary(f"role:{role}")["packages_by_path"])
+        return {(w.function, w.verb, w.writer) for u in uses
+                if u.kind == "kind:coordination/v1.Lease" for w in u.writes}
+
+    lease = "k8s.io/component-helpers/apimachinery/lease.(*controller)"
+    kubelet = lease_writes("kubelet")
+    assert {(f"method:{K}/kubelet.(*Kubelet).Run", "Create", f"method:{lease}.ensureLease"),
+            (f"method:{K}/kubelet.(*Kubelet).Run", "Update", f"method:{lease}.retryUpdateLease")
+            } <= kubelet
+    assert not [w for w in kubelet if "leaderelection" in w[2]]
+    lock = "k8s.io/client-go/tools/leaderelection/resourcelock.(*LeaseLock)"
+    assert {("func:k8s.io/kubernetes/cmd/kube-scheduler/app.Run", "Create", f"method:{lock}.Create"),
+            ("func:k8s.io/kubernetes/cmd/kube-scheduler/app.Run", "Update", f"method:{lock}.Update")
+            } <= lease_writes("kube-scheduler")
