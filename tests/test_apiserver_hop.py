@@ -22,6 +22,7 @@ from kubeatlas.graph.query.apiserver import (
     client_methods,
     kind_written,
     through_apiserver,
+    verb_of,
     writes_by,
 )
 from kubeatlas.graph.query.atlas import Atlas
@@ -47,6 +48,12 @@ def test_typed_client_methods_name_the_kind_they_write():
     assert kind_written("method:k8s.io/client-go/kubernetes/typed/core/v1.(PodInterface)"
                         ".Get") == ""  # a read writes nothing
     assert kind_written("method:k8s.io/client-go/listers/apps/v1.(ReplicaSetLister).List") == ""
+    # the event recorder's sink writes into the event's own namespace: a Create all the same
+    sink = "method:k8s.io/client-go/kubernetes/typed/core/v1.(EventExpansion).CreateWithEventNamespace"
+    assert sink in client_methods("kind:core/v1.Event")
+    assert (kind_written(sink), verb_of(sink)) == ("kind:core/v1.Event", "Create")
+    assert verb_of(CREATE) == "Create"
+    assert kind_written(sink.replace("CreateWith", "SearchWith")) == ""
 
 
 def test_the_kind_card_lists_who_writes_it_with_the_call(db, capsys):

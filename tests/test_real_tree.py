@@ -274,7 +274,8 @@ def test_the_kubelet_writes_pod_and_node_status_through_their_helpers(atlas):
 
 def test_heartbeat_and_leader_leases_are_the_writes_of_the_roles_that_run_them(atlas):
     """v1.28.7: `(*Kubelet).Run` starts component-helpers' lease controller, which creates and
-    renews the node's Lease; the scheduler's `app.Run` runs client-go's leader elector, which
+    renews the node's Lease (and the kubelet's event recorder creates Events through client-go's
+    sink); the scheduler's `app.Run` runs client-go's leader elector, which
     creates and updates its Lease through `resourcelock.(*LeaseLock)`. The kubelet runs no
     leader election."""
     from kubeatlas.graph.query.apiserver import kinds_used
@@ -290,6 +291,10 @@ def test_heartbeat_and_leader_leases_are_the_writes_of_the_roles_that_run_them(a
             (f"method:{K}/kubelet.(*Kubelet).Run", "Update", f"method:{lease}.retryUpdateLease")
             } <= kubelet
     assert not [w for w in kubelet if "leaderelection" in w[2]]
+    events = {(w.verb, w.writer) for u in kinds_used(atlas, atlas.role_summary("role:kubelet")[
+        "packages_by_path"]) if u.kind == "kind:core/v1.Event" for w in u.writes}
+    sink = "method:k8s.io/client-go/kubernetes/typed/core/v1.(*EventSinkImpl)"
+    assert ("Create", f"{sink}.Create") in events  # the recorder's sink, which the kubelet starts
     lock = "k8s.io/client-go/tools/leaderelection/resourcelock.(*LeaseLock)"
     assert {("func:k8s.io/kubernetes/cmd/kube-scheduler/app.Run", "Create", f"method:{lock}.Create"),
             ("func:k8s.io/kubernetes/cmd/kube-scheduler/app.Run", "Update", f"method:{lock}.Update")

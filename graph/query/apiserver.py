@@ -25,8 +25,11 @@ _VERB_ORDER = (("Create", "Bind"), ("Update", "UpdateStatus", "Patch", "Apply", 
                ("Delete", "DeleteCollection"))
 VERBS = tuple(verb for group in _VERB_ORDER for verb in group)
 _VERB_RANK = {verb: rank for rank, group in enumerate(_VERB_ORDER) for verb in group}
-# the writes a kind's hand-written Expansion interface adds: a Pod's binding (the scheduler's)
-EXPANSION_VERBS = ("Bind",)
+# the writes a kind's hand-written Expansion interface adds, each with the verb it stands for: a
+# Pod's binding (the scheduler's); an Event's writes into the event's own namespace (the event
+# recorder's sink: every component reports through it)
+EXPANSION_VERBS = {"Bind": "Bind", "CreateWithEventNamespace": "Create",
+                   "UpdateWithEventNamespace": "Update", "PatchWithEventNamespace": "Patch"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +66,18 @@ def client_methods(kind: str) -> list[str]:
             + [f"method:{package}.({name}Expansion).{verb}" for verb in EXPANSION_VERBS])
 
 
+def verb_of(client: str) -> str:
+    """The verb of a typed client's writing method: `Create` for `(PodInterface).Create` and
+    for `(EventExpansion).CreateWithEventNamespace`."""
+    method = key_of(client).rpartition(").")[2]
+    return EXPANSION_VERBS.get(method, method) if "Expansion)." in client else method
+
+
 def kind_written(client: str) -> str:
     """The API kind a typed client method writes (`kind:apps/v1.ReplicaSet`), or ""."""
     key = key_of(client)
     verb = key.rpartition(").")[2]
-    if not key.startswith(TYPED) or verb not in VERBS:
+    if not key.startswith(TYPED) or (verb not in VERBS and verb not in EXPANSION_VERBS):
         return ""
     package, _, rest = key.partition(".(")
     interface = rest.partition(")")[0]
@@ -208,7 +218,7 @@ def via_apiserver(atlas: Atlas, source: str, target: str) -> ApiServerHop | None
     watched = {e.target: e for e in atlas.reader.edges_from([package], [str(EdgeKind.WATCHES)])}
     methods = atlas.reader.get_nodes(sorted({m for kind in watched for m in client_methods(kind)}))
     for verbs in _VERB_ORDER:  # a create or a bind is the story, a cleanup's delete is not
-        wanted = {m for m in methods if m.rpartition(").")[2] in verbs}
+        wanted = {m for m in methods if verb_of(m) in verbs}
         found = search(atlas.reader, (source,), wanted.__contains__, chain_kinds(source))
         if found is not None:
             break
@@ -223,5 +233,4 @@ def via_apiserver(atlas: Atlas, source: str, target: str) -> ApiServerHop | None
 
 
 def _write(e: EdgeRecord, kind: str) -> Write:
-    verb = key_of(e.target).rpartition(").")[2]
-    return Write(e.source, kind, verb, e.target, int(e.attrs.get("line") or 0))
+    return Write(e.source, kind, verb_of(e.target), e.target, int(e.attrs.get("line") or 0))
