@@ -22,7 +22,7 @@ from kubeatlas.app.console import out, print_json, print_table
 from kubeatlas.graph.model.records import EdgeRecord
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, holder_phrase, key_of, route_phrases
 from kubeatlas.graph.notes.lang import say
-from kubeatlas.graph.query.apiserver import Write, kinds_used, via_apiserver
+from kubeatlas.graph.query.apiserver import Write, kinds_used, roles_writing, via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.bridge import HOW as BRIDGE_HOW
 from kubeatlas.graph.query.bridge import unbridged
@@ -332,13 +332,22 @@ def _first_of(items: Sequence[Any], said: Callable[[Any], str]) -> str:
 @store_options
 @json_option
 def kind(kind_name, db, neo4j_uri, as_json) -> None:
-    """An API kind (Deployment, apps/v1.Deployment): its types, storage and controllers."""
+    """An API kind (Deployment, apps/v1.Deployment): its types, storage and controllers, the
+    functions that write it, and the components that write it (directly, through a helper or
+    through library code they run: the kubelet's Lease through the lease controller)."""
     atlas = open_atlas(db, neo4j_uri)
     kid = atlas.resolve(kind_name, (NodeKind.API_KIND,))
     card = atlas.kind_summary(kid)
+    writing = roles_writing(atlas, kid)
     if as_json:
-        print_json(card)
+        print_json({**card, "roles_writing": [
+            [role, w.function, w.verb, w.line, w.via, w.via_line, w.writer] for role, w in writing]})
         return
     rows = [(rel, other, detail) for rel, other, detail in card["relations"]]
     print_table(f"{kid}", ("relation", "node", "detail"), rows)
+    if writing:
+        print_table("components that write it (their first write)", ("role", "write"),
+                    [(role, _said_write(w)) for role, w in writing])
+    else:
+        out.print("no component writes it through client-go's typed client")
 

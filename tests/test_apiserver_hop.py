@@ -64,6 +64,28 @@ def test_the_kind_card_lists_who_writes_it_with_the_call(db, capsys):
         in relations
 
 
+def test_the_kind_card_names_the_components_that_write_it_and_how(db, capsys):
+    """Who writes Leases? The kubelet (its heartbeat, through the lease controller it runs) and
+    the scheduler (its leader election): each role once, with its first write."""
+    capsys.readouterr()
+    assert main(["kind", "Lease", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["roles_writing"] == [
+        ["role:kube-scheduler", "func:k8s.io/kubernetes/cmd/kube-scheduler.leaderElect", "Update",
+         12, "func:k8s.io/client-go/tools/leaderelection.RunOrDie", 30,
+         "method:k8s.io/client-go/tools/leaderelection.(*LeaderElector).renew"],
+        ["role:kubelet", "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).runNodeLease", "Create",
+         13, "method:k8s.io/component-helpers/apimachinery/lease.(Controller).Run", 39,
+         "method:k8s.io/component-helpers/apimachinery/lease.(*controller).ensureLease"]]
+    assert main(["kind", "Pod", "--db", db, "--json"]) == 0
+    assert [row[:3] for row in json.loads(capsys.readouterr().out)["roles_writing"]] == [
+        ["role:kube-controller-manager", "method:k8s.io/kubernetes/pkg/controller.(RealPodControl)"
+         ".DeletePod", "Delete"],
+        ["role:kube-scheduler", f"{SCHED}.bind", "Bind"],
+        ["role:kubelet", "func:k8s.io/kubernetes/pkg/kubelet.deleteOrphanedMirrorPod", "Delete"]]
+    assert main(["kind", "Job", "--db", db]) == 0
+    assert "no component writes it" in capsys.readouterr().out
+
+
 def test_a_flow_step_reached_through_the_api_server_says_how_and_the_check_holds_it(db):
     atlas = Atlas(SqliteReader(Path(db)))
     write, watch = through_apiserver(atlas, [f"{DC}.getNewReplicaSet"], f"{RSC}.syncReplicaSet")

@@ -13,7 +13,7 @@ from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
-from kubeatlas.graph.query.apiserver import kinds_used, via_apiserver
+from kubeatlas.graph.query.apiserver import kinds_used, roles_writing, via_apiserver
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
@@ -129,6 +129,9 @@ QUERIES = {
     # the API objects of a role: its packages' watches and its typed-client writes
     "kinds_used": lambda a: kinds_used(a, a.role_summary("role:kube-scheduler")["packages_by_path"]
                                        + a.role_summary("role:kubelet")["packages_by_path"]),
+    # the components that write a kind, through library code they run too (the node Lease)
+    "roles_writing": lambda a: [roles_writing(a, k) for k in ("kind:coordination/v1.Lease",
+                                                              "kind:core/v1.Pod")],
     # code of another component, reached through the API server (a write and a watch)
     "via_apiserver": lambda a: via_apiserver(a, f"method:{SCHEDULER}.bind",
                                              "method:k8s.io/kubernetes/pkg/kubelet.(*podWorkers).UpdatePod"),
@@ -207,7 +210,7 @@ def test_both_stores_answer_the_same(stores, tree, query):
                      "chain_windows", "chain_bridged", "chains_bridged_alternatives",
                      "chain_hand_offs", "callers_hand_off", "callees_hand_off",
                      "meeting_of_producer_and_consumer", "ids_under", "kinds_used",
-                     "via_apiserver")):
+                     "via_apiserver", "roles_writing")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected

@@ -131,12 +131,12 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
     return sorted(uses, key=lambda u: (-len(u.watches) - len(u.writes), u.kind))
 
 
-def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
+def writes_by(atlas: Atlas, packages: Sequence[str], kinds: Sequence[str] = ()) -> list[Write]:
     """What the production functions of `packages` (package ids) write through the typed
-    client, directly, through a production helper of another package that calls it (one
-    call away), or through library code they run (library_writes), by kind, then function and
-    line."""
-    methods = sorted({m for kind in atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
+    client (of `kinds` only, if given), directly, through a production helper of another
+    package that calls it (one call away), or through library code they run (library_writes),
+    by kind, then function and line."""
+    methods = sorted({m for kind in kinds or atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
                       for m in client_methods(kind)})
     calls = atlas.reader.edges_to(methods, [str(EdgeKind.CALLS)])
     wanted = {key_of(p) for p in packages}
@@ -160,6 +160,23 @@ def writes_by(atlas: Atlas, packages: Sequence[str]) -> list[Write]:
               for e, writer in library_writes.entries(atlas, packages, in_library, library)
               for w in by_helper[writer]]
     return sorted(found, key=lambda w: (w.kind, w.function, w.line))
+
+
+def roles_writing(atlas: Atlas, kind: str) -> list[tuple[str, Write]]:
+    """Each component role (not a library's) whose packages write API kind `kind` (role id), with
+    its first write (a create before an update before a delete; directly, then through a
+    helper, then through library code it runs), by role id."""
+    firsts: list[tuple[str, Write]] = []
+    for role in atlas.roles():
+        if role.attrs.get("plane") == "library":
+            continue
+        packages = sorted(e.source for e in atlas.reader.edges_to([role.id], [str(EdgeKind.IN_ROLE)])
+                          if e.attrs.get("how") == "path")
+        writes = sorted(writes_by(atlas, packages, (kind,)),
+                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), bool(w.writer), w.function))
+        if writes:
+            firsts.append((role.id, writes[0]))
+    return sorted(firsts, key=lambda pair: pair[0])
 
 
 def _production_packages(atlas: Atlas, functions: set[str]) -> dict[str, str]:
