@@ -50,14 +50,14 @@ def _say_write(w: Writer, write: Write) -> str:
     helper = _cite_call(w, write.function, write.via, write.line, short_name(write.via))
     if write.writer:  # library code it runs: the first call, then the client's call further on
         return w.say("write_call_library", who=who, helper=helper, call=_cite_call(
-            w, write.writer, write.client, write.via_line, f"{short_name(write.writer)} → {write.verb}"))
+            w, write.writer, write.client, write.via_line, f"{short_name(write.writer)} → {write.method}"))
     return w.say("write_call_via", who=who, helper=helper,
-                 call=_cite_call(w, write.via, write.client, write.via_line, write.verb))
+                 call=_cite_call(w, write.via, write.client, write.via_line, write.method))
 
 
 def cite_write(w: Writer, write: Write) -> str:
     """The typed client's call that writes, cited; a `calls` claim checks its meaning."""
-    return _cite_call(w, write.function, write.client, write.line, write.verb)
+    return _cite_call(w, write.function, write.client, write.line, write.method)
 
 
 def _cite_call(w: Writer, caller: str, callee: str, line: int, label: str) -> str:

@@ -51,6 +51,11 @@ class Write:
     writer: str = ""  # set only when the client's caller is further on than `via`
 
     @property
+    def method(self) -> str:
+        """The client's method as the code calls it: `Create`, `CreateWithEventNamespace`."""
+        return key_of(self.client).rpartition(").")[2]
+
+    @property
     def calls_client(self) -> str:
         """The function that calls the typed client."""
         return self.writer or self.via or self.function

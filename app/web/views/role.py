@@ -52,8 +52,8 @@ def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write:
         return str(writers[function].attrs.get("file", "")) if function in writers else ""
 
     if not write.via:
-        return links.evidence_md(tree, f"{file(write.function)}:{write.line} {write.verb}")
-    client = f"{short_name(write.writer)} → {write.verb}" if write.writer else write.verb
+        return links.evidence_md(tree, f"{file(write.function)}:{write.line} {write.method}")
+    client = f"{short_name(write.writer)} → {write.method}" if write.writer else write.method
     return (links.evidence_md(tree, f"{file(write.function)}:{write.line} {short_name(write.via)}")
             + (" → … → " if write.writer else " → ")
             + links.evidence_md(tree, f"{file(write.calls_client)}:{write.via_line} {client}"))
