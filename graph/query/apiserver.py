@@ -121,11 +121,8 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
         watches.setdefault(edge.target, []).append((edge.source, str(edge.attrs.get("evidence", ""))))
     writes: dict[str, list[Write]] = {}
     seen: set[tuple[str, str, str]] = set()
-    # per kind: a create before an update before a delete (what brings an object tells the
-    # story first), the role's own calls before those through a helper, then function and line
-    for write in sorted(writes_by(atlas, packages),
-                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), bool(w.writer), w.function,
-                                       w.line)):
+    # per kind, in story order: each function's first write of each verb
+    for write in sorted(writes_by(atlas, packages), key=story_order):
         if (write.function, write.kind, write.verb) not in seen:
             seen.add((write.function, write.kind, write.verb))
             writes.setdefault(write.kind, []).append(write)
@@ -167,6 +164,13 @@ def writes_by(atlas: Atlas, packages: Sequence[str], kinds: Sequence[str] = ()) 
     return sorted(found, key=lambda w: (w.kind, w.function, w.line))
 
 
+def story_order(write: Write) -> tuple[int, bool, bool, str, int]:
+    """How writes are told: a create before an update before a delete (what brings an object
+    tells the story first), the role's own calls before those through a helper before those
+    through library code, then function and line."""
+    return (_VERB_RANK[write.verb], bool(write.via), bool(write.writer), write.function, write.line)
+
+
 def roles_writing(atlas: Atlas, kind: str) -> list[tuple[str, Write]]:
     """Each component role (not a library's) whose packages write API kind `kind` (role id), with
     its first write (a create before an update before a delete; directly, then through a
@@ -177,10 +181,9 @@ def roles_writing(atlas: Atlas, kind: str) -> list[tuple[str, Write]]:
             continue
         packages = sorted(e.source for e in atlas.reader.edges_to([role.id], [str(EdgeKind.IN_ROLE)])
                           if e.attrs.get("how") == "path")
-        writes = sorted(writes_by(atlas, packages, (kind,)),
-                        key=lambda w: (_VERB_RANK[w.verb], bool(w.via), bool(w.writer), w.function))
+        writes = writes_by(atlas, packages, (kind,))
         if writes:
-            firsts.append((role.id, writes[0]))
+            firsts.append((role.id, min(writes, key=story_order)))
     return sorted(firsts, key=lambda pair: pair[0])
 
 
