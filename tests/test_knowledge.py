@@ -245,6 +245,11 @@ def test_illustrations_link_mini_components_and_report_missing_targets(tmp_path)
     ("roles:\n  - id: x\n    plane: moon\n", "plane 'moon'"),
     ("roles:\n  - id: x\n    plane: node\n    summary: {en: a, zh: b}\n    paths: [pkg/x]\n"
      "    talks_to: [{role: y, protocol: p}]\n", "unknown role 'y'"),
+    # an absent note in one language only: a Chinese reader would read it in English
+    ("roles:\n  - id: x\n    plane: node\n    summary: {en: a, zh: b}\n    paths: [pkg/x]\n"
+     "    absent_note: Not here.\n", "absent_note.en and absent_note.zh"),
+    ("roles:\n  - id: x\n    plane: node\n    summary: {en: a, zh: b}\n    paths: [pkg/x]\n"
+     "    absent_note: {en: Not here.}\n", "absent_note.en and absent_note.zh"),
 ])
 def test_a_broken_catalog_is_a_clear_error(tmp_path, text, message):
     path = tmp_path / "roles.yaml"

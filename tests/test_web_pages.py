@@ -170,8 +170,14 @@ def test_role_neighbours_picture_is_drawn_when_opened(open_page, monkeypatch, se
 
 
 def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
+    from kubeatlas.graph.knowledge.catalog import load_catalog
+
     at = open_page("views/role.py", role="dockershim")
     assert "No dockershim in this tree" in at.warning[0].value
+    # and in Chinese, the catalog's own Chinese note (it was the English one on a Chinese page)
+    at = open_page("views/role.py", role="dockershim", lang="zh")
+    zh = load_catalog().role("dockershim").absent_note_zh
+    assert zh.startswith("本源码树中没有 dockershim") and at.warning[0].value == zh
 
 
 def _open_tab(at: AppTest, key: str, label: str) -> AppTest:

@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 from st_link_analysis import st_link_analysis
 
-from kubeatlas.app.web import links, live_graph
+from kubeatlas.app.web import language, links, live_graph
 from kubeatlas.app.web.live_graph import ReadableEdge
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chains import Chains, Hop
@@ -58,22 +59,24 @@ def positions(chains: Chains, per_row: int = 4) -> dict[str, tuple[int, int]]:
 def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> None:
     if not chains.found:
         return
+    lang = language.chosen()
     best = chains.found[0]
-    st.markdown(f"**{_hops_count(len(best))}** along {', '.join(sorted(set(chains.edge_kinds)))} — "
-                "the shortest in red, alternatives in grey")
+    st.markdown(say(lang, "chain_along", hops=_hops_count(len(best)),
+                    kinds=", ".join(sorted(set(chains.edge_kinds)))))
     st_link_analysis(
         elements(chains), layout={"name": "preset", "fit": True, "padding": 40}, height=420, key=f"chain-{key}",
         node_styles=live_graph.node_styles(),
         edge_styles=[ReadableEdge("SHORTEST", "#d62728", caption="how", labeled=None, directed=True),
                      ReadableEdge("ALTERNATIVE", "#aaaaaa", caption="how", labeled=None, directed=True)])
     for number, chain in enumerate(chains.found):
-        title = "Shortest chain" if number == 0 else f"Alternative {number} ({_hops_count(len(chain))})"
+        title = say(lang, "chain_shortest") if number == 0 else \
+            say(lang, "chain_alternative", number=number, hops=_hops_count(len(chain)))
         with st.expander(title, expanded=number == 0):
             _hops(atlas, tree, chain)
     if not chains.complete:
-        st.caption("The search for alternatives stopped at its time budget.")
+        st.caption(say(lang, "chain_budget"))
     elif len(chains.found) == 1:
-        st.caption("No other chain of similar length.")
+        st.caption(say(lang, "chain_only"))
 
 
 def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None:
@@ -85,12 +88,12 @@ def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None
         links.node_link(nid, prefix + short_name(nid), left, help=nid)
         node = nodes.get(nid)
         where = links.code_md(tree, node.attrs) if node else ""
-        at_line = f" (at line {hop.line} of the caller)" if hop and hop.line else ""
+        at_line = say(language.chosen(), "chain_at_line", line=hop.line) if hop and hop.line else ""
         right.markdown((where or f"`{nid}`") + at_line)
 
 
 def _hops_count(count: int) -> str:
-    return f"{count} hop" if count == 1 else f"{count} hops"
+    return say(language.chosen(), "chain_hops_one" if count == 1 else "chain_hops", count=count)
 
 
 def _kind(nid: str) -> str:

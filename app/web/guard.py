@@ -1,5 +1,6 @@
 """What a user types or puts in a URL, checked before it reaches a query: control characters
-refused, length capped, and echoed back only shortened — one clear message, never a traceback."""
+refused, length capped, and echoed back only shortened — one clear message (in the language
+chosen), never a traceback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 from typing import Any
 
 import streamlit as st
+
+from kubeatlas.app.web import language
+from kubeatlas.app.web.words import say
 
 MAX_INPUT = 300  # characters a name, id or search text may have
 SHOWN = 60  # characters of a refused or unknown input echoed in a message
@@ -19,7 +23,7 @@ def shown(text: str, limit: int = SHOWN) -> str:
     """`text` for a message: control characters escaped, cut to `limit` characters."""
     safe = _CONTROL.sub(_escaped, text)
     if len(safe) > limit:
-        return f"{safe[:limit]}… ({len(text)} characters)"
+        return say(language.chosen(), "shown_cut", text=safe[:limit], count=len(text))
     return safe
 
 
@@ -31,9 +35,9 @@ def _escaped(match: re.Match[str]) -> str:
 def problem(text: str, what: str) -> str:
     """Why `text` is refused as a `what` ('' when it is acceptable)."""
     if _CONTROL.search(text):
-        return f"the {what} '{shown(text)}' contains control characters; refused"
+        return say(language.chosen(), "refused_control", what=what, text=shown(text))
     if len(text) > MAX_INPUT:
-        return f"the {what} is too long ({len(text)} characters, at most {MAX_INPUT}); refused"
+        return say(language.chosen(), "refused_long", what=what, count=len(text), limit=MAX_INPUT)
     return ""
 
 
@@ -52,10 +56,10 @@ def param(name: str, default: str = "", container: Any = st) -> str | None:
     value = st.query_params.get(name, default)
     if not isinstance(value, str) or not value.strip():
         value = default
-    return clean(value, f"URL parameter {name!r}", container)
+    return clean(value, say(language.chosen(), "what_param", name=name), container)
 
 
 def unknown(what: str, text: str, container: Any = st) -> None:
-    """The message for a well-formed name that names nothing in this index."""
-    container.error(f"no {what} '{shown(text)}' in this index; pick one below or search "
-                    "in the sidebar")
+    """The message for a well-formed name that names nothing in this index; `what` is said in
+    the language chosen (`role`, `API kind`)."""
+    container.error(say(language.chosen(), "unknown_name", what=what, text=shown(text)))

@@ -27,11 +27,11 @@ def docstring(source: SourceText) -> str:
 
 def illustrations(atlas: Atlas, tree: Mapping[str, Any], minis: Sequence[NodeRecord]) -> None:
     if not minis:
-        st.caption("No minik8s component illustrates this.")
+        st.caption(say(language.chosen(), "no_mini"))
         return
     for mini in minis:
         st.markdown(f"**minik8s `{mini.attrs.get('module', '')}`** — {mini.attrs.get('summary', '')}")
-        links.node_link(mini.id, f"open the minik8s component {mini.name}")
+        links.node_link(mini.id, say(language.chosen(), "mini_open", name=mini.name))
         _body(atlas, tree, mini, expanded=False)
 
 
@@ -54,15 +54,17 @@ def component_page(atlas: Atlas, tree: Mapping[str, Any], mini_id: str) -> None:
 
 
 def _body(atlas: Atlas, tree: Mapping[str, Any], mini: NodeRecord, expanded: bool) -> None:
+    lang = language.chosen()
     source = read_mini_module(str(mini.attrs.get("module") or ""))
     doc = docstring(source)
     if doc:
-        st.markdown("*What it mirrors and what it simplifies:*")
+        st.markdown(say(lang, "mini_doc"))
         st.markdown(doc)
     real = mirrored(atlas, mini.id)
     # the lists and the source are drawn when their expander is open (a click reruns the page)
-    listed = st.expander(f"The real Kubernetes code it mirrors ({len(real)})", expanded=expanded,
-                         key=f"mini-real-{mini.id}", on_change="rerun")
+    key = f"mini-real-{mini.id}"
+    listed = st.expander(say(lang, "mini_mirrors", count=len(real)), key=key, on_change="rerun",
+                         expanded=expanded or language.kept_open(key))
     if listed.open:
         found = atlas.reader.get_nodes(real)
         with listed:
@@ -70,15 +72,16 @@ def _body(atlas: Atlas, tree: Mapping[str, Any], mini: NodeRecord, expanded: boo
                 left, right = st.columns([2, 3])
                 links.node_link(nid, short_name(nid), left, help=nid)
                 node = found.get(nid)
-                right.markdown(links.code_md(tree, node.attrs) if node else "not in this tree")
+                right.markdown(links.code_md(tree, node.attrs) if node else say(lang, "mini_not_in_tree"))
     missing = mini.attrs.get("missing") or []
     if missing:
-        st.caption("Not in this tree: " + ", ".join(f"`{m}`" for m in missing))
-    code = st.expander("Python source", expanded=expanded, key=f"mini-source-{mini.id}",
-                       on_change="rerun")
+        st.caption(say(lang, "mini_missing", names=", ".join(f"`{m}`" for m in missing)))
+    key = f"mini-source-{mini.id}"
+    code = st.expander(say(lang, "mini_source"), key=key, on_change="rerun",
+                       expanded=expanded or language.kept_open(key))
     if code.open:
         with code:
             if source.text:
                 st.code(source.text, language="python", line_numbers=True)
             else:
-                st.warning(f"Source not shown: {source.problem}.")
+                st.warning(say(lang, "mini_no_source", problem=source.problem))

@@ -31,9 +31,10 @@ def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], defaul
     typed = container.text_input(label, placeholder=placeholder, key=key,
                                  max_chars=guard.MAX_INPUT)
     text = guard.clean(typed or "", label, container)
+    if text is not None:  # an emptied box takes its name out of the URL too
+        url_widget.publish(key, param, text, current)
     if not text:
         return None
-    url_widget.publish(key, param, text, current)
     return choose(atlas, text, kinds, key=f"pick-{param}-{text}", container=container,
                   role=role_in_question(atlas))
 

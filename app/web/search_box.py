@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, links, nav
+from kubeatlas.app.web import guard, index_cache, language, links, nav
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.glossary import load_glossary
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
@@ -55,13 +56,13 @@ def glossary_links(text: str, container: Any = st) -> bool:
     """Links to a search for each English term the Chinese `text` names; False when none."""
     pairs = glossary_terms(text)
     for zh, en in pairs:
-        container.page_link(nav.SEARCH, label=f"{zh} = {en}: search for '{en}'",
-                            query_params={"q": en}, icon=":material/translate:")
+        container.page_link(nav.SEARCH, label=say(language.chosen(), "box_term", zh=zh, en=en),
+                            query_params=language.params({"q": en}), icon=":material/translate:")
     return bool(pairs)
 
 
 def label(hit: Hit) -> str:
-    tag = "" if hit.tier == "production" else f" · {hit.tier}"
+    tag = "" if hit.tier == "production" else f" · {say(language.chosen(), 'tier_' + hit.tier)}"
     return f"{short_name(hit.id)}  ({_BADGE.get(hit.node.kind, hit.node.kind)}{tag})"
 
 
@@ -72,25 +73,26 @@ def sidebar(atlas: Atlas) -> None:
 
 @st.fragment
 def _box(atlas: Atlas) -> None:
-    typed = st.text_input("Search", key=KEY, type="search", live="150ms",
+    lang = language.chosen()
+    typed = st.text_input(say(lang, "page_search"), key=KEY, type="search", live="150ms",
                           placeholder="scheduleOne, kubelet, Deployment …", max_chars=guard.MAX_INPUT)
     entered = _enter_watch(key=f"{KEY}-enter", height=0, on_enter_change=_ignore).enter
     if isinstance(entered, str) and entered.strip():
         _open_top_hit(atlas, entered)
-    text = guard.clean(typed or "", "search text")
+    text = guard.clean(typed or "", say(lang, "what_search"))
     if not text:
         return
     if len(text) < MIN_CHARS:
-        st.caption(f"type {MIN_CHARS} characters or more")
+        st.caption(say(lang, "box_short", count=MIN_CHARS))
         return
     hits = index_cache.ranked_search(atlas, text, SHOWN_HITS + 1)
     if not hits:
-        st.caption(f"nothing named like '{guard.shown(text)}'")
+        st.caption(say(lang, "box_nothing", text=guard.shown(text)))
         glossary_links(text)
         return
     for hit in hits[:SHOWN_HITS]:
         links.node_link(hit.id, label(hit), help=hit.id)
-    st.page_link(nav.SEARCH, label="all results …", query_params={"q": text},
+    st.page_link(nav.SEARCH, label=say(lang, "box_all"), query_params=language.params({"q": text}),
                  icon=":material/search:")
 
 

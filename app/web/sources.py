@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from kubeatlas.app.web import language
+from kubeatlas.app.web.words import say
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.query.atlas import Atlas
 
@@ -125,7 +127,8 @@ def selector() -> None:
     """The sidebar's tree selector (with Neo4j, or more than one index file)."""
     options = names()
     if len(options) > 1 or os.environ.get(NEO4J_ENV):
-        st.sidebar.selectbox("tree", options, key=_CHOICE, format_func=label)
+        st.sidebar.selectbox(say(language.chosen(), "tree_choice"), options, key=_CHOICE,
+                             format_func=label)
 
 
 def label(name: str) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from kubeatlas import settings
-from kubeatlas.app.web import sources
+from kubeatlas.app.web import language, sources
+from kubeatlas.app.web.words import say
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.query.atlas import Atlas
@@ -52,15 +53,13 @@ def atlas() -> Atlas:
     except KubeatlasError as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:
-        _fail(f"{path} is not a readable kubeatlas index ({exc})")
+        _fail(say(language.chosen(), "index_unreadable", path=path, why=exc))
     raise AssertionError("unreachable")
 
 
 def _fail(message: str) -> None:
     st.error(message)
-    st.info("The web app reads the index named by `KUBEATLAS_DB` (default "
-            "`<cache>/index/default.sqlite`). Build one with `kubeatlas index PATH`, "
-            "or start the app with `kubeatlas web --db FILE`.")
+    st.info(say(language.chosen(), "index_where"))
     st.stop()
 
 
@@ -73,10 +72,11 @@ def sidebar(atlas_: Atlas) -> None:
     commit = str(info.get("commit") or "")
     url = tree_url(info)
     version = info.get("k8s_version") or info.get("ref") or "?"
-    pinned = f"[{commit[:12]}]({url})" if commit and url else (commit[:12] or "no commit")
+    lang = language.chosen()
+    pinned = f"[{commit[:12]}]({url})" if commit and url else (commit[:12] or say(lang, "no_commit"))
     # the file's name only: a reader of the page never sees the server's paths
     shown = sources.label(sources.chosen()) if sources.configured() else db_path().name
-    st.sidebar.caption(f"Kubernetes **{version}** at {pinned}  \nindex `{shown}`")
+    st.sidebar.caption(say(lang, "index_line", version=version, pinned=pinned, shown=shown))
 
 
 @contextlib.contextmanager
@@ -87,7 +87,7 @@ def reported() -> Iterator[None]:
     except KubeatlasError as exc:
         st.error(str(exc))
     except sqlite3.DatabaseError as exc:
-        st.error(f"the index could not be read ({exc}); re-run `kubeatlas index`")
+        st.error(say(language.chosen(), "index_broken", why=exc))
 
 
 def param(name: str, default: str = "") -> str:

@@ -32,7 +32,12 @@ def follow(key: str, param: str, value: Any, again: bool = False) -> None:
 
 def publish(key: str, param: str, value: str | None, current: str | None) -> None:
     """After the widget `key` is drawn: its `value` written to the URL's `param` when it differs
-    from the URL's `current` one, and remembered as what the URL says."""
-    if value is not None and value != current:
+    from the URL's `current` one, and remembered as what the URL says; an empty text (a box
+    emptied) takes `param` out of the URL, so a reload does not bring the old value back."""
+    if value is None or value == current:
+        return
+    if value:
         st.query_params[param] = value
-        st.session_state[_seen(key)] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+    st.session_state[_seen(key)] = value

@@ -44,7 +44,8 @@ class Role:
     external: tuple[str, ...] = ()
     key_interfaces: tuple[tuple[str, ...], ...] = ()  # groups of alternative names
     variants: tuple[Variant, ...] = ()
-    absent_note: str = ""
+    absent_note: str = ""  # what the graph says when the tree has none of the role (English)
+    absent_note_zh: str = ""  # the same in Chinese: the catalog gives both, as it does summaries
     talks_to: tuple[Link, ...] = ()
 
 
@@ -93,6 +94,10 @@ def _role(entry: object, path: Path | Traversable) -> Role:
     summary = entry.get("summary") or {}
     if not summary.get("en") or not summary.get("zh"):
         raise CatalogError(f"{path}: role {rid} needs summary.en and summary.zh")
+    absent = entry.get("absent_note") or {}
+    if not isinstance(absent, dict) or bool(absent.get("en")) != bool(absent.get("zh")):
+        raise CatalogError(f"{path}: role {rid} needs absent_note.en and absent_note.zh "
+                           "(what a reader sees in each language when the tree has none of it)")
     if not (entry.get("paths") or entry.get("external")):
         raise CatalogError(f"{path}: role {rid} needs `paths` or `external` rules")
     try:
@@ -105,7 +110,8 @@ def _role(entry: object, path: Path | Traversable) -> Role:
             key_interfaces=tuple(tuple(g["any_of"]) for g in entry.get("key_interfaces") or ()),
             variants=tuple(Variant(str(v["label"]), str(v["path"]).strip("/"))
                            for v in entry.get("variants") or ()),
-            absent_note=str(entry.get("absent_note") or ""),
+            absent_note=str(absent.get("en") or "").strip(),
+            absent_note_zh=str(absent.get("zh") or "").strip(),
             talks_to=tuple(Link(str(t["role"]), str(t["protocol"]))
                            for t in entry.get("talks_to") or ()),
         )

@@ -36,7 +36,8 @@ def map_roles(graph: KubeGraph, catalog: Catalog) -> dict[str, Any]:
         members[role.id] = _add_path_members(graph, role, dirs)
         present = bool(members[role.id] | _add_external_members(graph, role))
         graph.add_node(role_id(role.id), NodeKind.ROLE, present=present,
-                       note="" if present else role.absent_note)
+                       note="" if present else role.absent_note,
+                       note_zh="" if present else role.absent_note_zh)
         if not present:
             figures["absent"].append(role.id)
     claimed = set().union(*members.values())

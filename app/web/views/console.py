@@ -6,32 +6,34 @@ from __future__ import annotations
 import streamlit as st
 
 from kubeatlas import settings
-from kubeatlas.app.web import state
+from kubeatlas.app.web import language, state
+from kubeatlas.app.web.words import say
 
+# the examples offered, by their words' key (app/web/words/console.py)
 EXAMPLES = {
-    "node counts": "SELECT kind, count(*) AS n FROM nodes GROUP BY kind ORDER BY n DESC",
-    "largest packages": "SELECT id, json_extract(attrs, '$.lines') AS lines FROM nodes "
+    "example_nodes": "SELECT kind, count(*) AS n FROM nodes GROUP BY kind ORDER BY n DESC",
+    "example_packages": "SELECT id, json_extract(attrs, '$.lines') AS lines FROM nodes "
                         "WHERE kind = 'Package' ORDER BY lines DESC LIMIT 20",
-    "role edges": "SELECT source, target, kind, attrs FROM edges "
+    "example_edges": "SELECT source, target, kind, attrs FROM edges "
                   "WHERE kind IN ('TALKS_TO', 'DEPENDS_ON') ORDER BY kind, source",
-    "most implemented interfaces": "SELECT target, count(*) AS n FROM edges WHERE kind = "
+    "example_interfaces": "SELECT target, count(*) AS n FROM edges WHERE kind = "
                                    "'IMPLEMENTS' GROUP BY target ORDER BY n DESC LIMIT 20",
 }
 
 atlas = state.atlas()
-st.title("Query console")
+lang = language.chosen()
+st.title(say(lang, "page_console"))
 limit_ms = int(settings.setting("query_ms"))
 max_rows = int(settings.setting("max_rows"))
-st.caption(f"Read-only SQL (SELECT / WITH / EXPLAIN) on the index: tables `nodes(id, kind, name, "
-           f"package, attrs)`, `edges(source, target, kind, attrs)`, `problems`, `meta`. "
-           f"Limits: {limit_ms} ms (KUBEATLAS_QUERY_MS), {max_rows} rows (KUBEATLAS_MAX_ROWS).")
-example = st.selectbox("example", list(EXAMPLES))
+st.caption(say(lang, "console_caption", ms=limit_ms, rows=max_rows))
+example = st.selectbox(say(lang, "console_example"), list(EXAMPLES), key="console-example",
+                       format_func=lambda key: say(lang, key))
 with st.form("console"):
     sql = st.text_area("SQL", value=EXAMPLES[example], height=120)
-    submitted = st.form_submit_button("Run")
+    submitted = st.form_submit_button(say(lang, "console_run"))
 run = getattr(atlas.reader, "run_readonly", None)
 if run is None:
-    st.error("The console reads the SQLite index; this store has no SQL console.")
+    st.error(say(lang, "console_no_sql"))
 else:
     with state.reported():
         # run on submit, or for new text (a newly picked example); a rerun caused by anything
@@ -42,8 +44,8 @@ else:
             st.session_state["console_result"] = ((sql, limit_ms, max_rows), result)
         else:
             result = last[1]
-        st.caption(f"{len(result.rows)} rows · truncated: {result.truncated}")
+        st.caption(say(lang, "console_rows", count=len(result.rows),
+                       truncated=say(lang, "yes" if result.truncated else "no")))
         if result.truncated:
-            st.warning(f"truncated: only the first {max_rows} rows are shown "
-                       "(raise KUBEATLAS_MAX_ROWS)")
+            st.warning(say(lang, "console_truncated", count=max_rows))
         st.dataframe([dict(zip(result.columns, row, strict=True)) for row in result.rows], hide_index=True)

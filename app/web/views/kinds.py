@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, links, state, url_widget
+from kubeatlas.app.web import guard, index_cache, language, links, state, url_widget
+from kubeatlas.app.web.words import say
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.query.apiserver import WRITES
 
-SECTIONS = ((EdgeKind.DEFINES_KIND, "Defining types"), (EdgeKind.STORES, "Storage (registry)"),
-            (EdgeKind.WATCHES, "Watchers"), (EdgeKind.RECONCILES, "Reconcilers"),
-            (WRITES, "Written through the typed client by"))
+# the relations of a kind, in the order shown, with the words (app/web/words/kinds.py) of each
+SECTIONS = ((EdgeKind.DEFINES_KIND, "kinds_defines"), (EdgeKind.STORES, "kinds_stores"),
+            (EdgeKind.WATCHES, "kinds_watches"), (EdgeKind.RECONCILES, "kinds_reconciles"),
+            (WRITES, "kinds_writes"))
 
 atlas = state.atlas()
+lang = language.chosen()
 tree = state.tree(atlas)
-st.title("API kinds")
+st.title(say(lang, "ch_kinds"))
 kinds = atlas.reader.get_nodes(atlas.reader.ids_with_kind(str(NodeKind.API_KIND)))
 if not kinds:
-    st.info("This index holds no API kinds.")
+    st.info(say(lang, "kinds_none"))
     st.stop()
 ids = sorted(kinds, key=lambda k: (kinds[k].name, k))
 with state.reported():
@@ -31,30 +34,30 @@ with state.reported():
         current: str | None = wanted if wanted in kinds else atlas.resolve(
             wanted, (NodeKind.API_KIND,))
     except KubeatlasError:  # unknown or ambiguous: say so, never show another kind
-        guard.unknown("API kind", wanted)
+        guard.unknown(say(lang, "kinds_what"), wanted)
         current = None
     url_widget.follow("kind-choice", "kind", current if current in ids else None)
-    kid = st.selectbox("kind", ids, index=None, key="kind-choice",
+    kid = st.selectbox(say(lang, "kinds_box"), ids, index=None, key="kind-choice",
                        format_func=lambda k: f"{kinds[k].name} ({key_of(k)})",
-                       placeholder="choose an API kind")
+                       placeholder=say(lang, "kinds_choose"))
     url_widget.publish("kind-choice", "kind", kid, wanted)
     if kid is None:
         st.stop()
     card = index_cache.kind_card(atlas, kid)
     a = card["kind"]
     st.header(f"{a.get('name')}  ·  {a.get('group') or 'core'}/{a.get('version')}")
-    st.caption(f"served versions: {', '.join(a.get('versions') or [])} · "
-               f"preferred: {a.get('preferred', False)} · top-level resource: "
-               f"{a.get('resource', False)}")
+    st.caption(say(lang, "kinds_versions", versions=", ".join(a.get("versions") or []),
+                   preferred=say(lang, "yes" if a.get("preferred") else "no"),
+                   resource=say(lang, "yes" if a.get("resource") else "no")))
     by_relation: dict[str, list[tuple[str, str]]] = {}
     for relation, other, detail in card["relations"]:
         by_relation.setdefault(relation, []).append((other, detail))
     others = atlas.reader.get_nodes([o for rel in by_relation.values() for o, _ in rel])
     for relation, title in SECTIONS:
         found = by_relation.get(str(relation), [])
-        st.subheader(f"{title} ({len(found)})")
+        st.subheader(say(lang, "kinds_section", title=say(lang, title), count=len(found)))
         if not found:
-            st.caption("none found in this tree")
+            st.caption(say(lang, "kinds_nothing"))
         for other, detail in found:
             left, right = st.columns([2, 3])
             links.node_link(other, key_of(other), left)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import links, mini_cluster, state
+from kubeatlas.app.web import language, links, mini_cluster, state
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.code import mirrored
 
@@ -25,10 +26,9 @@ DEMO = {"apiVersion": "apps/v1", "kind": "Deployment",
                               "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
 
 atlas = state.atlas()
-st.title("Mini cluster")
-st.caption("minik8s, the runnable mini-Kubernetes, beside the real code: every object below "
-           "links to the minik8s component that acts on it and the Kubernetes function it "
-           "mirrors.")
+lang = language.chosen()
+st.title(say(lang, "page_mini"))
+st.caption(say(lang, "mini_caption"))
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,20 +40,19 @@ holder = _holder()
 cluster: mini_cluster.MiniCluster | None = holder.get("cluster")
 c1, c2, c3 = st.columns(3)
 if cluster is None or not cluster.alive():
-    if c1.button("Start `kubeatlas mini up`", type="primary"):
-        with st.spinner("starting the mini cluster …"):
+    if c1.button(say(lang, "mini_start"), type="primary", key="mini-start"):
+        with st.spinner(say(lang, "mini_starting")):
             try:
                 holder["cluster"] = mini_cluster.start()
             except RuntimeError as exc:
                 st.error(str(exc))
                 st.stop()
         st.rerun()
-    st.info("No mini cluster is running. Start one: an apiserver on 127.0.0.1, a "
-            "controller-manager, a scheduler, two kubelets with simulated containers.")
+    st.info(say(lang, "mini_none"))
     st.stop()
 assert cluster is not None
 c1.markdown(f"apiserver `{cluster.url}`")
-if c2.button("Create the demo Deployment (3 replicas)"):
+if c2.button(say(lang, "mini_demo"), key="mini-demo"):
     from kubeatlas.minik8s import resources
 
     with state.reported():
@@ -62,8 +61,8 @@ if c2.button("Create the demo Deployment (3 replicas)"):
             assert deployments is not None
             cluster.client().create(deployments, "default", DEMO)
         except Exception as exc:  # already there, or the server refused: say it in one line
-            st.warning(f"not created: {str(exc)[:200]}")
-if c3.button("Stop the cluster"):
+            st.warning(say(lang, "mini_not_created", why=str(exc)[:200]))
+if c3.button(say(lang, "mini_stop"), key="mini-stop"):
     cluster.stop()
     holder.pop("cluster", None)
     st.rerun()
@@ -76,39 +75,42 @@ def _actor_links(kind: str, container) -> None:
         real = [r for r in mirrored(atlas, mid) if r.startswith(("func:", "method:"))]
         best = [r for r in real if prefer and r.endswith("." + prefer)] or real[:1]
         for nid in best[:1]:
-            links.node_link(nid, f"real: {short_name(nid)}", container, help=nid)
+            links.node_link(nid, say(lang, "mini_real", name=short_name(nid)), container, help=nid)
 
 
 @st.fragment(run_every="2s")
 def live() -> None:
     assert cluster is not None  # the page stopped above when no cluster runs
     if not cluster.alive():
-        st.error("The mini cluster stopped.")
+        st.error(say(lang, "mini_stopped"))
         return
     try:
         nodes, pods = cluster.list("nodes"), cluster.list("pods")
         events = cluster.list("events")[-15:]
     except Exception as exc:  # the apiserver is restarting or gone
-        st.warning(f"the apiserver did not answer ({str(exc)[:120]})")
+        st.warning(say(lang, "mini_silent", why=str(exc)[:120]))
         return
     left, right = st.columns([3, 1])
-    left.subheader(f"Nodes ({len(nodes)})")
-    left.dataframe([{"name": n["metadata"]["name"],
-                     "status": mini_cluster._summary(n)} for n in nodes], hide_index=True)
+    name, status, namespace, reason, object_, message, time, type_, summary = (
+        say(lang, f"col_{c}") for c in ("name", "status", "namespace", "reason", "object",
+                                         "message", "time", "kind", "summary"))
+    left.subheader(say(lang, "mini_nodes", count=len(nodes)))
+    left.dataframe([{name: n["metadata"]["name"],
+                     status: mini_cluster._summary(n)} for n in nodes], hide_index=True)
     _actor_links("Node", right)
     left, right = st.columns([3, 1])
-    left.subheader(f"Pods ({len(pods)})")
-    left.dataframe([{"namespace": p["metadata"].get("namespace"), "name": p["metadata"]["name"],
-                     "status": mini_cluster._summary(p)} for p in pods], hide_index=True)
+    left.subheader(say(lang, "mini_pods", count=len(pods)))
+    left.dataframe([{namespace: p["metadata"].get("namespace"), name: p["metadata"]["name"],
+                     status: mini_cluster._summary(p)} for p in pods], hide_index=True)
     _actor_links("Pod", right)
     _actor_links("ReplicaSet", right)
     _actor_links("Deployment", right)
-    st.subheader("Events")
-    st.dataframe([{"reason": e.get("reason"), "object": (e.get("involvedObject") or {}).get("name"),
-                   "message": e.get("message")} for e in events], hide_index=True)
-    st.subheader("Watch stream (newest first)")
-    st.dataframe([{"time": t, "type": kind, "object": f"{k}/{name}", "summary": summary}
-                  for t, kind, k, _, name, summary in reversed(list(cluster.stream))][:60],
+    st.subheader(say(lang, "mini_events"))
+    st.dataframe([{reason: e.get("reason"), object_: (e.get("involvedObject") or {}).get("name"),
+                   message: e.get("message")} for e in events], hide_index=True)
+    st.subheader(say(lang, "mini_stream"))
+    st.dataframe([{time: t, type_: kind, object_: f"{k}/{what}", summary: said}
+                  for t, kind, k, _, what, said in reversed(list(cluster.stream))][:60],
                  hide_index=True)
 
 

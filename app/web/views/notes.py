@@ -35,7 +35,7 @@ flows = {f.id: f.title for f in load_flows()}
 roles = {key_of(r.id): r.attrs.get("name") or r.name for r in index_cache.roles(atlas)}
 options = subjects(atlas)
 if wanted not in options:
-    guard.unknown("note subject", wanted)
+    guard.unknown(say(lang, "notes_subject"), wanted)
 
 
 def _label(subject: str) -> str:

@@ -42,7 +42,7 @@ wanted = guard.param("role", "kubelet")
 if wanted is None:
     st.stop()
 if wanted not in keys:
-    guard.unknown("role", wanted)
+    guard.unknown(say(lang, "role"), wanted)
 
 
 def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write: Write) -> str:
@@ -83,10 +83,13 @@ with state.reported():
     summaries = ("summary_zh", "summary_en") if lang == "zh" else ("summary_en", "summary_zh")
     for summary in summaries:  # the reader's language first, the other after it
         st.markdown(attrs.get(summary, ""))
+    # the catalog's note in the reader's language (an index built before the catalog said it
+    # in Chinese has only the English one: a Chinese reader gets the page's own sentence)
+    note = attrs.get("note_zh") if lang == "zh" else attrs.get("note")
     if not attrs.get("present", True):
-        st.warning(attrs.get("note") or say(lang, "role_absent"))
-    elif attrs.get("note"):
-        st.info(attrs["note"])
+        st.warning(note or say(lang, "role_absent"))
+    elif note:
+        st.info(note)
     if attrs.get("variants"):
         st.info(notes_lang.say(lang, "generation", variants=notes_lang.say(lang, "sep").join(
             attrs["variants"])).rstrip(".。"))

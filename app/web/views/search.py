@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, links, search_box, state, url_widget
+from kubeatlas.app.web import guard, index_cache, language, links, search_box, state, url_widget
+from kubeatlas.app.web.words import say
 from kubeatlas.graph.query.search import MIN_CHARS, Hit
 
 atlas = state.atlas()
+lang = language.chosen()
 tree = state.tree(atlas)
-st.title("Search")
+st.title(say(lang, "page_search"))
 wanted = guard.param("q") or ""
 url_widget.follow("search-page", "q", wanted)  # "all results …" from this page shows them
-text = guard.clean(st.text_input("name or part of one", key="search-page",
-                                 max_chars=guard.MAX_INPUT), "search text")
+text = guard.clean(st.text_input(say(lang, "search_box"), key="search-page",
+                                 max_chars=guard.MAX_INPUT), say(lang, "what_search"))
+if text is not None:  # the address names the search shown: none when the box is emptied
+    url_widget.publish("search-page", "q", text, wanted)
 if not text:
-    st.info("Type a name: a role, an API kind, a package, a type, a function or a method.")
+    st.info(say(lang, "search_type"))
     st.stop()
-url_widget.publish("search-page", "q", text, wanted)
 if len(text) < MIN_CHARS:
-    st.warning(f"Type {MIN_CHARS} characters or more.")
+    st.warning(say(lang, "search_short", count=MIN_CHARS))
     st.stop()
 LIMIT = 200
 FIRST = 40  # hits drawn with the page; the rest when asked for (each row is three elements)
@@ -36,16 +39,18 @@ def _rows(hits: list[Hit]) -> None:
 with state.reported():
     hits = index_cache.ranked_search(atlas, text, LIMIT + 1)
     if not hits:
-        st.warning(f"Nothing named like '{guard.shown(text)}' in this index.")
+        st.warning(say(lang, "search_nothing", text=guard.shown(text)))
         if search_box.glossary_terms(text):
-            st.caption("The code's names are English; the glossary of the Chinese notes says:")
+            st.caption(say(lang, "search_glossary"))
             search_box.glossary_links(text)
         st.stop()
-    st.caption(f"{min(len(hits), LIMIT)} hits" + (" (first 200)" if len(hits) > LIMIT else ""))
+    st.caption(say(lang, "search_hits", count=min(len(hits), LIMIT))
+               + (say(lang, "search_first", count=LIMIT) if len(hits) > LIMIT else ""))
     _rows(hits[:FIRST])
     rest = hits[FIRST:LIMIT]
     if rest:
-        more = st.expander(f"{len(rest)} more hits", key="search-more", on_change="rerun")
+        more = st.expander(say(lang, "search_more", count=len(rest)), key="search-more",
+                           on_change="rerun", expanded=language.kept_open("search-more"))
         if more.open:
             with more:
                 _rows(rest)

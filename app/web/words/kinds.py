@@ -1,0 +1,20 @@
+"""The API kinds page's words."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "kinds_none": ("This index holds no API kinds.", "本索引中没有 API 类型。"),
+    "kinds_what": ("API kind", "API 类型"),
+    "kinds_box": ("kind", "API 类型"),
+    "kinds_choose": ("choose an API kind", "选择一个 API 类型"),
+    "kinds_versions": ("served versions: {versions} · preferred: {preferred} · top-level "
+                       "resource: {resource}",
+                       "提供的版本：{versions} · 首选版本：{preferred} · 顶层资源：{resource}"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "kinds_defines": ("Defining types", "定义它的 Go 类型"),
+    "kinds_stores": ("Storage (registry)", "存储（registry）"),
+    "kinds_watches": ("Watchers", "监听它的包"),
+    "kinds_reconciles": ("Reconcilers", "调谐它的控制器"),
+    "kinds_writes": ("Written through the typed client by", "通过 typed client 写入它的函数"),
+    "kinds_section": ("{title} ({count})", "{title}（{count}）"),
+    "kinds_nothing": ("none found in this tree", "本源码树中没有找到"),
+}

@@ -1,0 +1,38 @@
+"""The package page's words."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    # the package page
+    "pkg_box": ("package (import path, directory or id)", "包（导入路径、目录或 id）"),
+    "pkg_tests": ("tests", "测试"),
+    "pkg_tests_help": ("_test.go files and imports made only by them",
+                       "_test.go 文件，以及只由它们引入的导入"),
+    "pkg_generated": ("generated code", "生成的代码"),
+    "pkg_generated_help": ("zz_generated*, *.pb.go, openapi", "zz_generated*、*.pb.go、openapi"),
+    "pkg_external": ("external packages", "外部包"),
+    "pkg_external_help": ("std library and vendored modules", "标准库和 vendor 中的模块"),
+    "pkg_cap": ("node cap", "节点上限"),
+    "pkg_cap_help": ("Nodes drawn and links listed per side; the rest is counted",
+                     "每一侧绘制的节点数和列出的链接数；其余的只计数"),
+    "pkg_type": ("Type a package: an import path, a directory of the tree or a node id.",
+                 "输入一个包：导入路径、源码树中的目录或节点 id。"),
+    "pkg_std": ("Outside the tree (standard library).", "在源码树之外（标准库）。"),
+    "pkg_vendored": ("Outside the tree (a vendored module).", "在源码树之外（vendor 中的模块）。"),
+    "pkg_table": ("| files | lines | generated share | test files |",
+                  "| 文件 | 行数 | 生成的代码占比 | 测试文件 |"),
+    "pkg_dir": ("directory {dir} · module `{module}`", "目录 {dir} · 模块 `{module}`"),
+    "pkg_linked": ("linked into: {binaries}", "链接进：{binaries}"),
+    "pkg_counts": ("imports {imports} packages · imported by {importers} · {minis} minik8s "
+                   "components illustrate it",
+                   "导入 {imports} 个包 · 被 {importers} 个包导入 · {minis} 个 minik8s 组件演示它"),
+    "pkg_imports": ("{name} imports {count} packages", "{name} 导入 {count} 个包"),
+    "pkg_importers": ("{name} imported by {count} packages", "{name} 被 {count} 个包导入"),
+    "pkg_hidden": ("{count} files hidden by the toggles.", "{count} 个文件被开关隐藏。"),
+    "pkg_open_type": ("open a type", "打开一个类型"),
+    "tab_graph": ("Graph", "图"),
+    "tab_imports": ("Imports", "导入"),
+    "tab_importers": ("Importers", "导入者"),
+    "tab_files": ("Files", "文件"),
+    "tab_types": ("Types", "类型"),
+    "tab_functions": ("Functions", "函数"),
+    "tab_minik8s": ("minik8s", "minik8s"),
+}
