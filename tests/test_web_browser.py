@@ -287,6 +287,7 @@ def test_switching_to_chinese_turns_the_map_chinese_and_a_role_link_keeps_it(app
     from kubeatlas.app.web.words import say
     from kubeatlas.graph.knowledge.catalog import load_catalog
     from kubeatlas.graph.notes import lang
+    from kubeatlas.graph.notes.glossary import phrase
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url)
@@ -301,14 +302,16 @@ def test_switching_to_chinese_turns_the_map_chinese_and_a_role_link_keeps_it(app
     # the navigation speaks it too
     nav = page.locator("[data-testid=stSidebarNav]")
     assert nav.get_by_text(say("zh", "page_role"), exact=True).count() == 1
-    # a role's link under the map opens its page in Chinese
+    # a role's link under the map opens its page in Chinese (named as the Chinese notes name it)
     cri = load_catalog().role("cri")
-    page.locator("[data-testid=stMain] [data-testid=stPageLink]", has_text=cri.name).first.click()
+    name = phrase(cri.name, "zh")
+    assert name == "容器运行时接口（CRI）"
+    page.locator("[data-testid=stMain] [data-testid=stPageLink]", has_text=name).first.click()
     page.get_by_text(lang.say("zh", "key_interfaces")).first.wait_for(timeout=60_000)
     page.get_by_text(cri.summary_zh).first.wait_for(timeout=60_000)
     _settled(page)
     assert "role=cri" in page.url and "lang=zh" in page.url
-    assert _h1(page)[0] == cri.name and page.get_by_text("Key interfaces").count() == 0
+    assert _h1(page)[0] == name and page.get_by_text("Key interfaces").count() == 0
     # and so does a box of the drawn map (a link of its own, outside Streamlit's navigation)
     page.locator("[data-testid=stSidebarNav]").get_by_text(
         say("zh", "page_architecture"), exact=True).click()
@@ -320,4 +323,59 @@ def test_switching_to_chinese_turns_the_map_chinese_and_a_role_link_keeps_it(app
     assert "role=kubelet" in page.url and "lang=zh" in page.url
     _shot(page, "role_zh")
     assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def test_every_page_follows_the_chinese_switch_and_an_emptied_search_leaves_the_url(app_url,
+                                                                                    browser):
+    """One session in Chinese: search for 调度器, follow the glossary to `scheduler`, empty the
+    box (the address dropped the old `q=`: a reload used to bring the old search back), then
+    the pages that were English only, each waited for by its own Chinese words."""
+    import re
+
+    from kubeatlas.app.web.words import say
+    from kubeatlas.graph.knowledge.catalog import load_catalog
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/search?lang=zh")
+    page.get_by_text(say("zh", "search_type")).wait_for(timeout=60_000)
+    _settled(page)
+    box = page.get_by_label(say("zh", "search_box"))
+    box.fill("调度器")
+    box.press("Enter")
+    page.get_by_text(say("zh", "search_nothing", text="调度器")).wait_for(timeout=60_000)
+    page.get_by_text(say("zh", "box_term", zh="调度器", en="scheduler")).first.click()
+    page.get_by_text(re.compile(r"^\d+ 个结果")).first.wait_for(timeout=60_000)
+    _settled(page)
+    assert "q=scheduler" in page.url and "lang=zh" in page.url
+    assert box.input_value() == "scheduler"
+    box.fill("")
+    box.press("Enter")
+    page.get_by_text(say("zh", "search_type")).wait_for(timeout=60_000)
+    _settled(page)
+    assert "q=" not in page.url and "lang=zh" in page.url
+    page.reload()  # the search emptied stays empty
+    page.get_by_text(say("zh", "search_type")).wait_for(timeout=60_000)
+    _settled(page)
+    assert page.get_by_label(say("zh", "search_box")).input_value() == ""
+    dockershim = load_catalog().role("dockershim").absent_note_zh
+    for path, title, wanted in (
+            ("interfaces?type=RuntimeService", "page_interfaces",
+             say("zh", "type_kind_interface") + "，声明于"),
+            ("kinds?kind=Deployment", "ch_kinds", say("zh", "kinds_defines")),
+            ("deps?pkg=pkg/kubelet&from=syncLoop&to=remote.(*remoteRuntimeService).RunPodSandbox",
+             "page_deps", say("zh", "chain_shortest")),
+            ("console", "page_console", "行 · 已截断："),
+            ("compare", "page_compare", "要对比版本，请用两个索引启动本应用"),
+            ("mini", "page_mini", say("zh", "mini_none")),
+            ("role?role=dockershim", "page_role", dockershim)):
+        page.goto(f"{app_url}/{path}&lang=zh" if "?" in path else f"{app_url}/{path}?lang=zh")
+        page.get_by_text(wanted).first.wait_for(timeout=60_000)
+        _settled(page)
+        main = page.locator("[data-testid=stMain]")
+        if title != "page_role":  # the role page's title is the role's name
+            assert _h1(page)[0] == say("zh", title), path
+            assert main.get_by_text(say("en", title), exact=True).count() == 0, path
+        assert page.locator("[data-testid=stException]").count() == 0, path
+    _shot(page, "pages_zh")
     page.close()

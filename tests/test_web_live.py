@@ -156,7 +156,7 @@ def test_binds_loopback_and_two_console_sessions_do_not_wait_for_each_other(live
         began = time.monotonic()
         time.sleep(0.3)
         _submit(second, "SELECT 1 AS one")
-        second.get_by_text("1 rows · truncated: False").wait_for(timeout=LONG_QUERY_MS - 3000)
+        second.get_by_text("1 rows · truncated: no").wait_for(timeout=LONG_QUERY_MS - 3000)
         answered = time.monotonic() - began
         first.get_by_text(f"query exceeded {LONG_QUERY_MS} ms").wait_for(timeout=LONG_QUERY_MS + 20_000)
         timed_out = time.monotonic() - began

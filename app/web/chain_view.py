@@ -4,13 +4,14 @@ next-shortest alternatives below."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 from st_link_analysis import st_link_analysis
 
-from kubeatlas.app.web import language, links, live_graph
+from kubeatlas.app.web import language, links, live_graph, words
 from kubeatlas.app.web.live_graph import ReadableEdge
 from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.source import short_name
@@ -33,7 +34,7 @@ def elements(chains: Chains) -> dict[str, list[dict]]:
                       for nid in ids],
             "edges": [{"data": {"id": f"h{i}", "source": h.source, "target": h.target,
                                 "label": "SHORTEST" if k in best else "ALTERNATIVE",
-                                "how": h.how}}
+                                "how": how_said(h.how)}}
                       for i, (k, h) in enumerate(edges.items())]}
 
 
@@ -84,12 +85,43 @@ def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None
     rows = [(None, chain[0].source)] + [(h, h.target) for h in chain]
     for step, (hop, nid) in enumerate(rows):
         left, right = st.columns([2, 3])
-        prefix = f"{step}. " + (f"—{hop.how}→ " if hop else "")
+        prefix = f"{step}. " + (f"—{how_said(hop.how)}→ " if hop else "")
         links.node_link(nid, prefix + short_name(nid), left, help=nid)
         node = nodes.get(nid)
         where = links.code_md(tree, node.attrs) if node else ""
         at_line = say(language.chosen(), "chain_at_line", line=hop.line) if hop and hop.line else ""
         right.markdown((where or f"`{nid}`") + at_line)
+
+
+_ROUTES = (("route_made", re.compile(r"^(?P<name>\S+) made in (?P<maker>\S+)$")),
+           ("route_made_in", re.compile(r"^made in (?P<maker>\S+)$")),
+           ("route_given", re.compile(r"^given through (?P<name>\S+)$")),
+           ("route_taken", re.compile(r"^taken through (?P<name>\S+)$")))
+
+
+def how_said(how: str) -> str:
+    """What a hop is (graph/query/chains.py says it in English: `hand-off through a channel
+    (given through out, taken through plegCh)`) in the language chosen; a phrase the explorer
+    has no words for stays as it is."""
+    lang = language.chosen()
+    if lang == "en":
+        return how
+    head, _, rest = how.partition(" (")
+    said = say(lang, f"how_{head}") if f"how_{head}" in words.KEYS else head
+    routes = [_route(part.strip(), lang) for part in re.split(r",\s*(?![^()]*\))",
+                                                             rest.removesuffix(")"))] if rest else []
+    return said + (f"（{'，'.join(routes)}）" if routes else "")
+
+
+def _route(part: str, lang: str) -> str:
+    inner = ""
+    if part.endswith(")") and " (" in part:  # "taken through x (y made in f)"
+        part, _, inner = part[:-1].partition(" (")
+        inner = f"（{_route(inner, lang)}）"
+    for key, pattern in _ROUTES:
+        if found := pattern.match(part):
+            return say(lang, key, **found.groupdict()) + inner
+    return part + inner
 
 
 def _hops_count(count: int) -> str:

@@ -59,7 +59,8 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
                 ", style=\"rounded,dashed\", fontcolor=gray40, color=gray60"
             tip = (r.attrs.get("summary_zh", "") if options.lang == "zh" else "") or \
                 r.attrs.get("summary_en", "") or r.attrs.get("note", "")
-            out.append(f"    {quote(r.id)} [label={quote(r.attrs.get('name') or key)}, "
+            name = phrase(r.attrs.get("name") or key, options.lang)
+            out.append(f"    {quote(r.id)} [label={quote(name)}, "
                        f"URL={quote(options.link_prefix + key + options.link_suffix)}, target=\"_self\", "
                        f"tooltip={quote(tip[:200])}{style}];")
         out.append("  }")
@@ -72,7 +73,8 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
             gone = e.source in absent or e.target in absent
             look = ('color=gray60, fontcolor=gray45, style=dashed, penwidth=1.2' if gone else
                     'color="#1a73e8", fontcolor="#1a73e8", penwidth=2.2')
-            label = short_protocol(protocol) + (say(options.lang, "index_absent") if gone else "")
+            label = short_protocol(phrase(protocol, options.lang)) + \
+                (say(options.lang, "index_absent") if gone else "")
             out.append(f"  {quote(e.source)} -> {quote(e.target)} [label={quote(label)}, "
                        f"tooltip={quote(phrase(protocol, options.lang))}, {look}];")
         elif e.kind == EdgeKind.DEPENDS_ON and options.depends_on:
@@ -87,8 +89,10 @@ def architecture(roles: Sequence[NodeRecord], edges: Iterable[EdgeRecord],
 
 
 def short_protocol(protocol: str) -> str:
-    """`exec (CNI) — by the kubelet until v1.23 …` -> `exec (CNI)`."""
-    short = protocol.split(" — ")[0].replace(" over a unix socket", "")
+    """`exec (CNI) — by the kubelet until v1.23 …` -> `exec (CNI)` (and the same in Chinese:
+    `exec（CNI）—— 直到 v1.23 …` -> `exec（CNI）`)."""
+    short = protocol.split(" — ")[0].split("——")[0].strip().replace(" over a unix socket", "")
+    short = short.replace("经 unix socket 的 ", "")
     return short if len(short) <= 28 else short[:26].rsplit(" ", 1)[0] + " …"
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from kubeatlas.app.web import dot, index_cache, language, links, nav, state, svg_chart
 from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.notes.glossary import phrase
 
 atlas = state.atlas()
 lang = language.chosen()
@@ -55,7 +56,7 @@ with state.reported():
         column.markdown(f"**{labels[plane]}**")
         for r in (r for r in roles if r.attrs.get("plane") == plane):
             absent = "" if r.attrs.get("present", True) else say(lang, "index_absent")
-            links.node_link(r.id, (r.attrs.get("name") or r.name) + absent, column,
+            links.node_link(r.id, phrase(r.attrs.get("name") or r.name, lang) + absent, column,
                             help=r.attrs.get(summary) or r.attrs.get("summary_en") or None)
     st.page_link(nav.NOTES, label=say(lang, "map_note"), icon=":material/edit_note:",
                  query_params=language.params({"subject": "deployment-flow"}))

@@ -54,7 +54,9 @@ if pid:
                          count=len(found))
                     + (said(lang, "deps_first", count=cap) if len(found) > cap else ""))
         st.dataframe([{DEPTH: d.depth, PACKAGE: key_of(d.id), FILES: d.files,
-                       TEST_ONLY: d.test_only, PLATFORMS: ", ".join(d.platforms)}
+                       TEST_ONLY: d.test_only,
+                       PLATFORMS: ", ".join(said(lang, "deps_all") if p == "all" else p
+                                            for p in d.platforms)}
                       for d in found[:cap]], hide_index=True,
                      column_config={PACKAGE: st.column_config.TextColumn(width="large")})
         links.more_marker(len(found) - cap)

@@ -4,6 +4,8 @@ roles it belongs to."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from kubeatlas.app.web import index_cache, language, links, live_graph, minik8s_panel, picker, state
@@ -18,7 +20,7 @@ lang = language.chosen()
 st.title(say(lang, "page_package"))
 pid = picker.pick(atlas, say(lang, "pkg_box"), "pkg",
                   (NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE), "",
-                  placeholder="pkg/kubelet or k8s.io/client-go/tools/cache")
+                  placeholder=say(lang, "pkg_example"))
 c1, c2, c3, c4 = st.columns(4)
 # keyed: a widget keeps its value when its label changes language
 tests = c1.toggle(say(lang, "pkg_tests"), value=False, help=say(lang, "pkg_tests_help"),
@@ -29,6 +31,22 @@ external = c3.toggle(say(lang, "pkg_external"), value=True, key="package-externa
                      help=say(lang, "pkg_external_help"))
 cap = int(c4.number_input(say(lang, "pkg_cap"), 5, 200, 15, step=5, key="package-cap",
                           help=say(lang, "pkg_cap_help")))
+
+
+_MEMBERSHIP = (("member_path", re.compile(r"^path rule (?P<rule>\S+)$")),
+               ("member_external", re.compile(r"^import rule (?P<rule>\S+); imported by "
+                                              r"(?P<count>\d+) package\(s\)$")),
+               ("member_reachable", re.compile(r"^in the import closure of (?P<entry>\S+)$")))
+
+
+def _membership(how: str, evidence: str) -> str:
+    """Why the package is in a role (graph/knowledge/roles.py says it in English: `path: path
+    rule pkg/kubelet/`), in the language chosen."""
+    if lang != "en":
+        for key, pattern in _MEMBERSHIP:
+            if found := pattern.match(evidence):
+                return say(lang, key, **found.groupdict())
+    return f"{how}: {evidence}"
 
 
 def _keep_file(attrs) -> bool:
@@ -62,7 +80,7 @@ with state.reported():
         for e in roles:
             col_a, col_b = st.columns([1, 2])
             links.node_link(e.target, key_of(e.target), col_a)
-            col_b.caption(f"{e.attrs.get('how', '')}: {e.attrs.get('evidence', '')}")
+            col_b.caption(_membership(str(e.attrs.get("how", "")), str(e.attrs.get("evidence", ""))))
 
     imports = index_cache.deps(atlas, pid, False, tests, external) \
         if node.kind == NodeKind.PACKAGE else []

@@ -37,7 +37,8 @@ lang = language.chosen()
 tree = state.tree(atlas)
 roles = index_cache.roles(atlas)
 keys = [key_of(r.id) for r in roles]
-names = {key_of(r.id): r.attrs.get("name") or r.name for r in roles}
+# a role named in English words has a Chinese name (device plugin: 设备插件), as in the notes
+names = {key_of(r.id): phrase(r.attrs.get("name") or r.name, lang) for r in roles}
 wanted = guard.param("role", "kubelet")
 if wanted is None:
     st.stop()
@@ -76,7 +77,7 @@ if choice is None:
 with state.reported():
     card = index_cache.role_card(atlas, f"role:{choice}")
     attrs = card["role"]
-    st.title(attrs.get("name") or choice)
+    st.title(names.get(choice) or attrs.get("name") or choice)
     plane = str(attrs.get("plane", "?"))
     st.caption(say(lang, "role_plane", role=choice,
                    plane=say(lang, f"plane_{plane}") if plane in dot.PLANE_KEYS else plane))
@@ -180,7 +181,8 @@ with state.reported():
     if rel:
         outgoing: dict[str, list[str]] = {}
         for d in card["talks_to"]:
-            outgoing.setdefault(d["role"], []).append(dot.short_protocol(d.get("protocol", "")))
+            protocol = phrase(d.get("protocol", ""), lang)
+            outgoing.setdefault(d["role"], []).append(dot.short_protocol(protocol))
         for d in card["depends_on"]:
             outgoing.setdefault(d["role"], []).append(_imports(d))
         incoming = [(d["role"], f"{key_of(d['role'])}\n{_imports(d)}")

@@ -3,6 +3,12 @@
 TEXT: dict[str, tuple[str, str]] = {
     # the package page
     "pkg_box": ("package (import path, directory or id)", "包（导入路径、目录或 id）"),
+    "pkg_example": ("pkg/kubelet or k8s.io/client-go/tools/cache",
+                    "pkg/kubelet 或 k8s.io/client-go/tools/cache"),
+    "member_path": ("path: path rule {rule}", "路径规则 {rule}"),
+    "member_external": ("external: import rule {rule}; imported by {count} package(s)",
+                        "导入规则 {rule}；被 {count} 个包导入"),
+    "member_reachable": ("reachable: in the import closure of {entry}", "在 {entry} 的导入闭包中"),
     "pkg_tests": ("tests", "测试"),
     "pkg_tests_help": ("_test.go files and imports made only by them",
                        "_test.go 文件，以及只由它们引入的导入"),

@@ -7,7 +7,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "language": ("language · 语言", "language · 语言"),
     "no_language": ("no {what} language '{asked}'; {what}s are written in English (lang=en) and "
                     "Chinese (lang=zh, 中文). Showing English.",
-                    "没有语言 '{asked}'；可选英文（lang=en）和中文（lang=zh）。现在显示英文。"),
+                    "没有{what}语言 '{asked}'；{what}有英文（lang=en）和中文（lang=zh）两种。现在显示英文。"),
     "what_note": ("note", "笔记"),
     "what_page": ("page", "页面"),
     "nav_architecture": ("Architecture", "架构"),
@@ -34,6 +34,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "declared_at": ("declared at {where}", "声明于 {where}"),
     # the live graph and the minik8s links, on every page that draws them
     "graph_edges": ("edges", "边"),
+    # the edge filters (graph/query/neighbourhood.py's EDGE_FILTERS)
+    "edges_imports": ("imports", "导入"),
+    "edges_calls": ("calls", "调用"),
+    "edges_dispatch": ("dispatch", "分派"),
+    "edges_value references": ("value references", "值引用"),
+    "edges_hand-offs": ("hand-offs", "交接"),
+    "edges_implements": ("implements", "实现"),
+    "edges_embeds": ("embeds", "嵌入"),
+    "edges_methods": ("methods", "方法"),
+    "edges_in role": ("in role", "所属角色"),
+    "edges_role edges": ("role edges", "角色之间的边"),
+    "edges_api kinds": ("api kinds", "API 类型"),
+    "edges_minik8s": ("minik8s", "minik8s"),
     "graph_kinds": ("node kinds (all when empty)", "节点类型（留空为全部）"),
     "graph_cap": ("cap", "上限"),
     "graph_cap_help": ("Neighbours drawn per expanded node; the rest is counted",
