@@ -11,6 +11,7 @@ import streamlit as st
 
 from kubeatlas.app.web import language
 from kubeatlas.app.web.words import say
+from kubeatlas.graph.notes.lang import amid_han
 
 MAX_INPUT = 300  # characters a name, id or search text may have
 SHOWN = 60  # characters of a refused or unknown input echoed in a message
@@ -62,4 +63,6 @@ def param(name: str, default: str = "", container: Any = st) -> str | None:
 def unknown(what: str, text: str, container: Any = st) -> None:
     """The message for a well-formed name that names nothing in this index; `what` is said in
     the language chosen (`role`, `API kind`)."""
-    container.error(say(language.chosen(), "unknown_name", what=what, text=shown(text)))
+    lang = language.chosen()  # 没有 API 类型: a space where Chinese meets Latin
+    container.error(say(lang, "unknown_name", what=amid_han(what) if lang == "zh" else what,
+                        text=shown(text)))

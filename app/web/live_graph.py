@@ -64,8 +64,9 @@ def caption(nid: str) -> str:
 
 
 def elements(sub: Subgraph) -> dict[str, list[dict]]:
+    lang = language.chosen()
     nodes = [{"data": {"id": n.id, "label": n.kind,
-                       "name": caption(n.id) + (f" (+{sub.more[n.id]} more)"
+                       "name": caption(n.id) + (say(lang, "graph_node_more", count=sub.more[n.id])
                                                    if n.id in sub.more else "")}}
              for n in sub.nodes]
     edges = [{"data": {"id": f"e{i}", "source": e.source, "target": e.target, "label": e.kind}}

@@ -56,6 +56,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    " · 另有 {count} 个邻居未绘制（调高上限或展开）"),
     "graph_how": (" · click to select, double-click to expand, scroll to zoom",
                   " · 单击选中，双击展开，滚动缩放"),
+    "graph_node_more": (" (+{count} more)", "（另有 {count} 个）"),
     "graph_open": ("open {name}", "打开 {name}"),
     "graph_reset": ("reset", "重置"),
     "no_mini": ("No minik8s component illustrates this.", "minik8s 中没有演示它的组件。"),
