@@ -17,4 +17,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "kinds_writes": ("Written through the typed client by", "通过 typed client 写入它的函数"),
     "kinds_section": ("{title} ({count})", "{title}（{count}）"),
     "kinds_nothing": ("none found in this tree", "本源码树中没有找到"),
+    # the evidence of a relation (graph/knowledge/apikinds.py), English in the index
+    "ev_internal": ("internal", "内部类型"),
+    "ev_registry": ("`registry dir {dir}`", "registry 目录 `{dir}`"),
+    "ev_names": ("`dir {dir} names {kind}`", "目录 `{dir}` 以 {kind} 命名"),
+    "ev_declares": ("`declares {name}`", "声明了 `{name}`"),
+    "ev_shares": ("`dir {dir} shares its name with {kind}`", "目录 `{dir}` 与 {kind} 同名"),
+    "ev_called": ("{where} `{method} called in {name}`", "{where} 在 `{name}` 中调用 `{method}`"),
 }
