@@ -482,3 +482,34 @@ def test_package_and_code_pages_in_chinese_keep_the_open_tab_and_toggles_across_
     box = next(s for s in at.selectbox if s.key == "pick-id-SyncPod")
     assert box.label == say("zh", "pick_ambiguous", text="SyncPod", count=3, first="")
     assert box.placeholder == say("zh", "pick_choose") and len(box.options) == 3
+
+
+def test_the_questions_and_tools_pages_speak_chinese_down_to_their_evidence(open_page):
+    """The pages that were English only, in Chinese: headings, table columns, the evidence of
+    an API kind's relations and a chain's hops — with code, paths and identifiers untouched."""
+    from kubeatlas.app.web.words import say
+
+    at = open_page("views/kinds.py", kind="Deployment", lang="zh")
+    subheaders = [s.value for s in at.subheader]
+    assert any(s.startswith(say("zh", "kinds_watches")) for s in subheaders), subheaders
+    text = _text(at)
+    assert "内部类型" in text and " called in " not in text and "Watchers" not in subheaders
+    assert "/pkg/controller/deployment/deployment_controller.go#L" in text  # the link stays
+    at = open_page("views/interfaces.py", type="k8s.io/kubernetes/pkg/kubelet/container.Runtime",
+                   lang="zh")
+    assert at.title[0].value == say("zh", "page_interfaces")
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime.kubeGenericRuntimeManager" in \
+        list(_frame(at, say("zh", "col_type"))[say("zh", "col_type")])
+    at = open_page("views/deps.py", pkg="pkg/kubelet", lang="zh", **{
+        "from": "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).syncLoop",
+        "to": "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService)."
+              "RunPodSandbox"})
+    assert "k8s.io/kubernetes/pkg/kubelet/kuberuntime" in \
+        list(_frame(at, say("zh", "col_package"))[say("zh", "col_package")])
+    labels = [label for label, _ in _links(at)]
+    assert any(f"—{say('zh', 'how_call')}→ " in label for label in labels), labels
+    assert not any("—call→" in label for label in labels)
+    at = open_page("views/console.py", lang="zh")
+    assert at.button[0].label == say("zh", "console_run")
+    assert any(c.value.endswith(say("zh", "console_rows", count=1, truncated="否")[1:])
+               for c in at.caption)
