@@ -213,6 +213,24 @@ def test_the_kinds_page_lists_the_writers_with_their_call(open_page):
     assert "Written through the typed client by (1)" in headers
     shown = "\n".join(m.value for m in at.markdown)
     assert "sync.go:24" in shown and "Create" in shown
+    assert "Components that write it (1)" in headers  # the controller manager's deployment sync
+
+
+def test_the_kinds_page_names_the_components_that_write_it(open_page):
+    """Leases: the kubelet's heartbeat through the lease controller it runs, and the scheduler's
+    leader election, each linked to its role page, with both calls; in Chinese too."""
+    at = open_page("views/kinds.py", kind="kind:coordination/v1.Lease")
+    assert "Components that write it (2)" in [s.value for s in at.subheader]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert ("`kubelet.(*Kubelet).runNodeLease` pkg/kubelet/kubelet_node_lease.go:13 "
+            "`lease.(Controller).Run` → … → "
+            "staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go:39 "
+            "`lease.(*controller).ensureLease → Create`") in shown
+    assert {"kubelet", "kube-scheduler"} <= {p.proto.label for p in at.get("page_link")}
+    at = open_page("views/kinds.py", kind="kind:coordination/v1.Lease", lang="zh")
+    assert "写入它的组件（2）" in [s.value for s in at.subheader]
+    at = open_page("views/kinds.py", kind="kind:batch/v1.Job")
+    assert "Components that write it (0)" in [s.value for s in at.subheader]
 
 
 def test_the_role_page_lists_the_api_objects_it_watches_and_writes(open_page):

@@ -45,6 +45,12 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[apiserver.KindUse]
     return _kinds_used(atlas, state.index_key(), tuple(packages))
 
 
+def roles_writing(atlas: Atlas, kind: str) -> list[tuple[str, apiserver.Write]]:
+    """The components that write API kind `kind`, each with its first write
+    (apiserver.roles_writing)."""
+    return _roles_writing(atlas, state.index_key(), kind)
+
+
 def code_card(atlas: Atlas, nid: str) -> code.CodeCard:
     return _code_card(atlas, state.index_key(), nid)
 
@@ -103,6 +109,11 @@ def _kind_card(_atlas: Atlas, index: Index, kind: str) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _kinds_used(_atlas: Atlas, index: Index, packages: tuple[str, ...]) -> list[apiserver.KindUse]:
     return apiserver.kinds_used(_atlas, packages)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _roles_writing(_atlas: Atlas, index: Index, kind: str) -> list[tuple[str, apiserver.Write]]:
+    return apiserver.roles_writing(_atlas, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

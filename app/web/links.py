@@ -13,6 +13,8 @@ from kubeatlas.app.web import language, nav, words
 from kubeatlas.graph.model.schema import NodeKind, key_of, kind_of
 from kubeatlas.graph.notes.citation import source_url
 from kubeatlas.graph.notes.source import short_name
+from kubeatlas.graph.query.apiserver import Write
+from kubeatlas.graph.query.atlas import NodeRecord
 
 _LOCATION = re.compile(r"^([\w./+-]+\.go):(\d+)(.*)$")
 # node kind -> (page, query parameter) that shows it
@@ -91,3 +93,17 @@ def capped_links(ids: Sequence[str], cap: int, container: Any = st,
 def more_marker(count: int, container: Any = st) -> None:
     if count > 0:
         container.caption(words.say(language.chosen(), "more", count=count))
+
+
+def write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write: Write) -> str:
+    """The typed client's call, or the helper's call then the helper's own call of the client,
+    or the call into library code then the library's call of the client further on."""
+    def file(function: str) -> str:
+        return str(writers[function].attrs.get("file", "")) if function in writers else ""
+
+    if not write.via:
+        return evidence_md(tree, f"{file(write.function)}:{write.line} {write.method}")
+    client = f"{short_name(write.writer)} → {write.method}" if write.writer else write.method
+    return (evidence_md(tree, f"{file(write.function)}:{write.line} {short_name(write.via)}")
+            + (" → … → " if write.writer else " → ")
+            + evidence_md(tree, f"{file(write.calls_client)}:{write.via_line} {client}"))

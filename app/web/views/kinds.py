@@ -1,6 +1,7 @@
 """API kinds page: a kind's card — the Go types that define it, the registry that stores it,
-the packages that watch it, the controllers that reconcile it and the functions that write it
-through client-go's typed client."""
+the packages that watch it, the controllers that reconcile it, the functions that write it
+through client-go's typed client, and the components that write it (the kubelet's Lease
+through the lease controller it runs)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from kubeatlas.app.web import guard, index_cache, language, links, state, url_wi
 from kubeatlas.app.web.words import say
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
+from kubeatlas.graph.notes.glossary import phrase
+from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.apiserver import WRITES
 
 # the relations of a kind, in the order shown, with the words (app/web/words/kinds.py) of each
@@ -90,3 +93,15 @@ with state.reported():
             node = others.get(other)
             loc = links.code_md(tree, node.attrs) if node else ""
             right.markdown(" · ".join(x for x in (loc, _evidence(detail)) if x) or " ")
+    writing = index_cache.roles_writing(atlas, kid)
+    st.subheader(say(lang, "kinds_section", title=say(lang, "kinds_roles"), count=len(writing)))
+    st.caption(say(lang, "kinds_roles_intro"))
+    if not writing:
+        st.caption(say(lang, "kinds_nothing"))
+    roles = atlas.reader.get_nodes([role for role, _ in writing])
+    writers = atlas.reader.get_nodes(sorted({f for _, w in writing
+                                             for f in (w.function, w.via, w.writer) if f}))
+    for role, write in writing:
+        left, right = st.columns([2, 3])
+        links.node_link(role, phrase(roles[role].attrs.get("name") or roles[role].name, lang), left)
+        right.markdown(f"`{short_name(write.function)}` " + links.write_md(tree, writers, write))

@@ -4,9 +4,6 @@ writes, and the roles around it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import streamlit as st
 
 from kubeatlas.app.web import (
@@ -28,8 +25,6 @@ from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes import lang as notes_lang
 from kubeatlas.graph.notes.glossary import phrase
 from kubeatlas.graph.notes.source import is_test_double, short_name
-from kubeatlas.graph.query.apiserver import Write
-from kubeatlas.graph.query.atlas import NodeRecord
 from kubeatlas.graph.query.code import illustrations
 
 atlas = state.atlas()
@@ -44,20 +39,6 @@ if wanted is None:
     st.stop()
 if wanted not in keys:
     guard.unknown(say(lang, "role"), wanted)
-
-
-def _write_md(tree: Mapping[str, Any], writers: Mapping[str, NodeRecord], write: Write) -> str:
-    """The typed client's call, or the helper's call then the helper's own call of the client,
-    or the call into library code then the library's call of the client further on."""
-    def file(function: str) -> str:
-        return str(writers[function].attrs.get("file", "")) if function in writers else ""
-
-    if not write.via:
-        return links.evidence_md(tree, f"{file(write.function)}:{write.line} {write.method}")
-    client = f"{short_name(write.writer)} → {write.method}" if write.writer else write.method
-    return (links.evidence_md(tree, f"{file(write.function)}:{write.line} {short_name(write.via)}")
-            + (" → … → " if write.writer else " → ")
-            + links.evidence_md(tree, f"{file(write.calls_client)}:{write.via_line} {client}"))
 
 
 def _imports(edge: dict) -> str:
@@ -166,7 +147,7 @@ with state.reported():
             write = use.writes[0]
             said.append(say(lang, "written_by", count=len(use.writes))
                         + f"`{short_name(write.function)}` "
-                        + _write_md(tree, writers, write))
+                        + links.write_md(tree, writers, write))
         right.markdown(" · ".join(said))
     links.more_marker(len(uses) - cap)
     if not uses:

@@ -15,6 +15,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "kinds_watches": ("Watchers", "监听它的包"),
     "kinds_reconciles": ("Reconcilers", "调谐它的控制器"),
     "kinds_writes": ("Written through the typed client by", "通过 typed client 写入它的函数"),
+    "kinds_roles": ("Components that write it", "写入它的组件"),
+    "kinds_roles_intro": ("Each component's first write of this kind: by its own call of the "
+                          "typed client, through a helper one call away, or through library code "
+                          "it runs (a node's heartbeat Lease, a leader's Lease, Events).",
+                          "每个组件对该类型的第一处写入：它自己调用 typed client，经由一次调用之外的辅助"
+                          "函数，或经由它运行的库代码（节点心跳 Lease、选主 Lease、Event）。"),
     "kinds_section": ("{title} ({count})", "{title}（{count}）"),
     "kinds_nothing": ("none found in this tree", "本源码树中没有找到"),
     # the evidence of a relation (graph/knowledge/apikinds.py), English in the index
