@@ -1543,15 +1543,30 @@ def test_component_base_says_k8s_io_metrics_is_the_metrics_apis_not_the_binaries
     assert "这个角色还包含 k8s.io/metrics：它不是各二进制自身的指标" in zh
 
 
-def test_a_role_absent_from_the_tree_says_so_in_each_language_and_its_wires_are_past(atlas):
-    """The catalog's absent note is English only: a Chinese note says in Chinese that the tree
-    holds no code of the role, never the English sentence; an absent role's wires (dockershim
-    served CRI inside the kubelet) are those it had before its removal, not running ones."""
-    zh = build_note(atlas, "dockershim", "zh").markdown
+def test_an_index_older_than_the_chinese_absent_note_says_the_fact_in_chinese(notes_db, tmp_path):
+    """An index built before the catalog had Chinese absent notes holds the English one only:
+    the Chinese note then says in its own words that the tree holds no code of the role."""
+    import sqlite3
+
+    older = tmp_path / "older.sqlite"
+    shutil.copy(notes_db, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("UPDATE nodes SET attrs = json_remove(attrs, '$.note_zh') WHERE id = ?",
+                     ("role:dockershim",))
+    zh = build_note(Atlas(SqliteReader(older)), "dockershim", "zh").markdown
     assert "> **本版本中不存在：** 本版本的源码树中没有 dockershim 的代码。" in zh
+    assert "No dockershim" not in zh
+
+
+def test_a_role_absent_from_the_tree_says_so_in_each_language_and_its_wires_are_past(atlas):
+    """The catalog's absent note in the note's language, never the English sentence in a
+    Chinese note; an absent role's wires (dockershim served CRI inside the kubelet) are those it
+    had before its removal, not running ones."""
+    zh = build_note(atlas, "dockershim", "zh").markdown
+    assert "> **本版本中不存在：** 本源码树中没有 dockershim（已在 v1.24 中移除）。" in zh
     assert "No dockershim" not in zh and "移除之前的连接（来自角色目录；本版本中不再运行）：" in zh
     cni = build_note(atlas, "cni", "zh").markdown
-    assert "> **本版本中不存在：** 本版本的源码树中没有容器网络接口（CNI）的代码。" in cni
+    assert "> **本版本中不存在：** 本源码树中没有内置的 CNI 代码（已随 dockershim 在 v1.24 中移除）。" in cni
     assert "No in-tree" not in cni
     en = build_note(atlas, "dockershim").markdown
     assert "> **Not in this release:** No dockershim in this tree (removed in v1.24)." in en

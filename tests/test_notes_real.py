@@ -324,11 +324,12 @@ def test_admission_lists_no_type_that_implements_only_in_tests(notes):
 
 
 def test_removed_roles_say_so_in_chinese_and_their_wires_are_past(atlas):
-    """dockershim and the in-tree CNI went in v1.24: the Chinese note says so in Chinese (the
-    catalog's absent note is English only), and dockershim's wire is one it had, not has."""
-    for role, name in (("dockershim", " dockershim "), ("cni", "容器网络接口（CNI）")):
+    """dockershim and the in-tree CNI went in v1.24: the Chinese note says so in the catalog's
+    Chinese, and dockershim's wire is one it had, not has."""
+    for role, said in (("dockershim", "本源码树中没有 dockershim（已在 v1.24 中移除）。"),
+                       ("cni", "本源码树中没有内置的 CNI 代码（已随 dockershim 在 v1.24 中移除）。")):
         zh = build_note(atlas, role, "zh").markdown
-        assert f"> **本版本中不存在：** 本版本的源码树中没有{name}的代码。" in zh, role
+        assert f"> **本版本中不存在：** {said}" in zh, role
         assert "in this tree" not in zh, role
     en = build_note(atlas, "dockershim").markdown
     assert "Wires before it was removed" in en and "Wires (how the running" not in en

@@ -24,9 +24,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "unversioned": ("an unversioned tree", "未标注版本的源码树"),
     "role_title": ("{name} — how it works", "{name} —— 工作原理"),
     "what_it_is": ("What it is", "它是什么"),
-    # the catalog's absent note is English only: a Chinese note says it in Chinese, without it
-    "not_in_release": ("**Not in this release:** {note}",
-                       "**本版本中不存在：** 本版本的源码树中没有{spaced}的代码。"),
+    # the catalog's absent note, in the note's language (an index older than the Chinese note
+    # has English only: a Chinese note then says the fact in a sentence of its own)
+    "not_in_release": ("**Not in this release:** {note}", "**本版本中不存在：** {note}"),
+    "not_in_release_plain": ("**Not in this release:** {note}",
+                             "**本版本中不存在：** 本版本的源码树中没有{spaced}的代码。"),
     "generation": ("Generation in this tree: {variants}.", "本源码树中的接口版本：{variants}。"),
     "part_start": ("Start-up: from `main` to the component's loop", "启动：从 `main` 到组件的主循环"),
     "part_loop": ("Main loop", "主循环"),

@@ -42,8 +42,9 @@ def role_note(atlas: Atlas, role: str, lang: str = "en",
     if walk and (walk.intro_en or walk.intro_zh):
         w.add(pick(lang, walk.intro_en, walk.intro_zh), "")
     if attrs.get("note"):
-        w.add("> " + w.say("not_in_release", note=attrs["note"],
-                                 spaced=amid_han(name)), "")
+        note = pick(lang, attrs["note"], attrs.get("note_zh") or "")
+        said = "not_in_release" if lang == "en" or attrs.get("note_zh") else "not_in_release_plain"
+        w.add("> " + w.say(said, note=note, spaced=amid_han(name)), "")
     if attrs.get("variants"):
         w.add(w.say("generation", variants=w.say("sep").join(attrs["variants"])), "")
     placed_all: list[Placed] = []
