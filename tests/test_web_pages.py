@@ -244,6 +244,10 @@ def test_query_console_runs_read_only_sql_and_flags_truncation(open_page, monkey
     at.text_area[0].input("DELETE FROM nodes")
     at.button[0].click().run()
     assert "read-only" in at.error[0].value
+    at = open_page("views/console.py", lang="zh")  # refused in Chinese, the guard's reason kept
+    at.text_area[0].input("DELETE FROM nodes")
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("查询被拒绝（控制台只运行只读查询）。原因：query refused: ")
 
 
 def test_query_console_runs_a_query_on_submit_not_on_every_rerun(open_page, monkeypatch):

@@ -15,7 +15,7 @@ import streamlit as st
 from kubeatlas import settings
 from kubeatlas.app.web import language, sources
 from kubeatlas.app.web.words import say
-from kubeatlas.errors import KubeatlasError
+from kubeatlas.errors import KubeatlasError, QueryRejected
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.query.atlas import Atlas
 
@@ -84,6 +84,8 @@ def reported() -> Iterator[None]:
     """Turn what a user can cause (unknown names, rejected queries) into st.error."""
     try:
         yield
+    except QueryRejected as exc:  # the guard's reason names SQL words: said, not translated
+        st.error(say(language.chosen(), "query_refused", why=exc))
     except KubeatlasError as exc:
         st.error(str(exc))
     except sqlite3.DatabaseError as exc:

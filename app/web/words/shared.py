@@ -93,6 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "本应用读取 `KUBEATLAS_DB` 指定的索引（默认为 "
                     "`<cache>/index/default.sqlite`）。用 `kubeatlas index PATH` 建立索引，或用 "
                     "`kubeatlas web --db FILE` 启动本应用。"),
+    "query_refused": ("{why}", "查询被拒绝（控制台只运行只读查询）。原因：{why}"),
     "index_broken": ("the index could not be read ({why}); re-run `kubeatlas index`",
                      "无法读取索引（{why}）；请重新运行 `kubeatlas index`"),
     "tree_choice": ("tree", "源码树"),
