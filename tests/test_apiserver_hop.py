@@ -316,6 +316,21 @@ def test_a_write_through_library_code_the_role_runs_is_the_roles_own(db):
     assert leases("kube-proxy") == []  # runs neither
 
 
+def test_a_write_only_a_test_fake_makes_is_no_way_through_the_api_server(db, capsys):
+    """`EvictAll` evicts through an `Evictor`, and the only one in the tree is a test double of
+    a `fake` package that deletes the Pod: a fake's write is not how a component reaches the
+    kubelet, so path finds no chain rather than one through the fake."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as none:
+        main(["path", "callshapes.EvictAll", "kubelet.(*podWorkers).UpdatePod", "--db", db])
+    assert none.value.code == 1
+    assert "no chain" in capsys.readouterr().out
+    atlas = Atlas(SqliteReader(Path(db)))
+    assert "method:k8s.io/kubernetes/pkg/controller/callshapes/fake.(*Evictor).Evict" in {
+        e.target for e in atlas.reader.edges_from(
+            ["method:k8s.io/kubernetes/pkg/controller/callshapes.(Evictor).Evict"], ["DISPATCHES"])}
+
+
 def test_path_between_components_goes_through_the_api_server(db, capsys):
     """No call joins the scheduler's bind to the kubelet's pod worker: path says how the Pod
     gets there instead — bind's write of its binding, and the kubelet's list-watch of pods."""

@@ -243,8 +243,9 @@ def via_apiserver(atlas: Atlas, source: str, target: str) -> ApiServerHop | None
     watched = {e.target: e for e in atlas.reader.edges_from([package], [str(EdgeKind.WATCHES)])}
     methods = atlas.reader.get_nodes(sorted({m for kind in watched for m in client_methods(kind)}))
     for verbs in _VERB_ORDER:  # a create or a bind is the story, a cleanup's delete is not
-        wanted = {m for m in methods if verb_of(m) in verbs}
-        found = search(atlas.reader, (source,), wanted.__contains__, chain_kinds(source))
+        wanted = {m for m in methods if verb_of(m) in verbs}  # and a test's write is none
+        found = search(atlas.reader, (source,), wanted.__contains__, chain_kinds(source),
+                       through_tests=False)
         if found is not None:
             break
     else:

@@ -118,19 +118,20 @@ def search(reader: _Reader, starts: Sequence[str], reached: Callable[[str], bool
            kinds: Sequence[str], max_hops: int | None = None, *,
            banned: frozenset[tuple[str, str, str]] = frozenset(),
            deadline: float | None = None, member_starts: bool = False,
-           member_ends: bool = False) -> Found | None:
+           member_ends: bool = False, through_tests: bool = True) -> Found | None:
     """The shortest chain from any of `starts` to a node `reached` accepts, along `kinds`
     edges not `banned` ((source, target, kind)). A chain through a test helper (a fake, a
     _test.go function) is not how a component runs: one is returned only when no other
-    exists. The nodes asked for may be helpers; starts and ends that only stand for them
-    (`member_starts`, `member_ends`: the code of a role) count as the chain's inside. On a
-    tie the first start and the first edge by ids win, so every store gives the same answer.
+    exists, and never when `through_tests` is False. The nodes asked for may be helpers;
+    starts and ends that only stand for them (`member_starts`, `member_ends`: the code of a
+    role) count as the chain's inside. On a tie the first start and the first edge by ids
+    win, so every store gives the same answer.
     None past `deadline` (time.monotonic) or MAX_VISITED nodes."""
     every = sorted(starts)
     helpers = helpers_among(reader, every) if member_starts else set()
     found = _breadth_first(reader, [n for n in every if n not in helpers], reached, kinds,
                            max_hops, banned, deadline, avoid_tests=True, member_ends=member_ends)
-    if found is None and not _timed_out(deadline):  # no other way: through test code, then
+    if found is None and through_tests and not _timed_out(deadline):  # through test code, then
         found = _breadth_first(reader, every, reached, kinds, max_hops, banned, deadline,
                                avoid_tests=False, member_ends=member_ends)
     return found
