@@ -42,7 +42,8 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
           tree_root: Path | None, old_db: Path | None, new_db: Path | None, db: Path | None,
           neo4j_uri: str | None) -> None:
     """Study note for a ROLE (kubelet, kube-scheduler, …) or a FLOW (deployment-flow, pod-flow,
-    service-flow, pvc-flow, informer-flow, request-flow); `changes` compares two indexes."""
+    service-flow, pvc-flow, informer-flow, request-flow, node-heartbeat-flow); `changes` compares
+    two indexes."""
     if subject == "changes":
         _changes(old_db, new_db, lang, out_path)
         return

@@ -1489,7 +1489,8 @@ def test_a_flow_step_the_line_above_does_not_reach_is_linked_from_an_earlier_one
     assert "no call" not in named  # a type is named for context, never "unlinked"
 
 
-@pytest.mark.parametrize("flow", ["pod-flow", "service-flow", "pvc-flow", "informer-flow", "request-flow"])
+@pytest.mark.parametrize("flow", ["pod-flow", "service-flow", "pvc-flow", "informer-flow", "request-flow",
+                                  "node-heartbeat-flow"])
 def test_every_flow_renders_in_both_languages(atlas, flow):
     en, zh = flow_note(atlas, flow, "en"), flow_note(atlas, flow, "zh")
     assert en.markdown.startswith("# ") and zh.markdown.startswith("# ")

@@ -98,6 +98,18 @@ def test_oci_runtime_says_none_lives_in_the_tree(notes):
     assert "No OCI runtime lives in the Kubernetes tree" in notes["oci-runtime"]
 
 
+def test_the_node_heartbeat_crosses_the_api_server_twice(notes):
+    """The kubelet's lease controller updates the Lease the node lifecycle controller watches;
+    the controller's taint patch is the Node change the taint manager watches."""
+    hop = [line for line in notes["node-heartbeat-flow"].splitlines()
+           if "reached through the API server" in line]
+    assert len(hop) == 2
+    assert hop[0].startswith("- `nodelifecycle.(*Controller).Run`")
+    assert "`lease.(*controller).retryUpdateLease` updates `coordination/v1.Lease`" in hop[0]
+    assert hop[1].startswith("- `scheduler.(*NoExecuteTaintManager).NodeUpdated`")
+    assert "`controller.PatchNodeTaints` patches `core/v1.Node`" in hop[1]
+
+
 def test_every_walkthrough_step_of_the_release_is_written(notes):
     """On v1.28.7 the graph backs every step the catalog names for a component that has its
     code in the tree: no main-loop or data-flow step is left out (dockershim, and CNI through
