@@ -94,7 +94,7 @@ if source and target:
         elif not chains.found and (api := via_apiserver(chain_atlas, source, target)) is not None:
             # only when no chain of calls joins them: a chain found is the answer, drawn below
             file = chain_atlas.node(api.write.function).attrs.get("file", "")
-            write = links.evidence_md(tree, f"{file}:{api.write.line} {api.write.verb}")
+            write = links.evidence_md(tree, f"{file}:{api.write.line} {api.write.method}")
             watch = links.evidence_md(tree, str(api.watch.attrs.get("evidence", "")))
             st.info(said(lang, "paths_via_api", source=short_name(source),
                          target=short_name(target), writer=short_name(api.write.function),
