@@ -32,7 +32,10 @@ def streamlit_command(port: int, headless: bool, host: str = "127.0.0.1") -> lis
             "--server.address", host, "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false",
             "--server.showEmailPrompt", "false",  # a first run would stop at "Email:" otherwise
-            "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none"]
+            "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none",
+            # Streamlit's welcome lines, and with them its "install agent skills" nudge, a toast
+            # on every page when an AI agent runs the command: the address is said below instead
+            "--logger.hideWelcomeMessage", "true"]
 
 
 @click.command()
@@ -70,6 +73,9 @@ def web(db: tuple[Path, ...], neo4j_uri: str | None, port: int, host: str, headl
         err.print(f"warning: serving on {host}:{port}: the web app has no authentication; "
                   "anyone who can reach this address can browse the index and query it",
                   highlight=False, markup=False)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"kubeatlas web: http://{shown}:{port}  (Ctrl-C stops it)", highlight=False,
+              markup=False)
     code = supervise(streamlit_command(port, headless, host), env)
     if code in (128 + 2, 128 + 15):  # stopped by Ctrl-C or SIGTERM: the child is stopped too
         return

@@ -37,7 +37,11 @@ def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_pat
     assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "127.0.0.1"  # by default
     assert seen["env"]["KUBEATLAS_DB"] == str(db.resolve())
     assert MAIN.is_file()
-    assert "warning" not in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "warning" not in said
+    # Streamlit's welcome (and its agent-skills nudge) is hidden: the address is ours to say
+    assert seen["cmd"][seen["cmd"].index("--logger.hideWelcomeMessage") + 1] == "true"
+    assert "kubeatlas web: http://127.0.0.1:8765" in said
     assert main(["web", "--db", str(db), "--host", "0.0.0.0"]) == 0  # only asked, not started
     assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "0.0.0.0"
     assert "warning: serving on 0.0.0.0:8501" in capsys.readouterr().err
