@@ -225,12 +225,15 @@ def test_ambiguous_kind_names_across_groups_stay_ambiguous(tmp_path):
 def test_illustrations_link_mini_components_and_report_missing_targets(tmp_path):
     links = tmp_path / "links.yaml"
     links.write_text("components:\n  - id: kubelet\n    module: minik8s/kubelet.py\n"
+                     "    summary: {en: the node agent, zh: 节点代理}\n"
                      "    illustrates:\n      - func:k8s.io/kubernetes/pkg/kubelet.Run\n"
                      "      - func:k8s.io/kubernetes/pkg/kubelet.Gone\n"
-                     "  - id: etcd\n    illustrates: [func:go.etcd.io/etcd.Put]\n")
+                     "  - id: etcd\n    summary: {en: a store, zh: 存储}\n"
+                     "    illustrates: [func:go.etcd.io/etcd.Put]\n", encoding="utf-8")
     stages = [*default_stages()[:-1], ("mini", Illustrations(links))]
     atlas = _index(write_tree(tmp_path / "kubernetes", RECENT), stages)
     node = atlas.node("mini:kubelet")
+    assert (node.attrs["summary"], node.attrs["summary_zh"]) == ("the node agent", "节点代理")
     assert node.attrs["missing"] == ["func:k8s.io/kubernetes/pkg/kubelet.Gone"]
     assert [e.target for e in atlas.neighbours("mini:kubelet", ("ILLUSTRATES",))] == [
         "func:k8s.io/kubernetes/pkg/kubelet.Run"]
@@ -256,6 +259,22 @@ def test_a_broken_catalog_is_a_clear_error(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(CatalogError, match=message):
         load_catalog(path)
+
+
+@pytest.mark.parametrize("summary", [
+    "the node agent",  # the old form, English only: a Chinese reader would read it in English
+    "{en: the node agent}",
+    "{zh: 节点代理}",
+    "{en: the node agent, zh: ''}",
+    None,
+])
+def test_a_mini_component_without_a_summary_in_both_languages_is_refused(tmp_path, summary):
+    links = tmp_path / "links.yaml"
+    links.write_text("components:\n  - id: kubelet\n    module: minik8s/kubelet.py\n"
+                     + (f"    summary: {summary}\n" if summary else "")
+                     + "    illustrates: [func:k8s.io/kubernetes/pkg/kubelet.Run]\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"links.yaml: component kubelet needs summary.en and summary.zh"):
+        Illustrations(links)
 
 
 def test_the_shipped_catalog_names_every_role_the_architecture_draws():

@@ -28,9 +28,26 @@ def test_links_file_is_well_formed():
     assert len(ids) == len(set(ids)), "component ids must be unique"
     for component in components:
         assert (ROOT / component["module"]).is_file(), component["module"]
-        assert component["summary"] and component["illustrates"], component["id"]
+        assert component["illustrates"], component["id"]
+        summary = component["summary"]
+        assert isinstance(summary, dict) and summary.get("en") and summary.get("zh"), component["id"]
         for target in component["illustrates"]:
             assert ID_FORMS.match(target), f"{component['id']}: {target!r} is not a graph node id"
+
+
+# a name a Go or Kubernetes reader would search for: camelCase, ACRONYMS, paths, file names, numbers
+IDENTIFIER = re.compile(r"[\w./:-]*(?:[a-z][A-Z]|[A-Z]{2}|\.py|/|\d)[\w./:-]*")
+
+
+def test_every_summary_is_in_chinese_with_its_identifiers_kept():
+    """The Chinese summary is Chinese, and keeps every identifier, path and number of the English
+    untranslated (a plural English kind, ReplicaSets, is its singular name in Chinese)."""
+    for component in load():
+        en, zh = component["summary"]["en"], component["summary"]["zh"]
+        assert re.search(r"[\u4e00-\u9fff]", zh), f"{component['id']}: {zh!r} is not Chinese"
+        kept = {i.strip(".,-:") for i in IDENTIFIER.findall(en)}
+        lost = sorted(i for i in kept if i and i not in zh and i.removesuffix("s") not in zh)
+        assert lost == [], f"{component['id']}: {lost} not kept in {zh!r}"
 
 
 def test_every_module_is_a_component_and_names_its_real_code():

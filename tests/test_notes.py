@@ -1559,6 +1559,30 @@ def test_an_index_older_than_the_chinese_absent_note_says_the_fact_in_chinese(no
     assert "No dockershim" not in zh
 
 
+def test_a_chinese_role_note_says_what_each_minik8s_module_does_in_chinese(atlas):
+    """The "see it work in minik8s" list gives each module's summary in the note's language."""
+    zh = build_note(atlas, "kube-scheduler", "zh").markdown
+    en = build_note(atlas, "kube-scheduler", "en").markdown
+    assert "- `minik8s/scheduler/scheduler.py`：调度循环——Filter、Score、assume、Bind，以及失败处理。对应 " in zh
+    assert "the scheduling loop" not in zh
+    assert "- `minik8s/scheduler/scheduler.py`: the scheduling loop - filter, score, assume, bind, " \
+           "handle failures. It mirrors " in en
+
+
+def test_an_index_older_than_the_chinese_mini_summaries_gives_the_english_one(notes_db, tmp_path):
+    """An index built before the links file had Chinese summaries holds the English only: the
+    Chinese note shows it rather than nothing."""
+    import sqlite3
+
+    older = tmp_path / "older.sqlite"
+    shutil.copy(notes_db, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("UPDATE nodes SET attrs = json_remove(attrs, '$.summary_zh') WHERE kind = 'MiniComponent'")
+    zh = build_note(Atlas(SqliteReader(older)), "kube-scheduler", "zh").markdown
+    assert "- `minik8s/scheduler/scheduler.py`：the scheduling loop - filter, score, assume, bind, " \
+           "handle failures。对应 " in zh
+
+
 def test_a_role_absent_from_the_tree_says_so_in_each_language_and_its_wires_are_past(atlas):
     """The catalog's absent note in the note's language, never the English sentence in a
     Chinese note; an absent role's wires (dockershim served CRI inside the kubelet) are those it
@@ -1654,7 +1678,7 @@ def test_notes_command_errors_are_one_line(notes_db, capsys, args, message):
 
 def _chinese_texts() -> list[str]:
     """Every Chinese sentence kubeatlas ships: catalog summaries and walkthroughs, flows, the
-    notes' fixed text and the glossary's phrases."""
+    notes' fixed text, the glossary's phrases and the minik8s components' summaries."""
     import yaml
 
     from kubeatlas.graph.notes import lang
@@ -1669,6 +1693,7 @@ def _chinese_texts() -> list[str]:
     for f in load_flows():
         texts += [f.title[1], *(s.title[1] for s in f.steps), *(s.text[1] for s in f.steps)]
     texts += [zh for _, zh in lang._TEXT.values()]
+    texts += [c["summary"]["zh"] for c in yaml.safe_load(data_file("minik8s_links.yaml").read_bytes())["components"]]
     return [t for t in texts if t]
 
 
@@ -1706,6 +1731,8 @@ def test_a_catalog_sentence_naming_a_glossary_term_says_it_in_chinese(term):
     pairs = [(s["en"], s["zh"]) for w in doc["walkthroughs"].values()
              for part in ("start", "loop", "flow", "extend") for s in w.get(part) or ()]
     pairs += [(s.text[0], s.text[1]) for f in load_flows() for s in f.steps]
+    pairs += [(c["summary"]["en"], c["summary"]["zh"])
+              for c in yaml.safe_load(data_file("minik8s_links.yaml").read_bytes())["components"]]
     chinese = load_glossary().terms[term]
     named = [zh for en, zh in pairs if term in en]
     assert named and all(chinese in zh for zh in named), [zh for zh in named if chinese not in zh]

@@ -3,6 +3,8 @@ of the small notes tree, plus the error pages for a missing or corrupt index."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -517,3 +519,22 @@ def test_the_questions_and_tools_pages_speak_chinese_down_to_their_evidence(open
     assert at.button[0].label == say("zh", "console_run")
     assert any(c.value.endswith(say("zh", "console_rows", count=1, truncated="否")[1:])
                for c in at.caption)
+
+
+def test_the_minik8s_components_are_described_in_the_language_chosen(open_page, web_db, tmp_path):
+    """The role page's minik8s links and a component's own page say what the component does in
+    the reader's language; an index built before the Chinese summaries gives the English one."""
+    scheduler_zh = "minik8s **scheduler** — 调度循环——Filter、Score、assume、Bind，以及失败处理"
+    scheduler_en = "minik8s **scheduler** — the scheduling loop - filter, score, assume, bind, handle failures"
+    zh = [label for label, _ in _links(open_page("views/role.py", role="kube-scheduler", lang="zh"))]
+    assert scheduler_zh in zh and scheduler_en not in zh
+    en = [label for label, _ in _links(open_page("views/role.py", role="kube-scheduler"))]
+    assert scheduler_en in en and scheduler_zh not in en
+    page = _text(open_page("views/code.py", id="mini:scheduler", lang="zh"))
+    assert "`minik8s/scheduler/scheduler.py` — 调度循环——Filter、Score、assume、Bind，以及失败处理" in page
+    older = tmp_path / "older.sqlite"
+    shutil.copy(web_db, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("UPDATE nodes SET attrs = json_remove(attrs, '$.summary_zh') WHERE kind = 'MiniComponent'")
+    zh = [label for label, _ in _links(open_page("views/role.py", db=older, role="kube-scheduler", lang="zh"))]
+    assert scheduler_en in zh

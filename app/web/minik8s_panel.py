@@ -13,7 +13,7 @@ from kubeatlas.app.web import language, links
 from kubeatlas.app.web.words import say
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas, NodeRecord
-from kubeatlas.graph.query.code import mirrored
+from kubeatlas.graph.query.code import mini_summary, mirrored
 from kubeatlas.graph.query.source_text import SourceText, read_mini_module
 
 
@@ -26,30 +26,32 @@ def docstring(source: SourceText) -> str:
 
 
 def illustrations(atlas: Atlas, tree: Mapping[str, Any], minis: Sequence[NodeRecord]) -> None:
+    lang = language.chosen()
     if not minis:
-        st.caption(say(language.chosen(), "no_mini"))
+        st.caption(say(lang, "no_mini"))
         return
     for mini in minis:
-        st.markdown(f"**minik8s `{mini.attrs.get('module', '')}`** — {mini.attrs.get('summary', '')}")
-        links.node_link(mini.id, say(language.chosen(), "mini_open", name=mini.name))
+        st.markdown(f"**minik8s `{mini.attrs.get('module', '')}`** — {mini_summary(mini, lang)}")
+        links.node_link(mini.id, say(lang, "mini_open", name=mini.name))
         _body(atlas, tree, mini, expanded=False)
 
 
 def component_links(minis: Sequence[NodeRecord]) -> None:
     """One link per mini component, to its page (module, source, the code it mirrors): the
     short form for a page that lists many (a role's)."""
+    lang = language.chosen()
     if not minis:
-        st.caption(say(language.chosen(), "no_mini"))
+        st.caption(say(lang, "no_mini"))
         return
     for mini in minis:
-        links.node_link(mini.id, f"minik8s **{mini.name}** — {mini.attrs.get('summary', '')}",
+        links.node_link(mini.id, f"minik8s **{mini.name}** — {mini_summary(mini, lang)}",
                         help=str(mini.attrs.get("module") or "") or None)
 
 
 def component_page(atlas: Atlas, tree: Mapping[str, Any], mini_id: str) -> None:
     mini = atlas.node(mini_id)
     st.title(f"minik8s: {mini.name}")
-    st.caption(f"`{mini.attrs.get('module', '')}` — {mini.attrs.get('summary', '')}")
+    st.caption(f"`{mini.attrs.get('module', '')}` — {mini_summary(mini, language.chosen())}")
     _body(atlas, tree, mini, expanded=True)
 
 

@@ -27,23 +27,35 @@ class MiniLink:
 
     id: str
     module: str
-    summary: str
+    summary: str  # what it does, in English
+    summary_zh: str  # the same in Chinese: the links file gives both, as the role catalog does
     illustrates: tuple[str, ...]
 
 
 def load_links(path: Path | Traversable = LINKS_FILE) -> tuple[tuple[MiniLink, ...], str]:
-    """(links, fingerprint); no file means no links (minik8s is optional)."""
+    """(links, fingerprint); no file means no links (minik8s is optional). An entry without a
+    summary in both languages is a CatalogError naming it."""
     if not path.is_file():
         return (), ""
     raw = path.read_bytes()
     try:
         doc = parse_yaml(raw) or {}
-        links = tuple(MiniLink(str(c["id"]), str(c.get("module", "")), str(c.get("summary", "")),
-                               tuple(str(t) for t in c.get("illustrates") or ()))
-                      for c in doc.get("components") or ())
+        links = tuple(_link(c, path) for c in doc.get("components") or ())
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise CatalogError(f"{path} is malformed: {exc}") from None
     return links, hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _link(entry: dict[str, Any], path: Path | Traversable) -> MiniLink:
+    cid = str(entry["id"])
+    summary = entry.get("summary")
+    if not isinstance(summary, dict) or not summary.get("en") or not summary.get("zh"):
+        raise CatalogError(f"{path}: component {cid} needs summary.en and summary.zh (what a "
+                           f"reader sees in each language), e.g. summary: {{en: ..., zh: ...}}; "
+                           f"it has {summary!r}")
+    return MiniLink(cid, str(entry.get("module", "")), str(summary["en"]).strip(),
+                    str(summary["zh"]).strip(),
+                    tuple(str(t) for t in entry.get("illustrates") or ()))
 
 
 class Illustrations:
@@ -65,7 +77,7 @@ def add_illustrations(graph: KubeGraph, links: Sequence[MiniLink]) -> dict[str, 
             continue  # nothing it mirrors is in this tree (a fixture, another release)
         mid = node_id(NodeKind.MINI_COMPONENT, link.id)
         graph.add_node(mid, NodeKind.MINI_COMPONENT, name=link.id, module=link.module,
-                       summary=link.summary, missing=absent)
+                       summary=link.summary, summary_zh=link.summary_zh, missing=absent)
         for target in link.illustrates:
             if target in graph:
                 graph.add_edge(mid, target, EdgeKind.ILLUSTRATES)

@@ -145,6 +145,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "see_it": ("See it work in minik8s", "在 minik8s 中观察它运行"),
     "run": ("Run `{command}` from a kubeatlas checkout, {watch}", "在 kubeatlas 目录下运行 `{command}`，{watch}"),
     "mirrors": ("`{module}` mirrors {cites}", "`{module}` 对应 {cites}"),
+    "mirrors_what": ("`{module}`: {summary}. It mirrors {cites}", "`{module}`：{summary}。对应 {cites}"),
     "no_mini": ("minik8s has no component for this role.", "minik8s 中没有对应这个角色的组件。"),
     "flow_step": ("{number}. {title} ({role})", "{number}. {title}（{role}）"),
     "flow_missing": ("`{name}` is not declared anywhere in this tree (no spelling of it).",

@@ -1,6 +1,6 @@
 """The end of a role's note: its wires to other components (from the catalog), the libraries it
 imports and the code it shares (package imports, told apart from wires), and how to watch it in
-minik8s with the module that mirrors the functions the note cites."""
+minik8s with the module that mirrors the functions the note cites and what it does."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kubeatlas.graph.notes.lang import pick
 from kubeatlas.graph.notes.rank import is_library_import
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.notes.writer import Writer
+from kubeatlas.graph.query.code import mini_summary
 
 MAX_MIRRORS = 4
 
@@ -78,8 +79,10 @@ def write_minik8s(w: Writer, walk: Walkthrough | None, cited: list[str], package
     minis = w.atlas.reader.get_nodes(list(by_mini))
     for mid, targets in by_mini.items():
         module = str(minis[mid].attrs.get("module", key_of(mid))) if mid in minis else key_of(mid)
+        summary = mini_summary(minis[mid], w.lang) if mid in minis else ""
         shown = w.say("sep").join(f"`{short_name(t)}`" for t in targets[:MAX_MIRRORS])
         more = f" (+{len(targets) - MAX_MIRRORS})" if len(targets) > MAX_MIRRORS else ""
-        w.add("- " + w.say("mirrors", module=module, cites=shown + more))
+        w.add("- " + w.say("mirrors_what" if summary else "mirrors", module=module, summary=summary,
+                           cites=shown + more))
     if by_mini:
         w.add("")

@@ -66,6 +66,13 @@ def illustrations(atlas: Atlas, ids: list[str]) -> list[NodeRecord]:
     return sorted(atlas.reader.get_nodes(sorted(minis)).values(), key=lambda n: n.id)
 
 
+def mini_summary(mini: NodeRecord, lang: str) -> str:
+    """What a minik8s component does, in `lang`: the Chinese where asked for and the index has
+    it (an index built before the links file had Chinese holds the English only), else English."""
+    chinese = mini.attrs.get("summary_zh") if lang == "zh" else ""
+    return str(chinese or mini.attrs.get("summary") or "")
+
+
 def mirrored(atlas: Atlas, mini: str) -> list[str]:
     """The real code a minik8s component mirrors (its ILLUSTRATES targets)."""
     return sorted(e.target for e in atlas.reader.edges_from([mini], [str(EdgeKind.ILLUSTRATES)]))
