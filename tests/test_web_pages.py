@@ -532,6 +532,10 @@ def test_the_minik8s_components_are_described_in_the_language_chosen(open_page, 
     assert scheduler_en in en and scheduler_zh not in en
     page = _text(open_page("views/code.py", id="mini:scheduler", lang="zh"))
     assert "`minik8s/scheduler/scheduler.py` — 调度循环——Filter、Score、assume、Bind，以及失败处理" in page
+    package = _text(_open_tab(open_page("views/package.py", pkg="pkg/scheduler", lang="zh"),
+                              "package-tab", "minik8s"))
+    assert "**minik8s `minik8s/scheduler/scheduler.py`** — 调度循环——Filter、Score、assume、Bind，以及失败处理" \
+        in package
     older = tmp_path / "older.sqlite"
     shutil.copy(web_db, older)
     with sqlite3.connect(older) as conn:
