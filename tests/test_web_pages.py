@@ -367,6 +367,7 @@ def test_role_page_in_chinese_shows_its_headings_summary_and_steps_in_chinese(op
     assert at.selectbox[0].label == say("zh", "role") and at.selectbox[0].value == "kubelet"
     # the live graph's words too (a fragment of its own)
     assert say("zh", "graph_edges") in [m.label for m in at.multiselect]
+    assert {m.placeholder for m in at.multiselect} == {"请选择"}  # not Streamlit's English
     assert any(c.value.endswith(say("zh", "graph_how")) for c in at.caption)
     links = {p.proto.label: p.proto.query_string for p in at.get("page_link")}
     assert links[say("zh", "note_for", name="kubelet")] == "subject=kubelet&lang=zh"

@@ -92,8 +92,10 @@ def _graph(atlas: Atlas, focus: str, key: str, filters: tuple[str, ...], cap: in
     lang = language.chosen()
     c1, c2, c3 = st.columns([3, 3, 1])
     chosen = c1.multiselect(say(lang, "graph_edges"), list(EDGE_FILTERS), default=default,
-                            key=f"{state_key}-e", format_func=lambda f: say(lang, f"edges_{f}"))
-    kinds = c2.multiselect(say(lang, "graph_kinds"), NODE_KINDS, key=f"{state_key}-k")
+                            key=f"{state_key}-e", format_func=lambda f: say(lang, f"edges_{f}"),
+                            placeholder=say(lang, "choose_options"))
+    kinds = c2.multiselect(say(lang, "graph_kinds"), NODE_KINDS, key=f"{state_key}-k",
+                           placeholder=say(lang, "choose_options"))
     cap = int(c3.number_input(say(lang, "graph_cap"), 5, MAX_NODES, cap, step=5,
                               key=f"{state_key}-c", help=say(lang, "graph_cap_help")))
     sub = index_cache.subgraph(atlas, expanded, chosen, kinds, cap)

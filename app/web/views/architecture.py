@@ -37,7 +37,7 @@ with state.reported():
                   persist_state="page", disabled=not st.session_state.get("map-depends", True))
         c4.multiselect(say(lang, "map_planes"), list(labels), default=default_planes, key="map-planes",
                        persist_state="page", format_func=lambda plane: labels.get(plane, plane),
-                       help=say(lang, "map_planes_help"))
+                       help=say(lang, "map_planes_help"), placeholder=say(lang, "choose_options"))
     depends = bool(st.session_state.get("map-depends", True))
     min_weight = int(st.session_state.get("map-weight", default_weight))
     options = dot.MapOptions(bool(st.session_state.get("map-talks", True)), depends, min_weight,

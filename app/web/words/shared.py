@@ -25,6 +25,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_notes": ("Study notes", "学习笔记"),
     "page_mini": ("Mini cluster", "迷你集群"),
     # words several pages share
+    "choose_options": ("Choose options", "请选择"),  # an emptied multiselect's placeholder
     "more": ("… {count} more (raise the cap to see them)", "…… 另有 {count} 个（调高上限即可看到）"),
     "plane_control": ("control plane", "控制平面"),
     "plane_node": ("node", "节点"),
