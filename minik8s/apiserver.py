@@ -29,6 +29,7 @@ from kubeatlas.minik8s import discovery, guard, openapi, podsubresource, request
 from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.rbacpolicy import ensure_rbac_policy
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
 from kubeatlas.minik8s.routing import RequestInfo, request_info
@@ -100,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         warning.start()
         try:
             user = user_of(self.headers)
-            authorize_request(user, info, method)
+            authorize_request(self.server.registry, user, info, method)
             if not info.is_resource_request:
                 self._non_resource(method, url.path)
             elif info.verb == "watch":
@@ -112,8 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif info.resource == "pods" and info.subresource == "log" and info.verb == "get":
                 self._send_chunks("text/plain", podsubresource.open_log(self.server.registry, info.namespace,
                                                                         info.name, query))
-            elif info.group == "authorization.k8s.io" and info.resource in REVIEWS and info.verb == "create":
-                self._send(201, REVIEWS[info.resource](user, raw))
+            elif (info.group, info.resource) in REVIEWS and info.verb == "create":
+                self._send(201, REVIEWS[info.group, info.resource](self.server.registry, user, raw))
             else:
                 code, body = serve_resource(self.server.registry, info, query, raw, content_type,
                                             self.headers.get("User-Agent", ""))
@@ -369,6 +370,7 @@ class ApiServer:
                 self.registry.create(namespaces, "", {"apiVersion": "v1", "kind": "Namespace",
                                                       "metadata": {"name": name}})
         ensure_kubernetes_service(self.registry, self.port)
+        ensure_rbac_policy(self.registry)
 
     def stop(self) -> None:
         self._httpd.stopping.set()

@@ -1,15 +1,18 @@
-"""Authorization: who the request is, may it do this, and SelfSubjectAccessReview asking in advance.
+"""Authorization: who the request is, may it do this, and the self-reviews asking in advance.
 
 minik8s has one credential, the admin's token; its user is in `system:masters`, which
 kube-apiserver's privileged-group authorizer (pkg/kubeapiserver/authorizer
 `authorizerfactory.NewPrivilegedGroups`) allows everything. A request may impersonate another
 user (k8s.io/apiserver/pkg/endpoints/filters `WithImpersonation`: Impersonate-User,
-Impersonate-Group); such a user is then held to the RBAC bootstrap policy with no other
-bindings (plugin/pkg/auth/authorizer/rbac/bootstrappolicy: system:discovery,
-system:basic-user, system:public-info-viewer) and refused the rest with kube-apiserver's
-Forbidden (`WithAuthorization`, responsewriters `forbiddenMessage`). pkg/registry/authorization/
-selfsubjectaccessreview `(*REST).Create` answers the same question for the requester, and
-selfsubjectrulesreview `(*REST).Create` lists the rules it holds (`kubectl auth can-i --list`).
+Impersonate-Group); such a user is then held to RBAC (rbac.py over the stored Roles,
+ClusterRoles and their bindings; rbacpolicy.py's bootstrap policy binds system:discovery,
+system:basic-user and system:public-info-viewer to every authenticated user) and refused the
+rest with kube-apiserver's Forbidden (`WithAuthorization`, responsewriters `Forbidden` and
+`forbiddenMessage`, the authorizer's reason appended). pkg/registry/authorization/
+selfsubjectaccessreview `(*REST).Create` answers the same question for the requester,
+selfsubjectrulesreview `(*REST).Create` lists the rules it holds (`kubectl auth can-i --list`)
+and pkg/registry/authentication/selfsubjectreview `(*REST).Create` says who it is
+(`kubectl auth whoami`).
 """
 
 from __future__ import annotations
@@ -17,17 +20,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from kubeatlas.minik8s import status
+from kubeatlas.minik8s import meta, rbac, status
 from kubeatlas.minik8s.auth import USER
+from kubeatlas.minik8s.registry import Registry
+from kubeatlas.minik8s.resources import RBAC, for_kind
 from kubeatlas.minik8s.routing import RequestInfo
 
 MASTERS, AUTHENTICATED = "system:masters", "system:authenticated"
-DISCOVERY = ("/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*",
-             "/api", "/api/*", "/apis", "/apis/*")  # system:discovery, get
-BASIC_USER = {("authorization.k8s.io", "selfsubjectaccessreviews"), ("authorization.k8s.io", "selfsubjectrulesreviews"),
-              ("authentication.k8s.io", "selfsubjectreviews")}  # system:basic-user, create
-PUBLIC_INFO = ("/livez", "/readyz", "/healthz", "/version", "/version/")  # system:public-info-viewer, get
 GROUP = "authorization.k8s.io"
+ROLE, CLUSTER_ROLE = for_kind(f"{RBAC}/v1", "Role"), for_kind(f"{RBAC}/v1", "ClusterRole")
+ROLE_BINDING, CLUSTER_ROLE_BINDING = for_kind(f"{RBAC}/v1", "RoleBinding"), for_kind(f"{RBAC}/v1", "ClusterRoleBinding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,37 @@ class Attributes:
     name: str = ""
     path: str = ""
 
+    def request(self) -> rbac.Request:
+        return rbac.Request(self.verb, self.resource_request, self.group, self.resource, self.subresource,
+                            self.name, self.path)
+
+
+class StoredRules:
+    """rbac.RuleSource over the registry (the RBAC authorizer's listers, which read the watch cache)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def cluster_role_bindings(self):
+        return self.registry.list(CLUSTER_ROLE_BINDING, "")[0]
+
+    def role_bindings(self, namespace: str):
+        return self.registry.list(ROLE_BINDING, namespace)[0]
+
+    def _get(self, resource, namespace: str, name: str) -> dict:
+        try:
+            return self.registry.get(resource, namespace, name)
+        except status.ApiError as err:  # the lister's errors.NewNotFound(v1.Resource("role"), name)
+            if err.code == 404:
+                raise LookupError(f'{resource.kind.lower()}.{RBAC} "{name}" not found') from None
+            raise
+
+    def cluster_role(self, name: str) -> dict:
+        return self._get(CLUSTER_ROLE, "", name)
+
+    def role(self, namespace: str, name: str) -> dict:
+        return self._get(ROLE, namespace, name)
+
 
 def user_of(headers) -> UserInfo:
     """The admin (the token was checked before), or the user it impersonates."""
@@ -70,14 +103,11 @@ def attributes_of(info: RequestInfo, method: str) -> Attributes:
     return Attributes(info.verb, True, info.group, info.namespace, info.resource, info.subresource, info.name)
 
 
-def authorize(user: UserInfo, attrs: Attributes) -> bool:
-    """The privileged group, then the bootstrap roles every authenticated user is bound to."""
+def authorize(registry: Registry, user: UserInfo, attrs: Attributes) -> tuple[bool, str]:
+    """The union authorizer: the privileged group, then RBAC. (allowed, reason)."""
     if MASTERS in user.groups:
-        return True
-    if not attrs.resource_request:
-        return attrs.verb == "get" and any(attrs.path == p or (p.endswith("*") and attrs.path.startswith(p[:-1]))
-                                           for p in DISCOVERY)
-    return attrs.verb == "create" and not attrs.subresource and (attrs.group, attrs.resource) in BASIC_USER
+        return True, ""
+    return rbac.authorize(StoredRules(registry), user.name, user.groups, attrs.namespace, attrs.request())
 
 
 def forbidden_message(user: UserInfo, attrs: Attributes) -> str:
@@ -89,12 +119,13 @@ def forbidden_message(user: UserInfo, attrs: Attributes) -> str:
     return f'User "{user.name}" cannot {attrs.verb} resource "{resource}" in API group "{attrs.group}" {where}'
 
 
-def authorize_request(user: UserInfo, info: RequestInfo, method: str) -> None:
-    """WithAuthorization: a refused request is a 403 Forbidden naming the user and what it asked."""
+def authorize_request(registry: Registry, user: UserInfo, info: RequestInfo, method: str) -> None:
+    """WithAuthorization: a refused request is a 403 Forbidden naming the user, what it asked, and why."""
     attrs = attributes_of(info, method)
-    if authorize(user, attrs):
+    allowed, reason = authorize(registry, user, attrs)
+    if allowed:
         return
-    message = forbidden_message(user, attrs)
+    message = forbidden_message(user, attrs) + (f": {reason}" if reason else "")
     if not attrs.resource_request:
         raise status.ApiError(403, "Forbidden", f"forbidden: {message}")
     resource = f"{attrs.resource}.{attrs.group}" if attrs.group else attrs.resource
@@ -110,8 +141,8 @@ def _body(raw: bytes) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def access_review(user: UserInfo, raw: bytes) -> dict:
-    """SelfSubjectAccessReview create: the spec's attributes for the requester, allowed or not."""
+def access_review(registry: Registry, user: UserInfo, raw: bytes) -> dict:
+    """SelfSubjectAccessReview create: the spec's attributes for the requester, allowed or not, and why."""
     spec = _body(raw).get("spec") or {}
     resource, path = spec.get("resourceAttributes"), spec.get("nonResourceAttributes")
     if bool(resource) == bool(path):
@@ -123,22 +154,35 @@ def access_review(user: UserInfo, raw: bytes) -> dict:
                            resource.get("resource", ""), resource.get("subresource", ""), resource.get("name", ""))
     else:
         attrs = Attributes(path.get("verb", ""), False, path=path.get("path", ""))
+    allowed, reason = authorize(registry, user, attrs)
     return {"apiVersion": f"{GROUP}/v1", "kind": "SelfSubjectAccessReview", "metadata": {"creationTimestamp": None},
-            "spec": spec, "status": {"allowed": authorize(user, attrs)}}
+            "spec": spec, "status": {"allowed": allowed, **({"reason": reason} if reason else {})}}
 
 
-def rules_review(user: UserInfo, raw: bytes) -> dict:
-    """SelfSubjectRulesReview create: the rules the requester holds (all, for system:masters)."""
+def rules_review(registry: Registry, user: UserInfo, raw: bytes) -> dict:
+    """SelfSubjectRulesReview create: the rules RBAC binds to the requester in spec.namespace
+    ((*RBACAuthorizer).RulesFor: a rule naming resources is a resource rule, one naming URLs a
+    non-resource rule; roles that could not be found are the evaluationError)."""
     spec = _body(raw).get("spec") or {}
-    resources = [{"verbs": ["create"], "apiGroups": [group],
-                  "resources": sorted(r for g, r in BASIC_USER if g == group)}
-                 for group in sorted({g for g, _ in BASIC_USER})]
-    paths = [{"verbs": ["get"], "nonResourceURLs": list(urls)} for urls in (DISCOVERY, PUBLIC_INFO)]
-    if MASTERS in user.groups:
-        resources.insert(0, {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})
-        paths.insert(0, {"verbs": ["*"], "nonResourceURLs": ["*"]})
+    rules, errors = rbac.rules_for(StoredRules(registry), user.name, user.groups, spec.get("namespace") or "")
+    resources = [{key: list(rule.get(key) or ()) for key in ("verbs", "apiGroups", "resources", "resourceNames")
+                  if rule.get(key) or key != "resourceNames"} for rule in rules if rule.get("resources")]
+    paths = [{"verbs": list(rule.get("verbs") or ()), "nonResourceURLs": list(rule["nonResourceURLs"])}
+             for rule in rules if rule.get("nonResourceURLs")]
+    found = {"resourceRules": resources, "nonResourceRules": paths, "incomplete": False}
+    if errors:
+        found["evaluationError"] = rbac.aggregate(errors)
     return {"apiVersion": f"{GROUP}/v1", "kind": "SelfSubjectRulesReview", "metadata": {"creationTimestamp": None},
-            "spec": spec, "status": {"resourceRules": resources, "nonResourceRules": paths, "incomplete": False}}
+            "spec": spec, "status": found}
 
 
-REVIEWS = {"selfsubjectaccessreviews": access_review, "selfsubjectrulesreviews": rules_review}
+def self_review(_registry: Registry, user: UserInfo, _raw: bytes) -> dict:
+    """SelfSubjectReview create (authentication.k8s.io): the requester's user name and groups."""
+    return {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview",
+            "metadata": {"creationTimestamp": meta.now()},
+            "status": {"userInfo": {"username": user.name, "groups": list(user.groups)}}}
+
+
+REVIEWS = {("authorization.k8s.io", "selfsubjectaccessreviews"): access_review,
+           ("authorization.k8s.io", "selfsubjectrulesreviews"): rules_review,
+           ("authentication.k8s.io", "selfsubjectreviews"): self_review}

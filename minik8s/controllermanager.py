@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from kubeatlas.minik8s.client import Client
+from kubeatlas.minik8s.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from kubeatlas.minik8s.controllers.deployment import DeploymentController
 from kubeatlas.minik8s.controllers.endpoints import EndpointsController
 from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
@@ -28,7 +29,7 @@ from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
-       "serviceaccount", "namespace", "rootcacertpublisher")
+       "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class ControllerManager:
             "serviceaccount": lambda: ServiceAccountsController(client, self.informers, trace=trace),
             "namespace": lambda: NamespaceController(client, self.informers, trace=trace),
             "rootcacertpublisher": lambda: RootCACertPublisher(client, self.informers, root_ca=s.root_ca, trace=trace),
+            "clusterrole-aggregation": lambda: ClusterRoleAggregationController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

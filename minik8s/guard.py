@@ -22,12 +22,12 @@ from typing import BinaryIO
 
 import yaml
 
-from kubeatlas.minik8s import status
+from kubeatlas.minik8s import protobody, status
 
 MAX_BODY = 3 * 1024 * 1024  # kube-apiserver's DefaultMaxRequestSizeBytes
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 ANONYMOUS_PATHS = frozenset({"/healthz", "/livez", "/readyz", "/version"})  # system:public-info-viewer
-WRITE_TYPES = frozenset({"application/json", "application/yaml"})
+WRITE_TYPES = frozenset({"application/json", "application/yaml", protobody.MEDIA_TYPE})
 PATCH_TYPES = frozenset({"application/json-patch+json", "application/merge-patch+json",
                          "application/strategic-merge-patch+json", "application/apply-patch+yaml"})
 YAML = "application/yaml"
@@ -112,7 +112,8 @@ def check_media_type(method: str, content_type: str, length: int) -> None:
     if method not in ("POST", "PUT", "PATCH", "DELETE") or (not media and method != "PATCH") or (
             method == "DELETE" and not length):
         return
-    allowed = PATCH_TYPES if method == "PATCH" else WRITE_TYPES
+    allowed = PATCH_TYPES if method == "PATCH" else WRITE_TYPES - {protobody.MEDIA_TYPE} if method == "DELETE" \
+        else WRITE_TYPES
     if media not in allowed:
         raise status.ApiError(415, "UnsupportedMediaType",
                               f"the body of the request was in an unknown format - accepted media types "
@@ -143,4 +144,6 @@ def admit(method: str, path: str, headers: Mapping[str, str], rfile: BinaryIO,
         raise status.bad_request("the request body ended before Content-Length bytes")
     if media_type(content_type) == YAML and method in ("POST", "PUT", "DELETE") and raw:
         return yaml_to_json(raw), "application/json"
+    if media_type(content_type) == protobody.MEDIA_TYPE and method in ("POST", "PUT") and raw:
+        return protobody.to_json(raw), "application/json"  # kubectl create rolebinding sends protobuf
     return raw, content_type

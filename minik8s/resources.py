@@ -53,6 +53,7 @@ class Resource:
         return f"{path}/{name}" if name else path
 
 
+RBAC = "rbac.authorization.k8s.io"
 ALL = ("all",)  # the discovery category `kubectl get all` expands (upstream's `Categories()` of each storage)
 POD_SUBRESOURCES = ("status", "binding", "log", "exec", "attach", "portforward", "eviction")
 RESOURCES: tuple[Resource, ...] = (
@@ -73,6 +74,11 @@ RESOURCES: tuple[Resource, ...] = (
              verbs=("create",)),  # reviews: answered, never stored
     Resource("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False,
              verbs=("create",)),
+    Resource("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", False, verbs=("create",)),
+    Resource(RBAC, "v1", "ClusterRoleBinding", "clusterrolebindings", False),
+    Resource(RBAC, "v1", "ClusterRole", "clusterroles", False),
+    Resource(RBAC, "v1", "RoleBinding", "rolebindings", True),
+    Resource(RBAC, "v1", "Role", "roles", True),
 )
 
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}

@@ -298,6 +298,29 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "Lease": (NAME, Column("Holder", lambda lease: _spec(lease).get("holderIdentity", ""),
                            description="The holder of the lease."), AGE),
 }
+def rbac_binding_columns(what: str) -> tuple[Column, ...]:
+    """roleBindingsColumnDefinitions and clusterRoleBindingsColumnDefinitions (printRoleBinding)."""
+    def subjects(kind: str) -> Callable[[dict], str]:
+        def cell(binding: dict) -> str:  # rbac.SubjectsStrings: a ServiceAccount as namespace/name
+            return ", ".join(f"{s.get('namespace', '')}/{s.get('name', '')}" if kind == "ServiceAccount"
+                             else s.get("name", "") for s in binding.get("subjects") or () if s.get("kind") == kind)
+        return cell
+    def role_ref(binding: dict) -> str:
+        ref = binding.get("roleRef") or {}
+        return f"{ref.get('kind', '')}/{ref.get('name', '')}"
+    role = Column("Role", role_ref,
+                  description="RoleRef can reference a Role in the current namespace or a ClusterRole in the global "
+                  "namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.")
+    return (NAME, role, AGE, *(Column(title, subjects(kind), priority=1, description=f"{title} in the {what}")
+                               for title, kind in (("Users", "User"), ("Groups", "Group"),
+                                                   ("ServiceAccounts", "ServiceAccount"))))
+
+
+CREATED_AT = Column("Created At", lambda o: (o.get("metadata") or {}).get("creationTimestamp"), "date",
+                    description=AGE.description)  # rest.NewDefaultTableConvertor, as roles and clusterroles have
+COLUMNS.update({"Role": (NAME, CREATED_AT), "ClusterRole": (NAME, CREATED_AT),
+                "RoleBinding": rbac_binding_columns("roleBinding"),
+                "ClusterRoleBinding": rbac_binding_columns("clusterRoleBinding")})
 DEFAULT_COLUMNS: tuple[Column, ...] = (NAME, AGE)
 
 

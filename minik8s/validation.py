@@ -20,6 +20,9 @@ _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _QUANTITY = re.compile(r"^[+]?[0-9.]+([eE][+-]?[0-9]+|[numkKMGTPE]i?)?$")
 
 
+PATH_SEGMENT_NAMED = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}  # system:basic-user is a name
+
+
 def _required(value, path: str, causes: list[Cause]) -> bool:
     if value in (None, "", [], {}):
         causes.append(Cause(path, "Required value", "FieldValueRequired"))
@@ -43,6 +46,10 @@ def validate_meta(obj: dict, namespaced: bool, causes: list[Cause]) -> None:
     if not name:
         causes.append(Cause("metadata.name", "name or generateName is required",
                             "FieldValueRequired"))
+    elif obj.get("kind") in PATH_SEGMENT_NAMED:  # rbac ValidateRBACName: path.IsValidPathSegmentName
+        for bad in ("/", "%"):
+            if bad in name:
+                causes.append(Cause("metadata.name", f"Invalid value: {name!r}: may not contain '{bad}'"))
     elif len(name) > 253 or not _DNS1123_SUBDOMAIN.match(name):
         causes.append(Cause("metadata.name", f"Invalid value: {name!r}: a lowercase RFC 1123 "
                             "subdomain must consist of lower case alphanumeric characters, "

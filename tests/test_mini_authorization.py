@@ -1,8 +1,9 @@
-"""`kubectl auth can-i` and impersonation against minik8s, with the real kubectl.
+"""`kubectl auth can-i`, impersonation, RBAC and `auth whoami` against minik8s, with the real kubectl.
 
 The admin user minik8s issues is in system:masters and may do everything; a user it
-impersonates (`--as`) has only the bootstrap roles every authenticated user is bound to, so
-can-i answers no and the request itself is Forbidden, as kube-apiserver with RBAC answers.
+impersonates (`--as`) has the bootstrap roles every authenticated user is bound to and what
+the Roles and ClusterRoles bound to it grant, so can-i answers no until a binding says yes and
+the request itself is Forbidden, as kube-apiserver with RBAC answers. Tests build on each other.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH; the
 @pytest.fixture(scope="module")
 def kubectl(tmp_path_factory):
     cluster = Cluster(ClusterConfig(nodes=1).fast()).start()
-    yield kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
+    run = kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
+    run.cluster = cluster  # type: ignore[attr-defined]
+    yield run
     cluster.stop()
 
 
@@ -64,3 +67,121 @@ def test_an_impersonated_user_is_refused_what_no_role_grants(kubectl):
     assert 'deployments.apps "web" is forbidden: User "jane" cannot delete resource "deployments" in API group ' \
            '"apps" in the namespace "default"' in refused.stderr, refused.stderr
     assert kubectl("get", "pods", "-n", "default").returncode == 0  # the admin itself is unaffected
+
+
+def test_rbac_kinds_are_served_and_the_bootstrap_policy_exists(kubectl):
+    resources = kubectl("api-resources", "--api-group=rbac.authorization.k8s.io", "--no-headers").stdout.split()
+    assert resources[::4] == ["clusterrolebindings", "clusterroles", "rolebindings", "roles"], resources
+    listed = kubectl("get", "clusterroles").stdout.split()
+    assert listed[:3] == ["NAME", "CREATED", "AT"], listed
+    assert {"cluster-admin", "admin", "edit", "view", "system:basic-user", "system:discovery"} <= set(listed)
+    wide = [line.split() for line in kubectl("get", "clusterrolebinding", "cluster-admin", "-o", "wide").stdout
+            .splitlines()]
+    assert wide == [["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"],
+                    ["cluster-admin", "ClusterRole/cluster-admin", wide[1][2], "system:masters"]], wide
+    admin = json.loads(kubectl("get", "clusterrole", "cluster-admin", "-o", "json").stdout)
+    assert admin["rules"] == [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+                              {"nonResourceURLs": ["*"], "verbs": ["*"]}], admin["rules"]
+    assert admin["metadata"]["labels"] == {"kubernetes.io/bootstrapping": "rbac-defaults"}
+
+
+def test_a_role_bound_to_alice_lets_her_read_pods_and_nothing_more(kubectl):
+    before = kubectl("auth", "can-i", "list", "pods", "--as=alice", check=False)
+    assert (before.returncode, before.stdout.strip()) == (1, "no"), before.stdout
+    kubectl("create", "role", "pod-reader", "--verb=get,list", "--resource=pods")
+    kubectl("create", "rolebinding", "alice-reads", "--role=pod-reader", "--user=alice")  # sent as protobuf
+    assert kubectl("auth", "can-i", "list", "pods", "--as=alice").stdout.strip() == "yes"
+    assert kubectl("get", "pods", "--as=alice").returncode == 0
+    refused = kubectl("get", "pods", "-A", "--as=alice", check=False)  # a RoleBinding grants its namespace only
+    assert 'pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope' \
+        in refused.stderr, refused.stderr
+    refused = kubectl("delete", "pod", "x", "--as=alice", check=False)
+    assert 'pods "x" is forbidden: User "alice" cannot delete resource "pods" in API group "" in the namespace ' \
+           '"default"' in refused.stderr, refused.stderr
+    assert kubectl("auth", "can-i", "get", "pods", "-n", "kube-system", "--as=alice", check=False).stdout.strip() \
+        == "no"
+    rows = [line.split() for line in kubectl("auth", "can-i", "--list", "--as=alice").stdout.splitlines()]
+    assert ["pods", "[]", "[]", "[get", "list]"] in rows, rows
+    binding = [line.split() for line in kubectl("get", "rolebindings", "-o", "wide").stdout.splitlines()]
+    assert ["alice-reads", "Role/pod-reader", binding[1][2], "alice"] in binding, binding
+    described = kubectl("describe", "role", "pod-reader").stdout
+    assert "pods       []                 []              [get list]" in described, described
+
+
+def test_resource_names_narrow_a_rule_to_the_objects_named(kubectl):
+    kubectl("create", "role", "one-config", "--verb=get", "--resource=configmaps", "--resource-name=settings")
+    kubectl("create", "rolebinding", "dave-one", "--role=one-config", "--user=dave")
+    assert kubectl("auth", "can-i", "get", "configmaps/settings", "--as=dave").stdout.strip() == "yes"
+    assert kubectl("auth", "can-i", "get", "configmaps/other", "--as=dave", check=False).stdout.strip() == "no"
+    assert kubectl("auth", "can-i", "list", "configmaps", "--as=dave", check=False).stdout.strip() == "no"
+
+
+def test_a_binding_to_a_missing_role_refuses_with_the_rbac_reason(kubectl):
+    kubectl("create", "rolebinding", "ghost", "--role=nope", "--user=bob")
+    answer = kubectl("auth", "can-i", "list", "pods", "--as=bob", check=False)
+    assert answer.stdout.strip() == 'no - RBAC: role.rbac.authorization.k8s.io "nope" not found', answer.stdout
+    refused = kubectl("get", "pods", "--as=bob", check=False)
+    assert 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default": ' \
+           'RBAC: role.rbac.authorization.k8s.io "nope" not found' in refused.stderr, refused.stderr
+
+
+def _eventually(check, seconds: float = 15.0) -> bool:
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_view_is_aggregated_and_grows_with_a_labelled_cluster_role(kubectl):
+    kubectl("create", "clusterrolebinding", "carol-view", "--clusterrole=view", "--user=carol")
+    assert _eventually(lambda: kubectl("auth", "can-i", "list", "deployments.apps", "-n", "kube-system",
+                                       "--as=carol", check=False).stdout.strip() == "yes")
+    assert kubectl("auth", "can-i", "delete", "deployments.apps", "--as=carol", check=False).stdout.strip() == "no"
+    assert kubectl("auth", "can-i", "get", "secrets", "--as=carol", check=False).stdout.strip() == "no"
+    kubectl("apply", "-f", "-", stdin="""apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: lease-viewer
+  labels:
+    rbac.authorization.k8s.io/aggregate-to-view: "true"
+rules:
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["get", "list"]
+""")
+    assert _eventually(lambda: kubectl("auth", "can-i", "list", "leases.coordination.k8s.io", "--as=carol",
+                                       check=False).stdout.strip() == "yes")
+    edit = json.loads(kubectl("get", "clusterrole", "edit", "-o", "json").stdout)  # edit aggregates view
+    assert {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "list"]} in edit["rules"]
+
+
+def test_whoami_answers_the_requester_or_the_impersonated_user(kubectl):
+    rows = [line.split(None, 1) for line in kubectl("auth", "whoami").stdout.splitlines()]
+    assert rows == [["ATTRIBUTE", "VALUE"], ["Username", "minik8s-admin"],
+                    ["Groups", "[system:masters system:authenticated]"]], rows
+    review = json.loads(kubectl("auth", "whoami", "--as=alice", "--as-group=devs", "-o", "json").stdout)
+    assert (review["apiVersion"], review["kind"]) == ("authentication.k8s.io/v1", "SelfSubjectReview")
+    assert review["status"]["userInfo"] == {"username": "alice", "groups": ["devs", "system:authenticated"]}
+
+
+def test_the_python_client_reads_roles_and_is_refused_as_kube_apiserver_refuses(kubectl):
+    from kubernetes import client as k8s
+    from kubernetes.client.rest import ApiException
+
+    from tests.mini_clients import k8s_configuration
+    cluster = kubectl.cluster  # type: ignore[attr-defined]
+    api = k8s.ApiClient(k8s_configuration(cluster))
+    roles = k8s.RbacAuthorizationV1Api(api).list_namespaced_role("default")
+    assert "pod-reader" in [r.metadata.name for r in roles.items]
+    assert k8s.RbacAuthorizationV1Api(api).read_cluster_role("view").aggregation_rule.cluster_role_selectors
+    review = k8s.AuthenticationV1Api(api).create_self_subject_review(k8s.V1SelfSubjectReview())
+    assert review.status.user_info.username == "minik8s-admin"
+    as_erin = k8s.ApiClient(k8s_configuration(cluster), header_name="Impersonate-User", header_value="erin")
+    with pytest.raises(ApiException) as refused:
+        k8s.CoreV1Api(as_erin).list_namespaced_secret("default")
+    assert refused.value.status == 403
+    assert json.loads(refused.value.body)["message"] == 'secrets is forbidden: User "erin" cannot list resource ' \
+        '"secrets" in API group "" in the namespace "default"'
