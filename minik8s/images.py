@@ -1,6 +1,8 @@
 """The kubelet's image manager: pull what the pull policy asks for, back off after a failed pull.
 
-Mirrors pkg/kubelet/images `(*imageManager).EnsureImageExists`: `shouldPullImage` by
+Mirrors pkg/kubelet/images `(*imageManager).EnsureImageExists`: an image that does not parse
+(imageref.py, `applyDefaultImageTag`) is an `InspectFailed` event and ErrInvalidImageName;
+then `shouldPullImage` by
 imagePullPolicy ("already present on machine", ErrImageNeverPull), a `Pulling` event and
 PullImage; a failed pull is a `Failed` event and ErrImagePull and starts a back-off keyed by
 pod uid and image, during which the kubelet does not pull but answers ImagePullBackOff with a
@@ -17,10 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kubeatlas.minik8s import cri
+from kubeatlas.minik8s.imageref import invalid_image_message
 from kubeatlas.minik8s.trace import Step, Tracer, no_trace
 
 ENSURE = "method:k8s.io/kubernetes/pkg/kubelet/images.(*imageManager).EnsureImageExists"
 ErrImagePull, ImagePullBackOff, ErrImageNeverPull = "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"
+ErrInvalidImageName = "InvalidImageName"
 Record = Callable[[dict, dict, str, str, str], None]  # (pod, container, type, reason, message)
 
 
@@ -98,6 +102,10 @@ class ImageManager:
     def ensure_image_exists(self, pod: dict, container: dict, sandbox_config: cri.PodSandboxConfig) -> str:
         """The image's ref once it is present; ImageError (the container's waiting reason) if not."""
         image, policy = container.get("image", ""), container.get("imagePullPolicy", "IfNotPresent")
+        invalid = invalid_image_message(image)
+        if invalid:  # applyDefaultImageTag: no pull, no back-off; every sync says the same
+            self.record(pod, container, "Warning", "InspectFailed", invalid)
+            raise ImageError(ErrInvalidImageName, invalid)
         present = self.runtime.image_status(image)
         if not should_pull(policy, present is not None):
             if present is not None:

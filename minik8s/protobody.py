@@ -104,7 +104,7 @@ def _value(kind: str, raw):
 
 def decode_message(name: str, data: bytes) -> dict:
     """One message as the dict its JSON form would be."""
-    schema, out = MESSAGES[name], {}
+    schema, out = MESSAGES[name], {}  # type: dict[int, tuple[str, str, bool]], dict
     for number, _wire, raw in _fields(data):
         if number not in schema:
             continue  # a field minik8s does not keep (managedFields, selfLink, ...)

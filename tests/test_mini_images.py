@@ -104,3 +104,29 @@ def test_a_rollout_to_a_bad_image_stalls_while_the_old_replica_set_serves(kubect
 
 def _equal(actual, expected) -> None:
     assert actual == expected, actual
+
+
+@pytest.mark.parametrize(("name", "image", "error"), [
+    ("upper", "UPPER:case", "invalid reference format: repository name must be lowercase"),
+    ("colons", "nginx:::1", "invalid reference format")])
+def test_an_image_that_does_not_parse_is_invalid_image_name_and_never_pulled(kubectl, name, image, error):
+    kubectl("apply", "-f", "-", stdin=json.dumps({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"containers": [{"name": "app", "image": image}]}}))
+    deadline = time.monotonic() + 30
+    while _statuses_of(kubectl, name) != "InvalidImageName" and time.monotonic() < deadline:
+        time.sleep(0.3)
+    pod = json.loads(kubectl("get", "pod", name, "-o", "json").stdout)
+    message = f'Failed to apply default image tag "{image}": couldn\'t parse image name "{image}": {error}'
+    assert pod["status"]["containerStatuses"][0]["state"] == {
+        "waiting": {"reason": "InvalidImageName", "message": message}}, pod["status"]
+    events = _events(kubectl, name)
+    assert ("InspectFailed", message) in events and ("Failed", "Error: InvalidImageName") in events, events
+    assert not any(reason in ("Pulling", "BackOff") for reason, _ in events), events
+    time.sleep(1)
+    assert _statuses_of(kubectl, name) == "InvalidImageName"  # no back-off: the same answer every sync
+
+
+def _statuses_of(kubectl, pod: str) -> str:
+    line = kubectl("get", "pod", pod, "--no-headers").stdout.split()
+    return line[2] if len(line) > 2 else ""
