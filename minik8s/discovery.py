@@ -16,6 +16,7 @@ SUBRESOURCES = {  # the kind and verbs discovery lists for a subresource (others
     "attach": {"kind": "PodAttachOptions", "verbs": ["create", "get"]},
     "portforward": {"kind": "PodPortForwardOptions", "verbs": ["create", "get"]},
     "eviction": {"group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]},
+    "finalize": {"kind": "Namespace", "verbs": ["update"]},
 }
 
 

@@ -93,10 +93,35 @@ def authenticate(path: str, headers: Mapping[str, str], policy: Policy) -> None:
         raise status.ApiError(401, "Unauthorized", "Unauthorized")
 
 
+def is_chunked(headers: Mapping[str, str]) -> bool:
+    return "chunked" in (headers.get("Transfer-Encoding") or "").lower()
+
+
+def read_chunked(rfile: BinaryIO, policy: Policy) -> bytes:
+    """A chunked body (kubectl replace --raw sends one), 413 as soon as it passes the limit."""
+    body = bytearray()
+    while True:
+        line = rfile.readline(1024)
+        try:
+            size = int(line.split(b";")[0].strip(), 16)
+        except ValueError:
+            raise status.bad_request("malformed chunked request body") from None
+        if size < 0 or len(body) + size > policy.max_body:
+            raise status.ApiError(413, "RequestEntityTooLarge", f"Request entity too large: limit is {policy.max_body}")
+        if size == 0:
+            while rfile.readline(1024).strip():  # trailers, then the blank line
+                pass
+            return bytes(body)
+        chunk = rfile.read(size)
+        if len(chunk) < size or rfile.readline(1024).strip():
+            raise status.bad_request("the chunked request body ended early")
+        body += chunk
+
+
 def body_length(headers: Mapping[str, str], policy: Policy) -> int:
-    """The declared body length: 400 when not a number, 411 for chunked bodies, 413 past the limit."""
-    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
-        raise status.ApiError(411, "LengthRequired", "a request body needs a Content-Length")
+    """The declared body length: 400 when not a number, 413 past the limit (0 for a chunked body)."""
+    if is_chunked(headers):
+        return 0
     value = (headers.get("Content-Length") or "0").strip()
     if not (value.isascii() and value.isdigit()):  # -1, +5, 1e3, 0x10, empty after strip
         raise status.bad_request(f"invalid Content-Length {value!r}")
@@ -138,8 +163,9 @@ def admit(method: str, path: str, headers: Mapping[str, str], rfile: BinaryIO,
     authenticate(path, headers, policy)
     length = body_length(headers, policy)
     content_type = headers.get("Content-Type") or ""
-    check_media_type(method, content_type, length)
-    raw = rfile.read(length) if length else b""
+    chunked = is_chunked(headers)
+    check_media_type(method, content_type, 1 if chunked else length)
+    raw = read_chunked(rfile, policy) if chunked else rfile.read(length) if length else b""
     if len(raw) < length:
         raise status.bad_request("the request body ended before Content-Length bytes")
     if media_type(content_type) == YAML and method in ("POST", "PUT", "DELETE") and raw:

@@ -52,6 +52,8 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         return 201, subresource.bind(registry, ns, name, _json(raw))
     if sub == "eviction" and verb == "create":
         return 201, podsubresource.evict(registry, ns, name, _json(raw))
+    if sub == "finalize" and verb != "update":  # FinalizeREST is an Updater only
+        raise status.method_not_allowed("the server does not allow this method on the requested resource")
     if sub in podsubresource.STREAMING:
         raise podsubresource.not_streaming(sub, name)
     if sub == "scale":

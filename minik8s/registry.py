@@ -181,6 +181,8 @@ class Registry:
             self.chain.admit(attrs)
             if subresource == "status":
                 strategy.prepare_for_status_update(resource, obj, old)
+            elif subresource == "finalize":
+                strategy.prepare_for_finalize_update(obj, old)
             elif not subresource:
                 strategy.prepare_for_update(resource, obj, old)
                 strategy.validate_update(resource, obj, old)
@@ -188,8 +190,7 @@ class Registry:
             if obj == old:
                 return old  # a no-op update writes nothing, as in GuaranteedUpdate
             try:
-                if meta.is_deleting(obj) and not obj["metadata"].get("finalizers") and \
-                        strategy.grace_period(resource, obj, None) == 0:
+                if strategy.should_delete_during_update(resource, obj):
                     self.store.delete(key, expect_mod_revision=kv.mod_revision)
                     return obj  # ShouldDeleteDuringUpdate: the last finalizer went away
                 new_kv = self.store.put(key, encode(obj), expect_mod_revision=kv.mod_revision)

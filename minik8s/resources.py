@@ -57,7 +57,7 @@ RBAC = "rbac.authorization.k8s.io"
 ALL = ("all",)  # the discovery category `kubectl get all` expands (upstream's `Categories()` of each storage)
 POD_SUBRESOURCES = ("status", "binding", "log", "exec", "attach", "portforward", "eviction")
 RESOURCES: tuple[Resource, ...] = (
-    Resource("", "v1", "Namespace", "namespaces", False, ("status",), ("ns",)),
+    Resource("", "v1", "Namespace", "namespaces", False, ("status", "finalize"), ("ns",)),
     Resource("", "v1", "Node", "nodes", False, ("status",), ("no",)),
     Resource("", "v1", "Pod", "pods", True, POD_SUBRESOURCES, ("po",), ALL),
     Resource("", "v1", "Service", "services", True, ("status",), ("svc",), ALL),

@@ -4,7 +4,10 @@ Mirrors pkg/registry/*/strategy.go: `PrepareForCreate` (status reset, generation
 `PrepareForUpdate` (main resource keeps the stored status; spec changes bump
 `metadata.generation`), the status strategies (`podStatusStrategy.PrepareForUpdate` keeps
 the stored spec), `ValidateUpdate` (pod spec is immutable but for images), graceful
-deletion (`podStrategy.CheckGracefulDelete`), and the ClusterIP allocator of
+deletion (`podStrategy.CheckGracefulDelete`), the namespace's spec.finalizers that only
+namespaces/finalize changes (`namespaceStrategy.PrepareForUpdate`,
+`namespaceFinalizeStrategy.PrepareForUpdate`, storage `(*FinalizeREST).Update` and
+`ShouldDeleteNamespaceDuringUpdate`), and the ClusterIP allocator of
 pkg/registry/core/service/ipallocator.
 """
 
@@ -19,6 +22,8 @@ from kubeatlas.minik8s.status import Cause
 WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job"}
 WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job"}
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
+FINALIZER_KUBERNETES = "kubernetes"
+STANDARD_FINALIZERS = {FINALIZER_KUBERNETES, "orphan", "foregroundDeletion"}  # helper.IsStandardFinalizerName
 
 
 def prepare_for_create(resource: Resource, obj: dict) -> None:
@@ -33,12 +38,20 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["status"] = {}
     elif kind == "Service":
         obj["status"] = {"loadBalancer": {}}
-    elif kind == "Namespace":
+    elif kind == "Namespace":  # namespaceStrategy.PrepareForCreate: the kubernetes finalizer is required
         obj["status"] = {"phase": "Active"}
+        spec = obj.setdefault("spec", {})
+        if FINALIZER_KUBERNETES not in (spec.get("finalizers") or ()):
+            spec["finalizers"] = [*(spec.get("finalizers") or ()), FINALIZER_KUBERNETES]
 
 
 def prepare_for_update(resource: Resource, obj: dict, old: dict) -> None:
-    """Main-resource update: status comes from the stored object; spec changes bump generation."""
+    """Main-resource update: status comes from the stored object; spec changes bump generation;
+    a namespace's spec.finalizers change only through namespaces/finalize."""
+    if resource.kind == "Namespace":
+        obj.setdefault("spec", {})["finalizers"] = (old.get("spec") or {}).get("finalizers")
+        if obj["spec"]["finalizers"] is None:
+            del obj["spec"]["finalizers"]
     if resource.kind in WITH_STATUS and "status" in old:
         obj["status"] = old["status"]
     elif resource.kind in WITH_STATUS:
@@ -62,6 +75,27 @@ def prepare_for_status_update(resource: Resource, obj: dict, old: dict) -> None:
             meta[field] = old_meta[field]
         else:
             meta.pop(field, None)
+
+
+def prepare_for_finalize_update(obj: dict, old: dict) -> None:
+    """namespaceFinalizeStrategy.PrepareForUpdate (the status is the stored one) and
+    ValidateNamespaceFinalizeUpdate: each finalizer is standard or a qualified name."""
+    obj["status"] = old.get("status") or {}
+    finalizers = (obj.get("spec") or {}).get("finalizers") or []
+    causes = [Cause(f"spec.finalizers[{i}]", f'Invalid value: "{name}": name is neither a standard finalizer '
+                    "name nor is it fully qualified") for i, name in enumerate(finalizers)
+              if "/" not in str(name) and name not in STANDARD_FINALIZERS]
+    if causes:
+        raise status.invalid("Namespace", obj["metadata"].get("name", ""), tuple(causes))
+
+
+def should_delete_during_update(resource: Resource, obj: dict) -> bool:
+    """ShouldDeleteDuringUpdate: deleting, no finalizer left, no grace (for a namespace also
+    no spec.finalizers: ShouldDeleteNamespaceDuringUpdate)."""
+    if resource.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers"):
+        return False
+    return bool(obj["metadata"].get("deletionTimestamp")) and not obj["metadata"].get("finalizers") \
+        and grace_period(resource, obj, None) == 0
 
 
 def validate_update(resource: Resource, obj: dict, old: dict) -> None:

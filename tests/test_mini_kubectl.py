@@ -222,6 +222,51 @@ def test_a_deleted_namespace_is_terminating_until_its_pods_are_gone(kubectl):
     assert "doomed" not in kubectl("get", "pods", "-A").stdout
 
 
+def test_a_namespace_held_by_another_finalizer_is_freed_through_namespaces_finalize(kubectl, cluster, tmp_path):
+    kubectl("apply", "-f", "-", stdin=json.dumps({"apiVersion": "v1", "kind": "Namespace", "metadata": {
+        "name": "held"}, "spec": {"finalizers": ["example.com/held"]}}))
+    assert json.loads(kubectl("get", "namespace", "held", "-o", "jsonpath={.spec.finalizers}").stdout) == \
+        ["example.com/held", "kubernetes"]  # namespaceStrategy.PrepareForCreate adds kubernetes
+    kubectl("delete", "namespace", "held", "--wait=false")
+    eventually(lambda: _assert_equal(kubectl("get", "namespace", "held", "-o", "jsonpath={.spec.finalizers}").stdout,
+                                     '["example.com/held"]'))  # the namespace controller removed its own only
+    kubectl("label", "namespace", "held", "still=here")  # an update while terminating does not delete it
+    kubectl("patch", "namespace", "held", "-p", '{"spec":{"finalizers":[]}}')  # the main resource keeps them
+    held = json.loads(kubectl("get", "namespace", "held", "-o", "json").stdout)
+    assert (held["status"]["phase"], held["spec"]["finalizers"]) == ("Terminating", ["example.com/held"]), held
+    held["spec"]["finalizers"] = ["bogus"]
+    (tmp_path / "bogus.json").write_text(json.dumps(held))
+    refused = kubectl("replace", "--raw", "/api/v1/namespaces/held/finalize", "-f", str(tmp_path / "bogus.json"),
+                      check=False)
+    assert 'The Namespace "held" is invalid: spec.finalizers[0]: Invalid value: "bogus": name is neither a ' \
+           "standard finalizer name nor is it fully qualified" in refused.stderr, refused.stderr
+    held["spec"]["finalizers"] = []
+    (tmp_path / "held.json").write_text(json.dumps(held))
+    kubectl("replace", "--raw", "/api/v1/namespaces/held/finalize", "-f", str(tmp_path / "held.json"))
+    gone = kubectl("get", "namespace", "held", check=False)
+    assert 'namespaces "held" not found' in gone.stderr, gone.stderr
+    refused = kubectl("get", "--raw", "/api/v1/namespaces/default/finalize", check=False)
+    assert "MethodNotAllowed" in refused.stderr, refused.stderr
+
+    from kubernetes import client as k8s
+
+    from tests.mini_clients import k8s_configuration
+    core = k8s.CoreV1Api(k8s.ApiClient(k8s_configuration(cluster)))
+    core.create_namespace(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name="held2"),
+                                          spec=k8s.V1NamespaceSpec(finalizers=["example.com/held"])))
+    core.delete_namespace("held2")
+    eventually(lambda: _assert_equal(core.read_namespace("held2").spec.finalizers, ["example.com/held"]))
+    namespace = core.read_namespace("held2")
+    namespace.spec.finalizers = []
+    answer = core.replace_namespace_finalize("held2", namespace)
+    assert answer.metadata.name == "held2" and not answer.spec.finalizers
+    assert "held2" not in [n.metadata.name for n in core.list_namespace().items]
+
+
+def _assert_equal(got, wanted) -> None:
+    assert got == wanted, got
+
+
 def test_create_configmap_and_secret(kubectl):
     kubectl("create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=level=3")
     kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")

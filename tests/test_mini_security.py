@@ -190,3 +190,21 @@ def test_kubectl_reaches_the_cluster_through_the_kubeconfig(cluster):
     ("DELETE", "text/plain")])  # a DELETE without a body has nothing to decode
 def test_the_media_types_kube_apiserver_decodes_pass_the_filter(method, content_type):
     check_media_type(method, content_type, 0 if method == "DELETE" else 10)
+
+
+def _chunked_head(cluster, path: str) -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{cluster.apiserver.port}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {cluster.token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+
+
+def test_a_chunked_body_is_read_and_held_to_the_same_limit(cluster):
+    data = json.dumps(pod("chunky")).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (data[:20], data[20:])) + b"0\r\n\r\n"
+    code, body, _ = http(cluster, "POST", PODS, chunks, raw_head=_chunked_head(cluster, PODS))
+    assert (code, body["metadata"]["name"]) == (201, "chunky"), body
+    limit = 3 * 1024 * 1024
+    big = b"%x\r\n%s\r\n" % (limit + 1, b"x" * (limit + 1))
+    code, body, _ = http(cluster, "POST", PODS, big, raw_head=_chunked_head(cluster, PODS))
+    assert (code, body["reason"]) == (413, "RequestEntityTooLarge"), body
+    code, body, _ = http(cluster, "POST", PODS, b"zz\r\n{}\r\n0\r\n\r\n", raw_head=_chunked_head(cluster, PODS))
+    assert (code, body["reason"]) == (400, "BadRequest"), body

@@ -3,9 +3,10 @@
 Mirrors pkg/controller/namespace (`(*NamespaceController).syncNamespaceFromKey` and
 deletion/namespaced_resources_deleter.go `(*namespacedResourcesDeleter).Delete`: delete every
 namespaced resource's objects in the namespace, gracefully, come back while some remain, then
-`finalizeNamespace` drops the `kubernetes` finalizer from spec.finalizers and the namespace is
-deleted for good). Simplified: the finalizer is removed with an ordinary update, not the
-namespaces/finalize subresource, and there are no deletion-failure conditions.
+`finalizeNamespace` drops the `kubernetes` finalizer from spec.finalizers with a PUT to the
+namespaces/finalize subresource, and the apiserver deletes the namespace for good once no
+finalizer is left; another spec finalizer keeps it Terminating until its owner finalizes).
+Simplified: there are no deletion-failure conditions.
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ class NamespaceController(Controller):
             self.queue.add_after(key, self.recheck)  # pods terminate gracefully: look again
             return
         self.emit("finalize namespace", MIRROR, f"{key}: empty, finalizer {FINALIZER} removed")
-        finalizers = [f for f in (namespace.get("spec") or {}).get("finalizers") or () if f != FINALIZER]
-        try:
-            self.client.patch(NAMESPACE, "", key, {"spec": {"finalizers": finalizers or None}})
-            self.client.delete(NAMESPACE, "", key)
+        finalized = meta.deep_copy(namespace)  # finalizeNamespace: PUT namespaces/NAME/finalize
+        finalized.setdefault("spec", {})["finalizers"] = [f for f in finalized["spec"].get("finalizers") or ()
+                                                          if f != FINALIZER]
+        try:  # the apiserver deletes the namespace once no finalizer is left (ShouldDeleteNamespaceDuringUpdate)
+            self.client.update(NAMESPACE, finalized, subresource="finalize")
         except status.ApiError as err:
             if not status.is_not_found(err):
                 raise
