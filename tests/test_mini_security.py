@@ -194,7 +194,8 @@ def test_the_media_types_kube_apiserver_decodes_pass_the_filter(method, content_
 
 def _chunked_head(cluster, path: str) -> bytes:
     return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{cluster.apiserver.port}\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {cluster.token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+            f"Authorization: Bearer {cluster.token}\r\nTransfer-Encoding: chunked\r\n"
+            "Connection: close\r\n\r\n").encode()
 
 
 def test_a_chunked_body_is_read_and_held_to_the_same_limit(cluster):
