@@ -374,7 +374,8 @@ class ApiServer:
 
     def stop(self) -> None:
         self._httpd.stopping.set()
-        self._httpd.shutdown()
+        if self._thread:  # shutdown() waits for serve_forever: forever, if start() failed before it ran
+            self._httpd.shutdown()
         self._httpd.server_close()
         self._httpd.close_connections()
         if self._thread:

@@ -267,3 +267,12 @@ def test_discovery(server):
     names = {r["name"] for r in get("/apis/apps/v1")["resources"]}
     assert {"deployments", "deployments/scale", "replicasets"} <= names
     assert get("/version")["minor"] == "28"
+
+
+def test_an_apiserver_whose_start_failed_stops_at_once():
+    """`mini up` stops the cluster when its start fails; stop() must not wait for a serve loop that never ran."""
+    server = ApiServer()
+    stopper = threading.Thread(target=server.stop, daemon=True)
+    stopper.start()
+    stopper.join(timeout=5)
+    assert not stopper.is_alive()
