@@ -83,7 +83,8 @@ def conflict(kind: str, name: str, detail: str, group: str = "") -> ApiError:
 
 def invalid(kind: str, name: str, causes: tuple[Cause, ...], group: str = "") -> ApiError:
     text = ", ".join(f"{c.field}: {c.message}" for c in causes)
-    return ApiError(422, "Invalid", f'{kind} "{name}" is invalid: {text}', kind=kind, name=name,
+    qualified = f"{kind}.{group}" if group else kind  # errors.NewInvalid names the GroupKind
+    return ApiError(422, "Invalid", f'{qualified} "{name}" is invalid: {text}', kind=kind, name=name,
                     group=group, causes=causes)
 
 

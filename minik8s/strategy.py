@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from kubeatlas.minik8s import status
+from kubeatlas.minik8s import rbacrules, status
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.status import Cause
 
@@ -99,7 +99,12 @@ def should_delete_during_update(resource: Resource, obj: dict) -> bool:
 
 
 def validate_update(resource: Resource, obj: dict, old: dict) -> None:
-    """ValidatePodUpdate: only container images (and added tolerations) may change in a pod spec."""
+    """ValidatePodUpdate: only container images (and added tolerations) may change in a pod spec;
+    ValidateRoleBindingUpdate: nor may a binding's roleRef."""
+    if resource.kind in rbacrules.BINDINGS:
+        cause = rbacrules.role_ref_change(obj, old)
+        if cause:
+            raise status.invalid(resource.kind, obj["metadata"].get("name", ""), (cause,), resource.group)
     if resource.kind != "Pod":
         return
     new_spec, old_spec = dict(obj.get("spec") or {}), dict(old.get("spec") or {})

@@ -185,3 +185,45 @@ def test_the_python_client_reads_roles_and_is_refused_as_kube_apiserver_refuses(
     assert refused.value.status == 403
     assert json.loads(refused.value.body)["message"] == 'secrets is forbidden: User "erin" cannot list resource ' \
         '"secrets" in API group "" in the namespace "default"'
+
+
+BINDING = """apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: robots-read
+subjects:
+- kind: ServiceAccount
+  name: robot
+- kind: Group
+  name: readers
+roleRef:
+  kind: {kind}
+  name: {name}
+"""
+
+
+def test_bindings_are_defaulted_validated_and_their_role_ref_is_fixed(kubectl):
+    kubectl("apply", "-f", "-", stdin=BINDING.format(kind="Role", name="pod-reader"))
+    stored = json.loads(kubectl("get", "rolebinding", "robots-read", "-o", "json").stdout)
+    assert stored["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"}
+    assert [s.get("apiGroup") for s in stored["subjects"]] == [None, "rbac.authorization.k8s.io"], stored
+    # a ServiceAccount subject in a RoleBinding means that account of the binding's namespace
+    assert kubectl("auth", "can-i", "list", "pods", "--as=system:serviceaccount:default:robot").stdout.strip() \
+        == "yes"
+    assert kubectl("auth", "can-i", "list", "pods", "--as=system:serviceaccount:other:robot",
+                   check=False).stdout.strip() == "no"
+    assert kubectl("auth", "can-i", "get", "pods", "--as=zed", "--as-group=readers").stdout.strip() == "yes"
+    changed = kubectl("apply", "-f", "-", stdin=BINDING.format(kind="ClusterRole", name="view"), check=False)
+    assert 'The RoleBinding "robots-read" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:' \
+           '"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"view"}: cannot change roleRef' in changed.stderr, \
+        changed.stderr
+    wrong = kubectl("apply", "-f", "-", stdin=BINDING.format(kind="Deployment", name="x").replace(
+        "robots-read", "wrong"), check=False)
+    assert 'roleRef.kind: Unsupported value: "Deployment": supported values: "Role", "ClusterRole"' in wrong.stderr, \
+        wrong.stderr
+    role = kubectl("create", "role", "odd", "--verb=get", "--resource=pods", "--dry-run=client", "-o", "json").stdout
+    odd = json.loads(role)
+    odd["rules"][0]["nonResourceURLs"] = ["/healthz"]
+    refused = kubectl("create", "-f", "-", stdin=json.dumps(odd), check=False)
+    assert 'rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to ' \
+           'non-resource URLs' in refused.stderr, refused.stderr
