@@ -26,9 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kubeatlas.minik8s import discovery, guard, openapi, podsubresource, request, status, tableformat, tlsmux, warning
+from kubeatlas.minik8s.admission import Chain
 from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.rbacescalation import EscalationCheck
 from kubeatlas.minik8s.rbacpolicy import ensure_rbac_policy
 from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
@@ -328,6 +330,8 @@ class ApiServer:
         self.store = store or Store()
         self.token = token
         self.registry = Registry(self.store, trace=trace)
+        chain = self.registry.chain  # the RBAC storage's escalation checks run after validation
+        self.registry.chain = Chain(chain.mutating, (*chain.validating, EscalationCheck(self.registry)))
         try:
             self._httpd = _Server((host, port), _Handler)
         except OSError as exc:

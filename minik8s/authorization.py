@@ -17,6 +17,7 @@ and pkg/registry/authentication/selfsubjectreview `(*REST).Create` says who it i
 
 from __future__ import annotations
 
+import contextvars
 import json
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ class UserInfo:
 
 
 ADMIN = UserInfo(USER, (MASTERS, AUTHENTICATED))
+# genericapirequest.WithUser: the requester of the request this thread serves (None: the apiserver itself)
+REQUESTER: contextvars.ContextVar[UserInfo | None] = contextvars.ContextVar("minik8s_requester", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ def forbidden_message(user: UserInfo, attrs: Attributes) -> str:
 
 def authorize_request(registry: Registry, user: UserInfo, info: RequestInfo, method: str) -> None:
     """WithAuthorization: a refused request is a 403 Forbidden naming the user, what it asked, and why."""
+    REQUESTER.set(user)
     attrs = attributes_of(info, method)
     allowed, reason = authorize(registry, user, attrs)
     if allowed:

@@ -227,3 +227,27 @@ def test_bindings_are_defaulted_validated_and_their_role_ref_is_fixed(kubectl):
     refused = kubectl("create", "-f", "-", stdin=json.dumps(odd), check=False)
     assert 'rules[0].nonResourceURLs: Invalid value: []string{"/healthz"}: namespaced rules cannot apply to ' \
            'non-resource URLs' in refused.stderr, refused.stderr
+
+
+def test_a_namespace_admin_cannot_grant_what_it_does_not_hold(kubectl):
+    kubectl("create", "namespace", "team")
+    kubectl("create", "rolebinding", "frank-admin", "--clusterrole=admin", "--user=frank", "-n", "team")
+    kubectl("create", "role", "readers", "--verb=get,list", "--resource=pods", "-n", "team", "--as=frank")
+    kubectl("create", "rolebinding", "gina-edit", "--clusterrole=edit", "--user=gina", "-n", "team", "--as=frank")
+    assert kubectl("auth", "can-i", "create", "deployments.apps", "-n", "team", "--as=gina").stdout.strip() == "yes"
+    refused = kubectl("create", "role", "nodes", "--verb=get,delete", "--resource=nodes,pods", "-n", "team",
+                      "--as=frank", check=False)
+    assert 'roles.rbac.authorization.k8s.io "nodes" is forbidden: user "frank" (groups=["system:authenticated"]) ' \
+           'is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], ' \
+           'Verbs:["get" "delete"]}' in refused.stderr, refused.stderr
+    refused = kubectl("create", "rolebinding", "gina-root", "--clusterrole=cluster-admin", "--user=gina", "-n",
+                      "team", "--as=frank", check=False)
+    assert 'is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], ' \
+           'Verbs:["*"]}\n{NonResourceURLs:["*"], Verbs:["*"]}' in refused.stderr, refused.stderr
+    # the escalate and bind verbs lift the check, as in kube-apiserver
+    kubectl("create", "role", "escalator", "--verb=escalate,bind", "--resource=roles,clusterroles",
+            "--resource-name=nodes", "--resource-name=cluster-admin", "-n", "team")
+    kubectl("create", "rolebinding", "frank-escalates", "--role=escalator", "--user=frank", "-n", "team")
+    kubectl("create", "role", "nodes", "--verb=get,delete", "--resource=nodes", "-n", "team", "--as=frank")
+    kubectl("create", "rolebinding", "gina-root", "--clusterrole=cluster-admin", "--user=gina", "-n", "team",
+            "--as=frank")
