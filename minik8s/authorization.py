@@ -27,7 +27,7 @@ from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import RBAC, for_kind
 from kubeatlas.minik8s.routing import RequestInfo
 
-MASTERS, AUTHENTICATED = "system:masters", "system:authenticated"
+MASTERS, AUTHENTICATED, UNAUTHENTICATED = "system:masters", "system:authenticated", "system:unauthenticated"
 GROUP = "authorization.k8s.io"
 ROLE, CLUSTER_ROLE = for_kind(f"{RBAC}/v1", "Role"), for_kind(f"{RBAC}/v1", "ClusterRole")
 ROLE_BINDING, CLUSTER_ROLE_BINDING = for_kind(f"{RBAC}/v1", "RoleBinding"), for_kind(f"{RBAC}/v1", "ClusterRoleBinding")
@@ -90,14 +90,22 @@ class StoredRules:
 
 
 def user_of(headers) -> UserInfo:
-    """The admin (the token was checked before), or the user it impersonates."""
+    """The admin (the token was checked before), or the user it impersonates (a ServiceAccount's
+    user name, without Impersonate-Group, brings the groups of service accounts)."""
     name = headers.get("Impersonate-User")
     groups = tuple(headers.get_all("Impersonate-Group") or ()) if hasattr(headers, "get_all") else ()
     if not name:
         if groups:
             raise status.ApiError(500, "InternalError", "requested impersonation of groups without a user")
         return ADMIN
-    return UserInfo(name, (*groups, AUTHENTICATED) if AUTHENTICATED not in groups else groups)
+    parts = name.split(":")
+    if not groups and len(parts) == 4 and name.startswith(rbac.SA_PREFIX) and all(parts[2:]):
+        groups = ("system:serviceaccounts", f"system:serviceaccounts:{parts[2]}")  # serviceaccount.MakeGroupNames
+    if name == "system:anonymous":  # WithImpersonation: the anonymous user is unauthenticated
+        return UserInfo(name, groups if UNAUTHENTICATED in groups else (*groups, UNAUTHENTICATED))
+    if AUTHENTICATED in groups or UNAUTHENTICATED in groups:
+        return UserInfo(name, groups)
+    return UserInfo(name, (*groups, AUTHENTICATED))
 
 
 def attributes_of(info: RequestInfo, method: str) -> Attributes:

@@ -165,6 +165,16 @@ def test_whoami_answers_the_requester_or_the_impersonated_user(kubectl):
     review = json.loads(kubectl("auth", "whoami", "--as=alice", "--as-group=devs", "-o", "json").stdout)
     assert (review["apiVersion"], review["kind"]) == ("authentication.k8s.io/v1", "SelfSubjectReview")
     assert review["status"]["userInfo"] == {"username": "alice", "groups": ["devs", "system:authenticated"]}
+    robot = json.loads(kubectl("auth", "whoami", "--as=system:serviceaccount:default:robot", "-o", "json").stdout)
+    assert robot["status"]["userInfo"]["groups"] == ["system:serviceaccounts", "system:serviceaccounts:default",
+                                                     "system:authenticated"], robot
+    # the anonymous user is unauthenticated: public info only, not even the self-reviews
+    anonymous = kubectl("auth", "whoami", "--as=system:anonymous", check=False)
+    assert "the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it" \
+        in anonymous.stderr, anonymous.stderr
+    assert json.loads(kubectl("get", "--raw", "/version", "--as=system:anonymous").stdout)["major"] == "1"
+    refused = kubectl("get", "--raw", "/apis", "--as=system:anonymous", check=False)
+    assert 'forbidden: User "system:anonymous" cannot get path "/apis"' in refused.stderr, refused.stderr
 
 
 def test_the_python_client_reads_roles_and_is_refused_as_kube_apiserver_refuses(kubectl):
