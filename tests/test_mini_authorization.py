@@ -261,3 +261,12 @@ def test_a_namespace_admin_cannot_grant_what_it_does_not_hold(kubectl):
     kubectl("create", "role", "nodes", "--verb=get,delete", "--resource=nodes", "-n", "team", "--as=frank")
     kubectl("create", "rolebinding", "gina-root", "--clusterrole=cluster-admin", "--user=gina", "-n", "team",
             "--as=frank")
+
+
+def test_deleting_the_binding_takes_the_permission_away(kubectl):
+    assert kubectl("auth", "can-i", "list", "pods", "--as=alice").stdout.strip() == "yes"
+    kubectl("delete", "rolebinding", "alice-reads")
+    assert kubectl("auth", "can-i", "list", "pods", "--as=alice", check=False).stdout.strip() == "no"
+    kubectl("delete", "clusterrole", "lease-viewer")  # the aggregated roles drop its rules again
+    assert _eventually(lambda: kubectl("auth", "can-i", "list", "leases.coordination.k8s.io", "--as=carol",
+                                       check=False).stdout.strip() == "no")
