@@ -28,8 +28,8 @@ def _cache_dir() -> Path:
 def build_program() -> Path:
     """The program's binary, built once per version of its go.sum (and sources) and kept in the user cache dir."""
     digest = hashlib.sha256()
-    for name in ("go.sum", "go.mod", "main.go"):
-        digest.update((SOURCE / name).read_bytes())
+    for path in (SOURCE / "go.sum", SOURCE / "go.mod", *sorted(SOURCE.glob("*.go"))):
+        digest.update(path.read_bytes())
     binary = _cache_dir() / digest.hexdigest()[:16] / "miniclientgo"
     if binary.exists():
         return binary
@@ -75,3 +75,20 @@ def test_informer_caches_equal_the_server_after_a_scripted_rollout(program):
     assert list(server["deployments"]) == ["web"] and len(server["pods"]) == 3
     assert len(server["replicasets"]) == 2  # the rollout's old ReplicaSet stays, scaled to 0
     assert caches["steps"][-1] == "rollout complete, caches quiet" and caches["events"] > 0
+
+
+def test_client_go_creates_rbac_objects_and_is_held_to_them_when_impersonating(program):
+    cluster = Cluster(ClusterConfig(nodes=1).fast()).start()
+    try:
+        token = getattr(cluster, "token", None)
+        args = [str(program), "-rbac", "-server", cluster.url, "-namespace", "rbacgo", "-timeout", "60s",
+                *(["-token", token] if token else [])]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=90)
+    finally:
+        cluster.stop()
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result == {"podsListed": True, "secretsForbidden": True,
+                      "secretsMessage": 'secrets is forbidden: User "alice" cannot list resource "secrets" in API '
+                                        'group "" in the namespace "rbacgo"',
+                      "username": "alice", "groups": ["system:authenticated"]}, result

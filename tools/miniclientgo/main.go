@@ -94,11 +94,18 @@ func main() {
 	kubeconfig := flag.String("kubeconfig", "", "a kubeconfig file (instead of -server/-token)")
 	namespace := flag.String("namespace", "clientgo", "the namespace the script works in")
 	timeout := flag.Duration("timeout", 60*time.Second, "how long the whole script may take")
+	rbacScript := flag.Bool("rbac", false, "run the RBAC script (rbac.go) instead of the informer script")
 	flag.Parse()
 
 	cfg, err := config(*server, *token, *kubeconfig)
 	if err != nil {
 		fail("%v", err)
+	}
+	if *rbacScript {
+		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+		defer cancel()
+		runRBAC(ctx, cfg, *namespace)
+		return
 	}
 	// The typed clients of two groups, not the whole clientset: a much smaller build.
 	core, err := coreclient.NewForConfig(cfg)
