@@ -270,3 +270,20 @@ def test_deleting_the_binding_takes_the_permission_away(kubectl):
     kubectl("delete", "clusterrole", "lease-viewer")  # the aggregated roles drop its rules again
     assert _eventually(lambda: kubectl("auth", "can-i", "list", "leases.coordination.k8s.io", "--as=carol",
                                        check=False).stdout.strip() == "no")
+
+
+def test_rbac_kinds_have_schemas_for_explain_and_strict_field_validation(kubectl):
+    explained = kubectl("explain", "role.rules").stdout
+    assert "PolicyRule holds information that describes a policy rule" in explained, explained
+    assert "verbs" in explained and "resourceNames" in explained, explained
+    typo = """apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: typo
+rules:
+- apiGroups: [""]
+  resources: ["pods"]
+  verb: ["get"]
+"""
+    refused = kubectl("apply", "-f", "-", stdin=typo, check=False)
+    assert 'unknown field "rules[0].verb"' in refused.stderr, refused.stderr
