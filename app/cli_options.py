@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from kubeatlas import settings
-from kubeatlas.errors import NodeNotFound
+from kubeatlas.app.name_hints import AtlasWithHints
+from kubeatlas.errors import IndexCorrupt, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.platform import DEFAULT_PLATFORM, Platform, PlatformView
@@ -46,12 +47,31 @@ def open_atlas(db: Path | None, neo4j_uri: str | None,
             open_neo4j_reader,  # the driver loads only when asked for
         )
 
-        atlas = Atlas(open_neo4j_reader(neo4j_uri_of(neo4j_uri)))
+        reader = open_neo4j_reader(neo4j_uri_of(neo4j_uri))
     else:
-        from kubeatlas.graph.store.sqlite.reader import SqliteReader
+        reader = open_index(db or settings.default_db())
+    return AtlasWithHints(reader if platform.is_default else PlatformView(reader, platform))
 
-        atlas = Atlas(SqliteReader(db or settings.default_db()))
-    return atlas if platform.is_default else Atlas(PlatformView(atlas.reader, platform))
+
+def open_index(path: Path):
+    """The SQLite index at path, refused when another kubeatlas version built it: its graph
+    lacks (or has other) edges than this version's questions read, so an answer would be
+    silently wrong (no callers, a claim of absence) where a re-index makes it right."""
+    from kubeatlas.analyzer.cache import ANALYZER_VERSION
+    from kubeatlas.graph.index.pipeline import GRAPH_VERSION
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    reader = SqliteReader(path)
+    built = (reader.meta.get("analyzer_version"), reader.meta.get("graph_version"))
+    if built != (ANALYZER_VERSION, GRAPH_VERSION):
+        reader.close()
+        older = all(isinstance(v, int) for v in built) and built < (ANALYZER_VERSION, GRAPH_VERSION)
+        root = reader.meta.get("root") or "PATH"
+        raise IndexCorrupt(
+            f"{path} was built by {'an older' if older else 'another'} kubeatlas (analyzer "
+            f"{built[0]}, graph {built[1]}; this one reads {ANALYZER_VERSION}, {GRAPH_VERSION}): "
+            f"re-run `kubeatlas index {root} --db {path}`", path=str(path))
+    return reader
 
 
 def role_option(fn):

@@ -131,8 +131,8 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
         at = met.at.rsplit("/", 1)[-1]
         out.print(f"no chain from {src.id} to {dst.id}; they meet at {met.at}: the first hands "
                   "off to it, the second calls it to take what was given")
-        _print_chain(atlas, f"given: {len(met.given) - 1} hops to {at}", met.given)
-        _print_chain(atlas, f"taken: {len(met.taken) - 1} hops to {at}", met.taken)
+        _print_chain(atlas, f"given: {_hops(met.given)} to {at}", met.given)
+        _print_chain(atlas, f"taken: {_hops(met.taken)} to {at}", met.taken)
         return
     if api is not None:
         file = atlas.node(api.write.function).attrs.get("file", "")
@@ -140,13 +140,13 @@ def path(source, target, pick_from, pick_to, role, goos, goarch, db, neo4j_uri, 
                   f"server: the last function below {say('en', 'verb_' + api.write.verb)} "
                   f"{api.write.kind} through the typed client ({file}:{api.write.line}), and "
                   f"{key_of(api.watch.source)} watches it ({api.watch.attrs.get('evidence', '')})")
-        _print_chain(atlas, f"{len(api.chain) - 1} hops to the write", list(api.chain))
+        _print_chain(atlas, f"{_hops(api.chain)} to the write", list(api.chain))
         return
     if hops is None:
         why = unbridged(src.id, dst.id)
         out.print(f"no chain from {src.id} to {dst.id}" + (f": {why}" if why else ""))
         raise SystemExit(1)
-    _print_chain(atlas, f"{len(hops) - 1} hops", hops)
+    _print_chain(atlas, _hops(hops), hops)
     if through_tests:
         out.print(f"no chain avoids test code: this one passes through {len(through_tests)} "
                   "test helper(s)")
@@ -175,7 +175,13 @@ def _say_platform(platform: Platform) -> None:
 
 
 _HOP_TEXT = {"start": "", "call": "calls", "dispatch": "dispatches to",
-             "value": "passes as a value", "hand-off": "hands off to", **BRIDGE_HOW}
+             "value": "passes as a value", "hand-off": "hands off to", **BRIDGE_HOW,
+             "depends_on": "depends on", "talks_to": "talks to"}
+
+
+def _hops(chain: Sequence[Any]) -> str:
+    """`1 hop`, `3 hops`: a chain's length as its title says it."""
+    return f"{len(chain) - 1} hop{'' if len(chain) == 2 else 's'}"
 
 
 _HOP_VIA = {("call", "stored"): " what a field holds", ("value", "stored"): " what a field holds"}

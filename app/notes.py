@@ -5,20 +5,28 @@ each claim's meaning is in the source), `notes changes --from OLD --to NEW`, and
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import click
 
-from kubeatlas.app.cli_options import json_option, open_atlas, store_options
+from kubeatlas.app.cli_options import json_option, open_atlas, open_index, store_options
 from kubeatlas.app.console import err, print_json, print_table
-from kubeatlas.errors import IndexNotFound
+from kubeatlas.errors import IndexNotFound, NodeNotFound
 from kubeatlas.graph.notes.citation import Citation, check_citations, parse_citations
 from kubeatlas.graph.notes.claim import Claim, parse_claims
 from kubeatlas.graph.notes.lang import LANGS
 from kubeatlas.graph.query.atlas import Atlas
-from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 _DB = click.Path(path_type=Path)
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`zh`, `ZH`, `zh-CN`, `zh_Hans` -> zh, as the web's `?lang=` reads it; else an error."""
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    if code not in LANGS:
+        raise click.BadParameter(f"{value!r} is not a language of the notes ({', '.join(LANGS)})")
+    return code
 
 
 @click.command()
@@ -26,7 +34,8 @@ _DB = click.Path(path_type=Path)
 @click.option("--all", "all_notes", is_flag=True, help="Every note of the tree plus an index, into --out DIR.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
               help="Write the note (a file) or, with --all, every note (a directory) here.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the notes.")
+@click.option("--lang", default="en", show_default=True, callback=_lang, metavar="en|zh",
+              help="Language of the notes (zh-CN works too).")
 @click.option("--format", "fmt", type=click.Choice(("markdown", "hugo", "anki")), default="markdown",
               show_default=True, help="With --all: Markdown, Hugo content, or an Anki import file (tab-separated).")
 @click.option("--check", is_flag=True,
@@ -59,13 +68,17 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
     if not subject:
         raise click.UsageError("name a ROLE or FLOW, or pass --all")
     saved = Path(subject)
-    if check and saved.suffix == ".md" and saved.is_file():
+    if saved.suffix == ".md":
+        if not check:
+            raise click.UsageError(f"{subject} is a saved note: re-check it with `--check`")
+        if not saved.is_file():
+            raise click.BadParameter(f"no saved note at {subject}", param_hint="ROLE|FLOW|FILE.md")
         text = saved.read_text(encoding="utf-8")
         citations, claims = parse_citations(text), parse_claims(text)
     else:
         from kubeatlas.graph.notes.render import build_note
 
-        note = build_note(atlas, subject, lang)
+        note = _build_note(atlas, subject, lang, build_note)
         citations, claims = list(note.citations), list(note.claims)
         if out_path:
             out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +89,23 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
     if check:
         root = tree_root or Path(str(atlas.reader.tree_info().get("root") or ""))
         _check(citations, claims, root)
+
+
+def _build_note(atlas: Atlas, subject: str, lang: str, build_note):
+    """The note on subject; a subject that is no role or flow of the tree is an error that
+    names the closest ones and where the rest are listed (not a hint to `kubeatlas find`)."""
+    try:
+        return build_note(atlas, subject, lang)
+    except NodeNotFound:
+        from kubeatlas.graph.notes.render import subjects
+
+        known = subjects(atlas)
+        close = difflib.get_close_matches(subject.removeprefix("role:"), known, n=3, cutoff=0.6)
+        raise NodeNotFound(
+            f"no role or flow named {subject!r}"
+            + (f" (did you mean {' or '.join(close)}?)" if close else "")
+            + f"; flows: {', '.join(s for s in known if s.endswith('-flow'))}; "
+            "roles: `kubeatlas role` lists them", name=subject) from None
 
 
 def _check(citations: list[Citation], claims: list[Claim], root: Path) -> None:
@@ -102,7 +132,7 @@ def _open_db(path: Path | None, option: str) -> Atlas:
         raise click.UsageError(f"`notes changes` needs {option} INDEX.sqlite")
     if not path.is_file():
         raise IndexNotFound(f"no index at {path} ({option})")
-    return Atlas(SqliteReader(path))
+    return Atlas(open_index(path))
 
 
 def _changes(old_db: Path | None, new_db: Path | None, lang: str, out_path: Path | None) -> None:

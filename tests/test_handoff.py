@@ -270,7 +270,7 @@ def test_path_shows_where_a_producer_and_a_pulling_consumer_meet(db, capsys):
     capsys.readouterr()
     assert main(["path", "callshapes.produce", "callshapes.consume", "--db", db]) == 0
     said = capsys.readouterr().out
-    assert "they meet at" in said and "given: 2 hops" in said and "taken: 1 hops" in said, said
+    assert "they meet at" in said and "given: 2 hops" in said and "taken: 1 hop " in said, said
     from kubeatlas.graph.query.meeting import meeting
     reader = SqliteReader(Path(db))  # only functions and methods hand off and take
     assert meeting(reader, f"pkg:{SHAPES}", f"func:{SHAPES}.consume") is None

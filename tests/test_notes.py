@@ -1668,7 +1668,7 @@ def test_notes_command_checks_a_saved_note_against_a_moved_tree(tmp_path, notes_
 
 
 @pytest.mark.parametrize("args, message", [
-    (["notes", "no-such-role"], "nothing named 'no-such-role'"),
+    (["notes", "no-such-role"], "no role or flow named 'no-such-role'"),
     (["notes", "kubelet", "--check", "--tree", "/nonexistent"], "no tree at"),
 ])
 def test_notes_command_errors_are_one_line(notes_db, capsys, args, message):

@@ -1,0 +1,158 @@
+"""A learner's first mistakes with the real CLI on the fixture tree: each is one line on stderr
+that says what to type instead, with a non-zero exit, never a traceback or a silent answer."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURE_TREE
+
+SCHED_RUN = "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run"
+
+
+def kubeatlas(*args: str) -> tuple[int, str, str]:
+    """The CLI in a fresh interpreter, as a user runs it."""
+    proc = subprocess.run([sys.executable, "-m", "kubeatlas", *args], capture_output=True,
+                          text=True, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def one_line_error(err: str) -> str:
+    assert "Traceback" not in err, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["notes", "kubelet", "--lang", "fr"], "'fr' is not a language of the notes (en, zh)"),
+    (["notes", "--role", "nosuch"], "No such option '--role'"),
+    (["stat"], "Did you mean 'stats'?"),
+    (["deps", "pkg/kubelet", "--depth", "0"], "0 is not in the range"),
+    (["path", "scheduleOne"], "Missing argument 'TO'"),
+])
+def test_usage_errors_are_one_line_naming_the_help(ktree_db, args, message):
+    code, out, err = kubeatlas(*args, "--db", str(ktree_db))
+    assert code == 2 and not out, (out, err)
+    assert message in one_line_error(err) and "--help`)" in err and "Usage:" not in err
+
+
+@pytest.mark.parametrize("args, meant", [
+    (["path", "Scheduler.Run", "scheduleOne"], "scheduler.(*Scheduler).Run"),
+    (["path", "Schedular.Run", "scheduleOne"], "scheduler.(*Scheduler).Run"),
+    (["callers", "scheduler.Scheduler.Run"], "scheduler.(*Scheduler).Run"),
+    (["path", "scheduler.(*Scheduler).Run", "scheduleOen"], "scheduler.(*Scheduler).scheduleOne"),
+    (["kind", "Deploymnt"], "apps/v1.Deployment"),
+    (["deps", "pkg/kubelett"], "pkg/kubelet"),
+    (["role", "kubelett"], "kubelet"),
+])
+def test_a_misspelled_name_says_what_was_meant_and_that_works(ktree_db, args, meant):
+    code, out, err = kubeatlas(*args, "--db", str(ktree_db))
+    assert code == 2 and not out, (out, err)
+    assert f"did you mean {meant!r}" in one_line_error(err)
+    wrong = re.search(r"nothing named '(.+?)' in the index", err).group(1)
+    fixed = [meant if a == wrong else a for a in args]
+    code, out, err = kubeatlas(*fixed, "--db", str(ktree_db), "--json")
+    assert code == 0, (fixed, err)
+
+
+def test_the_suggested_method_is_the_one_the_path_runs_from(ktree_db):
+    import json
+
+    code, out, err = kubeatlas("path", "scheduler.(*Scheduler).Run", "scheduleOne", "--db",
+                               str(ktree_db), "--json")
+    assert code == 0 and json.loads(out)["from"] == SCHED_RUN, err
+
+
+def test_nothing_like_it_keeps_the_plain_error(ktree_db):
+    code, _, err = kubeatlas("callers", "Zzyzx", "--db", str(ktree_db))
+    assert code == 2 and "nothing named 'Zzyzx' in the index" in one_line_error(err)
+
+
+def test_find_with_no_match_is_one_line_not_an_empty_table(ktree_db):
+    code, out, _ = kubeatlas("find", "Scheduler.Run", "--db", str(ktree_db))
+    assert code == 1 and out.startswith("no name contains 'Scheduler.Run'") and out.count("\n") == 1
+    code, out, _ = kubeatlas("find", "Scheduler.Run", "--db", str(ktree_db), "--json")
+    assert code == 0 and out.strip() == "[]"  # scripts get the empty list
+
+
+@pytest.fixture
+def old_index(ktree_db, tmp_path):
+    """The fixture tree's index as an older kubeatlas left it: its recorded versions are
+    those of an analyzer and a graph from before this one."""
+    from kubeatlas.analyzer.cache import ANALYZER_VERSION
+    from kubeatlas.graph.index.pipeline import GRAPH_VERSION
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(ktree_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'analyzer_version'",
+                     (str(ANALYZER_VERSION - 1),))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'graph_version'",
+                     (str(GRAPH_VERSION - 3),))
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("args", [["stats"], ["callers", "SyncPod"], ["notes", "kubelet"],
+                                  ["role", "kubelet", "--json"]])
+def test_an_index_of_an_older_kubeatlas_is_refused_with_the_command_that_rebuilds_it(
+        old_index, args):
+    code, out, err = kubeatlas(*args, "--db", str(old_index))
+    assert code == 2 and not out, (out, err)
+    assert "was built by an older kubeatlas" in one_line_error(err)
+    assert f"kubeatlas index {FIXTURE_TREE} --db {old_index}" in err
+
+
+def test_re_indexing_an_older_index_makes_it_answer(old_index):
+    assert kubeatlas("index", str(FIXTURE_TREE), "--db", str(old_index), "--jobs", "1")[0] == 0
+    code, out, err = kubeatlas("callers", "kubelet.(*Kubelet).SyncPod", "--db", str(old_index))
+    assert code == 0 and "callers of method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).SyncPod" in out, err
+
+
+def test_diff_refuses_an_older_index_too(old_index, ktree_db):
+    code, _, err = kubeatlas("diff", str(old_index), str(ktree_db))
+    assert code == 2 and "older kubeatlas" in one_line_error(err)
+
+
+@pytest.mark.parametrize("subject, meant", [("kubelett", "kubelet"),
+                                            ("kube-schedular", "kube-scheduler"),
+                                            ("podflow", "pod-flow")])
+def test_notes_on_an_unknown_subject_name_the_closest_and_the_flows(ktree_db, subject, meant):
+    code, out, err = kubeatlas("notes", subject, "--db", str(ktree_db))
+    assert code == 2 and not out
+    assert f"no role or flow named {subject!r} (did you mean {meant}" in one_line_error(err)
+    assert "flows: deployment-flow, pod-flow" in err and "kubeatlas find" not in err
+
+
+def test_notes_check_of_a_missing_saved_note_says_so(ktree_db, tmp_path):
+    missing = tmp_path / "kubelet.md"
+    code, _, err = kubeatlas("notes", str(missing), "--check", "--db", str(ktree_db))
+    assert code == 2 and f"no saved note at {missing}" in one_line_error(err)
+    code, _, err = kubeatlas("notes", str(missing), "--db", str(ktree_db))
+    assert code == 2 and "re-check it with `--check`" in one_line_error(err)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ZH", "zh-CN", "zh_Hans"])
+def test_notes_take_chinese_as_the_web_does(ktree_db, lang):
+    code, out, err = kubeatlas("notes", "kubelet", "--lang", lang, "--db", str(ktree_db))
+    assert code == 0, err
+    assert out.startswith("# kubelet —— 工作原理")
+
+
+def test_chains_say_their_hops_in_words(ktree_db):
+    code, out, err = kubeatlas("path", "kubelet", "cri", "--db", str(ktree_db))
+    assert code == 0, err
+    assert out.startswith("1 hop ") and ("depends on" in out or "talks to" in out)
+    assert "depends_on" not in out and "talks_to" not in out
+
+
+def test_stats_reads_as_words_not_python(ktree_db):
+    code, out, err = kubeatlas("stats", "--db", str(ktree_db))
+    assert code == 0, err
+    assert "{'" not in out and "resolved_share_pct " in out
+    assert "4 problems (kubeatlas stats --problems lists them)" in out
