@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 
 from kubeatlas import settings
-from kubeatlas.app.cli_options import json_option, open_atlas, production_option, store_options
+from kubeatlas.app.cli_options import (
+    json_option,
+    number_setting,
+    open_atlas,
+    production_option,
+    store_options,
+)
 from kubeatlas.app.console import (
     RichProgress,
     err,
@@ -65,7 +71,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--k8s-version", default="", help="Record this version when git has no tag.")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="Where to write the index (default: <cache>/index/default.sqlite).")
-@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: KUBEATLAS_JOBS, else all cores).")
 @click.option("--force", is_flag=True, help="Re-index even if nothing changed.")
 @json_option
 def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
@@ -86,8 +93,8 @@ def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
     else:
         checkout = describe_checkout(path.resolve(), ref, k8s_version)
     db = db or settings.default_db()
-    jobs = jobs if jobs is not None else int(settings.setting("jobs"))
-    max_bytes = int(float(settings.setting("max_file_mb")) * 1024 * 1024)
+    jobs = jobs if jobs is not None else int(number_setting("jobs"))
+    max_bytes = int(number_setting("max_file_mb", 0.001, whole=False) * 1024 * 1024)
     with RichProgress(enabled=err.is_terminal and not as_json) as progress:
         summary = index_tree(checkout, db, jobs=jobs, max_file_bytes=max_bytes,
                              stages=default_stages(jobs), progress=progress, force=force)
@@ -189,7 +196,8 @@ def deps(package, reverse, depth, goos, goarch, tests, no_external, db, neo4j_ur
 @click.option("--kind", "kinds", multiple=True,
               type=click.Choice([k.value for k in NodeKind], case_sensitive=False),
               help="Only nodes of this kind (repeatable).")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="At most this many matches.")
 @production_option
 @store_options
 @json_option
@@ -238,8 +246,8 @@ def sql(query, db, as_json) -> None:
     from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     reader = SqliteReader(db or settings.default_db())
-    result = reader.run_readonly(query, limit_ms=int(settings.setting("query_ms")),
-                                 max_rows=int(settings.setting("max_rows")))
+    result = reader.run_readonly(query, limit_ms=int(number_setting("query_ms", 1)),
+                                 max_rows=int(number_setting("max_rows", 1)))
     if as_json:
         print_json(result.as_json())
         return
@@ -274,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         print_error(exc.format_message())
         return exc.exit_code
+    except OSError as exc:  # a file the user named cannot be written or read (--out, OUT)
+        if debug or exc.filename is None:
+            raise
+        print_error(f"{exc.filename}: {exc.strerror or exc}")
+        return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     return 0

@@ -8,7 +8,7 @@ import click
 
 from kubeatlas import settings
 from kubeatlas.app.name_hints import AtlasWithHints
-from kubeatlas.errors import IndexCorrupt, NodeNotFound
+from kubeatlas.errors import IndexCorrupt, KubeatlasError, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.platform import DEFAULT_PLATFORM, Platform, PlatformView
@@ -72,6 +72,22 @@ def open_index(path: Path):
             f"{built[0]}, graph {built[1]}; this one reads {ANALYZER_VERSION}, {GRAPH_VERSION}): "
             f"re-run `kubeatlas index {root} --db {path}`", path=str(path))
     return reader
+
+
+def number_setting(name: str, minimum: float = 0, whole: bool = True) -> float:
+    """A numeric setting's value (`KUBEATLAS_JOBS`, …); one that is no number, or below
+    `minimum`, is an error naming the variable, not a traceback."""
+    setting = next(s for s in settings.SETTINGS if s.name == name)
+    raw = setting.value().strip()
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        kind = "a whole number" if whole else "a number"
+        raise KubeatlasError(f"{setting.env}={raw!r} is not {kind} >= {minimum:g} ({setting.help}; "
+                             f"unset it for the default, {setting.default})", setting=setting.env)
+    return value
 
 
 def role_option(fn):

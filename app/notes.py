@@ -62,6 +62,8 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
 
         if out_path is None:
             raise click.UsageError("--all needs --out DIR")
+        if out_path.exists() and not out_path.is_dir():
+            raise click.UsageError(f"--out {out_path} is a file; --all writes a directory")
         written = write_all(atlas, out_path, lang, fmt)
         err.print(f"wrote {len(written)} files to {out_path}")
         return

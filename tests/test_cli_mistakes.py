@@ -156,3 +156,40 @@ def test_stats_reads_as_words_not_python(ktree_db):
     assert code == 0, err
     assert "{'" not in out and "resolved_share_pct " in out
     assert "4 problems (kubeatlas stats --problems lists them)" in out
+
+
+@pytest.mark.parametrize("env, value, args", [
+    ("KUBEATLAS_JOBS", "abc", ["index", str(FIXTURE_TREE)]),
+    ("KUBEATLAS_JOBS", "-2", ["index", str(FIXTURE_TREE)]),
+    ("KUBEATLAS_MAX_FILE_MB", "8MB", ["index", str(FIXTURE_TREE)]),
+    ("KUBEATLAS_QUERY_MS", "2s", ["sql", "SELECT 1"]),
+    ("KUBEATLAS_MAX_ROWS", "-5", ["sql", "SELECT 1"]),
+])
+def test_a_numeric_setting_that_is_no_number_names_the_variable(ktree_db, tmp_path, monkeypatch,
+                                                                env, value, args):
+    monkeypatch.setenv(env, value)
+    db = tmp_path / "new.sqlite" if args[0] == "index" else ktree_db
+    code, out, err = kubeatlas(*args, "--db", str(db))
+    assert code == 2 and not out, (out, err)
+    assert f"{env}={value!r} is not" in one_line_error(err) and "unset it for the default" in err
+    assert not (tmp_path / "new.sqlite").exists()
+
+
+@pytest.mark.parametrize("args", [["find", "Run", "--limit", "0"], ["find", "Run", "--limit", "-1"],
+                                  ["index", str(FIXTURE_TREE), "--jobs", "-1"]])
+def test_counts_below_their_range_are_refused(ktree_db, args):
+    code, out, err = kubeatlas(*args, "--db", str(ktree_db))
+    assert code == 2 and not out and "is not in the range" in one_line_error(err)
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line(ktree_db, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    code, _, err = kubeatlas("notes", "--all", "--out", str(a_file), "--db", str(ktree_db))
+    assert code == 2 and "is a file; --all writes a directory" in one_line_error(err)
+    code, _, err = kubeatlas("export", "--format", "csv", str(a_file), "--db", str(ktree_db))
+    assert code == 2 and f"{a_file}: File exists" in one_line_error(err)
+    beside_a_file = a_file / "kubelet.md"  # its parent is a file: no directory can be made
+    code, _, err = kubeatlas("notes", "kubelet", "--out", str(beside_a_file), "--db", str(ktree_db))
+    assert code == 2 and str(a_file) in one_line_error(err)
+    assert a_file.read_text() == "mine"
