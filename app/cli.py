@@ -255,6 +255,9 @@ def sql(query, db, as_json) -> None:
                 result.columns, result.rows)
 
 
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors and exit code 2 for every KubeatlasError."""
     args = sys.argv[1:] if argv is None else argv
@@ -275,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         indexing = next((a for a in args if not a.startswith("-")), "") == "index"
         print_error("interrupted" + ("; the previous index is untouched" if indexing else ""))
         return 130
+    except _NO_ARGS_IS_HELP as exc:  # `kubeatlas`, `kubeatlas mini`: the help, not an error
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        return 0
     except click.UsageError as exc:  # one line, like every other error, and where to look
         where = f" (`{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
         print_error(exc.format_message() + where)

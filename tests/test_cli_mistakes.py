@@ -193,3 +193,11 @@ def test_an_output_path_that_cannot_be_written_is_one_line(ktree_db, tmp_path):
     code, _, err = kubeatlas("notes", "kubelet", "--out", str(beside_a_file), "--db", str(ktree_db))
     assert code == 2 and str(a_file) in one_line_error(err)
     assert a_file.read_text() == "mine"
+
+
+@pytest.mark.parametrize("args", [[], ["mini"], ["neo4j"]])
+def test_a_command_group_alone_shows_its_help(args):
+    code, out, err = kubeatlas(*args)
+    assert code == 0 and not err, err
+    assert out.startswith(f"Usage: kubeatlas {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND")
+    assert "Commands:" in out
