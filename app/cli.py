@@ -188,7 +188,15 @@ def deps(package, reverse, depth, goos, goarch, tests, no_external, db, neo4j_ur
         return
     title = f"{'dependents of' if reverse else 'imports of'} {pid} ({len(found)})"
     print_table(title, ("depth", "package", "files", "platforms"),
-                ((d.depth, d.id, d.files, ",".join(d.platforms)) for d in found))
+                ((d.depth, d.id, d.files, ",".join(d.platforms))
+                 for d in sorted(found, key=_tree_first)))
+
+
+def _tree_first(dep) -> tuple:
+    """Per depth: the tree's packages, then other modules', then the standard library's."""
+    prefix, _, path = dep.id.partition(":")
+    external = prefix == "ext"
+    return (dep.depth, external, external and "." not in path.split("/", 1)[0], dep.id)
 
 
 @cli.command()

@@ -201,3 +201,14 @@ def test_a_command_group_alone_shows_its_help(args):
     assert code == 0 and not err, err
     assert out.startswith(f"Usage: kubeatlas {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND")
     assert "Commands:" in out
+
+
+def test_deps_lists_the_trees_packages_before_the_standard_library(ktree_db):
+    code, out, err = kubeatlas("deps", "pkg/kubelet", "--db", str(ktree_db))
+    assert code == 0, err
+    ids = [c.strip() for ln in out.splitlines() if ln.startswith("│")
+           for c in [ln.split("│")[2]]]
+    kinds = ["tree" if i.startswith("pkg:") else "std" if "." not in i[4:].split("/")[0]
+             else "module" for i in ids]
+    assert "tree" in kinds and "std" in kinds, ids
+    assert kinds == sorted(kinds, key=["tree", "module", "std"].index), ids
