@@ -210,12 +210,12 @@ def _via(attrs, kind: str) -> str:
     return f"{via} (" + ", ".join([holder_phrase(field), *route_phrases(attrs)]) + ")"
 
 
-def _line(attrs, platform: Platform):
-    """The line of a call; in a platform view `file:line`, the file being maybe a variant's."""
+def _at(attrs, source_file: str) -> str:
+    """Where a call (or value, or hand-off's giving end) is: `file.go:line`, in the caller's
+    file unless the edge names its own (a platform view's variant, a value reference)."""
     line = attrs.get("line", "")
-    if platform.is_default or not attrs.get("file"):
-        return line
-    return f"{attrs['file'].rsplit('/', 1)[-1]}:{line}"
+    file = str(attrs.get("file") or source_file)
+    return f"{file.rsplit('/', 1)[-1]}:{line}" if line != "" and file else str(line)
 
 
 def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRecord]], column: str,
@@ -244,9 +244,12 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
                         "function": picked.as_json(), "platform": platform.name})
             return
         _say_platform(platform)
-        print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "line"),
+        sources = atlas.reader.get_nodes([e.source for e in edges])
+        print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "at"),
                     ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                      _via(e.attrs, e.kind), _line(e.attrs, platform)) for e in edges))
+                      _via(e.attrs, e.kind),
+                      _at(e.attrs, sources[e.source].attrs.get("file", "") if e.source in sources else ""))
+                     for e in edges))
 
     return command
 

@@ -212,3 +212,24 @@ def test_deps_lists_the_trees_packages_before_the_standard_library(ktree_db):
              else "module" for i in ids]
     assert "tree" in kinds and "std" in kinds, ids
     assert kinds == sorted(kinds, key=["tree", "module", "std"].index), ids
+
+
+def test_callers_say_in_which_file_each_call_is(ktree_db):
+    """`line 30` alone sent the learner looking for the caller's file; `pod_workers.go:30` is
+    where the call is, and the file holds it there."""
+    import json
+
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    sync_pod = "kubelet.(*Kubelet).SyncPod"
+    code, out, err = kubeatlas("callers", sync_pod, "--db", str(ktree_db), "--json")
+    assert code == 0, err
+    edges = [e for e in json.loads(out)["callers"] if e.get("line")]
+    code, out, err = kubeatlas("callers", sync_pod, "--db", str(ktree_db))
+    assert code == 0 and len(edges) >= 2 and "┃ at " in out, (err, out)
+    nodes = SqliteReader(ktree_db).get_nodes([e["source"] for e in edges])
+    for edge in edges:
+        file = nodes[edge["source"]].attrs["file"]
+        assert f"{file.rsplit('/', 1)[-1]}:{edge['line']}" in out, out
+        cited = (FIXTURE_TREE / file).read_text().splitlines()[edge["line"] - 1]
+        assert "syncpod" in cited.lower(), cited  # the call, or the value passed
