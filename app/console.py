@@ -24,7 +24,7 @@ from rich.table import Table
 out = Console(highlight=False)
 if not out.is_terminal:  # pipes and CI logs: wide tables rather than folded ids
     out = Console(highlight=False, width=200)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # a message is one line, however long
 
 
 class RichProgress:

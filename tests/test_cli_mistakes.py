@@ -233,3 +233,16 @@ def test_callers_say_in_which_file_each_call_is(ktree_db):
         assert f"{file.rsplit('/', 1)[-1]}:{edge['line']}" in out, out
         cited = (FIXTURE_TREE / file).read_text().splitlines()[edge["line"] - 1]
         assert "syncpod" in cited.lower(), cited  # the call, or the value passed
+
+
+def test_what_the_cli_says_on_stderr_is_one_line_however_long(tmp_path, monkeypatch):
+    cache = tmp_path / ("a-long-cache-directory-name-" * 4)
+    monkeypatch.setenv("KUBEATLAS_CACHE", str(cache))
+    code, _, err = kubeatlas("index", "--clone", f"file://{tmp_path}/no-such-repository",
+                             "--ref", "v1.28.7", "--db", str(tmp_path / "x.sqlite"))
+    assert code == 2 and "Traceback" not in err
+    said = err.splitlines()
+    assert said[0] == (f"cloning file://{tmp_path}/no-such-repository at v1.28.7 into "
+                       f"{cache / 'src' / 'v1.28.7'} …"), said
+    assert len(said) == 2 and said[1].startswith("error: cannot clone"), said
+    assert not (cache / "src" / "v1.28.7").exists()  # a failed clone leaves nothing
