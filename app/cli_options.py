@@ -102,8 +102,11 @@ def role_of(atlas: Atlas, role: str | None) -> str | None:
         return None
     try:
         return atlas.resolve(role, (NodeKind.ROLE,))
-    except NodeNotFound:
-        raise NodeNotFound(f"no role {role!r} in the index (`kubeatlas role` lists them)",
+    except NodeNotFound as exc:
+        hints = exc.fields.get("hints")
+        meant = (f"; did you mean {' or '.join(repr(h) for h in hints)}?"
+                 if isinstance(hints, list) and hints else "")
+        raise NodeNotFound(f"no role {role!r} in the index{meant} (`kubeatlas role` lists them)",
                            name=role) from None
 
 

@@ -31,12 +31,22 @@ class AtlasWithHints(Atlas):
         except DirectoryOnly:
             raise
         except NodeNotFound as exc:
-            hints = similar_names(self.reader, text, kinds)
+            hints = [*self._similar_roles(text, kinds), *similar_names(self.reader, text, kinds)]
+            hints = list(dict.fromkeys(hints))[:_SHOWN]
             if not hints:
                 raise
             raise NodeNotFound(f"nothing named {text!r} in the index; did you mean "
                                + " or ".join(repr(h) for h in hints) + "?",
                                name=text, hints=hints) from exc
+
+    def _similar_roles(self, text: str, kinds: tuple[NodeKind, ...]) -> list[str]:
+        """Role ids spelled like text (`kube-schedular`): a role's name is its title, so the
+        name search does not see them."""
+        if kinds and NodeKind.ROLE not in kinds:
+            return []
+        ids = [r.id.partition(":")[2] for r in self.roles()]
+        return difflib.get_close_matches(text.strip().removeprefix("role:"), ids, n=_SHOWN,
+                                         cutoff=_CLOSE)
 
 
 def similar_names(reader: GraphReader, text: str, kinds: Iterable[NodeKind] = ()) -> list[str]:

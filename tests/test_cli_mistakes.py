@@ -246,3 +246,14 @@ def test_what_the_cli_says_on_stderr_is_one_line_however_long(tmp_path, monkeypa
                        f"{cache / 'src' / 'v1.28.7'} …"), said
     assert len(said) == 2 and said[1].startswith("error: cannot clone"), said
     assert not (cache / "src" / "v1.28.7").exists()  # a failed clone leaves nothing
+
+
+@pytest.mark.parametrize("args, said", [
+    (["callers", "Run", "--role", "kube-schedular"],
+     "no role 'kube-schedular' in the index; did you mean 'kube-scheduler'?"),
+    (["role", "kube-schedular"], "did you mean 'kube-scheduler'?"),
+    (["path", "kublet", "cri"], "did you mean 'kubelet'"),
+])
+def test_a_misspelled_role_names_the_role(ktree_db, args, said):
+    code, out, err = kubeatlas(*args, "--db", str(ktree_db))
+    assert code == 2 and not out and said in one_line_error(err)
