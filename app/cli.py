@@ -40,8 +40,18 @@ _OWNED_COMMANDS = {
 }
 
 
+class _Interrupted(Exception):
+    """Ctrl-C in a command, carried past click (which would write a blank line for it)."""
+
+
 class _Commands(click.Group):
     """A click group whose owned commands load on first use."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_OWNED_COMMANDS})
@@ -263,6 +273,19 @@ def sql(query, db, as_json) -> None:
                 result.columns, result.rows)
 
 
+def _stop_workers() -> None:
+    """After Ctrl-C, end the worker processes still running: a parse worker blocked on
+    sending its result to a parent that stopped reading would otherwise keep the command
+    from exiting (Python joins its children at exit)."""
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=5)
+
+
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 
 
@@ -282,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print_error(f"the index could not be read ({exc}); re-run `kubeatlas index`")
         return 2
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (_Interrupted, click.exceptions.Abort, KeyboardInterrupt):
+        _stop_workers()
+        if err.is_terminal:
+            err.print()  # past the `^C` the terminal echoed
         indexing = next((a for a in args if not a.startswith("-")), "") == "index"
         print_error("interrupted" + ("; the previous index is untouched" if indexing else ""))
         return 130

@@ -257,3 +257,32 @@ def test_what_the_cli_says_on_stderr_is_one_line_however_long(tmp_path, monkeypa
 def test_a_misspelled_role_names_the_role(ktree_db, args, said):
     code, out, err = kubeatlas(*args, "--db", str(ktree_db))
     assert code == 2 and not out and said in one_line_error(err)
+
+
+def test_ctrl_c_in_the_middle_of_an_index_keeps_the_previous_one(ktree_db, k8s_root, tmp_path):
+    """A real SIGINT to the command's process group (what Ctrl-C sends) while the real tree
+    is being indexed over an existing index: exit 130, one line, the old file byte for byte,
+    no worker left behind."""
+    import hashlib
+    import os
+    import signal
+    import time
+
+    db = tmp_path / "index.sqlite"
+    shutil.copy(ktree_db, db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    proc = subprocess.Popen([sys.executable, "-m", "kubeatlas", "index", str(k8s_root), "--db",
+                             str(db), "--jobs", "2", "--force"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(4)  # scanning: the workers are running
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert err == "error: interrupted; the previous index is untouched\n", err
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # the whole group is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite", "index.sqlite.facts"] or \
+        sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite"]
