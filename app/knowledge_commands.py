@@ -295,9 +295,10 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
     if attrs.get("note"):
         out.print(f"[yellow]note:[/] {attrs['note']}")
     out.print(f"entry point: {attrs.get('entrypoint') or '—'}")
-    core = card["packages_by_path"]
+    core = _shallow_first(atlas, card["packages_by_path"])
     out.print(f"core packages: {len(core)} by path rule, {card['packages_reachable']} more "
-              "only reachable from entry points" + (" (first 40 below)" if len(core) > 40 else ""))
+              "only reachable from entry points" + (" (the 40 nearest the top of the tree below)"
+                                                    if len(core) > 40 else ""))
     if core:
         print_table("", ("package",), ((p,) for p in core[:40]))
     if card["external_packages"]:
@@ -321,6 +322,14 @@ def role(role_id, db, neo4j_uri, as_json) -> None:
                 + [("talks to", d["role"], d.get("protocol", "")) for d in card["talks_to"]]
                 + [("talked to by", d["role"], d.get("protocol", ""))
                    for d in card["talked_to_by"]])
+
+
+def _shallow_first(atlas: Atlas, packages: Sequence[str]) -> list[str]:
+    """A role's packages nearest the top of the tree first (`pkg/kubelet` and its children
+    before `staging/src/k8s.io/kubelet/config/v1beta1`), then by directory."""
+    found = atlas.reader.get_nodes(list(packages))
+    dirs = {p: str(found[p].attrs.get("dir") or p) if p in found else p for p in packages}
+    return sorted(packages, key=lambda p: (dirs[p].count("/"), dirs[p]))
 
 
 def _said_write(w: Write) -> str:

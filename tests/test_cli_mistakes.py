@@ -286,3 +286,16 @@ def test_ctrl_c_in_the_middle_of_an_index_keeps_the_previous_one(ktree_db, k8s_r
         os.killpg(proc.pid, 0)  # the whole group is gone
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite", "index.sqlite.facts"] or \
         sorted(p.name for p in tmp_path.iterdir()) == ["index.sqlite"]
+
+
+def test_a_roles_card_lists_its_packages_nearest_the_top_of_the_tree_first(ktree_db):
+    """`role kube-apiserver` opened with k8s.io/apiserver's registry packages (alphabetical
+    ids), `role kubelet` on v1.28.7 with k8s.io/kubelet's API types; the learner's way in is
+    the binary's and the component's own directory."""
+    code, out, err = kubeatlas("role", "kube-apiserver", "--db", str(ktree_db))
+    assert code == 0, err
+    listed = [ln.strip("│ ").strip() for ln in out.split("┃ package")[1].split("└")[0].splitlines()
+              if ln.startswith("│")]
+    assert listed[0] == "pkg:k8s.io/kubernetes/cmd/kube-apiserver", listed
+    assert listed.index("pkg:k8s.io/apiserver/pkg/server") < listed.index(
+        "pkg:k8s.io/apiserver/pkg/registry/rest"), listed  # then by depth of directory
