@@ -210,6 +210,14 @@ def _via(attrs, kind: str) -> str:
     return f"{via} (" + ", ".join([holder_phrase(field), *route_phrases(attrs)]) + ")"
 
 
+def _through(edge: EdgeRecord, picked: str, column: str) -> str:
+    """A caller that reaches FUNCTION through an interface method it implements calls that
+    method, not FUNCTION: say which (`interface, of expand.(ExpandController).Run`)."""
+    if column != "source" or edge.target == picked:
+        return ""
+    return f", of {edge.target.partition(':')[2].rsplit('/', 1)[-1]}"
+
+
 def _at(attrs, source_file: str) -> str:
     """Where a call (or value, or hand-off's giving end) is: `file.go:line`, in the caller's
     file unless the edge names its own (a platform view's variant, a value reference)."""
@@ -247,7 +255,7 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
         sources = atlas.reader.get_nodes([e.source for e in edges])
         print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "at"),
                     ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),
-                      _via(e.attrs, e.kind),
+                      _via(e.attrs, e.kind) + _through(e, picked.id, column),
                       _at(e.attrs, sources[e.source].attrs.get("file", "") if e.source in sources else ""))
                      for e in edges))
 

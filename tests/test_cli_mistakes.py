@@ -299,3 +299,13 @@ def test_a_roles_card_lists_its_packages_nearest_the_top_of_the_tree_first(ktree
     assert listed[0] == "pkg:k8s.io/kubernetes/cmd/kube-apiserver", listed
     assert listed.index("pkg:k8s.io/apiserver/pkg/server") < listed.index(
         "pkg:k8s.io/apiserver/pkg/registry/rest"), listed  # then by depth of directory
+
+
+def test_a_caller_through_an_interface_says_which_method_it_calls(ktree_db):
+    """kubelet's SyncPod calls container.Runtime.SyncPod, which kuberuntime's implements: the
+    table said only 'interface', so the caller read as calling kuberuntime directly."""
+    code, out, err = kubeatlas("callers", "kuberuntime.(*kubeGenericRuntimeManager).SyncPod",
+                               "--db", str(ktree_db))
+    assert code == 0, err
+    row = next(ln for ln in out.splitlines() if "kubelet.(*Kubelet).SyncPod" in ln)
+    assert "interface, of container.(Runtime).SyncPod" in row, out
