@@ -309,3 +309,22 @@ def test_a_caller_through_an_interface_says_which_method_it_calls(ktree_db):
     assert code == 0, err
     row = next(ln for ln in out.splitlines() if "kubelet.(*Kubelet).SyncPod" in ln)
     assert "interface, of container.(Runtime).SyncPod" in row, out
+
+
+def test_find_production_fills_its_limit_and_says_when_there_are_more(ktree_db):
+    """`find Test --production --limit 3` gave 1 of the 3 production matches (the store's
+    first three were test functions, dropped after the limit); and `50 matches` read as all
+    of them when the limit had cut the list."""
+    import json
+
+    def found(*args):
+        code, out, err = kubeatlas("find", *args, "--db", str(ktree_db))
+        assert code == 0, err
+        return out
+
+    everything = json.loads(found("Test", "--production", "--limit", "1000", "--json"))
+    assert len(everything) >= 3 and all(not h.get("test_helper") for h in everything)
+    assert len(json.loads(found("Test", "--production", "--limit", "3", "--json"))) == 3
+    assert found("Pod", "--limit", "3").startswith("the first 3 matches for 'Pod' (--limit N for more)")
+    total = len(json.loads(found("Pod", "--limit", "1000", "--json")))
+    assert found("Pod", "--limit", str(total)).startswith(f"{total} matches for 'Pod'")
