@@ -167,7 +167,9 @@ def diff(old_db: Path, new_db: Path, as_json: bool) -> None:
     rows += [("packages", f"{len(d.packages_added)} added, {len(d.packages_removed)} removed, "
                           f"{len(d.packages_moved)} moved")]
     rows += [("moved", f"{m['old']} -> {m['new']}") for m in d.packages_moved[:20]]
-    rows += [(f"methods of {i['id']}", f"+{','.join(i['added'])} -{','.join(i['removed'])}") for i in d.interfaces]
+    rows += [(f"methods of {i['id']}", " ".join(f"{sign}{', '.join(names)}" for sign, names in
+                                                 (("+", i["added"]), ("-", i["removed"])) if names))
+             for i in d.interfaces]
     rows += [("API kinds", f"{len(d.kinds_added)} added, {len(d.kinds_removed)} removed, "
                            f"{len(d.kinds_graduated)} graduated")]
     rows += [(f"{a['role']} anchor", f"{a['old'] or '-'} -> {a['new'] or 'gone'}") for a in d.anchors]

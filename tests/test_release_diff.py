@@ -147,6 +147,16 @@ def test_diff_and_notes_changes_commands(trees, capsys):
     assert changes_markdown(diff_releases(*trees[:2]).as_json()).startswith("# What changed from ")
 
 
+def test_diff_table_says_only_the_methods_that_changed(trees, capsys):
+    """RuntimeService lost Version and gained nothing: the row read `+ -Version`."""
+    old_db, new_db, _ = trees[2]
+    capsys.readouterr()
+    assert main(["diff", str(old_db), str(new_db)]) == 0
+    row = next(ln for ln in capsys.readouterr().out.splitlines()
+               if "methods of type:k8s.io/cri-api/pkg/apis.RuntimeService" in ln)
+    assert row.split("│")[2].strip() == "-Version", row
+
+
 def test_diff_errors_are_one_line(tmp_path, capsys):
     assert main(["diff", str(tmp_path / "nope.sqlite"), str(tmp_path / "nope2.sqlite")]) == 2
     assert "no index at" in capsys.readouterr().err
