@@ -14,7 +14,6 @@ from kubeatlas.app.cli_options import (
     json_option,
     number_setting,
     open_atlas,
-    production_option,
     store_options,
 )
 from kubeatlas.app.console import (
@@ -35,6 +34,7 @@ _OWNED_COMMANDS = {
     **dict.fromkeys(("implements", "interfaces", "path", "kind", "callers", "callees", "role"),
                     "kubeatlas.app.knowledge_commands"),
     **dict.fromkeys(("neo4j", "load", "cypher"), "kubeatlas.app.neo4j_commands"),
+    "find": "kubeatlas.app.find_command",
     "notes": "kubeatlas.app.notes", "diff": "kubeatlas.app.notes",
     "web": "kubeatlas.app.web_command", "mini": "kubeatlas.minik8s.cli",
 }
@@ -207,57 +207,6 @@ def _tree_first(dep) -> tuple:
     prefix, _, path = dep.id.partition(":")
     external = prefix == "ext"
     return (dep.depth, external, external and "." not in path.split("/", 1)[0], dep.id)
-
-
-@cli.command()
-@click.argument("name")
-@click.option("--kind", "kinds", multiple=True,
-              type=click.Choice([k.value for k in NodeKind], case_sensitive=False),
-              help="Only nodes of this kind (repeatable).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
-              help="At most this many matches.")
-@production_option
-@store_options
-@json_option
-def find(name, kinds, limit, production_only, db, neo4j_uri, as_json) -> None:
-    """Packages, types, functions and methods whose name contains NAME (production code first)."""
-    if not name.strip():
-        raise click.BadParameter("give part of a name, e.g. SyncPod", param_hint="NAME")
-    atlas = open_atlas(db, neo4j_uri)
-    kinds = [k for k in NodeKind if k.value.lower() in {x.lower() for x in kinds}]
-    hits, more = _first_matches(atlas, name, kinds, limit, production_only)
-    if as_json:
-        print_json([h.as_json() for h in hits])
-        return
-    if not hits:  # one line, not an empty table
-        out.print(f"no name contains {name!r}" + (" in production code" if production_only else "")
-                  + " (a part of one name: `Run`, `Scheduler`, not `Scheduler.Run`)")
-        raise SystemExit(1)
-    print_table(f"{'the first ' if more else ''}{len(hits)} matches for {name!r}"
-                + (" (--limit N for more)" if more else ""), ("kind", "id", "where"),
-                ((h.kind, h.id, _where(h.attrs)) for h in hits))
-
-
-def _first_matches(atlas, name: str, kinds, limit: int, production_only: bool):
-    """The first `limit` matches and whether there are more. Production code is kept after
-    the store's limit, so with --production ask until enough are kept or none are left
-    (`find Run --production` gave 47 of its 50 while hundreds more were there)."""
-    from kubeatlas.graph.query.names import is_production
-
-    asked = limit + 1
-    while True:
-        found = atlas.find(name, kinds, asked)
-        kept = [h for h in found if is_production(h.attrs)] if production_only else found
-        if len(kept) > limit or len(found) < asked or asked >= _FIND_MOST:
-            return kept[:limit], len(kept) > limit
-        asked = min(asked * 4, _FIND_MOST)
-
-
-_FIND_MOST = 20_000  # names asked of the store at most for one --production page
-
-
-def _where(attrs) -> str:
-    return f"{attrs['file']}:{attrs['line']}" if attrs.get("file") else attrs.get("dir", "")
 
 
 @cli.command()
