@@ -58,7 +58,7 @@ def open_index(path: Path):
     lacks (or has other) edges than this version's questions read, so an answer would be
     silently wrong (no callers, a claim of absence) where a re-index makes it right."""
     from kubeatlas.analyzer.cache import ANALYZER_VERSION
-    from kubeatlas.graph.index.pipeline import GRAPH_VERSION
+    from kubeatlas.graph.index.version import GRAPH_VERSION
     from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
     reader = SqliteReader(path)

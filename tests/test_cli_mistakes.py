@@ -85,7 +85,7 @@ def old_index(ktree_db, tmp_path):
     """The fixture tree's index as an older kubeatlas left it: its recorded versions are
     those of an analyzer and a graph from before this one."""
     from kubeatlas.analyzer.cache import ANALYZER_VERSION
-    from kubeatlas.graph.index.pipeline import GRAPH_VERSION
+    from kubeatlas.graph.index.version import GRAPH_VERSION
 
     path = tmp_path / "old.sqlite"
     shutil.copy(ktree_db, path)

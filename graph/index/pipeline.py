@@ -20,12 +20,11 @@ from kubeatlas.analyzer.source import Checkout
 from kubeatlas.errors import IndexWriteError
 from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.index.incremental import patch_index
+from kubeatlas.graph.index.version import GRAPH_VERSION
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.progress import Progress, SilentProgress
 from kubeatlas.graph.store.sqlite.target import check_target
 from kubeatlas.graph.store.sqlite.writer import IndexWriter
-
-GRAPH_VERSION = 29  # bump when build or resolution changes: an index from before is rebuilt
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
 # `stage(graph, facts) -> dict of figures`; registered by name so timings are reported per stage.
