@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -72,11 +73,15 @@ def scan_files(
     stamps = {source.rel_path: (mtime, size) for source, mtime, size in todo}
     if jobs > 1 and len(args) > 64:
         chunk = max(8, min(64, len(args) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-            results = pool.map(_scan_one_row, args, chunksize=chunk)
-            for row in results:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker)
+        try:
+            for row in pool.map(_scan_one_row, args, chunksize=chunk):
                 bytes_read += _collect(row, facts, cache, stamps)
                 on_progress(1)
+        except BaseException:  # Ctrl-C: drop the work not started; the workers, which leave
+            pool.shutdown(cancel_futures=True)  # Ctrl-C to us, end the chunk they are on
+            raise
+        pool.shutdown()
     else:
         _init_worker()
         for arg in args:
@@ -97,6 +102,13 @@ def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[s
     if not any(p.kind in ("unreadable", "not-regular") for p in item.problems):
         cache.remember(row, mtime, size)
     return item.size
+
+
+def _init_pool_worker() -> None:
+    """A pool worker leaves Ctrl-C to the parent, which stops the scan: a worker killed by it
+    in the middle of sending a result would leave the parent waiting for that result."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker()
 
 
 def _init_worker() -> None:
