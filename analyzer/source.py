@@ -61,6 +61,16 @@ def _changelog_minor(root: Path) -> str:
     return f"v1.{best}.x" if best is not None else ""
 
 
+def git_reason(exc: Exception) -> str:
+    """git's own reason for a failed command, from gitpython's `  stderr: '…'` wrapping: its
+    first `fatal:` or `error:` line (not the advice after it), else its last line."""
+    text = str(getattr(exc, "stderr", "") or exc).strip()
+    text = text.removeprefix("stderr:").strip().strip("'").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    said = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return said[0] if said else lines[-1] if lines else type(exc).__name__
+
+
 def clone_tree(url: str, ref: str, dest: Path) -> Checkout:
     """Shallow, sparse clone of `ref` (a tag or branch) into dest; a failed clone leaves nothing."""
     import git
@@ -84,7 +94,6 @@ def clone_tree(url: str, ref: str, dest: Path) -> Checkout:
         repo.git.checkout(ref if _VERSION_TAG.match(ref) else "FETCH_HEAD")
     except Exception as exc:  # gitpython raises GitCommandError with the stderr
         shutil.rmtree(dest, ignore_errors=True)
-        detail = str(getattr(exc, "stderr", "") or exc).strip().splitlines()
-        last = detail[-1].strip() if detail else type(exc).__name__
-        raise SourceFetchError(f"cannot clone {url} at {ref!r}: {last}", url=url, ref=ref) from None
+        raise SourceFetchError(f"cannot clone {url} at {ref!r}: {git_reason(exc)}", url=url,
+                               ref=ref) from None
     return describe_checkout(dest, ref)
