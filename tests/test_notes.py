@@ -786,7 +786,7 @@ def test_library_imports_are_told_apart_from_component_wires(atlas):
     assert "depends on **kube-apiserver**" not in text
     wires = text.split("Wires (", 1)[1].split("\n\n", 2)[1]
     assert "talks to **kube-apiserver**: REST + watch" in wires
-    assert "exec (CNI) — by the kubelet until v1.23 (dockershim), by the runtime since" in wires
+    assert "exec (CNI) — by the kubelet until v1.23 (dockershim), by the runtime since v1.24" in wires
 
 
 @pytest.mark.parametrize("subject, lang, wire", [
@@ -1741,7 +1741,7 @@ def test_a_catalog_sentence_naming_a_glossary_term_says_it_in_chinese(term):
 def test_catalog_sentences_keep_their_commas():
     kubelet = load_catalog().role("kubelet")
     cni = next(link for link in kubelet.talks_to if link.role == "cni")
-    assert cni.protocol.endswith("by the runtime since")
+    assert cni.protocol.endswith("by the runtime since v1.24")
 
 
 @pytest.fixture()
