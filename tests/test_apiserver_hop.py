@@ -377,3 +377,27 @@ def test_the_paths_page_draws_a_chain_of_calls_when_there_is_one(open_page):
     hops = [p.proto.label for p in at.get("page_link")]
     assert "1. —function value→ scheduler.(*Scheduler).scheduleOne" in hops, hops
     assert not at.warning
+
+
+def test_a_one_method_interface_call_reaches_only_the_implementations_its_caller_can_hold(db, capsys):
+    """To Go the scheduler's `Run(ctx)` and the leader elector's implement `lease.Controller`
+    too, so the kubelet's `controller.Run(ctx)` dispatched to them on the graph and read as
+    their caller. A call of a one-method interface reaches an implementation of the interface's
+    own package, or of one the caller imports: the kubelet's call reaches the lease controller
+    only. An interface with more methods keeps every call (container.Runtime's SyncPod)."""
+    def callers(name: str) -> list[str]:
+        capsys.readouterr()
+        assert main(["callers", name, "--db", db, "--json"]) == 0
+        return [c["source"] for c in json.loads(capsys.readouterr().out)["callers"]]
+
+    kubelet = "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet)"
+    lease = "k8s.io/component-helpers/apimachinery/lease"
+    dispatched = {e.target for e in Atlas(SqliteReader(Path(db))).reader.edges_from(
+        [f"method:{lease}.(Controller).Run"], ["DISPATCHES"])}
+    assert {f"method:{lease}.(*controller).Run", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run",
+            "method:k8s.io/client-go/tools/leaderelection.(*LeaderElector).Run"} <= dispatched
+    assert callers(f"method:{lease}.(*controller).Run") == [f"{kubelet}.runNodeLease"]
+    assert callers("scheduler.(*Scheduler).Run") == ["func:k8s.io/kubernetes/cmd/kube-scheduler.run"]
+    assert callers("leaderelection.(*LeaderElector).Run") == [
+        "func:k8s.io/client-go/tools/leaderelection.RunOrDie"]
+    assert f"{kubelet}.SyncPod" in callers("kuberuntime.(*kubeGenericRuntimeManager).SyncPod")

@@ -15,6 +15,7 @@ from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of,
 from kubeatlas.graph.query.apiserver import WRITES, client_methods
 from kubeatlas.graph.query.bridge import bridge_between
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
+from kubeatlas.graph.query.dispatch import reaching_calls
 from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, production_order, rank_ids
 
 MAX_DEPTH = 50
@@ -295,9 +296,8 @@ class Atlas:
                                             EdgeKind.HANDS_OFF), reverse=True)
         abstract = [e.source for e in self.neighbours(function, (EdgeKind.DISPATCHES,),
                                                        reverse=True)]
-        via = self.reader.edges_to(abstract, [str(EdgeKind.CALLS)]) if abstract else []
-        return self.production_first(direct + sorted(via, key=lambda e: (e.source, e.target)),
-                                     "source", production_only)
+        via = reaching_calls(self.reader, function, abstract)  # not every structural match
+        return self.production_first(direct + via, "source", production_only)
 
     def callees(self, function: str, production_only: bool = False) -> list[EdgeRecord]:
         """What `function` calls, dispatches to (an interface method), takes as a value or
