@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from kubeatlas import settings
+from kubeatlas.app.cli_options import open_index
 from kubeatlas.app.console import err
 from kubeatlas.app.supervisor import supervise
-from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 MAIN = Path(__file__).resolve().parent / "web" / "main.py"
 
@@ -65,8 +65,8 @@ def web(db: tuple[Path, ...], neo4j_uri: str | None, port: int, host: str, headl
         env[sources_env("NEO4J")] = neo4j_uri
     else:
         paths = [Path(p).expanduser().resolve() for p in db or (settings.default_db(),)]
-        for path in paths:
-            SqliteReader(path).close()  # a missing or unreadable index fails here, in one line
+        for path in paths:  # a missing, unreadable or older index fails here, in one line
+            open_index(path).close()
         env["KUBEATLAS_DB"] = str(paths[0])
         env[sources_env("DBS")] = os.pathsep.join(str(p) for p in paths)
     if not is_loopback(host):

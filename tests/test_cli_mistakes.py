@@ -114,6 +114,13 @@ def test_re_indexing_an_older_index_makes_it_answer(old_index):
     assert code == 0 and "callers of method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).SyncPod" in out, err
 
 
+def test_web_refuses_an_older_index_before_it_starts(old_index):
+    """The explorer served an older index without a word, its pages as silently wrong as the
+    commands' answers were."""
+    code, out, err = kubeatlas("web", "--db", str(old_index), "--headless", "--port", "1")
+    assert code == 2 and not out and "was built by an older kubeatlas" in one_line_error(err)
+
+
 def test_diff_refuses_an_older_index_too(old_index, ktree_db):
     code, _, err = kubeatlas("diff", str(old_index), str(ktree_db))
     assert code == 2 and "older kubeatlas" in one_line_error(err)
