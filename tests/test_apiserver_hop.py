@@ -401,3 +401,18 @@ def test_a_one_method_interface_call_reaches_only_the_implementations_its_caller
     assert callers("leaderelection.(*LeaderElector).Run") == [
         "func:k8s.io/client-go/tools/leaderelection.RunOrDie"]
     assert f"{kubelet}.SyncPod" in callers("kuberuntime.(*kubeGenericRuntimeManager).SyncPod")
+
+
+def test_a_path_takes_no_dispatch_its_caller_cannot_hold(db, capsys):
+    """The kubelet's `runNodeLease` calls `lease.Controller.Run`: a path from it reaches the
+    lease controller, never the scheduler's `Run` that Go's structural typing also matches."""
+    capsys.readouterr()
+    assert main(["path", "kubelet.(*Kubelet).runNodeLease", "lease.(*controller).Run", "--db", db,
+                 "--json"]) == 0
+    lease = "method:k8s.io/component-helpers/apimachinery/lease"
+    assert json.loads(capsys.readouterr().out)["chain"] == [
+        "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).runNodeLease", f"{lease}.(Controller).Run",
+        f"{lease}.(*controller).Run"]
+    assert main(["path", "kubelet.(*Kubelet).runNodeLease", "scheduler.(*Scheduler).Run", "--db",
+                 db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["chain"] is None

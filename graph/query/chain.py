@@ -11,12 +11,15 @@ from typing import Any, Protocol
 from kubeatlas.graph.build.codeflags import is_test_package
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, hand_off_phrases, kind_of
 from kubeatlas.graph.query.bridge import CALL_KINDS, Bridge
+from kubeatlas.graph.query.dispatch import Holdings
 
 MAX_VISITED = 200_000
 
 
 class _Reader(Protocol):
     def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[Any]: ...
+
+    def edges_to(self, ids: Sequence[str], kinds: Sequence[str]) -> list[Any]: ...
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Any]: ...
 
@@ -153,6 +156,7 @@ def _breadth_first(reader: _Reader, starts: list[str], reached: Callable[[str], 
     helpers = helpers_among(reader, frontier) if avoid_tests and member_ends else set()
     end = next((n for n in frontier if reached(n) and n not in helpers), None)
     hops = 0
+    held = Holdings(reader)  # a dispatch a caller can take: not every structural match
     while frontier and end is None and (max_hops is None or hops < max_hops):
         if _timed_out(deadline) or len(parent) > MAX_VISITED:
             return None
@@ -160,7 +164,9 @@ def _breadth_first(reader: _Reader, starts: list[str], reached: Callable[[str], 
         nxt: list[str] = []
         for e in sorted(reader.edges_from(frontier, list(kinds)),
                         key=lambda e: (e.source, e.target, e.kind)):
-            if e.target not in parent and (e.source, e.target, e.kind) not in banned:
+            if e.target not in parent and (e.source, e.target, e.kind) not in banned and (
+                    e.kind != EdgeKind.DISPATCHES
+                    or held.can_hold(_caller(parent[e.source]), e.source, e.target)):
                 parent[e.target] = e
                 nxt.append(e.target)
         helpers = helpers_among(reader, nxt) if avoid_tests and nxt else set()
@@ -174,6 +180,11 @@ def _breadth_first(reader: _Reader, starts: list[str], reached: Callable[[str], 
         edges.append(edge)
         node = edge.source
     return Found(node, tuple(reversed(edges)))
+
+
+def _caller(edge: Any) -> str | None:
+    """Who called the interface method an edge reached (None: the search started there)."""
+    return edge.source if edge is not None and edge.kind == EdgeKind.CALLS else None
 
 
 def _timed_out(deadline: float | None) -> bool:

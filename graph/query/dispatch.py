@@ -35,30 +35,48 @@ def reaching_calls(reader: _Reader, function: str, methods: Sequence[str]) -> li
     reach `function`, by caller then callee."""
     calls = sorted(reader.edges_to(list(methods), [str(EdgeKind.CALLS)]) if methods else [],
                    key=lambda e: (e.source, e.target))
-    single = _of_one_method(reader, methods)
-    if not single:
-        return calls
-    nodes = reader.get_nodes([function, *single, *{e.source for e in calls
-                                                   if e.target in single}])
-    home = _package(nodes.get(function))
-    importers = {e.source for e in reader.edges_to([f"pkg:{home}"], [str(EdgeKind.IMPORTS)])}
-    return [e for e in calls if e.target not in single
-            or _package(nodes.get(e.target)) == home
-            or _package(nodes.get(e.source)) == home
-            or f"pkg:{_package(nodes.get(e.source))}" in importers]
+    held = Holdings(reader)
+    return [e for e in calls if held.can_hold(e.source, e.target, function)]
 
 
-def _of_one_method(reader: _Reader, methods: Sequence[str]) -> set[str]:
-    """The LIFECYCLE methods among `methods` whose interface declares no other and embeds none."""
-    interface = {m: "type:" + key_of(m).rpartition(".")[0].replace(".(", ".").rstrip(")")
-                 for m in methods if m.rpartition(".")[2] in LIFECYCLE}
-    edges = reader.edges_from(sorted(set(interface.values())),
-                              [str(EdgeKind.HAS_METHOD), str(EdgeKind.EMBEDS)])
-    members: dict[str, int] = {}
-    for e in edges:
-        members[e.source] = members.get(e.source, 0) + 1
-    return {m for m, t in interface.items() if members.get(t) == 1}
+class Holdings:
+    """Can a caller of an interface method hold a given implementation? Answers for one
+    question or one search, with what they read kept (packages, imports, method sets)."""
 
+    def __init__(self, reader: _Reader) -> None:
+        self._reader = reader
+        self._lifecycle: dict[str, bool] = {}
+        self._package: dict[str, str] = {}
+        self._importers: dict[str, set[str]] = {}
 
-def _package(node: Any) -> str:
-    return str(node.attrs.get("package", "")) if node is not None else ""
+    def can_hold(self, caller: str | None, method: str, implementation: str) -> bool:
+        """Whether `caller`'s call of interface method `method` can reach `implementation`
+        (always, but for a one-method lifecycle interface; and for a search that starts at the
+        interface method, with no caller)."""
+        if caller is None or not self._one_lifecycle_method(method):
+            return True
+        self._learn([caller, method, implementation])
+        home = self._package[implementation]
+        if home in (self._package[method], self._package[caller]):
+            return True
+        if home not in self._importers:
+            self._importers[home] = {e.source for e in self._reader.edges_to(
+                [f"pkg:{home}"], [str(EdgeKind.IMPORTS)])}
+        return f"pkg:{self._package[caller]}" in self._importers[home]
+
+    def _one_lifecycle_method(self, method: str) -> bool:
+        """A LIFECYCLE method of an interface that declares no other and embeds none."""
+        if method not in self._lifecycle:
+            lifecycle = method.rpartition(".")[2] in LIFECYCLE
+            interface = "type:" + key_of(method).rpartition(".")[0].replace(".(", ".").rstrip(")")
+            self._lifecycle[method] = lifecycle and len(self._reader.edges_from(
+                [interface], [str(EdgeKind.HAS_METHOD), str(EdgeKind.EMBEDS)])) == 1
+        return self._lifecycle[method]
+
+    def _learn(self, ids: list[str]) -> None:
+        unknown = [i for i in ids if i not in self._package]
+        if unknown:
+            nodes = self._reader.get_nodes(unknown)
+            for nid in unknown:
+                node = nodes.get(nid)
+                self._package[nid] = str(node.attrs.get("package", "")) if node is not None else ""
