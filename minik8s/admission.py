@@ -32,6 +32,7 @@ class Attributes:
     name: str
     obj: dict | None
     old_obj: dict | None
+    generated: bool = False  # the name was generated from metadata.generateName on this create
 
 
 class MutatingPlugin(Protocol):

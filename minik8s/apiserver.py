@@ -30,6 +30,7 @@ from kubeatlas.minik8s.admission import Chain
 from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.quotaadmission import ResourceQuotaAdmission
 from kubeatlas.minik8s.rbacescalation import EscalationCheck
 from kubeatlas.minik8s.rbacpolicy import ensure_rbac_policy
 from kubeatlas.minik8s.registry import Registry
@@ -330,8 +331,9 @@ class ApiServer:
         self.store = store or Store()
         self.token = token
         self.registry = Registry(self.store, trace=trace)
-        chain = self.registry.chain  # the RBAC storage's escalation checks run after validation
-        self.registry.chain = Chain(chain.mutating, (*chain.validating, EscalationCheck(self.registry)))
+        chain = self.registry.chain  # the RBAC storage's escalation checks run after validation, quota last
+        self.registry.chain = Chain(chain.mutating, (*chain.validating, EscalationCheck(self.registry),
+                                                     ResourceQuotaAdmission(self.registry)))
         try:
             self._httpd = _Server((host, port), _Handler)
         except OSError as exc:

@@ -20,6 +20,7 @@ from kubeatlas.minik8s.controllers.namespace import NamespaceController
 from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
 from kubeatlas.minik8s.controllers.nodelifecycle import NodeLifecycleController
 from kubeatlas.minik8s.controllers.replicaset import ReplicaSetController
+from kubeatlas.minik8s.controllers.resourcequota import ResourceQuotaController
 from kubeatlas.minik8s.controllers.rootcacertpublisher import RootCACertPublisher
 from kubeatlas.minik8s.controllers.serviceaccounts import ServiceAccountsController
 from kubeatlas.minik8s.controllers.worker import Controller
@@ -29,7 +30,7 @@ from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
-       "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation")
+       "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation", "resourcequota")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ class ControllerManager:
             "namespace": lambda: NamespaceController(client, self.informers, trace=trace),
             "rootcacertpublisher": lambda: RootCACertPublisher(client, self.informers, root_ca=s.root_ca, trace=trace),
             "clusterrole-aggregation": lambda: ClusterRoleAggregationController(client, self.informers, trace=trace),
+            "resourcequota": lambda: ResourceQuotaController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

@@ -16,7 +16,7 @@ import binascii
 import re
 from collections.abc import Callable
 
-from kubeatlas.minik8s import rbacrules
+from kubeatlas.minik8s import quotarules, rbacrules
 from kubeatlas.minik8s.defaults import default_pod_spec
 from kubeatlas.minik8s.status import Cause
 from kubeatlas.minik8s.validation import required_object, validate_pod_spec
@@ -111,7 +111,8 @@ def validate_job(obj: dict, causes: list[Cause]) -> None:
 DEFAULTERS: dict[str, Callable[[dict], None]] = {"Secret": default_secret, "Job": default_job,
                                                   **rbacrules.DEFAULTERS}
 VALIDATORS: dict[str, Callable[[dict, list[Cause]], None]] = {
-    "ConfigMap": validate_config_map, "Secret": validate_secret, "Job": validate_job, **rbacrules.VALIDATORS}
+    "ConfigMap": validate_config_map, "Secret": validate_secret, "Job": validate_job,
+    "ResourceQuota": quotarules.validate_resource_quota, **rbacrules.VALIDATORS}
 
 
 def apply_defaults(obj: dict) -> None:

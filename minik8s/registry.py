@@ -102,13 +102,15 @@ class Registry:
             md["namespace"] = namespace
         else:
             md.pop("namespace", None)
-        if not md.get("name") and md.get("generateName"):
+        generated = not md.get("name") and bool(md.get("generateName"))
+        if generated:
             md["name"] = meta.generate_name(md["generateName"])
         for field in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
             md.pop(field, None)
         md["uid"] = meta.new_uid()
         md["creationTimestamp"] = meta.now()
-        attrs = admission.Attributes(admission.CREATE, resource, "", namespace, md.get("name", ""), obj, None)
+        attrs = admission.Attributes(admission.CREATE, resource, "", namespace, md.get("name", ""), obj, None,
+                                     generated)
         self.chain.admit(attrs)
         strategy.prepare_for_create(resource, obj)
         self.chain.validate(attrs)

@@ -19,7 +19,7 @@ from kubeatlas.minik8s import rbacrules, status
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.status import Cause
 
-WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job"}
+WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job", "ResourceQuota"}
 WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job"}
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
 FINALIZER_KUBERNETES = "kubernetes"
@@ -34,7 +34,7 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec") or {})}
     elif kind == "ReplicaSet":
         obj["status"] = {"replicas": 0}  # a non-omitempty int32 in apps/v1
-    elif kind in ("Deployment", "Job"):
+    elif kind in ("Deployment", "Job", "ResourceQuota"):
         obj["status"] = {}
     elif kind == "Service":
         obj["status"] = {"loadBalancer": {}}

@@ -332,3 +332,7 @@ def columns_for(kind: str) -> tuple[Column, ...]:
 def cells(kind: str, obj: dict) -> list[Any]:
     """One row's cells, every column (priority 0 and 1)."""
     return [column.cell(obj) for column in columns_for(kind)]
+
+
+# the columns of further kinds register themselves on import (they use Column, NAME and AGE above)
+from kubeatlas.minik8s import tables_policy  # noqa: E402,F401

@@ -163,7 +163,7 @@ def test_discovery_lists_kinds_short_names_categories_and_subresources(cluster):
     short = {n: r.get("shortNames") for n, r in resources.items() if r.get("shortNames")}
     assert short == {"pods": ["po"], "deployments": ["deploy"], "replicasets": ["rs"], "services": ["svc"],
                      "configmaps": ["cm"], "serviceaccounts": ["sa"], "namespaces": ["ns"], "nodes": ["no"],
-                     "events": ["ev"], "endpoints": ["ep"]}
+                     "events": ["ev"], "endpoints": ["ep"], "resourcequotas": ["quota"]}
     assert resources["pods/eviction"]["kind"] == "Eviction" and resources["pods/eviction"]["group"] == "policy"
     assert {"pods/log", "pods/exec", "pods/portforward", "secrets", "jobs/status"} <= set(resources)
 
