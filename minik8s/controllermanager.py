@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from kubeatlas.minik8s.controllers.deployment import DeploymentController
+from kubeatlas.minik8s.controllers.disruption import DisruptionController
 from kubeatlas.minik8s.controllers.endpoints import EndpointsController
 from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
 from kubeatlas.minik8s.controllers.job import JobController
@@ -30,7 +31,8 @@ from kubeatlas.minik8s.trace import Tracer
 
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
-       "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation", "resourcequota")
+       "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation", "resourcequota",
+       "disruption")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ class ControllerManager:
             "rootcacertpublisher": lambda: RootCACertPublisher(client, self.informers, root_ca=s.root_ca, trace=trace),
             "clusterrole-aggregation": lambda: ClusterRoleAggregationController(client, self.informers, trace=trace),
             "resourcequota": lambda: ResourceQuotaController(client, self.informers, trace=trace),
+            "disruption": lambda: DisruptionController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

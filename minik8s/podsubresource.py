@@ -1,10 +1,8 @@
-"""The pod subresources beyond binding: log, exec and portforward (proxied to the kubelet), eviction; attach refused.
+"""The pod subresources beyond binding and eviction: log, exec and portforward (proxied to the kubelet); attach refused.
 
 Mirrors pkg/registry/core/pod/rest/log.go (`(*LogREST).Get`: validate PodLogOptions, find
 the container, then `pod.LogLocation` — the node's kubelet endpoint and
 `/containerLogs/{ns}/{pod}/{container}` — streamed back as text/plain),
-pkg/registry/core/pod/storage/eviction.go (`(*EvictionREST).Create`: a policy/v1 Eviction
-deletes the pod with its DeleteOptions; minik8s has no PodDisruptionBudgets to check),
 pkg/registry/core/pod/rest/subresources.go (`ExecREST` with `pod.ExecLocation`, the
 and `PortForwardREST` with `pod.PortForwardLocation`, the upgrade tunnelled to the kubelet
 as k8s.io/apimachinery/pkg/util/proxy `(*UpgradeAwareHandler).ServeHTTP` does;
@@ -42,21 +40,6 @@ def not_streaming(sub: str, name: str) -> status.ApiError:
     return status.ApiError(501, "NotImplemented", f"pods/{sub} is not implemented by minik8s (pod {name}): a "
                            "container's output goes to its log file and its stdin is closed, so there is no TTY "
                            "or pipe to attach to; use `kubectl logs -f` or `kubectl exec`")
-
-
-def evict(registry: Registry, namespace: str, name: str, body: object) -> dict:
-    """EvictionREST.Create: delete the pod as the Eviction's deleteOptions say (a body without kind
-    is decoded as the URL's policy/v1 Eviction, as kube-apiserver's decoder defaults it)."""
-    if not isinstance(body, dict) or body.get("kind", "Eviction") != "Eviction":
-        raise status.bad_request("the body of pods/eviction must be a policy/v1 Eviction")
-    if (body.get("metadata") or {}).get("name", name) != name:
-        raise status.bad_request("name in URL does not match name in Eviction object")
-    options = body.get("deleteOptions") or {}
-    if not isinstance(options, dict):
-        raise status.bad_request("deleteOptions must be an object")
-    registry.get(POD, namespace, name)  # 404 for a pod that is not there
-    registry.delete(POD, namespace, name, dict(options))
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
 
 def _container(pod: dict, wanted: str) -> str:

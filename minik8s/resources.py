@@ -71,6 +71,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("apps", "v1", "ReplicaSet", "replicasets", True, ("status", "scale"), ("rs",), ALL),
     Resource("batch", "v1", "Job", "jobs", True, ("status",), (), ALL),
     Resource("coordination.k8s.io", "v1", "Lease", "leases", True, (), ()),
+    Resource("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("status",), ("pdb",)),
     Resource("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False,
              verbs=("create",)),  # reviews: answered, never stored
     Resource("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False,

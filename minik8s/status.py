@@ -24,8 +24,9 @@ class ApiError(Exception):
     """A failed API call carrying its Status object."""
 
     def __init__(self, code: int, reason: str, message: str, *, kind: str = "", name: str = "",
-                 group: str = "", causes: tuple[Cause, ...] = ()) -> None:
+                 group: str = "", causes: tuple[Cause, ...] = (), retry_after: int = 0) -> None:
         super().__init__(message)
+        self.retry_after = retry_after  # details.retryAfterSeconds (omitted when 0)
         self.code = code
         self.reason = reason
         self.message = message
@@ -46,8 +47,10 @@ class ApiError(Exception):
         if self.kind:
             details["kind"] = self.kind
         if self.causes:
-            details["causes"] = [{"field": c.field, "message": c.message, "reason": c.reason}
-                                 for c in self.causes]
+            details["causes"] = [{"field": c.field, "message": c.message, "reason": c.reason} if c.field else
+                                 {"reason": c.reason, "message": c.message} for c in self.causes]
+        if self.retry_after:
+            details["retryAfterSeconds"] = self.retry_after
         if details:
             body["details"] = details
         return body

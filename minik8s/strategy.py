@@ -19,8 +19,9 @@ from kubeatlas.minik8s import rbacrules, status
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.status import Cause
 
-WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job", "ResourceQuota"}
-WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job"}
+WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job", "ResourceQuota",
+               "PodDisruptionBudget"}
+WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job", "PodDisruptionBudget"}
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
 FINALIZER_KUBERNETES = "kubernetes"
 STANDARD_FINALIZERS = {FINALIZER_KUBERNETES, "orphan", "foregroundDeletion"}  # helper.IsStandardFinalizerName
@@ -38,6 +39,8 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["status"] = {}
     elif kind == "Service":
         obj["status"] = {"loadBalancer": {}}
+    elif kind == "PodDisruptionBudget":  # podDisruptionBudgetStrategy.PrepareForCreate: its counts are not omitempty
+        obj["status"] = {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
     elif kind == "Namespace":  # namespaceStrategy.PrepareForCreate: the kubernetes finalizer is required
         obj["status"] = {"phase": "Active"}
         spec = obj.setdefault("spec", {})
