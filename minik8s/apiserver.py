@@ -30,6 +30,8 @@ from kubeatlas.minik8s.admission import Chain
 from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.priorityadmission import PriorityAdmission
+from kubeatlas.minik8s.priorityrules import ensure_system_classes
 from kubeatlas.minik8s.quotaadmission import ResourceQuotaAdmission
 from kubeatlas.minik8s.rbacescalation import EscalationCheck
 from kubeatlas.minik8s.rbacpolicy import ensure_rbac_policy
@@ -332,8 +334,10 @@ class ApiServer:
         self.token = token
         self.registry = Registry(self.store, trace=trace)
         chain = self.registry.chain  # the RBAC storage's escalation checks run after validation, quota last
-        self.registry.chain = Chain(chain.mutating, (*chain.validating, EscalationCheck(self.registry),
-                                                     ResourceQuotaAdmission(self.registry)))
+        classes = for_kind("scheduling.k8s.io/v1", "PriorityClass")
+        priority = PriorityAdmission(lambda: self.registry.list(classes, "")[0])
+        self.registry.chain = Chain((*chain.mutating, priority), (*chain.validating, EscalationCheck(self.registry),
+                                                                  priority, ResourceQuotaAdmission(self.registry)))
         try:
             self._httpd = _Server((host, port), _Handler)
         except OSError as exc:
@@ -377,6 +381,7 @@ class ApiServer:
                                                       "metadata": {"name": name}})
         ensure_kubernetes_service(self.registry, self.port)
         ensure_rbac_policy(self.registry)
+        ensure_system_classes(self.registry)
 
     def stop(self) -> None:
         self._httpd.stopping.set()

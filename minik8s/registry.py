@@ -14,7 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from kubeatlas.minik8s import admission, meta, status, strategy
+from kubeatlas.minik8s import admission, meta, priorityrules, status, strategy
 from kubeatlas.minik8s.patch import APPLY, apply_patch
 from kubeatlas.minik8s.resources import RESOURCES, Resource, for_kind
 from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
@@ -238,6 +238,8 @@ class Registry:
                options: dict | None = None) -> tuple[dict, bool]:
         """(object or Status, deleted now?) following grace periods and finalizers."""
         options = options or {}
+        if resource.kind == "PriorityClass":
+            priorityrules.check_delete(name)
         key = resource.key(namespace, name)
         for _ in range(50):
             kv = self.store.get(key)

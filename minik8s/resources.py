@@ -72,6 +72,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("batch", "v1", "Job", "jobs", True, ("status",), (), ALL),
     Resource("coordination.k8s.io", "v1", "Lease", "leases", True, (), ()),
     Resource("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", True, ("status",), ("pdb",)),
+    Resource("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", False, (), ("pc",)),
+    Resource("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("status",), ("ing",)),
+    Resource("networking.k8s.io", "v1", "IngressClass", "ingressclasses", False),
     Resource("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False,
              verbs=("create",)),  # reviews: answered, never stored
     Resource("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False,

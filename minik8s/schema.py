@@ -181,4 +181,12 @@ def define_kind(name: str, schema: Schema) -> str:
 
 
 # the definitions register themselves on import (they use the DSL above)
-from kubeatlas.minik8s import schema_apps, schema_core, schema_meta, schema_policy, schema_quota, schema_rbac  # noqa: E402,F401
+from kubeatlas.minik8s import (  # noqa: E402,F401
+    schema_apps,
+    schema_core,
+    schema_meta,
+    schema_networking,
+    schema_policy,
+    schema_quota,
+    schema_rbac,
+)

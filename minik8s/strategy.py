@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import ipaddress
 
-from kubeatlas.minik8s import rbacrules, status
+from kubeatlas.minik8s import ingressrules, priorityrules, rbacrules, status
 from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.status import Cause
 
 WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job", "ResourceQuota",
-               "PodDisruptionBudget"}
-WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job", "PodDisruptionBudget"}
+               "PodDisruptionBudget", "Ingress"}
+WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job", "PodDisruptionBudget", "Ingress"}
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
 FINALIZER_KUBERNETES = "kubernetes"
 STANDARD_FINALIZERS = {FINALIZER_KUBERNETES, "orphan", "foregroundDeletion"}  # helper.IsStandardFinalizerName
@@ -37,7 +37,7 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["status"] = {"replicas": 0}  # a non-omitempty int32 in apps/v1
     elif kind in ("Deployment", "Job", "ResourceQuota"):
         obj["status"] = {}
-    elif kind == "Service":
+    elif kind in ("Service", "Ingress"):
         obj["status"] = {"loadBalancer": {}}
     elif kind == "PodDisruptionBudget":  # podDisruptionBudgetStrategy.PrepareForCreate: its counts are not omitempty
         obj["status"] = {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
@@ -108,6 +108,10 @@ def validate_update(resource: Resource, obj: dict, old: dict) -> None:
         cause = rbacrules.role_ref_change(obj, old)
         if cause:
             raise status.invalid(resource.kind, obj["metadata"].get("name", ""), (cause,), resource.group)
+    if resource.kind == "PriorityClass":
+        priorityrules.validate_update(obj, old)
+    if resource.kind == "IngressClass":
+        ingressrules.validate_class_update(obj, old)
     if resource.kind != "Pod":
         return
     new_spec, old_spec = dict(obj.get("spec") or {}), dict(old.get("spec") or {})

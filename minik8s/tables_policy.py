@@ -1,8 +1,11 @@
-"""Printer columns of the policy kinds: ResourceQuota, PodDisruptionBudget (and the kinds served alongside them).
+"""Printer columns of the kinds served beside the workloads: ResourceQuota, PodDisruptionBudget, PriorityClass, Ingress.
 
 Mirrors pkg/printers/internalversion/printers.go (`resourceQuotaColumnDefinitions` with
 `printResourceQuota`: "resource: used/hard" pairs in name order, limits.* in the Limit column;
-`podDisruptionBudgetColumnDefinitions` with `printPodDisruptionBudget`: N/A for an unset bound).
+`podDisruptionBudgetColumnDefinitions` with `printPodDisruptionBudget`: N/A for an unset bound;
+`priorityClassColumnDefinitions` with `printPriorityClass`; `ingressColumnDefinitions` with
+`printIngress`, `formatHosts`, `formatPorts`, `ingressLoadBalancerStatusStringer`;
+`ingressClassColumnDefinitions` with `printIngressClass`).
 Registered into tables.COLUMNS when tables.py is imported.
 """
 
@@ -27,7 +30,56 @@ def _bound(field: str):
     return cell
 
 
+def _ingress_hosts(ingress: dict) -> str:
+    """formatHosts: up to three hosts, '*' for none."""
+    rules = (ingress.get("spec") or {}).get("rules") or []
+    hosts = [r["host"] for r in rules[:3] if r.get("host")]
+    if not hosts:
+        return "*"
+    return ",".join(hosts) + (f" + {len(rules) - 3} more..." if len(rules) > 3 else "")
+
+
+def _ingress_address(ingress: dict) -> str:
+    """ingressLoadBalancerStatusStringer (clipped to 16 characters, as without -o wide)."""
+    points = ((ingress.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    text = ",".join(sorted({p.get("ip") or p.get("hostname") for p in points if p.get("ip") or p.get("hostname")}))
+    return text[:13] + "..." if len(text) > 16 else text
+
+
+def _class_parameters(ingress_class: dict) -> str:
+    params = (ingress_class.get("spec") or {}).get("parameters")
+    if not params:
+        return "<none>"
+    group = f".{params['apiGroup']}" if params.get("apiGroup") else ""
+    return f"{params.get('kind', '')}{group}/{params.get('name', '')}"
+
+
 COLUMNS.update({
+    "Ingress": (NAME,
+                Column("Class", lambda i: (i.get("spec") or {}).get("ingressClassName") or "<none>",
+                       description="The name of the IngressClass resource that should be used for additional "
+                       "configuration"),
+                Column("Hosts", _ingress_hosts, description="Hosts that incoming requests are matched against before "
+                       "the ingress rule"),
+                Column("Address", _ingress_address, description="Address is a list containing ingress points for "
+                       "the load-balancer"),
+                Column("Ports", lambda i: "80, 443" if (i.get("spec") or {}).get("tls") else "80",
+                       description="Ports of TLS configurations that open"),
+                AGE),
+    "IngressClass": (NAME,
+                     Column("Controller", lambda c: (c.get("spec") or {}).get("controller", ""),
+                            description="Controller that is responsible for handling this class"),
+                     Column("Parameters", _class_parameters,
+                            description="A reference to a resource with additional parameters"),
+                     AGE),
+    "PriorityClass": (NAME,
+                      Column("Value", lambda c: c.get("value", 0), "integer", description="The value of this priority "
+                             "class. This is the actual priority that pods receive when they have the name of this "
+                             "class in their pod spec."),
+                      Column("Global-Default", lambda c: bool(c.get("globalDefault")), "boolean",
+                             description="globalDefault specifies whether this PriorityClass should be considered as "
+                             "the default priority for pods that do not have any priority class."),
+                      AGE),
     "PodDisruptionBudget": (NAME,
                             Column("Min Available", _bound("minAvailable"),
                                    description="The minimum number of pods that must be available."),
