@@ -30,6 +30,7 @@ from kubeatlas.minik8s.admission import Chain
 from kubeatlas.minik8s.authorization import REVIEWS, authorize_request, user_of
 from kubeatlas.minik8s.bootstrapservice import ensure_kubernetes_service
 from kubeatlas.minik8s.handlers import serve_resource
+from kubeatlas.minik8s.ingressadmission import DefaultIngressClass
 from kubeatlas.minik8s.priorityadmission import PriorityAdmission
 from kubeatlas.minik8s.priorityrules import ensure_system_classes
 from kubeatlas.minik8s.quotaadmission import ResourceQuotaAdmission
@@ -334,10 +335,12 @@ class ApiServer:
         self.token = token
         self.registry = Registry(self.store, trace=trace)
         chain = self.registry.chain  # the RBAC storage's escalation checks run after validation, quota last
-        classes = for_kind("scheduling.k8s.io/v1", "PriorityClass")
+        classes, ingress = for_kind("scheduling.k8s.io/v1", "PriorityClass"), for_kind("networking.k8s.io/v1",
+                                                                                       "IngressClass")
         priority = PriorityAdmission(lambda: self.registry.list(classes, "")[0])
-        self.registry.chain = Chain((*chain.mutating, priority), (*chain.validating, EscalationCheck(self.registry),
-                                                                  priority, ResourceQuotaAdmission(self.registry)))
+        mutating = (*chain.mutating, priority, DefaultIngressClass(lambda: self.registry.list(ingress, "")[0]))
+        self.registry.chain = Chain(mutating, (*chain.validating, EscalationCheck(self.registry), priority,
+                                               ResourceQuotaAdmission(self.registry)))
         try:
             self._httpd = _Server((host, port), _Handler)
         except OSError as exc:
