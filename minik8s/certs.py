@@ -6,19 +6,24 @@ with k8s.io/client-go/util/cert `GenerateSelfSignedCertKey`): a key and a certif
 valid for the loopback names, whose PEM goes into the kubeconfig as
 certificate-authority-data. kubectl and client-go send a bearer token only over TLS
 (client-go/rest `IsConfigTransportTLS`), so the token needs this to reach the server.
+Also the service account signing key (kubeadm's sa.key; pkg/serviceaccount `JWTTokenGenerator`
+signing ES256 with an ECDSA P-256 key, as `signerFromECDSAPrivateKey` does).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
+import json
 import os
 import ssl
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
@@ -60,3 +65,33 @@ def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert_path, key_path)
     return context
+
+
+class TokenSigner:
+    """An ECDSA P-256 key made per run that signs JWTs (ES256: the raw r||s signature, base64url)."""
+
+    def __init__(self) -> None:
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        public = self._key.public_key().public_bytes(serialization.Encoding.DER,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
+        digest = hashes.Hash(hashes.SHA256())
+        digest.update(public)
+        self.key_id = base64.urlsafe_b64encode(digest.finalize()).rstrip(b"=").decode()  # keyIDFromPublicKey
+
+    def sign(self, header: dict, claims: dict) -> str:
+        def part(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+        signing_input = ".".join(part(json.dumps(x, separators=(",", ":")).encode()) for x in (header, claims))
+        r, s = utils.decode_dss_signature(self._key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+        return f"{signing_input}.{part(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+    def verify(self, token: str) -> dict | None:
+        """The claims of a token this key signed, or None."""
+        try:
+            head, body, signature = token.split(".")
+            raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+            der = utils.encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+            self._key.public_key().verify(der, f"{head}.{body}".encode(), ec.ECDSA(hashes.SHA256()))
+            return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        except (ValueError, InvalidSignature):
+            return None

@@ -17,6 +17,7 @@ SUBRESOURCES = {  # the kind and verbs discovery lists for a subresource (others
     "portforward": {"kind": "PodPortForwardOptions", "verbs": ["create", "get"]},
     "eviction": {"group": "policy", "version": "v1", "kind": "Eviction", "verbs": ["create"]},
     "finalize": {"kind": "Namespace", "verbs": ["update"]},
+    "token": {"group": "authentication.k8s.io", "version": "v1", "kind": "TokenRequest", "verbs": ["create"]},
 }
 
 

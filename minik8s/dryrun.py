@@ -46,4 +46,6 @@ class DryRunStore:
 
 def dry_run_registry(registry: Registry) -> Registry:
     """A Registry with the same admission chain whose writes are never persisted."""
-    return Registry(DryRunStore(registry.store), registry.chain)  # type: ignore[arg-type]
+    dry = Registry(DryRunStore(registry.store), registry.chain)  # type: ignore[arg-type]
+    dry.token_signer = registry.token_signer
+    return dry

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from kubeatlas.minik8s import eviction, paging, podsubresource, request, status, subresource
+from kubeatlas.minik8s import eviction, paging, podsubresource, request, serviceaccounttoken, status, subresource
 from kubeatlas.minik8s.dryrun import dry_run_registry
 from kubeatlas.minik8s.fieldmanager import FieldManager, patch_or_apply
 from kubeatlas.minik8s.registry import Registry
@@ -52,6 +52,8 @@ def serve_resource(registry: Registry, info: RequestInfo, query: dict, raw: byte
         return 201, subresource.bind(registry, ns, name, _json(raw))
     if sub == "eviction" and verb == "create":
         return 201, eviction.evict(registry, ns, name, _json(raw))
+    if sub == "token" and verb == "create":
+        return 201, serviceaccounttoken.create_token(registry, ns, name, _json(raw))
     if sub == "finalize" and verb != "update":  # FinalizeREST is an Updater only
         raise status.method_not_allowed("the server does not allow this method on the requested resource")
     if sub in podsubresource.STREAMING:

@@ -65,6 +65,7 @@ class Registry:
         self.chain = chain or admission.default_chain(self._namespace)
         self.trace = trace or no_trace
         self._ip_lock = threading.Lock()
+        self.token_signer = None  # the service account key (a certs.TokenSigner), made at the first TokenRequest
 
     def emit(self, resource: Resource, action: str, mirrors: str, detail: str) -> None:
         if resource.kind not in QUIET_KINDS:

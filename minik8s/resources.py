@@ -65,7 +65,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "Event", "events", True, (), ("ev",)),
     Resource("", "v1", "ConfigMap", "configmaps", True, (), ("cm",)),
     Resource("", "v1", "Secret", "secrets", True, (), ()),
-    Resource("", "v1", "ServiceAccount", "serviceaccounts", True, (), ("sa",)),
+    Resource("", "v1", "ServiceAccount", "serviceaccounts", True, ("token",), ("sa",)),
     Resource("", "v1", "ResourceQuota", "resourcequotas", True, ("status",), ("quota",)),
     Resource("apps", "v1", "Deployment", "deployments", True, ("status", "scale"), ("deploy",), ALL),
     Resource("apps", "v1", "ReplicaSet", "replicasets", True, ("status", "scale"), ("rs",), ALL),
