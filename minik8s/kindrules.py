@@ -16,7 +16,7 @@ import binascii
 import re
 from collections.abc import Callable
 
-from kubeatlas.minik8s import ingressrules, pdbrules, priorityrules, quotarules, rbacrules
+from kubeatlas.minik8s import hparules, ingressrules, pdbrules, priorityrules, quotarules, rbacrules
 from kubeatlas.minik8s.defaults import default_pod_spec
 from kubeatlas.minik8s.status import Cause
 from kubeatlas.minik8s.validation import required_object, validate_pod_spec
@@ -110,13 +110,15 @@ def validate_job(obj: dict, causes: list[Cause]) -> None:
 
 DEFAULTERS: dict[str, Callable[[dict], None]] = {"Secret": default_secret, "Job": default_job,
                                                   "PriorityClass": priorityrules.default_priority_class,
+                                                  "HorizontalPodAutoscaler": hparules.default_hpa,
                                                   **rbacrules.DEFAULTERS}
 VALIDATORS: dict[str, Callable[[dict, list[Cause]], None]] = {
     "ConfigMap": validate_config_map, "Secret": validate_secret, "Job": validate_job,
     "ResourceQuota": quotarules.validate_resource_quota,
     "PodDisruptionBudget": pdbrules.validate_pod_disruption_budget,
     "PriorityClass": priorityrules.validate_priority_class, "Ingress": ingressrules.validate_ingress,
-    "IngressClass": ingressrules.validate_ingress_class, **rbacrules.VALIDATORS}
+    "IngressClass": ingressrules.validate_ingress_class, "HorizontalPodAutoscaler": hparules.validate_hpa,
+    **rbacrules.VALIDATORS}
 
 
 def apply_defaults(obj: dict) -> None:

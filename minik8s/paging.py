@@ -71,7 +71,7 @@ def list_page(store: Store, resource: Resource, namespace: str, query: dict) -> 
         if limit and len(items) == limit:
             break
         taken += 1
-        obj = decode(kv)
+        obj = decode(kv, api_version=resource.api_version)
         last_key = kv.key
         if labels.matches(meta.labels_of(obj)) and fields_match(obj, fields):
             items.append(obj)

@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from kubeatlas.minik8s import admission, meta, priorityrules, status, strategy
+from kubeatlas.minik8s.hpaconversion import as_version
 from kubeatlas.minik8s.patch import APPLY, apply_patch
 from kubeatlas.minik8s.resources import RESOURCES, Resource, for_kind
 from kubeatlas.minik8s.selector import EVERYTHING, Selector, fields_match
@@ -41,10 +42,12 @@ def encode(obj: dict) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-def decode(kv: KeyValue, revision: int | None = None) -> dict:
+def decode(kv: KeyValue, revision: int | None = None, api_version: str = "") -> dict:
+    """The stored object, in `api_version` when given (a kind served in two versions of its group is
+    stored in the version that wrote it and converted on the way out, as the versioning codec does)."""
     obj = json.loads(kv.value)
     obj["metadata"]["resourceVersion"] = str(revision or kv.mod_revision)
-    return obj
+    return as_version(obj, api_version) if api_version else obj
 
 
 def parse_rv(value: str | None) -> int | None:
@@ -80,14 +83,14 @@ class Registry:
         kv = self.store.get(resource.key(namespace, name))
         if kv is None:
             raise status.not_found(resource.plural, name, resource.group)
-        return decode(kv)
+        return decode(kv, api_version=resource.api_version)
 
     def list(self, resource: Resource, namespace: str, labels: Selector = EVERYTHING,
              fields: tuple = ()) -> tuple[list[dict], int]:
         kvs, revision = self.store.range(resource.prefix(namespace))
         items = []
         for kv in kvs:
-            obj = decode(kv)
+            obj = decode(kv, api_version=resource.api_version)
             if labels.matches(meta.labels_of(obj)) and fields_match(obj, fields):
                 items.append(obj)
         return items, revision
@@ -177,7 +180,7 @@ class Registry:
                 raise status.not_found(resource.plural, name, resource.group)
             if precondition is not None and precondition != kv.mod_revision:
                 raise status.conflict(resource.plural, name, _STALE, resource.group)
-            old = decode(kv)
+            old = decode(kv, api_version=resource.api_version)
             obj = mutate(meta.deep_copy(old))
             self._fix_identity(resource, namespace, name, obj, old)
             attrs = admission.Attributes(admission.UPDATE, resource, subresource, namespace, name, obj, old)
@@ -246,7 +249,7 @@ class Registry:
             kv = self.store.get(key)
             if kv is None:
                 raise status.not_found(resource.plural, name, resource.group)
-            obj = decode(kv)
+            obj = decode(kv, api_version=resource.api_version)
             self._check_preconditions(resource, name, obj, options.get("preconditions") or {})
             updated = _terminating(obj) if resource.kind == "Namespace" else self._mark_deleting(resource, obj, options)
             try:

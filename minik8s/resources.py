@@ -75,6 +75,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", False, (), ("pc",)),
     Resource("networking.k8s.io", "v1", "Ingress", "ingresses", True, ("status",), ("ing",)),
     Resource("networking.k8s.io", "v1", "IngressClass", "ingressclasses", False),
+    Resource("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("status",), ("hpa",),
+             ALL),  # v2 first: the preferred version discovery names; v1 is the same objects, converted
+    Resource("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True, ("status",), ("hpa",),
+             ALL),
     Resource("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False,
              verbs=("create",)),  # reviews: answered, never stored
     Resource("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", False,
@@ -86,6 +90,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(RBAC, "v1", "Role", "roles", True),
 )
 
+# one entry per stored resource, in its group's preferred version (discovery's ServerPreferredResources):
+# what walks every kind (namespace deletion, quota counts) goes through, so a kind served twice counts once
+PREFERRED: tuple[Resource, ...] = tuple({(r.group, r.plural): r for r in reversed(RESOURCES)}[g, p]
+                                        for g, p in dict.fromkeys((r.group, r.plural) for r in RESOURCES))
 _BY_PATH = {(r.group, r.version, r.plural): r for r in RESOURCES}
 _BY_KIND = {(r.api_version, r.kind): r for r in RESOURCES}
 

@@ -183,6 +183,7 @@ def define_kind(name: str, schema: Schema) -> str:
 # the definitions register themselves on import (they use the DSL above)
 from kubeatlas.minik8s import (  # noqa: E402,F401
     schema_apps,
+    schema_autoscaling,
     schema_core,
     schema_meta,
     schema_networking,

@@ -20,7 +20,7 @@ from kubeatlas.minik8s.resources import Resource
 from kubeatlas.minik8s.status import Cause
 
 WITH_STATUS = {"Pod", "Node", "Deployment", "ReplicaSet", "Service", "Namespace", "Job", "ResourceQuota",
-               "PodDisruptionBudget", "Ingress"}
+               "PodDisruptionBudget", "Ingress", "HorizontalPodAutoscaler"}
 WITH_GENERATION = {"Deployment", "ReplicaSet", "Pod", "Service", "Job", "PodDisruptionBudget", "Ingress"}
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/16")
 FINALIZER_KUBERNETES = "kubernetes"
@@ -39,6 +39,9 @@ def prepare_for_create(resource: Resource, obj: dict) -> None:
         obj["status"] = {}
     elif kind in ("Service", "Ingress"):
         obj["status"] = {"loadBalancer": {}}
+    elif kind == "HorizontalPodAutoscaler":  # v1's currentReplicas is not omitempty, v2's is
+        obj["status"] = {"currentReplicas": 0, "desiredReplicas": 0} if resource.version == "v1" else \
+            {"desiredReplicas": 0}
     elif kind == "PodDisruptionBudget":  # podDisruptionBudgetStrategy.PrepareForCreate: its counts are not omitempty
         obj["status"] = {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}
     elif kind == "Namespace":  # namespaceStrategy.PrepareForCreate: the kubernetes finalizer is required

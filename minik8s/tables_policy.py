@@ -5,12 +5,14 @@ Mirrors pkg/printers/internalversion/printers.go (`resourceQuotaColumnDefinition
 `podDisruptionBudgetColumnDefinitions` with `printPodDisruptionBudget`: N/A for an unset bound;
 `priorityClassColumnDefinitions` with `printPriorityClass`; `ingressColumnDefinitions` with
 `printIngress`, `formatHosts`, `formatPorts`, `ingressLoadBalancerStatusStringer`;
-`ingressClassColumnDefinitions` with `printIngressClass`).
+`ingressClassColumnDefinitions` with `printIngressClass`; `horizontalPodAutoscalerColumnDefinitions`
+with `printHorizontalPodAutoscaler` and `formatHPAMetrics`, read in the v2 form).
 Registered into tables.COLUMNS when tables.py is imported.
 """
 
 from __future__ import annotations
 
+from kubeatlas.minik8s.hpaconversion import V2, as_version
 from kubeatlas.minik8s.tables import AGE, COLUMNS, NAME, Column
 
 
@@ -54,7 +56,50 @@ def _class_parameters(ingress_class: dict) -> str:
     return f"{params.get('kind', '')}{group}/{params.get('name', '')}"
 
 
+def _hpa_targets(hpa: dict) -> str:
+    """formatHPAMetrics for Resource metrics: current/target, '<unknown>' before the first reading."""
+    v2 = as_version(hpa, V2)
+    specs = (v2.get("spec") or {}).get("metrics") or []
+    statuses = (v2.get("status") or {}).get("currentMetrics") or []
+    if not specs:
+        return "<none>"
+    shown = []
+    for i, metric in enumerate(specs):
+        target = ((metric.get("resource") or metric.get("containerResource") or {}).get("target") or {})
+        current = ((statuses[i].get("resource") or {}).get("current") or {}) if i < len(statuses) else {}
+        if target.get("averageUtilization") is not None:
+            now = f"{current['averageUtilization']}%" if current.get("averageUtilization") is not None else "<unknown>"
+            shown.append(f"{now}/{target['averageUtilization']}%")
+        else:
+            value = target.get("averageValue") or target.get("value") or "<auto>"
+            shown.append(f"{current.get('averageValue') or current.get('value') or '<unknown>'}/{value}")
+    return ", ".join(shown[:2]) + (f" + {len(shown) - 2} more..." if len(shown) > 2 else "")
+
+
+def _hpa_reference(hpa: dict) -> str:
+    ref = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+    return f"{ref.get('kind', '')}/{ref.get('name', '')}"
+
+
+def _hpa_min(hpa: dict) -> str:
+    low = (hpa.get("spec") or {}).get("minReplicas")
+    return "<unset>" if low is None else str(low)
+
+
 COLUMNS.update({
+    "HorizontalPodAutoscaler": (
+        NAME,
+        Column("Reference", _hpa_reference,
+               description="reference to scaled resource; horizontal pod autoscaler will learn the current resource "
+               "consumption and will set the desired number of pods by using its Scale subresource."),
+        Column("Targets", _hpa_targets, description="metrics contains the specifications for which to use to "
+               "calculate the desired replica count"),
+        Column("MinPods", _hpa_min, description="minReplicas is the lower limit for the number of replicas"),
+        Column("MaxPods", lambda h: str((h.get("spec") or {}).get("maxReplicas", 0)),
+               description="maxReplicas is the upper limit for the number of replicas"),
+        Column("Replicas", lambda h: str((h.get("status") or {}).get("currentReplicas", 0)),
+               description="currentReplicas is current number of replicas of pods managed by this autoscaler"),
+        AGE),
     "Ingress": (NAME,
                 Column("Class", lambda i: (i.get("spec") or {}).get("ingressClassName") or "<none>",
                        description="The name of the IngressClass resource that should be used for additional "

@@ -75,9 +75,9 @@ class WatchStream:
     def _transform(self, event: Event) -> tuple[str, dict] | None:
         filtered = not self.labels.empty or bool(self.fields)
         if event.type == DELETE:
-            obj = decode(event.prev_kv, event.revision)
+            obj = decode(event.prev_kv, event.revision, self.resource.api_version)
             return (DELETED, obj) if self._matches(obj) else None
-        obj = decode(event.kv)
+        obj = decode(event.kv, api_version=self.resource.api_version)
         if event.prev_kv is None:
             return (ADDED, obj) if self._matches(obj) else None
         now = self._matches(obj)
@@ -96,7 +96,7 @@ class WatchStream:
     def next(self, timeout: float) -> tuple[str, dict] | None:
         """The next event; None on timeout; raises WatchClosed when the watch ended."""
         while self._pending:
-            obj = decode(self._pending.popleft())
+            obj = decode(self._pending.popleft(), api_version=self.resource.api_version)
             if self._matches(obj):
                 return ADDED, obj
         while True:

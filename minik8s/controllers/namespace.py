@@ -15,7 +15,7 @@ from kubeatlas.minik8s import meta, status
 from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllers.worker import Controller
 from kubeatlas.minik8s.informer import Handler, InformerFactory
-from kubeatlas.minik8s.resources import RESOURCES, for_kind
+from kubeatlas.minik8s.resources import PREFERRED, for_kind
 from kubeatlas.minik8s.trace import Tracer
 
 NAMESPACE = for_kind("v1", "Namespace")
@@ -59,7 +59,7 @@ class NamespaceController(Controller):
     def delete_content(self, namespace: str) -> int:
         """Delete what each namespaced resource holds in the namespace; how many objects remain."""
         left = 0
-        for resource in RESOURCES:
+        for resource in PREFERRED:
             if not resource.namespaced:
                 continue
             items, _ = self.client.list(resource, namespace)

@@ -16,7 +16,7 @@ from kubeatlas.minik8s.client import Client
 from kubeatlas.minik8s.controllers.worker import Controller
 from kubeatlas.minik8s.indexer import NAMESPACE_INDEX
 from kubeatlas.minik8s.informer import Handler, InformerFactory
-from kubeatlas.minik8s.resources import RESOURCES, Resource, for_kind
+from kubeatlas.minik8s.resources import PREFERRED, Resource, for_kind
 from kubeatlas.minik8s.trace import Tracer
 
 QUOTA = for_kind("v1", "ResourceQuota")
@@ -91,4 +91,4 @@ class ResourceQuotaController(Controller):
 
 
 def _namespaced() -> tuple[Resource, ...]:
-    return tuple(r for r in RESOURCES if r.namespaced and "list" in r.verbs)
+    return tuple(r for r in PREFERRED if r.namespaced and "list" in r.verbs)
