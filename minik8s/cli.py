@@ -183,7 +183,7 @@ def get(kind, name, namespace, all_namespaces, selector, output, server, kubecon
     """List or show objects: pods, deployments, replicasets, nodes, services, endpoints, events..."""
     resource = kinds.find(kind)
     if resource is None:
-        known = ", ".join(r.plural for r in kinds.RESOURCES)
+        known = ", ".join(r.plural for r in kinds.PREFERRED)
         raise MiniError(f'the server doesn\'t have a resource type "{kind}" (known: {known})')
     client = _client(server, kubeconfig, token)
     ns = "" if all_namespaces or not resource.namespaced else namespace
