@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 from kubernetes import client as k8s
@@ -93,3 +94,20 @@ def test_discovery_prefers_v2_and_lists_v1(kubectl):
     assert [v["version"] for v in groups["versions"]] == ["v2", "v1"]
     rows = kubectl("api-resources", "--api-group=autoscaling").stdout.splitlines()
     assert rows[1].split() == ["horizontalpodautoscalers", "hpa", "autoscaling/v2", "true", "HorizontalPodAutoscaler"]
+
+
+def test_a_quota_counts_each_autoscaler_once(kubectl, api):
+    kubectl("create", "quota", "hpas", "--hard=count/horizontalpodautoscalers.autoscaling=10")
+    core = k8s.CoreV1Api(api)
+
+    def counted():
+        used = core.read_namespaced_resource_quota("hpas", "default").status.used or {}
+        assert used.get("count/horizontalpodautoscalers.autoscaling") == "3", used  # d1, d2, mem: not twice
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return counted()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
