@@ -16,6 +16,7 @@ from kubeatlas.minik8s.controllers.deployment import DeploymentController
 from kubeatlas.minik8s.controllers.disruption import DisruptionController
 from kubeatlas.minik8s.controllers.endpoints import EndpointsController
 from kubeatlas.minik8s.controllers.garbagecollector import GarbageCollector
+from kubeatlas.minik8s.controllers.horizontal import HorizontalController
 from kubeatlas.minik8s.controllers.job import JobController
 from kubeatlas.minik8s.controllers.namespace import NamespaceController
 from kubeatlas.minik8s.controllers.nodeipam import NodeIpamController
@@ -32,7 +33,7 @@ from kubeatlas.minik8s.trace import Tracer
 log = logging.getLogger("minik8s.controller-manager")
 ALL = ("deployment", "replicaset", "endpoints", "nodelifecycle", "garbagecollector", "nodeipam", "job",
        "serviceaccount", "namespace", "rootcacertpublisher", "clusterrole-aggregation", "resourcequota",
-       "disruption")
+       "disruption", "horizontalpodautoscaling")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class ControllerManager:
             "clusterrole-aggregation": lambda: ClusterRoleAggregationController(client, self.informers, trace=trace),
             "resourcequota": lambda: ResourceQuotaController(client, self.informers, trace=trace),
             "disruption": lambda: DisruptionController(client, self.informers, trace=trace),
+            "horizontalpodautoscaling": lambda: HorizontalController(client, self.informers, trace=trace),
         }
         self.controllers: dict[str, Controller] = {name: makers[name]() for name in s.enabled}
         for controller in self.controllers.values() if s.record_events else ():

@@ -30,6 +30,17 @@ def kubectl(cluster, tmp_path_factory):
     return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
 
 
+def eventually(check, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def api(cluster):
     with k8s.ApiClient(k8s_configuration(cluster)) as api:
@@ -43,19 +54,42 @@ def test_kubectl_autoscale_creates_an_hpa_and_get_shows_its_columns(kubectl):
     kubectl("autoscale", "deployment", "d1", "--name=d2", "--min=2", "--max=6", "--cpu-percent=50")
     rows = [line.split() for line in kubectl("get", "hpa").stdout.splitlines()]
     assert rows[0] == ["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]
-    assert [row[:6] for row in rows[1:]] == [["d1", "Deployment/d1", "<unknown>/80%", "1", "5", "0"],
-                                             ["d2", "Deployment/d1", "<unknown>/50%", "2", "6", "0"]]
+    assert [row[:5] for row in rows[1:]] == [["d1", "Deployment/d1", "<unknown>/80%", "1", "5"],
+                                             ["d2", "Deployment/d1", "<unknown>/50%", "2", "6"]]
+
+
+def test_the_controller_lifts_the_target_to_min_replicas_without_metrics(kubectl, api):
+    """d2 asks for at least 2 replicas of d1 (which has 1): the HPA controller rescales at once, as it does on a
+    cluster without metrics-server, and records why."""
+    apps = k8s.AppsV1Api(api)
+
+    def rescaled():
+        assert apps.read_namespaced_deployment("d1", "default").spec.replicas == 2
+        events = kubectl("get", "events", "--field-selector", "involvedObject.name=d2,reason=SuccessfulRescale",
+                         "-o", "jsonpath={.items[*].message}").stdout
+        assert events == "New size: 2; reason: Current number of replicas below Spec.MinReplicas"
+    eventually(rescaled)
+    v2 = k8s.AutoscalingV2Api(api).read_namespaced_horizontal_pod_autoscaler("d2", "default")
+    assert (v2.status.current_replicas, v2.status.desired_replicas) == (1, 2) and v2.status.last_scale_time
+    assert [(c.type, c.status, c.reason) for c in v2.status.conditions] == [("AbleToScale", "True",
+                                                                              "SucceededRescale")]
 
 
 def test_one_object_reads_in_both_versions(api):
-    v1 = k8s.AutoscalingV1Api(api).read_namespaced_horizontal_pod_autoscaler("d2", "default")
+    def same_object():
+        v1 = k8s.AutoscalingV1Api(api).read_namespaced_horizontal_pod_autoscaler("d2", "default")
+        v2 = k8s.AutoscalingV2Api(api).read_namespaced_horizontal_pod_autoscaler("d2", "default")
+        assert v2.metadata.resource_version == v1.metadata.resource_version  # not rewritten between the reads
+        return v1, v2
+    v1, v2 = eventually(same_object)
     assert (v1.spec.min_replicas, v1.spec.max_replicas, v1.spec.target_cpu_utilization_percentage) == (2, 6, 50)
-    assert (v1.status.current_replicas, v1.status.desired_replicas) == (0, 0)
-    v2 = k8s.AutoscalingV2Api(api).read_namespaced_horizontal_pod_autoscaler("d2", "default")
+    assert (v1.status.current_replicas, v1.status.desired_replicas) == \
+        (v2.status.current_replicas, v2.status.desired_replicas)
     metric = v2.spec.metrics[0]
     assert (metric.type, metric.resource.name, metric.resource.target.type,
             metric.resource.target.average_utilization) == ("Resource", "cpu", "Utilization", 50)
-    assert v2.metadata.resource_version == v1.metadata.resource_version
+    conditions = json.loads(v1.metadata.annotations["autoscaling.alpha.kubernetes.io/conditions"])
+    assert [c["type"] for c in conditions] == [c.type for c in v2.status.conditions]
 
 
 def test_a_v2_manifest_with_memory_metrics_survives_a_v1_round_trip(kubectl, api):
@@ -103,11 +137,4 @@ def test_a_quota_counts_each_autoscaler_once(kubectl, api):
     def counted():
         used = core.read_namespaced_resource_quota("hpas", "default").status.used or {}
         assert used.get("count/horizontalpodautoscalers.autoscaling") == "3", used  # d1, d2, mem: not twice
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            return counted()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    eventually(counted)
