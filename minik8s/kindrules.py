@@ -6,7 +6,8 @@ folding `stringData` into `data`, `Convert_v1_Secret_To_core_Secret`), pkg/apis/
 strategy's `generateSelector` (pkg/registry/batch/job/strategy.go: the controller-uid and
 job-name labels and selector) and pkg/apis/core/validation (`ValidateConfigMap`,
 `ValidateSecret`) and pkg/apis/batch/validation (`ValidateJob`: restartPolicy OnFailure or
-Never, non-negative counts).
+Never, non-negative counts). The rules of the other kinds live in their own modules (rbacrules,
+quotarules, pdbrules, priorityrules, ingressrules, hparules) and are dispatched from here by kind.
 """
 
 from __future__ import annotations
