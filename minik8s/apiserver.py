@@ -40,6 +40,7 @@ from kubeatlas.minik8s.registry import Registry
 from kubeatlas.minik8s.resources import for_kind, lookup
 from kubeatlas.minik8s.routing import RequestInfo, request_info
 from kubeatlas.minik8s.selector import parse_fields, parse_labels
+from kubeatlas.minik8s.serviceaccountauth import service_account_of
 from kubeatlas.minik8s.store import Store, WatchClosed
 from kubeatlas.minik8s.trace import Tracer
 from kubeatlas.minik8s.watchstream import ERROR, WatchStream
@@ -106,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         info = request_info(method, url.path, watch)
         warning.start()
         try:
-            user = user_of(self.headers)
+            user = user_of(self.headers, self.server.policy.token_user)
             authorize_request(self.server.registry, user, info, method)
             if not info.is_resource_request:
                 self._non_resource(method, url.path)
@@ -349,7 +350,8 @@ class ApiServer:
         self._httpd.stopping = threading.Event()
         self._httpd.watch_timeout = watch_timeout
         self._httpd.bookmark_interval = bookmark_interval
-        self._httpd.policy = guard.Policy(self.port, token, guard.LOOPBACK_NAMES | {host}, max_body)
+        self._httpd.policy = guard.Policy(self.port, token, guard.LOOPBACK_NAMES | {host}, max_body,
+                                          lambda credential: service_account_of(self.registry, credential))
         self._httpd.max_watches = max_watches
         self._httpd.watch_slots = threading.BoundedSemaphore(max_watches)
         self._httpd.watch_buffer = watch_buffer

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kubeatlas.minik8s import meta, rbac, status
@@ -89,11 +90,22 @@ class StoredRules:
         return self._get(ROLE, namespace, name)
 
 
-def user_of(headers) -> UserInfo:
-    """The admin (the token was checked before), or the user it impersonates (a ServiceAccount's
-    user name, without Impersonate-Group, brings the groups of service accounts)."""
+TokenUser = Callable[[str], "tuple[str, tuple[str, ...]] | None"]  # a token's (user, groups), or None
+
+
+def user_of(headers, token_user: TokenUser | None = None) -> UserInfo:
+    """The service account a token from serviceaccounts/token names (`token_user`); else the admin (the
+    token was checked before), or the user it impersonates (a ServiceAccount's user name, without
+    Impersonate-Group, brings the groups of service accounts)."""
     name = headers.get("Impersonate-User")
     groups = tuple(headers.get_all("Impersonate-Group") or ()) if hasattr(headers, "get_all") else ()
+    scheme, _, credential = (headers.get("Authorization") or "").strip().partition(" ")
+    account = token_user(credential.strip()) if token_user is not None and scheme.lower() == "bearer" else None
+    if account is not None:
+        if name or groups:  # impersonation needs the impersonate verb, which no service account has here
+            raise status.forbidden("users", name or "", f'User "{account[0]}" cannot impersonate resource "users" '
+                                   'in API group "" at the cluster scope')
+        return UserInfo(*account)
     if not name:
         if groups:
             raise status.ApiError(500, "InternalError", "requested impersonation of groups without a user")

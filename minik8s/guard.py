@@ -5,8 +5,8 @@ Mirrors the front of kube-apiserver's handler chain (k8s.io/apiserver/pkg/server
 own is refused outright, and so is a Host that is not a loopback name with the bound port,
 against DNS rebinding), `filters.WithAuthentication` with a bearer token
 (`bearertoken.(*Authenticator).AuthenticateRequest` over one static token, as
-`--token-auth-file` does; failure is the 401 `Unauthorized` Status that the filter's
-`Unauthorized` handler writes), `limitedReadBody` of
+`--token-auth-file` does, then the service account token authenticator; failure is the 401
+`Unauthorized` Status that the filter's `Unauthorized` handler writes), `limitedReadBody` of
 endpoints/handlers/rest.go (3 MiB, 413 `RequestEntityTooLarge`) and
 `negotiation.NegotiateInputSerializer` (415 for a media type the endpoint does not decode;
 an absent Content-Type means JSON, as there).
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -41,6 +41,7 @@ class Policy:
     token: str | None = None
     hosts: frozenset[str] = LOOPBACK_NAMES
     max_body: int = MAX_BODY
+    token_user: Callable[[str], tuple[str, tuple[str, ...]] | None] | None = None  # other tokens: service accounts
 
 
 def media_type(content_type: str) -> str:
@@ -89,7 +90,9 @@ def authenticate(path: str, headers: Mapping[str, str], policy: Policy) -> None:
     if policy.token is None or (path.rstrip("/") or "/") in ANONYMOUS_PATHS:
         return
     scheme, _, credential = (headers.get("Authorization") or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(credential.strip().encode(), policy.token.encode()):
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not (hmac.compare_digest(credential.encode(), policy.token.encode()) or (
+            policy.token_user is not None and policy.token_user(credential) is not None)):
         raise status.ApiError(401, "Unauthorized", "Unauthorized")
 
 

@@ -91,3 +91,21 @@ def test_discovery_lists_the_token_subresource(kubectl):
     token = next(r for r in raw["resources"] if r["name"] == "serviceaccounts/token")
     assert (token["group"], token["version"], token["kind"], token["verbs"]) == \
         ("authentication.k8s.io", "v1", "TokenRequest", ["create"])
+
+
+def test_the_token_signs_kubectl_in_as_the_service_account(kubectl, cluster):
+    """`kubectl --token=$(kubectl create token sa1)`: the request is the service account's, so RBAC decides."""
+    if not getattr(cluster, "token", None):
+        pytest.skip("an insecure cluster authenticates nobody")
+    token = kubectl("create", "token", "sa1").stdout.strip()
+    whoami = kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}", f"--token={token}")
+    assert whoami.stdout == "system:serviceaccount:default:sa1"
+    refused = kubectl("get", "pods", f"--token={token}", check=False)
+    assert refused.stderr.strip() == 'Error from server (Forbidden): pods is forbidden: User ' \
+        '"system:serviceaccount:default:sa1" cannot list resource "pods" in API group "" in the namespace "default"'
+    kubectl("create", "rolebinding", "sa1-view", "--clusterrole=view", "--serviceaccount=default:sa1")
+    assert "p1" in kubectl("get", "pods", "-o", "name", f"--token={token}").stdout
+    assert kubectl("get", "pods", f"--token={token}x", check=False).stderr.strip() == \
+        "error: You must be logged in to the server (Unauthorized)"
+    kubectl("delete", "serviceaccount", "sa1")  # a token outlives nothing it names (claims validator)
+    assert "(Unauthorized)" in kubectl("get", "pods", f"--token={token}", check=False).stderr
