@@ -101,3 +101,25 @@ def open_page(web_db, monkeypatch):
         assert not at.exception, [e.value for e in at.exception]
         return at
     return run
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A fast minik8s cluster for the test module (a module that needs another defines its own
+    `cluster`, which takes precedence)."""
+    from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+
+    started = Cluster(ClusterConfig().fast()).start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def kubectl(cluster, tmp_path_factory):
+    """The real kubectl, run against the module's cluster with a home of its own."""
+    from tests.mini_clients import KUBECTL, kubectl_runner
+
+    if KUBECTL is None:
+        pytest.skip("no kubectl on PATH")
+    return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
+

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kubernetes import client as k8s
+
+KUBECTL = shutil.which("kubectl")  # the real client the tests hold minik8s to, when installed
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """check()'s answer once it stops failing its assertions (controllers converge), or its
+    last AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def auth_headers(cluster: Any) -> dict[str, str]:

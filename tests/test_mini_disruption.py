@@ -5,16 +5,13 @@ against a real cluster."""
 from __future__ import annotations
 
 import json
-import shutil
-import time
 
 import pytest
 from kubernetes import client as k8s
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import k8s_configuration, kubectl_runner
+from tests.mini_clients import KUBECTL, eventually, k8s_configuration
 
-KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH")
 VIOLATION = "Cannot evict pod as it would violate the pod's disruption budget."
 
@@ -27,25 +24,9 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
-    return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
-
-
-@pytest.fixture(scope="module")
 def api(cluster):
     with k8s.ApiClient(k8s_configuration(cluster)) as api:
         yield api
-
-
-def eventually(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def budget(api, name: str) -> dict:

@@ -5,40 +5,13 @@ read in either version, defaulted and validated as kube-apiserver does. No contr
 from __future__ import annotations
 
 import json
-import shutil
-import time
 
 import pytest
 from kubernetes import client as k8s
 
-from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import k8s_configuration, kubectl_runner
+from tests.mini_clients import KUBECTL, eventually, k8s_configuration
 
-KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    cluster = Cluster(ClusterConfig().fast()).start()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
-    return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
-
-
-def eventually(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

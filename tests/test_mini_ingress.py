@@ -5,28 +5,13 @@ cluster without an ingress controller, no address)."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from kubernetes import client as k8s
 
-from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import k8s_configuration, kubectl_runner
+from tests.mini_clients import KUBECTL, k8s_configuration
 
-KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    cluster = Cluster(ClusterConfig().fast()).start()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
-    return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
 
 
 @pytest.fixture(scope="module")

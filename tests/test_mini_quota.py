@@ -4,46 +4,19 @@ counted by the resource quota controller and enforced by the quota admission plu
 from __future__ import annotations
 
 import json
-import shutil
-import time
 
 import pytest
 from kubernetes import client as k8s
 
-from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import k8s_configuration, kubectl_runner
+from tests.mini_clients import KUBECTL, eventually, k8s_configuration
 
-KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    cluster = Cluster(ClusterConfig().fast()).start()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(scope="module")
-def kubectl(cluster, tmp_path_factory):
-    return kubectl_runner(KUBECTL, cluster, tmp_path_factory.mktemp("kubectl"))
 
 
 @pytest.fixture(scope="module")
 def core(cluster):
     with k8s.ApiClient(k8s_configuration(cluster)) as api:
         yield k8s.CoreV1Api(api)
-
-
-def eventually(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def used(core, namespace: str, name: str) -> dict:
