@@ -133,11 +133,13 @@ def kinds_used(atlas: Atlas, packages: Sequence[str]) -> list[KindUse]:
     return sorted(uses, key=lambda u: (-len(u.watches) - len(u.writes), u.kind))
 
 
-def writes_by(atlas: Atlas, packages: Sequence[str], kinds: Sequence[str] = ()) -> list[Write]:
+def writes_by(atlas: Atlas, packages: Sequence[str], kinds: Sequence[str] = (),
+              library: set[str] | None = None) -> list[Write]:
     """What the production functions of `packages` (package ids) write through the typed
     client (of `kinds` only, if given), directly, through a production helper of another
     package that calls it (one call away), or through library code they run (library_writes),
-    by kind, then function and line."""
+    by kind, then function and line. `library`: the library packages, when the caller asks for
+    several roles (library_writes.library_packages)."""
     methods = sorted({m for kind in kinds or atlas.reader.ids_with_kind(str(NodeKind.API_KIND))
                       for m in client_methods(kind)})
     calls = atlas.reader.edges_to(methods, [str(EdgeKind.CALLS)])
@@ -155,7 +157,8 @@ def writes_by(atlas: Atlas, packages: Sequence[str], kinds: Sequence[str] = ()) 
               for e in into if caller_package.get(e.source) in wanted
               and e.attrs.get("via") != "stored"  # the line names the field, not the helper
               for w in by_helper[e.target]]
-    library = library_writes.library_packages(atlas)
+    if library is None:
+        library = library_writes.library_packages(atlas)
     in_library = {f: package[f] for f in by_helper if package[f] in library}
     found += [Write(e.source, w.kind, w.verb, w.client, int(e.attrs.get("line") or 0),
                     e.target, w.line, writer)
@@ -176,12 +179,13 @@ def roles_writing(atlas: Atlas, kind: str) -> list[tuple[str, Write]]:
     its first write (a create before an update before a delete; directly, then through a
     helper, then through library code it runs), by role id."""
     firsts: list[tuple[str, Write]] = []
+    library = library_writes.library_packages(atlas)  # once, not once a role
     for role in atlas.roles():
         if role.attrs.get("plane") == "library":
             continue
         packages = sorted(e.source for e in atlas.reader.edges_to([role.id], [str(EdgeKind.IN_ROLE)])
                           if e.attrs.get("how") == "path")
-        writes = writes_by(atlas, packages, (kind,))
+        writes = writes_by(atlas, packages, (kind,), library)
         if writes:
             firsts.append((role.id, min(writes, key=story_order)))
     return sorted(firsts, key=lambda pair: pair[0])
