@@ -40,21 +40,10 @@ def find(name, kinds, limit, production_only, db, neo4j_uri, as_json) -> None:
 
 
 def _first_matches(atlas, name: str, kinds, limit: int, production_only: bool):
-    """The first `limit` matches and whether there are more. Production code is kept after
-    the store's limit, so with --production ask until enough are kept or none are left
-    (`find Run --production` gave 47 of its 50 while hundreds more were there)."""
-    from kubeatlas.graph.query.names import is_production
-
-    asked = limit + 1
-    while True:
-        found = atlas.find(name, kinds, asked)
-        kept = [h for h in found if is_production(h.attrs)] if production_only else found
-        if len(kept) > limit or len(found) < asked or asked >= _FIND_MOST:
-            return kept[:limit], len(kept) > limit
-        asked = min(asked * 4, _FIND_MOST)
-
-
-_FIND_MOST = 20_000  # names asked of the store at most for one --production page
+    """The first `limit` matches and whether there are more (with --production, test code is
+    left out before the limit: see graph/query/search.py)."""
+    found = atlas.find(name, kinds, limit + 1, production_only)
+    return found[:limit], len(found) > limit
 
 
 def _where(attrs) -> str:

@@ -18,6 +18,7 @@ from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
 from kubeatlas.graph.query.meeting import meeting
+from kubeatlas.graph.query.names import is_production
 from kubeatlas.graph.query.platform import Platform, PlatformView
 from kubeatlas.graph.store.neo4j.load import load_index
 from kubeatlas.graph.store.neo4j.reader import Neo4jReader
@@ -221,6 +222,17 @@ def _answer(query, atlas):
         return query(atlas)
     except Exception as exc:  # both stores must fail the same way, too
         return (type(exc).__name__, str(exc))
+
+
+def test_find_production_fills_its_limit_from_both_stores(stores):
+    """`find(production_only=True)` leaves test code out before the limit, not after it: two
+    production matches asked, two given while more exist (before: only those among the
+    store's first two matches)."""
+    for atlas in stores["ktree"]:
+        everything = atlas.reader.search("Test", (), 10_000)
+        production = [n for n in everything if is_production(n.attrs)]
+        assert sum(is_production(n.attrs) for n in everything[:2]) < 2 < len(production)
+        assert atlas.find("Test", limit=2, production_only=True) == production[:2]
 
 
 def test_every_edge_kind_reads_back_identically(stores):

@@ -1,75 +1,30 @@
 """The questions users ask (deps, dependents, paths, implementers, roles, search), once for
-every store: a store only answers the small GraphReader protocol below."""
+every store: a store only answers the small GraphReader protocol (graph/query/reader.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from kubeatlas.analyzer.buildtags import matches
 from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.knowledge.apikinds import version_rank
 from kubeatlas.graph.model.records import EdgeRecord, NodeRecord
 from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of, kind_of, prefix_of
-from kubeatlas.graph.query.apiserver import WRITES, client_methods
 from kubeatlas.graph.query.bridge import bridge_between
+from kubeatlas.graph.query.cards import kind_card, role_card
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
 from kubeatlas.graph.query.dispatch import reaching_calls
-from kubeatlas.graph.query.names import Pick, is_production, method_through_embedding, production_order, rank_ids
+from kubeatlas.graph.query.names import Pick, method_through_embedding, production_order, rank_ids
+from kubeatlas.graph.query.reader import Dependency, GraphReader, QueryResult
+from kubeatlas.graph.query.search import find_names
+
+__all__ = ["MAX_DEPTH", "Atlas", "Dependency", "EdgeRecord", "GraphReader", "NodeRecord", "QueryResult"]
 
 MAX_DEPTH = 50
 NAMED_MAX = 2000  # nodes of one name fetched to resolve it (1,524 are named String on v1.28.7)
 TRIVIAL_METHODS = frozenset({"Name", "String"})
 _NAMED_KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.API_KIND)
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    truncated: bool
-
-    def as_json(self) -> dict[str, Any]:
-        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows],
-                "truncated": self.truncated}
-
-
-@dataclass(frozen=True, slots=True)
-class Dependency:
-    id: str
-    depth: int
-    files: int
-    test_only: bool
-    platforms: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "depth": self.depth, "files": self.files,
-                "test_only": self.test_only, "platforms": list(self.platforms)}
-
-
-class GraphReader(Protocol):
-    """What a store must answer; every question in Atlas is built from these."""
-
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRecord]: ...
-
-    def edges_from(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
-
-    def edges_to(self, ids: Sequence[str], kinds: Sequence[str]) -> list[EdgeRecord]: ...
-
-    def search(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]: ...
-
-    def ids_with_key(self, kind: str, key: str, value: str) -> list[str]: ...
-
-    def ids_under(self, kind: str, key: str, prefix: str) -> list[str]: ...
-
-    def ids_with_kind(self, kind: str) -> list[str]: ...
-
-    def count_by_kind(self) -> dict[str, int]: ...
-
-    def tree_info(self) -> dict[str, Any]: ...
-
-    def problems(self) -> list[dict[str, Any]]: ...
 
 
 class Atlas:
@@ -311,65 +266,20 @@ class Atlas:
         return sorted(self.reader.get_nodes(ids).values(), key=lambda n: n.id)
 
     def kind_summary(self, api_kind: str) -> dict[str, Any]:
-        """An API kind's card: defining types, storage, watching and reconciling packages, and
-        (relation WRITES, production first) the functions that write it through client-go's
-        typed client, each with its call (`path:line Create`)."""
-        node = self.node(api_kind)
-        relations = []
-        for e in self.neighbours(api_kind, (EdgeKind.DEFINES_KIND, EdgeKind.STORES,
-                                            EdgeKind.WATCHES, EdgeKind.RECONCILES), reverse=True):
-            detail = "internal" if e.attrs.get("internal") else e.attrs.get("evidence", "")
-            relations.append((e.kind, e.source, detail))
-        calls = self.reader.edges_to(client_methods(api_kind), [str(EdgeKind.CALLS)])
-        calls = self.production_first(sorted(calls, key=lambda e: (e.source, e.target)),
-                                      "source", production_only=False)
-        files = {n.id: n.attrs.get("file", "") for n in
-                 self.reader.get_nodes(sorted({e.source for e in calls})).values()}
-        relations += [(WRITES, e.source, f"{files.get(e.source, '')}:{e.attrs.get('line', '')} "
-                       f"{e.target.rpartition(').')[2]}") for e in calls]
-        return {"kind": node.as_json(), "relations": relations}
+        """An API kind's card (see graph/query/cards.py)."""
+        return kind_card(self, api_kind)
 
     def role_summary(self, role: str) -> dict[str, Any]:
-        """A role's card: attributes, packages by rule, key interfaces with implementers,
-        and the roles it depends on, is depended on by, and talks to."""
-        node = self.node(role)
-        packages = self.neighbours(role, (EdgeKind.IN_ROLE,), reverse=True)
-        by_path = sorted(e.source for e in packages if e.attrs.get("how") == "path")
-        reachable = sorted(e.source for e in packages if e.attrs.get("how") == "reachable")
-        external = sorted(e.source for e in packages if e.attrs.get("how") == "external")
-        names = node.attrs.get("key_interfaces") or ()  # found in this tree by the roles stage
-        found = self.reader.get_nodes([f"type:{name}" for name in names])
-        interfaces = [{"id": f"type:{name}", "implementers": (
-            [] if self.is_trivial_interface(f"type:{name}") else
-            [e.source for e in self.implementers(f"type:{name}", production_only=True)])}
-            for name in names if f"type:{name}" in found]
-        out_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
-        in_edges = self.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)
-        return {
-            "role": node.as_json(),
-            "packages_by_path": by_path,
-            "packages_reachable": len(reachable),
-            "external_packages": external,
-            "key_interfaces": interfaces,
-            "depends_on": [{"role": e.target, **e.attrs} for e in out_edges
-                           if e.kind == EdgeKind.DEPENDS_ON],
-            "depended_by": [{"role": e.source, **e.attrs} for e in in_edges
-                            if e.kind == EdgeKind.DEPENDS_ON],
-            "talked_to_by": [{"role": e.source, **e.attrs} for e in in_edges
-                             if e.kind == EdgeKind.TALKS_TO],
-            "talks_to": [{"role": e.target, **e.attrs} for e in out_edges
-                         if e.kind == EdgeKind.TALKS_TO],
-        }
+        """A role's card (see graph/query/cards.py)."""
+        return role_card(self, role)
 
     # --- search & summary -----------------------------------------------------------
     def find(self, text: str, kinds: Iterable[NodeKind] = (), limit: int = 50,
              production_only: bool = False) -> list[NodeRecord]:
         """Nodes whose name matches, production code first (the store's order within each
-        group); test helpers and generated code left out with production_only."""
-        found = self.reader.search(text, tuple(str(k) for k in kinds), limit)
-        if production_only:
-            found = [n for n in found if is_production(n.attrs)]
-        return sorted(found, key=lambda n: not is_production(n.attrs))
+        group); test helpers and generated code left out, before the limit, with
+        production_only (see graph/query/search.py)."""
+        return find_names(self.reader, text, (str(k) for k in kinds), limit, production_only)
 
     def stats(self) -> dict[str, Any]:
         return {"tree": self.reader.tree_info(), "counts": self.reader.count_by_kind(),

@@ -1,14 +1,17 @@
-"""Ranked type-ahead search over any GraphReader: exact names first, then production code before
-tests, fakes and generated code, then the bigger item; the same order from both stores."""
+"""Search by name over any GraphReader: `find` (the store's order, production code first and,
+if asked, only) and the ranked type-ahead (exact names first, then production code before
+tests, fakes and generated code, then the bigger item); the same answers from both stores."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kubeatlas.graph.build.codeflags import is_test_package
+from kubeatlas.graph.model.records import NodeRecord
 from kubeatlas.graph.model.schema import NodeKind
-from kubeatlas.graph.query.atlas import GraphReader, NodeRecord
+from kubeatlas.graph.query.names import is_production
+from kubeatlas.graph.query.reader import GraphReader
 
 # what the search box offers, in the order a tie between kinds is broken
 SEARCHED_KINDS: tuple[str, ...] = tuple(str(k) for k in (
@@ -19,6 +22,26 @@ MIN_CHARS = 2  # one character matches a third of the index: nothing useful to r
 PREFIX_CHARS = 4  # up to this length the pool starts from name prefixes (exact names included)
 POOL = 200  # candidates fetched from the store before ranking
 _GENERATED_FILES = ("zz_generated", ".pb.go", "generated.", "_generated.go", "openapi_generated")
+
+
+def find_names(reader: GraphReader, text: str, kinds: Iterable[str] = (), limit: int = 50,
+               production_only: bool = False) -> list[NodeRecord]:
+    """Up to `limit` nodes whose name contains `text`, production code first (the store's order
+    within each group). With production_only, test helpers and generated code are left out
+    before the limit, not after it: the store is asked for longer pages until `limit`
+    production nodes are kept or it has no more (`Run` gave 17 of 20 while hundreds more
+    were there)."""
+    wanted = tuple(kinds)
+    if not production_only:
+        found = reader.search(text, wanted, limit)
+        return sorted(found, key=lambda n: not is_production(n.attrs))
+    asked = limit
+    while True:
+        page = reader.search(text, wanted, asked)
+        kept = [n for n in page if is_production(n.attrs)]
+        if len(kept) >= limit or len(page) < asked:
+            return kept[:limit]
+        asked *= 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import neo4j
 from neo4j import exceptions as nx
 
 from kubeatlas.errors import QueryRejected, QueryTimeout, StoreUnavailable
-from kubeatlas.graph.query.atlas import QueryResult
+from kubeatlas.graph.query.reader import QueryResult
 from kubeatlas.graph.store.neo4j.guard import check_cypher
 from kubeatlas.graph.store.neo4j.local.runtime import layout
 from kubeatlas.graph.store.neo4j.local.server import read_password, status

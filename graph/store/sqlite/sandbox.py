@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kubeatlas.errors import QueryRejected, QueryTimeout
-from kubeatlas.graph.query.atlas import QueryResult
+from kubeatlas.graph.query.reader import QueryResult
 
 # longest string or blob a console query may build (SQLITE_LIMIT_LENGTH): one instr(), replace()
 # or LIKE over values of this size is one VM step of a few tenths of a second at worst (the
