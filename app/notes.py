@@ -33,7 +33,8 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.argument("subject", metavar="ROLE|FLOW|changes", required=False)
 @click.option("--all", "all_notes", is_flag=True, help="Every note of the tree plus an index, into --out DIR.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-              help="Write the note (a file) or, with --all, every note (a directory) here.")
+              help="Write the note (a file; `-` prints it, with --check too) or, with --all, every "
+                   "note (a directory) here.")
 @click.option("--lang", default="en", show_default=True, callback=_lang, metavar="en|zh",
               help="Language of the notes (zh-CN works too).")
 @click.option("--format", "fmt", type=click.Choice(("markdown", "hugo", "anki")), default="markdown",
@@ -41,7 +42,8 @@ def _lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--check", is_flag=True,
               help="Verify every citation and the meaning of every claim (A calls/references B at the "
                    "cited line, T implements I, absent means declared nowhere) against the tree; exit 1 on "
-                   "failures. SUBJECT may then be a saved note (FILE.md).")
+                   "failures. Prints the verdict and the failures only: add `--out FILE` to write the "
+                   "note, `--out -` to print it too. SUBJECT may then be a saved note (FILE.md).")
 @click.option("--tree", "tree_root", type=click.Path(path_type=Path), default=None,
               help="Tree to check against (default: the root the index was built from).")
 @click.option("--from", "old_db", type=_DB, default=None, help="`notes changes`: the older index.")
@@ -60,7 +62,7 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
     if all_notes:
         from kubeatlas.graph.notes.export import write_all
 
-        if out_path is None:
+        if out_path is None or str(out_path) == "-":
             raise click.UsageError("--all needs --out DIR")
         if out_path.exists() and not out_path.is_dir():
             raise click.UsageError(f"--out {out_path} is a file; --all writes a directory")
@@ -82,11 +84,11 @@ def notes(subject: str | None, all_notes: bool, out_path: Path | None, lang: str
 
         note = _build_note(atlas, subject, lang, build_note)
         citations, claims = list(note.citations), list(note.claims)
-        if out_path:
+        if out_path and str(out_path) != "-":
             out_path.parent.mkdir(parents=True, exist_ok=True)
             out_path.write_text(note.markdown, encoding="utf-8")
             err.print(f"wrote {out_path} ({len(citations)} citations, {len(claims)} claims)")
-        else:
+        elif out_path or not check:  # --check alone: the verdict, not 300 lines of note before it
             click.echo(note.markdown, nl=not note.markdown.endswith("\n"))  # ends a line
     if check:
         root = tree_root or Path(str(atlas.reader.tree_info().get("root") or ""))
@@ -142,7 +144,7 @@ def _changes(old_db: Path | None, new_db: Path | None, lang: str, out_path: Path
     from kubeatlas.graph.notes.changes import changes_markdown
 
     text = changes_markdown(diff_releases(_open_db(old_db, "--from"), _open_db(new_db, "--to")).as_json(), lang)
-    if out_path:
+    if out_path and str(out_path) != "-":
         out_path.write_text(text, encoding="utf-8")
         err.print(f"wrote {out_path}")
     else:

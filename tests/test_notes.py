@@ -1656,6 +1656,19 @@ def test_notes_command_writes_and_checks(tmp_path, notes_db, capsys):
     assert printed.endswith("-->\n")  # the last line ends, so a --check summary starts its own
 
 
+def test_notes_check_prints_the_verdict_not_the_note(notes_db, capsys):
+    """`notes ROLE --check` answers whether the citations hold (before: the whole note came
+    first, the verdict at its end); `--out -` prints the note too."""
+    assert main(["notes", "kubelet", "--db", str(notes_db), "--check"]) == 0
+    printed = capsys.readouterr()
+    assert "claims hold" in printed.err.replace("\n", " ")
+    assert "kubeatlas:claim" not in printed.out and "# " not in printed.out
+    assert main(["notes", "kubelet", "--db", str(notes_db), "--check", "--out", "-"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out == (GOLDEN / "notes_kubelet.md").read_text()
+    assert "claims hold" in printed.err.replace("\n", " ")
+
+
 def test_notes_command_checks_a_saved_note_against_a_moved_tree(tmp_path, notes_db, capsys):
     saved = tmp_path / "kubelet.md"
     text = (GOLDEN / "notes_kubelet.md").read_text()
