@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -70,7 +71,7 @@ class _Commands(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """kubeatlas — an atlas of the Kubernetes source code."""
-    ctx.obj = {"debug": debug}
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 @cli.command()
@@ -108,6 +109,7 @@ def index(path, clone_url, ref, k8s_version, db, jobs, force, as_json) -> None:
     with RichProgress(enabled=err.is_terminal and not as_json) as progress:
         summary = index_tree(checkout, db, jobs=jobs, max_file_bytes=max_bytes,
                              stages=default_stages(jobs), progress=progress, force=force)
+    click.get_current_context().ensure_object(dict)[INDEX_COMPLETE] = True  # a Ctrl-C now is no failure
     if as_json:
         print_json(summary.as_json())
         return
@@ -257,12 +259,30 @@ def _stop_workers() -> None:
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 
 
+INDEX_COMPLETE = "index_complete"  # set in the context's obj once `index` has written the index
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: one-line errors and exit code 2 for every KubeatlasError."""
-    args = sys.argv[1:] if argv is None else argv
+    """Entry point: one-line errors and exit code 2 for every KubeatlasError. Run as the
+    program (no argv), a Ctrl-C once the command has ended is ignored: Python's exit (logging,
+    worker processes) would print a traceback for it after the work was done."""
+    code = _run(sys.argv[1:] if argv is None else argv)
+    for _ in range(3) if argv is None else ():
+        try:  # signal.signal first runs a Ctrl-C still pending: then once more
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            break
+        except KeyboardInterrupt:
+            continue
+        except ValueError:  # not the main thread: its Ctrl-C is not ours to set
+            break
+    return code
+
+
+def _run(args: list[str]) -> int:
     debug = "--debug" in args
+    state: dict = {}
     try:
-        cli.main(args=args, prog_name="kubeatlas", standalone_mode=False)
+        cli.main(args=args, prog_name="kubeatlas", standalone_mode=False, obj=state)
     except KubeatlasError as exc:
         if debug:
             raise
@@ -275,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (_Interrupted, click.exceptions.Abort, KeyboardInterrupt):
         _stop_workers()
+        if state.get(INDEX_COMPLETE):  # while its summary was printed: the index is whole
+            return 0
         if err.is_terminal:
             err.print()  # past the `^C` the terminal echoed
         indexing = next((a for a in args if not a.startswith("-")), "") == "index"

@@ -155,3 +155,22 @@ def test_index_clone_is_shallow_sparse_and_records_ref(tmp_path, monkeypatch, ca
     assert main(["index", "--clone", url, "--ref", "v9.9.9"]) == 2
     assert "cannot clone" in capsys.readouterr().err
     assert not (tmp_path / "cache" / "src" / "v9.9.9").exists()
+
+
+EXIT_CTRL_C = """
+import atexit, os, signal, sys
+from kubeatlas.app.cli import main
+atexit.register(os.kill, os.getpid(), signal.SIGINT)  # Ctrl-C while Python exits, after main
+sys.exit(main())
+"""
+
+
+def test_ctrl_c_after_a_complete_index_is_quiet(small_tree, tmp_path):
+    """A Ctrl-C that lands while the interpreter exits after `kubeatlas index` finished prints
+    nothing and changes nothing (before: a KeyboardInterrupt traceback from Python's exit)."""
+    db = tmp_path / "index.sqlite"
+    proc = subprocess.run([sys.executable, "-c", EXIT_CTRL_C, "index", str(small_tree), "--db",
+                           str(db), "--json"], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(proc.stdout)["counts"]["Package"] > 0
+    assert main(["stats", "--db", str(db), "--json"]) == 0  # the index is whole
