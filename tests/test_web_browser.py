@@ -379,3 +379,37 @@ def test_every_page_follows_the_chinese_switch_and_an_emptied_search_leaves_the_
         assert page.locator("[data-testid=stException]").count() == 0, path
     _shot(page, "pages_zh")
     page.close()
+
+
+def test_every_page_opens_at_its_address_without_page_not_found(app_url, browser):
+    """Typed or linked, /architecture (and every other page's address) opens that page: before,
+    the map, being the default page, had no address of its own and /architecture showed
+    Streamlit's "Page not found" before falling back to it. The app root still opens the map."""
+    from kubeatlas.app.web import nav
+    from kubeatlas.app.web.words import say
+
+    for _, entries in nav.SECTIONS:
+        for _, title, url, _ in entries:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{app_url}/{url}")
+            heading = page.locator("[data-testid=stMain] h1")
+            not_found = page.get_by_text("Page not found")
+            seen = False
+            deadline = time.monotonic() + 60
+            while heading.count() == 0 and time.monotonic() < deadline:
+                seen = seen or not_found.count() > 0
+                page.wait_for_timeout(25)
+            _settled(page)
+            seen = seen or not_found.count() > 0
+            assert not seen, f"/{url} showed Page not found"
+            assert page.url.split("?")[0] == f"{app_url}/{url}", (url, page.url)
+            if url == "architecture":
+                assert _h1(page)[0] == say("en", title)
+            page.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.locator("[data-testid=stMain] h1", has_text=say("en", "page_architecture")) \
+        .wait_for(timeout=60_000)
+    current = page.locator("[data-testid=stSidebarNavLink][aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("href").endswith("/architecture")
+    page.close()

@@ -37,12 +37,23 @@ SECTIONS = (
 )
 
 
+HOME = "home"  # the URL path reserved by the hidden page at the app root
+
+
 def pages(lang: str = "en") -> dict[str, list[st.Page]]:
-    """The navigation's sections and pages, named in `lang`."""
-    return {say(lang, section): [st.Page(path, title=say(lang, title), url_path=url, icon=icon,
-                                         default=path == ARCHITECTURE)
-                                 for path, title, url, icon in entries]
-            for section, entries in SECTIONS}
+    """The navigation's sections and pages, named in `lang`. Every page is served at its own
+    address: Streamlit serves its default page at the root only (/architecture was "Page not
+    found" before the map), so the map is an ordinary page at /architecture and the root a
+    hidden page that switches to it (keeping the query: `?lang=zh`)."""
+    sections = {say(lang, section): [st.Page(path, title=say(lang, title), url_path=url, icon=icon)
+                                     for path, title, url, icon in entries]
+                for section, entries in SECTIONS}
+    first = next(iter(sections.values()))
+    architecture = first[0]
+    first.append(st.Page(lambda: st.switch_page(architecture, query_params=st.query_params.to_dict()),
+                         title=architecture.title,
+                         url_path=HOME, icon=":material/map:", default=True, visibility="hidden"))
+    return sections
 
 
 def url_path(script: str) -> str:
