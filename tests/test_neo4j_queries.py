@@ -227,12 +227,16 @@ def _answer(query, atlas):
 def test_find_production_fills_its_limit_from_both_stores(stores):
     """`find(production_only=True)` leaves test code out before the limit, not after it: two
     production matches asked, two given while more exist (before: only those among the
-    store's first two matches)."""
+    store's first two matches); without it, production code first holds across the limit."""
     for atlas in stores["ktree"]:
         everything = atlas.reader.search("Test", (), 10_000)
         production = [n for n in everything if is_production(n.attrs)]
         assert sum(is_production(n.attrs) for n in everything[:2]) < 2 < len(production)
         assert atlas.find("Test", limit=2, production_only=True) == production[:2]
+        # and without production_only, production code comes first across the limit too
+        assert atlas.find("Test", limit=2) == production[:2]
+        others = [n for n in everything if not is_production(n.attrs)]
+        assert atlas.find("Test", limit=len(production) + 1) == production + others[:1]
 
 
 def test_every_edge_kind_reads_back_identically(stores):

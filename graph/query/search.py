@@ -26,22 +26,23 @@ _GENERATED_FILES = ("zz_generated", ".pb.go", "generated.", "_generated.go", "op
 
 def find_names(reader: GraphReader, text: str, kinds: Iterable[str] = (), limit: int = 50,
                production_only: bool = False) -> list[NodeRecord]:
-    """Up to `limit` nodes whose name contains `text`, production code first (the store's order
-    within each group). With production_only, test helpers and generated code are left out
-    before the limit, not after it: the store is asked for longer pages until `limit`
-    production nodes are kept or it has no more (`Run` gave 17 of 20 while hundreds more
-    were there)."""
+    """Up to `limit` nodes whose name contains `text`: production code first, then test helpers
+    and generated code (left out with production_only), each group in the store's order. The
+    groups are formed before the limit, not after it: the store is asked for longer pages
+    until `limit` production nodes are found or it has no more (`find Run --production` gave
+    17 of 20 while hundreds more were there; `find ListAndWatch` listed generated gRPC stubs
+    before production methods past the store's first page)."""
     wanted = tuple(kinds)
-    if not production_only:
-        found = reader.search(text, wanted, limit)
-        return sorted(found, key=lambda n: not is_production(n.attrs))
     asked = limit
     while True:
         page = reader.search(text, wanted, asked)
-        kept = [n for n in page if is_production(n.attrs)]
-        if len(kept) >= limit or len(page) < asked:
-            return kept[:limit]
+        production = [n for n in page if is_production(n.attrs)]
+        if len(production) >= limit or len(page) < asked:
+            break
         asked *= 4
+    if production_only:
+        return production[:limit]
+    return (production + [n for n in page if not is_production(n.attrs)])[:limit]
 
 
 @dataclass(frozen=True, slots=True)
