@@ -252,6 +252,9 @@ def _call_command(name: str, edges_of: Callable[[Atlas, str, bool], list[EdgeRec
                         "function": picked.as_json(), "platform": platform.name})
             return
         _say_platform(platform)
+        if not edges:  # one line, not an empty table squeezed under a long title
+            out.print(f"no {name} of {picked.id}" + (" in production code" if production_only else ""))
+            return
         sources = atlas.reader.get_nodes([e.source for e in edges])
         print_table(f"{name} of {picked.id}", ("caller" if column == "source" else "callee", "how", "via", "at"),
                     ((getattr(e, column), _HOP_TEXT.get(hop_kind(e.kind), e.kind.lower()),

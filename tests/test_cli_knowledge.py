@@ -50,6 +50,17 @@ def test_kind_implements_interfaces_callers(db, capsys):
     assert [c["source"] for c in callers["callers"]] == ["func:k8s.io/kubernetes/pkg/kubelet.Run"]
 
 
+def test_no_callers_is_one_line_not_an_empty_table(db, capsys):
+    """A function nothing calls (a binary's main) is said in one line (before: an empty table
+    whose long title wrapped in a column a few letters wide)."""
+    capsys.readouterr()
+    assert main(["callers", "func:k8s.io/kubernetes/cmd/kubelet.main", "--db", db]) == 0
+    assert " ".join(capsys.readouterr().out.split()) == "no callers of func:k8s.io/kubernetes/cmd/kubelet.main"
+    assert main(["callees", "func:k8s.io/kubernetes/pkg/util/hash.Sum", "--production", "--db", db]) == 0
+    assert " ".join(capsys.readouterr().out.split()) == (
+        "no callees of func:k8s.io/kubernetes/pkg/util/hash.Sum in production code")
+
+
 def test_path_between_roles_packages_and_functions(db, capsys):
     assert run_json(capsys, "path", "kubelet", "cri", "--db", db)["chain"] == [
         "role:kubelet", "role:cri"]
