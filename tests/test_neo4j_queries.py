@@ -239,6 +239,17 @@ def test_find_production_fills_its_limit_from_both_stores(stores):
         assert atlas.find("Test", limit=len(production) + 1) == production + others[:1]
 
 
+def test_search_puts_a_name_typed_in_another_case_before_longer_names(stores):
+    """`node` (as a learner types it) finds the nodes named Node first, then names starting
+    with it (before: mini:nodestatus, a shorter id, came first)."""
+    for atlas in stores["ktree"]:
+        everything = atlas.reader.search("node", (), 1000)
+        named = [n for n in everything if n.name.lower() == "node"]
+        assert named and everything[:len(named)] == named
+        assert len(everything) > len(named)
+        assert atlas.find("node", limit=1)[0].name.lower() == "node"
+
+
 def test_every_edge_kind_reads_back_identically(stores):
     for sqlite_atlas, neo4j_atlas in stores.values():
         ids = [i for k in NodeKind for i in sqlite_atlas.reader.ids_with_kind(str(k))]

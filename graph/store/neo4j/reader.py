@@ -85,7 +85,8 @@ class Neo4jReader:
         kind_filter = " AND n.kind IN $kinds" if kinds else ""
         rows = self._collected(
             "MATCH (n:Node) WHERE n.name_lc CONTAINS $lc AND n.tree = $tree" + kind_filter +
-            " WITH n ORDER BY n.name = $text DESC, n.name_lc STARTS WITH $lc DESC, size(n.id), "
+            " WITH n ORDER BY n.name = $text DESC, n.name_lc = $lc DESC, n.name_lc STARTS WITH $lc DESC, "
+            "size(n.id), "
             "n.id LIMIT $limit RETURN collect([n.id, n.kind, n._attrs])",
             {"lc": text.lower(), "text": text, "tree": self.tree, "kinds": list(kinds),
              "limit": int(limit)})

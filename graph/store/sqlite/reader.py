@@ -73,8 +73,8 @@ class SqliteReader:
         if not text:
             return []
         kind_sql = f" AND n.kind IN ({','.join('?' * len(kinds))})" if kinds else ""
-        order = (" ORDER BY (n.name = ?) DESC, (n.name LIKE ?) DESC, length(n.id), n.id"
-                 " LIMIT ?")
+        order = (" ORDER BY (n.name = ?) DESC, (lower(n.name) = lower(?)) DESC, (n.name LIKE ?) DESC,"
+                 " length(n.id), n.id LIMIT ?")  # exact, then in another case (syncpod), prefix
         if len(text) >= 3:
             # the trigram phrase of a bounded prefix narrows the candidates (a 10,000-character
             # phrase took the full-text index most of a minute); instr() checks the rest
@@ -82,12 +82,12 @@ class SqliteReader:
             rest = " AND instr(lower(n.name), lower(?)) > 0" if probe != text else ""
             sql = ("SELECT n.id, n.kind, n.name, n.attrs FROM node_search s JOIN nodes n "
                    "ON n.id = s.id WHERE s.name MATCH ?" + rest + kind_sql + order)
-            params = [_fts_phrase(probe), *([text] if rest else []), *kinds, text, text + "%",
-                      limit]
+            params = [_fts_phrase(probe), *([text] if rest else []), *kinds, text, text,
+                      text + "%", limit]
         else:
             sql = ("SELECT n.id, n.kind, n.name, n.attrs FROM nodes n WHERE n.name LIKE ?"
                    + kind_sql + order)
-            params = [f"%{text}%", *kinds, text, text + "%", limit]
+            params = [f"%{text}%", *kinds, text, text, text + "%", limit]
         return [_node(row) for row in self._conn.execute(sql, params)]
 
     def search_prefix(self, text: str, kinds: Sequence[str], limit: int) -> list[NodeRecord]:
