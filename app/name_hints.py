@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from kubeatlas.errors import DirectoryOnly, NodeNotFound
+from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.records import NodeRecord
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas, GraphReader
@@ -34,10 +34,23 @@ class AtlasWithHints(Atlas):
             hints = [*self._similar_roles(text, kinds), *similar_names(self.reader, text, kinds)]
             hints = list(dict.fromkeys(hints))[:_SHOWN]
             if not hints:
+                self._other_kind(text, kinds)
                 raise
             raise NodeNotFound(f"nothing named {text!r} in the index; did you mean "
                                + " or ".join(repr(h) for h in hints) + "?",
                                name=text, hints=hints) from exc
+
+    def _other_kind(self, text: str, kinds: tuple[NodeKind, ...]) -> None:
+        """Raise NodeNotFound naming what `text` is when it names a node of another kind than
+        asked (`callers kubelet`: the role, not a function)."""
+        if not kinds:
+            return
+        try:
+            other = super().resolve(text)
+        except (NodeNotFound, AmbiguousName):
+            return
+        asked = " or ".join(str(k).lower() for k in kinds)
+        raise NodeNotFound(f"{text!r} names {other}, not a {asked}", name=text, node=other)
 
     def _similar_roles(self, text: str, kinds: tuple[NodeKind, ...]) -> list[str]:
         """Role ids spelled like text (`kube-schedular`): a role's name is its title, so the
@@ -52,16 +65,23 @@ class AtlasWithHints(Atlas):
 def similar_names(reader: GraphReader, text: str, kinds: Iterable[NodeKind] = ()) -> list[str]:
     """Up to three names the index resolves that look like `text`: the nodes named as its last
     word whose ids hold its other words (`Scheduler.Run`, `scheduler.Scheduler.Run`, a
-    misspelled `Schedular.Run`), else the nodes whose names are spelled like it (`scheduleOen`,
-    `pkg/kubelett`), said as they can be typed back."""
+    misspelled `Schedular.Run`), else those named so in another letter case (`syncpod`), else
+    the nodes whose names are spelled like it (`scheduleOen`, `pkg/kubelett`), said as they
+    can be typed back."""
     words = _WORD.findall(text)
     if not words:
         return []
     name, qualifiers = words[-1], [w.lower() for w in words[:-1]]
     wanted = tuple(str(k) for k in kinds)
-    same = [n for n in reader.search(name, wanted, _SAME_NAME_POOL) if n.name == name]
+    pool = reader.search(name, wanted, _SAME_NAME_POOL)
+    same = [n for n in pool if n.name == name]
     if qualifiers and same:
         found = _best(reader, same, qualifiers, {name: 1.0})
+        if found:
+            return found
+    other_case = [n for n in pool if n.name != name and n.name.lower() == name.lower()]
+    if other_case:  # `syncpod`, `scheduleone`: Go is case-sensitive, learners typing are not
+        found = _best(reader, other_case, qualifiers, {n.name: 1.0 for n in other_case})
         if found:
             return found
     if len(name) < 3:

@@ -49,6 +49,7 @@ def test_usage_errors_are_one_line_naming_the_help(ktree_db, args, message):
     (["kind", "Deploymnt"], "apps/v1.Deployment"),
     (["deps", "pkg/kubelett"], "pkg/kubelet"),
     (["role", "kubelett"], "kubelet"),
+    (["callers", "syncpod"], "kubelet.(*Kubelet).SyncPod"),  # in another case: not spelled alike
 ])
 def test_a_misspelled_name_says_what_was_meant_and_that_works(ktree_db, args, meant):
     code, out, err = kubeatlas(*args, "--db", str(ktree_db))
@@ -337,3 +338,16 @@ def test_find_production_fills_its_limit_and_says_when_there_are_more(ktree_db):
     assert found("Pod", "--limit", "3").startswith("the first 3 matches for 'Pod' (--limit N for more)")
     total = len(json.loads(found("Pod", "--limit", "1000", "--json")))
     assert found("Pod", "--limit", str(total)).startswith(f"{total} matches for 'Pod'")
+
+
+@pytest.mark.parametrize("args, said", [
+    (["callers", "kubelet"], "'kubelet' names role:kubelet, not a function or method"),
+    (["callees", "pkg/kubelet"], "'pkg/kubelet' names pkg:k8s.io/kubernetes/pkg/kubelet, not a "
+                                 "function or method"),
+])
+def test_a_name_of_another_kind_says_what_it_names(ktree_db, args, said):
+    """`callers kubelet` names the role it found (before: "nothing named 'kubelet' in the
+    index", which a learner who sees the kubelet everywhere cannot believe)."""
+    code, out, err = kubeatlas(*args, "--db", str(ktree_db))
+    assert code == 2 and not out, (out, err)
+    assert one_line_error(err) == f"error: {said}\n"
