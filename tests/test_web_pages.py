@@ -379,6 +379,35 @@ def test_role_page_in_chinese_shows_its_headings_summary_and_steps_in_chinese(op
     assert not any("lang=" in p.proto.query_string for p in at.get("page_link"))
 
 
+@pytest.mark.parametrize("lang, imports, imported, sep, colon", [
+    ("en", "this role imports it", "imports this role", " — ", ": "),
+    ("zh", "本角色导入它", "它导入本角色", " —— ", "："),
+])
+def test_role_neighbours_say_which_way_the_imports_go(open_page, web_db, lang, imports,
+                                                       imported, sep, colon):
+    """A neighbour this role imports and one that imports it are told apart, in the reader's
+    language (the Chinese said of every role the kubelet imports that it imports the kubelet:
+    依赖它, "depends on it"; the English, "API types — depends on")."""
+    from kubeatlas.graph.query.atlas import Atlas
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    atlas = Atlas(SqliteReader(web_db))
+    told = 0
+    for role in ("kubelet", "cri"):
+        card = atlas.role_summary(f"role:{role}")
+        labels = [label for label, _ in _links(open_page("views/role.py", role=role, lang=lang))]
+        for relation, said in (("depends_on", imports), ("depended_by", imported)):
+            shown = sorted(label.rsplit(f"{sep}{said}{colon}", 1)[1] for label in labels
+                           if f"{sep}{said}{colon}" in label)
+            counts = [int(d.get("weight", 0)) for d in card[relation]]
+            expected = sorted(f"{c} 处导入" if lang == "zh" else
+                              f"{c} import" + ("" if c == 1 else "s") for c in counts)
+            assert shown == expected, (role, relation, [la for la in labels if sep in la])
+            told += len(expected)
+        assert not [label for label in labels if f"{sep}依赖它" in label or "depends on" in label]
+    assert told >= 2
+
+
 def test_the_language_is_kept_when_a_link_drops_it_and_english_stays_out_of_the_url(
         open_page, browser_graphviz):
     from kubeatlas.app.web.words import say

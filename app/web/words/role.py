@@ -43,9 +43,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "written_by": ("written by {count}: ", "{count} 处写入："),
     "no_kinds": ("Its packages watch and write no API kind in this tree.",
                  "在本源码树中，它的包不监听也不写入任何 API 对象。"),
-    "rel_depends": ("depends on", "依赖它"),
-    "rel_depended": ("depended on by", "被它依赖"),
-    "rel_talks": ("talks to", "与它通信"),
+    # said of the other role, from this one: "API types — this role imports it: 179 imports"
+    "rel_depends": ("this role imports it", "本角色导入它"),
+    "rel_depended": ("imports this role", "它导入本角色"),
+    "rel_talks": ("this role talks to it", "本角色与它通信"),
     "neighbour": ("{name} — {relation}: {detail}", "{name} —— {relation}：{detail}"),
     "imports_one": ("{count} import", "{count} 处导入"),
     "imports": ("{count} imports", "{count} 处导入"),
