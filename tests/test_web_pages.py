@@ -3,6 +3,7 @@ of the small notes tree, plus the error pages for a missing or corrupt index."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -180,6 +181,72 @@ def test_role_page_says_when_a_role_is_absent_from_the_release(open_page):
     at = open_page("views/role.py", role="dockershim", lang="zh")
     zh = load_catalog().role("dockershim").absent_note_zh
     assert zh.startswith("本源码树中没有 dockershim") and at.warning[0].value == zh
+
+
+@pytest.fixture(scope="module")
+def flow_db(tmp_path_factory) -> Path:
+    """The notes tree with client-go's generated clientset and the apiserver's admission chain."""
+    from test_notes import ADMISSION_TREE, CLIENTSET_TREE, NOTES_TREE
+
+    return build_index(tmp_path_factory.mktemp("flow") / "kubernetes",
+                       {**NOTES_TREE, **CLIENTSET_TREE, **ADMISSION_TREE})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_role_page_shows_the_data_flow_and_the_extension_points(open_page, flow_db, lang):
+    """A component's page tells how it works as its study note does: after the main loop, the
+    key data flow step by step and the extension points with the implementations production
+    code means (the page showed the main loop only, and for a role with none, such as
+    admission, CSI or client-go, said only that its note follows its data flow)."""
+    from kubeatlas.graph.knowledge.walkthrough import load_walkthroughs
+    from kubeatlas.graph.notes.lang import pick
+    from kubeatlas.graph.notes.lang import say as notes_say
+
+    at = open_page("views/role.py", db=flow_db, role="admission", lang=lang)
+    subheaders = [s.value for s in at.subheader]
+    flow, extend = notes_say(lang, "part_flow"), notes_say(lang, "part_extend")
+    assert subheaders.index(notes_say(lang, "part_loop")) < subheaders.index(flow) \
+        < subheaders.index(extend), subheaders
+    labels = [label for label, _ in _links(at)]
+    steps = ["handlers.createHandler", "admission.(chainAdmissionHandler).Admit",
+             "rest.AdmissionToValidateObjectFunc", "admission.(chainAdmissionHandler).Validate"]
+    assert [label for label in labels if label in steps] == steps  # each a link to its code
+    parts = dict(load_walkthroughs()["admission"].parts)
+    markdown = [str(m.value) for m in at.markdown]
+    for step in (*parts["flow"], *parts["extend"]):
+        assert any(f" — {pick(lang, step.en, step.zh)}" in m for m in markdown), step
+    mutation = next(m for m in markdown if pick(lang, parts["extend"][0].en,
+                                                parts["extend"][0].zh) in m)
+    # the implementations the study note names, in its order
+    from kubeatlas.graph.notes.render import build_note
+    from kubeatlas.graph.query.atlas import Atlas
+    from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+    note = next(x for x in build_note(Atlas(SqliteReader(flow_db)), "admission", lang)
+                .markdown.splitlines() if x.startswith("- `admission.MutationInterface`"))
+
+    def named(text: str) -> list[str]:
+        return re.findall(r"`([\w.()*]+)` \(", text.split(notes_say(lang, "implemented_by"), 1)[1])
+
+    assert "lifecycle.Lifecycle" in named(mutation) and named(mutation) == named(note), mutation
+    assert "admission.MutationInterface" in labels
+
+
+def test_role_page_lists_first_the_implementation_production_code_means(open_page, flow_db):
+    """client-go's kubernetes.Interface: the generated Clientset, its one real implementation,
+    comes first in the key interfaces (it was missing, and the kubectl describers that only
+    embed the interface led the list), and in the extension points."""
+    at = open_page("views/role.py", db=flow_db, role="client-go", lang="zh")
+    listing = next(str(m.value) for m in at.markdown
+                   if str(m.value).startswith("- `k8s.io/") and "Describer" in str(m.value))
+    first, *rest = listing.splitlines()
+    assert first.startswith("- `k8s.io/client-go/kubernetes.Clientset` — ")
+    assert any("k8s.io/kubectl/pkg/describe.PodDescriber" in line for line in rest)
+    assert not any("fake.Clientset" in line for line in listing.splitlines())
+    assert any(e.label.startswith("k8s.io/client-go/kubernetes.Interface —— 2 ")
+               for e in at.expander), [e.label for e in at.expander]
+    extension = next(str(m.value) for m in at.markdown if "每个组件拿到的 clientset 接口" in str(m.value))
+    assert "生产代码中的实现：`kubernetes.Clientset` (" in extension
 
 
 def _open_tab(at: AppTest, key: str, label: str) -> AppTest:

@@ -13,6 +13,7 @@ import streamlit as st
 from kubeatlas.app.web import state
 from kubeatlas.graph.knowledge.walkthrough import load_walkthroughs
 from kubeatlas.graph.model.schema import EdgeKind
+from kubeatlas.graph.notes.rank import intended_implementers, is_test_code
 from kubeatlas.graph.notes.render import Note, build_note
 from kubeatlas.graph.notes.source import PackageContents, read_package
 from kubeatlas.graph.notes.walk import Placed, place_steps
@@ -80,9 +81,17 @@ def note(atlas: Atlas, subject: str, lang: str) -> Note:
 
 
 def walkthrough(atlas: Atlas, role: str) -> list[tuple[str, list[Placed]]]:
-    """The role's walkthrough (start-up, main loop, data flow; role key `kubelet`) placed on
-    the graph as its study note places it: only steps the graph links are kept."""
+    """The role's walkthrough (start-up, main loop, data flow, extension points; role key
+    `kubelet`) placed on the graph as its study note places it: only steps the graph links are
+    kept (an extension point, an interface, needs no link to the step before it)."""
     return _walkthrough(atlas, state.index_key(), role)
+
+
+def implementers(atlas: Atlas, interface: str) -> tuple[list[str], list[str]]:
+    """An interface's implementers as a learner reads them: (those its production code means to
+    implement it, ordered as the study note lists them: the types that write the methods before
+    those that embed the interface; the rest, test doubles last)."""
+    return _implementers(atlas, state.index_key(), interface)
 
 
 # --- the caches: `_atlas` is not hashed; `index` says which index the answer is from ----------
@@ -152,5 +161,16 @@ def _note(_atlas: Atlas, index: Index, subject: str, lang: str) -> Note:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _walkthrough(_atlas: Atlas, index: Index, role: str) -> list[tuple[str, list[Placed]]]:
     walk = load_walkthroughs().get(role)
-    return [(part, place_steps(_atlas, steps, linked=True)[0])
-            for part, steps in (walk.parts if walk else ()) if part != "extend"]
+    return [(part, place_steps(_atlas, steps, linked=part != "extend")[0])
+            for part, steps in (walk.parts if walk else ())]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _implementers(_atlas: Atlas, index: Index, interface: str) -> tuple[list[str], list[str]]:
+    iface = _atlas.reader.get_nodes([interface]).get(interface)
+    if iface is None:
+        return [], []
+    found = _atlas.reader.get_nodes([e.source for e in _atlas.implementers(interface)])
+    intended = [n.id for n in intended_implementers(_atlas, iface, list(found.values()))]
+    rest = sorted(set(found) - set(intended), key=lambda i: (is_test_code(found[i]), i))
+    return intended, rest

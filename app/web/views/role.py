@@ -107,14 +107,19 @@ with state.reported():
 
     st.subheader(notes_lang.say(lang, "key_interfaces"))
     for item in card["key_interfaces"]:
-        found = atlas.reader.get_nodes([item["id"], *item["implementers"]])
+        # those production code means first, as the study note lists them: client-go's
+        # Clientset (generated code, which the card leaves out) before the kubectl describers
+        # that only embed kubernetes.Interface
+        intended, _ = index_cache.implementers(atlas, item["id"])
+        listed = list(dict.fromkeys((*intended, *item["implementers"])))
+        found = atlas.reader.get_nodes([item["id"], *listed])
         iface = found.get(item["id"])
         loc = links.code_md(tree, iface.attrs) if iface else ""
         with st.expander(say(lang, "implementers", name=key_of(item["id"]),
-                             count=len(item["implementers"])), expanded=True):
+                             count=len(listed)), expanded=True):
             st.markdown(say(lang, "declared_at", where=loc) if loc else "")
             links.node_link(item["id"], say(lang, "open_interfaces"))
-            impls = sorted(item["implementers"], key=lambda i: (
+            impls = intended + sorted(set(listed) - set(intended), key=lambda i: (
                 i not in found or is_test_double(found[i]), i))
             lines = []
             for impl in impls[:cap]:
@@ -123,7 +128,7 @@ with state.reported():
                 lines.append(f"- `{key_of(impl)}`" + (f" — {loc}" if loc else ""))
             if lines:  # one element for the list: a page draws fewer, sooner
                 st.markdown("\n".join(lines))
-            links.more_marker(len(item["implementers"]) - cap)
+            links.more_marker(len(listed) - cap)
     for name in attrs.get("missing_interfaces") or ():
         st.caption(say(lang, "not_in_tree", name=name))
     if not card["key_interfaces"] and not attrs.get("missing_interfaces"):

@@ -19,6 +19,10 @@ TEXT: dict[str, tuple[str, str]] = {
                 "run inside other binaries); its study note follows its data flow.",
                 "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）；"
                 "它的学习笔记沿着它的数据流展开。"),
+    "no_loop_flow": ("The catalog names no main loop of {name}'s own (a library, an interface, or "
+                     "code run inside other binaries): its key data flow follows.",
+                     "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）："
+                     "下面是它的关键数据流。"),
     "each_step": ("Each step explained: the study note for {name}", "逐步讲解：{name} 的学习笔记"),
     "packages_shown": ("packages shown", "显示的包数"),
     "core_packages": ("Core packages ({count})", "核心包（{count}）"),
