@@ -3,6 +3,7 @@ of the small notes tree, plus the error pages for a missing or corrupt index."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -616,6 +617,44 @@ def test_the_questions_and_tools_pages_speak_chinese_down_to_their_evidence(open
     assert at.button[0].label == say("zh", "console_run")
     assert any(c.value.endswith(say("zh", "console_rows", count=1, truncated="否")[1:])
                for c in at.caption)
+
+
+def test_why_a_package_watches_a_kind_is_said_in_chinese_on_the_kind_and_role_pages(open_page):
+    """A watch found through a field or parameter typed with an informer (the deployment
+    controller's dInformer) was shown as the index writes it, in English word order, on the
+    API kinds page and on the role page; both now say it in Chinese."""
+    said = "`DeploymentController` 的字段或参数 `dInformer`，类型为 `appsinformers.DeploymentInformer`"
+    kinds = _text(open_page("views/kinds.py", kind="Deployment", lang="zh"))
+    role = _text(open_page("views/role.py", role="kube-controller-manager", lang="zh"))
+    for text in (kinds, role):
+        assert said in text, text
+        assert "`DeploymentController dInformer appsinformers.DeploymentInformer`" not in text
+        assert "/pkg/controller/deployment/deployment_controller.go#L11)" in text  # the link stays
+    english = _text(open_page("views/kinds.py", kind="Deployment"))
+    assert "`DeploymentController dInformer appsinformers.DeploymentInformer`" in english
+
+
+def test_every_watch_of_the_real_index_is_said_in_chinese():
+    """Each shape of evidence the real v1.28.7 index holds for WATCHES, STORES and RECONCILES
+    (a call of an informer, a list-watch of a resource, a typed field or parameter, a registry
+    or controller directory) has Chinese words: none is left as the index's English."""
+    import json
+
+    from kubeatlas.app.web.evidence import SHAPES, evidence_md
+
+    db = Path(os.environ.get("KUBEATLAS_REAL_DB", "/work/scratch/rt30.sqlite"))
+    if not db.exists():
+        pytest.skip(f"no index of a real tree at {db} (set KUBEATLAS_REAL_DB)")
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        details = {json.loads(attrs).get("evidence") or "" for (attrs,) in conn.execute(
+            "SELECT attrs FROM edges WHERE kind IN ('WATCHES', 'STORES', 'RECONCILES')")}
+    assert len(details) > 100
+    unsaid = [d for d in details if d and not any(p.match(d) for _, p in SHAPES)]
+    assert unsaid == []
+    tree = {"commit": "0" * 40}
+    for detail in details:
+        zh = evidence_md(tree, detail, "zh")
+        assert not re.search(r" called in | lists and watches | names | shares its name ", zh), zh
 
 
 def test_the_minik8s_components_are_described_in_the_language_chosen(open_page, web_db, tmp_path):

@@ -5,11 +5,9 @@ through the lease controller it runs)."""
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from kubeatlas.app.web import guard, index_cache, language, links, state, url_widget
+from kubeatlas.app.web import evidence, guard, index_cache, language, links, state, url_widget
 from kubeatlas.app.web.words import say
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
@@ -22,15 +20,6 @@ SECTIONS = ((EdgeKind.DEFINES_KIND, "kinds_defines"), (EdgeKind.STORES, "kinds_s
             (EdgeKind.WATCHES, "kinds_watches"), (EdgeKind.RECONCILES, "kinds_reconciles"),
             (WRITES, "kinds_writes"))
 
-# the evidence graph/knowledge/apikinds.py writes in English, by its words (app/web/words/kinds.py)
-_EVIDENCE = (("ev_internal", re.compile(r"^internal$")),
-             ("ev_registry", re.compile(r"^registry dir (?P<dir>\S+)$")),
-             ("ev_names", re.compile(r"^dir (?P<dir>\S+) names (?P<kind>\S+)$")),
-             ("ev_declares", re.compile(r"^declares (?P<name>\S+)$")),
-             ("ev_shares", re.compile(r"^dir (?P<dir>\S+) shares its name with (?P<kind>\S+)$")),
-             ("ev_called", re.compile(r"^(?P<where>\S+\.go:\d+) (?P<method>\S+) called in "
-                                      r"(?P<name>\S+)$")))
-
 atlas = state.atlas()
 lang = language.chosen()
 tree = state.tree(atlas)
@@ -40,19 +29,6 @@ if not kinds:
     st.info(say(lang, "kinds_none"))
     st.stop()
 ids = sorted(kinds, key=lambda k: (kinds[k].name, k))
-
-
-def _evidence(detail: str) -> str:
-    """Why a package or type is related to the kind, as Markdown in the language chosen (a
-    location is a GitHub link; code stays as it is)."""
-    if lang != "en":
-        for key, pattern in _EVIDENCE:
-            if found := pattern.match(detail):
-                values = found.groupdict()
-                if "where" in values:
-                    values["where"] = links.evidence_md(tree, values["where"])
-                return say(lang, key, **values)
-    return links.evidence_md(tree, detail)
 
 
 with state.reported():
@@ -92,7 +68,7 @@ with state.reported():
             links.node_link(other, key_of(other), left)
             node = others.get(other)
             loc = links.code_md(tree, node.attrs) if node else ""
-            right.markdown(" · ".join(x for x in (loc, _evidence(detail)) if x) or " ")
+            right.markdown(" · ".join(x for x in (loc, evidence.evidence_md(tree, detail, lang)) if x) or " ")
     writing = index_cache.roles_writing(atlas, kid)
     st.subheader(say(lang, "kinds_section", title=say(lang, "kinds_roles"), count=len(writing)))
     st.caption(say(lang, "kinds_roles_intro"))

@@ -20,6 +20,7 @@ from kubeatlas.app.web import (
     svg_chart,
     url_widget,
 )
+from kubeatlas.app.web.evidence import evidence_md as said_evidence
 from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes import lang as notes_lang
@@ -147,7 +148,7 @@ with state.reported():
         if use.watches:
             package, evidence = use.watches[0]
             said.append(say(lang, "watched_by", count=len(use.watches)) + f"`{key_of(package)}` "
-                        + links.evidence_md(tree, evidence))
+                        + said_evidence(tree, evidence, lang))
         if use.writes:
             write = use.writes[0]
             said.append(say(lang, "written_by", count=len(use.writes))

@@ -30,4 +30,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ev_declares": ("`declares {name}`", "声明了 `{name}`"),
     "ev_shares": ("`dir {dir} shares its name with {kind}`", "目录 `{dir}` 与 {kind} 同名"),
     "ev_called": ("{where} `{method} called in {name}`", "{where} 在 `{name}` 中调用 `{method}`"),
+    "ev_list_watch": ('{where} `{function} lists and watches "{resource}" in {name}`',
+                      '{where} `{name}` 用 `{function}` 对 "{resource}" 做 list 和 watch'),
+    "ev_typed": ("{where} `{holder} {name} {type}`",
+                 "{where} `{holder}` 的字段或参数 `{name}`，类型为 `{type}`"),
 }
