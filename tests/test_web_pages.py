@@ -566,8 +566,9 @@ def test_package_and_code_pages_in_chinese_keep_the_open_tab_and_toggles_across_
     assert say("zh", "pkg_table") in _text(at) and "| files |" not in _text(at)
     assert [t.label for t in at.toggle] == [say("zh", k) for k in
                                            ("pkg_tests", "pkg_generated", "pkg_external")]
-    files = _frame(_open_tab(at, "package-tab", say("zh", "tab_files")), "file")
-    assert "pkg/kubelet/kubelet.go" in list(files["file"])
+    files = _frame(_open_tab(at, "package-tab", say("zh", "tab_files")), "文件")
+    assert list(files.columns) == ["文件", "行数", "测试", "生成的", "构建约束", "源码"]
+    assert "pkg/kubelet/kubelet.go" in list(files["文件"])
     at.toggle[0].set_value(True).run()
     at.sidebar.radio[0].set_value("en").run()  # the reader stays on Files, with tests shown
     assert not at.exception and at.session_state["package-tab"] == "Files"
@@ -586,6 +587,54 @@ def test_package_and_code_pages_in_chinese_keep_the_open_tab_and_toggles_across_
     box = next(s for s in at.selectbox if s.key == "pick-id-SyncPod")
     assert box.label == say("zh", "pick_ambiguous", text="SyncPod", count=3, first="")
     assert box.placeholder == say("zh", "pick_choose") and len(box.options) == 3
+
+
+def test_the_code_and_search_pages_say_what_a_node_is_and_their_columns_in_chinese(open_page):
+    """The type-or-function page said `method ·` and drew its callers and callees under English
+    columns (name, how, line, declared at, source) with English hops (call, interface call); the
+    search page labelled hits `(method)`, `(func · 测试)`. In Chinese they are 方法, 函数 …"""
+    from kubeatlas.app.web.words import say
+
+    at = open_page("views/code.py", id="syncLoop", lang="zh")
+    assert at.caption[0].value.startswith("方法 · `method:"), at.caption[0].value
+    at = _open_tab(at, "code-tab", say("zh", "tab_callees", count=_count_of(at, "被调用者")))
+    frame = _frame(at, "名称")
+    assert list(frame.columns) == ["名称", "方式", "行", "声明位置", "源码"]
+    assert set(frame["方式"]) <= {"调用", "接口调用", "经字段调用", "调用字段中保存的函数",
+                                  "经 channel 交接", "经工作队列交接", "经条件变量交接"}, set(frame["方式"])
+    assert "调用" in set(frame["方式"]) or "接口调用" in set(frame["方式"])
+    at = open_page("views/code.py", id="type:k8s.io/cri-api/pkg/apis.RuntimeService", lang="zh")
+    assert at.caption[0].value.startswith("接口 · `type:"), at.caption[0].value
+    labels = [label for label, _ in _links(open_page("views/search.py", q="syncLoop", lang="zh"))]
+    assert "kubelet.(*Kubelet).syncLoop  (方法)" in labels, labels
+    assert not any("(method" in label or "(func" in label for label in labels)
+    english = [label for label, _ in _links(open_page("views/search.py", q="syncLoop"))]
+    assert "kubelet.(*Kubelet).syncLoop  (method)" in english
+
+
+def _count_of(at: AppTest, label: str) -> int:
+    """The count a tab's label gives (`被调用者（3）` -> 3)."""
+    tabs = [t.label for t in at.tabs]
+    return int(next(t for t in tabs if t.startswith(label)).split("（")[1].rstrip("）"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_packages_functions_open_their_own_pages(open_page, lang):
+    """The package page's Functions tab listed functions with a GitHub link only: no way on to
+    a function's page (its callers, callees, main-loop place) but the search box. It opens them
+    as the Types tab opens types, and says what each is in the reader's language."""
+    from kubeatlas.app.web.words import say
+
+    at = _open_tab(open_page("views/package.py", pkg="pkg/kubelet", lang=lang), "package-tab",
+                   say(lang, "tab_functions"))
+    assert say(lang, "pkg_open_function") in [e.label for e in at.expander]
+    links = dict(_links(at))
+    assert "kubelet.(*Kubelet).syncLoop" in links and links["kubelet.(*Kubelet).syncLoop"] \
+        .endswith("code")
+    frame = _frame(at, say(lang, "col_name"))
+    kinds = set(frame[say(lang, "col_decl_kind")])
+    assert kinds <= ({"方法", "函数"} if lang == "zh" else {"method", "func"}), kinds
+    assert len(kinds) == 2
 
 
 def test_the_questions_and_tools_pages_speak_chinese_down_to_their_evidence(open_page):

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from kubeatlas.app.web import guard, index_cache, language, links, nav
-from kubeatlas.app.web.words import say
+from kubeatlas.app.web.words import KEYS, say
 from kubeatlas.graph.notes.glossary import load_glossary
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
@@ -63,7 +63,17 @@ def glossary_links(text: str, container: Any = st) -> bool:
 
 def label(hit: Hit) -> str:
     tag = "" if hit.tier == "production" else f" · {say(language.chosen(), 'tier_' + hit.tier)}"
-    return f"{short_name(hit.id)}  ({_BADGE.get(hit.node.kind, hit.node.kind)}{tag})"
+    return f"{short_name(hit.id)}  ({badge(hit.node.kind)}{tag})"
+
+
+def badge(kind: str, type_kind: str = "") -> str:
+    """What a node of this kind is, in a word of the language chosen (Method: method, 方法); a
+    type by its own kind when it has one (struct: 结构体)."""
+    lang = language.chosen()
+    if type_kind:
+        return say(lang, f"type_kind_{type_kind}") if f"type_kind_{type_kind}" in KEYS else type_kind
+    word = _BADGE.get(kind)
+    return say(lang, f"badge_{word}") if word else kind
 
 
 def sidebar(atlas: Atlas) -> None:

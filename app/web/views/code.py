@@ -8,12 +8,14 @@ from __future__ import annotations
 import streamlit as st
 
 from kubeatlas.app.web import (
+    chain_view,
     index_cache,
     language,
     links,
     live_graph,
     minik8s_panel,
     picker,
+    search_box,
     source_view,
     state,
 )
@@ -43,13 +45,15 @@ def _edge_table(edges, column: str, cap: int = 200) -> None:
         st.caption(notes_lang.say(lang, "none"))
         return
     nodes = atlas.reader.get_nodes(ids[:cap])
-    st.dataframe([{"name": short_name(i), "how": how(e.kind, e.attrs),
-                   "line": e.attrs.get("line") or "",
-                   "declared at": links.where(nodes[i].attrs) if i in nodes else "",
-                   "source": links.code_url(tree, nodes[i].attrs) if i in nodes else ""}
+    name, said, line, declared, source = (say(lang, k) for k in (
+        "col_name", "col_how", "col_line", "col_declared", "col_source"))
+    st.dataframe([{name: short_name(i), said: chain_view.how_said(how(e.kind, e.attrs)),
+                   line: e.attrs.get("line") or "",
+                   declared: links.where(nodes[i].attrs) if i in nodes else "",
+                   source: links.code_url(tree, nodes[i].attrs) if i in nodes else ""}
                   for i, e in zip(ids[:cap], edges, strict=False)],
-                 column_config={"source": st.column_config.LinkColumn("source",
-                                                                      display_text="GitHub")},
+                 column_config={source: st.column_config.LinkColumn(source,
+                                                                    display_text="GitHub")},
                  hide_index=True)
     links.more_marker(len(ids) - cap)
     with st.expander(say(lang, "open_one")):
@@ -64,7 +68,8 @@ with state.reported():
     a = card.node.attrs
     st.title(short_name(nid))
     kind = a.get("type_kind") or card.node.kind.lower()
-    st.caption(f"{kind} · `{nid}`" + (say(lang, "code_test") if a.get("is_test") else ""))
+    said_kind = search_box.badge(card.node.kind, str(a.get("type_kind") or ""))
+    st.caption(f"{said_kind} · `{nid}`" + (say(lang, "code_test") if a.get("is_test") else ""))
     if card.package:
         links.node_link(card.package, say(lang, "code_package", name=key_of(card.package)))
     if card.receiver:
@@ -121,8 +126,10 @@ with state.reported():
             own = [m for m in card.members if m.depth == 0]
             st.caption(say(lang, "code_members", own=len(own),
                            promoted=len(card.members) - len(own)))
-            st.dataframe([{"method": m.name, "from": short_name(m.origin),
-                           "embedded depth": m.depth} for m in card.members], hide_index=True)
+            st.dataframe([{say(lang, "col_method"): m.name,
+                           say(lang, "col_from"): short_name(m.origin),
+                           say(lang, "col_embedded_depth"): m.depth} for m in card.members],
+                         hide_index=True)
             if card.members:
                 with st.expander(say(lang, "open_one")):
                     links.capped_links([m.method for m in card.members], 60, labels={

@@ -8,7 +8,16 @@ import re
 
 import streamlit as st
 
-from kubeatlas.app.web import index_cache, language, links, live_graph, minik8s_panel, picker, state
+from kubeatlas.app.web import (
+    index_cache,
+    language,
+    links,
+    live_graph,
+    minik8s_panel,
+    picker,
+    search_box,
+    state,
+)
 from kubeatlas.app.web.words import both, say
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes.citation import tree_url
@@ -101,10 +110,12 @@ with state.reported():
         if tab.open:
             with tab:
                 st.caption(say(lang, what, name=key_of(pid), count=len(found)))
-                st.dataframe([{"package": key_of(d.id), "files": d.files,
-                               "test only": d.test_only, "platforms": ", ".join(d.platforms)}
+                package, count, test_only, platforms = (say(lang, k) for k in (
+                    "col_package", "col_files", "col_test_only", "col_platforms"))
+                st.dataframe([{package: key_of(d.id), count: d.files,
+                               test_only: d.test_only, platforms: ", ".join(d.platforms)}
                               for d in found], hide_index=True,
-                             column_config={"package": st.column_config.TextColumn(
+                             column_config={package: st.column_config.TextColumn(
                                  width="large")})
                 links.capped_links([d.id for d in found], cap)
     if tabs[6].open:
@@ -116,26 +127,32 @@ with state.reported():
         kept = {f.attrs.get("path") for f in files}
         if tabs[3].open:
             with tabs[3]:
-                st.dataframe([{"file": f.attrs.get("path"), "lines": f.attrs.get("lines"),
-                               "test": bool(f.attrs.get("is_test")),
-                               "generated": bool(f.attrs.get("is_generated")),
-                               "build": f.attrs.get("build_expr") or "",
-                               "source": links.code_url(tree, f.attrs)} for f in files],
-                             column_config={"source": st.column_config.LinkColumn(
-                                 "source", display_text="GitHub")}, hide_index=True)
+                file, lines, test, gen, build, source = (say(lang, k) for k in (
+                    "col_file", "col_lines", "col_test", "col_generated", "col_build",
+                    "col_source"))
+                st.dataframe([{file: f.attrs.get("path"), lines: f.attrs.get("lines"),
+                               test: bool(f.attrs.get("is_test")),
+                               gen: bool(f.attrs.get("is_generated")),
+                               build: f.attrs.get("build_expr") or "",
+                               source: links.code_url(tree, f.attrs)} for f in files],
+                             column_config={source: st.column_config.LinkColumn(
+                                 source, display_text="GitHub")}, hide_index=True)
                 st.caption(say(lang, "pkg_hidden", count=len(contents.files) - len(files)))
         for tab, decls in ((tabs[4], contents.types()), (tabs[5], contents.funcs())):
             if not tab.open:
                 continue
             with tab:
                 shown = [d for d in decls if d.attrs.get("file") in kept]
-                if shown and shown[0].kind == NodeKind.TYPE:
-                    with st.expander(say(lang, "pkg_open_type")):
+                if shown:  # a type's or a function's own page, with its source and callers
+                    with st.expander(say(lang, "pkg_open_type" if shown[0].kind == NodeKind.TYPE
+                                         else "pkg_open_function")):
                         links.capped_links([d.id for d in shown], cap)
-                st.dataframe([{"name": key_of(d.id).rsplit("/", 1)[-1],
-                               "kind": d.attrs.get("type_kind") or d.kind,
-                               "exported": bool(d.attrs.get("exported")),
-                               "where": links.where(d.attrs),
-                               "source": links.code_url(tree, d.attrs)} for d in shown],
-                             column_config={"source": st.column_config.LinkColumn(
-                                 "source", display_text="GitHub")}, hide_index=True)
+                name, kind, exported, where, source = (say(lang, k) for k in (
+                    "col_name", "col_decl_kind", "col_exported", "col_where", "col_source"))
+                st.dataframe([{name: key_of(d.id).rsplit("/", 1)[-1],
+                               kind: search_box.badge(d.kind, str(d.attrs.get("type_kind") or "")),
+                               exported: bool(d.attrs.get("exported")),
+                               where: links.where(d.attrs),
+                               source: links.code_url(tree, d.attrs)} for d in shown],
+                             column_config={source: st.column_config.LinkColumn(
+                                 source, display_text="GitHub")}, hide_index=True)

@@ -33,6 +33,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "plane_library": ("libraries", "库"),
     "plane_tool": ("tools", "工具"),
     "declared_at": ("declared at {where}", "声明于 {where}"),
+    # what a node is, as a search hit's badge and a code page's caption say it
+    "badge_role": ("role", "角色"),
+    "badge_kind": ("kind", "API 类型"),
+    "badge_pkg": ("pkg", "包"),
+    "badge_ext": ("ext", "外部包"),
+    "badge_type": ("type", "类型"),
+    "badge_func": ("func", "函数"),
+    "badge_method": ("method", "方法"),
+    "badge_mini": ("mini", "minik8s 组件"),
+    # table columns the type-or-function and package pages share
+    "col_how": ("how", "方式"),
+    "col_line": ("line", "行"),
+    "col_declared": ("declared at", "声明位置"),
+    "col_method": ("method", "方法"),
+    "col_from": ("from", "来自"),
+    "col_embedded_depth": ("embedded depth", "嵌入深度"),
     # the live graph and the minik8s links, on every page that draws them
     "graph_edges": ("edges", "边"),
     # the edge filters (graph/query/neighbourhood.py's EDGE_FILTERS)
