@@ -416,3 +416,19 @@ def test_a_path_takes_no_dispatch_its_caller_cannot_hold(db, capsys):
     assert main(["path", "kubelet.(*Kubelet).runNodeLease", "scheduler.(*Scheduler).Run", "--db",
                  db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["chain"] is None
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", '`NewListWatchFromClient lists and watches "pods" in newPodSource`'),
+    ("zh", '`newPodSource` 用 `NewListWatchFromClient` 对 "pods" 做 list 和 watch'),
+])
+def test_the_paths_page_says_how_the_target_watches_what_the_source_writes(open_page, lang, said):
+    """No call joins the scheduler's bind and the kubelet's pod source: the paths page tells the
+    hop through the API server, and the kubelet's list-watch in the reader's language (the
+    Chinese page said it in the index's English)."""
+    at = open_page("views/deps.py", lang=lang, **{"from": f"{SCHED}.bind",
+                                                  "to": "func:k8s.io/kubernetes/pkg/kubelet.newPodSource"})
+    info = "\n".join(i.value for i in at.info)
+    assert "pkg/kubelet/kubelet.go:69" in info and said in info, info
+    if lang == "zh":
+        assert "lists and watches" not in info

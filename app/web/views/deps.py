@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kubeatlas.app.web import chain_view, language, links, picker, state
+from kubeatlas.app.web import chain_view, evidence, language, links, picker, state
 from kubeatlas.app.web.words import say as said
 from kubeatlas.graph.model.schema import NodeKind, key_of
 from kubeatlas.graph.notes.lang import say
@@ -95,7 +95,7 @@ if source and target:
             # only when no chain of calls joins them: a chain found is the answer, drawn below
             file = chain_atlas.node(api.write.function).attrs.get("file", "")
             write = links.evidence_md(tree, f"{file}:{api.write.line} {api.write.method}")
-            watch = links.evidence_md(tree, str(api.watch.attrs.get("evidence", "")))
+            watch = evidence.evidence_md(tree, str(api.watch.attrs.get("evidence", "")), lang)
             st.info(said(lang, "paths_via_api", source=short_name(source),
                          target=short_name(target), writer=short_name(api.write.function),
                          verb=say(lang, "verb_" + api.write.verb), kind=key_of(api.write.kind),
