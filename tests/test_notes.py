@@ -1830,6 +1830,20 @@ def test_notes_check_reads_the_claims_of_a_saved_note(tmp_path, notes_db, capsys
     assert "1 failed claims" in capsys.readouterr().out
 
 
+def test_a_note_without_its_claims_keeps_every_other_line(atlas):
+    """What the notes page shows: the note less its claim comments, nothing else changed."""
+    from kubeatlas.graph.notes.claim import without_claims
+
+    for lang in ("en", "zh"):
+        markdown = build_note(atlas, "kubelet", lang).markdown
+        assert parse_claims(markdown)
+        shown = without_claims(markdown)
+        assert "kubeatlas:claim" not in shown and parse_claims(shown) == []
+        kept = [x for x in markdown.splitlines() if not x.startswith("<!-- kubeatlas:claim ")]
+        assert shown.splitlines() == kept[:len(shown.splitlines())]
+        assert all(not x.strip() for x in kept[len(shown.splitlines()):])
+
+
 @pytest.mark.parametrize("fmt, lang", [("markdown", "en"), ("hugo", "zh"), ("anki", "en")])
 def test_notes_all_writes_every_note_in_each_format(tmp_path, notes_db, atlas, fmt, lang):
     out = tmp_path / "notes"

@@ -413,3 +413,18 @@ def test_every_page_opens_at_its_address_without_page_not_found(app_url, browser
     current = page.locator("[data-testid=stSidebarNavLink][aria-current=page]")
     assert current.count() == 1 and current.get_attribute("href").endswith("/architecture")
     page.close()
+
+
+def test_a_study_note_shows_its_text_not_its_claim_comments(app_url, browser):
+    """A note's claims (`<!-- kubeatlas:claim … -->`, what `notes --check` reads) were drawn as
+    text under every note on the notes page: a wall of ids and line numbers. The page shows the
+    note; the download keeps them."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/notes?subject=kubelet&lang=zh")
+    page.locator("h1", has_text="kubelet —— 工作原理").first.wait_for(timeout=60_000)
+    page.locator("[data-testid=stMarkdownContainer]", has_text="主循环").first.wait_for(
+        timeout=60_000)
+    shown = page.locator("[data-testid=stMain]").inner_text()
+    assert "syncLoop" in shown and "kubeatlas:claim" not in shown and "<!--" not in shown
+    _shot(page, "note_without_claims")
+    page.close()

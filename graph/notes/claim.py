@@ -67,3 +67,9 @@ def parse_claims(markdown: str) -> list[Claim]:
                          (int(start or 0), int(end or 0)), parts[6], int(parts[7] or 0),
                          parts[8] if len(parts) == 9 else ""))
     return out
+
+
+def without_claims(markdown: str) -> str:
+    """The note as a reader sees it: the claim comments (one a line, at the end) left out. A
+    Markdown renderer that escapes HTML, as Streamlit's does, would show them as text."""
+    return _LINE.sub("", markdown).rstrip("\n") + "\n"

@@ -13,6 +13,7 @@ from kubeatlas.app.web import guard, index_cache, language, state, url_widget
 from kubeatlas.app.web.words import say
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes.citation import check_citations
+from kubeatlas.graph.notes.claim import without_claims
 from kubeatlas.graph.notes.flow import load_flows
 from kubeatlas.graph.notes.render import FLOW, subjects
 
@@ -75,4 +76,5 @@ with state.reported():
                     st.dataframe([s.as_json() for s in stale], hide_index=True)
                 else:
                     st.success(label(lang, "hold", count=len(note.citations), root=named))
-    st.markdown(note.markdown)
+    # the claims stay in the download (`kubeatlas notes --check` reads them), not on the page
+    st.markdown(without_claims(note.markdown))
