@@ -123,6 +123,27 @@ def test_a_chinese_term_with_no_hits_leads_to_its_english_name(open_page):
     assert f"{chinese} = {english}: search for '{english}'" in [label for label, _ in _links(at)]
 
 
+def test_a_chinese_name_leads_to_the_component_and_never_to_an_empty_search(open_page):
+    """调度器 leads to the kube-scheduler's page as well as to a search for 'scheduler'; a role's
+    Chinese name (设备插件) to its page; and a term no name in the code holds (主循环 = main loop)
+    is translated, not offered as a search that finds nothing (it was: a dead end)."""
+    from kubeatlas.graph.notes.glossary import load_glossary
+
+    terms = load_glossary().terms
+    at = open_page("views/search.py", q=terms["scheduler"], lang="zh")
+    links = [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]
+    assert ("组件：kube-scheduler", "role=kube-scheduler&lang=zh") in links, links
+    assert (f"{terms['scheduler']} = scheduler：搜索 'scheduler'", "q=scheduler&lang=zh") in links
+    at = open_page("views/search.py", q="设备插件", lang="zh")
+    assert ("组件：设备插件", "role=device-plugin&lang=zh") in \
+        [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]
+    at = open_page("views/search.py", q=terms["main loop"], lang="zh")
+    assert not [p for p in at.get("page_link") if "q=main" in p.proto.query_string]
+    assert f"{terms['main loop']} = main loop（代码中没有含这个词的名称）" in [c.value for c in at.caption]
+    at.sidebar.text_input(key="search-box").input(terms["main loop"]).run()  # the sidebar too
+    assert not [p for p in at.get("page_link") if "q=main" in p.proto.query_string]
+
+
 def test_a_name_waiting_for_a_pick_is_not_asked_for_again(open_page):
     at = open_page("views/code.py", id="SyncLoo")  # no exact name: the nearest are offered
     box = at.selectbox[0]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kubeatlas.app.web import guard, index_cache, language, links, nav
 from kubeatlas.app.web.words import KEYS, say
-from kubeatlas.graph.notes.glossary import load_glossary
+from kubeatlas.graph.notes.glossary import load_glossary, phrase
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.search import MIN_CHARS, Hit
@@ -52,13 +52,38 @@ def glossary_terms(text: str) -> list[tuple[str, str]]:
     return sorted(found, key=lambda pair: (-len(pair[0]), pair[1]))[:SHOWN_HITS]
 
 
-def glossary_links(text: str, container: Any = st) -> bool:
-    """Links to a search for each English term the Chinese `text` names; False when none."""
+def roles_named(atlas: Atlas, text: str) -> list[str]:
+    """The roles a Chinese `text` names: by their Chinese name (设备插件, 容器运行时接口), or by
+    an English term of the glossary that their name holds (调度器 -> kube-scheduler)."""
+    if text.isascii():
+        return []
+    terms = [en.lower() for _, en in glossary_terms(text)]
+    found = []
+    for role in index_cache.roles(atlas):
+        name = str(role.attrs.get("name") or role.name)
+        if text in phrase(name, "zh") or any(t in name.lower() for t in terms):
+            found.append(role.id)
+    return found[:SHOWN_HITS]
+
+
+def glossary_links(text: str, atlas: Atlas, container: Any = st) -> bool:
+    """For a Chinese `text`: links to the roles it names, then each English term it names, a
+    link to a search for it when that finds something (调度器 = scheduler), said only when not
+    (主循环 = main loop: no name holds it); False when none."""
+    lang = language.chosen()
+    roles = {r.id: r for r in index_cache.roles(atlas)}
+    for rid in roles_named(atlas, text):
+        name = phrase(str(roles[rid].attrs.get("name") or roles[rid].name), lang)
+        links.node_link(rid, say(lang, "box_role", name=name), container)
     pairs = glossary_terms(text)
     for zh, en in pairs:
-        container.page_link(nav.SEARCH, label=say(language.chosen(), "box_term", zh=zh, en=en),
-                            query_params=language.params({"q": en}), icon=":material/translate:")
-    return bool(pairs)
+        if index_cache.ranked_search(atlas, en, 1):
+            container.page_link(nav.SEARCH, label=say(lang, "box_term", zh=zh, en=en),
+                                query_params=language.params({"q": en}),
+                                icon=":material/translate:")
+        else:
+            container.caption(say(lang, "box_term_only", zh=zh, en=en))
+    return bool(pairs) or bool(roles_named(atlas, text))
 
 
 def label(hit: Hit) -> str:
@@ -98,7 +123,7 @@ def _box(atlas: Atlas) -> None:
     hits = index_cache.ranked_search(atlas, text, SHOWN_HITS + 1)
     if not hits:
         st.caption(say(lang, "box_nothing", text=guard.shown(text)))
-        glossary_links(text)
+        glossary_links(text, atlas)
         return
     for hit in hits[:SHOWN_HITS]:
         links.node_link(hit.id, label(hit), help=hit.id)

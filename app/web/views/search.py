@@ -40,9 +40,9 @@ with state.reported():
     hits = index_cache.ranked_search(atlas, text, LIMIT + 1)
     if not hits:
         st.warning(say(lang, "search_nothing", text=guard.shown(text)))
-        if search_box.glossary_terms(text):
+        if search_box.glossary_terms(text) or search_box.roles_named(atlas, text):
             st.caption(say(lang, "search_glossary"))
-            search_box.glossary_links(text)
+            search_box.glossary_links(text, atlas)
         st.stop()
     st.caption(say(lang, "search_hits", count=min(len(hits), LIMIT))
                + (say(lang, "search_first", count=LIMIT) if len(hits) > LIMIT else ""))
