@@ -90,3 +90,21 @@ def test_the_package_page_offers_every_package_under_a_large_directory(tmp_path,
     assert len(box.options) == 60 and box.options[-1].startswith("k8s.io/kubernetes/pkg/apis/group59")
     box.set_value("pkg:k8s.io/kubernetes/pkg/apis/group59").run()
     assert at.header[0].value == "k8s.io/kubernetes/pkg/apis/group59"
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "'pkg/util' is a directory with no Go files of its own: the one package under it, "
+           "{dir}, is shown"),
+    ("zh", "'pkg/util' 是一个本身没有 Go 文件的目录：下面显示的是它下面唯一的包 {dir}"),
+])
+def test_a_directory_with_one_package_under_it_opens_that_package(open_page, web_db, lang, said):
+    """v1.28.7's `pkg/cluster` and `pkg/windows` hold one package each: the page asked to
+    "open one of the 1 packages under it" from a choice of one; it shows that package."""
+    with pytest.raises(DirectoryOnly) as raised:
+        Atlas(SqliteReader(web_db)).resolve("pkg/util")
+    (only,) = raised.value.fields["packages"]
+    at = open_page("views/package.py", pkg="pkg/util", lang=lang)
+    assert not at.selectbox
+    assert at.header[0].value == only.removeprefix("pkg:")
+    assert said.format(dir=only.removeprefix("pkg:k8s.io/kubernetes/")) in \
+        [c.value for c in at.caption]

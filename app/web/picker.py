@@ -86,6 +86,10 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
                                        if isinstance(listed, (list, tuple)) else [])
         hits = [Hit(n, "prefix", tier_of(n)) for n in found.values()]
         hits.sort(key=lambda h: (h.id.count("/"), h.id))
+        if len(hits) == 1:  # `pkg/cluster`: nothing to choose, the one package is shown
+            container.caption(say(lang, "pick_directory_one", text=guard.shown(text),
+                                  package=str(hits[0].node.attrs.get("dir") or hits[0].id)))
+            return hits[0].id
         directory = True
         prompt = say(lang, "pick_directory", text=guard.shown(text), count=len(hits))
     except NodeNotFound:

@@ -84,6 +84,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_directory": ("'{text}' is a directory with no Go files of its own — open one of the "
                        "{count} packages under it",
                        "'{text}' 是一个本身没有 Go 文件的目录 —— 打开它下面 {count} 个包中的一个"),
+    "pick_directory_one": ("'{text}' is a directory with no Go files of its own: the one "
+                           "package under it, {package}, is shown",
+                           "'{text}' 是一个本身没有 Go 文件的目录：下面显示的是它下面唯一的包 {package}"),
     "pick_nothing": ("nothing named '{text}' in this index", "本索引中没有名为 '{text}' 的节点"),
     "pick_nearest": ("no exact match for '{text}' — did you mean (best first)",
                      "没有与 '{text}' 完全匹配的结果 —— 你要找的是不是（最佳的在前）"),
