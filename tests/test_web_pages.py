@@ -706,6 +706,19 @@ def test_every_watch_of_the_real_index_is_said_in_chinese():
         assert not re.search(r" called in | lists and watches | names | shares its name ", zh), zh
 
 
+def test_a_chain_says_the_edges_it_follows_in_chinese(open_page):
+    """The paths page said a chain ran "沿 CALLS, DISPATCHES, …" on a Chinese page."""
+    query = {"from": "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).syncLoop",
+             "to": "method:k8s.io/kubernetes/pkg/kubelet/cri/remote.(*remoteRuntimeService)."
+                   "RunPodSandbox"}
+    zh = next(str(m.value) for m in open_page("views/deps.py", lang="zh", **query).markdown
+              if "最短的链为红色" in str(m.value))
+    assert "，沿 调用" in zh and "CALLS" not in zh and "DISPATCHES" not in zh, zh
+    en = next(str(m.value) for m in open_page("views/deps.py", **query).markdown
+              if "the shortest in red" in str(m.value))
+    assert " along CALLS" in en, en
+
+
 def test_the_minik8s_components_are_described_in_the_language_chosen(open_page, web_db, tmp_path):
     """The role page's minik8s links and a component's own page say what the component does in
     the reader's language; an index built before the Chinese summaries gives the English one."""

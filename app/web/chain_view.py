@@ -5,7 +5,7 @@ next-shortest alternatives below."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -63,7 +63,7 @@ def show(atlas: Atlas, tree: Mapping[str, Any], chains: Chains, key: str) -> Non
     lang = language.chosen()
     best = chains.found[0]
     st.markdown(say(lang, "chain_along", hops=_hops_count(len(best)),
-                    kinds=", ".join(sorted(set(chains.edge_kinds)))))
+                    kinds=kinds_said(chains.edge_kinds)))
     st_link_analysis(
         elements(chains), layout={"name": "preset", "fit": True, "padding": 40}, height=420, key=f"chain-{key}",
         node_styles=live_graph.node_styles(),
@@ -91,6 +91,24 @@ def _hops(atlas: Atlas, tree: Mapping[str, Any], chain: tuple[Hop, ...]) -> None
         where = links.code_md(tree, node.attrs) if node else ""
         at_line = say(language.chosen(), "chain_at_line", line=hop.line) if hop and hop.line else ""
         right.markdown((where or f"`{nid}`") + at_line)
+
+
+# the edge kinds a chain follows, by the live graph's words for its edge filters
+_EDGE_WORDS = {"CALLS": "edges_calls", "DISPATCHES": "edges_dispatch",
+               "REFERENCES": "edges_value references", "HANDS_OFF": "edges_hand-offs",
+               "IMPORTS": "edges_imports", "IMPLEMENTS": "edges_implements",
+               "EMBEDS": "edges_embeds", "HAS_METHOD": "edges_methods", "IN_ROLE": "edges_in role",
+               "TALKS_TO": "how_talks to", "DEPENDS_ON": "how_depends on"}
+
+
+def kinds_said(kinds: Sequence[str]) -> str:
+    """The edge kinds a chain follows (`CALLS, DISPATCHES`), in the language chosen: English
+    keeps the schema's names, Chinese says them (调用、分派)."""
+    lang = language.chosen()
+    if lang == "en":
+        return ", ".join(sorted(set(kinds)))
+    return "、".join(say(lang, _EDGE_WORDS[k]) if k in _EDGE_WORDS else k
+                    for k in sorted(set(kinds)))
 
 
 _ROUTES = (("route_made", re.compile(r"^(?P<name>\S+) made in (?P<maker>\S+)$")),

@@ -109,6 +109,6 @@ if source and target:
             st.warning(said(lang, "paths_none", source=short_name(source),
                             target=short_name(target), why=why)
                        + (said(lang, "paths_unbridged", why=kinds) if kinds else
-                          said(lang, "paths_along", kinds=", ".join(chains.edge_kinds))))
+                          said(lang, "paths_along", kinds=chain_view.kinds_said(chains.edge_kinds))))
         else:
             chain_view.show(chain_atlas, tree, chains, f"{source}-{target}")
