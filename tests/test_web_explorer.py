@@ -137,6 +137,9 @@ def test_a_chinese_name_leads_to_the_component_and_never_to_an_empty_search(open
     at = open_page("views/search.py", q="设备插件", lang="zh")
     assert ("组件：设备插件", "role=device-plugin&lang=zh") in \
         [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]
+    at = open_page("views/search.py", q="容器运行时接口", lang="zh")
+    roles = [p.proto.query_string for p in at.get("page_link") if "role=" in p.proto.query_string]
+    assert roles == ["role=cri&lang=zh"], roles  # not CNI and CSI, which hold 接口 too
     at = open_page("views/search.py", q=terms["main loop"], lang="zh")
     assert not [p for p in at.get("page_link") if "q=main" in p.proto.query_string]
     assert f"{terms['main loop']} = main loop（代码中没有含这个词的名称）" in [c.value for c in at.caption]

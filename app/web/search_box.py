@@ -57,12 +57,12 @@ def roles_named(atlas: Atlas, text: str) -> list[str]:
     an English term of the glossary that their name holds (调度器 -> kube-scheduler)."""
     if text.isascii():
         return []
-    terms = [en.lower() for _, en in glossary_terms(text)]
-    found = []
-    for role in index_cache.roles(atlas):
-        name = str(role.attrs.get("name") or role.name)
-        if text in phrase(name, "zh") or any(t in name.lower() for t in terms):
-            found.append(role.id)
+    names = {r.id: str(r.attrs.get("name") or r.name) for r in index_cache.roles(atlas)}
+    # a role's own Chinese name first: 容器运行时接口 is CRI, not every name holding 接口
+    found = [rid for rid, name in names.items() if text in phrase(name, "zh")]
+    if not found:
+        terms = [en.lower() for _, en in glossary_terms(text)]
+        found = [rid for rid, name in names.items() if any(t in name.lower() for t in terms)]
     return found[:SHOWN_HITS]
 
 
