@@ -250,6 +250,21 @@ def test_role_page_lists_first_the_implementation_production_code_means(open_pag
     assert "生产代码中的实现：`kubernetes.Clientset` (" in extension
 
 
+def test_a_roles_core_packages_put_its_tests_and_fakes_last(open_page, tmp_path):
+    """A role's core packages, largest first, led with test code on v1.28.7 (kube-apiserver's
+    test/integration, 10,701 lines; storage/testing): its own code comes first now."""
+    from test_notes import NOTES_TREE
+
+    fake = "\n".join(["package fake", "", "type Clientset struct{ n int }", ""]
+                     + [f"func (c *Clientset) M{i}() int {{ return c.n }}" for i in range(300)])
+    db = build_index(tmp_path / "kubernetes", {
+        **NOTES_TREE, "staging/src/k8s.io/client-go/kubernetes/fake/clientset.go": fake + "\n"})
+    at = open_page("views/role.py", db=db, role="client-go")
+    shown = [label.split(" · ", 1)[0] for label, _ in _links(at) if label.startswith("k8s.io/")]
+    assert "k8s.io/client-go/kubernetes/fake" in shown, shown
+    assert shown[-1] == "k8s.io/client-go/kubernetes/fake", shown  # the largest, shown last
+
+
 def _open_tab(at: AppTest, key: str, label: str) -> AppTest:
     """Switch a page's tabs (drawn only when open) to `label`, as a click does."""
     at.session_state[key] = label

@@ -22,6 +22,7 @@ from kubeatlas.app.web import (
 )
 from kubeatlas.app.web.evidence import evidence_md as said_evidence
 from kubeatlas.app.web.words import say
+from kubeatlas.graph.build.codeflags import is_test_package
 from kubeatlas.graph.model.schema import key_of
 from kubeatlas.graph.notes import lang as notes_lang
 from kubeatlas.graph.notes.glossary import phrase
@@ -95,8 +96,10 @@ with state.reported():
     st.subheader(say(lang, "core_packages", count=len(card["packages_by_path"])))
     st.caption(say(lang, "core_intro", count=card["packages_reachable"]))
     nodes = atlas.reader.get_nodes(card["packages_by_path"])
-    ranked = sorted(card["packages_by_path"],
-                    key=lambda p: (-int(nodes[p].attrs.get("lines", 0)) if p in nodes else 0, p))
+    # the role's own code by size; tests, fakes and integration suites after it
+    # (kube-apiserver's test/integration and storage/testing were among its largest)
+    ranked = sorted(card["packages_by_path"], key=lambda p: (
+        is_test_package(key_of(p)), -int(nodes[p].attrs.get("lines", 0)) if p in nodes else 0, p))
     left, right = st.columns(2)
     shown = min(cap, len(ranked))
     half = (shown + 1) // 2
