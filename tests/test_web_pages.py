@@ -233,6 +233,22 @@ def test_role_page_shows_the_data_flow_and_the_extension_points(open_page, flow_
     assert "admission.MutationInterface" in labels
 
 
+def test_a_role_without_a_loop_or_a_flow_shows_its_start_up(open_page, flow_db):
+    """kubeadm and component-base run from main to their end: the page said their study note
+    "follows their data flow", which they have none of, and showed no step; it shows the
+    start-up the catalog walks through instead."""
+    from kubeatlas.graph.knowledge.walkthrough import load_walkthroughs
+    from kubeatlas.graph.notes.lang import say as notes_say
+
+    at = open_page("views/role.py", db=flow_db, role="component-base", lang="zh")
+    captions = [c.value for c in at.caption]
+    assert "目录中没有 component-base 自己的主循环：它从启动一路运行到结束，下面是它的启动过程。" in captions
+    assert not [c for c in captions if "数据流" in c], captions
+    assert notes_say("zh", "part_start") in [s.value for s in at.subheader]
+    first = dict(load_walkthroughs()["component-base"].parts)["start"][0]
+    assert any(str(m.value).endswith(f" — {first.zh}") for m in at.markdown)
+
+
 def test_role_page_lists_first_the_implementation_production_code_means(open_page, flow_db):
     """client-go's kubernetes.Interface: the generated Clientset, its one real implementation,
     comes first in the key interfaces (it was missing, and the kubectl describers that only

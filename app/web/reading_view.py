@@ -42,9 +42,15 @@ def show(tree: Mapping[str, Any], parts: Parts, name: str, lang: str = "en") -> 
     if placed_by_part.get("loop"):
         for p in placed_by_part["loop"]:
             _step(tree, p, lang)
+    elif placed_by_part.get("flow"):
+        st.caption(words.say(lang, "no_loop_flow", name=name))
+    elif placed_by_part.get("start"):  # kubeadm, component-base: from main to the end
+        st.caption(words.say(lang, "no_loop_start", name=name))
+        st.subheader(say(lang, "part_start"))
+        for p in placed_by_part["start"]:
+            _step(tree, p, lang)
     else:
-        st.caption(words.say(lang, "no_loop_flow" if placed_by_part.get("flow") else "no_loop",
-                             name=name))
+        st.caption(words.say(lang, "no_loop", name=name))
     if placed_by_part.get("flow"):
         st.subheader(say(lang, "part_flow"))
         for p in placed_by_part["flow"]:

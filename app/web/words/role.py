@@ -16,9 +16,12 @@ TEXT: dict[str, tuple[str, str]] = {
                        "目录中没有 {name} 的代码导读（没有主循环，也没有阅读路径）；"
                        "它的包和关键接口见下文。"),
     "no_loop": ("The catalog names no main loop of {name}'s own (a library, an interface, or code "
-                "run inside other binaries); its study note follows its data flow.",
+                "run inside other binaries); its packages and key interfaces are below.",
                 "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）；"
-                "它的学习笔记沿着它的数据流展开。"),
+                "它的包和关键接口见下文。"),
+    "no_loop_start": ("The catalog names no main loop of {name}'s own: it runs from its start to "
+                      "its end, and its start-up follows.",
+                      "目录中没有 {name} 自己的主循环：它从启动一路运行到结束，下面是它的启动过程。"),
     "no_loop_flow": ("The catalog names no main loop of {name}'s own (a library, an interface, or "
                      "code run inside other binaries): its key data flow follows.",
                      "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）："
