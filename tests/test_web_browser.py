@@ -428,3 +428,23 @@ def test_a_study_note_shows_its_text_not_its_claim_comments(app_url, browser):
     assert "syncLoop" in shown and "kubeatlas:claim" not in shown and "<!--" not in shown
     _shot(page, "note_without_claims")
     page.close()
+
+
+def test_a_chinese_role_page_tells_how_it_works_and_which_way_its_imports_go(app_url, browser):
+    """In the browser, in Chinese: the kubelet's page shows its extension points with the
+    implementations production code means, and its neighbours say which way the imports go
+    (the page said of every role the kubelet imports that it imports the kubelet: 依赖它)."""
+    from kubeatlas.graph.notes import lang
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/role?role=kubelet&lang=zh")
+    page.locator("h3", has_text=lang.say("zh", "part_extend")).first.wait_for(timeout=60_000)
+    page.get_by_text("生产代码中的实现：").first.wait_for(timeout=60_000)
+    page.locator("[data-testid=stPageLink]", has_text="本角色导入它").first.wait_for(
+        timeout=60_000)
+    _settled(page)
+    links = page.locator("[data-testid=stMain] [data-testid=stPageLink]").all_inner_texts()
+    assert not [x for x in links if "依赖它" in x], links
+    _shot(page, "role_zh_extension_points")
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
