@@ -15,17 +15,19 @@ TEXT: dict[str, tuple[str, str]] = {
                        "path); its packages and key interfaces are below.",
                        "目录中没有 {name} 的代码导读（没有主循环，也没有阅读路径）；"
                        "它的包和关键接口见下文。"),
-    "no_loop": ("The catalog names no main loop of {name}'s own (a library, an interface, or code "
-                "run inside other binaries); its packages and key interfaces are below.",
-                "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）；"
-                "它的包和关键接口见下文。"),
+    "no_loop": ("The catalog names no main loop of {name}'s own (a command-line tool, a library, "
+                "an interface or code run inside other binaries keeps none); its packages and key "
+                "interfaces are below.",
+                "目录中没有 {name} 自己的主循环（命令行工具、库、接口，或运行在其他二进制中的代码，"
+                "都没有自己的常驻循环）；它的包和关键接口见下文。"),
     "no_loop_start": ("The catalog names no main loop of {name}'s own: it runs from its start to "
                       "its end, and its start-up follows.",
                       "目录中没有 {name} 自己的主循环：它从启动一路运行到结束，下面是它的启动过程。"),
-    "no_loop_flow": ("The catalog names no main loop of {name}'s own (a library, an interface, or "
-                     "code run inside other binaries): its key data flow follows.",
-                     "目录中没有 {name} 自己的主循环（它是库、接口，或运行在其他二进制中的代码）："
-                     "下面是它的关键数据流。"),
+    "no_loop_flow": ("The catalog names no main loop of {name}'s own (a command-line tool, a "
+                     "library, an interface or code run inside other binaries keeps none): its "
+                     "key data flow follows.",
+                     "目录中没有 {name} 自己的主循环（命令行工具、库、接口，或运行在其他二进制中的"
+                     "代码，都没有自己的常驻循环）：下面是它的关键数据流。"),
     "each_step": ("Each step explained: the study note for {name}", "逐步讲解：{name} 的学习笔记"),
     "packages_shown": ("packages shown", "显示的包数"),
     "core_packages": ("Core packages ({count})", "核心包（{count}）"),
