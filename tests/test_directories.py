@@ -108,3 +108,15 @@ def test_a_directory_with_one_package_under_it_opens_that_package(open_page, web
     assert at.header[0].value == only.removeprefix("pkg:")
     assert said.format(dir=only.removeprefix("pkg:k8s.io/kubernetes/")) in \
         [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "no directory 'staging/src/k8s.io/noderesourcetopology-api' with Go code in this tree"),
+    ("zh", "本源码树中没有目录 'staging/src/k8s.io/noderesourcetopology-api'"),
+])
+def test_a_directory_the_release_does_not_have_is_said_to_be_one(open_page, lang, said):
+    """The seed post lists staging/src/k8s.io/noderesourcetopology-api, which 1.28 does not
+    have: the page said "nothing named …", as of a misspelt function."""
+    at = open_page("views/package.py", pkg="staging/src/k8s.io/noderesourcetopology-api",
+                   lang=lang)
+    assert said in at.error[0].value, at.error[0].value

@@ -18,6 +18,7 @@ from kubeatlas.graph.query.names import role_tier, role_tiers
 from kubeatlas.graph.query.search import SEARCHED_KINDS, Hit, match_class, rank_key, ranked_search, tier_of
 
 MAX_CANDIDATES = 50
+_TREE_DIRS = ("pkg/", "staging/", "cmd/", "plugin/")  # what kubeatlas indexes of a tree
 
 
 def pick(atlas: Atlas, label: str, param: str, kinds: Sequence[NodeKind], default: str = "",
@@ -96,7 +97,10 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,
                              names or SEARCHED_KINDS)
         if not hits:
-            container.error(say(lang, "pick_nothing", text=guard.shown(text)))
+            # a directory of a listing (the seed post's `ls staging/src/k8s.io/` names
+            # noderesourcetopology-api, which 1.28 does not have) is said to be one
+            said = "pick_no_directory" if text.startswith(_TREE_DIRS) else "pick_nothing"
+            container.error(say(lang, said, text=guard.shown(text)))
             return None
         prompt = say(lang, "pick_nearest", text=guard.shown(text))
     # every package under a directory (`pkg/apis` has 155), the best of other candidates

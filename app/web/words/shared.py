@@ -87,6 +87,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_directory_one": ("'{text}' is a directory with no Go files of its own: the one "
                            "package under it, {package}, is shown",
                            "'{text}' 是一个本身没有 Go 文件的目录：下面显示的是它下面唯一的包 {package}"),
+    "pick_no_directory": ("no directory '{text}' with Go code in this tree (another release "
+                          "may have it)",
+                          "本源码树中没有目录 '{text}'，也没有其下的 Go 代码（可能属于另一个版本）"),
     "pick_nothing": ("nothing named '{text}' in this index", "本索引中没有名为 '{text}' 的节点"),
     "pick_nearest": ("no exact match for '{text}' — did you mean (best first)",
                      "没有与 '{text}' 完全匹配的结果 —— 你要找的是不是（最佳的在前）"),
