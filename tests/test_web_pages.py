@@ -68,6 +68,14 @@ def test_architecture_map_draws_roles_by_plane_and_links_each(open_page, browser
     assert "kubelet" in labels and "dockershim (not in this release)" in labels
 
 
+def test_the_chinese_map_says_its_hidden_edges_in_words_of_its_own_toggles(open_page):
+    """The Chinese map said "… 条导入较少的 DEPENDS_ON 边已隐藏": the schema's name, where its
+    options call the edges 依赖."""
+    at = open_page(lang="zh")
+    hidden = [c.value for c in at.caption if "未画出" in c.value or "隐藏" in c.value]
+    assert hidden and all("DEPENDS_ON" not in c and "“依赖”边" in c for c in hidden), hidden
+
+
 def test_with_dot_installed_the_map_is_an_svg_drawn_on_the_server(open_page):
     from kubeatlas.app.web import svg_chart
 
