@@ -17,13 +17,16 @@ from kubeatlas.analyzer.extract import extract_facts
 from kubeatlas.analyzer.gcpolicy import relax_for_worker
 from kubeatlas.analyzer.goparse import GoParser
 from kubeatlas.analyzer.model import FileFacts, Problem, SourceFile
+from kubeatlas.analyzer.native_extract import RowFunction, choose_extractor, native_row_function
 from kubeatlas.analyzer.reading import NotRegular, read_head
 from kubeatlas.analyzer.rows import Row, facts_from_row, facts_to_row
+from kubeatlas.settings import setting
 
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 _DECLS_START = re.compile(rb"^(func|type|var|const)\b", re.MULTILINE)
 
-_parser: GoParser | None = None
+_parser: GoParser | None = None  # the Python extractor's, built only when it is the one used
+_native_row: RowFunction | None = None  # the native extractor's row function, when it is used
 _SAME = "\0same"  # a worker's answer for a file whose bytes match the cached sha
 
 
@@ -33,6 +36,8 @@ class ScanStats:
     parsed: int
     reused: int
     bytes_read: int
+    extractor: str = "python"  # which extractor parsed the files: "native" or "python"
+    extractor_why: str = ""  # why not the native one ("" when it ran)
 
 
 def scan_files(
@@ -44,9 +49,13 @@ def scan_files(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     on_progress: Callable[[int], None] = lambda n: None,
     prune: bool = True,
+    extractor: str | None = None,
 ) -> tuple[list[FileFacts], ScanStats]:
     """FileFacts for every source (sorted by path); unchanged files come from the cache, which
-    then forgets every other file unless `prune` is False (a scan of a few changed files)."""
+    then forgets every other file unless `prune` is False (a scan of a few changed files).
+    `extractor` is auto, native or python (default: KUBEATLAS_EXTRACTOR): see native_extract."""
+    chosen = choose_extractor(extractor if extractor is not None else setting("extractor"))
+    native = chosen.name == "native"
     facts: list[FileFacts] = []
     todo: list[tuple[SourceFile, int, int]] = []
     sources = list(sources)
@@ -73,7 +82,7 @@ def scan_files(
     stamps = {source.rel_path: (mtime, size) for source, mtime, size in todo}
     if jobs > 1 and len(args) > 64:
         chunk = max(8, min(64, len(args) // (jobs * 8) or 1))
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=(native,))
         try:
             for row in pool.map(_scan_one_row, args, chunksize=chunk):
                 bytes_read += _collect(row, facts, cache, stamps)
@@ -83,14 +92,14 @@ def scan_files(
             raise
         pool.shutdown()
     else:
-        _init_worker()
+        _init_worker(native)
         for arg in args:
             bytes_read += _collect(_scan_one_row(arg), facts, cache, stamps)
             on_progress(1)
     if prune:
         cache.keep_only({s.rel_path for s in sources})
     facts.sort(key=lambda f: f.rel_path)
-    return facts, ScanStats(len(facts), len(todo), reused, bytes_read)
+    return facts, ScanStats(len(facts), len(todo), reused, bytes_read, chosen.name, chosen.why)
 
 
 def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]]) -> int:
@@ -104,17 +113,19 @@ def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[s
     return item.size
 
 
-def _init_pool_worker() -> None:
+def _init_pool_worker(native: bool) -> None:
     """A pool worker leaves Ctrl-C to the parent, which stops the scan: a worker killed by it
     in the middle of sending a result would leave the parent waiting for that result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _init_worker()
+    _init_worker(native)
 
 
-def _init_worker() -> None:
-    global _parser
+def _init_worker(native: bool) -> None:
+    """The chosen extractor, ready: the native row function, or a Python GoParser (never both)."""
+    global _parser, _native_row
     relax_for_worker()
-    if _parser is None:
+    _native_row = native_row_function()[0] if native else None
+    if _native_row is None and _parser is None:
         _parser = GoParser()
 
 
@@ -126,23 +137,30 @@ def _scan_one_row(arg: tuple[str, SourceFile, int, str]) -> Row:
         return facts_to_row(_unreadable(source, exc))
     if cached_sha and hashlib.sha1(head.data).hexdigest() == cached_sha:
         return (_SAME, source.rel_path)
-    return facts_to_row(_scan_content(source, head.data, head.size, max_file_bytes))
+    return _scan_content(source, head.data, head.size, max_file_bytes)
 
 
-def _scan_content(source: SourceFile, content: bytes, size: int, max_file_bytes: int) -> FileFacts:
-    """Facts of a file whose first bytes are `content` (all of it unless size says more)."""
+def _extract_row(source: SourceFile, content: bytes) -> Row:
+    """The Row of `content` by the chosen extractor (both give the very same)."""
+    if _native_row is not None:
+        return _native_row(content, *source)
     assert _parser is not None
+    return facts_to_row(extract_facts(_parser, source, content))
+
+
+def _scan_content(source: SourceFile, content: bytes, size: int, max_file_bytes: int) -> Row:
+    """The Row of a file whose first bytes are `content` (all of it unless size says more)."""
     if size <= max_file_bytes and len(content) == size:
-        return extract_facts(_parser, source, content)
+        return _extract_row(source, content)
     # Too large to parse whole (and only its first max_file_bytes were read): parse the header
     # (package clause, imports) only, so imports stay exact, and record the problem.
     content = content[:max_file_bytes]
     head = _DECLS_START.search(content)
-    facts = extract_facts(_parser, source, content[: head.start() if head else max_file_bytes])
+    facts = facts_from_row(_extract_row(source, content[: head.start() if head else max_file_bytes]))
     problem = Problem("too-large", f"{size // 1024} KiB > limit "
                       f"{max_file_bytes // 1024} KiB (KUBEATLAS_MAX_FILE_MB): declarations skipped"
                       " (lines and sha of the first part only)")
-    return _replace(facts, content, size, problem)
+    return facts_to_row(_replace(facts, content, size, problem))
 
 
 def _replace(facts: FileFacts, content: bytes, size: int, problem: Problem) -> FileFacts:

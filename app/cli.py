@@ -127,7 +127,8 @@ def _print_summary(summary, checkout) -> None:
         ("tree", f"{checkout.k8s_version or '?'}  {checkout.commit[:12] or '(no git)'}  "
                  f"{checkout.root}"),
         ("files", f"{summary.files}  ({summary.parsed} parsed, {summary.reused} from cache, "
-                  f"{summary.megabytes} MB)"),
+                  f"{summary.megabytes} MB" + (f", extractor {summary.extractor}" if summary.parsed
+                                               and summary.extractor else "") + ")"),
         ("packages", c.get("Package", 0)),
         ("types", c.get("Type", 0)),
         ("functions", f"{c.get('Function', 0)} funcs, {c.get('Method', 0)} methods"),

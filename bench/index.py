@@ -142,7 +142,8 @@ def main() -> None:
     nodes = sum(v for k, v in counts.items() if not k.isupper())
     edges = sum(v for k, v in counts.items() if k.isupper())
     calls = summary.figures.get("resolve", {}).get("calls", {})
-    print(f"machine: {os.cpu_count()} cores; jobs={args.jobs}")
+    print(f"machine: {os.cpu_count()} cores; jobs={args.jobs}; extractor {summary.extractor} "
+          "(KUBEATLAS_EXTRACTOR=python|native to choose)")
     print(f"files {nfiles}  MB {size / 1e6:.1f}  packages {counts.get('Package', 0)}  "
           f"nodes {nodes}  edges {edges}")
     print(f"parse floor (tree-sitter parse only, {args.jobs} workers): "

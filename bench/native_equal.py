@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kubeatlas.analyzer import _native  # type: ignore[attr-defined]
 from kubeatlas.analyzer.discover import discover
 from kubeatlas.analyzer.extract import extract_facts
 from kubeatlas.analyzer.goparse import GoParser
 from kubeatlas.analyzer.model import SourceFile
+from kubeatlas.analyzer.native_extract import native_row_function
 from kubeatlas.analyzer.rows import facts_to_row
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ktree"
@@ -38,8 +38,8 @@ def first_difference(a: Any, b: Any, where: tuple[int, ...] = ()) -> tuple[tuple
 
 def sources(root: Path | None) -> list[tuple[Path, SourceFile]]:
     if root is None:
-        return [(p, SourceFile(p.relative_to(FIXTURE).as_posix(), "example.com/x", "example.com", p.name.endswith("_test.go")))
-                for p in sorted(FIXTURE.rglob("*.go"))]
+        return [(p, SourceFile(p.relative_to(FIXTURE).as_posix(), "example.com/x", "example.com",
+                               p.name.endswith("_test.go"))) for p in sorted(FIXTURE.rglob("*.go"))]
     return [(root / s.rel_path, s) for s in discover(root)]
 
 
@@ -49,6 +49,9 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=5)
     args = ap.parse_args()
+    native_row, why = native_row_function()
+    if native_row is None:
+        sys.exit(why)
     parser = GoParser()
     files = sources(args.root)
     if args.limit:
@@ -60,7 +63,7 @@ def main() -> None:
         t0 = time.perf_counter()
         expected = facts_to_row(extract_facts(parser, source, content))
         t1 = time.perf_counter()
-        got = _native.extract_row(content, *source)
+        got = native_row(content, *source)
         native_s += time.perf_counter() - t1
         python_s += t1 - t0
         diff = first_difference(expected, got)

@@ -26,6 +26,8 @@ SETTINGS = (
     Setting("jobs", "KUBEATLAS_JOBS", "0", "Worker processes for parsing (0 = all cores)"),
     Setting("max_file_mb", "KUBEATLAS_MAX_FILE_MB", "8", "Files larger than this are read for "
             "their package clause and imports only, and listed as a problem"),
+    Setting("extractor", "KUBEATLAS_EXTRACTOR", "auto", "Which extractor reads Go files: auto "
+            "(the native one when its extension is built, else Python), native or python"),
     Setting("query_ms", "KUBEATLAS_QUERY_MS", "2000", "Time limit of a console query (ms)"),
     Setting("max_rows", "KUBEATLAS_MAX_ROWS", "1000", "Row cap of a console query "
             "(results past it are cut and flagged truncated)"),

@@ -39,6 +39,7 @@ class IndexSummary:
     parsed: int = 0
     reused: int = 0
     megabytes: float = 0.0
+    extractor: str = ""  # which extractor parsed the files: "native", or "python (why not native)"
     counts: dict[str, int] = field(default_factory=dict)
     problems: int = 0
     phases: dict[str, float] = field(default_factory=dict)
@@ -118,6 +119,7 @@ def index_tree(
         facts, stats = scan_files(root, sources, cache=cache, jobs=jobs,
                                   max_file_bytes=max_file_bytes, on_progress=progress.advance)
     summary.parsed, summary.reused = stats.parsed, stats.reused
+    summary.extractor = stats.extractor + (f" ({stats.extractor_why})" if stats.extractor_why else "")
     summary.megabytes = round(sum(f.size for f in facts) / 1e6, 1)
 
     with _writing(db):

@@ -28,15 +28,33 @@ fn extract_row<'py>(
     rows::facts_to_row(py, &facts)
 }
 
-/// The GO_QUERY text compiled into this extension (read from analyzer/goparse.py at build time).
+/// The Python modules this extension was ported from and built against, in SPEC_MODULES' order
+/// (analyzer/native_extract.py): when the installed ones differ, the extension is stale.
+const SPEC: [&[u8]; 9] = [
+    include_bytes!("../../goparse.py"),
+    include_bytes!("../../extract.py"),
+    include_bytes!("../../values.py"),
+    include_bytes!("../../typesyntax.py"),
+    include_bytes!("../../body_locals.py"),
+    include_bytes!("../../channels.py"),
+    include_bytes!("../../buildtags.py"),
+    include_bytes!("../../model.py"),
+    include_bytes!("../../rows.py"),
+];
+
+/// sha1 of the Python extractor's sources this extension was built from.
 #[pyfunction]
-fn go_query() -> &'static str {
-    goparse::go_query_text()
+fn spec_digest() -> String {
+    let mut digest = sha1_smol::Sha1::new();
+    for module in SPEC {
+        digest.update(module);
+    }
+    digest.digest().to_string()
 }
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract_row, m)?)?;
-    m.add_function(wrap_pyfunction!(go_query, m)?)?;
+    m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
     Ok(())
 }

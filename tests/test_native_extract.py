@@ -1,0 +1,197 @@
+"""The native extractor (analyzer/native/, Rust) gives, file for file, the very Row the Python
+extractor gives: on the fixture tree, on edge inputs written here, and (marked k8s) on every
+file of a real Kubernetes tree. Skipped when the extension is not built, unless
+KUBEATLAS_REQUIRE_NATIVE=1 (CI), which makes a missing or stale extension a failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubeatlas.analyzer.cache import load_cache
+from kubeatlas.analyzer.discover import discover, find_modules
+from kubeatlas.analyzer.extract import extract_facts
+from kubeatlas.analyzer.goparse import GoParser
+from kubeatlas.analyzer.model import SourceFile
+from kubeatlas.analyzer.native_extract import native_row_function
+from kubeatlas.analyzer.rows import Row, facts_to_row
+from kubeatlas.analyzer.scan import scan_files
+
+FIXTURE = Path(__file__).parent / "fixtures" / "ktree"
+REPO = Path(__file__).resolve().parents[1]
+NATIVE_ROW, WHY_NOT = native_row_function()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def native_row():
+    if NATIVE_ROW is None:
+        if os.environ.get("KUBEATLAS_REQUIRE_NATIVE") == "1":
+            pytest.fail(f"KUBEATLAS_REQUIRE_NATIVE=1 but the {WHY_NOT}", pytrace=False)
+        pytest.skip(f"the {WHY_NOT}; set KUBEATLAS_REQUIRE_NATIVE=1 to make this a failure")
+    return NATIVE_ROW
+
+
+@pytest.fixture(scope="module")
+def parser() -> GoParser:
+    return GoParser()
+
+
+def first_difference(a: Any, b: Any, where: tuple[int, ...] = ()) -> str:
+    """Where two rows first differ, as an index path with both values ("" when equal)."""
+    if type(a) is not type(b):
+        return f"{list(where)}: python {a!r} / native {b!r}"
+    if isinstance(a, tuple):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            found = first_difference(x, y, (*where, i))
+            if found:
+                return found
+        return "" if len(a) == len(b) else f"{list(where)}: python {len(a)} items / native {len(b)}"
+    return "" if a == b else f"{list(where)}: python {a!r} / native {b!r}"
+
+
+def both(parser: GoParser, native_row, source: SourceFile, content: bytes) -> tuple[Row, Row]:
+    return facts_to_row(extract_facts(parser, source, content)), native_row(content, *source)
+
+
+def assert_same(parser: GoParser, native_row, content: bytes, rel_path: str = "pkg/x/x.go") -> Row:
+    source = SourceFile(rel_path, "k8s.io/kubernetes/pkg/x", "k8s.io/kubernetes", rel_path.endswith("_test.go"))
+    python, native = both(parser, native_row, source, content)
+    assert python == native, f"{rel_path}: {first_difference(python, native)}"
+    return python
+
+
+def test_every_fixture_file_gives_the_same_row(parser, native_row):
+    files = sorted(FIXTURE.rglob("*.go"))
+    assert len(files) > 100
+    differ = []
+    for path in files:
+        rel = path.relative_to(FIXTURE).as_posix()
+        source = SourceFile(rel, "k8s.io/kubernetes/" + rel.rsplit("/", 1)[0], "k8s.io/kubernetes",
+                            rel.endswith("_test.go"))
+        python, native = both(parser, native_row, source, path.read_bytes())
+        if python != native:
+            differ.append(f"{rel} at {first_difference(python, native)}")
+    assert not differ, f"{len(differ)} of {len(files)} files differ, first: {differ[:3]}"
+
+
+EDGES = {
+    "empty": b"",
+    "blank": b" \n\t\r\n\x0b\x0c",
+    "comments only": b"// Package x is nothing.\n/* and more */\n",
+    "syntax error": b"package x\n\nfunc F( {\n\treturn 1 +\n}\n\ntype T struct { a int\n",
+    "missing node": b"package x\n\nfunc F() {\n\tx := []int{1, 2\n\tg(x)\n}\n",
+    "no package": b"func F() {}\n",
+    "invalid utf-8 in a string": b'package x\n\nvar s = "caf\xe9 \xed\xa0\x80 \xf0\x9f"\n\nfunc F() { g("\xff", s) }\n',
+    "invalid utf-8 in an identifier": (b"package x\n\nfunc F\xff() {}\n\ntype T\xc3 struct{ f\xe9 int }\n\n"
+                                       b"func (t *T\xc3) M() { t.f\xe9() }\n"),
+    "crlf": (b"// Package x.\r\npackage x\r\n\r\n// F does\r\n// things. More.\r\nfunc F(a int,\r\n"
+             b"\tb string) (int, error) {\r\n\treturn g(a,\r\n\t\tb)\r\n}\r\n"),
+    "bom": b"\xef\xbb\xbf//go:build linux\n\npackage x\n\nfunc F() {}\n",
+    "go:build": (b"// Copyright.\n\n//go:build (linux && amd64) || !windows\n"
+                 b"// +build linux,amd64 !windows\n\npackage x\n"),
+    "+build only": (b"// +build linux,386 darwin,!cgo\n// +build go1.18\n\n"
+                    b"/* a block\n//go:build ignore\n*/\npackage x\n"),
+    "+build below the package": b"package x\n\n// +build linux\n",
+    "go:build in a block comment": b"/*\n//go:build never\n*/\n//go:build   linux \n\npackage x\n",
+    "cgo": b'//go:build linux\n\npackage x\n\n// #include <stdio.h>\nimport "C"\n\nfunc F() { C.puts(nil) }\n',
+    "cgo alone": b'package x\n\nimport "C"\n',
+    "generics": (b"package x\n\ntype List[T any] struct{ items []T }\n\ntype Set[K comparable] map[K]struct{}\n\n"
+                 b"func Map[T, U any](xs []T, f func(T) U) []U { return nil }\n\n"
+                 b"func (l *List[T]) Push(v T) { l.items = append(l.items, v); Map[T, T](nil, nil) }\n\n"
+                 b"type Number interface{ ~int | ~float64; String() string }\n\nvar _ = Map[int, int]\n"),
+    "generated": (b"// Code generated by deepcopy-gen. DO NOT EDIT.\n\npackage x\n\n"
+                  b"func (in *T) DeepCopy() *T { return in }\n"),
+    "generated after the package": b"package x\n\n// Code generated by x. DO NOT EDIT.\n",
+    "generated with CR": b"// Code generated by x. DO NOT EDIT.\r\n\r\npackage x\n",
+    "no trailing newline": b"package x\n\nfunc F() { g() }",
+    "unicode": ("package x\n\n// Ärger ist ein Typ, der sehr lang beschrieben wird" + " wirklich" * 40 + ". Zweiter.\n"
+                "type Ärger struct{ Ö int; ñ string; *ÜberTyp; 𝔘 []map[string]chan\u00a0int }\n\n"
+                "type W func(a\u00a0int,\u3000b\u001cstring)\n\n"
+                "func (ä *Ärger) Größe() int { return ä.Ö }\n\n"
+                "func F() { é := &Ärger{Ö: 1}; é.Größe(); " + "x." * 120 + "Long() }\n").encode(),
+    "channels": (b"package x\n\ntype P struct{ addCh chan int; next chan int }\n\n"
+                 b"func (p *P) Ch() chan int { if true { return p.addCh }; return make(chan int) }\n"
+                 b"func (p *P) Get() chan int { return p.next }\n"
+                 b"func (p *P) run(in <-chan int, f func()) {\n\tnext := p.next\n\tch := make(chan int)\n"
+                 b"\tw := p.Get()\n\tvar v chan int\n\tv = p.addCh\n\tfor n := range next { ch <- n }\n"
+                 b"\t<-w\n\tv <- 1\n\tgo p.loop(in, ch, w, v, f)\n\tp.loop(p.Get(), <-in)\n\tgo consume(p.Ch())\n"
+                 b"\tselect { case x := <-p.addCh: _ = x; case p.next <- 2: }\n}\n"),
+    "values and locals": (b"package x\n\nimport (\n\tv1 \"k8s.io/api/core/v1\"\n\t. \"fmt\"\n\t_ \"embed\"\n)\n\n"
+                          b"const (\n\tA Code = iota\n\t// B too\n\tB\n\tC, D = 1, 2\n)\n\n"
+                          b"var (\n\tx = &T{}\n\ty = NewT()\n\tz = &SchemeBuilder\n\tw, q int\n)\n\n"
+                          b"func init() { h := cache.ResourceEventHandlerFuncs{AddFunc: c.add, UpdateFunc: u}\n"
+                          b"\tc.sync = c.syncAll; a, b := f(), g\n\tfor k, v := range m { use(k, v, c.worker) }\n"
+                          b"\tswitch t := o.(type) { case *v1.Pod: _ = t; case nil, int: ; default: }\n"
+                          b"\tlw := cache.NewListWatchFromClient(c.CoreV1().RESTClient(), \"pods\", ns, s)\n"
+                          b"\tfn := func(a int, _ string) {}; m2 := map[string]int{\"a\": 1}; n := make([]int, 0)\n"
+                          b"\tp, ok := m2[\"a\"]; r := <-ch; s := new(T); u := F[int](1); var loc T = T{}\n"
+                          b"\twait.Until(c.worker, time.Second, stop); go f (x)\n}\n\nfunc init() {}\nfunc _() {}\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDGES))
+def test_edge_input_gives_the_same_row(parser, native_row, name):
+    assert_same(parser, native_row, EDGES[name])
+
+
+def test_the_edge_inputs_reach_what_they_are_named_for(parser, native_row):
+    """The inputs above do exercise the cases: problems, build expressions, generated, lines."""
+    row = {name: assert_same(parser, native_row, content) for name, content in EDGES.items()}
+    kinds = {name: [p[0] for p in r[14]] for name, r in row.items()}
+    assert kinds["empty"] == ["empty"] and kinds["blank"] == ["empty"]
+    assert "syntax" in kinds["syntax error"] and "syntax" in kinds["missing node"]
+    assert kinds["no package"] == ["no-package"]
+    assert kinds["invalid utf-8 in a string"][0] == "encoding"
+    assert kinds["invalid utf-8 in an identifier"][0] == "encoding"
+    assert row["bom"][6] == "linux" and row["cgo"][6] == "cgo && (linux)" and row["cgo alone"][6] == "cgo"
+    assert row["+build only"][6] == "((linux && 386) || (darwin && !cgo)) && go1.18"
+    assert row["generated"][5] and not row["generated with CR"][5]
+    assert row["no trailing newline"][11] == 3 and row["crlf"][11] == 10
+
+
+def test_a_scan_gives_the_same_facts_with_either_extractor(tmp_path):
+    """scan_files with the native and with the Python extractor, too-large files included (their
+    header is extracted, the rest is Python's logic): the same facts."""
+    sources = list(discover(FIXTURE, find_modules(FIXTURE)))
+    runs = {}
+    for extractor in ("native", "python"):
+        facts, stats = scan_files(FIXTURE, sources, cache=load_cache(tmp_path / extractor), jobs=1,
+                                  max_file_bytes=1500, extractor=extractor)
+        assert stats.extractor == extractor
+        runs[extractor] = facts
+    assert any(p.kind == "too-large" for f in runs["native"] for p in f.problems)
+    assert runs["native"] == runs["python"]
+
+
+def test_kubeatlas_extractor_python_forces_the_python_extractor_and_native_builds_no_goparser(tmp_path):
+    """The env var picks the extractor; with the native one, no Python GoParser is built."""
+    script = ("import sys; from pathlib import Path; from kubeatlas.analyzer import scan; "
+              "from kubeatlas.analyzer.cache import load_cache; from kubeatlas.analyzer.discover import discover; "
+              f"root = Path({str(FIXTURE)!r}); "
+              f"cache = load_cache(Path({str(tmp_path)!r}) / 'c'); "
+              "_, stats = scan.scan_files(root, list(discover(root)), cache=cache, jobs=1); "
+              "print(stats.extractor, scan._parser is None)")
+    seen = {}
+    for wanted in ("python", "auto"):
+        env = {**os.environ, "KUBEATLAS_EXTRACTOR": wanted, "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        seen[wanted] = done.stdout.split()
+    assert seen == {"python": ["python", "False"], "auto": ["native", "True"]}
+
+
+@pytest.mark.k8s
+def test_every_file_of_a_real_tree_gives_the_same_row(parser, native_row, k8s_root):
+    sources = list(discover(k8s_root))
+    differ = []
+    for source in sources:
+        python, native = both(parser, native_row, source, (k8s_root / source.rel_path).read_bytes())
+        if python != native:
+            differ.append(f"{source.rel_path} at {first_difference(python, native)}")
+    assert not differ, f"{len(differ)} of {len(sources)} files differ, first: {differ[:5]}"
