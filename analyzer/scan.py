@@ -113,7 +113,7 @@ def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[s
     return item.size
 
 
-def _init_pool_worker(native: bool) -> None:
+def _init_pool_worker(native: bool = False) -> None:
     """A pool worker leaves Ctrl-C to the parent, which stops the scan: a worker killed by it
     in the middle of sending a result would leave the parent waiting for that result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
