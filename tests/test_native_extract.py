@@ -114,6 +114,9 @@ EDGES = {
                 "type W func(a\u00a0int,\u3000b\u001cstring)\n\n"
                 "func (ä *Ärger) Größe() int { return ä.Ö }\n\n"
                 "func F() { é := &Ärger{Ö: 1}; é.Größe(); " + "x." * 120 + "Long() }\n").encode(),
+    "odd letters and bytes": ("package x\n\ntype ǅa int\ntype ᾈb int\ntype Ⅰc int\ntype Ⓐd int\ntype ℌe int\n"
+                              "type ªf int\nfunc 𝔘() { ǅa.M(\u0085x,\u2028y) }\n").encode()
+                             + b'var s = "\xc0\x80\xe0\x80\x80\xf4\x90\x80\x80\xf5\xff\xed\xbf\xbf"\n',
     "channels": (b"package x\n\ntype P struct{ addCh chan int; next chan int }\n\n"
                  b"func (p *P) Ch() chan int { if true { return p.addCh }; return make(chan int) }\n"
                  b"func (p *P) Get() chan int { return p.next }\n"

@@ -6,7 +6,9 @@ use crate::extract::Acc;
 use crate::goparse::Captures;
 use crate::model::{LocalSource, LocalVar};
 use crate::typesyntax::read_params;
-use crate::values::{block_end, callee_text, children, flat, line_of, local_of_value, named_children, py_len, text, MAX_CALLEE};
+use crate::values::{
+    block_end, callee_text, children, flat, line_of, local_of_value, named_children, py_len, text, MAX_CALLEE,
+};
 
 fn local(scope: &str, name: String, line: i64, found: (String, LocalSource), result: i64, until: i64) -> LocalVar {
     LocalVar { scope: scope.to_string(), name, line, expr: found.0, how: found.1, result, until }
@@ -117,11 +119,8 @@ pub fn on_type_switch(acc: &mut Acc, c: &Captures, src: &[u8]) {
         if kind != "type_case" && kind != "default_case" {
             continue;
         }
-        let types = if kind == "type_case" {
-            crate::values::children_by_field_name(clause, "type")
-        } else {
-            Vec::new()
-        };
+        let types =
+            if kind == "type_case" { crate::values::children_by_field_name(clause, "type") } else { Vec::new() };
         let line = line_of(clause);
         let until = clause.end_position().row as i64 + 1;
         if types.len() == 1 && text(types[0], src) != "nil" {

@@ -158,7 +158,7 @@ pub fn through_fields(
     }
     let mut made: HashSet<(&str, &str)> = HashSet::new();
     for v in locals {
-        if v.from_field() {
+        if v.assigned_from_field() {
             fields.entry((&v.scope, &v.name)).or_default().insert(&v.expr);
         } else if v.makes_channel() {
             made.insert((&v.scope, &v.name));

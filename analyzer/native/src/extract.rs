@@ -1,21 +1,20 @@
-//! Go syntax tree -> FileFacts (analyzer/extract.py): one small function per kind of query match.
+//! Go syntax tree -> FileFacts (analyzer/extract.py): the extraction's state, the dispatch of query
+//! matches to their handlers, and the handlers of calls, values and assignments in bodies
+//! (declarations.rs has those of declarations).
 
 use std::collections::{HashMap, HashSet};
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::Node;
 
-use crate::body_locals::{named_results, on_closure, on_local, on_range, on_type_switch};
+use crate::body_locals::{on_closure, on_local, on_range, on_type_switch};
 use crate::buildtags::{read_build_expr, with_cgo};
-use crate::channels::{
-    note_alias, on_channel_return, on_handed, on_ranged, on_receive, on_send, on_yield, pass_variable, through_fields,
-};
+use crate::channels::{note_alias, on_handed, on_ranged, on_receive, on_send, pass_variable, through_fields};
+use crate::declarations::{on_alias, on_const, on_func, on_import, on_method, on_package, on_type, on_var};
 use crate::goparse::{first_missing_line, go_query, Captures, PARSER};
-use crate::model::{is_channel_type, CallRef, ChannelOp, Decl, FileFacts, ImportRef, LocalSource, LocalVar, Param, Problem};
-use crate::typesyntax::{read_doc, read_interface_elems, read_params, read_receiver, read_results, read_struct_fields};
+use crate::model::{is_channel_type, CallRef, ChannelOp, Decl, FileFacts, ImportRef, LocalVar, Param, Problem};
 use crate::values::{
-    argument_of, block_end, children_by_field_name, flat, is_not_callee, line_of, listed_resource, local_of_value,
-    named_children, py_len, text, MAX_CALLEE,
+    argument_of, flat, is_not_callee, line_of, listed_resource, named_children, py_len, text, MAX_CALLEE,
 };
 
 pub struct Source<'a> {
@@ -48,7 +47,7 @@ pub struct Acc {
 }
 
 impl Acc {
-    fn enter(&mut self, node: Node, qualified: String) {
+    pub fn enter(&mut self, node: Node, qualified: String) {
         self.scope_end = node.end_byte() as i64;
         let params: &[Param] = self.decls.last().map(|d| &d.params[..]).unwrap_or(&[]);
         self.known = params.iter().map(|p| p.name.clone()).collect();
@@ -66,7 +65,7 @@ impl Acc {
         if self.known_upto < self.locals.len() {
             for v in &self.locals[self.known_upto..] {
                 self.known.insert(v.name.clone());
-                if v.from_field() || v.makes_channel() {
+                if v.assigned_from_field() || v.makes_channel() {
                     self.handed.insert(v.name.clone());
                 }
             }
@@ -83,7 +82,7 @@ impl Acc {
         }
     }
 
-    fn inside(&self, node: Node) -> bool {
+    pub fn inside(&self, node: Node) -> bool {
         (node.start_byte() as i64) < self.scope_end
     }
 }
@@ -119,9 +118,9 @@ fn handler(name: &str) -> Handler {
 fn is_generated(header: &[u8]) -> bool {
     const START: &[u8] = b"// Code generated ";
     const END: &[u8] = b" DO NOT EDIT.";
-    header.split(|c| *c == b'\n').any(|line| {
-        line.len() >= START.len() + END.len() && line.starts_with(START) && line.ends_with(END)
-    })
+    header
+        .split(|c| *c == b'\n')
+        .any(|line| line.len() >= START.len() + END.len() && line.starts_with(START) && line.ends_with(END))
 }
 
 /// Parse one file's bytes into its FileFacts; problems are recorded, never raised.
@@ -157,14 +156,12 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
     if acc.package.is_empty() && !blank {
         problems.push(Problem { kind: "no-package", message: "no package clause".to_string(), line: 0 });
     }
-    let header = if acc.package_offset != 0 {
-        &content[..acc.package_offset]
-    } else {
-        &content[..content.len().min(4096)]
-    };
+    let header =
+        if acc.package_offset != 0 { &content[..acc.package_offset] } else { &content[..content.len().min(4096)] };
     let imports_c = acc.imports.iter().any(|i| i.path == "C");
     let newlines = content.iter().filter(|c| **c == b'\n').count() as i64;
-    let channels = through_fields(std::mem::take(&mut acc.channels), &acc.channel_aliases, &acc.locals, &acc.chan_params);
+    let channels =
+        through_fields(std::mem::take(&mut acc.channels), &acc.channel_aliases, &acc.locals, &acc.chan_params);
     FileFacts {
         rel_path: source.rel_path.to_string(),
         import_path: source.import_path.to_string(),
@@ -183,126 +180,6 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
         problems,
         channels,
     }
-}
-
-fn on_package(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("package.name");
-    if acc.package.is_empty() {
-        acc.package = text(node, src);
-        acc.package_offset = node.parent().map(|p| p.start_byte()).unwrap_or(0);
-    }
-}
-
-fn on_import(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let path = text(c.node("import.path"), src).trim_matches(['"', '`']).to_string();
-    let alias = c.get("import.alias").map(|a| text(a, src));
-    acc.imports.push(ImportRef { path, alias, line: line_of(c.node("import")) });
-}
-
-fn exported(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_uppercase())
-}
-
-fn end_line(node: Node) -> i64 {
-    node.end_position().row as i64 + 1
-}
-
-fn signature(node: Node, src: &[u8]) -> (Vec<Param>, Vec<String>) {
-    let params = node.child_by_field_name("parameters").map(|p| read_params(p, src)).unwrap_or_default();
-    (params, read_results(node.child_by_field_name("result"), src))
-}
-
-fn on_func(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("func");
-    let mut name = text(c.node("func.name"), src);
-    let (params, results) = signature(node, src);
-    let mut decl = Decl::new("func", name.clone(), line_of(node), end_line(node), exported(&name), read_doc(Some(node), src));
-    decl.type_params = node.child_by_field_name("type_parameters").is_some();
-    decl.params = params;
-    decl.results = results;
-    acc.decls.push(decl);
-    if name == "init" || name == "_" {
-        acc.ordinal += 1;
-        name = format!("{name}#{}", acc.ordinal);
-    }
-    acc.enter(node, name);
-    named_results(acc, node, src);
-}
-
-fn on_method(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("method");
-    let name = text(c.node("method.name"), src);
-    let (recv_name, recv_type, pointer) = read_receiver(c.node("method.receiver"), src);
-    let (rest, results) = signature(node, src);
-    let mut params = vec![Param { name: recv_name.clone(), type_expr: format!("{}{}", if pointer { "*" } else { "" }, recv_type) }];
-    params.extend(rest);
-    let mut decl = Decl::new("method", name.clone(), line_of(node), end_line(node), exported(&name), read_doc(Some(node), src));
-    decl.receiver = Some(recv_type);
-    decl.pointer_receiver = pointer;
-    decl.params = params;
-    decl.results = results;
-    let qualified = decl.qualified_name();
-    let (n_params, returns_channel, one_result) =
-        (decl.params.len(), decl.results.len() == 1 && is_channel_type(&decl.results[0]), decl.results.len() == 1);
-    acc.decls.push(decl);
-    acc.enter(node, qualified.clone());
-    named_results(acc, node, src);
-    if returns_channel {
-        on_channel_return(acc, &qualified, node, src);
-    } else if n_params == 1 && one_result && !recv_name.is_empty() {
-        on_yield(acc, &qualified, &recv_name, node, src);
-    }
-}
-
-fn top_level(spec: Node) -> bool {
-    spec.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "source_file")
-}
-
-fn doc_of_spec(node: Node, src: &[u8]) -> String {
-    let doc = read_doc(Some(node), src);
-    if doc.is_empty() {
-        read_doc(node.parent(), src)
-    } else {
-        doc
-    }
-}
-
-fn on_type(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("type");
-    if !top_level(node) {
-        return;
-    }
-    let name = text(c.node("type.name"), src);
-    let body = c.node("type.body");
-    let generic = node.child_by_field_name("type_parameters").is_some();
-    let doc = doc_of_spec(node, src);
-    let is_exported = exported(&name);
-    let mut decl = Decl::new("type", name, line_of(node), end_line(node), is_exported, doc);
-    decl.type_params = generic;
-    match body.kind() {
-        "struct_type" => {
-            decl.kind = "struct";
-            decl.fields = read_struct_fields(body, src);
-        }
-        "interface_type" => {
-            decl.kind = "interface";
-            (decl.methods, decl.embeds) = read_interface_elems(body, src);
-        }
-        _ => decl.type_expr = flat(body, src),
-    }
-    acc.decls.push(decl);
-}
-
-fn on_alias(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("alias");
-    if !top_level(node) {
-        return;
-    }
-    let name = text(c.node("alias.name"), src);
-    let is_exported = exported(&name);
-    let mut decl = Decl::new("alias", name, line_of(node), end_line(node), is_exported, doc_of_spec(node, src));
-    decl.type_expr = flat(c.node("alias.body"), src);
-    acc.decls.push(decl);
 }
 
 fn on_call(acc: &mut Acc, c: &Captures, src: &[u8]) {
@@ -409,7 +286,8 @@ fn on_assign(acc: &mut Acc, c: &Captures, src: &[u8]) {
         let target = if left.len() == values.len() { Some(left[position]) } else { None };
         match target {
             Some(t) if t.kind() == "selector_expression" => {
-                if let (Some(operand), Some(name)) = (t.child_by_field_name("operand"), t.child_by_field_name("field")) {
+                if let (Some(operand), Some(name)) = (t.child_by_field_name("operand"), t.child_by_field_name("field"))
+                {
                     (field, holder) = (text(name, src), flat(operand, src));
                 }
             }
@@ -421,77 +299,4 @@ fn on_assign(acc: &mut Acc, c: &Captures, src: &[u8]) {
         }
         acc.calls.push(CallRef::value(acc.scope.clone(), expr, line_of(*value), field, holder, String::new(), -1));
     }
-}
-
-fn on_var(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("var");
-    let name = text(c.node("var.name"), src);
-    let mut type_expr = c.get("var.type").map(|t| flat(t, src)).unwrap_or_default();
-    let mut found = if type_expr.is_empty() { None } else { Some((type_expr.clone(), LocalSource::Type)) };
-    if type_expr.is_empty() {
-        if let Some(value) = node.child_by_field_name("value") {
-            if value.named_child_count() > 0 {
-                found = local_of_value(named_children(value)[0], src);
-            }
-        }
-    }
-    let scope = acc.scope_of(node);
-    if !scope.is_empty() {
-        if let Some((expr, how)) = found {
-            let until = block_end(node);
-            acc.locals.push(LocalVar { scope, name, line: line_of(node), expr, how, result: 0, until });
-        }
-        return;
-    }
-    let mut value_from = None;
-    if let Some((expr, how)) = found {
-        if matches!(how, LocalSource::Type | LocalSource::Call | LocalSource::Address) {
-            type_expr = expr;
-            value_from = Some(how);
-        }
-    }
-    let is_exported = exported(&name);
-    let mut decl = Decl::new("var", name, line_of(node), end_line(node), is_exported, read_doc(Some(node), src));
-    decl.type_expr = type_expr;
-    decl.value_from = value_from;
-    acc.decls.push(decl);
-}
-
-fn on_const(acc: &mut Acc, c: &Captures, src: &[u8]) {
-    let node = c.node("const");
-    if acc.inside(node) && !acc.scope.is_empty() {
-        return;
-    }
-    let type_expr = const_type(node, src);
-    let doc = read_doc(Some(node), src);
-    for name_node in children_by_field_name(node, "name") {
-        if name_node.kind() != "identifier" {
-            continue;
-        }
-        let name = text(name_node, src);
-        let is_exported = exported(&name);
-        let mut decl = Decl::new("const", name, line_of(node), end_line(node), is_exported, doc.clone());
-        decl.type_expr = type_expr.clone();
-        acc.decls.push(decl);
-    }
-}
-
-/// The constant's type as written; a spec with neither type nor value repeats the last valued spec.
-fn const_type(spec: Node, src: &[u8]) -> String {
-    let mut spec = Some(spec);
-    while let Some(s) = spec {
-        if s.kind() != "const_spec" && s.kind() != "comment" {
-            break;
-        }
-        if s.kind() == "const_spec" {
-            if let Some(t) = s.child_by_field_name("type") {
-                return flat(t, src);
-            }
-            if s.child_by_field_name("value").is_some() {
-                return String::new();
-            }
-        }
-        spec = s.prev_named_sibling();
-    }
-    String::new()
 }

@@ -4,6 +4,7 @@
 mod body_locals;
 mod buildtags;
 mod channels;
+mod declarations;
 mod extract;
 mod goparse;
 mod model;

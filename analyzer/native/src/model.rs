@@ -119,7 +119,15 @@ pub struct CallRef {
 
 impl CallRef {
     /// A value named (not called): `wait.Until(c.worker)`'s `c.worker`.
-    pub fn value(caller: String, expr: String, line: i64, field: String, holder: String, call: String, arg: i64) -> CallRef {
+    pub fn value(
+        caller: String,
+        expr: String,
+        line: i64,
+        field: String,
+        holder: String,
+        call: String,
+        arg: i64,
+    ) -> CallRef {
         CallRef { caller, callee_expr: expr, line, value: true, field, holder, call, arg, resource: String::new() }
     }
 }
@@ -139,7 +147,7 @@ impl LocalVar {
         self.how == LocalSource::Type && is_channel_type(&self.expr)
     }
 
-    pub fn from_field(&self) -> bool {
+    pub fn assigned_from_field(&self) -> bool {
         self.how == LocalSource::Variable && self.expr.contains('.')
     }
 }

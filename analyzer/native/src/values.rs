@@ -200,8 +200,16 @@ pub fn block_end(node: Node) -> i64 {
     while let Some(p) = parent {
         if matches!(
             p.kind(),
-            "block" | "if_statement" | "for_statement" | "expression_switch_statement" | "type_switch_statement"
-                | "select_statement" | "func_literal" | "communication_case" | "expression_case" | "type_case"
+            "block"
+                | "if_statement"
+                | "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "select_statement"
+                | "func_literal"
+                | "communication_case"
+                | "expression_case"
+                | "type_case"
                 | "default_case"
         ) {
             return p.end_position().row as i64 + 1;
