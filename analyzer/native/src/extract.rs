@@ -190,7 +190,7 @@ fn on_call(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let callee = flat(function, src);
     if py_len(&callee) <= MAX_CALLEE {
         let caller = acc.scope_of(function);
-        let resource = listed_resource(&callee, function.parent(), src);
+        let resource = listed_resource(&callee, function, src); // reads the call only for a list-watch
         acc.callee_at.insert(function.end_byte(), callee.clone());
         acc.calls.push(CallRef {
             caller,

@@ -62,8 +62,8 @@ pub struct Captures<'a, 't> {
 
 impl<'t> Captures<'_, 't> {
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
-        let index = self.query.capture_index_for_name(name)?;
-        self.caps.iter().find(|c| c.index == index).map(|c| c.node)
+        let names = self.query.capture_names(); // a match has a few captures: compare their names
+        self.caps.iter().find(|c| names[c.index as usize] == name).map(|c| c.node)
     }
 
     /// A capture the pattern always has.

@@ -67,12 +67,13 @@ pub fn is_not_callee(kind: &str) -> bool {
 
 const LIST_WATCH: &str = "ListWatchFromClient";
 
-/// The resource a list-watch call names with a string literal (`"pods"`), else "".
-pub fn listed_resource(callee: &str, call: Option<Node>, src: &[u8]) -> String {
+/// The resource a list-watch call names with a string literal (`"pods"`), else "" (`function`: the
+/// call's function; its parent, the call, is looked up only for a list-watch: parent() is costly).
+pub fn listed_resource(callee: &str, function: Node, src: &[u8]) -> String {
     if !callee.ends_with(LIST_WATCH) {
         return String::new();
     }
-    let arguments = call.and_then(|c| c.child_by_field_name("arguments"));
+    let arguments = function.parent().and_then(|c| c.child_by_field_name("arguments"));
     let named: Vec<Node> = match arguments {
         Some(a) => named_children(a).into_iter().filter(|n| n.kind() != "comment").collect(),
         None => Vec::new(),
