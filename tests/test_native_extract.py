@@ -198,3 +198,26 @@ def test_every_file_of_a_real_tree_gives_the_same_row(parser, native_row, k8s_ro
         if python != native:
             differ.append(f"{source.rel_path} at {first_difference(python, native)}")
     assert not differ, f"{len(differ)} of {len(sources)} files differ, first: {differ[:5]}"
+
+
+def _index(tmp_path: Path, extractor: str, *flags: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KUBEATLAS_EXTRACTOR": extractor, "KUBEATLAS_CACHE": str(tmp_path / "cache"),
+           "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "kubeatlas", "index", str(FIXTURE), "--db",
+                           str(tmp_path / f"{extractor}.sqlite"), *flags], env=env, capture_output=True,
+                          text=True, check=False, cwd=REPO)
+
+
+def test_the_index_summary_says_which_extractor_ran(tmp_path):
+    native = _index(tmp_path, "auto")
+    python = _index(tmp_path, "python", "--json")
+    assert native.returncode == 0 and python.returncode == 0, (native.stderr, python.stderr)
+    assert "extractor native" in native.stdout
+    assert '"extractor": "python (KUBEATLAS_EXTRACTOR=python)"' in python.stdout
+
+
+def test_an_unknown_extractor_is_a_one_line_error_naming_the_variable(tmp_path):
+    done = _index(tmp_path, "rust")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "KUBEATLAS_EXTRACTOR='rust' is not one of auto, native, python" in done.stderr
+    assert not (tmp_path / "rust.sqlite").exists()
