@@ -1,102 +1,168 @@
 //! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field.
+//!
+//! Equal strings of a row become one Python object, as the Python extractor's mostly are (a
+//! function's name is the caller of all its calls): pickle and marshal then send and keep each
+//! once, and the main process holds no more than it does with the Python extractor.
+
+use std::collections::HashMap;
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 
 use crate::model::{Decl, FileFacts};
 
-fn tuple<'py, T, I>(py: Python<'py>, items: I) -> PyResult<Bound<'py, PyAny>>
-where
-    T: IntoPyObject<'py>,
-    I: IntoIterator<Item = T>,
-    I::IntoIter: ExactSizeIterator,
-{
-    Ok(PyTuple::new(py, items)?.into_any())
+type Obj<'py> = Bound<'py, PyAny>;
+
+struct RowBuilder<'a, 'py> {
+    py: Python<'py>,
+    strings: HashMap<&'a str, Obj<'py>>,
 }
 
-fn strings<'py>(py: Python<'py>, items: &[String]) -> PyResult<Bound<'py, PyAny>> {
-    tuple(py, items.iter().map(|s| s.as_str()))
-}
+impl<'a, 'py> RowBuilder<'a, 'py> {
+    fn s(&mut self, text: &'a str) -> Obj<'py> {
+        let py = self.py;
+        self.strings.entry(text).or_insert_with(|| PyString::new(py, text).into_any()).clone()
+    }
 
-fn decl_row<'py>(py: Python<'py>, d: &Decl) -> PyResult<Bound<'py, PyAny>> {
-    let fields: Vec<_> = d.fields.iter().map(|f| (f.name.as_str(), f.type_expr.as_str(), f.embedded)).collect();
-    let methods = d
-        .methods
-        .iter()
-        .map(|m| (m.name.as_str(), strings(py, &m.params)?, strings(py, &m.results)?, m.line).into_bound_py_any(py))
-        .collect::<PyResult<Vec<_>>>()?;
-    let params: Vec<_> = d.params.iter().map(|p| (p.name.as_str(), p.type_expr.as_str())).collect();
-    let items: Vec<Bound<'py, PyAny>> = vec![
-        d.kind.into_bound_py_any(py)?,
-        d.name.as_str().into_bound_py_any(py)?,
-        d.line.into_bound_py_any(py)?,
-        d.end_line.into_bound_py_any(py)?,
-        d.exported.into_bound_py_any(py)?,
-        d.doc.as_str().into_bound_py_any(py)?,
-        d.receiver.as_deref().into_bound_py_any(py)?,
-        d.pointer_receiver.into_bound_py_any(py)?,
-        d.type_params.into_bound_py_any(py)?,
-        tuple(py, fields)?,
-        tuple(py, methods)?,
-        strings(py, &d.embeds)?,
-        d.type_expr.as_str().into_bound_py_any(py)?,
-        tuple(py, params)?,
-        strings(py, &d.results)?,
-        d.value_from.map(|v| v.value()).into_bound_py_any(py)?,
-    ];
-    tuple(py, items)
+    fn opt(&mut self, text: Option<&'a str>) -> Obj<'py> {
+        match text {
+            Some(t) => self.s(t),
+            None => self.py.None().into_bound(self.py),
+        }
+    }
+
+    fn int(&self, value: i64) -> PyResult<Obj<'py>> {
+        value.into_bound_py_any(self.py)
+    }
+
+    fn flag(&self, value: bool) -> PyResult<Obj<'py>> {
+        value.into_bound_py_any(self.py)
+    }
+
+    fn tuple(&self, items: Vec<Obj<'py>>) -> PyResult<Obj<'py>> {
+        Ok(PyTuple::new(self.py, items)?.into_any())
+    }
+
+    fn texts(&mut self, items: &'a [String]) -> PyResult<Obj<'py>> {
+        let items: Vec<Obj<'py>> = items.iter().map(|t| self.s(t)).collect();
+        self.tuple(items)
+    }
+
+    fn decl(&mut self, d: &'a Decl) -> PyResult<Obj<'py>> {
+        let mut fields = Vec::with_capacity(d.fields.len());
+        for f in &d.fields {
+            let row = vec![self.s(&f.name), self.s(&f.type_expr), self.flag(f.embedded)?];
+            fields.push(self.tuple(row)?);
+        }
+        let mut methods = Vec::with_capacity(d.methods.len());
+        for m in &d.methods {
+            let row = vec![self.s(&m.name), self.texts(&m.params)?, self.texts(&m.results)?, self.int(m.line)?];
+            methods.push(self.tuple(row)?);
+        }
+        let mut params = Vec::with_capacity(d.params.len());
+        for p in &d.params {
+            let row = vec![self.s(&p.name), self.s(&p.type_expr)];
+            params.push(self.tuple(row)?);
+        }
+        let row = vec![
+            self.s(d.kind),
+            self.s(&d.name),
+            self.int(d.line)?,
+            self.int(d.end_line)?,
+            self.flag(d.exported)?,
+            self.s(&d.doc),
+            self.opt(d.receiver.as_deref()),
+            self.flag(d.pointer_receiver)?,
+            self.flag(d.type_params)?,
+            self.tuple(fields)?,
+            self.tuple(methods)?,
+            self.texts(&d.embeds)?,
+            self.s(&d.type_expr),
+            self.tuple(params)?,
+            self.texts(&d.results)?,
+            self.opt(d.value_from.map(|v| v.value())),
+        ];
+        self.tuple(row)
+    }
+
+    fn facts(&mut self, f: &'a FileFacts) -> PyResult<Obj<'py>> {
+        let mut imports = Vec::with_capacity(f.imports.len());
+        for i in &f.imports {
+            let row = vec![self.s(&i.path), self.opt(i.alias.as_deref()), self.int(i.line)?];
+            imports.push(self.tuple(row)?);
+        }
+        let mut decls = Vec::with_capacity(f.decls.len());
+        for d in &f.decls {
+            decls.push(self.decl(d)?);
+        }
+        let mut calls = Vec::with_capacity(f.calls.len());
+        for c in &f.calls {
+            let row = vec![
+                self.s(&c.caller),
+                self.s(&c.callee_expr),
+                self.int(c.line)?,
+                self.flag(c.value)?,
+                self.s(&c.field),
+                self.s(&c.holder),
+                self.s(&c.call),
+                self.int(c.arg)?,
+                self.s(&c.resource),
+            ];
+            calls.push(self.tuple(row)?);
+        }
+        let mut locals = Vec::with_capacity(f.locals.len());
+        for v in &f.locals {
+            let row = vec![
+                self.s(&v.scope),
+                self.s(&v.name),
+                self.int(v.line)?,
+                self.s(&v.expr),
+                self.s(v.how.value()),
+                self.int(v.result)?,
+                self.int(v.until)?,
+            ];
+            locals.push(self.tuple(row)?);
+        }
+        let mut problems = Vec::with_capacity(f.problems.len());
+        for p in &f.problems {
+            let row = vec![self.s(p.kind), self.s(&p.message), self.int(p.line)?];
+            problems.push(self.tuple(row)?);
+        }
+        let mut channels = Vec::with_capacity(f.channels.len());
+        for c in &f.channels {
+            let row = vec![
+                self.s(&c.caller),
+                self.s(&c.channel),
+                self.int(c.line)?,
+                self.s(c.op),
+                self.s(&c.call),
+                self.int(c.arg)?,
+            ];
+            channels.push(self.tuple(row)?);
+        }
+        let row = vec![
+            self.s(&f.rel_path),
+            self.s(&f.import_path),
+            self.s(&f.module),
+            self.s(&f.package),
+            self.flag(f.is_test)?,
+            self.flag(f.is_generated)?,
+            self.opt(f.build_expr.as_deref()),
+            self.tuple(imports)?,
+            self.tuple(decls)?,
+            self.tuple(calls)?,
+            self.tuple(locals)?,
+            self.int(f.lines)?,
+            self.int(f.size)?,
+            self.s(&f.sha),
+            self.tuple(problems)?,
+            self.tuple(channels)?,
+        ];
+        self.tuple(row)
+    }
 }
 
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Bound<'py, PyAny>> {
-    let imports: Vec<_> = f.imports.iter().map(|i| (i.path.as_str(), i.alias.as_deref(), i.line)).collect();
-    let decls = f.decls.iter().map(|d| decl_row(py, d)).collect::<PyResult<Vec<_>>>()?;
-    let calls = f
-        .calls
-        .iter()
-        .map(|c| {
-            (
-                c.caller.as_str(),
-                c.callee_expr.as_str(),
-                c.line,
-                c.value,
-                c.field.as_str(),
-                c.holder.as_str(),
-                c.call.as_str(),
-                c.arg,
-                c.resource.as_str(),
-            )
-                .into_bound_py_any(py)
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let locals: Vec<_> = f
-        .locals
-        .iter()
-        .map(|v| (v.scope.as_str(), v.name.as_str(), v.line, v.expr.as_str(), v.how.value(), v.result, v.until))
-        .collect();
-    let problems: Vec<_> = f.problems.iter().map(|p| (p.kind, p.message.as_str(), p.line)).collect();
-    let channels: Vec<_> = f
-        .channels
-        .iter()
-        .map(|c| (c.caller.as_str(), c.channel.as_str(), c.line, c.op, c.call.as_str(), c.arg))
-        .collect();
-    let items: Vec<Bound<'py, PyAny>> = vec![
-        f.rel_path.as_str().into_bound_py_any(py)?,
-        f.import_path.as_str().into_bound_py_any(py)?,
-        f.module.as_str().into_bound_py_any(py)?,
-        f.package.as_str().into_bound_py_any(py)?,
-        f.is_test.into_bound_py_any(py)?,
-        f.is_generated.into_bound_py_any(py)?,
-        f.build_expr.as_deref().into_bound_py_any(py)?,
-        tuple(py, imports)?,
-        tuple(py, decls)?,
-        tuple(py, calls)?,
-        tuple(py, locals)?,
-        f.lines.into_bound_py_any(py)?,
-        f.size.into_bound_py_any(py)?,
-        f.sha.as_str().into_bound_py_any(py)?,
-        tuple(py, problems)?,
-        tuple(py, channels)?,
-    ];
-    tuple(py, items)
+    RowBuilder { py, strings: HashMap::new() }.facts(f)
 }
