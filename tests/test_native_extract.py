@@ -6,6 +6,7 @@ KUBEATLAS_REQUIRE_NATIVE=1 (CI), which makes a missing or stale extension a fail
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -155,6 +156,28 @@ def test_the_edge_inputs_reach_what_they_are_named_for(parser, native_row):
     assert row["+build only"][6] == "((linux && 386) || (darwin && !cgo)) && go1.18"
     assert row["generated"][5] and not row["generated with CR"][5]
     assert row["no trailing newline"][11] == 3 and row["crlf"][11] == 10
+
+
+def test_broken_versions_of_the_fixture_files_give_the_same_rows(parser, native_row):
+    """Each fixture file cut short, with random bytes put in, and with a stretch taken out
+    (seeded): syntax errors, MISSING nodes and invalid UTF-8 wherever they fall."""
+    rng = random.Random(28)
+    differ, tried = [], 0
+    for path in sorted(FIXTURE.rglob("*.go")):
+        content = path.read_bytes()
+        for k in range(6):
+            if not content:
+                break
+            at = rng.randrange(len(content))
+            noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 6)))
+            broken = (content[:at], content[:at] + noise + content[at:],
+                      content[:at] + content[at + rng.randrange(1, 40):])[k % 3]
+            tried += 1
+            python, native = both(parser, native_row, SourceFile("pkg/x/x.go", "k8s.io/kubernetes/pkg/x",
+                                                                  "k8s.io/kubernetes", False), broken)
+            if python != native:
+                differ.append(f"{path.name} variant {k} at byte {at}: {first_difference(python, native)}")
+    assert tried > 600 and not differ, f"{len(differ)} of {tried} differ, first: {differ[:3]}"
 
 
 def test_a_scan_gives_the_same_facts_with_either_extractor(tmp_path):
