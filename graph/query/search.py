@@ -29,7 +29,8 @@ def find_names(reader: GraphReader, text: str, kinds: Iterable[str] = (), limit:
     """Up to `limit` nodes whose name contains `text`: production code first, then test helpers
     and generated code (left out with production_only), each group in the store's order. The
     groups are formed before the limit, not after it: the store is asked for longer pages
-    until `limit` production nodes are found or it has no more (`find Run --production` gave
+    until `limit` production nodes are found or it has no more; roles lead the production group,
+    as they lead the search box's ranking (`find Run --production` gave
     17 of 20 while hundreds more were there; `find ListAndWatch` listed generated gRPC stubs
     before production methods past the store's first page)."""
     wanted = tuple(kinds)
@@ -40,6 +41,9 @@ def find_names(reader: GraphReader, text: str, kinds: Iterable[str] = (), limit:
         if len(production) >= limit or len(page) < asked:
             break
         asked *= 4
+    role = str(NodeKind.ROLE)
+    roles = reader.search(text, (role,), limit) if not wanted or role in wanted else []
+    production = roles + [n for n in production if n.kind != role]  # roles first, as the box
     if production_only:
         return production[:limit]
     return (production + [n for n in page if not is_production(n.attrs)])[:limit]
@@ -78,7 +82,8 @@ def ranked_search(reader: GraphReader, text: str, limit: int = 20,
 def rank_key(hit: Hit, text: str) -> tuple:
     match = ("exact", "exact-case", "prefix", "contains").index(hit.match)
     tier = ("production", "test", "generated").index(hit.tier)
-    return (match, tier, _KIND_ORDER.get(hit.node.kind, 99), -size_of(hit.node),
+    role = hit.node.kind != NodeKind.ROLE  # a role the text names leads (etcd: etcd-storage)
+    return (role, match, tier, _KIND_ORDER.get(hit.node.kind, 99), -size_of(hit.node),
             len(hit.node.id), hit.node.id)
 
 

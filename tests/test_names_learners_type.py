@@ -1,0 +1,46 @@
+"""Names a learner types from a listing or a blog post: a role before code named like it, on the
+CLI as in the search box; a name matching several functions takes the one a learner means."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write_tree
+
+from kubeatlas.analyzer.source import describe_checkout
+from kubeatlas.app.cli import main
+from kubeatlas.graph.index.pipeline import index_tree
+from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.search import ranked_search
+from kubeatlas.graph.store.sqlite.reader import SqliteReader
+
+TREE = {
+    "go.mod": "module k8s.io/kubernetes\n",
+    "cmd/kubeadm/app/util/etcd/etcd.go": "package etcd\n\nfunc New() {}\n",
+    "cmd/kubeadm/app/phases/etcd/local.go": "package etcd\n\nfunc CreateLocalEtcd() {}\n",
+    "pkg/kubelet/kubelet.go": "package kubelet\n\ntype Kubelet struct{}\n",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("names")
+    root = write_tree(tmp / "kubernetes", TREE)
+    path = tmp / "index.sqlite"
+    index_tree(describe_checkout(root), path, jobs=1, max_file_bytes=1 << 20,
+               stages=default_stages())
+    return path
+
+
+@pytest.mark.parametrize("limit", ["1", "3", "50"])
+def test_find_lists_the_role_a_name_starts_first_as_the_search_box_does(db, capsys, limit):
+    """`find etcd` listed kubeadm's packages named etcd before role:etcd-storage (with a small
+    --limit it left the role out); the web's search box and the CLI now agree: roles first."""
+    assert main(["find", "etcd", "--limit", limit, "--db", str(db), "--json"]) == 0
+    listed = [h["id"] for h in json.loads(capsys.readouterr().out)]
+    boxed = [h.id for h in ranked_search(SqliteReader(db), "etcd", int(limit))]
+    assert listed[0] == boxed[0] == "role:etcd-storage"
+    assert len(listed) == int(limit) or "pkg:k8s.io/kubernetes/cmd/kubeadm/app/util/etcd" in listed
+    assert Atlas(SqliteReader(db)).find("etcd", limit=int(limit))[0].id == "role:etcd-storage"
