@@ -44,3 +44,19 @@ def test_find_lists_the_role_a_name_starts_first_as_the_search_box_does(db, caps
     assert listed[0] == boxed[0] == "role:etcd-storage"
     assert len(listed) == int(limit) or "pkg:k8s.io/kubernetes/cmd/kubeadm/app/util/etcd" in listed
     assert Atlas(SqliteReader(db)).find("etcd", limit=int(limit))[0].id == "role:etcd-storage"
+
+
+@pytest.mark.parametrize("mini", ["mini:kubelet", "mini:scheduler"])
+def test_a_minik8s_component_page_in_chinese_says_what_it_mirrors_in_chinese(
+        open_page, ktree_db, mini):
+    """/code?id=mini:kubelet&lang=zh showed the Python module's English docstring under
+    "它对应什么、简化了什么："; it shows the component's Chinese summary (the docstring stays
+    one click away), and the English page keeps the docstring."""
+    node = Atlas(SqliteReader(ktree_db)).node(mini)
+    chinese = str(node.attrs["summary_zh"])
+    said = [str(m.value) for m in open_page("views/code.py", id=mini, lang="zh").markdown]
+    heading = said.index("*它对应什么、简化了什么：*")
+    assert said[heading + 1] == chinese
+    said = [str(m.value) for m in open_page("views/code.py", id=mini).markdown]
+    heading = said.index("*What it mirrors and what it simplifies:*")
+    assert said[heading + 1] not in (chinese, str(node.attrs["summary"]))  # the docstring

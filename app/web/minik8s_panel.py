@@ -59,7 +59,14 @@ def _body(atlas: Atlas, tree: Mapping[str, Any], mini: NodeRecord, expanded: boo
     lang = language.chosen()
     source = read_mini_module(str(mini.attrs.get("module") or ""))
     doc = docstring(source)
-    if doc:
+    chinese = str(mini.attrs.get("summary_zh") or "") if lang == "zh" else ""
+    if chinese:  # the module's docstring is English: a Chinese page says it in Chinese
+        st.markdown(say(lang, "mini_doc"))
+        st.markdown(chinese)
+        if doc:
+            with st.expander(say(lang, "mini_docstring")):
+                st.markdown(doc)
+    elif doc:
         st.markdown(say(lang, "mini_doc"))
         st.markdown(doc)
     real = mirrored(atlas, mini.id)

@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mini_not_in_tree": ("not in this tree", "不在本源码树中"),
     "mini_missing": ("Not in this tree: {names}", "不在本源码树中：{names}"),
     "mini_doc": ("*What it mirrors and what it simplifies:*", "*它对应什么、简化了什么：*"),
+    "mini_docstring": ("The module's docstring", "模块的文档字符串（英文原文）"),
     "mini_source": ("Python source", "Python 源码"),
     "mini_no_source": ("Source not shown: {problem}.", "未显示源码：{problem}。"),
 }
