@@ -13,6 +13,7 @@ from kubeatlas.errors import DirectoryOnly, NodeNotFound
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.directory import list_directory
 from kubeatlas.graph.store.sqlite.reader import SqliteReader
 
 REGISTRY = ["pkg:k8s.io/kubernetes/pkg/registry/apps/deployment/storage",
@@ -120,3 +121,75 @@ def test_a_directory_the_release_does_not_have_is_said_to_be_one(open_page, lang
     at = open_page("views/package.py", pkg="staging/src/k8s.io/noderesourcetopology-api",
                    lang=lang)
     assert said in at.error[0].value, at.error[0].value
+
+
+@pytest.mark.parametrize("typed, entries", [
+    ("cmd", ["cmd/kube-apiserver", "cmd/kube-controller-manager", "cmd/kube-proxy",
+             "cmd/kube-scheduler", "cmd/kubelet"]),
+    ("pkg", ["pkg/apis", "pkg/controller", "pkg/kubelet", "pkg/proxy", "pkg/registry",
+             "pkg/scheduler", "pkg/util/pod", "pkg/volume"]),
+    ("staging", ["staging/src/k8s.io"]),  # src/ holds only k8s.io/: one path, as GitHub shows it
+    ("staging/src/k8s.io/", ["staging/src/k8s.io/api", "staging/src/k8s.io/apimachinery/pkg",
+                             "staging/src/k8s.io/apiserver/pkg", "staging/src/k8s.io/client-go",
+                             "staging/src/k8s.io/component-base",
+                             "staging/src/k8s.io/component-helpers/apimachinery/lease",
+                             "staging/src/k8s.io/cri-api/pkg/apis"]),
+    ("plugin", ["plugin/pkg/admission/namespace/lifecycle"]),
+])
+def test_a_top_level_directory_opens_as_a_directory(atlas, ktree_db, capsys, typed, entries):
+    """`deps cmd` answered "'cmd' matches 3 nodes" (kubectl's pkg/cmd …), `deps pkg`,
+    `deps staging` and `deps staging/src/k8s.io` "nothing named": a directory of the tree is
+    that directory, listed by its entries."""
+    with pytest.raises(DirectoryOnly) as raised:
+        atlas.resolve(typed)
+    assert raised.value.fields["entries"] == entries
+    listing = list_directory(atlas.reader, typed)
+    assert listing is not None and [e.dir for e in listing.entries] == entries
+    assert sum(e.packages for e in listing.entries) == listing.packages == \
+        len(raised.value.fields["packages"])
+    assert main(["deps", typed, "--db", str(ktree_db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{typed.rstrip('/')!r} is a directory with no Go files of its own" in err
+    assert all(e in err for e in entries), err
+
+
+def test_a_package_directory_lists_its_entries_too(atlas):
+    listing = list_directory(atlas.reader, "pkg/kubelet")
+    assert listing is not None and listing.package == "pkg:k8s.io/kubernetes/pkg/kubelet"
+    by_dir = {e.dir: e for e in listing.entries}
+    assert list(by_dir) == ["pkg/kubelet/cm/devicemanager", "pkg/kubelet/container",
+                            "pkg/kubelet/cri/remote", "pkg/kubelet/kuberuntime"]
+    assert by_dir["pkg/kubelet/cri/remote"].package == "pkg:k8s.io/kubernetes/pkg/kubelet/cri/remote"
+
+
+def _entry_links(at) -> dict[str, str]:
+    """Links to the package page: label -> the `pkg` they open."""
+    from urllib.parse import parse_qs
+    return {p.proto.label: parse_qs(p.proto.query_string)["pkg"][0] for p in at.get("page_link")
+            if p.proto.page == "package" and "pkg=" in p.proto.query_string}
+
+
+@pytest.mark.parametrize("lang, heading, entry", [
+    ("en", "Entries of cmd/ (5) — a click opens one", "kubelet — package"),
+    ("zh", "cmd/ 目录下的条目（5）—— 点击打开", "kubelet —— 包"),
+])
+def test_the_package_page_opens_a_top_level_directory(open_page, lang, heading, entry):
+    at = open_page("views/package.py", pkg="cmd", lang=lang)
+    assert heading in [m.value for m in at.markdown]
+    links = _entry_links(at)
+    assert links[entry] == "cmd/kubelet" and len(links) == 5
+    at = open_page("views/package.py", pkg="staging", lang=lang)
+    (only,) = _entry_links(at).values()
+    assert only == "staging/src/k8s.io"
+    at = open_page("views/package.py", pkg=only, lang=lang)
+    assert "staging/src/k8s.io/client-go" in _entry_links(at).values()
+
+
+@pytest.mark.parametrize("lang, label", [
+    ("en", "cri/remote — package"), ("zh", "cri/remote —— 包")])
+def test_the_package_page_of_a_package_lists_its_sub_directories(open_page, lang, label):
+    at = open_page("views/package.py", pkg="pkg/kubelet", lang=lang)
+    assert at.header[0].value == "k8s.io/kubernetes/pkg/kubelet"
+    links = _entry_links(at)
+    assert links[label] == "pkg/kubelet/cri/remote"
+    assert set(links.values()) >= {"pkg/kubelet/container", "pkg/kubelet/kuberuntime"}

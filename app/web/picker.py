@@ -9,11 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from kubeatlas.app.web import guard, language, search_box, url_widget
+from kubeatlas.app.web import directory_view, guard, language, search_box, url_widget
 from kubeatlas.app.web.words import say
 from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
+from kubeatlas.graph.query.directory import list_directory
 from kubeatlas.graph.query.names import role_tier, role_tiers
 from kubeatlas.graph.query.search import SEARCHED_KINDS, Hit, match_class, rank_key, ranked_search, tier_of
 
@@ -92,6 +93,9 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
                                   package=str(hits[0].node.attrs.get("dir") or hits[0].id)))
             return hits[0].id
         directory = True
+        listing = list_directory(atlas.reader, text)
+        if listing is not None:  # `cmd`, `staging/src/k8s.io`: its entries, each a link
+            directory_view.entries(listing, container)
         prompt = say(lang, "pick_directory", text=guard.shown(text), count=len(hits))
     except NodeNotFound:
         hits = ranked_search(atlas.reader, text.rsplit("/", 1)[-1], MAX_CANDIDATES,

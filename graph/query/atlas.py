@@ -14,6 +14,7 @@ from kubeatlas.graph.model.schema import FLOW_KINDS, EdgeKind, NodeKind, key_of,
 from kubeatlas.graph.query.bridge import bridge_between
 from kubeatlas.graph.query.cards import kind_card, role_card
 from kubeatlas.graph.query.chain import Hop, bridged_chain, chain_kinds, find_chain
+from kubeatlas.graph.query.directory import list_directory
 from kubeatlas.graph.query.dispatch import reaching_calls
 from kubeatlas.graph.query.names import Pick, method_through_embedding, production_order, rank_ids
 from kubeatlas.graph.query.reader import Dependency, GraphReader, QueryResult
@@ -23,6 +24,7 @@ __all__ = ["MAX_DEPTH", "Atlas", "Dependency", "EdgeRecord", "GraphReader", "Nod
 
 MAX_DEPTH = 50
 NAMED_MAX = 2000  # nodes of one name fetched to resolve it (1,524 are named String on v1.28.7)
+_LISTED = 40  # entries of a directory a one-line message names (v1.28.7's pkg/ has 30)
 TRIVIAL_METHODS = frozenset({"Name", "String"})
 _NAMED_KINDS = (NodeKind.TYPE, NodeKind.FUNCTION, NodeKind.METHOD, NodeKind.API_KIND)
 
@@ -83,21 +85,20 @@ class Atlas:
 
     def _directory_only(self, text: str) -> None:
         """Raise DirectoryOnly when `text` is a directory of the tree with packages under it
-        but none of its own (`pkg/apis`): a name that ends like it elsewhere
-        (`k8s.io/kube-openapi/pkg/util` for `pkg/util`) is not what was meant."""
-        if "/" not in text or "." in text.rsplit("/", 1)[-1]:
+        but none of its own (`pkg/apis`, `cmd`, `staging/src/k8s.io`): a name that ends like
+        it elsewhere (`k8s.io/kube-openapi/pkg/util` for `pkg/util`, kubectl's `pkg/cmd` for
+        `cmd`) is not what was meant. `entries` is its listing (graph/query/directory.py)."""
+        listing = list_directory(self.reader, text)
+        if listing is None or listing.package:
             return
-        under = self.reader.ids_under(str(NodeKind.PACKAGE), "dir", text + "/")
-        if not under:
-            return
+        under = self.reader.ids_under(str(NodeKind.PACKAGE), "dir", listing.dir + "/")
         under.sort(key=lambda p: (p.count("/"), p))
-        shown = self.reader.get_nodes(under[:6])
-        listed = ", ".join(str(shown[p].attrs.get("dir") or key_of(p)) for p in under[:6]
-                           if p in shown)
+        shown = [e.dir if e.package and e.packages == 1 else f"{e.dir}/ ({e.packages})"
+                 for e in listing.entries[:_LISTED]]
         raise DirectoryOnly(
             f"{text!r} is a directory with no Go files of its own; packages under it "
-            f"({len(under)}): {listed}{' …' if len(under) > 6 else ''} — name one of them",
-            name=text, packages=under)
+            f"({len(under)}): {', '.join(shown)}{' …' if len(listing.entries) > _LISTED else ''}"
+            " — name one of them", name=text, packages=under, entries=[e.dir for e in listing.entries])
 
     def pick(self, text: str, kinds: Iterable[NodeKind] = (), choice: int = 1,
              role: str | None = None) -> Pick:

@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from kubeatlas.app.web import (
+    directory_view,
     index_cache,
     language,
     links,
@@ -22,6 +23,7 @@ from kubeatlas.app.web.words import both, say
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes.citation import tree_url
 from kubeatlas.graph.query.code import illustrations
+from kubeatlas.graph.query.directory import list_directory
 
 atlas = state.atlas()
 tree = state.tree(atlas)
@@ -81,6 +83,10 @@ with state.reported():
         url = tree_url(tree, str(a.get("dir", "")))
         shown_dir = f"[{a.get('dir')}]({url})" if url else f"`{a.get('dir')}`"
         st.markdown(say(lang, "pkg_dir", dir=shown_dir, module=a.get("module")))
+        listing = list_directory(atlas.reader, str(a.get("dir") or ""))
+        if listing is not None and listing.entries:  # `pkg/kubelet`: a directory, too
+            with st.expander(say(lang, "pkg_subdirs", count=len(listing.entries))):
+                directory_view.entries(listing)
         if a.get("binaries"):
             st.caption(say(lang, "pkg_linked", binaries=", ".join(a["binaries"])))
     roles = atlas.neighbours(pid, (EdgeKind.IN_ROLE,))

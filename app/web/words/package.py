@@ -25,6 +25,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pkg_vendored": ("Outside the tree (a vendored module).", "在源码树之外（vendor 中的模块）。"),
     "pkg_table": ("| files | lines | generated share | test files |",
                   "| 文件 | 行数 | 生成的代码占比 | 测试文件 |"),
+    "pkg_subdirs": ("Sub-directories ({count})", "子目录（{count}）"),
     "pkg_dir": ("directory {dir} · module `{module}`", "目录 {dir} · 模块 `{module}`"),
     "pkg_linked": ("linked into: {binaries}", "链接进：{binaries}"),
     "pkg_counts": ("imports {imports} packages · imported by {importers} · {minis} minik8s "

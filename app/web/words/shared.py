@@ -84,6 +84,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_directory": ("'{text}' is a directory with no Go files of its own — open one of the "
                        "{count} packages under it",
                        "'{text}' 是一个本身没有 Go 文件的目录 —— 打开它下面 {count} 个包中的一个"),
+    "dir_entries": ("Entries of {dir}/ ({count}) — a click opens one",
+                    "{dir}/ 目录下的条目（{count}）—— 点击打开"),
+    "dir_entry_package": ("{name} — package", "{name} —— 包"),
+    "dir_entry_packages": ("{name}/ — {count} packages", "{name}/ —— {count} 个包"),
+    "dir_entry_both": ("{name}/ — package, and {count} packages under it",
+                       "{name}/ —— 包，其下另有 {count} 个包"),
     "pick_directory_one": ("'{text}' is a directory with no Go files of its own: the one "
                            "package under it, {package}, is shown",
                            "'{text}' 是一个本身没有 Go 文件的目录：下面显示的是它下面唯一的包 {package}"),
