@@ -60,3 +60,19 @@ def test_a_minik8s_component_page_in_chinese_says_what_it_mirrors_in_chinese(
     said = [str(m.value) for m in open_page("views/code.py", id=mini).markdown]
     heading = said.index("*What it mirrors and what it simplifies:*")
     assert said[heading + 1] not in (chinese, str(node.attrs["summary"]))  # the docstring
+
+
+@pytest.mark.parametrize("lang, embeds, embedded, implements", [
+    ("en", "Embeds 1 interfaces", "Embedded by 2 types", "Implements 0 interfaces"),
+    ("zh", "嵌入了 1 个接口", "被 2 个类型嵌入", "实现了 0 个接口"),
+])
+def test_the_interfaces_page_says_what_an_interface_embeds(open_page, lang, embeds, embedded,
+                                                            implements):
+    """An interface that embeds another (workqueue's DelayingInterface embeds Interface and is
+    embedded by RateLimitingInterface and the struct rateLimitingType) was said to implement "0 interfaces"."""
+    queue = "type:k8s.io/client-go/util/workqueue."
+    at = open_page("views/interfaces.py", type=f"{queue}DelayingInterface", lang=lang)
+    headings = [h.value for h in at.subheader]
+    assert embeds in headings and embedded in headings and implements not in headings
+    opened = {p.proto.label for p in at.get("page_link")}
+    assert {"workqueue.Interface", "workqueue.RateLimitingInterface"} <= opened, opened

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kubeatlas.app.web import language, links, picker, state, words
 from kubeatlas.app.web.words import say
-from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.code import method_set
 
@@ -22,13 +22,15 @@ TYPE, RECEIVER, WHERE, SOURCE = (say(lang, f"col_{c}") for c in ("type", "receiv
                                                                   "source"))
 
 
-def _table(edges, column: str) -> None:
+def _table(edges, column: str, receiver: bool = True) -> None:
+    """The types at `column` of `edges`; `receiver`: whether *T or T implements (IMPLEMENTS)."""
     other = [getattr(e, column) for e in edges]
     if not other:
         st.caption(say(lang, "none"))
         return
     nodes = atlas.reader.get_nodes(other[:cap])
-    st.dataframe([{TYPE: key_of(e_id), RECEIVER: "*T" if e.attrs.get("via_pointer") else "T",
+    st.dataframe([{TYPE: key_of(e_id),
+                   **({RECEIVER: "*T" if e.attrs.get("via_pointer") else "T"} if receiver else {}),
                    WHERE: links.where(nodes[e_id].attrs) if e_id in nodes else "",
                    SOURCE: links.code_url(tree, nodes[e_id].attrs) if e_id in nodes else ""}
                   for e_id, e in zip(other[:cap], edges, strict=False)],
@@ -56,8 +58,17 @@ if tid:
             st.subheader(say(lang, "iface_implemented", count=len(edges)))
             _table(edges, "source")
         edges = atlas.interfaces_of(tid)
-        st.subheader(say(lang, "iface_implements", count=len(edges)))
-        _table(edges, "target")
+        if kind == "interface" and not edges:  # an interface embeds others, it implements none
+            embeds = atlas.neighbours(tid, (EdgeKind.EMBEDS,))
+            st.subheader(say(lang, "iface_embeds", count=len(embeds)))
+            st.caption(say(lang, "iface_embeds_help"))
+            _table(embeds, "target", receiver=False)
+            embedded = atlas.neighbours(tid, (EdgeKind.EMBEDS,), reverse=True)
+            st.subheader(say(lang, "iface_embedded_by", count=len(embedded)))
+            _table(embedded, "source", receiver=False)
+        else:
+            st.subheader(say(lang, "iface_implements", count=len(edges)))
+            _table(edges, "target")
         members = method_set(atlas, tid)
         methods = atlas.reader.get_nodes([m.method for m in members[:cap]])
         own = sum(1 for m in members if m.depth == 0)

@@ -15,6 +15,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_declared_at": ("{kind} declared at {where}", "{kind}，声明于 {where}"),
     "iface_implemented": ("Implemented by {count} types", "由 {count} 个类型实现"),
     "iface_implements": ("Implements {count} interfaces", "实现了 {count} 个接口"),
+    "iface_embeds": ("Embeds {count} interfaces", "嵌入了 {count} 个接口"),
+    "iface_embeds_help": ("An interface implements no other: it embeds others and takes on "
+                          "their methods.",
+                          "接口不去“实现”别的接口：它嵌入别的接口，得到它们的方法。"),
+    "iface_embedded_by": ("Embedded by {count} types", "被 {count} 个类型嵌入"),
     "iface_methods": ("Methods ({count}: {own} declared here, {promoted} embedded)",
                       "方法（{count} 个：{own} 个在此声明，{promoted} 个来自嵌入类型）"),
     "iface_from": (" (from `{name}`)", "（来自 `{name}`）"),
