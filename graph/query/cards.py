@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.query.apiserver import WRITES, client_methods
+from kubeatlas.graph.query.names import is_implementation
 
 if TYPE_CHECKING:
     from kubeatlas.graph.query.atlas import Atlas
@@ -31,6 +32,18 @@ def kind_card(atlas: Atlas, api_kind: str) -> dict[str, Any]:
     return {"kind": node.as_json(), "relations": relations}
 
 
+def _implementations(atlas: Atlas, interface: str) -> list[str]:
+    """The types implementing `interface` that production code runs: production code and the
+    generated code that is the implementation (client-go's `kubernetes.Clientset`), fakes,
+    mocks and stubs left out; those that write the methods before those that only embed the
+    interface (kubectl's describers hold a clientset), then by id."""
+    edges = atlas.implementers(interface)
+    nodes = atlas.reader.get_nodes(sorted({e.source for e in edges}))
+    kept = [nid for nid, n in nodes.items() if is_implementation(n.attrs, n.name)]
+    embedders = {e.source for e in atlas.reader.edges_to([interface], [str(EdgeKind.EMBEDS)])}
+    return sorted(kept, key=lambda nid: (nid in embedders, nid))
+
+
 def role_card(atlas: Atlas, role: str) -> dict[str, Any]:
     """A role's card: attributes, packages by rule, key interfaces with implementers,
     and the roles it depends on, is depended on by, and talks to."""
@@ -42,8 +55,7 @@ def role_card(atlas: Atlas, role: str) -> dict[str, Any]:
     names = node.attrs.get("key_interfaces") or ()  # found in this tree by the roles stage
     found = atlas.reader.get_nodes([f"type:{name}" for name in names])
     interfaces = [{"id": f"type:{name}", "implementers": (
-        [] if atlas.is_trivial_interface(f"type:{name}") else
-        [e.source for e in atlas.implementers(f"type:{name}", production_only=True)])}
+        [] if atlas.is_trivial_interface(f"type:{name}") else _implementations(atlas, f"type:{name}"))}
         for name in names if f"type:{name}" in found]
     out_edges = atlas.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO))
     in_edges = atlas.neighbours(role, (EdgeKind.DEPENDS_ON, EdgeKind.TALKS_TO), reverse=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kubeatlas.graph.build.codeflags import is_example_package
+from kubeatlas.graph.build.codeflags import is_example_package, is_test_package
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, package_id, parse_id
 
 
@@ -35,6 +35,18 @@ class Pick:
 def is_production(attrs: Any) -> bool:
     """Neither a test helper nor generated code (a node without the flags counts as production)."""
     return not (attrs.get("test_helper") or attrs.get("is_test") or attrs.get("generated"))
+
+
+def is_implementation(attrs: Any, name: str) -> bool:
+    """Code that serves production: production code, or generated code that is itself the
+    implementation (client-gen's typed `Clientset`), not a fake, mock or gRPC
+    `Unimplemented…` stub that a generator wrote for tests."""
+    if is_production(attrs):
+        return True
+    return not (attrs.get("test_helper") or attrs.get("is_test")
+                or is_test_package(str(attrs.get("package") or ""))
+                or name.lower().startswith(("fake", "mock", "unimplemented"))
+                or "mock" in str(attrs.get("file") or "").rsplit("/", 1)[-1])
 
 
 def production_order(attrs: Any) -> tuple[bool, bool]:

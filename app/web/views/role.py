@@ -111,9 +111,8 @@ with state.reported():
 
     st.subheader(notes_lang.say(lang, "key_interfaces"))
     for item in card["key_interfaces"]:
-        # those production code means first, as the study note lists them: client-go's
-        # Clientset (generated code, which the card leaves out) before the kubectl describers
-        # that only embed kubernetes.Interface
+        # those production code means first, as the study note lists them (the card keeps
+        # client-go's generated Clientset too, and its describers that embed the interface last)
         intended, _ = index_cache.implementers(atlas, item["id"])
         listed = list(dict.fromkeys((*intended, *item["implementers"])))
         found = atlas.reader.get_nodes([item["id"], *listed])
