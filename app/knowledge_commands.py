@@ -163,9 +163,13 @@ def _print_chain(atlas: Atlas, title: str, hops: Sequence[ChainHop]) -> None:
 
 
 def _say_pick(typed: str, pick: Pick, option: str) -> None:
+    """Which candidate was taken, by what rule (graph/query/names.py rank_ids), the next ones."""
     if len(pick.candidates) > 1:
+        others = [(i, c) for i, c in enumerate(pick.candidates, 1) if i != pick.picked][:2]
+        nexts = ", ".join(f"#{i} {c}" for i, c in others)
         out.print(f"{typed!r} matches {len(pick.candidates)} nodes; took #{pick.picked} "
-                  f"{pick.id} ({option} N for another, --json lists them)")
+                  f"{pick.id} (production code first, --role's code first, then the most "
+                  f"called); next: {nexts} ({option} N for another, --json lists them)")
 
 
 def _say_platform(platform: Platform) -> None:

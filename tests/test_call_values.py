@@ -223,7 +223,7 @@ def test_flags_rank_listings_and_picks(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("command, name, role, expected", [
-    # `Run` is declared in five roles: without one the shallowest production id wins
+    # `Run` is declared in five roles: without one the most called production one wins
     ("callers", "Run", None, "func:k8s.io/component-base/cli.Run"),
     ("callers", "Run", "kube-scheduler", "method:k8s.io/kubernetes/pkg/scheduler.(*Scheduler).Run"),
     ("callees", "Run", "kubelet", "method:k8s.io/kubernetes/pkg/kubelet.(*Kubelet).Run"),

@@ -34,6 +34,22 @@ TREE = {
         "func (m *MockInterface) CoreV1() string { return \"\" }\n",
     "cmd/kubeadm/app/util/etcd/etcd.go": "package etcd\n\nfunc New() {}\n",
     "cmd/kubeadm/app/phases/etcd/local.go": "package etcd\n\nfunc CreateLocalEtcd() {}\n",
+    "staging/src/k8s.io/client-go/transport/cert.go": "package transport\n\n"
+        "type dynamicClientCert struct{}\n\nfunc (c *dynamicClientCert) runWorker() {\n"
+        "\tfor c.processNextWorkItem() {\n\t}\n}\n\n"
+        "func (c *dynamicClientCert) processNextWorkItem() bool { return false }\n",
+    "pkg/controller/replicaset/replica_set.go": "package replicaset\n\n"
+        "type ReplicaSetController struct{}\n\nfunc (rsc *ReplicaSetController) worker() {\n"
+        "\tfor rsc.processNextWorkItem() {\n\t}\n}\n\n"
+        "func (rsc *ReplicaSetController) processNextWorkItem() bool { return false }\n",
+    "pkg/controller/replicaset/replica_set_test.go": "package replicaset\n\nimport \"testing\"\n\n"
+        "func TestSync(t *testing.T) { (&ReplicaSetController{}).processNextWorkItem() }\n\n"
+        "func TestRequeue(t *testing.T) { (&ReplicaSetController{}).processNextWorkItem() }\n",
+    "pkg/controller/testutil/fake.go": "package testutil\n\ntype FakeController struct{}\n\n"
+        "func (f *FakeController) processNextWorkItem() bool { return false }\n\n"
+        "func Drain(f *FakeController) { f.processNextWorkItem(); f.processNextWorkItem() }\n\n"
+        "func Step(f *FakeController) { f.processNextWorkItem() }\n\n"
+        "func Loop(f *FakeController) { f.processNextWorkItem() }\n",
     "pkg/kubelet/kubelet.go": "package kubelet\n\ntype Kubelet struct{}\n",
 }
 
@@ -106,3 +122,27 @@ def test_a_role_card_counts_the_generated_clientset_not_fakes_or_mocks(db, capsy
     assert main(["role", "client-go", "--db", str(db), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)["key_interfaces"]
     assert printed[0]["implementers"] == interface["implementers"]
+
+
+REPLICASET = "method:k8s.io/kubernetes/pkg/controller/replicaset.(*ReplicaSetController).processNextWorkItem"
+TRANSPORT = "method:k8s.io/client-go/transport.(*dynamicClientCert).processNextWorkItem"
+FAKE = "method:k8s.io/kubernetes/pkg/controller/testutil.(*FakeController).processNextWorkItem"
+
+
+def test_a_name_of_several_functions_takes_the_most_called_production_one(db, capsys):
+    """`callers processNextWorkItem` took client-go's `transport.(*dynamicClientCert)` version
+    because the shortest id won: production code first, the role in question's first, then
+    the one called from the most places (tests too) — the ReplicaSet controller's; the fake
+    called from more places still comes after production code; the choice is said, with the
+    next candidates and how to take another."""
+    atlas = Atlas(SqliteReader(db))
+    from kubeatlas.graph.model.schema import NodeKind
+    picked = atlas.pick("processNextWorkItem", (NodeKind.FUNCTION, NodeKind.METHOD))
+    assert picked.candidates == (REPLICASET, TRANSPORT, FAKE)
+    assert atlas.pick("processNextWorkItem", (NodeKind.METHOD,), role="role:client-go").id == TRANSPORT
+    assert main(["callers", "processNextWorkItem", "--db", str(db)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"'processNextWorkItem' matches 3 nodes; took #1 {REPLICASET}" in said
+    assert f"next: #2 {TRANSPORT}, #3 {FAKE} (--pick N for another" in said
+    assert main(["callers", "processNextWorkItem", "--pick", "2", "--db", str(db), "--json"]) == 0
+    assert TRANSPORT in capsys.readouterr().out

@@ -104,7 +104,8 @@ class Atlas:
              role: str | None = None) -> Pick:
         """Like resolve, but a name matching several nodes is no dead end: the candidates are
         ranked (production before test helpers and generated code, then — given a role id —
-        code of that role's packages before the rest) and the `choice`-th (1-based) is taken."""
+        code of that role's packages before the rest, then the one called from the most places:
+        graph/query/names.py rank_ids) and the `choice`-th (1-based) is taken."""
         try:
             only = self.resolve(text, kinds)
         except AmbiguousName as exc:

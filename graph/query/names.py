@@ -1,5 +1,5 @@
 """Names as a learner types them: candidates ranked (production before test helpers and
-generated code, then the role in question's code, shallow ids first), and interface methods
+generated code, then the role in question's code, then the most called, shallow ids first), and interface methods
 reached through embedding."""
 
 from __future__ import annotations
@@ -54,16 +54,19 @@ def production_order(attrs: Any) -> tuple[bool, bool]:
     return (not is_production(attrs), is_example(attrs))
 
 
+_USED_BY = tuple(str(k) for k in (EdgeKind.CALLS, EdgeKind.DISPATCHES, EdgeKind.REFERENCES,
+                                  EdgeKind.HANDS_OFF))
 OTHER_ROLE = 2  # the role tier of code outside the role in question (see role_tiers)
 
 
-def rank_key(nid: str, attrs: Any, role_tier: int = OTHER_ROLE) -> tuple:
+def rank_key(nid: str, attrs: Any, role_tier: int = OTHER_ROLE, callers: int = 0) -> tuple:
     """Production first, then generated code, then examples (`sample-controller`), then test
-    helpers; within each, the role in question's code first (role_tier); then shallower,
+    helpers; within each, the role in question's code first (role_tier); then the one
+    called from the most places (`callers`: the code base's tests included); then shallower,
     shorter ids."""
     helper = bool(attrs.get("test_helper") or attrs.get("is_test"))
-    return (helper, is_example(attrs), bool(attrs.get("generated")), role_tier, nid.count("/"),
-            len(nid), nid)
+    return (helper, is_example(attrs), bool(attrs.get("generated")), role_tier, -callers,
+            nid.count("/"), len(nid), nid)
 
 
 def is_example(attrs: Any) -> bool:
@@ -72,11 +75,18 @@ def is_example(attrs: Any) -> bool:
 
 
 def rank_ids(reader: _Reader, ids: Sequence[str], role: str | None = None) -> list[str]:
-    """`ids` best first; with `role` (a role id), its packages' code before the rest."""
+    """`ids` best first (rank_key): the role's code first, given `role` (a role id); then the
+    candidate the code base calls, dispatches to, takes as a value or hands off to from the
+    most places (`processNextWorkItem` is the ReplicaSet controller's, `Admit` admission's
+    MutationInterface's, not the first in the alphabet)."""
     nodes = reader.get_nodes(list(ids))
     tiers = role_tiers(reader, role) if role else {}
+    sources: dict[str, set[str]] = {}
+    for e in reader.edges_to(list(ids), list(_USED_BY)):
+        sources.setdefault(e.target, set()).add(e.source)
     return sorted(ids, key=lambda nid: rank_key(nid, nodes[nid].attrs if nid in nodes else {},
-                                                role_tier(tiers, nid)))
+                                                role_tier(tiers, nid),
+                                                len(sources.get(nid, ()))))
 
 
 def role_tiers(reader: _Reader, role: str) -> dict[str, int]:
