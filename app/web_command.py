@@ -28,7 +28,10 @@ def is_loopback(host: str) -> bool:
 
 
 def streamlit_command(port: int, headless: bool, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
+    """`streamlit run` through app/web/server.py, which imports what a first page waits for
+    while the server starts."""
+    return [sys.executable, "-m", "kubeatlas.app.web.server", "run", str(MAIN),
+            "--server.port", str(port),
             "--server.address", host, "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false",
             "--server.showEmailPrompt", "false",  # a first run would stop at "Email:" otherwise

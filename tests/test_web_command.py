@@ -1,4 +1,5 @@
-"""`kubeatlas web` through the real entry point (streamlit itself is not started here), and the
+"""`kubeatlas web` through the real entry point (streamlit itself is started once, to see what
+its server imports before a page is opened), and the
 DOT text behind the graph views: planes, edge filters, absent roles, node cap markers."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +34,7 @@ def test_web_runs_streamlit_on_the_app_with_the_index_in_env(small_tree, tmp_pat
 
     monkeypatch.setattr(web_command, "supervise", fake_supervise)
     assert main(["web", "--db", str(db), "--port", "8765"]) == 0
-    assert seen["cmd"][1:5] == ["-m", "streamlit", "run", str(MAIN)]
+    assert seen["cmd"][1:5] == ["-m", "kubeatlas.app.web.server", "run", str(MAIN)]
     assert seen["cmd"][seen["cmd"].index("--server.port") + 1] == "8765"
     assert seen["cmd"][seen["cmd"].index("--server.address") + 1] == "127.0.0.1"  # by default
     assert seen["env"]["KUBEATLAS_DB"] == str(db.resolve())
@@ -128,3 +130,35 @@ def test_neighbourhood_caps_nodes_with_an_n_more_marker():
     assert text.count('"out:pkg:x/') == 10  # 5 nodes, each declared once and linked once
     assert "… 2 more imports" in text
     assert "more:in" not in text
+
+
+def test_the_server_imports_what_a_first_page_waits_for_before_anyone_opens_one(small_tree,
+                                                                                tmp_path):
+    """The first page after a start waited 1-1.5 s for pandas, pyarrow and numpy, which
+    Streamlit imports at a page's first live text box, table or component: the server that
+    `kubeatlas web` runs imports them while it starts, before any page is opened."""
+    db = tmp_path / "index.sqlite"
+    assert main(["index", str(small_tree), "--db", str(db), "--jobs", "1", "--json"]) == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "KUBEATLAS_DB": str(db)}
+    proc = subprocess.Popen(web_command.streamlit_command(port, headless=True), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        loaded = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    pass
+                loaded = Path(f"/proc/{proc.pid}/maps").read_text()
+                if "pandas/_libs" in loaded and "libarrow" in loaded:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert "pandas/_libs" in loaded and "libarrow" in loaded  # no page was opened
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
