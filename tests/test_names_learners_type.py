@@ -146,3 +146,11 @@ def test_a_name_of_several_functions_takes_the_most_called_production_one(db, ca
     assert f"next: #2 {TRANSPORT}, #3 {FAKE} (--pick N for another" in said
     assert main(["callers", "processNextWorkItem", "--pick", "2", "--db", str(db), "--json"]) == 0
     assert TRANSPORT in capsys.readouterr().out
+
+
+def test_the_web_offers_the_candidates_in_the_order_the_cli_picks_them(open_page, db):
+    """The type-or-function page ranked an ambiguous name by size (the biggest function first),
+    the CLI by its own rule: both now take the ReplicaSet controller's processNextWorkItem."""
+    at = open_page("views/code.py", db=db, id="processNextWorkItem")
+    assert at.selectbox[0].options[:3] == [at.selectbox[0].format_func(i) for i in
+                                           (REPLICASET, TRANSPORT, FAKE)]

@@ -15,7 +15,7 @@ from kubeatlas.errors import AmbiguousName, DirectoryOnly, NodeNotFound
 from kubeatlas.graph.model.schema import NodeKind
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.directory import list_directory
-from kubeatlas.graph.query.names import role_tier, role_tiers
+from kubeatlas.graph.query.names import rank_ids
 from kubeatlas.graph.query.search import SEARCHED_KINDS, Hit, match_class, rank_key, ranked_search, tier_of
 
 MAX_CANDIDATES = 50
@@ -72,14 +72,12 @@ def choose(atlas: Atlas, text: str, kinds: Sequence[NodeKind], key: str,
         listed = exc.fields.get("candidates")
         ids = [str(c) for c in listed] if isinstance(listed, (list, tuple)) else []
         found = atlas.reader.get_nodes(ids)
-        tiers = role_tiers(atlas.reader, role) if role else {}
-
-        def ranked(h: Hit) -> tuple:
-            order = rank_key(h, text)  # (match, tier, …): the role comes after both
-            return (*order[:2], role_tier(tiers, h.id), *order[2:])
-
+        # as the CLI picks (graph/query/names.py rank_ids: production, the role's code, the
+        # most called), an exact name before a name that only ends like it
+        place = {nid: i for i, nid in enumerate(rank_ids(atlas.reader, list(found), role))}
         hits = sorted((Hit(n, match_class(n, text.rsplit(".", 1)[-1]), tier_of(n))
-                       for n in found.values()), key=ranked)
+                       for n in found.values()),
+                      key=lambda h: (rank_key(h, text)[0], place[h.id]))
         first = say(lang, "pick_role_first", role=role.removeprefix("role:")) if role else ""
         prompt = say(lang, "pick_ambiguous", text=guard.shown(text), count=len(ids), first=first)
     except DirectoryOnly as exc:  # `pkg/apis`: the packages under the directory, to open
