@@ -28,5 +28,6 @@ def label(entry: Entry, parent: str, lang: str) -> str:
     if entry.package and entry.packages == 1:
         return say(lang, "dir_entry_package", name=name)
     if entry.package:
-        return say(lang, "dir_entry_both", name=name, count=entry.packages - 1)
+        return say(lang, "dir_entry_both_one" if entry.packages == 2 else "dir_entry_both",
+                   name=name, count=entry.packages - 1)
     return say(lang, "dir_entry_packages", name=name, count=entry.packages)

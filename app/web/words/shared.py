@@ -88,6 +88,8 @@ TEXT: dict[str, tuple[str, str]] = {
                     "{dir}/ 目录下的条目（{count}）—— 点击打开"),
     "dir_entry_package": ("{name} — package", "{name} —— 包"),
     "dir_entry_packages": ("{name}/ — {count} packages", "{name}/ —— {count} 个包"),
+    "dir_entry_both_one": ("{name}/ — package, and 1 package under it",
+                           "{name}/ —— 包，其下另有 1 个包"),
     "dir_entry_both": ("{name}/ — package, and {count} packages under it",
                        "{name}/ —— 包，其下另有 {count} 个包"),
     "pick_directory_one": ("'{text}' is a directory with no Go files of its own: the one "
