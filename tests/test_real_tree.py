@@ -255,6 +255,21 @@ def test_every_directory_of_the_blog_listing_opens_its_package_or_those_under_it
     assert len(own) == len(BLOG_DIRECTORIES) - len(under) - len(ABSENT_IN_1_28)
 
 
+@pytest.mark.parametrize("directory, some_entries", [
+    ("cmd", {"cmd/kubelet", "cmd/kube-apiserver", "cmd/kubeadm", "cmd/kubectl"}),
+    ("pkg", {"pkg/kubelet", "pkg/apis", "pkg/controller", "pkg/scheduler"}),
+    ("staging", {"staging/src/k8s.io"}),
+    ("staging/src/k8s.io", {"staging/src/k8s.io/client-go", "staging/src/k8s.io/apiserver"}),
+    ("plugin", {"plugin/pkg"}),
+])
+def test_a_top_level_directory_opens_as_a_directory(atlas, directory, some_entries):
+    """`deps cmd` said "'cmd' matches 3 nodes" (kubectl's pkg/cmd …) and `deps staging`
+    "nothing named": the seed post's top-level directories are directories, listed."""
+    with pytest.raises(DirectoryOnly) as raised:
+        atlas.resolve(directory)
+    assert some_entries <= set(raised.value.fields["entries"])
+
+
 def test_the_kubelet_writes_pod_and_node_status_through_their_helpers(atlas):
     """The status manager patches a Pod through `statusutil.PatchPodStatus` (pkg/util/pod) and
     the kubelet patches its Node through component-helpers' `PatchNodeStatus`: both are the
