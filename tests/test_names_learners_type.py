@@ -154,3 +154,20 @@ def test_the_web_offers_the_candidates_in_the_order_the_cli_picks_them(open_page
     at = open_page("views/code.py", db=db, id="processNextWorkItem")
     assert at.selectbox[0].options[:3] == [at.selectbox[0].format_func(i) for i in
                                            (REPLICASET, TRANSPORT, FAKE)]
+
+
+@pytest.mark.parametrize("lang, tab, embeds, embedded, implements", [
+    ("en", "Interfaces ({count})", "**Embeds 1 interfaces**", "**Embedded by 2 types**",
+     "**Implements 0 interfaces**"),
+    ("zh", "接口（{count}）", "**嵌入了 1 个接口**", "**被 2 个类型嵌入**", "**实现了 0 个接口**"),
+])
+def test_the_code_page_says_what_an_interface_embeds(open_page, ktree_db, lang, tab, embeds,
+                                                     embedded, implements):
+    """The type page's interfaces tab said the same "implements 0 interfaces" of an interface."""
+    tid = "type:k8s.io/client-go/util/workqueue.DelayingInterface"
+    at = open_page("views/code.py", id=tid, lang=lang)
+    at.session_state["code-tab"] = tab.format(
+        count=len(Atlas(SqliteReader(ktree_db)).implementers(tid)))
+    at.run()
+    said = [str(m.value) for m in at.markdown]
+    assert embeds in said and embedded in said and implements not in said, said

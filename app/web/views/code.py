@@ -20,7 +20,7 @@ from kubeatlas.app.web import (
     state,
 )
 from kubeatlas.app.web.words import both, say
-from kubeatlas.graph.model.schema import NodeKind, key_of
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of
 from kubeatlas.graph.notes import lang as notes_lang
 from kubeatlas.graph.notes.source import short_name
 from kubeatlas.graph.query.chains import how
@@ -137,8 +137,16 @@ with state.reported():
                                       origin=short_name(m.origin)) for m in card.members})
     if tabs[6].open:
         with tabs[6]:
-            st.markdown(say(lang, "code_implements", count=len(card.implements)))
-            _edge_table(card.implements, "target")
+            if kind == "interface" and not card.implements:  # it embeds others, implements none
+                embeds = atlas.neighbours(card.node.id, (EdgeKind.EMBEDS,))
+                st.markdown(f"**{say(lang, 'iface_embeds', count=len(embeds))}**")
+                _edge_table(embeds, "target")
+                embedded = atlas.neighbours(card.node.id, (EdgeKind.EMBEDS,), reverse=True)
+                st.markdown(f"**{say(lang, 'iface_embedded_by', count=len(embedded))}**")
+                _edge_table(embedded, "source")
+            else:
+                st.markdown(say(lang, "code_implements", count=len(card.implements)))
+                _edge_table(card.implements, "target")
             if kind == "interface":
                 st.markdown(say(lang, "code_implemented", count=len(card.implementers)))
                 _edge_table(card.implementers, "source")
