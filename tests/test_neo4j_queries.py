@@ -17,6 +17,7 @@ from kubeatlas.graph.query.apiserver import kinds_used, roles_writing, via_apise
 from kubeatlas.graph.query.atlas import Atlas
 from kubeatlas.graph.query.chain import find_chain
 from kubeatlas.graph.query.chains import find_chains
+from kubeatlas.graph.query.directory import list_directory
 from kubeatlas.graph.query.meeting import meeting
 from kubeatlas.graph.query.names import is_production
 from kubeatlas.graph.query.platform import Platform, PlatformView
@@ -127,6 +128,12 @@ QUERIES = {
     "resolve_import_path": lambda a: a.resolve(a.node(_deep_package(a)).attrs["import_path"]),
     "resolve_directory_only": lambda a: a.resolve("pkg/registry"),  # its packages are deeper
     "ids_under": lambda a: a.reader.ids_under(str(NodeKind.PACKAGE), "dir", "pkg/kubelet/"),
+    # a top-level directory is a directory (`cmd` was "matches 3 nodes"), listed by its entries
+    "resolve_top_directories": lambda a: [_answer(lambda b, d=d: b.resolve(d), a) for d in (
+        "cmd", "pkg", "staging", "staging/src/k8s.io", "plugin")],
+    "list_directory": lambda a: [list_directory(a.reader, d)
+                                 for d in ("cmd", "staging/src/k8s.io", "pkg/kubelet")],
+    "find_role_first": lambda a: a.find("etcd", limit=2),
     # the API objects of a role: its packages' watches and its typed-client writes
     "kinds_used": lambda a: kinds_used(a, a.role_summary("role:kube-scheduler")["packages_by_path"]
                                        + a.role_summary("role:kubelet")["packages_by_path"]),
@@ -211,7 +218,7 @@ def test_both_stores_answer_the_same(stores, tree, query):
                      "chain_windows", "chain_bridged", "chains_bridged_alternatives",
                      "chain_hand_offs", "callers_hand_off", "callees_hand_off",
                      "meeting_of_producer_and_consumer", "ids_under", "kinds_used",
-                     "via_apiserver", "roles_writing")):
+                     "via_apiserver", "roles_writing", "list_directory", "find_role_first")):
         assert expected not in ([], {}, None), f"{query} on {tree} should find something"
     if tree == "ktree" and query == "chain_bridged":  # every pair asked has a chain there
         assert len(expected) == 5 and None not in expected, expected
