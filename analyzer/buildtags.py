@@ -100,7 +100,8 @@ def _plus_line_expr(line: str) -> str:
     ors = []
     for term in line.split():
         ands = [f"!{t[1:]}" if t.startswith("!") else t for t in term.split(",") if t]
-        ors.append("(" + " && ".join(ands) + ")" if len(ands) > 1 else ands[0])
+        # a term of commas alone (`// +build ,`) names no tag: Go reads an empty tag as `ignore`
+        ors.append("(" + " && ".join(ands) + ")" if len(ands) > 1 else (ands[0] if ands else "ignore"))
     return "(" + " || ".join(ors) + ")" if len(ors) > 1 else (ors[0] if ors else "true")
 
 

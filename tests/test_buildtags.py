@@ -15,6 +15,8 @@ from kubeatlas.analyzer.buildtags import (
     (b"//go:build linux\n", "linux"),  # go:build needs no blank line after it
     (b"// +build linux\n\n", "linux"),
     (b"// +build linux\n", None),  # +build must be followed by a blank line
+    (b"// +build ,\n\n", "ignore"),  # commas alone name no tag: Go reads `ignore` (was an IndexError)
+    (b"// +build linux ,\n\n", "(linux || ignore)"),
     (b"// +build linux,amd64 darwin\n// +build !cgo\n\n", "((linux && amd64) || darwin) && !cgo"),
     (b"//go:build windows\n// +build linux\n\n", "windows"),  # go:build wins
     (b"// Copyright 2024\n\n//go:build !windows\n\n// Package x does.\n", "!windows"),

@@ -98,6 +98,7 @@ EDGES = {
     "+build only": (b"// +build linux,386 darwin,!cgo\n// +build go1.18\n\n"
                     b"/* a block\n//go:build ignore\n*/\npackage x\n"),
     "+build below the package": b"package x\n\n// +build linux\n",
+    "+build of commas alone": b"// +build ,\n\npackage x\n",
     "go:build in a block comment": b"/*\n//go:build never\n*/\n//go:build   linux \n\npackage x\n",
     "cgo": b'//go:build linux\n\npackage x\n\n// #include <stdio.h>\nimport "C"\n\nfunc F() { C.puts(nil) }\n',
     "cgo alone": b'package x\n\nimport "C"\n',
