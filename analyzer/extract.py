@@ -74,7 +74,7 @@ def extract_facts(parser: GoParser, source: SourceFile, content: bytes) -> FileF
         problems.append(Problem("syntax", "syntax error", parser.first_missing_line(root)))
     if not acc.package and content.strip():
         problems.append(Problem("no-package", "no package clause"))
-    header = content[: acc.package_offset] if acc.package_offset else content[:4096]
+    header = content[: acc.package_offset] if acc.package else content[:4096]  # before `package`
     return FileFacts(
         rel_path=source.rel_path,
         import_path=source.import_path,

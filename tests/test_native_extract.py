@@ -156,6 +156,8 @@ def test_the_edge_inputs_reach_what_they_are_named_for(parser, native_row):
     assert row["bom"][6] == "linux" and row["cgo"][6] == "cgo && (linux)" and row["cgo alone"][6] == "cgo"
     assert row["+build only"][6] == "((linux && 386) || (darwin && !cgo)) && go1.18"
     assert row["generated"][5] and not row["generated with CR"][5]
+    assert not row["generated after the package"][5]  # Go's rule: only before the package clause
+    assert row["+build of commas alone"][6] == "ignore"
     assert row["no trailing newline"][11] == 3 and row["crlf"][11] == 10
 
 

@@ -157,7 +157,7 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
         problems.push(Problem { kind: "no-package", message: "no package clause".to_string(), line: 0 });
     }
     let header =
-        if acc.package_offset != 0 { &content[..acc.package_offset] } else { &content[..content.len().min(4096)] };
+        if !acc.package.is_empty() { &content[..acc.package_offset] } else { &content[..content.len().min(4096)] };
     let imports_c = acc.imports.iter().any(|i| i.path == "C");
     let newlines = content.iter().filter(|c| **c == b'\n').count() as i64;
     let channels =
