@@ -1,0 +1,147 @@
+//! kubeatlas.graph.resolve._native: graph/resolve/calls.py's call resolution in Rust, giving
+//! for every file the very CallEdge list `resolve_file_calls(f, SymbolTable.of(facts), tally)`
+//! gives, and the tally.
+
+mod call_outcome;
+mod callexpr;
+mod calls;
+mod facts;
+mod fields;
+mod ids;
+mod resolver;
+mod symbols;
+mod typeref;
+mod typetext;
+mod variables;
+
+use std::collections::HashMap;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::calls::{resolve_file_calls, CallEdge, Tally};
+use crate::facts::FileFacts;
+use crate::symbols::{Symbols, Table};
+use crate::typeref::FileScope;
+
+fn resolve_range(facts: &[FileFacts], table: &Table, range: std::ops::Range<usize>) -> (Vec<Vec<CallEdge>>, Tally) {
+    let symbols = Symbols::new(table);
+    let mut tally = Tally::new();
+    let edges = facts[range].iter().map(|f| resolve_file_calls(f, &symbols, &mut tally)).collect();
+    (edges, tally)
+}
+
+/// Bounds of `parts` contiguous shares of the files, balanced by call sites.
+fn shares(facts: &[FileFacts], parts: usize) -> Vec<usize> {
+    let total: usize = facts.iter().map(|f| f.calls.len() + f.channels.len()).sum();
+    let mut bounds = vec![0];
+    let (mut done, mut index) = (0usize, 0usize);
+    for part in 1..parts {
+        let target = total * part / parts;
+        while index < facts.len() && done < target {
+            done += facts[index].calls.len() + facts[index].channels.len();
+            index += 1;
+        }
+        bounds.push(index);
+    }
+    bounds.push(facts.len());
+    bounds
+}
+
+/// Every file's CallEdges (a list per file, in file order) and the tally, for the FileFacts
+/// sequence `facts` with each file's variant rank (platform.variant_rank's first part) and the
+/// package names (structure.package_names); `threads` resolve contiguous shares.
+#[pyfunction]
+#[pyo3(signature = (facts, ranks, names, threads=2))]
+fn resolve_calls<'py>(
+    py: Python<'py>,
+    facts: &Bound<'py, PyAny>,
+    ranks: Vec<i64>,
+    names: HashMap<String, String>,
+    threads: usize,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    let mut files = Vec::with_capacity(ranks.len());
+    for (i, f) in facts.try_iter()?.enumerate() {
+        let rank = *ranks.get(i).ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a rank per file"))?;
+        files.push(facts::file_facts(&f?, rank)?);
+    }
+    let (edges, tally) = py.detach(|| {
+        let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
+        let table = Table::of(&files, &scopes);
+        let bounds = shares(&files, threads.max(1));
+        let results: Vec<(Vec<Vec<CallEdge>>, Tally)> = std::thread::scope(|s| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let (table, files) = (&table, &files[..]);
+                    let range = w[0]..w[1];
+                    s.spawn(move || resolve_range(files, table, range))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a resolving thread")).collect()
+        });
+        let mut edges = Vec::with_capacity(files.len());
+        let mut tally = Tally::new();
+        for (part, counts) in results {
+            edges.extend(part);
+            for (k, v) in counts {
+                *tally.entry(k).or_insert(0) += v;
+            }
+        }
+        (edges, tally)
+    });
+    let out = PyList::empty(py);
+    for file_edges in edges {
+        let list = PyList::empty(py);
+        for (c, t, via, n, line, file, variant) in file_edges {
+            list.append(PyTuple::new(py, [
+                c.into_pyobject(py)?.into_any(),
+                t.into_pyobject(py)?.into_any(),
+                via.into_pyobject(py)?.into_any(),
+                n.into_pyobject(py)?.into_any(),
+                line.into_pyobject(py)?.into_any(),
+                file.into_pyobject(py)?.into_any(),
+                pyo3::types::PyBool::new(py, variant).to_owned().into_any(),
+            ])?)?;
+        }
+        out.append(list)?;
+    }
+    let counts = PyDict::new(py);
+    for (k, v) in tally {
+        counts.set_item(k, v)?;
+    }
+    Ok((out, counts))
+}
+
+/// The Python modules this extension was ported from and built against, in SPEC_MODULES' order
+/// (graph/resolve/native_calls.py): when the installed ones differ, the extension is stale.
+const SPEC: [&[u8]; 11] = [
+    include_bytes!("../../calls.py"),
+    include_bytes!("../../resolver.py"),
+    include_bytes!("../../callexpr.py"),
+    include_bytes!("../../fields.py"),
+    include_bytes!("../../variables.py"),
+    include_bytes!("../../typetext.py"),
+    include_bytes!("../../call_outcome.py"),
+    include_bytes!("../../symbols.py"),
+    include_bytes!("../../handoff.py"),
+    include_bytes!("../../../build/typeref.py"),
+    include_bytes!("../../../../analyzer/model.py"),
+];
+
+/// sha1 of the Python resolver's sources this extension was built from.
+#[pyfunction]
+fn spec_digest() -> String {
+    let mut digest = sha1_smol::Sha1::new();
+    for module in SPEC {
+        digest.update(module);
+    }
+    digest.digest().to_string()
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(resolve_calls, m)?)?;
+    m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
+    Ok(())
+}
