@@ -39,6 +39,8 @@ SETTINGS = (
     Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", "Neo4j database to load into and read"),
     Setting("neo4j_tree", "KUBEATLAS_NEO4J_TREE", "", "Which loaded tree --neo4j queries read "
             "(default: the most recently loaded)"),
+    Setting("resolver", "KUBEATLAS_RESOLVER", "auto", "Which call resolver indexes: auto (the "
+            "native one when built, else Python), native or python"),
     Setting("k8s_root", "KUBEATLAS_K8S_ROOT", "", "A real Kubernetes checkout for the extra "
             "tests and the benchmarks"),
 )

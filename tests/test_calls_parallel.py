@@ -52,6 +52,7 @@ func Call(a *ring.A) int { return a.Left() + ring.Use(a, nil) }
 def started(monkeypatch) -> list[tuple[int, int]]:
     """The (start, stop) file ranges of the workers started, in the parent's view."""
     ranges: list[tuple[int, int]] = []
+    monkeypatch.setenv("KUBEATLAS_RESOLVER", "python")  # the forked workers are Python's
     original = call_workers._Worker.__init__
 
     def spy(self, context, start, stop):

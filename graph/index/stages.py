@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,14 +17,17 @@ from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.resolve.call_workers import MIN_FILES, CallWorkers
 from kubeatlas.graph.resolve.calls import add_call_edges
 from kubeatlas.graph.resolve.implements import add_implements
+from kubeatlas.graph.resolve.native_calls import NativeCalls, chosen_resolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table. With `jobs` other than 1
-    (0: all cores) and at least `min_parallel_files` files, forked workers resolve most calls
-    while this process finds IMPLEMENTS; the graph gets the same edges in the same order."""
+    """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table. The native resolver (see
+    graph/resolve/native_calls.py, KUBEATLAS_RESOLVER) resolves the calls on threads while this
+    process finds IMPLEMENTS; without it, with `jobs` other than 1 (0: all cores) and at least
+    `min_parallel_files` files, forked workers do. The graph gets the same edges in the same
+    order either way."""
 
     jobs: int = 0
     min_parallel_files: int = MIN_FILES
@@ -31,8 +35,10 @@ class Resolution:
 
     def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
         symbols = SymbolTable.of(facts)
-        with CallWorkers(facts, symbols, jobs=self.jobs,
-                         min_files=self.min_parallel_files) as calls:
+        native, _ = chosen_resolver()
+        with (NativeCalls(native, facts, threads=self.jobs or os.cpu_count() or 1) if native is not None else
+              CallWorkers(facts, symbols, jobs=self.jobs,
+                          min_files=self.min_parallel_files)) as calls:
             figures = {"implements": add_implements(graph, symbols)}
             tally: Counter[str] = Counter()
             figures["calls"] = add_call_edges(graph, calls.resolved(tally), tally)

@@ -6,7 +6,6 @@ SymbolTable.of(facts) does, resolving on threads without the GIL. The only modul
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +17,7 @@ from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.resolve.calls import CallEdge
+from kubeatlas.settings import setting
 
 # The Python modules the extension ports, in the order its spec_digest() hashes them (paths
 # from the kubeatlas root): an edit to any of them makes a built extension stale until rebuilt.
@@ -56,7 +56,7 @@ def spec_digest() -> str:
 def chosen_resolver(wanted: str | None = None) -> tuple[Resolve | None, str]:
     """The native resolve function when KUBEATLAS_RESOLVER (or `wanted`) is auto (the default)
     and it is usable, or native; None for python, or auto without a usable extension (and why)."""
-    wanted = (os.environ.get(SETTING, "") if wanted is None else wanted).strip().lower() or "auto"
+    wanted = (setting("resolver") if wanted is None else wanted).strip().lower() or "auto"
     if wanted not in CHOICES:
         raise KubeatlasError(f"{SETTING}={wanted!r} is not one of {', '.join(CHOICES)} "
                              "(unset it for the default, auto)", setting=SETTING)

@@ -60,14 +60,22 @@ fn resolve_calls<'py>(
     names: HashMap<String, String>,
     threads: usize,
 ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    let timing = std::env::var_os("KUBEATLAS_NATIVE_TIMING").is_some();
+    let started = std::time::Instant::now();
     let mut files = Vec::with_capacity(ranks.len());
     for (i, f) in facts.try_iter()?.enumerate() {
         let rank = *ranks.get(i).ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a rank per file"))?;
         files.push(facts::file_facts(&f?, rank)?);
     }
+    if timing {
+        eprintln!("convert {:?}", started.elapsed());
+    }
     let (edges, tally) = py.detach(|| {
         let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
         let table = Table::of(&files, &scopes);
+        if timing {
+            eprintln!("table {:?}", started.elapsed());
+        }
         let bounds = shares(&files, threads.max(1));
         let results: Vec<(Vec<Vec<CallEdge>>, Tally)> = std::thread::scope(|s| {
             let handles: Vec<_> = bounds
@@ -90,6 +98,9 @@ fn resolve_calls<'py>(
         }
         (edges, tally)
     });
+    if timing {
+        eprintln!("resolved {:?}", started.elapsed());
+    }
     let out = PyList::empty(py);
     for file_edges in edges {
         let list = PyList::empty(py);
@@ -109,6 +120,9 @@ fn resolve_calls<'py>(
     let counts = PyDict::new(py);
     for (k, v) in tally {
         counts.set_item(k, v)?;
+    }
+    if timing {
+        eprintln!("output {:?}", started.elapsed());
     }
     Ok((out, counts))
 }
