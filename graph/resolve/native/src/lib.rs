@@ -12,6 +12,7 @@ mod resolver;
 mod symbols;
 mod typeref;
 mod typetext;
+mod value_types;
 mod variables;
 
 use std::collections::HashMap;
