@@ -35,7 +35,7 @@ Resolve = Callable[..., tuple[list[list[CallEdge]], dict[str, int]]]
 def native_resolve_function() -> tuple[Resolve | None, str]:
     """The extension's resolve function, or None and why it cannot be used."""
     try:
-        from kubeatlas.graph.resolve import _native  # type: ignore[attr-defined]
+        from kubeatlas.graph.resolve import _native
     except ImportError:
         return None, "native resolver not built (`pip install .` builds it where cargo is)"
     if _native.spec_digest() != spec_digest():

@@ -1,0 +1,13 @@
+"""Types of the native call resolver, the Rust extension built from graph/resolve/native/ (see native_calls.py)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+def resolve_calls(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
+                  threads: int = 2) -> tuple[list[list[tuple[str, str, str, int, int, str, bool]]],
+                                             dict[str, int]]:
+    """Every file's CallEdges (a list per file, in order) and the tally, exactly as
+    resolve_file_calls over SymbolTable.of(facts) gives them."""
+
+def spec_digest() -> str:
+    """sha1 of the Python resolver's sources the extension was built from."""
