@@ -1,7 +1,7 @@
 //! graph/resolve/calls.py's resolve_file_calls: one file's call sites, function values and
 //! channel operations resolved and aggregated per (source, target, via), in first-seen order.
 
-use std::collections::{HashMap, HashSet};
+use crate::fxhash::{Map as HashMap, Set as HashSet};
 
 use crate::call_outcome::Outcome;
 use crate::facts::{is_channel_type, CallRef, ChannelOp, FileFacts};
@@ -66,9 +66,9 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
     let scope = symbols.table.scopes[f.rel_path.as_str()];
     let resolver = CallResolver::new(symbols, scope, &f.locals);
     let mut edges = Edges::default();
-    let mut caller_ids: HashMap<String, String> = HashMap::new();
-    let mut variants: HashSet<String> = HashSet::new();
-    let mut aside: Tally = HashMap::new();
+    let mut caller_ids: HashMap<String, String> = HashMap::default();
+    let mut variants: HashSet<String> = HashSet::default();
+    let mut aside: Tally = HashMap::default();
     let file_name = f.rel_path.rsplit('/').next().unwrap_or("");
     for call in &f.calls {
         if call.caller.is_empty() {

@@ -6,6 +6,7 @@ mod call_outcome;
 mod callexpr;
 mod calls;
 mod facts;
+mod fxhash;
 mod fields;
 mod ids;
 mod resolver;
@@ -15,7 +16,7 @@ mod typetext;
 mod value_types;
 mod variables;
 
-use std::collections::HashMap;
+use crate::fxhash::Map as HashMap;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -27,7 +28,7 @@ use crate::typeref::FileScope;
 
 fn resolve_range(facts: &[FileFacts], table: &Table, range: std::ops::Range<usize>) -> (Vec<Vec<CallEdge>>, Tally) {
     let symbols = Symbols::new(table);
-    let mut tally = Tally::new();
+    let mut tally = Tally::default();
     let edges = facts[range].iter().map(|f| resolve_file_calls(f, &symbols, &mut tally)).collect();
     (edges, tally)
 }
@@ -90,7 +91,7 @@ fn resolve_calls<'py>(
             handles.into_iter().map(|h| h.join().expect("a resolving thread")).collect()
         });
         let mut edges = Vec::with_capacity(files.len());
-        let mut tally = Tally::new();
+        let mut tally = Tally::default();
         for (part, counts) in results {
             edges.extend(part);
             for (k, v) in counts {

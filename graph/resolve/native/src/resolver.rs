@@ -2,7 +2,7 @@
 //! resolved to the functions they name, from the types the source makes visible.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use crate::fxhash::Map as HashMap;
 
 use crate::call_outcome::{embeds_external, head_outcome, member_outcome, Outcome};
 use crate::callexpr::{anchored_type, base_name, split_segments, suffixes};
@@ -68,8 +68,8 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
             scope,
             variables: FunctionVariables::new(symbols, scope, locals),
             depth: Cell::new(0),
-            calls: RefCell::new(HashMap::new()),
-            values: RefCell::new(HashMap::new()),
+            calls: RefCell::new(HashMap::default()),
+            values: RefCell::new(HashMap::default()),
         }
     }
 

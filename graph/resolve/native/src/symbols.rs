@@ -4,7 +4,7 @@
 //! (Symbols), as the Python computes and caches them.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use crate::fxhash::{Map as HashMap, Set as HashSet};
 use std::rc::Rc;
 
 use crate::facts::{Decl, FileFacts, Kind, Source};
@@ -50,16 +50,16 @@ pub struct Table<'a> {
 impl<'a> Table<'a> {
     /// The table over every file; `scopes[i]` is facts[i]'s FileScope.
     pub fn of(facts: &'a [FileFacts], scopes: &'a [FileScope]) -> Table<'a> {
-        let mut by_package: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_package: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, f) in facts.iter().enumerate() {
             by_package.entry(f.import_path.as_str()).or_default().push(i);
         }
         let mut table = Table {
             packages: by_package.keys().map(|p| p.to_string()).collect(),
-            scopes: HashMap::new(),
-            types: HashMap::new(),
-            funcs: HashMap::new(),
-            package_vars: HashMap::new(),
+            scopes: HashMap::default(),
+            types: HashMap::default(),
+            funcs: HashMap::default(),
+            package_vars: HashMap::default(),
         };
         let mut paths: Vec<&str> = by_package.keys().copied().collect();
         paths.sort();
@@ -86,7 +86,7 @@ impl<'a> Table<'a> {
                         Some(old) => old.decl.kind == Kind::Alias,
                     };
                     if replace {
-                        self.types.insert(tid, TypeInfo { decl: d, scope, methods: HashMap::new() });
+                        self.types.insert(tid, TypeInfo { decl: d, scope, methods: HashMap::default() });
                     }
                 }
             }
@@ -169,7 +169,7 @@ pub struct Symbols<'t, 'a> {
 
 impl<'t, 'a> Symbols<'t, 'a> {
     pub fn new(table: &'t Table<'a>) -> Self {
-        Symbols { table, method_sets: RefCell::new(HashMap::new()) }
+        Symbols { table, method_sets: RefCell::new(HashMap::default()) }
     }
 
     pub fn type_info(&self, tid: &str) -> Option<&'t TypeInfo<'a>> {
@@ -243,15 +243,15 @@ impl<'t, 'a> Symbols<'t, 'a> {
     }
 
     pub fn method_set(&self, tid: &str) -> Rc<MethodSet<'t, 'a>> {
-        self.method_set_cut(tid, &HashSet::new()).0
+        self.method_set_cut(tid, &HashSet::default()).0
     }
 
     fn method_set_cut(&self, tid: &str, visiting: &HashSet<String>) -> (Rc<MethodSet<'t, 'a>>, HashSet<String>) {
         if let Some(found) = self.method_sets.borrow().get(tid) {
-            return (found.clone(), HashSet::new());
+            return (found.clone(), HashSet::default());
         }
         if visiting.contains(tid) {
-            return (Rc::new(HashMap::new()), HashSet::from([tid.to_string()]));
+            return (Rc::new(HashMap::default()), std::iter::once(tid.to_string()).collect());
         }
         let mut inner_visiting = visiting.clone();
         inner_visiting.insert(tid.to_string());
@@ -265,8 +265,8 @@ impl<'t, 'a> Symbols<'t, 'a> {
     }
 
     fn compute_method_set(&self, tid: &str, visiting: &HashSet<String>) -> (MethodSet<'t, 'a>, HashSet<String>) {
-        let mut cuts = HashSet::new();
-        let Some(info) = self.type_info(tid) else { return (HashMap::new(), cuts) };
+        let mut cuts = HashSet::default();
+        let Some(info) = self.type_info(tid) else { return (HashMap::default(), cuts) };
         let mut result: MethodSet<'t, 'a> =
             info.methods.iter().map(|(n, m)| (n.clone(), (m, m.pointer))).collect();
         let scope = Scope::File(info.scope);
@@ -282,7 +282,7 @@ impl<'t, 'a> Symbols<'t, 'a> {
                 }
             }
         } else if decl.kind == Kind::Struct {
-            let mut promoted: MethodSet<'t, 'a> = HashMap::new();
+            let mut promoted: MethodSet<'t, 'a> = HashMap::default();
             for fld in decl.fields.iter().filter(|f| f.embedded) {
                 let Some(inner) = self.named(&scope, &fld.type_expr) else { continue };
                 let by_pointer = fld.type_expr.starts_with('*') || self.is_interface(&inner);

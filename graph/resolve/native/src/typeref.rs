@@ -1,7 +1,7 @@
 //! graph/build/typeref.py's FileScope: what a name in one file refers to (its package's import
 //! path and its import aliases), and the named type a type expression denotes.
 
-use std::collections::HashMap;
+use crate::fxhash::Map as HashMap;
 
 use crate::facts::FileFacts;
 
@@ -41,7 +41,7 @@ pub fn default_import_name(path: &str, known: &HashMap<String, String>) -> Strin
 
 impl FileScope {
     pub fn of(facts: &FileFacts, known: &HashMap<String, String>) -> FileScope {
-        let mut imports = HashMap::new();
+        let mut imports = HashMap::default();
         for (path, alias) in &facts.imports {
             match alias.as_deref() {
                 Some(".") | Some("_") => continue,

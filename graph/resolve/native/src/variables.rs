@@ -2,7 +2,7 @@
 //! functions (a local in scope, else a parameter or receiver).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use crate::fxhash::Map as HashMap;
 
 use crate::callexpr::head_name;
 use crate::calls::caller_id;
@@ -26,11 +26,11 @@ impl<'f, 't, 'a> FunctionVariables<'f, 't, 'a> {
     pub fn new(symbols: &'f Symbols<'t, 'a>, scope: &'a FileScope, locals: &'a [LocalVar]) -> Self {
         let mut sorted: Vec<&'a LocalVar> = locals.iter().collect();
         sorted.sort_by_key(|v| v.line); // stable, as Python's sorted
-        let mut by_name: HashMap<(&'a str, &'a str), Vec<&'a LocalVar>> = HashMap::new();
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<&'a LocalVar>> = HashMap::default();
         for v in sorted {
             by_name.entry((v.scope.as_str(), v.name.as_str())).or_default().push(v);
         }
-        FunctionVariables { symbols, scope, locals: by_name, params: RefCell::new(HashMap::new()) }
+        FunctionVariables { symbols, scope, locals: by_name, params: RefCell::new(HashMap::default()) }
     }
 
     pub fn declared(&self, caller: &str, name: &str, line: i64) -> Option<Declared<'a>> {
@@ -62,7 +62,7 @@ impl<'f, 't, 'a> FunctionVariables<'f, 't, 'a> {
         if let Some(found) = self.params.borrow().get(caller) {
             return found.clone();
         }
-        let mut params = HashMap::new();
+        let mut params = HashMap::default();
         if let Some(info) = self.symbols.func_info(&caller_id(&self.scope.package, caller, "")) {
             let list: &'a [(String, String)] = info.params;
             for (p, t) in list {
