@@ -1,4 +1,5 @@
-"""Do the Python and the native call resolvers give the same edges and tally?
+"""Do the Python and the native resolvers give the same call edges and tally, and the same
+IMPLEMENTS and DISPATCHES edges in the same order?
 
     python bench/native_resolve_equal.py                  # the fixture tree tests/fixtures/ktree
     python bench/native_resolve_equal.py --facts PATH     # a facts cache (e.g. an index's .facts)
@@ -18,8 +19,16 @@ from pathlib import Path
 
 from kubeatlas.analyzer.cache import load_cache
 from kubeatlas.analyzer.model import FileFacts
+from kubeatlas.graph.build.structure import TreeInfo, build_graph
+from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.resolve.calls import CallEdge, resolve_file_calls
-from kubeatlas.graph.resolve.native_calls import native_resolve_function, resolve_all
+from kubeatlas.graph.resolve.implements import add_implements
+from kubeatlas.graph.resolve.native_calls import (
+    Native,
+    NativeResolution,
+    native_resolve_function,
+    resolve_all,
+)
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ktree"
@@ -51,8 +60,9 @@ def differences(facts: list[FileFacts], ours: list[list[CallEdge]], theirs: list
     found = []
     for f, a, b in zip(facts, ours, theirs, strict=True):
         if a != b:
-            only_a = [e for e in a if e not in set(b)]
-            only_b = [e for e in b if e not in set(a)]
+            set_a, set_b = set(a), set(b)
+            only_a = [e for e in a if e not in set_b]
+            only_b = [e for e in b if e not in set_a]
             found.append((f.rel_path, only_a, only_b, not only_a and not only_b))
     return found
 
@@ -89,7 +99,30 @@ def main() -> int:
     tally_diff = {k: (our_tally.get(k), their_tally.get(k)) for k in keys
                   if our_tally.get(k) != their_tally.get(k)}
     print(f"tally differing keys: {tally_diff or 'none'}")
-    return 1 if found or tally_diff else 0
+    ours_i, theirs_i = implements_edges(facts, None), implements_edges(facts, resolve)
+    ours_set, theirs_set = set(ours_i[0]), set(theirs_i[0])
+    missing = [e for e in ours_i[0] if e not in theirs_set]
+    extra = [e for e in theirs_i[0] if e not in ours_set]
+    print(f"IMPLEMENTS/DISPATCHES: {len(ours_i[0])} python, {len(theirs_i[0])} native; "
+          f"only python {len(missing)}, only native {len(extra)}, same order "
+          f"{ours_i[0] == theirs_i[0]}; figures {ours_i[1]} vs {theirs_i[1]}")
+    for e in missing[:args.show]:
+        print(f"  python only: {e}")
+    for e in extra[:args.show]:
+        print(f"  native only: {e}")
+    same_implements = ours_i == theirs_i
+    return 1 if found or tally_diff or not same_implements else 0
+
+
+def implements_edges(facts: list[FileFacts], native: Native | None) -> tuple[list, dict]:
+    """IMPLEMENTS and DISPATCHES edges in the order added, and the figures."""
+    graph = build_graph(facts, [], TreeInfo("t", "", "", "", "", ""))
+    if native is None:
+        figures = add_implements(graph, SymbolTable.of(facts))
+    else:
+        figures = NativeResolution(native, facts, graph).add_implements(graph)
+    return [(e.source, e.target, e.kind, tuple(sorted(e.attrs.items()))) for e in graph.edges()
+            if e.kind in (EdgeKind.IMPLEMENTS, EdgeKind.DISPATCHES)], figures
 
 
 if __name__ == "__main__":

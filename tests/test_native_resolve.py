@@ -19,11 +19,15 @@ from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.errors import KubeatlasError
+from kubeatlas.graph.build.structure import TreeInfo, build_graph
 from kubeatlas.graph.index.pipeline import index_tree
 from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.resolve.calls import CallEdge, resolve_file_calls
+from kubeatlas.graph.resolve.implements import add_implements
 from kubeatlas.graph.resolve.native_calls import (
-    Resolve,
+    Native,
+    NativeResolution,
     chosen_resolver,
     native_resolve_function,
     resolve_all,
@@ -32,7 +36,7 @@ from kubeatlas.graph.resolve.symbols import SymbolTable
 
 
 @pytest.fixture(scope="module")
-def native() -> Resolve:
+def native() -> Native:
     resolve, why = native_resolve_function()
     if resolve is None:
         if os.environ.get("KUBEATLAS_REQUIRE_NATIVE") == "1":
@@ -47,7 +51,7 @@ def _scan(root: Path, scratch: Path) -> list[FileFacts]:
     return facts
 
 
-def _differences(facts: list[FileFacts], native: Resolve) -> tuple[list[str], dict]:
+def _differences(facts: list[FileFacts], native: Native) -> tuple[list[str], dict]:
     """The files whose edges differ (each with its first differing edge of either side) and the
     tally's differing keys."""
     symbols = SymbolTable.of(facts)
@@ -64,11 +68,34 @@ def _differences(facts: list[FileFacts], native: Resolve) -> tuple[list[str], di
                    if tally.get(k) != their_tally.get(k)}
 
 
+def _implements(facts: list[FileFacts], native: Native | None) -> tuple[list, dict]:
+    """The IMPLEMENTS and DISPATCHES edges (in the order added) and figures, by Python or native."""
+    tree = TreeInfo("t", "", "", "", "", "")
+    graph = build_graph(facts, [], tree)
+    if native is None:
+        figures = add_implements(graph, SymbolTable.of(facts))
+    else:
+        figures = NativeResolution(native, facts, graph).add_implements(graph)
+    return [(e.source, e.target, e.kind, dict(e.attrs)) for e in graph.edges()
+            if e.kind in (EdgeKind.IMPLEMENTS, EdgeKind.DISPATCHES)], figures
+
+
+def _same_implements(facts: list[FileFacts], native: Native) -> None:
+    ours, theirs = _implements(facts, None), _implements(facts, native)
+    ours_set = {(*e[:3], tuple(sorted(e[3].items()))) for e in ours[0]}
+    theirs_set = {(*e[:3], tuple(sorted(e[3].items()))) for e in theirs[0]}
+    missing, extra = sorted(ours_set - theirs_set), sorted(theirs_set - ours_set)
+    assert (len(missing), len(extra), missing[:3], extra[:3]) == (0, 0, [], [])
+    assert theirs == ours  # the same order too
+    assert ours[1]["implements"] > 10
+
+
 def test_the_fixture_tree_resolves_the_same(native, tmp_path):
     facts = _scan(FIXTURE_TREE, tmp_path)
     files, tally = _differences(facts, native)
     assert (len(files), files[:5], tally) == (0, [], {})
     assert sum(len(f.calls) for f in facts) > 500  # the fixture has calls to resolve
+    _same_implements(facts, native)
 
 
 def _edges(db: Path) -> list:
@@ -103,3 +130,4 @@ def test_a_real_tree_resolves_the_same(native, k8s_root, tmp_path):
     facts = _scan(k8s_root, tmp_path)
     files, tally = _differences(facts, native)
     assert (len(files), files[:5], tally) == (0, [], {})
+    _same_implements(facts, native)

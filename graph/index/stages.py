@@ -17,16 +17,17 @@ from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.resolve.call_workers import MIN_FILES, CallWorkers
 from kubeatlas.graph.resolve.calls import add_call_edges
 from kubeatlas.graph.resolve.implements import add_implements
-from kubeatlas.graph.resolve.native_calls import NativeCalls, chosen_resolver
+from kubeatlas.graph.resolve.native_calls import NativeResolution, chosen_resolver
 from kubeatlas.graph.resolve.symbols import SymbolTable
 
 
 @dataclass(frozen=True)
 class Resolution:
     """IMPLEMENTS/DISPATCHES then CALLS, sharing one symbol table. The native resolver (see
-    graph/resolve/native_calls.py, KUBEATLAS_RESOLVER) resolves the calls on threads while this
-    process finds IMPLEMENTS; without it, with `jobs` other than 1 (0: all cores) and at least
-    `min_parallel_files` files, forked workers do. The graph gets the same edges in the same
+    graph/resolve/native_calls.py, KUBEATLAS_RESOLVER) finds both on threads of its own, the
+    calls resolving while this process adds the IMPLEMENTS edges. Without it, with `jobs`
+    other than 1 (0: all cores) and at least `min_parallel_files` files, forked workers resolve
+    most calls while this process finds IMPLEMENTS. The graph gets the same edges in the same
     order either way."""
 
     jobs: int = 0
@@ -34,13 +35,17 @@ class Resolution:
     fingerprint: ClassVar[str] = "resolve"
 
     def __call__(self, graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
-        symbols = SymbolTable.of(facts)
         native, _ = chosen_resolver()
-        with (NativeCalls(native, facts, threads=self.jobs or os.cpu_count() or 1) if native is not None else
-              CallWorkers(facts, symbols, jobs=self.jobs,
-                          min_files=self.min_parallel_files)) as calls:
+        tally: Counter[str] = Counter()
+        if native is not None:
+            run = NativeResolution(native, facts, graph, threads=self.jobs or os.cpu_count() or 1)
+            figures = {"implements": run.add_implements(graph)}
+            figures["calls"] = add_call_edges(graph, run.resolved(tally), tally)
+            return figures
+        symbols = SymbolTable.of(facts)
+        with CallWorkers(facts, symbols, jobs=self.jobs,
+                         min_files=self.min_parallel_files) as calls:
             figures = {"implements": add_implements(graph, symbols)}
-            tally: Counter[str] = Counter()
             figures["calls"] = add_call_edges(graph, calls.resolved(tally), tally)
         return figures
 

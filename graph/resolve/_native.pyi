@@ -11,3 +11,16 @@ def resolve_calls(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names:
 
 def spec_digest() -> str:
     """sha1 of the Python resolver's sources the extension was built from."""
+
+class Resolution:
+    def implements(self) -> tuple[list[tuple[str, str, str, bool, str]], dict[str, int]]:
+        """add_implements' edges in its order, (IMPLEMENTS|DISPATCHES, source, target,
+        via_pointer, confidence), and its figures."""
+
+    def calls(self) -> tuple[list[list[tuple[str, str, str, int, int, str, bool]]], dict[str, int]]:
+        """What resolve_calls gives."""
+
+def start_resolution(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
+                     in_graph: set[str], threads: int = 2) -> Resolution:
+    """The symbol table, IMPLEMENTS among the type and method ids in_graph, then the calls, on
+    a thread without the GIL."""

@@ -1,14 +1,14 @@
-"""The native call resolver: the Rust extension `_native` (built from graph/resolve/native/),
-which gives every file's CallEdges and the resolution tally exactly as resolve_file_calls over
-SymbolTable.of(facts) does, resolving on threads without the GIL. The only module that imports
+"""The native resolver: the Rust extension `_native` (built from graph/resolve/native/), which
+gives every file's CallEdges and the resolution tally exactly as resolve_file_calls over
+SymbolTable.of(facts) does, and the IMPLEMENTS and DISPATCHES edges add_implements adds,
+resolving on threads without the GIL. The only module that imports
 `_native`; KUBEATLAS_RESOLVER chooses (auto, native, python)."""
 
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.structure import package_names
+from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.resolve.calls import CallEdge
 from kubeatlas.settings import setting
 
@@ -24,24 +26,24 @@ from kubeatlas.settings import setting
 SPEC_MODULES = ("graph/resolve/calls.py", "graph/resolve/resolver.py", "graph/resolve/callexpr.py",
                 "graph/resolve/fields.py", "graph/resolve/variables.py", "graph/resolve/typetext.py",
                 "graph/resolve/call_outcome.py", "graph/resolve/symbols.py",
-                "graph/resolve/handoff.py", "graph/build/typeref.py", "analyzer/model.py")
+                "graph/resolve/handoff.py", "graph/resolve/implements.py", "graph/build/typeref.py",
+                "analyzer/model.py")
 CHOICES = ("auto", "native", "python")
 SETTING = "KUBEATLAS_RESOLVER"
 THREADS = 2
 
-Resolve = Callable[..., tuple[list[list[CallEdge]], dict[str, int]]]
+Native = Any  # the extension module: resolve_calls, start_resolution (see _native.pyi)
 
 
-def native_resolve_function() -> tuple[Resolve | None, str]:
-    """The extension's resolve function, or None and why it cannot be used."""
+def native_resolve_function() -> tuple[Native | None, str]:
+    """The extension, or None and why it cannot be used."""
     try:
         from kubeatlas.graph.resolve import _native
     except ImportError:
         return None, "native resolver not built (`pip install .` builds it where cargo is)"
     if _native.spec_digest() != spec_digest():
         return None, "native resolver is stale: built from other Python resolver sources (rebuild it)"
-    resolve: Resolve = _native.resolve_calls
-    return resolve, ""
+    return _native, ""
 
 
 def spec_digest() -> str:
@@ -53,62 +55,66 @@ def spec_digest() -> str:
     return digest.hexdigest()
 
 
-def chosen_resolver(wanted: str | None = None) -> tuple[Resolve | None, str]:
-    """The native resolve function when KUBEATLAS_RESOLVER (or `wanted`) is auto (the default)
-    and it is usable, or native; None for python, or auto without a usable extension (and why)."""
+def chosen_resolver(wanted: str | None = None) -> tuple[Native | None, str]:
+    """The native resolver when KUBEATLAS_RESOLVER (or `wanted`) is auto (the default) and it
+    is usable, or native; None for python, or auto without a usable extension (and why)."""
     wanted = (setting("resolver") if wanted is None else wanted).strip().lower() or "auto"
     if wanted not in CHOICES:
         raise KubeatlasError(f"{SETTING}={wanted!r} is not one of {', '.join(CHOICES)} "
                              "(unset it for the default, auto)", setting=SETTING)
     if wanted == "python":
         return None, f"{SETTING}=python"
-    resolve, why = native_resolve_function()
-    if resolve is None and wanted == "native":
+    native, why = native_resolve_function()
+    if native is None and wanted == "native":
         raise KubeatlasError(f"{SETTING}=native, but the {why}", setting=SETTING)
-    return resolve, why
+    return native, why
 
 
-def resolve_all(resolve: Resolve, facts: Sequence[FileFacts], threads: int = THREADS
-                ) -> tuple[list[list[CallEdge]], dict[str, int]]:
-    """Every file's CallEdges (one list per file, in order) and the tally."""
+def _inputs(facts: Sequence[FileFacts]) -> tuple[list[int], dict[str, str]]:
+    """What the extension takes besides the facts: each file's variant rank (the build
+    constraints are read here) and the package names."""
     by_package: dict[str, list[FileFacts]] = defaultdict(list)
     for f in facts:
         by_package[f.import_path].append(f)
     ranks = [variant_rank(f.rel_path, f.build_expr, f.is_test)[0] for f in facts]
-    return resolve(facts, ranks, package_names(by_package), threads)
+    return ranks, package_names(by_package)
 
 
-class NativeCalls:
-    """Resolves every file's calls on a thread (the extension releases the GIL while it
-    resolves), so the caller can find IMPLEMENTS meanwhile; `resolved` hands the edges over in
-    file order, as CallWorkers.resolved does."""
+def resolve_all(native: Native, facts: Sequence[FileFacts], threads: int = THREADS
+                ) -> tuple[list[list[CallEdge]], dict[str, int]]:
+    """Every file's CallEdges (one list per file, in order) and the tally."""
+    ranks, names = _inputs(facts)
+    edges: list[list[CallEdge]]
+    edges, tally = native.resolve_calls(facts, ranks, names, threads)
+    return edges, tally
 
-    def __init__(self, resolve: Resolve, facts: Sequence[FileFacts], threads: int = THREADS) -> None:
-        self._result: tuple[list[list[CallEdge]], dict[str, int]] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(resolve, facts, threads),
-                                        name="kubeatlas-native-calls", daemon=True)
 
-    def __enter__(self) -> NativeCalls:
-        self._thread.start()
-        return self
+class NativeResolution:
+    """The resolve stage's work on a native thread without the GIL: the symbol table, then
+    IMPLEMENTS and DISPATCHES (what add_implements adds, in its order), then every file's
+    calls, on `threads`. The caller adds the IMPLEMENTS edges while the calls resolve."""
 
-    def __exit__(self, *exc: Any) -> None:
-        self._thread.join()
+    def __init__(self, native: Native, facts: Sequence[FileFacts], graph: KubeGraph,
+                 threads: int = THREADS) -> None:
+        ranks, names = _inputs(facts)
+        in_graph = {*graph.ids("type:"), *graph.ids("method:")}
+        self._run = native.start_resolution(facts, ranks, names, in_graph, threads)
 
-    def _run(self, resolve: Resolve, facts: Sequence[FileFacts], threads: int) -> None:
-        try:
-            self._result = resolve_all(resolve, facts, threads)
-        except BaseException as error:  # handed to the caller in resolved()
-            self._error = error
+    def add_implements(self, graph: KubeGraph) -> dict[str, int]:
+        """Add the IMPLEMENTS and DISPATCHES edges in add_implements' order; its figures."""
+        relations, figures = self._run.implements()
+        for kind, source, target, via_pointer, confidence in relations:
+            if kind == "IMPLEMENTS":
+                graph.add_edge(source, target, EdgeKind.IMPLEMENTS, via_pointer=via_pointer,
+                               confidence=confidence)
+            else:
+                graph.add_edge(source, target, EdgeKind.DISPATCHES, via_pointer=via_pointer)
+        result: dict[str, int] = figures
+        return result
 
     def resolved(self, tally: Counter[str]) -> Iterator[CallEdge]:
         """Every file's resolved calls in file order; `tally` gets the counts first."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        edges, counts = self._result
+        edges, counts = self._run.calls()
         tally.update(counts)
         for file_edges in edges:
             yield from file_edges

@@ -12,7 +12,7 @@ pub enum Source { Type, Call, RangeKey, RangeValue, Index, Receive, Variable, Ad
 
 pub struct Field { pub name: String, pub type_expr: String, pub embedded: bool }
 
-pub struct MethodSpec { pub name: String, pub results: Vec<String> }
+pub struct MethodSpec { pub name: String, pub params: Vec<String>, pub results: Vec<String> }
 
 pub struct Decl {
     pub kind: Kind,
@@ -133,7 +133,7 @@ fn decl(d: &Bound<'_, PyTuple>) -> PyResult<Decl> {
         .collect::<PyResult<Vec<_>>>()?;
     let methods = tuples(d, 10)?
         .iter()
-        .map(|m| Ok(MethodSpec { name: s(m, 0)?, results: strings(m, 2)? }))
+        .map(|m| Ok(MethodSpec { name: s(m, 0)?, params: strings(m, 1)?, results: strings(m, 2)? }))
         .collect::<PyResult<Vec<_>>>()?;
     let params = tuples(d, 13)?
         .iter()

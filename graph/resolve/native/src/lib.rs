@@ -9,6 +9,8 @@ mod facts;
 mod fxhash;
 mod fields;
 mod ids;
+mod implements;
+mod ordered;
 mod resolver;
 mod symbols;
 mod typeref;
@@ -16,13 +18,17 @@ mod typetext;
 mod value_types;
 mod variables;
 
-use crate::fxhash::Map as HashMap;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Mutex;
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::calls::{resolve_file_calls, CallEdge, Tally};
 use crate::facts::FileFacts;
+use crate::fxhash::{Map, Set};
+use crate::implements::{find_implements, Relation};
 use crate::symbols::{Symbols, Table};
 use crate::typeref::FileScope;
 
@@ -50,59 +56,41 @@ fn shares(facts: &[FileFacts], parts: usize) -> Vec<usize> {
     bounds
 }
 
-/// Every file's CallEdges (a list per file, in file order) and the tally, for the FileFacts
-/// sequence `facts` with each file's variant rank (platform.variant_rank's first part) and the
-/// package names (structure.package_names); `threads` resolve contiguous shares.
-#[pyfunction]
-#[pyo3(signature = (facts, ranks, names, threads=2))]
-fn resolve_calls<'py>(
-    py: Python<'py>,
-    facts: &Bound<'py, PyAny>,
-    ranks: Vec<i64>,
-    names: HashMap<String, String>,
-    threads: usize,
-) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
-    let timing = std::env::var_os("KUBEATLAS_NATIVE_TIMING").is_some();
-    let started = std::time::Instant::now();
+/// Every file's CallEdges in file order and the tally, `threads` resolving contiguous shares.
+fn resolve_files(files: &[FileFacts], table: &Table, threads: usize) -> (Vec<Vec<CallEdge>>, Tally) {
+    let bounds = shares(files, threads.max(1));
+    let results: Vec<(Vec<Vec<CallEdge>>, Tally)> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let range = w[0]..w[1];
+                s.spawn(move || resolve_range(files, table, range))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a resolving thread")).collect()
+    });
+    let mut edges = Vec::with_capacity(files.len());
+    let mut tally = Tally::default();
+    for (part, counts) in results {
+        edges.extend(part);
+        for (k, v) in counts {
+            *tally.entry(k).or_insert(0) += v;
+        }
+    }
+    (edges, tally)
+}
+
+/// The facts converted from Python (with the GIL), each with its variant rank.
+fn convert(facts: &Bound<'_, PyAny>, ranks: &[i64]) -> PyResult<Vec<FileFacts>> {
     let mut files = Vec::with_capacity(ranks.len());
     for (i, f) in facts.try_iter()?.enumerate() {
         let rank = *ranks.get(i).ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a rank per file"))?;
         files.push(facts::file_facts(&f?, rank)?);
     }
-    if timing {
-        eprintln!("convert {:?}", started.elapsed());
-    }
-    let (edges, tally) = py.detach(|| {
-        let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
-        let table = Table::of(&files, &scopes);
-        if timing {
-            eprintln!("table {:?}", started.elapsed());
-        }
-        let bounds = shares(&files, threads.max(1));
-        let results: Vec<(Vec<Vec<CallEdge>>, Tally)> = std::thread::scope(|s| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .map(|w| {
-                    let (table, files) = (&table, &files[..]);
-                    let range = w[0]..w[1];
-                    s.spawn(move || resolve_range(files, table, range))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("a resolving thread")).collect()
-        });
-        let mut edges = Vec::with_capacity(files.len());
-        let mut tally = Tally::default();
-        for (part, counts) in results {
-            edges.extend(part);
-            for (k, v) in counts {
-                *tally.entry(k).or_insert(0) += v;
-            }
-        }
-        (edges, tally)
-    });
-    if timing {
-        eprintln!("resolved {:?}", started.elapsed());
-    }
+    Ok(files)
+}
+
+fn edges_to_python<'py>(py: Python<'py>, edges: Vec<Vec<CallEdge>>, tally: Tally) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
     let out = PyList::empty(py);
     for file_edges in edges {
         let list = PyList::empty(py);
@@ -123,15 +111,100 @@ fn resolve_calls<'py>(
     for (k, v) in tally {
         counts.set_item(k, v)?;
     }
-    if timing {
-        eprintln!("output {:?}", started.elapsed());
-    }
     Ok((out, counts))
+}
+
+/// Every file's CallEdges (a list per file, in file order) and the tally, for the FileFacts
+/// sequence `facts` with each file's variant rank (platform.variant_rank's first part) and the
+/// package names (structure.package_names); `threads` resolve contiguous shares.
+#[pyfunction]
+#[pyo3(signature = (facts, ranks, names, threads=2))]
+fn resolve_calls<'py>(
+    py: Python<'py>,
+    facts: &Bound<'py, PyAny>,
+    ranks: Vec<i64>,
+    names: Map<String, String>,
+    threads: usize,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    let files = convert(facts, &ranks)?;
+    let (edges, tally) = py.detach(|| {
+        let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
+        let table = Table::of(&files, &scopes);
+        resolve_files(&files, &table, threads)
+    });
+    edges_to_python(py, edges, tally)
+}
+
+type Implements = (Vec<Relation>, Vec<(&'static str, i64)>);
+type Calls = (Vec<Vec<CallEdge>>, Tally);
+
+/// The resolve stage under way on a thread of its own: IMPLEMENTS first, then the calls.
+#[pyclass]
+struct Resolution {
+    implements: Mutex<Option<Receiver<Implements>>>,
+    calls: Mutex<Option<Receiver<Calls>>>,
+}
+
+fn received<T: Send>(py: Python<'_>, slot: &Mutex<Option<Receiver<T>>>, what: &str) -> PyResult<T> {
+    let receiver = slot.lock().expect("an unpoisoned lock").take()
+        .ok_or_else(|| PyRuntimeError::new_err(format!("the {what} were taken already")))?;
+    py.detach(move || receiver.recv())
+        .map_err(|_| PyRuntimeError::new_err(format!("the native resolver failed before the {what}")))
+}
+
+#[pymethods]
+impl Resolution {
+    /// add_implements' edges in its order ((kind, source, target, via_pointer, confidence)) and
+    /// its figures; waits for them without the GIL.
+    fn implements<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+        let (relations, tally) = received(py, &self.implements, "implements")?;
+        let out = PyList::empty(py);
+        for relation in relations {
+            out.append(relation)?;
+        }
+        let counts = PyDict::new(py);
+        for (k, v) in tally {
+            counts.set_item(k, v)?;
+        }
+        Ok((out, counts))
+    }
+
+    /// What resolve_calls gives; waits for it without the GIL.
+    fn calls<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+        let (edges, tally) = received(py, &self.calls, "calls")?;
+        edges_to_python(py, edges, tally)
+    }
+}
+
+/// Start the whole resolve stage: the symbol table, IMPLEMENTS and DISPATCHES among the type
+/// and method ids `in_graph`, then every file's calls, on a thread that holds no GIL.
+#[pyfunction]
+#[pyo3(signature = (facts, ranks, names, in_graph, threads=2))]
+fn start_resolution(
+    facts: &Bound<'_, PyAny>,
+    ranks: Vec<i64>,
+    names: Map<String, String>,
+    in_graph: Set<String>,
+    threads: usize,
+) -> PyResult<Resolution> {
+    let files = convert(facts, &ranks)?;
+    let (implements_tx, implements_rx) = channel();
+    let (calls_tx, calls_rx) = channel();
+    std::thread::Builder::new()
+        .name("kubeatlas-resolve".into())
+        .spawn(move || {
+            let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
+            let table = Table::of(&files, &scopes);
+            let _ = implements_tx.send(find_implements(&Symbols::new(&table), &in_graph));
+            let _ = calls_tx.send(resolve_files(&files, &table, threads));
+        })
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the resolving thread: {e}")))?;
+    Ok(Resolution { implements: Mutex::new(Some(implements_rx)), calls: Mutex::new(Some(calls_rx)) })
 }
 
 /// The Python modules this extension was ported from and built against, in SPEC_MODULES' order
 /// (graph/resolve/native_calls.py): when the installed ones differ, the extension is stale.
-const SPEC: [&[u8]; 11] = [
+const SPEC: [&[u8]; 12] = [
     include_bytes!("../../calls.py"),
     include_bytes!("../../resolver.py"),
     include_bytes!("../../callexpr.py"),
@@ -141,6 +214,7 @@ const SPEC: [&[u8]; 11] = [
     include_bytes!("../../call_outcome.py"),
     include_bytes!("../../symbols.py"),
     include_bytes!("../../handoff.py"),
+    include_bytes!("../../implements.py"),
     include_bytes!("../../../build/typeref.py"),
     include_bytes!("../../../../analyzer/model.py"),
 ];
@@ -158,6 +232,8 @@ fn spec_digest() -> String {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(resolve_calls, m)?)?;
+    m.add_function(wrap_pyfunction!(start_resolution, m)?)?;
+    m.add_class::<Resolution>()?;
     m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
     Ok(())
 }

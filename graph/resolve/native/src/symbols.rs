@@ -8,6 +8,7 @@ use crate::fxhash::{Map as HashMap, Set as HashSet};
 use std::rc::Rc;
 
 use crate::facts::{Decl, FileFacts, Kind, Source};
+use crate::ordered::Ordered;
 use crate::ids::{function_id, method_id, type_id};
 use crate::typeref::{FileScope, Scope};
 
@@ -15,6 +16,7 @@ pub const MAX_EMBED_DEPTH: usize = 6;
 
 pub struct MethodInfo<'a> {
     pub id: String,
+    pub signature: String, // "(p1,p2)(r1,r2)" with every type qualified by import path
     pub pointer: bool,
     pub results: &'a [String],
     pub scope: &'a FileScope,
@@ -23,7 +25,7 @@ pub struct MethodInfo<'a> {
 pub struct TypeInfo<'a> {
     pub decl: &'a Decl,
     pub scope: &'a FileScope,
-    pub methods: HashMap<String, MethodInfo<'a>>,
+    pub methods: Ordered<MethodInfo<'a>>,
 }
 
 pub struct FuncInfo<'a> {
@@ -45,6 +47,19 @@ pub struct Table<'a> {
     pub types: HashMap<String, TypeInfo<'a>>,
     pub funcs: HashMap<String, FuncInfo<'a>>,
     pub package_vars: HashMap<String, PackageVar<'a>>,
+    pub by_method_name: HashMap<String, HashSet<String>>, // name -> type ids
+}
+
+/// The qualified signature of a method: `(params)(results)`, golang.org/x/net/context's
+/// Context read as context.Context.
+fn signature<'x>(scope: &FileScope, params: impl Iterator<Item = &'x String>, results: &[String]) -> String {
+    let params: Vec<String> = params.map(|p| scope.qualify(p)).collect();
+    let results: Vec<String> = results.iter().map(|r| scope.qualify(r)).collect();
+    let text = format!("({})({})", params.join(","), results.join(","));
+    if text.contains("golang.org/x/net/context.") {
+        return text.replace("golang.org/x/net/context.Context", "context.Context");
+    }
+    text
 }
 
 impl<'a> Table<'a> {
@@ -60,6 +75,7 @@ impl<'a> Table<'a> {
             types: HashMap::default(),
             funcs: HashMap::default(),
             package_vars: HashMap::default(),
+            by_method_name: HashMap::default(),
         };
         let mut paths: Vec<&str> = by_package.keys().copied().collect();
         paths.sort();
@@ -86,7 +102,7 @@ impl<'a> Table<'a> {
                         Some(old) => old.decl.kind == Kind::Alias,
                     };
                     if replace {
-                        self.types.insert(tid, TypeInfo { decl: d, scope, methods: HashMap::default() });
+                        self.types.insert(tid, TypeInfo { decl: d, scope, methods: Ordered::default() });
                     }
                 }
             }
@@ -124,12 +140,14 @@ impl<'a> Table<'a> {
                         let tid = type_id(&f.import_path, &d.name);
                         let info = self.types.get_mut(&tid).expect("an interface's type is loaded");
                         for spec in &d.methods {
-                            info.methods.entry(spec.name.clone()).or_insert(MethodInfo {
+                            info.methods.insert_if_absent(&spec.name, || MethodInfo {
                                 id: method_id(&f.import_path, &d.name, &spec.name, false),
+                                signature: signature(scope, spec.params.iter(), &spec.results),
                                 pointer: false,
                                 results: &spec.results,
                                 scope,
                             });
+                            self.by_method_name.entry(spec.name.clone()).or_default().insert(tid.clone());
                         }
                     }
                     _ => {}
@@ -148,18 +166,21 @@ impl<'a> Table<'a> {
             mid.clone(),
             FuncInfo { results: &d.results, scope, params: &d.params, file: &f.rel_path },
         );
-        if let Some(info) = self.types.get_mut(&type_id(&f.import_path, receiver)) {
-            info.methods.entry(d.name.clone()).or_insert(MethodInfo {
+        let tid = type_id(&f.import_path, receiver);
+        if let Some(info) = self.types.get_mut(&tid) {
+            info.methods.insert_if_absent(&d.name, || MethodInfo {
                 id: mid,
+                signature: signature(scope, d.params.iter().skip(1).map(|(_, t)| t), &d.results),
                 pointer: d.pointer_receiver,
                 results: &d.results,
                 scope,
             });
+            self.by_method_name.entry(d.name.clone()).or_default().insert(tid);
         }
     }
 }
 
-pub type MethodSet<'t, 'a> = HashMap<String, (&'t MethodInfo<'a>, bool)>;
+pub type MethodSet<'t, 'a> = Ordered<(&'t MethodInfo<'a>, bool)>;
 
 /// The table as one thread reads it, with that thread's method-set cache.
 pub struct Symbols<'t, 'a> {
@@ -251,7 +272,7 @@ impl<'t, 'a> Symbols<'t, 'a> {
             return (found.clone(), HashSet::default());
         }
         if visiting.contains(tid) {
-            return (Rc::new(HashMap::default()), std::iter::once(tid.to_string()).collect());
+            return (Rc::new(Ordered::default()), std::iter::once(tid.to_string()).collect());
         }
         let mut inner_visiting = visiting.clone();
         inner_visiting.insert(tid.to_string());
@@ -266,9 +287,11 @@ impl<'t, 'a> Symbols<'t, 'a> {
 
     fn compute_method_set(&self, tid: &str, visiting: &HashSet<String>) -> (MethodSet<'t, 'a>, HashSet<String>) {
         let mut cuts = HashSet::default();
-        let Some(info) = self.type_info(tid) else { return (HashMap::default(), cuts) };
-        let mut result: MethodSet<'t, 'a> =
-            info.methods.iter().map(|(n, m)| (n.clone(), (m, m.pointer))).collect();
+        let Some(info) = self.type_info(tid) else { return (Ordered::default(), cuts) };
+        let mut result: MethodSet<'t, 'a> = Ordered::default();
+        for (name, m) in info.methods.iter() {
+            result.insert_if_absent(name, || (m, m.pointer));
+        }
         let scope = Scope::File(info.scope);
         let decl = info.decl;
         if decl.kind == Kind::Interface {
@@ -277,24 +300,26 @@ impl<'t, 'a> Symbols<'t, 'a> {
                     let (entries, inner_cuts) = self.method_set_cut(&inner, visiting);
                     cuts.extend(inner_cuts);
                     for (name, entry) in entries.iter() {
-                        result.entry(name.clone()).or_insert(*entry);
+                        result.insert_if_absent(name, || *entry);
                     }
                 }
             }
         } else if decl.kind == Kind::Struct {
-            let mut promoted: MethodSet<'t, 'a> = HashMap::default();
+            let mut promoted: MethodSet<'t, 'a> = Ordered::default();
             for fld in decl.fields.iter().filter(|f| f.embedded) {
                 let Some(inner) = self.named(&scope, &fld.type_expr) else { continue };
                 let by_pointer = fld.type_expr.starts_with('*') || self.is_interface(&inner);
                 let (entries, inner_cuts) = self.method_set_cut(&inner, visiting);
                 cuts.extend(inner_cuts);
                 for (name, &(method, needs_pointer)) in entries.iter() {
-                    if !result.contains_key(name) && !promoted.contains_key(name) {
-                        promoted.insert(name.clone(), (method, needs_pointer && !by_pointer));
+                    if !result.contains_key(name) {
+                        promoted.insert_if_absent(name, || (method, needs_pointer && !by_pointer));
                     }
                 }
             }
-            result.extend(promoted);
+            for (name, entry) in promoted.iter() {
+                result.insert_if_absent(name, || *entry);
+            }
         }
         (result, cuts)
     }
