@@ -1,6 +1,6 @@
 """Types of the native call resolver, the Rust extension built from graph/resolve/native/ (see native_calls.py)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 def resolve_calls(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
@@ -17,8 +17,9 @@ class Resolution:
         """add_implements' edges in its order, (IMPLEMENTS|DISPATCHES, source, target,
         via_pointer, confidence), and its figures."""
 
-    def calls(self) -> tuple[list[list[tuple[str, str, str, int, int, str, bool]]], dict[str, int]]:
-        """What resolve_calls gives."""
+    def calls(self) -> tuple[Iterator[list[tuple[str, str, str, int, int, str, bool]]],
+                             dict[str, int]]:
+        """What resolve_calls gives, each file's list made as it is read."""
 
 def start_resolution(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
                      in_graph: set[str], threads: int = 2) -> Resolution:

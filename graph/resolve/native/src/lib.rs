@@ -90,28 +90,71 @@ fn convert(facts: &Bound<'_, PyAny>, ranks: &[i64]) -> PyResult<Vec<FileFacts>> 
     Ok(files)
 }
 
-fn edges_to_python<'py>(py: Python<'py>, edges: Vec<Vec<CallEdge>>, tally: Tally) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
-    let out = PyList::empty(py);
-    for file_edges in edges {
-        let list = PyList::empty(py);
-        for (c, t, via, n, line, file, variant) in file_edges {
-            list.append(PyTuple::new(py, [
-                c.into_pyobject(py)?.into_any(),
-                t.into_pyobject(py)?.into_any(),
-                via.into_pyobject(py)?.into_any(),
-                n.into_pyobject(py)?.into_any(),
-                line.into_pyobject(py)?.into_any(),
-                file.into_pyobject(py)?.into_any(),
-                pyo3::types::PyBool::new(py, variant).to_owned().into_any(),
-            ])?)?;
-        }
-        out.append(list)?;
+/// One file's CallEdges as Python tuples, the file's path one str for all of them.
+fn file_edges_to_python<'py>(py: Python<'py>, file_edges: Vec<CallEdge>) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    let mut path: Option<(String, Bound<'py, PyAny>)> = None;
+    for (c, t, via, n, line, file, variant) in file_edges {
+        let file = match &path {
+            Some((text, object)) if *text == file => object.clone(),
+            _ => {
+                let object = file.as_str().into_pyobject(py)?.into_any();
+                path = Some((file, object.clone()));
+                object
+            }
+        };
+        list.append(PyTuple::new(py, [
+            c.into_pyobject(py)?.into_any(),
+            t.into_pyobject(py)?.into_any(),
+            via.into_pyobject(py)?.into_any(),
+            n.into_pyobject(py)?.into_any(),
+            line.into_pyobject(py)?.into_any(),
+            file,
+            pyo3::types::PyBool::new(py, variant).to_owned().into_any(),
+        ])?)?;
     }
+    Ok(list)
+}
+
+fn tally_to_python<'py>(py: Python<'py>, tally: Tally) -> PyResult<Bound<'py, PyDict>> {
     let counts = PyDict::new(py);
     for (k, v) in tally {
         counts.set_item(k, v)?;
     }
-    Ok((out, counts))
+    Ok(counts)
+}
+
+fn edges_to_python<'py>(py: Python<'py>, edges: Vec<Vec<CallEdge>>, tally: Tally) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    let out = PyList::empty(py);
+    for file_edges in edges {
+        out.append(file_edges_to_python(py, file_edges)?)?;
+    }
+    Ok((out, tally_to_python(py, tally)?))
+}
+
+/// Every file's CallEdges, handed to Python one file's list at a time (the edges of a whole
+/// tree as Python tuples would add some 200 MB to the index's peak memory).
+#[pyclass]
+struct FileEdges {
+    files: Mutex<std::collections::VecDeque<Vec<CallEdge>>>,
+}
+
+#[pymethods]
+impl FileEdges {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        let next = self.files.lock().expect("an unpoisoned lock").pop_front();
+        match next {
+            Some(file_edges) => Ok(Some(file_edges_to_python(py, file_edges)?)),
+            None => {
+                give_back_memory();
+                Ok(None)
+            }
+        }
+    }
 }
 
 /// Every file's CallEdges (a list per file, in file order) and the tally, for the FileFacts
@@ -133,6 +176,21 @@ fn resolve_calls<'py>(
         resolve_files(&files, &table, threads)
     });
     edges_to_python(py, edges, tally)
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+extern "C" {
+    fn malloc_trim(pad: usize) -> i32;
+}
+
+/// Return the freed facts, table and edges to the system: they were malloc'd (by this thread,
+/// its workers and the converting one), and Python's own allocator would not reuse them, so
+/// they would stay in the index's peak RSS.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        malloc_trim(0);
+    }
 }
 
 type Implements = (Vec<Relation>, Vec<(&'static str, i64)>);
@@ -169,10 +227,11 @@ impl Resolution {
         Ok((out, counts))
     }
 
-    /// What resolve_calls gives; waits for it without the GIL.
-    fn calls<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    /// What resolve_calls gives, each file's list made as it is read; waits for it
+    /// without the GIL.
+    fn calls<'py>(&self, py: Python<'py>) -> PyResult<(FileEdges, Bound<'py, PyDict>)> {
         let (edges, tally) = received(py, &self.calls, "calls")?;
-        edges_to_python(py, edges, tally)
+        Ok((FileEdges { files: Mutex::new(edges.into()) }, tally_to_python(py, tally)?))
     }
 }
 
@@ -193,10 +252,17 @@ fn start_resolution(
     std::thread::Builder::new()
         .name("kubeatlas-resolve".into())
         .spawn(move || {
-            let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
-            let table = Table::of(&files, &scopes);
-            let _ = implements_tx.send(find_implements(&Symbols::new(&table), &in_graph));
-            let _ = calls_tx.send(resolve_files(&files, &table, threads));
+            let calls = {
+                let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
+                let table = Table::of(&files, &scopes);
+                let _ = implements_tx.send(find_implements(&Symbols::new(&table), &in_graph));
+                resolve_files(&files, &table, threads)
+            };
+            // the facts and the table go before the edges do: the index's peak memory is
+            // while Python takes the edges into its graph
+            drop(files);
+            give_back_memory();
+            let _ = calls_tx.send(calls);
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the resolving thread: {e}")))?;
     Ok(Resolution { implements: Mutex::new(Some(implements_rx)), calls: Mutex::new(Some(calls_rx)) })
@@ -234,6 +300,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(resolve_calls, m)?)?;
     m.add_function(wrap_pyfunction!(start_resolution, m)?)?;
     m.add_class::<Resolution>()?;
+    m.add_class::<FileEdges>()?;
     m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
     Ok(())
 }
