@@ -83,8 +83,8 @@ pub fn member_outcome(symbols: &Symbols, tid: &str, segment: &str) -> Outcome {
 pub fn embeds_external(symbols: &Symbols, tid: &str) -> Outcome {
     let Some(info) = symbols.type_info(tid) else { return Outcome::Unresolved };
     let scope = Scope::File(info.scope);
-    let embedded = info.decl.fields.iter().filter(|f| f.embedded).map(|f| f.type_expr.as_str())
-        .chain(info.decl.embeds.iter().map(|e| e.as_str()));
+    let embedded = info.decl.fields.iter().filter(|f| f.embedded).map(|f| f.type_expr)
+        .chain(info.decl.embeds.iter().copied());
     for e in embedded {
         if is_external(symbols, &scope, e) {
             return Outcome::External;

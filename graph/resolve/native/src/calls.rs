@@ -63,7 +63,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
     if f.calls.is_empty() && f.channels.is_empty() {
         return Vec::new();
     }
-    let scope = symbols.table.scopes[f.rel_path.as_str()];
+    let scope = symbols.table.scopes[f.rel_path];
     let resolver = CallResolver::new(symbols, scope, &f.locals);
     let mut edges = Edges::default();
     let mut caller_ids: HashMap<String, String> = HashMap::default();
@@ -185,7 +185,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
         .into_iter()
         .map(|((c, t, via), n, line)| {
             let variant = variants.contains(&c);
-            (c, t, via, n, line, f.rel_path.clone(), variant)
+            (c, t, via, n, line, f.rel_path.to_string(), variant)
         })
         .collect()
 }
@@ -262,7 +262,7 @@ fn channel_route(symbols: &Symbols, resolver: &CallResolver, op: &ChannelOp, cal
 
 fn parameter_route(symbols: &Symbols, function: &str, name: &str) -> String {
     let Some(info) = symbols.func_info(function) else { return String::new() };
-    match info.params.iter().position(|(n, _)| n == name) {
+    match info.params.iter().position(|(n, _)| *n == name) {
         Some(i) => format!("{function}@{i}:{name}"),
         None => String::new(),
     }

@@ -2,7 +2,13 @@
 //! NamedTuples (read as tuples) into owned Rust records.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyString, PyTuple};
+
+/// A str of the facts, read in place: the UTF-8 text of a Python str object that the facts
+/// (kept alive by the caller for as long as resolution runs: see lib.rs) hold. Strings are
+/// immutable, so the text never changes under the reader, and copying every one of them
+/// would cost some 300 MB.
+pub type Text = &'static str;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind { Func, Method, Struct, Interface, Alias, Type, Const, Var }
@@ -10,40 +16,40 @@ pub enum Kind { Func, Method, Struct, Interface, Alias, Type, Const, Var }
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Source { Type, Call, RangeKey, RangeValue, Index, Receive, Variable, Address }
 
-pub struct Field { pub name: String, pub type_expr: String, pub embedded: bool }
+pub struct Field { pub name: Text, pub type_expr: Text, pub embedded: bool }
 
-pub struct MethodSpec { pub name: String, pub params: Vec<String>, pub results: Vec<String> }
+pub struct MethodSpec { pub name: Text, pub params: Vec<Text>, pub results: Vec<Text> }
 
 pub struct Decl {
     pub kind: Kind,
-    pub name: String,
-    pub receiver: Option<String>,
+    pub name: Text,
+    pub receiver: Option<Text>,
     pub pointer_receiver: bool,
     pub fields: Vec<Field>,
     pub methods: Vec<MethodSpec>,
-    pub embeds: Vec<String>,
-    pub type_expr: String,
-    pub params: Vec<(String, String)>,
-    pub results: Vec<String>,
+    pub embeds: Vec<Text>,
+    pub type_expr: Text,
+    pub params: Vec<(Text, Text)>,
+    pub results: Vec<Text>,
     pub value_from: Option<Source>,
 }
 
 pub struct CallRef {
-    pub caller: String,
-    pub callee_expr: String,
+    pub caller: Text,
+    pub callee_expr: Text,
     pub line: i64,
     pub value: bool,
-    pub field: String,
-    pub holder: String,
-    pub call: String,
+    pub field: Text,
+    pub holder: Text,
+    pub call: Text,
     pub arg: i64,
 }
 
 pub struct LocalVar {
-    pub scope: String,
-    pub name: String,
+    pub scope: Text,
+    pub name: Text,
     pub line: i64,
-    pub expr: String,
+    pub expr: Text,
     pub how: Source,
     pub result: i64,
     pub until: i64,
@@ -57,18 +63,18 @@ impl LocalVar {
 }
 
 pub struct ChannelOp {
-    pub caller: String,
-    pub channel: String,
+    pub caller: Text,
+    pub channel: Text,
     pub line: i64,
-    pub op: String,
-    pub call: String,
+    pub op: Text,
+    pub call: Text,
     pub arg: i64,
 }
 
 pub struct FileFacts {
-    pub rel_path: String,
-    pub import_path: String,
-    pub imports: Vec<(String, Option<String>)>,
+    pub rel_path: Text,
+    pub import_path: Text,
+    pub imports: Vec<(Text, Option<Text>)>,
     pub decls: Vec<Decl>,
     pub calls: Vec<CallRef>,
     pub locals: Vec<LocalVar>,
@@ -112,8 +118,19 @@ fn item<'py>(t: &Bound<'py, PyTuple>, i: usize) -> PyResult<Bound<'py, PyAny>> {
     t.get_item(i)
 }
 
-fn s(t: &Bound<'_, PyTuple>, i: usize) -> PyResult<String> {
-    item(t, i)?.extract()
+fn text(object: &Bound<'_, PyAny>) -> PyResult<Text> {
+    let borrowed: &str = object.cast::<PyString>()?.to_str()?;
+    // SAFETY: see Text: the str object outlives every reader of this slice
+    Ok(unsafe { std::mem::transmute::<&str, &'static str>(borrowed) })
+}
+
+fn s(t: &Bound<'_, PyTuple>, i: usize) -> PyResult<Text> {
+    text(&item(t, i)?)
+}
+
+fn optional(t: &Bound<'_, PyTuple>, i: usize) -> PyResult<Option<Text>> {
+    let object = item(t, i)?;
+    if object.is_none() { Ok(None) } else { Ok(Some(text(&object)?)) }
 }
 
 fn tuples<'py>(t: &Bound<'py, PyTuple>, i: usize) -> PyResult<Vec<Bound<'py, PyTuple>>> {
@@ -122,8 +139,9 @@ fn tuples<'py>(t: &Bound<'py, PyTuple>, i: usize) -> PyResult<Vec<Bound<'py, PyT
     inner.iter().map(|x| Ok(x.cast_into::<PyTuple>()?)).collect()
 }
 
-fn strings(t: &Bound<'_, PyTuple>, i: usize) -> PyResult<Vec<String>> {
-    item(t, i)?.extract()
+fn strings(t: &Bound<'_, PyTuple>, i: usize) -> PyResult<Vec<Text>> {
+    let inner = item(t, i)?;
+    inner.cast_into::<PyTuple>()?.iter().map(|x| text(&x)).collect()
 }
 
 fn decl(d: &Bound<'_, PyTuple>) -> PyResult<Decl> {
@@ -139,11 +157,11 @@ fn decl(d: &Bound<'_, PyTuple>) -> PyResult<Decl> {
         .iter()
         .map(|p| Ok((s(p, 0)?, s(p, 1)?)))
         .collect::<PyResult<Vec<_>>>()?;
-    let value_from: Option<String> = item(d, 15)?.extract()?;
+    let value_from = optional(d, 15)?;
     Ok(Decl {
-        kind: kind_of(&s(d, 0)?)?,
+        kind: kind_of(s(d, 0)?)?,
         name: s(d, 1)?,
-        receiver: item(d, 6)?.extract()?,
+        receiver: optional(d, 6)?,
         pointer_receiver: item(d, 7)?.extract()?,
         fields,
         methods,
@@ -151,7 +169,7 @@ fn decl(d: &Bound<'_, PyTuple>) -> PyResult<Decl> {
         type_expr: s(d, 12)?,
         params,
         results: strings(d, 14)?,
-        value_from: match value_from { Some(v) if !v.is_empty() => Some(source_of(&v)?), _ => None },
+        value_from: match value_from { Some(v) if !v.is_empty() => Some(source_of(v)?), _ => None },
     })
 }
 
@@ -160,7 +178,7 @@ pub fn file_facts(f: &Bound<'_, PyAny>, rank: i64) -> PyResult<FileFacts> {
     let f = f.cast::<PyTuple>()?;
     let imports = tuples(f, 7)?
         .iter()
-        .map(|i| Ok((s(i, 0)?, item(i, 1)?.extract()?)))
+        .map(|i| Ok((s(i, 0)?, optional(i, 1)?)))
         .collect::<PyResult<Vec<_>>>()?;
     let decls = tuples(f, 8)?.iter().map(decl).collect::<PyResult<Vec<_>>>()?;
     let calls = tuples(f, 9)?
@@ -186,7 +204,7 @@ pub fn file_facts(f: &Bound<'_, PyAny>, rank: i64) -> PyResult<FileFacts> {
                 name: s(v, 1)?,
                 line: item(v, 2)?.extract()?,
                 expr: s(v, 3)?,
-                how: source_of(&s(v, 4)?)?,
+                how: source_of(s(v, 4)?)?,
                 result: item(v, 5)?.extract()?,
                 until: item(v, 6)?.extract()?,
             })

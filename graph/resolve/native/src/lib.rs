@@ -247,6 +247,8 @@ fn start_resolution(
     threads: usize,
 ) -> PyResult<Resolution> {
     let files = convert(facts, &ranks)?;
+    // the facts' strings are read in place (facts::Text): the thread keeps them alive
+    let keep = facts.clone().unbind();
     let (implements_tx, implements_rx) = channel();
     let (calls_tx, calls_rx) = channel();
     std::thread::Builder::new()
@@ -261,6 +263,7 @@ fn start_resolution(
             // the facts and the table go before the edges do: the index's peak memory is
             // while Python takes the edges into its graph
             drop(files);
+            Python::attach(|_| drop(keep));
             give_back_memory();
             let _ = calls_tx.send(calls);
         })

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use crate::fxhash::{Map as HashMap, Set as HashSet};
 use std::rc::Rc;
 
-use crate::facts::{Decl, FileFacts, Kind, Source};
+use crate::facts::{Decl, FileFacts, Kind, Source, Text};
 use crate::ordered::Ordered;
 use crate::ids::{function_id, method_id, type_id};
 use crate::typeref::{FileScope, Scope};
@@ -18,7 +18,7 @@ pub struct MethodInfo<'a> {
     pub id: String,
     pub signature: String, // "(p1,p2)(r1,r2)" with every type qualified by import path
     pub pointer: bool,
-    pub results: &'a [String],
+    pub results: &'a [Text],
     pub scope: &'a FileScope,
 }
 
@@ -29,9 +29,9 @@ pub struct TypeInfo<'a> {
 }
 
 pub struct FuncInfo<'a> {
-    pub results: &'a [String],
+    pub results: &'a [Text],
     pub scope: &'a FileScope,
-    pub params: &'a [(String, String)],
+    pub params: &'a [(Text, Text)],
     pub file: &'a str,
 }
 
@@ -52,7 +52,7 @@ pub struct Table<'a> {
 
 /// The qualified signature of a method: `(params)(results)`, golang.org/x/net/context's
 /// Context read as context.Context.
-fn signature<'x>(scope: &FileScope, params: impl Iterator<Item = &'x String>, results: &[String]) -> String {
+fn signature<'x>(scope: &FileScope, params: impl Iterator<Item = &'x Text>, results: &[Text]) -> String {
     let params: Vec<String> = params.map(|p| scope.qualify(p)).collect();
     let results: Vec<String> = results.iter().map(|r| scope.qualify(r)).collect();
     let text = format!("({})({})", params.join(","), results.join(","));
@@ -67,7 +67,7 @@ impl<'a> Table<'a> {
     pub fn of(facts: &'a [FileFacts], scopes: &'a [FileScope]) -> Table<'a> {
         let mut by_package: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, f) in facts.iter().enumerate() {
-            by_package.entry(f.import_path.as_str()).or_default().push(i);
+            by_package.entry(f.import_path).or_default().push(i);
         }
         let mut table = Table {
             packages: by_package.keys().map(|p| p.to_string()).collect(),
@@ -93,10 +93,10 @@ impl<'a> Table<'a> {
         for &i in files {
             let f = &facts[i];
             let scope = &scopes[i];
-            self.scopes.insert(f.rel_path.clone(), scope);
+            self.scopes.insert(f.rel_path.to_string(), scope);
             for d in &f.decls {
                 if matches!(d.kind, Kind::Struct | Kind::Interface | Kind::Alias | Kind::Type) {
-                    let tid = type_id(&f.import_path, &d.name);
+                    let tid = type_id(f.import_path, d.name);
                     let replace = match self.types.get(&tid) {
                         None => true,
                         Some(old) => old.decl.kind == Kind::Alias,
@@ -113,41 +113,41 @@ impl<'a> Table<'a> {
             for d in &f.decls {
                 match d.kind {
                     Kind::Func => {
-                        let fid = function_id(&f.import_path, &d.name);
+                        let fid = function_id(f.import_path, d.name);
                         self.funcs.entry(fid).or_insert(FuncInfo {
                             results: &d.results,
                             scope,
                             params: &d.params,
-                            file: &f.rel_path,
+                            file: f.rel_path,
                         });
                     }
-                    Kind::Method if d.receiver.as_deref().is_some_and(|r| !r.is_empty()) => {
+                    Kind::Method if d.receiver.is_some_and(|r| !r.is_empty()) => {
                         self.add_method(f, d, scope);
                     }
                     Kind::Var if !d.type_expr.is_empty() && d.value_from.is_some() => {
                         self.package_vars.insert(
                             format!("{}.{}", f.import_path, d.name),
-                            PackageVar { expr: &d.type_expr, how: d.value_from.unwrap(), scope },
+                            PackageVar { expr: d.type_expr, how: d.value_from.unwrap(), scope },
                         );
                     }
                     Kind::Const if !d.type_expr.is_empty() => {
                         self.package_vars.insert(
                             format!("{}.{}", f.import_path, d.name),
-                            PackageVar { expr: &d.type_expr, how: Source::Type, scope },
+                            PackageVar { expr: d.type_expr, how: Source::Type, scope },
                         );
                     }
                     Kind::Interface => {
-                        let tid = type_id(&f.import_path, &d.name);
+                        let tid = type_id(f.import_path, d.name);
                         let info = self.types.get_mut(&tid).expect("an interface's type is loaded");
                         for spec in &d.methods {
-                            info.methods.insert_if_absent(&spec.name, || MethodInfo {
-                                id: method_id(&f.import_path, &d.name, &spec.name, false),
+                            info.methods.insert_if_absent(spec.name, || MethodInfo {
+                                id: method_id(f.import_path, d.name, spec.name, false),
                                 signature: signature(scope, spec.params.iter(), &spec.results),
                                 pointer: false,
                                 results: &spec.results,
                                 scope,
                             });
-                            self.by_method_name.entry(spec.name.clone()).or_default().insert(tid.clone());
+                            self.by_method_name.entry(spec.name.to_string()).or_default().insert(tid.clone());
                         }
                     }
                     _ => {}
@@ -157,25 +157,25 @@ impl<'a> Table<'a> {
     }
 
     fn add_method(&mut self, f: &'a FileFacts, d: &'a Decl, scope: &'a FileScope) {
-        let receiver = d.receiver.as_deref().unwrap_or("");
-        let mid = method_id(&f.import_path, receiver, &d.name, d.pointer_receiver);
+        let receiver = d.receiver.unwrap_or("");
+        let mid = method_id(f.import_path, receiver, d.name, d.pointer_receiver);
         if self.funcs.contains_key(&mid) {
             return;
         }
         self.funcs.insert(
             mid.clone(),
-            FuncInfo { results: &d.results, scope, params: &d.params, file: &f.rel_path },
+            FuncInfo { results: &d.results, scope, params: &d.params, file: f.rel_path },
         );
-        let tid = type_id(&f.import_path, receiver);
+        let tid = type_id(f.import_path, receiver);
         if let Some(info) = self.types.get_mut(&tid) {
-            info.methods.insert_if_absent(&d.name, || MethodInfo {
+            info.methods.insert_if_absent(d.name, || MethodInfo {
                 id: mid,
                 signature: signature(scope, d.params.iter().skip(1).map(|(_, t)| t), &d.results),
                 pointer: d.pointer_receiver,
                 results: &d.results,
                 scope,
             });
-            self.by_method_name.entry(d.name.clone()).or_default().insert(tid);
+            self.by_method_name.entry(d.name.to_string()).or_default().insert(tid);
         }
     }
 }

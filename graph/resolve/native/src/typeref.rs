@@ -45,18 +45,18 @@ impl FileScope {
         let mut imports = HashMap::default();
         let mut dot_imports = Vec::new();
         for (path, alias) in &facts.imports {
-            match alias.as_deref() {
-                Some(".") => dot_imports.push(path.clone()),
+            match *alias {
+                Some(".") => dot_imports.push(path.to_string()),
                 Some("_") => continue,
                 Some(a) if !a.is_empty() => {
-                    imports.insert(a.to_string(), path.clone());
+                    imports.insert(a.to_string(), path.to_string());
                 }
                 _ => {
-                    imports.insert(default_import_name(path, known), path.clone());
+                    imports.insert(default_import_name(path, known), path.to_string());
                 }
             }
         }
-        FileScope { package: facts.import_path.clone(), imports, dot_imports }
+        FileScope { package: facts.import_path.to_string(), imports, dot_imports }
     }
 }
 

@@ -70,7 +70,7 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
 
     pub(crate) fn local_type(&self, caller: &str, v: &'a LocalVar) -> Option<Typed<'a>> {
         if v.how == Source::Type {
-            return if v.expr != "func" { Some((v.expr.clone(), self.own())) } else { None };
+            return if v.expr != "func" { Some((v.expr.to_string(), self.own())) } else { None };
         }
         if self.depth.get() >= MAX_DEPTH {
             return None;
@@ -140,7 +140,7 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
     }
 
     pub(crate) fn result_type(&self, fid: &str, index: i64) -> Option<Typed<'a>> {
-        let (results, scope): (&'a [String], &'a FileScope) = match self.symbols.func_info(fid) {
+        let (results, scope): (&'a [&'static str], &'a FileScope) = match self.symbols.func_info(fid) {
             Some(info) => (info.results, info.scope),
             None => {
                 let key = key_of(fid);
@@ -155,7 +155,7 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
             }
         };
         let index = usize::try_from(index).ok()?;
-        results.get(index).map(|r| (r.clone(), Scope::File(scope)))
+        results.get(index).map(|r| (r.to_string(), Scope::File(scope)))
     }
 
     pub(crate) fn member(&self, current: &Typed<'a>, segment: &str) -> Option<Typed<'a>> {
@@ -166,7 +166,7 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
         if steps.first() == Some(&"()") {
             steps.remove(0);
             let set = self.symbols.method_set(&tid);
-            step = set.get(name).and_then(|(m, _)| m.results.first().map(|r| (r.clone(), Scope::File(m.scope))));
+            step = set.get(name).and_then(|(m, _)| m.results.first().map(|r| (r.to_string(), Scope::File(m.scope))));
         } else {
             step = self.symbols.field_type(&tid, name).map(|(t, s)| (t.to_string(), Scope::File(s)));
         }
@@ -202,7 +202,7 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
             if info.decl.type_expr.is_empty() {
                 return None;
             }
-            text = info.decl.type_expr.clone();
+            text = info.decl.type_expr.to_string();
             scope = Scope::File(info.scope);
         }
         None

@@ -28,7 +28,7 @@ impl<'f, 't, 'a> FunctionVariables<'f, 't, 'a> {
         sorted.sort_by_key(|v| v.line); // stable, as Python's sorted
         let mut by_name: HashMap<(&'a str, &'a str), Vec<&'a LocalVar>> = HashMap::default();
         for v in sorted {
-            by_name.entry((v.scope.as_str(), v.name.as_str())).or_default().push(v);
+            by_name.entry((v.scope, v.name)).or_default().push(v);
         }
         FunctionVariables { symbols, scope, locals: by_name, params: RefCell::new(HashMap::default()) }
     }
@@ -64,10 +64,10 @@ impl<'f, 't, 'a> FunctionVariables<'f, 't, 'a> {
         }
         let mut params = HashMap::default();
         if let Some(info) = self.symbols.func_info(&caller_id(&self.scope.package, caller, "")) {
-            let list: &'a [(String, String)] = info.params;
+            let list: &'a [(&'static str, &'static str)] = info.params;
             for (p, t) in list {
                 if !p.is_empty() {
-                    params.insert(p.as_str(), t.as_str());
+                    params.insert(*p, *t);
                 }
             }
         }
