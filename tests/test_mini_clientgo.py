@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import auth_headers
+from kubeatlas.minik8s.resources import for_kind
+from kubeatlas.minik8s.status import ApiError
+from kubeatlas.minik8s.wait import poll
+from tests.mini_clients import auth_headers, eventually
 
 SOURCE = Path(__file__).resolve().parent.parent / "tools" / "miniclientgo"
 GO = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
@@ -75,6 +78,41 @@ def test_informer_caches_equal_the_server_after_a_scripted_rollout(program):
     assert list(server["deployments"]) == ["web"] and len(server["pods"]) == 3
     assert len(server["replicasets"]) == 2  # the rollout's old ReplicaSet stays, scaled to 0
     assert caches["steps"][-1] == "rollout complete, caches quiet" and caches["events"] > 0
+
+
+def _image_of_web(client) -> str | None:
+    try:
+        deployment = client.get(for_kind("apps/v1", "Deployment"), "clientgo", "web")
+    except ApiError:
+        return None
+    return deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+
+
+def test_the_script_rolls_out_from_a_first_replicaset_even_when_the_controller_manager_is_late(program):
+    """The deployment controller is asynchronous: one that first sees `web` after the image
+    update creates only the new template's ReplicaSet, and there is no rollout to check (what a
+    loaded CI machine did once: 1 ReplicaSet where 2 were asserted). The script waits for the
+    controller to observe web before updating its image."""
+    cluster = Cluster(ClusterConfig(nodes=1).fast()).start()
+    try:
+        cluster.stop_controller_manager()  # as late as a busy controller-manager can be
+        client = cluster.client()
+        args = [str(program), "-server", cluster.url, "-namespace", "clientgo", "-timeout", "90s",
+                *(["-token", cluster.token] if cluster.token else [])]
+        script = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            eventually(lambda: _image_of_web(client) == "nginx:1.25")
+            updated_early = poll(lambda: _image_of_web(client) == "nginx:1.26", timeout=3, interval=0.05)
+            cluster.start_controller_manager()
+            out, err = script.communicate(timeout=120)
+        finally:
+            script.kill()
+    finally:
+        cluster.stop()
+    assert not updated_early, "the script updated web's image before any controller had seen web"
+    assert script.returncode == 0, err[-3000:]
+    caches = json.loads(out)
+    assert len(caches["replicasets"]) == 2 and "web's first ReplicaSet created" in caches["steps"]
 
 
 def test_client_go_creates_rbac_objects_and_is_held_to_them_when_impersonating(program):

@@ -177,6 +177,19 @@ func main() {
 	}
 	step("scaled web to 3")
 
+	// A rollout needs a first ReplicaSet to roll from: the deployment controller works
+	// asynchronously, and one that first looks at web after the image update creates only the
+	// new template's ReplicaSet (kube-controller-manager does the same). Wait until it has
+	// observed this generation, which it records only after creating the ReplicaSet for it.
+	err = wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		d, err := deployments.Get(ctx, "web", metav1.GetOptions{})
+		return err == nil && d.Status.ObservedGeneration >= d.Generation, nil
+	})
+	if err != nil {
+		fail("the deployment controller never observed web: %v", err)
+	}
+	step("web's first ReplicaSet created")
+
 	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		d, err := deployments.Get(ctx, "web", metav1.GetOptions{})
 		if err != nil {
