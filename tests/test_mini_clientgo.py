@@ -36,6 +36,7 @@ def build_program() -> Path:
     binary = _cache_dir() / digest.hexdigest()[:16] / "miniclientgo"
     if binary.exists():
         return binary
+    assert GO is not None, "no Go toolchain"
     binary.parent.mkdir(parents=True, exist_ok=True)
     partial = binary.with_suffix(".partial")
     version = subprocess.run([GO, "version"], capture_output=True, text=True, timeout=60)
