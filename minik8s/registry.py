@@ -196,7 +196,7 @@ class Registry:
             if obj == old:
                 return old  # a no-op update writes nothing, as in GuaranteedUpdate
             try:
-                if strategy.should_delete_during_update(resource, obj):
+                if strategy.should_delete_during_update(resource, obj, old):
                     self.store.delete(key, expect_mod_revision=kv.mod_revision)
                     return obj  # ShouldDeleteDuringUpdate: the last finalizer went away
                 new_kv = self.store.put(key, encode(obj), expect_mod_revision=kv.mod_revision)

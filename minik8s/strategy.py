@@ -95,13 +95,16 @@ def prepare_for_finalize_update(obj: dict, old: dict) -> None:
         raise status.invalid("Namespace", obj["metadata"].get("name", ""), tuple(causes))
 
 
-def should_delete_during_update(resource: Resource, obj: dict) -> bool:
-    """ShouldDeleteDuringUpdate: deleting, no finalizer left, no grace (for a namespace also
-    no spec.finalizers: ShouldDeleteNamespaceDuringUpdate)."""
+def should_delete_during_update(resource: Resource, obj: dict, old: dict) -> bool:
+    """ShouldDeleteDuringUpdate: the update leaves no finalizer on an object a delete request
+    already marked, whose grace period is over (the stored deletionGracePeriodSeconds is absent
+    or 0: a pod's kubelet asked for 0 once its containers stopped, and must not have to ask
+    again); for a namespace also no spec.finalizers (ShouldDeleteNamespaceDuringUpdate)."""
     if resource.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers"):
         return False
-    return bool(obj["metadata"].get("deletionTimestamp")) and not obj["metadata"].get("finalizers") \
-        and grace_period(resource, obj, None) == 0
+    if obj["metadata"].get("finalizers") or not old["metadata"].get("deletionTimestamp"):
+        return False
+    return not old["metadata"].get("deletionGracePeriodSeconds")
 
 
 def validate_update(resource: Resource, obj: dict, old: dict) -> None:

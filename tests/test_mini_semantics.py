@@ -100,6 +100,35 @@ def test_the_python_clients_v1deployment_without_kind_or_api_version_is_accepted
         cluster.stop()
 
 
+def test_a_pod_whose_grace_is_over_goes_away_with_its_last_finalizer(server):
+    """kube-apiserver's ShouldDeleteDuringUpdate: once a pod's grace period is over (its kubelet,
+    or a forced delete, asked for 0) the update that drops its last finalizer deletes it. minik8s
+    kept it, Terminating without finalizers, until someone deleted it again: a foreground
+    deletion whose garbage collector removed the pod's finalizer just after the kubelet's final
+    delete waited for the kubelet's next sync (seconds, under load many)."""
+    body = {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "held", "finalizers": ["example.com/hold"]},
+            "spec": {"nodeName": "node-a", "containers": [{"name": "c", "image": "busybox"}]}}
+    with k8s.ApiClient(k8s_configuration(server)) as api_client:
+        core = k8s.CoreV1Api(api_client)
+        core.create_namespaced_pod("default", body)
+        core.delete_namespaced_pod("held", "default", grace_period_seconds=30)
+        core.delete_namespaced_pod("held", "default", grace_period_seconds=0)  # the kubelet's final delete
+        marked = core.read_namespaced_pod("held", "default")
+        assert marked.metadata.deletion_grace_period_seconds == 0 and marked.metadata.finalizers
+        core.patch_namespaced_pod("held", "default", {"metadata": {"finalizers": None}})
+        with pytest.raises(ApiException) as gone:
+            core.read_namespaced_pod("held", "default")
+        assert gone.value.status == 404
+
+        body["metadata"]["name"] = "graceful"  # still in its grace period: only the kubelet ends it
+        core.create_namespaced_pod("default", body)
+        core.delete_namespaced_pod("graceful", "default", grace_period_seconds=30)
+        core.patch_namespaced_pod("graceful", "default", {"metadata": {"finalizers": None}})
+        kept = core.read_namespaced_pod("graceful", "default")
+        assert kept.metadata.deletion_grace_period_seconds == 30 and not kept.metadata.finalizers
+
+
 def test_bookmarks_carry_the_stores_current_revision(server, client):
     client.create(POD, "default", pod("watched"))
     start = client.list(POD, "default")[1]
