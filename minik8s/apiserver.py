@@ -39,6 +39,9 @@ from kubeatlas.minik8s.watchserver import WatchServing
 
 log = logging.getLogger("kubeatlas.minik8s.apiserver")
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# a client that hung up before reading its answer (over TLS the write fails as an SSL EOF):
+# nothing to answer, nothing to log (net/http just drops the connection)
+HANGUPS = (ConnectionError, TimeoutError, ssl.SSLEOFError, ssl.SSLZeroReturnError)
 
 
 class _Handler(WatchServing, BaseHTTPRequestHandler):
@@ -86,7 +89,7 @@ class _Handler(WatchServing, BaseHTTPRequestHandler):
         except (status.ApiError, TimeoutError, OSError) as err:
             self.close_connection = True
             if isinstance(err, status.ApiError):
-                self._send(err.code, err.status())
+                self._answer(err.code, err.status())
             return
         watch = query.get("watch", "").lower() in ("true", "1")
         info = request_info(method, url.path, watch)
@@ -112,12 +115,19 @@ class _Handler(WatchServing, BaseHTTPRequestHandler):
                                             self.headers.get("User-Agent", ""))
                 self._send(code, tableformat.as_table(info, query, self.headers.get("Accept", ""), body))
         except status.ApiError as err:
-            self._send(err.code, err.status())
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self._answer(err.code, err.status())
+        except HANGUPS:
             self.close_connection = True
         except Exception as exc:
             log.exception("%s %s failed", method, self.path)
-            self._send(500, status.internal(f"{type(exc).__name__}: {exc}").status())
+            self._answer(500, status.internal(f"{type(exc).__name__}: {exc}").status())
+
+    def _answer(self, code: int, body: dict) -> None:
+        """_send an error, unless the client has gone."""
+        try:
+            self._send(code, body)
+        except HANGUPS:
+            self.close_connection = True
 
     def _non_resource(self, method: str, path: str) -> None:
         path = path.rstrip("/") or "/"

@@ -14,6 +14,7 @@ from kubeatlas.minik8s.client import Client, ServerUnreachable
 from kubeatlas.minik8s.resources import for_kind
 from kubeatlas.minik8s.status import ApiError
 from kubeatlas.minik8s.store import Store
+from tests.mini_clients import eventually
 
 POD = for_kind("v1", "Pod")
 DEPLOYMENT = for_kind("apps/v1", "Deployment")
@@ -276,3 +277,36 @@ def test_an_apiserver_whose_start_failed_stops_at_once():
     stopper.start()
     stopper.join(timeout=5)
     assert not stopper.is_alive()
+
+
+def test_a_tls_client_that_hangs_up_before_its_answer_is_no_server_error(caplog, capsys):
+    """kubectl stopped mid-request (a killed `get -w`, a timeout) closes its TLS connection
+    before reading the answer: the write fails as an SSL EOF. The apiserver logged that as
+    'GET ... failed', tried to send a 500 on the dead connection and printed two tracebacks."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
+
+    cluster = Cluster(ClusterConfig(nodes=0).fast()).start()
+    address = urlsplit(cluster.apiserver.https_url)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    try:
+        with caplog.at_level("DEBUG", logger="kubeatlas.minik8s.apiserver"):
+            paths = ["/openapi/v2"] * 15 + ["/api/v1/namespaces/default/pods/none"] * 5
+            for path in paths:
+                with context.wrap_socket(socket.create_connection((address.hostname, address.port))) as tls:
+                    tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                                f"Authorization: Bearer {cluster.token}\r\n\r\n".encode())
+
+            def answered() -> None:  # the access log line is written as the answer starts
+                lines = [r.getMessage() for r in caplog.records]
+                assert sum(f'"GET {p} HTTP/1.1"' in line for line in lines for p in set(paths)) >= len(paths)
+            eventually(answered)
+            assert cluster.client().request("GET", "/healthz") is not None
+    finally:
+        cluster.stop()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert "Traceback" not in capsys.readouterr().err
