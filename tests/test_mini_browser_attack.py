@@ -55,8 +55,13 @@ def mini_up(request, tmp_path):
         assert (credentials.token is None) == (request.param == "insecure")
         yield url.group(0), credentials.token, log
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # mini up kills its containers and removes its folder on SIGTERM
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave it running, whatever the load
+            proc.kill()
+            proc.wait()
+            raise
 
 
 @pytest.fixture
