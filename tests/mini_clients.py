@@ -28,6 +28,21 @@ def eventually(check: Callable[[], Any], timeout: float = 30.0) -> Any:
             time.sleep(0.2)
 
 
+def started_watch(argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`kubectl get -w` (argv) running, returned once its watch request has been answered: from
+    then on every change is in its output (it watches from the resourceVersion of its list).
+    kubectl says so itself at -v=6 ('GET .../pods?...watch=true 200 OK'), however long a loaded
+    machine takes to start it; its stdout is left for the caller."""
+    watcher = subprocess.Popen([*argv, "-v=6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    assert watcher.stderr is not None
+    for line in watcher.stderr:  # ends when kubectl exits (its --request-timeout bounds the wait)
+        if "watch=true" in line and " 200 OK" in line:
+            return watcher
+    out, _ = watcher.communicate()
+    raise AssertionError(f"kubectl never started watching (exit {watcher.returncode}): {out[-2000:]}")
+
+
 def auth_headers(cluster: Any) -> dict[str, str]:
     """The Authorization header a client of `cluster` sends (none for an insecure cluster)."""
     token = getattr(cluster, "token", None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import kubectl_args, kubectl_runner
+from tests.mini_clients import kubectl_args, kubectl_runner, started_watch
 
 KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if Path("/usr/bin/kubectl").exists() else None)
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH (Debian: apt-get install "
@@ -287,11 +287,9 @@ def test_get_all_lists_the_all_category(kubectl):
 
 
 def test_get_watch_receives_table_rows(kubectl, cluster, tmp_path):
-    watcher = subprocess.Popen([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(tmp_path), "get", "configmaps",
-                                "-w", "--request-timeout=4s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True,
-                               env={"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
-    time.sleep(1.0)
+    watcher = started_watch([KUBECTL, *kubectl_args(cluster), "--cache-dir", str(tmp_path), "get", "configmaps",
+                             "-w", "--request-timeout=4s"],
+                            env={"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     kubectl("create", "configmap", "late", "--from-literal=a=b")
     out, _ = watcher.communicate(timeout=30)
     headers, rows = table(out)
@@ -307,9 +305,8 @@ def test_describe_node_shows_the_kubelets_conditions(kubectl):
 
 
 def test_get_pods_watch_shows_container_creating_and_a_stopped_terminating_pod(kubectl):
-    watcher = subprocess.Popen([*kubectl.argv, "get", "pods", "-l", "app=watched", "-w", "--request-timeout=12s"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kubectl.env)
-    time.sleep(1.0)
+    watcher = started_watch([*kubectl.argv, "get", "pods", "-l", "app=watched", "-w", "--request-timeout=12s"],
+                            env=kubectl.env)
     kubectl("create", "deployment", "watched", "--image=busybox:1.36", "--", "sleep", "3600")
     kubectl("rollout", "status", "deployment/watched", "--timeout=60s")
     first = kubectl("get", "pods", "-l", "app=watched", "-o", "jsonpath={.items[0].metadata.name}").stdout
