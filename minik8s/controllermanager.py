@@ -96,4 +96,6 @@ class ControllerManager:
     def stop(self) -> None:
         for controller in self.controllers.values():
             controller.stop()
+            if controller.recorder is not None:
+                controller.recorder.stop()
         self.informers.stop()

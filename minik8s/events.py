@@ -36,6 +36,7 @@ class EventRecorder:
         self._seen: OrderedDict[tuple, tuple[str, int]] = OrderedDict()  # the correlator's cache: key -> (name, count)
         self._lock = threading.Lock()
         self._last_nanos = 0
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._drain, daemon=True, name=f"events-{component}")
         self._thread.start()
 
@@ -66,9 +67,20 @@ class EventRecorder:
             self._last_nanos = max(time.time_ns(), self._last_nanos + 1)
             return self._last_nanos
 
+    def stop(self) -> None:
+        """Broadcaster.Shutdown: write what is queued, then end the writer thread (a stopped
+        component's recorder would otherwise wait for events forever)."""
+        self._stopping.set()
+        try:
+            self._queue.put_nowait(None)
+        except queue.Full:
+            pass  # the writer sees _stopping after its next event
+
     def _drain(self) -> None:
-        while True:
+        while not self._stopping.is_set() or not self._queue.empty():
             event = self._queue.get()
+            if event is None:
+                return
             involved = event["involvedObject"]
             key = (involved["uid"], involved.get("fieldPath", ""), event["reason"], event["message"], event["type"])
             try:

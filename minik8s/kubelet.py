@@ -213,6 +213,8 @@ class Kubelet:
         self.server.stop()
         for thread in self._threads:
             thread.join(timeout=2)
+        if self.events:
+            self.events.stop()
         if kill_containers:
             self.runtime.close()
 

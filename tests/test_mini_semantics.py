@@ -129,6 +129,33 @@ def test_a_pod_whose_grace_is_over_goes_away_with_its_last_finalizer(server):
         assert kept.metadata.deletion_grace_period_seconds == 30 and not kept.metadata.finalizers
 
 
+def test_a_stopped_cluster_leaves_no_thread_behind():
+    """Every component's event recorder wrote from a thread that waited for events forever:
+    18 threads (and their clients) per stopped 3-node cluster, for the life of the process
+    (a test session starts a hundred clusters)."""
+    import threading
+
+    from tests.mini_clients import eventually
+
+    before = set(threading.enumerate())
+    cluster = Cluster(ClusterConfig(nodes=3).fast()).start()
+    try:
+        client = cluster.client()
+        client.create(POD, "default", pod("evented"))
+        eventually(lambda: _assert_running(client, "evented"))
+    finally:
+        cluster.stop()
+
+    def all_ended() -> None:
+        left = [t.name for t in threading.enumerate() if t not in before]
+        assert left == [], left
+    eventually(all_ended)
+
+
+def _assert_running(client, name: str) -> None:
+    assert client.get(POD, "default", name)["status"].get("phase") == "Running"
+
+
 def test_bookmarks_carry_the_stores_current_revision(server, client):
     client.create(POD, "default", pod("watched"))
     start = client.list(POD, "default")[1]

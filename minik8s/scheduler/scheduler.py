@@ -198,3 +198,5 @@ class Scheduler:
         self._binder.shutdown(wait=True, cancel_futures=True)
         if self._own_informers:
             self.informers.stop()
+        if self.events:
+            self.events.stop()
