@@ -99,6 +99,35 @@ def test_silent_node_gets_tainted_and_its_pods_recreated_elsewhere(cluster):
              what="pods on the dead node force-deleted")
 
 
+def test_a_silent_node_is_noticed_even_when_the_controllers_node_cache_lags(cluster):
+    """A node cache that lags the apiserver (an informer starved under load, a watch that lost
+    an event) holds an old copy of a node that went silent, and every Ready=Unknown write from
+    that copy conflicts. kube-controller-manager's monitorNodeHealth re-reads the live node and
+    retries; minik8s retried the same stale copy, so the node was never marked nor tainted and
+    its pods never recreated (seen once under load: 'dropping node-2 out of the queue')."""
+    client = cluster.client()
+    client.create(DEPLOYMENT, "default", deployment("lag", 3))
+    pods = wait_for(lambda: (lambda r: r if len(r) == 3 else None)(running(client, "app=lag")),
+                    what="3 running pods")
+    victim = pods[0]["spec"]["nodeName"]
+    lost = {p["metadata"]["name"] for p in pods if p["spec"]["nodeName"] == victim}
+    nodes = cluster.controller_manager.controllers["nodelifecycle"].nodes
+    nodes.reflector.stop()  # the controller's node cache stops here, as a stalled watch leaves it
+    cached = nodes.indexer.get(victim)["metadata"]["resourceVersion"]
+    wait_for(lambda: client.get(NODE, "", victim)["metadata"]["resourceVersion"] != cached,
+             what="a heartbeat the cache does not have")
+    cluster.stop_node(victim)
+
+    def recovered():
+        fresh = running(client, "app=lag")
+        return len(fresh) == 3 and not {p["metadata"]["name"] for p in fresh} & lost
+    wait_for(recovered, timeout=20, what="pods recreated on healthy nodes", client=client)
+    node = client.get(NODE, "", victim)
+    assert next(c for c in node["status"]["conditions"] if c["type"] == "Ready")["status"] == "Unknown"
+    healthy = [n for n in client.list(NODE, "")[0] if n["metadata"]["name"] != victim]
+    assert all(not n["spec"].get("taints") for n in healthy)  # live nodes are not judged by the stale cache
+
+
 def test_orphan_and_foreground_deletion(cluster):
     client = cluster.client()
     client.create(DEPLOYMENT, "default", deployment("keep", 2))

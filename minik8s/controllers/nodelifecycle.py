@@ -26,6 +26,7 @@ NODE = for_kind("v1", "Node")
 LEASE = for_kind("coordination.k8s.io/v1", "Lease")
 POD = for_kind("v1", "Pod")
 MIRROR = "method:k8s.io/kubernetes/pkg/controller/nodelifecycle.(*Controller)."
+HEALTH_RETRIES = 5  # scheduler.NodeHealthUpdateRetry
 UNREACHABLE_TAINTS = ({"key": toleration.UNREACHABLE, "effect": "NoSchedule"},
                       {"key": toleration.UNREACHABLE, "effect": "NoExecute"})
 
@@ -79,19 +80,19 @@ class NodeLifecycleController(Controller):
         if node is None:
             self._probes.pop(name, None)
             return
-        now = time.monotonic()
-        beat = self._heartbeat(name, node)
-        seen, when = self._probes.get(name, ((), now))
-        if beat != seen:
-            self._probes[name] = (beat, now)
-            when = now
-        ready = (meta.condition(node, "Ready") or {}).get("status")
-        silent = now - when > self.grace_period
-        if silent and ready != "Unknown":
-            self.emit("node stopped heartbeating", MIRROR + "tryUpdateNodeHealth",
-                      f"{name}: no heartbeat for {now - when:.1f}s, Ready=Unknown")
-            self._mark_unknown(node)
+        for attempt in range(HEALTH_RETRIES):  # monitorNodeHealth's retry of tryUpdateNodeHealth
+            try:
+                silent, marked = self._update_health(name, node)
+                break
+            except status.ApiError as err:
+                if not status.is_conflict(err) or attempt == HEALTH_RETRIES - 1:
+                    raise
+            # the cache lags the apiserver (a heartbeat, a write of ours not seen yet): judge the
+            # live node instead, or a stale copy would fail the same way at every retry
+            node = self.client.get(NODE, "", name)
+        if marked:
             return
+        ready = (meta.condition(node, "Ready") or {}).get("status")
         taints = (node.get("spec") or {}).get("taints") or []
         has_taint = any(t.get("key") == toleration.UNREACHABLE for t in taints)
         if (silent or ready == "Unknown") and not has_taint:
@@ -105,6 +106,24 @@ class NodeLifecycleController(Controller):
         self._evict(name, taints)
         if silent:
             self.queue.add_after(name, self.monitor_period)
+
+    def _update_health(self, name: str, node: dict) -> tuple[bool, bool]:
+        """tryUpdateNodeHealth: (silent?, marked Ready=Unknown now?); a heartbeat not seen for
+        the grace period (by this controller's clock) makes the node's conditions Unknown."""
+        now = time.monotonic()
+        beat = self._heartbeat(name, node)
+        seen, when = self._probes.get(name, (beat, now))
+        if name not in self._probes or any(b > s for b, s in zip(beat, seen, strict=True)):
+            # only a newer heartbeat is news: a lagging cache's older copy must not restart the clock
+            self._probes[name] = (beat, now)
+            when = now
+        silent = now - when > self.grace_period
+        if silent and (meta.condition(node, "Ready") or {}).get("status") != "Unknown":
+            self.emit("node stopped heartbeating", MIRROR + "tryUpdateNodeHealth",
+                      f"{name}: no heartbeat for {now - when:.1f}s, Ready=Unknown")
+            self._mark_unknown(node)
+            return silent, True
+        return silent, False
 
     def _mark_unknown(self, node: dict) -> None:
         def unknown(current: dict) -> dict:
