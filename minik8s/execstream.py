@@ -97,8 +97,8 @@ class WebSocketSession:
         while True:
             try:
                 got = read_frame(self.reader)
-            except (OSError, struct.error):
-                return
+            except (OSError, struct.error, ValueError):  # ValueError: the handler closed the reader
+                return  # (its session ended while this thread still read: a port-forward's receiver)
             if got is None or got[0] == CLOSE_FRAME:
                 return
             if got[0] == PING:

@@ -373,3 +373,16 @@ def test_exec_over_websocket_runs_beside_the_container(process_cluster):
     status = json.loads(b"".join(d for c, d in frames if c == 3))
     assert (status["status"], status["reason"], status["details"]["causes"][0]["message"]) == \
         ("Failure", "NonZeroExitCode", "4")
+
+
+def test_a_websocket_session_whose_reader_was_closed_ends_its_frames_quietly():
+    """A port-forward over the official client's websocket: when the session ends, the HTTP
+    handler closes the connection's reader while the session's receiving thread may still read
+    it; that read raised ValueError in the thread ('Exception in thread ws-portforward-in')."""
+    import socket
+
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        reader = ours.makefile("rb")
+        reader.close()
+        assert list(execstream.WebSocketSession(reader, ours).client_frames()) == []
