@@ -7,3 +7,6 @@ def extract_row(content: bytes, rel_path: str, import_path: str, module: str, is
 
 def spec_digest() -> str:
     """sha1 of the Python extractor's sources the extension was built from."""
+
+def optimized() -> bool:
+    """Whether the extension was built optimised (a debug build is slower than the Python code)."""

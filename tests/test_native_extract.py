@@ -247,3 +247,19 @@ def test_an_unknown_extractor_is_a_one_line_error_naming_the_variable(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "KUBEATLAS_EXTRACTOR='rust' is not one of auto, native, python" in done.stderr
     assert not (tmp_path / "rust.sqlite").exists()
+
+
+def test_the_extension_is_an_optimised_build(native_row):
+    """`pip install -e .` built the extensions unoptimised (setuptools-rust's default for an
+    editable install) until pyproject said `debug = false`: the cold index of v1.28.7 took
+    38 s instead of 17 s, slower than the Python extractor, and every test still passed."""
+    from kubeatlas.analyzer import _native as extractor
+
+    assert extractor.optimized()
+    try:
+        from kubeatlas.graph.resolve import _native as resolver
+    except ImportError:
+        if os.environ.get("KUBEATLAS_REQUIRE_NATIVE") == "1":
+            raise
+    else:
+        assert resolver.optimized()

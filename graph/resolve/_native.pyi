@@ -25,3 +25,6 @@ def start_resolution(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], nam
                      in_graph: set[str], threads: int = 2) -> Resolution:
     """The symbol table, IMPLEMENTS among the type and method ids in_graph, then the calls, on
     a thread without the GIL."""
+
+def optimized() -> bool:
+    """Whether the extension was built optimised (a debug build is slower than the Python code)."""
