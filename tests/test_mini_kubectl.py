@@ -11,7 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kubeatlas.minik8s.cluster import Cluster, ClusterConfig
-from tests.mini_clients import kubectl_args, kubectl_runner, started_watch
+from tests.mini_clients import eventually, kubectl_args, kubectl_runner, started_watch
 
 KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if Path("/usr/bin/kubectl").exists() else None)
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="no kubectl on PATH (Debian: apt-get install "
@@ -72,17 +71,6 @@ def table(output: str) -> tuple[list[str], list[list[str]]]:
     bounds = list(zip(starts, [*starts[1:], None], strict=True))
     headers = [header[a:b].strip() for a, b in bounds]
     return headers, [[line[a:b].strip() for a, b in bounds] for line in lines[1:]]
-
-
-def eventually(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def test_create_deployment_and_get_its_columns(kubectl):
