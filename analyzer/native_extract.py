@@ -9,6 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kubeatlas.analyzer.model import (
+    CallRef,
+    ChannelOp,
+    Decl,
+    DeclKind,
+    Field,
+    FileFacts,
+    ImportRef,
+    LocalSource,
+    LocalVar,
+    MethodSpec,
+    Param,
+    Problem,
+)
 from kubeatlas.analyzer.rows import Row
 from kubeatlas.errors import KubeatlasError
 
@@ -21,6 +35,13 @@ CHOICES = ("auto", "native", "python")
 # the native row function: (content, rel_path, import_path, module, is_test) -> Row, exactly
 # rows.facts_to_row(extract.extract_facts(parser, SourceFile(...), content))
 RowFunction = Callable[[bytes, str, str, str, bool], Row]
+
+# the native threaded scan: (root, [(rel_path, import_path, module, is_test, cached sha)],
+# max_file_bytes, jobs, on_file) -> None, calling on_file(index, status, facts, row) for each
+# file in order (see analyzer/scan.py and native/src/scan.rs)
+ScanFunction = Callable[[str, list[tuple[str, str, str, bool, str]], int, int,
+                         Callable[[int, int, FileFacts | None, Row | None], None]], None]
+PARSED, SAME, OTHER = 0, 1, 2  # a file's status in the scan: see native/src/scan.rs
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +60,24 @@ def native_row_function() -> tuple[RowFunction | None, str]:
         return None, "native extension is stale: built from other Python extractor sources (rebuild it)"
     row: RowFunction = _native.extract_row
     return row, ""
+
+
+def native_scan_function() -> tuple[ScanFunction | None, str]:
+    """The extension's threaded scan, which makes the records of model.py itself, or None and
+    why it cannot be used."""
+    row, why = native_row_function()
+    if row is None:
+        return None, why
+    from kubeatlas.analyzer import _native
+    classes = [FileFacts, ImportRef, Decl, CallRef, LocalVar, Problem, ChannelOp, Field,
+               MethodSpec, Param]  # the order native/src/rows.rs's Records takes them in
+    kinds = {k.value: k for k in DeclKind}
+    sources = {s.value: s for s in LocalSource}
+
+    def scan(root: str, files: list[tuple[str, str, str, bool, str]], max_file_bytes: int,
+             jobs: int, on_file: Callable[[int, int, FileFacts | None, Row | None], None]) -> None:
+        _native.scan_files(root, files, max_file_bytes, jobs, classes, kinds, sources, on_file)
+    return scan, ""
 
 
 def spec_digest() -> str:

@@ -17,7 +17,15 @@ from kubeatlas.analyzer.extract import extract_facts
 from kubeatlas.analyzer.gcpolicy import relax_for_worker
 from kubeatlas.analyzer.goparse import GoParser
 from kubeatlas.analyzer.model import FileFacts, Problem, SourceFile
-from kubeatlas.analyzer.native_extract import RowFunction, choose_extractor, native_row_function
+from kubeatlas.analyzer.native_extract import (
+    OTHER,
+    PARSED,
+    RowFunction,
+    ScanFunction,
+    choose_extractor,
+    native_row_function,
+    native_scan_function,
+)
 from kubeatlas.analyzer.reading import NotRegular, read_head
 from kubeatlas.analyzer.rows import Row, facts_from_row, facts_to_row
 from kubeatlas.settings import setting
@@ -80,7 +88,10 @@ def scan_files(
     args = [(str(root), source, max_file_bytes, cache.sha_of(source.rel_path))
             for source, _, _ in todo]
     stamps = {source.rel_path: (mtime, size) for source, mtime, size in todo}
-    if jobs > 1 and len(args) > 64:
+    threaded = native_scan_function()[0] if native else None
+    if threaded is not None:  # threads of the extension, however few the files: none to start
+        bytes_read = _scan_threaded(threaded, args, jobs, facts, cache, stamps, on_progress)
+    elif jobs > 1 and len(args) > 64:
         chunk = max(8, min(64, len(args) // (jobs * 8) or 1))
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=(native,))
         try:
@@ -100,6 +111,35 @@ def scan_files(
         cache.keep_only({s.rel_path for s in sources})
     facts.sort(key=lambda f: f.rel_path)
     return facts, ScanStats(len(facts), len(todo), reused, bytes_read, chosen.name, chosen.why)
+
+
+def _scan_threaded(scan: ScanFunction, args: list[tuple[str, SourceFile, int, str]], jobs: int,
+                   facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]],
+                   on_progress: Callable[[int], None]) -> int:
+    """Scan the files of args with the native extractor's threads (one call; the records come
+    made): those it leaves to this code (too large, unreadable, not regular) are scanned as
+    _scan_one_row scans them. The bytes read."""
+    global _native_row
+    _native_row = native_row_function()[0]
+    read = 0
+
+    def on_file(index: int, status: int, item: FileFacts | None, row: Row | None) -> None:
+        nonlocal read
+        if status == PARSED:
+            assert item is not None and row is not None
+            facts.append(item)
+            cache.remember(row, *stamps[item.rel_path])
+            read += item.size
+        else:
+            arg = args[index]
+            read += _collect(_scan_one_row(arg) if status == OTHER else (_SAME, arg[1].rel_path),
+                             facts, cache, stamps)
+        on_progress(1)
+
+    if args:
+        root, max_file_bytes = args[0][0], args[0][2]
+        scan(root, [(*source, sha) for _, source, _, sha in args], max_file_bytes, jobs, on_file)
+    return read
 
 
 def _collect(row: Row, facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]]) -> int:

@@ -9,6 +9,7 @@ mod extract;
 mod goparse;
 mod model;
 mod rows;
+mod scan;
 mod typesyntax;
 mod values;
 
@@ -63,6 +64,7 @@ fn optimized() -> bool {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract_row, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan_files, m)?)?;
     m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
     m.add_function(wrap_pyfunction!(optimized, m)?)?;
     Ok(())

@@ -1,25 +1,114 @@
-//! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field.
+//! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field, and (for
+//! the threaded scan) at the same time the records of analyzer/model.py that rows.facts_from_row
+//! would rebuild from them: the NamedTuples made as `tuple.__new__(cls, values)` makes them,
+//! through tuple's own constructor, sharing the row's strings, numbers and leaf tuples.
 //!
 //! Equal strings of a row become one Python object, as the Python extractor's mostly are (a
 //! function's name is the caller of all its calls): pickle and marshal then send and keep each
 //! once, and the main process holds no more than it does with the Python extractor.
 
 use std::collections::HashMap;
+use std::ptr;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
-use pyo3::IntoPyObjectExt;
+use pyo3::types::{PyString, PyTuple, PyType};
+use pyo3::{ffi, IntoPyObjectExt};
 
-use crate::model::{Decl, FileFacts};
+use crate::model::{Decl, FileFacts, LocalSource};
 
 type Obj<'py> = Bound<'py, PyAny>;
 
-struct RowBuilder<'a, 'py> {
-    py: Python<'py>,
-    strings: HashMap<&'a str, Obj<'py>>,
+/// The classes and enum members of analyzer/model.py that the records are made of.
+pub struct Records<'py> {
+    pub file_facts: Bound<'py, PyType>,
+    pub import_ref: Bound<'py, PyType>,
+    pub decl: Bound<'py, PyType>,
+    pub call_ref: Bound<'py, PyType>,
+    pub local_var: Bound<'py, PyType>,
+    pub problem: Bound<'py, PyType>,
+    pub channel_op: Bound<'py, PyType>,
+    pub field: Bound<'py, PyType>,
+    pub method_spec: Bound<'py, PyType>,
+    pub param: Bound<'py, PyType>,
+    pub kinds: HashMap<String, Obj<'py>>,   // DeclKind by value
+    pub sources: HashMap<String, Obj<'py>>, // LocalSource by value
+    new: ffi::newfunc,                      // tuple's tp_new: tuple.__new__(cls, values)
 }
 
-impl<'a, 'py> RowBuilder<'a, 'py> {
+impl<'py> Records<'py> {
+    /// The records of `classes` (FileFacts, ImportRef, Decl, CallRef, LocalVar, Problem,
+    /// ChannelOp, Field, MethodSpec, Param: each a tuple subclass) and of the enums' members.
+    pub fn new(
+        classes: Vec<Bound<'py, PyType>>,
+        kinds: HashMap<String, Obj<'py>>,
+        sources: HashMap<String, Obj<'py>>,
+    ) -> PyResult<Records<'py>> {
+        let [file_facts, import_ref, decl, call_ref, local_var, problem, channel_op, field, method_spec, param] =
+            <[Bound<'py, PyType>; 10]>::try_from(classes)
+                .map_err(|_| pyo3::exceptions::PyValueError::new_err("ten record classes expected"))?;
+        for cls in [&file_facts, &import_ref, &decl, &call_ref, &local_var, &problem, &channel_op] {
+            check_tuple_subclass(cls)?;
+        }
+        for cls in [&field, &method_spec, &param] {
+            check_tuple_subclass(cls)?;
+        }
+        // SAFETY: tuple's tp_new slot of the static tuple type, which never goes away
+        let new = unsafe {
+            let slot = ffi::PyType_GetSlot(ptr::addr_of_mut!(ffi::PyTuple_Type), ffi::Py_tp_new);
+            std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(slot)
+        };
+        Ok(Records {
+            file_facts,
+            import_ref,
+            decl,
+            call_ref,
+            local_var,
+            problem,
+            channel_op,
+            field,
+            method_spec,
+            param,
+            kinds,
+            sources,
+            new,
+        })
+    }
+
+    /// `tuple.__new__(cls, values)`: the record of class cls holding the items of values.
+    fn make(&self, cls: &Bound<'py, PyType>, values: &Obj<'py>) -> PyResult<Obj<'py>> {
+        let py = values.py();
+        let args = PyTuple::new(py, [values])?;
+        // SAFETY: cls is a tuple subclass (checked in new), args a tuple, no keywords
+        unsafe { Bound::from_owned_ptr_or_err(py, (self.new)(cls.as_type_ptr(), args.as_ptr(), ptr::null_mut())) }
+    }
+
+    fn member(map: &HashMap<String, Obj<'py>>, value: &str) -> PyResult<Obj<'py>> {
+        map.get(value).cloned().ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(value.to_string()))
+    }
+}
+
+fn check_tuple_subclass(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    if cls.is_subclass_of::<PyTuple>()? {
+        Ok(())
+    } else {
+        Err(pyo3::exceptions::PyTypeError::new_err(format!("{cls} is not a tuple subclass")))
+    }
+}
+
+/// A part of a file's facts as a row and as a record (the very same object when the part has
+/// no record, or when only the row is built).
+struct Both<'py> {
+    row: Obj<'py>,
+    rec: Obj<'py>,
+}
+
+struct RowBuilder<'a, 'r, 'py> {
+    py: Python<'py>,
+    strings: HashMap<&'a str, Obj<'py>>,
+    records: Option<&'r Records<'py>>,
+}
+
+impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
     fn s(&mut self, text: &'a str) -> Obj<'py> {
         let py = self.py;
         self.strings.entry(text).or_insert_with(|| PyString::new(py, text).into_any()).clone()
@@ -49,22 +138,70 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
         self.tuple(items)
     }
 
-    fn decl(&mut self, d: &'a Decl) -> PyResult<Obj<'py>> {
+    /// A record whose row holds its very values: the row, and the record of class `cls`.
+    fn record(
+        &self,
+        cls: for<'x> fn(&'x Records<'py>) -> &'x Bound<'py, PyType>,
+        items: Vec<Obj<'py>>,
+    ) -> PyResult<Both<'py>> {
+        let row = self.tuple(items)?;
+        let rec = match self.records {
+            Some(r) => r.make(cls(r), &row)?,
+            None => row.clone(),
+        };
+        Ok(Both { row, rec })
+    }
+
+    /// A record whose row differs from its values (enums as their values, parts as rows);
+    /// `values` is None when only the row is built.
+    fn record_of(
+        &self,
+        cls: for<'x> fn(&'x Records<'py>) -> &'x Bound<'py, PyType>,
+        row: Vec<Obj<'py>>,
+        values: Option<Vec<Obj<'py>>>,
+    ) -> PyResult<Both<'py>> {
+        let row = self.tuple(row)?;
+        let rec = match (self.records, values) {
+            (Some(r), Some(values)) => r.make(cls(r), &self.tuple(values)?)?,
+            _ => row.clone(),
+        };
+        Ok(Both { row, rec })
+    }
+
+    /// A tuple of parts: the tuple of their rows and the tuple of their records.
+    fn seq(&self, items: Vec<Both<'py>>) -> PyResult<Both<'py>> {
+        if self.records.is_none() {
+            let row = self.tuple(items.into_iter().map(|b| b.row).collect())?;
+            return Ok(Both { rec: row.clone(), row });
+        }
+        let (rows, recs): (Vec<_>, Vec<_>) = items.into_iter().map(|b| (b.row, b.rec)).unzip();
+        Ok(Both { row: self.tuple(rows)?, rec: self.tuple(recs)? })
+    }
+
+    fn how(&self, r: &Records<'py>, how: Option<LocalSource>) -> PyResult<Obj<'py>> {
+        match how {
+            Some(h) => Records::member(&r.sources, h.value()),
+            None => Ok(self.py.None().into_bound(self.py)),
+        }
+    }
+
+    fn decl(&mut self, d: &'a Decl) -> PyResult<Both<'py>> {
         let mut fields = Vec::with_capacity(d.fields.len());
         for f in &d.fields {
             let row = vec![self.s(&f.name), self.s(&f.type_expr), self.flag(f.embedded)?];
-            fields.push(self.tuple(row)?);
+            fields.push(self.record(|r| &r.field, row)?);
         }
         let mut methods = Vec::with_capacity(d.methods.len());
         for m in &d.methods {
             let row = vec![self.s(&m.name), self.texts(&m.params)?, self.texts(&m.results)?, self.int(m.line)?];
-            methods.push(self.tuple(row)?);
+            methods.push(self.record(|r| &r.method_spec, row)?);
         }
         let mut params = Vec::with_capacity(d.params.len());
         for p in &d.params {
             let row = vec![self.s(&p.name), self.s(&p.type_expr)];
-            params.push(self.tuple(row)?);
+            params.push(self.record(|r| &r.param, row)?);
         }
+        let (fields, methods, params) = (self.seq(fields)?, self.seq(methods)?, self.seq(params)?);
         let row = vec![
             self.s(d.kind),
             self.s(&d.name),
@@ -75,22 +212,32 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
             self.opt(d.receiver.as_deref()),
             self.flag(d.pointer_receiver)?,
             self.flag(d.type_params)?,
-            self.tuple(fields)?,
-            self.tuple(methods)?,
+            fields.row,
+            methods.row,
             self.texts(&d.embeds)?,
             self.s(&d.type_expr),
-            self.tuple(params)?,
+            params.row,
             self.texts(&d.results)?,
             self.opt(d.value_from.map(|v| v.value())),
         ];
-        self.tuple(row)
+        let values = match self.records {
+            Some(r) => {
+                let mut values = row.clone();
+                values[0] = Records::member(&r.kinds, d.kind)?;
+                (values[9], values[10], values[13]) = (fields.rec, methods.rec, params.rec);
+                values[15] = self.how(r, d.value_from)?;
+                Some(values)
+            }
+            None => None,
+        };
+        self.record_of(|r| &r.decl, row, values)
     }
 
-    fn facts(&mut self, f: &'a FileFacts) -> PyResult<Obj<'py>> {
+    fn facts(&mut self, f: &'a FileFacts) -> PyResult<Both<'py>> {
         let mut imports = Vec::with_capacity(f.imports.len());
         for i in &f.imports {
             let row = vec![self.s(&i.path), self.opt(i.alias.as_deref()), self.int(i.line)?];
-            imports.push(self.tuple(row)?);
+            imports.push(self.record(|r| &r.import_ref, row)?);
         }
         let mut decls = Vec::with_capacity(f.decls.len());
         for d in &f.decls {
@@ -109,7 +256,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
                 self.int(c.arg)?,
                 self.s(&c.resource),
             ];
-            calls.push(self.tuple(row)?);
+            calls.push(self.record(|r| &r.call_ref, row)?);
         }
         let mut locals = Vec::with_capacity(f.locals.len());
         for v in &f.locals {
@@ -122,12 +269,20 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
                 self.int(v.result)?,
                 self.int(v.until)?,
             ];
-            locals.push(self.tuple(row)?);
+            let values = match self.records {
+                Some(r) => {
+                    let mut values = row.clone();
+                    values[4] = self.how(r, Some(v.how))?;
+                    Some(values)
+                }
+                None => None,
+            };
+            locals.push(self.record_of(|r| &r.local_var, row, values)?);
         }
         let mut problems = Vec::with_capacity(f.problems.len());
         for p in &f.problems {
             let row = vec![self.s(p.kind), self.s(&p.message), self.int(p.line)?];
-            problems.push(self.tuple(row)?);
+            problems.push(self.record(|r| &r.problem, row)?);
         }
         let mut channels = Vec::with_capacity(f.channels.len());
         for c in &f.channels {
@@ -139,8 +294,12 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
                 self.s(&c.call),
                 self.int(c.arg)?,
             ];
-            channels.push(self.tuple(row)?);
+            channels.push(self.record(|r| &r.channel_op, row)?);
         }
+        let parts = [imports, decls, calls, locals, problems, channels].map(|p| self.seq(p));
+        let [imports, decls, calls, locals, problems, channels] = parts;
+        let (imports, decls, calls, locals, problems, channels) =
+            (imports?, decls?, calls?, locals?, problems?, channels?);
         let row = vec![
             self.s(&f.rel_path),
             self.s(&f.import_path),
@@ -149,20 +308,33 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
             self.flag(f.is_test)?,
             self.flag(f.is_generated)?,
             self.opt(f.build_expr.as_deref()),
-            self.tuple(imports)?,
-            self.tuple(decls)?,
-            self.tuple(calls)?,
-            self.tuple(locals)?,
+            imports.row,
+            decls.row,
+            calls.row,
+            locals.row,
             self.int(f.lines)?,
             self.int(f.size)?,
             self.s(&f.sha),
-            self.tuple(problems)?,
-            self.tuple(channels)?,
+            problems.row,
+            channels.row,
         ];
-        self.tuple(row)
+        let values = self.records.map(|_| {
+            let mut values = row.clone();
+            (values[7], values[8], values[9], values[10], values[14], values[15]) =
+                (imports.rec, decls.rec, calls.rec, locals.rec, problems.rec, channels.rec);
+            values
+        });
+        self.record_of(|r| &r.file_facts, row, values)
     }
 }
 
-pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Bound<'py, PyAny>> {
-    RowBuilder { py, strings: HashMap::new() }.facts(f)
+/// A file's row (rows.facts_to_row).
+pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Obj<'py>> {
+    Ok(RowBuilder { py, strings: HashMap::new(), records: None }.facts(f)?.row)
+}
+
+/// A file's record (a model.FileFacts, as rows.facts_from_row rebuilds it) and its row.
+pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<(Obj<'py>, Obj<'py>)> {
+    let both = RowBuilder { py, strings: HashMap::new(), records: Some(records) }.facts(f)?;
+    Ok((both.rec, both.row))
 }
