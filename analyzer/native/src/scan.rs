@@ -55,10 +55,11 @@ pub fn scan_files(
     let threads = jobs.clamp(1, files.len().max(1));
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<(usize, Outcome)>(threads * 8);
+        let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             let sender = sender.clone();
             let (files, next, stop) = (&files, &next, &stop);
-            scope.spawn(move || {
+            workers.push(scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(index) else { break };
@@ -66,11 +67,17 @@ pub fn scan_files(
                         break;
                     }
                 }
-            });
+            }));
         }
         drop(sender);
         let delivered = deliver(py, receiver, files.len(), &records, &on_file);
         stop.store(true, Ordering::Relaxed); // the threads end after the file they are on
+        for worker in workers {
+            // joined, not just finished: gone from the process when the call returns
+            if worker.join().is_err() {
+                return Err(lost());
+            }
+        }
         delivered
     })
 }
