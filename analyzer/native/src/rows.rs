@@ -79,12 +79,25 @@ impl<'py> Records<'py> {
         let py = values.py();
         let args = PyTuple::new(py, [values])?;
         // SAFETY: cls is a tuple subclass (checked in new), args a tuple, no keywords
-        unsafe { Bound::from_owned_ptr_or_err(py, (self.new)(cls.as_type_ptr(), args.as_ptr(), ptr::null_mut())) }
+        let record =
+            unsafe { Bound::from_owned_ptr_or_err(py, (self.new)(cls.as_type_ptr(), args.as_ptr(), ptr::null_mut()))? };
+        Ok(untracked(record))
     }
 
     fn member(map: &HashMap<String, Obj<'py>>, value: &str) -> PyResult<Obj<'py>> {
         map.get(value).cloned().ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(value.to_string()))
     }
+}
+
+/// A tuple (or record) of strings, numbers, enum members and tuples made here, left out of the
+/// cyclic garbage collector: it can hold no cycle, and the collector would otherwise traverse
+/// each of the million or so a tree makes, over and over (more than a third of the time it
+/// takes to make them; CPython itself untracks a tuple of untracked items when it first sees
+/// one, but never a NamedTuple).
+fn untracked(tuple: Obj<'_>) -> Obj<'_> {
+    // SAFETY: a live object of a GC type (a tuple or a tuple subclass)
+    unsafe { ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
+    tuple
 }
 
 fn check_tuple_subclass(cls: &Bound<'_, PyType>) -> PyResult<()> {
@@ -130,7 +143,7 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
     }
 
     fn tuple(&self, items: Vec<Obj<'py>>) -> PyResult<Obj<'py>> {
-        Ok(PyTuple::new(self.py, items)?.into_any())
+        Ok(untracked(PyTuple::new(self.py, items)?.into_any()))
     }
 
     fn texts(&mut self, items: &'a [String]) -> PyResult<Obj<'py>> {
