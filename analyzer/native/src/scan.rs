@@ -27,7 +27,7 @@ pub const SAME: u8 = 1;
 pub const OTHER: u8 = 2;
 
 enum Outcome {
-    Parsed(FileFacts),
+    Parsed(Box<FileFacts>),
     Same,
     Other,
 }
@@ -155,7 +155,7 @@ fn scan_one(root: &str, file: &Wanted, max_file_bytes: u64) -> Outcome {
         return Outcome::Other; // too large: the header only, parsed by the Python code
     }
     let source = Source { rel_path, import_path, module, is_test: *is_test };
-    Outcome::Parsed(extract_facts(&source, &data))
+    Outcome::Parsed(Box::new(extract_facts(&source, &data)))
 }
 
 /// analyzer/reading.py's read_head: the first `limit` bytes of a regular file and its size
