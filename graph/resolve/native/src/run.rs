@@ -81,18 +81,14 @@ impl Chunks {
         }
     }
 
-    /// The tally once every chunk is in; None if the resolving thread failed first.
+    /// The tally once every chunk is in and the resolving thread has let go of the facts
+    /// (see start); None if it failed first.
     fn tally(&self) -> Option<Tally> {
         let mut state = self.state.lock().expect("an unpoisoned lock");
-        loop {
-            if state.left == 0 {
-                return Some(std::mem::take(&mut state.tally));
-            }
-            if state.over {
-                return None;
-            }
+        while !state.over {
             state = self.changed.wait(state).expect("an unpoisoned lock");
         }
+        if state.left == 0 { Some(std::mem::take(&mut state.tally)) } else { None }
     }
 }
 
@@ -167,16 +163,20 @@ pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>,
     std::thread::Builder::new()
         .name("kubeatlas-resolve".into())
         .spawn(move || {
-            let _over = over;
             {
                 let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
                 let table = Table::of(&files, &scopes);
-                resolve_chunks(&files, &table, &in_graph, &bounds, &_over.0, threads, implements_tx);
+                resolve_chunks(&files, &table, &in_graph, &bounds, &over.0, threads, implements_tx);
             }
             // the facts (their strings are read in place: see facts::Text) and the table go
-            // while Python takes the last edges
+            // while Python takes the last edges; Python waits for them in tally(), before it
+            // can end (a thread cannot take the GIL from an interpreter that has ended)
             drop(files);
-            Python::attach(|_| drop(keep));
+            let mut keep = Some(keep);
+            if Python::try_attach(|_| drop(keep.take())).is_none() {
+                std::mem::forget(keep); // the interpreter has ended: nothing is left to free
+            }
+            drop(over);
             crate::give_back_memory();
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the resolving thread: {e}")))?;
