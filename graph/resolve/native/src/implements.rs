@@ -80,6 +80,7 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
     let embedders = embedders(symbols);
     let (mut implements, mut dispatches) = (0i64, 0i64);
     let mut out = Vec::new();
+    let mut holders: Map<String, Rc<Vec<String>>> = Map::default();
     let mut names: Vec<&String> = interfaces.keys().collect();
     names.sort();
     for iface in names {
@@ -93,10 +94,14 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
             }
         }
         let Some((rarest, _)) = rarest else { continue };
-        let mut candidates: Vec<String> = types_with_method(symbols, &embedders, rarest)
-            .into_iter().filter(|t| concrete.contains(t)).collect();
-        candidates.sort();
-        for tid in candidates {
+        // interfaces often share their rarest method: its holders are found once
+        let candidates = holders.entry(rarest.clone()).or_insert_with(|| {
+            let mut found: Vec<String> = types_with_method(symbols, &embedders, rarest)
+                .into_iter().filter(|t| concrete.contains(t)).collect();
+            found.sort();
+            Rc::new(found)
+        }).clone();
+        for tid in candidates.iter() {
             let have: Rc<MethodSet> = symbols.method_set(&tid);
             let mut via_pointer = false;
             let mut covers = true;
