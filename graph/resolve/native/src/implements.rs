@@ -64,10 +64,10 @@ fn confidence(symbols: &Symbols, tid: &str, iface: &str) -> &'static str {
 }
 
 /// The IMPLEMENTS and DISPATCHES edges add_implements adds, in its order, and its tally.
-pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relation>, Vec<(&'static str, i64)>) {
+pub fn find_implements<V>(symbols: &Symbols, in_graph: &Map<String, V>) -> (Vec<Relation>, Vec<(&'static str, i64)>) {
     let mut interfaces: Map<String, String> = Map::default();
     let mut concrete: Set<String> = Set::default();
-    for tid in symbols.table.types.keys().filter(|t| in_graph.contains(*t)) {
+    for tid in symbols.table.types.keys().filter(|t| in_graph.contains_key(*t)) {
         match interface_of(symbols, tid) {
             Some(source) => {
                 interfaces.insert(tid.clone(), source);
@@ -124,7 +124,7 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
             }
             for (name, (spec, _)) in wanted.iter() {
                 let (method, pointer) = have.get(name).expect("checked above");
-                if in_graph.contains(&method.id) && in_graph.contains(&spec.id) {
+                if in_graph.contains_key(&method.id) && in_graph.contains_key(&spec.id) {
                     out.push(("DISPATCHES", spec.id.clone(), method.id.clone(), *pointer, ""));
                     dispatches += 1;
                 }

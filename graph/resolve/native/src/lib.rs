@@ -25,7 +25,7 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::calls::{resolve_file_calls, CallEdge, Tally};
 use crate::facts::FileFacts;
-use crate::fxhash::{Map, Set};
+use crate::fxhash::Map;
 use crate::run::{shares, FileEdges, Resolution};
 use crate::symbols::{Symbols, Table};
 use crate::typeref::FileScope;
@@ -125,10 +125,11 @@ fn start_resolution(
     facts: &Bound<'_, PyAny>,
     ranks: Vec<i64>,
     names: Map<String, String>,
-    in_graph: Set<String>,
+    in_graph: &Bound<'_, PyAny>,
     threads: usize,
 ) -> PyResult<Resolution> {
     let files = convert(facts, &ranks)?;
+    let in_graph = rows::ids(in_graph)?;
     // the facts' strings are read in place (facts::Text): the thread keeps them alive
     run::start(files, facts.clone().unbind(), names, in_graph, threads)
 }

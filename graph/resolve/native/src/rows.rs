@@ -7,8 +7,30 @@ use pyo3::intern;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 
 use crate::calls::{CallEdge, Tally};
-use crate::fxhash::{Map, Set};
+use crate::fxhash::Map;
 use crate::implements::Relation;
+
+/// The ids of the graph's nodes that resolution links (types, functions, methods), each with
+/// the graph's own str object for it: an edge's ends are those objects, not copies (some
+/// 40 MB less for the edges of a whole tree, and str hashes Python has computed already).
+pub type Ids = Map<String, Py<PyString>>;
+
+/// The ids (a Python iterable of str) with their objects.
+pub fn ids(in_graph: &Bound<'_, PyAny>) -> PyResult<Ids> {
+    let mut found = Ids::default();
+    for id in in_graph.try_iter()? {
+        let id = id?.cast_into::<PyString>()?;
+        found.insert(id.to_str()?.to_string(), id.unbind());
+    }
+    Ok(found)
+}
+
+fn end<'py>(py: Python<'py>, in_graph: &Ids, id: &str) -> Bound<'py, PyString> {
+    match in_graph.get(id) {
+        Some(object) => object.bind(py).clone(),
+        None => PyString::new(py, id),
+    }
+}
 
 /// The vias of the CallEdges add_call_edges (graph/resolve/calls.py) collects, to add their
 /// edges after the last file: the hand-offs' ends and routes, the stores into func-typed
@@ -39,7 +61,7 @@ pub struct FileRows {
     pub rest: Vec<CallEdge>,
 }
 
-pub fn split_file(edges: Vec<CallEdge>, in_graph: &Set<String>) -> FileRows {
+pub fn split_file(edges: Vec<CallEdge>, in_graph: &Ids) -> FileRows {
     let settled = edges.iter().all(|(c, t, via, _, _, _, variant)| {
         collected(via) || (!variant && settled_kind(c) && settled_kind(t))
     });
@@ -50,7 +72,7 @@ pub fn split_file(edges: Vec<CallEdge>, in_graph: &Set<String>) -> FileRows {
     for edge in edges {
         if collected(&edge.2) {
             rows.rest.push(edge);
-        } else if in_graph.contains(&edge.0) && in_graph.contains(&edge.1) {
+        } else if in_graph.contains_key(&edge.0) && in_graph.contains_key(&edge.1) {
             rows.added.push(edge);
         }
     }
@@ -116,7 +138,7 @@ pub fn call_edges<'py>(py: Python<'py>, edges: Vec<CallEdge>) -> PyResult<Bound<
 }
 
 /// One file's rows for KubeGraph.add_edges and its CallEdges for add_call_edges.
-pub fn file_rows<'py>(py: Python<'py>, rows: FileRows) -> PyResult<Bound<'py, PyTuple>> {
+pub fn file_rows<'py>(py: Python<'py>, rows: FileRows, in_graph: &Ids) -> PyResult<Bound<'py, PyTuple>> {
     let mut texts = Texts::new(py);
     let added = PyList::empty(py);
     for (c, t, via, n, line, file, _) in rows.added {
@@ -131,8 +153,8 @@ pub fn file_rows<'py>(py: Python<'py>, rows: FileRows) -> PyResult<Bound<'py, Py
             intern!(py, "CALLS")
         };
         added.append(PyTuple::new(py, [
-            PyString::new(py, &c).into_any(),
-            PyString::new(py, &t).into_any(),
+            end(py, in_graph, &c).into_any(),
+            end(py, in_graph, &t).into_any(),
             kind.clone().into_any(),
             attrs.into_any(),
         ])?)?;
@@ -141,7 +163,7 @@ pub fn file_rows<'py>(py: Python<'py>, rows: FileRows) -> PyResult<Bound<'py, Py
 }
 
 /// add_implements' edges as rows for KubeGraph.add_edges.
-pub fn relations<'py>(py: Python<'py>, relations: Vec<Relation>) -> PyResult<Bound<'py, PyList>> {
+pub fn relations<'py>(py: Python<'py>, relations: Vec<Relation>, in_graph: &Ids) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for (kind, source, target, via_pointer, confidence) in relations {
         let attrs = PyDict::new(py);
@@ -153,8 +175,8 @@ pub fn relations<'py>(py: Python<'py>, relations: Vec<Relation>) -> PyResult<Bou
             intern!(py, "DISPATCHES")
         };
         out.append(PyTuple::new(py, [
-            PyString::new(py, &source).into_any(),
-            PyString::new(py, &target).into_any(),
+            end(py, in_graph, &source).into_any(),
+            end(py, in_graph, &target).into_any(),
             kind.clone().into_any(),
             attrs.into_any(),
         ])?)?;

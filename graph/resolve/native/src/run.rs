@@ -14,9 +14,9 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::calls::{resolve_file_calls, Tally};
 use crate::facts::FileFacts;
-use crate::fxhash::{Map, Set};
+use crate::fxhash::Map;
 use crate::implements::{find_implements, Relation};
-use crate::rows::{self, split_file, without_repeats, FileRows};
+use crate::rows::{self, split_file, without_repeats, FileRows, Ids};
 use crate::symbols::{Symbols, Table};
 use crate::typeref::FileScope;
 
@@ -105,7 +105,7 @@ impl Drop for Over {
 }
 
 /// Chunks resolved by one thread, taking the next one once free, until none is left.
-fn work<'t, 'a>(files: &'a [FileFacts], symbols: &Symbols<'t, 'a>, in_graph: &Set<String>, bounds: &[usize],
+fn work<'t, 'a>(files: &'a [FileFacts], symbols: &Symbols<'t, 'a>, in_graph: &Ids, bounds: &[usize],
                 chunks: &Chunks, next: &AtomicUsize) {
     loop {
         let chunk = next.fetch_add(1, Ordering::Relaxed);
@@ -123,7 +123,7 @@ fn work<'t, 'a>(files: &'a [FileFacts], symbols: &Symbols<'t, 'a>, in_graph: &Se
 
 /// Every chunk's calls resolved by `threads` threads; the first finds IMPLEMENTS before it
 /// starts on chunks.
-fn resolve_chunks<'a>(files: &'a [FileFacts], table: &Table<'a>, in_graph: &Set<String>, bounds: &[usize],
+fn resolve_chunks<'a>(files: &'a [FileFacts], table: &Table<'a>, in_graph: &Ids, bounds: &[usize],
                       chunks: &Chunks, threads: usize, implements: Sender<Implements>) {
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
@@ -141,12 +141,13 @@ fn resolve_chunks<'a>(files: &'a [FileFacts], table: &Table<'a>, in_graph: &Set<
 #[pyclass]
 pub struct Resolution {
     implements: Mutex<Option<Receiver<Implements>>>,
+    in_graph: Arc<Ids>,
     chunks: Arc<Chunks>,
     taken: Mutex<bool>,
 }
 
 /// Start the whole resolve stage on a thread of its own (see the module).
-pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>, in_graph: Set<String>,
+pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>, in_graph: Ids,
              threads: usize) -> PyResult<Resolution> {
     let bounds = shares(&files, threads.max(1) * CHUNKS_PER_THREAD);
     let chunks = Arc::new(Chunks {
@@ -160,14 +161,17 @@ pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>,
     });
     let (implements_tx, implements_rx) = channel();
     let over = Over(chunks.clone());
+    let in_graph = Arc::new(in_graph);
+    let ids = in_graph.clone();
     std::thread::Builder::new()
         .name("kubeatlas-resolve".into())
         .spawn(move || {
             {
                 let scopes: Vec<FileScope> = files.iter().map(|f| FileScope::of(f, &names)).collect();
                 let table = Table::of(&files, &scopes);
-                resolve_chunks(&files, &table, &in_graph, &bounds, &over.0, threads, implements_tx);
+                resolve_chunks(&files, &table, &ids, &bounds, &over.0, threads, implements_tx);
             }
+            drop(ids); // Python's objects: the last reference goes with the GIL, in Resolution
             // the facts (their strings are read in place: see facts::Text) and the table go
             // while Python takes the last edges; Python waits for them in tally(), before it
             // can end (a thread cannot take the GIL from an interpreter that has ended)
@@ -180,7 +184,7 @@ pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>,
             crate::give_back_memory();
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the resolving thread: {e}")))?;
-    Ok(Resolution { implements: Mutex::new(Some(implements_rx)), chunks, taken: Mutex::new(false) })
+    Ok(Resolution { implements: Mutex::new(Some(implements_rx)), in_graph, chunks, taken: Mutex::new(false) })
 }
 
 #[pymethods]
@@ -196,7 +200,7 @@ impl Resolution {
         for (k, v) in tally {
             counts.set_item(k, v)?;
         }
-        Ok((rows::relations(py, relations)?, counts))
+        Ok((rows::relations(py, relations, &self.in_graph)?, counts))
     }
 
     /// Every file's edges in file order, each file's as it is read: (rows for
@@ -207,7 +211,11 @@ impl Resolution {
             return Err(PyRuntimeError::new_err("the calls were taken already"));
         }
         *taken = true;
-        Ok(FileEdges { chunks: self.chunks.clone(), next: Mutex::new((0, VecDeque::new())) })
+        Ok(FileEdges {
+            chunks: self.chunks.clone(),
+            in_graph: self.in_graph.clone(),
+            next: Mutex::new((0, VecDeque::new())),
+        })
     }
 
     /// The resolution tally, once every file is resolved (waits without the GIL).
@@ -224,6 +232,7 @@ impl Resolution {
 #[pyclass]
 pub struct FileEdges {
     chunks: Arc<Chunks>,
+    in_graph: Arc<Ids>,
     next: Mutex<(usize, VecDeque<FileRows>)>,  // the next chunk, the files left of the last
 }
 
@@ -247,6 +256,6 @@ impl FileEdges {
             *next = (chunk + 1, files.into());
         }
         let file = next.1.pop_front().expect("a file");
-        Ok(Some(rows::file_rows(py, file)?))
+        Ok(Some(rows::file_rows(py, file, &self.in_graph)?))
     }
 }
