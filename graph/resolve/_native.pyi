@@ -1,6 +1,6 @@
 """Types of the native call resolver, the Rust extension built from graph/resolve/native/ (see native_calls.py)."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 def resolve_calls(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
@@ -27,7 +27,7 @@ class Resolution:
         """The resolution counts, once every file is resolved."""
 
 def start_resolution(facts: Sequence[tuple[Any, ...]], ranks: Sequence[int], names: dict[str, str],
-                     in_graph: set[str], threads: int = 2) -> Resolution:
+                     in_graph: Iterable[str], threads: int = 2) -> Resolution:
     """The symbol table, IMPLEMENTS among the type and method ids in_graph, then the calls, on
     threads without the GIL."""
 

@@ -100,7 +100,7 @@ class NativeResolution:
         ranks, names = _inputs(facts)
         # the ids of the nodes IMPLEMENTS, DISPATCHES, CALLS and REFERENCES join (the stage
         # adds no node): the edges among them come as rows for the graph
-        in_graph = {nid for prefix in _LINKED for nid in graph.ids(prefix)}
+        in_graph = (nid for prefix in _LINKED for nid in graph.ids(prefix))
         self._run = native.start_resolution(facts, ranks, names, in_graph, threads)
 
     def add_implements(self, graph: KubeGraph) -> dict[str, int]:
