@@ -23,6 +23,10 @@ class Resolution:
         KubeGraph.add_edges, and its other CallEdges for add_call_edges (all of them where one
         is another platform's variant), file by file as they are resolved."""
 
+    def field_values(self) -> list[tuple[str, str, str, int, int, str, bool]]:
+        """After the last file: the FIELD_VALUE CallEdges of every file, in order, whose field
+        something is stored in (calls() gives none of them)."""
+
     def tally(self) -> dict[str, int]:
         """The resolution counts, once every file is resolved."""
 

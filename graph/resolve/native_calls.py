@@ -115,8 +115,11 @@ class NativeResolution:
         CALLS and REFERENCES edges it would add between two of the graph's functions go into
         `graph` here, a file's at a time, before that file's other CallEdges (those
         add_call_edges collects; all of a file's where one is another platform's variant)
-        are given; `tally` gets the counts after the last file."""
+        are given; then the values taken from func-typed fields (FIELD_VALUE, which it reads
+        after the last file) that it would find something stored for; `tally` gets the
+        counts last."""
         for added, rest in self._run.calls():
             graph.add_edges(added)
             yield from rest
+        yield from self._run.field_values()
         tally.update(self._run.tally())

@@ -54,23 +54,34 @@ fn settled_kind(id: &str) -> bool {
 /// One file's CallEdges split for the graph: `added`, the CALLS and REFERENCES edges
 /// add_call_edges would add between two nodes of the graph, in order; `rest`, the edges for
 /// add_call_edges itself, in order: the collected ones, or all of a file's edges when one of
-/// them is another platform's variant or names an id the `in_graph` ids do not settle.
+/// them is another platform's variant or names an id the `in_graph` ids do not settle;
+/// `field_values`, the "field-value" edges, which add_call_edges reads only after the last
+/// file, and only for a field something is stored in: `stored_in`, the field keys of the
+/// file's "store" edges (their sources) and "param-store" edges (their targets).
 #[derive(Default)]
 pub struct FileRows {
     pub added: Vec<CallEdge>,
     pub rest: Vec<CallEdge>,
+    pub field_values: Vec<CallEdge>,
+    pub stored_in: Vec<String>,
 }
 
 pub fn split_file(edges: Vec<CallEdge>, in_graph: &Ids) -> FileRows {
     let settled = edges.iter().all(|(c, t, via, _, _, _, variant)| {
         collected(via) || (!variant && settled_kind(c) && settled_kind(t))
     });
-    if !settled {
-        return FileRows { added: Vec::new(), rest: edges };
-    }
     let mut rows = FileRows::default();
     for edge in edges {
-        if collected(&edge.2) {
+        match edge.2.as_str() {
+            "field-value" => {
+                rows.field_values.push(edge);
+                continue;
+            }
+            "store" => rows.stored_in.push(edge.0.clone()),
+            "param-store" => rows.stored_in.push(edge.1.clone()),
+            _ => {}
+        }
+        if !settled || collected(&edge.2) {
             rows.rest.push(edge);
         } else if in_graph.contains_key(&edge.0) && in_graph.contains_key(&edge.1) {
             rows.added.push(edge);

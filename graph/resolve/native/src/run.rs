@@ -12,9 +12,9 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::calls::{resolve_file_calls, Tally};
+use crate::calls::{resolve_file_calls, CallEdge, Tally};
 use crate::facts::FileFacts;
-use crate::fxhash::Map;
+use crate::fxhash::{Map, Set};
 use crate::implements::{find_implements, Relation};
 use crate::rows::{self, split_file, without_repeats, FileRows, Ids};
 use crate::symbols::{Symbols, Table};
@@ -52,14 +52,23 @@ struct Chunks {
 struct ChunkState {
     results: Vec<Option<Vec<FileRows>>>,
     tally: Tally,
+    field_values: Vec<Vec<CallEdge>>, // per chunk (see FileRows)
+    stored_in: Set<String>,
     left: usize,  // chunks not resolved yet
     over: bool,  // the resolving thread has ended (a chunk still None then never comes)
 }
 
 impl Chunks {
-    fn put(&self, chunk: usize, files: Vec<FileRows>, tally: Tally) {
+    fn put(&self, chunk: usize, mut files: Vec<FileRows>, tally: Tally) {
+        let (mut values, mut stored_in) = (Vec::new(), Vec::new());
+        for file in &mut files {
+            values.append(&mut file.field_values);
+            stored_in.append(&mut file.stored_in);
+        }
         let mut state = self.state.lock().expect("an unpoisoned lock");
         state.results[chunk] = Some(files);
+        state.field_values[chunk] = values;
+        state.stored_in.extend(stored_in);
         for (k, v) in tally {
             *state.tally.entry(k).or_insert(0) += v;
         }
@@ -84,11 +93,24 @@ impl Chunks {
     /// The tally once every chunk is in and the resolving thread has let go of the facts
     /// (see start); None if it failed first.
     fn tally(&self) -> Option<Tally> {
+        self.when_over(|state| std::mem::take(&mut state.tally))
+    }
+
+    /// The "field-value" edges of every file, in order, whose field something is stored in.
+    fn field_values(&self) -> Option<Vec<CallEdge>> {
+        self.when_over(|state| {
+            let stored_in = std::mem::take(&mut state.stored_in);
+            let values = std::mem::take(&mut state.field_values);
+            values.into_iter().flatten().filter(|edge| stored_in.contains(&edge.1)).collect()
+        })
+    }
+
+    fn when_over<T>(&self, read: impl FnOnce(&mut ChunkState) -> T) -> Option<T> {
         let mut state = self.state.lock().expect("an unpoisoned lock");
         while !state.over {
             state = self.changed.wait(state).expect("an unpoisoned lock");
         }
-        if state.left == 0 { Some(std::mem::take(&mut state.tally)) } else { None }
+        if state.left == 0 { Some(read(&mut state)) } else { None }
     }
 }
 
@@ -154,6 +176,8 @@ pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>,
         state: Mutex::new(ChunkState {
             results: (1..bounds.len()).map(|_| None).collect(),
             tally: Tally::default(),
+            field_values: (1..bounds.len()).map(|_| Vec::new()).collect(),
+            stored_in: Set::default(),
             left: bounds.len() - 1,
             over: false,
         }),
@@ -216,6 +240,15 @@ impl Resolution {
             in_graph: self.in_graph.clone(),
             next: Mutex::new((0, VecDeque::new())),
         })
+    }
+
+    /// After the last file: the "field-value" CallEdges that add_call_edges would find a
+    /// stored value for (the others it passes over), in order (waits without the GIL).
+    fn field_values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let chunks = self.chunks.clone();
+        let values = py.detach(move || chunks.field_values())
+            .ok_or_else(|| PyRuntimeError::new_err("the native resolver failed before the calls"))?;
+        rows::call_edges(py, values)
     }
 
     /// The resolution tally, once every file is resolved (waits without the GIL).
