@@ -40,7 +40,7 @@ class Resolution:
         if native is not None:
             run = NativeResolution(native, facts, graph, threads=self.jobs or os.cpu_count() or 1)
             figures = {"implements": run.add_implements(graph)}
-            figures["calls"] = add_call_edges(graph, run.resolved(tally), tally)
+            figures["calls"] = add_call_edges(graph, run.resolved(graph, tally), tally)
             return figures
         symbols = SymbolTable.of(facts)
         with CallWorkers(facts, symbols, jobs=self.jobs,

@@ -86,6 +86,35 @@ class KubeGraph:
             keyed[key] = attrs
         self._edge_log.append((source, target, key))
 
+    def add_edges(self, rows: Iterable[EdgeRow]) -> None:
+        """add_edge for each (source, target, kind, attrs or None) in order, the bulk path for
+        hundreds of thousands of edges; the graph keeps each row's attrs dict as the edge's
+        (and adds "kind" to it), so a caller hands over dicts it does not use again."""
+        node, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
+        for source, target, key, attrs in rows:
+            out = succ.get(source)
+            if out is None or target not in succ:
+                for nid in (source, target):  # an end not added yet: a node without attributes
+                    if nid not in node:
+                        node[nid], succ[nid], pred[nid] = {}, {}, {}
+                out = succ[source]
+            keyed = out.get(target)
+            if keyed is None:
+                attrs = {} if attrs is None else attrs
+                attrs["kind"] = key
+                out[target] = pred[target][source] = {key: attrs}
+            elif key in keyed:
+                if attrs:
+                    keyed[key].update(attrs)
+                if self._touched_edges is not None:
+                    self._touched_edges.add((source, target, key))
+                continue
+            else:
+                attrs = {} if attrs is None else attrs
+                attrs["kind"] = key
+                keyed[key] = attrs
+            log.append((source, target, key))
+
     def clear(self) -> None:
         """Drop every node and edge (frees the memory of a graph that has been written)."""
         self._node.clear()

@@ -17,7 +17,6 @@ from kubeatlas.errors import KubeatlasError
 from kubeatlas.graph.build.platform import variant_rank
 from kubeatlas.graph.build.structure import package_names
 from kubeatlas.graph.model.kubegraph import KubeGraph
-from kubeatlas.graph.model.schema import EdgeKind
 from kubeatlas.graph.resolve.calls import CallEdge
 from kubeatlas.settings import setting
 
@@ -31,6 +30,7 @@ SPEC_MODULES = ("graph/resolve/calls.py", "graph/resolve/resolver.py", "graph/re
 CHOICES = ("auto", "native", "python")
 SETTING = "KUBEATLAS_RESOLVER"
 THREADS = 2
+_LINKED = ("type:", "method:", "func:")  # the kinds of node the resolver links
 
 Native = Any  # the extension module: resolve_calls, start_resolution (see _native.pyi)
 
@@ -90,31 +90,36 @@ def resolve_all(native: Native, facts: Sequence[FileFacts], threads: int = THREA
 
 
 class NativeResolution:
-    """The resolve stage's work on a native thread without the GIL: the symbol table, then
-    IMPLEMENTS and DISPATCHES (what add_implements adds, in its order), then every file's
-    calls, on `threads`. The caller adds the IMPLEMENTS edges while the calls resolve."""
+    """The resolve stage's work on native threads without the GIL: the symbol table, then
+    IMPLEMENTS and DISPATCHES (what add_implements adds, in its order) on one thread while
+    the others start on every file's calls, on `threads` in all. The caller adds the
+    IMPLEMENTS edges while the calls resolve, then each file's calls as soon as they are."""
 
     def __init__(self, native: Native, facts: Sequence[FileFacts], graph: KubeGraph,
                  threads: int = THREADS) -> None:
         ranks, names = _inputs(facts)
-        in_graph = {*graph.ids("type:"), *graph.ids("method:")}
+        # the ids of the nodes IMPLEMENTS, DISPATCHES, CALLS and REFERENCES join (the stage
+        # adds no node): the edges among them come as rows for the graph
+        in_graph = (nid for prefix in _LINKED for nid in graph.ids(prefix))
         self._run = native.start_resolution(facts, ranks, names, in_graph, threads)
 
     def add_implements(self, graph: KubeGraph) -> dict[str, int]:
         """Add the IMPLEMENTS and DISPATCHES edges in add_implements' order; its figures."""
-        relations, figures = self._run.implements()
-        for kind, source, target, via_pointer, confidence in relations:
-            if kind == "IMPLEMENTS":
-                graph.add_edge(source, target, EdgeKind.IMPLEMENTS, via_pointer=via_pointer,
-                               confidence=confidence)
-            else:
-                graph.add_edge(source, target, EdgeKind.DISPATCHES, via_pointer=via_pointer)
+        rows, figures = self._run.implements()
+        graph.add_edges(rows)
         result: dict[str, int] = figures
         return result
 
-    def resolved(self, tally: Counter[str]) -> Iterator[CallEdge]:
-        """Every file's resolved calls in file order; `tally` gets the counts first."""
-        edges, counts = self._run.calls()
-        tally.update(counts)
-        for file_edges in edges:
-            yield from file_edges
+    def resolved(self, graph: KubeGraph, tally: Counter[str]) -> Iterator[CallEdge]:
+        """Every file's resolved calls for add_call_edges, in file order, as they come: the
+        CALLS and REFERENCES edges it would add between two of the graph's functions go into
+        `graph` here, a file's at a time, before that file's other CallEdges (those
+        add_call_edges collects; all of a file's where one is another platform's variant)
+        are given; then the values taken from func-typed fields (FIELD_VALUE, which it reads
+        after the last file) that it would find something stored for; `tally` gets the
+        counts last."""
+        for added, rest in self._run.calls():
+            graph.add_edges(added)
+            yield from rest
+        yield from self._run.field_values()
+        tally.update(self._run.tally())

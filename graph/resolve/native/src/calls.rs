@@ -1,6 +1,8 @@
 //! graph/resolve/calls.py's resolve_file_calls: one file's call sites, function values and
 //! channel operations resolved and aggregated per (source, target, via), in first-seen order.
 
+use std::hash::Hasher;
+
 use crate::fxhash::{Map as HashMap, Set as HashSet};
 
 use crate::call_outcome::Outcome;
@@ -35,23 +37,34 @@ fn bump(tally: &mut Tally, key: &str) {
     *tally.entry(key.to_string()).or_insert(0) += 1;
 }
 
-/// Edges counted per (source, target, via) in the order first seen.
+/// Edges counted per (source, target, via) in the order first seen; found by the triple's
+/// hash, so that counting allocates only for an edge not seen before.
 #[derive(Default)]
 struct Edges {
-    index: HashMap<(String, String, String), usize>,
+    index: HashMap<u64, usize>, // hash -> the last row with it
+    earlier: Vec<usize>,        // row -> the row before it with the same hash (usize::MAX: none)
     rows: Vec<((String, String, String), i64, i64)>,
 }
 
 impl Edges {
     fn count(&mut self, source: &str, target: &str, via: &str, line: i64) {
-        let key = (source.to_string(), target.to_string(), via.to_string());
-        match self.index.get(&key) {
-            Some(&at) => self.rows[at].1 += 1,
-            None => {
-                self.index.insert(key.clone(), self.rows.len());
-                self.rows.push((key, 1, line));
-            }
+        let mut hasher = crate::fxhash::FxHasher::default();
+        for part in [source, target, via] {
+            hasher.write(part.as_bytes());
+            hasher.write_u8(0xff); // not in UTF-8: ("ab", "c") and ("a", "bc") differ
         }
+        let hash = hasher.finish();
+        let mut at = self.index.get(&hash).copied().unwrap_or(usize::MAX);
+        while at != usize::MAX {
+            let (key, count, _) = &mut self.rows[at];
+            if key.0 == source && key.1 == target && key.2 == via {
+                *count += 1;
+                return;
+            }
+            at = self.earlier[at];
+        }
+        self.earlier.push(self.index.insert(hash, self.rows.len()).unwrap_or(usize::MAX));
+        self.rows.push(((source.to_string(), target.to_string(), via.to_string()), 1, line));
     }
 }
 

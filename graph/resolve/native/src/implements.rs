@@ -64,10 +64,10 @@ fn confidence(symbols: &Symbols, tid: &str, iface: &str) -> &'static str {
 }
 
 /// The IMPLEMENTS and DISPATCHES edges add_implements adds, in its order, and its tally.
-pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relation>, Vec<(&'static str, i64)>) {
+pub fn find_implements<V>(symbols: &Symbols, in_graph: &Map<String, V>) -> (Vec<Relation>, Vec<(&'static str, i64)>) {
     let mut interfaces: Map<String, String> = Map::default();
     let mut concrete: Set<String> = Set::default();
-    for tid in symbols.table.types.keys().filter(|t| in_graph.contains(*t)) {
+    for tid in symbols.table.types.keys().filter(|t| in_graph.contains_key(*t)) {
         match interface_of(symbols, tid) {
             Some(source) => {
                 interfaces.insert(tid.clone(), source);
@@ -80,6 +80,7 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
     let embedders = embedders(symbols);
     let (mut implements, mut dispatches) = (0i64, 0i64);
     let mut out = Vec::new();
+    let mut holders: Map<String, Rc<Vec<String>>> = Map::default();
     let mut names: Vec<&String> = interfaces.keys().collect();
     names.sort();
     for iface in names {
@@ -93,10 +94,14 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
             }
         }
         let Some((rarest, _)) = rarest else { continue };
-        let mut candidates: Vec<String> = types_with_method(symbols, &embedders, rarest)
-            .into_iter().filter(|t| concrete.contains(t)).collect();
-        candidates.sort();
-        for tid in candidates {
+        // interfaces often share their rarest method: its holders are found once
+        let candidates = holders.entry(rarest.clone()).or_insert_with(|| {
+            let mut found: Vec<String> = types_with_method(symbols, &embedders, rarest)
+                .into_iter().filter(|t| concrete.contains(t)).collect();
+            found.sort();
+            Rc::new(found)
+        }).clone();
+        for tid in candidates.iter() {
             let have: Rc<MethodSet> = symbols.method_set(&tid);
             let mut via_pointer = false;
             let mut covers = true;
@@ -119,7 +124,7 @@ pub fn find_implements(symbols: &Symbols, in_graph: &Set<String>) -> (Vec<Relati
             }
             for (name, (spec, _)) in wanted.iter() {
                 let (method, pointer) = have.get(name).expect("checked above");
-                if in_graph.contains(&method.id) && in_graph.contains(&spec.id) {
+                if in_graph.contains_key(&method.id) && in_graph.contains_key(&spec.id) {
                     out.push(("DISPATCHES", spec.id.clone(), method.id.clone(), *pointer, ""));
                     dispatches += 1;
                 }
