@@ -210,11 +210,11 @@ class KubeGraph:
         return [(u, v, succ[u][v][k]) for u, v, k in
                 [e for e in self._edge_log if e[2] == wanted]]
 
-    def add_node_rows(self, kind: str, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """add_node(nid, kind, **attrs) for each (nid, attrs) in order (attrs is taken, not
-        copied): the bulk path of a build."""
+    def add_node_rows(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """add_node(nid, kind, **attrs) for each (nid, kind, attrs) in order (attrs is taken,
+        not copied): the bulk path of a build."""
         nodes, succ, pred, touched = self._node, self._succ, self._pred, self._touched_nodes
-        for nid, attrs in rows:
+        for nid, kind, attrs in rows:
             data = nodes.get(nid)
             if data is None:
                 attrs["kind"] = kind
@@ -227,11 +227,12 @@ class KubeGraph:
                 if touched is not None:
                     touched.add(nid)
 
-    def add_edge_rows(self, kind: str, rows: Iterable[tuple[str, str]]) -> None:
-        """add_edge(source, target, kind) for each attribute-less (source, target) in order."""
+    def add_edge_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """add_edge(source, target, kind) for each (source, target, kind) in order: edges
+        without attributes, the bulk path of a build."""
         nodes, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
         touched = self._touched_edges
-        for source, target in rows:
+        for source, target, kind in rows:
             out = succ.get(source)
             if out is None or target not in succ:
                 for nid in (source, target):  # an end not added yet: a node without attributes
