@@ -126,14 +126,19 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
     # the linux/amd64 variant of a declaration is added last, so its file and line stay
     ranked = sorted(files, key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test),
                     reverse=True) if len(files) > 1 else files
-    declared: dict[str, list[tuple[FileFacts, int]]] = defaultdict(list)
+    declared: dict[str, tuple[FileFacts, int]] = {}  # id -> where it was declared first
+    repeated: dict[str, list[tuple[FileFacts, int]]] = {}  # id -> everywhere, if more than once
     for f in ranked:
         for nid, line in _add_decls(graph, f, fids[f.rel_path], later):
-            declared[nid].append((f, line))
-    for nid, where in declared.items():
-        if len(where) > 1:  # the last is the node's own; keep the others as variants
-            graph.add_node(nid, NodeKind(graph.attrs(nid)["kind"]), variants=[
-                variant_record(f.rel_path, f.build_expr, line) for f, line in where[-2::-1]])
+            if nid not in declared:
+                declared[nid] = (f, line)
+            elif nid in repeated:
+                repeated[nid].append((f, line))
+            else:
+                repeated[nid] = [declared[nid], (f, line)]
+    for nid, where in repeated.items():  # the last is the node's own; the others are variants
+        graph.add_node(nid, NodeKind(graph.attrs(nid)["kind"]), variants=[
+            variant_record(f.rel_path, f.build_expr, line) for f, line in where[-2::-1]])
 
 
 def _add_decls(graph: KubeGraph, f: FileFacts, fid: str, later: _Later) -> list[tuple[str, int]]:

@@ -232,7 +232,8 @@ class KubeGraph:
         without attributes, the bulk path of a build."""
         nodes, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
         touched = self._touched_edges
-        for source, target, kind in rows:
+        for row in rows:
+            source, target, kind = row
             out = succ.get(source)
             if out is None or target not in succ:
                 for nid in (source, target):  # an end not added yet: a node without attributes
@@ -248,7 +249,7 @@ class KubeGraph:
                 continue
             else:
                 keyed[kind] = {"kind": kind}
-            log.append((source, target, kind))
+            log.append(row)
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
