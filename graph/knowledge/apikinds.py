@@ -57,8 +57,9 @@ def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any
     figures["internal"] = _add_internal_types(graph, packages, kinds)
     figures["stores"] = _add_registry(graph, packages, kinds)
     names = {a["import_path"]: a["name"] for a in map(graph.attrs, packages)}
-    watches = _find_watches(graph, facts, names)
-    for key, evidence in {**_called_watches(graph), **_list_watches(facts, kinds, names)}.items():
+    typed, listing = _watch_sources(facts)
+    watches = _find_watches(graph, typed, names)
+    for key, evidence in {**_called_watches(graph), **_list_watches(listing, kinds, names)}.items():
         watches.setdefault(key, evidence)  # a typed field or parameter says it best
     figures["watches"], figures["reconciles"] = _add_watchers(graph, watches)
     return figures
@@ -140,12 +141,10 @@ def _add_registry(graph: KubeGraph, packages: list[str], kinds: dict[str, dict[s
 def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[str, str]
                   ) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a field or parameter typed with a client-go
-    informer or lister of that kind, outside client-go and test helpers (`names`: each package's
+    informer or lister of that kind, in `facts` (see _watch_sources; `names`: each package's
     name by import path)."""
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if not _may_say_a_watch(f) or not _may_name_an_informer(f):
-            continue
         scope = None
         for d in f.decls:
             if d.kind is DeclKind.STRUCT:
@@ -174,11 +173,21 @@ def _may_say_a_watch(f: FileFacts) -> bool:
         "k8s.io/client-go/")
 
 
-def _may_name_an_informer(f: FileFacts) -> bool:
-    """Can a type in this file, qualified, read as a client-go informer or lister? Only
-    through an import of (or a package path within) client-go's informers or listers."""
-    return any(_INFORMERS in path or _LISTERS in path
-               for path in (f.import_path, *(ref.path for ref in f.imports)))
+def _watch_sources(facts: Sequence[FileFacts]) -> tuple[list[FileFacts], list[FileFacts]]:
+    """The files that may say a watch (_may_say_a_watch), in one pass: those where a type,
+    qualified, may read as a client-go informer or lister (they import, or their package path
+    is within, client-go's informers or listers), and those that import client-go's cache."""
+    typed: list[FileFacts] = []
+    listing: list[FileFacts] = []
+    for f in facts:
+        if not _may_say_a_watch(f):
+            continue
+        paths = [ref.path for ref in f.imports]
+        if any(_INFORMERS in path or _LISTERS in path for path in (f.import_path, *paths)):
+            typed.append(f)
+        if _CACHE[:-1] in paths:
+            listing.append(f)
+    return typed, listing
 
 
 def may_watch(type_expr: str) -> bool:
@@ -226,7 +235,7 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
                   names: Mapping[str, str]) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a list-watch that client-go's cache builds for a
     resource the call names (the kubelet's `cache.NewListWatchFromClient(…, "pods", …)`); the
-    resource is the kind's plural, the core group's first."""
+    resource is the kind's plural, the core group's first. `facts`: see _watch_sources."""
     by_resource: dict[str, str] = {}
     for kid, k in sorted(kinds.items(), key=lambda kv: (
             kv[1]["group"] != "core", [-x for x in version_rank(kv[1]["version"])], kv[0])):
@@ -234,8 +243,6 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
             by_resource.setdefault(plural, kid)
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if not _may_say_a_watch(f) or not any(i.path == _CACHE[:-1] for i in f.imports):
-            continue
         scope = None
         for c in f.calls:
             if not c.resource or c.resource not in by_resource:
