@@ -10,10 +10,9 @@ from typing import Any
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.graph.knowledge.catalog import Catalog, Role, load_catalog
 from kubeatlas.graph.model.kubegraph import KubeGraph
-from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, prefix_of, role_id
+from kubeatlas.graph.model.schema import EdgeKind, NodeKind, key_of, kind_of, role_id
 
 _EVIDENCE_SAMPLES = 3
-_PACKAGE_PREFIX = prefix_of(NodeKind.PACKAGE) + ":"
 
 
 class RoleMapping:
@@ -153,10 +152,14 @@ def _is_interface(graph: KubeGraph, nid: str) -> bool:
 def _package_imports(graph: KubeGraph) -> dict[str, list[str]]:
     """In-tree package -> the in-tree packages its non-test files import."""
     out: dict[str, list[str]] = defaultdict(list)
+    is_package: dict[str, bool] = {}  # by target: kind_of parses the id
     for source, target, attrs in graph.edge_ends(EdgeKind.IMPORTS):
-        # kind_of only for a target that is no package id (it may not be an id at all)
-        if not attrs.get("test_only") and (target.startswith(_PACKAGE_PREFIX)
-                                           or kind_of(target) is NodeKind.PACKAGE):
+        if attrs.get("test_only"):
+            continue
+        known = is_package.get(target)
+        if known is None:
+            known = is_package[target] = kind_of(target) is NodeKind.PACKAGE
+        if known:
             out[source].append(target)
     return out
 

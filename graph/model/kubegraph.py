@@ -196,10 +196,9 @@ class KubeGraph:
         added: one pass over the nodes, no records built, for a stage that wants several kinds
         (after a snapshot's fork every node touched costs a page copy)."""
         found: dict[str, list[str]] = {str(kind): [] for kind in kinds}
-        for nid, data in self._node.items():
-            bucket = found.get(data["kind"])
-            if bucket is not None:
-                bucket.append(nid)
+        nodes = self._node
+        for nid in [nid for nid, data in nodes.items() if data["kind"] in found]:
+            found[nodes[nid]["kind"]].append(nid)
         return found
 
     def edge_ends(self, kind: EdgeKind) -> list[tuple[str, str, Mapping[str, Any]]]:
