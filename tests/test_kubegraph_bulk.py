@@ -1,11 +1,12 @@
-"""KubeGraph.add_edges leaves the graph, its edge log and its record of changes since a mark
-exactly as add_edge called row by row does."""
+"""KubeGraph's bulk paths (add_edges, add_node_rows, add_edge_rows, ids_of_kinds, edge_ends)
+leave the graph, its edge order, its edge log and its record of changes since a mark exactly as
+the one-at-a-time calls do."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kubeatlas.graph.model.kubegraph import KubeGraph
+from kubeatlas.graph.model.kubegraph import GraphMark, KubeGraph
 from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 
 ROWS: list[tuple[str, str, str, dict[str, Any] | None]] = [
@@ -30,7 +31,7 @@ def _graph() -> KubeGraph:
     return graph
 
 
-def _state(graph: KubeGraph, mark: Any) -> tuple:
+def _graph_state(graph: KubeGraph, mark: Any) -> tuple:
     delta = graph.rows_since(mark)
     return (list(graph.node_rows()), list(graph.edge_rows()), graph.counts(),
             list(delta.new_nodes), list(delta.new_edges), list(delta.changed_nodes),
@@ -48,7 +49,7 @@ def test_add_edges_is_add_edge_row_by_row():
     assert "func:new.X" in bulk and bulk.attrs("func:new.X") == {}
     for graph in (one, bulk):  # the node an edge added gets its kind (node rows need one)
         graph.add_node("func:new.X", NodeKind.FUNCTION, name="X")
-    assert _state(bulk, marks[1]) == _state(one, marks[0])
+    assert _graph_state(bulk, marks[1]) == _graph_state(one, marks[0])
 
 
 def test_an_edge_from_before_the_mark_changed_in_bulk_is_reported():
@@ -57,3 +58,59 @@ def test_an_edge_from_before_the_mark_changed_in_bulk_is_reported():
     graph.add_edges([("func:a.G", "func:b.H", "CALLS", {"count": 4})])
     assert graph.rows_since(mark).changed_edges == [(0, {"via": "direct", "count": 4, "line": 3})]
     assert graph.edge_count == 1
+
+
+def _state(graph: KubeGraph, mark: GraphMark) -> tuple:
+    """Everything the graph holds, in order (a node without attributes has no row: the
+    adjacency and the change log are compared as they are)."""
+    delta = graph.rows_since(mark)
+    return ([(nid, list(data.items())) for nid, data in graph._node.items()],
+            [(u, list(out.items())) for u, out in graph._succ.items()],
+            [(v, list(into.items())) for v, into in graph._pred.items()],
+            list(graph._edge_log), graph._touched_nodes, graph._touched_edges,
+            list(delta.new_edges), delta.changed_edges)
+
+
+def _seed(graph: KubeGraph) -> None:
+    graph.add_node("pkg:a", NodeKind.PACKAGE, dir="a")
+    graph.add_node("file:a/x.go", NodeKind.FILE, path="a/x.go")
+
+
+NODES = [("type:a.T", "Type", {"name": "T", "line": 1}),
+         ("method:a.(T).M", "Method", {"name": "M"}),
+         ("type:a.T", "Type", {"name": "T", "line": 9, "variants": []}),  # again: an update
+         ("pkg:a", "Package", {"files": 1})]  # a node from before the mark: a change
+EDGES = [("file:a/x.go", "type:a.T", "DECLARES"), ("type:a.T", "method:a.(T).M", "HAS_METHOD"),
+         ("file:a/x.go", "type:a.T", "DECLARES"),  # again: no new edge, a change
+         ("pkg:a", "file:a/x.go", "CONTAINS"),
+         ("type:a.T", "type:b.U", "EMBEDS")]  # an end not added yet
+
+
+def test_bulk_adds_match_single_adds_and_their_change_log() -> None:
+    one, bulk = KubeGraph(), KubeGraph()
+    for graph in (one, bulk):
+        _seed(graph)
+        graph.add_edge("pkg:a", "file:a/x.go", EdgeKind.CONTAINS)
+    marks = one.mark(), bulk.mark()
+    for nid, kind, attrs in NODES:
+        one.add_node(nid, NodeKind(kind), **dict(attrs))
+    for source, target, kind in EDGES:
+        one.add_edge(source, target, EdgeKind(kind))
+    bulk.add_node_rows((nid, kind, dict(attrs)) for nid, kind, attrs in NODES)
+    bulk.add_edge_rows(EDGES)
+    assert _state(one, marks[0]) == _state(bulk, marks[1])
+
+
+def test_ids_of_kinds_and_edge_ends_read_as_nodes_and_edges_do() -> None:
+    graph = KubeGraph()
+    _seed(graph)
+    graph.add_node("ext:fmt", NodeKind.EXTERNAL_PACKAGE, import_path="fmt")
+    graph.add_node("pkg:b", NodeKind.PACKAGE, dir="b")
+    graph.add_edge("pkg:b", "pkg:a", EdgeKind.IMPORTS, test_only=False)
+    graph.add_edge("pkg:a", "file:a/x.go", EdgeKind.CONTAINS)
+    graph.add_edge("pkg:a", "ext:fmt", EdgeKind.IMPORTS, test_only=True)
+    found = graph.ids_of_kinds(NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE, NodeKind.TYPE)
+    assert found == {"Package": ["pkg:a", "pkg:b"], "ExternalPackage": ["ext:fmt"], "Type": []}
+    ends = [(u, v, {k: w for k, w in a.items() if k != "kind"})
+            for u, v, a in graph.edge_ends(EdgeKind.IMPORTS)]
+    assert ends == [(e.source, e.target, e.attrs) for e in graph.edges(EdgeKind.IMPORTS)]

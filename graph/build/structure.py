@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from kubeatlas.analyzer.buildtags import PLATFORMS, buildable_somewhere, platforms_of
+from kubeatlas.analyzer.buildtags import buildable_somewhere
 from kubeatlas.analyzer.discover import ModuleInfo
 from kubeatlas.analyzer.model import TYPE_KINDS, DeclKind, FileFacts
 from kubeatlas.graph.build.codeflags import is_test_helper
+from kubeatlas.graph.build.imports import add_imports, import_rows
 from kubeatlas.graph.build.platform import variant_rank, variant_record
 from kubeatlas.graph.build.typeref import FileScope
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.schema import (
     EdgeKind,
     NodeKind,
-    external_id,
     file_id,
     function_id,
     method_id,
@@ -30,6 +31,10 @@ _TYPE_KIND_NAME = {
     DeclKind.STRUCT: "struct", DeclKind.INTERFACE: "interface", DeclKind.ALIAS: "alias",
     DeclKind.TYPE: "other",
 }
+_FILE, _TYPE, _FUNCTION, _METHOD = map(str, (NodeKind.FILE, NodeKind.TYPE, NodeKind.FUNCTION,
+                                           NodeKind.METHOD))
+_CONTAINS, _DECLARES, _HAS_METHOD = map(str, (EdgeKind.CONTAINS, EdgeKind.DECLARES,
+                                              EdgeKind.HAS_METHOD))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +65,30 @@ def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo], tree:
     for f in facts:
         by_package[f.import_path].append(f)
     names = package_names(by_package)
+    later = _Later()
     for import_path, files in sorted(by_package.items()):
-        _add_package(graph, import_path, files, names)
+        _add_package(graph, import_path, files, names, later)
+    # what the passes below add is found now, before the snapshot's fork: after it, every
+    # record read again costs a page copy
+    owners = [row for f in facts for row in later.owned.get(f.rel_path, ())]
+    embeds = _embed_rows(facts, names, later.embedded)
+    imports = import_rows(by_package)
     on_declarations(graph)
-    _add_method_owners(graph, facts)
-    scopes = {f.rel_path: FileScope.of(f, names) for f in facts}
-    _add_imports(graph, by_package)
-    _add_embeds(graph, facts, scopes)
+    graph.add_edge_rows((owner, mid, _HAS_METHOD) for owner, mid in owners if owner in graph)
+    add_imports(graph, imports)
+    for owner, target, pointer in embeds:
+        if target in graph:
+            graph.add_edge(owner, target, EdgeKind.EMBEDS, pointer=pointer)
     return graph
+
+
+@dataclass(frozen=True, slots=True)
+class _Later:
+    """What the declarations pass notes by file for the edges added after on_declarations:
+    HAS_METHOD (receiver type id, method id) and EMBEDS (type id, embedded type, pointer)."""
+
+    owned: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    embedded: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
 
 
 def package_names(by_package: Mapping[str, Sequence[FileFacts]]) -> dict[str, str]:
@@ -82,7 +103,7 @@ def package_names(by_package: Mapping[str, Sequence[FileFacts]]) -> dict[str, st
 
 
 def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
-                 names: Mapping[str, str]) -> None:
+                 names: Mapping[str, str], later: _Later) -> None:
     pid = package_id(import_path)
     first = files[0]
     directory = first.rel_path.rsplit("/", 1)[0]
@@ -96,64 +117,90 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
     )
     if module_id(first.module) in graph:
         graph.add_edge(module_id(first.module), pid, EdgeKind.CONTAINS)
-    for f in files:
-        fid = file_id(f.rel_path)
-        graph.add_node(
-            fid, NodeKind.FILE, name=f.rel_path.rsplit("/", 1)[-1], path=f.rel_path,
-            package=import_path, is_test=f.is_test, is_generated=f.is_generated,
-            build_expr=f.build_expr or "", lines=f.lines, problems=len(f.problems),
-        )
-        graph.add_edge(pid, fid, EdgeKind.CONTAINS)
+    fids = {f.rel_path: file_id(f.rel_path) for f in files}
+    graph.add_node_rows((fids[f.rel_path], _FILE, {
+        "name": f.rel_path.rsplit("/", 1)[-1], "path": f.rel_path, "package": import_path,
+        "is_test": f.is_test, "is_generated": f.is_generated, "build_expr": f.build_expr or "",
+        "lines": f.lines, "problems": len(f.problems)}) for f in files)
+    graph.add_edge_rows((pid, fid, _CONTAINS) for fid in fids.values())
     # the linux/amd64 variant of a declaration is added last, so its file and line stay
     ranked = sorted(files, key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test),
-                    reverse=True)
-    declared: dict[str, list[tuple[FileFacts, int]]] = defaultdict(list)
+                    reverse=True) if len(files) > 1 else files
+    declared: dict[str, tuple[FileFacts, int]] = {}  # id -> where it was declared first
+    repeated: dict[str, list[tuple[FileFacts, int]]] = {}  # id -> everywhere, if more than once
     for f in ranked:
-        for nid, line in _add_decls(graph, f, file_id(f.rel_path)):
-            declared[nid].append((f, line))
-    for nid, where in declared.items():
-        if len(where) > 1:  # the last is the node's own; keep the others as variants
-            graph.add_node(nid, NodeKind(graph.attrs(nid)["kind"]), variants=[
-                variant_record(f.rel_path, f.build_expr, line) for f, line in where[-2::-1]])
+        for nid, line in _add_decls(graph, f, fids[f.rel_path], later):
+            if nid not in declared:
+                declared[nid] = (f, line)
+            elif nid in repeated:
+                repeated[nid].append((f, line))
+            else:
+                repeated[nid] = [declared[nid], (f, line)]
+    for nid, where in repeated.items():  # the last is the node's own; the others are variants
+        graph.add_node(nid, NodeKind(graph.attrs(nid)["kind"]), variants=[
+            variant_record(f.rel_path, f.build_expr, line) for f, line in where[-2::-1]])
 
 
-def _add_decls(graph: KubeGraph, f: FileFacts, fid: str) -> list[tuple[str, int]]:
-    """Add one file's declarations; returns (node id, line) of each."""
+def _add_decls(graph: KubeGraph, f: FileFacts, fid: str, later: _Later) -> list[tuple[str, int]]:
+    """Add one file's declarations (noting its methods' receivers and its embeddings in
+    `later`); returns (node id, line) of each."""
     added: list[tuple[str, int]] = []
-    package = f.import_path
+    nodes: list[tuple[str, str, dict[str, Any]]] = []
+    edges: list[tuple[str, str, str]] = []
+    owned: list[tuple[str, str]] = []
+    embedded: list[tuple[str, str, bool]] = []
+    package, is_test = f.import_path, f.is_test
     common = {"package": package, "file": f.rel_path,
-              "test_helper": is_test_helper(f.rel_path, f.is_test), "generated": f.is_generated}
+              "test_helper": is_test_helper(f.rel_path, is_test), "generated": f.is_generated}
     ordinal = 0
     for d in f.decls:
-        if d.kind in TYPE_KINDS:
+        kind = d.kind
+        if kind in TYPE_KINDS:
             nid = type_id(package, d.name)
-            graph.add_node(nid, NodeKind.TYPE, name=d.name, type_kind=_TYPE_KIND_NAME[d.kind],
-                           line=d.line, end_line=d.end_line, exported=d.exported, doc=d.doc,
-                           is_test=f.is_test, **common)
+            nodes.append((nid, _TYPE, {
+                "name": d.name, "type_kind": _TYPE_KIND_NAME[kind], "line": d.line,
+                "end_line": d.end_line, "exported": d.exported, "doc": d.doc,
+                "is_test": is_test, **common}))
             for spec in d.methods:  # an interface's own methods are Method nodes too (abstract)
                 mid = method_id(package, d.name, spec.name, False)
-                graph.add_node(mid, NodeKind.METHOD, name=spec.name, receiver=d.name,
-                               pointer_receiver=False, abstract=True, line=spec.line,
-                               end_line=spec.line, exported=_is_exported(spec.name), doc="",
-                               is_test=f.is_test, **common)
-                graph.add_edge(fid, mid, EdgeKind.DECLARES)
-                graph.add_edge(nid, mid, EdgeKind.HAS_METHOD)
-        elif d.kind is DeclKind.FUNC:
+                nodes.append((mid, _METHOD, {
+                    "name": spec.name, "receiver": d.name, "pointer_receiver": False,
+                    "abstract": True, "line": spec.line, "end_line": spec.line,
+                    "exported": _is_exported(spec.name), "doc": "", "is_test": is_test,
+                    **common}))
+                edges.append((fid, mid, _DECLARES))
+                edges.append((nid, mid, _HAS_METHOD))
+            if kind is DeclKind.STRUCT:
+                embedded.extend((nid, fld.type_expr, fld.type_expr.startswith("*"))
+                                for fld in d.fields if fld.embedded)
+            elif kind is DeclKind.INTERFACE:
+                embedded.extend((nid, e, False) for e in d.embeds)
+        elif kind is DeclKind.FUNC:
             nid = function_id(package, d.name)
             if d.name in ("init", "_"):  # may repeat: the file and its ordinal make it unique
                 ordinal += 1
                 nid = f"{nid}#{f.rel_path.rsplit('/', 1)[-1]}#{ordinal}"
-            graph.add_node(nid, NodeKind.FUNCTION, name=d.name, line=d.line, end_line=d.end_line,
-                           exported=d.exported, doc=d.doc, is_test=f.is_test, **common)
-        elif d.kind is DeclKind.METHOD:
-            nid = method_id(package, d.receiver or "?", d.name, d.pointer_receiver)
-            graph.add_node(nid, NodeKind.METHOD, name=d.name, receiver=d.receiver,
-                           pointer_receiver=d.pointer_receiver, line=d.line, end_line=d.end_line,
-                           exported=d.exported, doc=d.doc, is_test=f.is_test, **common)
+            nodes.append((nid, _FUNCTION, {
+                "name": d.name, "line": d.line, "end_line": d.end_line, "exported": d.exported,
+                "doc": d.doc, "is_test": is_test, **common}))
+        elif kind is DeclKind.METHOD:
+            receiver = d.receiver or "?"
+            nid = method_id(package, receiver, d.name, d.pointer_receiver)
+            nodes.append((nid, _METHOD, {
+                "name": d.name, "receiver": d.receiver, "pointer_receiver": d.pointer_receiver,
+                "line": d.line, "end_line": d.end_line, "exported": d.exported, "doc": d.doc,
+                "is_test": is_test, **common}))
+            owned.append((type_id(package, receiver), nid))  # HAS_METHOD, if T is declared
         else:
             continue
-        graph.add_edge(fid, nid, EdgeKind.DECLARES)
+        edges.append((fid, nid, _DECLARES))
         added.append((nid, d.line))
+    graph.add_node_rows(nodes)
+    graph.add_edge_rows(edges)
+    if owned:
+        later.owned[f.rel_path] = owned
+    if embedded:
+        later.embedded[f.rel_path] = embedded
     return added
 
 
@@ -161,68 +208,18 @@ def _is_exported(name: str) -> bool:
     return name[:1].isupper()
 
 
-def _add_method_owners(graph: KubeGraph, facts: Sequence[FileFacts]) -> None:
-    """HAS_METHOD from each receiver type (when its declaration was seen) to its methods."""
+def _embed_rows(facts: Sequence[FileFacts], names: Mapping[str, str],
+                embedded: Mapping[str, list[tuple[str, str, bool]]]) -> list[tuple[str, str, bool]]:
+    """(type id, embedded type id, pointer) in the order of the files and their declarations;
+    a file's imports are read only when it embeds something."""
+    rows: list[tuple[str, str, bool]] = []
     for f in facts:
-        for d in f.decls:
-            if d.kind is DeclKind.METHOD:
-                owner = type_id(f.import_path, d.receiver or "?")
-                if owner in graph:
-                    graph.add_edge(owner, method_id(f.import_path, d.receiver or "?", d.name,
-                                                    d.pointer_receiver), EdgeKind.HAS_METHOD)
-
-
-def _add_imports(graph: KubeGraph, by_package: Mapping[str, Sequence[FileFacts]]) -> None:
-    every_platform = set(PLATFORMS)
-    for import_path, files in by_package.items():
-        importers: dict[str, list[FileFacts]] = defaultdict(list)
-        for f in files:
-            for path in {ref.path for ref in f.imports}:
-                importers[path].append(f)
-        source = package_id(import_path)
-        for target_path, via in sorted(importers.items()):
-            if target_path == import_path:  # an external test package (foo_test) importing
-                continue  # foo: folded into foo, it would read as foo importing itself
-            if target_path in by_package:
-                target = package_id(target_path)
-            else:
-                target = external_id(target_path)
-                if target not in graph:
-                    graph.add_node(target, NodeKind.EXTERNAL_PACKAGE, name=target_path,
-                                   import_path=target_path, std=_is_std(target_path))
-            platforms: set[str] = set()
-            for f in via:
-                if not f.is_test:
-                    platforms.update(platforms_of(f.rel_path, f.build_expr))
-            graph.add_edge(
-                source, target, EdgeKind.IMPORTS, files=len(via),
-                file_paths=sorted(f.rel_path for f in via),
-                test_only=all(f.is_test for f in via),
-                platforms=["all"] if platforms == every_platform else sorted(platforms),
-            )
-
-
-def _is_std(path: str) -> bool:
-    return "." not in path.split("/", 1)[0]
-
-
-def _add_embeds(graph: KubeGraph, facts: Sequence[FileFacts],
-                scopes: Mapping[str, FileScope]) -> None:
-    for f in facts:
-        scope = scopes[f.rel_path]
-        for d in f.decls:
-            if d.kind is DeclKind.STRUCT:
-                embedded = [(fld.type_expr, fld.type_expr.startswith("*"))
-                            for fld in d.fields if fld.embedded]
-            elif d.kind is DeclKind.INTERFACE:
-                embedded = [(e, False) for e in d.embeds]
-            else:
-                continue
-            owner = type_id(f.import_path, d.name)
-            for expr, pointer in embedded:
-                named = scope.named_type(expr)
-                if named is None:
-                    continue
-                target = type_id(*named)
-                if target in graph:
-                    graph.add_edge(owner, target, EdgeKind.EMBEDS, pointer=pointer)
+        found = embedded.get(f.rel_path)
+        if not found:
+            continue
+        scope = FileScope.of(f, names)
+        for owner, expr, pointer in found:
+            named = scope.named_type(expr)
+            if named is not None:
+                rows.append((owner, type_id(*named), pointer))
+    return rows

@@ -29,6 +29,7 @@ _WATCHING_CALL = re.compile(
     r"\.\((\w+)Interface\)\.Watch)$")
 _CLIENT_GO = "method:k8s.io/client-go/"
 _CACHE = "k8s.io/client-go/tools/cache."
+_INFORMERS, _LISTERS = "k8s.io/client-go/informers/", "k8s.io/client-go/listers/"  # as _WATCHED
 
 
 class ApiKinds:
@@ -50,13 +51,15 @@ def version_rank(version: str) -> tuple[int, int, int]:
 
 
 def add_api_kinds(graph: KubeGraph, facts: Sequence[FileFacts]) -> dict[str, Any]:
+    packages = graph.ids_of_kinds(NodeKind.PACKAGE)[NodeKind.PACKAGE]  # this stage adds none
     kinds = _add_kind_nodes(graph)
     figures = {"kinds": len(kinds), "resources": sum(1 for k in kinds.values() if k["list"])}
-    figures["internal"] = _add_internal_types(graph, kinds)
-    figures["stores"] = _add_registry(graph, kinds)
-    names = {n.attrs["import_path"]: n.attrs["name"] for n in graph.nodes(NodeKind.PACKAGE)}
-    watches = _find_watches(graph, facts, names)
-    for key, evidence in {**_called_watches(graph), **_list_watches(facts, kinds, names)}.items():
+    figures["internal"] = _add_internal_types(graph, packages, kinds)
+    figures["stores"] = _add_registry(graph, packages, kinds)
+    names = {a["import_path"]: a["name"] for a in map(graph.attrs, packages)}
+    typed, listing = _watch_sources(facts)
+    watches = _find_watches(graph, typed, names)
+    for key, evidence in {**_called_watches(graph), **_list_watches(listing, kinds, names)}.items():
         watches.setdefault(key, evidence)  # a typed field or parameter says it best
     figures["watches"], figures["reconciles"] = _add_watchers(graph, watches)
     return figures
@@ -96,30 +99,32 @@ def _preferred(kinds: dict[str, dict[str, Any]], group: str, kind: str) -> str |
     return max(ids, key=lambda kid: version_rank(kinds[kid]["version"]), default=None)
 
 
-def _add_internal_types(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
+def _add_internal_types(graph: KubeGraph, packages: list[str],
+                        kinds: dict[str, dict[str, Any]]) -> int:
     """pkg/apis/<group>.<Kind> is the internal form every version converts through."""
     count = 0
-    for node in graph.nodes(NodeKind.PACKAGE):
-        m = _INTERNAL.match(node.attrs.get("dir", ""))
+    for pid in packages:
+        attrs = graph.attrs(pid)
+        m = _INTERNAL.match(attrs.get("dir", ""))
         if not m:
             continue
         for kid in sorted(kid for kid, k in kinds.items() if k["group"] == m.group(1)):
-            tid = f"type:{node.attrs['import_path']}.{kinds[kid]['kind']}"
+            tid = f"type:{attrs['import_path']}.{kinds[kid]['kind']}"
             if tid in graph and graph.attrs(tid).get("type_kind") == "struct":
                 graph.add_edge(tid, kid, EdgeKind.DEFINES_KIND, internal=True)
                 count += 1
     return count
 
 
-def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
+def _add_registry(graph: KubeGraph, packages: list[str], kinds: dict[str, dict[str, Any]]) -> int:
     """pkg/registry/<group>/<resource>/... stores the kind whose name the resource dir spells."""
     count = 0
     names: defaultdict[str, dict[str, str]] = defaultdict(dict)  # group -> lower-case spelling -> kind
     for k in kinds.values():
         if k["list"]:
             names[k["group"]][k["kind"].lower()] = k["kind"]
-    for node in graph.nodes(NodeKind.PACKAGE):
-        directory = node.attrs.get("dir", "")
+    for pid in packages:
+        directory = graph.attrs(pid).get("dir", "")
         m = _REGISTRY.match(directory)
         if not m:
             continue
@@ -127,7 +132,7 @@ def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
         kind = names[group].get(resource) or names[group].get(resource + "s")
         target = _preferred(kinds, group, kind) if kind else None
         if target:
-            graph.add_edge(node.id, target, EdgeKind.STORES,
+            graph.add_edge(pid, target, EdgeKind.STORES,
                            evidence=f"registry dir pkg/registry/{group}/{resource}")
             count += 1
     return count
@@ -136,12 +141,10 @@ def _add_registry(graph: KubeGraph, kinds: dict[str, dict[str, Any]]) -> int:
 def _find_watches(graph: KubeGraph, facts: Sequence[FileFacts], names: Mapping[str, str]
                   ) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a field or parameter typed with a client-go
-    informer or lister of that kind, outside client-go and test helpers (`names`: each package's
+    informer or lister of that kind, in `facts` (see _watch_sources; `names`: each package's
     name by import path)."""
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if not _may_say_a_watch(f):
-            continue
         scope = None
         for d in f.decls:
             if d.kind is DeclKind.STRUCT:
@@ -168,6 +171,23 @@ def _may_say_a_watch(f: FileFacts) -> bool:
     test or a test helper watches for no component."""
     return not is_test_helper(f.rel_path, f.is_test) and not f.import_path.startswith(
         "k8s.io/client-go/")
+
+
+def _watch_sources(facts: Sequence[FileFacts]) -> tuple[list[FileFacts], list[FileFacts]]:
+    """The files that may say a watch (_may_say_a_watch), in one pass: those where a type,
+    qualified, may read as a client-go informer or lister (they import, or their package path
+    is within, client-go's informers or listers), and those that import client-go's cache."""
+    typed: list[FileFacts] = []
+    listing: list[FileFacts] = []
+    for f in facts:
+        if not _may_say_a_watch(f):
+            continue
+        paths = [ref.path for ref in f.imports]
+        if any(_INFORMERS in path or _LISTERS in path for path in (f.import_path, *paths)):
+            typed.append(f)
+        if _CACHE[:-1] in paths:
+            listing.append(f)
+    return typed, listing
 
 
 def may_watch(type_expr: str) -> bool:
@@ -215,7 +235,7 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
                   names: Mapping[str, str]) -> dict[tuple[str, str], str]:
     """(package id, kind id) -> evidence: a list-watch that client-go's cache builds for a
     resource the call names (the kubelet's `cache.NewListWatchFromClient(…, "pods", …)`); the
-    resource is the kind's plural, the core group's first."""
+    resource is the kind's plural, the core group's first. `facts`: see _watch_sources."""
     by_resource: dict[str, str] = {}
     for kid, k in sorted(kinds.items(), key=lambda kv: (
             kv[1]["group"] != "core", [-x for x in version_rank(kv[1]["version"])], kv[0])):
@@ -223,8 +243,6 @@ def _list_watches(facts: Sequence[FileFacts], kinds: dict[str, dict[str, Any]],
             by_resource.setdefault(plural, kid)
     found: dict[tuple[str, str], str] = {}
     for f in facts:
-        if not _may_say_a_watch(f) or not any(i.path == _CACHE[:-1] for i in f.imports):
-            continue
         scope = None
         for c in f.calls:
             if not c.resource or c.resource not in by_resource:

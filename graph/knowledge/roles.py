@@ -27,14 +27,19 @@ class RoleMapping:
 
 
 def map_roles(graph: KubeGraph, catalog: Catalog) -> dict[str, Any]:
-    dirs = {n.attrs["dir"]: n.id for n in graph.nodes(NodeKind.PACKAGE)}
+    ids = graph.ids_of_kinds(NodeKind.PACKAGE, NodeKind.EXTERNAL_PACKAGE)
+    dirs = {graph.attrs(pid)["dir"]: pid for pid in ids[NodeKind.PACKAGE]}
+    externals = [(eid, graph.attrs(eid).get("import_path", ""))
+                 for eid in ids[NodeKind.EXTERNAL_PACKAGE]]
+    within = _Within(dirs)
     imports = _package_imports(graph)
     members: dict[str, set[str]] = {}  # role -> packages claimed by a path rule
     figures: dict[str, Any] = {"roles": len(catalog.roles), "absent": []}
+    by_path = within.path_members(catalog.roles)
     for role in catalog.roles:
-        _add_role_node(graph, role, dirs)
-        members[role.id] = _add_path_members(graph, role, dirs)
-        present = bool(members[role.id] | _add_external_members(graph, role))
+        _add_role_node(graph, role, dirs, within)
+        members[role.id] = _add_path_members(graph, role, by_path[role.id])
+        present = bool(members[role.id] | _add_external_members(graph, role, externals))
         graph.add_node(role_id(role.id), NodeKind.ROLE, present=present,
                        note="" if present else role.absent_note,
                        note_zh="" if present else role.absent_note_zh)
@@ -57,41 +62,75 @@ def _within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-def _add_path_members(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> set[str]:
+def _ancestors(path: str) -> list[str]:
+    """Every prefix p of path with _within(path, p), the longest first."""
+    parts = path.split("/")
+    return ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
+
+
+class _Within:
+    """The package dirs by their ancestors: which dirs a path rule holds, without trying
+    every rule on every dir."""
+
+    def __init__(self, dirs: dict[str, str]) -> None:
+        self.dirs = dirs
+        self.ancestors = {directory: _ancestors(directory) for directory in dirs}
+        self.covered = {a for chain in self.ancestors.values() for a in chain}
+
+    def holds(self, path: str) -> bool:
+        """Is some package dir at or under path?"""
+        return path in self.covered
+
+    def path_members(self, roles: Iterable[Role]) -> dict[str, list[tuple[str, str]]]:
+        """role -> (package id, its most specific path rule), in the order of the dirs."""
+        roles = list(roles)
+        rules: dict[str, list[str]] = defaultdict(list)  # path rule -> roles that have it
+        for role in roles:
+            for p in dict.fromkeys(role.paths):
+                rules[p].append(role.id)
+        found: dict[str, list[tuple[str, str]]] = {role.id: [] for role in roles}
+        for directory, pid in self.dirs.items():
+            seen: set[str] = set()
+            for prefix in self.ancestors[directory]:  # the longest, most specific rule first
+                for rid in rules.get(prefix, ()):
+                    if rid not in seen:
+                        seen.add(rid)
+                        found[rid].append((pid, prefix))
+        return found
+
+
+def _add_path_members(graph: KubeGraph, role: Role, hits: list[tuple[str, str]]) -> set[str]:
     found = set()
-    for directory, pid in dirs.items():
-        rules = [p for p in role.paths if _within(directory, p)]
-        if rules:
-            rule = max(rules, key=len)  # the most specific rule is the evidence
-            graph.add_edge(pid, role_id(role.id), EdgeKind.IN_ROLE, how="path",
-                           evidence=f"path rule {rule}/")
-            found.add(pid)
+    for pid, rule in hits:  # the most specific rule is the evidence
+        graph.add_edge(pid, role_id(role.id), EdgeKind.IN_ROLE, how="path",
+                       evidence=f"path rule {rule}/")
+        found.add(pid)
     return found
 
 
-def _add_external_members(graph: KubeGraph, role: Role) -> set[str]:
+def _add_external_members(graph: KubeGraph, role: Role,
+                          externals: list[tuple[str, str]]) -> set[str]:
     found: set[str] = set()
     if not role.external:
         return found
-    for node in graph.nodes(NodeKind.EXTERNAL_PACKAGE):
-        path = node.attrs.get("import_path", "")
+    for eid, path in externals:
         rules = [p for p in role.external if _within(path, p)]
         if rules:
-            importers = graph.predecessors(node.id, EdgeKind.IMPORTS)
-            graph.add_edge(node.id, role_id(role.id), EdgeKind.IN_ROLE, how="external",
+            importers = graph.predecessors(eid, EdgeKind.IMPORTS)
+            graph.add_edge(eid, role_id(role.id), EdgeKind.IN_ROLE, how="external",
                            evidence=f"import rule {rules[0]}; imported by {len(importers)} "
                                     f"package(s)")
-            found.add(node.id)
+            found.add(eid)
     return found
 
 
-def _add_role_node(graph: KubeGraph, role: Role, dirs: dict[str, str]) -> None:
+def _add_role_node(graph: KubeGraph, role: Role, dirs: dict[str, str], within: _Within) -> None:
     interfaces: list[str] = []
     missing: list[str] = []
     for group in role.key_interfaces:
         hit = next((n for n in group if _is_interface(graph, f"type:{n}")), None)
         (interfaces if hit else missing).append(hit or group[0])
-    variants = [v.label for v in role.variants if any(_within(d, v.path) for d in dirs)]
+    variants = [v.label for v in role.variants if within.holds(v.path)]
     entry = _entry_package(dirs, role.entrypoint)
     graph.add_node(
         role_id(role.id), NodeKind.ROLE, name=role.name, plane=role.plane,
@@ -113,9 +152,15 @@ def _is_interface(graph: KubeGraph, nid: str) -> bool:
 def _package_imports(graph: KubeGraph) -> dict[str, list[str]]:
     """In-tree package -> the in-tree packages its non-test files import."""
     out: dict[str, list[str]] = defaultdict(list)
-    for e in graph.edges(EdgeKind.IMPORTS):
-        if not e.attrs.get("test_only") and kind_of(e.target) is NodeKind.PACKAGE:
-            out[e.source].append(e.target)
+    is_package: dict[str, bool] = {}  # by target: kind_of parses the id
+    for source, target, attrs in graph.edge_ends(EdgeKind.IMPORTS):
+        if attrs.get("test_only"):
+            continue
+        known = is_package.get(target)
+        if known is None:
+            known = is_package[target] = kind_of(target) is NodeKind.PACKAGE
+        if known:
+            out[source].append(target)
     return out
 
 

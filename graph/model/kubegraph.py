@@ -220,6 +220,65 @@ class KubeGraph:
         for u, v, k in log:
             yield u, v, k, _without_kind(succ[u][v][k])
 
+    def ids_of_kinds(self, *kinds: NodeKind) -> dict[str, list[str]]:
+        """Ids of the nodes of each kind (keyed by the kind's name), in the order they were
+        added: one pass over the nodes, no records built, for a stage that wants several kinds
+        (after a snapshot's fork every node touched costs a page copy)."""
+        found: dict[str, list[str]] = {str(kind): [] for kind in kinds}
+        nodes = self._node
+        for nid in [nid for nid, data in nodes.items() if data["kind"] in found]:
+            found[nodes[nid]["kind"]].append(nid)
+        return found
+
+    def edge_ends(self, kind: EdgeKind) -> list[tuple[str, str, Mapping[str, Any]]]:
+        """(source, target, attrs with the kind) of the edges of one kind, in the order they
+        were added: edges(kind) without the records."""
+        wanted = str(kind)
+        succ = self._succ
+        return [(u, v, succ[u][v][k]) for u, v, k in
+                [e for e in self._edge_log if e[2] == wanted]]
+
+    def add_node_rows(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """add_node(nid, kind, **attrs) for each (nid, kind, attrs) in order (attrs is taken,
+        not copied): the bulk path of a build."""
+        nodes, succ, pred, touched = self._node, self._succ, self._pred, self._touched_nodes
+        for nid, kind, attrs in rows:
+            data = nodes.get(nid)
+            if data is None:
+                attrs["kind"] = kind
+                nodes[nid] = attrs
+                succ[nid] = {}
+                pred[nid] = {}
+            else:
+                data.update(attrs)
+                data["kind"] = kind
+                if touched is not None:
+                    touched.add(nid)
+
+    def add_edge_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """add_edge(source, target, kind) for each (source, target, kind) in order: edges
+        without attributes, the bulk path of a build."""
+        nodes, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
+        touched = self._touched_edges
+        for row in rows:
+            source, target, kind = row
+            out = succ.get(source)
+            if out is None or target not in succ:
+                for nid in (source, target):  # an end not added yet: a node without attributes
+                    if nid not in nodes:
+                        nodes[nid], succ[nid], pred[nid] = {}, {}, {}
+                out = succ[source]
+            keyed = out.get(target)
+            if keyed is None:
+                out[target] = pred[target][source] = {kind: {"kind": kind}}
+            elif kind in keyed:
+                if touched is not None:
+                    touched.add((source, target, kind))
+                continue
+            else:
+                keyed[kind] = {"kind": kind}
+            log.append(row)
+
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
         tally = Counter(data["kind"] for data in self._node.values())
