@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kubeatlas.analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
+from kubeatlas.analyzer.cache_writer import CacheWriter
 from kubeatlas.analyzer.discover import Stamp, check_tree, discover, find_modules
 from kubeatlas.analyzer.gcpolicy import relaxed_gc
 from kubeatlas.analyzer.model import FileFacts
@@ -124,16 +125,23 @@ def index_tree(
 
     with _writing(db):
         writer = IndexWriter(db)
-    with writer:
+    saving = CacheWriter(cache, cache_path) if stats.parsed else None
+
+    def on_declarations(graph: KubeGraph) -> None:
+        writer.snapshot(graph)  # forked processes write the declarations and the facts cache
+        if saving is not None:  # while the rest is built and resolved
+            saving.start()
+
+    with writer, saving or nullcontext():
         with phase("build"):
             progress.start("build graph", None)
-            # a forked process writes the declarations while the rest is built and resolved
-            graph = build_graph(facts, modules, tree, on_declarations=writer.snapshot)
-        for name, stage in stages:
+            graph = build_graph(facts, modules, tree, on_declarations=on_declarations)
+        for number, (name, stage) in enumerate(stages, 1):
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
-            writer.snapshot(graph)  # what the stage added, written while the next ones run
+            if number < len(stages):  # what the stage added, written while the next ones run
+                writer.snapshot(graph)  # (after the last one, finish() writes it at once)
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]
@@ -150,14 +158,16 @@ def index_tree(
             }
 
             def meanwhile() -> None:  # while SQLite builds its indexes
-                if stats.parsed:
-                    save_cache(cache, cache_path)
+                if saving is not None:
+                    saving.retire_old()  # the old index's cache goes before the old index
                 facts.clear()  # the records and the written graph are freed now, not
                 graph.clear()  # on return
 
             with _writing(db):
                 writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
                               on_progress=progress.advance, meanwhile=meanwhile)
+                if saving is not None:
+                    saving.commit()  # the new index's cache comes after it
     return summary
 
 
