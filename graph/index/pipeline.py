@@ -140,8 +140,9 @@ def index_tree(
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
-            if number < len(stages):  # what the stage added, written while the next ones run
-                writer.snapshot(graph)  # (after the last one, finish() writes it at once)
+            if number < len(stages):  # what the stage added (and the tables' indexes: what
+                writer.snapshot(graph, index=True)  # comes after is little) written while the
+                # next ones run; after the last one, finish() writes it at once
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]
