@@ -128,8 +128,10 @@ def index_tree(
     saving = CacheWriter(cache, cache_path) if stats.parsed else None
 
     def on_declarations(graph: KubeGraph) -> None:
-        writer.snapshot(graph)  # forked processes write the declarations and the facts cache
-        if saving is not None:  # while the rest is built and resolved
+        """Forked processes write the declarations (and the nodes' indexes: few nodes come
+        later) and the facts cache while the rest is built and resolved."""
+        writer.snapshot(graph, index=("nodes",))
+        if saving is not None:
             saving.start()
 
     with writer, saving or nullcontext():
@@ -140,9 +142,10 @@ def index_tree(
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
-            if number < len(stages):  # what the stage added (and the tables' indexes: what
-                writer.snapshot(graph, index=True)  # comes after is little) written while the
-                # next ones run; after the last one, finish() writes it at once
+            # what the stage added (and the indexes: few rows come after the first stage) is
+            # written while the next ones run; after the last one, finish() writes it at once
+            if number < len(stages):
+                writer.snapshot(graph, index=("nodes", "edges"))
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]

@@ -29,15 +29,15 @@ CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NU
 CREATE TABLE problems (file TEXT NOT NULL, kind TEXT NOT NULL, message TEXT, line INTEGER);
 CREATE TABLE manifest (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER) WITHOUT ROWID;
 """
-# The tables' indexes may be built by a snapshot writer (the rows after it are then few);
-# the search table is filled from the nodes as they end up, by finish().
-TABLE_INDEXES = """
-CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind, name);
-CREATE INDEX IF NOT EXISTS nodes_package ON nodes(package);
-CREATE INDEX IF NOT EXISTS edges_source ON edges(source, kind);
-CREATE INDEX IF NOT EXISTS edges_target ON edges(target, kind);
-"""
-INDEXES = TABLE_INDEXES + """
+# A table's indexes may be built by a snapshot writer (the rows after it are then few); the
+# search table is filled from the nodes as they end up, by finish().
+TABLE_INDEXES = {
+    "nodes": "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind, name);\n"
+             "CREATE INDEX IF NOT EXISTS nodes_package ON nodes(package);\n",
+    "edges": "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, kind);\n"
+             "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, kind);\n",
+}
+INDEXES = "".join(TABLE_INDEXES.values()) + """
 CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram');
 INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
 """
@@ -84,11 +84,12 @@ class IndexWriter:
             self._tmp.unlink(missing_ok=True)
         os.close(self._fd)
 
-    def snapshot(self, graph: KubeGraph, *, index: bool = False) -> None:
+    def snapshot(self, graph: KubeGraph, *, index: Iterable[str] = ()) -> None:
         """Start writing the graph as it stands now in a forked process, unless the previous
         one is still busy or fewer than MIN_SNAPSHOT_ROWS rows were added since the last one
-        (Linux only: elsewhere forking a threaded process is not safe). `index`: the process
-        also builds the tables' indexes (when the rows still to come are few)."""
+        (Linux only: elsewhere forking a threaded process is not safe). `index`: the tables
+        ("nodes", "edges") whose indexes the process also builds: those into which the rows
+        still to come are few."""
         if not sys.platform.startswith("linux") or self._broken:
             return
         if self._running is not None and not self._reap(block=False):
@@ -99,7 +100,8 @@ class IndexWriter:
             return
         pid = os.fork()
         if pid == 0:
-            _write_snapshot_and_exit(graph, self._tmp, since, index)
+            _write_snapshot_and_exit(graph, self._tmp, since,
+                                     "".join(TABLE_INDEXES[table] for table in index))
         self._running = (pid, graph.mark())  # no change between the fork and the mark
 
     def finish(
@@ -158,7 +160,7 @@ class IndexWriter:
 
 
 def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None,
-                             index: bool) -> None:
+                             indexes: str) -> None:
     """In the forked child: write the graph (or what changed since the last snapshot), then
     leave at once (no atexit handlers, no flushing of the parent's buffers)."""
     status = 1
@@ -171,8 +173,8 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
             _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
         else:
             _append_delta(conn, graph.rows_since(since), lambda n: None)
-        if index:
-            conn.executescript(TABLE_INDEXES)
+        if indexes:
+            conn.executescript(indexes)
         conn.commit()
         conn.close()
         status = 0
