@@ -14,7 +14,7 @@ from typing import Any
 from kubeatlas.analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
 from kubeatlas.analyzer.cache_writer import CacheWriter
 from kubeatlas.analyzer.discover import Stamp, check_tree, discover, find_modules
-from kubeatlas.analyzer.gcpolicy import relaxed_gc
+from kubeatlas.analyzer.gcpolicy import paused_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.analyzer.source import Checkout
@@ -54,7 +54,7 @@ def facts_cache_path(db: Path) -> Path:
     return db.with_name(db.name + ".facts")
 
 
-@relaxed_gc()  # millions of short-lived records, no cycles: see analyzer/gcpolicy.py
+@paused_gc()  # millions of records, next to no cycles: see analyzer/gcpolicy.py
 def index_tree(
     checkout: Checkout,
     db: Path,
