@@ -8,6 +8,7 @@ which costs a full parse, never a wrong patch."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import signal
@@ -29,6 +30,7 @@ class CacheWriter:
         self._path = Path(path)
         self._pid: int | None = None  # the forked writer, until it is collected
         self._tmp: Path | None = None  # its temp file, until it is renamed or removed
+        self._held: int | None = None  # a descriptor of it holding its lock
 
     def start(self) -> None:
         """Fork the writer (once; Linux only: forking a threaded process is not safe elsewhere,
@@ -39,18 +41,20 @@ class CacheWriter:
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=self._path.name,
+            # named and locked as IndexWriter's temp files are (`.NAME.<8 chars>.tmp`, held
+            # while in use), so a later run removes it if this one is killed (remove_stale_temps)
+            fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=f".{self._path.name}.",
                                        suffix=".tmp")
         except OSError:
             return  # commit() writes it in the foreground
         self._tmp = Path(tmp)
-        try:
-            pid = os.fork()
-            if pid == 0:
-                _write_and_exit(self._cache, fd)
-            self._pid = pid
-        finally:
-            os.close(fd)  # the child has its own; later forks must not inherit this one
+        self._held = fd  # the lock lasts while this descriptor is open, until commit or exit
+        with suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        pid = os.fork()
+        if pid == 0:
+            _write_and_exit(self._cache, fd)
+        self._pid = pid
 
     def __enter__(self) -> CacheWriter:
         return self
@@ -62,6 +66,9 @@ class CacheWriter:
             self._wait()
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
     def retire_old(self) -> None:
         """Remove the cache of the index that is about to be replaced."""

@@ -18,6 +18,7 @@ from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.analyzer.source import describe_checkout
 from kubeatlas.graph.index.pipeline import facts_cache_path, index_tree
 from kubeatlas.graph.index.stages import default_stages
+from kubeatlas.graph.store.sqlite.target import remove_stale_temps, temp_pattern
 
 
 def scanned(tmp_path: Path) -> FactsCache:
@@ -31,6 +32,18 @@ def scanned(tmp_path: Path) -> FactsCache:
 
 def temps(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_live_writers_temp_file_is_held(tmp_path):
+    cache = scanned(tmp_path)
+    path = tmp_path / "i.sqlite.facts"
+    with CacheWriter(cache, path) as saving:
+        saving.start()
+        assert saving._tmp is not None and temp_pattern(path).fullmatch(saving._tmp.name)
+        os.utime(saving._tmp, (1, 1))
+        assert remove_stale_temps(path) == []  # locked: left alone
+        assert saving.commit()
+    assert len(load_cache(path)) == len(cache)
 
 
 @pytest.mark.parametrize("platform", [sys.platform, "darwin"])
@@ -101,3 +114,16 @@ def test_a_failed_index_keeps_the_old_cache(tmp_path):
                    stages=[("explode", explode)], force=True)
     assert facts_cache_path(db).read_bytes() == before
     assert temps(tmp_path) == []
+
+
+def test_a_killed_runs_cache_temp_file_is_removed_by_the_next_run(tmp_path):
+    root = write_tree(tmp_path / "k", SMALL_TREE)
+    db = tmp_path / "i.sqlite"
+    stale = tmp_path / ".i.sqlite.facts.abcd1234.tmp"  # as CacheWriter names them
+    stale.write_bytes(b"half a cache")
+    os.utime(stale, (1, 1))
+    index_tree(describe_checkout(root), db, jobs=1, max_file_bytes=1 << 20,
+               stages=default_stages())
+    assert not stale.exists()
+    assert temps(tmp_path) == []
+    assert len(load_cache(facts_cache_path(db))) > 0

@@ -24,7 +24,7 @@ from kubeatlas.graph.index.incremental import patch_index
 from kubeatlas.graph.index.version import GRAPH_VERSION
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.progress import Progress, SilentProgress
-from kubeatlas.graph.store.sqlite.target import check_target
+from kubeatlas.graph.store.sqlite.target import check_target, remove_stale_temps
 from kubeatlas.graph.store.sqlite.writer import IndexWriter
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
@@ -125,6 +125,7 @@ def index_tree(
 
     with _writing(db):
         writer = IndexWriter(db)
+        remove_stale_temps(cache_path)  # a killed run's background cache writer's
     saving = CacheWriter(cache, cache_path) if stats.parsed else None
 
     def on_declarations(graph: KubeGraph) -> None:
