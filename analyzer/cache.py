@@ -148,14 +148,14 @@ def load_cache(path: Path) -> FactsCache:
     entries = _read(path)
     if entries is None:
         return FactsCache()
-    entries.update(_read(_delta_path(path)) or {})
+    entries.update(_read(delta_path(path)) or {})
     return FactsCache(entries)
 
 
 def save_cache(cache: FactsCache, path: Path, only: set[str] | None = None) -> None:
     """Write the whole cache atomically; with `only`, write just those entries to a small
     delta file beside it (a body edit then costs milliseconds, not a full rewrite)."""
-    delta = _delta_path(path)
+    delta = delta_path(path)
     if only is not None and path.is_file():
         rows = FactsCache(_read(delta) or {})
         for rel_path in only:
@@ -168,7 +168,7 @@ def save_cache(cache: FactsCache, path: Path, only: set[str] | None = None) -> N
     delta.unlink(missing_ok=True)
 
 
-def _delta_path(path: Path) -> Path:
+def delta_path(path: Path) -> Path:
     return path.with_name(path.name + ".delta")
 
 
@@ -194,6 +194,18 @@ def _read(path: Path) -> dict[str, CacheEntry] | None:
 
 
 def _write(cache: FactsCache, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        write_to(cache, fd)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_to(cache: FactsCache, fd: int) -> None:
+    """The cache file's bytes into fd (closed after)."""
     directory: dict[str, tuple[int, int, tuple[object, ...], int, int, int]] = {}
     blobs: list[bytes] = []
     offset = 0
@@ -204,14 +216,7 @@ def _write(cache: FactsCache, path: Path) -> None:
         blobs += (shell, body)
         offset = middle + len(body)
     head = marshal.dumps((_FORMAT, ANALYZER_VERSION, _PYTHON, directory))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_LENGTH.pack(len(head)))
-            fh.write(head)
-            fh.writelines(blobs)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_LENGTH.pack(len(head)))
+        fh.write(head)
+        fh.writelines(blobs)

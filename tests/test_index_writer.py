@@ -95,7 +95,8 @@ def test_snapshot_plus_delta_equals_one_go_write(tmp_path):
     assert reaped(pid)
 
 
-def test_two_snapshots_plus_delta_equal_one_go_write(tmp_path):
+def test_two_snapshots_plus_delta_equal_one_go_write(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_write, "MIN_SNAPSHOT_ROWS", 0)  # the second one is tiny
     graph = structural_graph()
     db = tmp_path / "snap.sqlite"
     with IndexWriter(db) as writer:
@@ -104,7 +105,7 @@ def test_two_snapshots_plus_delta_equal_one_go_write(tmp_path):
         graph.add_node("pkg:a", NodeKind.PACKAGE, files=3)  # changed between the snapshots
         graph.add_edge("func:a.F0", "func:a.F2", EdgeKind.CALLS, count=7)
         while writer._running is not None and writer._running[0] == first:
-            writer.snapshot(graph)  # busy: skipped until the first writer is done
+            writer.snapshot(graph, index=["nodes", "edges"])  # busy: skipped until done
         second = snapshot_pid(writer)
         later_stages(graph)
         writer.finish(graph, meta=META, problems=[], manifest=[])
@@ -117,6 +118,35 @@ def test_two_snapshots_plus_delta_equal_one_go_write(tmp_path):
         writer.finish(expected, meta=META, problems=[], manifest=[])
     assert tables(db) == tables(other)
     assert reaped(first) and reaped(second)
+
+
+def test_a_small_delta_is_not_worth_a_fork(tmp_path):
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph)
+        first = snapshot_pid(writer)
+        writer._reap(block=True)
+        later_stages(graph)  # fewer than MIN_SNAPSHOT_ROWS new rows
+        writer.snapshot(graph, index=["edges"])
+        assert writer._running is None
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    assert tables(db) == one_go(tmp_path)
+    assert reaped(first)
+
+
+def test_indexes_built_by_a_snapshot_give_the_same_index(tmp_path):
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph, index=["nodes"])  # then the edges' (below: no fork)
+        writer._reap(block=True)
+        later_stages(graph)
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    assert tables(db) == one_go(tmp_path)
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    assert sqlite3.connect(db).execute(schema).fetchall() == \
+        sqlite3.connect(tmp_path / "one-go.sqlite").execute(schema).fetchall()
 
 
 def test_failed_snapshot_falls_back_to_writing_everything(tmp_path, monkeypatch, capfd):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kubeatlas.analyzer.cache import ANALYZER_VERSION, load_cache, save_cache
+from kubeatlas.analyzer.cache_writer import CacheWriter
 from kubeatlas.analyzer.discover import Stamp, check_tree, discover, find_modules
-from kubeatlas.analyzer.gcpolicy import relaxed_gc
+from kubeatlas.analyzer.gcpolicy import paused_gc
 from kubeatlas.analyzer.model import FileFacts
 from kubeatlas.analyzer.scan import scan_files
 from kubeatlas.analyzer.source import Checkout
@@ -23,7 +24,7 @@ from kubeatlas.graph.index.incremental import patch_index
 from kubeatlas.graph.index.version import GRAPH_VERSION
 from kubeatlas.graph.model.kubegraph import KubeGraph
 from kubeatlas.graph.model.progress import Progress, SilentProgress
-from kubeatlas.graph.store.sqlite.target import check_target
+from kubeatlas.graph.store.sqlite.target import check_target, remove_stale_temps
 from kubeatlas.graph.store.sqlite.writer import IndexWriter
 
 # Later stages (resolution, roles, API kinds, mini links) plug in here, each
@@ -53,7 +54,7 @@ def facts_cache_path(db: Path) -> Path:
     return db.with_name(db.name + ".facts")
 
 
-@relaxed_gc()  # millions of short-lived records, no cycles: see analyzer/gcpolicy.py
+@paused_gc()  # millions of records, next to no cycles: see analyzer/gcpolicy.py
 def index_tree(
     checkout: Checkout,
     db: Path,
@@ -124,16 +125,28 @@ def index_tree(
 
     with _writing(db):
         writer = IndexWriter(db)
-    with writer:
+        remove_stale_temps(cache_path)  # a killed run's background cache writer's
+    saving = CacheWriter(cache, cache_path) if stats.parsed else None
+
+    def on_declarations(graph: KubeGraph) -> None:
+        """Forked processes write the declarations (and the nodes' indexes: few nodes come
+        later) and the facts cache while the rest is built and resolved."""
+        writer.snapshot(graph, index=("nodes",))
+        if saving is not None:
+            saving.start()
+
+    with writer, saving or nullcontext():
         with phase("build"):
             progress.start("build graph", None)
-            # a forked process writes the declarations while the rest is built and resolved
-            graph = build_graph(facts, modules, tree, on_declarations=writer.snapshot)
-        for name, stage in stages:
+            graph = build_graph(facts, modules, tree, on_declarations=on_declarations)
+        for number, (name, stage) in enumerate(stages, 1):
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
-            writer.snapshot(graph)  # what the stage added, written while the next ones run
+            # what the stage added (and the indexes: few rows come after the first stage) is
+            # written while the next ones run; after the last one, finish() writes it at once
+            if number < len(stages):
+                writer.snapshot(graph, index=("nodes", "edges"))
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]
@@ -150,14 +163,16 @@ def index_tree(
             }
 
             def meanwhile() -> None:  # while SQLite builds its indexes
-                if stats.parsed:
-                    save_cache(cache, cache_path)
+                if saving is not None:
+                    saving.retire_old()  # the old index's cache goes before the old index
                 facts.clear()  # the records and the written graph are freed now, not
                 graph.clear()  # on return
 
             with _writing(db):
                 writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
                               on_progress=progress.advance, meanwhile=meanwhile)
+                if saving is not None:
+                    saving.commit()  # the new index's cache comes after it
     return summary
 
 

@@ -308,13 +308,18 @@ class KubeGraph:
         return graph
 
 
-def _node_rows(items: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[NodeRow]:
-    for nid, data in items:
-        yield nid, data["kind"], {k: v for k, v in data.items() if k != "kind"}
+def _node_rows(items: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[NodeRow]:
+    for nid, data in items:  # a copy less the kind (in C: twice as fast as a comprehension)
+        attrs = data.copy()
+        yield nid, attrs.pop("kind"), attrs
 
 
-def _without_kind(data: Mapping[str, Any]) -> dict[str, Any] | None:
-    return {a: w for a, w in data.items() if a != "kind"} if len(data) > 1 else None
+def _without_kind(data: dict[str, Any]) -> dict[str, Any] | None:
+    if len(data) <= 1:
+        return None
+    attrs = data.copy()  # the same keys in the same order as a comprehension, faster
+    attrs.pop("kind", None)
+    return attrs
 
 
 def _scalar(value: Any) -> Any:

@@ -29,16 +29,23 @@ CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NU
 CREATE TABLE problems (file TEXT NOT NULL, kind TEXT NOT NULL, message TEXT, line INTEGER);
 CREATE TABLE manifest (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER) WITHOUT ROWID;
 """
-INDEXES = """
-CREATE INDEX nodes_kind ON nodes(kind, name);
-CREATE INDEX nodes_package ON nodes(package);
-CREATE INDEX edges_source ON edges(source, kind);
-CREATE INDEX edges_target ON edges(target, kind);
+# A table's indexes may be built by a snapshot writer (the rows after it are then few); the
+# search table is filled from the nodes as they end up, by finish().
+TABLE_INDEXES = {
+    "nodes": "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind, name);\n"
+             "CREATE INDEX IF NOT EXISTS nodes_package ON nodes(package);\n",
+    "edges": "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, kind);\n"
+             "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, kind);\n",
+}
+INDEXES = "".join(TABLE_INDEXES.values()) + """
 CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram');
 INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
 """
 
 _BATCH = 20_000
+# Fewer new rows than this are not worth a fork: a forked child makes every page the parent
+# writes while it lives a copy-on-write fault (~1 GB of heap), and finish() appends them fast.
+MIN_SNAPSHOT_ROWS = 20_000
 
 
 class IndexWriter:
@@ -77,19 +84,24 @@ class IndexWriter:
             self._tmp.unlink(missing_ok=True)
         os.close(self._fd)
 
-    def snapshot(self, graph: KubeGraph) -> None:
+    def snapshot(self, graph: KubeGraph, *, index: Iterable[str] = ()) -> None:
         """Start writing the graph as it stands now in a forked process, unless the previous
-        one is still busy (Linux only: elsewhere forking a threaded process is not safe)."""
+        one is still busy or fewer than MIN_SNAPSHOT_ROWS rows were added since the last one
+        (Linux only: elsewhere forking a threaded process is not safe). `index`: the tables
+        ("nodes", "edges") whose indexes the process also builds: those into which the rows
+        still to come are few."""
         if not sys.platform.startswith("linux") or self._broken:
             return
         if self._running is not None and not self._reap(block=False):
             return  # still writing; a later snapshot or finish() covers this
-        if self._broken:
-            return
         since = self._written
+        if self._broken or (since is not None and len(graph) - since.nodes
+                            + graph.edge_count - since.edges < MIN_SNAPSHOT_ROWS):
+            return
         pid = os.fork()
         if pid == 0:
-            _write_snapshot_and_exit(graph, self._tmp, since)
+            _write_snapshot_and_exit(graph, self._tmp, since,
+                                     "".join(TABLE_INDEXES[table] for table in index))
         self._running = (pid, graph.mark())  # no change between the fork and the mark
 
     def finish(
@@ -147,7 +159,8 @@ class IndexWriter:
         return True
 
 
-def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None) -> None:
+def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None,
+                             indexes: str) -> None:
     """In the forked child: write the graph (or what changed since the last snapshot), then
     leave at once (no atexit handlers, no flushing of the parent's buffers)."""
     status = 1
@@ -160,6 +173,8 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
             _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
         else:
             _append_delta(conn, graph.rows_since(since), lambda n: None)
+        if indexes:
+            conn.executescript(indexes)
         conn.commit()
         conn.close()
         status = 0
