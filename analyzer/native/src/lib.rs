@@ -6,11 +6,15 @@ mod buildtags;
 mod channels;
 mod declarations;
 mod extract;
+mod gokinds;
 mod goparse;
 mod model;
+#[cfg(test)]
+mod query_oracle;
 mod rows;
 mod typesyntax;
 mod values;
+mod walk;
 
 use pyo3::prelude::*;
 
