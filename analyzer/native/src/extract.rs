@@ -2,14 +2,13 @@
 //! matches to their handlers, and the handlers of calls, values and assignments in bodies
 //! (declarations.rs has those of declarations).
 
-use std::collections::{HashMap, HashSet};
-
 use tree_sitter::Node;
 
 use crate::body_locals::{on_closure, on_local, on_range, on_type_switch};
 use crate::buildtags::{read_build_expr, with_cgo};
 use crate::channels::{note_alias, on_handed, on_ranged, on_receive, on_send, pass_variable, through_fields};
 use crate::declarations::{on_alias, on_const, on_func, on_import, on_method, on_package, on_type, on_var};
+use crate::fasthash::{FastMap, FastSet};
 use crate::goparse::{first_missing_line, Captures, PARSER};
 use crate::model::{is_channel_type, CallRef, ChannelOp, Decl, FileFacts, ImportRef, LocalVar, Param, Problem};
 use crate::values::{
@@ -38,12 +37,12 @@ pub struct Acc {
     pub scope: String,
     pub scope_end: i64,
     pub ordinal: usize,
-    pub known: HashSet<String>,
+    pub known: FastSet<String>,
     pub known_upto: usize,
-    pub func_params: HashSet<String>,
-    pub handed: HashSet<String>,
-    pub chan_params: HashMap<String, HashSet<String>>,
-    pub callee_at: HashMap<usize, String>,
+    pub func_params: FastSet<String>,
+    pub handed: FastSet<String>,
+    pub chan_params: FastMap<String, FastSet<String>>,
+    pub callee_at: FastMap<usize, String>,
 }
 
 impl Acc {
@@ -212,7 +211,7 @@ fn on_ref(acc: &mut Acc, c: &Captures, src: &[u8]) {
     if node.kind() == "identifier" && acc.is_variable(&expr) {
         if !acc.func_params.contains(&expr) {
             if acc.handed.contains(&expr) {
-                let (call, arg) = argument_of(&acc.callee_at, node, src);
+                let (call, arg) = argument_of(&acc.callee_at, c, node, src);
                 if !call.is_empty() {
                     let scope = acc.scope.clone();
                     pass_variable(acc, &scope, expr, line_of(node), call, arg);
@@ -220,12 +219,12 @@ fn on_ref(acc: &mut Acc, c: &Captures, src: &[u8]) {
             }
             return;
         }
-        (call, arg) = argument_of(&acc.callee_at, node, src);
+        (call, arg) = argument_of(&acc.callee_at, c, node, src);
         if call.is_empty() {
             return;
         }
     } else if py_len(&expr) <= MAX_CALLEE {
-        (call, arg) = argument_of(&acc.callee_at, node, src);
+        (call, arg) = argument_of(&acc.callee_at, c, node, src);
     } else {
         return;
     }
@@ -241,8 +240,9 @@ fn on_keyed(acc: &mut Acc, c: &Captures, src: &[u8]) {
     if py_len(&expr) > MAX_CALLEE {
         return;
     }
-    let literal = node.parent().and_then(|n| n.parent()).and_then(|n| n.parent());
-    let owner = literal.and_then(|l| l.parent());
+    let mut above = c.ancestors(node);
+    let literal = above.nth(2);
+    let owner = literal.and_then(|_| above.next());
     let type_node = owner.filter(|o| o.kind() == "composite_literal").and_then(|o| o.child_by_field_name("type"));
     let holder = type_node.map(|t| flat(t, src) + "{}").unwrap_or_default();
     let key = c.node("keyed.key");

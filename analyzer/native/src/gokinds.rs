@@ -36,6 +36,7 @@ pub enum Parent {
 pub struct Kinds {
     pub parent: Vec<Parent>,
     pub identifier: u16,
+    pub comment: u16,
     pub selector: u16,
     pub call: u16,
     pub package_identifier: u16,
@@ -110,6 +111,7 @@ pub fn kinds() -> &'static Kinds {
         Kinds {
             parent,
             identifier: kind("identifier"),
+            comment: kind("comment"),
             selector: kind("selector_expression"),
             call: kind("call_expression"),
             package_identifier: kind("package_identifier"),

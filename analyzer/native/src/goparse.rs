@@ -20,19 +20,54 @@ thread_local! {
 /// Most captures a GO_QUERY pattern has.
 const MAX_CAPTURES: usize = 4;
 
-/// One query match: its captures by name (GO_QUERY's capture names).
+/// A node on the walk's way down (walk.rs): the node, its kind, its field in its parent (0: none,
+/// or not looked up) and, in an argument list, its position among the arguments (else -1).
 #[derive(Clone, Copy)]
-pub struct Captures<'t> {
-    caps: [Option<(&'static str, Node<'t>)>; MAX_CAPTURES],
+pub struct Frame<'t> {
+    pub node: Node<'t>,
+    pub kind: u16,
+    pub field: u16,
+    pub position: i32,
+    /// Arguments met so far among its children (argument lists only).
+    pub arguments: i32,
 }
 
-impl<'t> Captures<'t> {
-    pub fn new(caps: &[(&'static str, Node<'t>)]) -> Self {
+/// One query match: its captures by name (GO_QUERY's capture names), and the nodes from the root
+/// down to the node the match finished at, which answer parent() and the like without
+/// tree-sitter's costly climb from the root.
+pub struct Captures<'a, 't> {
+    caps: [Option<(&'static str, Node<'t>)>; MAX_CAPTURES],
+    stack: &'a [Frame<'t>],
+}
+
+impl<'a, 't> Captures<'a, 't> {
+    pub fn new(caps: &[(&'static str, Node<'t>)], stack: &'a [Frame<'t>]) -> Self {
         let mut all = [None; MAX_CAPTURES];
         for (slot, cap) in all.iter_mut().zip(caps) {
             *slot = Some(*cap);
         }
-        Captures { caps: all }
+        Captures { caps: all, stack }
+    }
+
+    fn on_stack(&self, node: Node<'t>) -> Option<usize> {
+        self.stack.iter().rposition(|f| f.node == node)
+    }
+
+    /// node's ancestors, innermost first.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + 'a {
+        let at = self.on_stack(node);
+        let frames = at.map_or(&[][..], |i| &self.stack[..i]);
+        let climbed = if at.is_none() { node.parent() } else { None };
+        frames.iter().rev().map(|f| f.node).chain(std::iter::successors(climbed, |n| n.parent()))
+    }
+
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.ancestors(node).next()
+    }
+
+    /// node's position among the arguments of its call (comments left out), if the walk knows it.
+    pub fn position(&self, node: Node<'t>) -> Option<i64> {
+        self.on_stack(node).map(|i| self.stack[i].position as i64).filter(|p| *p >= 0)
     }
 
     pub fn get(&self, name: &str) -> Option<Node<'t>> {

@@ -6,6 +6,7 @@ mod buildtags;
 mod channels;
 mod declarations;
 mod extract;
+mod fasthash;
 mod gokinds;
 mod goparse;
 mod model;

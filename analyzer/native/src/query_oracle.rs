@@ -59,11 +59,24 @@ fn query_matches(content: &[u8]) -> Vec<Match> {
 fn walked_matches(content: &[u8]) -> Vec<Match> {
     let tree = PARSER.with(|p| p.borrow_mut().parse(content, None)).expect("a tree");
     let mut found = Vec::new();
-    walk(tree.root_node(), &mut |pattern, c: Captures| {
-        let caps = c.iter().map(|(n, node)| (n.to_string(), node));
-        found.push(described(pattern, caps));
+    walk(tree.root_node(), &mut |pattern, c: &Captures| {
+        for (_, node) in c.iter() {
+            check_context(c, node);
+        }
+        found.push(described(pattern, c.iter().map(|(n, node)| (n.to_string(), node))));
     });
     found
+}
+
+/// What the walk tells of a captured node is what tree-sitter's climb from the root tells.
+fn check_context<'t>(c: &Captures<'_, 't>, node: Node<'t>) {
+    let climbed: Vec<Node> = std::iter::successors(node.parent(), |n| n.parent()).collect();
+    assert_eq!(c.ancestors(node).collect::<Vec<_>>(), climbed);
+    if node.parent().is_some_and(|p| p.kind() == "argument_list") {
+        if let Some(position) = c.position(node) {
+            assert_eq!(position, crate::values::position_among_arguments(node));
+        }
+    }
 }
 
 /// "" when the walk matches as the query does, else where they first part.

@@ -4,19 +4,18 @@
 //! function's name is the caller of all its calls): pickle and marshal then send and keep each
 //! once, and the main process holds no more than it does with the Python extractor.
 
-use std::collections::HashMap;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 
+use crate::fasthash::FastMap;
 use crate::model::{Decl, FileFacts};
 
 type Obj<'py> = Bound<'py, PyAny>;
 
 struct RowBuilder<'a, 'py> {
     py: Python<'py>,
-    strings: HashMap<&'a str, Obj<'py>>,
+    strings: FastMap<&'a str, Obj<'py>>,
 }
 
 impl<'a, 'py> RowBuilder<'a, 'py> {
@@ -164,5 +163,5 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
 }
 
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Bound<'py, PyAny>> {
-    RowBuilder { py, strings: HashMap::new() }.facts(f)
+    RowBuilder { py, strings: FastMap::default() }.facts(f)
 }

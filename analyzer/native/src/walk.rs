@@ -9,7 +9,7 @@
 use tree_sitter::{Node, TreeCursor};
 
 use crate::gokinds::{kinds, Kinds, Parent};
-use crate::goparse::Captures;
+use crate::goparse::{Captures, Frame};
 
 /// GO_QUERY's pattern names, a pattern a line (goparse.PATTERN_NAMES).
 pub const PATTERNS: [&str; 26] = [
@@ -18,17 +18,8 @@ pub const PATTERNS: [&str; 26] = [
     "handed",
 ];
 
-/// An ancestor of the node entered: its kind and its field in its own parent (0: none, or not
-/// looked up because no pattern asks).
-#[derive(Clone, Copy)]
-struct Frame<'t> {
-    node: Node<'t>,
-    kind: u16,
-    field: u16,
-}
-
 /// Calls visit(pattern index, captures) for every GO_QUERY match under root, in the query's order.
-pub fn walk<'t>(root: Node<'t>, visit: &mut impl FnMut(usize, Captures<'t>)) {
+pub fn walk<'t>(root: Node<'t>, visit: &mut impl FnMut(usize, &Captures<'_, 't>)) {
     let k = kinds();
     let mut cursor: TreeCursor<'t> = root.walk();
     let mut stack: Vec<Frame<'t>> = Vec::with_capacity(64);
@@ -36,14 +27,21 @@ pub fn walk<'t>(root: Node<'t>, visit: &mut impl FnMut(usize, Captures<'t>)) {
         let node = cursor.node();
         let kind = node.kind_id();
         let role = stack.last().and_then(|p| k.parent.get(p.kind as usize)).copied().unwrap_or(Parent::Other);
-        let mut field = 0;
-        if role != Parent::Other {
-            field = cursor.field_id().map_or(0, |f| f.get());
-            if role != Parent::FieldsOnly {
-                enter(k, role, &stack, node, kind, field, visit);
+        let (mut field, mut position) = (0, -1);
+        if role == Parent::Arguments {
+            let arguments = stack.last_mut().expect("a parent");
+            position = arguments.arguments;
+            if kind != k.comment && node.is_named() {
+                arguments.arguments += 1;
             }
         }
-        stack.push(Frame { node, kind, field });
+        if role != Parent::Other {
+            field = cursor.field_id().map_or(0, |f| f.get());
+        }
+        stack.push(Frame { node, kind, field, position, arguments: 0 });
+        if role != Parent::Other && role != Parent::FieldsOnly {
+            enter(k, role, &stack, node, kind, field, visit);
+        }
         if cursor.goto_first_child() {
             continue;
         }
@@ -78,17 +76,18 @@ fn field_of_kind<'t>(node: Node<'t>, field: u16, kind: u16) -> Option<Node<'t>> 
 fn enter<'t>(
     k: &Kinds,
     role: Parent,
-    stack: &[Frame<'t>],
+    walked: &[Frame<'t>],
     n: Node<'t>,
     nk: u16,
     f: u16,
-    visit: &mut impl FnMut(usize, Captures<'t>),
+    visit: &mut impl FnMut(usize, &Captures<'_, 't>),
 ) {
+    let stack = &walked[..walked.len() - 1]; // n's ancestors
     let p = stack[stack.len() - 1];
     let ancestor = |up: usize| if stack.len() > up { Some(stack[stack.len() - 1 - up]) } else { None };
     let is_ref = nk == k.identifier || nk == k.selector;
     let is_channel = is_ref || nk == k.call;
-    let mut emit = |pattern: usize, caps: &[(&'static str, Node<'t>)]| visit(pattern, Captures::new(caps));
+    let mut emit = |pattern: usize, caps: &[(&'static str, Node<'t>)]| visit(pattern, &Captures::new(caps, walked));
     match role {
         Parent::Package if nk == k.package_identifier => emit(0, &[("package.name", n)]),
         Parent::Import if f == k.f_path && wild(n) => match p.node.child_by_field_id(k.f_name).filter(|a| wild(*a)) {
