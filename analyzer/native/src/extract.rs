@@ -142,7 +142,7 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
     let (has_error, missing_line) = PARSER.with(|cell| {
         let tree = cell.borrow_mut().parse(content, None).expect("a tree for every file");
         let root = tree.root_node();
-        walk(root, &mut |pattern, captures| (HANDLERS[pattern].1)(&mut acc, &captures, content));
+        walk(root, &mut |pattern, captures| (HANDLERS[pattern].1)(&mut acc, captures, content));
         (root.has_error(), first_missing_line(root))
     });
     if has_error {

@@ -31,6 +31,8 @@ pub enum Parent {
     Unary,
     /// Only its children's fields are needed (by the patterns of their children).
     FieldsOnly,
+    /// Holds no node any pattern matches: the walk does not go in.
+    Opaque,
 }
 
 pub struct Kinds {
@@ -105,6 +107,10 @@ pub fn kinds() -> &'static Kinds {
             ("const_spec", Parent::ConstSpec),
             ("unary_expression", Parent::Unary),
             ("keyed_element", Parent::FieldsOnly),
+            ("interpreted_string_literal", Parent::Opaque),
+            ("raw_string_literal", Parent::Opaque),
+            ("rune_literal", Parent::Opaque),
+            ("qualified_type", Parent::Opaque),
         ] {
             parent[kind(name) as usize] = role;
         }

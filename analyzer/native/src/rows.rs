@@ -39,7 +39,11 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
         value.into_bound_py_any(self.py)
     }
 
-    fn tuple(&self, items: Vec<Obj<'py>>) -> PyResult<Obj<'py>> {
+    fn tuple<I>(&self, items: I) -> PyResult<Obj<'py>>
+    where
+        I: IntoIterator<Item = Obj<'py>>,
+        I::IntoIter: ExactSizeIterator,
+    {
         Ok(PyTuple::new(self.py, items)?.into_any())
     }
 
@@ -51,20 +55,20 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
     fn decl(&mut self, d: &'a Decl) -> PyResult<Obj<'py>> {
         let mut fields = Vec::with_capacity(d.fields.len());
         for f in &d.fields {
-            let row = vec![self.s(&f.name), self.s(&f.type_expr), self.flag(f.embedded)?];
+            let row = [self.s(&f.name), self.s(&f.type_expr), self.flag(f.embedded)?];
             fields.push(self.tuple(row)?);
         }
         let mut methods = Vec::with_capacity(d.methods.len());
         for m in &d.methods {
-            let row = vec![self.s(&m.name), self.texts(&m.params)?, self.texts(&m.results)?, self.int(m.line)?];
+            let row = [self.s(&m.name), self.texts(&m.params)?, self.texts(&m.results)?, self.int(m.line)?];
             methods.push(self.tuple(row)?);
         }
         let mut params = Vec::with_capacity(d.params.len());
         for p in &d.params {
-            let row = vec![self.s(&p.name), self.s(&p.type_expr)];
+            let row = [self.s(&p.name), self.s(&p.type_expr)];
             params.push(self.tuple(row)?);
         }
-        let row = vec![
+        let row = [
             self.s(d.kind),
             self.s(&d.name),
             self.int(d.line)?,
@@ -88,7 +92,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
     fn facts(&mut self, f: &'a FileFacts) -> PyResult<Obj<'py>> {
         let mut imports = Vec::with_capacity(f.imports.len());
         for i in &f.imports {
-            let row = vec![self.s(&i.path), self.opt(i.alias.as_deref()), self.int(i.line)?];
+            let row = [self.s(&i.path), self.opt(i.alias.as_deref()), self.int(i.line)?];
             imports.push(self.tuple(row)?);
         }
         let mut decls = Vec::with_capacity(f.decls.len());
@@ -97,7 +101,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
         }
         let mut calls = Vec::with_capacity(f.calls.len());
         for c in &f.calls {
-            let row = vec![
+            let row = [
                 self.s(&c.caller),
                 self.s(&c.callee_expr),
                 self.int(c.line)?,
@@ -112,7 +116,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
         }
         let mut locals = Vec::with_capacity(f.locals.len());
         for v in &f.locals {
-            let row = vec![
+            let row = [
                 self.s(&v.scope),
                 self.s(&v.name),
                 self.int(v.line)?,
@@ -125,12 +129,12 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
         }
         let mut problems = Vec::with_capacity(f.problems.len());
         for p in &f.problems {
-            let row = vec![self.s(p.kind), self.s(&p.message), self.int(p.line)?];
+            let row = [self.s(p.kind), self.s(&p.message), self.int(p.line)?];
             problems.push(self.tuple(row)?);
         }
         let mut channels = Vec::with_capacity(f.channels.len());
         for c in &f.channels {
-            let row = vec![
+            let row = [
                 self.s(&c.caller),
                 self.s(&c.channel),
                 self.int(c.line)?,
@@ -140,7 +144,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
             ];
             channels.push(self.tuple(row)?);
         }
-        let row = vec![
+        let row = [
             self.s(&f.rel_path),
             self.s(&f.import_path),
             self.s(&f.module),

@@ -39,10 +39,10 @@ pub fn walk<'t>(root: Node<'t>, visit: &mut impl FnMut(usize, &Captures<'_, 't>)
             field = cursor.field_id().map_or(0, |f| f.get());
         }
         stack.push(Frame { node, kind, field, position, arguments: 0 });
-        if role != Parent::Other && role != Parent::FieldsOnly {
+        if !matches!(role, Parent::Other | Parent::FieldsOnly | Parent::Opaque) {
             enter(k, role, &stack, node, kind, field, visit);
         }
-        if cursor.goto_first_child() {
+        if k.parent.get(kind as usize) != Some(&Parent::Opaque) && cursor.goto_first_child() {
             continue;
         }
         loop {
