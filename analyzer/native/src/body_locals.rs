@@ -36,7 +36,7 @@ pub fn on_local(acc: &mut Acc, c: &Captures, src: &[u8]) {
         return;
     }
     let line = line_of(names);
-    let until = block_end(names);
+    let until = block_end(c, c.node("local.values")); // names' parent, on the walk's way
     let left: Vec<String> = named_children(names).into_iter().map(|n| text(n, src)).collect();
     let right = named_children(c.node("local.values"));
     if left.len() == right.len() {
@@ -83,7 +83,7 @@ pub fn on_range(acc: &mut Acc, c: &Captures, src: &[u8]) {
     for (name, how) in named_children(c.node("range.names")).into_iter().take(2).zip(hows) {
         let name = text(name, src);
         if name != "_" {
-            acc.locals.push(local(&scope, name, line, (ranged.clone(), how), 0, block_end(node)));
+            acc.locals.push(local(&scope, name, line, (ranged.clone(), how), 0, block_end(c, node)));
         }
     }
 }
@@ -93,7 +93,7 @@ pub fn on_closure(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let scope = acc.scope_of(plist);
     if !scope.is_empty() {
         let line = line_of(plist);
-        let until = plist.parent().map(|p| p.end_position().row as i64 + 1).unwrap_or(0);
+        let until = c.parent(plist).map(|p| p.end_position().row as i64 + 1).unwrap_or(0);
         for p in read_params(plist, src) {
             if !p.name.is_empty() && p.name != "_" {
                 acc.locals.push(local(&scope, p.name, line, (p.type_expr, LocalSource::Type), 0, until));

@@ -101,7 +101,8 @@ fn plus_line_expr(line: &str) -> String {
         ors.push(if ands.len() > 1 {
             format!("({})", ands.join(" && "))
         } else {
-            ands.first().map_or_else(|| "ignore".to_string(), |s| s.to_string()) // no tag: Go reads `ignore`
+            ands.first().map_or_else(|| "ignore".to_string(), |s| s.to_string())
+            // no tag: Go reads `ignore`
         });
     }
     if ors.len() > 1 {

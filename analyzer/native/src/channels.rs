@@ -1,11 +1,12 @@
 //! Channel operations in function bodies (analyzer/channels.py): sends and receives, getters,
 //! methods returning a channel, channels handed to calls.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use tree_sitter::Node;
 
 use crate::extract::Acc;
+use crate::fasthash::{FastMap, FastSet};
 use crate::goparse::Captures;
 use crate::model::{ChannelOp, LocalVar, PASS, RECEIVE, SEND, YIELD};
 use crate::values::{argument_of, flat, line_of, named_children, py_len, MAX_CALLEE};
@@ -100,7 +101,7 @@ pub fn on_handed(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let node = c.node("handed");
     let scope = acc.scope_of(node);
     let channel = if scope.is_empty() { String::new() } else { returning_call(node, src) };
-    let (call, arg) = if channel.is_empty() { (String::new(), -1) } else { argument_of(&acc.callee_at, node, src) };
+    let (call, arg) = if channel.is_empty() { (String::new(), -1) } else { argument_of(&acc.callee_at, c, node, src) };
     if !call.is_empty() {
         acc.channels.push(op(&scope, channel, line_of(node), PASS, call, arg));
     }
@@ -147,16 +148,16 @@ pub fn through_fields(
     ops: Vec<ChannelOp>,
     aliases: &[(String, String, String)],
     locals: &[LocalVar],
-    chan_params: &HashMap<String, HashSet<String>>,
+    chan_params: &FastMap<String, FastSet<String>>,
 ) -> Vec<ChannelOp> {
     if ops.iter().all(|o| o.channel.contains('.')) {
         return ops;
     }
-    let mut fields: HashMap<(&str, &str), BTreeSet<&str>> = HashMap::new();
+    let mut fields: FastMap<(&str, &str), BTreeSet<&str>> = FastMap::default();
     for (scope, name, value) in aliases {
         fields.entry((scope, name)).or_default().insert(value);
     }
-    let mut made: HashSet<(&str, &str)> = HashSet::new();
+    let mut made: FastSet<(&str, &str)> = FastSet::default();
     for v in locals {
         if v.assigned_from_field() {
             fields.entry((&v.scope, &v.name)).or_default().insert(&v.expr);

@@ -15,7 +15,7 @@ pub fn on_package(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let node = c.node("package.name");
     if acc.package.is_empty() {
         acc.package = text(node, src);
-        acc.package_offset = node.parent().map(|p| p.start_byte()).unwrap_or(0);
+        acc.package_offset = c.parent(node).map(|p| p.start_byte()).unwrap_or(0);
     }
 }
 
@@ -83,14 +83,14 @@ pub fn on_method(acc: &mut Acc, c: &Captures, src: &[u8]) {
     }
 }
 
-fn top_level(spec: Node) -> bool {
-    spec.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "source_file")
+fn top_level<'t>(c: &Captures<'_, 't>, spec: Node<'t>) -> bool {
+    c.ancestors(spec).nth(1).is_some_and(|p| p.kind() == "source_file")
 }
 
-fn doc_of_spec(node: Node, src: &[u8]) -> String {
+fn doc_of_spec<'t>(c: &Captures<'_, 't>, node: Node<'t>, src: &[u8]) -> String {
     let doc = read_doc(Some(node), src);
     if doc.is_empty() {
-        read_doc(node.parent(), src)
+        read_doc(c.parent(node), src)
     } else {
         doc
     }
@@ -98,13 +98,13 @@ fn doc_of_spec(node: Node, src: &[u8]) -> String {
 
 pub fn on_type(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let node = c.node("type");
-    if !top_level(node) {
+    if !top_level(c, node) {
         return;
     }
     let name = text(c.node("type.name"), src);
     let body = c.node("type.body");
     let generic = node.child_by_field_name("type_parameters").is_some();
-    let doc = doc_of_spec(node, src);
+    let doc = doc_of_spec(c, node, src);
     let is_exported = exported(&name);
     let mut decl = Decl::new("type", name, line_of(node), end_line(node), is_exported, doc);
     decl.type_params = generic;
@@ -124,12 +124,12 @@ pub fn on_type(acc: &mut Acc, c: &Captures, src: &[u8]) {
 
 pub fn on_alias(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let node = c.node("alias");
-    if !top_level(node) {
+    if !top_level(c, node) {
         return;
     }
     let name = text(c.node("alias.name"), src);
     let is_exported = exported(&name);
-    let mut decl = Decl::new("alias", name, line_of(node), end_line(node), is_exported, doc_of_spec(node, src));
+    let mut decl = Decl::new("alias", name, line_of(node), end_line(node), is_exported, doc_of_spec(c, node, src));
     decl.type_expr = flat(c.node("alias.body"), src);
     acc.decls.push(decl);
 }
@@ -149,7 +149,7 @@ pub fn on_var(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let scope = acc.scope_of(node);
     if !scope.is_empty() {
         if let Some((expr, how)) = found {
-            let until = block_end(node);
+            let until = block_end(c, node);
             acc.locals.push(LocalVar { scope, name, line: line_of(node), expr, how, result: 0, until });
         }
         return;

@@ -2,20 +2,19 @@
 //! matches to their handlers, and the handlers of calls, values and assignments in bodies
 //! (declarations.rs has those of declarations).
 
-use std::collections::{HashMap, HashSet};
-
-use streaming_iterator::StreamingIterator;
 use tree_sitter::Node;
 
 use crate::body_locals::{on_closure, on_local, on_range, on_type_switch};
 use crate::buildtags::{read_build_expr, with_cgo};
 use crate::channels::{note_alias, on_handed, on_ranged, on_receive, on_send, pass_variable, through_fields};
 use crate::declarations::{on_alias, on_const, on_func, on_import, on_method, on_package, on_type, on_var};
-use crate::goparse::{first_missing_line, go_query, Captures, PARSER};
+use crate::fasthash::{FastMap, FastSet};
+use crate::goparse::{first_missing_line, Captures, PARSER};
 use crate::model::{is_channel_type, CallRef, ChannelOp, Decl, FileFacts, ImportRef, LocalVar, Param, Problem};
 use crate::values::{
     argument_of, flat, is_not_callee, line_of, listed_resource, named_children, py_len, text, MAX_CALLEE,
 };
+use crate::walk::{walk, PATTERNS};
 
 pub struct Source<'a> {
     pub rel_path: &'a str,
@@ -38,12 +37,12 @@ pub struct Acc {
     pub scope: String,
     pub scope_end: i64,
     pub ordinal: usize,
-    pub known: HashSet<String>,
+    pub known: FastSet<String>,
     pub known_upto: usize,
-    pub func_params: HashSet<String>,
-    pub handed: HashSet<String>,
-    pub chan_params: HashMap<String, HashSet<String>>,
-    pub callee_at: HashMap<usize, String>,
+    pub func_params: FastSet<String>,
+    pub handed: FastSet<String>,
+    pub chan_params: FastMap<String, FastSet<String>>,
+    pub callee_at: FastMap<usize, String>,
 }
 
 impl Acc {
@@ -89,31 +88,35 @@ impl Acc {
 
 type Handler = fn(&mut Acc, &Captures, &[u8]);
 
-fn handler(name: &str) -> Handler {
-    match name {
-        "package" => on_package,
-        "import" => on_import,
-        "func" => on_func,
-        "method" => on_method,
-        "type" => on_type,
-        "alias" => on_alias,
-        "call" => on_call,
-        "local" => on_local_match,
-        "var" => on_var,
-        "const" => on_const,
-        "range" => on_range,
-        "closure" => on_closure,
-        "ref" => on_ref,
-        "keyed" => on_keyed,
-        "assign" => on_assign,
-        "tswitch" => on_type_switch,
-        "send" => on_send,
-        "receive" => on_receive,
-        "ranged" => on_ranged,
-        "handed" => on_handed,
-        other => panic!("no handler for GO_QUERY pattern {other}"),
-    }
-}
+/// Each GO_QUERY pattern's name and handler, in the query's order (walk::PATTERNS).
+pub const HANDLERS: [(&str, Handler); PATTERNS.len()] = [
+    ("package", on_package),
+    ("import", on_import),
+    ("func", on_func),
+    ("method", on_method),
+    ("type", on_type),
+    ("alias", on_alias),
+    ("call", on_call),
+    ("call", on_call),
+    ("local", on_local_match),
+    ("range", on_range),
+    ("closure", on_closure),
+    ("ref", on_ref),
+    ("keyed", on_keyed),
+    ("ref", on_ref),
+    ("assign", on_assign),
+    ("ref", on_ref),
+    ("ref", on_ref),
+    ("ref", on_ref),
+    ("ref", on_ref),
+    ("var", on_var),
+    ("tswitch", on_type_switch),
+    ("const", on_const),
+    ("send", on_send),
+    ("receive", on_receive),
+    ("ranged", on_ranged),
+    ("handed", on_handed),
+];
 
 fn is_generated(header: &[u8]) -> bool {
     const START: &[u8] = b"// Code generated ";
@@ -135,19 +138,11 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
     if blank {
         problems.push(Problem { kind: "empty", message: "file is empty".to_string(), line: 0 });
     }
-    let go = go_query();
-    let handlers: Vec<Handler> = go.patterns.iter().map(|p| handler(p)).collect();
     let mut acc = Acc { scope_end: -1, ..Acc::default() };
     let (has_error, missing_line) = PARSER.with(|cell| {
-        let mut state = cell.borrow_mut();
-        let (parser, cursor) = &mut *state;
-        let tree = parser.parse(content, None).expect("a tree for every file");
+        let tree = cell.borrow_mut().parse(content, None).expect("a tree for every file");
         let root = tree.root_node();
-        let mut matches = cursor.matches(&go.query, root, content);
-        while let Some(m) = matches.next() {
-            let captures = Captures { caps: m.captures, query: &go.query };
-            handlers[m.pattern_index](&mut acc, &captures, content);
-        }
+        walk(root, &mut |pattern, captures| (HANDLERS[pattern].1)(&mut acc, captures, content));
         (root.has_error(), first_missing_line(root))
     });
     if has_error {
@@ -216,7 +211,7 @@ fn on_ref(acc: &mut Acc, c: &Captures, src: &[u8]) {
     if node.kind() == "identifier" && acc.is_variable(&expr) {
         if !acc.func_params.contains(&expr) {
             if acc.handed.contains(&expr) {
-                let (call, arg) = argument_of(&acc.callee_at, node, src);
+                let (call, arg) = argument_of(&acc.callee_at, c, node, src);
                 if !call.is_empty() {
                     let scope = acc.scope.clone();
                     pass_variable(acc, &scope, expr, line_of(node), call, arg);
@@ -224,12 +219,12 @@ fn on_ref(acc: &mut Acc, c: &Captures, src: &[u8]) {
             }
             return;
         }
-        (call, arg) = argument_of(&acc.callee_at, node, src);
+        (call, arg) = argument_of(&acc.callee_at, c, node, src);
         if call.is_empty() {
             return;
         }
     } else if py_len(&expr) <= MAX_CALLEE {
-        (call, arg) = argument_of(&acc.callee_at, node, src);
+        (call, arg) = argument_of(&acc.callee_at, c, node, src);
     } else {
         return;
     }
@@ -245,8 +240,9 @@ fn on_keyed(acc: &mut Acc, c: &Captures, src: &[u8]) {
     if py_len(&expr) > MAX_CALLEE {
         return;
     }
-    let literal = node.parent().and_then(|n| n.parent()).and_then(|n| n.parent());
-    let owner = literal.and_then(|l| l.parent());
+    let mut above = c.ancestors(node);
+    let literal = above.nth(2);
+    let owner = literal.and_then(|_| above.next());
     let type_node = owner.filter(|o| o.kind() == "composite_literal").and_then(|o| o.child_by_field_name("type"));
     let holder = type_node.map(|t| flat(t, src) + "{}").unwrap_or_default();
     let key = c.node("keyed.key");

@@ -1,74 +1,88 @@
-//! The Go grammar, and the extraction query read from analyzer/goparse.py's GO_QUERY (the one
-//! text both extractors run, so matches arrive in the same order).
+//! The Go grammar, one parser a thread, and the captures of one match of analyzer/goparse.py's
+//! GO_QUERY (found by walk.rs without running the query; query_oracle.rs checks it in tests).
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 
-use tree_sitter::{Language, Node, Parser, Query, QueryCapture, QueryCursor};
+use tree_sitter::{Language, Node, Parser};
 
-const GOPARSE_PY: &str = include_str!("../../goparse.py");
-
-/// GO_QUERY's text as Python sees it: between `GO_QUERY = r"""` and the next `"""`.
-pub fn go_query_text() -> &'static str {
-    let start = GOPARSE_PY.find("GO_QUERY = r\"\"\"").expect("goparse.py defines GO_QUERY") + 15;
-    let end = start + GOPARSE_PY[start..].find("\"\"\"").expect("GO_QUERY ends");
-    &GOPARSE_PY[start..end]
-}
-
-/// goparse.PATTERN_NAMES: the word after each line's last `@`.
-pub fn pattern_names(query: &str) -> Vec<String> {
-    query
-        .trim()
-        .lines()
-        .map(|line| {
-            let last = line.rsplit('@').next().unwrap_or("");
-            let word = last.split('.').next().unwrap_or("");
-            word.trim_end_matches([')', ']', ' ']).trim().to_string()
-        })
-        .collect()
-}
-
-pub struct GoQuery {
-    pub language: Language,
-    pub query: Query,
-    pub patterns: Vec<String>,
-}
-
-pub fn go_query() -> &'static GoQuery {
-    static QUERY: OnceLock<GoQuery> = OnceLock::new();
-    QUERY.get_or_init(|| {
-        let language: Language = tree_sitter_go::LANGUAGE.into();
-        let text = go_query_text();
-        let query = Query::new(&language, text).expect("GO_QUERY compiles");
-        let patterns = pattern_names(text);
-        assert_eq!(patterns.len(), query.pattern_count(), "one GO_QUERY pattern a line");
-        GoQuery { language, query, patterns }
-    })
+pub fn go_language() -> Language {
+    tree_sitter_go::LANGUAGE.into()
 }
 
 thread_local! {
-    pub static PARSER: RefCell<(Parser, QueryCursor)> = RefCell::new({
+    pub static PARSER: RefCell<Parser> = RefCell::new({
         let mut parser = Parser::new();
-        parser.set_language(&go_query().language).expect("the Go grammar loads");
-        (parser, QueryCursor::new())
+        parser.set_language(&go_language()).expect("the Go grammar loads");
+        parser
     });
 }
 
-/// One query match: its captures by name.
-pub struct Captures<'a, 't> {
-    pub caps: &'a [QueryCapture<'t>],
-    pub query: &'a Query,
+/// Most captures a GO_QUERY pattern has.
+const MAX_CAPTURES: usize = 4;
+
+/// A node on the walk's way down (walk.rs): the node, its kind, its field in its parent (0: none,
+/// or not looked up) and, in an argument list, its position among the arguments (else -1).
+#[derive(Clone, Copy)]
+pub struct Frame<'t> {
+    pub node: Node<'t>,
+    pub kind: u16,
+    pub field: u16,
+    pub position: i32,
+    /// Arguments met so far among its children (argument lists only).
+    pub arguments: i32,
 }
 
-impl<'t> Captures<'_, 't> {
+/// One query match: its captures by name (GO_QUERY's capture names), and the nodes from the root
+/// down to the node the match finished at, which answer parent() and the like without
+/// tree-sitter's costly climb from the root.
+pub struct Captures<'a, 't> {
+    caps: [Option<(&'static str, Node<'t>)>; MAX_CAPTURES],
+    stack: &'a [Frame<'t>],
+}
+
+impl<'a, 't> Captures<'a, 't> {
+    pub fn new(caps: &[(&'static str, Node<'t>)], stack: &'a [Frame<'t>]) -> Self {
+        let mut all = [None; MAX_CAPTURES];
+        for (slot, cap) in all.iter_mut().zip(caps) {
+            *slot = Some(*cap);
+        }
+        Captures { caps: all, stack }
+    }
+
+    fn on_stack(&self, node: Node<'t>) -> Option<usize> {
+        self.stack.iter().rposition(|f| f.node == node)
+    }
+
+    /// node's ancestors, innermost first.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + 'a {
+        let at = self.on_stack(node);
+        let frames = at.map_or(&[][..], |i| &self.stack[..i]);
+        let climbed = if at.is_none() { node.parent() } else { None };
+        frames.iter().rev().map(|f| f.node).chain(std::iter::successors(climbed, |n| n.parent()))
+    }
+
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.ancestors(node).next()
+    }
+
+    /// node's position among the arguments of its call (comments left out), if the walk knows it.
+    pub fn position(&self, node: Node<'t>) -> Option<i64> {
+        self.on_stack(node).map(|i| self.stack[i].position as i64).filter(|p| *p >= 0)
+    }
+
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
-        let names = self.query.capture_names(); // a match has a few captures: compare their names
-        self.caps.iter().find(|c| names[c.index as usize] == name).map(|c| c.node)
+        self.caps.iter().flatten().find(|(n, _)| *n == name).map(|(_, node)| *node)
     }
 
     /// A capture the pattern always has.
     pub fn node(&self, name: &str) -> Node<'t> {
         self.get(name).unwrap_or_else(|| panic!("capture {name} in its pattern"))
+    }
+
+    /// (name, node) of each capture.
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Node<'t>)> + '_ {
+        self.caps.iter().flatten().copied()
     }
 }
 

@@ -6,12 +6,17 @@ mod buildtags;
 mod channels;
 mod declarations;
 mod extract;
+mod fasthash;
+mod gokinds;
 mod goparse;
 mod model;
+#[cfg(test)]
+mod query_oracle;
 mod rows;
 mod scan;
 mod typesyntax;
 mod values;
+mod walk;
 
 use pyo3::prelude::*;
 

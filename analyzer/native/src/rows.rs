@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple, PyType};
 use pyo3::{ffi, IntoPyObjectExt};
 
+use crate::fasthash::FastMap;
 use crate::model::{Decl, FileFacts, LocalSource};
 
 type Obj<'py> = Bound<'py, PyAny>;
@@ -117,7 +118,7 @@ struct Both<'py> {
 
 struct RowBuilder<'a, 'r, 'py> {
     py: Python<'py>,
-    strings: HashMap<&'a str, Obj<'py>>,
+    strings: FastMap<&'a str, Obj<'py>>,
     records: Option<&'r Records<'py>>,
 }
 
@@ -343,11 +344,11 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
 
 /// A file's row (rows.facts_to_row).
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Obj<'py>> {
-    Ok(RowBuilder { py, strings: HashMap::new(), records: None }.facts(f)?.row)
+    Ok(RowBuilder { py, strings: FastMap::default(), records: None }.facts(f)?.row)
 }
 
 /// A file's record (a model.FileFacts, as rows.facts_from_row rebuilds it) and its row.
 pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<(Obj<'py>, Obj<'py>)> {
-    let both = RowBuilder { py, strings: HashMap::new(), records: Some(records) }.facts(f)?;
+    let both = RowBuilder { py, strings: FastMap::default(), records: Some(records) }.facts(f)?;
     Ok((both.rec, both.row))
 }

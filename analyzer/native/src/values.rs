@@ -1,9 +1,10 @@
 //! Syntax nodes read as text, and what a right-hand side tells of a local variable's type
 //! (analyzer/values.py).
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 use tree_sitter::Node;
 
+use crate::goparse::Captures;
 use crate::model::LocalSource;
 
 pub const MAX_CALLEE: usize = 200;
@@ -87,8 +88,13 @@ pub fn listed_resource(callee: &str, function: Node, src: &[u8]) -> String {
 }
 
 /// (the called expression, position) when node is an argument of a call, else ("", -1).
-pub fn argument_of(callee_at: &HashMap<usize, String>, node: Node, src: &[u8]) -> (String, i64) {
-    let arguments = match node.parent() {
+pub fn argument_of<'t>(
+    callee_at: &FastMap<usize, String>,
+    c: &Captures<'_, 't>,
+    node: Node<'t>,
+    src: &[u8],
+) -> (String, i64) {
+    let arguments = match c.parent(node) {
         Some(a) if a.kind() == "argument_list" => a,
         _ => return (String::new(), -1),
     };
@@ -106,6 +112,10 @@ pub fn argument_of(callee_at: &HashMap<usize, String>, node: Node, src: &[u8]) -
             callee
         }
     };
+    (callee, c.position(node).unwrap_or_else(|| position_among_arguments(node)))
+}
+
+pub fn position_among_arguments(node: Node) -> i64 {
     let mut position = 0;
     let mut sibling = node.prev_named_sibling();
     while let Some(s) = sibling {
@@ -114,7 +124,7 @@ pub fn argument_of(callee_at: &HashMap<usize, String>, node: Node, src: &[u8]) -
         }
         sibling = s.prev_named_sibling();
     }
-    (callee, position)
+    position
 }
 
 pub fn callee_text(call: Node, src: &[u8]) -> String {
@@ -196,9 +206,8 @@ fn bounded(expr: String, how: LocalSource) -> Option<(String, LocalSource)> {
 }
 
 /// Last line of the innermost block around node: where a variable declared there goes out of scope.
-pub fn block_end(node: Node) -> i64 {
-    let mut parent = node.parent();
-    while let Some(p) = parent {
+pub fn block_end<'t>(c: &Captures<'_, 't>, node: Node<'t>) -> i64 {
+    for p in c.ancestors(node) {
         if matches!(
             p.kind(),
             "block"
@@ -215,7 +224,6 @@ pub fn block_end(node: Node) -> i64 {
         ) {
             return p.end_position().row as i64 + 1;
         }
-        parent = p.parent();
     }
     0
 }
