@@ -179,22 +179,31 @@ def test_ctrl_c_from_progress_stops_the_threads(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
 def test_sigint_while_the_threads_work_stops_the_scan_promptly(tmp_path):
     root = tmp_path / "kubernetes"
-    sources = many_files(root, 1500)
+    sources = many_files(root, 300)
     began = time.perf_counter()
-    scan_files(root, sources[:300], cache=FactsCache(), jobs=2, extractor="native")
+    scan_files(root, sources, cache=FactsCache(), jobs=2, extractor="native")
     per_file = (time.perf_counter() - began) / 300
+    # enough files for about a second of scanning, so the signal lands while the threads work
+    sources = many_files(root, min(6000, max(1500, int(1.0 / per_file))))
     before = thread_count()
     done: list[int] = []
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    timers: list[threading.Timer] = []
+
+    def progress(n: int) -> None:  # the first file is in: the threads are at work, signal soon
+        done.append(n)
+        if not timers:
+            timers.append(threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[0].start()
+
     began = time.perf_counter()
     try:
         with pytest.raises(KeyboardInterrupt):
-            scan_files(root, sources, cache=FactsCache(), jobs=2, on_progress=done.append,
+            scan_files(root, sources, cache=FactsCache(), jobs=2, on_progress=progress,
                        extractor="native")
     finally:
-        timer.cancel()
+        for timer in timers:
+            timer.cancel()
     stopped = time.perf_counter() - began
     assert 0 < sum(done) < len(sources)
-    assert stopped < 0.3 + max(1.0, 0.25 * per_file * len(sources)), (stopped, per_file)
+    assert stopped < 0.05 + max(1.0, 0.25 * per_file * len(sources)), (stopped, per_file)
     assert thread_count() == before
