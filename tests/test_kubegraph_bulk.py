@@ -1,4 +1,4 @@
-"""KubeGraph's bulk paths (add_edges, add_node_rows, add_edge_rows, ids_of_kinds, edge_ends)
+"""KubeGraph's bulk paths (add_edges, add_node_rows, ids_of_kinds, edge_ends)
 leave the graph, its edge order, its edge log and its record of changes since a mark exactly as
 the one-at-a-time calls do."""
 
@@ -97,7 +97,7 @@ def test_bulk_adds_match_single_adds_and_their_change_log() -> None:
     for source, target, kind in EDGES:
         one.add_edge(source, target, EdgeKind(kind))
     bulk.add_node_rows((nid, kind, dict(attrs)) for nid, kind, attrs in NODES)
-    bulk.add_edge_rows(EDGES)
+    bulk.add_edges((s, t, k, None) for s, t, k in EDGES)
     assert _state(one, marks[0]) == _state(bulk, marks[1])
 
 

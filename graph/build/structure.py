@@ -74,7 +74,7 @@ def build_graph(facts: Sequence[FileFacts], modules: Sequence[ModuleInfo], tree:
     embeds = _embed_rows(facts, names, later.embedded)
     imports = import_rows(by_package)
     on_declarations(graph)
-    graph.add_edge_rows((owner, mid, _HAS_METHOD) for owner, mid in owners if owner in graph)
+    graph.add_edges((owner, mid, _HAS_METHOD, None) for owner, mid in owners if owner in graph)
     add_imports(graph, imports)
     for owner, target, pointer in embeds:
         if target in graph:
@@ -122,7 +122,7 @@ def _add_package(graph: KubeGraph, import_path: str, files: list[FileFacts],
         "name": f.rel_path.rsplit("/", 1)[-1], "path": f.rel_path, "package": import_path,
         "is_test": f.is_test, "is_generated": f.is_generated, "build_expr": f.build_expr or "",
         "lines": f.lines, "problems": len(f.problems)}) for f in files)
-    graph.add_edge_rows((pid, fid, _CONTAINS) for fid in fids.values())
+    graph.add_edges((pid, fid, _CONTAINS, None) for fid in fids.values())
     # the linux/amd64 variant of a declaration is added last, so its file and line stay
     ranked = sorted(files, key=lambda f: variant_rank(f.rel_path, f.build_expr, f.is_test),
                     reverse=True) if len(files) > 1 else files
@@ -146,7 +146,7 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str, later: _Later) -> list[
     `later`); returns (node id, line) of each."""
     added: list[tuple[str, int]] = []
     nodes: list[tuple[str, str, dict[str, Any]]] = []
-    edges: list[tuple[str, str, str]] = []
+    edges: list[tuple[str, str, str, None]] = []
     owned: list[tuple[str, str]] = []
     embedded: list[tuple[str, str, bool]] = []
     package, is_test = f.import_path, f.is_test
@@ -168,8 +168,8 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str, later: _Later) -> list[
                     "abstract": True, "line": spec.line, "end_line": spec.line,
                     "exported": _is_exported(spec.name), "doc": "", "is_test": is_test,
                     **common}))
-                edges.append((fid, mid, _DECLARES))
-                edges.append((nid, mid, _HAS_METHOD))
+                edges.append((fid, mid, _DECLARES, None))
+                edges.append((nid, mid, _HAS_METHOD, None))
             if kind is DeclKind.STRUCT:
                 embedded.extend((nid, fld.type_expr, fld.type_expr.startswith("*"))
                                 for fld in d.fields if fld.embedded)
@@ -193,10 +193,10 @@ def _add_decls(graph: KubeGraph, f: FileFacts, fid: str, later: _Later) -> list[
             owned.append((type_id(package, receiver), nid))  # HAS_METHOD, if T is declared
         else:
             continue
-        edges.append((fid, nid, _DECLARES))
+        edges.append((fid, nid, _DECLARES, None))
         added.append((nid, d.line))
     graph.add_node_rows(nodes)
-    graph.add_edge_rows(edges)
+    graph.add_edges(edges)
     if owned:
         later.owned[f.rel_path] = owned
     if embedded:

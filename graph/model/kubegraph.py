@@ -255,30 +255,6 @@ class KubeGraph:
                 if touched is not None:
                     touched.add(nid)
 
-    def add_edge_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """add_edge(source, target, kind) for each (source, target, kind) in order: edges
-        without attributes, the bulk path of a build."""
-        nodes, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
-        touched = self._touched_edges
-        for row in rows:
-            source, target, kind = row
-            out = succ.get(source)
-            if out is None or target not in succ:
-                for nid in (source, target):  # an end not added yet: a node without attributes
-                    if nid not in nodes:
-                        nodes[nid], succ[nid], pred[nid] = {}, {}, {}
-                out = succ[source]
-            keyed = out.get(target)
-            if keyed is None:
-                out[target] = pred[target][source] = {kind: {"kind": kind}}
-            elif kind in keyed:
-                if touched is not None:
-                    touched.add((source, target, kind))
-                continue
-            else:
-                keyed[kind] = {"kind": kind}
-            log.append(row)
-
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
         tally = Counter(data["kind"] for data in self._node.values())
