@@ -20,6 +20,9 @@ mod walk;
 
 use pyo3::prelude::*;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The Row of one whole Go file: its bytes and its SourceFile's fields.
 #[pyfunction]
 fn extract_row<'py>(
@@ -68,6 +71,13 @@ fn optimized() -> bool {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Before any parser or tree exists: tree-sitter allocates through mimalloc too (this
+    // extension's own copy of tree-sitter: its symbols are not visible outside it).
+    // SAFETY: no tree-sitter allocation has been made yet, so none is freed by another free.
+    unsafe {
+        use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
+        tree_sitter::set_allocator(Some(mi_malloc), Some(mi_calloc), Some(mi_realloc), Some(mi_free));
+    }
     m.add_function(wrap_pyfunction!(extract_row, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_files, m)?)?;
     m.add_function(wrap_pyfunction!(spec_digest, m)?)?;

@@ -30,6 +30,9 @@ use crate::run::{shares, FileEdges, Resolution};
 use crate::symbols::{Symbols, Table};
 use crate::typeref::FileScope;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn resolve_range(facts: &[FileFacts], table: &Table, range: std::ops::Range<usize>) -> (Vec<Vec<CallEdge>>, Tally) {
     let symbols = Symbols::new(table);
     let mut tally = Tally::default();
