@@ -149,6 +149,35 @@ def test_indexes_built_by_a_snapshot_give_the_same_index(tmp_path):
         sqlite3.connect(tmp_path / "one-go.sqlite").execute(schema).fetchall()
 
 
+def test_a_search_built_by_a_snapshot_follows_later_nodes_and_names(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_write, "MIN_SNAPSHOT_ROWS", 0)
+    graph = structural_graph()
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph, index=["nodes", "search"])
+        writer._reap(block=True)
+        graph.add_node("func:a.F7", NodeKind.FUNCTION, name="Renamed")  # renamed after it
+        later_stages(graph)  # a new node: role:kubelet
+        writer.snapshot(graph, index=["nodes", "edges", "search"])  # appends to the search
+        writer._reap(block=True)
+        graph.add_node("func:a.Late", NodeKind.FUNCTION, name="Late", package="a")
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    expected = structural_graph()
+    expected.add_node("func:a.F7", NodeKind.FUNCTION, name="Renamed")
+    later_stages(expected)
+    expected.add_node("func:a.Late", NodeKind.FUNCTION, name="Late", package="a")
+    other = tmp_path / "expected.sqlite"
+    with IndexWriter(other) as writer:
+        writer.finish(expected, meta=META, problems=[], manifest=[])
+    got = tables(db)
+    assert got == tables(other)
+    assert ("func:a.F7", "Renamed") in got["search"] and ("func:a.Late", "Late") in got["search"]
+    assert len(got["search"]) == len(got["nodes"])
+    found = sqlite3.connect(db).execute(
+        "SELECT id FROM node_search WHERE name MATCH '\"enamed\"'").fetchall()
+    assert found == [("func:a.F7",)]
+
+
 def test_failed_snapshot_falls_back_to_writing_everything(tmp_path, monkeypatch, capfd):
     parent = os.getpid()
     real_reset = sqlite_write._reset
@@ -169,6 +198,44 @@ def test_failed_snapshot_falls_back_to_writing_everything(tmp_path, monkeypatch,
     assert tables(db) == one_go(tmp_path)
     assert "background index writer failed (disk full)" in capfd.readouterr().err
     assert reaped(pid)
+
+
+def test_a_snapshot_failing_after_its_rows_falls_back_to_a_fresh_file(tmp_path, monkeypatch, capfd):
+    """No journal: a writer that fails in the middle of appending leaves a torn file (pages of
+    the committed tables rewritten in place); finish() starts over on an empty one."""
+    monkeypatch.setattr(sqlite_write, "MIN_SNAPSHOT_ROWS", 0)
+    parent = os.getpid()
+    real_append = sqlite_write._append_delta
+
+    def append_failing_in_child(conn, delta, on_progress):
+        if os.getpid() != parent:
+            conn.execute("PRAGMA cache_size=1")  # pages spill to the file, uncommitted
+            real_append(conn, delta, on_progress)
+            conn.executemany("INSERT INTO nodes VALUES (?, 'x', 'x', NULL, '{}')",
+                             [(f"torn{i:05}" * 20,) for i in range(3000)])
+            raise OSError("killed")
+        real_append(conn, delta, on_progress)
+
+    monkeypatch.setattr(sqlite_write, "_append_delta", append_failing_in_child)
+    graph = structural_graph()
+    for i in range(3000):
+        graph.add_node(f"func:b.G{i:05}", NodeKind.FUNCTION, name=f"G{i}" * 10, package="b")
+    db = tmp_path / "snap.sqlite"
+    with IndexWriter(db) as writer:
+        writer.snapshot(graph, index=["nodes", "search"])
+        writer._reap(block=True)
+        later_stages(graph)
+        writer.snapshot(graph, index=["nodes", "edges", "search"])
+        writer.finish(graph, meta=META, problems=[], manifest=[])
+    expected = structural_graph()
+    for i in range(3000):
+        expected.add_node(f"func:b.G{i:05}", NodeKind.FUNCTION, name=f"G{i}" * 10, package="b")
+    later_stages(expected)
+    other = tmp_path / "expected.sqlite"
+    with IndexWriter(other) as writer:
+        writer.finish(expected, meta=META, problems=[], manifest=[])
+    assert tables(db) == tables(other)
+    assert "background index writer failed (killed)" in capfd.readouterr().err
 
 
 def test_abandoned_snapshot_leaves_the_old_index_and_no_child(tmp_path):

@@ -131,7 +131,7 @@ def index_tree(
     def on_declarations(graph: KubeGraph) -> None:
         """Forked processes write the declarations (and the nodes' indexes: few nodes come
         later) and the facts cache while the rest is built and resolved."""
-        writer.snapshot(graph, index=("nodes",))
+        writer.snapshot(graph, index=("nodes", "search"))
         if saving is not None:
             saving.start()
 
@@ -146,7 +146,7 @@ def index_tree(
             # what the stage added (and the indexes: few rows come after the first stage) is
             # written while the next ones run; after the last one, finish() writes it at once
             if number < len(stages):
-                writer.snapshot(graph, index=("nodes", "edges"))
+                writer.snapshot(graph, index=("nodes", "edges", "search"))
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]
@@ -162,15 +162,15 @@ def index_tree(
                 "figures": summary.figures, "stage_inputs": inputs, "counts": summary.counts,
             }
 
-            def meanwhile() -> None:  # while SQLite builds its indexes
+            def while_waiting() -> None:  # for the last snapshot writer
                 if saving is not None:
                     saving.retire_old()  # the old index's cache goes before the old index
-                facts.clear()  # the records and the written graph are freed now, not
-                graph.clear()  # on return
+                facts.clear()  # the records are freed now, not on return
 
             with _writing(db):
                 writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
-                              on_progress=progress.advance, meanwhile=meanwhile)
+                              on_progress=progress.advance, while_waiting=while_waiting,
+                              once_written=graph.clear)  # freed while the file syncs
                 if saving is not None:
                     saving.commit()  # the new index's cache comes after it
     return summary

@@ -29,15 +29,17 @@ CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NU
 CREATE TABLE problems (file TEXT NOT NULL, kind TEXT NOT NULL, message TEXT, line INTEGER);
 CREATE TABLE manifest (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER) WITHOUT ROWID;
 """
-# A table's indexes may be built by a snapshot writer (the rows after it are then few); the
-# search table is filled from the nodes as they end up, by finish().
+# A table's indexes, and the name search, may be built by a snapshot writer (the rows after it
+# are then few); finish() builds what none has. Once the search table exists, every later
+# append keeps it in step with the nodes (the readers order their results by node, never by
+# the search table's rowids).
 TABLE_INDEXES = {
     "nodes": "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind, name);\n"
              "CREATE INDEX IF NOT EXISTS nodes_package ON nodes(package);\n",
     "edges": "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, kind);\n"
              "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, kind);\n",
 }
-INDEXES = "".join(TABLE_INDEXES.values()) + """
+SEARCH = """
 CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram');
 INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
 """
@@ -89,7 +91,7 @@ class IndexWriter:
         one is still busy or fewer than MIN_SNAPSHOT_ROWS rows were added since the last one
         (Linux only: elsewhere forking a threaded process is not safe). `index`: the tables
         ("nodes", "edges") whose indexes the process also builds: those into which the rows
-        still to come are few."""
+        still to come are few, and "search" for the name search."""
         if not sys.platform.startswith("linux") or self._broken:
             return
         if self._running is not None and not self._reap(block=False):
@@ -100,8 +102,7 @@ class IndexWriter:
             return
         pid = os.fork()
         if pid == 0:
-            _write_snapshot_and_exit(graph, self._tmp, since,
-                                     "".join(TABLE_INDEXES[table] for table in index))
+            _write_snapshot_and_exit(graph, self._tmp, since, tuple(index))
         self._running = (pid, graph.mark())  # no change between the fork and the mark
 
     def finish(
@@ -112,13 +113,19 @@ class IndexWriter:
         problems: Iterable[tuple[str, str, str, int]],
         manifest: Iterable[tuple[str, int, int]],
         on_progress: Callable[[int], None] = lambda n: None,
-        meanwhile: Callable[[], None] = lambda: None,
+        while_waiting: Callable[[], None] = lambda: None,
+        once_written: Callable[[], None] = lambda: None,
     ) -> None:
-        """Complete the index and rename it into place. `meanwhile` runs while SQLite builds
-        the indexes and the search table (C code that releases the GIL)."""
+        """Complete the index and rename it into place. `while_waiting` runs first, while the
+        last snapshot writer (if any) finishes: work that needs neither the file nor the
+        graph. `once_written` runs when the graph is no longer needed, while SQLite builds the
+        remaining indexes and the file is synced (C code that releases the GIL)."""
+        while_waiting()
         if self._running is not None:
             self._reap(block=True)
         written = None if self._broken else self._written
+        if written is None:  # a failed writer may have left half a transaction (no journal)
+            os.ftruncate(self._fd, 0)
         conn = _connect(self._tmp)
         try:
             if written is None:
@@ -128,19 +135,18 @@ class IndexWriter:
                 on_progress(written.nodes + written.edges)  # written by the snapshots
                 _append_delta(conn, graph.rows_since(written), on_progress)
             _insert_tables(conn, meta, problems, manifest)
+            indexes = _indexes(conn, [*TABLE_INDEXES, "search"])
             with ThreadPoolExecutor(max_workers=1) as pool:
-                indexing = pool.submit(conn.executescript, INDEXES)
+                completing = pool.submit(_complete, conn, indexes, self._fd)
                 try:
-                    meanwhile()
+                    once_written()
                 finally:
-                    indexing.result()
-            conn.commit()
+                    completing.result()
         finally:
             conn.close()
         os.chmod(self._tmp, 0o644)
-        os.fsync(self._fd)  # on disk before it replaces the old index: a power loss after the
-        os.replace(self._tmp, self.path)  # rename finds the whole new index, never a torn one
-        _sync_directory(self.path.parent)
+        os.replace(self._tmp, self.path)  # synced by _complete: a power loss after the rename
+        _sync_directory(self.path.parent)  # finds the whole new index, never a torn one
         self._done = True
 
     def _reap(self, *, block: bool) -> bool:
@@ -160,7 +166,7 @@ class IndexWriter:
 
 
 def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None,
-                             indexes: str) -> None:
+                             index: tuple[str, ...]) -> None:
     """In the forked child: write the graph (or what changed since the last snapshot), then
     leave at once (no atexit handlers, no flushing of the parent's buffers)."""
     status = 1
@@ -173,8 +179,7 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
             _insert_rows(conn, graph.node_rows(), graph.edge_rows(), lambda n: None)
         else:
             _append_delta(conn, graph.rows_since(since), lambda n: None)
-        if indexes:
-            conn.executescript(indexes)
+        conn.executescript(_indexes(conn, index))
         conn.commit()
         conn.close()
         status = 0
@@ -184,6 +189,26 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
                         "writing in the foreground\n".encode())
     finally:
         os._exit(status)
+
+
+def _complete(conn: sqlite3.Connection, indexes: str, fd: int) -> None:
+    """Build the remaining indexes, commit, and put the file on disk (before the rename)."""
+    conn.executescript(indexes)
+    conn.commit()
+    conn.close()
+    os.fsync(fd)
+
+
+def _indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> str:
+    """The SQL that builds the indexes of `tables` (keys of TABLE_INDEXES, or "search") that
+    the file does not have yet."""
+    tables = set(tables)
+    sql = "".join(TABLE_INDEXES[table] for table in TABLE_INDEXES if table in tables)
+    return sql + (SEARCH if "search" in tables and not _has_search(conn) else "")
+
+
+def _has_search(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'node_search'").fetchone() is not None
 
 
 def _sync_directory(directory: Path) -> None:
@@ -205,7 +230,8 @@ def _connect(tmp: Path) -> sqlite3.Connection:
 
 
 def _reset(conn: sqlite3.Connection) -> None:
-    conn.executescript("DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
+    conn.executescript("DROP TABLE IF EXISTS node_search; "
+                       "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS nodes; "
                        "DROP TABLE IF EXISTS edges; DROP TABLE IF EXISTS problems; "
                        "DROP TABLE IF EXISTS manifest;")
     conn.executescript(SCHEMA)
@@ -222,13 +248,20 @@ def _insert_rows(conn: sqlite3.Connection, nodes: Iterable[NodeRow], edges: Iter
 
 
 def _append_delta(conn: sqlite3.Connection, delta: GraphDelta, on_progress: Callable[[int], None]) -> None:
-    _insert_rows(conn, delta.new_nodes, delta.new_edges, on_progress)
+    new_nodes, changed_nodes = list(delta.new_nodes), list(delta.changed_nodes)
+    _insert_rows(conn, new_nodes, delta.new_edges, on_progress)
     conn.executemany("UPDATE nodes SET kind = ?, name = ?, package = ?, attrs = ? WHERE id = ?",
                      [(kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs), nid)
-                      for nid, kind, attrs in delta.changed_nodes])
+                      for nid, kind, attrs in changed_nodes])
     conn.executemany("UPDATE edges SET attrs = ? WHERE rowid = ?",  # rowids follow edge order
                      [("{}" if attrs is None else dump_json(attrs), position + 1)
                       for position, attrs in delta.changed_edges])
+    if _has_search(conn):  # built by an earlier snapshot: the names of new and changed nodes
+        if changed_nodes:  # one pass over the search table (its id column has no index)
+            conn.execute("DELETE FROM node_search WHERE id IN (SELECT value FROM json_each(?))",
+                         (dump_json([nid for nid, _, _ in changed_nodes]),))
+        conn.executemany("INSERT INTO node_search(id, name) VALUES (?, ?)",
+                         [(nid, attrs.get("name", "")) for nid, _, attrs in new_nodes + changed_nodes])
 
 
 def _insert_batched(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[object, ...]],
