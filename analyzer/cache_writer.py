@@ -34,9 +34,10 @@ class CacheWriter:
 
     def start(self) -> None:
         """Fork the writer (once; Linux only: forking a threaded process is not safe elsewhere,
-        and there commit() writes the cache). Fork when another process is forked anyway: each
-        fork makes every page the parent then writes a copy-on-write fault, two at once cost
-        the faults of one."""
+        and there commit() writes the cache). While the writer lives, every page the parent
+        writes is a copy-on-write fault: fork it where this process has a core's worth of
+        single-threaded work to do anyway (the index forks it before building the graph,
+        whose first half leaves the second core idle)."""
         if self._tmp is not None or not sys.platform.startswith("linux"):
             return
         try:

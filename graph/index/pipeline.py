@@ -129,13 +129,13 @@ def index_tree(
     saving = CacheWriter(cache, cache_path) if stats.parsed else None
 
     def on_declarations(graph: KubeGraph) -> None:
-        """Forked processes write the declarations (and the nodes' indexes: few nodes come
-        later) and the facts cache while the rest is built and resolved."""
+        """A forked process writes the declarations (and the nodes' indexes and the name
+        search: few nodes come later) while the rest is built and resolved."""
         writer.snapshot(graph, index=("nodes", "search"))
-        if saving is not None:
-            saving.start()
 
     with writer, saving or nullcontext():
+        if saving is not None:  # on the core the build's first half (one thread) leaves idle
+            saving.start()
         with phase("build"):
             progress.start("build graph", None)
             graph = build_graph(facts, modules, tree, on_declarations=on_declarations)
