@@ -11,8 +11,9 @@ def scan_files(root: str, files: list[tuple[str, str, str, bool, str]], max_file
                on_file: Callable[[int, int, Any, Any], None]) -> None:
     """Scan files (rel_path, import_path, module, is_test, cached sha) under root with `jobs`
     threads, calling on_file(index, status, facts, row) for each in order: status 0 parsed
-    (facts the model.FileFacts, row its rows.facts_to_row), 1 its bytes have the cached sha,
-    2 left to the Python code (not regular, unreadable, too large)."""
+    (facts the model.FileFacts, row its rows.facts_to_row marshalled as cache.py keeps it:
+    (shell, body) bytes), 1 its bytes have the cached sha, 2 left to the Python code (not
+    regular, unreadable, too large)."""
 
 def spec_digest() -> str:
     """sha1 of the Python extractor's sources the extension was built from."""

@@ -110,6 +110,12 @@ class FactsCache:
     def remember(self, row: Row, mtime_ns: int, size: int) -> None:
         self._entries[row[0]] = CacheEntry(mtime_ns, size, _head(row), row, b"", b"")
 
+    def remember_marshalled(self, facts: FileFacts, shell: bytes, body: bytes, mtime_ns: int,
+                            size: int) -> None:
+        """As remember, for a row given marshalled as the file keeps it (the native scan's)."""
+        head = FileHead(facts.import_path, facts.package, facts.is_test, facts.build_expr, facts.sha)
+        self._entries[facts.rel_path] = CacheEntry(mtime_ns, size, head, None, shell, body)
+
     def entry(self, rel_path: str) -> CacheEntry | None:
         """The opaque entry of rel_path, to put back with `restore` if a patch is abandoned."""
         return self._entries.get(rel_path)

@@ -39,8 +39,9 @@ RowFunction = Callable[[bytes, str, str, str, bool], Row]
 # the native threaded scan: (root, [(rel_path, import_path, module, is_test, cached sha)],
 # max_file_bytes, jobs, on_file) -> None, calling on_file(index, status, facts, row) for each
 # file in order (see analyzer/scan.py and native/src/scan.rs)
+Marshalled = tuple[bytes, bytes]  # a row as the facts cache keeps it: marshalled shell and body
 ScanFunction = Callable[[str, list[tuple[str, str, str, bool, str]], int, int,
-                         Callable[[int, int, FileFacts | None, Row | None], None]], None]
+                         Callable[[int, int, FileFacts | None, Marshalled | None], None]], None]
 PARSED, SAME, OTHER = 0, 1, 2  # a file's status in the scan: see native/src/scan.rs
 
 
@@ -63,8 +64,8 @@ def native_row_function() -> tuple[RowFunction | None, str]:
 
 
 def native_scan_function() -> tuple[ScanFunction | None, str]:
-    """The extension's threaded scan, which makes the records of model.py itself, or None and
-    why it cannot be used."""
+    """The extension's threaded scan, which makes the records of model.py and the cache's
+    marshalled rows itself, or None and why it cannot be used."""
     row, why = native_row_function()
     if row is None:
         return None, why
@@ -75,7 +76,7 @@ def native_scan_function() -> tuple[ScanFunction | None, str]:
     sources = {s.value: s for s in LocalSource}
 
     def scan(root: str, files: list[tuple[str, str, str, bool, str]], max_file_bytes: int,
-             jobs: int, on_file: Callable[[int, int, FileFacts | None, Row | None], None]) -> None:
+             jobs: int, on_file: Callable[[int, int, FileFacts | None, Marshalled | None], None]) -> None:
         _native.scan_files(root, files, max_file_bytes, jobs, classes, kinds, sources, on_file)
     return scan, ""
 

@@ -20,6 +20,7 @@ from kubeatlas.analyzer.model import FileFacts, Problem, SourceFile
 from kubeatlas.analyzer.native_extract import (
     OTHER,
     PARSED,
+    Marshalled,
     RowFunction,
     ScanFunction,
     choose_extractor,
@@ -116,19 +117,19 @@ def scan_files(
 def _scan_threaded(scan: ScanFunction, args: list[tuple[str, SourceFile, int, str]], jobs: int,
                    facts: list[FileFacts], cache: FactsCache, stamps: dict[str, tuple[int, int]],
                    on_progress: Callable[[int], None]) -> int:
-    """Scan the files of args with the native extractor's threads (one call; the records come
-    made): those it leaves to this code (too large, unreadable, not regular) are scanned as
-    _scan_one_row scans them. The bytes read."""
+    """Scan the files of args with the native extractor's threads (one call; the records and
+    the cache's marshalled rows come made): those it leaves to this code (too large,
+    unreadable, not regular) are scanned as _scan_one_row scans them. The bytes read."""
     global _native_row
     _native_row = native_row_function()[0]
     read = 0
 
-    def on_file(index: int, status: int, item: FileFacts | None, row: Row | None) -> None:
+    def on_file(index: int, status: int, item: FileFacts | None, row: Marshalled | None) -> None:
         nonlocal read
         if status == PARSED:
             assert item is not None and row is not None
             facts.append(item)
-            cache.remember(row, *stamps[item.rel_path])
+            cache.remember_marshalled(item, *row, *stamps[item.rel_path])
             read += item.size
         else:
             arg = args[index]

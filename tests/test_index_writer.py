@@ -161,18 +161,19 @@ def test_a_search_built_by_a_snapshot_follows_later_nodes_and_names(tmp_path, mo
         writer.snapshot(graph, index=["nodes", "edges", "search"])  # appends to the search
         writer._reap(block=True)
         graph.add_node("func:a.Late", NodeKind.FUNCTION, name="Late", package="a")
+        graph.add_node("func:a.Late", NodeKind.FUNCTION, line=3)  # new, then changed
         writer.finish(graph, meta=META, problems=[], manifest=[])
     expected = structural_graph()
     expected.add_node("func:a.F7", NodeKind.FUNCTION, name="Renamed")
     later_stages(expected)
-    expected.add_node("func:a.Late", NodeKind.FUNCTION, name="Late", package="a")
+    expected.add_node("func:a.Late", NodeKind.FUNCTION, name="Late", package="a", line=3)
     other = tmp_path / "expected.sqlite"
     with IndexWriter(other) as writer:
         writer.finish(expected, meta=META, problems=[], manifest=[])
     got = tables(db)
     assert got == tables(other)
     assert ("func:a.F7", "Renamed") in got["search"] and ("func:a.Late", "Late") in got["search"]
-    assert len(got["search"]) == len(got["nodes"])
+    assert len(got["search"]) == len(got["nodes"]) == len({nid for nid, _ in got["search"]})
     found = sqlite3.connect(db).execute(
         "SELECT id FROM node_search WHERE name MATCH '\"enamed\"'").fetchall()
     assert found == [("func:a.F7",)]

@@ -99,6 +99,32 @@ def test_too_large_invalid_utf8_and_empty_files_as_the_python_extractor_reports_
     assert "too-large" not in kinds["pkg/big/edge.go"] and "encoding" in kinds["pkg/bad/bad.go"]
 
 
+def test_marshalled_rows_decode_to_the_python_rows_at_every_size_and_script(tmp_path):
+    """The cache rows the threads marshal (native/src/marshal.rs): tuples of 256 items and
+    more, strings of 256 bytes and more, text that is not ASCII, strings repeated (referred
+    back to), saved and loaded again."""
+    calls = "".join(f"\tfmt.Println({i})\n" for i in range(300))
+    doc = "// Long " + "x" * 300 + "\n"  # 300 characters kept: TYPE_ASCII, not SHORT_ASCII
+    other = "// 调度器的主循环 — ünïcode " + "y" * 280 + "\nfunc Other() {}\n\n"
+    root = write_tree(tmp_path / "kubernetes", {
+        "go.mod": "module k8s.io/kubernetes\n\ngo 1.20\n",
+        "pkg/many/many.go": f"package many\n\nimport \"fmt\"\n\n{other}{doc}func Many() {{\n{calls}}}\n",
+        "pkg/many/名字.go": "package many\n\n// 名字 is a name.\nvar 名字 = \"值\"\n",
+    })
+    sources = sources_of(root)
+    scan_both(root, sources)
+    cache = FactsCache()
+    scan_files(root, sources, cache=cache, jobs=2, extractor="native")
+    row = cache.row("pkg/many/many.go")
+    docs = [d[5] for d in row[8]]
+    assert len(row[9]) >= 300 and len(docs[1]) == 300 and docs[1].isascii()
+    assert "调度器" in docs[0] and len(docs[0].encode()) > 256
+    save_cache(cache, tmp_path / "cache")
+    again = load_cache(tmp_path / "cache")
+    for path, _ in cache.heads():
+        same(again.row(path), cache.row(path), path)
+
+
 def test_files_gone_or_special_once_scanning_starts_are_reported(tmp_path):
     """A file removed or replaced by a FIFO after its stat (here: by the first progress report,
     which comes before any file is read) is read by a thread, left to the Python code, and

@@ -9,6 +9,7 @@ mod extract;
 mod fasthash;
 mod gokinds;
 mod goparse;
+mod marshal;
 mod model;
 #[cfg(test)]
 mod query_oracle;

@@ -1,7 +1,7 @@
-//! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field, and (for
-//! the threaded scan) at the same time the records of analyzer/model.py that rows.facts_from_row
-//! would rebuild from them: the NamedTuples made as `tuple.__new__(cls, values)` makes them,
-//! through tuple's own constructor, sharing the row's strings, numbers and leaf tuples.
+//! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field, or (for
+//! the threaded scan) the records of analyzer/model.py that rows.facts_from_row would rebuild
+//! from them: the NamedTuples made as `tuple.__new__(cls, values)` makes them, through tuple's
+//! own constructor.
 //!
 //! Equal strings of a row become one Python object, as the Python extractor's mostly are (a
 //! function's name is the caller of all its calls): pickle and marshal then send and keep each
@@ -120,6 +120,7 @@ struct RowBuilder<'a, 'r, 'py> {
     py: Python<'py>,
     strings: FastMap<&'a str, Obj<'py>>,
     records: Option<&'r Records<'py>>,
+    rows: bool, // with records: whether the row is wanted too (else only what makes a record)
 }
 
 impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
@@ -174,11 +175,11 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
         row: Vec<Obj<'py>>,
         values: Option<Vec<Obj<'py>>>,
     ) -> PyResult<Both<'py>> {
-        let row = self.tuple(row)?;
         let rec = match (self.records, values) {
             (Some(r), Some(values)) => r.make(cls(r), &self.tuple(values)?)?,
-            _ => row.clone(),
+            _ => return self.record(cls, row),
         };
+        let row = if self.rows { self.tuple(row)? } else { rec.clone() };
         Ok(Both { row, rec })
     }
 
@@ -187,6 +188,10 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
         if self.records.is_none() {
             let row = self.tuple(items.into_iter().map(|b| b.row).collect())?;
             return Ok(Both { rec: row.clone(), row });
+        }
+        if !self.rows {
+            let recs = self.tuple(items.into_iter().map(|b| b.rec).collect())?;
+            return Ok(Both { row: recs.clone(), rec: recs });
         }
         let (rows, recs): (Vec<_>, Vec<_>) = items.into_iter().map(|b| (b.row, b.rec)).unzip();
         Ok(Both { row: self.tuple(rows)?, rec: self.tuple(recs)? })
@@ -344,11 +349,12 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
 
 /// A file's row (rows.facts_to_row).
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Obj<'py>> {
-    Ok(RowBuilder { py, strings: FastMap::default(), records: None }.facts(f)?.row)
+    Ok(RowBuilder { py, strings: FastMap::default(), records: None, rows: true }.facts(f)?.row)
 }
 
-/// A file's record (a model.FileFacts, as rows.facts_from_row rebuilds it) and its row.
-pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<(Obj<'py>, Obj<'py>)> {
-    let both = RowBuilder { py, strings: FastMap::default(), records: Some(records) }.facts(f)?;
-    Ok((both.rec, both.row))
+/// A file's record: a model.FileFacts, as rows.facts_from_row rebuilds it from the row (the
+/// cache gets the row marshalled: marshal.rs).
+pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<Obj<'py>> {
+    let mut builder = RowBuilder { py, strings: FastMap::default(), records: Some(records), rows: false };
+    Ok(builder.facts(f)?.rec)
 }

@@ -1,7 +1,8 @@
 //! One scan of many files (analyzer/scan.py's native path): `jobs` threads read and extract
-//! them without the GIL, while the calling thread turns each finished file, in the order given,
-//! into its record and row (rows.rs) and hands them to a Python callback. Ctrl-C (or an error
-//! the callback raises) stops the threads after the file each is on.
+//! them and marshal their rows (marshal.rs) without the GIL, while the calling thread turns each
+//! finished file, in the order given, into its record (rows.rs) and hands both to a Python
+//! callback. Ctrl-C (or an error the callback raises) stops the threads after the file each is
+//! on.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -13,21 +14,22 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyBytes, PyType};
 
 use crate::extract::{extract_facts, Source};
+use crate::marshal::marshal_row;
 use crate::model::FileFacts;
 use crate::rows::{facts_to_record, Records};
 
-/// What the callback is told of a file: parsed (with its record and row), byte for byte the
-/// cached one (its sha is the one given), or left to the Python code (not a regular file, not
-/// readable, larger than the limit: analyzer/scan.py reads it again and says why).
+/// What the callback is told of a file: parsed (with its record and marshalled row), byte for
+/// byte the cached one (its sha is the one given), or left to the Python code (not a regular
+/// file, not readable, larger than the limit: analyzer/scan.py reads it again and says why).
 pub const PARSED: u8 = 0;
 pub const SAME: u8 = 1;
 pub const OTHER: u8 = 2;
 
 enum Outcome {
-    Parsed(Box<FileFacts>),
+    Parsed(Box<FileFacts>, Vec<u8>, Vec<u8>), // the facts, their row's marshalled shell and body
     Same,
     Other,
 }
@@ -36,7 +38,8 @@ enum Outcome {
 type Wanted = (String, String, String, bool, String);
 
 /// Scan `files` under `root` with `jobs` threads, calling `on_file(index, status, record, row)`
-/// for each in order (record and row None unless PARSED).
+/// for each in order (record and row None unless PARSED; row is the (shell, body) bytes of
+/// marshal.rs).
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 pub fn scan_files(
@@ -122,8 +125,10 @@ fn deliver<'py>(
         };
         py.check_signals()?;
         match outcome {
-            Outcome::Parsed(facts) => {
-                let (record, row) = facts_to_record(py, &facts, records)?;
+            Outcome::Parsed(facts, shell, body) => {
+                let record = facts_to_record(py, &facts, records)?;
+                drop(facts);
+                let row = (PyBytes::new(py, &shell), PyBytes::new(py, &body));
                 on_file.call1((index, PARSED, record, row))?;
             }
             Outcome::Same => {
@@ -155,7 +160,9 @@ fn scan_one(root: &str, file: &Wanted, max_file_bytes: u64) -> Outcome {
         return Outcome::Other; // too large: the header only, parsed by the Python code
     }
     let source = Source { rel_path, import_path, module, is_test: *is_test };
-    Outcome::Parsed(Box::new(extract_facts(&source, &data)))
+    let facts = extract_facts(&source, &data);
+    let (shell, body) = marshal_row(&facts);
+    Outcome::Parsed(Box::new(facts), shell, body)
 }
 
 /// analyzer/reading.py's read_head: the first `limit` bytes of a regular file and its size

@@ -257,11 +257,12 @@ def _append_delta(conn: sqlite3.Connection, delta: GraphDelta, on_progress: Call
                      [("{}" if attrs is None else dump_json(attrs), position + 1)
                       for position, attrs in delta.changed_edges])
     if _has_search(conn):  # built by an earlier snapshot: the names of new and changed nodes
-        if changed_nodes:  # one pass over the search table (its id column has no index)
+        new = {nid: attrs.get("name", "") for nid, _, attrs in new_nodes}
+        old = {nid: attrs.get("name", "") for nid, _, attrs in changed_nodes if nid not in new}
+        if old:  # one pass over the search table (its id column has no index)
             conn.execute("DELETE FROM node_search WHERE id IN (SELECT value FROM json_each(?))",
-                         (dump_json([nid for nid, _, _ in changed_nodes]),))
-        conn.executemany("INSERT INTO node_search(id, name) VALUES (?, ?)",
-                         [(nid, attrs.get("name", "")) for nid, _, attrs in new_nodes + changed_nodes])
+                         (dump_json(list(old)),))
+        conn.executemany("INSERT INTO node_search(id, name) VALUES (?, ?)", [*new.items(), *old.items()])
 
 
 def _insert_batched(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[object, ...]],
