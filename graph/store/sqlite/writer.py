@@ -249,6 +249,7 @@ def _insert_rows(conn: sqlite3.Connection, nodes: Iterable[NodeRow], edges: Iter
 
 def _append_delta(conn: sqlite3.Connection, delta: GraphDelta, on_progress: Callable[[int], None]) -> None:
     new_nodes, changed_nodes = list(delta.new_nodes), list(delta.changed_nodes)
+    renamed = _renamed(conn, changed_nodes) if _has_search(conn) else None
     _insert_rows(conn, new_nodes, delta.new_edges, on_progress)
     conn.executemany("UPDATE nodes SET kind = ?, name = ?, package = ?, attrs = ? WHERE id = ?",
                      [(kind, attrs.get("name", ""), attrs.get("package"), dump_json(attrs), nid)
@@ -256,13 +257,23 @@ def _append_delta(conn: sqlite3.Connection, delta: GraphDelta, on_progress: Call
     conn.executemany("UPDATE edges SET attrs = ? WHERE rowid = ?",  # rowids follow edge order
                      [("{}" if attrs is None else dump_json(attrs), position + 1)
                       for position, attrs in delta.changed_edges])
-    if _has_search(conn):  # built by an earlier snapshot: the names of new and changed nodes
-        new = {nid: attrs.get("name", "") for nid, _, attrs in new_nodes}
-        old = {nid: attrs.get("name", "") for nid, _, attrs in changed_nodes if nid not in new}
-        if old:  # one pass over the search table (its id column has no index)
+    if renamed is not None:  # the search was built by an earlier snapshot: keep it in step
+        if renamed:  # one pass over the search table (its id column has no index)
             conn.execute("DELETE FROM node_search WHERE id IN (SELECT value FROM json_each(?))",
-                         (dump_json(list(old)),))
-        conn.executemany("INSERT INTO node_search(id, name) VALUES (?, ?)", [*new.items(), *old.items()])
+                         (dump_json(list(renamed)),))
+        conn.executemany("INSERT INTO node_search(id, name) VALUES (?, ?)",
+                         [*renamed.items(), *((nid, attrs.get("name", "")) for nid, _, attrs in new_nodes)])
+
+
+def _renamed(conn: sqlite3.Connection, changed_nodes: list[NodeRow]) -> dict[str, str]:
+    """The new names of the changed nodes, already written, whose name changed (most changes
+    are attributes, and rewriting a full-text row costs more than reading a name)."""
+    names = {nid: attrs.get("name", "") for nid, _, attrs in changed_nodes}
+    if not names:
+        return {}
+    old = dict(conn.execute("SELECT id, name FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+                            (dump_json(list(names)),)))
+    return {nid: name for nid, name in names.items() if nid in old and old[nid] != name}
 
 
 def _insert_batched(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[object, ...]],
