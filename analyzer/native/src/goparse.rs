@@ -71,7 +71,9 @@ impl<'a, 't> Captures<'a, 't> {
     }
 
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
-        self.caps.iter().flatten().find(|(n, _)| *n == name).map(|(_, node)| *node)
+        // the names are literals, mostly the very same ones: their address settles it first
+        let same = |n: &str| std::ptr::eq(n, name) || n == name;
+        self.caps.iter().flatten().find(|(n, _)| same(n)).map(|(_, node)| *node)
     }
 
     /// A capture the pattern always has.

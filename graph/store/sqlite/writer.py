@@ -102,7 +102,7 @@ class IndexWriter:
             return
         pid = os.fork()
         if pid == 0:
-            _write_snapshot_and_exit(graph, self._tmp, since, tuple(index))
+            _write_snapshot_and_exit(graph, self._tmp, self._fd, since, tuple(index))
         self._running = (pid, graph.mark())  # no change between the fork and the mark
 
     def finish(
@@ -165,10 +165,11 @@ class IndexWriter:
         return True
 
 
-def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | None,
+def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, fd: int, since: GraphMark | None,
                              index: tuple[str, ...]) -> None:
-    """In the forked child: write the graph (or what changed since the last snapshot), then
-    leave at once (no atexit handlers, no flushing of the parent's buffers)."""
+    """In the forked child: write the graph (or what changed since the last snapshot) and put
+    it on disk (finish() then syncs only what comes after), then leave at once (no atexit
+    handlers, no flushing of the parent's buffers)."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -182,6 +183,7 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, since: GraphMark | Non
         conn.executescript(_indexes(conn, index))
         conn.commit()
         conn.close()
+        os.fsync(fd)
         status = 0
     except BaseException as exc:  # the parent sees the status and writes everything itself
         with suppress(OSError):
