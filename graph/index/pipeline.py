@@ -143,10 +143,12 @@ def index_tree(
             with phase(name):
                 progress.start(name, None)
                 summary.figures[name] = stage(graph, facts)
-            # what the stage added (and the indexes: few rows come after the first stage) is
-            # written while the next ones run; after the last one, finish() writes it at once
+            # what the stage added is written while the next ones run; after the last one,
+            # finish() writes it at once, then builds the edges' indexes while the graph is
+            # freed (built here, they kept the last snapshot writer, which finish() waits
+            # for, busy longer than the freeing takes)
             if number < len(stages):
-                writer.snapshot(graph, index=("nodes", "edges", "search"))
+                writer.snapshot(graph, index=("nodes", "search"))
 
         problems = name_problems + [(f.rel_path, p.kind, p.message, p.line) for f in facts
                                     for p in f.problems]
