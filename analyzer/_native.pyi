@@ -20,3 +20,6 @@ def spec_digest() -> str:
 
 def optimized() -> bool:
     """Whether the extension was built optimised (a debug build is slower than the Python code)."""
+
+def allocator_thp() -> int:
+    """mimalloc's allow_thp option as set: 0 once the extension is imported (see lib.rs)."""

@@ -263,3 +263,13 @@ def test_the_extension_is_an_optimised_build(native_row):
             raise
     else:
         assert resolver.optimized()
+
+
+def test_the_extensions_allocator_leaves_transparent_huge_pages_alone(native_row):
+    """mimalloc madvises its arenas for transparent huge pages unless told not to; where the
+    kernel defragments on madvise, their faults cost the resolver a third of a second of
+    system time on v1.28.7. Set off at import, by mimalloc's own option (its place in
+    mimalloc.h is that of the version Cargo.lock pins: an upgrade must check it again)."""
+    from kubeatlas.analyzer import _native as extractor
+
+    assert extractor.allocator_thp() == 0

@@ -24,6 +24,20 @@ use pyo3::prelude::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `allow_thp` option (its place in mimalloc.h's mi_option_e, v3), set off at import:
+/// its arenas then are not madvised for transparent huge pages, whose faults (compacting
+/// memory where the kernel defragments on madvise) cost the resolver 0.35 s of system time
+/// for some 120 pages. 43 is its place in the mimalloc Cargo.lock pins (libmimalloc-sys
+/// 0.1.49: mi_option_get(43) reads MIMALLOC_ALLOW_THP); an upgrade must check it again.
+pub const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
+
+/// mimalloc's allow_thp as set (0 once this extension is imported).
+#[pyfunction]
+fn allocator_thp() -> i64 {
+    // SAFETY: reads an option
+    i64::from(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_ALLOW_THP) })
+}
+
 /// The Row of one whole Go file: its bytes and its SourceFile's fields.
 #[pyfunction]
 fn extract_row<'py>(
@@ -78,10 +92,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unsafe {
         use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
         tree_sitter::set_allocator(Some(mi_malloc), Some(mi_calloc), Some(mi_realloc), Some(mi_free));
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
     }
     m.add_function(wrap_pyfunction!(extract_row, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_files, m)?)?;
     m.add_function(wrap_pyfunction!(spec_digest, m)?)?;
     m.add_function(wrap_pyfunction!(optimized, m)?)?;
+    m.add_function(wrap_pyfunction!(allocator_thp, m)?)?;
     Ok(())
 }

@@ -33,6 +33,9 @@ use crate::typeref::FileScope;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `allow_thp` option, set off at import: see analyzer/native/src/lib.rs.
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
+
 fn resolve_range(facts: &[FileFacts], table: &Table, range: std::ops::Range<usize>) -> (Vec<Vec<CallEdge>>, Tally) {
     let symbols = Symbols::new(table);
     let mut tally = Tally::default();
@@ -103,19 +106,12 @@ fn resolve_calls<'py>(
     edges_to_python(py, edges, tally)
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-extern "C" {
-    fn malloc_trim(pad: usize) -> i32;
-}
-
-/// Return the freed facts, table and edges to the system: they were malloc'd (by this thread,
-/// its workers and the converting one), and Python's own allocator would not reuse them, so
-/// they would stay in the index's peak RSS.
+/// Return the freed facts, table and edges to the system now, not after mimalloc's purge
+/// delay: Python's own allocator would not reuse them, so they would stay in the index's
+/// peak RSS.
 pub(crate) fn give_back_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        malloc_trim(0);
-    }
+    // SAFETY: collects this thread's heap and purges what is free
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 /// Start the whole resolve stage: the symbol table, IMPLEMENTS and DISPATCHES among the type
@@ -173,6 +169,8 @@ fn optimized() -> bool {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // SAFETY: sets an option
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0) };
     m.add_function(wrap_pyfunction!(resolve_calls, m)?)?;
     m.add_function(wrap_pyfunction!(start_resolution, m)?)?;
     m.add_class::<Resolution>()?;
