@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -135,11 +136,13 @@ class IndexWriter:
                 on_progress(written.nodes + written.edges)  # written by the snapshots
                 _append_delta(conn, graph.rows_since(written), on_progress)
             _insert_tables(conn, meta, problems, manifest)
-            indexes = _indexes(conn, [*TABLE_INDEXES, "search"])
+            conn.commit()  # the rows: the indexing thread's first step is then an index's
+            indexes, started = _indexes(conn, [*TABLE_INDEXES, "search"]), threading.Event()
             with ThreadPoolExecutor(max_workers=1) as pool:
-                completing = pool.submit(_complete, conn, indexes, self._fd)
+                completing = pool.submit(_complete, conn, indexes, self._fd, started)
                 try:
-                    once_written()
+                    started.wait()  # it holds the GIL until SQLite's first step lets go of it,
+                    once_written()  # so that this (which may keep the GIL) overlaps that step
                 finally:
                     completing.result()
         finally:
@@ -193,8 +196,9 @@ def _write_snapshot_and_exit(graph: KubeGraph, tmp: Path, fd: int, since: GraphM
         os._exit(status)
 
 
-def _complete(conn: sqlite3.Connection, indexes: str, fd: int) -> None:
+def _complete(conn: sqlite3.Connection, indexes: str, fd: int, started: threading.Event) -> None:
     """Build the remaining indexes, commit, and put the file on disk (before the rename)."""
+    started.set()
     conn.executescript(indexes)
     conn.commit()
     conn.close()
