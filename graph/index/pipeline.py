@@ -172,7 +172,7 @@ def index_tree(
             with _writing(db):
                 writer.finish(graph, meta=meta, problems=problems, manifest=manifest,
                               on_progress=progress.advance, while_waiting=while_waiting,
-                              once_written=graph.clear)  # freed while the file syncs
+                              once_written=graph.clear)  # freed as the edges are indexed
                 if saving is not None:
                     saving.commit()  # the new index's cache comes after it
     return summary
