@@ -171,7 +171,7 @@ pub fn extract_facts(source: &Source, content: &[u8]) -> FileFacts {
         locals: acc.locals,
         lines: newlines + if content.is_empty() || content.ends_with(b"\n") { 0 } else { 1 },
         size: content.len() as i64,
-        sha: sha1_smol::Sha1::from(content).digest().to_string(),
+        sha: hex_sha1(content),
         problems,
         channels,
     }
@@ -295,4 +295,20 @@ fn on_assign(acc: &mut Acc, c: &Captures, src: &[u8]) {
         }
         acc.calls.push(CallRef::value(acc.scope.clone(), expr, line_of(*value), field, holder, String::new(), -1));
     }
+}
+
+/// The sha1 of `content` in lowercase hex, as hashlib.sha1(content).hexdigest() gives it.
+pub fn hex_sha1(content: &[u8]) -> String {
+    use sha1::Digest;
+    hex(&sha1::Sha1::digest(content))
+}
+
+/// Bytes in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
+        text.push(char::from_digit(u32::from(byte >> 4), 16).expect("a hex digit"));
+        text.push(char::from_digit(u32::from(byte & 15), 16).expect("a hex digit"));
+    }
+    text
 }

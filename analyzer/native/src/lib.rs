@@ -70,11 +70,12 @@ const SPEC: [&[u8]; 9] = [
 /// sha1 of the Python extractor's sources this extension was built from.
 #[pyfunction]
 fn spec_digest() -> String {
-    let mut digest = sha1_smol::Sha1::new();
+    use sha1::Digest;
+    let mut digest = sha1::Sha1::new();
     for module in SPEC {
         digest.update(module);
     }
-    digest.digest().to_string()
+    extract::hex(&digest.finalize())
 }
 
 /// Whether this build is optimised: an unoptimised one (a debug build) scans or resolves

@@ -153,7 +153,7 @@ fn scan_one(root: &str, file: &Wanted, max_file_bytes: u64) -> Outcome {
     let Some((data, size)) = read_head(&Path::new(root).join(rel_path), max_file_bytes.saturating_add(1)) else {
         return Outcome::Other;
     };
-    if !cached_sha.is_empty() && sha1_smol::Sha1::from(&data).digest().to_string() == *cached_sha {
+    if !cached_sha.is_empty() && crate::extract::hex_sha1(&data) == *cached_sha {
         return Outcome::Same;
     }
     if size > max_file_bytes || data.len() as u64 != size {
