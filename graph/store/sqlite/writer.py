@@ -41,7 +41,7 @@ TABLE_INDEXES = {
              "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, kind);\n",
 }
 SEARCH = """
-CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram');
+CREATE VIRTUAL TABLE node_search USING fts5(id UNINDEXED, name, tokenize='trigram', columnsize=0);
 INSERT INTO node_search(id, name) SELECT id, name FROM nodes;
 """
 
@@ -231,7 +231,8 @@ def _connect(tmp: Path) -> sqlite3.Connection:
     """A connection to the temp file: no journal, no syncs (one fsync before the rename is
     what commits), and sorter threads for CREATE INDEX; usable from the indexing thread."""
     conn = sqlite3.connect(tmp, check_same_thread=False)
-    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA threads=2;")
+    conn.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                       "PRAGMA threads=2;")
     return conn
 
 
