@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from types import MappingProxyType
 from typing import Any
 
 from kubeatlas.errors import NodeNotFound
@@ -17,6 +18,8 @@ from kubeatlas.graph.model.schema import EdgeKind, NodeKind
 
 NodeRow = tuple[str, str, dict[str, Any]]  # (id, kind, attrs without the kind)
 EdgeRow = tuple[str, str, str, dict[str, Any] | None]  # (source, target, kind, attrs or None)
+_Keyed = dict[str, dict[str, Any] | None]  # the edges between two nodes: kind -> attrs or None
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +43,15 @@ class KubeGraph:
     """Nodes and edges addressed by string IDs; at most one edge of a kind between two nodes."""
 
     def __init__(self) -> None:
-        # node -> attrs; node -> neighbour -> edge kind -> attrs (both directions share attrs)
+        # node -> attrs (with its kind); node -> neighbour -> edge kind -> attrs or None (an
+        # edge without attributes: most are); both directions share each neighbour's dict
         self._node: dict[str, dict[str, Any]] = {}
-        self._succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
-        self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
-        # Every edge in the order it was added (nodes keep theirs in _node), and what changed
-        # in place since the last mark(): what a writer needs to append to a snapshot.
-        self._edge_log: list[tuple[str, str, str]] = []
+        self._succ: dict[str, dict[str, _Keyed]] = {}
+        self._pred: dict[str, dict[str, _Keyed]] = {}
+        # Every edge in the order it was added, with the dict that holds its attrs (nodes keep
+        # their order in _node), and what changed in place since the last mark(): what a
+        # writer needs to append to a snapshot.
+        self._edge_log: list[tuple[str, str, str, _Keyed]] = []
         self._touched_nodes: set[str] | None = None
         self._touched_edges: set[tuple[str, str, str]] | None = None
 
@@ -65,31 +70,12 @@ class KubeGraph:
                 self._touched_nodes.add(nid)
 
     def add_edge(self, source: str, target: str, kind: EdgeKind, **attrs: Any) -> None:
-        key = str(kind)
-        out = self._succ.get(source)
-        if out is None or target not in self._succ:
-            for nid in (source, target):  # an end not added yet: a node without attributes
-                if nid not in self._node:
-                    self._node[nid], self._succ[nid], self._pred[nid] = {}, {}, {}
-            out = self._succ[source]
-        keyed = out.get(target)
-        if keyed is None:
-            attrs["kind"] = key
-            keyed = out[target] = self._pred[target][source] = {key: attrs}
-        elif key in keyed:
-            keyed[key].update(attrs)
-            if self._touched_edges is not None:
-                self._touched_edges.add((source, target, key))
-            return
-        else:
-            attrs["kind"] = key
-            keyed[key] = attrs
-        self._edge_log.append((source, target, key))
+        self.add_edges([(source, target, str(kind), attrs or None)])
 
     def add_edges(self, rows: Iterable[EdgeRow]) -> None:
         """add_edge for each (source, target, kind, attrs or None) in order, the bulk path for
-        hundreds of thousands of edges; the graph keeps each row's attrs dict as the edge's
-        (and adds "kind" to it), so a caller hands over dicts it does not use again."""
+        hundreds of thousands of edges; the graph keeps each row's attrs dict as the edge's,
+        so a caller hands over dicts it does not use again."""
         node, succ, pred, log = self._node, self._succ, self._pred, self._edge_log
         for source, target, key, attrs in rows:
             out = succ.get(source)
@@ -100,20 +86,20 @@ class KubeGraph:
                 out = succ[source]
             keyed = out.get(target)
             if keyed is None:
-                attrs = {} if attrs is None else attrs
-                attrs["kind"] = key
-                out[target] = pred[target][source] = {key: attrs}
+                keyed = out[target] = pred[target][source] = {key: attrs or None}
             elif key in keyed:
                 if attrs:
-                    keyed[key].update(attrs)
+                    held = keyed[key]
+                    if held is None:
+                        keyed[key] = attrs
+                    else:
+                        held.update(attrs)
                 if self._touched_edges is not None:
                     self._touched_edges.add((source, target, key))
                 continue
             else:
-                attrs = {} if attrs is None else attrs
-                attrs["kind"] = key
-                keyed[key] = attrs
-            log.append((source, target, key))
+                keyed[key] = attrs or None
+            log.append((source, target, key, keyed))
 
     def clear(self) -> None:
         """Drop every node and edge (frees the memory of a graph that has been written)."""
@@ -164,27 +150,26 @@ class KubeGraph:
 
     def edges(self, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         """Edges (of one kind) in the order they were added."""
-        succ = self._succ
         wanted = None if kind is None else str(kind)
-        for u, v, k in self._edge_log:
+        for u, v, k, keyed in self._edge_log:
             if wanted is None or k == wanted:
-                yield _edge(u, v, succ[u][v][k])
+                yield _edge(u, v, k, keyed[k])
 
     def edge(self, source: str, target: str, kind: EdgeKind) -> EdgeRecord | None:
-        data = self._succ.get(source, {}).get(target, {}).get(str(kind))
-        return None if data is None else _edge(source, target, data)
+        key, keyed = str(kind), self._succ.get(source, {}).get(target)
+        return None if keyed is None or key not in keyed else _edge(source, target, key, keyed[key])
 
     def out_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         for v, keyed in self._succ[nid].items():
             for k, data in keyed.items():
                 if kind is None or k == kind:
-                    yield _edge(nid, v, data)
+                    yield _edge(nid, v, k, data)
 
     def in_edges(self, nid: str, kind: EdgeKind | None = None) -> Iterator[EdgeRecord]:
         for u, keyed in self._pred[nid].items():
             for k, data in keyed.items():
                 if kind is None or k == kind:
-                    yield _edge(u, nid, data)
+                    yield _edge(u, nid, k, data)
 
     def successors(self, nid: str, kind: EdgeKind | None = None) -> list[str]:
         return sorted({e.target for e in self.out_edges(nid, kind)})
@@ -198,14 +183,14 @@ class KubeGraph:
 
     def edge_rows(self) -> Iterator[EdgeRow]:
         """(source, target, kind, attrs or None when the edge has none), in the order the edges
-        were added: the bulk path."""
+        were added: the bulk path (the attrs are the graph's own: read them, never change them)."""
         return self._edge_rows(self._edge_log)
 
     def rows_since(self, mark: GraphMark) -> GraphDelta:
         """What a writer holding the graph as it was at `mark` must add and rewrite."""
         touched = self._touched_edges or set()
-        changed_edges = [(position, _without_kind(self._succ[u][v][k]))
-                         for position, (u, v, k) in enumerate(self._edge_log[:mark.edges])
+        changed_edges = [(position, keyed[k])
+                         for position, (u, v, k, keyed) in enumerate(self._edge_log[:mark.edges])
                          if (u, v, k) in touched] if touched else []
         return GraphDelta(
             new_nodes=_node_rows(islice(self._node.items(), mark.nodes, None)),
@@ -215,10 +200,10 @@ class KubeGraph:
             changed_edges=changed_edges,
         )
 
-    def _edge_rows(self, log: Iterable[tuple[str, str, str]]) -> Iterator[EdgeRow]:
-        succ = self._succ
-        for u, v, k in log:
-            yield u, v, k, _without_kind(succ[u][v][k])
+    @staticmethod
+    def _edge_rows(log: Iterable[tuple[str, str, str, _Keyed]]) -> Iterator[EdgeRow]:
+        for u, v, k, keyed in log:
+            yield u, v, k, keyed[k]
 
     def ids_of_kinds(self, *kinds: NodeKind) -> dict[str, list[str]]:
         """Ids of the nodes of each kind (keyed by the kind's name), in the order they were
@@ -231,11 +216,10 @@ class KubeGraph:
         return found
 
     def edge_ends(self, kind: EdgeKind) -> list[tuple[str, str, Mapping[str, Any]]]:
-        """(source, target, attrs with the kind) of the edges of one kind, in the order they
-        were added: edges(kind) without the records."""
+        """(source, target, attrs) of the edges of one kind, in the order they were added:
+        edges(kind) without the records (the attrs are the graph's own: read them only)."""
         wanted = str(kind)
-        succ = self._succ
-        return [(u, v, succ[u][v][k]) for u, v, k in
+        return [(u, v, keyed[k] or _NO_ATTRS) for u, v, k, keyed in
                 [e for e in self._edge_log if e[2] == wanted]]
 
     def add_node_rows(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
@@ -258,7 +242,7 @@ class KubeGraph:
     def counts(self) -> dict[str, int]:
         """Number of nodes per node kind and edges per edge kind, sorted by name."""
         tally = Counter(data["kind"] for data in self._node.values())
-        tally.update(k for _, _, k in self._edge_log)
+        tally.update(k for _, _, k, _ in self._edge_log)
         return dict(sorted(tally.items()))
 
     def to_node_link(self) -> dict[str, Any]:
@@ -279,8 +263,9 @@ class KubeGraph:
         graph = nx.MultiDiGraph()
         for nid, data in self._node.items():
             graph.add_node(nid, **{k: value(v) for k, v in data.items()})
-        for u, v, k in self._edge_log:
-            graph.add_edge(u, v, key=k, **{a: value(b) for a, b in self._succ[u][v][k].items()})
+        for u, v, k, keyed in self._edge_log:
+            attrs = {"kind": k, **(keyed[k] or {})}
+            graph.add_edge(u, v, key=k, **{a: value(b) for a, b in attrs.items()})
         return graph
 
 
@@ -288,14 +273,6 @@ def _node_rows(items: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[NodeRow]
     for nid, data in items:  # a copy less the kind (in C: twice as fast as a comprehension)
         attrs = data.copy()
         yield nid, attrs.pop("kind"), attrs
-
-
-def _without_kind(data: dict[str, Any]) -> dict[str, Any] | None:
-    if len(data) <= 1:
-        return None
-    attrs = data.copy()  # the same keys in the same order as a comprehension, faster
-    attrs.pop("kind", None)
-    return attrs
 
 
 def _scalar(value: Any) -> Any:
@@ -311,5 +288,5 @@ def _node(nid: str, data: Mapping[str, Any]) -> NodeRecord:
                       {k: v for k, v in data.items() if k != "kind"})
 
 
-def _edge(u: str, v: str, data: Mapping[str, Any]) -> EdgeRecord:
-    return EdgeRecord(u, v, EdgeKind(data["kind"]), {k: w for k, w in data.items() if k != "kind"})
+def _edge(u: str, v: str, kind: str, attrs: Mapping[str, Any] | None) -> EdgeRecord:
+    return EdgeRecord(u, v, EdgeKind(kind), dict(attrs) if attrs else {})
