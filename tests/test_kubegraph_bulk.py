@@ -114,3 +114,24 @@ def test_ids_of_kinds_and_edge_ends_read_as_nodes_and_edges_do() -> None:
     ends = [(u, v, {k: w for k, w in a.items() if k != "kind"})
             for u, v, a in graph.edge_ends(EdgeKind.IMPORTS)]
     assert ends == [(e.source, e.target, e.attrs) for e in graph.edges(EdgeKind.IMPORTS)]
+
+
+def test_an_edge_added_without_attributes_takes_them_later_in_both_directions() -> None:
+    graph = _graph()
+    graph.add_edge("func:a.F", "func:a.G", EdgeKind.CALLS)
+    assert graph.edge("func:a.F", "func:a.G", EdgeKind.CALLS).attrs == {}
+    assert graph.edge("func:a.F", "func:a.G", EdgeKind.REFERENCES) is None
+    assert list(graph.edge_rows())[-1] == ("func:a.F", "func:a.G", "CALLS", None)
+    mark = graph.mark()
+    graph.add_edge("func:a.F", "func:a.G", EdgeKind.CALLS, via="direct", count=2)
+    expected = {"via": "direct", "count": 2}
+    assert graph.edge("func:a.F", "func:a.G", EdgeKind.CALLS).attrs == expected
+    assert [e.attrs for e in graph.in_edges("func:a.G", EdgeKind.CALLS)] == [expected]
+    assert [e.attrs for e in graph.out_edges("func:a.F")] == [expected]
+    assert list(graph.edge_rows())[-1] == ("func:a.F", "func:a.G", "CALLS", expected)
+    assert graph.rows_since(mark).changed_edges == [(1, expected)]
+    assert graph.edge_ends(EdgeKind.CALLS)[-1] == ("func:a.F", "func:a.G", expected)
+    assert graph.counts()["CALLS"] == 2
+    exported = [e for e in graph.to_node_link()["edges"] if e["source"] == "func:a.F"]
+    assert exported == [{"source": "func:a.F", "target": "func:a.G", "key": "CALLS",
+                         "kind": "CALLS", **expected}]
