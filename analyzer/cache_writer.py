@@ -106,9 +106,10 @@ def _write_and_exit(cache: FactsCache, fd: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         gc.disable()  # a short-lived copy: collecting would only duplicate the parent's pages
         write_to(cache, os.dup(fd))  # (write_to closes what it is given)
-        # on disk before the index is: its pages left dirty were written back later, by the
-        # next fsync of the file system (ext4 ordered mode), one of the index writers' or the
-        # next run's, at a cost that grew with every run left behind
+        # synced here, off the critical path: pages left dirty were written back by the next
+        # fsyncs on the file system (ext4 ordered mode), the index writers' or a later run's,
+        # at a cost that grew with every run (the foreground fallback and a patch's small delta
+        # file are not synced: there a sync would be on the critical path)
         os.fsync(fd)
         status = 0
     except BaseException as exc:  # the parent sees the status and writes the cache itself
