@@ -15,11 +15,13 @@ const FLAG_REF: u8 = 0x80;
 struct Marshal<'a> {
     out: Vec<u8>,
     refs: FastMap<&'a str, u32>, // string -> its index among the objects flagged FLAG_REF
+    empty: Option<u32>,          // the empty string's index, kept out of the map (most strings are)
+    flagged: u32,                // objects flagged so far (strings only)
 }
 
 impl<'a> Marshal<'a> {
     fn new(capacity: usize) -> Self {
-        Marshal { out: Vec::with_capacity(capacity), refs: FastMap::default() }
+        Marshal { out: Vec::with_capacity(capacity), refs: FastMap::default(), empty: None, flagged: 0 }
     }
 
     fn u32(&mut self, value: u32) {
@@ -58,13 +60,19 @@ impl<'a> Marshal<'a> {
     /// The first time: TYPE_SHORT_ASCII, TYPE_ASCII or TYPE_UNICODE flagged for reference;
     /// after: a TYPE_REF to it.
     fn s(&mut self, text: &'a str) {
-        if let Some(&index) = self.refs.get(text) {
+        let known = if text.is_empty() { self.empty } else { self.refs.get(text).copied() };
+        if let Some(index) = known {
             self.out.push(b'r');
             self.u32(index);
             return;
         }
-        let index = self.refs.len() as u32; // strings are the only objects flagged here
-        self.refs.insert(text, index);
+        let index = self.flagged;
+        self.flagged += 1;
+        if text.is_empty() {
+            self.empty = Some(index);
+        } else {
+            self.refs.insert(text, index);
+        }
         let bytes = text.as_bytes();
         if text.is_ascii() && bytes.len() < 256 {
             self.out.push(b'z' | FLAG_REF);

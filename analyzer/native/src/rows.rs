@@ -119,12 +119,21 @@ struct Both<'py> {
 struct RowBuilder<'a, 'r, 'py> {
     py: Python<'py>,
     strings: FastMap<&'a str, Obj<'py>>,
+    empty: Obj<'py>, // kept out of the map: most of a row's strings are empty
     records: Option<&'r Records<'py>>,
     rows: bool, // with records: whether the row is wanted too (else only what makes a record)
 }
 
 impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
+    fn new(py: Python<'py>, records: Option<&'r Records<'py>>, rows: bool) -> Self {
+        let empty = PyString::new(py, "").into_any();
+        RowBuilder { py, strings: FastMap::default(), empty, records, rows }
+    }
+
     fn s(&mut self, text: &'a str) -> Obj<'py> {
+        if text.is_empty() {
+            return self.empty.clone();
+        }
         let py = self.py;
         self.strings.entry(text).or_insert_with(|| PyString::new(py, text).into_any()).clone()
     }
@@ -349,12 +358,12 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
 
 /// A file's row (rows.facts_to_row).
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Obj<'py>> {
-    Ok(RowBuilder { py, strings: FastMap::default(), records: None, rows: true }.facts(f)?.row)
+    Ok(RowBuilder::new(py, None, true).facts(f)?.row)
 }
 
 /// A file's record: a model.FileFacts, as rows.facts_from_row rebuilds it from the row (the
 /// cache gets the row marshalled: marshal.rs).
 pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<Obj<'py>> {
-    let mut builder = RowBuilder { py, strings: FastMap::default(), records: Some(records), rows: false };
+    let mut builder = RowBuilder::new(py, Some(records), false);
     Ok(builder.facts(f)?.rec)
 }
