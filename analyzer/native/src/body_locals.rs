@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use crate::extract::Acc;
+use crate::gokinds::kinds;
 use crate::goparse::Captures;
 use crate::model::{LocalSource, LocalVar};
 use crate::typesyntax::read_params;
@@ -16,7 +17,7 @@ fn local(scope: &str, name: String, line: i64, found: (String, LocalSource), res
 
 /// `func f() (pod *v1.Pod, err error)`: pod and err are variables of the body.
 pub fn named_results(acc: &mut Acc, node: Node, src: &[u8]) {
-    if let Some(result) = node.child_by_field_name("result") {
+    if let Some(result) = node.child_by_field_id(kinds().f_result) {
         if result.kind() == "parameter_list" {
             let line = line_of(node);
             let scope = acc.scope_of(node);
@@ -120,7 +121,7 @@ pub fn on_type_switch(acc: &mut Acc, c: &Captures, src: &[u8]) {
             continue;
         }
         let types =
-            if kind == "type_case" { crate::values::children_by_field_name(clause, "type") } else { Vec::new() };
+            if kind == "type_case" { crate::values::children_by_field(clause, kinds().f_type) } else { Vec::new() };
         let line = line_of(clause);
         let until = clause.end_position().row as i64 + 1;
         if types.len() == 1 && text(types[0], src) != "nil" {

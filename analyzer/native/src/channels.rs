@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use crate::extract::Acc;
 use crate::fasthash::{FastMap, FastSet};
+use crate::gokinds::kinds;
 use crate::goparse::Captures;
 use crate::model::{ChannelOp, LocalVar, PASS, RECEIVE, SEND, YIELD};
 use crate::values::{argument_of, flat, line_of, named_children, py_len, MAX_CALLEE};
@@ -50,7 +51,7 @@ fn not_comments(node: Node) -> Vec<Node> {
 
 /// A getter: a method whose body is only `return g.eventChannel`, a field of its receiver.
 pub fn on_yield(acc: &mut Acc, scope: &str, receiver: &str, method: Node, src: &[u8]) {
-    let mut statements = method.child_by_field_name("body").map(not_comments).unwrap_or_default();
+    let mut statements = method.child_by_field_id(kinds().f_body).map(not_comments).unwrap_or_default();
     if statements.len() == 1 && statements[0].kind() == "statement_list" {
         statements = not_comments(statements[0]);
     }
@@ -62,7 +63,7 @@ pub fn on_yield(acc: &mut Acc, scope: &str, receiver: &str, method: Node, src: &
         return;
     }
     let value = named_children(values[0])[0];
-    let operand = if value.kind() == "selector_expression" { value.child_by_field_name("operand") } else { None };
+    let operand = if value.kind() == "selector_expression" { value.child_by_field_id(kinds().f_operand) } else { None };
     if let Some(operand) = operand {
         if operand.kind() == "identifier" && flat(operand, src) == receiver {
             acc.channels.push(op(scope, flat(value, src), line_of(value), YIELD, String::new(), -1));
@@ -72,7 +73,7 @@ pub fn on_yield(acc: &mut Acc, scope: &str, receiver: &str, method: Node, src: &
 
 /// A method declared to return a channel: what each of its returns gives back (outside closures).
 pub fn on_channel_return(acc: &mut Acc, scope: &str, method: Node, src: &[u8]) {
-    let mut todo = method.child_by_field_name("body").map(named_children).unwrap_or_default();
+    let mut todo = method.child_by_field_id(kinds().f_body).map(named_children).unwrap_or_default();
     while let Some(node) = todo.pop() {
         if node.kind() == "return_statement" {
             let values = named_children(node);
@@ -122,7 +123,7 @@ fn record(acc: &mut Acc, node: Node, what: &'static str, src: &[u8]) {
 
 /// `kl.pleg.Watch()` for a call of a method with no arguments; "" for any other call.
 fn getter_call(call: Node, src: &[u8]) -> String {
-    match call.child_by_field_name("arguments") {
+    match call.child_by_field_id(kinds().f_arguments) {
         Some(args) if args.named_child_count() == 0 => returning_call(call, src),
         _ => String::new(),
     }
@@ -130,7 +131,7 @@ fn getter_call(call: Node, src: &[u8]) -> String {
 
 /// `cfg.Channel()` for a call of a method (its arguments left out); "" for any other call.
 fn returning_call(call: Node, src: &[u8]) -> String {
-    match call.child_by_field_name("function") {
+    match call.child_by_field_id(kinds().f_function) {
         Some(f) if f.kind() == "selector_expression" => {
             let text = flat(f, src) + "()";
             if py_len(&text) <= MAX_CALLEE {

@@ -6,10 +6,11 @@ use tree_sitter::Node;
 use crate::body_locals::named_results;
 use crate::channels::{on_channel_return, on_yield};
 use crate::extract::Acc;
+use crate::gokinds::kinds;
 use crate::goparse::Captures;
 use crate::model::{is_channel_type, Decl, ImportRef, LocalSource, LocalVar, Param};
 use crate::typesyntax::{read_doc, read_interface_elems, read_params, read_receiver, read_results, read_struct_fields};
-use crate::values::{block_end, children_by_field_name, flat, line_of, local_of_value, named_children, text};
+use crate::values::{block_end, children_by_field, flat, line_of, local_of_value, named_children, text};
 
 pub fn on_package(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let node = c.node("package.name");
@@ -34,8 +35,8 @@ fn end_line(node: Node) -> i64 {
 }
 
 fn signature(node: Node, src: &[u8]) -> (Vec<Param>, Vec<String>) {
-    let params = node.child_by_field_name("parameters").map(|p| read_params(p, src)).unwrap_or_default();
-    (params, read_results(node.child_by_field_name("result"), src))
+    let params = node.child_by_field_id(kinds().f_parameters).map(|p| read_params(p, src)).unwrap_or_default();
+    (params, read_results(node.child_by_field_id(kinds().f_result), src))
 }
 
 pub fn on_func(acc: &mut Acc, c: &Captures, src: &[u8]) {
@@ -44,7 +45,7 @@ pub fn on_func(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let (params, results) = signature(node, src);
     let mut decl =
         Decl::new("func", name.clone(), line_of(node), end_line(node), exported(&name), read_doc(Some(node), src));
-    decl.type_params = node.child_by_field_name("type_parameters").is_some();
+    decl.type_params = node.child_by_field_id(kinds().f_type_parameters).is_some();
     decl.params = params;
     decl.results = results;
     acc.decls.push(decl);
@@ -103,7 +104,7 @@ pub fn on_type(acc: &mut Acc, c: &Captures, src: &[u8]) {
     }
     let name = text(c.node("type.name"), src);
     let body = c.node("type.body");
-    let generic = node.child_by_field_name("type_parameters").is_some();
+    let generic = node.child_by_field_id(kinds().f_type_parameters).is_some();
     let doc = doc_of_spec(c, node, src);
     let is_exported = exported(&name);
     let mut decl = Decl::new("type", name, line_of(node), end_line(node), is_exported, doc);
@@ -140,7 +141,7 @@ pub fn on_var(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let mut type_expr = c.get("var.type").map(|t| flat(t, src)).unwrap_or_default();
     let mut found = if type_expr.is_empty() { None } else { Some((type_expr.clone(), LocalSource::Type)) };
     if type_expr.is_empty() {
-        if let Some(value) = node.child_by_field_name("value") {
+        if let Some(value) = node.child_by_field_id(kinds().f_value) {
             if value.named_child_count() > 0 {
                 found = local_of_value(named_children(value)[0], src);
             }
@@ -175,7 +176,7 @@ pub fn on_const(acc: &mut Acc, c: &Captures, src: &[u8]) {
     }
     let type_expr = const_type(node, src);
     let doc = read_doc(Some(node), src);
-    for name_node in children_by_field_name(node, "name") {
+    for name_node in children_by_field(node, kinds().f_name) {
         if name_node.kind() != "identifier" {
             continue;
         }
@@ -195,10 +196,10 @@ fn const_type(spec: Node, src: &[u8]) -> String {
             break;
         }
         if s.kind() == "const_spec" {
-            if let Some(t) = s.child_by_field_name("type") {
+            if let Some(t) = s.child_by_field_id(kinds().f_type) {
                 return flat(t, src);
             }
-            if s.child_by_field_name("value").is_some() {
+            if s.child_by_field_id(kinds().f_value).is_some() {
                 return String::new();
             }
         }

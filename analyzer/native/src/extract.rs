@@ -9,6 +9,7 @@ use crate::buildtags::{read_build_expr, with_cgo};
 use crate::channels::{note_alias, on_handed, on_ranged, on_receive, on_send, pass_variable, through_fields};
 use crate::declarations::{on_alias, on_const, on_func, on_import, on_method, on_package, on_type, on_var};
 use crate::fasthash::{FastMap, FastSet};
+use crate::gokinds::kinds;
 use crate::goparse::{first_missing_line, Captures, PARSER};
 use crate::model::{is_channel_type, CallRef, ChannelOp, Decl, FileFacts, ImportRef, LocalVar, Param, Problem};
 use crate::values::{
@@ -243,7 +244,7 @@ fn on_keyed(acc: &mut Acc, c: &Captures, src: &[u8]) {
     let mut above = c.ancestors(node);
     let literal = above.nth(2);
     let owner = literal.and_then(|_| above.next());
-    let type_node = owner.filter(|o| o.kind() == "composite_literal").and_then(|o| o.child_by_field_name("type"));
+    let type_node = owner.filter(|o| o.kind() == "composite_literal").and_then(|o| o.child_by_field_id(kinds().f_type));
     let holder = type_node.map(|t| flat(t, src) + "{}").unwrap_or_default();
     let key = c.node("keyed.key");
     let field = if !holder.is_empty() && key.kind() == "identifier" { text(key, src) } else { String::new() };
@@ -282,7 +283,8 @@ fn on_assign(acc: &mut Acc, c: &Captures, src: &[u8]) {
         let target = if left.len() == values.len() { Some(left[position]) } else { None };
         match target {
             Some(t) if t.kind() == "selector_expression" => {
-                if let (Some(operand), Some(name)) = (t.child_by_field_name("operand"), t.child_by_field_name("field"))
+                if let (Some(operand), Some(name)) =
+                    (t.child_by_field_id(kinds().f_operand), t.child_by_field_id(kinds().f_field))
                 {
                     (field, holder) = (text(name, src), flat(operand, src));
                 }

@@ -1,5 +1,6 @@
-//! The Go grammar's node kinds and fields that GO_QUERY's patterns name, as ids (walk.rs compares
-//! ids, never names).
+//! The Go grammar's node kinds and fields that GO_QUERY's patterns and the handlers name, as ids
+//! (the extractor compares ids, never names: a field looked up by name is a scan of the
+//! grammar's field names).
 
 use std::sync::OnceLock;
 
@@ -72,6 +73,10 @@ pub struct Kinds {
     pub f_alias: u16,
     pub f_operand: u16,
     pub f_operator: u16,
+    pub f_result: u16,
+    pub f_type_parameters: u16,
+    pub f_body: u16,
+    pub f_field: u16,
 }
 
 pub fn kinds() -> &'static Kinds {
@@ -151,6 +156,10 @@ pub fn kinds() -> &'static Kinds {
             f_alias: field("alias"),
             f_operand: field("operand"),
             f_operator: field("operator"),
+            f_result: field("result"),
+            f_type_parameters: field("type_parameters"),
+            f_body: field("body"),
+            f_field: field("field"),
         }
     })
 }

@@ -3,8 +3,9 @@
 
 use tree_sitter::Node;
 
+use crate::gokinds::kinds;
 use crate::model::{Field, MethodSpec, Param};
-use crate::values::{children, children_by_field_name, flat, line_of, named_children, py_prefix, py_strip, text};
+use crate::values::{children, children_by_field, flat, line_of, named_children, py_prefix, py_strip, text};
 
 pub fn read_params(plist: Node, src: &[u8]) -> Vec<Param> {
     let mut out = Vec::new();
@@ -13,14 +14,14 @@ pub fn read_params(plist: Node, src: &[u8]) -> Vec<Param> {
         if kind != "parameter_declaration" && kind != "variadic_parameter_declaration" {
             continue;
         }
-        let mut type_expr = match child.child_by_field_name("type") {
+        let mut type_expr = match child.child_by_field_id(kinds().f_type) {
             Some(t) => flat(t, src),
             None => "?".to_string(),
         };
         if kind == "variadic_parameter_declaration" {
             type_expr = format!("...{type_expr}");
         }
-        let names = children_by_field_name(child, "name");
+        let names = children_by_field(child, kinds().f_name);
         if names.is_empty() {
             out.push(Param { name: String::new(), type_expr });
         } else {
@@ -50,11 +51,11 @@ pub fn read_struct_fields(body: Node, src: &[u8]) -> Vec<Field> {
             if decl.kind() != "field_declaration" {
                 continue;
             }
-            let mut type_expr = match decl.child_by_field_name("type") {
+            let mut type_expr = match decl.child_by_field_id(kinds().f_type) {
                 Some(t) => flat(t, src),
                 None => "?".to_string(),
             };
-            let names = children_by_field_name(decl, "name");
+            let names = children_by_field(decl, kinds().f_name);
             if !names.is_empty() {
                 for n in names {
                     fields.push(Field { name: text(n, src), type_expr: type_expr.clone(), embedded: false });
@@ -78,12 +79,12 @@ pub fn read_interface_elems(body: Node, src: &[u8]) -> (Vec<MethodSpec>, Vec<Str
     let mut embeds = Vec::new();
     for elem in named_children(body) {
         if elem.kind() == "method_elem" {
-            let name = elem.child_by_field_name("name").map(|n| text(n, src)).unwrap_or_default();
-            let params = match elem.child_by_field_name("parameters") {
+            let name = elem.child_by_field_id(kinds().f_name).map(|n| text(n, src)).unwrap_or_default();
+            let params = match elem.child_by_field_id(kinds().f_parameters) {
                 Some(p) => read_params(p, src).into_iter().map(|p| p.type_expr).collect(),
                 None => Vec::new(),
             };
-            let results = read_results(elem.child_by_field_name("result"), src);
+            let results = read_results(elem.child_by_field_id(kinds().f_result), src);
             methods.push(MethodSpec { name, params, results, line: line_of(elem) });
         } else if elem.kind() == "type_elem" {
             embeds.push(flat(elem, src));
@@ -135,8 +136,8 @@ pub fn read_receiver(params: Node, src: &[u8]) -> (String, String, bool) {
         if child.kind() != "parameter_declaration" {
             continue;
         }
-        let name_node = child.child_by_field_name("name");
-        let mut type_node = child.child_by_field_name("type");
+        let name_node = child.child_by_field_id(kinds().f_name);
+        let mut type_node = child.child_by_field_id(kinds().f_type);
         let mut pointer = false;
         while let Some(t) = type_node {
             if t.kind() != "pointer_type" && t.kind() != "parenthesized_type" {
@@ -147,7 +148,7 @@ pub fn read_receiver(params: Node, src: &[u8]) -> (String, String, bool) {
         }
         if let Some(t) = type_node {
             if t.kind() == "generic_type" {
-                type_node = t.child_by_field_name("type");
+                type_node = t.child_by_field_id(kinds().f_type);
             }
         }
         return (

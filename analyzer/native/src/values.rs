@@ -1,9 +1,12 @@
 //! Syntax nodes read as text, and what a right-hand side tells of a local variable's type
 //! (analyzer/values.py).
 
-use crate::fasthash::FastMap;
+use std::num::NonZeroU16;
+
 use tree_sitter::Node;
 
+use crate::fasthash::FastMap;
+use crate::gokinds::kinds;
 use crate::goparse::Captures;
 use crate::model::LocalSource;
 
@@ -74,7 +77,7 @@ pub fn listed_resource(callee: &str, function: Node, src: &[u8]) -> String {
     if !callee.ends_with(LIST_WATCH) {
         return String::new();
     }
-    let arguments = function.parent().and_then(|c| c.child_by_field_name("arguments"));
+    let arguments = function.parent().and_then(|c| c.child_by_field_id(kinds().f_arguments));
     let named: Vec<Node> = match arguments {
         Some(a) => named_children(a).into_iter().filter(|n| n.kind() != "comment").collect(),
         None => Vec::new(),
@@ -101,7 +104,7 @@ pub fn argument_of<'t>(
     let callee = match callee_at.get(&arguments.start_byte()) {
         Some(c) => c.clone(),
         None => {
-            let function = arguments.parent().and_then(|p| p.child_by_field_name("function"));
+            let function = arguments.parent().and_then(|p| p.child_by_field_id(kinds().f_function));
             let callee = match function {
                 Some(f) if !is_not_callee(f.kind()) => flat(f, src),
                 _ => String::new(),
@@ -128,7 +131,7 @@ pub fn position_among_arguments(node: Node) -> i64 {
 }
 
 pub fn callee_text(call: Node, src: &[u8]) -> String {
-    if let Some(function) = call.child_by_field_name("function") {
+    if let Some(function) = call.child_by_field_id(kinds().f_function) {
         if matches!(function.kind(), "identifier" | "selector_expression" | "index_expression") {
             let callee = flat(function, src);
             return if py_len(&callee) <= MAX_CALLEE { callee } else { String::new() };
@@ -142,11 +145,11 @@ pub fn local_of_value(value: Node, src: &[u8]) -> Option<(String, LocalSource)> 
     let kind = value.kind();
     match kind {
         "unary_expression" => {
-            let operand = value.child_by_field_name("operand")?;
+            let operand = value.child_by_field_id(kinds().f_operand)?;
             let whole = text(value, src);
             let operator = py_prefix(&whole, 2);
             if operator.starts_with('&') && operand.kind() == "composite_literal" {
-                let type_node = operand.child_by_field_name("type")?;
+                let type_node = operand.child_by_field_id(kinds().f_type)?;
                 return Some((format!("*{}", flat(type_node, src)), LocalSource::Type));
             }
             if operator == "<-" {
@@ -158,7 +161,7 @@ pub fn local_of_value(value: Node, src: &[u8]) -> Option<(String, LocalSource)> 
             None
         }
         "composite_literal" => {
-            let type_node = value.child_by_field_name("type")?;
+            let type_node = value.child_by_field_id(kinds().f_type)?;
             Some((flat(type_node, src), LocalSource::Type))
         }
         "call_expression" => {
@@ -173,16 +176,16 @@ pub fn local_of_value(value: Node, src: &[u8]) -> Option<(String, LocalSource)> 
             }
         }
         "type_conversion_expression" => {
-            let named = value.child_by_field_name("type")?.child_by_field_name("type")?;
+            let named = value.child_by_field_id(kinds().f_type)?.child_by_field_id(kinds().f_type)?;
             bounded(flat(named, src), LocalSource::Call)
         }
         "func_literal" => Some(("func".to_string(), LocalSource::Type)),
         "type_assertion_expression" => {
-            let type_node = value.child_by_field_name("type")?;
+            let type_node = value.child_by_field_id(kinds().f_type)?;
             Some((flat(type_node, src), LocalSource::Type))
         }
         "index_expression" => {
-            let operand = value.child_by_field_name("operand")?;
+            let operand = value.child_by_field_id(kinds().f_operand)?;
             bounded(flat(operand, src), LocalSource::Index)
         }
         "identifier" | "selector_expression" => bounded(flat(value, src), LocalSource::Variable),
@@ -191,7 +194,7 @@ pub fn local_of_value(value: Node, src: &[u8]) -> Option<(String, LocalSource)> 
 }
 
 fn made(call: Node, builtin: &str, src: &[u8]) -> Option<(String, LocalSource)> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by_field_id(kinds().f_arguments)?;
     let first = named_children(arguments).into_iter().next()?;
     let made = flat(first, src);
     bounded(if builtin == "make" { made } else { format!("*{made}") }, LocalSource::Type)
@@ -238,9 +241,10 @@ pub fn children(node: Node) -> Vec<Node> {
     node.children(&mut cursor).collect()
 }
 
-pub fn children_by_field_name<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+/// The children in field `field` (an id of gokinds::Kinds).
+pub fn children_by_field<'t>(node: Node<'t>, field: u16) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
-    node.children_by_field_name(field, &mut cursor).collect()
+    node.children_by_field_id(NonZeroU16::new(field).expect("a field id"), &mut cursor).collect()
 }
 
 pub fn line_of(node: Node) -> i64 {

@@ -6,6 +6,8 @@
 //! A match finishes when the cursor enters the node of the pattern's last step; matches
 //! finishing at one node come out by the depth of their root (outermost first), then by pattern.
 
+use std::num::NonZeroU16;
+
 use tree_sitter::{Node, TreeCursor};
 
 use crate::gokinds::{kinds, Kinds, Parent};
@@ -204,8 +206,10 @@ fn var_spec<'t>(
         return;
     }
     let mut cursor = spec.walk();
-    let names: Vec<Node<'t>> =
-        spec.children_by_field_name("name", &mut cursor).filter(|c| c.kind_id() == k.identifier).collect();
+    let names: Vec<Node<'t>> = spec
+        .children_by_field_id(NonZeroU16::new(k.f_name).expect("a field id"), &mut cursor)
+        .filter(|c| c.kind_id() == k.identifier)
+        .collect();
     for name in names {
         if typed {
             emit(19, &[("var", spec), ("var.name", name), ("var.type", n)]);
