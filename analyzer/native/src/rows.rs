@@ -1,14 +1,13 @@
 //! FileFacts -> the nested tuples of analyzer/rows.py's facts_to_row, field for field, or (for
 //! the threaded scan) the records of analyzer/model.py that rows.facts_from_row would rebuild
-//! from them: the NamedTuples made as `tuple.__new__(cls, values)` makes them, through tuple's
-//! own constructor.
+//! from them: the NamedTuples made as `tuple.__new__(cls, values)` makes them (the class's
+//! allocator, then the items).
 //!
 //! Equal strings of a row become one Python object, as the Python extractor's mostly are (a
 //! function's name is the caller of all its calls): pickle and marshal then send and keep each
 //! once, and the main process holds no more than it does with the Python extractor.
 
 use std::collections::HashMap;
-use std::ptr;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple, PyType};
@@ -33,7 +32,6 @@ pub struct Records<'py> {
     pub param: Bound<'py, PyType>,
     pub kinds: HashMap<String, Obj<'py>>,   // DeclKind by value
     pub sources: HashMap<String, Obj<'py>>, // LocalSource by value
-    new: ffi::newfunc,                      // tuple's tp_new: tuple.__new__(cls, values)
 }
 
 impl<'py> Records<'py> {
@@ -53,11 +51,6 @@ impl<'py> Records<'py> {
         for cls in [&field, &method_spec, &param] {
             check_tuple_subclass(cls)?;
         }
-        // SAFETY: tuple's tp_new slot of the static tuple type, which never goes away
-        let new = unsafe {
-            let slot = ffi::PyType_GetSlot(ptr::addr_of_mut!(ffi::PyTuple_Type), ffi::Py_tp_new);
-            std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(slot)
-        };
         Ok(Records {
             file_facts,
             import_ref,
@@ -71,18 +64,31 @@ impl<'py> Records<'py> {
             param,
             kinds,
             sources,
-            new,
         })
     }
 
-    /// `tuple.__new__(cls, values)`: the record of class cls holding the items of values.
-    fn make(&self, cls: &Bound<'py, PyType>, values: &Obj<'py>) -> PyResult<Obj<'py>> {
-        let py = values.py();
-        let args = PyTuple::new(py, [values])?;
-        // SAFETY: cls is a tuple subclass (checked in new), args a tuple, no keywords
-        let record =
-            unsafe { Bound::from_owned_ptr_or_err(py, (self.new)(cls.as_type_ptr(), args.as_ptr(), ptr::null_mut()))? };
-        Ok(untracked(record))
+    /// `tuple.__new__(cls, values)`: the record of class cls holding `values`, made as tuple's
+    /// constructor makes it (cls's tp_alloc, then the items), without the two tuples that
+    /// calling the constructor goes through (a million records a tree).
+    fn make(&self, cls: &Bound<'py, PyType>, values: Vec<Obj<'py>>) -> PyResult<Obj<'py>> {
+        let py = cls.py();
+        let count = values.len() as ffi::Py_ssize_t;
+        // SAFETY: cls is a tuple subclass (checked in new), whose tp_alloc makes an instance of
+        // `count` items, all NULL, tracked by the collector (untracked before any is set: the
+        // record can hold no cycle, see untracked); PyTuple_SetItem takes each item's reference
+        // (it accepts a subclass's instance while nothing else refers to it)
+        unsafe {
+            let alloc = ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_alloc);
+            let alloc = std::mem::transmute::<*mut std::ffi::c_void, ffi::allocfunc>(alloc);
+            let record = Bound::from_owned_ptr_or_err(py, alloc(cls.as_type_ptr(), count))?;
+            ffi::PyObject_GC_UnTrack(record.as_ptr().cast());
+            for (index, value) in values.into_iter().enumerate() {
+                if ffi::PyTuple_SetItem(record.as_ptr(), index as ffi::Py_ssize_t, value.into_ptr()) != 0 {
+                    return Err(PyErr::fetch(py));
+                }
+            }
+            Ok(record)
+        }
     }
 
     fn member(map: &HashMap<String, Obj<'py>>, value: &str) -> PyResult<Obj<'py>> {
@@ -168,12 +174,17 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
         cls: for<'x> fn(&'x Records<'py>) -> &'x Bound<'py, PyType>,
         items: Vec<Obj<'py>>,
     ) -> PyResult<Both<'py>> {
-        let row = self.tuple(items)?;
-        let rec = match self.records {
-            Some(r) => r.make(cls(r), &row)?,
-            None => row.clone(),
-        };
-        Ok(Both { row, rec })
+        match self.records {
+            Some(r) if !self.rows => {
+                let rec = r.make(cls(r), items)?;
+                Ok(Both { row: rec.clone(), rec })
+            }
+            Some(r) => Ok(Both { rec: r.make(cls(r), items.clone())?, row: self.tuple(items)? }),
+            None => {
+                let row = self.tuple(items)?;
+                Ok(Both { rec: row.clone(), row })
+            }
+        }
     }
 
     /// A record whose row differs from its values (enums as their values, parts as rows);
@@ -185,7 +196,7 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
         values: Option<Vec<Obj<'py>>>,
     ) -> PyResult<Both<'py>> {
         let rec = match (self.records, values) {
-            (Some(r), Some(values)) => r.make(cls(r), &self.tuple(values)?)?,
+            (Some(r), Some(values)) => r.make(cls(r), values)?,
             _ => return self.record(cls, row),
         };
         let row = if self.rows { self.tuple(row)? } else { rec.clone() };
