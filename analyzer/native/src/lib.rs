@@ -34,7 +34,8 @@ pub const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 /// mimalloc's allow_thp as set (0 once this extension is imported).
 #[pyfunction]
 fn allocator_thp() -> i64 {
-    // SAFETY: reads an option
+    // SAFETY: reads an option (a C long: i64 here, i32 on Windows)
+    #[allow(clippy::useless_conversion)]
     i64::from(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_ALLOW_THP) })
 }
 

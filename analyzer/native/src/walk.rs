@@ -182,10 +182,12 @@ fn enter<'t>(
         Parent::ConstSpec if f == k.f_name && nk == k.identifier && n.prev_sibling().is_none() => {
             emit(21, &[("const", p.node), ("const.name", n)]) // the first name only: one match a spec
         }
-        Parent::Unary if f == k.f_operand && is_channel => {
-            if p.node.child_by_field_id(k.f_operator).is_some_and(|o| o.kind_id() == k.arrow) {
-                emit(23, &[("receive.channel", n)]);
-            }
+        Parent::Unary
+            if f == k.f_operand
+                && is_channel
+                && p.node.child_by_field_id(k.f_operator).is_some_and(|o| o.kind_id() == k.arrow) =>
+        {
+            emit(23, &[("receive.channel", n)])
         }
         _ => {}
     }

@@ -5,7 +5,14 @@ use crate::symbols::Symbols;
 use crate::typeref::Scope;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Outcome { Resolved, Builtin, Conversion, External, Dynamic, Unresolved }
+pub enum Outcome {
+    Resolved,
+    Builtin,
+    Conversion,
+    External,
+    Dynamic,
+    Unresolved,
+}
 
 impl Outcome {
     pub fn as_str(self) -> &'static str {
@@ -25,8 +32,13 @@ pub fn is_external(symbols: &Symbols, scope: &Scope, type_expr: &str) -> bool {
 }
 
 /// Outcome for `head.M()` when head's type is unknown (see call_outcome.py).
-pub fn head_outcome<'a>(symbols: &Symbols<'_, 'a>, scope: &Scope<'a>, head: &str,
-                        declared: Option<&str>, callee: Option<&str>) -> Outcome {
+pub fn head_outcome<'a>(
+    symbols: &Symbols<'_, 'a>,
+    scope: &Scope<'a>,
+    head: &str,
+    declared: Option<&str>,
+    callee: Option<&str>,
+) -> Outcome {
     if let Some(callee) = callee {
         let path = callee.split_once('.').and_then(|(alias, _)| scope.import(alias));
         return match path {
@@ -53,7 +65,11 @@ pub fn head_outcome<'a>(symbols: &Symbols<'_, 'a>, scope: &Scope<'a>, head: &str
     if text.trim_start_matches('*') == "error" {
         return Outcome::Builtin;
     }
-    if is_external(symbols, &scope, text) { Outcome::External } else { Outcome::Unresolved }
+    if is_external(symbols, &scope, text) {
+        Outcome::External
+    } else {
+        Outcome::Unresolved
+    }
 }
 
 /// Outcome when a chain step `.segment` of a known type leads nowhere in the tree.
@@ -61,20 +77,13 @@ pub fn member_outcome(symbols: &Symbols, tid: &str, segment: &str) -> Outcome {
     if let Some(name) = segment.strip_suffix("()") {
         let set = symbols.method_set(tid);
         if let Some((method, _)) = set.get(name) {
-            let external = method
-                .results
-                .first()
-                .is_some_and(|r| is_external(symbols, &Scope::File(method.scope), r));
+            let external = method.results.first().is_some_and(|r| is_external(symbols, &Scope::File(method.scope), r));
             return if external { Outcome::External } else { Outcome::Unresolved };
         }
         return embeds_external(symbols, tid);
     }
     if let Some((text, scope)) = symbols.field_type(tid, segment) {
-        return if is_external(symbols, &Scope::File(scope), text) {
-            Outcome::External
-        } else {
-            Outcome::Unresolved
-        };
+        return if is_external(symbols, &Scope::File(scope), text) { Outcome::External } else { Outcome::Unresolved };
     }
     embeds_external(symbols, tid)
 }
@@ -83,8 +92,8 @@ pub fn member_outcome(symbols: &Symbols, tid: &str, segment: &str) -> Outcome {
 pub fn embeds_external(symbols: &Symbols, tid: &str) -> Outcome {
     let Some(info) = symbols.type_info(tid) else { return Outcome::Unresolved };
     let scope = Scope::File(info.scope);
-    let embedded = info.decl.fields.iter().filter(|f| f.embedded).map(|f| f.type_expr)
-        .chain(info.decl.embeds.iter().copied());
+    let embedded =
+        info.decl.fields.iter().filter(|f| f.embedded).map(|f| f.type_expr).chain(info.decl.embeds.iter().copied());
     for e in embedded {
         if is_external(symbols, &scope, e) {
             return Outcome::External;

@@ -31,11 +31,12 @@ pub fn is_plain(s: &str) -> bool {
 /// `^ident(\.ident)*$`
 fn is_dotted(s: &str) -> bool {
     let s = without_final_newline(s);
-    !s.is_empty() && s.split('.').all(|part| {
-        let b = part.as_bytes();
-        let n = ident_len(b);
-        n > 0 && n == b.len()
-    })
+    !s.is_empty()
+        && s.split('.').all(|part| {
+            let b = part.as_bytes();
+            let n = ident_len(b);
+            n > 0 && n == b.len()
+        })
 }
 
 /// `^ident(\.ident)?\{.*\}$` (DOTALL)
@@ -61,7 +62,11 @@ fn is_literal(s: &str) -> bool {
 /// The leading `[A-Za-z_][A-Za-z0-9_]*` of an expression, if any.
 pub fn head_name(s: &str) -> Option<&str> {
     let n = ident_len(s.as_bytes());
-    if n == 0 { None } else { Some(&s[..n]) }
+    if n == 0 {
+        None
+    } else {
+        Some(&s[..n])
+    }
 }
 
 pub fn split_segments(expr: &str, value: bool) -> Option<Vec<String>> {
@@ -79,8 +84,7 @@ pub fn split_segments(expr: &str, value: bool) -> Option<Vec<String>> {
     while position < b.len() {
         let ch = b[position];
         if depth == 0
-            && ((ch == b'(' && current.is_empty() && !segments.is_empty())
-                || (ch == b'{' && !current.is_empty()))
+            && ((ch == b'(' && current.is_empty() && !segments.is_empty()) || (ch == b'{' && !current.is_empty()))
         {
             let close = closing_bracket(expr, position)?;
             if ch == b'(' {
@@ -163,9 +167,7 @@ pub fn anchored_type(segments: &[String]) -> Option<(usize, String)> {
 }
 
 fn is_assertion(segment: &str) -> bool {
-    segment.starts_with('(')
-        && segment.chars().count() > 2
-        && closing_bracket(segment, 0) == Some(segment.len() - 1)
+    segment.starts_with('(') && segment.chars().count() > 2 && closing_bracket(segment, 0) == Some(segment.len() - 1)
 }
 
 fn parenthesised(expr: &str, value: bool) -> Option<Vec<String>> {

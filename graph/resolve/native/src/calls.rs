@@ -88,7 +88,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
             bump(tally, "package_level");
             continue;
         }
-        let caller = enclosing(f, &call.caller, symbols, &mut caller_ids, &mut variants, file_name);
+        let caller = enclosing(f, call.caller, symbols, &mut caller_ids, &mut variants, file_name);
         let variant = variants.contains(&caller);
         if variant {
             bump(tally, "other_platform");
@@ -98,7 +98,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
         if call.value {
             let slot = if variant { String::new() } else { parameter_slot(symbols, &resolver, call, &caller) };
             if !slot.is_empty() && !call.field.is_empty() {
-                let key = stored_field(&resolver, &call.caller, &call.holder, &call.field, call.line);
+                let key = stored_field(&resolver, call.caller, call.holder, call.field, call.line);
                 if !key.is_empty() {
                     edges.count(&slot, &key, PARAM_STORE, call.line);
                     store_channel(&mut edges, &resolver, call, &caller, &key);
@@ -109,13 +109,13 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
                 continue;
             }
             if !slot.is_empty() && !call.call.is_empty() {
-                let onward = argument_slot(symbols, &resolver, &call.caller, &call.call, call.arg, call.line, &|_| true);
+                let onward = argument_slot(symbols, &resolver, call.caller, call.call, call.arg, call.line, &|_| true);
                 if !onward.is_empty() {
                     edges.count(&slot, &onward, FORWARD, call.line);
                 }
                 continue;
             }
-            (target, via) = resolver.reference(&call.caller, &call.callee_expr, call.line);
+            (target, via) = resolver.reference(call.caller, call.callee_expr, call.line);
             if target.is_empty() {
                 continue;
             }
@@ -123,7 +123,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
                 if !variant {
                     edges.count(&caller, &target, FIELD_VALUE, call.line);
                     if !call.call.is_empty() && holds_channel(symbols, &target) {
-                        let slot = channel_slot(symbols, &resolver, &call.caller, &call.call, call.arg, call.line);
+                        let slot = channel_slot(symbols, &resolver, call.caller, call.call, call.arg, call.line);
                         if !slot.is_empty() {
                             edges.count(&slot, &target, CHANNEL_PASS, call.line);
                         }
@@ -133,19 +133,19 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
             }
             bump(counts, "references");
             if !call.call.is_empty() && !variant {
-                let slot = argument_slot(symbols, &resolver, &call.caller, &call.call, call.arg, call.line, &|_| true);
+                let slot = argument_slot(symbols, &resolver, call.caller, call.call, call.arg, call.line, &|_| true);
                 if !slot.is_empty() {
                     edges.count(&slot, &target, ARG_VALUE, call.line);
                 }
             }
             if !call.field.is_empty() && !variant {
-                let key = stored_field(&resolver, &call.caller, &call.holder, &call.field, call.line);
+                let key = stored_field(&resolver, call.caller, call.holder, call.field, call.line);
                 if !key.is_empty() {
                     edges.count(&key, &target, STORED, call.line);
                 }
             }
         } else {
-            let (outcome, found, found_via) = resolver.resolve(&call.caller, &call.callee_expr, call.line);
+            let (outcome, found, found_via) = resolver.resolve(call.caller, call.callee_expr, call.line);
             bump(counts, outcome.as_str());
             if outcome == Outcome::Dynamic && !found.is_empty() && !variant {
                 edges.count(&caller, &found, FIELD_CALL, call.line);
@@ -169,7 +169,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
         edges.count(&caller, &target, via_text(via), call.line);
     }
     for op in &f.channels {
-        let caller = enclosing(f, &op.caller, symbols, &mut caller_ids, &mut variants, file_name);
+        let caller = enclosing(f, op.caller, symbols, &mut caller_ids, &mut variants, file_name);
         if variants.contains(&caller) {
             continue;
         }
@@ -184,7 +184,7 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
             continue;
         }
         if op.op == "pass" {
-            let slot = channel_slot(symbols, &resolver, &op.caller, &op.call, op.arg, op.line);
+            let slot = channel_slot(symbols, &resolver, op.caller, op.call, op.arg, op.line);
             if !slot.is_empty() {
                 edges.count(&slot, &key, CHANNEL_PASS, op.line);
             }
@@ -203,14 +203,20 @@ pub fn resolve_file_calls<'t, 'a>(f: &'a FileFacts, symbols: &Symbols<'t, 'a>, t
         .collect()
 }
 
-fn enclosing(f: &FileFacts, name: &str, symbols: &Symbols, caller_ids: &mut HashMap<String, String>,
-             variants: &mut HashSet<String>, file_name: &str) -> String {
+fn enclosing(
+    f: &FileFacts,
+    name: &str,
+    symbols: &Symbols,
+    caller_ids: &mut HashMap<String, String>,
+    variants: &mut HashSet<String>,
+    file_name: &str,
+) -> String {
     if let Some(found) = caller_ids.get(name) {
         if !found.is_empty() {
             return found.clone();
         }
     }
-    let caller = caller_id(&f.import_path, name, file_name);
+    let caller = caller_id(f.import_path, name, file_name);
     caller_ids.insert(name.to_string(), caller.clone());
     if let Some(info) = symbols.func_info(&caller) {
         if info.file != f.rel_path {
@@ -221,10 +227,10 @@ fn enclosing(f: &FileFacts, name: &str, symbols: &Symbols, caller_ids: &mut Hash
 }
 
 fn parameter_slot(symbols: &Symbols, resolver: &CallResolver, call: &CallRef, caller: &str) -> String {
-    if (call.field.is_empty() && call.call.is_empty()) || !is_identifier(&call.callee_expr) {
+    if (call.field.is_empty() && call.call.is_empty()) || !is_identifier(call.callee_expr) {
         return String::new();
     }
-    if !matches!(resolver.variables.declared(&call.caller, &call.callee_expr, call.line), Some(Declared::Param(_))) {
+    if !matches!(resolver.variables.declared(call.caller, call.callee_expr, call.line), Some(Declared::Param(_))) {
         return String::new();
     }
     let Some(info) = symbols.func_info(caller) else { return String::new() };
@@ -239,9 +245,13 @@ fn store_channel(edges: &mut Edges, resolver: &CallResolver, call: &CallRef, cal
     if !is_identifier(name) {
         return false;
     }
-    let route = match resolver.variables.declared(&call.caller, name, call.line) {
+    let route = match resolver.variables.declared(call.caller, name, call.line) {
         Some(Declared::Param(text)) => {
-            if is_channel_type(text) { parameter_route(resolver.symbols, caller, name) } else { String::new() }
+            if is_channel_type(text) {
+                parameter_route(resolver.symbols, caller, name)
+            } else {
+                String::new()
+            }
         }
         Some(Declared::Local(v)) if v.makes_channel() => format!("{caller}#{name}"),
         _ => String::new(),
@@ -249,7 +259,7 @@ fn store_channel(edges: &mut Edges, resolver: &CallResolver, call: &CallRef, cal
     let key = if !key.is_empty() {
         key.to_string()
     } else if !route.is_empty() {
-        stored_field(resolver, &call.caller, &call.holder, &call.field, call.line)
+        stored_field(resolver, call.caller, call.holder, call.field, call.line)
     } else {
         String::new()
     };
@@ -262,15 +272,19 @@ fn store_channel(edges: &mut Edges, resolver: &CallResolver, call: &CallRef, cal
 
 fn channel_route(symbols: &Symbols, resolver: &CallResolver, op: &ChannelOp, caller: &str) -> String {
     if let Some(getter) = op.channel.strip_suffix("()") {
-        let (outcome, target, _) = resolver.resolve(&op.caller, getter, op.line);
+        let (outcome, target, _) = resolver.resolve(op.caller, getter, op.line);
         let resolved = outcome == Outcome::Resolved && target.starts_with("method:");
         return if resolved { format!("{RETURNS}{target}") } else { String::new() };
     }
     if op.channel.contains('.') {
-        return channel_field(resolver, &op.caller, &op.channel, op.line);
+        return channel_field(resolver, op.caller, op.channel, op.line);
     }
-    let route = parameter_route(symbols, caller, &op.channel);
-    if route.is_empty() { format!("{caller}#{}", op.channel) } else { route }
+    let route = parameter_route(symbols, caller, op.channel);
+    if route.is_empty() {
+        format!("{caller}#{}", op.channel)
+    } else {
+        route
+    }
 }
 
 fn parameter_route(symbols: &Symbols, function: &str, name: &str) -> String {
@@ -296,8 +310,15 @@ fn channel_slot(symbols: &Symbols, resolver: &CallResolver, caller: &str, call: 
     format!("{slot}:{}", info.params[index].0)
 }
 
-fn argument_slot(symbols: &Symbols, resolver: &CallResolver, caller: &str, call: &str, arg: i64, line: i64,
-                 takes: &dyn Fn(&str) -> bool) -> String {
+fn argument_slot(
+    symbols: &Symbols,
+    resolver: &CallResolver,
+    caller: &str,
+    call: &str,
+    arg: i64,
+    line: i64,
+    takes: &dyn Fn(&str) -> bool,
+) -> String {
     let (outcome, callee, via) = resolver.resolve(caller, call, line);
     if outcome != Outcome::Resolved || via == Some(Via::Interface) {
         return String::new();

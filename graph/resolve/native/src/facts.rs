@@ -13,14 +13,40 @@ use pyo3::types::PyTuple;
 pub type Text = &'static str;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind { Func, Method, Struct, Interface, Alias, Type, Const, Var }
+pub enum Kind {
+    Func,
+    Method,
+    Struct,
+    Interface,
+    Alias,
+    Type,
+    Const,
+    Var,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Source { Type, Call, RangeKey, RangeValue, Index, Receive, Variable, Address }
+pub enum Source {
+    Type,
+    Call,
+    RangeKey,
+    RangeValue,
+    Index,
+    Receive,
+    Variable,
+    Address,
+}
 
-pub struct Field { pub name: Text, pub type_expr: Text, pub embedded: bool }
+pub struct Field {
+    pub name: Text,
+    pub type_expr: Text,
+    pub embedded: bool,
+}
 
-pub struct MethodSpec { pub name: Text, pub params: Vec<Text>, pub results: Vec<Text> }
+pub struct MethodSpec {
+    pub name: Text,
+    pub params: Vec<Text>,
+    pub results: Vec<Text>,
+}
 
 pub struct Decl {
     pub kind: Kind,
@@ -60,7 +86,7 @@ pub struct LocalVar {
 impl LocalVar {
     /// `ch := make(chan T)`: a channel its function makes.
     pub fn makes_channel(&self) -> bool {
-        self.how == Source::Type && is_channel_type(&self.expr)
+        self.how == Source::Type && is_channel_type(self.expr)
     }
 }
 
@@ -141,7 +167,11 @@ impl<'py> Tuple<'py> {
         // SAFETY: as in len(); PyTuple_GetItem checks the index and returns a borrowed
         // reference, or NULL with an exception set
         let found = unsafe { ffi::PyTuple_GetItem(self.object, i as ffi::Py_ssize_t) };
-        if found.is_null() { Err(PyErr::fetch(self.py)) } else { Ok(found) }
+        if found.is_null() {
+            Err(PyErr::fetch(self.py))
+        } else {
+            Ok(found)
+        }
     }
 
     fn tuple(self, i: usize) -> PyResult<Tuple<'py>> {
@@ -160,7 +190,11 @@ impl<'py> Tuple<'py> {
     fn optional(self, i: usize) -> PyResult<Option<Text>> {
         let object = self.item(i)?;
         // SAFETY: Py_None is the None singleton
-        if object == unsafe { ffi::Py_None() } { Ok(None) } else { Ok(Some(text_of(self.py, object)?)) }
+        if object == unsafe { ffi::Py_None() } {
+            Ok(None)
+        } else {
+            Ok(Some(text_of(self.py, object)?))
+        }
     }
 
     fn int(self, i: usize) -> PyResult<i64> {
@@ -246,7 +280,10 @@ fn decl(d: Tuple<'_>) -> PyResult<Decl> {
         type_expr: d.text(12)?,
         params,
         results: d.strings(14)?,
-        value_from: match value_from { Some(v) if !v.is_empty() => Some(source_of(v)?), _ => None },
+        value_from: match value_from {
+            Some(v) if !v.is_empty() => Some(source_of(v)?),
+            _ => None,
+        },
     })
 }
 
@@ -306,14 +343,5 @@ pub fn file_facts(f: &Bound<'_, PyAny>, rank: i64) -> PyResult<FileFacts> {
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(FileFacts {
-        rel_path: f.text(0)?,
-        import_path: f.text(1)?,
-        imports,
-        decls,
-        calls,
-        locals,
-        channels,
-        rank,
-    })
+    Ok(FileFacts { rel_path: f.text(0)?, import_path: f.text(1)?, imports, decls, calls, locals, channels, rank })
 }

@@ -57,23 +57,32 @@ fn receiver_of(callee_expr: &str) -> &str {
 }
 
 pub fn call_end(resolver: &CallResolver, call: &CallRef, target: &str) -> (&'static str, String) {
-    let end = if !target.is_empty() { queue_end(target) } else { cond_end(&call.callee_expr) };
+    let end = if !target.is_empty() { queue_end(target) } else { cond_end(call.callee_expr) };
     if end.is_empty() {
         return ("", String::new());
     }
-    let receiver = receiver_of(&call.callee_expr);
+    let receiver = receiver_of(call.callee_expr);
     let key = if !target.is_empty() {
-        field_holding(resolver, &call.caller, receiver, call.line, &|_, _| true)
+        field_holding(resolver, call.caller, receiver, call.line, &|_, _| true)
     } else {
-        field_holding(resolver, &call.caller, receiver, call.line, &|text, scope| {
+        field_holding(resolver, call.caller, receiver, call.line, &|text, scope| {
             scope.named_type(text).is_some_and(|(p, n)| p == "sync" && n == "Cond")
         })
     };
-    if key.is_empty() { ("", String::new()) } else { (end, key) }
+    if key.is_empty() {
+        ("", String::new())
+    } else {
+        (end, key)
+    }
 }
 
-fn field_holding(resolver: &CallResolver, caller: &str, expr: &str, line: i64,
-                 holds: &dyn Fn(&str, &Scope) -> bool) -> String {
+fn field_holding(
+    resolver: &CallResolver,
+    caller: &str,
+    expr: &str,
+    line: i64,
+    holds: &dyn Fn(&str, &Scope) -> bool,
+) -> String {
     let Some((holder, field)) = split_field(expr) else { return String::new() };
     let Some(tid) = resolver.holder_type(caller, &holder, line) else { return String::new() };
     match resolver.symbols.field_type(&tid, &field) {

@@ -20,8 +20,12 @@ fn interface_of(symbols: &Symbols, tid: &str) -> Option<String> {
     if info.decl.kind != Kind::Type || info.decl.type_expr.is_empty() {
         return None;
     }
-    let target = symbols.named(&Scope::File(info.scope), &info.decl.type_expr)?;
-    if symbols.is_interface(&target) { Some(target) } else { None }
+    let target = symbols.named(&Scope::File(info.scope), info.decl.type_expr)?;
+    if symbols.is_interface(&target) {
+        Some(target)
+    } else {
+        None
+    }
 }
 
 /// embedded type id -> the structs and interfaces that embed it.
@@ -29,8 +33,8 @@ fn embedders(symbols: &Symbols) -> Map<String, Set<String>> {
     let mut index: Map<String, Set<String>> = Map::default();
     for (tid, info) in &symbols.table.types {
         let scope = Scope::File(info.scope);
-        let embedded = info.decl.fields.iter().filter(|f| f.embedded).map(|f| &f.type_expr)
-            .chain(info.decl.embeds.iter());
+        let embedded =
+            info.decl.fields.iter().filter(|f| f.embedded).map(|f| &f.type_expr).chain(info.decl.embeds.iter());
         for text in embedded {
             if let Some(inner) = symbols.named(&scope, text) {
                 index.entry(inner).or_default().insert(tid.clone());
@@ -60,7 +64,11 @@ fn types_with_method(symbols: &Symbols, embedders: &Map<String, Set<String>>, na
 
 fn confidence(symbols: &Symbols, tid: &str, iface: &str) -> &'static str {
     let dots = |t: &str| symbols.type_info(t).is_some_and(|i| !i.scope.dot_imports.is_empty());
-    if dots(tid) || dots(iface) { "approximate" } else { "exact" }
+    if dots(tid) || dots(iface) {
+        "approximate"
+    } else {
+        "exact"
+    }
 }
 
 /// The IMPLEMENTS and DISPATCHES edges add_implements adds, in its order, and its tally.
@@ -95,14 +103,19 @@ pub fn find_implements<V>(symbols: &Symbols, in_graph: &Map<String, V>) -> (Vec<
         }
         let Some((rarest, _)) = rarest else { continue };
         // interfaces often share their rarest method: its holders are found once
-        let candidates = holders.entry(rarest.clone()).or_insert_with(|| {
-            let mut found: Vec<String> = types_with_method(symbols, &embedders, rarest)
-                .into_iter().filter(|t| concrete.contains(t)).collect();
-            found.sort();
-            Rc::new(found)
-        }).clone();
+        let candidates = holders
+            .entry(rarest.clone())
+            .or_insert_with(|| {
+                let mut found: Vec<String> = types_with_method(symbols, &embedders, rarest)
+                    .into_iter()
+                    .filter(|t| concrete.contains(t))
+                    .collect();
+                found.sort();
+                Rc::new(found)
+            })
+            .clone();
         for tid in candidates.iter() {
-            let have: Rc<MethodSet> = symbols.method_set(&tid);
+            let have: Rc<MethodSet> = symbols.method_set(tid);
             let mut via_pointer = false;
             let mut covers = true;
             for (name, (spec, _)) in wanted.iter() {
@@ -117,7 +130,7 @@ pub fn find_implements<V>(symbols: &Symbols, in_graph: &Map<String, V>) -> (Vec<
             if !covers {
                 continue;
             }
-            out.push(("IMPLEMENTS", tid.clone(), iface.clone(), via_pointer, confidence(symbols, &tid, iface)));
+            out.push(("IMPLEMENTS", tid.clone(), iface.clone(), via_pointer, confidence(symbols, tid, iface)));
             implements += 1;
             if interfaces[iface] != *iface {
                 continue;

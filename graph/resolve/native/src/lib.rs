@@ -6,8 +6,8 @@ mod call_outcome;
 mod callexpr;
 mod calls;
 mod facts;
-mod fxhash;
 mod fields;
+mod fxhash;
 mod ids;
 mod implements;
 mod ordered;
@@ -77,7 +77,11 @@ fn convert(facts: &Bound<'_, PyAny>, ranks: &[i64]) -> PyResult<Vec<FileFacts>> 
     Ok(files)
 }
 
-fn edges_to_python<'py>(py: Python<'py>, edges: Vec<Vec<CallEdge>>, tally: Tally) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+fn edges_to_python<'py>(
+    py: Python<'py>,
+    edges: Vec<Vec<CallEdge>>,
+    tally: Tally,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
     let out = PyList::empty(py);
     for file_edges in edges {
         out.append(rows::call_edges(py, file_edges)?)?;

@@ -1,8 +1,8 @@
 //! graph/resolve/resolver.py's CallResolver: one file's call expressions and function values
 //! resolved to the functions they name, from the types the source makes visible.
 
-use std::cell::{Cell, RefCell};
 use crate::fxhash::Map as HashMap;
+use std::cell::{Cell, RefCell};
 
 use crate::call_outcome::{embeds_external, head_outcome, member_outcome, Outcome};
 use crate::callexpr::{anchored_type, base_name, split_segments, suffixes};
@@ -13,9 +13,35 @@ use crate::typeref::{FileScope, Scope};
 use crate::variables::{Declared, FunctionVariables};
 
 const BUILTINS: [&str; 29] = [
-    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
-    "min", "new", "panic", "print", "println", "real", "recover", "bool", "byte", "complex64",
-    "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32",
+    "append",
+    "cap",
+    "clear",
+    "close",
+    "complex",
+    "copy",
+    "delete",
+    "imag",
+    "len",
+    "make",
+    "max",
+    "min",
+    "new",
+    "panic",
+    "print",
+    "println",
+    "real",
+    "recover",
+    "bool",
+    "byte",
+    "complex64",
+    "complex128",
+    "error",
+    "float32",
+    "float64",
+    "int",
+    "int8",
+    "int16",
+    "int32",
 ];
 const BUILTINS_MORE: [&str; 8] = ["int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64"];
 const BUILTINS_LAST: [&str; 2] = ["uintptr", "any"];
@@ -26,7 +52,14 @@ fn is_builtin(name: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Via { Direct, Method, Field, Interface, Value, Stored }
+pub enum Via {
+    Direct,
+    Method,
+    Field,
+    Interface,
+    Value,
+    Stored,
+}
 
 impl Via {
     pub fn as_str(self) -> &'static str {
@@ -152,7 +185,11 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
         if outcome == Outcome::Dynamic && !target.is_empty() {
             return (target, Some(Via::Stored));
         }
-        if outcome == Outcome::Resolved { (target, Some(Via::Value)) } else { (String::new(), None) }
+        if outcome == Outcome::Resolved {
+            (target, Some(Via::Value))
+        } else {
+            (String::new(), None)
+        }
     }
 
     /// The id of the named type whose field `holder.f` is (or a literal's type `Holder{}`).
@@ -277,8 +314,8 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
         let own = self.own();
         match self.variables.declared(caller, head, line) {
             Some(Declared::Local(v)) => match v.how {
-                Source::Call => head_outcome(self.symbols, &own, head, None, Some(&v.expr)),
-                Source::Type => head_outcome(self.symbols, &own, head, Some(&v.expr), None),
+                Source::Call => head_outcome(self.symbols, &own, head, None, Some(v.expr)),
+                Source::Type => head_outcome(self.symbols, &own, head, Some(v.expr), None),
                 _ => Outcome::Unresolved,
             },
             Some(Declared::Param(text)) => head_outcome(self.symbols, &own, head, Some(text), None),

@@ -2,8 +2,8 @@
 //! KubeGraph.add_edges takes ((source, target, kind, attrs)), made here so that the main
 //! thread adds hundreds of thousands of edges without a Python call per edge.
 
-use pyo3::prelude::*;
 use pyo3::intern;
+use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 
 use crate::calls::{CallEdge, Tally};
@@ -37,9 +37,21 @@ fn end<'py>(py: Python<'py>, in_graph: &Ids, id: &str) -> Bound<'py, PyString> {
 /// fields and parameters, the calls and values through them. Any other via is an edge it
 /// adds as it reads it, a CALLS edge or ("value") a REFERENCES one.
 const COLLECTED: [&str; 15] = [
-    "channel-send", "channel-receive", "queue-add", "queue-get", "cond-signal", "cond-wait",
-    "channel-yield", "channel-pass", "channel-store", "store", "param-store", "arg-value", "forward",
-    "field-call", "field-value",
+    "channel-send",
+    "channel-receive",
+    "queue-add",
+    "queue-get",
+    "cond-signal",
+    "cond-wait",
+    "channel-yield",
+    "channel-pass",
+    "channel-store",
+    "store",
+    "param-store",
+    "arg-value",
+    "forward",
+    "field-call",
+    "field-value",
 ];
 
 fn collected(via: &str) -> bool {
@@ -67,9 +79,9 @@ pub struct FileRows {
 }
 
 pub fn split_file(edges: Vec<CallEdge>, in_graph: &Ids) -> FileRows {
-    let settled = edges.iter().all(|(c, t, via, _, _, _, variant)| {
-        collected(via) || (!variant && settled_kind(c) && settled_kind(t))
-    });
+    let settled = edges
+        .iter()
+        .all(|(c, t, via, _, _, _, variant)| collected(via) || (!variant && settled_kind(c) && settled_kind(t)));
     let mut rows = FileRows::default();
     for edge in edges {
         match edge.2.as_str() {
@@ -135,15 +147,18 @@ pub fn call_edges<'py>(py: Python<'py>, edges: Vec<CallEdge>) -> PyResult<Bound<
     let mut texts = Texts::new(py);
     let list = PyList::empty(py);
     for (c, t, via, n, line, file, variant) in edges {
-        list.append(PyTuple::new(py, [
-            PyString::new(py, &c).into_any(),
-            PyString::new(py, &t).into_any(),
-            texts.get(&via).into_any(),
-            n.into_pyobject(py)?.into_any(),
-            line.into_pyobject(py)?.into_any(),
-            texts.get(&file).into_any(),
-            PyBool::new(py, variant).to_owned().into_any(),
-        ])?)?;
+        list.append(PyTuple::new(
+            py,
+            [
+                PyString::new(py, &c).into_any(),
+                PyString::new(py, &t).into_any(),
+                texts.get(&via).into_any(),
+                n.into_pyobject(py)?.into_any(),
+                line.into_pyobject(py)?.into_any(),
+                texts.get(&file).into_any(),
+                PyBool::new(py, variant).to_owned().into_any(),
+            ],
+        )?)?;
     }
     Ok(list)
 }
@@ -163,14 +178,17 @@ pub fn file_rows<'py>(py: Python<'py>, rows: FileRows, in_graph: &Ids) -> PyResu
         } else {
             intern!(py, "CALLS")
         };
-        added.append(PyTuple::new(py, [
-            end(py, in_graph, &c).into_any(),
-            end(py, in_graph, &t).into_any(),
-            kind.clone().into_any(),
-            attrs.into_any(),
-        ])?)?;
+        added.append(PyTuple::new(
+            py,
+            [
+                end(py, in_graph, &c).into_any(),
+                end(py, in_graph, &t).into_any(),
+                kind.clone().into_any(),
+                attrs.into_any(),
+            ],
+        )?)?;
     }
-    Ok(PyTuple::new(py, [added.into_any(), call_edges(py, rows.rest)?.into_any()])?)
+    PyTuple::new(py, [added.into_any(), call_edges(py, rows.rest)?.into_any()])
 }
 
 /// add_implements' edges as rows for KubeGraph.add_edges.
@@ -185,12 +203,15 @@ pub fn relations<'py>(py: Python<'py>, relations: Vec<Relation>, in_graph: &Ids)
         } else {
             intern!(py, "DISPATCHES")
         };
-        out.append(PyTuple::new(py, [
-            end(py, in_graph, &source).into_any(),
-            end(py, in_graph, &target).into_any(),
-            kind.clone().into_any(),
-            attrs.into_any(),
-        ])?)?;
+        out.append(PyTuple::new(
+            py,
+            [
+                end(py, in_graph, &source).into_any(),
+                end(py, in_graph, &target).into_any(),
+                kind.clone().into_any(),
+                attrs.into_any(),
+            ],
+        )?)?;
     }
     Ok(out)
 }

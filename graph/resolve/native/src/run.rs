@@ -54,7 +54,7 @@ struct ChunkState {
     tally: Tally,
     field_values: Vec<Vec<CallEdge>>, // per chunk (see FileRows)
     stored_in: Set<String>,
-    left: usize,  // chunks not resolved yet
+    left: usize, // chunks not resolved yet
     over: bool,  // the resolving thread has ended (a chunk still None then never comes)
 }
 
@@ -110,7 +110,11 @@ impl Chunks {
         while !state.over {
             state = self.changed.wait(state).expect("an unpoisoned lock");
         }
-        if state.left == 0 { Some(read(&mut state)) } else { None }
+        if state.left == 0 {
+            Some(read(&mut state))
+        } else {
+            None
+        }
     }
 }
 
@@ -127,8 +131,14 @@ impl Drop for Over {
 }
 
 /// Chunks resolved by one thread, taking the next one once free, until none is left.
-fn work<'t, 'a>(files: &'a [FileFacts], symbols: &Symbols<'t, 'a>, in_graph: &Ids, bounds: &[usize],
-                chunks: &Chunks, next: &AtomicUsize) {
+fn work<'t, 'a>(
+    files: &'a [FileFacts],
+    symbols: &Symbols<'t, 'a>,
+    in_graph: &Ids,
+    bounds: &[usize],
+    chunks: &Chunks,
+    next: &AtomicUsize,
+) {
     loop {
         let chunk = next.fetch_add(1, Ordering::Relaxed);
         if chunk + 1 >= bounds.len() {
@@ -145,8 +155,15 @@ fn work<'t, 'a>(files: &'a [FileFacts], symbols: &Symbols<'t, 'a>, in_graph: &Id
 
 /// Every chunk's calls resolved by `threads` threads; the first finds IMPLEMENTS before it
 /// starts on chunks.
-fn resolve_chunks<'a>(files: &'a [FileFacts], table: &Table<'a>, in_graph: &Ids, bounds: &[usize],
-                      chunks: &Chunks, threads: usize, implements: Sender<Implements>) {
+fn resolve_chunks<'a>(
+    files: &'a [FileFacts],
+    table: &Table<'a>,
+    in_graph: &Ids,
+    bounds: &[usize],
+    chunks: &Chunks,
+    threads: usize,
+    implements: Sender<Implements>,
+) {
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 1..threads.max(1) {
@@ -169,8 +186,13 @@ pub struct Resolution {
 }
 
 /// Start the whole resolve stage on a thread of its own (see the module).
-pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>, in_graph: Ids,
-             threads: usize) -> PyResult<Resolution> {
+pub fn start(
+    files: Vec<FileFacts>,
+    keep: Py<PyAny>,
+    names: Map<String, String>,
+    in_graph: Ids,
+    threads: usize,
+) -> PyResult<Resolution> {
     let bounds = shares(&files, threads.max(1) * CHUNKS_PER_THREAD);
     let chunks = Arc::new(Chunks {
         state: Mutex::new(ChunkState {
@@ -196,9 +218,9 @@ pub fn start(files: Vec<FileFacts>, keep: Py<PyAny>, names: Map<String, String>,
                 resolve_chunks(&files, &table, &ids, &bounds, &over.0, threads, implements_tx);
             }
             drop(ids); // Python's objects: the last reference goes with the GIL, in Resolution
-            // the facts (their strings are read in place: see facts::Text) and the table go
-            // while Python takes the last edges; Python waits for them in tally(), before it
-            // can end (a thread cannot take the GIL from an interpreter that has ended)
+                       // the facts (their strings are read in place: see facts::Text) and the table go
+                       // while Python takes the last edges; Python waits for them in tally(), before it
+                       // can end (a thread cannot take the GIL from an interpreter that has ended)
             drop(files);
             let mut keep = Some(keep);
             if Python::try_attach(|_| drop(keep.take())).is_none() {
@@ -216,9 +238,14 @@ impl Resolution {
     /// add_implements' edges in its order as rows for KubeGraph.add_edges (each DISPATCHES
     /// edge once), and its figures; waits for them without the GIL.
     fn implements<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
-        let receiver = self.implements.lock().expect("an unpoisoned lock").take()
+        let receiver = self
+            .implements
+            .lock()
+            .expect("an unpoisoned lock")
+            .take()
             .ok_or_else(|| PyRuntimeError::new_err("the implements were taken already"))?;
-        let (relations, tally) = py.detach(move || receiver.recv())
+        let (relations, tally) = py
+            .detach(move || receiver.recv())
             .map_err(|_| PyRuntimeError::new_err("the native resolver failed before the implements"))?;
         let counts = PyDict::new(py);
         for (k, v) in tally {
@@ -246,7 +273,8 @@ impl Resolution {
     /// stored value for (the others it passes over), in order (waits without the GIL).
     fn field_values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let chunks = self.chunks.clone();
-        let values = py.detach(move || chunks.field_values())
+        let values = py
+            .detach(move || chunks.field_values())
             .ok_or_else(|| PyRuntimeError::new_err("the native resolver failed before the calls"))?;
         rows::call_edges(py, values)
     }
@@ -254,7 +282,8 @@ impl Resolution {
     /// The resolution tally, once every file is resolved (waits without the GIL).
     fn tally<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let chunks = self.chunks.clone();
-        let tally = py.detach(move || chunks.tally())
+        let tally = py
+            .detach(move || chunks.tally())
             .ok_or_else(|| PyRuntimeError::new_err("the native resolver failed before the calls"))?;
         rows::tally(py, tally)
     }
@@ -266,7 +295,7 @@ impl Resolution {
 pub struct FileEdges {
     chunks: Arc<Chunks>,
     in_graph: Arc<Ids>,
-    next: Mutex<(usize, VecDeque<FileRows>)>,  // the next chunk, the files left of the last
+    next: Mutex<(usize, VecDeque<FileRows>)>, // the next chunk, the files left of the last
 }
 
 #[pymethods]
@@ -284,7 +313,8 @@ impl FileEdges {
                 return Ok(None);
             }
             let chunks = self.chunks.clone();
-            let files = py.detach(move || chunks.take(chunk))
+            let files = py
+                .detach(move || chunks.take(chunk))
                 .ok_or_else(|| PyRuntimeError::new_err("the native resolver failed before the calls"))?;
             *next = (chunk + 1, files.into());
         }

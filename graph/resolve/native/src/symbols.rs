@@ -3,13 +3,13 @@
 //! Built eagerly over every file (SymbolTable.of); method sets are computed per thread
 //! (Symbols), as the Python computes and caches them.
 
-use std::cell::RefCell;
 use crate::fxhash::{Map as HashMap, Set as HashSet};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::facts::{Decl, FileFacts, Kind, Source, Text};
-use crate::ordered::Ordered;
 use crate::ids::{function_id, method_id, type_id};
+use crate::ordered::Ordered;
 use crate::typeref::{FileScope, Scope};
 
 pub const MAX_EMBED_DEPTH: usize = 6;
@@ -81,9 +81,7 @@ impl<'a> Table<'a> {
         paths.sort();
         for path in paths {
             let mut files = by_package[path].clone();
-            files.sort_by(|&a, &b| {
-                (facts[a].rank, &facts[a].rel_path).cmp(&(facts[b].rank, &facts[b].rel_path))
-            });
+            files.sort_by(|&a, &b| (facts[a].rank, &facts[a].rel_path).cmp(&(facts[b].rank, &facts[b].rel_path)));
             table.load(facts, scopes, &files);
         }
         table
@@ -162,10 +160,7 @@ impl<'a> Table<'a> {
         if self.funcs.contains_key(&mid) {
             return;
         }
-        self.funcs.insert(
-            mid.clone(),
-            FuncInfo { results: &d.results, scope, params: &d.params, file: f.rel_path },
-        );
+        self.funcs.insert(mid.clone(), FuncInfo { results: &d.results, scope, params: &d.params, file: f.rel_path });
         let tid = type_id(f.import_path, receiver);
         if let Some(info) = self.types.get_mut(&tid) {
             info.methods.insert_if_absent(d.name, || MethodInfo {
@@ -247,7 +242,7 @@ impl<'t, 'a> Symbols<'t, 'a> {
             if kind != Kind::Alias && kind != Kind::Type {
                 break;
             }
-            let Some(target) = Scope::File(info.scope).named_type(&info.decl.type_expr) else {
+            let Some(target) = Scope::File(info.scope).named_type(info.decl.type_expr) else {
                 return if kind == Kind::Alias { None } else { Some(tid) };
             };
             let target = type_id(&target.0, &target.1);
@@ -256,7 +251,11 @@ impl<'t, 'a> Symbols<'t, 'a> {
             }
             tid = target;
         }
-        if self.has_type(&tid) { Some(tid) } else { None }
+        if self.has_type(&tid) {
+            Some(tid)
+        } else {
+            None
+        }
     }
 
     pub fn is_interface(&self, tid: &str) -> bool {
@@ -307,7 +306,7 @@ impl<'t, 'a> Symbols<'t, 'a> {
         } else if decl.kind == Kind::Struct {
             let mut promoted: MethodSet<'t, 'a> = Ordered::default();
             for fld in decl.fields.iter().filter(|f| f.embedded) {
-                let Some(inner) = self.named(&scope, &fld.type_expr) else { continue };
+                let Some(inner) = self.named(&scope, fld.type_expr) else { continue };
                 let by_pointer = fld.type_expr.starts_with('*') || self.is_interface(&inner);
                 let (entries, inner_cuts) = self.method_set_cut(&inner, visiting);
                 cuts.extend(inner_cuts);
@@ -337,12 +336,12 @@ impl<'t, 'a> Symbols<'t, 'a> {
         let decl: &'a Decl = info.decl;
         for fld in &decl.fields {
             if fld.name == name {
-                return Some((&fld.type_expr, info.scope));
+                return Some((fld.type_expr, info.scope));
             }
         }
         let scope = Scope::File(info.scope);
         for fld in decl.fields.iter().filter(|f| f.embedded) {
-            if let Some(inner) = self.named(&scope, &fld.type_expr) {
+            if let Some(inner) = self.named(&scope, fld.type_expr) {
                 if let Some(found) = self.field_type_at(&inner, name, depth + 1) {
                     return Some(found);
                 }

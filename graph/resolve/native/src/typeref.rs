@@ -6,9 +6,28 @@ use crate::fxhash::Map as HashMap;
 use crate::facts::FileFacts;
 
 const BUILTIN: [&str; 22] = [
-    "bool", "byte", "complex64", "complex128", "error", "float32", "float64", "int", "int8",
-    "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64",
-    "uintptr", "any", "comparable",
+    "bool",
+    "byte",
+    "complex64",
+    "complex128",
+    "error",
+    "float32",
+    "float64",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "rune",
+    "string",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "any",
+    "comparable",
 ];
 
 pub fn is_builtin_type(name: &str) -> bool {
@@ -28,9 +47,7 @@ pub fn default_import_name(path: &str, known: &HashMap<String, String>) -> Strin
     }
     let parts: Vec<&str> = path.split('/').collect();
     let mut last = parts[parts.len() - 1];
-    let is_major = last.len() > 1
-        && last.starts_with('v')
-        && last[1..].chars().all(|c| c.is_ascii_digit());
+    let is_major = last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
     if parts.len() > 2 && is_major {
         last = parts[parts.len() - 2];
     }

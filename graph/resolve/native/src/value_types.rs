@@ -52,9 +52,14 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
                 Some((a, n)) => (a, n, true),
                 None => (text, "", false),
             };
-            let package = if dot { scope.imports.get(alias).map(|s| s.as_str()).unwrap_or("") } else { scope.package.as_str() };
+            let package =
+                if dot { scope.imports.get(alias).map(|s| s.as_str()).unwrap_or("") } else { scope.package.as_str() };
             self.depth.set(self.depth.get() + 1);
-            let target = if package.is_empty() { None } else { self.symbols.package_var(package, if dot { name } else { alias }) };
+            let target = if package.is_empty() {
+                None
+            } else {
+                self.symbols.package_var(package, if dot { name } else { alias })
+            };
             let inner = target.and_then(|t| self.package_var_type(t));
             self.depth.set(self.depth.get() - 1);
             return inner.map(|(t, s)| (format!("*{}", t.trim_start_matches('*')), s));
@@ -83,9 +88,9 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
 
     pub(crate) fn local_type_inner(&self, caller: &str, v: &'a LocalVar) -> Option<Typed<'a>> {
         if v.how == Source::Call {
-            return self.call_result(caller, &v.expr, v.result, v.line);
+            return self.call_result(caller, v.expr, v.result, v.line);
         }
-        let ranged = self.expr_type(caller, &v.expr, v.line)?;
+        let ranged = self.expr_type(caller, v.expr, v.line)?;
         if v.how == Source::Address {
             return Some((format!("*{}", ranged.0.trim_start_matches('*')), ranged.1));
         }
@@ -129,11 +134,9 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
             }
             Outcome::Conversion if index == 0 => match callee.split_once('.') {
                 None => Some((callee.to_string(), self.own())),
-                Some((alias, name)) => self
-                    .scope
-                    .imports
-                    .get(alias)
-                    .map(|path| (name.to_string(), Scope::Package(path.clone()))),
+                Some((alias, name)) => {
+                    self.scope.imports.get(alias).map(|path| (name.to_string(), Scope::Package(path.clone())))
+                }
             },
             _ => None,
         }
@@ -162,14 +165,13 @@ impl<'f, 't, 'a> CallResolver<'f, 't, 'a> {
         let tid = self.symbols.named(&current.1, &current.0)?;
         let name = base_name(segment);
         let mut steps = suffixes(segment);
-        let step;
-        if steps.first() == Some(&"()") {
+        let step = if steps.first() == Some(&"()") {
             steps.remove(0);
             let set = self.symbols.method_set(&tid);
-            step = set.get(name).and_then(|(m, _)| m.results.first().map(|r| (r.to_string(), Scope::File(m.scope))));
+            set.get(name).and_then(|(m, _)| m.results.first().map(|r| (r.to_string(), Scope::File(m.scope))))
         } else {
-            step = self.symbols.field_type(&tid, name).map(|(t, s)| (t.to_string(), Scope::File(s)));
-        }
+            self.symbols.field_type(&tid, name).map(|(t, s)| (t.to_string(), Scope::File(s)))
+        };
         self.apply(step, &steps)
     }
 

@@ -1,8 +1,8 @@
 //! graph/resolve/variables.py: which declaration a name means at a line in one file's
 //! functions (a local in scope, else a parameter or receiver).
 
-use std::cell::RefCell;
 use crate::fxhash::Map as HashMap;
+use std::cell::RefCell;
 
 use crate::callexpr::head_name;
 use crate::calls::caller_id;
@@ -40,7 +40,7 @@ impl<'f, 't, 'a> FunctionVariables<'f, 't, 'a> {
                 if v.line > line {
                     break;
                 }
-                if v.line == line && v.how != Source::Type && (v.expr == name || starts_with_name(&v.expr, name)) {
+                if v.line == line && v.how != Source::Type && (v.expr == name || starts_with_name(v.expr, name)) {
                     continue;
                 }
                 if v.until == 0 || line <= v.until {
