@@ -12,36 +12,11 @@ use crate::symbols::Symbols;
 use crate::typeref::{FileScope, Scope};
 use crate::variables::{Declared, FunctionVariables};
 
+#[rustfmt::skip]
 const BUILTINS: [&str; 29] = [
-    "append",
-    "cap",
-    "clear",
-    "close",
-    "complex",
-    "copy",
-    "delete",
-    "imag",
-    "len",
-    "make",
-    "max",
-    "min",
-    "new",
-    "panic",
-    "print",
-    "println",
-    "real",
-    "recover",
-    "bool",
-    "byte",
-    "complex64",
-    "complex128",
-    "error",
-    "float32",
-    "float64",
-    "int",
-    "int8",
-    "int16",
-    "int32",
+    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
+    "min", "new", "panic", "print", "println", "real", "recover", "bool", "byte", "complex64",
+    "complex128", "error", "float32", "float64", "int", "int8", "int16", "int32",
 ];
 const BUILTINS_MORE: [&str; 8] = ["int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64"];
 const BUILTINS_LAST: [&str; 2] = ["uintptr", "any"];

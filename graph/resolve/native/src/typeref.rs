@@ -5,29 +5,11 @@ use crate::fxhash::Map as HashMap;
 
 use crate::facts::FileFacts;
 
+#[rustfmt::skip]
 const BUILTIN: [&str; 22] = [
-    "bool",
-    "byte",
-    "complex64",
-    "complex128",
-    "error",
-    "float32",
-    "float64",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "rune",
-    "string",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "any",
-    "comparable",
+    "bool", "byte", "complex64", "complex128", "error", "float32", "float64", "int", "int8",
+    "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64",
+    "uintptr", "any", "comparable",
 ];
 
 pub fn is_builtin_type(name: &str) -> bool {
