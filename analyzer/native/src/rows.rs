@@ -115,8 +115,9 @@ fn check_tuple_subclass(cls: &Bound<'_, PyType>) -> PyResult<()> {
     }
 }
 
-/// A part of a file's facts as a row and as a record (the very same object when the part has
-/// no record, or when only the row is built).
+/// A part of a file's facts as a row and as a record: the same object (the row when the builder
+/// makes rows, the record when it makes records), but where a record's row holds other values
+/// (enums as their values, parts as rows), which build the record's values.
 struct Both<'py> {
     row: Obj<'py>,
     rec: Obj<'py>,
@@ -125,15 +126,14 @@ struct Both<'py> {
 struct RowBuilder<'a, 'r, 'py> {
     py: Python<'py>,
     strings: FastMap<&'a str, Obj<'py>>,
-    empty: Obj<'py>, // kept out of the map: most of a row's strings are empty
-    records: Option<&'r Records<'py>>,
-    rows: bool, // with records: whether the row is wanted too (else only what makes a record)
+    empty: Obj<'py>,                   // kept out of the map: most of a row's strings are empty
+    records: Option<&'r Records<'py>>, // None: rows (facts_to_row), else records (facts_to_record)
 }
 
 impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
-    fn new(py: Python<'py>, records: Option<&'r Records<'py>>, rows: bool) -> Self {
+    fn new(py: Python<'py>, records: Option<&'r Records<'py>>) -> Self {
         let empty = PyString::new(py, "").into_any();
-        RowBuilder { py, strings: FastMap::default(), empty, records, rows }
+        RowBuilder { py, strings: FastMap::default(), empty, records }
     }
 
     fn s(&mut self, text: &'a str) -> Obj<'py> {
@@ -174,17 +174,11 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
         cls: for<'x> fn(&'x Records<'py>) -> &'x Bound<'py, PyType>,
         items: Vec<Obj<'py>>,
     ) -> PyResult<Both<'py>> {
-        match self.records {
-            Some(r) if !self.rows => {
-                let rec = r.make(cls(r), items)?;
-                Ok(Both { row: rec.clone(), rec })
-            }
-            Some(r) => Ok(Both { rec: r.make(cls(r), items.clone())?, row: self.tuple(items)? }),
-            None => {
-                let row = self.tuple(items)?;
-                Ok(Both { rec: row.clone(), row })
-            }
-        }
+        let made = match self.records {
+            Some(r) => r.make(cls(r), items)?,
+            None => self.tuple(items)?,
+        };
+        Ok(Both { row: made.clone(), rec: made })
     }
 
     /// A record whose row differs from its values (enums as their values, parts as rows);
@@ -199,22 +193,13 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
             (Some(r), Some(values)) => r.make(cls(r), values)?,
             _ => return self.record(cls, row),
         };
-        let row = if self.rows { self.tuple(row)? } else { rec.clone() };
-        Ok(Both { row, rec })
+        Ok(Both { row: rec.clone(), rec })
     }
 
     /// A tuple of parts: the tuple of their rows and the tuple of their records.
     fn seq(&self, items: Vec<Both<'py>>) -> PyResult<Both<'py>> {
-        if self.records.is_none() {
-            let row = self.tuple(items.into_iter().map(|b| b.row).collect())?;
-            return Ok(Both { rec: row.clone(), row });
-        }
-        if !self.rows {
-            let recs = self.tuple(items.into_iter().map(|b| b.rec).collect())?;
-            return Ok(Both { row: recs.clone(), rec: recs });
-        }
-        let (rows, recs): (Vec<_>, Vec<_>) = items.into_iter().map(|b| (b.row, b.rec)).unzip();
-        Ok(Both { row: self.tuple(rows)?, rec: self.tuple(recs)? })
+        let parts = self.tuple(items.into_iter().map(|b| b.rec).collect())?; // rec is row for rows
+        Ok(Both { row: parts.clone(), rec: parts })
     }
 
     fn how(&self, r: &Records<'py>, how: Option<LocalSource>) -> PyResult<Obj<'py>> {
@@ -369,12 +354,12 @@ impl<'a, 'r, 'py> RowBuilder<'a, 'r, 'py> {
 
 /// A file's row (rows.facts_to_row).
 pub fn facts_to_row<'py>(py: Python<'py>, f: &FileFacts) -> PyResult<Obj<'py>> {
-    Ok(RowBuilder::new(py, None, true).facts(f)?.row)
+    Ok(RowBuilder::new(py, None).facts(f)?.row)
 }
 
 /// A file's record: a model.FileFacts, as rows.facts_from_row rebuilds it from the row (the
 /// cache gets the row marshalled: marshal.rs).
 pub fn facts_to_record<'py>(py: Python<'py>, f: &FileFacts, records: &Records<'py>) -> PyResult<Obj<'py>> {
-    let mut builder = RowBuilder::new(py, Some(records), false);
+    let mut builder = RowBuilder::new(py, Some(records));
     Ok(builder.facts(f)?.rec)
 }
