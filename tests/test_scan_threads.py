@@ -80,6 +80,23 @@ def test_the_threads_make_the_python_extractors_records_and_rows():
     scan_both(FIXTURE, sources_of(FIXTURE))
 
 
+def test_the_threads_records_are_whole_and_left_out_of_the_cyclic_collector():
+    """Each record (made by its class's allocator in native/src/rows.rs) is of its model class,
+    holds every field, and is untracked, as are the tuples of records it holds: the collector
+    would otherwise walk the million of them a tree makes at every collection."""
+    facts, _ = scan_files(FIXTURE, sources_of(FIXTURE), cache=FactsCache(), jobs=2, extractor="native")
+    records = [(f, type(f)) for f in facts]
+    for f in facts:
+        for part in (f.imports, f.decls, f.calls, f.locals, f.problems, f.channels):
+            assert not gc.is_tracked(part)
+            records += [(r, type(r)) for r in part]
+        records += [(x, type(x)) for d in f.decls for x in (*d.fields, *d.methods, *d.params)]
+    assert {cls.__name__ for _, cls in records} >= {"FileFacts", "ImportRef", "Decl", "CallRef",
+                                                     "LocalVar", "Field", "MethodSpec", "Param"}
+    for record, cls in records:
+        assert len(record) == len(cls._fields) and not gc.is_tracked(record), record
+
+
 def test_too_large_invalid_utf8_and_empty_files_as_the_python_extractor_reports_them(tmp_path):
     body = "package big\n\nimport \"fmt\"\n\n" + "func F() { fmt.Println(1) }\n" * 200
     root = write_tree(tmp_path / "kubernetes", {
